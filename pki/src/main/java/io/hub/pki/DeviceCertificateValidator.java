@@ -1,0 +1,284 @@
+package io.hub.pki;
+
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+
+/**
+ * Decides whether a phone's factory certificate chain proves which phone it is.
+ *
+ * <p>The chain is the one the phone presented, leaf first; intermediates may follow in any order.
+ * A path is built from the leaf up to a {@linkplain TrustedManufacturers trusted manufacturer CA},
+ * and then judged in a fixed order, the first failure deciding the {@link RefusalCause}:
+ * issuer known, signatures, path rules, validity dates, revocation, key strength, clientAuth usage,
+ * the MAC. The JDK's PKIX validator then checks the same path once more as a backstop (unknown
+ * critical extensions, name chaining), so a rule this class forgets still refuses.
+ *
+ * <p>Time comes from the injected {@link Clock}. The validator is thread-safe.
+ */
+public final class DeviceCertificateValidator {
+
+    private static final int MAX_PATH_LENGTH = 6;
+    private static final Set<ASN1ObjectIdentifier> ACCEPTED_CURVES =
+            Set.of(SECObjectIdentifiers.secp256r1, SECObjectIdentifiers.secp384r1);
+    private static final String CLIENT_AUTH = KeyPurposeId.id_kp_clientAuth.getId();
+
+    private final TrustedManufacturers trusted;
+    private final RevocationList revocations;
+    private final Clock clock;
+
+    public DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations, Clock clock) {
+        this.trusted = Objects.requireNonNull(trusted, "trusted");
+        this.revocations = Objects.requireNonNull(revocations, "revocations");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Validates {@code chain} for a request that names {@code requestedMac} (empty when the request
+     * names none, as discovery does).
+     *
+     * @return the identity, or the refusal with a detail; never null, never throws for bad input
+     */
+    public DeviceValidation validate(List<X509Certificate> chain, Optional<MacAddress> requestedMac) {
+        if (chain == null || chain.isEmpty()) {
+            return DeviceValidation.refused(RefusalCause.NO_CERTIFICATE, "no client certificate", "");
+        }
+        X509Certificate leaf = chain.get(0);
+        String fingerprint = Fingerprints.sha256(leaf);
+        PathResult path = buildPath(chain);
+        if (path.refusal != null) {
+            return DeviceValidation.refused(path.refusal, path.detail, fingerprint);
+        }
+        Refusal refusal = firstRefusal(path.certificates, path.anchor);
+        if (refusal != null) {
+            return DeviceValidation.refused(refusal.cause, refusal.detail, fingerprint);
+        }
+        return identify(leaf, path.anchor, requestedMac, fingerprint);
+    }
+
+    private PathResult buildPath(List<X509Certificate> chain) {
+        List<X509Certificate> path = new ArrayList<>();
+        X509Certificate current = chain.get(0);
+        path.add(current);
+        for (int depth = 0; depth < MAX_PATH_LENGTH; depth++) {
+            List<TrustedManufacturer> anchors = anchorsNamed(current);
+            if (!anchors.isEmpty()) {
+                for (TrustedManufacturer anchor : anchors) {
+                    if (verifies(current, anchor.certificate().getPublicKey())) {
+                        return new PathResult(path, anchor, null, null);
+                    }
+                }
+                return new PathResult(path, null, RefusalCause.BAD_SIGNATURE,
+                        "signature of " + subject(current) + " does not verify with trusted CA "
+                                + anchors.get(0).name());
+            }
+            X509Certificate issuer = presentedIssuer(chain, current);
+            if (issuer == null) {
+                return new PathResult(path, null, RefusalCause.UNKNOWN_ISSUER,
+                        "issuer " + current.getIssuerX500Principal().getName() + " is not a trusted manufacturer CA");
+            }
+            if (!verifies(current, issuer.getPublicKey())) {
+                return new PathResult(path, null, RefusalCause.BAD_SIGNATURE,
+                        "signature of " + subject(current) + " does not verify with " + subject(issuer));
+            }
+            path.add(issuer);
+            current = issuer;
+        }
+        return new PathResult(path, null, RefusalCause.INVALID_CHAIN,
+                "no trusted CA within " + MAX_PATH_LENGTH + " certificates");
+    }
+
+    private List<TrustedManufacturer> anchorsNamed(X509Certificate certificate) {
+        List<TrustedManufacturer> anchors = new ArrayList<>();
+        for (TrustedManufacturer manufacturer : trusted.list()) {
+            if (manufacturer.certificate().getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+                anchors.add(manufacturer);
+            }
+        }
+        return anchors;
+    }
+
+    private static X509Certificate presentedIssuer(List<X509Certificate> chain, X509Certificate certificate) {
+        for (X509Certificate candidate : chain) {
+            if (candidate != certificate
+                    && candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())
+                    && !candidate.getSubjectX500Principal().equals(certificate.getSubjectX500Principal())) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private Refusal firstRefusal(List<X509Certificate> path, TrustedManufacturer anchor) {
+        for (int i = 1; i < path.size(); i++) {
+            X509Certificate intermediate = path.get(i);
+            if (intermediate.getBasicConstraints() < 0) {
+                return new Refusal(RefusalCause.INVALID_CHAIN, subject(intermediate) + " is not a CA");
+            }
+            boolean[] keyUsage = intermediate.getKeyUsage();
+            if (keyUsage != null && !keyUsage[5]) {
+                return new Refusal(RefusalCause.INVALID_CHAIN, subject(intermediate) + " may not sign certificates");
+            }
+        }
+        List<X509Certificate> withAnchor = new ArrayList<>(path);
+        withAnchor.add(anchor.certificate());
+        Date now = Date.from(clock.instant());
+        for (X509Certificate certificate : withAnchor) {
+            try {
+                certificate.checkValidity(now);
+            } catch (CertificateExpiredException e) {
+                return new Refusal(RefusalCause.EXPIRED, subject(certificate) + " expired on "
+                        + certificate.getNotAfter().toInstant());
+            } catch (CertificateNotYetValidException e) {
+                return new Refusal(RefusalCause.NOT_YET_VALID, subject(certificate) + " is valid from "
+                        + certificate.getNotBefore().toInstant());
+            }
+        }
+        for (X509Certificate certificate : path) {
+            if (revocations.isRevoked(certificate)) {
+                return new Refusal(RefusalCause.REVOKED, "certificate " + certificate.getSerialNumber().toString(16)
+                        + " of " + subject(certificate) + " is revoked");
+            }
+        }
+        for (X509Certificate certificate : withAnchor) {
+            String weakness = keyWeakness(certificate.getPublicKey());
+            if (weakness != null) {
+                return new Refusal(RefusalCause.WEAK_KEY, subject(certificate) + " has " + weakness);
+            }
+        }
+        String usage = clientAuthProblem(path.get(0));
+        if (usage != null) {
+            return new Refusal(RefusalCause.MISSING_CLIENT_AUTH, usage);
+        }
+        return pkixBackstop(path, anchor.certificate(), now);
+    }
+
+    private DeviceValidation identify(X509Certificate leaf, TrustedManufacturer anchor,
+            Optional<MacAddress> requestedMac, String fingerprint) {
+        Optional<MacAddress> certified = anchor.macRule().extract(leaf);
+        MacAddress mac;
+        TrustLevel level;
+        if (certified.isPresent() && !anchor.generic()) {
+            mac = certified.get();
+            level = TrustLevel.MAC_ATTESTED;
+        } else if (anchor.generic() && (certified.isPresent() || requestedMac.isPresent())) {
+            mac = certified.orElseGet(requestedMac::get);
+            level = TrustLevel.VENDOR_ONLY;
+        } else {
+            return DeviceValidation.refused(RefusalCause.NO_MAC, "no MAC in " + subject(leaf) + " by rule "
+                    + anchor.macRule() + " of " + anchor.name(), fingerprint);
+        }
+        if (requestedMac.isPresent() && !requestedMac.get().equals(mac)) {
+            return DeviceValidation.refused(RefusalCause.MAC_MISMATCH, "certificate is for " + mac
+                    + ", request is for " + requestedMac.get(), fingerprint);
+        }
+        if (revocations.isRevoked(mac)) {
+            return DeviceValidation.refused(RefusalCause.REVOKED, "device " + mac + " is revoked", fingerprint);
+        }
+        return DeviceValidation.accepted(new DeviceIdentity(mac, model(leaf), fingerprint, leaf.getSerialNumber(),
+                anchor.name(), level));
+    }
+
+    private static boolean verifies(X509Certificate certificate, PublicKey issuerKey) {
+        try {
+            certificate.verify(issuerKey);
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Null for an acceptable key, or what is wrong with it. */
+    static String keyWeakness(PublicKey key) {
+        if (key instanceof RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            return bits < 2048 ? "an RSA key of " + bits + " bits" : null;
+        }
+        SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+        if (X9ObjectIdentifiers.id_ecPublicKey.equals(info.getAlgorithm().getAlgorithm())) {
+            Object parameters = info.getAlgorithm().getParameters();
+            if (parameters instanceof ASN1ObjectIdentifier curve && ACCEPTED_CURVES.contains(curve)) {
+                return null;
+            }
+            return "an EC key on curve " + parameters + ", not P-256 or P-384";
+        }
+        return "a " + key.getAlgorithm() + " key, neither RSA nor EC";
+    }
+
+    private static String clientAuthProblem(X509Certificate leaf) {
+        try {
+            List<String> purposes = leaf.getExtendedKeyUsage();
+            if (purposes == null) {
+                return subject(leaf) + " has no extended key usage (clientAuth required)";
+            }
+            if (!purposes.contains(CLIENT_AUTH)) {
+                return subject(leaf) + " has extended key usage " + purposes + " without clientAuth";
+            }
+        } catch (CertificateParsingException e) {
+            return subject(leaf) + " has an unreadable extended key usage";
+        }
+        boolean[] keyUsage = leaf.getKeyUsage();
+        if (keyUsage != null && !keyUsage[0]) {
+            return subject(leaf) + " has key usage without digitalSignature";
+        }
+        return null;
+    }
+
+    private static Refusal pkixBackstop(List<X509Certificate> path, X509Certificate anchor, Date now) {
+        try {
+            CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
+            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(now);
+            CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
+            return null;
+        } catch (CertPathValidatorException e) {
+            RefusalCause cause = e.getReason() == BasicReason.INVALID_SIGNATURE ? RefusalCause.BAD_SIGNATURE
+                    : e.getReason() == BasicReason.EXPIRED ? RefusalCause.EXPIRED
+                    : e.getReason() == BasicReason.NOT_YET_VALID ? RefusalCause.NOT_YET_VALID
+                    : RefusalCause.INVALID_CHAIN;
+            return new Refusal(cause, "PKIX: " + PemFiles.oneLine(e));
+        } catch (GeneralSecurityException e) {
+            return new Refusal(RefusalCause.INVALID_CHAIN, "PKIX: " + PemFiles.oneLine(e));
+        }
+    }
+
+    private static Optional<String> model(X509Certificate leaf) {
+        return SubjectNames.first(leaf, BCStyle.OU);
+    }
+
+    private static String subject(X509Certificate certificate) {
+        return certificate.getSubjectX500Principal().getName();
+    }
+
+    private record PathResult(List<X509Certificate> certificates, TrustedManufacturer anchor, RefusalCause refusal,
+            String detail) {
+    }
+
+    private record Refusal(RefusalCause cause, String detail) {
+    }
+}

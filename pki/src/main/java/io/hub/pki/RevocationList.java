@@ -1,0 +1,161 @@
+package io.hub.pki;
+
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * The device certificates and devices the hub refuses although their chain is good. Kept in
+ * {@code revocations.json}; certificate entries are also published as {@code crl.pem} by
+ * {@link HubPki#publishCrl()}. A MAC entry refuses every certificate carrying that MAC, including
+ * ones the hub never saw, which a CRL cannot express.
+ *
+ * <p>Like {@link TrustedManufacturers}, reads reload the file when it changes.
+ */
+public final class RevocationList {
+
+    static final String FILE = "revocations.json";
+
+    /** RFC 5280 reason codes, by the names the CLI accepts. */
+    public enum Reason {
+        UNSPECIFIED(0), KEY_COMPROMISE(1), CA_COMPROMISE(2), AFFILIATION_CHANGED(3), SUPERSEDED(4),
+        CESSATION_OF_OPERATION(5);
+
+        private final int code;
+
+        Reason(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        /** Parses {@code key-compromise}, {@code superseded} and so on. */
+        public static Reason fromOption(String text) {
+            try {
+                return valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown revocation reason '" + text + "': expected "
+                        + "unspecified, key-compromise, ca-compromise, affiliation-changed, superseded or "
+                        + "cessation-of-operation");
+            }
+        }
+    }
+
+    private final java.nio.file.Path file;
+    private Object loadedVersion;
+    private Snapshot snapshot = new Snapshot(new State(BigInteger.ZERO, List.of()));
+
+    RevocationList(java.nio.file.Path pkiDirectory) {
+        this.file = pkiDirectory.resolve(FILE);
+    }
+
+    /** True when the certificate (issuer and serial) has been revoked. */
+    public boolean isRevoked(X509Certificate certificate) {
+        return current().certificates.contains(certificateKey(certificate.getIssuerX500Principal(),
+                certificate.getSerialNumber()));
+    }
+
+    /** True when every certificate of this device has been revoked. */
+    public boolean isRevoked(MacAddress mac) {
+        return current().macs.contains(mac.value());
+    }
+
+    public List<Entry> entries() {
+        return current().state.entries();
+    }
+
+    /**
+     * Revokes the certificate with {@code serial} issued by {@code issuer}.
+     *
+     * @return false when it was already revoked (nothing changes)
+     */
+    public synchronized boolean revokeCertificate(X500Principal issuer, BigInteger serial, Reason reason, Instant now) {
+        if (current().certificates.contains(certificateKey(issuer, serial))) {
+            return false;
+        }
+        append(new Entry(serial.toString(16), issuer.getName(), null, reason, now));
+        return true;
+    }
+
+    /**
+     * Revokes a device by MAC.
+     *
+     * @return false when it was already revoked (nothing changes)
+     */
+    public synchronized boolean revokeMac(MacAddress mac, Reason reason, Instant now) {
+        if (isRevoked(mac)) {
+            return false;
+        }
+        append(new Entry(null, null, mac.value(), reason, now));
+        return true;
+    }
+
+    /** The next CRL number, which {@link HubPki#publishCrl()} consumes. */
+    synchronized BigInteger nextCrlNumber() {
+        State state = current().state;
+        BigInteger next = state.crlNumber().add(BigInteger.ONE);
+        JsonFiles.write(file, new State(next, state.entries()));
+        return next;
+    }
+
+    private void append(Entry entry) {
+        State state = current().state;
+        List<Entry> entries = new ArrayList<>(state.entries());
+        entries.add(entry);
+        JsonFiles.write(file, new State(state.crlNumber(), entries));
+    }
+
+    private synchronized Snapshot current() {
+        Object version = JsonFiles.version(file);
+        if (version != null && !version.equals(loadedVersion)) {
+            snapshot = new Snapshot(JsonFiles.read(file, State.class, null));
+            loadedVersion = version;
+        }
+        return snapshot;
+    }
+
+    private static String certificateKey(X500Principal issuer, BigInteger serial) {
+        return issuer.getName(X500Principal.CANONICAL) + "#" + serial.toString(16);
+    }
+
+    /**
+     * One revocation: a certificate ({@code serial} in hex and {@code issuer}) or a device ({@code mac}).
+     */
+    public record Entry(String serial, String issuer, String mac, Reason reason, Instant revokedAt) {
+        public boolean isCertificate() {
+            return serial != null;
+        }
+    }
+
+    record State(BigInteger crlNumber, List<Entry> entries) {
+        State {
+            crlNumber = crlNumber == null ? BigInteger.ZERO : crlNumber;
+            entries = entries == null ? List.of() : List.copyOf(entries);
+        }
+    }
+
+    private static final class Snapshot {
+        final State state;
+        final Set<String> certificates = new HashSet<>();
+        final Set<String> macs = new HashSet<>();
+
+        Snapshot(State state) {
+            this.state = state;
+            for (Entry entry : state.entries()) {
+                if (entry.isCertificate()) {
+                    certificates.add(certificateKey(new X500Principal(entry.issuer()), new BigInteger(entry.serial(), 16)));
+                } else if (entry.mac() != null) {
+                    macs.add(entry.mac());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.hub.pki;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The manufacturer CAs the hub trusts, kept as {@code trusted/NAME.pem} plus an index,
+ * {@code trusted-manufacturers.json}, holding each CA's MAC rule and whether it is generic.
+ *
+ * <p>Reads are cheap and always current: the index is reloaded when the file changes, so a CA
+ * trusted from the command line is honoured by a running hub without a restart.
+ */
+public final class TrustedManufacturers {
+
+    static final String INDEX = "trusted-manufacturers.json";
+    static final String DIRECTORY = "trusted";
+
+    private final Path pkiDirectory;
+    private Object loadedVersion;
+    private List<TrustedManufacturer> loaded = List.of();
+
+    TrustedManufacturers(Path pkiDirectory) {
+        this.pkiDirectory = pkiDirectory;
+    }
+
+    /** The trusted CAs as they are on disk now. */
+    public synchronized List<TrustedManufacturer> list() {
+        Path index = pkiDirectory.resolve(INDEX);
+        Object version = JsonFiles.version(index);
+        if (version == null) {
+            loaded = List.of();
+        } else if (!version.equals(loadedVersion)) {
+            List<TrustedManufacturer> fresh = new ArrayList<>();
+            for (Entry entry : JsonFiles.read(index, Index.class, new Index(List.of())).manufacturers()) {
+                X509Certificate certificate = PemFiles.readCertificate(pkiDirectory.resolve(entry.certificateFile()));
+                fresh.add(new TrustedManufacturer(entry.name(), certificate, MacRule.parse(entry.macRule()),
+                        entry.generic()));
+            }
+            loaded = List.copyOf(fresh);
+        }
+        loadedVersion = version;
+        return loaded;
+    }
+
+    /** The index entries, with fingerprints and dates, for listing. */
+    public List<Entry> entries() {
+        return JsonFiles.read(pkiDirectory.resolve(INDEX), Index.class, new Index(List.of())).manufacturers();
+    }
+
+    /**
+     * Trusts the CA certificate(s) in {@code pemFile} under {@code rule}. Trusting a CA that is
+     * already trusted with the same rule changes nothing; with another rule, the rule is updated.
+     *
+     * @param name the name to keep it under, or empty to derive one from the subject
+     * @return the entries that now stand for the file's certificates
+     * @throws PkiException when the file is not PEM, holds no certificate, or holds a non-CA certificate
+     */
+    public synchronized List<Entry> trust(Path pemFile, Optional<String> name, MacRule rule, boolean generic,
+            Instant now) {
+        List<X509Certificate> certificates = PemFiles.readCertificates(pemFile);
+        for (X509Certificate certificate : certificates) {
+            if (certificate.getBasicConstraints() < 0) {
+                throw new PkiException(pemFile + ": " + certificate.getSubjectX500Principal().getName()
+                        + " is not a CA certificate (no basicConstraints CA:TRUE)");
+            }
+        }
+        List<Entry> entries = new ArrayList<>(entries());
+        List<Entry> result = new ArrayList<>();
+        for (int i = 0; i < certificates.size(); i++) {
+            X509Certificate certificate = certificates.get(i);
+            String fingerprint = Fingerprints.sha256(certificate);
+            Optional<Entry> existing = entries.stream().filter(e -> e.fingerprint().equals(fingerprint)).findFirst();
+            if (existing.isPresent()) {
+                Entry updated = new Entry(existing.get().name(), existing.get().certificateFile(), fingerprint,
+                        rule.toString(), generic, existing.get().addedAt());
+                entries.set(entries.indexOf(existing.get()), updated);
+                result.add(updated);
+                continue;
+            }
+            int position = i + 1;
+            String base = name.map(n -> certificates.size() == 1 ? n : n + "-" + position)
+                    .orElseGet(() -> slug(certificate));
+            String unique = uniqueName(base, entries);
+            String file = DIRECTORY + "/" + unique + ".pem";
+            PemFiles.writeCertificates(pkiDirectory.resolve(file), List.of(certificate));
+            Entry added = new Entry(unique, file, fingerprint, rule.toString(), generic, now);
+            entries.add(added);
+            result.add(added);
+        }
+        if (!entries.equals(entries())) {
+            JsonFiles.write(pkiDirectory.resolve(INDEX), new Index(entries));
+        }
+        return result;
+    }
+
+    boolean isEmpty() {
+        return !Files.exists(pkiDirectory.resolve(INDEX)) || entries().isEmpty();
+    }
+
+    private static String uniqueName(String base, List<Entry> entries) {
+        String candidate = base;
+        for (int n = 2; taken(candidate, entries); n++) {
+            candidate = base + "-" + n;
+        }
+        return candidate;
+    }
+
+    private static boolean taken(String name, List<Entry> entries) {
+        return entries.stream().anyMatch(e -> e.name().equals(name));
+    }
+
+    private static String slug(X509Certificate certificate) {
+        String commonName = SubjectNames.first(certificate, org.bouncycastle.asn1.x500.style.BCStyle.CN).orElse("");
+        String slug = commonName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return slug.isEmpty() ? "manufacturer" : slug;
+    }
+
+    /** One trusted CA as the index records it. */
+    public record Entry(String name, String certificateFile, String fingerprint, String macRule, boolean generic,
+            Instant addedAt) {
+        public Entry {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    record Index(List<Entry> manufacturers) {
+        Index {
+            manufacturers = manufacturers == null ? List.of() : List.copyOf(manufacturers);
+        }
+    }
+}
