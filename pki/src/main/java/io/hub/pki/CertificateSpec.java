@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -32,9 +33,12 @@ public final class CertificateSpec {
         this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
     }
 
-    /** A spec for {@code subject} (an RFC 4514 name such as {@code CN=x,O=y}) holding {@code publicKey}. */
+    /**
+     * A spec for {@code subject}, an RFC 4514 name such as {@code CN=x,O=y}, holding {@code publicKey}.
+     * As in RFC 4514 the most specific attribute comes first in the text and last in the encoding.
+     */
     public static CertificateSpec forSubject(String subject, PublicKey publicKey) {
-        return new CertificateSpec(new X500Name(subject), publicKey);
+        return new CertificateSpec(X500Name.getInstance(new X500Principal(subject).getEncoded()), publicKey);
     }
 
     public static CertificateSpec forSubject(X500Name subject, PublicKey publicKey) {

@@ -11,7 +11,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 
 /**
  * Emulated factory certificates: what a manufacturer CA puts in a phone at the factory. The subject
- * is {@code CN=<mac or model>, OU=<model>, O=<CA's organisation>}, the MAC goes where the request
+ * is {@code CN=<mac or model>, [serialNumber=<mac>,] OU=<model>, O=<CA's organisation>}, the MAC goes where the request
  * says, and the usage is TLS client authentication.
  */
 public final class DeviceCertificates {
@@ -25,12 +25,13 @@ public final class DeviceCertificates {
         KeyPair keys = request.keyType().generate();
         Instant notBefore = request.notBefore().orElseGet(clock::instant);
         X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
-        subject.addRDN(BCStyle.CN, request.placement() == MacPlacement.CN ? request.mac().value() : request.model());
+        // Encoded from the most general attribute to the most specific, as RFC 4514 text reverses it.
+        subject.addRDN(BCStyle.O, organisationOf(manufacturer.certificate()));
+        subject.addRDN(BCStyle.OU, request.model());
         if (request.placement() == MacPlacement.SERIAL) {
             subject.addRDN(BCStyle.SERIALNUMBER, request.mac().value());
         }
-        subject.addRDN(BCStyle.OU, request.model());
-        subject.addRDN(BCStyle.O, organisationOf(manufacturer.certificate()));
+        subject.addRDN(BCStyle.CN, request.placement() == MacPlacement.CN ? request.mac().value() : request.model());
         int usage = request.keyType() == KeyType.RSA_3072
                 ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature;
         CertificateSpec spec = CertificateSpec.forSubject(subject.build(), keys.getPublic())

@@ -139,7 +139,7 @@ public final class HubPki {
                 created.add(TrustedManufacturers.INDEX);
             }
             if (!Files.exists(file(CRL))) {
-                writeCrl(hubCa);
+                writeCrls(hubCa);
                 created.add(CRL);
             }
             if (!created.isEmpty()) {
@@ -248,11 +248,11 @@ public final class HubPki {
         return revoke(issued, mac, reason);
     }
 
-    /** Signs and writes {@code crl.pem} from the current revocations. */
-    public X509CRL publishCrl() {
+    /** Signs and writes {@code crl.pem} from the current revocations; see {@link #writeCrls}. */
+    public List<X509CRL> publishCrl() {
         requireInitialised();
         try (DirectoryLock ignored = lock()) {
-            return writeCrl(hubCa());
+            return writeCrls(hubCa());
         }
     }
 
@@ -298,25 +298,36 @@ public final class HubPki {
                 changed = true;
             }
             if (changed) {
-                writeCrl(hubCa());
+                writeCrls(hubCa());
             }
             return changed;
         }
     }
 
-    private X509CRL writeCrl(CertificateAuthority hubCa) {
-        Instant now = clock.instant();
-        List<CertificateAuthority.RevokedEntry> entries = new ArrayList<>();
+    /**
+     * Writes {@code crl.pem} as two CRLs: the development manufacturer CA's own, direct CRL for the
+     * phones it issued (what openssl and nginx check those phones against), and the hub CA's
+     * indirect CRL for certificates of every other manufacturer, whose keys the hub does not hold.
+     */
+    private List<X509CRL> writeCrls(CertificateAuthority hubCa) {
+        CertificateAuthority devCa = devManufacturerCa();
+        X500Principal devName = devCa.certificate().getSubjectX500Principal();
+        List<CertificateAuthority.RevokedEntry> own = new ArrayList<>();
+        List<CertificateAuthority.RevokedEntry> others = new ArrayList<>();
         for (RevocationList.Entry entry : revocations.entries()) {
             if (entry.isCertificate()) {
-                entries.add(new CertificateAuthority.RevokedEntry(
-                        X500Name.getInstance(new X500Principal(entry.issuer()).getEncoded()),
-                        new BigInteger(entry.serial(), 16), entry.revokedAt(), entry.reason().code()));
+                X500Principal issuer = new X500Principal(entry.issuer());
+                (issuer.equals(devName) ? own : others).add(new CertificateAuthority.RevokedEntry(
+                        X500Name.getInstance(issuer.getEncoded()), new BigInteger(entry.serial(), 16),
+                        entry.revokedAt(), entry.reason().code()));
             }
         }
-        X509CRL crl = hubCa.issueCrl(entries, now, now.plus(CRL_LIFETIME), revocations.nextCrlNumber());
-        PemFiles.writeCrl(file(CRL), crl);
-        return crl;
+        Instant now = clock.instant();
+        BigInteger number = revocations.nextCrlNumber();
+        List<X509CRL> crls = List.of(devCa.issueCrl(own, now, now.plus(CRL_LIFETIME), number),
+                hubCa.issueCrl(others, now, now.plus(CRL_LIFETIME), number));
+        PemFiles.writeCrls(file(CRL), crls);
+        return crls;
     }
 
     private CertificateAuthority newRoot(KeyType keyType, String subject) {

@@ -105,8 +105,8 @@ public final class PemFiles {
         }
     }
 
-    public static void writeCrl(Path file, X509CRL crl) {
-        SecureFiles.writeAtomically(file, toPem(crl).getBytes(StandardCharsets.US_ASCII), false);
+    public static void writeCrls(Path file, List<X509CRL> crls) {
+        SecureFiles.writeAtomically(file, toPem(crls.toArray()).getBytes(StandardCharsets.US_ASCII), false);
     }
 
     private static String readText(Path file) {

@@ -1,0 +1,278 @@
+package io.hub.pki;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HubPkiTest {
+
+    private static final List<String> NAMES = List.of("localhost", "127.0.0.1", "::1", "hub.example.test");
+    private static final MacAddress MAC = MacAddress.parse("00:80:9f:aa:bb:cc");
+
+    @TempDir
+    Path home;
+
+    private HubPki pki;
+
+    @BeforeEach
+    void openPki() {
+        pki = HubPki.at(home.resolve("pki"), Clock.fixed(TestPki.NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void initCreatesTheHubCaTheServerCertificateTheDevelopmentManufacturerAndAnEmptyCrl() throws Exception {
+        HubPki.InitReport report = pki.init(KeyType.EC_P256, NAMES);
+
+        assertEquals(List.of("ca.pem", "server.pem", "dev-manufacturer-ca.pem", "trusted-manufacturers.json",
+                "crl.pem"), report.created());
+        assertTrue(pki.isInitialised());
+        for (String key : List.of("ca.key", "server.key", "dev-manufacturer-ca.key")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.file(key))), key);
+        }
+        X509Certificate ca = PemFiles.readCertificate(pki.file("ca.pem"));
+        assertTrue(ca.getBasicConstraints() >= 0);
+        assertTrue(ca.getPublicKey() instanceof ECPublicKey);
+        List<X509Certificate> server = PemFiles.readCertificates(pki.file("server.pem"));
+        assertEquals(2, server.size(), "server.pem holds the chain");
+        server.get(0).verify(ca.getPublicKey());
+        assertEquals(List.of("localhost", "127.0.0.1", "0:0:0:0:0:0:0:1", "hub.example.test"),
+                alternativeNames(server.get(0)));
+        assertTrue(server.get(0).getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.1"), "serverAuth");
+        assertEquals(List.of("dev-manufacturer"),
+                pki.trusted().list().stream().map(TrustedManufacturer::name).toList());
+        List<X509CRL> crls = crls();
+        assertEquals(2, crls.size());
+        crls.get(0).verify(pki.devManufacturerCa().certificate().getPublicKey());
+        crls.get(1).verify(ca.getPublicKey());
+        assertTrue(crls.stream().allMatch(crl -> crl.getRevokedCertificates() == null));
+    }
+
+    @Test
+    void initTwiceChangesNothing() throws IOException {
+        pki.init(KeyType.EC_P256, NAMES);
+        Map<Path, byte[]> before = snapshot();
+
+        HubPki.InitReport second = pki.init(KeyType.EC_P256, NAMES);
+
+        assertTrue(second.createdNothing());
+        Map<Path, byte[]> after = snapshot();
+        assertEquals(before.keySet(), after.keySet());
+        before.forEach((file, bytes) -> assertArrayEquals(bytes, after.get(file), file.toString()));
+    }
+
+    @Test
+    void initWarnsWhenTheKeptServerCertificateDoesNotCoverANewName() {
+        pki.init(KeyType.EC_P256, NAMES);
+
+        HubPki.InitReport report = pki.init(KeyType.EC_P256, List.of("localhost", "sip.example.test"));
+
+        assertEquals(List.of("server.pem does not cover sip.example.test; it was kept as it is"), report.warnings());
+    }
+
+    @Test
+    void rsaIsAnOption() {
+        pki.init(KeyType.RSA_3072, NAMES);
+
+        RSAPublicKey key = (RSAPublicKey) PemFiles.readCertificate(pki.file("ca.pem")).getPublicKey();
+        assertEquals(3072, key.getModulus().bitLength());
+    }
+
+    @Test
+    void aCertificateWithoutItsKeyStopsInitAndChangesNothing() throws IOException {
+        pki.init(KeyType.EC_P256, NAMES);
+        Files.delete(pki.file("server.key"));
+        Map<Path, byte[]> before = snapshot();
+
+        PkiException e = assertThrows(PkiException.class, () -> pki.init(KeyType.EC_P256, NAMES));
+
+        assertEquals(pki.file("server.pem") + " exists but server.key does not; restore it or move both away "
+                + "(nothing was changed)", e.getMessage());
+        assertEquals(before.keySet(), snapshot().keySet());
+    }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedIsRefused() throws IOException {
+        Path blocker = Files.writeString(home.resolve("a-file"), "not a directory");
+        HubPki blocked = HubPki.at(blocker.resolve("pki"), Clock.systemUTC());
+
+        PkiException e = assertThrows(PkiException.class, () -> blocked.init(KeyType.EC_P256, NAMES));
+
+        assertTrue(e.getMessage().startsWith("cannot write to " + blocker.resolve("pki")), e.getMessage());
+    }
+
+    @Test
+    void malformedServerNamesAreRefusedBeforeAnythingIsWritten() {
+        PkiException e = assertThrows(PkiException.class,
+                () -> pki.init(KeyType.EC_P256, List.of("localhost", "bad name!")));
+
+        assertEquals("malformed DNS name 'bad name!' in server names", e.getMessage());
+        assertFalse(Files.exists(pki.directory()));
+    }
+
+    @Test
+    void aDeviceCertificateCarriesTheMacWhereAskedAndItsKeyIsPrivate() throws Exception {
+        pki.init(KeyType.EC_P256, NAMES);
+        Path out = home.resolve("phone");
+
+        pki.issueDeviceCertificate(new DeviceCertificateRequest(MAC, "Myriad M7", MacPlacement.SERIAL,
+                Duration.ofDays(90), Optional.empty(), KeyType.EC_P256), out);
+
+        X509Certificate certificate = PemFiles.readCertificate(out.resolve("cert.pem"));
+        assertEquals("CN=Myriad M7,SERIALNUMBER=00809faabbcc,OU=Myriad M7,O=Emulated Phones",
+                readableSubject(certificate));
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2"), certificate.getExtendedKeyUsage());
+        assertEquals(Duration.ofDays(90), Duration.between(certificate.getNotBefore().toInstant(),
+                certificate.getNotAfter().toInstant()));
+        certificate.verify(pki.devManufacturerCa().certificate().getPublicKey());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("key.pem"))));
+        assertEquals(MAC.value(), pki.issuedDevices().get(0).mac());
+        assertEquals(certificate.getSerialNumber().toString(16), pki.issuedDevices().get(0).serial());
+    }
+
+    @Test
+    void trustRefusesAFileThatIsNotPemAndACertificateThatIsNotACa() throws IOException {
+        pki.init(KeyType.EC_P256, NAMES);
+        Path binary = Files.write(home.resolve("random.der"), new byte[] {0x30, (byte) 0x82, (byte) 0xff, 0x00});
+        Path text = Files.writeString(home.resolve("notes.txt"), "hello\n");
+        Path leaf = home.resolve("leaf.pem");
+        PemFiles.writeCertificates(leaf, List.of(TestPki.leaf("CN=leaf").issuedBy(TestPki.root("CN=r"))));
+
+        assertEquals(binary + " is not a PEM file (it holds binary data)", assertThrows(PkiException.class,
+                () -> pki.trust(binary, Optional.empty(), MacRule.CN, false)).getMessage());
+        assertEquals(text + " holds no PEM certificate", assertThrows(PkiException.class,
+                () -> pki.trust(text, Optional.empty(), MacRule.CN, false)).getMessage());
+        assertEquals(leaf + ": CN=leaf is not a CA certificate (no basicConstraints CA:TRUE)",
+                assertThrows(PkiException.class, () -> pki.trust(leaf, Optional.empty(), MacRule.CN, false))
+                        .getMessage());
+        assertEquals(List.of("dev-manufacturer"),
+                pki.trusted().list().stream().map(TrustedManufacturer::name).toList(), "nothing was added");
+    }
+
+    @Test
+    void trustingTheSameCaTwiceKeepsOneEntryAndTakesTheNewRule() {
+        pki.init(KeyType.EC_P256, NAMES);
+        Path file = home.resolve("vendor.pem");
+        PemFiles.writeCertificates(file, List.of(TestPki.root("CN=ALE Device CA,O=ALE").certificate()));
+
+        assertEquals("ale-device-ca", pki.trust(file, Optional.empty(), MacRule.CN, false).get(0).name());
+        pki.trust(file, Optional.empty(), MacRule.SERIAL, true);
+
+        List<TrustedManufacturer> trusted = pki.trusted().list();
+        assertEquals(2, trusted.size());
+        assertEquals(MacRule.SERIAL, trusted.get(1).macRule());
+        assertTrue(trusted.get(1).generic());
+    }
+
+    @Test
+    void revocationsArePublishedInTheCrlSignedByTheHubCa() throws Exception {
+        pki.init(KeyType.EC_P256, NAMES);
+        X509Certificate phone = pki.issueDeviceCertificate(DeviceCertificateRequest.of(MAC, "Myriad M3"),
+                home.resolve("phone")).certificate();
+        X509Certificate other = pki.issueDeviceCertificate(DeviceCertificateRequest.of(
+                MacAddress.parse("00809f000002"), "Myriad M3"), home.resolve("other")).certificate();
+
+        assertTrue(pki.revokeMac(MAC, RevocationList.Reason.KEY_COMPROMISE));
+        assertFalse(pki.revokeMac(MAC, RevocationList.Reason.KEY_COMPROMISE), "revoking twice changes nothing");
+        assertTrue(pki.revokeSerial(other.getSerialNumber(), "dev-manufacturer", RevocationList.Reason.SUPERSEDED));
+
+        X509CRL crl = crls().get(0);
+        crl.verify(pki.devManufacturerCa().certificate().getPublicKey());
+        List<BigInteger> serials = new ArrayList<>();
+        for (X509CRLEntry entry : crl.getRevokedCertificates()) {
+            serials.add(entry.getSerialNumber());
+        }
+        assertEquals(java.util.Set.of(phone.getSerialNumber(), other.getSerialNumber()), java.util.Set.copyOf(serials));
+        assertEquals(2, serials.size());
+        assertTrue(pki.revocations().isRevoked(MAC));
+    }
+
+    @Test
+    void certificatesOfOtherManufacturersGoInTheHubCasIndirectCrl() throws Exception {
+        pki.init(KeyType.EC_P256, NAMES);
+        CertificateAuthority vendor = TestPki.root("CN=Vendor Root,O=Vendor");
+        X509Certificate phone = TestPki.leaf("CN=00809faabbcc").issuedBy(vendor);
+
+        pki.revokeCertificate(phone, RevocationList.Reason.KEY_COMPROMISE);
+
+        X509CRL indirect = crls().get(1);
+        indirect.verify(pki.hubCa().certificate().getPublicKey());
+        X509CRLEntry entry = indirect.getRevokedCertificate(phone);
+        assertEquals(phone.getIssuerX500Principal(), entry.getCertificateIssuer());
+        assertTrue(indirect.getCriticalExtensionOIDs().contains("2.5.29.28"), "issuingDistributionPoint");
+    }
+
+    @Test
+    void revokingASerialOfAnUnknownCaNamesTheTrustedOnes() {
+        pki.init(KeyType.EC_P256, NAMES);
+
+        PkiException e = assertThrows(PkiException.class,
+                () -> pki.revokeSerial(BigInteger.TEN, "nobody", RevocationList.Reason.UNSPECIFIED));
+
+        assertEquals("no trusted manufacturer CA is named 'nobody'; trusted: [dev-manufacturer]", e.getMessage());
+    }
+
+    @Test
+    void commandsOtherThanInitNeedAnInitialisedPki() {
+        PkiException e = assertThrows(PkiException.class,
+                () -> pki.issueDeviceCertificate(DeviceCertificateRequest.of(MAC, "Myriad M7"), home));
+
+        assertEquals("no PKI in " + pki.directory() + "; run 'hub pki init' first", e.getMessage());
+    }
+
+    private List<X509CRL> crls() throws Exception {
+        try (var in = Files.newInputStream(pki.file("crl.pem"))) {
+            return CertificateFactory.getInstance("X.509").generateCRLs(in).stream().map(X509CRL.class::cast).toList();
+        }
+    }
+
+    private Map<Path, byte[]> snapshot() throws IOException {
+        Map<Path, byte[]> files = new HashMap<>();
+        try (Stream<Path> walk = Files.walk(pki.directory())) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files.put(file, Files.readAllBytes(file));
+            }
+        }
+        return files;
+    }
+
+    private static List<String> alternativeNames(X509Certificate certificate) throws Exception {
+        List<String> names = new ArrayList<>();
+        Collection<List<?>> entries = certificate.getSubjectAlternativeNames();
+        for (List<?> entry : entries) {
+            names.add(String.valueOf(entry.get(1)));
+        }
+        return names;
+    }
+
+    private static String readableSubject(X509Certificate certificate) {
+        return certificate.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253,
+                Map.of("2.5.4.5", "SERIALNUMBER"));
+    }
+}
