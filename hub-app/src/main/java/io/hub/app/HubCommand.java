@@ -1,0 +1,18 @@
+package io.hub.app;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = HubVersion.class,
+        description = "Zero-touch provisioning and SIP-TLS edge for desk phones.",
+        subcommands = {StartCommand.class, PkiCommand.class},
+        commandListHeading = "%nCommands:%n")
+public final class HubCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

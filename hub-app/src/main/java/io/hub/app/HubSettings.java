@@ -1,0 +1,144 @@
+package io.hub.app;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything an operator can set, with the defaults of SPEC §3. Read from {@code HOME/hub.yaml}
+ * (or {@code --config FILE}); flags of {@code hub start} override the file. Unknown keys are refused,
+ * so a misspelt setting is never silently ignored.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public final class HubSettings {
+
+    public String bind = "0.0.0.0";
+    /** The address put in SDP and URLs; defaults to the first server name that is not a loopback. */
+    public String publicAddress;
+    /** Extra DNS names and addresses the server certificate covers, beside the loopback ones. */
+    public List<String> serverNames = new ArrayList<>();
+    public int httpsPort = 8443;
+    public String adminBind = "127.0.0.1";
+    public int adminPort = 9443;
+    public int sipTlsPort = 5061;
+    /** Plain SIP over TCP/UDP for testers; null means off. */
+    public Integer sipPlainPort;
+    public String relayPorts = "30000-44999";
+    /** A JDBC URL; null means the embedded H2 file database under the home. */
+    public String databaseUrl;
+    /** Key type of new CAs and server certificates: {@code ec} (P-256) or {@code rsa} (3072). */
+    public String keyType = "ec";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
+     * The settings in {@code file}, or the defaults when {@code file} does not exist and was not named
+     * explicitly.
+     *
+     * @throws UserError when the file cannot be read, is not YAML, or has an unknown or ill-typed key
+     */
+    public static HubSettings load(Path file, boolean required) {
+        if (!Files.exists(file)) {
+            if (required) {
+                throw new UserError("configuration file " + file + " does not exist");
+            }
+            return new HubSettings();
+        }
+        try {
+            HubSettings settings = YAML.readValue(file.toFile(), HubSettings.class);
+            return settings == null ? new HubSettings() : settings;
+        } catch (UnrecognizedPropertyException e) {
+            throw new UserError(file + ": unknown setting '" + e.getPropertyName() + "' at line "
+                    + e.getLocation().getLineNr() + "; known: " + e.getKnownPropertyIds());
+        } catch (JsonProcessingException e) {
+            throw new UserError(file + ": " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr());
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks every value and throws a {@link UserError} naming the first bad one.
+     */
+    public HubSettings validate() {
+        checkPort("httpsPort", httpsPort);
+        checkPort("adminPort", adminPort);
+        checkPort("sipTlsPort", sipTlsPort);
+        if (sipPlainPort != null) {
+            checkPort("sipPlainPort", sipPlainPort);
+        }
+        relayPortRange();
+        keyTypeParsed();
+        return this;
+    }
+
+    public io.hub.pki.KeyType keyTypeParsed() {
+        try {
+            return io.hub.pki.KeyType.fromOption(keyType);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("keyType: " + e.getMessage());
+        }
+    }
+
+    /** The relay range as {@code [min, max]}: an even start, so RTP/RTCP pairs line up. */
+    public int[] relayPortRange() {
+        String text = relayPorts == null ? "" : relayPorts.strip();
+        String[] parts = text.split("-", -1);
+        try {
+            if (parts.length == 2) {
+                int min = Integer.parseInt(parts[0].strip());
+                int max = Integer.parseInt(parts[1].strip());
+                if (min >= 1024 && max <= 65535 && min < max && min % 2 == 0) {
+                    return new int[] {min, max};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the accepted form.
+        }
+        throw new UserError("relayPorts '" + relayPorts + "' is not a range MIN-MAX with an even MIN, "
+                + "1024 <= MIN < MAX <= 65535");
+    }
+
+    /** The names the hub's server certificate covers: loopback, this host, and the configured ones. */
+    public List<String> certificateNames() {
+        List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1", "::1"));
+        String host = localHostName();
+        if (host != null) {
+            names.add(host.toLowerCase(Locale.ROOT));
+        }
+        names.addAll(serverNames);
+        if (publicAddress != null) {
+            names.add(publicAddress);
+        }
+        if (!"0.0.0.0".equals(bind) && !"::".equals(bind)) {
+            names.add(bind);
+        }
+        return names.stream().distinct().toList();
+    }
+
+    private static String localHostName() {
+        // The kernel's name, not a DNS lookup: starting must not depend on the network.
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            return name.matches("[A-Za-z0-9][A-Za-z0-9.-]*") ? name : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void checkPort(String name, int port) {
+        if (port < 0 || port > 65535) {
+            throw new UserError(name + " " + port + " is not a port (0-65535; 0 picks a free one)");
+        }
+    }
+}

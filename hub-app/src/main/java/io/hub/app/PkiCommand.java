@@ -1,0 +1,309 @@
+package io.hub.app;
+
+import io.hub.pki.DeviceCertificateRequest;
+import io.hub.pki.DeviceCertificates;
+import io.hub.pki.HubPki;
+import io.hub.pki.KeyType;
+import io.hub.pki.MacAddress;
+import io.hub.pki.MacPlacement;
+import io.hub.pki.MacRule;
+import io.hub.pki.PemFiles;
+import io.hub.pki.RevocationList;
+import io.hub.pki.TrustedManufacturers;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "pki", mixinStandardHelpOptions = true, versionProvider = HubVersion.class,
+        description = "The hub's certificates: its CA, emulated factory certificates, trusted manufacturers, "
+                + "revocation.",
+        subcommands = {PkiCommand.Init.class, PkiCommand.DeviceCert.class, PkiCommand.Trust.class,
+                PkiCommand.Trusted.class, PkiCommand.Revoke.class, PkiCommand.Crl.class},
+        commandListHeading = "%nCommands:%n")
+public final class PkiCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The PKI of the home, for commands that need one that exists. */
+    static HubPki existingPki(HomeOption homeOption) {
+        HubHome home = homeOption.home();
+        return home.pki(Clock.systemUTC());
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = {"Create the hub CA, its server certificate and the development manufacturer CA.",
+                    "Existing keys are never overwritten: on a complete PKI this changes nothing and exits 2."})
+    static final class Init implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @Option(names = "--key-type", paramLabel = "ec|rsa", defaultValue = "ec",
+                description = "ECDSA P-256 (default) or RSA 3072.")
+        String keyType;
+        @Option(names = "--server-name", paramLabel = "NAME",
+                description = "A DNS name or address the server certificate covers, beside the loopback ones "
+                        + "and those of hub.yaml (repeatable).")
+        List<String> serverNames = List.of();
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            HubHome hubHome = home.home();
+            HubSettings settings = HubSettings.load(hubHome.settingsFile(), false);
+            settings.keyType = keyType;
+            settings.serverNames = concat(settings.serverNames, serverNames);
+            hubHome.create();
+            HubPki.InitReport report = hubHome.pki(Clock.systemUTC())
+                    .init(settings.validate().keyTypeParsed(), settings.certificateNames());
+            PrintWriter out = spec.commandLine().getOut();
+            report.warnings().forEach(w -> spec.commandLine().getErr().println("hub: warning: " + w));
+            if (report.createdNothing()) {
+                throw new UserError("the PKI in " + hubHome.pkiDirectory() + " is already initialised; nothing changed");
+            }
+            out.println("created in " + hubHome.pkiDirectory() + ": " + String.join(", ", report.created()));
+            return 0;
+        }
+    }
+
+    @Command(name = "device-cert", mixinStandardHelpOptions = true,
+            description = {"Issue an emulated factory certificate for a phone from the development manufacturer CA.",
+                    "Writes DIR/cert.pem and DIR/key.pem (0600), as curl --cert/--key and SIP clients take them."})
+    static final class DeviceCert implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @Option(names = "--mac", required = true, paramLabel = "MAC",
+                description = "The phone's MAC, as 00:80:9f:aa:bb:cc, 00-80-9f-aa-bb-cc, 0080.9faa.bbcc or 00809faabbcc.")
+        MacAddress mac;
+        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model, e.g. \"Myriad M7\".")
+        String model;
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write to.")
+        Path out;
+        @Option(names = "--mac-in", paramLabel = "cn|serial|san", defaultValue = "cn",
+                description = "Where the MAC goes: subject CN (default), subject serialNumber, or a SAN URI "
+                        + "urn:dev:mac:….")
+        MacPlacement placement;
+        @Option(names = "--days", paramLabel = "N", defaultValue = "7300", description = "Validity in days (default 7300).")
+        int days;
+        @Option(names = "--not-before", paramLabel = "WHEN",
+                description = "Start of validity: 2026-01-31 or 2026-01-31T08:00:00Z (default: now).")
+        String notBefore;
+        @Option(names = "--key-type", paramLabel = "ec|rsa", defaultValue = "ec", description = "The phone's key type.")
+        String keyType;
+        @Option(names = "--force", description = "Replace an existing DIR/cert.pem and DIR/key.pem.")
+        boolean force;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (days <= 0) {
+                throw new UserError("--days must be positive, not " + days);
+            }
+            for (String name : List.of("cert.pem", "key.pem")) {
+                if (!force && Files.exists(out.resolve(name))) {
+                    throw new UserError(out.resolve(name) + " exists; choose another --out or pass --force");
+                }
+            }
+            KeyType type = parseKeyType(keyType);
+            DeviceCertificateRequest request = new DeviceCertificateRequest(mac, model, placement,
+                    Duration.ofDays(days), Optional.ofNullable(notBefore).map(DeviceCert::instant), type);
+            DeviceCertificates.IssuedCertificate issued = existingPki(home).issueDeviceCertificate(request, out);
+            X509Certificate certificate = issued.certificate();
+            spec.commandLine().getOut().printf("wrote %s and %s%n  mac %s, model %s, MAC in %s, serial %s%n"
+                            + "  valid %s to %s%n",
+                    out.resolve("cert.pem"), out.resolve("key.pem"), mac.colonSeparated(), model,
+                    placement.name().toLowerCase(java.util.Locale.ROOT), certificate.getSerialNumber().toString(16),
+                    certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+            return 0;
+        }
+
+        private static Instant instant(String text) {
+            try {
+                return text.contains("T") ? Instant.parse(text)
+                        : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new UserError("--not-before '" + text + "' is neither a date (2026-01-31) nor an instant "
+                        + "(2026-01-31T08:00:00Z)");
+            }
+        }
+    }
+
+    @Command(name = "trust", mixinStandardHelpOptions = true,
+            description = {"Trust a manufacturer CA (PEM) to vouch for phones.",
+                    "The MAC rule says where that CA puts the MAC; a generic CA proves the vendor only."})
+    static final class Trust implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @Parameters(paramLabel = "FILE", description = "PEM file with the CA certificate(s).")
+        Path file;
+        @Option(names = "--mac-rule", paramLabel = "RULE", defaultValue = "cn",
+                description = "cn (default), serial, san, any, or regex:PATTERN with a group for the MAC.")
+        MacRule rule;
+        @Option(names = "--generic", description = "The CA proves the vendor, not the MAC: such phones must be "
+                + "enrolled and are flagged.")
+        boolean generic;
+        @Option(names = "--name", paramLabel = "NAME", description = "Name to keep it under (default: from its CN).")
+        String name;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<TrustedManufacturers.Entry> entries = existingPki(home).trust(file, Optional.ofNullable(name), rule,
+                    generic);
+            for (TrustedManufacturers.Entry entry : entries) {
+                spec.commandLine().getOut().printf("trusted %s: MAC rule %s%s, sha256 %s%n", entry.name(),
+                        entry.macRule(), entry.generic() ? ", generic" : "", entry.fingerprint());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "trusted", mixinStandardHelpOptions = true, description = "List the trusted manufacturer CAs.")
+    static final class Trusted implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-24s %-16s %-8s %s%n", "NAME", "MAC RULE", "GENERIC", "SHA-256");
+            for (TrustedManufacturers.Entry entry : existingPki(home).trusted().entries()) {
+                out.printf("%-24s %-16s %-8s %s%n", entry.name(), entry.macRule(), entry.generic() ? "yes" : "no",
+                        entry.fingerprint());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = {"Revoke a device certificate or a whole device; crl.pem is republished.",
+                    "Discovery, provisioning and SIP-TLS refuse it from then on."})
+    static final class Revoke implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+        @Option(names = "--issuer", paramLabel = "NAME", defaultValue = HubPki.DEV_MANUFACTURER_NAME,
+                description = "With --serial: the trusted CA that issued it (default: dev-manufacturer).")
+        String issuer;
+        @Option(names = "--reason", paramLabel = "REASON", defaultValue = "unspecified",
+                description = "unspecified, key-compromise, ca-compromise, affiliation-changed, superseded, "
+                        + "cessation-of-operation.")
+        String reason;
+        @Spec
+        CommandSpec spec;
+
+        static final class Target {
+            @Option(names = "--serial", paramLabel = "HEX", description = "Serial number in hex, as openssl shows it.")
+            String serial;
+            @Option(names = "--mac", paramLabel = "MAC", description = "Every certificate of this device.")
+            MacAddress mac;
+            @Option(names = "--cert", paramLabel = "FILE", description = "The certificate in this PEM file.")
+            Path certificate;
+        }
+
+        @Override
+        public Integer call() {
+            RevocationList.Reason why = parse(reason);
+            HubPki pki = existingPki(home);
+            boolean changed;
+            String what;
+            if (target.mac != null) {
+                changed = pki.revokeMac(target.mac, why);
+                what = "device " + target.mac.colonSeparated();
+            } else if (target.certificate != null) {
+                X509Certificate certificate = PemFiles.readCertificate(target.certificate);
+                changed = pki.revokeCertificate(certificate, why);
+                what = "certificate " + certificate.getSerialNumber().toString(16);
+            } else {
+                changed = pki.revokeSerial(serial(target.serial), issuer, why);
+                what = "certificate " + target.serial.toLowerCase(java.util.Locale.ROOT).replace(":", "") + " of "
+                        + issuer;
+            }
+            spec.commandLine().getOut().println(changed
+                    ? "revoked " + what + "; " + pki.file(HubPki.CRL) + " republished"
+                    : what + " was already revoked; nothing changed");
+            return 0;
+        }
+
+        private static BigInteger serial(String text) {
+            try {
+                return new BigInteger(text.replace(":", ""), 16);
+            } catch (NumberFormatException e) {
+                throw new UserError("--serial '" + text + "' is not a hexadecimal serial number");
+            }
+        }
+
+        private static RevocationList.Reason parse(String text) {
+            try {
+                return RevocationList.Reason.fromOption(text);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "crl", mixinStandardHelpOptions = true,
+            description = "Sign and publish crl.pem anew from the revocations (it expires after 7 days).")
+    static final class Crl implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            HubPki pki = existingPki(home);
+            List<X509CRL> crls = pki.publishCrl();
+            int entries = crls.stream().mapToInt(c -> c.getRevokedCertificates() == null ? 0
+                    : c.getRevokedCertificates().size()).sum();
+            long devices = pki.revocations().entries().stream().filter(e -> e.mac() != null).count();
+            spec.commandLine().getOut().printf("wrote %s: %d revoked certificate(s), next update %s; "
+                    + "%d revoked device(s) by MAC%n", pki.file(HubPki.CRL), entries,
+                    crls.get(0).getNextUpdate().toInstant(), devices);
+            return 0;
+        }
+    }
+
+    static KeyType parseKeyType(String text) {
+        try {
+            return KeyType.fromOption(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+}

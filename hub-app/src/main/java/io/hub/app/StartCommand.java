@@ -1,0 +1,97 @@
+package io.hub.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = {"Run the hub: create the home on first start (PKI, admin token), then serve until SIGTERM.",
+                "Settings come from HOME/hub.yaml (or --config); flags override it."})
+public final class StartCommand implements Callable<Integer> {
+
+    @Mixin
+    HomeOption home;
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (default: HOME/hub.yaml if present).")
+    Path config;
+    @Option(names = "--https-port", paramLabel = "PORT", description = "Device HTTPS port (default 8443).")
+    Integer httpsPort;
+    @Option(names = "--admin-port", paramLabel = "PORT", description = "Admin HTTPS port on 127.0.0.1 (default 9443).")
+    Integer adminPort;
+    @Option(names = "--sip-tls-port", paramLabel = "PORT", description = "SIP over TLS port (default 5061).")
+    Integer sipTlsPort;
+    @Option(names = "--sip-plain-port", paramLabel = "PORT",
+            description = "Plain SIP over TCP/UDP for testers (default off).")
+    Integer sipPlainPort;
+    @Option(names = "--relay-ports", paramLabel = "MIN-MAX", description = "SRTP relay UDP range (default 30000-44999).")
+    String relayPorts;
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address the device side listens on (default 0.0.0.0).")
+    String bind;
+    @Option(names = "--public-address", paramLabel = "ADDRESS",
+            description = "Address put in SDP and URLs, and covered by the server certificate.")
+    String publicAddress;
+    @Option(names = "--server-name", paramLabel = "NAME",
+            description = "Extra name the server certificate covers on first start (repeatable).")
+    List<String> serverNames = List.of();
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        HubHome hubHome = home.home();
+        HubSettings settings = config == null ? HubSettings.load(hubHome.settingsFile(), false)
+                : HubSettings.load(config, true);
+        applyFlags(settings);
+        settings.validate();
+        Hub hub = Hub.start(hubHome, settings, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        PrintWriter out = spec.commandLine().getOut();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hub.close();
+            out.println("hub stopped");
+            out.flush();
+            stopped.countDown();
+        }, "hub-shutdown"));
+        hub.describe(out);
+        out.println("ready (pid " + ProcessHandle.current().pid() + "); stop with Ctrl-C or SIGTERM");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private void applyFlags(HubSettings settings) {
+        if (httpsPort != null) {
+            settings.httpsPort = httpsPort;
+        }
+        if (adminPort != null) {
+            settings.adminPort = adminPort;
+        }
+        if (sipTlsPort != null) {
+            settings.sipTlsPort = sipTlsPort;
+        }
+        if (sipPlainPort != null) {
+            settings.sipPlainPort = sipPlainPort;
+        }
+        if (relayPorts != null) {
+            settings.relayPorts = relayPorts;
+        }
+        if (bind != null) {
+            settings.bind = bind;
+        }
+        if (publicAddress != null) {
+            settings.publicAddress = publicAddress;
+        }
+        if (!serverNames.isEmpty()) {
+            List<String> names = new java.util.ArrayList<>(settings.serverNames);
+            names.addAll(serverNames);
+            settings.serverNames = names;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.hub.app;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One in-process run of the {@code hub} command tree, with what it printed. */
+record CommandLineRun(int exitCode, String out, String err) {
+
+    static CommandLineRun hub(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = HubMain.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new CommandLineRun(exitCode, out.toString(), err.toString());
+    }
+
+    /** The one line of stderr, failing if there is not exactly one. */
+    String errorLine() {
+        String[] lines = err.strip().split("\n");
+        if (lines.length != 1 || lines[0].isBlank()) {
+            throw new AssertionError("expected one line on stderr, got:\n" + err);
+        }
+        return lines[0];
+    }
+}

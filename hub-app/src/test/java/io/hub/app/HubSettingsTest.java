@@ -1,0 +1,92 @@
+package io.hub.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HubSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreThoseOfTheSpec() {
+        HubSettings settings = HubSettings.load(dir.resolve("absent.yaml"), false).validate();
+
+        assertEquals("0.0.0.0", settings.bind);
+        assertEquals(8443, settings.httpsPort);
+        assertEquals("127.0.0.1", settings.adminBind);
+        assertEquals(9443, settings.adminPort);
+        assertEquals(5061, settings.sipTlsPort);
+        assertNull(settings.sipPlainPort);
+        assertArrayEquals(new int[] {30000, 44999}, settings.relayPortRange());
+    }
+
+    @Test
+    void aFileOverridesTheDefaults() throws IOException {
+        Path file = Files.writeString(dir.resolve("hub.yaml"), """
+                httpsPort: 443
+                sipPlainPort: 5060
+                serverNames: [hub.example.test, 192.0.2.10]
+                relayPorts: 40000-40999
+                """);
+
+        HubSettings settings = HubSettings.load(file, true).validate();
+
+        assertEquals(443, settings.httpsPort);
+        assertEquals(5060, settings.sipPlainPort);
+        assertArrayEquals(new int[] {40000, 40999}, settings.relayPortRange());
+        List<String> names = settings.certificateNames();
+        assertEquals(List.of("localhost", "127.0.0.1", "::1"), names.subList(0, 3));
+        assertTrue(names.containsAll(List.of("hub.example.test", "192.0.2.10")), names.toString());
+    }
+
+    @Test
+    void aMisspeltSettingIsRefusedWithItsLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "httpsPort: 443\nhttpPort: 80\n");
+
+        UserError e = assertThrows(UserError.class, () -> HubSettings.load(file, true));
+
+        assertTrue(e.getMessage().startsWith(file + ": unknown setting 'httpPort' at line 2; known: "), e.getMessage());
+    }
+
+    @Test
+    void anIllTypedSettingIsRefusedWithItsLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "sipTlsPort: five\n");
+
+        UserError e = assertThrows(UserError.class, () -> HubSettings.load(file, true));
+
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" at line 1"), e.getMessage());
+    }
+
+    @Test
+    void aNamedFileMustExist() {
+        UserError e = assertThrows(UserError.class, () -> HubSettings.load(dir.resolve("nope.yaml"), true));
+
+        assertEquals("configuration file " + dir.resolve("nope.yaml") + " does not exist", e.getMessage());
+    }
+
+    @Test
+    void badPortsAndRangesAreRefused() {
+        HubSettings port = new HubSettings();
+        port.httpsPort = 70000;
+        assertEquals("httpsPort 70000 is not a port (0-65535; 0 picks a free one)",
+                assertThrows(UserError.class, port::validate).getMessage());
+        for (String range : List.of("30001-44999", "44999-30000", "80-1000", "30000", "a-b", "30000-70000")) {
+            HubSettings relay = new HubSettings();
+            relay.relayPorts = range;
+            assertEquals("relayPorts '" + range + "' is not a range MIN-MAX with an even MIN, "
+                    + "1024 <= MIN < MAX <= 65535", assertThrows(UserError.class, relay::validate).getMessage());
+        }
+    }
+}
