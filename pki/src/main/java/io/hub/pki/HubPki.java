@@ -104,6 +104,7 @@ public final class HubPki {
      * @throws PkiException when the directory cannot be written, a name is malformed, or a
      *     certificate exists without its key (or the reverse), which only a person can sort out
      */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
     public InitReport init(KeyType keyType, List<String> serverNames) {
         List<String> names = List.copyOf(new LinkedHashSet<>(serverNames));
         names.forEach(HubPki::checkServerName);
@@ -175,6 +176,7 @@ public final class HubPki {
      * {@code outDir/cert.pem} and {@code outDir/key.pem} (0600). Each issue is logged in
      * {@code issued-devices.jsonl} so that revoking the MAC can also list its serials in the CRL.
      */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
     public DeviceCertificates.IssuedCertificate issueDeviceCertificate(DeviceCertificateRequest request, Path outDir) {
         requireInitialised();
         try {
@@ -202,6 +204,7 @@ public final class HubPki {
     }
 
     /** Trusts a manufacturer CA; see {@link TrustedManufacturers#trust}. */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
     public List<TrustedManufacturers.Entry> trust(Path pemFile, Optional<String> name, MacRule rule, boolean generic) {
         requireInitialised();
         try (DirectoryLock ignored = lock()) {
@@ -249,6 +252,7 @@ public final class HubPki {
     }
 
     /** Signs and writes {@code crl.pem} from the current revocations; see {@link #writeCrls}. */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
     public List<X509CRL> publishCrl() {
         requireInitialised();
         try (DirectoryLock ignored = lock()) {
@@ -281,6 +285,7 @@ public final class HubPki {
         return devices;
     }
 
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
     private boolean revoke(List<CertificateRef> certificates, MacAddress mac, RevocationList.Reason reason) {
         requireInitialised();
         try (DirectoryLock ignored = lock()) {
