@@ -1,0 +1,141 @@
+package io.hub.provisioning;
+
+import io.hub.pki.HubPki;
+import io.hub.profiles.ConfigRenderer;
+import io.hub.profiles.PhoneCatalogue;
+import io.hub.provisioning.admin.AdminApi;
+import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.deviceapi.DeviceApi;
+import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import io.hub.provisioning.devices.ClaimableRepository;
+import io.hub.provisioning.devices.DeviceRepository;
+import io.hub.provisioning.devices.Enrollment;
+import io.hub.provisioning.firmware.FirmwareStore;
+import io.hub.provisioning.http.HttpsServers;
+import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.tenants.Tenants;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provisioning side of the hub, started and stopped as one: the database, the device HTTPS
+ * server (mutual TLS) and the admin HTTPS server (bearer token).
+ */
+public final class Provisioning implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Provisioning.class);
+
+    /**
+     * Where provisioning listens and keeps its state.
+     *
+     * @param databaseUrl a JDBC URL, or null for H2 in {@code databaseDirectory}
+     * @param profilesDirectory extra phone family files, if the directory exists
+     * @param adminToken the default tenant's bearer token
+     * @param deviceLimits rate limits of the device side; null for the standard ones
+     */
+    public record Settings(HubPki pki, String databaseUrl, Path databaseDirectory, Path firmwareDirectory,
+            Path profilesDirectory, String bind, int httpsPort, String adminBind, int adminPort, String adminToken,
+            DeviceEndpointSettings device, DeviceApi.Limits deviceLimits) {
+    }
+
+    private final Database database;
+    private final Server deviceServer;
+    private final Server adminServer;
+    private final Enrollment enrollment;
+    private final FirmwareStore firmware;
+    private final Tenants tenants;
+    private final AuditLog audit;
+
+    private Provisioning(Database database, Server deviceServer, Server adminServer, Enrollment enrollment,
+            FirmwareStore firmware, Tenants tenants, AuditLog audit) {
+        this.database = database;
+        this.deviceServer = deviceServer;
+        this.adminServer = adminServer;
+        this.enrollment = enrollment;
+        this.firmware = firmware;
+        this.tenants = tenants;
+        this.audit = audit;
+    }
+
+    /** Opens the database and starts both servers; on failure nothing is left running. */
+    public static Provisioning start(Settings settings, Clock clock) throws Exception {
+        Database database = Database.open(settings.databaseUrl(), settings.databaseDirectory());
+        try {
+            PhoneCatalogue catalogue = PhoneCatalogue.builtInPlus(settings.profilesDirectory());
+            ConfigRenderer renderer = new ConfigRenderer(catalogue);
+            AuditLog audit = new AuditLog(database, clock);
+            Tenants tenants = new Tenants(database, clock);
+            tenants.upsert(Tenants.DEFAULT, "Default", settings.adminToken());
+            Enrollment enrollment = new Enrollment(database, new DeviceRepository(), new ClaimableRepository(), audit,
+                    catalogue, clock);
+            FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            DeviceApi.Limits limits = settings.deviceLimits() != null ? settings.deviceLimits()
+                    : DeviceApi.Limits.standard(clock);
+            HubPki pki = settings.pki();
+            Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
+                    pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
+                    new DeviceApi(pki.validator(), database, audit, renderer, firmware, settings.device(), limits,
+                            clock, metrics));
+            Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
+                    pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
+                    new AdminApi(tenants, enrollment, firmware, audit, database, metrics, clock));
+            Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit);
+            try {
+                device.start();
+                admin.start();
+            } catch (Exception e) {
+                provisioning.close();
+                throw e;
+            }
+            LOG.info("provisioning started device-https={}:{} admin-https={}:{}", settings.bind(),
+                    HttpsServers.port(device), settings.adminBind(), HttpsServers.port(admin));
+            return provisioning;
+        } catch (Exception | Error e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int devicePort() {
+        return HttpsServers.port(deviceServer);
+    }
+
+    public int adminPort() {
+        return HttpsServers.port(adminServer);
+    }
+
+    public Enrollment enrollment() {
+        return enrollment;
+    }
+
+    public FirmwareStore firmware() {
+        return firmware;
+    }
+
+    public Tenants tenants() {
+        return tenants;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    @Override
+    public void close() {
+        for (Server server : new Server[] {adminServer, deviceServer}) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", server, e.toString());
+            }
+        }
+        database.close();
+        LOG.info("provisioning stopped");
+    }
+}

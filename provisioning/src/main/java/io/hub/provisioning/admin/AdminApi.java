@@ -1,0 +1,338 @@
+package io.hub.provisioning.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hub.pki.MacAddress;
+import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.audit.AuditEvent;
+import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.devices.ClaimableRepository;
+import io.hub.provisioning.devices.Device;
+import io.hub.provisioning.devices.DeviceContact;
+import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.provisioning.devices.Enrollment;
+import io.hub.provisioning.devices.ImportReport;
+import io.hub.provisioning.firmware.FirmwareImage;
+import io.hub.provisioning.firmware.FirmwareStore;
+import io.hub.provisioning.http.Responses;
+import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.storage.StorageException;
+import io.hub.provisioning.tenants.Tenants;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.URIUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API (JSON over HTTPS, bearer token of a tenant): devices, bulk import, claimable
+ * devices, firmware, the audit log, metrics and health. Every refusal is a status with a JSON body
+ * {@code {"error": "<reason>", "message": "…"}}.
+ */
+public final class AdminApi extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    private static final Pattern DEVICE = Pattern.compile("/admin/v1/devices/([^/]+)");
+    private static final Pattern FIRMWARE = Pattern.compile("/admin/v1/firmware/([^/]+)/([^/]+)");
+    private static final int MAX_JSON_BYTES = 64 * 1024;
+    private static final int MAX_CSV_BYTES = 16 * 1024 * 1024;
+    private static final Set<String> DEVICE_FIELDS = Set.of("mac", "model", "extension", "displayName", "site",
+            "region", "state");
+
+    private final Tenants tenants;
+    private final Enrollment enrollment;
+    private final FirmwareStore firmware;
+    private final AuditLog audit;
+    private final Database database;
+    private final PrometheusMeterRegistry metrics;
+    private final ClaimableRepository claimable = new ClaimableRepository();
+
+    public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, AuditLog audit, Database database,
+            PrometheusMeterRegistry metrics, Clock clock) {
+        this.tenants = tenants;
+        this.enrollment = enrollment;
+        this.firmware = firmware;
+        this.audit = audit;
+        this.database = database;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        String sourceIp = Responses.sourceIp(request);
+        try {
+            if (path.equals("/healthz") && method.equals("GET")) {
+                health(response, callback);
+                return true;
+            }
+            String tenant = authenticate(request, sourceIp);
+            String actor = "admin:" + tenant;
+            route(request, response, callback, path, method, tenant, actor, sourceIp);
+        } catch (ProvisioningException refusal) {
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("error", refusal.reason());
+            body.put("message", refusal.getMessage());
+            if (refusal.status() == 401) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"hub\"");
+            }
+            Responses.json(response, callback, refusal.status(), body);
+        } catch (StorageException e) {
+            LOG.error("admin {} {} failed in the database: {}", method, path, e.getMessage());
+            Responses.json(response, callback, 500, Map.of("error", "storage", "message", "the database failed"));
+        } catch (IOException e) {
+            Responses.json(response, callback, 400, Map.of("error", "broken-request", "message", e.getMessage()));
+        }
+        return true;
+    }
+
+    private void route(Request request, Response response, Callback callback, String path, String method,
+            String tenant, String actor, String sourceIp) throws IOException {
+        Fields query = Request.extractQueryParameters(request);
+        Matcher matcher;
+        switch (method + " " + path) {
+            case "GET /metrics" -> Responses.send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.scrape().getBytes(StandardCharsets.UTF_8));
+            case "POST /admin/v1/devices" -> {
+                Device device = enrollment.enroll(tenant, draft(jsonBody(request)), actor, sourceIp);
+                Responses.json(response, callback, 201, deviceJson(device, List.of()));
+            }
+            case "GET /admin/v1/devices" -> {
+                int page = number(query, "page", 0, 0, Integer.MAX_VALUE);
+                int size = number(query, "size", 100, 1, 1000);
+                List<Map<String, Object>> devices = enrollment.list(tenant, query.getValue("state"),
+                        query.getValue("site"), query.getValue("model"), page, size).stream()
+                        .map(device -> deviceJson(device, List.of())).toList();
+                Responses.json(response, callback, 200, Map.of("page", page, "size", size, "devices", devices));
+            }
+            case "GET /admin/v1/devices/claimable" -> Responses.json(response, callback, 200,
+                    Map.of("devices", database.transaction(claimable::list)));
+            case "POST /admin/v1/devices/import" -> importDevices(request, response, callback, query, tenant, actor,
+                    sourceIp);
+            case "GET /admin/v1/firmware" -> Responses.json(response, callback, 200,
+                    Map.of("images", firmware.list().stream().map(this::firmwareJson).toList()));
+            case "POST /admin/v1/firmware" -> upload(request, response, callback, query, actor, sourceIp);
+            case "PUT /admin/v1/firmware/target" -> {
+                JsonNode body = jsonBody(request);
+                FirmwareImage image = firmware.setTarget(text(body, "model"), text(body, "version"));
+                audit.record(actor, sourceIp, "firmware-target", AuditEvent.OK, null, null, null,
+                        image.model() + " " + image.version());
+                Responses.json(response, callback, 200, firmwareJson(image));
+            }
+            case "GET /admin/v1/audit" -> Responses.json(response, callback, 200, Map.of("events",
+                    audit.recent(Optional.ofNullable(query.getValue("mac")).map(this::mac).map(MacAddress::value)
+                            .orElse(null), number(query, "limit", 100, 1, 10_000))));
+            default -> {
+                if ((matcher = DEVICE.matcher(path)).matches()) {
+                    device(request, response, callback, method, mac(URIUtil.decodePath(matcher.group(1))), tenant,
+                            actor, sourceIp);
+                } else if ((matcher = FIRMWARE.matcher(path)).matches() && method.equals("DELETE")) {
+                    String model = URIUtil.decodePath(matcher.group(1));
+                    String version = URIUtil.decodePath(matcher.group(2));
+                    firmware.delete(model, version);
+                    audit.record(actor, sourceIp, "firmware-delete", AuditEvent.OK, null, null, null,
+                            model + " " + version);
+                    Responses.empty(response, callback, 204);
+                } else {
+                    throw ProvisioningException.notFound("no-such-resource", "no " + method + " " + path);
+                }
+            }
+        }
+    }
+
+    private void device(Request request, Response response, Callback callback, String method, MacAddress mac,
+            String tenant, String actor, String sourceIp) throws IOException {
+        switch (method) {
+            case "GET" -> {
+                Device device = enrollment.find(tenant, mac);
+                Responses.json(response, callback, 200, deviceJson(device, enrollment.contacts(mac, 20)));
+            }
+            case "PATCH" -> {
+                JsonNode body = jsonBody(request);
+                if (body.has("mac") && !mac(text(body, "mac")).equals(mac)) {
+                    throw ProvisioningException.badRequest("invalid-device", "the MAC of a device cannot change");
+                }
+                Device device = enrollment.update(tenant, mac, draft(body), actor, sourceIp);
+                Responses.json(response, callback, 200, deviceJson(device, List.of()));
+            }
+            case "DELETE" -> {
+                enrollment.remove(tenant, mac, actor, sourceIp);
+                Responses.empty(response, callback, 204);
+            }
+            default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+        }
+    }
+
+    private void importDevices(Request request, Response response, Callback callback, Fields query, String tenant,
+            String actor, String sourceIp) throws IOException {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv")) {
+            throw new ProvisioningException(415, "unsupported-media-type", "send the CSV as text/csv");
+        }
+        byte[] csv;
+        try {
+            csv = Responses.body(request, MAX_CSV_BYTES);
+        } catch (Responses.BodyTooLargeException e) {
+            throw new ProvisioningException(413, "too-large", e.getMessage());
+        }
+        boolean dryRun = "true".equalsIgnoreCase(query.getValue("dryRun"));
+        ImportReport report = enrollment.importCsv(tenant, csv, dryRun, actor, sourceIp);
+        Responses.json(response, callback, report.errors().isEmpty() ? 200 : 422, report);
+    }
+
+    private void upload(Request request, Response response, Callback callback, Fields query, String actor,
+            String sourceIp) throws IOException {
+        String model = query.getValue("model");
+        String version = query.getValue("version");
+        try (InputStream body = Content.Source.asInputStream(request)) {
+            FirmwareImage image = firmware.upload(model, version, body, request.getLength());
+            audit.record(actor, sourceIp, "firmware-upload", AuditEvent.OK, null, null, null,
+                    image.model() + " " + image.version() + " sha256=" + image.sha256());
+            Responses.json(response, callback, 201, firmwareJson(image));
+        } catch (ProvisioningException refusal) {
+            audit.record(actor, sourceIp, "firmware-upload", AuditEvent.REFUSED, refusal.reason(), null, null,
+                    model + " " + version + ": " + refusal.getMessage());
+            throw refusal;
+        }
+    }
+
+    private void health(Response response, Callback callback) {
+        try {
+            database.transaction(connection -> connection.isValid(2));
+            Responses.json(response, callback, 200, Map.of("status", "ok"));
+        } catch (StorageException e) {
+            Responses.json(response, callback, 503, Map.of("status", "database unavailable"));
+        }
+    }
+
+    private String authenticate(Request request, String sourceIp) {
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
+        Optional<String> tenant = tenants.byToken(token);
+        if (tenant.isEmpty()) {
+            audit.record("admin", sourceIp, "authenticate", AuditEvent.REFUSED,
+                    token == null ? "no-token" : "bad-token", null, null, request.getMethod() + " "
+                            + Request.getPathInContext(request));
+            throw new ProvisioningException(401, token == null ? "no-token" : "bad-token",
+                    "send Authorization: Bearer <the token in var/admin-token>");
+        }
+        return tenant.get();
+    }
+
+    private static JsonNode jsonBody(Request request) throws IOException {
+        byte[] body;
+        try {
+            body = Responses.body(request, MAX_JSON_BYTES);
+        } catch (Responses.BodyTooLargeException e) {
+            throw new ProvisioningException(413, "too-large", e.getMessage());
+        }
+        try {
+            JsonNode node = Responses.JSON.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw ProvisioningException.badRequest("invalid-json", "the body must be a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ProvisioningException.badRequest("invalid-json", "the body is not JSON: "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    private static DeviceDraft draft(JsonNode body) {
+        List<String> unknown = new ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!DEVICE_FIELDS.contains(name)) {
+                unknown.add(name);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw ProvisioningException.badRequest("invalid-device", "unknown field(s) " + unknown + "; expected "
+                    + "mac, model, extension, displayName, site, region, state");
+        }
+        return new DeviceDraft(text(body, "mac"), text(body, "model"), text(body, "extension"),
+                text(body, "displayName"), text(body, "site"), text(body, "region"), text(body, "state"));
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ProvisioningException.badRequest("invalid-json", field + " must be a string");
+        }
+        return value.asText();
+    }
+
+    private MacAddress mac(String text) {
+        try {
+            return MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ProvisioningException.badRequest("malformed-mac", e.getMessage());
+        }
+    }
+
+    private static int number(Fields query, String name, int fallback, int min, int max) {
+        String value = query.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // Refused below.
+        }
+        throw ProvisioningException.badRequest("invalid-query", name + " must be a number from " + min + " to " + max);
+    }
+
+    private static Map<String, Object> deviceJson(Device device, List<DeviceContact> history) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("mac", device.mac().value());
+        json.put("model", device.model());
+        json.put("extension", device.extension());
+        json.put("displayName", device.displayName());
+        json.put("site", device.site());
+        json.put("region", device.region());
+        json.put("state", device.state().code());
+        json.put("assigned", device.isAssigned());
+        json.put("createdAt", device.createdAt());
+        json.put("updatedAt", device.updatedAt());
+        if (!history.isEmpty()) {
+            json.put("lastContact", history.get(0));
+            json.put("history", history);
+        }
+        return json;
+    }
+
+    private Map<String, Object> firmwareJson(FirmwareImage image) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", image.model());
+        json.put("version", image.version());
+        json.put("size", image.size());
+        json.put("sha256", image.sha256());
+        json.put("uploadedAt", image.uploadedAt());
+        json.put("target", firmware.target(image.model()).map(t -> t.version().equals(image.version())).orElse(false));
+        return json;
+    }
+}

@@ -1,0 +1,18 @@
+package io.hub.provisioning.audit;
+
+import java.time.Instant;
+
+/**
+ * One line of the append-only audit and security log.
+ *
+ * @param actor who acted: {@code device}, or {@code admin:<tenant>}
+ * @param action what was attempted, such as {@code discovery}, {@code config}, {@code enroll}, {@code import}
+ * @param outcome {@code ok} or {@code refused}
+ * @param reason the refusal code when refused ({@code expired}, {@code mac-mismatch}, {@code not-enrolled} …)
+ */
+public record AuditEvent(long id, Instant at, String actor, String sourceIp, String action, String outcome,
+        String reason, String mac, String fingerprint, String detail) {
+
+    public static final String OK = "ok";
+    public static final String REFUSED = "refused";
+}

@@ -1,0 +1,376 @@
+package io.hub.provisioning.deviceapi;
+
+import io.hub.pki.DeviceCertificateValidator;
+import io.hub.pki.DeviceIdentity;
+import io.hub.pki.DeviceValidation;
+import io.hub.pki.MacAddress;
+import io.hub.pki.TrustLevel;
+import io.hub.profiles.ConfigRenderer;
+import io.hub.profiles.ConfigRequest;
+import io.hub.profiles.RenderedConfig;
+import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.audit.AuditEvent;
+import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.devices.ClaimableRepository;
+import io.hub.provisioning.devices.Device;
+import io.hub.provisioning.devices.DeviceContact;
+import io.hub.provisioning.devices.DeviceRepository;
+import io.hub.provisioning.devices.DeviceState;
+import io.hub.provisioning.firmware.FirmwareImage;
+import io.hub.provisioning.firmware.FirmwareStore;
+import io.hub.provisioning.http.RateLimiter;
+import io.hub.provisioning.http.Responses;
+import io.hub.provisioning.storage.Database;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.URIUtil;
+
+/**
+ * The device side of provisioning (mutual TLS): discovery, configuration, firmware and status.
+ *
+ * <p>Every request is authenticated the same way before anything else: the phone's certificate
+ * chain goes to the PKI's validator with the MAC the path names; a refusal is answered with its
+ * status and reason code ({@code X-Hub-Reason} header and an {@code <error reason="…">} body),
+ * audited with MAC, fingerprint and source address, and never followed by a byte of configuration.
+ * Refusals are rate limited per source address and per certificate against MAC probing.
+ */
+public final class DeviceApi extends Handler.Abstract {
+
+    private static final Pattern CONFIG = Pattern.compile("/prov/v1/config/([^/]+)\\.xml");
+    private static final Pattern FIRMWARE = Pattern.compile("/prov/v1/firmware/([^/]+)/([^/]+)");
+    private static final Pattern STATUS = Pattern.compile("/prov/v1/status/([^/]+)");
+    private static final String XML = "application/xml; charset=utf-8";
+    private static final int MAX_STATUS_BYTES = 16 * 1024;
+
+    private final DeviceCertificateValidator validator;
+    private final Database database;
+    private final DeviceRepository devices;
+    private final ClaimableRepository claimable;
+    private final AuditLog audit;
+    private final ConfigRenderer renderer;
+    private final FirmwareStore firmware;
+    private final DeviceEndpointSettings settings;
+    private final Limits limits;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    public DeviceApi(DeviceCertificateValidator validator, Database database, AuditLog audit, ConfigRenderer renderer,
+            FirmwareStore firmware, DeviceEndpointSettings settings, Limits limits, Clock clock,
+            MeterRegistry metrics) {
+        this.validator = validator;
+        this.database = database;
+        this.devices = new DeviceRepository();
+        this.claimable = new ClaimableRepository();
+        this.audit = audit;
+        this.renderer = renderer;
+        this.firmware = firmware;
+        this.settings = settings;
+        this.limits = limits;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** The rate limits of the device side. */
+    public record Limits(RateLimiter requestsPerAddress, RateLimiter refusalsPerAddress,
+            RateLimiter refusalsPerCertificate) {
+
+        /** Generous for a boot storm behind one NAT, tight for refusals (probing). */
+        public static Limits standard(Clock clock) {
+            return new Limits(new RateLimiter(500, 200, clock), new RateLimiter(30, 0.5, clock),
+                    new RateLimiter(10, 0.1, clock));
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        String sourceIp = Responses.sourceIp(request);
+        try {
+            limited(limits.requestsPerAddress(), sourceIp);
+            limited(limits.refusalsPerAddress(), sourceIp, true);
+            Matcher matcher;
+            if (path.equals("/rdd/v1/discovery") && HttpMethod.GET.is(method)) {
+                discovery(request, response, callback, sourceIp);
+            } else if ((matcher = CONFIG.matcher(path)).matches() && HttpMethod.GET.is(method)) {
+                config(request, response, callback, sourceIp, URIUtil.decodePath(matcher.group(1)));
+            } else if ((matcher = FIRMWARE.matcher(path)).matches()
+                    && (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method))) {
+                firmware(request, response, callback, sourceIp, URIUtil.decodePath(matcher.group(1)),
+                        URIUtil.decodePath(matcher.group(2)));
+            } else if ((matcher = STATUS.matcher(path)).matches() && HttpMethod.POST.is(method)) {
+                status(request, response, callback, sourceIp, URIUtil.decodePath(matcher.group(1)));
+            } else {
+                throw ProvisioningException.notFound("no-such-resource", "no " + method + " " + path
+                        + " on the device side");
+            }
+        } catch (ProvisioningException refusal) {
+            refuse(response, callback, refusal);
+        } catch (IOException e) {
+            refuse(response, callback, ProvisioningException.badRequest("broken-request", e.getMessage()));
+        }
+        return true;
+    }
+
+    private void discovery(Request request, Response response, Callback callback, String sourceIp) {
+        Fields query = Request.extractQueryParameters(request);
+        Optional<MacAddress> named = Optional.ofNullable(query.getValue("mac")).map(text -> macOf(text, sourceIp));
+        Access access = authenticate(request, sourceIp, "discovery", named, true);
+        Device device = access.device();
+        String base = baseUrl(request);
+        String entryPoint = entryPoint(request, device.region());
+        Map<String, Map<String, String>> children = new LinkedHashMap<>();
+        Map<String, String> root = XmlDocuments.attributes("mac", device.mac().value(), "model", device.model(),
+                "state", device.isAssigned() ? "ready" : "unassigned");
+        if (device.isAssigned()) {
+            children.put("config", XmlDocuments.attributes("url", configUrl(base, device.mac())));
+        } else {
+            root.put("message", "the device is enrolled but not assigned to a user; no configuration yet");
+        }
+        children.put("sip", XmlDocuments.attributes("host", entryPoint, "port", Integer.toString(settings.sipTlsPort()),
+                "transport", "tls", "region", device.region()));
+        firmware.target(device.model()).ifPresent(image -> children.put("firmware", XmlDocuments.attributes(
+                "version", image.version(), "url", firmwareUrl(base, image), "sha256", image.sha256(),
+                "size", Long.toString(image.size()))));
+        contact(device.mac(), "discovery", request, sourceIp, null);
+        audit.record("device", sourceIp, "discovery", AuditEvent.OK, null, device.mac().value(),
+                access.identity().fingerprint(), device.isAssigned() ? "ready" : "unassigned");
+        count("discovery", "ok");
+        Responses.send(response, callback, 200, XML, XmlDocuments.element("discovery", root, children));
+    }
+
+    private void config(Request request, Response response, Callback callback, String sourceIp, String macText) {
+        MacAddress mac = macOf(macText, sourceIp);
+        Access access = authenticate(request, sourceIp, "config", Optional.of(mac), false);
+        Device device = access.device();
+        if (!device.isAssigned()) {
+            throw refusal(409, "not-assigned", "the device is enrolled but not assigned to a user", "config",
+                    sourceIp, mac, access.identity().fingerprint());
+        }
+        RenderedConfig config = render(request, device);
+        contact(mac, "config", request, sourceIp, null);
+        count("config", "ok");
+        response.getHeaders().put(HttpHeader.ETAG, config.etag());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        String ifNoneMatch = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+        if (ifNoneMatch != null && Arrays.stream(ifNoneMatch.split(",")).map(String::strip)
+                .anyMatch(tag -> tag.equals(config.etag()) || tag.equals("*"))) {
+            Responses.empty(response, callback, 304);
+            return;
+        }
+        audit.record("device", sourceIp, "config", AuditEvent.OK, null, mac.value(), access.identity().fingerprint(),
+                config.etag());
+        Responses.send(response, callback, 200, XML, config.document());
+    }
+
+    private void firmware(Request request, Response response, Callback callback, String sourceIp, String modelText,
+            String version) throws IOException {
+        Access access = authenticate(request, sourceIp, "firmware", Optional.empty(), false);
+        Device device = access.device();
+        FirmwareImage image = firmware.find(modelText, version).orElseThrow(() -> refusal(404, "unknown-firmware",
+                "no firmware " + version + " for " + modelText, "firmware", sourceIp, device.mac(),
+                access.identity().fingerprint()));
+        if (!image.model().equals(device.model())) {
+            throw refusal(403, "wrong-model", "firmware for " + image.model() + " is not for a " + device.model(),
+                    "firmware", sourceIp, device.mac(), access.identity().fingerprint());
+        }
+        contact(device.mac(), "firmware", request, sourceIp, null);
+        count("firmware", "ok");
+        FirmwareResponder.respond(request, response, callback, image);
+    }
+
+    private void status(Request request, Response response, Callback callback, String sourceIp, String macText)
+            throws IOException {
+        MacAddress mac = macOf(macText, sourceIp);
+        Access access = authenticate(request, sourceIp, "status", Optional.of(mac), false);
+        StatusReport report;
+        try {
+            report = StatusReport.parse(Responses.body(request, MAX_STATUS_BYTES));
+        } catch (Responses.BodyTooLargeException e) {
+            throw refusal(413, "too-large", e.getMessage(), "status", sourceIp, mac, access.identity().fingerprint());
+        } catch (IllegalArgumentException e) {
+            throw refusal(400, "invalid-status", e.getMessage(), "status", sourceIp, mac,
+                    access.identity().fingerprint());
+        }
+        contact(mac, "status", request, sourceIp, report);
+        audit.record("device", sourceIp, "status", AuditEvent.OK, null, mac.value(), access.identity().fingerprint(),
+                "firmware=" + report.firmware() + " ip=" + report.ip());
+        count("status", "ok");
+        Responses.empty(response, callback, 204);
+    }
+
+    /**
+     * Validates the certificate and finds the enrolled device, or throws the refusal (already
+     * audited and counted).
+     */
+    private Access authenticate(Request request, String sourceIp, String action, Optional<MacAddress> named,
+            boolean recordClaimable) {
+        EndPoint.SslSessionData tls = request.getConnectionMetaData().getConnection().getEndPoint().getSslSessionData();
+        List<java.security.cert.X509Certificate> chain = tls == null || tls.peerCertificates() == null ? List.of()
+                : List.of(tls.peerCertificates());
+        DeviceValidation validation = validator.validate(chain, named);
+        String fingerprint = validation.fingerprint();
+        if (!validation.isAccepted()) {
+            String reason = validation.refusal().orElseThrow().code();
+            if (!fingerprint.isEmpty()) {
+                limited(limits.refusalsPerCertificate(), fingerprint);
+            }
+            throw refusal(403, reason, validation.refusal().orElseThrow().description(), action, sourceIp,
+                    named.orElse(null), fingerprint, validation.detail());
+        }
+        DeviceIdentity identity = validation.identityOrThrow();
+        Optional<Device> device = database.transaction(connection -> devices.find(connection, identity.mac()));
+        if (device.isEmpty()) {
+            limited(limits.refusalsPerCertificate(), fingerprint);
+            if (recordClaimable && identity.trustLevel() == TrustLevel.MAC_ATTESTED) {
+                database.transaction(connection -> {
+                    claimable.recordSighting(connection, identity.mac(), identity.model().orElse(null), fingerprint,
+                            identity.issuer(), sourceIp, clock.instant());
+                    return null;
+                });
+            }
+            throw refusal(404, "not-enrolled", "device " + identity.mac() + " is not enrolled", action, sourceIp,
+                    identity.mac(), fingerprint, identity.trustLevel() == TrustLevel.VENDOR_ONLY
+                            ? "vendor-only certificate; not claimable" : "recorded as claimable");
+        }
+        if (device.get().state() == DeviceState.DISABLED) {
+            throw refusal(403, "disabled", "device " + identity.mac() + " is disabled", action, sourceIp,
+                    identity.mac(), fingerprint);
+        }
+        return new Access(identity, device.get());
+    }
+
+    private RenderedConfig render(Request request, Device device) {
+        String entryPoint = entryPoint(request, device.region());
+        Map<String, String> global = new HashMap<>(settings.global());
+        global.put("sip.registrar.host", entryPoint);
+        global.put("sip.registrar.port", Integer.toString(settings.sipTlsPort()));
+        global.put("sip.domain", settings.sipDomain() != null ? settings.sipDomain() : entryPoint);
+        global.put("provisioning.url", configUrl(baseUrl(request), device.mac()));
+        firmware.target(device.model()).ifPresent(image -> {
+            global.put("firmware.version", image.version());
+            global.put("firmware.url", firmwareUrl(baseUrl(request), image));
+        });
+        Map<String, String> own = new HashMap<>();
+        own.put("sip.account.user", device.extension());
+        own.put("sip.account.password", device.sipPassword());
+        if (device.displayName() != null) {
+            own.put("sip.account.displayName", device.displayName());
+        }
+        return renderer.render(new ConfigRequest(device.mac().value(), device.model(), global, Map.of(), own));
+    }
+
+    private void contact(MacAddress mac, String kind, Request request, String sourceIp, StatusReport report) {
+        String userAgent = request.getHeaders().get(HttpHeader.USER_AGENT);
+        DeviceContact contact = report == null
+                ? new DeviceContact(clock.instant(), kind, sourceIp, userAgent, null, null, null, null, null)
+                : new DeviceContact(clock.instant(), kind, sourceIp, userAgent, report.firmware(), report.ip(),
+                        report.dhcp43(), report.dhcp66(), report.dhcp67());
+        database.transaction(connection -> {
+            devices.recordContact(connection, mac, contact);
+            return null;
+        });
+    }
+
+    private MacAddress macOf(String text, String sourceIp) {
+        try {
+            return MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw refusal(400, "malformed-mac", e.getMessage(), "request", sourceIp, null, null);
+        }
+    }
+
+    private ProvisioningException refusal(int status, String reason, String message, String action, String sourceIp,
+            MacAddress mac, String fingerprint) {
+        return refusal(status, reason, message, action, sourceIp, mac, fingerprint, message);
+    }
+
+    private ProvisioningException refusal(int status, String reason, String message, String action, String sourceIp,
+            MacAddress mac, String fingerprint, String detail) {
+        audit.record("device", sourceIp, action, AuditEvent.REFUSED, reason, mac == null ? null : mac.value(),
+                fingerprint == null || fingerprint.isEmpty() ? null : fingerprint, detail);
+        count(action, reason);
+        // Refusals spend the address's refusal budget; the next one over it is answered 429.
+        limits.refusalsPerAddress().acquire(sourceIp);
+        return new ProvisioningException(status, reason, message);
+    }
+
+    private void limited(RateLimiter limiter, String key) {
+        limited(limiter, key, false);
+    }
+
+    /** With {@code peek}, only checks that a token is left (refusals spend them, see {@link #refusal}). */
+    private void limited(RateLimiter limiter, String key, boolean peek) {
+        Optional<Duration> wait = peek ? limiter.peek(key) : limiter.acquire(key);
+        if (wait.isPresent()) {
+            count("request", "rate-limited");
+            throw new RateLimited(wait.get());
+        }
+    }
+
+    private void refuse(Response response, Callback callback, ProvisioningException refusal) {
+        if (refusal instanceof RateLimited limited) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Math.max(1, limited.wait.toSeconds()));
+        }
+        response.getHeaders().put("X-Hub-Reason", refusal.reason());
+        Responses.send(response, callback, refusal.status(), XML,
+                XmlDocuments.error(refusal.reason(), refusal.getMessage()));
+    }
+
+    private void count(String action, String outcome) {
+        metrics.counter("hub.device.requests", "action", action, "outcome", outcome).increment();
+    }
+
+    private String baseUrl(Request request) {
+        String host = settings.publicHost() != null ? settings.publicHost() : Request.getServerName(request);
+        String literal = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "https://" + literal + ":" + Request.getServerPort(request);
+    }
+
+    private String entryPoint(Request request, String region) {
+        String host = settings.regionHosts().get(region);
+        if (host != null) {
+            return host;
+        }
+        return settings.publicHost() != null ? settings.publicHost() : Request.getServerName(request);
+    }
+
+    private static String configUrl(String base, MacAddress mac) {
+        return base + "/prov/v1/config/" + mac.value() + ".xml";
+    }
+
+    private static String firmwareUrl(String base, FirmwareImage image) {
+        return base + "/prov/v1/firmware/" + image.model().replace(" ", "%20") + "/" + image.version();
+    }
+
+    private record Access(DeviceIdentity identity, Device device) {
+    }
+
+    /** 429 with the time to wait. */
+    private static final class RateLimited extends ProvisioningException {
+        private final transient Duration wait;
+
+        RateLimited(Duration wait) {
+            super(429, "rate-limited", "too many requests; retry after " + Math.max(1, wait.toSeconds()) + " s");
+            this.wait = wait;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.hub.provisioning.deviceapi;
+
+import java.util.Map;
+
+/**
+ * What the device side tells phones about where things are.
+ *
+ * @param publicHost the host put in URLs and used as SIP entry point; null means the host the phone
+ *     itself used to reach the hub (its Host header), which is always one it can reach
+ * @param sipTlsPort the SIP-TLS port phones register to
+ * @param regionHosts SIP entry point per region (eu1, latam1, apac1, na1); a missing region uses
+ *     the public host
+ * @param sipDomain the SIP domain; null means the entry point host
+ * @param global the global settings layer of every configuration (NTP, keepalive, time zone …)
+ */
+public record DeviceEndpointSettings(String publicHost, int sipTlsPort, Map<String, String> regionHosts,
+        String sipDomain, Map<String, String> global) {
+
+    public DeviceEndpointSettings {
+        regionHosts = Map.copyOf(regionHosts);
+        global = Map.copyOf(global);
+    }
+
+    public static DeviceEndpointSettings defaults(String publicHost, int sipTlsPort) {
+        return new DeviceEndpointSettings(publicHost, sipTlsPort, Map.of(), null, Map.of());
+    }
+}

@@ -1,0 +1,136 @@
+package io.hub.provisioning.devices;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import io.hub.provisioning.ProvisioningException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the bulk enrollment CSV of SPEC §5: a header naming the columns ({@code action},
+ * {@code macAddress}, {@code deviceType}, and optionally {@code extension}, {@code displayName},
+ * {@code site}, {@code region}), then one device a line. A file that is not UTF-8 or whose header is
+ * wrong is refused whole; a line with the wrong number of fields is reported with its number.
+ */
+final class CsvDevices {
+
+    static final Set<String> REQUIRED = Set.of("action", "macaddress", "devicetype");
+    static final Set<String> OPTIONAL = Set.of("extension", "displayname", "site", "region");
+    private static final CsvMapper CSV = new CsvMapper();
+
+    private CsvDevices() {
+    }
+
+    /**
+     * One data line.
+     *
+     * @param number its line number in the file (the header is line 1)
+     * @param fields by lower-case column name
+     * @param problem what makes the line unreadable, or null
+     */
+    record Line(int number, Map<String, String> fields, String problem) {
+        String get(String column) {
+            String value = fields.get(column);
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+    }
+
+    static List<Line> parse(byte[] bytes) {
+        String text = decode(bytes);
+        List<Line> lines = new ArrayList<>();
+        try (MappingIterator<List<String>> rows = CSV.readerForListOf(String.class)
+                .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(text)) {
+            JsonParser parser = rows.getParser();
+            List<String> header = null;
+            while (rows.hasNextValue()) {
+                List<String> row = rows.nextValue();
+                int number = parser.currentTokenLocation().getLineNr();
+                if (row.size() == 1 && row.get(0).isBlank()) {
+                    continue;
+                }
+                if (header == null) {
+                    header = header(row, number);
+                    continue;
+                }
+                if (row.size() != header.size()) {
+                    lines.add(new Line(number, Map.of(), "has " + row.size() + " fields, the header has "
+                            + header.size()));
+                    continue;
+                }
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (int i = 0; i < header.size(); i++) {
+                    fields.put(header.get(i), row.get(i));
+                }
+                lines.add(new Line(number, fields, null));
+            }
+            if (header == null) {
+                throw ProvisioningException.badRequest("invalid-csv", "the file is empty: expected a header line");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ProvisioningException refusal) {
+                throw refusal;
+            }
+            throw ProvisioningException.badRequest("invalid-csv", "the file is not valid CSV: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return lines;
+    }
+
+    private static List<String> header(List<String> row, int number) {
+        List<String> columns = new ArrayList<>();
+        for (String cell : row) {
+            String column = cell.strip().toLowerCase(Locale.ROOT);
+            if (!REQUIRED.contains(column) && !OPTIONAL.contains(column)) {
+                throw ProvisioningException.badRequest("invalid-csv", "line " + number + ": unknown column '"
+                        + cell.strip() + "'; expected action, macAddress, deviceType, extension, displayName, site, "
+                        + "region");
+            }
+            if (columns.contains(column)) {
+                throw ProvisioningException.badRequest("invalid-csv", "line " + number + ": column '" + cell.strip()
+                        + "' appears twice");
+            }
+            columns.add(column);
+        }
+        for (String required : REQUIRED) {
+            if (!columns.contains(required)) {
+                throw ProvisioningException.badRequest("invalid-csv", "line " + number + ": the header lacks the "
+                        + "column " + required.replace("macaddress", "macAddress").replace("devicetype", "deviceType"));
+            }
+        }
+        return columns;
+    }
+
+    /** Strict UTF-8 (a leading BOM is dropped); a bad byte is reported with its line. */
+    private static String decode(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer input = ByteBuffer.wrap(bytes);
+        CharBuffer output = CharBuffer.allocate(bytes.length);
+        var result = decoder.decode(input, output, true);
+        if (result.isError()) {
+            int line = 1;
+            for (int i = 0; i < input.position(); i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw ProvisioningException.badRequest("not-utf8", "the file is not UTF-8: line " + line
+                    + " has a byte sequence that is not UTF-8 (at byte " + input.position() + ")");
+        }
+        output.flip();
+        String text = output.toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+}

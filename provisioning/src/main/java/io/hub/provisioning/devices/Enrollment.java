@@ -1,0 +1,207 @@
+package io.hub.provisioning.devices;
+
+import io.hub.pki.MacAddress;
+import io.hub.profiles.PhoneCatalogue;
+import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.audit.AuditEvent;
+import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.storage.Database;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Enrolling, changing and removing a tenant's devices, one at a time or by bulk import. Every
+ * change is checked against the same rules and audited in the same transaction.
+ */
+public final class Enrollment {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Database database;
+    private final DeviceRepository devices;
+    private final ClaimableRepository claimable;
+    private final AuditLog audit;
+    private final DeviceRules rules;
+    private final Clock clock;
+
+    public Enrollment(Database database, DeviceRepository devices, ClaimableRepository claimable, AuditLog audit,
+            PhoneCatalogue catalogue, Clock clock) {
+        this.database = database;
+        this.devices = devices;
+        this.claimable = claimable;
+        this.audit = audit;
+        this.rules = new DeviceRules(catalogue);
+        this.clock = clock;
+    }
+
+    /**
+     * Enrolls one device for {@code tenant}.
+     *
+     * @throws ProvisioningException 400 {@code invalid-device} for a bad field, 409
+     *     {@code already-enrolled} or {@code owned-by-another-tenant}, 409 {@code extension-in-use}
+     */
+    public Device enroll(String tenant, DeviceDraft draft, String actor, String sourceIp) {
+        List<String> problems = new ArrayList<>();
+        MacAddress mac = rules.mac(draft.mac(), problems::add);
+        String model = rules.model(draft.model(), problems::add);
+        String extension = rules.extension(draft.extension(), problems::add);
+        String displayName = rules.text("displayName", draft.displayName(), 200, problems::add);
+        String site = rules.text("site", draft.site(), 100, problems::add);
+        String region = rules.region(draft.region(), problems::add);
+        rejectIfAny(problems, actor, sourceIp, "enroll", draft.mac());
+        Instant now = clock.instant();
+        Device device = new Device(mac, tenant, model, extension, displayName, site, region, DeviceState.ENABLED,
+                newPassword(), now, now);
+        return database.transaction(connection -> {
+            Optional<Device> existing = devices.find(connection, mac);
+            if (existing.isPresent()) {
+                throw refuse(actor, sourceIp, "enroll", mac, existing.get().tenant().equals(tenant)
+                        ? ProvisioningException.conflict("already-enrolled", "device " + mac + " is already enrolled")
+                        : ProvisioningException.conflict("owned-by-another-tenant",
+                                "device " + mac + " belongs to another tenant"));
+            }
+            requireFreeExtension(connection, tenant, mac, extension, actor, sourceIp, "enroll");
+            devices.insert(connection, List.of(device));
+            claimable.remove(connection, List.of(mac));
+            audit.record(connection, actor, sourceIp, "enroll", AuditEvent.OK, null, mac.value(), null,
+                    "model=" + model + " extension=" + extension);
+            return device;
+        });
+    }
+
+    /** The tenant's device; another tenant's device is as absent as a missing one (404 {@code not-found}). */
+    public Device find(String tenant, MacAddress mac) {
+        return database.transaction(connection -> devices.find(connection, mac))
+                .filter(device -> device.tenant().equals(tenant))
+                .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
+    }
+
+    public List<DeviceContact> contacts(MacAddress mac, int limit) {
+        return database.transaction(connection -> devices.contacts(connection, mac, limit));
+    }
+
+    public List<Device> list(String tenant, String state, String site, String model, int page, int size) {
+        List<String> problems = new ArrayList<>();
+        DeviceState parsedState = rules.state(state, problems::add);
+        String parsedModel = model == null ? null : rules.model(model, problems::add);
+        if (!problems.isEmpty()) {
+            throw ProvisioningException.badRequest("invalid-filter", String.join("; ", problems));
+        }
+        return database.transaction(connection -> devices.list(connection, tenant, parsedState, site, parsedModel,
+                page * size, size));
+    }
+
+    /**
+     * Changes the fields {@code patch} names (null fields stay as they are).
+     *
+     * @throws ProvisioningException 404 {@code not-found}, 400 {@code invalid-device}, 409 {@code extension-in-use}
+     */
+    public Device update(String tenant, MacAddress mac, DeviceDraft patch, String actor, String sourceIp) {
+        List<String> problems = new ArrayList<>();
+        String model = patch.model() == null ? null : rules.model(patch.model(), problems::add);
+        String extension = rules.extension(patch.extension(), problems::add);
+        String displayName = rules.text("displayName", patch.displayName(), 200, problems::add);
+        String site = rules.text("site", patch.site(), 100, problems::add);
+        String region = patch.region() == null ? null : rules.region(patch.region(), problems::add);
+        DeviceState state = rules.state(patch.state(), problems::add);
+        rejectIfAny(problems, actor, sourceIp, "update", mac.value());
+        return database.transaction(connection -> {
+            Device current = devices.find(connection, mac).filter(d -> d.tenant().equals(tenant))
+                    .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
+            Device updated = new Device(mac, tenant, or(model, current.model()), or(extension, current.extension()),
+                    or(displayName, current.displayName()), or(site, current.site()), or(region, current.region()),
+                    or(state, current.state()), current.sipPassword(), current.createdAt(), clock.instant());
+            requireFreeExtension(connection, tenant, mac, updated.extension(), actor, sourceIp, "update");
+            devices.update(connection, List.of(updated), true);
+            audit.record(connection, actor, sourceIp, "update", AuditEvent.OK, null, mac.value(), null,
+                    "state=" + updated.state().code() + " extension=" + updated.extension());
+            return updated;
+        });
+    }
+
+    /** Removes a device; 404 {@code not-found} when the tenant has none with that MAC. */
+    public void remove(String tenant, MacAddress mac, String actor, String sourceIp) {
+        database.transaction(connection -> {
+            devices.find(connection, mac).filter(d -> d.tenant().equals(tenant))
+                    .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
+            devices.delete(connection, tenant, List.of(mac));
+            audit.record(connection, actor, sourceIp, "remove", AuditEvent.OK, null, mac.value(), null, null);
+            return null;
+        });
+    }
+
+    /**
+     * Imports a CSV file (SPEC §5) all or nothing: every line is checked first, against the file and
+     * the database; if any line is bad, nothing is stored and every bad line is reported. A dry run
+     * checks and reports only.
+     */
+    public ImportReport importCsv(String tenant, byte[] csv, boolean dryRun, String actor, String sourceIp) {
+        List<CsvDevices.Line> lines = CsvDevices.parse(csv);
+        return database.transaction(connection -> {
+            ImportPlan plan = ImportPlan.build(lines, tenant, rules, devices.owners(connection),
+                    devices.extensions(connection, tenant), clock.instant(), Enrollment::newPassword);
+            if (!plan.errors().isEmpty() || dryRun) {
+                ImportReport report = plan.report(false);
+                if (!plan.errors().isEmpty()) {
+                    audit.record(connection, actor, sourceIp, "import", AuditEvent.REFUSED, "invalid-lines", null,
+                            null, plan.errors().size() + " bad line(s) of " + lines.size() + "; first: line "
+                                    + plan.errors().get(0).line() + ": " + plan.errors().get(0).reason());
+                }
+                return report;
+            }
+            devices.delete(connection, tenant, plan.deletes());
+            devices.update(connection, plan.updates(), false);
+            devices.insert(connection, plan.creates());
+            claimable.remove(connection, plan.creates().stream().map(Device::mac).toList());
+            audit.record(connection, actor, sourceIp, "import", AuditEvent.OK, null, null, null,
+                    "created=" + plan.creates().size() + " updated=" + plan.updates().size() + " deleted="
+                            + plan.deletes().size());
+            return plan.report(true);
+        });
+    }
+
+    private void requireFreeExtension(java.sql.Connection connection, String tenant, MacAddress mac, String extension,
+            String actor, String sourceIp, String action) throws java.sql.SQLException {
+        if (extension == null) {
+            return;
+        }
+        String holder = devices.extensions(connection, tenant).get(extension);
+        if (holder != null && !holder.equals(mac.value())) {
+            throw refuse(actor, sourceIp, action, mac, ProvisioningException.conflict("extension-in-use",
+                    "extension " + extension + " is already used by " + holder));
+        }
+    }
+
+    private void rejectIfAny(List<String> problems, String actor, String sourceIp, String action, String mac) {
+        if (!problems.isEmpty()) {
+            String message = String.join("; ", problems);
+            audit.record(actor, sourceIp, action, AuditEvent.REFUSED, "invalid-device", null, null,
+                    "mac=" + mac + ": " + message);
+            throw ProvisioningException.badRequest("invalid-device", message);
+        }
+    }
+
+    private ProvisioningException refuse(String actor, String sourceIp, String action, MacAddress mac,
+            ProvisioningException refusal) {
+        // Recorded outside the failing transaction, which rolls back.
+        audit.record(actor, sourceIp, action, AuditEvent.REFUSED, refusal.reason(), mac.value(), null,
+                refusal.getMessage());
+        return refusal;
+    }
+
+    static String newPassword() {
+        byte[] secret = new byte[18];
+        RANDOM.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}

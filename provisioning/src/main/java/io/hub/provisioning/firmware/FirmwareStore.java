@@ -1,0 +1,257 @@
+package io.hub.provisioning.firmware;
+
+import io.hub.profiles.PhoneCatalogue;
+import io.hub.profiles.PhoneModel;
+import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.storage.Rows;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Firmware images on disk ({@code var/firmware/<model>/<version>.bin}) with their size and digest in
+ * the database, and the target version per model. An upload is streamed to a temporary file and
+ * digested on the way; only a complete one is moved into place and recorded, so a truncated upload
+ * leaves nothing behind. Images are immutable: a version is uploaded once.
+ */
+public final class FirmwareStore {
+
+    /** Versions are file names too, so they may not contain a path. */
+    private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,63}");
+    public static final long MAX_SIZE = 512L * 1024 * 1024;
+
+    private final Database database;
+    private final Path directory;
+    private final PhoneCatalogue catalogue;
+    private final Clock clock;
+
+    public FirmwareStore(Database database, Path directory, PhoneCatalogue catalogue, Clock clock) {
+        this.database = database;
+        this.directory = directory.toAbsolutePath().normalize();
+        this.catalogue = catalogue;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores an image read from {@code body}.
+     *
+     * @param expectedLength the declared length, or -1 when the request did not declare one
+     * @throws ProvisioningException 400 {@code unknown-model}, {@code invalid-version},
+     *     {@code truncated-upload}, 413 {@code too-large}, 409 {@code firmware-exists}
+     */
+    public FirmwareImage upload(String modelName, String version, InputStream body, long expectedLength) {
+        PhoneModel model = model(modelName);
+        checkVersion(version);
+        if (expectedLength > MAX_SIZE) {
+            throw new ProvisioningException(413, "too-large", "firmware images are at most " + MAX_SIZE + " bytes");
+        }
+        if (find(model.name(), version).isPresent()) {
+            throw ProvisioningException.conflict("firmware-exists", model.name() + " " + version
+                    + " is already stored; images are immutable, upload a new version");
+        }
+        Path target = file(model.name(), version);
+        Path temporary = null;
+        try {
+            Files.createDirectories(target.getParent());
+            temporary = Files.createTempFile(target.getParent(), ".upload-", ".part");
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            long size;
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temporary), digest)) {
+                size = copyBounded(body, out);
+            }
+            if (expectedLength >= 0 && size != expectedLength) {
+                throw ProvisioningException.badRequest("truncated-upload", "received " + size + " of "
+                        + expectedLength + " bytes; nothing was stored");
+            }
+            if (size == 0) {
+                throw ProvisioningException.badRequest("empty-upload", "the firmware image is empty");
+            }
+            String sha256 = HexFormat.of().formatHex(digest.digest());
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target);
+            }
+            temporary = null;
+            FirmwareImage image = new FirmwareImage(model.name(), version, size, sha256, target, clock.instant());
+            database.transaction(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO firmware_image (model, "
+                        + "version, size_bytes, sha256, file_name, uploaded_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    Rows.bind(insert, image.model(), version, size, sha256, directory.relativize(target).toString(),
+                            image.uploadedAt());
+                    insert.executeUpdate();
+                }
+                return null;
+            });
+            return image;
+        } catch (IOException e) {
+            throw ProvisioningException.badRequest("truncated-upload", "the upload broke off: " + e.getMessage()
+                    + "; nothing was stored");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException ignored) {
+                    // A stray .part file is harmless and never served.
+                }
+            }
+        }
+    }
+
+    public Optional<FirmwareImage> find(String modelName, String version) {
+        Optional<PhoneModel> model = catalogue.find(modelName);
+        if (model.isEmpty() || !VERSION.matcher(version).matches()) {
+            return Optional.empty();
+        }
+        return database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT model, version, size_bytes, sha256, "
+                    + "file_name, uploaded_at FROM firmware_image WHERE model = ? AND version = ?")) {
+                Rows.bind(statement, model.get().name(), version);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() ? Optional.of(image(row)) : Optional.<FirmwareImage>empty();
+                }
+            }
+        });
+    }
+
+    public List<FirmwareImage> list() {
+        return database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT model, version, size_bytes, sha256, "
+                    + "file_name, uploaded_at FROM firmware_image ORDER BY model, uploaded_at");
+                    ResultSet row = statement.executeQuery()) {
+                List<FirmwareImage> images = new ArrayList<>();
+                while (row.next()) {
+                    images.add(image(row));
+                }
+                return images;
+            }
+        });
+    }
+
+    /** Sets the version every phone of the model should run; the image must be stored. */
+    public FirmwareImage setTarget(String modelName, String version) {
+        PhoneModel model = model(modelName);
+        FirmwareImage image = find(model.name(), version).orElseThrow(() -> ProvisioningException.notFound(
+                "unknown-firmware", "no firmware " + version + " is stored for " + model.name()));
+        database.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE firmware_target SET version = ? WHERE model = ?")) {
+                Rows.bind(update, version, model.name());
+                if (update.executeUpdate() == 0) {
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO firmware_target (model, version) VALUES (?, ?)")) {
+                        Rows.bind(insert, model.name(), version);
+                        insert.executeUpdate();
+                    }
+                }
+            }
+            return null;
+        });
+        return image;
+    }
+
+    /** The target image of a model, if one is set. */
+    public Optional<FirmwareImage> target(String modelName) {
+        Optional<PhoneModel> model = catalogue.find(modelName);
+        if (model.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> version = database.transaction(connection -> targetVersion(connection, model.get().name()));
+        return version.flatMap(v -> find(model.get().name(), v));
+    }
+
+    /** Deletes an image that no model targets. */
+    public void delete(String modelName, String version) {
+        PhoneModel model = model(modelName);
+        FirmwareImage image = find(model.name(), version).orElseThrow(() -> ProvisioningException.notFound(
+                "unknown-firmware", "no firmware " + version + " is stored for " + model.name()));
+        database.transaction(connection -> {
+            if (targetVersion(connection, model.name()).filter(version::equals).isPresent()) {
+                throw ProvisioningException.conflict("firmware-in-use", model.name() + " " + version
+                        + " is the target of its model; set another target first");
+            }
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM firmware_image WHERE model = ? AND version = ?")) {
+                Rows.bind(delete, model.name(), version);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+        try {
+            Files.deleteIfExists(image.file());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot delete " + image.file(), e);
+        }
+    }
+
+    private static Optional<String> targetVersion(Connection connection, String model) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT version FROM firmware_target WHERE model = ?")) {
+            statement.setString(1, model);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private PhoneModel model(String name) {
+        return catalogue.find(name).orElseThrow(() -> ProvisioningException.badRequest("unknown-model",
+                "unknown model '" + name + "'"));
+    }
+
+    private static void checkVersion(String version) {
+        if (version == null || !VERSION.matcher(version).matches()) {
+            throw ProvisioningException.badRequest("invalid-version", "version '" + version + "' must be 1 to 64 "
+                    + "letters, digits or . _ + -, starting with a letter or digit");
+        }
+    }
+
+    private Path file(String model, String version) {
+        String folder = model.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        Path file = directory.resolve(folder).resolve(version + ".bin").normalize();
+        if (!file.startsWith(directory)) {
+            throw ProvisioningException.badRequest("invalid-version", "version '" + version + "' leaves the store");
+        }
+        return file;
+    }
+
+    private FirmwareImage image(ResultSet row) throws SQLException {
+        return new FirmwareImage(row.getString("model"), row.getString("version"), row.getLong("size_bytes"),
+                row.getString("sha256"), directory.resolve(row.getString("file_name")), Rows.instant(row, "uploaded_at"));
+    }
+
+    private static long copyBounded(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int read;
+        while ((read = in.read(buffer)) != -1) {
+            total += read;
+            if (total > MAX_SIZE) {
+                throw new ProvisioningException(413, "too-large", "firmware images are at most " + MAX_SIZE + " bytes");
+            }
+            out.write(buffer, 0, read);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,107 @@
+package io.hub.provisioning.http;
+
+import io.hub.pki.PemFiles;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Builds the hub's Jetty HTTPS servers: TLS 1.3 and 1.2 with ECDHE and AEAD suites only, no
+ * renegotiation, the server certificate of the hub PKI.
+ *
+ * <p>On the device side a client certificate is <em>wanted</em>, not required, and any chain is let
+ * through the handshake: the PKI's validator judges it afterwards, so a phone with a bad certificate
+ * gets a 403 with the reason instead of a bare handshake failure, and the refusal is audited.
+ */
+public final class HttpsServers {
+
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    static final String[] CIPHER_SUITES = {
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
+    /** Request lines and headers beyond this are answered 431 by Jetty before any handler runs. */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    private HttpsServers() {
+    }
+
+    /**
+     * A server (not started) listening on {@code host:port} (port 0 picks a free one).
+     *
+     * @param serverCertificate PEM chain, leaf first
+     * @param serverKey PEM private key
+     * @param wantClientCertificate ask clients for a certificate (the device side)
+     */
+    public static Server create(String name, String host, int port, Path serverCertificate, Path serverKey,
+            boolean wantClientCertificate, Handler handler) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName(name);
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // One certificate serves every name; phones often connect by address, without SNI.
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        ServerConnector connector = new ServerConnector(server,
+                new SslConnectionFactory(tls(serverCertificate, serverKey, wantClientCertificate), "http/1.1"),
+                new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(60_000);
+        server.addConnector(connector);
+        server.setHandler(handler);
+        server.setStopTimeout(5_000);
+        return server;
+    }
+
+    /** The port the server listens on, once started. */
+    public static int port(Server server) {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    static SslContextFactory.Server tls(Path certificateFile, Path keyFile, boolean wantClientCertificate) {
+        List<X509Certificate> chain = PemFiles.readCertificates(certificateFile);
+        PrivateKey key = PemFiles.readPrivateKey(keyFile);
+        try {
+            char[] password = "in-memory".toCharArray();
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            keyStore.setKeyEntry("hub", key, password, chain.toArray(X509Certificate[]::new));
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
+            keyManagers.init(keyStore, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            // Any client chain passes the handshake; the PKI's validator judges it per request.
+            context.init(keyManagers.getKeyManagers(),
+                    wantClientCertificate ? new TrustManager[] {new AnyClientCertificate()} : null, null);
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setSslContext(context);
+            tls.setIncludeProtocols(PROTOCOLS);
+            tls.setIncludeCipherSuites(CIPHER_SUITES);
+            tls.setRenegotiationAllowed(false);
+            tls.setSniRequired(false);
+            tls.setWantClientAuth(wantClientCertificate);
+            return tls;
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build the TLS context from " + certificateFile, e);
+        }
+    }
+}

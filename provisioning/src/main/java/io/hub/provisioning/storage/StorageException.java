@@ -1,0 +1,11 @@
+package io.hub.provisioning.storage;
+
+import java.sql.SQLException;
+
+/** A database failure that is not the caller's fault; the HTTP side answers it with 500. */
+public final class StorageException extends RuntimeException {
+
+    public StorageException(SQLException cause) {
+        super(cause.getMessage(), cause);
+    }
+}

@@ -1,0 +1,156 @@
+package io.hub.provisioning;
+
+import io.hub.pki.DeviceCertificateRequest;
+import io.hub.pki.DeviceCertificates;
+import io.hub.pki.HubPki;
+import io.hub.pki.KeyType;
+import io.hub.pki.MacAddress;
+import io.hub.pki.PemFiles;
+import io.hub.provisioning.deviceapi.DeviceApi;
+import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * A real provisioning server for tests: a PKI in a temporary home, H2 on disk, both HTTPS servers
+ * on free loopback ports, and clients that speak to it as a phone (with its certificate) and as
+ * an admin (with the bearer token).
+ */
+public final class TestHub implements AutoCloseable {
+
+    public static final String TOKEN = "test-admin-token";
+
+    public final Path home;
+    public final HubPki pki;
+    public final Provisioning provisioning;
+    private final HttpClient admin;
+
+    private TestHub(Path home, HubPki pki, Provisioning provisioning) throws Exception {
+        this.home = home;
+        this.pki = pki;
+        this.provisioning = provisioning;
+        this.admin = client(null, null);
+    }
+
+    public static TestHub start(Path home) throws Exception {
+        return start(home, null);
+    }
+
+    public static TestHub start(Path home, DeviceApi.Limits limits) throws Exception {
+        HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
+        pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
+        Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, null, home.resolve("db"),
+                home.resolve("firmware"), home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
+                DeviceEndpointSettings.defaults(null, 5061), limits), Clock.systemUTC());
+        return new TestHub(home, pki, provisioning);
+    }
+
+    /** A phone: a factory certificate from the development manufacturer and a client that presents it. */
+    public Phone phone(String mac, String model) throws Exception {
+        DeviceCertificates.IssuedCertificate issued = pki.issueDeviceCertificate(
+                DeviceCertificateRequest.of(MacAddress.parse(mac), model), phoneDirectory(mac));
+        return phone(issued.certificate(), issued.keys().getPrivate());
+    }
+
+    public Phone phone(X509Certificate certificate, PrivateKey key) throws Exception {
+        return new Phone(this, client(certificate, key));
+    }
+
+    public Path phoneDirectory(String mac) {
+        return home.resolve("phones").resolve(MacAddress.parse(mac).value());
+    }
+
+    public String deviceUrl(String path) {
+        return "https://localhost:" + provisioning.devicePort() + path;
+    }
+
+    public String adminUrl(String path) {
+        return "https://localhost:" + provisioning.adminPort() + path;
+    }
+
+    public ContentResponse admin(String method, String path, String contentType, byte[] body) throws Exception {
+        var request = admin.newRequest(adminUrl(path)).method(method).timeout(30, TimeUnit.SECONDS)
+                .headers(h -> h.put("Authorization", "Bearer " + TOKEN));
+        if (body != null) {
+            request.body(new BytesRequestContent(contentType, body));
+        }
+        return request.send();
+    }
+
+    public ContentResponse adminJson(String method, String path, String json) throws Exception {
+        return admin(method, path, "application/json", json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public HttpClient anonymousAdminClient() {
+        return admin;
+    }
+
+    private HttpClient client(X509Certificate certificate, PrivateKey key) throws Exception {
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("hub", PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)));
+        tls.setTrustStore(trust);
+        if (certificate != null) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("phone", key, "x".toCharArray(), new X509Certificate[] {certificate});
+            tls.setKeyStore(keys);
+            tls.setKeyStorePassword("x");
+        }
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.start();
+        return client;
+    }
+
+    @Override
+    public void close() throws Exception {
+        admin.stop();
+        provisioning.close();
+    }
+
+    /** A phone's HTTPS client. */
+    public static final class Phone implements AutoCloseable {
+        private final TestHub hub;
+        private final HttpClient client;
+
+        Phone(TestHub hub, HttpClient client) {
+            this.hub = hub;
+            this.client = client;
+        }
+
+        public ContentResponse get(String path, String... headers) throws Exception {
+            var request = client.newRequest(hub.deviceUrl(path)).timeout(30, TimeUnit.SECONDS);
+            for (int i = 0; i < headers.length; i += 2) {
+                String name = headers[i];
+                String value = headers[i + 1];
+                request.headers(h -> h.put(name, value));
+            }
+            return request.send();
+        }
+
+        public ContentResponse post(String path, String json) throws Exception {
+            return client.newRequest(hub.deviceUrl(path)).method("POST").timeout(30, TimeUnit.SECONDS)
+                    .body(new BytesRequestContent("application/json", json.getBytes(StandardCharsets.UTF_8))).send();
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.stop();
+        }
+    }
+}
