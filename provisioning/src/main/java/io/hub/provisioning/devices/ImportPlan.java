@@ -48,6 +48,7 @@ final class ImportPlan {
             MacAddress mac = rules.mac(line.get("macaddress"), problems::add);
             if (action == null || !List.of("create", "update", "delete").contains(action)) {
                 problems.add("action '" + line.get("action") + "' is not create, update or delete");
+                action = null;
             }
             if (mac != null) {
                 Integer earlier = seen.putIfAbsent(mac.value(), line.number());
