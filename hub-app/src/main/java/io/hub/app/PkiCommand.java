@@ -124,15 +124,11 @@ public final class PkiCommand implements Runnable {
             if (days <= 0) {
                 throw new UserError("--days must be positive, not " + days);
             }
-            for (String name : List.of("cert.pem", "key.pem")) {
-                if (!force && Files.exists(out.resolve(name))) {
-                    throw new UserError(out.resolve(name) + " exists; choose another --out or pass --force");
-                }
-            }
             KeyType type = parseKeyType(keyType);
             DeviceCertificateRequest request = new DeviceCertificateRequest(mac, model, placement,
                     Duration.ofDays(days), Optional.ofNullable(notBefore).map(DeviceCert::instant), type);
-            DeviceCertificates.IssuedCertificate issued = existingPki(home).issueDeviceCertificate(request, out);
+            DeviceCertificates.IssuedCertificate issued = existingPki(home).issueDeviceCertificate(request, out,
+                    force);
             X509Certificate certificate = issued.certificate();
             spec.commandLine().getOut().printf("wrote %s and %s%n  mac %s, model %s, MAC in %s, serial %s%n"
                             + "  valid %s to %s%n",

@@ -95,7 +95,7 @@ class PkiCommandTest {
                 "--out", out);
 
         assertEquals(2, again.exitCode());
-        assertEquals("hub: " + Path.of(out, "cert.pem") + " exists; choose another --out or pass --force",
+        assertEquals("hub: " + Path.of(out, "cert.pem") + " exists; choose another --out, or pass --force to replace it",
                 again.errorLine());
         assertArrayEquals(key, Files.readAllBytes(Path.of(out, "key.pem")));
         assertEquals(0, hub("pki", "device-cert", "--home", home, "--mac", "00809faabbcc", "--model", "M7", "--out",

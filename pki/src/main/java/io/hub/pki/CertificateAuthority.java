@@ -16,7 +16,6 @@ import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
@@ -78,19 +77,26 @@ public final class CertificateAuthority {
         X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         X509v2CRLBuilder builder = new X509v2CRLBuilder(issuer, Date.from(thisUpdate));
         builder.setNextUpdate(Date.from(nextUpdate));
-        boolean indirect = false;
+        // In an indirect CRL an entry without certificateIssuer inherits the previous entry's issuer
+        // (RFC 5280 §5.3.3), so once one entry names another issuer, every entry names its own.
+        boolean indirect = revoked.stream().anyMatch(entry -> !entry.issuer().equals(issuer));
         try {
             for (RevokedEntry entry : revoked) {
                 ExtensionsGenerator entryExtensions = new ExtensionsGenerator();
-                entryExtensions.addExtension(Extension.reasonCode, false,
-                        org.bouncycastle.asn1.x509.CRLReason.lookup(entry.reasonCode()));
-                if (!entry.issuer().equals(issuer)) {
-                    indirect = true;
+                if (entry.reasonCode() != 0) {
+                    // RFC 5280 §5.3.1: unspecified is expressed by leaving the reason out.
+                    entryExtensions.addExtension(Extension.reasonCode, false,
+                            org.bouncycastle.asn1.x509.CRLReason.lookup(entry.reasonCode()));
+                }
+                if (indirect) {
                     entryExtensions.addExtension(Extension.certificateIssuer, true,
                             new GeneralNames(new GeneralName(entry.issuer())));
                 }
-                Extensions extensions = entryExtensions.generate();
-                builder.addCRLEntry(entry.serial(), Date.from(entry.revokedAt()), extensions);
+                if (entryExtensions.isEmpty()) {
+                    builder.addCRLEntry(entry.serial(), Date.from(entry.revokedAt()), 0);
+                } else {
+                    builder.addCRLEntry(entry.serial(), Date.from(entry.revokedAt()), entryExtensions.generate());
+                }
             }
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.authorityKeyIdentifier, false,

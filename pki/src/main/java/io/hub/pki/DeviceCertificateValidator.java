@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import javax.security.auth.x500.X500Principal;
 import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -27,6 +28,8 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether a phone's factory certificate chain proves which phone it is.
@@ -34,18 +37,25 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * <p>The chain is the one the phone presented, leaf first; intermediates may follow in any order.
  * A path is built from the leaf up to a {@linkplain TrustedManufacturers trusted manufacturer CA},
  * and then judged in a fixed order, the first failure deciding the {@link RefusalCause}:
- * issuer known, signatures, path rules, validity dates, revocation, key strength, clientAuth usage,
- * the MAC. The JDK's PKIX validator then checks the same path once more as a backstop (unknown
- * critical extensions, name chaining), so a rule this class forgets still refuses.
+ * issuer known, signatures, path rules (CA flags, key usage), validity dates, then the JDK's PKIX
+ * validator over the same path (path length, critical extensions, name chaining: a rule this class
+ * forgets still refuses), revocation (of any certificate of the path, the anchor included), key
+ * strength, clientAuth usage, the MAC.
  *
  * <p>Time comes from the injected {@link Clock}. The validator is thread-safe.
  */
 public final class DeviceCertificateValidator {
 
     private static final int MAX_PATH_LENGTH = 6;
+    /** A phone sends its leaf and a few intermediates; more is noise or an attack. */
+    private static final int MAX_PRESENTED = 10;
+    /** Bounds the work of path building over certificates that share a name. */
+    private static final int MAX_SIGNATURE_CHECKS = 24;
     private static final Set<ASN1ObjectIdentifier> ACCEPTED_CURVES =
             Set.of(SECObjectIdentifiers.secp256r1, SECObjectIdentifiers.secp384r1);
     private static final String CLIENT_AUTH = KeyPurposeId.id_kp_clientAuth.getId();
+    private static final String ANY_PURPOSE = KeyPurposeId.anyExtendedKeyUsage.getId();
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceCertificateValidator.class);
 
     private final TrustedManufacturers trusted;
     private final RevocationList revocations;
@@ -64,52 +74,88 @@ public final class DeviceCertificateValidator {
      * @return the identity, or the refusal with a detail; never null, never throws for bad input
      */
     public DeviceValidation validate(List<X509Certificate> chain, Optional<MacAddress> requestedMac) {
-        if (chain == null || chain.isEmpty()) {
+        if (chain == null || chain.isEmpty() || chain.get(0) == null) {
             return DeviceValidation.refused(RefusalCause.NO_CERTIFICATE, "no client certificate", "");
         }
         X509Certificate leaf = chain.get(0);
         String fingerprint = Fingerprints.sha256(leaf);
-        PathResult path = buildPath(chain);
-        if (path.refusal != null) {
-            return DeviceValidation.refused(path.refusal, path.detail, fingerprint);
+        try {
+            List<X509Certificate> presented = chain.stream().filter(Objects::nonNull).toList();
+            PathResult path = buildPath(presented);
+            if (path.refusal != null) {
+                return DeviceValidation.refused(path.refusal, path.detail, fingerprint);
+            }
+            Refusal refusal = firstRefusal(path.certificates, path.anchor);
+            if (refusal != null) {
+                return DeviceValidation.refused(refusal.cause, refusal.detail, fingerprint);
+            }
+            return identify(leaf, path.anchor, requestedMac == null ? Optional.empty() : requestedMac, fingerprint);
+        } catch (RuntimeException e) {
+            // A hostile chain or a damaged trust store must refuse, never escape as an exception.
+            LOG.warn("certificate validation failed unexpectedly fingerprint={}: {}", fingerprint, e.toString());
+            return DeviceValidation.refused(RefusalCause.INVALID_CHAIN, "validation failed: " + PemFiles.oneLine(e),
+                    fingerprint);
         }
-        Refusal refusal = firstRefusal(path.certificates, path.anchor);
-        if (refusal != null) {
-            return DeviceValidation.refused(refusal.cause, refusal.detail, fingerprint);
-        }
-        return identify(leaf, path.anchor, requestedMac, fingerprint);
     }
 
+    /**
+     * Builds a path from the leaf to a trusted CA through the presented certificates, trying every
+     * candidate issuer (two CAs may share a name across a key rollover). The first path whose
+     * signatures all verify wins; otherwise the refusal of the deepest attempt is reported.
+     */
     private PathResult buildPath(List<X509Certificate> chain) {
         List<X509Certificate> path = new ArrayList<>();
-        X509Certificate current = chain.get(0);
-        path.add(current);
-        for (int depth = 0; depth < MAX_PATH_LENGTH; depth++) {
-            List<TrustedManufacturer> anchors = anchorsNamed(current);
-            if (!anchors.isEmpty()) {
-                for (TrustedManufacturer anchor : anchors) {
-                    if (verifies(current, anchor.certificate().getPublicKey())) {
-                        return new PathResult(path, anchor, null, null);
-                    }
-                }
-                return new PathResult(path, null, RefusalCause.BAD_SIGNATURE,
-                        "signature of " + subject(current) + " does not verify with trusted CA "
-                                + anchors.get(0).name());
+        path.add(chain.get(0));
+        if (chain.size() > MAX_PRESENTED) {
+            return new PathResult(path, null, RefusalCause.INVALID_CHAIN, "the client presented " + chain.size()
+                    + " certificates; at most " + MAX_PRESENTED + " are read");
+        }
+        return extend(chain, path, new int[] {MAX_SIGNATURE_CHECKS});
+    }
+
+    private PathResult extend(List<X509Certificate> chain, List<X509Certificate> path, int[] budget) {
+        X509Certificate current = path.get(path.size() - 1);
+        if (budget[0] <= 0) {
+            return new PathResult(path, null, RefusalCause.INVALID_CHAIN,
+                    "too many candidate issuers to try (" + MAX_SIGNATURE_CHECKS + " signatures checked)");
+        }
+        if (path.size() > MAX_PATH_LENGTH) {
+            return new PathResult(path, null, RefusalCause.INVALID_CHAIN,
+                    "no trusted CA within " + MAX_PATH_LENGTH + " certificates");
+        }
+        List<TrustedManufacturer> anchors = anchorsNamed(current);
+        for (TrustedManufacturer anchor : anchors) {
+            budget[0]--;
+            if (verifies(current, anchor.certificate().getPublicKey())) {
+                return new PathResult(List.copyOf(path), anchor, null, null);
             }
-            X509Certificate issuer = presentedIssuer(chain, current);
-            if (issuer == null) {
-                return new PathResult(path, null, RefusalCause.UNKNOWN_ISSUER,
-                        "issuer " + current.getIssuerX500Principal().getName() + " is not a trusted manufacturer CA");
+        }
+        PathResult best = anchors.isEmpty() ? null : new PathResult(path, null, RefusalCause.BAD_SIGNATURE,
+                "signature of " + subject(current) + " does not verify with trusted CA " + anchors.get(0).name());
+        for (X509Certificate issuer : presentedIssuers(chain, current)) {
+            if (path.contains(issuer)) {
+                continue;
             }
+            budget[0]--;
             if (!verifies(current, issuer.getPublicKey())) {
-                return new PathResult(path, null, RefusalCause.BAD_SIGNATURE,
-                        "signature of " + subject(current) + " does not verify with " + subject(issuer));
+                if (best == null) {
+                    best = new PathResult(path, null, RefusalCause.BAD_SIGNATURE,
+                            "signature of " + subject(current) + " does not verify with " + subject(issuer));
+                }
+                continue;
             }
             path.add(issuer);
-            current = issuer;
+            PathResult result = extend(chain, path, budget);
+            path.remove(path.size() - 1);
+            if (result.refusal == null) {
+                return result;
+            }
+            if (best == null || best.refusal == RefusalCause.UNKNOWN_ISSUER) {
+                best = result;
+            }
         }
-        return new PathResult(path, null, RefusalCause.INVALID_CHAIN,
-                "no trusted CA within " + MAX_PATH_LENGTH + " certificates");
+        return best != null ? best : new PathResult(path, null, RefusalCause.UNKNOWN_ISSUER,
+                "issuer " + current.getIssuerX500Principal().getName() + " is not a trusted manufacturer CA");
     }
 
     private List<TrustedManufacturer> anchorsNamed(X509Certificate certificate) {
@@ -122,18 +168,23 @@ public final class DeviceCertificateValidator {
         return anchors;
     }
 
-    private static X509Certificate presentedIssuer(List<X509Certificate> chain, X509Certificate certificate) {
+    private static List<X509Certificate> presentedIssuers(List<X509Certificate> chain, X509Certificate certificate) {
+        List<X509Certificate> issuers = new ArrayList<>();
         for (X509Certificate candidate : chain) {
             if (candidate != certificate
                     && candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())
                     && !candidate.getSubjectX500Principal().equals(certificate.getSubjectX500Principal())) {
-                return candidate;
+                issuers.add(candidate);
             }
         }
-        return null;
+        return issuers;
     }
 
     private Refusal firstRefusal(List<X509Certificate> path, TrustedManufacturer anchor) {
+        X509Certificate leaf = path.get(0);
+        if (leaf.getBasicConstraints() >= 0) {
+            return new Refusal(RefusalCause.INVALID_CHAIN, subject(leaf) + " is a CA certificate, not a phone's");
+        }
         for (int i = 1; i < path.size(); i++) {
             X509Certificate intermediate = path.get(i);
             if (intermediate.getBasicConstraints() < 0) {
@@ -143,10 +194,14 @@ public final class DeviceCertificateValidator {
             if (keyUsage != null && !keyUsage[5]) {
                 return new Refusal(RefusalCause.INVALID_CHAIN, subject(intermediate) + " may not sign certificates");
             }
+            String usage = purposeProblem(intermediate, false);
+            if (usage != null) {
+                return new Refusal(RefusalCause.INVALID_CHAIN, usage);
+            }
         }
+        Date now = Date.from(clock.instant());
         List<X509Certificate> withAnchor = new ArrayList<>(path);
         withAnchor.add(anchor.certificate());
-        Date now = Date.from(clock.instant());
         for (X509Certificate certificate : withAnchor) {
             try {
                 certificate.checkValidity(now);
@@ -158,8 +213,14 @@ public final class DeviceCertificateValidator {
                         + certificate.getNotBefore().toInstant());
             }
         }
-        for (X509Certificate certificate : path) {
-            if (revocations.isRevoked(certificate)) {
+        Refusal structure = pkixBackstop(path, anchor.certificate(), now);
+        if (structure != null) {
+            return structure;
+        }
+        X500Principal anchorName = anchor.certificate().getSubjectX500Principal();
+        for (X509Certificate certificate : withAnchor) {
+            if (revocations.isRevoked(certificate)
+                    || revocations.isRevoked(anchorName, certificate.getSerialNumber())) {
                 return new Refusal(RefusalCause.REVOKED, "certificate " + certificate.getSerialNumber().toString(16)
                         + " of " + subject(certificate) + " is revoked");
             }
@@ -170,11 +231,11 @@ public final class DeviceCertificateValidator {
                 return new Refusal(RefusalCause.WEAK_KEY, subject(certificate) + " has " + weakness);
             }
         }
-        String usage = clientAuthProblem(path.get(0));
+        String usage = purposeProblem(leaf, true);
         if (usage != null) {
             return new Refusal(RefusalCause.MISSING_CLIENT_AUTH, usage);
         }
-        return pkixBackstop(path, anchor.certificate(), now);
+        return null;
     }
 
     private DeviceValidation identify(X509Certificate leaf, TrustedManufacturer anchor,
@@ -229,21 +290,25 @@ public final class DeviceCertificateValidator {
         return "a " + key.getAlgorithm() + " key, neither RSA nor EC";
     }
 
-    private static String clientAuthProblem(X509Certificate leaf) {
+    /**
+     * Null when the certificate may serve TLS client authentication, else why not. A leaf must name
+     * clientAuth; a CA may also have no extended key usage at all or anyExtendedKeyUsage.
+     */
+    private static String purposeProblem(X509Certificate certificate, boolean leaf) {
         try {
-            List<String> purposes = leaf.getExtendedKeyUsage();
+            List<String> purposes = certificate.getExtendedKeyUsage();
             if (purposes == null) {
-                return subject(leaf) + " has no extended key usage (clientAuth required)";
+                return leaf ? subject(certificate) + " has no extended key usage (clientAuth required)" : null;
             }
-            if (!purposes.contains(CLIENT_AUTH)) {
-                return subject(leaf) + " has extended key usage " + purposes + " without clientAuth";
+            if (!purposes.contains(CLIENT_AUTH) && (leaf || !purposes.contains(ANY_PURPOSE))) {
+                return subject(certificate) + " has extended key usage " + purposes + " without clientAuth";
             }
         } catch (CertificateParsingException e) {
-            return subject(leaf) + " has an unreadable extended key usage";
+            return subject(certificate) + " has an unreadable extended key usage";
         }
-        boolean[] keyUsage = leaf.getKeyUsage();
-        if (keyUsage != null && !keyUsage[0]) {
-            return subject(leaf) + " has key usage without digitalSignature";
+        boolean[] keyUsage = certificate.getKeyUsage();
+        if (leaf && keyUsage != null && !keyUsage[0]) {
+            return subject(certificate) + " has key usage without digitalSignature";
         }
         return null;
     }
@@ -260,6 +325,7 @@ public final class DeviceCertificateValidator {
             RefusalCause cause = e.getReason() == BasicReason.INVALID_SIGNATURE ? RefusalCause.BAD_SIGNATURE
                     : e.getReason() == BasicReason.EXPIRED ? RefusalCause.EXPIRED
                     : e.getReason() == BasicReason.NOT_YET_VALID ? RefusalCause.NOT_YET_VALID
+                    : e.getReason() == BasicReason.ALGORITHM_CONSTRAINED ? RefusalCause.WEAK_KEY
                     : RefusalCause.INVALID_CHAIN;
             return new Refusal(cause, "PKIX: " + PemFiles.oneLine(e));
         } catch (GeneralSecurityException e) {

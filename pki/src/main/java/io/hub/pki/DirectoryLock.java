@@ -27,7 +27,7 @@ final class DirectoryLock implements AutoCloseable {
     }
 
     static DirectoryLock acquire(Path directory) {
-        Path key = directory.toAbsolutePath().normalize();
+        Path key = canonical(directory);
         ReentrantLock threads = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
         threads.lock();
         if (threads.getHoldCount() == 1) {
@@ -46,6 +46,15 @@ final class DirectoryLock implements AutoCloseable {
             }
         }
         return new DirectoryLock(key, threads);
+    }
+
+    /** One key per directory however it is reached, symbolic links included. */
+    private static Path canonical(Path directory) {
+        try {
+            return directory.toRealPath();
+        } catch (IOException e) {
+            return directory.toAbsolutePath().normalize();
+        }
     }
 
     @Override

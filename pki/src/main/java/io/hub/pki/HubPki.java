@@ -125,8 +125,13 @@ public final class HubPki {
                 issueServerCertificate(hubCa, keyType, names);
                 created.add(SERVER_CERTIFICATE);
             } else {
-                missingNames(PemFiles.readCertificate(file(SERVER_CERTIFICATE)), names).forEach(name ->
+                X509Certificate server = PemFiles.readCertificate(file(SERVER_CERTIFICATE));
+                missingNames(server, names).forEach(name ->
                         warnings.add(SERVER_CERTIFICATE + " does not cover " + name + "; it was kept as it is"));
+                if (!signedBy(server, hubCa.certificate())) {
+                    warnings.add(SERVER_CERTIFICATE + " was not issued by " + HUB_CA_CERTIFICATE
+                            + "; phones that trust the CA will refuse it (move both server files away to reissue)");
+                }
             }
             if (!Files.exists(file(DEV_MANUFACTURER_CERTIFICATE))) {
                 writeAuthority(newRoot(keyType, "CN=Development Manufacturer CA,OU=Hub development,O=Emulated Phones"),
@@ -175,10 +180,24 @@ public final class HubPki {
      * Issues an emulated factory certificate from the development manufacturer CA and writes
      * {@code outDir/cert.pem} and {@code outDir/key.pem} (0600). Each issue is logged in
      * {@code issued-devices.jsonl} so that revoking the MAC can also list its serials in the CRL.
+     *
+     * @throws PkiException when {@code outDir} already holds a certificate or key
      */
-    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
     public DeviceCertificates.IssuedCertificate issueDeviceCertificate(DeviceCertificateRequest request, Path outDir) {
+        return issueDeviceCertificate(request, outDir, false);
+    }
+
+    /** As {@link #issueDeviceCertificate(DeviceCertificateRequest, Path)}; {@code replace} allows overwriting. */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
+    public DeviceCertificates.IssuedCertificate issueDeviceCertificate(DeviceCertificateRequest request, Path outDir,
+            boolean replace) {
         requireInitialised();
+        for (String name : List.of("cert.pem", "key.pem")) {
+            if (!replace && Files.exists(outDir.resolve(name))) {
+                throw new PkiException(outDir.resolve(name)
+                        + " exists; choose another --out, or pass --force to replace it");
+            }
+        }
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
@@ -216,8 +235,9 @@ public final class HubPki {
     }
 
     /**
-     * Revokes the certificate with {@code serial} issued by the trusted CA named {@code issuerName}
-     * and republishes the CRL.
+     * Revokes the certificate with {@code serial} under the trusted CA named {@code issuerName}, and
+     * republishes the CRL. The validator refuses any certificate of a path anchored at that CA with
+     * that serial, so a phone issued through an intermediate is covered too.
      *
      * @return false when it was already revoked
      * @throws PkiException when no trusted CA has that name
@@ -379,6 +399,15 @@ public final class HubPki {
             throw new PkiException(file(keyFile) + " is not the key of " + file(certificateFile));
         }
         return new CertificateAuthority(certificate, key);
+    }
+
+    private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
+        try {
+            certificate.verify(issuer.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private static boolean keyMatches(X509Certificate certificate, PrivateKey key) {

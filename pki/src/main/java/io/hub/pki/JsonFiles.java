@@ -39,15 +39,23 @@ final class JsonFiles {
         }
     }
 
+    /** Changes younger than this are re-read on every look: timestamps are too coarse to tell them apart. */
+    private static final long SETTLING_MILLIS = 2_000;
+
     /**
-     * What identifies one version of a file: its inode and modification time. Every write replaces
-     * the file by a rename, so a new version always has a new inode even within one clock tick.
-     * Null when the file does not exist.
+     * What identifies one version of a file: inode, modification time and size. Renames can reuse
+     * inodes and timestamps tick in milliseconds, so two writes in quick succession may look alike;
+     * a file changed in the last two seconds therefore gets a fresh version at every look, which
+     * makes readers re-read it. Null when the file does not exist.
      */
     static Object version(Path file) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return java.util.List.of(String.valueOf(attributes.fileKey()), attributes.lastModifiedTime());
+            if (System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < SETTLING_MILLIS) {
+                return new Object();
+            }
+            return java.util.List.of(String.valueOf(attributes.fileKey()), attributes.lastModifiedTime(),
+                    attributes.size());
         } catch (IOException e) {
             return null;
         }

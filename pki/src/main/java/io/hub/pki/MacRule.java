@@ -21,10 +21,13 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  *   <li>{@code cn}: the subject common name is the MAC;</li>
  *   <li>{@code serial}: the subject serialNumber attribute is the MAC (IEEE 802.1AR style);</li>
  *   <li>{@code san}: a subjectAltName URI {@code urn:dev:mac:…} (RFC 9039) or a DNS name that is a MAC;</li>
- *   <li>{@code regex:…}: the pattern is searched in the subject (RFC 4514 text) and then in every SAN;
- *       the group named {@code mac}, or else group 1, is the MAC;</li>
+ *   <li>{@code regex:…}: the pattern is searched in each subject attribute, written {@code NAME=value}
+ *       with the value decoded ({@code CN=SEP00809FAABBCC}, {@code SERIALNUMBER=…}), then in each URI
+ *       and DNS name; the group named {@code mac}, or else group 1, is the MAC;</li>
  *   <li>{@code any}: cn, then serial, then san; for CAs the hub itself runs.</li>
  * </ul>
+ *
+ * <p>A place that yields two different MACs yields none: an ambiguous certificate names no phone.
  */
 public final class MacRule {
 
@@ -90,37 +93,36 @@ public final class MacRule {
     }
 
     private static Optional<MacAddress> attribute(X509Certificate certificate, ASN1ObjectIdentifier type) {
-        return SubjectNames.values(certificate, type).stream()
-                .map(MacAddress::tryParse).flatMap(Optional::stream).findFirst();
+        return unique(SubjectNames.values(certificate, type).stream().map(MacAddress::tryParse)
+                .flatMap(Optional::stream).toList());
+    }
+
+    /** The one MAC found, or empty when none or several different ones were found. */
+    private static Optional<MacAddress> unique(List<MacAddress> found) {
+        return found.stream().distinct().count() == 1 ? Optional.of(found.get(0)) : Optional.empty();
     }
 
     private static Optional<MacAddress> fromAlternativeNames(X509Certificate certificate) {
+        List<MacAddress> found = new ArrayList<>();
         for (String name : alternativeNames(certificate)) {
             String lower = name.toLowerCase(Locale.ROOT);
-            Optional<MacAddress> mac = lower.startsWith(MAC_URN_PREFIX)
-                    ? MacAddress.tryParse(name.substring(MAC_URN_PREFIX.length()))
-                    : MacAddress.tryParse(name);
-            if (mac.isPresent()) {
-                return mac;
-            }
+            (lower.startsWith(MAC_URN_PREFIX) ? MacAddress.tryParse(name.substring(MAC_URN_PREFIX.length()))
+                    : MacAddress.tryParse(name)).ifPresent(found::add);
         }
-        return Optional.empty();
+        return unique(found);
     }
 
     private Optional<MacAddress> byPattern(X509Certificate certificate) {
-        List<String> places = new ArrayList<>();
-        places.add(certificate.getSubjectX500Principal().getName());
+        List<String> places = new ArrayList<>(SubjectNames.displayed(certificate));
         places.addAll(alternativeNames(certificate));
+        List<MacAddress> found = new ArrayList<>();
         for (String place : places) {
             Matcher matcher = pattern.matcher(place);
-            if (matcher.find()) {
-                Optional<MacAddress> mac = MacAddress.tryParse(macGroup(matcher));
-                if (mac.isPresent()) {
-                    return mac;
-                }
+            while (matcher.find()) {
+                MacAddress.tryParse(macGroup(matcher)).ifPresent(found::add);
             }
         }
-        return Optional.empty();
+        return unique(found);
     }
 
     private static String macGroup(Matcher matcher) {
@@ -131,14 +133,15 @@ public final class MacRule {
         }
     }
 
-    /** The string-valued subjectAltNames (DNS, URI, e-mail) of a certificate. */
+    /** The URI and DNS subjectAltNames of a certificate: the kinds that can name a device. */
     static List<String> alternativeNames(X509Certificate certificate) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> entries = certificate.getSubjectAlternativeNames();
             if (entries != null) {
                 for (List<?> entry : entries) {
-                    if (entry.size() == 2 && entry.get(1) instanceof String value) {
+                    boolean uriOrDns = entry.get(0) instanceof Integer kind && (kind == 2 || kind == 6);
+                    if (uriOrDns && entry.get(1) instanceof String value) {
                         names.add(value);
                     }
                 }

@@ -2,8 +2,9 @@ package io.hub.pki;
 
 /**
  * Why a device certificate is refused: one cause per failure, each with the stable code that HTTP
- * answers, SIP warnings and the audit log carry. When several apply, the validator reports the
- * first in this order: the chain is judged before its contents, and the MAC last.
+ * answers, SIP warnings and the audit log carry. When several apply, the validator reports one: the
+ * chain is judged before its contents and the MAC last ({@link DeviceCertificateValidator} gives
+ * the exact order).
  */
 public enum RefusalCause {
     NO_CERTIFICATE("no-certificate", "the client presented no certificate"),

@@ -63,6 +63,11 @@ public final class RevocationList {
                 certificate.getSerialNumber()));
     }
 
+    /** True when the certificate with {@code serial} issued by {@code issuer} has been revoked. */
+    public boolean isRevoked(X500Principal issuer, BigInteger serial) {
+        return current().certificates.contains(certificateKey(issuer, serial));
+    }
+
     /** True when every certificate of this device has been revoked. */
     public boolean isRevoked(MacAddress mac) {
         return current().macs.contains(mac.value());
@@ -77,7 +82,7 @@ public final class RevocationList {
      *
      * @return false when it was already revoked (nothing changes)
      */
-    public synchronized boolean revokeCertificate(X500Principal issuer, BigInteger serial, Reason reason, Instant now) {
+    synchronized boolean revokeCertificate(X500Principal issuer, BigInteger serial, Reason reason, Instant now) {
         if (current().certificates.contains(certificateKey(issuer, serial))) {
             return false;
         }
@@ -90,7 +95,7 @@ public final class RevocationList {
      *
      * @return false when it was already revoked (nothing changes)
      */
-    public synchronized boolean revokeMac(MacAddress mac, Reason reason, Instant now) {
+    synchronized boolean revokeMac(MacAddress mac, Reason reason, Instant now) {
         if (isRevoked(mac)) {
             return false;
         }
@@ -116,7 +121,8 @@ public final class RevocationList {
     private synchronized Snapshot current() {
         Object version = JsonFiles.version(file);
         if (version != null && !version.equals(loadedVersion)) {
-            snapshot = new Snapshot(JsonFiles.read(file, State.class, null));
+            State state = JsonFiles.read(file, State.class, null);
+            snapshot = new Snapshot(state == null ? new State(BigInteger.ZERO, List.of()) : state);
             loadedVersion = version;
         }
         return snapshot;

@@ -53,6 +53,7 @@ public final class SecureFiles {
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
             }
             temporary = null;
+            syncDirectory(directory);
         } catch (IOException e) {
             throw new PkiException("cannot write " + target + ": " + PemFiles.oneLine(e));
         } finally {
@@ -63,6 +64,15 @@ public final class SecureFiles {
                     // The write already failed and says so; a stray temporary file is harmless.
                 }
             }
+        }
+    }
+
+    /** Makes the rename itself durable, so a crash right after it cannot bring the old file back. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Some file systems cannot sync a directory; the file itself was forced to disk.
         }
     }
 

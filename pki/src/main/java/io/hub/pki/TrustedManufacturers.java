@@ -21,6 +21,7 @@ public final class TrustedManufacturers {
 
     static final String INDEX = "trusted-manufacturers.json";
     static final String DIRECTORY = "trusted";
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     private final Path pkiDirectory;
     private Object loadedVersion;
@@ -62,8 +63,9 @@ public final class TrustedManufacturers {
      * @return the entries that now stand for the file's certificates
      * @throws PkiException when the file is not PEM, holds no certificate, or holds a non-CA certificate
      */
-    public synchronized List<Entry> trust(Path pemFile, Optional<String> name, MacRule rule, boolean generic,
+    synchronized List<Entry> trust(Path pemFile, Optional<String> name, MacRule rule, boolean generic,
             Instant now) {
+        name.ifPresent(TrustedManufacturers::checkName);
         List<X509Certificate> certificates = PemFiles.readCertificates(pemFile);
         for (X509Certificate certificate : certificates) {
             if (certificate.getBasicConstraints() < 0) {
@@ -102,6 +104,14 @@ public final class TrustedManufacturers {
 
     boolean isEmpty() {
         return !Files.exists(pkiDirectory.resolve(INDEX)) || entries().isEmpty();
+    }
+
+    /** Names become file names under {@code trusted/}, so they may not hold a path. */
+    private static void checkName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new PkiException("trusted CA name '" + name + "' must be 1 to 64 lower-case letters, digits or "
+                    + "dashes, starting with a letter or digit");
+        }
     }
 
     private static String uniqueName(String base, List<Entry> entries) {

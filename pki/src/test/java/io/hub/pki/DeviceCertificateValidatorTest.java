@@ -156,11 +156,75 @@ class DeviceCertificateValidatorTest {
 
     @Test
     void anExpiredIntermediateExpiresTheChain() {
-        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorIntermediate);
-        DeviceValidation result = validate(at(TestPki.NOW.plus(Duration.ofDays(3000))),
-                List.of(leaf, vendorIntermediate.certificate()), MAC);
+        java.security.KeyPair keys = KeyType.EC_P256.generate();
+        CertificateAuthority shortLived = vendorRoot.issueSubordinate(CertificateSpec.forSubject(
+                "CN=Vendor Short Lived,O=Vendor", keys.getPublic())
+                .validity(TestPki.NOW.minus(Duration.ofDays(30)), TestPki.NOW.minus(Duration.ofDays(1)))
+                .certificateAuthority(0), keys);
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(shortLived);
+
+        DeviceValidation result = validate(at(TestPki.NOW), List.of(leaf, shortLived.certificate()), MAC);
 
         assertRefused(RefusalCause.EXPIRED, result);
+        assertTrue(result.detail().startsWith("CN=Vendor Short Lived"), result.detail());
+    }
+
+    @Test
+    void aCaCertificateIsNoPhone() {
+        X509Certificate caLeaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").asCa().issuedBy(vendorRoot);
+
+        assertRefused(RefusalCause.INVALID_CHAIN, validate(at(TestPki.NOW), List.of(caLeaf), MAC));
+    }
+
+    @Test
+    void anIntermediateWhoseUsageExcludesClientAuthBreaksTheChain() {
+        java.security.KeyPair keys = KeyType.EC_P256.generate();
+        CertificateAuthority serversOnly = vendorRoot.issueSubordinate(CertificateSpec.forSubject(
+                "CN=Vendor Servers,O=Vendor", keys.getPublic())
+                .validity(TestPki.NOW.minus(Duration.ofDays(30)), Duration.ofDays(300))
+                .certificateAuthority(0).extendedKeyUsage(KeyPurposeId.id_kp_serverAuth), keys);
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(serversOnly);
+
+        assertRefused(RefusalCause.INVALID_CHAIN,
+                validate(at(TestPki.NOW), List.of(leaf, serversOnly.certificate()), MAC));
+    }
+
+    @Test
+    void twoPresentedIntermediatesWithOneNameAreBothTried() {
+        CertificateAuthority old = TestPki.intermediate(vendorRoot, "CN=Vendor Devices,O=Vendor");
+        CertificateAuthority renewed = TestPki.intermediate(vendorRoot, "CN=Vendor Devices,O=Vendor");
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(renewed);
+
+        DeviceValidation result = validate(at(TestPki.NOW),
+                List.of(leaf, old.certificate(), renewed.certificate()), MAC);
+
+        assertTrue(result.isAccepted(), result.toString());
+    }
+
+    @Test
+    void aFloodOfLookAlikeIntermediatesIsRefusedWithoutEndlessWork() {
+        List<X509Certificate> chain = new java.util.ArrayList<>();
+        chain.add(TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorIntermediate));
+        for (int i = 0; i < 9; i++) {
+            chain.add(TestPki.intermediate(TestPki.root("CN=Vendor Root,O=Vendor"), "CN=Vendor Devices,O=Vendor")
+                    .certificate());
+        }
+
+        assertRefused(RefusalCause.BAD_SIGNATURE, validate(at(TestPki.NOW), chain, MAC));
+        List<X509Certificate> tooMany = new java.util.ArrayList<>(chain);
+        tooMany.add(vendorIntermediate.certificate());
+        tooMany.add(vendorIntermediate.certificate());
+        assertRefused(RefusalCause.INVALID_CHAIN, validate(at(TestPki.NOW), tooMany, MAC));
+    }
+
+    @Test
+    void nullsInTheChainOrForTheMacAreRefusalsNotExceptions() {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        List<X509Certificate> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+
+        assertRefused(RefusalCause.NO_CERTIFICATE, pki.validator().validate(withNull, Optional.of(MAC)));
+        assertTrue(pki.validator().validate(List.of(leaf), null).isAccepted());
     }
 
     @Test
@@ -175,6 +239,25 @@ class DeviceCertificateValidatorTest {
         X509Certificate renewed = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
         assertTrue(validate(at(TestPki.NOW), List.of(renewed), MAC).isAccepted(),
                 "a new certificate for a MAC whose old certificate was revoked is good");
+    }
+
+    @Test
+    void aSerialRevokedUnderTheTrustedCaNameCoversPhonesIssuedThroughAnIntermediate() {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorIntermediate);
+        assertTrue(validate(at(TestPki.NOW), List.of(leaf, vendorIntermediate.certificate()), MAC).isAccepted());
+
+        pki.revokeSerial(leaf.getSerialNumber(), "vendor", RevocationList.Reason.KEY_COMPROMISE);
+
+        assertRefused(RefusalCause.REVOKED,
+                validate(at(TestPki.NOW), List.of(leaf, vendorIntermediate.certificate()), MAC));
+    }
+
+    @Test
+    void aRevokedTrustedCaRevokesEveryPhoneUnderIt() {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        pki.revokeCertificate(vendorRoot.certificate(), RevocationList.Reason.CA_COMPROMISE);
+
+        assertRefused(RefusalCause.REVOKED, validate(at(TestPki.NOW), List.of(leaf), MAC));
     }
 
     @Test
@@ -231,6 +314,30 @@ class DeviceCertificateValidatorTest {
 
         assertRefused(RefusalCause.MAC_MISMATCH, result);
         assertEquals("certificate is for 00809faabbcc, request is for 00809f000001", result.detail());
+    }
+
+    @Test
+    void aMultiValuedRdnIsReadByAttributeType() {
+        X509Certificate leaf = TestPki.leaf("CN=Myriad M7+serialNumber=00809faabbcc,O=Vendor").issuedBy(vendorRoot);
+
+        assertEquals(MAC, validate(at(TestPki.NOW), List.of(leaf), MAC).identityOrThrow().mac());
+    }
+
+    @Test
+    void aCertificateNamingTwoMacsNamesNoPhone() {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc,serialNumber=00809f000001")
+                .issuedBy(vendorRoot);
+
+        assertRefused(RefusalCause.NO_MAC, validate(at(TestPki.NOW), List.of(leaf), MAC));
+    }
+
+    @Test
+    void aRegexRuleSeesTheSerialNumberDecoded() {
+        CertificateAuthority regexVendor = TestPki.root("CN=Serial Regex Vendor");
+        trust(regexVendor, "serial-regex", MacRule.parse("regex:SERIALNUMBER=PHONE-([0-9a-f]{12})"), false);
+        X509Certificate leaf = TestPki.leaf("CN=Phone,serialNumber=PHONE-00809faabbcc").issuedBy(regexVendor);
+
+        assertEquals(MAC, validate(at(TestPki.NOW), List.of(leaf), MAC).identityOrThrow().mac());
     }
 
     @Test

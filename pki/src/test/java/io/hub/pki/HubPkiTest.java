@@ -229,6 +229,74 @@ class HubPkiTest {
     }
 
     @Test
+    void onceACrlIsIndirectEveryEntryNamesItsIssuer() throws Exception {
+        pki.init(KeyType.EC_P256, NAMES);
+        CertificateAuthority vendor = TestPki.root("CN=Vendor Root,O=Vendor");
+        X509Certificate phone = TestPki.leaf("CN=00809faabbcc").issuedBy(vendor);
+        X509Certificate server = PemFiles.readCertificate(pki.file("server.pem"));
+
+        pki.revokeCertificate(phone, RevocationList.Reason.KEY_COMPROMISE);
+        pki.revokeCertificate(server, RevocationList.Reason.UNSPECIFIED);
+
+        X509CRL indirect = crls().get(1);
+        assertEquals(phone.getIssuerX500Principal(), indirect.getRevokedCertificate(phone).getCertificateIssuer());
+        X509CRLEntry serverEntry = indirect.getRevokedCertificate(server.getSerialNumber());
+        // The JDK answers null for "the CRL's own issuer"; without its own certificateIssuer the entry
+        // would inherit the vendor from the entry before it.
+        assertEquals(null, serverEntry.getCertificateIssuer(), "the hub CA's own entry keeps the hub CA as issuer");
+        assertTrue(serverEntry.getCriticalExtensionOIDs().contains("2.5.29.29"), "it names its issuer explicitly");
+        assertEquals(null, serverEntry.getRevocationReason(), "unspecified is left out (RFC 5280 5.3.1)");
+    }
+
+    @Test
+    void aTrustNameMayNotHoldAPath() {
+        pki.init(KeyType.EC_P256, NAMES);
+        Path file = home.resolve("vendor.pem");
+        PemFiles.writeCertificates(file, List.of(TestPki.root("CN=Vendor").certificate()));
+        byte[] ca = readBytes(pki.file("ca.pem"));
+
+        PkiException e = assertThrows(PkiException.class,
+                () -> pki.trust(file, Optional.of("../ca"), MacRule.CN, false));
+
+        assertEquals("trusted CA name '../ca' must be 1 to 64 lower-case letters, digits or dashes, starting with a "
+                + "letter or digit", e.getMessage());
+        assertArrayEquals(ca, readBytes(pki.file("ca.pem")));
+    }
+
+    @Test
+    void initWarnsWhenTheServerCertificateIsNotFromTheCa() throws IOException {
+        pki.init(KeyType.EC_P256, NAMES);
+        Files.delete(pki.file("ca.pem"));
+        Files.delete(pki.file("ca.key"));
+
+        HubPki.InitReport report = pki.init(KeyType.EC_P256, NAMES);
+
+        assertEquals(List.of("ca.pem"), report.created());
+        assertTrue(report.warnings().get(0).startsWith("server.pem was not issued by ca.pem"), report.warnings().toString());
+    }
+
+    @Test
+    void issuingIntoADirectoryThatHoldsAKeyIsRefusedUnlessReplacing() throws IOException {
+        pki.init(KeyType.EC_P256, NAMES);
+        Path out = home.resolve("phone");
+        pki.issueDeviceCertificate(DeviceCertificateRequest.of(MAC, "Myriad M7"), out);
+        byte[] key = readBytes(out.resolve("key.pem"));
+
+        assertThrows(PkiException.class, () -> pki.issueDeviceCertificate(DeviceCertificateRequest.of(MAC, "M7"), out));
+        assertArrayEquals(key, readBytes(out.resolve("key.pem")));
+        pki.issueDeviceCertificate(DeviceCertificateRequest.of(MAC, "Myriad M7"), out, true);
+        assertFalse(java.util.Arrays.equals(key, readBytes(out.resolve("key.pem"))));
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void revokingASerialOfAnUnknownCaNamesTheTrustedOnes() {
         pki.init(KeyType.EC_P256, NAMES);
 
