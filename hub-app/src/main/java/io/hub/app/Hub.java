@@ -1,10 +1,18 @@
 package io.hub.app;
 
 import io.hub.pki.HubPki;
+import io.hub.provisioning.Provisioning;
+import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +24,14 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+    /** CRLs are valid for a week; re-signing daily keeps phones and peers from ever seeing a stale one. */
+    private static final long CRL_REFRESH_HOURS = 24;
 
     private final HubHome home;
     private final HubSettings settings;
     private final HubPki pki;
     private final List<AutoCloseable> services = new ArrayList<>();
+    private Provisioning provisioning;
     private boolean closed;
 
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
@@ -33,7 +44,8 @@ public final class Hub implements AutoCloseable {
      * Creates what is missing in the home (directories, PKI, admin token), never overwriting, and
      * starts the services.
      *
-     * @throws UserError when the home cannot be written or the PKI on disk is inconsistent
+     * @throws UserError when the home cannot be written, the PKI on disk is inconsistent or a port
+     *     cannot be bound
      */
     public static Hub start(HubHome home, HubSettings settings, Clock clock) {
         home.create();
@@ -44,12 +56,64 @@ public final class Hub implements AutoCloseable {
             LOG.info("created admin token in {}", home.adminTokenFile());
         }
         Hub hub = new Hub(home, settings, pki);
+        try {
+            hub.startServices(clock);
+        } catch (RuntimeException e) {
+            hub.close();
+            throw e;
+        }
         LOG.info("hub started home={}", home.root());
         return hub;
     }
 
+    private void startServices(Clock clock) {
+        ScheduledExecutorService crlRefresh = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "hub-crl-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        crlRefresh.scheduleAtFixedRate(this::refreshCrl, 0, CRL_REFRESH_HOURS, TimeUnit.HOURS);
+        services.add(crlRefresh::shutdownNow);
+        try {
+            provisioning = Provisioning.start(new Provisioning.Settings(pki, settings.databaseUrl,
+                    home.databaseDirectory(), home.firmwareDirectory(), home.root().resolve("profiles"), settings.bind,
+                    settings.httpsPort, settings.adminBind, settings.adminPort, adminToken(),
+                    new DeviceEndpointSettings(settings.publicAddress, settings.sipTlsPort, settings.sipEntryPoints,
+                            settings.sipDomain, settings.deviceDefaults), null), clock);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
+                    + "--admin-port)");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("provisioning did not start", e);
+        }
+        services.add(provisioning);
+    }
+
+    private void refreshCrl() {
+        try {
+            pki.publishCrl();
+            LOG.info("crl re-signed {}", pki.file(HubPki.CRL));
+        } catch (RuntimeException e) {
+            LOG.warn("crl re-signing failed: {}", e.getMessage());
+        }
+    }
+
+    private String adminToken() {
+        try {
+            return Files.readString(home.adminTokenFile(), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new UserError("cannot read " + home.adminTokenFile() + ": " + e.getMessage());
+        }
+    }
+
     public HubPki pki() {
         return pki;
+    }
+
+    public Provisioning provisioning() {
+        return provisioning;
     }
 
     /** Prints where everything is, for the person who started the hub. */
@@ -60,13 +124,20 @@ public final class Hub implements AutoCloseable {
         row(out, "development manufacturer CA", pki.file(HubPki.DEV_MANUFACTURER_CERTIFICATE) + " (key beside it)");
         row(out, "CRL", pki.file(HubPki.CRL).toString());
         row(out, "admin token", home.adminTokenFile().toString());
+        row(out, "device HTTPS (discovery)", "https://" + host(settings.bind) + ":" + provisioning.devicePort()
+                + "/rdd/v1/discovery");
+        row(out, "admin HTTPS (API, metrics)", "https://" + host(settings.adminBind) + ":"
+                + provisioning.adminPort() + "/admin/v1/devices");
+        row(out, "health", "https://" + host(settings.adminBind) + ":" + provisioning.adminPort() + "/healthz");
         String notYet = "  (not in this build yet)";
-        row(out, "device HTTPS", settings.bind + ":" + settings.httpsPort + notYet);
-        row(out, "admin HTTPS", settings.adminBind + ":" + settings.adminPort + notYet);
         row(out, "SIP over TLS", settings.bind + ":" + settings.sipTlsPort + notYet);
         row(out, "SIP plain (testers)", settings.sipPlainPort == null ? "off" : settings.bind + ":"
                 + settings.sipPlainPort + notYet);
         row(out, "SRTP relay", "UDP " + settings.relayPorts + notYet);
+    }
+
+    private static String host(String bind) {
+        return "0.0.0.0".equals(bind) || "::".equals(bind) ? "localhost" : bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
     private static void row(PrintWriter out, String what, String where) {

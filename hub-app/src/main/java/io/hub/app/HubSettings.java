@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,6 +39,12 @@ public final class HubSettings {
     public String databaseUrl;
     /** Key type of new CAs and server certificates: {@code ec} (P-256) or {@code rsa} (3072). */
     public String keyType = "ec";
+    /** The SIP domain of every phone; null means the SIP entry point's host. */
+    public String sipDomain;
+    /** SIP entry point host per region (eu1, latam1, apac1, na1); a missing region uses publicAddress. */
+    public Map<String, String> sipEntryPoints = new LinkedHashMap<>();
+    /** The global layer of every phone's configuration, by setting key (ntp.server, locale.timezone …). */
+    public Map<String, String> deviceDefaults = new LinkedHashMap<>();
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -79,6 +87,21 @@ public final class HubSettings {
         }
         relayPortRange();
         keyTypeParsed();
+        for (String region : sipEntryPoints.keySet()) {
+            if (!List.of("eu1", "latam1", "apac1", "na1").contains(region)) {
+                throw new UserError("sipEntryPoints: unknown region '" + region + "'; expected eu1, latam1, apac1, na1");
+            }
+        }
+        deviceDefaults.forEach((key, value) -> {
+            io.hub.profiles.Setting setting = io.hub.profiles.Setting.forKey(key).orElseThrow(() -> new UserError(
+                    "deviceDefaults: unknown setting '" + key + "'; known: " + new java.util.TreeSet<>(
+                            io.hub.profiles.Setting.keys())));
+            try {
+                setting.check(value);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("deviceDefaults: " + e.getMessage());
+            }
+        });
         return this;
     }
 

@@ -101,17 +101,62 @@ class HubLauncherIT {
         assertEquals(token, Files.readString(home.resolve("admin-token")), "nor the admin token");
     }
 
-    private byte[] startAndStop(Path home) throws Exception {
-        Process hub = command("scripts/hub", "start", "--home", home.toString()).start();
-        List<String> lines = new ArrayList<>();
+    @Test
+    void aNewUserBringsTheHubUpAndCurlFetchesAnEnrolledPhonesConfiguration() throws Exception {
+        Path home = dir.resolve("var");
+        Process hub = command("scripts/hub", "start", "--home", home.toString(), "--https-port", "0",
+                "--admin-port", "0").start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(),
                 StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("ready")) {
-                lines.add(line);
-            }
-            assertTrue(line != null, "hub start ended before it was ready:\n" + String.join("\n", lines));
-            String printed = String.join("\n", lines);
+            String printed = untilReady(out);
+            String device = url(printed, "device HTTPS (discovery)").replace("/rdd/v1/discovery", "");
+            String admin = url(printed, "admin HTTPS (API, metrics)").replace("/admin/v1/devices", "");
+            Path phone = dir.resolve("phone");
+            assertEquals(0, run("scripts/hub", "pki", "device-cert", "--home", home.toString(), "--mac",
+                    "00:80:9f:aa:bb:cc", "--model", "Myriad M7", "--out", phone.toString()).exitCode);
+            String token = Files.readString(home.resolve("admin-token")).strip();
+            String ca = home.resolve("pki/ca.pem").toString();
+
+            Result enroll = run("curl", "-sS", "--cacert", ca, "-H", "Authorization: Bearer " + token,
+                    "-H", "Content-Type: application/json", "-d",
+                    "{\"mac\":\"00:80:9f:aa:bb:cc\",\"model\":\"Myriad M7\",\"extension\":\"1001\"}",
+                    admin + "/admin/v1/devices");
+            Result config = run("curl", "-sS", "--fail", "--cacert", ca, "--cert", phone.resolve("cert.pem").toString(),
+                    "--key", phone.resolve("key.pem").toString(), device + "/prov/v1/config/00809faabbcc.xml");
+
+            assertTrue(enroll.output.contains("\"mac\":\"00809faabbcc\""), enroll.output);
+            assertEquals(0, config.exitCode, config.output);
+            assertTrue(config.output.contains("<deviceConfig mac=\"00809faabbcc\""), config.output);
+            assertTrue(config.output.contains("transport=\"tls\""), config.output);
+        } finally {
+            run("kill", "-TERM", String.valueOf(hub.pid()));
+            assertTrue(hub.waitFor(30, TimeUnit.SECONDS));
+            hub.destroyForcibly();
+        }
+    }
+
+    private static String untilReady(BufferedReader out) throws IOException {
+        List<String> lines = new ArrayList<>();
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("ready")) {
+            lines.add(line);
+        }
+        assertTrue(line != null, "hub start ended before it was ready:\n" + String.join("\n", lines));
+        return String.join("\n", lines);
+    }
+
+    private static String url(String printed, String label) {
+        return printed.lines().filter(l -> l.strip().startsWith(label)).findFirst()
+                .map(l -> l.substring(l.indexOf("https://")).strip())
+                .orElseThrow(() -> new AssertionError("no " + label + " in\n" + printed));
+    }
+
+    private byte[] startAndStop(Path home) throws Exception {
+        Process hub = command("scripts/hub", "start", "--home", home.toString(), "--https-port", "0",
+                "--admin-port", "0").start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String printed = untilReady(out);
             assertTrue(printed.contains(home.resolve("pki/ca.pem").toString()), printed);
             assertTrue(printed.contains(home.resolve("admin-token").toString()), printed);
 
@@ -119,6 +164,7 @@ class HubLauncherIT {
             assertEquals(0, run("kill", "-TERM", String.valueOf(hub.pid())).exitCode);
             assertTrue(hub.waitFor(30, TimeUnit.SECONDS), "hub did not stop on SIGTERM");
             List<String> rest = new ArrayList<>();
+            String line;
             while ((line = out.readLine()) != null) {
                 rest.add(line);
             }
