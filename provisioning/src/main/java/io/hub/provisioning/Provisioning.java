@@ -12,6 +12,7 @@ import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.HttpsServers;
+import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.tenants.Tenants;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -71,8 +72,9 @@ public final class Provisioning implements AutoCloseable {
             AuditLog audit = new AuditLog(database, clock);
             Tenants tenants = new Tenants(database, clock);
             tenants.upsert(Tenants.DEFAULT, "Default", settings.adminToken());
+            SettingLayers layers = new SettingLayers(database, audit);
             Enrollment enrollment = new Enrollment(database, new DeviceRepository(), new ClaimableRepository(), audit,
-                    catalogue, clock);
+                    layers, catalogue, clock);
             FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             DeviceApi.Limits limits = settings.deviceLimits() != null ? settings.deviceLimits()
@@ -80,11 +82,11 @@ public final class Provisioning implements AutoCloseable {
             HubPki pki = settings.pki();
             Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
-                    new DeviceApi(pki.validator(), database, audit, renderer, firmware, settings.device(), limits,
-                            clock, metrics));
+                    new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
+                            limits, clock, metrics));
             Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
-                    new AdminApi(tenants, enrollment, firmware, audit, database, metrics, clock));
+                    new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics));
             Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit);
             try {
                 device.start();

@@ -14,6 +14,7 @@ import io.hub.provisioning.devices.ImportReport;
 import io.hub.provisioning.firmware.FirmwareImage;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.Responses;
+import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.StorageException;
 import io.hub.provisioning.tenants.Tenants;
@@ -21,7 +22,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,24 +51,27 @@ public final class AdminApi extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final Pattern DEVICE = Pattern.compile("/admin/v1/devices/([^/]+)");
     private static final Pattern FIRMWARE = Pattern.compile("/admin/v1/firmware/([^/]+)/([^/]+)");
+    private static final Pattern SITE = Pattern.compile("/admin/v1/sites/([^/]+)");
     private static final int MAX_JSON_BYTES = 64 * 1024;
     private static final int MAX_CSV_BYTES = 16 * 1024 * 1024;
     private static final Set<String> DEVICE_FIELDS = Set.of("mac", "model", "extension", "displayName", "site",
-            "region", "state");
+            "region", "state", "settings");
 
     private final Tenants tenants;
     private final Enrollment enrollment;
     private final FirmwareStore firmware;
+    private final SettingLayers layers;
     private final AuditLog audit;
     private final Database database;
     private final PrometheusMeterRegistry metrics;
     private final ClaimableRepository claimable = new ClaimableRepository();
 
-    public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, AuditLog audit, Database database,
-            PrometheusMeterRegistry metrics, Clock clock) {
+    public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, SettingLayers layers,
+            AuditLog audit, Database database, PrometheusMeterRegistry metrics) {
         this.tenants = tenants;
         this.enrollment = enrollment;
         this.firmware = firmware;
+        this.layers = layers;
         this.audit = audit;
         this.database = database;
         this.metrics = metrics;
@@ -141,7 +144,10 @@ public final class AdminApi extends Handler.Abstract {
                     audit.recent(Optional.ofNullable(query.getValue("mac")).map(this::mac).map(MacAddress::value)
                             .orElse(null), number(query, "limit", 100, 1, 10_000))));
             default -> {
-                if ((matcher = DEVICE.matcher(path)).matches()) {
+                if ((matcher = SITE.matcher(path)).matches()) {
+                    site(request, response, callback, method, URIUtil.decodePath(matcher.group(1)), tenant, actor,
+                            sourceIp);
+                } else if ((matcher = DEVICE.matcher(path)).matches()) {
                     device(request, response, callback, method, mac(URIUtil.decodePath(matcher.group(1))), tenant,
                             actor, sourceIp);
                 } else if ((matcher = FIRMWARE.matcher(path)).matches() && method.equals("DELETE")) {
@@ -163,7 +169,9 @@ public final class AdminApi extends Handler.Abstract {
         switch (method) {
             case "GET" -> {
                 Device device = enrollment.find(tenant, mac);
-                Responses.json(response, callback, 200, deviceJson(device, enrollment.contacts(mac, 20)));
+                Map<String, Object> json = deviceJson(device, enrollment.contacts(mac, 20));
+                json.put("settings", layers.device(mac));
+                Responses.json(response, callback, 200, json);
             }
             case "PATCH" -> {
                 JsonNode body = jsonBody(request);
@@ -179,6 +187,42 @@ public final class AdminApi extends Handler.Abstract {
             }
             default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
         }
+    }
+
+    private void site(Request request, Response response, Callback callback, String method, String site,
+            String tenant, String actor, String sourceIp) throws IOException {
+        switch (method) {
+            case "GET" -> Responses.json(response, callback, 200, Map.of("site", site, "settings",
+                    layers.site(tenant, site)));
+            case "PUT" -> {
+                JsonNode body = jsonBody(request);
+                Map<String, String> settings = settings(body.get("settings"));
+                if (settings == null) {
+                    throw ProvisioningException.badRequest("invalid-setting", "send {\"settings\": {\"key\": \"value\"}}");
+                }
+                Responses.json(response, callback, 200, Map.of("site", site, "settings",
+                        layers.replaceSite(tenant, site, settings, actor, sourceIp)));
+            }
+            default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+        }
+    }
+
+    /** A JSON object of string values as a settings layer; null when absent. */
+    private static Map<String, String> settings(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ProvisioningException.badRequest("invalid-setting", "settings must be an object of key to value");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
+                throw ProvisioningException.badRequest("invalid-setting", entry.getKey() + " must be a string or number");
+            }
+            settings.put(entry.getKey(), entry.getValue().asText());
+        }
+        return settings;
     }
 
     private void importDevices(Request request, Response response, Callback callback, Fields query, String tenant,
@@ -265,10 +309,11 @@ public final class AdminApi extends Handler.Abstract {
         });
         if (!unknown.isEmpty()) {
             throw ProvisioningException.badRequest("invalid-device", "unknown field(s) " + unknown + "; expected "
-                    + "mac, model, extension, displayName, site, region, state");
+                    + "mac, model, extension, displayName, site, region, state, settings");
         }
         return new DeviceDraft(text(body, "mac"), text(body, "model"), text(body, "extension"),
-                text(body, "displayName"), text(body, "site"), text(body, "region"), text(body, "state"));
+                text(body, "displayName"), text(body, "site"), text(body, "region"), text(body, "state"),
+                settings(body.get("settings")));
     }
 
     private static String text(JsonNode body, String field) {

@@ -20,6 +20,7 @@ import io.hub.provisioning.firmware.FirmwareImage;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.RateLimiter;
 import io.hub.provisioning.http.Responses;
+import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -68,13 +69,15 @@ public final class DeviceApi extends Handler.Abstract {
     private final ConfigRenderer renderer;
     private final FirmwareStore firmware;
     private final DeviceEndpointSettings settings;
+    private final SettingLayers layers;
     private final Limits limits;
     private final Clock clock;
     private final MeterRegistry metrics;
 
     public DeviceApi(DeviceCertificateValidator validator, Database database, AuditLog audit, ConfigRenderer renderer,
-            FirmwareStore firmware, DeviceEndpointSettings settings, Limits limits, Clock clock,
+            FirmwareStore firmware, SettingLayers layers, DeviceEndpointSettings settings, Limits limits, Clock clock,
             MeterRegistry metrics) {
+        this.layers = layers;
         this.validator = validator;
         this.database = database;
         this.devices = new DeviceRepository();
@@ -269,13 +272,16 @@ public final class DeviceApi extends Handler.Abstract {
             global.put("firmware.version", image.version());
             global.put("firmware.url", firmwareUrl(baseUrl(request), image));
         });
-        Map<String, String> own = new HashMap<>();
+        Map<String, String> site = database.transaction(connection -> layers.site(connection, device.tenant(),
+                device.site()));
+        Map<String, String> own = new HashMap<>(database.transaction(connection -> layers.device(connection,
+                device.mac())));
         own.put("sip.account.user", device.extension());
         own.put("sip.account.password", device.sipPassword());
         if (device.displayName() != null) {
             own.put("sip.account.displayName", device.displayName());
         }
-        return renderer.render(new ConfigRequest(device.mac().value(), device.model(), global, Map.of(), own));
+        return renderer.render(new ConfigRequest(device.mac().value(), device.model(), global, site, own));
     }
 
     private void contact(MacAddress mac, String kind, Request request, String sourceIp, StatusReport report) {

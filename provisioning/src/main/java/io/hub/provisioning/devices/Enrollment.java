@@ -5,6 +5,7 @@ import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,14 +29,16 @@ public final class Enrollment {
     private final ClaimableRepository claimable;
     private final AuditLog audit;
     private final DeviceRules rules;
+    private final SettingLayers layers;
     private final Clock clock;
 
     public Enrollment(Database database, DeviceRepository devices, ClaimableRepository claimable, AuditLog audit,
-            PhoneCatalogue catalogue, Clock clock) {
+            SettingLayers layers, PhoneCatalogue catalogue, Clock clock) {
         this.database = database;
         this.devices = devices;
         this.claimable = claimable;
         this.audit = audit;
+        this.layers = layers;
         this.rules = new DeviceRules(catalogue);
         this.clock = clock;
     }
@@ -55,6 +58,9 @@ public final class Enrollment {
         String site = rules.text("site", draft.site(), 100, problems::add);
         String region = rules.region(draft.region(), problems::add);
         rejectIfAny(problems, actor, sourceIp, "enroll", draft.mac());
+        if (draft.settings() != null) {
+            SettingLayers.check(draft.settings());
+        }
         Instant now = clock.instant();
         Device device = new Device(mac, tenant, model, extension, displayName, site, region, DeviceState.ENABLED,
                 newPassword(), now, now);
@@ -68,6 +74,9 @@ public final class Enrollment {
             }
             requireFreeExtension(connection, tenant, mac, extension, actor, sourceIp, "enroll");
             devices.insert(connection, List.of(device));
+            if (draft.settings() != null) {
+                layers.replaceDevice(connection, mac, draft.settings());
+            }
             claimable.remove(connection, List.of(mac));
             audit.record(connection, actor, sourceIp, "enroll", AuditEvent.OK, null, mac.value(), null,
                     "model=" + model + " extension=" + extension);
@@ -111,6 +120,9 @@ public final class Enrollment {
         String region = patch.region() == null ? null : rules.region(patch.region(), problems::add);
         DeviceState state = rules.state(patch.state(), problems::add);
         rejectIfAny(problems, actor, sourceIp, "update", mac.value());
+        if (patch.settings() != null) {
+            SettingLayers.check(patch.settings());
+        }
         return database.transaction(connection -> {
             Device current = devices.find(connection, mac).filter(d -> d.tenant().equals(tenant))
                     .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
@@ -119,6 +131,9 @@ public final class Enrollment {
                     or(state, current.state()), current.sipPassword(), current.createdAt(), clock.instant());
             requireFreeExtension(connection, tenant, mac, updated.extension(), actor, sourceIp, "update");
             devices.update(connection, List.of(updated), true);
+            if (patch.settings() != null) {
+                layers.replaceDevice(connection, mac, patch.settings());
+            }
             audit.record(connection, actor, sourceIp, "update", AuditEvent.OK, null, mac.value(), null,
                     "state=" + updated.state().code() + " extension=" + updated.extension());
             return updated;
