@@ -212,7 +212,13 @@ class PkiCommandTest {
                 new String[] {"start", "--help"}, new String[] {"pki", "init", "--help"},
                 new String[] {"pki", "device-cert", "--help"}, new String[] {"pki", "trust", "--help"},
                 new String[] {"pki", "trusted", "--help"}, new String[] {"pki", "revoke", "--help"},
-                new String[] {"pki", "crl", "--help"})) {
+                new String[] {"pki", "crl", "--help"}, new String[] {"device", "--help"},
+                new String[] {"device", "enroll", "--help"}, new String[] {"device", "import", "--help"},
+                new String[] {"device", "list", "--help"}, new String[] {"device", "show", "--help"},
+                new String[] {"device", "disable", "--help"}, new String[] {"device", "enable", "--help"},
+                new String[] {"device", "remove", "--help"}, new String[] {"firmware", "--help"},
+                new String[] {"firmware", "upload", "--help"}, new String[] {"firmware", "list", "--help"},
+                new String[] {"firmware", "target", "--help"})) {
             CommandLineRun run = hub(args);
             assertEquals(0, run.exitCode(), String.join(" ", args));
             assertTrue(run.out().startsWith("Usage: hub"), run.out());

@@ -1,0 +1,223 @@
+package io.hub.app.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hub.app.UserError;
+import io.hub.pki.MacAddress;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "device", mixinStandardHelpOptions = true,
+        description = "Enroll and manage phones through the admin API of a running hub.",
+        subcommands = {DeviceCommand.Enroll.class, DeviceCommand.Import.class, DeviceCommand.List.class,
+                DeviceCommand.Show.class, DeviceCommand.Disable.class, DeviceCommand.Enable.class,
+                DeviceCommand.Remove.class},
+        commandListHeading = "%nCommands:%n")
+public final class DeviceCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "enroll", mixinStandardHelpOptions = true, description = "Enroll one phone.")
+    static final class Enroll implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+        @Option(names = "--mac", required = true, paramLabel = "MAC")
+        MacAddress mac;
+        @Option(names = "--model", required = true, paramLabel = "MODEL", description = "e.g. \"Myriad M7\".")
+        String model;
+        @Option(names = "--extension", paramLabel = "EXT", description = "The SIP user it registers as.")
+        String extension;
+        @Option(names = "--display-name", paramLabel = "NAME")
+        String displayName;
+        @Option(names = "--site", paramLabel = "SITE")
+        String site;
+        @Option(names = "--region", paramLabel = "REGION", description = "eu1 (default), latam1, apac1 or na1.")
+        String region;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("mac", mac.value());
+            body.put("model", model);
+            body.put("extension", extension);
+            body.put("displayName", displayName);
+            body.put("site", site);
+            body.put("region", region);
+            body.values().removeIf(java.util.Objects::isNull);
+            JsonNode device = admin.client().json("POST", "admin/v1/devices", body);
+            spec.commandLine().getOut().printf("enrolled %s (%s)%s%n", device.path("mac").asText(),
+                    device.path("model").asText(), device.path("extension").isTextual()
+                            ? " as extension " + device.path("extension").asText() : ", not assigned to a user yet");
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Enroll, update or remove phones from a CSV file, all or nothing.",
+                    "Columns: action, macAddress, deviceType, extension, displayName, site, region."})
+    static final class Import implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+        @Parameters(paramLabel = "FILE")
+        Path file;
+        @Option(names = "--dry-run", description = "Check every line, change nothing.")
+        boolean dryRun;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            JsonNode report = admin.client().upload("admin/v1/devices/import" + (dryRun ? "?dryRun=true" : ""),
+                    "text/csv", file, "importing " + file.getFileName());
+            PrintWriter out = spec.commandLine().getOut();
+            if (report.path("errors").size() > 0) {
+                PrintWriter err = spec.commandLine().getErr();
+                for (JsonNode error : report.path("errors")) {
+                    err.printf("%s:%d: %s%n", file, error.path("line").asInt(), error.path("reason").asText());
+                }
+                throw new UserError(report.path("errors").size() + " bad line(s) of " + report.path("lines").asInt()
+                        + " in " + file + "; nothing was imported");
+            }
+            out.printf("%s %d line(s): %d created, %d updated, %d deleted%n", dryRun ? "checked" : "imported",
+                    report.path("lines").asInt(), report.path("created").asInt(), report.path("updated").asInt(),
+                    report.path("deleted").asInt());
+            if (dryRun) {
+                out.println("dry run: nothing was changed");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List enrolled phones.")
+    static final class List implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+        @Option(names = "--state", paramLabel = "STATE", description = "enabled or disabled.")
+        String state;
+        @Option(names = "--site", paramLabel = "SITE")
+        String site;
+        @Option(names = "--model", paramLabel = "MODEL")
+        String model;
+        @Option(names = "--page", paramLabel = "N", defaultValue = "0")
+        int page;
+        @Option(names = "--size", paramLabel = "N", defaultValue = "100")
+        int size;
+        @Option(names = "--json", description = "Print the API's JSON.")
+        boolean json;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            StringBuilder query = new StringBuilder("admin/v1/devices?page=" + page + "&size=" + size);
+            for (String[] filter : new String[][] {{"state", state}, {"site", site}, {"model", model}}) {
+                if (filter[1] != null) {
+                    query.append('&').append(filter[0]).append('=')
+                            .append(URLEncoder.encode(filter[1], StandardCharsets.UTF_8));
+                }
+            }
+            JsonNode answer = admin.client().json("GET", query.toString(), null);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(AdminClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+                return 0;
+            }
+            out.printf("%-12s  %-10s  %-9s  %-8s  %-12s  %s%n", "MAC", "MODEL", "EXTENSION", "STATE", "SITE",
+                    "DISPLAY NAME");
+            for (JsonNode device : answer.path("devices")) {
+                out.printf("%-12s  %-10s  %-9s  %-8s  %-12s  %s%n", device.path("mac").asText(),
+                        device.path("model").asText(), device.path("extension").asText("-"),
+                        device.path("state").asText(), device.path("site").asText("-"),
+                        device.path("displayName").asText(""));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One phone with its status history.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+        @Parameters(paramLabel = "MAC")
+        MacAddress mac;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode device = admin.client().json("GET", "admin/v1/devices/" + mac.value(), null);
+            spec.commandLine().getOut().println(AdminClient.JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(device));
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Refuse a phone until enabled again.")
+    static final class Disable implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+        @Parameters(paramLabel = "MAC")
+        MacAddress mac;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            admin.client().json("PATCH", "admin/v1/devices/" + mac.value(), Map.of("state", "disabled"));
+            spec.commandLine().getOut().println("disabled " + mac.value());
+            return 0;
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Serve a disabled phone again.")
+    static final class Enable implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+        @Parameters(paramLabel = "MAC")
+        MacAddress mac;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            admin.client().json("PATCH", "admin/v1/devices/" + mac.value(), Map.of("state", "enabled"));
+            spec.commandLine().getOut().println("enabled " + mac.value());
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a phone.")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+        @Parameters(paramLabel = "MAC")
+        MacAddress mac;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            admin.client().json("DELETE", "admin/v1/devices/" + mac.value(), null);
+            spec.commandLine().getOut().println("removed " + mac.value());
+            return 0;
+        }
+    }
+}

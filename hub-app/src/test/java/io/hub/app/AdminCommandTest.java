@@ -1,0 +1,115 @@
+package io.hub.app;
+
+import static io.hub.app.CommandLineRun.hub;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hub device …} and {@code hub firmware …} against a running hub. */
+class AdminCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Hub running;
+    private String home;
+    private String url;
+
+    @BeforeEach
+    void startHub() {
+        HubSettings settings = new HubSettings();
+        settings.bind = "127.0.0.1";
+        settings.httpsPort = 0;
+        settings.adminPort = 0;
+        running = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
+        home = dir.resolve("var").toString();
+        url = "https://127.0.0.1:" + running.provisioning().adminPort() + "/";
+    }
+
+    @AfterEach
+    void stopHub() {
+        running.close();
+    }
+
+    @Test
+    void enrollListShowDisableEnableRemove() {
+        CommandLineRun enroll = admin("device", "enroll", "--mac", "00:80:9F:AA:BB:CC", "--model", "m7",
+                "--extension", "1001", "--display-name", "Reception", "--site", "Paris");
+        assertEquals(0, enroll.exitCode(), enroll.err());
+        assertEquals("enrolled 00809faabbcc (Myriad M7) as extension 1001", enroll.out().strip());
+
+        String list = admin("device", "list", "--site", "Paris").out();
+        assertTrue(list.contains("00809faabbcc  Myriad M7   1001       enabled   Paris         Reception"), list);
+        assertTrue(admin("device", "show", "0080.9faa.bbcc").out().contains("\"extension\" : \"1001\""));
+        assertEquals("disabled 00809faabbcc", admin("device", "disable", "00809faabbcc").out().strip());
+        assertTrue(admin("device", "list", "--state", "disabled").out().contains("00809faabbcc"));
+        assertEquals("enabled 00809faabbcc", admin("device", "enable", "00809faabbcc").out().strip());
+        assertEquals("removed 00809faabbcc", admin("device", "remove", "00809faabbcc").out().strip());
+
+        CommandLineRun gone = admin("device", "show", "00809faabbcc");
+        assertEquals(2, gone.exitCode());
+        assertEquals("hub: the hub refused (404 not-found): no device 00809faabbcc", gone.errorLine());
+    }
+
+    @Test
+    void importReportsEveryBadLineWithItsNumberAndImportsNothing() throws Exception {
+        Path good = Files.writeString(dir.resolve("good.csv"), "action,macAddress,deviceType,extension\n"
+                + "create,00809f000001,Myriad M7,1001\ncreate,00809f000002,Halo H3P,1002\n");
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "action,macAddress,deviceType,extension\n"
+                + "create,00809f000003,Myriad M7,1003\ncreate,00809f000004,Myriad M9,1004\n");
+
+        CommandLineRun dryRun = admin("device", "import", good.toString(), "--dry-run");
+        CommandLineRun refused = admin("device", "import", bad.toString());
+        CommandLineRun imported = admin("device", "import", good.toString());
+
+        assertEquals("checked 2 line(s): 2 created, 0 updated, 0 deleted\ndry run: nothing was changed",
+                dryRun.out().strip());
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().startsWith(bad + ":3: unknown deviceType 'Myriad M9'"), refused.err());
+        assertTrue(refused.err().strip().endsWith("hub: 1 bad line(s) of 2 in " + bad + "; nothing was imported"),
+                refused.err());
+        assertEquals("imported 2 line(s): 2 created, 0 updated, 0 deleted", imported.out().strip());
+        assertTrue(!admin("device", "list").out().contains("00809f000003"));
+    }
+
+    @Test
+    void firmwareUploadListTarget() throws Exception {
+        Path image = Files.write(dir.resolve("m7-2.0.bin"), new byte[4096]);
+
+        CommandLineRun upload = admin("firmware", "upload", "--model", "Myriad M7", "--version", "2.0",
+                image.toString());
+        CommandLineRun target = admin("firmware", "target", "--model", "Myriad M7", "--version", "2.0");
+        String list = admin("firmware", "list").out();
+
+        assertEquals(0, upload.exitCode(), upload.err());
+        assertTrue(upload.out().startsWith("uploaded Myriad M7 2.0: 4096 bytes, sha256 "), upload.out());
+        assertEquals("every Myriad M7 now runs 2.0", target.out().strip());
+        assertTrue(list.contains("Myriad M7   2.0                   4096  yes"), list);
+    }
+
+    @Test
+    void aHubThatDoesNotAnswerIsOneLine() {
+        CommandLineRun run = hub("device", "list", "--home", home, "--admin-url", "https://127.0.0.1:1/");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.errorLine().startsWith("hub: cannot reach the admin API at https://127.0.0.1:1/"),
+                run.err());
+    }
+
+    private CommandLineRun admin(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--home";
+        all[args.length + 1] = home;
+        all[args.length + 2] = "--admin-url";
+        all[args.length + 3] = url;
+        return hub(all);
+    }
+}
