@@ -205,6 +205,58 @@ class AdminApiTest {
     }
 
     @Test
+    void theConsoleIsServedWithoutDataAndUsesTheApi() throws Exception {
+        ContentResponse page = hub.anonymousAdminClient().GET(hub.adminUrl("/admin/"));
+        ContentResponse script = hub.anonymousAdminClient().GET(hub.adminUrl("/admin/console.js"));
+
+        assertEquals(200, page.getStatus());
+        assertTrue(page.getContentAsString().contains("<title>Hub console</title>"));
+        assertEquals("default-src 'self'; frame-ancestors 'none'", page.getHeaders().get("Content-Security-Policy"));
+        assertTrue(script.getContentAsString().contains("/admin/v1/devices"), "the page reads the admin API");
+        assertEquals(401, hub.anonymousAdminClient().GET(hub.adminUrl("/admin/v1/devices")).getStatus(),
+                "the data still needs the token");
+    }
+
+    @Test
+    void anOversizedCsvIsRefusedBeforeItIsSent() throws Exception {
+        Path big = home.resolve("big.csv");
+        byte[] bytes = new byte[17 * 1024 * 1024];
+        java.util.Arrays.fill(bytes, (byte) 'a');
+        Files.write(big, bytes);
+
+        // curl asks "Expect: 100-continue" for a body this size, so the refusal arrives before the body.
+        Process curl = new ProcessBuilder("curl", "-sS", "-w", "\n%{http_code}", "--cacert",
+                hub.pki.file("ca.pem").toString(), "-H", "Authorization: Bearer " + TestHub.TOKEN,
+                "-H", "Content-Type: text/csv", "--data-binary", "@" + big,
+                hub.adminUrl("/admin/v1/devices/import")).redirectErrorStream(true).start();
+        String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(curl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+
+        assertTrue(output.endsWith("413"), output);
+        assertTrue(output.contains("\"error\":\"too-large\""), output);
+    }
+
+    @Test
+    void onlyTls12And13WithAeadSuitesAreSpoken() throws Exception {
+        assertEquals(0, openssl("-tls1_3").exitValue(), "TLS 1.3 works");
+        assertEquals(0, openssl("-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256").exitValue(), "TLS 1.2 AEAD");
+        assertTrue(openssl("-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA256").exitValue() != 0, "no CBC suite");
+        assertTrue(openssl("-tls1_1").exitValue() != 0, "no TLS 1.1");
+    }
+
+    private Process openssl(String... options) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl", "s_client",
+                "-connect", "127.0.0.1:" + hub.provisioning.devicePort(), "-CAfile", hub.pki.file("ca.pem").toString(),
+                "-verify_return_error", "-brief"));
+        command.addAll(java.util.List.of(options));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        return process;
+    }
+
+    @Test
     void metricsCountDeviceRequests() throws Exception {
         try (TestHub.Phone phone = hub.phone("00809faabbcc", "Myriad M7")) {
             phone.get("/rdd/v1/discovery");

@@ -87,6 +87,11 @@ public final class AdminApi extends Handler.Abstract {
                 health(response, callback);
                 return true;
             }
+            if (method.equals("GET") && Console.serves(path)) {
+                // The page holds no data; everything it shows comes through the API with the token.
+                Console.serve(path, response, callback);
+                return true;
+            }
             String tenant = authenticate(request, sourceIp);
             String actor = "admin:" + tenant;
             route(request, response, callback, path, method, tenant, actor, sourceIp);
