@@ -118,9 +118,17 @@ public final class TestHub implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        admin.stop();
+    public void close() {
+        stop(admin);
         provisioning.close();
+    }
+
+    private static void stop(HttpClient client) {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP client did not stop", e);
+        }
     }
 
     /** A phone's HTTPS client. */
@@ -149,8 +157,8 @@ public final class TestHub implements AutoCloseable {
         }
 
         @Override
-        public void close() throws Exception {
-            client.stop();
+        public void close() {
+            stop(client);
         }
     }
 }
