@@ -1,11 +1,7 @@
 package io.hub.provisioning.http;
 
-import io.hub.pki.PemFiles;
+import io.hub.pki.tls.ServerTls;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -13,9 +9,6 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -29,12 +22,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class HttpsServers {
 
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-    static final String[] CIPHER_SUITES = {
-        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
     /** Request lines and headers beyond this are answered 431 by Jetty before any handler runs. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -79,29 +66,13 @@ public final class HttpsServers {
     }
 
     static SslContextFactory.Server tls(Path certificateFile, Path keyFile, boolean wantClientCertificate) {
-        List<X509Certificate> chain = PemFiles.readCertificates(certificateFile);
-        PrivateKey key = PemFiles.readPrivateKey(keyFile);
-        try {
-            char[] password = "in-memory".toCharArray();
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(null, null);
-            keyStore.setKeyEntry("hub", key, password, chain.toArray(X509Certificate[]::new));
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
-            keyManagers.init(keyStore, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            // Any client chain passes the handshake; the PKI's validator judges it per request.
-            context.init(keyManagers.getKeyManagers(),
-                    wantClientCertificate ? new TrustManager[] {new AnyClientCertificate()} : null, null);
-            SslContextFactory.Server tls = new SslContextFactory.Server();
-            tls.setSslContext(context);
-            tls.setIncludeProtocols(PROTOCOLS);
-            tls.setIncludeCipherSuites(CIPHER_SUITES);
-            tls.setRenegotiationAllowed(false);
-            tls.setSniRequired(false);
-            tls.setWantClientAuth(wantClientCertificate);
-            return tls;
-        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot build the TLS context from " + certificateFile, e);
-        }
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setSslContext(ServerTls.context(certificateFile, keyFile, wantClientCertificate));
+        tls.setIncludeProtocols(ServerTls.PROTOCOLS);
+        tls.setIncludeCipherSuites(ServerTls.CIPHER_SUITES);
+        tls.setRenegotiationAllowed(false);
+        tls.setSniRequired(false);
+        tls.setWantClientAuth(wantClientCertificate);
+        return tls;
     }
 }

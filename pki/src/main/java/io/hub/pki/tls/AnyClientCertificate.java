@@ -1,4 +1,4 @@
-package io.hub.provisioning.http;
+package io.hub.pki.tls;
 
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -8,11 +8,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Lets every client certificate chain through the TLS handshake, because the hub judges it after
- * the handshake with the PKI's validator and answers a bad one with a reason instead of an alert.
+ * the handshake with the {@link io.hub.pki.DeviceCertificateValidator} and answers a bad one with a
+ * reason instead of an alert.
  * It names no acceptable issuers, so a phone offers whatever certificate it has. It is never used
  * to judge a server.
  */
-final class AnyClientCertificate extends X509ExtendedTrustManager {
+public final class AnyClientCertificate extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {

@@ -1,0 +1,66 @@
+package io.hub.pki.tls;
+
+import io.hub.pki.PemFiles;
+import io.hub.pki.PkiException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The TLS settings every server of the hub shares (device HTTPS, admin HTTPS, SIP over TLS): the
+ * server certificate of the hub PKI, TLS 1.3 and 1.2 only, ECDHE with AEAD ciphers only.
+ */
+public final class ServerTls {
+
+    public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    public static final String[] CIPHER_SUITES = {
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
+
+    private ServerTls() {
+    }
+
+    /**
+     * A TLS context with the chain in {@code certificateFile} and the key in {@code keyFile}; when
+     * {@code acceptAnyClient}, every client chain passes the handshake to be judged afterwards.
+     *
+     * @throws PkiException when the files cannot be read
+     */
+    public static SSLContext context(Path certificateFile, Path keyFile, boolean acceptAnyClient) {
+        List<X509Certificate> chain = PemFiles.readCertificates(certificateFile);
+        PrivateKey key = PemFiles.readPrivateKey(keyFile);
+        try {
+            char[] password = "in-memory".toCharArray();
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            keyStore.setKeyEntry("hub", key, password, chain.toArray(X509Certificate[]::new));
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
+            keyManagers.init(keyStore, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(),
+                    acceptAnyClient ? new TrustManager[] {new AnyClientCertificate()} : null, null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new PkiException("cannot build a TLS context from " + certificateFile + ": " + e.getMessage());
+        }
+    }
+
+    /** Protocols and suites restricted as above; {@code wantClient} asks for a client certificate. */
+    public static SSLParameters parameters(SSLContext context, boolean wantClient) {
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        parameters.setProtocols(PROTOCOLS);
+        parameters.setCipherSuites(CIPHER_SUITES);
+        parameters.setWantClientAuth(wantClient);
+        return parameters;
+    }
+}
