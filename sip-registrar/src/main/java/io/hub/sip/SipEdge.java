@@ -1,0 +1,78 @@
+package io.hub.sip;
+
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.sip.location.LocationService;
+import io.hub.sip.registrar.Registrar;
+import io.hub.sip.transport.Flow;
+import io.hub.sip.transport.SipHandler;
+import java.text.ParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the hub does with each request that arrives on a flow: REGISTER goes to the registrar,
+ * OPTIONS is answered, ACK needs no answer, and the rest is not served yet (501).
+ */
+final class SipEdge implements SipHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
+    static final String[] ALLOW = {"REGISTER", "OPTIONS", "ACK"};
+
+    private final Registrar registrar;
+    private final LocationService location;
+    private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
+
+    SipEdge(Registrar registrar, LocationService location) {
+        this.registrar = registrar;
+        this.location = location;
+    }
+
+    @Override
+    public void request(SIPRequest request, Flow flow) {
+        switch (request.getMethod()) {
+            case "REGISTER" -> registrar.register(request, flow);
+            case "ACK" -> {
+                // ACKs to the hub's own non-2xx answers end their transaction; nothing to send.
+            }
+            case "OPTIONS" -> {
+                Registrar.markReceived(request, flow);
+                SIPResponse ok = request.createResponse(200, "OK");
+                allow(ok);
+                header(ok, "Supported", "outbound");
+                header(ok, "Supported", "path");
+                header(ok, "Accept", "application/sdp");
+                flow.send(ok.encode());
+            }
+            default -> {
+                Registrar.markReceived(request, flow);
+                SIPResponse notYet = request.createResponse(501, "Not Implemented");
+                allow(notYet);
+                flow.send(notYet.encode());
+                LOG.info("sip {} not served yet from {}", request.getMethod(), flow);
+            }
+        }
+    }
+
+    @Override
+    public void flowClosed(Flow flow, String why) {
+        LOG.debug("sip {} closed: {}", flow, why);
+        location.flowClosed(flow);
+    }
+
+    /** One Allow header per method: JAIN-SIP takes Allow as a list header, one value each. */
+    private void allow(SIPResponse response) {
+        for (String method : ALLOW) {
+            header(response, "Allow", method);
+        }
+    }
+
+    private void header(SIPResponse response, String name, String value) {
+        try {
+            response.addHeader(headers.createHeader(name, value));
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.hub.sip;
+
+import io.hub.pki.DeviceCertificateValidator;
+import io.hub.sip.location.BindingStore;
+import io.hub.sip.location.LocationService;
+import io.hub.sip.registrar.CredentialSource;
+import io.hub.sip.registrar.DigestAuthenticator;
+import io.hub.sip.registrar.Registrar;
+import io.hub.sip.registrar.RegistrarSettings;
+import io.hub.sip.transport.SipServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SIP side of the hub, started and stopped as one: the listeners, the registrar, the location
+ * store and the timer that expires bindings.
+ */
+public final class SipService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SipService.class);
+
+    /**
+     * Where SIP listens.
+     *
+     * @param plainPort plain TCP for testers, or null for none
+     */
+    public record Listen(InetAddress bind, int tlsPort, Integer plainPort, SSLContext tls) {
+    }
+
+    private final SipServer server;
+    private final LocationService location;
+    private final Registrar registrar;
+    private final ScheduledExecutorService ticker;
+    private final int tlsPort;
+    private final Integer plainPort;
+
+    private SipService(SipServer server, LocationService location, Registrar registrar,
+            ScheduledExecutorService ticker, int tlsPort, Integer plainPort) {
+        this.server = server;
+        this.location = location;
+        this.registrar = registrar;
+        this.ticker = ticker;
+        this.tlsPort = tlsPort;
+        this.plainPort = plainPort;
+    }
+
+    public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
+            BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock) throws IOException {
+        LocationService location = new LocationService(store, clock);
+        Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock), location, settings, clock);
+        SipServer server = new SipServer(new SipEdge(registrar, location), validator, clock, limits);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "sip-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            int tlsPort = server.listenTls(listen.bind(), listen.tlsPort(), listen.tls());
+            Integer plainPort = listen.plainPort() == null ? null : server.listenTcp(listen.bind(), listen.plainPort());
+            ticker.scheduleAtFixedRate(() -> {
+                try {
+                    location.expire(clock.instant());
+                } catch (RuntimeException e) {
+                    LOG.warn("expiring bindings failed: {}", e.getMessage());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            return new SipService(server, location, registrar, ticker, tlsPort, plainPort);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            ticker.shutdownNow();
+            throw e;
+        }
+    }
+
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    public Integer plainPort() {
+        return plainPort;
+    }
+
+    public LocationService location() {
+        return location;
+    }
+
+    public Registrar registrar() {
+        return registrar;
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        server.close();
+        LOG.info("sip stopped");
+    }
+}

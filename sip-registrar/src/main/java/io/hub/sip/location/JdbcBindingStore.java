@@ -1,0 +1,96 @@
+package io.hub.sip.location;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Bindings in the hub's database, in the registrar's own table with its own migrations and
+ * schema history, so it shares the database with provisioning and nothing else.
+ */
+public final class JdbcBindingStore implements BindingStore {
+
+    private final DataSource dataSource;
+
+    public JdbcBindingStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/registrar")
+                .table("registrar_schema_history").baselineOnMigrate(true).baselineVersion("0").load().migrate();
+    }
+
+    @Override
+    public List<Binding> load() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT aor, contact, instance, reg_id, "
+                        + "call_id, cseq, expires_at, registered_at, refreshed_at, source, transport, user_agent, "
+                        + "device_mac, cipher FROM sip_binding");
+                ResultSet row = statement.executeQuery()) {
+            List<Binding> bindings = new ArrayList<>();
+            while (row.next()) {
+                int regId = row.getInt("reg_id");
+                bindings.add(new Binding(row.getString("aor"), row.getString("contact"), row.getString("instance"),
+                        row.wasNull() ? null : regId, row.getString("call_id"), row.getLong("cseq"),
+                        instant(row, "expires_at"), instant(row, "registered_at"), instant(row, "refreshed_at"), 0,
+                        row.getString("source"), row.getString("transport"), row.getString("user_agent"),
+                        row.getString("device_mac"), row.getString("cipher")));
+            }
+            return bindings;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot load the registrar's bindings: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void replace(String aor, List<Binding> bindings) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sip_binding WHERE aor = ?")) {
+                    delete.setString(1, aor);
+                    delete.executeUpdate();
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sip_binding (aor, "
+                        + "binding_key, contact, instance, reg_id, call_id, cseq, expires_at, registered_at, "
+                        + "refreshed_at, source, transport, user_agent, device_mac, cipher) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (Binding b : bindings) {
+                        Object[] values = {aor, b.key(), b.contact(), b.instance(), b.regId(), b.callId(), b.cseq(),
+                            time(b.expiresAt()), time(b.registeredAt()), time(b.refreshedAt()), b.source(),
+                            b.transport(), clip(b.userAgent()), b.deviceMac(), b.cipher()};
+                        for (int i = 0; i < values.length; i++) {
+                            insert.setObject(i + 1, values[i]);
+                        }
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store the bindings of " + aor + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String clip(String text) {
+        return text == null || text.length() <= 255 ? text : text.substring(0, 255);
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        return row.getObject(column, OffsetDateTime.class).toInstant();
+    }
+}

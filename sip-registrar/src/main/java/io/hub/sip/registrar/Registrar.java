@@ -1,0 +1,365 @@
+package io.hub.sip.registrar;
+
+import gov.nist.javax.sip.address.SipUri;
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.pki.DeviceValidation;
+import io.hub.pki.RefusalCause;
+import io.hub.sip.location.Binding;
+import io.hub.sip.location.LocationService;
+import io.hub.sip.transport.Flow;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * REGISTER per RFC 3261 §10.3, with RFC 5626 outbound: extensions, the AOR, digest, the client
+ * certificate, the contacts and their expiry, Call-ID/CSeq order, then the whole binding set is
+ * replaced at once and every binding is listed in the 200. Every failure is one
+ * {@link RegisterFailure}, answered in one place.
+ */
+public final class Registrar {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
+    private static final Set<String> UNDERSTOOD = Set.of("outbound", "path", "gruu");
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    /** A refused REGISTER, as the audit trail records it. */
+    public record Refusal(String aor, String source, RegisterFailure failure, String detail) {
+    }
+
+    private final CredentialSource credentials;
+    private final DigestAuthenticator digest;
+    private final LocationService location;
+    private final RegistrarSettings settings;
+    private final Clock clock;
+    private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
+    private final List<Consumer<Refusal>> refusalListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public Registrar(CredentialSource credentials, DigestAuthenticator digest, LocationService location,
+            RegistrarSettings settings, Clock clock) {
+        this.credentials = credentials;
+        this.digest = digest;
+        this.location = location;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Refusals (wrong passwords above all) are reported to these, for the audit log and metrics. */
+    public void onRefusal(Consumer<Refusal> listener) {
+        refusalListeners.add(listener);
+    }
+
+    /** Handles one REGISTER that arrived on {@code flow} and sends the answer down it. */
+    public void register(SIPRequest request, Flow flow) {
+        markReceived(request, flow);
+        SIPResponse response;
+        try {
+            response = process(request, flow);
+        } catch (Refused refused) {
+            response = refusal(request, flow, refused);
+        }
+        flow.send(response.encode());
+    }
+
+    /** Adds received and rport to the top Via, so the answer names where the phone really is. */
+    public static void markReceived(SIPRequest request, Flow flow) {
+        Via via = request.getTopmostVia();
+        try {
+            via.setReceived(flow.remote().getAddress().getHostAddress());
+            via.setParameter("rport", Integer.toString(flow.remote().getPort()));
+        } catch (ParseException e) {
+            // The address came from the socket; it always parses.
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private SIPResponse process(SIPRequest request, Flow flow) throws Refused {
+        List<String> unsupported = unsupported(request);
+        if (!unsupported.isEmpty()) {
+            throw new Refused(RegisterFailure.UNSUPPORTED_EXTENSION, String.join(", ", unsupported), null);
+        }
+        if (!(request.getTo().getAddress().getURI() instanceof SipUri to) || to.getUser() == null) {
+            throw new Refused(RegisterFailure.MALFORMED, "the To header names no sip: user", null);
+        }
+        String domain = to.getHost().toLowerCase(Locale.ROOT);
+        String aor = "sip:" + to.getUser() + "@" + domain;
+        SipCredentials account = credentials.lookup(to.getUser(), domain)
+                .orElseThrow(() -> new Refused(RegisterFailure.UNKNOWN_AOR, aor, null));
+        authenticate(request, account);
+        if (!account.enabled()) {
+            throw new Refused(RegisterFailure.DISABLED, aor, null);
+        }
+        String deviceMac = checkCertificate(flow.certificate(), account, aor);
+        List<Binding> updated = bindings(request, flow, aor, deviceMac);
+        try {
+            location.replace(aor, updated);
+        } catch (RuntimeException e) {
+            LOG.error("register {} could not be stored: {}", aor, e.getMessage());
+            throw new Refused(RegisterFailure.STORE_FAILED, e.getMessage(), null);
+        }
+        boolean outbound = updated.stream().anyMatch(b -> b.isOutbound() && b.flowId() == flow.id());
+        if (updated.stream().anyMatch(b -> b.flowId() == flow.id())) {
+            location.flowOpened(flow);
+            long quiet = outbound ? settings.flowTimer().plus(settings.flowGrace()).toMillis()
+                    : Math.max(flow.idleTimeoutDefault(), maxExpiry(updated, flow) + settings.flowGrace().toMillis());
+            flow.idleTimeout(quiet);
+        }
+        SIPResponse ok = request.createResponse(200, "OK");
+        tag(ok);
+        Instant now = clock.instant();
+        for (Binding binding : updated) {
+            long remaining = Math.max(0, binding.expiresAt().getEpochSecond() - now.getEpochSecond());
+            add(ok, "Contact", binding.contact() + ";expires=" + remaining);
+        }
+        if (outbound) {
+            add(ok, "Require", "outbound");
+            add(ok, "Flow-Timer", Long.toString(settings.flowTimer().toSeconds()));
+        }
+        add(ok, "Date", HTTP_DATE.format(now));
+        LOG.info("register ok aor={} bindings={} flow={} outbound={}", aor, updated.size(), flow, outbound);
+        return ok;
+    }
+
+    private void authenticate(SIPRequest request, SipCredentials account) throws Refused {
+        SIPHeader header = (SIPHeader) request.getHeader("Authorization");
+        Map<String, String> authorization = header == null ? null : DigestAuthenticator.parse(header.getHeaderValue());
+        DigestAuthenticator.Verdict verdict = digest.check(authorization, "REGISTER", account);
+        switch (verdict) {
+            case OK -> {
+                return;
+            }
+            case MISSING, BAD_NONCE, MALFORMED -> throw new Refused(null, "challenge", digest.challenges(
+                    account.realm(), false));
+            case STALE -> throw new Refused(null, "stale nonce", digest.challenges(account.realm(), true));
+            case WRONG_USER -> throw new Refused(RegisterFailure.WRONG_USER, "username "
+                    + authorization.get("username") + " may not register " + account.user(), null);
+            case WRONG_PASSWORD -> throw new Refused(RegisterFailure.WRONG_PASSWORD, account.user(), null);
+            case REPLAYED -> throw new Refused(RegisterFailure.REPLAYED, account.user(), null);
+            default -> throw new IllegalStateException(verdict.name());
+        }
+    }
+
+    /** The MAC of an accepted client certificate that belongs to the account's phone, or null without one. */
+    private static String checkCertificate(DeviceValidation certificate, SipCredentials account, String aor)
+            throws Refused {
+        if (certificate.refusal().filter(cause -> cause == RefusalCause.NO_CERTIFICATE).isPresent()) {
+            return null;
+        }
+        if (!certificate.isAccepted()) {
+            throw new Refused(RegisterFailure.CERTIFICATE_REFUSED, certificate.refusal().orElseThrow().code() + ": "
+                    + certificate.detail(), null);
+        }
+        String mac = certificate.identityOrThrow().mac().value();
+        if (account.device().isPresent() && !account.device().get().value().equals(mac)) {
+            throw new Refused(RegisterFailure.CERTIFICATE_MISMATCH, "certificate of " + mac + " used for " + aor
+                    + ", which belongs to " + account.device().get(), null);
+        }
+        return mac;
+    }
+
+    private List<Binding> bindings(SIPRequest request, Flow flow, String aor, String deviceMac) throws Refused {
+        List<Binding> current = location.bindings(aor);
+        List<Contact> contacts = contacts(request);
+        Integer headerExpires = request.getExpires() == null ? null : request.getExpires().getExpires();
+        if (contacts.stream().anyMatch(Contact::isWildCard)) {
+            if (contacts.size() != 1 || headerExpires == null || headerExpires != 0) {
+                throw new Refused(RegisterFailure.BAD_WILDCARD, "'*' needs to be the only Contact, with Expires: 0",
+                        null);
+            }
+            checkOrder(request, current);
+            return List.of();
+        }
+        if (contacts.isEmpty()) {
+            return current;
+        }
+        Instant now = clock.instant();
+        boolean supportsOutbound = optionTags(request, "Supported").contains("outbound");
+        String callId = request.getCallId().getCallId();
+        long cseq = request.getCSeq().getSeqNumber();
+        String userAgent = request.getHeader("User-Agent") == null ? null
+                : ((SIPHeader) request.getHeader("User-Agent")).getHeaderValue();
+        Map<String, Binding> next = new LinkedHashMap<>();
+        current.forEach(b -> next.put(b.key(), b));
+        List<Binding> touched = new ArrayList<>();
+        for (Contact contact : contacts) {
+            int expires = contact.getExpires() >= 0 ? contact.getExpires()
+                    : headerExpires != null ? headerExpires : settings.defaultExpires();
+            if (expires > 0 && expires < settings.minExpires()) {
+                throw new Refused(RegisterFailure.INTERVAL_TOO_BRIEF, expires + " s", null);
+            }
+            expires = Math.min(expires, settings.maxExpires());
+            String instance = supportsOutbound ? contact.getParameter("+sip.instance") : null;
+            Integer regId = supportsOutbound ? regId(contact) : null;
+            String uri = contactUri(contact);
+            Binding candidate = new Binding(aor, uri, instance, instance == null ? null : regId, callId, cseq,
+                    now.plusSeconds(expires), now, now, flow.id(), flow.remote().getAddress().getHostAddress() + ":"
+                            + flow.remote().getPort(), flow.transport(), userAgent, deviceMac, flow.cipherSuite());
+            Binding existing = next.get(candidate.key());
+            if (existing != null) {
+                checkOrder(request, List.of(existing));
+                candidate = new Binding(aor, uri, candidate.instance(), candidate.regId(), callId, cseq,
+                        candidate.expiresAt(), existing.registeredAt(), now, flow.id(), candidate.source(),
+                        candidate.transport(), userAgent, deviceMac, flow.cipherSuite());
+            }
+            if (expires == 0) {
+                next.remove(candidate.key());
+            } else {
+                next.put(candidate.key(), candidate);
+                touched.add(candidate);
+            }
+        }
+        List<Binding> result = new ArrayList<>(next.values());
+        while (result.size() > settings.maxContacts()) {
+            // The oldest binding not made by this request gives way.
+            result.stream().filter(b -> !touched.contains(b)).min(Comparator.comparing(Binding::refreshedAt))
+                    .ifPresentOrElse(result::remove, () -> result.remove(0));
+        }
+        return result;
+    }
+
+    private static void checkOrder(SIPRequest request, List<Binding> bindings) throws Refused {
+        String callId = request.getCallId().getCallId();
+        long cseq = request.getCSeq().getSeqNumber();
+        for (Binding binding : bindings) {
+            if (binding.callId().equals(callId) && cseq <= binding.cseq()) {
+                throw new Refused(RegisterFailure.OUT_OF_ORDER, "CSeq " + cseq + " is not above " + binding.cseq()
+                        + " for Call-ID " + callId, null);
+            }
+        }
+    }
+
+    private static List<Contact> contacts(SIPRequest request) {
+        List<Contact> contacts = new ArrayList<>();
+        if (request.getContactHeaders() != null) {
+            for (Iterator<?> i = request.getContactHeaders().listIterator(); i.hasNext(); ) {
+                contacts.add((Contact) i.next());
+            }
+        }
+        return contacts;
+    }
+
+    private static String contactUri(Contact contact) {
+        return "<" + contact.getAddress().getURI().toString() + ">"
+                + (contact.getParameter("+sip.instance") == null ? ""
+                        : ";+sip.instance=\"" + contact.getParameter("+sip.instance").replace("\"", "") + "\"")
+                + (contact.getParameter("reg-id") == null ? "" : ";reg-id=" + contact.getParameter("reg-id"));
+    }
+
+    private static Integer regId(Contact contact) throws Refused {
+        String value = contact.getParameter("reg-id");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new Refused(RegisterFailure.MALFORMED, "reg-id '" + value + "' is not a number", null);
+        }
+    }
+
+    private static List<String> unsupported(SIPRequest request) {
+        List<String> unknown = new ArrayList<>();
+        for (String tag : optionTags(request, "Require")) {
+            if (!UNDERSTOOD.contains(tag)) {
+                unknown.add(tag);
+            }
+        }
+        return unknown;
+    }
+
+    private static Set<String> optionTags(SIPRequest request, String header) {
+        Set<String> tags = new HashSet<>();
+        for (Iterator<?> i = request.getHeaders(header); i != null && i.hasNext(); ) {
+            for (String tag : ((SIPHeader) i.next()).getHeaderValue().split(",")) {
+                tags.add(tag.strip().toLowerCase(Locale.ROOT));
+            }
+        }
+        return tags;
+    }
+
+    private long maxExpiry(List<Binding> bindings, Flow flow) {
+        Instant now = clock.instant();
+        return bindings.stream().filter(b -> b.flowId() == flow.id())
+                .mapToLong(b -> b.expiresAt().toEpochMilli() - now.toEpochMilli()).max().orElse(0);
+    }
+
+    private SIPResponse refusal(SIPRequest request, Flow flow, Refused refused) {
+        if (refused.failure == null) {
+            SIPResponse challenge = request.createResponse(401, "Unauthorized");
+            tag(challenge);
+            refused.challenges.forEach(value -> add(challenge, "WWW-Authenticate", value));
+            return challenge;
+        }
+        RegisterFailure failure = refused.failure;
+        String aor = request.getTo().getAddress().getURI().toString();
+        String source = flow.remote().getAddress().getHostAddress() + ":" + flow.remote().getPort();
+        LOG.info("register refused aor={} source={} reason={} detail={}", aor, source, failure.code(), refused.detail);
+        refusalListeners.forEach(listener -> listener.accept(new Refusal(aor, source, failure, refused.detail)));
+        SIPResponse response = request.createResponse(failure.status(), failure.reasonPhrase());
+        tag(response);
+        if (failure == RegisterFailure.INTERVAL_TOO_BRIEF) {
+            add(response, "Min-Expires", Integer.toString(settings.minExpires()));
+        } else if (failure == RegisterFailure.UNSUPPORTED_EXTENSION) {
+            add(response, "Unsupported", refused.detail);
+        }
+        add(response, "Warning", "399 hub \"" + failure.code() + "\"");
+        return response;
+    }
+
+    private static void tag(SIPResponse response) {
+        if (response.getTo().getTag() == null) {
+            try {
+                response.getTo().setTag(UUID.randomUUID().toString().substring(0, 8));
+            } catch (ParseException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private void add(SIPResponse response, String name, String value) {
+        try {
+            response.addHeader(headers.createHeader(name, value));
+        } catch (ParseException e) {
+            throw new IllegalStateException("cannot write " + name + ": " + value, e);
+        }
+    }
+
+    /** A REGISTER that ends in something other than 200; a null failure means "challenge". */
+    private static final class Refused extends Exception {
+        final RegisterFailure failure;
+        final String detail;
+        final List<String> challenges;
+
+        Refused(RegisterFailure failure, String detail, List<String> challenges) {
+            super(detail, null, false, false);
+            this.failure = failure;
+            this.detail = detail;
+            this.challenges = challenges;
+        }
+    }
+
+    /** The bindings an AOR has now, for tests and the admin API. */
+    public List<Binding> bindings(String aor) {
+        return location.bindings(aor);
+    }
+}
