@@ -116,6 +116,11 @@ public final class Provisioning implements AutoCloseable {
         return enrollment;
     }
 
+    /** The hub's database, for modules that keep their own tables in it (the registrar's bindings). */
+    public javax.sql.DataSource dataSource() {
+        return database.dataSource();
+    }
+
     public FirmwareStore firmware() {
         return firmware;
     }

@@ -31,6 +31,21 @@ public final class DeviceRepository {
         }
     }
 
+    /** The devices registered as {@code extension}, across tenants. */
+    public List<Device> byExtension(Connection connection, String extension) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM device WHERE extension = ?")) {
+            statement.setString(1, extension);
+            List<Device> devices = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    devices.add(device(row));
+                }
+            }
+            return devices;
+        }
+    }
+
     /** Every enrolled MAC with the tenant that owns it, for validating a bulk import in memory. */
     public Map<String, String> owners(Connection connection) throws SQLException {
         Map<String, String> owners = new HashMap<>();

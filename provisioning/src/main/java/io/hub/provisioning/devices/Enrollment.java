@@ -91,6 +91,16 @@ public final class Enrollment {
                 .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
     }
 
+    /**
+     * The device that registers as {@code extension}, for the SIP side. An extension is unique per
+     * tenant only; when two tenants use the same one, nobody may register with it (until tenants
+     * have SIP domains of their own) and this answers empty.
+     */
+    public Optional<Device> byExtension(String extension) {
+        List<Device> matches = database.transaction(connection -> devices.byExtension(connection, extension));
+        return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
+    }
+
     public List<DeviceContact> contacts(MacAddress mac, int limit) {
         return database.transaction(connection -> devices.contacts(connection, mac, limit));
     }
