@@ -1,10 +1,16 @@
 package io.hub.app;
 
 import io.hub.pki.HubPki;
+import io.hub.pki.tls.ServerTls;
+import io.hub.sip.SipService;
+import io.hub.sip.location.JdbcBindingStore;
+import io.hub.sip.registrar.RegistrarSettings;
+import io.hub.sip.transport.SipServer;
 import io.hub.provisioning.Provisioning;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -32,6 +38,7 @@ public final class Hub implements AutoCloseable {
     private final HubPki pki;
     private final List<AutoCloseable> services = new ArrayList<>();
     private Provisioning provisioning;
+    private SipService sip;
     private boolean closed;
 
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
@@ -78,7 +85,7 @@ public final class Hub implements AutoCloseable {
             provisioning = Provisioning.start(new Provisioning.Settings(pki, settings.databaseUrl,
                     home.databaseDirectory(), home.firmwareDirectory(), home.root().resolve("profiles"), settings.bind,
                     settings.httpsPort, settings.adminBind, settings.adminPort, adminToken(),
-                    new DeviceEndpointSettings(settings.publicAddress, settings.sipTlsPort, settings.sipEntryPoints,
+                    new DeviceEndpointSettings(settings.publicAddress, this::sipTlsPort, settings.sipEntryPoints,
                             settings.sipDomain, settings.deviceDefaults), null), clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
@@ -89,6 +96,17 @@ public final class Hub implements AutoCloseable {
             throw new IllegalStateException("provisioning did not start", e);
         }
         services.add(provisioning);
+        try {
+            InetAddress bind = InetAddress.getByName(settings.bind);
+            sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
+                    ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
+                    pki.validator(), new ProvisionedSipAccounts(provisioning.enrollment(), settings.sipDomain),
+                    new JdbcBindingStore(provisioning.dataSource()), RegistrarSettings.standard(),
+                    SipServer.Limits.standard(), clock);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
+        }
+        services.add(sip);
     }
 
     private void refreshCrl() {
@@ -116,6 +134,15 @@ public final class Hub implements AutoCloseable {
         return provisioning;
     }
 
+    public SipService sip() {
+        return sip;
+    }
+
+    /** The port phones register to: the bound one once SIP listens (it may have been 0, "any"). */
+    private int sipTlsPort() {
+        return sip != null ? sip.tlsPort() : settings.sipTlsPort;
+    }
+
     /** Prints where everything is, for the person who started the hub. */
     public void describe(PrintWriter out) {
         out.println("hub " + HubVersion.version() + " serving from " + home.root());
@@ -129,11 +156,10 @@ public final class Hub implements AutoCloseable {
         row(out, "admin HTTPS (API, metrics)", "https://" + host(settings.adminBind) + ":"
                 + provisioning.adminPort() + "/admin/v1/devices");
         row(out, "health", "https://" + host(settings.adminBind) + ":" + provisioning.adminPort() + "/healthz");
-        String notYet = "  (not in this build yet)";
-        row(out, "SIP over TLS", settings.bind + ":" + settings.sipTlsPort + notYet);
-        row(out, "SIP plain (testers)", settings.sipPlainPort == null ? "off" : settings.bind + ":"
-                + settings.sipPlainPort + notYet);
-        row(out, "SRTP relay", "UDP " + settings.relayPorts + notYet);
+        row(out, "SIP over TLS", "sip:" + host(settings.bind) + ":" + sip.tlsPort() + ";transport=tls");
+        row(out, "SIP plain (testers)", sip.plainPort() == null ? "off"
+                : "sip:" + host(settings.bind) + ":" + sip.plainPort() + ";transport=tcp");
+        row(out, "SRTP relay", "UDP " + settings.relayPorts + "  (not in this build yet)");
     }
 
     private static String host(String bind) {

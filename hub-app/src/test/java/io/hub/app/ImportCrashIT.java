@@ -66,7 +66,7 @@ class ImportCrashIT {
 
     private Started start(Path home) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("scripts/hub", "start", "--home", home.toString(), "--https-port",
-                "0", "--admin-port", "0").directory(REPOSITORY.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+                "0", "--admin-port", "0", "--sip-tls-port", "0").directory(REPOSITORY.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("HUB_NO_BUILD", "1");
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

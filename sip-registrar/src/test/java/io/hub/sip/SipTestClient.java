@@ -25,7 +25,7 @@ import javax.net.ssl.TrustManagerFactory;
  * A phone's SIP-TLS connection, written by hand so a test controls every byte: REGISTER with or
  * without digest, keepalive pings, garbage.
  */
-final class SipTestClient implements AutoCloseable {
+public final class SipTestClient implements AutoCloseable {
 
     final Socket socket;
     private final InputStream in;
@@ -40,7 +40,7 @@ final class SipTestClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static SipTestClient tls(int port, X509Certificate trusted, X509Certificate certificate, PrivateKey key)
+    public static SipTestClient tls(int port, X509Certificate trusted, X509Certificate certificate, PrivateKey key)
             throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -91,7 +91,7 @@ final class SipTestClient implements AutoCloseable {
     }
 
     /** Sends a REGISTER, answers the challenge with {@code password} and returns the final answer. */
-    SIPResponse registerWithPassword(String user, String password, String algorithm, String contact, String... extra)
+    public SIPResponse registerWithPassword(String user, String password, String algorithm, String contact, String... extra)
             throws Exception {
         SIPResponse challenge = send(register(user, contact, extra));
         if (challenge.getStatusCode() != 401) {

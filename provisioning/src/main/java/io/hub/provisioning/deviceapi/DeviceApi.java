@@ -148,7 +148,7 @@ public final class DeviceApi extends Handler.Abstract {
         } else {
             root.put("message", "the device is enrolled but not assigned to a user; no configuration yet");
         }
-        children.put("sip", XmlDocuments.attributes("host", entryPoint, "port", Integer.toString(settings.sipTlsPort()),
+        children.put("sip", XmlDocuments.attributes("host", entryPoint, "port", Integer.toString(settings.sipTlsPort().getAsInt()),
                 "transport", "tls", "region", device.region()));
         firmware.target(device.model()).ifPresent(image -> children.put("firmware", XmlDocuments.attributes(
                 "version", image.version(), "url", firmwareUrl(base, image), "sha256", image.sha256(),
@@ -265,7 +265,7 @@ public final class DeviceApi extends Handler.Abstract {
         String entryPoint = entryPoint(request, device.region());
         Map<String, String> global = new HashMap<>(settings.global());
         global.put("sip.registrar.host", entryPoint);
-        global.put("sip.registrar.port", Integer.toString(settings.sipTlsPort()));
+        global.put("sip.registrar.port", Integer.toString(settings.sipTlsPort().getAsInt()));
         global.put("sip.domain", settings.sipDomain() != null ? settings.sipDomain() : entryPoint);
         global.put("provisioning.url", configUrl(baseUrl(request), device.mac()));
         firmware.target(device.model()).ifPresent(image -> {

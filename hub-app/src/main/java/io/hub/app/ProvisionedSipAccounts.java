@@ -1,0 +1,36 @@
+package io.hub.app;
+
+import io.hub.provisioning.devices.Device;
+import io.hub.provisioning.devices.DeviceState;
+import io.hub.provisioning.devices.Enrollment;
+import io.hub.sip.registrar.CredentialSource;
+import io.hub.sip.registrar.DigestAuthenticator;
+import io.hub.sip.registrar.SipCredentials;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The registrar's view of provisioning: an AOR's user is a device's extension, its password the one
+ * the device's configuration carries. The registrar receives digest hashes only.
+ */
+final class ProvisionedSipAccounts implements CredentialSource {
+
+    private final Enrollment enrollment;
+    private final String sipDomain;
+
+    /** @param sipDomain the only domain accepted, or null to accept whatever domain phones were given */
+    ProvisionedSipAccounts(Enrollment enrollment, String sipDomain) {
+        this.enrollment = enrollment;
+        this.sipDomain = sipDomain == null ? null : sipDomain.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public Optional<SipCredentials> lookup(String user, String domain) {
+        if (sipDomain != null && !sipDomain.equals(domain)) {
+            return Optional.empty();
+        }
+        Optional<Device> device = enrollment.byExtension(user);
+        return device.map(d -> DigestAuthenticator.credentials(user, domain, d.sipPassword(), Optional.of(d.mac()),
+                d.state() == DeviceState.ENABLED));
+    }
+}
