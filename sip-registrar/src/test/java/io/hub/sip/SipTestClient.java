@@ -67,7 +67,7 @@ public final class SipTestClient implements AutoCloseable {
     }
 
     /** A REGISTER for {@code user} with the given extra header lines (each ending without CRLF). */
-    String register(String user, String contact, String... extra) {
+    public String register(String user, String contact, String... extra) {
         cseq++;
         StringBuilder message = new StringBuilder()
                 .append("REGISTER sip:hub.test SIP/2.0\r\n")
@@ -129,7 +129,7 @@ public final class SipTestClient implements AutoCloseable {
         return all;
     }
 
-    SIPResponse send(String message) throws Exception {
+    public SIPResponse send(String message) throws Exception {
         write(message);
         return (SIPResponse) readMessage();
     }
