@@ -192,6 +192,16 @@ public final class SipServer implements AutoCloseable {
     /** Parses and hands over one message; false when it was malformed. */
     private boolean dispatch(byte[] bytes, Flow flow) {
         ParseResult parsed = parse(bytes);
+        Optional<StrictSyntax.Violation> violation = StrictSyntax.check(bytes);
+        if (violation.isPresent()) {
+            LOG.info("sip message refused {}: {}", flow, violation.get().reason());
+            if (parsed.message instanceof SIPRequest request && answerable(request)
+                    && !"ACK".equals(request.getMethod())) {
+                flow.send(request.createResponse(violation.get().status(), violation.get().status() == 505
+                        ? "Version Not Supported" : "Bad Request").encode());
+            }
+            return false;
+        }
         if (parsed.message instanceof SIPRequest request) {
             if (parsed.errors.isEmpty() && request.getTopmostVia() != null && request.getCSeq() != null) {
                 try {
@@ -217,9 +227,13 @@ public final class SipServer implements AutoCloseable {
         return false;
     }
 
+    private static boolean answerable(SIPRequest request) {
+        return request.getTopmostVia() != null && request.getCSeq() != null && request.getCallId() != null
+                && request.getFrom() != null && request.getTo() != null;
+    }
+
     private void answerBadRequest(SIPRequest request, List<String> errors, Flow flow) {
-        boolean answerable = request.getTopmostVia() != null && request.getCSeq() != null
-                && request.getCallId() != null && request.getFrom() != null && request.getTo() != null;
+        boolean answerable = answerable(request);
         String reason = errors.isEmpty() ? "missing Via or CSeq" : errors.get(0);
         LOG.info("sip malformed request {} {}: {}", request.getMethod(), flow, reason);
         if (answerable && !"ACK".equals(request.getMethod())) {

@@ -1,0 +1,90 @@
+package io.hub.sip.transport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The RFC 3261 grammar rules JAIN-SIP's parser lets through (RFC 4475 §3.1.2 shows which):
+ * checked on the raw text before a message is handled, so an invalid message is refused rather
+ * than half-understood.
+ */
+final class StrictSyntax {
+
+    /** A message the hub refuses, and the status to answer it with. */
+    record Violation(int status, String reason) {
+    }
+
+    private static final Pattern REQUEST_LINE = Pattern.compile("([A-Za-z0-9.!%*_+`'~-]+) (\\S+) (SIP/\\d+\\.\\d+)");
+    private static final Pattern STATUS_LINE = Pattern.compile("SIP/2\\.0 [1-6]\\d\\d .*");
+    private static final Pattern TOKENS = Pattern.compile("[A-Za-z0-9.!%*_+`'~-]+([ \\t]+[A-Za-z0-9.!%*_+`'~-]+)*");
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"\\\\]|\\\\.)*\"");
+
+    private StrictSyntax() {
+    }
+
+    static Optional<Violation> check(byte[] message) {
+        String text = new String(message, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n");
+        String firstLine = end < 0 ? text : text.substring(0, end);
+        if (firstLine.startsWith("SIP/")) {
+            return STATUS_LINE.matcher(firstLine).matches() ? Optional.empty()
+                    : Optional.of(new Violation(400, "malformed status line"));
+        }
+        Matcher request = REQUEST_LINE.matcher(firstLine);
+        if (!request.matches()) {
+            return Optional.of(new Violation(400, "malformed request line"));
+        }
+        if (!request.group(3).equals("SIP/2.0")) {
+            return Optional.of(new Violation(505, "version " + request.group(3) + " is not supported"));
+        }
+        String method = request.group(1);
+        for (String line : text.substring(end + 2).split("\r\n")) {
+            if (line.isEmpty()) {
+                break;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            String value = line.substring(colon + 1).strip();
+            if (name.equals("cseq")) {
+                String[] parts = value.split("\\s+");
+                if (parts.length != 2 || !parts[1].equals(method)) {
+                    return Optional.of(new Violation(400, "CSeq method does not match the request line"));
+                }
+            } else if (name.equals("from") || name.equals("f") || name.equals("to") || name.equals("t")) {
+                String problem = nameAddrProblem(value);
+                if (problem != null) {
+                    return Optional.of(new Violation(400, problem + " in " + line.substring(0, colon).strip()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Null when {@code value} is a valid name-addr or addr-spec, else what is wrong. */
+    private static String nameAddrProblem(String value) {
+        int open = value.indexOf('<');
+        if (open < 0) {
+            return null;
+        }
+        int close = value.indexOf('>', open);
+        if (close < 0) {
+            return "an unclosed <";
+        }
+        String uri = value.substring(open + 1, close);
+        if (uri.isEmpty() || uri.chars().anyMatch(Character::isWhitespace)) {
+            return "spaces within the addr-spec";
+        }
+        String displayName = value.substring(0, open).strip();
+        if (!displayName.isEmpty() && !QUOTED.matcher(displayName).matches()
+                && !TOKENS.matcher(displayName).matches()) {
+            return "a display name that is neither tokens nor a quoted string";
+        }
+        return null;
+    }
+}
