@@ -87,15 +87,15 @@ class RegistrarTest {
     }
 
     @Test
-    void anUnauthenticatedRegisterIsChallengedWithSha256ThenMd5() throws Exception {
+    void anUnauthenticatedRegisterIsChallengedWithMd5ThenSha256() throws Exception {
         try (SipTestClient phone = client()) {
             SIPResponse challenge = phone.send(phone.register("1001", "<sip:1001@10.0.0.5:5061;transport=tls>"));
 
             assertEquals(401, challenge.getStatusCode());
             List<String> values = values(challenge, "WWW-Authenticate");
             assertEquals(2, values.size());
-            assertTrue(values.get(0).contains("algorithm=SHA-256"), values.get(0));
-            assertTrue(values.get(1).contains("algorithm=MD5"), values.get(1));
+            assertTrue(values.get(0).contains("algorithm=MD5"), values.get(0));
+            assertTrue(values.get(1).contains("algorithm=SHA-256"), values.get(1));
             assertTrue(values.get(0).contains("qop=\"auth\""));
             assertNotNull(challenge.getTo().getTag());
         }

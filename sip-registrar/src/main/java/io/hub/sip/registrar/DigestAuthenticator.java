@@ -40,12 +40,16 @@ public final class DigestAuthenticator {
         new SecureRandom().nextBytes(key);
     }
 
-    /** WWW-Authenticate values to send, SHA-256 first (RFC 8760 §2.4), then MD5 for older phones. */
+    /**
+     * WWW-Authenticate values to send: MD5, then SHA-256. RFC 8760 would list SHA-256 first, but
+     * common SIP stacks (baresip's libre among them) take the first challenge and give up when it
+     * is SHA-256; a client that prefers SHA-256 still finds it, and the hub accepts either.
+     */
     public List<String> challenges(String realm, boolean stale) {
         String nonce = nonce();
         String common = "realm=\"" + realm + "\", nonce=\"" + nonce + "\", qop=\"auth\""
                 + (stale ? ", stale=true" : "");
-        return List.of("Digest " + common + ", algorithm=SHA-256", "Digest " + common + ", algorithm=MD5");
+        return List.of("Digest " + common + ", algorithm=MD5", "Digest " + common + ", algorithm=SHA-256");
     }
 
     /**
