@@ -65,7 +65,8 @@ class RegistrarTest {
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         database = new HikariDataSource();
         database.setJdbcUrl("jdbc:h2:file:" + home.resolve("db/hub") + ";WRITE_DELAY=0");
-        sip = start(new RegistrarSettings(60, 3600, 600, 3, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        sip = start(new RegistrarSettings(60, 3600, 600, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                List.of("baresip")));
     }
 
     private SipService start(RegistrarSettings settings) throws Exception {
@@ -87,17 +88,29 @@ class RegistrarTest {
     }
 
     @Test
-    void anUnauthenticatedRegisterIsChallengedWithMd5ThenSha256() throws Exception {
+    void anUnauthenticatedRegisterIsChallengedWithSha256ThenMd5() throws Exception {
         try (SipTestClient phone = client()) {
             SIPResponse challenge = phone.send(phone.register("1001", "<sip:1001@10.0.0.5:5061;transport=tls>"));
 
             assertEquals(401, challenge.getStatusCode());
             List<String> values = values(challenge, "WWW-Authenticate");
             assertEquals(2, values.size());
-            assertTrue(values.get(0).contains("algorithm=MD5"), values.get(0));
-            assertTrue(values.get(1).contains("algorithm=SHA-256"), values.get(1));
+            assertTrue(values.get(0).contains("algorithm=SHA-256"), values.get(0));
+            assertTrue(values.get(1).contains("algorithm=MD5"), values.get(1));
             assertTrue(values.get(0).contains("qop=\"auth\""));
             assertNotNull(challenge.getTo().getTag());
+        }
+    }
+
+    @Test
+    void aClientThatOnlyKnowsMd5IsChallengedWithMd5Alone() throws Exception {
+        try (SipTestClient phone = client()) {
+            SIPResponse challenge = phone.send(phone.register("1001", "<sip:1001@h>").replace(
+                    "User-Agent: hub-test", "User-Agent: baresip v1.0.0 (x86_64/linux)"));
+
+            List<String> values = values(challenge, "WWW-Authenticate");
+            assertEquals(1, values.size(), values.toString());
+            assertTrue(values.get(0).contains("algorithm=MD5"));
         }
     }
 

@@ -41,15 +41,16 @@ public final class DigestAuthenticator {
     }
 
     /**
-     * WWW-Authenticate values to send: MD5, then SHA-256. RFC 8760 would list SHA-256 first, but
-     * common SIP stacks (baresip's libre among them) take the first challenge and give up when it
-     * is SHA-256; a client that prefers SHA-256 still finds it, and the hub accepts either.
+     * WWW-Authenticate values to send: SHA-256 first (RFC 8760 §2.4), then MD5 for the many phones
+     * that know nothing else; with {@code md5Only}, MD5 alone, for clients that give up on the whole
+     * challenge when one of its headers names an algorithm they do not know (baresip's libre).
      */
-    public List<String> challenges(String realm, boolean stale) {
+    public List<String> challenges(String realm, boolean stale, boolean md5Only) {
         String nonce = nonce();
         String common = "realm=\"" + realm + "\", nonce=\"" + nonce + "\", qop=\"auth\""
                 + (stale ? ", stale=true" : "");
-        return List.of("Digest " + common + ", algorithm=MD5", "Digest " + common + ", algorithm=SHA-256");
+        return md5Only ? List.of("Digest " + common + ", algorithm=MD5")
+                : List.of("Digest " + common + ", algorithm=SHA-256", "Digest " + common + ", algorithm=MD5");
     }
 
     /**

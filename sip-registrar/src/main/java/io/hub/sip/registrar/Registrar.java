@@ -149,14 +149,22 @@ public final class Registrar {
                 return;
             }
             case MISSING, BAD_NONCE, MALFORMED -> throw new Refused(null, "challenge", digest.challenges(
-                    account.realm(), false));
-            case STALE -> throw new Refused(null, "stale nonce", digest.challenges(account.realm(), true));
+                    account.realm(), false, md5Only(request)));
+            case STALE -> throw new Refused(null, "stale nonce", digest.challenges(account.realm(), true,
+                    md5Only(request)));
             case WRONG_USER -> throw new Refused(RegisterFailure.WRONG_USER, "username "
                     + authorization.get("username") + " may not register " + account.user(), null);
             case WRONG_PASSWORD -> throw new Refused(RegisterFailure.WRONG_PASSWORD, account.user(), null);
             case REPLAYED -> throw new Refused(RegisterFailure.REPLAYED, account.user(), null);
             default -> throw new IllegalStateException(verdict.name());
         }
+    }
+
+    /** True for a client known to give up on a challenge that offers SHA-256 (by its User-Agent). */
+    private boolean md5Only(SIPRequest request) {
+        SIPHeader agent = (SIPHeader) request.getHeader("User-Agent");
+        String name = agent == null ? "" : agent.getHeaderValue().toLowerCase(Locale.ROOT);
+        return settings.md5OnlyAgents().stream().anyMatch(name::contains);
     }
 
     /** The MAC of an accepted client certificate that belongs to the account's phone, or null without one. */

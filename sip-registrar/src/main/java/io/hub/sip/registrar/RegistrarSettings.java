@@ -1,6 +1,7 @@
 package io.hub.sip.registrar;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * @param minExpires shorter registrations are answered 423 with Min-Expires
@@ -9,11 +10,18 @@ import java.time.Duration;
  * @param maxContacts bindings per AOR; the oldest is replaced beyond it
  * @param flowTimer the Flow-Timer given to RFC 5626 phones: how often they send keepalives
  * @param flowGrace how much longer than the Flow-Timer a flow may stay silent before it is closed
+ * @param md5OnlyAgents User-Agent fragments (lower case) of clients that abandon a digest challenge
+ *     offering SHA-256 beside MD5; they are challenged with MD5 alone
  */
 public record RegistrarSettings(int minExpires, int maxExpires, int defaultExpires, int maxContacts,
-        Duration flowTimer, Duration flowGrace) {
+        Duration flowTimer, Duration flowGrace, List<String> md5OnlyAgents) {
+
+    public RegistrarSettings {
+        md5OnlyAgents = List.copyOf(md5OnlyAgents);
+    }
 
     public static RegistrarSettings standard() {
-        return new RegistrarSettings(60, 3600, 600, 10, Duration.ofSeconds(30), Duration.ofSeconds(20));
+        return new RegistrarSettings(60, 3600, 600, 10, Duration.ofSeconds(30), Duration.ofSeconds(20),
+                List.of("baresip"));
     }
 }
