@@ -86,7 +86,7 @@ public final class Hub implements AutoCloseable {
                     home.databaseDirectory(), home.firmwareDirectory(), home.root().resolve("profiles"), settings.bind,
                     settings.httpsPort, settings.adminBind, settings.adminPort, adminToken(),
                     new DeviceEndpointSettings(settings.publicAddress, this::sipTlsPort, settings.sipEntryPoints,
-                            settings.sipDomain, settings.deviceDefaults), null), clock);
+                            settings.sipDomain, globalLayer()), null), clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
                     + "--admin-port)");
@@ -101,12 +101,27 @@ public final class Hub implements AutoCloseable {
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                     pki.validator(), new ProvisionedSipAccounts(provisioning.enrollment(), settings.sipDomain),
-                    new JdbcBindingStore(provisioning.dataSource()), RegistrarSettings.standard(),
+                    new JdbcBindingStore(provisioning.dataSource()), registrarSettings(),
                     SipServer.Limits.standard(), clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
+    }
+
+    /** The keepalive interval phones are told is the Flow-Timer the registrar announces. */
+    private RegistrarSettings registrarSettings() {
+        RegistrarSettings standard = RegistrarSettings.standard();
+        return new RegistrarSettings(standard.minExpires(), standard.maxExpires(), standard.defaultExpires(),
+                standard.maxContacts(), java.time.Duration.ofSeconds(settings.sipKeepaliveSeconds),
+                standard.flowGrace(), standard.md5OnlyAgents());
+    }
+
+    private java.util.Map<String, String> globalLayer() {
+        java.util.Map<String, String> global = new java.util.LinkedHashMap<>();
+        global.put("sip.keepalive.interval", Integer.toString(settings.sipKeepaliveSeconds));
+        global.putAll(settings.deviceDefaults);
+        return global;
     }
 
     private void refreshCrl() {

@@ -39,6 +39,11 @@ public final class HubSettings {
     public String databaseUrl;
     /** Key type of new CAs and server certificates: {@code ec} (P-256) or {@code rsa} (3072). */
     public String keyType = "ec";
+    /**
+     * Seconds between a phone's keepalives: written into every configuration and announced as the
+     * RFC 5626 Flow-Timer; a flow silent for this plus 20 s is closed.
+     */
+    public int sipKeepaliveSeconds = 30;
     /** The SIP domain of every phone; null means the SIP entry point's host. */
     public String sipDomain;
     /** SIP entry point host per region (eu1, latam1, apac1, na1); a missing region uses publicAddress. */
@@ -87,6 +92,9 @@ public final class HubSettings {
         }
         relayPortRange();
         keyTypeParsed();
+        if (sipKeepaliveSeconds < 5 || sipKeepaliveSeconds > 3600) {
+            throw new UserError("sipKeepaliveSeconds " + sipKeepaliveSeconds + " is not from 5 to 3600");
+        }
         for (String region : sipEntryPoints.keySet()) {
             if (!List.of("eu1", "latam1", "apac1", "na1").contains(region)) {
                 throw new UserError("sipEntryPoints: unknown region '" + region + "'; expected eu1, latam1, apac1, na1");

@@ -1,0 +1,93 @@
+package io.hub.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
+import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.sip.location.Binding;
+import io.hub.sip.transport.Flow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * baresip, a real SIP client, registers over TLS with RFC 5626 outbound using the credentials the
+ * hub provisioned, and stays registered across keepalive intervals on the same flow.
+ */
+class BaresipInteropIT {
+
+    private static final int KEEPALIVE_SECONDS = 5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void baresipRegistersOverTlsAndKeepsItsFlowAlive() throws Exception {
+        HubSettings settings = new HubSettings();
+        settings.bind = "127.0.0.1";
+        settings.httpsPort = 0;
+        settings.adminPort = 0;
+        settings.sipTlsPort = 0;
+        settings.sipKeepaliveSeconds = KEEPALIVE_SECONDS;
+        try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
+            var enrollment = hub.provisioning().enrollment();
+            enrollment.enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001", "Desk", null, null,
+                    null, null), "test", "127.0.0.1");
+            String password = enrollment.find("default", MacAddress.parse("00809faabbcc")).sipPassword();
+            Path config = dir.resolve("baresip");
+            Files.createDirectories(config);
+            Files.writeString(config.resolve("config"), String.join("\n",
+                    "sip_listen 127.0.0.1:0",
+                    "sip_cafile " + hub.pki().file(HubPki.HUB_CA_CERTIFICATE),
+                    "sip_trans_def tls",
+                    "module_path /usr/lib/baresip/modules",
+                    "module uuid.so",
+                    "module g711.so",
+                    "module srtp.so",
+                    "module_app account.so", ""));
+            int port = hub.sip().tlsPort();
+            Files.writeString(config.resolve("accounts"), "<sip:1001@localhost;transport=tls>;auth_pass=" + password
+                    + ";outbound=\"sip:127.0.0.1:" + port + ";transport=tls\";regint=600;sipnat=outbound\n");
+            int lifetime = 4 * KEEPALIVE_SECONDS;
+            Process baresip = new ProcessBuilder("baresip", "-f", config.toString(), "-t", String.valueOf(lifetime))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("baresip.log").toFile()).start();
+            try {
+                Binding first = awaitBinding(hub, 15);
+                Flow flow = hub.sip().location().flow(first).orElseThrow();
+                Instant registered = Instant.now();
+                Thread.sleep(3L * KEEPALIVE_SECONDS * 1000);
+
+                List<Binding> later = hub.sip().location().bindings("sip:1001@localhost");
+                assertEquals(1, later.size(), Files.readString(dir.resolve("baresip.log")));
+                assertEquals(flow.id(), later.get(0).flowId(), "still on its first flow");
+                assertTrue(flow.isOpen(), "the flow outlived three keepalive intervals");
+                assertNotNull(flow.lastKeepalive(), "baresip sent CRLF keepalives");
+                assertTrue(flow.lastKeepalive().isAfter(registered));
+                assertTrue(first.isOutbound(), "an RFC 5626 flow binding");
+            } finally {
+                baresip.destroy();
+                baresip.waitFor(10, TimeUnit.SECONDS);
+                baresip.destroyForcibly();
+            }
+        }
+    }
+
+    private static Binding awaitBinding(Hub hub, int seconds) throws Exception {
+        for (int i = 0; i < seconds * 10; i++) {
+            List<Binding> bindings = hub.sip().location().bindings("sip:1001@localhost");
+            if (!bindings.isEmpty() && bindings.get(0).hasFlow()) {
+                return bindings.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("baresip did not register within " + seconds + " s");
+    }
+}
