@@ -56,19 +56,22 @@ class BaresipInteropIT {
             int port = hub.sip().tlsPort();
             Files.writeString(config.resolve("accounts"), "<sip:1001@localhost;transport=tls>;auth_pass=" + password
                     + ";outbound=\"sip:127.0.0.1:" + port + ";transport=tls\";regint=600;sipnat=outbound\n");
-            int lifetime = 4 * KEEPALIVE_SECONDS;
+            int lifetime = 60;
             Process baresip = new ProcessBuilder("baresip", "-f", config.toString(), "-t", String.valueOf(lifetime))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("baresip.log").toFile()).start();
             try {
                 Binding first = awaitBinding(hub, 15);
                 Flow flow = hub.sip().location().flow(first).orElseThrow();
                 Instant registered = Instant.now();
-                Thread.sleep(3L * KEEPALIVE_SECONDS * 1000);
+                // libre schedules its CRLF pings on its own clock (about every 15-20 s here).
+                for (int i = 0; i < 400 && flow.lastKeepalive() == null; i++) {
+                    Thread.sleep(100);
+                }
 
                 List<Binding> later = hub.sip().location().bindings("sip:1001@localhost");
                 assertEquals(1, later.size(), Files.readString(dir.resolve("baresip.log")));
                 assertEquals(flow.id(), later.get(0).flowId(), "still on its first flow");
-                assertTrue(flow.isOpen(), "the flow outlived three keepalive intervals");
+                assertTrue(flow.isOpen(), "the flow outlived the keepalive interval");
                 assertNotNull(flow.lastKeepalive(), "baresip sent CRLF keepalives");
                 assertTrue(flow.lastKeepalive().isAfter(registered));
                 assertTrue(first.isOutbound(), "an RFC 5626 flow binding");

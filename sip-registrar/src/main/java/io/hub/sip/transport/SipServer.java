@@ -168,6 +168,7 @@ public final class SipServer implements AutoCloseable {
                     return "closed by the peer";
                 }
                 if (unit instanceof SipFraming.Ping) {
+                    LOG.debug("sip keepalive ping {}", flow);
                     flow.heard(clock.instant(), true);
                     flow.send("\r\n");
                     continue;
