@@ -338,6 +338,52 @@ class RegistrarTest {
     }
 
     @Test
+    void aFloodFromOneAddressIs503ButRegisteredFlowsAreNotCounted() throws Exception {
+        try (SipTestClient registered = client()) {
+            registered.registerWithPassword("1001", "secret-1001", "MD5", "<sip:1001@h>");
+            try (SipTestClient flooder = client()) {
+                int busy = 0;
+                String retryAfter = null;
+                for (int i = 0; i < 150 && busy == 0; i++) {
+                    SIPResponse response = flooder.send(options(i));
+                    if (response.getStatusCode() == 503) {
+                        busy++;
+                        retryAfter = values(response, "Retry-After").get(0);
+                    }
+                }
+                assertEquals(1, busy, "an unregistered flood from one address is refused");
+                assertTrue(Integer.parseInt(retryAfter.strip()) >= 1, retryAfter);
+            }
+            assertEquals(200, registered.send(options(1000)).getStatusCode(),
+                    "the registered phone behind the same address is still served");
+        }
+    }
+
+    @Test
+    void connectionsThatHandshakeAndSayNothingDoNotStopTheOthers() throws Exception {
+        List<SipTestClient> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                idle.add(client());
+            }
+            try (SipTestClient phone = client()) {
+                assertEquals(200, phone.registerWithPassword("1001", "secret-1001", "MD5", "<sip:1001@h>")
+                        .getStatusCode());
+            }
+        } finally {
+            for (SipTestClient client : idle) {
+                client.close();
+            }
+        }
+    }
+
+    private static String options(int n) {
+        return "OPTIONS sip:hub.test SIP/2.0\r\nVia: SIP/2.0/TLS 10.0.0.5;branch=z9hG4bKf" + n + "\r\n"
+                + "From: <sip:1001@hub.test>;tag=1\r\nTo: <sip:hub.test>\r\nCall-ID: f" + n + "\r\nCSeq: 1 OPTIONS\r\n"
+                + "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    @Test
     void optionsIsAnswered() throws Exception {
         try (SipTestClient phone = client()) {
             SIPResponse ok = phone.send("OPTIONS sip:hub.test SIP/2.0\r\nVia: SIP/2.0/TLS 10.0.0.5;branch=z9hG4bKo\r\n"

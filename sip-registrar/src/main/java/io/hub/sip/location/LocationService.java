@@ -100,6 +100,7 @@ public final class LocationService {
 
     /** A flow the registrar accepted a registration on; requests to its bindings go down it. */
     public void flowOpened(Flow flow) {
+        flow.trust();
         flows.put(flow.id(), flow);
     }
 

@@ -31,6 +31,7 @@ public final class Flow {
     private volatile long idleTimeoutMillis;
     private final long defaultIdleTimeoutMillis;
     private volatile boolean closed;
+    private volatile boolean trusted;
 
     Flow(Socket socket, String transport, String cipherSuite, DeviceValidation certificate, Instant now,
             long idleTimeoutMillis) throws IOException {
@@ -81,6 +82,15 @@ public final class Flow {
     /** When the last CRLF keepalive ping arrived, or null. */
     public Instant lastKeepalive() {
         return lastKeepalive;
+    }
+
+    /** True once a phone has registered on this flow: its requests are exempt from flood control. */
+    public boolean trusted() {
+        return trusted;
+    }
+
+    public void trust() {
+        trusted = true;
     }
 
     public boolean isOpen() {

@@ -1,5 +1,6 @@
 package io.hub.sip.transport;
 
+import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -53,12 +54,16 @@ public final class SipServer implements AutoCloseable {
 
     /**
      * @param handshakeTimeout how long a client may take to finish the TLS handshake
-     * @param defaultIdleTimeout how long a flow may stay silent before it registers (and without outbound)
+     * @param defaultIdleTimeout how long a flow may stay silent before a phone registers on it
      * @param maxConnections connections beyond this are closed at once
+     * @param density requests (and new connections) per source address and window, flows of
+     *     registered phones not counted
+     * @param densityWindow the window of {@code density}
      */
-    public record Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections) {
+    public record Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
+            Duration densityWindow) {
         public static Limits standard() {
-            return new Limits(Duration.ofSeconds(10), Duration.ofMinutes(15), 20_000);
+            return new Limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 20_000, 100, Duration.ofSeconds(2));
         }
     }
 
@@ -70,6 +75,7 @@ public final class SipServer implements AutoCloseable {
     private final ExecutorService connections = Executors.newCachedThreadPool(daemon("sip-flow"));
     private final ExecutorService parsers = Executors.newFixedThreadPool(2, daemon("sip-parse"));
     private final Semaphore slots;
+    private final DensityGuard density;
     private volatile boolean closed;
 
     public SipServer(SipHandler handler, DeviceCertificateValidator validator, Clock clock, Limits limits) {
@@ -78,6 +84,7 @@ public final class SipServer implements AutoCloseable {
         this.clock = clock;
         this.limits = limits;
         this.slots = new Semaphore(limits.maxConnections());
+        this.density = new DensityGuard(limits.density(), limits.densityWindow(), clock);
     }
 
     /** Starts listening for SIP over TLS; returns the bound port (useful with port 0). */
@@ -110,6 +117,11 @@ public final class SipServer implements AutoCloseable {
                 if (!closed) {
                     LOG.warn("sip accept failed transport={}: {}", transport, e.getMessage());
                 }
+                continue;
+            }
+            if (!density.allow(socket.getInetAddress())) {
+                LOG.info("sip connection refused from {}: over the request density", socket.getInetAddress());
+                quietly(socket);
                 continue;
             }
             if (!slots.tryAcquire()) {
@@ -203,6 +215,14 @@ public final class SipServer implements AutoCloseable {
             }
             return false;
         }
+        if (parsed.message instanceof SIPRequest request && !flow.trusted()
+                && !density.allow(flow.remote().getAddress())) {
+            if (answerable(request) && !"ACK".equals(request.getMethod())) {
+                flow.send(busy(request, density.retryAfterSeconds(flow.remote().getAddress())).encode());
+            }
+            LOG.debug("sip request refused {}: over the request density", flow);
+            return true;
+        }
         if (parsed.message instanceof SIPRequest request) {
             if (parsed.errors.isEmpty() && request.getTopmostVia() != null && request.getCSeq() != null) {
                 try {
@@ -226,6 +246,18 @@ public final class SipServer implements AutoCloseable {
         LOG.info("sip malformed message dropped {}: {}", flow, parsed.errors.isEmpty() ? "unparsable"
                 : parsed.errors.get(0));
         return false;
+    }
+
+    private static SIPResponse busy(SIPRequest request, long seconds) {
+        SIPResponse busy = request.createResponse(503, "Service Unavailable");
+        RetryAfter retryAfter = new RetryAfter();
+        try {
+            retryAfter.setRetryAfter((int) Math.min(Integer.MAX_VALUE, seconds));
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        busy.setHeader(retryAfter);
+        return busy;
     }
 
     private static boolean answerable(SIPRequest request) {
