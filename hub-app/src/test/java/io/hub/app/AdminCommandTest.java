@@ -24,11 +24,7 @@ class AdminCommandTest {
 
     @BeforeEach
     void startHub() {
-        HubSettings settings = new HubSettings();
-        settings.bind = "127.0.0.1";
-        settings.httpsPort = 0;
-        settings.adminPort = 0;
-        settings.sipTlsPort = 0;
+        HubSettings settings = TestSettings.ephemeralPorts();
         running = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
         home = dir.resolve("var").toString();
         url = "https://127.0.0.1:" + running.provisioning().adminPort() + "/";

@@ -31,11 +31,7 @@ class BaresipInteropIT {
 
     @Test
     void baresipRegistersOverTlsAndKeepsItsFlowAlive() throws Exception {
-        HubSettings settings = new HubSettings();
-        settings.bind = "127.0.0.1";
-        settings.httpsPort = 0;
-        settings.adminPort = 0;
-        settings.sipTlsPort = 0;
+        HubSettings settings = TestSettings.ephemeralPorts();
         settings.sipKeepaliveSeconds = KEEPALIVE_SECONDS;
         try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
             var enrollment = hub.provisioning().enrollment();

@@ -20,11 +20,7 @@ class HubSipTest {
 
     @Test
     void anEnrolledPhoneRegistersWithItsProvisionedPassword() throws Exception {
-        HubSettings settings = new HubSettings();
-        settings.bind = "127.0.0.1";
-        settings.httpsPort = 0;
-        settings.adminPort = 0;
-        settings.sipTlsPort = 0;
+        HubSettings settings = TestSettings.ephemeralPorts();
         try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
             var enrollment = hub.provisioning().enrollment();
             enrollment.enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001", "Desk", null, null,

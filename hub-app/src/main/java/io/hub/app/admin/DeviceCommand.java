@@ -170,8 +170,8 @@ public final class DeviceCommand implements Runnable {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Refuse a phone until enabled again.")
-    static final class Disable implements Callable<Integer> {
+    /** The commands that act on one phone by its MAC and print one line. */
+    abstract static class ByMac implements Callable<Integer> {
         @Mixin
         AdminOptions admin;
         @Parameters(paramLabel = "MAC")
@@ -179,45 +179,40 @@ public final class DeviceCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
+        /** Does the work through the API and returns the line to print. */
+        abstract String act(AdminClient client, String mac);
+
         @Override
         public Integer call() {
-            admin.client().json("PATCH", "admin/v1/devices/" + mac.value(), Map.of("state", "disabled"));
-            spec.commandLine().getOut().println("disabled " + mac.value());
+            spec.commandLine().getOut().println(act(admin.client(), mac.value()));
             return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Refuse a phone until enabled again.")
+    static final class Disable extends ByMac {
+        @Override
+        String act(AdminClient client, String mac) {
+            client.json("PATCH", "admin/v1/devices/" + mac, Map.of("state", "disabled"));
+            return "disabled " + mac;
         }
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true, description = "Serve a disabled phone again.")
-    static final class Enable implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
-        @Parameters(paramLabel = "MAC")
-        MacAddress mac;
-        @Spec
-        CommandSpec spec;
-
+    static final class Enable extends ByMac {
         @Override
-        public Integer call() {
-            admin.client().json("PATCH", "admin/v1/devices/" + mac.value(), Map.of("state", "enabled"));
-            spec.commandLine().getOut().println("enabled " + mac.value());
-            return 0;
+        String act(AdminClient client, String mac) {
+            client.json("PATCH", "admin/v1/devices/" + mac, Map.of("state", "enabled"));
+            return "enabled " + mac;
         }
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a phone.")
-    static final class Remove implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
-        @Parameters(paramLabel = "MAC")
-        MacAddress mac;
-        @Spec
-        CommandSpec spec;
-
+    static final class Remove extends ByMac {
         @Override
-        public Integer call() {
-            admin.client().json("DELETE", "admin/v1/devices/" + mac.value(), null);
-            spec.commandLine().getOut().println("removed " + mac.value());
-            return 0;
+        String act(AdminClient client, String mac) {
+            client.json("DELETE", "admin/v1/devices/" + mac, null);
+            return "removed " + mac;
         }
     }
 }

@@ -1,0 +1,17 @@
+package io.hub.app;
+
+/** Settings for a hub started inside a test: loopback only, every port picked free. */
+final class TestSettings {
+
+    private TestSettings() {
+    }
+
+    static HubSettings ephemeralPorts() {
+        HubSettings settings = new HubSettings();
+        settings.bind = "127.0.0.1";
+        settings.httpsPort = 0;
+        settings.adminPort = 0;
+        settings.sipTlsPort = 0;
+        return settings;
+    }
+}
