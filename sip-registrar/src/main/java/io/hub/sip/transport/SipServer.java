@@ -165,8 +165,9 @@ public final class SipServer implements AutoCloseable {
             return;
         }
         String why = read(flow, socket);
-        flow.close();
+        // Bindings lose the flow before the phone can see it closed, so a quick reconnect wins.
         handler.flowClosed(flow, why);
+        flow.close();
     }
 
     /** Reads the flow until it ends; returns why it ended. */
