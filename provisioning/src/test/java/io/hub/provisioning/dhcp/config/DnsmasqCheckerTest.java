@@ -1,0 +1,141 @@
+package io.hub.provisioning.dhcp.config;
+
+import static io.hub.provisioning.dhcp.config.ConfigFixtures.RULES;
+import static io.hub.provisioning.dhcp.config.ConfigFixtures.file;
+import static io.hub.provisioning.dhcp.config.ConfigFixtures.lines;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hub.provisioning.dhcp.Finding;
+import io.hub.provisioning.dhcp.FindingKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DnsmasqCheckerTest {
+
+    @TempDir
+    Path dir;
+
+    private final DnsmasqChecker checker = new DnsmasqChecker();
+
+    @Test
+    void everyOptionIsJudgedInItsScopeGlobalTagVendorClassHost() {
+        List<Finding> findings = checker.check(file("office-dnsmasq.conf"), RULES);
+
+        assertEquals(List.of(
+                "office-dnsmasq.conf:10 66 tftp-server conflict global \"global\"",
+                "office-dnsmasq.conf:11 67 boot-file conflict subnet \"tag lab (range 10.30.0.100,10.30.0.199)\"",
+                "office-dnsmasq.conf:15 67 boot-file info vendor-class \"tag pxe (vendor class containing "
+                        + "'PXEClient')\"",
+                "office-dnsmasq.conf:17 67 boot-file info client-class \"tag efi64 (clients sending option 93)\"",
+                "office-dnsmasq.conf:21 43 management-url conflict vendor-class \"tag ale (vendor class containing "
+                        + "'alcatel')\"",
+                "office-dnsmasq.conf:26 66 management-url info host \"tag yealink (MAC 80:5e:c0:*:*:*)\"",
+                "office-dnsmasq.conf:30 66 tftp-server conflict host \"tag desk42 (host 00:80:9f:11:22:33,"
+                        + "10.20.0.42)\"",
+                "office-dnsmasq.conf:31 120 sip-server warning global \"global\"",
+                "office-dnsmasq.conf:22 43 management-url info vendor-class \"vendor class containing 'Polycom'\""),
+                lines(findings));
+        Finding pxe = findings.get(2);
+        assertEquals("pxelinux.0 (by TFTP from 10.20.0.6)", pxe.decoded());
+        assertEquals("ALE phones send another vendor class", pxe.scope().reason());
+        assertEquals("[vendor class Polycom] sub-options 1=\"http://prov.example.net\"", findings.get(8).decoded());
+    }
+
+    @Test
+    void aCleanConfigurationHasNothingThatReachesAnAlePhone() {
+        List<Finding> findings = checker.check(file("clean-dnsmasq.conf"), RULES);
+
+        assertFalse(Finding.anyConflict(findings));
+        assertTrue(findings.stream().noneMatch(Finding::reachesAlePhone), lines(findings).toString());
+    }
+
+    @Test
+    void disablingTheRouterOrDnsIsMissedBasics() throws Exception {
+        Path conf = write("port=0\ndhcp-range=10.0.0.10,10.0.0.20,1h\ndhcp-option=3\n");
+
+        List<Finding> findings = checker.check(conf, RULES);
+
+        assertEquals(List.of(FindingKind.NO_ROUTER, FindingKind.NO_DNS, FindingKind.NO_NTP),
+                findings.stream().map(Finding::kind).toList());
+        assertEquals("dnsmasq.conf:2", findings.get(0).where());
+    }
+
+    @Test
+    void hexOption43AndTheOldVendorClassFormAreRead() throws Exception {
+        Path conf = write("""
+                dhcp-vendorclass=phones,alcatel.sip
+                dhcp-option=net:phones,43,01:0f:74:66:74:70:3a:2f:2f:31:30:2e:31:2e:30:2e:37
+                """);
+
+        Finding finding = checker.check(conf, RULES).get(0);
+
+        assertEquals(FindingKind.TFTP_SERVER, finding.kind());
+        assertEquals("sub-options 1=\"tftp://10.1.0.7\"", finding.decoded());
+        assertTrue(finding.reachesAlePhone());
+    }
+
+    @Test
+    void includedFilesAreCheckedToo() throws Exception {
+        Files.createDirectories(dir.resolve("dnsmasq.d"));
+        Files.writeString(dir.resolve("dnsmasq.d/pbx.conf"), "dhcp-option=66,10.1.1.5\n");
+        Files.writeString(dir.resolve("dnsmasq.d/old.conf.bak"), "dhcp-option=66,10.9.9.9\n");
+        Files.writeString(dir.resolve("extra.conf"), "dhcp-option=67,ale.cfg\n");
+        Path conf = write("conf-dir=" + dir.resolve("dnsmasq.d") + ",.bak\nconf-file=extra.conf\n");
+
+        assertEquals(List.of("pbx.conf:1 66 tftp-server conflict global \"global\"",
+                "extra.conf:1 67 boot-file conflict global \"global\""), lines(checker.check(conf, RULES)));
+    }
+
+    @Test
+    void anUnknownOptionNameIsRefusedWithItsLine() throws Exception {
+        Path conf = write("dhcp-range=10.0.0.10,10.0.0.20,1h\ndhcp-option=option:frobnicate,1\n");
+
+        ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
+
+        assertEquals("dnsmasq.conf:2: unknown option name 'frobnicate' (dnsmasq --help dhcp lists the known ones)",
+                refused.getMessage());
+    }
+
+    @Test
+    void anOptionThatIsNoNumberIsRefused() throws Exception {
+        Path conf = write("dhcp-option=tftp,10.1.1.5\n");
+
+        ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
+
+        assertEquals("dnsmasq.conf:1: 'tftp' is neither an option number (0-255) nor option:NAME",
+                refused.getMessage());
+    }
+
+    @Test
+    void binaryGarbageIsNotAConfiguration() throws Exception {
+        Path garbage = dir.resolve("garbage.conf");
+        byte[] bytes = new byte[4096];
+        new java.util.Random(7).nextBytes(bytes);
+        bytes[100] = 0;
+        Files.write(garbage, bytes);
+        Path latin1 = dir.resolve("latin1.conf");
+        Files.write(latin1, new byte[] {'d', 'h', 'c', 'p', (byte) 0xe9, '\n'});
+
+        ConfigException nul = assertThrows(ConfigException.class, () -> checker.check(garbage, RULES));
+        ConfigException notUtf8 = assertThrows(ConfigException.class, () -> checker.check(latin1, RULES));
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> checker.check(dir.resolve("none.conf"), RULES));
+
+        assertTrue(nul.getMessage().matches(".*garbage.conf is not a text file \\(a NUL byte at offset \\d+\\)"),
+                nul.getMessage());
+        assertEquals(latin1 + " is not a text file (it is not UTF-8)", notUtf8.getMessage());
+        assertEquals("cannot read " + dir.resolve("none.conf") + ": no such file", missing.getMessage());
+    }
+
+    private Path write(String text) throws Exception {
+        Path file = dir.resolve("dnsmasq.conf");
+        Files.writeString(file, text);
+        return file;
+    }
+}
