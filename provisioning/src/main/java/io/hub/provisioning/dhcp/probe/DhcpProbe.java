@@ -1,0 +1,155 @@
+package io.hub.provisioning.dhcp.probe;
+
+import io.hub.provisioning.dhcp.AlePhones;
+import io.hub.provisioning.dhcp.DhcpRules;
+import io.hub.provisioning.dhcp.Finding;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the network's DHCP servers what they would give an ALE phone: one DHCPDISCOVER (and one
+ * DHCPINFORM when asked) to each destination of the plan, then every OFFER and ACK collected until
+ * the timeout, since several servers may answer. It never sends a REQUEST, so no lease is taken,
+ * and never a RELEASE. Waiting is bounded by the timeout and by a count of datagrams.
+ */
+public final class DhcpProbe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DhcpProbe.class);
+    /** More datagrams than this in one probe is a flood, not a set of DHCP servers. */
+    static final int MAX_DATAGRAMS = 512;
+    static final int MAX_REPLIES = 64;
+
+    private final SecureRandom random = new SecureRandom();
+    private final int maxDatagrams;
+
+    public DhcpProbe() {
+        this(MAX_DATAGRAMS);
+    }
+
+    DhcpProbe(int maxDatagrams) {
+        this.maxDatagrams = maxDatagrams;
+    }
+
+    /**
+     * Runs the probe.
+     *
+     * @throws ProbeException when the client port cannot be bound or nothing could be sent
+     */
+    public ProbeReport run(ProbePlan plan, DhcpRules rules) {
+        int discoverXid = random.nextInt();
+        int informXid = discoverXid + 1;
+        Set<Integer> xids = plan.inform() ? Set.of(discoverXid, informXid) : Set.of(discoverXid);
+        List<String> notes = new ArrayList<>(plan.notes());
+        List<ProbeReport.Answer> answers = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+                Selector selector = Selector.open()) {
+            channel.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            bind(channel, plan.bind());
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+            int sent = 0;
+            for (InetSocketAddress destination : plan.destinations()) {
+                sent += send(channel, DhcpPacket.discover(discoverXid, plan.mac(), plan.vendorClass(),
+                        AlePhones.PARAMETER_REQUEST_LIST), destination, "DHCPDISCOVER", notes);
+                if (plan.inform()) {
+                    sent += send(channel, DhcpPacket.inform(informXid, plan.mac(), plan.clientAddress(),
+                            plan.vendorClass(), AlePhones.PARAMETER_REQUEST_LIST), destination, "DHCPINFORM", notes);
+                }
+            }
+            if (sent == 0) {
+                throw new ProbeException("nothing could be sent: " + String.join("; ", notes));
+            }
+            collect(channel, selector, plan, rules, xids, answers, findings, notes);
+        } catch (IOException e) {
+            throw new ProbeException("the probe failed: " + e.getMessage());
+        }
+        if (answers.isEmpty()) {
+            notes.add("no DHCP server answered within " + plan.timeout().toMillis() / 1000.0 + " s");
+        }
+        return new ProbeReport(answers, findings, notes);
+    }
+
+    private void collect(DatagramChannel channel, Selector selector, ProbePlan plan, DhcpRules rules,
+            Set<Integer> xids, List<ProbeReport.Answer> answers, List<Finding> findings, List<String> notes)
+            throws IOException {
+        long deadline = System.nanoTime() + plan.timeout().toNanos();
+        ByteBuffer buffer = ByteBuffer.allocate(65536);
+        Set<String> seen = new HashSet<>();
+        Set<String> skipped = new LinkedHashSet<>();
+        int datagrams = 0;
+        while (datagrams < maxDatagrams && answers.size() < MAX_REPLIES) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                break;
+            }
+            selector.select(left);
+            selector.selectedKeys().clear();
+            SocketAddress source;
+            while (datagrams < maxDatagrams && (source = channel.receive(buffer.clear())) != null) {
+                datagrams++;
+                String from = source instanceof InetSocketAddress address ? address.getAddress().getHostAddress()
+                        : String.valueOf(source);
+                DhcpReplyParser.Result result = DhcpReplyParser.parse(buffer.array(), buffer.position(), xids, from);
+                if (result.reply().isEmpty()) {
+                    skipped.add(result.skipped());
+                    continue;
+                }
+                DhcpReply reply = result.reply().get();
+                // Sent to two destinations, a server answers twice; one answer per server and type is enough.
+                if (!seen.add(reply.type() + " " + reply.server() + " " + reply.xid())) {
+                    continue;
+                }
+                LOG.info("dhcp probe reply type={} server={} offered={} problems={}", reply.typeName(),
+                        reply.server(), reply.offered(), reply.problems().size());
+                answers.add(new ProbeReport.Answer(reply.typeName(), reply.server(), reply.offered()));
+                findings.addAll(ReplyFindings.of(reply, rules, plan.vendorClass()));
+            }
+        }
+        if (datagrams >= maxDatagrams) {
+            notes.add("stopped after " + maxDatagrams + " datagrams");
+        }
+        skipped.stream().limit(10).forEach(why -> notes.add("skipped: " + why));
+    }
+
+    private static void bind(DatagramChannel channel, InetSocketAddress address) {
+        try {
+            channel.bind(address);
+        } catch (BindException e) {
+            throw new ProbeException("cannot bind UDP " + address.getAddress().getHostAddress() + ":"
+                    + address.getPort() + " (" + e.getMessage() + "); is a DHCP client or server running here?");
+        } catch (IOException e) {
+            throw new ProbeException("cannot bind UDP port " + address.getPort() + ": " + e.getMessage());
+        }
+    }
+
+    private static int send(DatagramChannel channel, byte[] packet, InetSocketAddress destination, String what,
+            List<String> notes) {
+        try {
+            channel.send(ByteBuffer.wrap(packet), destination);
+            LOG.info("dhcp probe sent {} to {}", what, destination);
+            return 1;
+        } catch (IOException e) {
+            notes.add(what + " to " + destination.getAddress().getHostAddress() + " not sent: " + e.getMessage());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.hub.provisioning.dhcp.probe;
+
+import io.hub.provisioning.dhcp.AlePhones;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Makes the probe's plan for one network interface, and refuses when it cannot keep to that
+ * interface.
+ *
+ * <p>Java has no {@code SO_BINDTODEVICE}, so the probe binds 0.0.0.0:68 like any DHCP client and
+ * chooses destinations that leave by the named interface: the subnet broadcast of each IPv4
+ * address the interface has (routed out of it by its connected route), and 255.255.255.255 only
+ * when the routing table sends that out of the same interface. When neither is possible it refuses
+ * rather than broadcast on another network.
+ */
+public final class ProbeInterface {
+
+    static final int CLIENT_PORT = 68;
+    static final int SERVER_PORT = 67;
+    private static final Path ROUTES = Path.of("/proc/net/route");
+    private static final Path STATUS = Path.of("/proc/self/status");
+
+    private ProbeInterface() {
+    }
+
+    /**
+     * The plan for probing {@code name}.
+     *
+     * @throws ProbeException when the interface does not exist, is down or loopback, has no Ethernet
+     *     address, cannot be reached alone, or the process is not root
+     */
+    public static ProbePlan plan(String name, Duration timeout, boolean inform, String vendorClass) {
+        NetworkInterface device;
+        try {
+            device = NetworkInterface.getByName(name);
+            if (device == null) {
+                throw new ProbeException("no network interface '" + name + "' (ip link lists them)");
+            }
+            if (!device.isUp()) {
+                throw new ProbeException("interface " + name + " is down (ip link set " + name + " up)");
+            }
+            if (device.isLoopback()) {
+                throw new ProbeException("interface " + name + " is a loopback; no DHCP server answers there");
+            }
+        } catch (SocketException e) {
+            throw new ProbeException("cannot read interface " + name + ": " + e.getMessage());
+        }
+        byte[] mac = hardwareAddress(device, name);
+        if (!isRoot()) {
+            throw new ProbeException("hub dhcp probe needs root: it binds UDP port 68 and broadcasts (run it with "
+                    + "sudo)");
+        }
+        List<InetSocketAddress> destinations = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        byte[] clientAddress = null;
+        for (InterfaceAddress address : device.getInterfaceAddresses()) {
+            if (address.getAddress() instanceof Inet4Address ipv4 && address.getBroadcast() != null) {
+                destinations.add(new InetSocketAddress(address.getBroadcast(), SERVER_PORT));
+                clientAddress = clientAddress == null ? ipv4.getAddress() : clientAddress;
+            }
+        }
+        Optional<String> limited = RouteTable.read(ROUTES).deviceFor(0xffffffff);
+        if (limited.isPresent() && limited.get().equals(name)) {
+            destinations.add(0, new InetSocketAddress(broadcastAll(), SERVER_PORT));
+        } else {
+            notes.add("not sent to 255.255.255.255: it would leave by " + limited.orElse("no interface")
+                    + ", not " + name);
+        }
+        if (destinations.isEmpty()) {
+            throw new ProbeException("interface " + name + " has no IPv4 address and 255.255.255.255 leaves by "
+                    + limited.orElse("no interface") + ": give " + name + " an address, or probe where it carries "
+                    + "the default route");
+        }
+        if (inform && clientAddress == null) {
+            throw new ProbeException("--inform needs an IPv4 address on " + name
+                    + " (a DHCPINFORM asks about an address the client already has)");
+        }
+        return new ProbePlan(new InetSocketAddress(CLIENT_PORT), destinations, mac, clientAddress, vendorClass == null
+                ? AlePhones.VENDOR_CLASS : vendorClass, timeout, inform, notes);
+    }
+
+    private static InetAddress broadcastAll() {
+        try {
+            return InetAddress.getByAddress(new byte[] {-1, -1, -1, -1});
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] hardwareAddress(NetworkInterface device, String name) {
+        try {
+            byte[] mac = device.getHardwareAddress();
+            if (mac == null || mac.length != 6) {
+                throw new ProbeException("interface " + name + " has no Ethernet address; DHCP needs one");
+            }
+            return mac;
+        } catch (SocketException e) {
+            throw new ProbeException("cannot read the address of " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** The effective user id from the kernel's view of this process. */
+    static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith("Uid:")) {
+                    String[] ids = line.substring(4).strip().split("\\s+");
+                    return ids.length > 1 && ids[1].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+}
