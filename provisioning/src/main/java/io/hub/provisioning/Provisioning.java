@@ -7,6 +7,7 @@ import io.hub.provisioning.admin.AdminApi;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.deviceapi.DeviceApi;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import io.hub.provisioning.dhcp.alerts.DhcpAlerts;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.Enrollment;
@@ -77,16 +78,17 @@ public final class Provisioning implements AutoCloseable {
                     layers, catalogue, clock);
             FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);
             DeviceApi.Limits limits = settings.deviceLimits() != null ? settings.deviceLimits()
                     : DeviceApi.Limits.standard(clock);
             HubPki pki = settings.pki();
             Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                     new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
-                            limits, clock, metrics));
+                            limits, clock, metrics, dhcpAlerts));
             Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
-                    new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics));
+                    new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts));
             Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit);
             try {
                 device.start();

@@ -5,6 +5,8 @@ import io.hub.pki.MacAddress;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.dhcp.alerts.DhcpAlert;
+import io.hub.provisioning.dhcp.alerts.DhcpAlerts;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceContact;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API (JSON over HTTPS, bearer token of a tenant): devices, bulk import, claimable
- * devices, firmware, the audit log, metrics and health. Every refusal is a status with a JSON body
+ * devices, firmware, DHCP alerts, the audit log, metrics and health. Every refusal is a status with a JSON body
  * {@code {"error": "<reason>", "message": "…"}}.
  */
 public final class AdminApi extends Handler.Abstract {
@@ -64,10 +66,11 @@ public final class AdminApi extends Handler.Abstract {
     private final AuditLog audit;
     private final Database database;
     private final PrometheusMeterRegistry metrics;
+    private final DhcpAlerts dhcpAlerts;
     private final ClaimableRepository claimable = new ClaimableRepository();
 
     public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, SettingLayers layers,
-            AuditLog audit, Database database, PrometheusMeterRegistry metrics) {
+            AuditLog audit, Database database, PrometheusMeterRegistry metrics, DhcpAlerts dhcpAlerts) {
         this.tenants = tenants;
         this.enrollment = enrollment;
         this.firmware = firmware;
@@ -75,6 +78,7 @@ public final class AdminApi extends Handler.Abstract {
         this.audit = audit;
         this.database = database;
         this.metrics = metrics;
+        this.dhcpAlerts = dhcpAlerts;
     }
 
     @Override
@@ -145,6 +149,8 @@ public final class AdminApi extends Handler.Abstract {
                         image.model() + " " + image.version());
                 Responses.json(response, callback, 200, firmwareJson(image));
             }
+            case "GET /admin/v1/alerts" -> Responses.json(response, callback, 200, Map.of("alerts",
+                    dhcpAlerts.list(tenant).stream().map(AdminApi::alertJson).toList()));
             case "GET /admin/v1/audit" -> Responses.json(response, callback, 200, Map.of("events",
                     audit.recent(Optional.ofNullable(query.getValue("mac")).map(this::mac).map(MacAddress::value)
                             .orElse(null), number(query, "limit", 100, 1, 10_000))));
@@ -372,6 +378,25 @@ public final class AdminApi extends Handler.Abstract {
             json.put("lastContact", history.get(0));
             json.put("history", history);
         }
+        return json;
+    }
+
+    private static Map<String, Object> alertJson(DhcpAlert alert) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("summary", alert.summary());
+        json.put("site", alert.site());
+        json.put("kind", alert.kind());
+        json.put("severity", alert.severity());
+        json.put("option", alert.option());
+        json.put("value", alert.value());
+        json.put("decoded", alert.decoded());
+        json.put("location", alert.location());
+        json.put("why", alert.why());
+        json.put("fix", alert.fix());
+        json.put("count", alert.phones().size());
+        json.put("phones", alert.phones());
+        json.put("firstSeen", alert.firstSeen());
+        json.put("lastSeen", alert.lastSeen());
         return json;
     }
 

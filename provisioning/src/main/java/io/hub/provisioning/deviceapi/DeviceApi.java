@@ -11,6 +11,9 @@ import io.hub.profiles.RenderedConfig;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.dhcp.DiscoveryUrl;
+import io.hub.provisioning.dhcp.Finding;
+import io.hub.provisioning.dhcp.alerts.DhcpAlerts;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceContact;
@@ -73,10 +76,11 @@ public final class DeviceApi extends Handler.Abstract {
     private final Limits limits;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final DhcpAlerts dhcpAlerts;
 
     public DeviceApi(DeviceCertificateValidator validator, Database database, AuditLog audit, ConfigRenderer renderer,
             FirmwareStore firmware, SettingLayers layers, DeviceEndpointSettings settings, Limits limits, Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, DhcpAlerts dhcpAlerts) {
         this.layers = layers;
         this.validator = validator;
         this.database = database;
@@ -89,6 +93,7 @@ public final class DeviceApi extends Handler.Abstract {
         this.limits = limits;
         this.clock = clock;
         this.metrics = metrics;
+        this.dhcpAlerts = dhcpAlerts;
     }
 
     /** The rate limits of the device side. */
@@ -214,8 +219,20 @@ public final class DeviceApi extends Handler.Abstract {
                     access.identity().fingerprint());
         }
         contact(mac, "status", request, sourceIp, report);
+        // The phone reached the hub at this very URL (or the configured public host), so a DHCP
+        // value naming it leads phones here and any other location leads them away.
+        String conflicts = "";
+        if (report.dhcpReported()) {
+            try {
+                List<Finding> found = dhcpAlerts.report(mac, report.dhcpOptions(),
+                        DiscoveryUrl.parse(baseUrl(request) + DiscoveryUrl.PATH));
+                conflicts = " dhcp-conflicts=" + found.size();
+            } catch (IllegalArgumentException e) {
+                conflicts = " dhcp-not-judged: " + e.getMessage();
+            }
+        }
         audit.record("device", sourceIp, "status", AuditEvent.OK, null, mac.value(), access.identity().fingerprint(),
-                "firmware=" + report.firmware() + " ip=" + report.ip());
+                "firmware=" + report.firmware() + " ip=" + report.ip() + conflicts);
         count("status", "ok");
         Responses.empty(response, callback, 204);
     }

@@ -10,8 +10,11 @@ import java.util.Set;
 /**
  * What a phone reports about itself: {@code {"firmware": "…", "ip": "…", "dhcp": {"43": "…",
  * "66": "…", "67": "…"}}}. DHCP values are the raw option contents as the phone received them.
+ *
+ * @param dhcpReported whether the report has a {@code dhcp} object at all: only then does an absent
+ *     option mean the phone did not get it
  */
-record StatusReport(String firmware, String ip, String dhcp43, String dhcp66, String dhcp67) {
+record StatusReport(String firmware, String ip, boolean dhcpReported, String dhcp43, String dhcp66, String dhcp67) {
 
     private static final Set<String> FIELDS = Set.of("firmware", "ip", "dhcp", "userAgent");
     private static final Set<String> OPTIONS = Set.of("43", "66", "67");
@@ -44,8 +47,23 @@ record StatusReport(String firmware, String ip, String dhcp43, String dhcp66, St
                         + "text value");
             }
         }
-        return new StatusReport(text(root, "firmware"), text(root, "ip"), text(dhcp, "43"), text(dhcp, "66"),
-                text(dhcp, "67"));
+        return new StatusReport(text(root, "firmware"), text(root, "ip"), dhcp.isObject(), text(dhcp, "43"),
+                text(dhcp, "66"), text(dhcp, "67"));
+    }
+
+    /** The reported DHCP options by code; absent ones are left out. */
+    Map<Integer, String> dhcpOptions() {
+        Map<Integer, String> options = new java.util.LinkedHashMap<>();
+        if (dhcp43 != null) {
+            options.put(43, dhcp43);
+        }
+        if (dhcp66 != null) {
+            options.put(66, dhcp66);
+        }
+        if (dhcp67 != null) {
+            options.put(67, dhcp67);
+        }
+        return options;
     }
 
     private static String text(JsonNode node, String field) {
