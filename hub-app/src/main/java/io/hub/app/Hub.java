@@ -102,11 +102,15 @@ public final class Hub implements AutoCloseable {
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                     pki.validator(), new ProvisionedSipAccounts(provisioning.enrollment(), settings.sipDomain),
                     new JdbcBindingStore(provisioning.dataSource()), registrarSettings(),
-                    SipServer.Limits.standard(), clock);
+                    SipServer.Limits.standard(), clock, provisioning.metrics());
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
+        sip.registrar().onRefusal(refusal -> provisioning.audit().record("sip", refusal.source().replaceAll(":\\d+$", ""),
+                "register", "refused", refusal.failure().code(), null, null, refusal.aor() + ": " + refusal.detail()));
+        provisioning.liveViews().publish("registrations", tenant -> Registrations.of(sip, provisioning.enrollment(),
+                tenant));
     }
 
     /** The keepalive interval phones are told is the Flow-Timer the registrar announces. */

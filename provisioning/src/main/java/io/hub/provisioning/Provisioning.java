@@ -4,6 +4,7 @@ import io.hub.pki.HubPki;
 import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.admin.AdminApi;
+import io.hub.provisioning.admin.LiveViews;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.deviceapi.DeviceApi;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
@@ -52,9 +53,14 @@ public final class Provisioning implements AutoCloseable {
     private final FirmwareStore firmware;
     private final Tenants tenants;
     private final AuditLog audit;
+    private final PrometheusMeterRegistry metrics;
+    private final LiveViews liveViews;
 
     private Provisioning(Database database, Server deviceServer, Server adminServer, Enrollment enrollment,
-            FirmwareStore firmware, Tenants tenants, AuditLog audit) {
+            FirmwareStore firmware, Tenants tenants, AuditLog audit, PrometheusMeterRegistry metrics,
+            LiveViews liveViews) {
+        this.metrics = metrics;
+        this.liveViews = liveViews;
         this.database = database;
         this.deviceServer = deviceServer;
         this.adminServer = adminServer;
@@ -78,6 +84,7 @@ public final class Provisioning implements AutoCloseable {
                     layers, catalogue, clock);
             FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            LiveViews liveViews = new LiveViews();
             DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);
             DeviceApi.Limits limits = settings.deviceLimits() != null ? settings.deviceLimits()
                     : DeviceApi.Limits.standard(clock);
@@ -88,8 +95,10 @@ public final class Provisioning implements AutoCloseable {
                             limits, clock, metrics, dhcpAlerts));
             Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
-                    new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts));
-            Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit);
+                    new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
+                            liveViews));
+            Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
+                    metrics, liveViews);
             try {
                 device.start();
                 admin.start();
@@ -129,6 +138,16 @@ public final class Provisioning implements AutoCloseable {
 
     public Tenants tenants() {
         return tenants;
+    }
+
+    /** The registry /metrics serves; other modules register their meters in it. */
+    public io.micrometer.core.instrument.MeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Where other modules publish live state for the admin API. */
+    public LiveViews liveViews() {
+        return liveViews;
     }
 
     public AuditLog audit() {

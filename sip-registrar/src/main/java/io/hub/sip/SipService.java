@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +53,14 @@ public final class SipService implements AutoCloseable {
     }
 
     public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
-            BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock) throws IOException {
+            BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics)
+            throws IOException {
         LocationService location = new LocationService(store, clock);
-        Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock), location, settings, clock);
-        SipServer server = new SipServer(new SipEdge(registrar, location), validator, clock, limits);
+        Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock), location, settings, clock,
+                metrics);
+        SipServer server = new SipServer(new SipEdge(registrar, location), validator, clock, limits, metrics);
+        metrics.gauge("hub.sip.bindings", location, l -> l.all().size());
+        metrics.gauge("hub.sip.flows", location, LocationService::flowCount);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sip-expiry");
             thread.setDaemon(true);

@@ -75,7 +75,7 @@ class RegistrarTest {
         SipService service = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, 0,
                 ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                 pki.validator(), credentials, new JdbcBindingStore(database), settings, SipServer.Limits.standard(),
-                Clock.systemUTC());
+                Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         service.location().subscribe(events::add);
         service.registrar().onRefusal(refusal -> refusals.add(refusal.failure().code()));
         return service;

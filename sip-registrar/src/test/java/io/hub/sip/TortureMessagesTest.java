@@ -54,7 +54,8 @@ class TortureMessagesTest {
                 ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                 pki.validator(), (user, domain) -> Optional.of(DigestAuthenticator.credentials(user, domain, "pw",
                         Optional.empty(), true)), BindingStore.NONE, RegistrarSettings.standard(),
-                SipServer.Limits.standard(), Clock.systemUTC());
+                SipServer.Limits.standard(), Clock.systemUTC(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     @AfterAll

@@ -67,10 +67,12 @@ public final class AdminApi extends Handler.Abstract {
     private final Database database;
     private final PrometheusMeterRegistry metrics;
     private final DhcpAlerts dhcpAlerts;
+    private final LiveViews liveViews;
     private final ClaimableRepository claimable = new ClaimableRepository();
 
     public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, SettingLayers layers,
-            AuditLog audit, Database database, PrometheusMeterRegistry metrics, DhcpAlerts dhcpAlerts) {
+            AuditLog audit, Database database, PrometheusMeterRegistry metrics, DhcpAlerts dhcpAlerts,
+            LiveViews liveViews) {
         this.tenants = tenants;
         this.enrollment = enrollment;
         this.firmware = firmware;
@@ -79,6 +81,7 @@ public final class AdminApi extends Handler.Abstract {
         this.database = database;
         this.metrics = metrics;
         this.dhcpAlerts = dhcpAlerts;
+        this.liveViews = liveViews;
     }
 
     @Override
@@ -168,6 +171,10 @@ public final class AdminApi extends Handler.Abstract {
                     audit.record(actor, sourceIp, "firmware-delete", AuditEvent.OK, null, null, null,
                             model + " " + version);
                     Responses.empty(response, callback, 204);
+                } else if (method.equals("GET") && path.startsWith("/admin/v1/")
+                        && liveViews.answer(path.substring("/admin/v1/".length()), tenant).isPresent()) {
+                    Responses.json(response, callback, 200,
+                            liveViews.answer(path.substring("/admin/v1/".length()), tenant).orElseThrow());
                 } else {
                     throw ProvisioningException.notFound("no-such-resource", "no " + method + " " + path);
                 }

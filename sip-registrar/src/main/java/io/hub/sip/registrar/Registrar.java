@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +54,12 @@ public final class Registrar {
     private final RegistrarSettings settings;
     private final Clock clock;
     private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
+    private final MeterRegistry metrics;
     private final List<Consumer<Refusal>> refusalListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Registrar(CredentialSource credentials, DigestAuthenticator digest, LocationService location,
-            RegistrarSettings settings, Clock clock) {
+            RegistrarSettings settings, Clock clock, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.credentials = credentials;
         this.digest = digest;
         this.location = location;
@@ -137,6 +140,7 @@ public final class Registrar {
         }
         add(ok, "Date", HTTP_DATE.format(now));
         LOG.info("register ok aor={} bindings={} flow={} outbound={}", aor, updated.size(), flow, outbound);
+        metrics.counter("hub.sip.register", "outcome", "ok").increment();
         return ok;
     }
 
@@ -313,6 +317,7 @@ public final class Registrar {
 
     private SIPResponse refusal(SIPRequest request, Flow flow, Refused refused) {
         if (refused.failure == null) {
+            metrics.counter("hub.sip.register", "outcome", "challenged").increment();
             SIPResponse challenge = request.createResponse(401, "Unauthorized");
             tag(challenge);
             refused.challenges.forEach(value -> add(challenge, "WWW-Authenticate", value));
@@ -323,6 +328,7 @@ public final class Registrar {
         String source = flow.remote().getAddress().getHostAddress() + ":" + flow.remote().getPort();
         LOG.info("register refused aor={} source={} reason={} detail={}", aor, source, failure.code(), refused.detail);
         refusalListeners.forEach(listener -> listener.accept(new Refusal(aor, source, failure, refused.detail)));
+        metrics.counter("hub.sip.register", "outcome", failure.code()).increment();
         SIPResponse response = request.createResponse(failure.status(), failure.reasonPhrase());
         tag(response);
         if (failure == RegisterFailure.INTERVAL_TOO_BRIEF) {

@@ -32,6 +32,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,9 +77,12 @@ public final class SipServer implements AutoCloseable {
     private final ExecutorService parsers = Executors.newFixedThreadPool(2, daemon("sip-parse"));
     private final Semaphore slots;
     private final DensityGuard density;
+    private final MeterRegistry metrics;
     private volatile boolean closed;
 
-    public SipServer(SipHandler handler, DeviceCertificateValidator validator, Clock clock, Limits limits) {
+    public SipServer(SipHandler handler, DeviceCertificateValidator validator, Clock clock, Limits limits,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.handler = handler;
         this.validator = validator;
         this.clock = clock;
@@ -182,14 +186,18 @@ public final class SipServer implements AutoCloseable {
                 }
                 if (unit instanceof SipFraming.Ping) {
                     LOG.debug("sip keepalive ping {}", flow);
+                    metrics.counter("hub.sip.keepalives").increment();
                     flow.heard(clock.instant(), true);
                     flow.send("\r\n");
                     continue;
                 }
                 flow.heard(clock.instant(), false);
                 byte[] bytes = ((SipFraming.Message) unit).bytes();
-                if (!dispatch(bytes, flow) && ++bad >= MAX_BAD_MESSAGES) {
-                    return MAX_BAD_MESSAGES + " malformed messages";
+                if (!dispatch(bytes, flow)) {
+                    metrics.counter("hub.sip.refused", "reason", "malformed").increment();
+                    if (++bad >= MAX_BAD_MESSAGES) {
+                        return MAX_BAD_MESSAGES + " malformed messages";
+                    }
                 }
             }
         } catch (SipFraming.FramingException e) {
@@ -222,6 +230,7 @@ public final class SipServer implements AutoCloseable {
                 flow.send(busy(request, density.retryAfterSeconds(flow.remote().getAddress())).encode());
             }
             LOG.debug("sip request refused {}: over the request density", flow);
+            metrics.counter("hub.sip.refused", "reason", "density").increment();
             return true;
         }
         if (parsed.message instanceof SIPRequest request) {
