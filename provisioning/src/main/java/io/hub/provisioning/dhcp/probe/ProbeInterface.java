@@ -59,16 +59,17 @@ public final class ProbeInterface {
         }
         byte[] mac = hardwareAddress(device, name);
         if (!isRoot()) {
-            throw new ProbeException("hub dhcp probe needs root: it binds UDP port 68 and broadcasts (run it with "
+            throw new ProbeException("the probe needs root: it binds UDP port 68 and broadcasts (run it with "
                     + "sudo)");
         }
         List<InetSocketAddress> destinations = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         byte[] clientAddress = null;
         for (InterfaceAddress address : device.getInterfaceAddresses()) {
-            if (address.getAddress() instanceof Inet4Address ipv4 && address.getBroadcast() != null) {
-                destinations.add(new InetSocketAddress(address.getBroadcast(), SERVER_PORT));
+            if (address.getAddress() instanceof Inet4Address ipv4) {
                 clientAddress = clientAddress == null ? ipv4.getAddress() : clientAddress;
+                subnetBroadcast(ipv4, address.getNetworkPrefixLength())
+                        .ifPresent(broadcast -> destinations.add(new InetSocketAddress(broadcast, SERVER_PORT)));
             }
         }
         Optional<String> limited = RouteTable.read(ROUTES).deviceFor(0xffffffff);
@@ -89,6 +90,23 @@ public final class ProbeInterface {
         }
         return new ProbePlan(new InetSocketAddress(CLIENT_PORT), destinations, mac, clientAddress, vendorClass == null
                 ? AlePhones.VENDOR_CLASS : vendorClass, timeout, inform, notes);
+    }
+
+    /**
+     * The subnet's broadcast address, from the prefix rather than the interface's broadcast setting,
+     * which {@code ip addr add} leaves unset unless told {@code brd +}. None for /31 and /32.
+     */
+    static Optional<InetAddress> subnetBroadcast(Inet4Address address, int prefix) {
+        if (prefix < 1 || prefix > 30) {
+            return Optional.empty();
+        }
+        int host = (1 << (32 - prefix)) - 1;
+        int broadcast = java.nio.ByteBuffer.wrap(address.getAddress()).getInt() | host;
+        try {
+            return Optional.of(InetAddress.getByAddress(java.nio.ByteBuffer.allocate(4).putInt(broadcast).array()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static InetAddress broadcastAll() {

@@ -149,6 +149,16 @@ class DhcpProbeTest {
         assertEquals("interface lo is a loopback; no DHCP server answers there", loopback.getMessage());
     }
 
+    @Test
+    void theSubnetBroadcastComesFromThePrefixNotFromTheInterfaceSetting() throws Exception {
+        java.net.Inet4Address address = (java.net.Inet4Address) InetAddress.getByName("10.213.0.2");
+
+        assertEquals("10.213.0.255", ProbeInterface.subnetBroadcast(address, 24).orElseThrow().getHostAddress());
+        assertEquals("10.213.255.255", ProbeInterface.subnetBroadcast(address, 16).orElseThrow().getHostAddress());
+        assertEquals(java.util.Optional.empty(), ProbeInterface.subnetBroadcast(address, 31));
+        assertEquals(java.util.Optional.empty(), ProbeInterface.subnetBroadcast(address, 32));
+    }
+
     private static List<ProbeReport.Answer> sorted(List<ProbeReport.Answer> answers) {
         return answers.stream().sorted(java.util.Comparator.comparing(ProbeReport.Answer::type).reversed()
                 .thenComparing(ProbeReport.Answer::server)).toList();
