@@ -102,7 +102,7 @@ public final class SipTestClient implements AutoCloseable {
 
     static String authorization(SIPResponse challenge, String user, String password, String algorithm, int nc) {
         String chosen = null;
-        for (var i = challenge.getHeaders("WWW-Authenticate"); i.hasNext(); ) {
+        for (java.util.Iterator<?> i = challenge.getHeaders("WWW-Authenticate"); i.hasNext(); ) {
             String value = ((gov.nist.javax.sip.header.SIPHeader) i.next()).getHeaderValue();
             if (value.contains("algorithm=" + algorithm)) {
                 chosen = value;

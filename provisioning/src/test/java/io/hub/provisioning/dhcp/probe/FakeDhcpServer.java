@@ -71,9 +71,14 @@ final class FakeDhcpServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        thread.join(TimeUnit.SECONDS.toMillis(5));
-        socket.close();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            socket.close();
+        }
     }
 }
