@@ -22,11 +22,20 @@ final class SipEdge implements SipHandler {
 
     private final Registrar registrar;
     private final LocationService location;
+    private final PhoneRequests phoneRequests;
     private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
 
-    SipEdge(Registrar registrar, LocationService location) {
+    SipEdge(Registrar registrar, LocationService location, PhoneRequests phoneRequests) {
         this.registrar = registrar;
         this.location = location;
+        this.phoneRequests = phoneRequests;
+    }
+
+    @Override
+    public void response(SIPResponse response, Flow flow) {
+        if (!phoneRequests.answer(response)) {
+            LOG.debug("sip stray response {} from {}", response.getStatusCode(), flow);
+        }
     }
 
     @Override

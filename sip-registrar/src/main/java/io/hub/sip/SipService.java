@@ -38,12 +38,14 @@ public final class SipService implements AutoCloseable {
     private final SipServer server;
     private final LocationService location;
     private final Registrar registrar;
+    private final PhoneRequests phoneRequests;
     private final ScheduledExecutorService ticker;
     private final int tlsPort;
     private final Integer plainPort;
 
-    private SipService(SipServer server, LocationService location, Registrar registrar,
+    private SipService(SipServer server, LocationService location, Registrar registrar, PhoneRequests phoneRequests,
             ScheduledExecutorService ticker, int tlsPort, Integer plainPort) {
+        this.phoneRequests = phoneRequests;
         this.server = server;
         this.location = location;
         this.registrar = registrar;
@@ -58,7 +60,9 @@ public final class SipService implements AutoCloseable {
         LocationService location = new LocationService(store, clock);
         Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock), location, settings, clock,
                 metrics);
-        SipServer server = new SipServer(new SipEdge(registrar, location), validator, clock, limits, metrics);
+        PhoneRequests phoneRequests = new PhoneRequests(location);
+        SipServer server = new SipServer(new SipEdge(registrar, location, phoneRequests), validator, clock, limits,
+                metrics);
         metrics.gauge("hub.sip.bindings", location, l -> l.all().size());
         metrics.gauge("hub.sip.flows", location, LocationService::flowCount);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -76,7 +80,7 @@ public final class SipService implements AutoCloseable {
                     LOG.warn("expiring bindings failed: {}", e.getMessage());
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            return new SipService(server, location, registrar, ticker, tlsPort, plainPort);
+            return new SipService(server, location, registrar, phoneRequests, ticker, tlsPort, plainPort);
         } catch (IOException | RuntimeException e) {
             server.close();
             ticker.shutdownNow();
@@ -98,6 +102,11 @@ public final class SipService implements AutoCloseable {
 
     public Registrar registrar() {
         return registrar;
+    }
+
+    /** Requests to phones, down their own flows. */
+    public PhoneRequests phoneRequests() {
+        return phoneRequests;
     }
 
     @Override

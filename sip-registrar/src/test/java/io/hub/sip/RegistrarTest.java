@@ -384,6 +384,31 @@ class RegistrarTest {
     }
 
     @Test
+    void theHubReachesAPhoneDownItsOwnFlowAndNeverDialsOut() throws Exception {
+        Binding binding;
+        try (SipTestClient phone = client()) {
+            phone.registerWithPassword("1001", "secret-1001", "MD5", "<sip:1001@10.0.0.5:5061;transport=tls>");
+            binding = sip.location().bindings("sip:1001@hub.test").get(0);
+
+            var answer = sip.phoneRequests().options(binding, Duration.ofSeconds(10));
+            gov.nist.javax.sip.message.SIPMessage received = phone.readMessage();
+            assertTrue(received instanceof gov.nist.javax.sip.message.SIPRequest, received.encode());
+            assertEquals("OPTIONS", ((gov.nist.javax.sip.message.SIPRequest) received).getMethod());
+            phone.write(((gov.nist.javax.sip.message.SIPRequest) received).createResponse(200, "OK").encode());
+
+            assertEquals(200, answer.get(10, java.util.concurrent.TimeUnit.SECONDS).getStatusCode());
+        }
+        for (int i = 0; i < 50 && sip.location().bindings("sip:1001@hub.test").get(0).hasFlow(); i++) {
+            Thread.sleep(100);
+        }
+        Binding orphan = sip.location().bindings("sip:1001@hub.test").get(0);
+        var unreachable = sip.phoneRequests().options(orphan, Duration.ofSeconds(10));
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> unreachable.get(1, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(failure.getCause() instanceof PhoneRequests.Unreachable, failure.toString());
+    }
+
+    @Test
     void optionsIsAnswered() throws Exception {
         try (SipTestClient phone = client()) {
             SIPResponse ok = phone.send("OPTIONS sip:hub.test SIP/2.0\r\nVia: SIP/2.0/TLS 10.0.0.5;branch=z9hG4bKo\r\n"

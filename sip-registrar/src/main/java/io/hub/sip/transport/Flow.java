@@ -22,6 +22,7 @@ public final class Flow {
     private final Socket socket;
     private final OutputStream out;
     private final InetSocketAddress remote;
+    private final InetSocketAddress local;
     private final String transport;
     private final String cipherSuite;
     private final DeviceValidation certificate;
@@ -38,6 +39,7 @@ public final class Flow {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.local = (InetSocketAddress) socket.getLocalSocketAddress();
         this.transport = transport;
         this.cipherSuite = cipherSuite;
         this.certificate = certificate;
@@ -55,6 +57,11 @@ public final class Flow {
     /** The address and port the phone's packets really come from (after NAT). */
     public InetSocketAddress remote() {
         return remote;
+    }
+
+    /** The hub's end of the connection, for the Via of requests the hub sends down it. */
+    public InetSocketAddress local() {
+        return local;
     }
 
     /** {@code TLS}, or {@code TCP} on the plain port for testers. */
