@@ -35,7 +35,7 @@ class MediaPlanTest {
             "m=video 40002 RTP/SAVP 96",
             "a=rtpmap:96 H264/90000",
             "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + KEY,
-            "") + "\r\n";
+            "");
 
     @Test
     void parsingAndEncodingKeepsEveryLine() throws Exception {
