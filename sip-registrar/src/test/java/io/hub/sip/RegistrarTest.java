@@ -344,7 +344,7 @@ class RegistrarTest {
             try (SipTestClient flooder = client()) {
                 int busy = 0;
                 String retryAfter = null;
-                for (int i = 0; i < 150 && busy == 0; i++) {
+                for (int i = 0; i < 600 && busy == 0; i++) {
                     SIPResponse response = flooder.send(options(i));
                     if (response.getStatusCode() == 503) {
                         busy++;

@@ -58,13 +58,14 @@ public final class SipServer implements AutoCloseable {
      * @param defaultIdleTimeout how long a flow may stay silent before a phone registers on it
      * @param maxConnections connections beyond this are closed at once
      * @param density requests (and new connections) per source address and window, flows of
-     *     registered phones not counted
+     *     registered phones not counted; high enough that an office of phones behind one NAT can
+     *     boot together (each needs a connection and two REGISTERs), low enough to stop a flood
      * @param densityWindow the window of {@code density}
      */
     public record Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
             Duration densityWindow) {
         public static Limits standard() {
-            return new Limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 20_000, 100, Duration.ofSeconds(2));
+            return new Limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 20_000, 400, Duration.ofSeconds(2));
         }
     }
 
