@@ -86,7 +86,7 @@ public final class Hub implements AutoCloseable {
                     home.databaseDirectory(), home.firmwareDirectory(), home.root().resolve("profiles"), settings.bind,
                     settings.httpsPort, settings.adminBind, settings.adminPort, adminToken(),
                     new DeviceEndpointSettings(settings.publicAddress, this::sipTlsPort, settings.sipEntryPoints,
-                            settings.sipDomain, globalLayer()), null), clock);
+                            settings.sipDomain, globalLayer()), deviceLimits(clock)), clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
                     + "--admin-port)");
@@ -119,6 +119,15 @@ public final class Hub implements AutoCloseable {
         return new RegistrarSettings(standard.minExpires(), standard.maxExpires(), standard.defaultExpires(),
                 standard.maxContacts(), java.time.Duration.ofSeconds(settings.sipKeepaliveSeconds),
                 standard.flowGrace(), standard.md5OnlyAgents());
+    }
+
+    private io.hub.provisioning.deviceapi.DeviceApi.Limits deviceLimits(Clock clock) {
+        io.hub.provisioning.deviceapi.DeviceApi.Limits standard =
+                io.hub.provisioning.deviceapi.DeviceApi.Limits.standard(clock);
+        int perSecond = settings.deviceRequestsPerSecond;
+        return new io.hub.provisioning.deviceapi.DeviceApi.Limits(
+                new io.hub.provisioning.http.RateLimiter(perSecond * 2.5, perSecond, clock),
+                standard.refusalsPerAddress(), standard.refusalsPerCertificate());
     }
 
     private java.util.Map<String, String> globalLayer() {

@@ -44,6 +44,11 @@ public final class HubSettings {
      * RFC 5626 Flow-Timer; a flow silent for this plus 20 s is closed.
      */
     public int sipKeepaliveSeconds = 30;
+    /**
+     * Device-side requests per second allowed from one source address (a burst of 2.5 times this
+     * passes); a NAT of phones shares one budget. Refusals are limited separately, much lower.
+     */
+    public int deviceRequestsPerSecond = 200;
     /** The SIP domain of every phone; null means the SIP entry point's host. */
     public String sipDomain;
     /** SIP entry point host per region (eu1, latam1, apac1, na1); a missing region uses publicAddress. */
@@ -92,6 +97,9 @@ public final class HubSettings {
         }
         relayPortRange();
         keyTypeParsed();
+        if (deviceRequestsPerSecond < 1) {
+            throw new UserError("deviceRequestsPerSecond must be at least 1, not " + deviceRequestsPerSecond);
+        }
         if (sipKeepaliveSeconds < 5 || sipKeepaliveSeconds > 3600) {
             throw new UserError("sipKeepaliveSeconds " + sipKeepaliveSeconds + " is not from 5 to 3600");
         }

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Provisioning against nginx, on this machine, in one run: configuration fetches over kept-alive
+# mutual TLS, full handshakes (a boot storm), and firmware download throughput. nginx serves the
+# same configuration document as a static file with ssl_verify_client on and the same TLS
+# settings, so the difference is the hub's work per request (validation, lookup, rendering).
+#
+#   bench/provisioning.sh [--quick] [--runs N]
+# Prints one line per measure with the median of the runs and the ratio hub/nginx.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs=3 requests=20000 handshakes=2000 firmware_mib=64 concurrency=16
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) runs=1 requests=2000 handshakes=200 firmware_mib=8; shift ;;
+    --runs) runs="$2"; shift 2 ;;
+    *) echo "usage: bench/provisioning.sh [--quick] [--runs N]" >&2; exit 2 ;;
+  esac
+done
+
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+missing=()
+need nginx nginx-light; need ab apache2-utils; need curl curl; need openssl openssl
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+work="$(mktemp -d)"
+chmod 755 "$work" # nginx's workers run as nobody and read the files from here
+hub_pid="" nginx_pid=""
+cleanup() {
+  if [ -n "$hub_pid" ]; then kill "$hub_pid" 2>/dev/null || true; wait "$hub_pid" 2>/dev/null || true; fi
+  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+home="$work/var"
+mac=00809faabbcc
+"$repo/scripts/hub" pki init --home "$home" >/dev/null
+# ab sends everything from one address; the per-address limit stands for a NAT of phones, not a load tool.
+echo "deviceRequestsPerSecond: 1000000" > "$home/hub.yaml"
+"$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port 18500 --admin-port 18501 \
+    --sip-tls-port 0 >"$work/hub.out" 2>"$work/hub.err" &
+hub_pid=$!
+for _ in $(seq 120); do grep -q '^ready' "$work/hub.out" 2>/dev/null && break; sleep 0.5; done
+grep -q '^ready' "$work/hub.out" || { echo "bench: the hub did not start" >&2; cat "$work/hub.err" >&2; exit 1; }
+
+"$repo/scripts/hub" pki device-cert --home "$home" --mac "$mac" --model "Myriad M7" --out "$work/phone" >/dev/null
+cat "$work/phone/cert.pem" "$work/phone/key.pem" > "$work/phone/both.pem"
+admin=(--home "$home" --admin-url https://127.0.0.1:18501/)
+"$repo/scripts/hub" device enroll "${admin[@]}" --mac "$mac" --model "Myriad M7" --extension 1001 >/dev/null
+head -c "$((firmware_mib * 1024 * 1024))" /dev/urandom > "$work/firmware.bin"
+"$repo/scripts/hub" firmware upload "${admin[@]}" --model "Myriad M7" --version 9.9 "$work/firmware.bin" >/dev/null
+"$repo/scripts/hub" firmware target "${admin[@]}" --model "Myriad M7" --version 9.9 >/dev/null
+
+tls=(--cacert "$home/pki/ca.pem" --cert "$work/phone/cert.pem" --key "$work/phone/key.pem")
+mkdir -p "$work/www/prov/v1/config" "$work/www/prov/v1/firmware"
+curl -sS --fail "${tls[@]}" "https://localhost:18500/prov/v1/config/$mac.xml" > "$work/www/prov/v1/config/$mac.xml"
+cp "$work/firmware.bin" "$work/www/prov/v1/firmware/image.bin"
+chmod -R a+rX "$work/www" "$home/pki/dev-manufacturer-ca.pem"
+
+cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+  server {
+    listen 127.0.0.1:18600 ssl;
+    ssl_certificate $home/pki/server.pem;
+    ssl_certificate_key $home/pki/server.key;
+    ssl_client_certificate $home/pki/dev-manufacturer-ca.pem;
+    ssl_verify_client on;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;
+    root $work/www;
+  }
+}
+CONF
+mkdir -p "$work/tmp"
+nginx -c "$work/nginx.conf" -g 'daemon off;' >"$work/nginx.out" 2>&1 &
+nginx_pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "${tls[@]}" "https://localhost:18600/prov/v1/config/$mac.xml" && break; sleep 0.2; done
+
+rps() { # url keepalive count
+  local keep=() out
+  [ "$2" = yes ] && keep=(-k)
+  out="$(ab -q "${keep[@]}" -n "$3" -c "$concurrency" -E "$work/phone/both.pem" "$1" 2>&1 || true)"
+  grep -q "^Non-2xx responses" <<<"$out" && { echo "bench: non-2xx answers from $1" >&2; echo 0; return; }
+  awk '/^Requests per second/ {print $4}' <<<"$out"
+}
+mibps() { # url
+  curl -s -o /dev/null -w '%{speed_download}' "${tls[@]}" "$1" | awk '{printf "%.1f", $1 / 1048576}'
+}
+median() { sort -g | awk 'NF {a[++n] = $1} END {print a[int((n + 1) / 2)]}'; }
+measure() { # name unit hub-command nginx-command
+  local hub nginx
+  hub="$(for _ in $(seq "$runs"); do eval "$3"; echo; done | median)"
+  nginx="$(for _ in $(seq "$runs"); do eval "$4"; echo; done | median)"
+  printf '%-34s hub %10s %-6s nginx %10s %-6s ratio %s\n' "$1" "$hub" "$2" "$nginx" "$2" \
+      "$(awk -v h="$hub" -v n="$nginx" 'BEGIN {printf "%.2f", (n > 0 ? h / n : 0)}')"
+}
+
+config="/prov/v1/config/$mac.xml"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+echo "runs: $runs (median), concurrency $concurrency"
+ab -q -k -n 2000 -c "$concurrency" -E "$work/phone/both.pem" "https://localhost:18500$config" >/dev/null 2>&1 # JIT warm-up
+measure "config, kept-alive mTLS" "req/s" "rps https://localhost:18500$config yes $requests" \
+    "rps https://localhost:18600$config yes $requests"
+measure "config, new handshake each" "req/s" "rps https://localhost:18500$config no $handshakes" \
+    "rps https://localhost:18600$config no $handshakes"
+measure "firmware download ($firmware_mib MiB)" "MiB/s" "mibps https://localhost:18500/prov/v1/firmware/Myriad%20M7/9.9" \
+    "mibps https://localhost:18600/prov/v1/firmware/image.bin"
+echo "hub resident memory after the run: $(awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' /proc/"$hub_pid"/status)"
