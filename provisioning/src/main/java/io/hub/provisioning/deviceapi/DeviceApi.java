@@ -29,6 +29,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,6 +64,10 @@ public final class DeviceApi extends Handler.Abstract {
     private static final Pattern STATUS = Pattern.compile("/prov/v1/status/([^/]+)");
     private static final String XML = "application/xml; charset=utf-8";
     private static final int MAX_STATUS_BYTES = 16 * 1024;
+    /** How long a TLS session's accepted certificate is trusted without judging it again. */
+    static final Duration VALIDATION_REUSE = Duration.ofSeconds(10);
+    /** A repeated discovery, configuration or firmware fetch is written to the history at most this often. */
+    static final Duration CONTACT_EVERY = Duration.ofSeconds(60);
 
     private final DeviceCertificateValidator validator;
     private final Database database;
@@ -184,8 +189,8 @@ public final class DeviceApi extends Handler.Abstract {
             Responses.empty(response, callback, 304);
             return;
         }
-        audit.record("device", sourceIp, "config", AuditEvent.OK, null, mac.value(), access.identity().fingerprint(),
-                config.etag());
+        // A served configuration is a contact in the status history, not an audit event: the audit
+        // log keeps refusals and changes, and one row per fetch would make every fetch a write more.
         Responses.send(response, callback, 200, XML, config.document());
     }
 
@@ -246,7 +251,7 @@ public final class DeviceApi extends Handler.Abstract {
         EndPoint.SslSessionData tls = request.getConnectionMetaData().getConnection().getEndPoint().getSslSessionData();
         List<java.security.cert.X509Certificate> chain = tls == null || tls.peerCertificates() == null ? List.of()
                 : List.of(tls.peerCertificates());
-        DeviceValidation validation = validator.validate(chain, named);
+        DeviceValidation validation = validate(tls, chain, named);
         String fingerprint = validation.fingerprint();
         if (!validation.isAccepted()) {
             String reason = validation.refusal().orElseThrow().code();
@@ -278,6 +283,32 @@ public final class DeviceApi extends Handler.Abstract {
         return new Access(identity, device.get());
     }
 
+    /**
+     * Validates the chain, or reuses this TLS session's verdict for the same MAC: a phone keeps its
+     * connection for many requests and its certificate cannot change within it. Only acceptances
+     * are kept, and only for {@link #VALIDATION_REUSE}, so a revocation reaches an open connection
+     * within seconds; refusals are judged (and audited) every time.
+     */
+    private DeviceValidation validate(EndPoint.SslSessionData tls, List<java.security.cert.X509Certificate> chain,
+            Optional<MacAddress> named) {
+        javax.net.ssl.SSLSession session = tls == null ? null : tls.sslSession();
+        String key = "io.hub.validation." + named.map(MacAddress::value).orElse("-");
+        Instant now = clock.instant();
+        if (session != null && session.getValue(key) instanceof KeptValidation kept && kept.until().isAfter(now)) {
+            return kept.validation();
+        }
+        DeviceValidation validation = validator.validate(chain, named);
+        if (session != null && validation.isAccepted()) {
+            session.putValue(key, new KeptValidation(validation, now.plus(VALIDATION_REUSE)));
+        }
+        return validation;
+    }
+
+    private final java.util.Map<String, Instant> lastContacts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record KeptValidation(DeviceValidation validation, Instant until) {
+    }
+
     private RenderedConfig render(Request request, Device device) {
         String entryPoint = entryPoint(request, device.region());
         Map<String, String> global = new HashMap<>(settings.global());
@@ -302,6 +333,18 @@ public final class DeviceApi extends Handler.Abstract {
     }
 
     private void contact(MacAddress mac, String kind, Request request, String sourceIp, StatusReport report) {
+        Instant now = clock.instant();
+        String key = mac.value() + "/" + kind + "/" + sourceIp;
+        Instant previous = report == null ? lastContacts.get(key) : null;
+        if (previous != null && previous.plus(CONTACT_EVERY).isAfter(now)) {
+            // The same fetch from the same place moments ago is already in the history; a commit
+            // per request (H2 syncs each one) would cap the fetch rate at the disk's.
+            return;
+        }
+        if (lastContacts.size() > 100_000) {
+            lastContacts.clear();
+        }
+        lastContacts.put(key, now);
         String userAgent = request.getHeaders().get(HttpHeader.USER_AGENT);
         DeviceContact contact = report == null
                 ? new DeviceContact(clock.instant(), kind, sourceIp, userAgent, null, null, null, null, null)
