@@ -3,6 +3,9 @@ package io.hub.app;
 import io.hub.pki.HubPki;
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
+import io.hub.sip.call.CallSettings;
+import io.hub.sip.call.JdbcCallRecords;
+import io.hub.sip.relay.RelayConfig;
 import io.hub.sip.location.JdbcBindingStore;
 import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.transport.SipServer;
@@ -102,7 +105,7 @@ public final class Hub implements AutoCloseable {
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                     pki.validator(), new ProvisionedSipAccounts(provisioning.enrollment(), settings.sipDomain),
                     new JdbcBindingStore(provisioning.dataSource()), registrarSettings(),
-                    SipServer.Limits.standard(), clock, provisioning.metrics());
+                    SipServer.Limits.standard(), clock, provisioning.metrics(), callSetup(bind));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
@@ -111,6 +114,18 @@ public final class Hub implements AutoCloseable {
                 "register", "refused", refusal.failure().code(), null, null, refusal.aor() + ": " + refusal.detail()));
         provisioning.liveViews().publish("registrations", tenant -> Registrations.of(sip, provisioning.enrollment(),
                 tenant));
+        provisioning.liveViews().publish("calls", tenant -> CallList.of(sip.calls(), provisioning.enrollment(),
+                tenant));
+    }
+
+    /** The relay on the SIP bind address and the configured range; SDP names the public address when set. */
+    private SipService.Calls callSetup(InetAddress bind) {
+        int[] range = settings.relayPortRange();
+        RelayConfig relay = RelayConfig.defaults(bind).withPorts(range[0] + "-" + range[1]);
+        String mediaAddress = settings.publicAddress != null && settings.publicAddress.matches("[0-9a-fA-F:.]+")
+                ? settings.publicAddress : null;
+        return new SipService.Calls(relay, CallSettings.standard().withMediaAddress(mediaAddress),
+                new JdbcCallRecords(provisioning.dataSource()));
     }
 
     /** The keepalive interval phones are told is the Flow-Timer the registrar announces. */
@@ -187,7 +202,9 @@ public final class Hub implements AutoCloseable {
         row(out, "SIP over TLS", "sip:" + host(settings.bind) + ":" + sip.tlsPort() + ";transport=tls");
         row(out, "SIP plain (testers)", sip.plainPort() == null ? "off"
                 : "sip:" + host(settings.bind) + ":" + sip.plainPort() + ";transport=tcp");
-        row(out, "SRTP relay", "UDP " + settings.relayPorts + "  (not in this build yet)");
+        row(out, "SRTP relay", "UDP " + settings.relayPorts + " (" + sip.relay().freePorts() + " ports free)");
+        row(out, "calls (admin)", "https://" + host(settings.adminBind) + ":" + provisioning.adminPort()
+                + "/admin/v1/calls");
     }
 
     private static String host(String bind) {

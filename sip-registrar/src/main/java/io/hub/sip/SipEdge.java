@@ -3,6 +3,7 @@ package io.hub.sip;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.sip.call.CallRouter;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.registrar.Registrar;
 import io.hub.sip.transport.Flow;
@@ -13,33 +14,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the hub does with each request that arrives on a flow: REGISTER goes to the registrar,
- * OPTIONS is answered, ACK needs no answer, and the rest is not served yet (501).
+ * calls (INVITE and everything inside a call's dialogs) to the call router, OPTIONS is answered,
+ * a stray ACK needs no answer, and the rest is not served (501).
  */
 final class SipEdge implements SipHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
-    static final String[] ALLOW = {"REGISTER", "OPTIONS", "ACK"};
+    static final String[] ALLOW = {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "UPDATE", "INFO", "REGISTER"};
 
     private final Registrar registrar;
     private final LocationService location;
     private final PhoneRequests phoneRequests;
+    private final CallRouter calls;
     private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
 
-    SipEdge(Registrar registrar, LocationService location, PhoneRequests phoneRequests) {
+    SipEdge(Registrar registrar, LocationService location, PhoneRequests phoneRequests, CallRouter calls) {
         this.registrar = registrar;
+        this.calls = calls;
         this.location = location;
         this.phoneRequests = phoneRequests;
     }
 
     @Override
     public void response(SIPResponse response, Flow flow) {
-        if (!phoneRequests.answer(response)) {
+        if (!phoneRequests.answer(response) && !calls.response(response, flow)) {
             LOG.debug("sip stray response {} from {}", response.getStatusCode(), flow);
         }
     }
 
     @Override
     public void request(SIPRequest request, Flow flow) {
+        if (!request.getMethod().equals("REGISTER") && calls.request(request, flow)) {
+            return;
+        }
         switch (request.getMethod()) {
             case "REGISTER" -> registrar.register(request, flow);
             case "ACK" -> {
@@ -59,7 +66,7 @@ final class SipEdge implements SipHandler {
                 SIPResponse notYet = request.createResponse(501, "Not Implemented");
                 allow(notYet);
                 flow.send(notYet.encode());
-                LOG.info("sip {} not served yet from {}", request.getMethod(), flow);
+                LOG.info("sip {} outside a call not served from {}", request.getMethod(), flow);
             }
         }
     }
@@ -68,6 +75,7 @@ final class SipEdge implements SipHandler {
     public void flowClosed(Flow flow, String why) {
         LOG.debug("sip {} closed: {}", flow, why);
         location.flowClosed(flow);
+        calls.flowClosed(flow);
     }
 
     /** One Allow header per method: JAIN-SIP takes Allow as a list header, one value each. */

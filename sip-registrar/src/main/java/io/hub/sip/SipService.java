@@ -1,7 +1,12 @@
 package io.hub.sip;
 
 import io.hub.pki.DeviceCertificateValidator;
+import io.hub.sip.call.CallRecords;
+import io.hub.sip.call.CallRouter;
+import io.hub.sip.call.CallSettings;
 import io.hub.sip.location.BindingStore;
+import io.hub.sip.relay.MediaRelay;
+import io.hub.sip.relay.RelayConfig;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.registrar.CredentialSource;
 import io.hub.sip.registrar.DigestAuthenticator;
@@ -35,7 +40,15 @@ public final class SipService implements AutoCloseable {
     public record Listen(InetAddress bind, int tlsPort, Integer plainPort, SSLContext tls) {
     }
 
+    /**
+     * How calls are made: the relay's ports, the call timers and where ended calls are kept.
+     */
+    public record Calls(RelayConfig relay, CallSettings settings, CallRecords records) {
+    }
+
     private final SipServer server;
+    private final MediaRelay relay;
+    private final CallRouter calls;
     private final LocationService location;
     private final Registrar registrar;
     private final PhoneRequests phoneRequests;
@@ -44,7 +57,9 @@ public final class SipService implements AutoCloseable {
     private final Integer plainPort;
 
     private SipService(SipServer server, LocationService location, Registrar registrar, PhoneRequests phoneRequests,
-            ScheduledExecutorService ticker, int tlsPort, Integer plainPort) {
+            ScheduledExecutorService ticker, int tlsPort, Integer plainPort, MediaRelay relay, CallRouter calls) {
+        this.relay = relay;
+        this.calls = calls;
         this.phoneRequests = phoneRequests;
         this.server = server;
         this.location = location;
@@ -55,14 +70,20 @@ public final class SipService implements AutoCloseable {
     }
 
     public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
-            BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics)
-            throws IOException {
+            BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics,
+            Calls callSetup) throws IOException {
         LocationService location = new LocationService(store, clock);
         Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock), location, settings, clock,
                 metrics);
         PhoneRequests phoneRequests = new PhoneRequests(location);
-        SipServer server = new SipServer(new SipEdge(registrar, location, phoneRequests), validator, clock, limits,
+        CallRouter[] router = new CallRouter[1];
+        MediaRelay relay = new MediaRelay(callSetup.relay().withDeadStreamTimeout(callSetup.settings().mediaTimeout()),
+                clock, metrics, dead -> router[0].deadStream(dead));
+        router[0] = new CallRouter(location, credentials, relay, callSetup.settings(), callSetup.records(), clock,
                 metrics);
+        CallRouter calls = router[0];
+        SipServer server = new SipServer(new SipEdge(registrar, location, phoneRequests, calls), validator, clock,
+                limits, metrics);
         metrics.gauge("hub.sip.bindings", location, l -> l.all().size());
         metrics.gauge("hub.sip.flows", location, LocationService::flowCount);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -71,6 +92,7 @@ public final class SipService implements AutoCloseable {
             return thread;
         });
         try {
+            relay.start();
             int tlsPort = server.listenTls(listen.bind(), listen.tlsPort(), listen.tls());
             Integer plainPort = listen.plainPort() == null ? null : server.listenTcp(listen.bind(), listen.plainPort());
             ticker.scheduleAtFixedRate(() -> {
@@ -80,9 +102,11 @@ public final class SipService implements AutoCloseable {
                     LOG.warn("expiring bindings failed: {}", e.getMessage());
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            return new SipService(server, location, registrar, phoneRequests, ticker, tlsPort, plainPort);
+            return new SipService(server, location, registrar, phoneRequests, ticker, tlsPort, plainPort, relay, calls);
         } catch (IOException | RuntimeException e) {
             server.close();
+            calls.close();
+            relay.close();
             ticker.shutdownNow();
             throw e;
         }
@@ -109,10 +133,21 @@ public final class SipService implements AutoCloseable {
         return phoneRequests;
     }
 
+    /** Calls between phones: the active ones and the records of ended ones. */
+    public CallRouter calls() {
+        return calls;
+    }
+
+    public MediaRelay relay() {
+        return relay;
+    }
+
     @Override
     public void close() {
         ticker.shutdownNow();
+        calls.close();
         server.close();
+        relay.close();
         LOG.info("sip stopped");
     }
 }

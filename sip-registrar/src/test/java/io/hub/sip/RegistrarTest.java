@@ -37,6 +37,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.hub.sip.call.CallSettings;
+import io.hub.sip.call.JdbcCallRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +77,8 @@ class RegistrarTest {
         SipService service = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, 0,
                 ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                 pki.validator(), credentials, new JdbcBindingStore(database), settings, SipServer.Limits.standard(),
-                Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                new SipService.Calls(TestCalls.relay(), CallSettings.standard(), new JdbcCallRecords(database)));
         service.location().subscribe(events::add);
         service.registrar().onRefusal(refusal -> refusals.add(refusal.failure().code()));
         return service;

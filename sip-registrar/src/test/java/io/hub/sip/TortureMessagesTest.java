@@ -55,7 +55,7 @@ class TortureMessagesTest {
                 pki.validator(), (user, domain) -> Optional.of(DigestAuthenticator.credentials(user, domain, "pw",
                         Optional.empty(), true)), BindingStore.NONE, RegistrarSettings.standard(),
                 SipServer.Limits.standard(), Clock.systemUTC(),
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), TestCalls.setup(home));
     }
 
     @AfterAll

@@ -10,11 +10,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
- * Bindings in the hub's database, in the registrar's own table with its own migrations and
- * schema history, so it shares the database with provisioning and nothing else.
+ * Bindings in the hub's database, in the registrar's own table (see {@link io.hub.sip.SipSchema}).
  */
 public final class JdbcBindingStore implements BindingStore {
 
@@ -22,8 +20,7 @@ public final class JdbcBindingStore implements BindingStore {
 
     public JdbcBindingStore(DataSource dataSource) {
         this.dataSource = dataSource;
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/registrar")
-                .table("registrar_schema_history").baselineOnMigrate(true).baselineVersion("0").load().migrate();
+        io.hub.sip.SipSchema.migrate(dataSource);
     }
 
     @Override

@@ -44,6 +44,14 @@ public final class LocationService {
         return byAor.getOrDefault(aor, List.of()).stream().filter(b -> b.expiresAt().isAfter(now)).toList();
     }
 
+    /** The AORs with a live binding on the flow: who a phone is, by the connection it registered on. */
+    public synchronized List<String> aorsOn(long flowId) {
+        Instant now = clock.instant();
+        return byAor.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(b -> b.flowId() == flowId && b.expiresAt().isAfter(now)))
+                .map(Map.Entry::getKey).toList();
+    }
+
     /** Every live binding, for the admin API. */
     public synchronized List<Binding> all() {
         Instant now = clock.instant();

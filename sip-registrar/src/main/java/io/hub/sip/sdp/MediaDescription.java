@@ -82,6 +82,42 @@ public final class MediaDescription {
         return values;
     }
 
+    /** Adds or removes a flag attribute such as {@code a=rtcp-mux}. */
+    public void flag(String name, boolean present) {
+        lines.removeIf(line -> line.equals("a=" + name));
+        if (present) {
+            lines.add("a=" + name);
+        }
+    }
+
+    /**
+     * The address media is sent to: the {@code c=} of this section, else the session's; null when
+     * there is none or it is the "hold" address 0.0.0.0.
+     */
+    public String connectionAddress(SessionDescription session) {
+        String line = lines.stream().filter(l -> l.startsWith("c=")).findFirst()
+                .or(() -> session.sessionLine("c=")).orElse(null);
+        if (line == null) {
+            return null;
+        }
+        String[] fields = line.substring(2).split(" ");
+        if (fields.length < 3) {
+            return null;
+        }
+        String address = fields[2].replaceFirst("/.*$", "");
+        return address.equals("0.0.0.0") || address.equals("::") ? null : address;
+    }
+
+    /** The media direction (RFC 3264): sendrecv unless a direction attribute says otherwise. */
+    public String direction() {
+        for (String direction : List.of("sendonly", "recvonly", "inactive", "sendrecv")) {
+            if (lines.contains("a=" + direction)) {
+                return direction;
+            }
+        }
+        return "sendrecv";
+    }
+
     void port(int port) {
         this.port = port;
     }

@@ -1,0 +1,19 @@
+package io.hub.sip;
+
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The SIP side's tables (bindings, calls) in the hub's database: their own migrations and schema
+ * history, so they share the database with provisioning and nothing else.
+ */
+public final class SipSchema {
+
+    private SipSchema() {
+    }
+
+    public static void migrate(DataSource dataSource) {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/registrar")
+                .table("registrar_schema_history").baselineOnMigrate(true).baselineVersion("0").load().migrate();
+    }
+}

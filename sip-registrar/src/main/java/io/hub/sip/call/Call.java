@@ -1,0 +1,614 @@
+package io.hub.sip.call;
+
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.sip.relay.LegStats;
+import io.hub.sip.relay.SessionStats;
+import io.hub.sip.relay.Side;
+import io.hub.sip.relay.StreamStats;
+import io.hub.sip.sdp.SdpException;
+import io.hub.sip.sdp.SrtpRequired;
+import io.hub.sip.transport.Flow;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call through the hub, a back-to-back user agent: the caller's dialog (A, the hub answering)
+ * and the callee's (B, the hub calling), one INVITE per registered flow of the callee while it
+ * rings. The hub answers and acknowledges each side itself, so it can end both legs on its own
+ * (dead media, a lost phone, no ACK), and it rewrites every SDP so media goes through the relay.
+ *
+ * <p>Every method runs under the call's lock: messages from both phones and the timers meet here.
+ */
+final class Call {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+
+    enum State { RINGING, ANSWERED, CONFIRMED, ENDED }
+
+    /** One INVITE to one flow of the callee. */
+    private static final class Fork {
+        final Dialog dialog;
+        final String requestUri;
+        final String branch;
+        final long cseq;
+        boolean provisional;
+        boolean cancelWanted;
+        int status;
+        ScheduledFuture<?> timer;
+
+        Fork(Dialog dialog, String requestUri, String branch, long cseq) {
+            this.dialog = dialog;
+            this.requestUri = requestUri;
+            this.branch = branch;
+            this.cseq = cseq;
+        }
+
+        boolean done() {
+            return status >= 200;
+        }
+    }
+
+    /** A request one phone sent that waits for the other phone's answer. */
+    private record Forwarded(Dialog from, SIPRequest request, Flow flow, boolean offer) {
+    }
+
+    final String id;
+    final String caller;
+    final String callee;
+    private final CallRouter router;
+    private final SIPRequest invite;
+    private final Dialog a;
+    private final List<Fork> forks = new ArrayList<>();
+    private final CallMedia media;
+    private final Instant startedAt;
+    private Dialog b;
+    private State state = State.RINGING;
+    private boolean ringingSent;
+    private Instant answeredAt;
+    private Instant endedAt;
+    private EndCause cause;
+    private int status;
+    private Forwarded offerInFlight;
+    private ScheduledFuture<?> ringTimer;
+    private ScheduledFuture<?> ackTimer;
+    private Map<String, Map<String, Object>> finalMedia = Map.of();
+
+    Call(String id, CallRouter router, SIPRequest invite, Flow callerFlow, String caller, String callee,
+            CallMedia media, Instant now) {
+        this.id = id;
+        this.router = router;
+        this.invite = invite;
+        this.caller = caller;
+        this.callee = callee;
+        this.media = media;
+        this.startedAt = now;
+        Contact contact = (Contact) invite.getContactHeader();
+        this.a = new Dialog(this, Side.A, invite.getCallId().getCallId(), caller, address(invite.getTo()),
+                Dialog.newTag(), address(invite.getFrom()), invite.getFrom().getTag(),
+                contact == null ? null : contact.getAddress().getURI().toString(), callerFlow);
+        a.remoteCseq = invite.getCSeq().getSeqNumber();
+    }
+
+    Dialog callerDialog() {
+        return a;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /**
+     * Offers the call to the callee's flows; the caller's offer has been turned into the callee's.
+     *
+     * @param targets the callee's contacts with their live flows
+     */
+    synchronized void start(List<Target> targets, String offerForCallee) {
+        router.send(a, Answers.answer(invite, 100, null, null, null));
+        for (Target target : targets) {
+            Dialog dialog = new Dialog(this, Side.B, "hub-" + Dialog.newTag() + Dialog.newTag(), callee,
+                    a.remoteUri, Dialog.newTag(), a.localUri, null, target.contactUri(), target.flow());
+            dialog.localCseq = 1;
+            Fork fork = new Fork(dialog, target.contactUri(), Requests.branch(), 1);
+            forks.add(fork);
+            router.register(dialog);
+            dialog.pending.put(fork.branch, response -> forkAnswered(fork, response));
+            String request;
+            try {
+                request = Requests.build("INVITE", fork.requestUri, dialog, target.flow(), fork.cseq, fork.branch,
+                        null, List.of(Requests.contact(target.flow()), "Max-Forwards: "
+                                + Math.max(0, invite.getMaxForwards().getMaxForwards() - 1),
+                                "Allow: " + Answers.ALLOW, "Supported: outbound"),
+                        "application/sdp", offerForCallee);
+            } catch (IllegalArgumentException e) {
+                // A caller's value made an unsendable request: treated like a fork that failed.
+                LOG.info("call {} fork to {} not sent: {}", id, target.contactUri(), e.getMessage());
+                fork.status = 500;
+                continue;
+            }
+            if (!target.flow().send(request)) {
+                fork.status = 480;
+                continue;
+            }
+            fork.timer = router.schedule(this, router.settings().transactionTimeout(), () -> forkTimedOut(fork));
+        }
+        ringTimer = router.schedule(this, router.settings().ringTimeout(), this::ringTimedOut);
+        failIfAllForksFailed();
+    }
+
+    // ---- the callee's answers to the INVITE
+
+    private synchronized void forkAnswered(Fork fork, SIPResponse response) {
+        int code = response.getStatusCode();
+        if (response.getCSeq().getMethod().equals("CANCEL")) {
+            return;
+        }
+        if (code < 200) {
+            fork.provisional = true;
+            cancelTimer(fork.timer);
+            if (response.getTo().getTag() != null) {
+                fork.dialog.remoteTag = response.getTo().getTag();
+            }
+            if (fork.cancelWanted) {
+                sendCancel(fork);
+            } else if (code > 100 && state == State.RINGING && !ringingSent) {
+                ringingSent = true;
+                router.send(a, Answers.answer(invite, 180, a.localTag, a.flow, null));
+            }
+            return;
+        }
+        cancelTimer(fork.timer);
+        fork.dialog.pending.remove(fork.branch);
+        fork.dialog.remoteTag = response.getTo().getTag();
+        if (code >= 300) {
+            fork.status = code;
+            sendAck(fork, false);
+            router.unregister(fork.dialog);
+            if (state == State.RINGING) {
+                if (code >= 600) {
+                    cancelForks(fork);
+                    fail(code, EndCause.ofFailure(code));
+                } else {
+                    failIfAllForksFailed();
+                }
+            }
+            return;
+        }
+        fork.status = code;
+        Contact contact = (Contact) response.getContactHeader();
+        fork.dialog.remoteTarget = contact == null ? fork.requestUri : contact.getAddress().getURI().toString();
+        sendAck(fork, true);
+        if (state != State.RINGING) {
+            // Answered after the call was taken elsewhere, cancelled or ended: hang this one up.
+            bye(fork.dialog);
+            router.unregister(fork.dialog);
+            return;
+        }
+        b = fork.dialog;
+        cancelForks(fork);
+        String answer;
+        try {
+            answer = media.answer(Side.B, body(response), addressFor(a));
+        } catch (SdpException e) {
+            LOG.info("call {} callee {} answered with unusable SDP: {}", id, callee, e.getMessage());
+            bye(b);
+            router.send(a, Answers.answer(invite, 488, a.localTag, a.flow, null,
+                    Answers.warning(a.flow, e.getMessage())));
+            end(EndCause.SRTP_REQUIRED, 488);
+            return;
+        }
+        cancelTimer(ringTimer);
+        state = State.ANSWERED;
+        answeredAt = router.now();
+        status = 200;
+        router.send(a, Answers.answer(invite, 200, a.localTag, a.flow, answer, "Allow: " + Answers.ALLOW));
+        ackTimer = router.schedule(this, router.settings().transactionTimeout(), this::ackTimedOut);
+        LOG.info("call {} answered {} -> {} on {}", id, caller, callee, b.flow);
+    }
+
+    private synchronized void forkTimedOut(Fork fork) {
+        if (fork.done() || fork.provisional || state != State.RINGING) {
+            return;
+        }
+        LOG.info("call {} fork to {} did not answer", id, fork.requestUri);
+        fork.status = 408;
+        fork.dialog.pending.remove(fork.branch);
+        router.unregister(fork.dialog);
+        failIfAllForksFailed();
+    }
+
+    private synchronized void ringTimedOut() {
+        if (state != State.RINGING) {
+            return;
+        }
+        cancelForks(null);
+        fail(480, EndCause.NO_ANSWER);
+    }
+
+    private void failIfAllForksFailed() {
+        if (state != State.RINGING || !forks.stream().allMatch(Fork::done)) {
+            return;
+        }
+        int best = forks.stream().mapToInt(f -> f.status).map(Call::rank).min().orElse(rank(480));
+        int chosen = forks.stream().mapToInt(f -> f.status).filter(s -> rank(s) == best).findFirst().orElse(480);
+        int answer = chosen >= 300 && chosen < 400 ? 480 : chosen;
+        fail(answer, EndCause.ofFailure(answer));
+    }
+
+    /** Which failure the caller hears (lower is better): busy and decline first, then the rest. */
+    private static int rank(int status) {
+        if (status >= 600) {
+            return 0;
+        }
+        if (status == 486) {
+            return 1;
+        }
+        return status >= 400 && status < 500 ? 2 : 3;
+    }
+
+    private void fail(int code, EndCause why) {
+        cancelTimer(ringTimer);
+        router.send(a, Answers.answer(invite, code, a.localTag, a.flow, null));
+        end(why, code);
+    }
+
+    // ---- requests from the phones
+
+    /** CANCEL from the caller. */
+    synchronized void cancel(SIPRequest request, Flow flow) {
+        router.sendOn(flow, Answers.answer(request, 200, null, null, null));
+        if (state != State.RINGING) {
+            return;
+        }
+        cancelForks(null);
+        router.send(a, Answers.answer(invite, 487, a.localTag, a.flow, null));
+        end(EndCause.CANCELLED, 487);
+    }
+
+    /** A request inside one of the call's dialogs. */
+    synchronized void inDialog(Dialog dialog, SIPRequest request, Flow flow) {
+        String method = request.getMethod();
+        if (method.equals("ACK")) {
+            if (dialog == a && state == State.ANSWERED) {
+                state = State.CONFIRMED;
+                cancelTimer(ackTimer);
+            }
+            return;
+        }
+        if (dialog != a && dialog != b) {
+            router.sendOn(flow, Answers.answer(request, 481, null, null, null));
+            return;
+        }
+        long cseq = request.getCSeq().getSeqNumber();
+        if (cseq <= dialog.remoteCseq && !method.equals("CANCEL")) {
+            router.sendOn(flow, Answers.answer(request, 500, null, null, null, "Retry-After: 1",
+                    Answers.warning(flow, "CSeq " + cseq + " is not above " + dialog.remoteCseq)));
+            return;
+        }
+        dialog.remoteCseq = cseq;
+        dialog.flow = flow;
+        if (method.equals("INVITE") && request.getContactHeader() != null) {
+            dialog.remoteTarget = ((Contact) request.getContactHeader()).getAddress().getURI().toString();
+        }
+        switch (method) {
+            case "BYE" -> {
+                router.sendOn(flow, Answers.answer(request, 200, null, null, null));
+                Dialog other = dialog == a ? b : a;
+                if (other != null) {
+                    bye(other);
+                }
+                if (dialog == a && state == State.RINGING) {
+                    cancelForks(null);
+                }
+                end(dialog == a ? EndCause.CALLER_HUNG_UP : EndCause.CALLEE_HUNG_UP, status);
+            }
+            case "OPTIONS" -> router.sendOn(flow, Answers.answer(request, 200, null, null, null,
+                    "Allow: " + Answers.ALLOW, "Accept: application/sdp"));
+            case "INVITE", "UPDATE" -> reoffer(dialog, request, flow);
+            case "INFO", "MESSAGE" -> forward(dialog, request, flow, false);
+            default -> router.sendOn(flow, Answers.answer(request, 501, null, null, null, "Allow: " + Answers.ALLOW));
+        }
+    }
+
+    /** A re-INVITE or UPDATE: hold, resume, new keys or codecs. */
+    private void reoffer(Dialog from, SIPRequest request, Flow flow) {
+        if (state != State.CONFIRMED && !(state == State.ANSWERED && request.getMethod().equals("UPDATE"))) {
+            router.sendOn(flow, Answers.answer(request, state == State.ANSWERED ? 491 : 403, null, null, null));
+            return;
+        }
+        if (offerInFlight != null) {
+            router.sendOn(flow, Answers.answer(request, 491, null, null, null));
+            return;
+        }
+        String sdp = body(request);
+        if (sdp == null) {
+            router.sendOn(flow, Answers.answer(request, 488, null, null, null,
+                    Answers.warning(flow, "the hub needs an SDP offer in a re-INVITE")));
+            return;
+        }
+        Dialog to = from == a ? b : a;
+        String offer;
+        try {
+            offer = media.offer(from.side, sdp, addressFor(to));
+        } catch (SrtpRequired e) {
+            router.sendOn(flow, Answers.answer(request, 488, null, null, null,
+                    Answers.warning(flow, "SRTP is mandatory: " + e.getMessage())));
+            return;
+        } catch (SdpException | io.hub.sip.relay.RelayException | IllegalArgumentException e) {
+            router.sendOn(flow, Answers.answer(request, 488, null, null, null, Answers.warning(flow, e.getMessage())));
+            return;
+        }
+        offerInFlight = new Forwarded(from, request, flow, true);
+        sendInDialog(to, request.getMethod(), offer, "application/sdp", offerInFlight);
+    }
+
+    /** INFO (DTMF) and MESSAGE go to the other phone; its answer comes back. */
+    private void forward(Dialog from, SIPRequest request, Flow flow, boolean offer) {
+        Dialog to = from == a ? b : a;
+        if (to == null) {
+            router.sendOn(flow, Answers.answer(request, 403, null, null, null));
+            return;
+        }
+        String type = request.getContentTypeHeader() == null ? null
+                : request.getContentTypeHeader().getContentType() + "/" + request.getContentTypeHeader().getContentSubType();
+        sendInDialog(to, request.getMethod(), body(request), type, new Forwarded(from, request, flow, offer));
+    }
+
+    private void sendInDialog(Dialog to, String method, String body, String contentType, Forwarded origin) {
+        String branch = Requests.branch();
+        long cseq = ++to.localCseq;
+        Flow flow = router.flowFor(to);
+        List<String> headers = method.equals("INVITE") || method.equals("UPDATE")
+                ? List.of(Requests.contact(flow == null ? to.flow : flow), "Allow: " + Answers.ALLOW) : List.of();
+        String request = Requests.build(method, to.remoteTarget, to, flow == null ? to.flow : flow, cseq, branch,
+                to.remoteTag, headers, contentType, body);
+        to.pending.put(branch, response -> forwardedAnswered(to, method, cseq, branch, origin, response));
+        ScheduledFuture<?> timer = router.schedule(this, router.settings().transactionTimeout(),
+                () -> forwardedTimedOut(to, branch, origin));
+        if (flow == null || !flow.send(request)) {
+            to.pending.remove(branch);
+            cancelTimer(timer);
+            answerOrigin(origin, 480, null);
+            return;
+        }
+    }
+
+    private synchronized void forwardedAnswered(Dialog to, String method, long cseq, String branch, Forwarded origin,
+            SIPResponse response) {
+        int code = response.getStatusCode();
+        if (code < 200) {
+            return;
+        }
+        to.pending.remove(branch);
+        if (code < 300 && response.getContactHeader() != null) {
+            to.remoteTarget = ((Contact) response.getContactHeader()).getAddress().getURI().toString();
+        }
+        if (method.equals("INVITE")) {
+            ackInDialog(to, cseq, code < 300 ? Requests.branch() : branch, code < 300 ? null : response);
+        }
+        if (state == State.ENDED) {
+            return;
+        }
+        String answer = null;
+        if (code < 300 && origin.offer()) {
+            try {
+                answer = media.answer(to.side, body(response), addressFor(origin.from()));
+            } catch (SdpException e) {
+                LOG.info("call {} {} answered a re-offer with unusable SDP: {}", id, to, e.getMessage());
+                code = 488;
+            }
+        } else if (origin.offer()) {
+            media.offerFailed();
+        }
+        answerOrigin(origin, code, answer);
+        if (code == 481 || code == 408) {
+            // RFC 3261 §12.2.1.2: the dialog is gone on that side; the call with it.
+            bye(origin.from());
+            end(EndCause.PHONE_GONE, status);
+        }
+    }
+
+    private synchronized void forwardedTimedOut(Dialog to, String branch, Forwarded origin) {
+        if (to.pending.remove(branch) == null || state == State.ENDED) {
+            return;
+        }
+        if (origin.offer()) {
+            media.offerFailed();
+        }
+        answerOrigin(origin, 408, null);
+    }
+
+    private void answerOrigin(Forwarded origin, int code, String sdp) {
+        if (origin.offer()) {
+            offerInFlight = null;
+        }
+        String[] headers = code < 300 && origin.request().getMethod().equals("INVITE")
+                ? new String[] {"Allow: " + Answers.ALLOW} : new String[0];
+        router.sendOn(origin.flow(), Answers.answer(origin.request(), code, null, origin.flow(), sdp, headers));
+    }
+
+    // ---- the hub ending things on its own
+
+    /** Ends the call from the hub's side: media died, a phone is gone, or the hub stops. */
+    synchronized void hangUp(EndCause why) {
+        if (state == State.ENDED) {
+            return;
+        }
+        LOG.info("call {} hung up by the hub: {}", id, why.code());
+        if (state == State.RINGING) {
+            cancelForks(null);
+            fail(why == EndCause.HUB_STOPPED ? 503 : 480, why);
+            return;
+        }
+        bye(a);
+        if (b != null) {
+            bye(b);
+        }
+        end(why, status);
+    }
+
+    /** A flow closed; the call cares while it rings (a callee's fork fails, or the caller is gone). */
+    synchronized void flowClosed(Flow flow) {
+        if (state != State.RINGING) {
+            return;
+        }
+        if (a.flow == flow) {
+            cancelForks(null);
+            end(EndCause.PHONE_GONE, 0);
+            return;
+        }
+        for (Fork fork : forks) {
+            if (!fork.done() && fork.dialog.flow == flow) {
+                fork.status = 480;
+                cancelTimer(fork.timer);
+                router.unregister(fork.dialog);
+            }
+        }
+        failIfAllForksFailed();
+    }
+
+    private synchronized void ackTimedOut() {
+        if (state == State.ANSWERED) {
+            LOG.info("call {} got no ACK from {}", id, caller);
+            bye(a);
+            bye(b);
+            end(EndCause.NO_ACK, status);
+        }
+    }
+
+    private void cancelForks(Fork except) {
+        for (Fork fork : forks) {
+            if (fork != except && !fork.done() && !fork.cancelWanted) {
+                fork.cancelWanted = true;
+                if (fork.provisional) {
+                    sendCancel(fork);
+                }
+                // Without a provisional answer a CANCEL may not be sent (RFC 3261 §9.1): it goes
+                // when one comes, and a 200 after that is hung up with a BYE.
+            }
+        }
+    }
+
+    private void sendCancel(Fork fork) {
+        String cancel = Requests.build("CANCEL", fork.requestUri, fork.dialog, fork.dialog.flow, fork.cseq,
+                fork.branch, null, List.of(), null, null);
+        router.sendOn(fork.dialog.flow, cancel);
+    }
+
+    private void sendAck(Fork fork, boolean success) {
+        Flow flow = fork.dialog.flow;
+        String ack = Requests.build("ACK", success ? fork.dialog.remoteTarget : fork.requestUri, fork.dialog, flow,
+                fork.cseq, success ? Requests.branch() : fork.branch, fork.dialog.remoteTag, List.of(), null, null);
+        router.sendOn(flow, ack);
+    }
+
+    private void ackInDialog(Dialog dialog, long cseq, String branch, SIPResponse failure) {
+        Flow flow = router.flowFor(dialog);
+        if (flow == null) {
+            return;
+        }
+        router.sendOn(flow, Requests.build("ACK", dialog.remoteTarget, dialog, flow, cseq, branch,
+                failure == null ? dialog.remoteTag : failure.getTo().getTag(), List.of(), null, null));
+    }
+
+    private void bye(Dialog dialog) {
+        Flow flow = router.flowFor(dialog);
+        if (flow == null || dialog.remoteTarget == null) {
+            return;
+        }
+        String branch = Requests.branch();
+        try {
+            flow.send(Requests.build("BYE", dialog.remoteTarget, dialog, flow, ++dialog.localCseq, branch,
+                    dialog.remoteTag, List.of(), null, null));
+        } catch (IllegalArgumentException e) {
+            LOG.info("call {} BYE to {} not sent: {}", id, dialog, e.getMessage());
+        }
+    }
+
+    private void end(EndCause why, int finalStatus) {
+        if (state == State.ENDED) {
+            return;
+        }
+        state = State.ENDED;
+        cause = why;
+        if (status == 0) {
+            status = finalStatus;
+        }
+        endedAt = router.now();
+        cancelTimer(ringTimer);
+        cancelTimer(ackTimer);
+        forks.forEach(fork -> cancelTimer(fork.timer));
+        finalMedia = mediaSummary();
+        media.release();
+        router.ended(this);
+    }
+
+    // ---- what admins see
+
+    synchronized CallRecord record() {
+        return new CallRecord(id, caller, callee, startedAt, answeredAt, endedAt, cause, status,
+                state == State.ENDED ? finalMedia : mediaSummary());
+    }
+
+    private Map<String, Map<String, Object>> mediaSummary() {
+        SessionStats stats = media.stats();
+        if (stats == null) {
+            return Map.of();
+        }
+        Map<String, Map<String, Object>> legs = new LinkedHashMap<>();
+        legs.put("caller", leg(stats.a()));
+        legs.put("callee", leg(stats.b()));
+        return legs;
+    }
+
+    private static Map<String, Object> leg(LegStats leg) {
+        StreamStats received = leg.received();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("relayPort", leg.rtpPort());
+        figures.put("packetsReceived", received.packets());
+        figures.put("bytesReceived", received.bytes());
+        figures.put("packetsSent", leg.packetsSent());
+        figures.put("lost", received.lost());
+        figures.put("jitterMs", Math.round(received.jitterMillis() * 100) / 100.0);
+        figures.put("dropped", received.droppedTotal());
+        figures.put("authFailures", received.dropped(io.hub.sip.relay.DropReason.AUTH_FAILED));
+        figures.put("latched", received.latchedRtp() == null ? null : received.latchedRtp().toString());
+        figures.put("qualityBreached", received.breaksQualityBounds());
+        return figures;
+    }
+
+    // ---- helpers
+
+    private String addressFor(Dialog dialog) {
+        String configured = router.settings().mediaAddress();
+        Flow flow = dialog.flow;
+        return configured != null ? configured : flow.local().getAddress().getHostAddress();
+    }
+
+    static String body(gov.nist.javax.sip.message.SIPMessage message) {
+        byte[] raw = message.getRawContent();
+        return raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8);
+    }
+
+    private static String address(javax.sip.header.HeaderAddress header) {
+        return ((gov.nist.javax.sip.address.AddressImpl) header.getAddress()).encode();
+    }
+
+    private static void cancelTimer(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    /** A callee contact with the flow it is reached on. */
+    record Target(String contactUri, Flow flow) {
+    }
+}

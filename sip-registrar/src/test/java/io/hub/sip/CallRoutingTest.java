@@ -1,0 +1,465 @@
+package io.hub.sip;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.pki.HubPki;
+import io.hub.pki.KeyType;
+import io.hub.pki.MacAddress;
+import io.hub.pki.PemFiles;
+import io.hub.pki.tls.ServerTls;
+import io.hub.sip.call.CallRecord;
+import io.hub.sip.call.CallSettings;
+import io.hub.sip.call.EndCause;
+import io.hub.sip.call.JdbcCallRecords;
+import io.hub.sip.location.JdbcBindingStore;
+import io.hub.sip.registrar.CredentialSource;
+import io.hub.sip.registrar.DigestAuthenticator;
+import io.hub.sip.registrar.RegistrarSettings;
+import io.hub.sip.registrar.SipCredentials;
+import io.hub.sip.relay.RelayConfig;
+import io.hub.sip.relay.RelayMode;
+import io.hub.sip.relay.MutableClock;
+import io.hub.sip.sdp.SessionDescription;
+import io.hub.sip.transport.SipServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calls between two registered phones through the hub over real TLS flows, with SRTP media through
+ * the real relay on loopback: setup, media both ways with a key per leg, hold, CANCEL, BYE from
+ * either side, every refusal, and the records the hub keeps.
+ */
+class CallRoutingTest {
+
+    private static final Map<String, SipCredentials> ACCOUNTS = Map.of(
+            "2001", DigestAuthenticator.credentials("2001", "hub.test", "pw-2001",
+                    Optional.of(MacAddress.parse("00809f000001")), true),
+            "2002", DigestAuthenticator.credentials("2002", "hub.test", "pw-2002",
+                    Optional.of(MacAddress.parse("00809f000002")), true),
+            "2003", DigestAuthenticator.credentials("2003", "hub.test", "pw-2003", Optional.empty(), true));
+
+    @TempDir
+    Path home;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
+    private HubPki pki;
+    private HikariDataSource database;
+    private SipService sip;
+    private JdbcCallRecords records;
+    private final List<CallPhone> phones = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        pki = HubPki.at(home.resolve("pki"), java.time.Clock.systemUTC());
+        pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
+        database = new HikariDataSource();
+        database.setJdbcUrl("jdbc:h2:file:" + home.resolve("db/hub") + ";WRITE_DELAY=0");
+        records = new JdbcCallRecords(database);
+        start(CallSettings.standard().withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20),
+                Duration.ofMinutes(30), Duration.ofSeconds(60)));
+    }
+
+    private void start(CallSettings settings) throws Exception {
+        CredentialSource credentials = (user, domain) -> "hub.test".equals(domain)
+                ? Optional.ofNullable(ACCOUNTS.get(user)) : Optional.empty();
+        sip = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
+                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
+                pki.validator(), credentials, new JdbcBindingStore(database), RegistrarSettings.standard(),
+                SipServer.Limits.standard(), clock, new SimpleMeterRegistry(),
+                new SipService.Calls(new RelayConfig(InetAddress.getLoopbackAddress(), 30000, 44999,
+                        Duration.ofSeconds(60), 8000), settings, records));
+    }
+
+    @AfterEach
+    void stop() {
+        phones.forEach(CallPhone::close);
+        sip.close();
+        database.close();
+    }
+
+    private CallPhone phone(String user) throws Exception {
+        CallPhone phone = new CallPhone(user, SipTestClient.tls(sip.tlsPort(),
+                PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)), null, null));
+        phones.add(phone);
+        // Nonces carry the time: on a clock that stands still, two challenges would be one nonce.
+        clock.advance(Duration.ofSeconds(1));
+        phone.register("pw-" + user);
+        return phone;
+    }
+
+    /** A call from {@code caller} answered by {@code callee}, up to the caller's ACK. */
+    private Established call(CallPhone caller, CallPhone callee) throws Exception {
+        String callId = UUID.randomUUID().toString();
+        caller.send(caller.invite(callee.user, callId, caller.sdp()));
+        caller.expectResponse(100, "INVITE");
+        SIPRequest invite = callee.expectRequest("INVITE");
+        callee.answer(invite, 180, "callee-tag", null);
+        caller.expectResponse(180, "INVITE");
+        callee.answer(invite, 200, "callee-tag", callee.sdp());
+        SIPResponse ok = caller.expectResponse(200, "INVITE");
+        callee.hubSdp(invite);
+        caller.hubSdp(ok);
+        callee.expectRequest("ACK");
+        String hubTag = ok.getTo().getTag();
+        caller.send(caller.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + caller.user, hubTag,
+                "<sip:" + callee.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
+        return new Established(callId, hubTag, invite, ok);
+    }
+
+    private record Established(String callId, String hubTag, SIPRequest calleeInvite, SIPResponse callerOk) {
+    }
+
+    @Test
+    void aCallRingsTheCalleeDownItsFlowAndMediaFlowsBothWaysWithAKeyPerLeg() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+
+        Established call = call(alice, bob);
+
+        assertTrue(call.calleeInvite().getRequestURI().toString().contains("2002@10.0.0.2"),
+                "the INVITE goes to the contact the callee registered: " + call.calleeInvite().getRequestURI());
+        String offer = new String(call.calleeInvite().getRawContent(), StandardCharsets.UTF_8);
+        assertFalse(offer.contains(alice.ownKey.inline()), "the caller's key never reaches the callee");
+        assertFalse(offer.contains("a=candidate"), "ICE lines are removed");
+        assertTrue(offer.contains("a=rtpmap:101 telephone-event/8000") && offer.contains("a=fmtp:101 0-15"),
+                "codecs and telephone-event pass untouched");
+        String answer = new String(call.callerOk().getRawContent(), StandardCharsets.UTF_8);
+        assertFalse(answer.contains(bob.ownKey.inline()), "the callee's key never reaches the caller");
+        assertNotEquals(alice.relay().getPort(), bob.relay().getPort(), "each phone has its own relay port");
+        assertMediaBothWays(alice, bob);
+
+        CallRecord active = sip.calls().active().get(0);
+        assertEquals("sip:2001@hub.test", active.caller());
+        assertEquals("sip:2002@hub.test", active.callee());
+        assertNotNull(active.answeredAt());
+        assertTrue(((Number) active.media().get("caller").get("packetsReceived")).longValue() > 0);
+        assertTrue(((Number) active.media().get("callee").get("packetsReceived")).longValue() > 0);
+        assertEquals(0L, ((Number) active.media().get("caller").get("authFailures")).longValue());
+
+        alice.send(alice.request("BYE", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                "<sip:2002@hub.test>", alice.nextCseq(), null));
+        alice.expectResponse(200, "BYE");
+        SIPRequest bye = bob.expectRequest("BYE");
+        bob.answer(bye, 200, null, null);
+
+        CallRecord ended = awaitRecord();
+        assertEquals(EndCause.CALLER_HUNG_UP, ended.cause());
+        assertEquals(200, ended.status());
+        assertTrue(sip.calls().active().isEmpty());
+        assertEquals(RelayConfig.DEFAULT_MAX_PORT - RelayConfig.DEFAULT_MIN_PORT + 1, sip.relay().freePorts(),
+                "the relay ports went back to the range");
+    }
+
+    @Test
+    void theCalleeHangsUpAndTheCallerGetsTheBye() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        Established call = call(alice, bob);
+
+        SIPRequest invite = call.calleeInvite();
+        bob.send(bob.request("BYE", "sip:hub@127.0.0.1", invite.getCallId().getCallId(), "callee-tag",
+                invite.getFromTag(), "<sip:2001@hub.test>", 1, null));
+        bob.expectResponse(200, "BYE");
+        SIPRequest bye = alice.expectRequest("BYE");
+        assertEquals(call.callId(), bye.getCallId().getCallId(), "the BYE is in the caller's own dialog");
+        assertEquals(call.hubTag(), bye.getFromTag());
+        alice.answer(bye, 200, null, null);
+
+        assertEquals(EndCause.CALLEE_HUNG_UP, awaitRecord().cause());
+    }
+
+    @Test
+    void holdAndResumeGoThroughAsReInvitesAndMediaGoesOn() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        Established call = call(alice, bob);
+        assertMediaBothWays(alice, bob);
+
+        for (String direction : List.of("sendonly", "sendrecv")) {
+            int cseq = alice.nextCseq();
+            alice.send(alice.request("INVITE", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                    "<sip:2002@hub.test>", cseq, alice.sdp("RTP/SAVP", direction, false), "Contact: " + alice.contact()));
+            SIPRequest reinvite = bob.expectRequest("INVITE");
+            assertEquals(call.calleeInvite().getCallId().getCallId(), reinvite.getCallId().getCallId());
+            assertTrue(new String(reinvite.getRawContent(), StandardCharsets.UTF_8).contains("a=" + direction),
+                    "the direction passes through");
+            bob.answer(reinvite, 200, null, bob.sdp("RTP/SAVP", direction.equals("sendonly") ? "recvonly"
+                    : "sendrecv", false));
+            bob.expectRequest("ACK");
+            SIPResponse ok = alice.expectResponse(200, "INVITE");
+            assertTrue(new String(ok.getRawContent(), StandardCharsets.UTF_8).contains(
+                    direction.equals("sendonly") ? "a=recvonly" : "a=sendrecv"));
+            alice.send(alice.request("ACK", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                    "<sip:2002@hub.test>", cseq, null));
+        }
+        assertMediaBothWays(alice, bob);
+    }
+
+    @Test
+    void aCancelBeforeTheAnswerEndsBothLegs() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        String callId = UUID.randomUUID().toString();
+        String invite = alice.invite("2002", callId, alice.sdp());
+        alice.send(invite);
+        SIPRequest toBob = bob.expectRequest("INVITE");
+        bob.answer(toBob, 180, "bob-tag", null);
+        alice.expectResponse(180, "INVITE");
+
+        String branch = invite.replaceAll("(?s).*branch=([^;\r\n]+).*", "$1");
+        alice.send(invite.replaceFirst("^INVITE", "CANCEL").replace(" INVITE\r\n", " CANCEL\r\n")
+                .replaceAll("Content-Type: application/sdp\r\n", "").replaceAll("(?s)Content-Length: \\d+\r\n\r\n.*",
+                        "Content-Length: 0\r\n\r\n").replaceAll("branch=[^;\r\n]+", "branch=" + branch));
+        alice.expectResponse(200, "CANCEL");
+        alice.expectResponse(487, "INVITE");
+        SIPRequest cancel = bob.expectRequest("CANCEL");
+        assertEquals(toBob.getTopmostVia().getBranch(), cancel.getTopmostVia().getBranch(),
+                "the CANCEL matches the callee's INVITE transaction");
+        bob.answer(cancel, 200, null, null);
+        bob.answer(toBob, 487, "bob-tag", null);
+        bob.expectRequest("ACK");
+
+        assertEquals(EndCause.CANCELLED, awaitRecord().cause());
+    }
+
+    @Test
+    void busyAndDeclineAreHandedBack() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        for (int status : List.of(486, 603)) {
+            alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp()));
+            SIPRequest toBob = bob.expectRequest("INVITE");
+            bob.answer(toBob, status, "bob-tag", null);
+            bob.expectRequest("ACK");
+            assertEquals(status, alice.expectFinal("INVITE").getStatusCode());
+        }
+        List<CallRecord> ended = awaitRecords(2);
+        assertEquals(java.util.Set.of(EndCause.DECLINED, EndCause.BUSY),
+                ended.stream().map(CallRecord::cause).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void refusalsBeforeRinging() throws Exception {
+        CallPhone alice = phone("2001");
+
+        alice.send(alice.invite("2999", UUID.randomUUID().toString(), alice.sdp()));
+        assertEquals(404, alice.expectFinal("INVITE").getStatusCode(), "unknown extension");
+
+        alice.send(alice.invite("2003", UUID.randomUUID().toString(), alice.sdp()));
+        assertEquals(480, alice.expectFinal("INVITE").getStatusCode(), "provisioned but not registered");
+
+        phone("2002");
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp("RTP/AVP", "sendrecv", false)));
+        SIPResponse plain = alice.expectFinal("INVITE");
+        assertEquals(488, plain.getStatusCode(), "RTP/AVP only");
+        assertTrue(plain.getHeader("Warning").toString().contains("SRTP is mandatory"), plain.encode());
+
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp())
+                .replace("Max-Forwards: 70", "Max-Forwards: 0"));
+        assertEquals(483, alice.expectFinal("INVITE").getStatusCode(), "Max-Forwards exhausted");
+
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp())
+                .replace("Max-Forwards: 70", "Max-Forwards: 70\r\nRequire: 100rel"));
+        SIPResponse extension = alice.expectFinal("INVITE");
+        assertEquals(420, extension.getStatusCode());
+        assertEquals("100rel", ((javax.sip.header.UnsupportedHeader) extension.getHeader("Unsupported")).getOptionTag());
+
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp())
+                .replace("From: <sip:2001@", "From: <sip:2002@"));
+        assertEquals(403, alice.expectFinal("INVITE").getStatusCode(), "a forged From");
+
+        alice.send(alice.request("BYE", "sip:hub@127.0.0.1", "no-such-call", "x", "y", "<sip:2002@hub.test>", 5,
+                null));
+        assertEquals(481, alice.expectFinal("BYE").getStatusCode(), "a BYE for no dialog");
+        alice.send(alice.request("INVITE", "sip:hub@127.0.0.1", "no-such-call", "x", "y", "<sip:2002@hub.test>", 6,
+                alice.sdp()));
+        assertEquals(481, alice.expectFinal("INVITE").getStatusCode(), "a re-INVITE for no dialog");
+
+        assertEquals(RelayConfig.DEFAULT_MAX_PORT - RelayConfig.DEFAULT_MIN_PORT + 1, sip.relay().freePorts(),
+                "no refusal keeps a relay port");
+    }
+
+    @Test
+    void anUnregisteredConnectionCannotCall() throws Exception {
+        phone("2002");
+        try (CallPhone stranger = new CallPhone("2001", SipTestClient.tls(sip.tlsPort(),
+                PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)), null, null))) {
+            stranger.send(stranger.invite("2002", UUID.randomUUID().toString(), stranger.sdp()));
+            assertEquals(403, stranger.expectFinal("INVITE").getStatusCode());
+        }
+    }
+
+    @Test
+    void everyFlowOfTheCalleeRingsAndTheFirstAnswerWins() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone desk = phone("2002");
+        CallPhone soft = phone("2002");
+        String callId = UUID.randomUUID().toString();
+        alice.send(alice.invite("2002", callId, alice.sdp()));
+        SIPRequest toDesk = desk.expectRequest("INVITE");
+        SIPRequest toSoft = soft.expectRequest("INVITE");
+        desk.answer(toDesk, 180, "desk", null);
+        soft.answer(toSoft, 180, "soft", null);
+        soft.answer(toSoft, 200, "soft", soft.sdp());
+        soft.expectRequest("ACK");
+        SIPRequest cancel = desk.expectRequest("CANCEL");
+        desk.answer(cancel, 200, null, null);
+        desk.answer(toDesk, 487, "desk", null);
+        desk.expectRequest("ACK");
+        SIPResponse ok = alice.expectResponse(200, "INVITE");
+        alice.hubSdp(ok);
+        soft.hubSdp(toSoft);
+        alice.send(alice.request("ACK", "sip:hub@127.0.0.1", callId, "tag-2001", ok.getTo().getTag(),
+                "<sip:2002@hub.test>", ok.getCSeq().getSeqNumber(), null));
+        assertMediaBothWays(alice, soft);
+    }
+
+    @Test
+    void deadMediaEndsTheCallWithAByeToBothPhones() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        Established call = call(alice, bob);
+        assertMediaBothWays(alice, bob);
+
+        clock.advance(Duration.ofSeconds(61));
+
+        SIPRequest toAlice = alice.expectRequest("BYE");
+        SIPRequest toBob = bob.expectRequest("BYE");
+        assertEquals(call.callId(), toAlice.getCallId().getCallId());
+        assertEquals(call.calleeInvite().getCallId().getCallId(), toBob.getCallId().getCallId());
+        assertEquals(EndCause.MEDIA_TIMEOUT, awaitRecord().cause());
+    }
+
+    @Test
+    void spoofedPacketsAreDroppedAndCounted() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        call(alice, bob);
+        assertMediaBothWays(alice, bob);
+        try (java.net.DatagramSocket spoofer = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            byte[] rtp = new byte[172];
+            rtp[0] = (byte) 0x80;
+            for (int i = 0; i < 20; i++) {
+                spoofer.send(new java.net.DatagramPacket(rtp, rtp.length, alice.relay()));
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            Object failures = sip.calls().active().get(0).media().get("caller").get("authFailures");
+            if (((Number) failures).longValue() == 20) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        Map<String, Object> caller = sip.calls().active().get(0).media().get("caller");
+        assertEquals(20L, ((Number) caller.get("authFailures")).longValue());
+        assertTrue(caller.get("latched").toString().endsWith(":" + alice.media.getLocalPort()),
+                "the latch stays on the real phone: " + caller.get("latched"));
+        assertMediaBothWays(alice, bob);
+    }
+
+    @Test
+    void manyCallsLeaveNoPortBehind() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        int before = sip.relay().freePorts();
+        for (int i = 0; i < 25; i++) {
+            Established call = call(alice, bob);
+            alice.send(alice.request("BYE", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                    "<sip:2002@hub.test>", alice.nextCseq(), null));
+            alice.expectResponse(200, "BYE");
+            bob.answer(bob.expectRequest("BYE"), 200, null, null);
+        }
+        awaitRecords(25);
+        assertEquals(before, sip.relay().freePorts());
+        assertTrue(sip.relay().sessions().isEmpty());
+    }
+
+    @Test
+    void passthroughForwardsTheOfferersKey() throws Exception {
+        sip.close();
+        start(CallSettings.standard().withMode(RelayMode.PASSTHROUGH));
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        String callId = UUID.randomUUID().toString();
+        alice.send(alice.invite("2002", callId, alice.sdp()));
+        SIPRequest invite = bob.expectRequest("INVITE");
+        String offer = new String(invite.getRawContent(), StandardCharsets.UTF_8);
+        assertTrue(offer.contains(alice.ownKey.inline()), "passthrough keeps the end-to-end key");
+        SessionDescription rewritten = SessionDescription.parse(offer);
+        assertEquals("127.0.0.1", rewritten.media().get(0).connectionAddress(rewritten));
+        assertNotEquals(alice.media.getLocalPort(), rewritten.media().get(0).port(), "but the relay's port");
+    }
+
+    private void assertMediaBothWays(CallPhone alice, CallPhone bob) throws Exception {
+        boolean aliceHeard = false;
+        boolean bobHeard = false;
+        for (int i = 0; i < 100 && !(aliceHeard && bobHeard); i++) {
+            alice.sendMedia();
+            bob.sendMedia();
+            byte[] atBob = bob.receiveMedia();
+            byte[] atAlice = alice.receiveMedia();
+            if (atBob != null) {
+                bobHeard = true;
+                assertArrayEquals(payload(), java.util.Arrays.copyOfRange(atBob, 12, atBob.length));
+            }
+            aliceHeard |= atAlice != null;
+        }
+        assertTrue(aliceHeard, "the caller heard the callee");
+        assertTrue(bobHeard, "the callee heard the caller");
+        drain(alice);
+        drain(bob);
+    }
+
+    private static void drain(CallPhone phone) throws Exception {
+        for (int i = 0; i < 200 && phone.receiveMedia() != null; i++) {
+            // empties what is still in flight
+        }
+    }
+
+    private static byte[] payload() {
+        byte[] payload = new byte[160];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) i;
+        }
+        return payload;
+    }
+
+    private CallRecord awaitRecord() throws InterruptedException {
+        return awaitRecords(1).get(0);
+    }
+
+    private List<CallRecord> awaitRecords(int count) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            List<CallRecord> recent = records.recent(100);
+            if (recent.size() >= count) {
+                return recent;
+            }
+            Thread.sleep(25);
+        }
+        List<CallRecord> recent = records.recent(100);
+        assertNull(recent.size() < count ? "fewer records" : null, "expected " + count + " call records: " + recent);
+        return recent;
+    }
+}
