@@ -355,13 +355,22 @@ public final class CallRouter implements AutoCloseable {
         schedule(call, settings.transactionTimeout(), () -> dialogs.values().removeIf(dialog -> dialog.call == call));
         CallRecord record = call.record();
         metrics.counter("hub.calls.ended", "cause", record.cause().code()).increment();
-        LOG.info("call {} ended {} -> {}: {} status={}", call.id, call.caller, call.callee, record.cause().code(),
-                record.status());
+        LOG.info("call {} ended {} -> {}: {} status={}{}", call.id, call.caller, call.callee, record.cause().code(),
+                record.status(), mediaLine(record));
         try {
             records.save(record);
         } catch (RuntimeException e) {
             LOG.warn("call {} record not stored: {}", call.id, e.getMessage());
         }
+    }
+
+    private static String mediaLine(CallRecord record) {
+        StringBuilder line = new StringBuilder();
+        record.media().forEach((leg, figures) -> line.append(' ').append(leg).append(" rx=")
+                .append(figures.get("packetsReceived")).append(" lost=").append(figures.get("lost"))
+                .append(" jitterMs=").append(figures.get("jitterMs")).append(" authFailures=")
+                .append(figures.get("authFailures")));
+        return line.toString();
     }
 
     // ---- what admins see
