@@ -412,6 +412,81 @@ class CallRoutingTest {
         assertNotEquals(alice.media.getLocalPort(), rewritten.media().get(0).port(), "but the relay's port");
     }
 
+    @Test
+    void hostileOffersAreRefusedWithoutKeepingAPort() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        int free = sip.relay().freePorts();
+        List<String> offers = List.of(
+                alice.sdp().replaceFirst("m=audio \\d+", "m=audio 70000"),
+                alice.sdp().replaceFirst("m=audio \\d+", "m=audio -1"),
+                "v=1\r\nthis is not sdp\r\n",
+                alice.sdp().replace("inline:", "inline:!!"),
+                alice.sdp().replaceFirst("m=audio \\d+", "m=audio 0"));
+        for (String offer : offers) {
+            alice.send(alice.invite("2002", UUID.randomUUID().toString(), offer));
+            SIPResponse refused = alice.expectFinal("INVITE");
+            assertEquals(488, refused.getStatusCode(), offer);
+            assertNotNull(refused.getHeader("Warning"), "the refusal says why");
+        }
+        assertEquals(free, sip.relay().freePorts());
+
+        StringBuilder many = new StringBuilder(alice.sdp());
+        for (int i = 0; i < 300; i++) {
+            many.append("m=video ").append(20000 + 2 * i).append(" RTP/SAVP 96\r\na=rtpmap:96 VP8/90000\r\n");
+        }
+        String callId = UUID.randomUUID().toString();
+        alice.send(alice.invite("2002", callId, many.toString()));
+        SIPRequest invite = bob.expectRequest("INVITE");
+        SessionDescription offered = SessionDescription.parse(new String(invite.getRawContent(),
+                StandardCharsets.UTF_8));
+        assertEquals(301, offered.media().size(), "every m-line keeps its place");
+        assertTrue(offered.media().get(0).port() > 0, "the audio is relayed");
+        assertTrue(offered.media().stream().skip(1).allMatch(m -> m.port() == 0), "video is refused with port 0");
+        bob.answer(invite, 486, "bob", null);
+        bob.expectRequest("ACK");
+        assertEquals(486, alice.expectFinal("INVITE").getStatusCode());
+        awaitRecord();
+        assertEquals(free, sip.relay().freePorts());
+    }
+
+    @Test
+    void anInviteStormFromOnePhoneIsCappedAndLeavesNothingBehind() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        int free = sip.relay().freePorts();
+        int storm = CallSettings.standard().maxCallsPerPhone() + 24;
+        for (int i = 0; i < storm; i++) {
+            alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp()));
+        }
+        int refused = 0;
+        int rung = 0;
+        for (int i = 0; i < storm; i++) {
+            SIPResponse answer = (SIPResponse) alice.expect(m -> m instanceof SIPResponse r
+                    && (r.getStatusCode() == 100 || r.getStatusCode() == 503), "100 or 503");
+            if (answer.getStatusCode() == 503) {
+                refused++;
+                assertNotNull(answer.getHeader("Retry-After"));
+            } else {
+                rung++;
+            }
+        }
+        assertEquals(CallSettings.standard().maxCallsPerPhone(), rung, "calls up to the cap ring");
+        assertEquals(24, refused, "the rest are refused");
+        for (int i = 0; i < rung; i++) {
+            SIPRequest invite = bob.expectRequest("INVITE");
+            bob.answer(invite, 486, "bob-" + i, null);
+        }
+        for (int i = 0; i < rung; i++) {
+            assertEquals(486, alice.expectFinal("INVITE").getStatusCode());
+        }
+        awaitRecords(rung);
+        assertEquals(free, sip.relay().freePorts(), "every allocation went back");
+        try (CallPhone later = phone("2003")) {
+            assertNotNull(later, "the hub still registers phones after the storm");
+        }
+    }
+
     private void assertMediaBothWays(CallPhone alice, CallPhone bob) throws Exception {
         boolean aliceHeard = false;
         boolean bobHeard = false;

@@ -198,6 +198,10 @@ public final class CallRouter implements AutoCloseable {
             return new Refusal(403, "from-mismatch", registered.get(0),
                     "From is not the AOR registered on this connection");
         }
+        long going = calls.values().stream().filter(call -> call.caller.equals(caller)).count();
+        if (going >= settings.maxCallsPerPhone()) {
+            return new Refusal(503, "too-many-calls", caller, going + " calls going already");
+        }
         if (!(request.getRequestURI() instanceof SipUri target) || target.getUser() == null) {
             return new Refusal(404, "no-user", caller, "the request URI names no extension");
         }
