@@ -76,10 +76,16 @@ class BaresipCallIT {
                     assertTrue(((Number) media.get("packetsSent")).longValue() >= CALL_SECONDS * 50 * 8 / 10,
                             "the hub sent " + leg + " the other phone's media: " + media);
                 }
+                String listed = new AdminHttp(hub, dir.resolve("var")).get("/admin/v1/calls");
+                assertTrue(listed.contains("\"id\":\"" + answered.id() + "\"")
+                        && listed.contains("\"caller\":\"sip:1001@localhost\""), listed);
                 command(console, "/hangup");
                 CallRecord ended = awaitEnded(hub, answered.id());
                 assertEquals("caller-hung-up", ended.cause().code());
                 assertNotNull(ended.answeredAt());
+                String metrics = new AdminHttp(hub, dir.resolve("var")).get("/metrics");
+                assertTrue(metrics.contains("hub_calls_ended_total{cause=\"caller-hung-up\"} 1.0"), metrics);
+                assertTrue(metrics.contains("hub_relay_packets_total{direction=\"in\"}"), metrics);
             } finally {
                 stop(caller);
                 stop(callee);

@@ -19,23 +19,6 @@ class HubSipTest {
     @TempDir
     Path dir;
 
-    private static String get(java.net.http.HttpClient client, String url, String token) throws Exception {
-        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .header("Authorization", "Bearer " + token).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static javax.net.ssl.SSLContext trusting(Hub hub) throws Exception {
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("hub", PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE)));
-        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
-        factory.init(trust);
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
-    }
-
     @Test
     void anEnrolledPhoneRegistersWithItsProvisionedPassword() throws Exception {
         HubSettings settings = TestSettings.ephemeralPorts();
@@ -58,16 +41,14 @@ class HubSipTest {
             }
             assertEquals(1, hub.sip().location().bindings("sip:1001@hub.test").size());
 
-            var admin = java.net.http.HttpClient.newBuilder().sslContext(trusting(hub)).build();
-            String token = java.nio.file.Files.readString(dir.resolve("var/admin-token")).strip();
-            String base = "https://localhost:" + hub.provisioning().adminPort();
-            String registrations = get(admin, base + "/admin/v1/registrations", token);
+            AdminHttp admin = new AdminHttp(hub, dir.resolve("var"));
+            String registrations = admin.get("/admin/v1/registrations");
             assertTrue(registrations.contains("\"aor\":\"sip:1001@hub.test\""), registrations);
             assertTrue(registrations.contains("\"mac\":\"00809faabbcc\""), registrations);
             assertTrue(registrations.contains("\"cipher\":\"TLS_AES_"), registrations);
-            String audit = get(admin, base + "/admin/v1/audit?limit=5", token);
+            String audit = admin.get("/admin/v1/audit?limit=5");
             assertTrue(audit.contains("\"reason\":\"wrong-password\""), "auth failures are audited: " + audit);
-            String metrics = get(admin, base + "/metrics", token);
+            String metrics = admin.get("/metrics");
             assertTrue(metrics.contains("hub_sip_register_total{outcome=\"ok\"} 1.0"), metrics);
             assertTrue(metrics.contains("hub_sip_register_total{outcome=\"wrong-password\"} 1.0"), metrics);
             assertTrue(metrics.contains("hub_sip_bindings 1.0"), metrics);

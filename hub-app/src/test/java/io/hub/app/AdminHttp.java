@@ -1,0 +1,40 @@
+package io.hub.app;
+
+import io.hub.pki.HubPki;
+import io.hub.pki.PemFiles;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** The admin API of a running hub over HTTPS, trusting the hub's own CA, with its admin token. */
+final class AdminHttp {
+
+    private final HttpClient client;
+    private final String base;
+    private final String token;
+
+    AdminHttp(Hub hub, Path home) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("hub", PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE)));
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        this.client = HttpClient.newBuilder().sslContext(context).build();
+        this.base = "https://localhost:" + hub.provisioning().adminPort();
+        this.token = Files.readString(home.resolve("admin-token")).strip();
+    }
+
+    /** The body of a GET on {@code path} (such as {@code /admin/v1/calls}). */
+    String get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
