@@ -124,8 +124,11 @@ public final class Hub implements AutoCloseable {
         RelayConfig relay = RelayConfig.defaults(bind).withPorts(range[0] + "-" + range[1]);
         String mediaAddress = settings.publicAddress != null && settings.publicAddress.matches("[0-9a-fA-F:.]+")
                 ? settings.publicAddress : null;
-        return new SipService.Calls(relay, CallSettings.standard().withMediaAddress(mediaAddress),
-                new JdbcCallRecords(provisioning.dataSource()));
+        CallSettings standard = CallSettings.standard();
+        CallSettings calls = standard.withMediaAddress(mediaAddress).withMode(settings.relayModeParsed())
+                .withTimeouts(standard.ringTimeout(), standard.transactionTimeout(), standard.holdTimeout(),
+                        java.time.Duration.ofSeconds(settings.mediaTimeoutSeconds));
+        return new SipService.Calls(relay, calls, new JdbcCallRecords(provisioning.dataSource()));
     }
 
     /** The keepalive interval phones are told is the Flow-Timer the registrar announces. */

@@ -35,6 +35,13 @@ public final class HubSettings {
     /** Plain SIP over TCP/UDP for testers; null means off. */
     public Integer sipPlainPort;
     public String relayPorts = "30000-44999";
+    /**
+     * {@code termination}: the relay gives each phone its own SRTP key and re-encrypts between
+     * them; {@code passthrough}: the caller's key goes end to end and SRTP is forwarded untouched.
+     */
+    public String relayMode = "termination";
+    /** Seconds a call's media may stop before the hub ends the call (longer while on hold). */
+    public int mediaTimeoutSeconds = 60;
     /** A JDBC URL; null means the embedded H2 file database under the home. */
     public String databaseUrl;
     /** Key type of new CAs and server certificates: {@code ec} (P-256) or {@code rsa} (3072). */
@@ -96,6 +103,10 @@ public final class HubSettings {
             checkPort("sipPlainPort", sipPlainPort);
         }
         relayPortRange();
+        relayModeParsed();
+        if (mediaTimeoutSeconds < 5 || mediaTimeoutSeconds > 3600) {
+            throw new UserError("mediaTimeoutSeconds " + mediaTimeoutSeconds + " is not from 5 to 3600");
+        }
         keyTypeParsed();
         if (deviceRequestsPerSecond < 1) {
             throw new UserError("deviceRequestsPerSecond must be at least 1, not " + deviceRequestsPerSecond);
@@ -119,6 +130,14 @@ public final class HubSettings {
             }
         });
         return this;
+    }
+
+    public io.hub.sip.relay.RelayMode relayModeParsed() {
+        return switch (relayMode == null ? "" : relayMode.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "termination" -> io.hub.sip.relay.RelayMode.TERMINATION;
+            case "passthrough" -> io.hub.sip.relay.RelayMode.PASSTHROUGH;
+            default -> throw new UserError("relayMode '" + relayMode + "' is not termination or passthrough");
+        };
     }
 
     public io.hub.pki.KeyType keyTypeParsed() {

@@ -89,4 +89,19 @@ class HubSettingsTest {
                     + "1024 <= MIN < MAX <= 65535", assertThrows(UserError.class, relay::validate).getMessage());
         }
     }
+
+    @Test
+    void theRelayModeAndMediaTimeoutAreChecked() {
+        HubSettings settings = new HubSettings();
+        assertEquals(io.hub.sip.relay.RelayMode.TERMINATION, settings.validate().relayModeParsed());
+        settings.relayMode = "Passthrough";
+        assertEquals(io.hub.sip.relay.RelayMode.PASSTHROUGH, settings.validate().relayModeParsed());
+        settings.relayMode = "transcode";
+        assertEquals("relayMode 'transcode' is not termination or passthrough",
+                assertThrows(UserError.class, settings::validate).getMessage());
+        settings.relayMode = "termination";
+        settings.mediaTimeoutSeconds = 1;
+        assertEquals("mediaTimeoutSeconds 1 is not from 5 to 3600",
+                assertThrows(UserError.class, settings::validate).getMessage());
+    }
 }

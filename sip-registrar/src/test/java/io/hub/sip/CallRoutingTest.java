@@ -413,6 +413,25 @@ class CallRoutingTest {
     }
 
     @Test
+    void aCallNobodyAnswersIsCancelledAndTheCallerHears480() throws Exception {
+        sip.close();
+        start(CallSettings.standard().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(20),
+                Duration.ofMinutes(30), Duration.ofSeconds(60)));
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp()));
+        SIPRequest invite = bob.expectRequest("INVITE");
+        bob.answer(invite, 180, "bob", null);
+
+        SIPRequest cancel = bob.expectRequest("CANCEL");
+        bob.answer(cancel, 200, null, null);
+        bob.answer(invite, 487, "bob", null);
+        bob.expectRequest("ACK");
+        assertEquals(480, alice.expectFinal("INVITE").getStatusCode());
+        assertEquals(EndCause.NO_ANSWER, awaitRecord().cause());
+    }
+
+    @Test
     void hostileOffersAreRefusedWithoutKeepingAPort() throws Exception {
         CallPhone alice = phone("2001");
         CallPhone bob = phone("2002");
