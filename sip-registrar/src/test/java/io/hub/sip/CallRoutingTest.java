@@ -82,14 +82,17 @@ class CallRoutingTest {
     }
 
     private void start(CallSettings settings) throws Exception {
+        start(settings, new RelayConfig(InetAddress.getLoopbackAddress(), 30000, 44999, Duration.ofSeconds(60), 8000));
+    }
+
+    private void start(CallSettings settings, RelayConfig relay) throws Exception {
         CredentialSource credentials = (user, domain) -> "hub.test".equals(domain)
                 ? Optional.ofNullable(ACCOUNTS.get(user)) : Optional.empty();
         sip = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
                 ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                 pki.validator(), credentials, new JdbcBindingStore(database), RegistrarSettings.standard(),
                 SipServer.Limits.standard(), clock, new SimpleMeterRegistry(),
-                new SipService.Calls(new RelayConfig(InetAddress.getLoopbackAddress(), 30000, 44999,
-                        Duration.ofSeconds(60), 8000), settings, records));
+                new SipService.Calls(relay, settings, records));
     }
 
     @AfterEach
@@ -429,6 +432,30 @@ class CallRoutingTest {
         bob.expectRequest("ACK");
         assertEquals(480, alice.expectFinal("INVITE").getStatusCode());
         assertEquals(EndCause.NO_ANSWER, awaitRecord().cause());
+    }
+
+    @Test
+    void aFullRelayIsAnswered503AndTheCallAfterItWorks() throws Exception {
+        sip.close();
+        int first = io.hub.sip.relay.FreePorts.fourFrom(46000 + 4 * new java.util.Random().nextInt(250));
+        start(CallSettings.standard(), new RelayConfig(InetAddress.getLoopbackAddress(), first, first + 3,
+                Duration.ofSeconds(60), 8000));
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        Established call = call(alice, bob);
+
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp()));
+        SIPResponse full = alice.expectFinal("INVITE");
+        assertEquals(503, full.getStatusCode(), "no ports left for a second call");
+        assertNotNull(full.getHeader("Retry-After"));
+
+        alice.send(alice.request("BYE", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                "<sip:2002@hub.test>", alice.nextCseq(), null));
+        alice.expectResponse(200, "BYE");
+        bob.answer(bob.expectRequest("BYE"), 200, null, null);
+        awaitRecord();
+        call(alice, bob);
+        assertMediaBothWays(alice, bob);
     }
 
     @Test

@@ -255,7 +255,7 @@ class MediaRelayTest {
 
     @Test
     void exhaustionIsItsOwnExceptionAndReleaseGivesThePortsBack() throws Exception {
-        int base = freeRange();
+        int base = FreePorts.fourFrom(46000);
         MediaRelay tiny = new MediaRelay(new RelayConfig(LOOPBACK, base, base + 3, Duration.ofSeconds(60), 8000), clock,
                 new SimpleMeterRegistry(), dead::add);
         tiny.start();
@@ -366,21 +366,4 @@ class MediaRelayTest {
         return stats;
     }
 
-    /** Four consecutive ports nothing on this machine holds, starting even. */
-    private static int freeRange() throws IOException {
-        for (int base = 46000; base < 47000; base += 4) {
-            List<DatagramSocket> probes = new ArrayList<>();
-            try {
-                for (int port = base; port < base + 4; port++) {
-                    probes.add(new DatagramSocket(new InetSocketAddress(LOOPBACK, port)));
-                }
-                return base;
-            } catch (java.net.BindException e) {
-                // taken: try the next four
-            } finally {
-                probes.forEach(DatagramSocket::close);
-            }
-        }
-        throw new IOException("no four free ports in 46000-46999");
-    }
 }
