@@ -27,10 +27,18 @@ public final class ConfigRenderer {
     static final String TEMPLATES = "io/hub/profiles/templates/";
 
     private static final DocumentBuilderFactory PARSERS = secureParsers();
+    /** Phones fetch the same document again and again; a render costs a template fill and a parse. */
+    private static final int RECENT_RENDERS = 4096;
 
     private final PhoneCatalogue catalogue;
     private final Map<String, ConfigTemplate> templates = new ConcurrentHashMap<>();
     private final Set<String> placeholders;
+    private final Map<ConfigRequest, RenderedConfig> recent = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ConfigRequest, RenderedConfig> eldest) {
+            return size() > RECENT_RENDERS;
+        }
+    };
 
     public ConfigRenderer(PhoneCatalogue catalogue) {
         this.catalogue = catalogue;
@@ -53,6 +61,22 @@ public final class ConfigRenderer {
      *     naming the layer, the key and what is expected
      */
     public RenderedConfig render(ConfigRequest request) {
+        // The same layers give the same bytes: the catalogue and templates never change while the
+        // renderer lives, so a request equal to a recent one (by value) reuses its document.
+        synchronized (recent) {
+            RenderedConfig known = recent.get(request);
+            if (known != null) {
+                return known;
+            }
+        }
+        RenderedConfig rendered = renderAnew(request);
+        synchronized (recent) {
+            recent.put(request, rendered);
+        }
+        return rendered;
+    }
+
+    private RenderedConfig renderAnew(ConfigRequest request) {
         PhoneModel model = catalogue.require(request.model());
         Map<String, String> values = new HashMap<>();
         for (Setting setting : Setting.values()) {

@@ -2,7 +2,9 @@ package io.hub.profiles;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.util.HashMap;
@@ -59,6 +61,17 @@ class ConfigRendererTest {
         assertEquals("de", xpath(document, "/deviceConfig/locale/@language"), "site over global");
         assertEquals("30", xpath(document, "/deviceConfig/sip/keepalive/@interval"), "the Myriad file over the site");
         assertEquals("ntp.device.test", xpath(document, "/deviceConfig/ntp/@server"), "device over all");
+    }
+
+    @Test
+    void anEqualRequestReusesTheRenderedDocumentAndAChangedLayerDoesNot() {
+        RenderedConfig first = render("Myriad M7", Map.of(), Map.of("sip.account.user", "1001"));
+        RenderedConfig again = render("Myriad M7", new HashMap<>(), new HashMap<>(Map.of("sip.account.user", "1001")));
+        RenderedConfig changed = render("Myriad M7", Map.of(), Map.of("sip.account.user", "1002"));
+
+        assertSame(first, again, "the same layers, by value, are rendered once");
+        assertNotEquals(first.etag(), changed.etag());
+        assertTrue(new String(changed.document(), java.nio.charset.StandardCharsets.UTF_8).contains("1002"));
     }
 
     @Test

@@ -309,6 +309,9 @@ public final class DeviceApi extends Handler.Abstract {
     private record KeptValidation(DeviceValidation validation, Instant until) {
     }
 
+    private record Layers(Map<String, String> site, Map<String, String> device) {
+    }
+
     private RenderedConfig render(Request request, Device device) {
         String entryPoint = entryPoint(request, device.region());
         Map<String, String> global = new HashMap<>(settings.global());
@@ -320,10 +323,10 @@ public final class DeviceApi extends Handler.Abstract {
             global.put("firmware.version", image.version());
             global.put("firmware.url", firmwareUrl(baseUrl(request), image));
         });
-        Map<String, String> site = database.transaction(connection -> layers.site(connection, device.tenant(),
-                device.site()));
-        Map<String, String> own = new HashMap<>(database.transaction(connection -> layers.device(connection,
-                device.mac())));
+        Layers stored = database.transaction(connection -> new Layers(layers.site(connection, device.tenant(),
+                device.site()), layers.device(connection, device.mac())));
+        Map<String, String> site = stored.site();
+        Map<String, String> own = new HashMap<>(stored.device());
         own.put("sip.account.user", device.extension());
         own.put("sip.account.password", device.sipPassword());
         if (device.displayName() != null) {
