@@ -221,6 +221,40 @@ class CallRoutingTest {
     }
 
     @Test
+    void updateInfoAndOptionsInsideTheCall() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        Established call = call(alice, bob);
+
+        alice.send(alice.request("OPTIONS", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                "<sip:2002@hub.test>", alice.nextCseq(), null));
+        assertEquals(200, alice.expectFinal("OPTIONS").getStatusCode(), "in-dialog OPTIONS is answered by the hub");
+
+        alice.send(alice.request("INFO", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                "<sip:2002@hub.test>", alice.nextCseq(), null).replace("Content-Length: 0",
+                "Content-Type: application/dtmf-relay\r\nContent-Length: 24").concat("Signal=5\r\nDuration=160\r\n"));
+        SIPRequest info = bob.expectRequest("INFO");
+        assertEquals("Signal=5\r\nDuration=160\r\n", new String(info.getRawContent(), StandardCharsets.UTF_8));
+        bob.answer(info, 200, null, null);
+        assertEquals(200, alice.expectFinal("INFO").getStatusCode(), "the callee's answer comes back");
+
+        alice.send(alice.request("UPDATE", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                "<sip:2002@hub.test>", alice.nextCseq(), alice.sdp("RTP/SAVP", "inactive", false),
+                "Contact: " + alice.contact()));
+        SIPRequest update = bob.expectRequest("UPDATE");
+        assertTrue(new String(update.getRawContent(), StandardCharsets.UTF_8).contains("a=inactive"));
+        bob.answer(update, 200, null, bob.sdp("RTP/SAVP", "inactive", false));
+        SIPResponse updated = alice.expectFinal("UPDATE");
+        assertEquals(200, updated.getStatusCode());
+        assertTrue(new String(updated.getRawContent(), StandardCharsets.UTF_8).contains("a=crypto:1 "),
+                "the hub answers with its key for the caller");
+
+        alice.send(alice.request("INVITE", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                "<sip:2002@hub.test>", 3, alice.sdp(), "Contact: " + alice.contact()));
+        assertEquals(500, alice.expectFinal("INVITE").getStatusCode(), "a CSeq that goes backwards");
+    }
+
+    @Test
     void aCancelBeforeTheAnswerEndsBothLegs() throws Exception {
         CallPhone alice = phone("2001");
         CallPhone bob = phone("2002");
