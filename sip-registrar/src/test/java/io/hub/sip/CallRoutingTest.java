@@ -493,6 +493,31 @@ class CallRoutingTest {
     }
 
     @Test
+    void aCalleeThatNeverAnswersFailsWith408AndACallerThatNeverAcksIsHungUp() throws Exception {
+        sip.close();
+        start(CallSettings.standard().withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(1),
+                Duration.ofMinutes(30), Duration.ofSeconds(60)));
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp()));
+        bob.expectRequest("INVITE");
+        assertEquals(408, alice.expectFinal("INVITE").getStatusCode(), "no answer at all from the only flow");
+        assertEquals(EndCause.NO_ANSWER, awaitRecord().cause());
+
+        String callId = UUID.randomUUID().toString();
+        alice.send(alice.invite("2002", callId, alice.sdp()));
+        SIPRequest invite = bob.expectRequest("INVITE");
+        bob.answer(invite, 200, "bob", bob.sdp());
+        bob.expectRequest("ACK");
+        alice.expectResponse(200, "INVITE");
+        SIPRequest toAlice = alice.expectRequest("BYE");
+        SIPRequest toBob = bob.expectRequest("BYE");
+        assertEquals(callId, toAlice.getCallId().getCallId());
+        assertEquals(invite.getCallId().getCallId(), toBob.getCallId().getCallId());
+        assertTrue(awaitRecords(2).stream().anyMatch(r -> r.cause() == EndCause.NO_ACK));
+    }
+
+    @Test
     void hostileOffersAreRefusedWithoutKeepingAPort() throws Exception {
         CallPhone alice = phone("2001");
         CallPhone bob = phone("2002");
