@@ -345,16 +345,22 @@ class RegistrarTest {
         try (SipTestClient registered = client()) {
             registered.registerWithPassword("1001", "secret-1001", "MD5", "<sip:1001@h>");
             try (SipTestClient flooder = client()) {
+                // Written in one burst, so the flood lands inside one density window however slow the machine.
+                StringBuilder flood = new StringBuilder();
+                for (int i = 0; i < 600; i++) {
+                    flood.append(options(i));
+                }
+                flooder.write(flood.toString());
                 int busy = 0;
                 String retryAfter = null;
-                for (int i = 0; i < 600 && busy == 0; i++) {
-                    SIPResponse response = flooder.send(options(i));
+                for (int i = 0; i < 600; i++) {
+                    SIPResponse response = (SIPResponse) flooder.readMessage();
                     if (response.getStatusCode() == 503) {
                         busy++;
                         retryAfter = values(response, "Retry-After").get(0);
                     }
                 }
-                assertEquals(1, busy, "an unregistered flood from one address is refused");
+                assertTrue(busy >= 1, "an unregistered flood from one address is refused");
                 assertTrue(Integer.parseInt(retryAfter.strip()) >= 1, retryAfter);
             }
             assertEquals(200, registered.send(options(1000)).getStatusCode(),

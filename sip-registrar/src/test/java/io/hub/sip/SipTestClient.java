@@ -42,6 +42,15 @@ public final class SipTestClient implements AutoCloseable {
 
     public static SipTestClient tls(int port, X509Certificate trusted, X509Certificate certificate, PrivateKey key)
             throws Exception {
+        SSLSocket socket = (SSLSocket) context(trusted, certificate, key).getSocketFactory()
+                .createSocket("localhost", port);
+        socket.startHandshake();
+        return new SipTestClient(socket);
+    }
+
+    /** A phone's TLS context: trusts {@code trusted}, presents {@code certificate} when not null. */
+    public static SSLContext context(X509Certificate trusted, X509Certificate certificate, PrivateKey key)
+            throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("hub", trusted);
@@ -57,12 +66,19 @@ public final class SipTestClient implements AutoCloseable {
         }
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port);
-        socket.startHandshake();
+        return context;
+    }
+
+    /** A client over a socket the test made itself (a TLS version, a source address of its choice). */
+    public static SipTestClient over(Socket socket) throws IOException {
         return new SipTestClient(socket);
     }
 
-    static SipTestClient tcp(int port) throws IOException {
+    public Socket socket() {
+        return socket;
+    }
+
+    public static SipTestClient tcp(int port) throws IOException {
         return new SipTestClient(new Socket("127.0.0.1", port));
     }
 
@@ -134,17 +150,17 @@ public final class SipTestClient implements AutoCloseable {
         return (SIPResponse) readMessage();
     }
 
-    void write(String text) throws IOException {
+    public void write(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
     /** Reads exactly {@code count} bytes (a pong is two). */
-    String readRaw(int count) throws IOException {
+    public String readRaw(int count) throws IOException {
         return new String(in.readNBytes(count), StandardCharsets.ISO_8859_1);
     }
 
-    SIPMessage readMessage() throws Exception {
+    public SIPMessage readMessage() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -171,7 +187,7 @@ public final class SipTestClient implements AutoCloseable {
     }
 
     /** True when the hub has closed the connection (reads end). */
-    boolean closedByHub() {
+    public boolean closedByHub() {
         try {
             return in.read() < 0;
         } catch (IOException e) {

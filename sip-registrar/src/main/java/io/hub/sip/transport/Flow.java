@@ -1,54 +1,50 @@
 package io.hub.sip.transport;
 
 import io.hub.pki.DeviceValidation;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One connection a phone opened to the hub: the RFC 5626 flow. Everything the hub sends to that
- * phone goes down it, because behind NAT nothing else reaches the phone. Sends are serialised, so
- * a response and a keepalive pong never interleave.
+ * phone goes down it, because behind NAT nothing else reaches the phone. Any thread may send:
+ * sends never block, never interleave (a response and a keepalive pong stay whole), and a phone
+ * that stops reading is dropped rather than buffered without limit.
  */
 public final class Flow {
 
     private static final AtomicLong IDS = new AtomicLong();
 
     private final long id = IDS.incrementAndGet();
-    private final Socket socket;
-    private final OutputStream out;
+    private final Connection connection;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final String transport;
     private final String cipherSuite;
-    private final DeviceValidation certificate;
     private final Instant openedAt;
+    private Supplier<DeviceValidation> judge;
+    private volatile DeviceValidation certificate;
     private volatile Instant lastHeard;
     private volatile Instant lastKeepalive;
     private volatile long idleTimeoutMillis;
     private final long defaultIdleTimeoutMillis;
-    private volatile boolean closed;
     private volatile boolean trusted;
 
-    Flow(Socket socket, String transport, String cipherSuite, DeviceValidation certificate, Instant now,
-            long idleTimeoutMillis) throws IOException {
-        this.socket = socket;
-        this.out = socket.getOutputStream();
-        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-        this.local = (InetSocketAddress) socket.getLocalSocketAddress();
+    Flow(Connection connection, String transport, String cipherSuite, Supplier<DeviceValidation> judge,
+            InetSocketAddress remote, InetSocketAddress local, Instant now, long idleTimeoutMillis) {
+        this.connection = connection;
+        this.remote = remote;
+        this.local = local;
         this.transport = transport;
         this.cipherSuite = cipherSuite;
-        this.certificate = certificate;
+        this.judge = judge;
         this.openedAt = now;
         this.lastHeard = now;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.defaultIdleTimeoutMillis = idleTimeoutMillis;
     }
-
     /** A process-unique number naming this connection. */
     public long id() {
         return id;
@@ -73,9 +69,22 @@ public final class Flow {
         return cipherSuite;
     }
 
-    /** The client certificate's verdict; a refusal with {@code no-certificate} when none was presented. */
+    /**
+     * The client certificate's verdict; a refusal with {@code no-certificate} when none was presented.
+     * Judged once, when first asked: a connection that never registers never costs a validation.
+     */
     public DeviceValidation certificate() {
-        return certificate;
+        DeviceValidation verdict = certificate;
+        if (verdict == null) {
+            synchronized (this) {
+                if (certificate == null) {
+                    certificate = judge.get();
+                    judge = null;
+                }
+                verdict = certificate;
+            }
+        }
+        return verdict;
     }
 
     public Instant openedAt() {
@@ -101,7 +110,7 @@ public final class Flow {
     }
 
     public boolean isOpen() {
-        return !closed && !socket.isClosed();
+        return connection.isOpen();
     }
 
     /**
@@ -110,11 +119,6 @@ public final class Flow {
      */
     public void idleTimeout(long millis) {
         this.idleTimeoutMillis = millis;
-        try {
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
-        } catch (IOException e) {
-            close();
-        }
     }
 
     long idleTimeoutMillis() {
@@ -133,34 +137,24 @@ public final class Flow {
         }
     }
 
-    /** Writes one message (or a pong) down the flow; false when the flow is gone. */
+    /**
+     * Writes one message down the flow without blocking: what the socket does not take at once is
+     * queued and written by the flow's selector thread.
+     *
+     * @return false when the flow is gone, or was dropped just now because its queue passed the
+     *     bound (a phone that does not read)
+     */
     public boolean send(byte[] bytes) {
-        synchronized (out) {
-            if (closed) {
-                return false;
-            }
-            try {
-                out.write(bytes);
-                out.flush();
-                return true;
-            } catch (IOException e) {
-                close();
-                return false;
-            }
-        }
+        return connection.send(bytes);
     }
 
     public boolean send(String text) {
         return send(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Closes the flow: messages already received are handled, then the handler hears of it. */
     public void close() {
-        closed = true;
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // Closing is all that is wanted; an error here changes nothing.
-        }
+        connection.close("closed by the hub", null);
     }
 
     @Override

@@ -1,10 +1,11 @@
 package io.hub.sip.transport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Cuts a SIP stream (TLS or TCP) into messages and RFC 5626 keepalives, before any parser sees
@@ -12,7 +13,9 @@ import java.util.Locale;
  * header block up to the empty line, then exactly Content-Length bytes of body. Sizes are bounded,
  * so a peer that never ends its headers costs at most {@link #MAX_HEADER_BYTES}.
  *
- * <p>Reads block; a ping split across reads is recognised all the same.
+ * <p>Input arrives in whatever pieces the network delivers; the state between pieces is kept here,
+ * so a ping or a message split across reads is recognised all the same. Between messages nothing
+ * is held. Not thread-safe: one connection's reads feed it in order.
  */
 final class SipFraming {
 
@@ -20,16 +23,13 @@ final class SipFraming {
     static final int MAX_BODY_BYTES = 64 * 1024;
 
     /** What came next on the stream. */
-    sealed interface Unit permits Ping, Message, End {
+    sealed interface Unit permits Ping, Message {
     }
 
     record Ping() implements Unit {
     }
 
     record Message(byte[] bytes) implements Unit {
-    }
-
-    record End() implements Unit {
     }
 
     /** The stream broke the framing rules; the connection cannot be trusted to resynchronise. */
@@ -42,47 +42,93 @@ final class SipFraming {
         }
     }
 
-    private final InputStream in;
+    private static final Ping PING = new Ping();
+    private static final int INITIAL_MESSAGE_BYTES = 512;
 
-    SipFraming(InputStream in) {
-        this.in = in;
+    /** Where the stream stands: between messages (with how much of a keepalive seen), or inside one. */
+    private enum State { BETWEEN, CR, LINE, LINE_CR, HEADERS, BODY }
+
+    private State state = State.BETWEEN;
+    private byte[] message;
+    private int size;
+    private int matched;
+    private int bodyLeft;
+    private long startedAt = -1;
+
+    /**
+     * Consumes all of {@code input}, handing every complete unit to {@code sink} in order.
+     *
+     * @param now when this input arrived, kept as the start of a message it begins
+     * @throws FramingException when the stream breaks the rules; units before the break were handed on
+     */
+    void feed(ByteBuffer input, long now, Consumer<Unit> sink) throws FramingException {
+        while (input.hasRemaining()) {
+            switch (state) {
+                case BODY -> body(input, sink);
+                case HEADERS -> headers(input, sink);
+                default -> between(input.get(), now, sink);
+            }
+        }
     }
 
-    Unit next() throws IOException {
-        int first = read();
-        while (true) {
-            if (first < 0) {
-                return new End();
+    /** When the message being received began, or -1 between messages. */
+    long messageStartedAt() {
+        return startedAt;
+    }
+
+    /** Keepalive: CRLF CRLF is a ping, a lone CRLF a pong (RFC 5626 §4.4.1). */
+    private void between(byte b, long now, Consumer<Unit> sink) throws FramingException {
+        switch (state) {
+            case BETWEEN -> {
+                if (b == '\r') {
+                    state = State.CR;
+                } else if (b == '\n') {
+                    state = State.LINE;
+                } else {
+                    begin(b, now);
+                }
             }
-            if (first != '\r' && first != '\n') {
-                break;
-            }
-            // Keepalive: CRLF CRLF is a ping, a lone CRLF a pong (RFC 5626 §4.4.1).
-            if (first == '\r' && read() != '\n') {
-                throw new FramingException(400, "a CR outside a message is not followed by LF");
-            }
-            int next = read();
-            if (next == '\r') {
-                if (read() != '\n') {
+            case CR -> {
+                if (b != '\n') {
                     throw new FramingException(400, "a CR outside a message is not followed by LF");
                 }
-                return new Ping();
+                state = State.LINE;
             }
-            first = next;
+            case LINE -> {
+                if (b == '\r') {
+                    state = State.LINE_CR;
+                } else if (b != '\n') {
+                    begin(b, now);
+                }
+            }
+            case LINE_CR -> {
+                if (b != '\n') {
+                    throw new FramingException(400, "a CR outside a message is not followed by LF");
+                }
+                state = State.BETWEEN;
+                sink.accept(PING);
+            }
+            default -> throw new IllegalStateException(state.name());
         }
-        ByteArrayOutputStream message = new ByteArrayOutputStream(1024);
-        message.write(first);
-        int matched = 0;
-        int previous = first;
-        while (matched < 4) {
-            int b = read();
-            if (b < 0) {
-                throw new FramingException(400, "the stream ended inside a header block");
-            }
-            message.write(b);
-            if (message.size() > MAX_HEADER_BYTES) {
+    }
+
+    private void begin(byte first, long now) {
+        message = new byte[INITIAL_MESSAGE_BYTES];
+        message[0] = first;
+        size = 1;
+        matched = 0;
+        startedAt = now;
+        state = State.HEADERS;
+    }
+
+    private void headers(ByteBuffer input, Consumer<Unit> sink) throws FramingException {
+        while (input.hasRemaining()) {
+            byte b = input.get();
+            if (size == MAX_HEADER_BYTES) {
                 throw new FramingException(513, "the header block is larger than " + MAX_HEADER_BYTES + " bytes");
             }
+            byte previous = message[size - 1];
+            append(b);
             if (b == '\n' && previous == '\n') {
                 // A bare LF LF also ends the headers; tolerated as RFC 3261 §7.5 allows.
                 matched = 4;
@@ -91,22 +137,46 @@ final class SipFraming {
             } else {
                 matched = b == '\r' ? 1 : 0;
             }
-            previous = b;
+            if (matched == 4) {
+                int length = contentLength(new String(message, 0, size, StandardCharsets.ISO_8859_1));
+                if (length > MAX_BODY_BYTES) {
+                    throw new FramingException(513, "the body is larger than " + MAX_BODY_BYTES + " bytes");
+                }
+                bodyLeft = length;
+                state = State.BODY;
+                body(input, sink);
+                return;
+            }
         }
-        int length = contentLength(message.toString(StandardCharsets.ISO_8859_1));
-        if (length > MAX_BODY_BYTES) {
-            throw new FramingException(513, "the body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
-        byte[] body = in.readNBytes(length);
-        if (body.length < length) {
-            throw new FramingException(400, "the stream ended inside a body of " + length + " bytes");
-        }
-        message.write(body);
-        return new Message(message.toByteArray());
     }
 
-    private int read() throws IOException {
-        return in.read();
+    private void body(ByteBuffer input, Consumer<Unit> sink) {
+        int take = Math.min(bodyLeft, input.remaining());
+        if (take > 0) {
+            ensure(size + take);
+            input.get(message, size, take);
+            size += take;
+            bodyLeft -= take;
+        }
+        if (bodyLeft == 0) {
+            byte[] complete = Arrays.copyOf(message, size);
+            message = null;
+            size = 0;
+            startedAt = -1;
+            state = State.BETWEEN;
+            sink.accept(new Message(complete));
+        }
+    }
+
+    private void append(byte b) {
+        ensure(size + 1);
+        message[size++] = b;
+    }
+
+    private void ensure(int capacity) {
+        if (capacity > message.length) {
+            message = Arrays.copyOf(message, Math.max(capacity, message.length * 2));
+        }
     }
 
     /** Content-Length (or its compact form l); 0 when absent. */

@@ -1,57 +1,54 @@
 package io.hub.sip.transport;
 
-import gov.nist.javax.sip.header.RetryAfter;
-import gov.nist.javax.sip.message.SIPMessage;
-import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import io.hub.pki.DeviceCertificateValidator;
 import io.hub.pki.DeviceValidation;
 import io.hub.pki.tls.ServerTls;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.security.cert.Certificate;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.security.cert.X509Certificate;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-import io.micrometer.core.instrument.MeterRegistry;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens for phones' SIP connections over TLS (and, for testers, plain TCP), one thread per
- * connection. Each connection is a {@link Flow}: framed by {@link SipFraming}, keepalive pings
- * answered with a pong, messages parsed by JAIN-SIP's parser under a time limit, requests handed
- * to the {@link SipHandler}.
+ * Listens for phones' SIP connections over TLS (and, for testers, plain TCP) and serves them all
+ * from a few selector threads ({@link SelectorLoop}) with {@link SSLEngine}s, so an idle phone
+ * costs a socket and a few kilobytes, not a thread. Each connection is a {@link Flow}: framed by
+ * {@link SipFraming}, keepalive pings answered with a pong on the selector thread, messages parsed
+ * and handed to the {@link SipHandler} on a worker pool, in order per flow, so a slow handler holds
+ * up its own flow and no other.
  *
  * <p>The handshake has a deadline; a client certificate is wanted, let through, and judged by the
- * PKI's validator once per connection. A connection silent past its flow's idle timeout is closed.
- * Malformed messages are answered 400 when they can be, dropped otherwise; a connection that keeps
- * sending them, or breaks the framing, is closed. Nothing a peer sends stops the server.
+ * PKI's validator once per connection. TLS 1.2 renegotiation is refused. A connection silent past
+ * its flow's idle timeout is closed, as is one that takes too long over a message or does not read
+ * what it is sent. Malformed messages are answered 400 when they can be, dropped otherwise; a
+ * connection that keeps sending them, or breaks the framing, is closed. Every refusal is counted in
+ * {@code hub.sip.refused{reason}}. Nothing a peer sends stops the server.
  */
 public final class SipServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
-    private static final int MAX_BAD_MESSAGES = 10;
-    private static final long PARSE_LIMIT_MILLIS = 1_000;
+    private static final int PLAIN_BUFFER = 32 * 1024;
 
     /**
      * @param handshakeTimeout how long a client may take to finish the TLS handshake
@@ -61,11 +58,33 @@ public final class SipServer implements AutoCloseable {
      *     registered phones not counted; high enough that an office of phones behind one NAT can
      *     boot together (each needs a connection and two REGISTERs), low enough to stop a flood
      * @param densityWindow the window of {@code density}
+     * @param messageTimeout how long a message may take to arrive once begun (a peer sending a byte
+     *     now and then holds a connection no longer than this)
+     * @param maxUnsentBytes output queued for a flow beyond what its socket takes; a peer that lets
+     *     more pile up does not read, and is dropped
      */
     public record Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
-            Duration densityWindow) {
+            Duration densityWindow, Duration messageTimeout, int maxUnsentBytes) {
+
+        public Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
+                Duration densityWindow) {
+            this(handshakeTimeout, defaultIdleTimeout, maxConnections, density, densityWindow,
+                    Duration.ofSeconds(20), 256 * 1024);
+        }
+
         public static Limits standard() {
-            return new Limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 20_000, 400, Duration.ofSeconds(2));
+            return new Limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 50_000, 400, Duration.ofSeconds(2));
+        }
+    }
+
+    /** Where connections are accepted: the transport name, and the TLS context and parameters, or null. */
+    record Endpoint(String transport, SSLContext tls, SSLParameters parameters, int netBufferSize) {
+
+        SSLEngine newEngine() {
+            SSLEngine engine = tls.createSSLEngine();
+            engine.setUseClientMode(false);
+            engine.setSSLParameters(parameters);
+            return engine;
         }
     }
 
@@ -73,261 +92,223 @@ public final class SipServer implements AutoCloseable {
     private final DeviceCertificateValidator validator;
     private final Clock clock;
     private final Limits limits;
-    private final List<ServerSocket> listeners = new ArrayList<>();
-    private final ExecutorService connections = Executors.newCachedThreadPool(daemon("sip-flow"));
+    private final SelectorLoop[] loops;
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private final ExecutorService workers;
+    private final ExecutorService tlsTasks;
     private final ExecutorService parsers = Executors.newFixedThreadPool(2, daemon("sip-parse"));
+    private final MessageDispatcher dispatcher;
+    private final RefusalCounters refusals;
+    private final io.micrometer.core.instrument.Counter keepalives;
     private final Semaphore slots;
     private final DensityGuard density;
-    private final MeterRegistry metrics;
+    private final AtomicInteger open = new AtomicInteger();
+    private final List<ServerSocketChannel> listeners = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<ByteBuffer> wrapBuffers = new ThreadLocal<>();
     private volatile boolean closed;
 
     public SipServer(SipHandler handler, DeviceCertificateValidator validator, Clock clock, Limits limits,
             MeterRegistry metrics) {
-        this.metrics = metrics;
         this.handler = handler;
         this.validator = validator;
         this.clock = clock;
         this.limits = limits;
         this.slots = new Semaphore(limits.maxConnections());
         this.density = new DensityGuard(limits.density(), limits.densityWindow(), clock);
+        this.refusals = new RefusalCounters(metrics);
+        this.keepalives = metrics.counter("hub.sip.keepalives");
+        this.dispatcher = new MessageDispatcher(handler, density, parsers, refusals);
+        int cores = Runtime.getRuntime().availableProcessors();
+        // Handlers may wait on the database, so there are more workers than cores.
+        this.workers = Executors.newFixedThreadPool(Math.max(8, 4 * cores), daemon("sip-worker"));
+        this.tlsTasks = Executors.newFixedThreadPool(cores, daemon("sip-tls"));
+        metrics.gauge("hub.sip.connections", open);
+        this.loops = new SelectorLoop[Math.max(1, Math.min(4, cores))];
+        try {
+            for (int i = 0; i < loops.length; i++) {
+                loops[i] = new SelectorLoop("sip-selector-" + i);
+            }
+        } catch (IOException e) {
+            close();
+            throw new IllegalStateException("cannot open a selector: " + e.getMessage(), e);
+        }
     }
 
     /** Starts listening for SIP over TLS; returns the bound port (useful with port 0). */
     public int listenTls(InetAddress bind, int port, SSLContext tls) throws IOException {
-        SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(port, 512, bind);
-        socket.setSSLParameters(ServerTls.parameters(tls, true));
-        return listen(socket, "TLS");
+        SSLParameters parameters = ServerTls.parameters(tls, true);
+        int packet = tls.createSSLEngine().getSession().getPacketBufferSize();
+        // Room for a partial record kept from the last read plus a whole new one.
+        return listen(bind, port, new Endpoint("TLS", tls, parameters, 2 * packet));
     }
 
     /** Starts listening for plain SIP over TCP (testers only); returns the bound port. */
     public int listenTcp(InetAddress bind, int port) throws IOException {
-        return listen(new ServerSocket(port, 512, bind), "TCP");
+        return listen(bind, port, new Endpoint("TCP", null, null, PLAIN_BUFFER));
     }
 
-    private int listen(ServerSocket socket, String transport) {
-        listeners.add(socket);
-        Thread acceptor = new Thread(() -> accept(socket, transport), "sip-accept-" + transport.toLowerCase());
+    private int listen(InetAddress bind, int port, Endpoint endpoint) throws IOException {
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        try {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(new InetSocketAddress(bind, port), 1024);
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+        listeners.add(listener);
+        Thread acceptor = new Thread(() -> accept(listener, endpoint),
+                "sip-accept-" + endpoint.transport().toLowerCase(java.util.Locale.ROOT));
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info("sip listening transport={} address={}", transport, socket.getLocalSocketAddress());
-        return socket.getLocalPort();
+        LOG.info("sip listening transport={} address={}", endpoint.transport(), listener.getLocalAddress());
+        return ((InetSocketAddress) listener.getLocalAddress()).getPort();
     }
 
-    private void accept(ServerSocket listener, String transport) {
+    private void accept(ServerSocketChannel listener, Endpoint endpoint) {
         while (!closed) {
-            Socket socket;
+            SocketChannel channel;
             try {
-                socket = listener.accept();
+                channel = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("sip accept failed transport={}: {}", transport, e.getMessage());
-                }
-                continue;
-            }
-            if (!density.allow(socket.getInetAddress())) {
-                LOG.info("sip connection refused from {}: over the request density", socket.getInetAddress());
-                quietly(socket);
-                continue;
-            }
-            if (!slots.tryAcquire()) {
-                LOG.warn("sip connection refused: {} connections open", limits.maxConnections());
-                quietly(socket);
+                // Out of file descriptors, most likely: wait a moment rather than spin.
+                LOG.warn("sip accept failed transport={}: {}", endpoint.transport(), e.getMessage());
+                pause();
                 continue;
             }
             try {
-                connections.execute(() -> {
-                    try {
-                        serve(socket, transport);
-                    } finally {
-                        slots.release();
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                slots.release();
-                quietly(socket);
-            }
-        }
-    }
-
-    private void serve(Socket socket, String transport) {
-        Flow flow;
-        try {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) limits.handshakeTimeout().toMillis());
-            String cipher = "";
-            DeviceValidation certificate = validator.validate(List.of(), Optional.empty());
-            if (socket instanceof SSLSocket tls) {
-                tls.startHandshake();
-                cipher = tls.getSession().getCipherSuite();
-                certificate = validator.validate(peerChain(tls), Optional.empty());
-            }
-            flow = new Flow(socket, transport, cipher, certificate, clock.instant(),
-                    limits.defaultIdleTimeout().toMillis());
-            flow.idleTimeout(limits.defaultIdleTimeout().toMillis());
-        } catch (IOException e) {
-            LOG.debug("sip handshake failed from {}: {}", socket.getRemoteSocketAddress(), e.getMessage());
-            quietly(socket);
-            return;
-        }
-        String why = read(flow, socket);
-        // Bindings lose the flow before the phone can see it closed, so a quick reconnect wins.
-        handler.flowClosed(flow, why);
-        flow.close();
-    }
-
-    /** Reads the flow until it ends; returns why it ended. */
-    private String read(Flow flow, Socket socket) {
-        int bad = 0;
-        try {
-            SipFraming framing = new SipFraming(new java.io.BufferedInputStream(socket.getInputStream(), 8192));
-            while (true) {
-                SipFraming.Unit unit = framing.next();
-                if (unit instanceof SipFraming.End) {
-                    return "closed by the peer";
-                }
-                if (unit instanceof SipFraming.Ping) {
-                    LOG.debug("sip keepalive ping {}", flow);
-                    metrics.counter("hub.sip.keepalives").increment();
-                    flow.heard(clock.instant(), true);
-                    flow.send("\r\n");
+                InetAddress source = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+                if (!density.allow(source)) {
+                    LOG.debug("sip connection refused from {}: over the request density", source);
+                    refused(RefusalReason.DENSITY);
+                    channel.close();
                     continue;
                 }
-                flow.heard(clock.instant(), false);
-                byte[] bytes = ((SipFraming.Message) unit).bytes();
-                if (!dispatch(bytes, flow)) {
-                    metrics.counter("hub.sip.refused", "reason", "malformed").increment();
-                    if (++bad >= MAX_BAD_MESSAGES) {
-                        return MAX_BAD_MESSAGES + " malformed messages";
-                    }
+                if (!slots.tryAcquire()) {
+                    LOG.warn("sip connection refused from {}: {} connections open", source, limits.maxConnections());
+                    refused(RefusalReason.CONNECTIONS);
+                    channel.close();
+                    continue;
                 }
+                open.incrementAndGet();
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                SelectorLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+                Connection connection = new Connection(this, loop, channel, endpoint, millis());
+                loop.execute(connection::register);
+            } catch (IOException e) {
+                LOG.debug("sip connection lost while accepted: {}", e.getMessage());
+                quietly(channel);
             }
-        } catch (SipFraming.FramingException e) {
-            flow.send("SIP/2.0 " + e.status + " " + (e.status == 513 ? "Message Too Large" : "Bad Request")
-                    + "\r\nContent-Length: 0\r\n\r\n");
-            return "framing: " + e.getMessage();
-        } catch (SocketTimeoutException e) {
-            return "silent for " + flow.idleTimeoutMillis() / 1000 + " s";
-        } catch (IOException e) {
-            return "broken: " + e.getMessage();
         }
     }
 
-    /** Parses and hands over one message; false when it was malformed. */
-    private boolean dispatch(byte[] bytes, Flow flow) {
-        ParseResult parsed = parse(bytes);
-        Optional<StrictSyntax.Violation> violation = StrictSyntax.check(bytes);
-        if (violation.isPresent()) {
-            LOG.info("sip message refused {}: {}", flow, violation.get().reason());
-            if (parsed.message instanceof SIPRequest request && answerable(request)
-                    && !"ACK".equals(request.getMethod())) {
-                flow.send(request.createResponse(violation.get().status(), violation.get().status() == 505
-                        ? "Version Not Supported" : "Bad Request").encode());
-            }
-            return false;
-        }
-        if (parsed.message instanceof SIPRequest request && !flow.trusted()
-                && !density.allow(flow.remote().getAddress())) {
-            if (answerable(request) && !"ACK".equals(request.getMethod())) {
-                flow.send(busy(request, density.retryAfterSeconds(flow.remote().getAddress())).encode());
-            }
-            LOG.debug("sip request refused {}: over the request density", flow);
-            metrics.counter("hub.sip.refused", "reason", "density").increment();
-            return true;
-        }
-        if (parsed.message instanceof SIPRequest request) {
-            if (parsed.errors.isEmpty() && request.getTopmostVia() != null && request.getCSeq() != null) {
-                try {
-                    handler.request(request, flow);
-                } catch (RuntimeException e) {
-                    // A bug, not the phone's fault: answer 500, keep the flow, keep the trace.
-                    LOG.error("sip {} from {} failed", request.getMethod(), flow, e);
-                    if (!"ACK".equals(request.getMethod())) {
-                        flow.send(request.createResponse(500, "Server Internal Error").encode());
-                    }
-                }
-                return true;
-            }
-            answerBadRequest(request, parsed.errors, flow);
-            return false;
-        }
-        if (parsed.message instanceof SIPResponse response && parsed.errors.isEmpty()) {
-            handler.response(response, flow);
-            return true;
-        }
-        LOG.info("sip malformed message dropped {}: {}", flow, parsed.errors.isEmpty() ? "unparsable"
-                : parsed.errors.get(0));
-        return false;
-    }
-
-    private static SIPResponse busy(SIPRequest request, long seconds) {
-        SIPResponse busy = request.createResponse(503, "Service Unavailable");
-        RetryAfter retryAfter = new RetryAfter();
+    private static void pause() {
         try {
-            retryAfter.setRetryAfter((int) Math.min(Integer.MAX_VALUE, seconds));
-        } catch (javax.sip.InvalidArgumentException e) {
-            throw new IllegalStateException(e);
-        }
-        busy.setHeader(retryAfter);
-        return busy;
-    }
-
-    private static boolean answerable(SIPRequest request) {
-        return request.getTopmostVia() != null && request.getCSeq() != null && request.getCallId() != null
-                && request.getFrom() != null && request.getTo() != null;
-    }
-
-    private void answerBadRequest(SIPRequest request, List<String> errors, Flow flow) {
-        boolean answerable = answerable(request);
-        String reason = errors.isEmpty() ? "missing Via or CSeq" : errors.get(0);
-        LOG.info("sip malformed request {} {}: {}", request.getMethod(), flow, reason);
-        if (answerable && !"ACK".equals(request.getMethod())) {
-            SIPResponse response = request.createResponse(400, "Bad Request");
-            flow.send(response.encode());
-        }
-    }
-
-    private ParseResult parse(byte[] bytes) {
-        List<String> errors = new ArrayList<>();
-        Future<SIPMessage> task = parsers.submit(() -> new StringMsgParser().parseSIPMessage(bytes, true, false,
-                (exception, message, headerClass, header, text) -> errors.add(
-                        (headerClass == null ? "header" : headerClass.getSimpleName()) + ": "
-                                + String.valueOf(header).strip())));
-        try {
-            return new ParseResult(task.get(PARSE_LIMIT_MILLIS, TimeUnit.MILLISECONDS), errors);
-        } catch (TimeoutException e) {
-            task.cancel(true);
-            errors.add("parsing took longer than " + PARSE_LIMIT_MILLIS + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
-            errors.add(e.getCause() instanceof ParseException parse ? parse.getMessage()
-                    : String.valueOf(e.getCause()));
+            Thread.sleep(100);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            errors.add("interrupted");
         }
-        return new ParseResult(null, errors);
     }
 
-    private static List<X509Certificate> peerChain(SSLSocket socket) {
-        try {
-            List<X509Certificate> chain = new ArrayList<>();
-            for (Certificate certificate : socket.getSession().getPeerCertificates()) {
-                if (certificate instanceof X509Certificate x509) {
-                    chain.add(x509);
-                }
-            }
-            return chain;
-        } catch (SSLPeerUnverifiedException e) {
-            return List.of();
+    // ---- what connections share
+
+    SipHandler handler() {
+        return handler;
+    }
+
+    MessageDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Monotonic milliseconds for the transport's deadlines. Not the injected clock: that one is the
+     * application's (expiry, nonces), and moving it must not close every connection at once.
+     */
+    static long millis() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    DeviceValidation validate(List<X509Certificate> chain) {
+        return validator.validate(chain, Optional.empty());
+    }
+
+    void refused(RefusalReason reason) {
+        refusals.count(reason);
+    }
+
+    void keepalive() {
+        keepalives.increment();
+    }
+
+    void dispatch(Runnable work) {
+        if (closed) {
+            return;
         }
+        try {
+            workers.execute(work);
+        } catch (RejectedExecutionException e) {
+            // Stopping: the flow goes with the server.
+        }
+    }
+
+    void runTlsTasks(Runnable work) {
+        try {
+            tlsTasks.execute(work);
+        } catch (RejectedExecutionException e) {
+            // Stopping: the handshake goes with the server.
+        }
+    }
+
+    /** This thread's buffer for TLS records going out, of at least {@code capacity} bytes. */
+    ByteBuffer wrapBuffer(int capacity) {
+        ByteBuffer buffer = wrapBuffers.get();
+        if (buffer == null || buffer.capacity() < capacity) {
+            buffer = ByteBuffer.allocate(capacity);
+            wrapBuffers.set(buffer);
+        }
+        return buffer;
+    }
+
+    void connectionClosed() {
+        open.decrementAndGet();
+        slots.release();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Connections open now, flows and handshakes alike. */
+    public int connections() {
+        return open.get();
     }
 
     @Override
     public void close() {
         closed = true;
-        for (ServerSocket listener : listeners) {
+        for (ServerSocketChannel listener : listeners) {
             quietly(listener);
         }
-        connections.shutdownNow();
+        for (SelectorLoop loop : loops) {
+            if (loop != null) {
+                loop.close();
+            }
+        }
+        // Not shutdownNow: interrupting a handler inside a database write would close the
+        // database's file channel under everyone else (H2 does that on interrupt).
+        workers.shutdown();
+        tlsTasks.shutdownNow();
         parsers.shutdownNow();
     }
 
@@ -339,19 +320,23 @@ public final class SipServer implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
         return task -> {
-            Thread thread = new Thread(task, name);
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
     }
 
-    private record ParseResult(SIPMessage message, List<String> errors) {
-    }
-
-    /** The local address a listener is bound to, for logs and tests. */
+    /** The local addresses the listeners are bound to, for logs and tests. */
     public List<InetSocketAddress> addresses() {
-        return listeners.stream().map(l -> (InetSocketAddress) l.getLocalSocketAddress()).toList();
+        return listeners.stream().map(l -> {
+            try {
+                return (InetSocketAddress) l.getLocalAddress();
+            } catch (IOException e) {
+                return null;
+            }
+        }).filter(java.util.Objects::nonNull).toList();
     }
 }

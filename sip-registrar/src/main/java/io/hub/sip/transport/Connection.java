@@ -1,0 +1,773 @@
+package io.hub.sip.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted socket, TLS or plain, driven by its {@link SelectorLoop} without ever blocking:
+ * the handshake (its expensive steps on the TLS pool), framing, pongs, and the output that could
+ * not be written at once. Once the handshake is done it carries a {@link Flow}.
+ *
+ * <p>Messages go to the worker pool through a per-connection queue, handled one at a time in
+ * arrival order; when the queue grows long the connection stops reading until the handler catches
+ * up (TCP then slows the peer). Output is written at once by whichever thread sends; what the
+ * socket does not take is queued, and a peer whose queue passes the bound is dropped.
+ *
+ * <p>Closing is ordered: no more reading, the messages already queued are handled, the handler is
+ * told the flow is gone, then the output is shut (TLS close_notify) and the rest of the input is
+ * read and discarded for a moment, so a final answer is not destroyed by a reset.
+ */
+final class Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    /** Bytes read in one readiness event before the loop serves other connections. */
+    private static final int READ_BUDGET = 64 * 1024;
+    /** Messages handled in a row before the worker gives other flows their turn. */
+    private static final int BATCH = 16;
+    private static final int PAUSE_AT_MESSAGES = 32;
+    private static final int RESUME_AT_MESSAGES = 8;
+    private static final int PAUSE_AT_BYTES = 256 * 1024;
+    private static final int MAX_MALFORMED = 10;
+    private static final long LINGER_MILLIS = 2_000;
+    /** Output that made no progress for this long means a peer that stopped reading. */
+    private static final long WRITE_STALL_MILLIS = 30_000;
+    private static final byte[] PONG = {'\r', '\n'};
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+
+    /** HANDSHAKE, then OPEN; CLOSING while the handler hears of it; DRAINING once the output is shut. */
+    private enum Phase { HANDSHAKE, OPEN, CLOSING, DRAINING, CLOSED }
+
+    /** The last item of a closing connection's queue. */
+    private record Closed(String why) {
+    }
+
+    private final SipServer server;
+    private final SelectorLoop loop;
+    private final SocketChannel channel;
+    private final SipServer.Endpoint endpoint;
+    private final long acceptedAt;
+    private final SipFraming framing = new SipFraming();
+    private volatile SelectionKey key;
+    private volatile SSLEngine tls;
+    private volatile Flow flow;
+    private volatile Phase phase = Phase.HANDSHAKE;
+    private volatile long lastReadAt;
+
+    // The loop thread's alone.
+    private byte[] unreadNet;
+    private boolean tlsTasksRunning;
+
+    // Guarded by this: output, the inbound queue, phase changes.
+    private boolean sendable;
+    private ArrayDeque<ByteBuffer> unsent;
+    private int unsentBytes;
+    private long unsentSince;
+    private boolean shutWhenSent;
+    private long lingerUntil;
+    private ArrayDeque<Object> inbound;
+    private int inboundBytes;
+    private boolean dispatching;
+    private boolean readPaused;
+
+    // The worker's that holds the dispatching turn.
+    private int malformed;
+
+    Connection(SipServer server, SelectorLoop loop, SocketChannel channel, SipServer.Endpoint endpoint,
+            long acceptedAt) {
+        this.server = server;
+        this.loop = loop;
+        this.channel = channel;
+        this.endpoint = endpoint;
+        this.acceptedAt = acceptedAt;
+        this.lastReadAt = acceptedAt;
+    }
+
+    /** On the loop thread: starts reading; a plain connection is a flow at once. */
+    void register() {
+        try {
+            key = channel.register(loop.selector(), SelectionKey.OP_READ, this);
+            if (endpoint.tls() == null) {
+                open("", List.of());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("sip connection not registered: {}", e.toString());
+            abandon();
+        }
+    }
+
+    Flow flow() {
+        return flow;
+    }
+
+    boolean isOpen() {
+        return phase == Phase.OPEN;
+    }
+
+    // ---- reading, on the loop thread
+
+    void readable() {
+        Phase now = phase;
+        if (now == Phase.DRAINING) {
+            discardInput();
+            return;
+        }
+        if (now != Phase.HANDSHAKE && now != Phase.OPEN || tlsTasksRunning) {
+            interest(0, SelectionKey.OP_READ);
+            return;
+        }
+        ByteBuffer net = loop.netIn(endpoint.netBufferSize());
+        net.clear();
+        if (unreadNet != null) {
+            net.put(unreadNet);
+            unreadNet = null;
+        }
+        boolean ended = false;
+        try {
+            int budget = READ_BUDGET;
+            while (true) {
+                int read = reading() ? channel.read(net) : 0;
+                if (read < 0) {
+                    ended = true;
+                } else if (read > 0) {
+                    lastReadAt = SipServer.millis();
+                    budget -= read;
+                }
+                net.flip();
+                ended |= endpoint.tls() != null ? unwrap(net) : frame(net);
+                net.compact();
+                if (ended || read <= 0 || budget <= 0 || !reading()) {
+                    break;
+                }
+            }
+        } catch (SipFraming.FramingException e) {
+            refuseFraming(e);
+            return;
+        } catch (SSLException e) {
+            tlsFailed(e);
+            return;
+        } catch (IOException e) {
+            close("broken: " + e.getMessage(), null);
+            return;
+        }
+        if (ended) {
+            if (phase == Phase.HANDSHAKE) {
+                closeChannel();
+            } else {
+                close(framing.messageStartedAt() >= 0 ? "closed by the peer inside a message"
+                        : "closed by the peer", null);
+            }
+            return;
+        }
+        if (net.position() > 0 && phase.compareTo(Phase.OPEN) <= 0) {
+            unreadNet = Arrays.copyOf(net.array(), net.position());
+        }
+    }
+
+    private boolean reading() {
+        return (phase == Phase.HANDSHAKE || phase == Phase.OPEN) && !readPaused && !tlsTasksRunning;
+    }
+
+    /** Decrypts the complete records in {@code net}; true when the peer ended the TLS session. */
+    private boolean unwrap(ByteBuffer net) throws IOException {
+        SSLEngine engine = engine();
+        int idle = 0;
+        while (net.hasRemaining() && !tlsTasksRunning && phase.compareTo(Phase.OPEN) <= 0 && idle < 2) {
+            ByteBuffer app = loop.appIn(engine.getSession().getApplicationBufferSize());
+            app.clear();
+            SSLEngineResult result = engine.unwrap(net, app);
+            app.flip();
+            if (app.hasRemaining()) {
+                if (flow == null) {
+                    throw new SSLException("application data before the handshake finished");
+                }
+                frame(app);
+            }
+            switch (result.getStatus()) {
+                case CLOSED:
+                    return true;
+                case BUFFER_UNDERFLOW:
+                    return false;
+                case BUFFER_OVERFLOW:
+                    // The session's buffer size grew (it may after the handshake); the next turn has room.
+                    idle++;
+                    continue;
+                default:
+                    break;
+            }
+            handshake(result.getHandshakeStatus());
+            idle = result.bytesConsumed() == 0 && result.bytesProduced() == 0 ? idle + 1 : 0;
+        }
+        return false;
+    }
+
+    private SSLEngine engine() {
+        if (tls == null) {
+            // Made on the first bytes: a connection that never starts TLS costs no engine.
+            tls = endpoint.newEngine();
+        }
+        return tls;
+    }
+
+    /** Moves the handshake on as far as it goes without more input. */
+    private void handshake(HandshakeStatus status) throws IOException {
+        while (true) {
+            if (flow != null && status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED
+                    && "TLSv1.2".equals(tls.getSession().getProtocol())) {
+                // Only a renegotiation moves a finished TLS 1.2 handshake (TLS 1.3 key updates do not count).
+                LOG.info("sip {} refused: TLS renegotiation", flow);
+                close("asked to renegotiate TLS", RefusalReason.RENEGOTIATION);
+                return;
+            }
+            switch (status) {
+                case NEED_TASK -> {
+                    runTlsTasks();
+                    return;
+                }
+                case NEED_WRAP -> status = wrapHandshake();
+                case FINISHED -> {
+                    handshakeFinished();
+                    status = tls.getHandshakeStatus();
+                }
+                default -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Key exchange and certificate checks cost milliseconds: they run off the loop, reading paused. */
+    private void runTlsTasks() {
+        tlsTasksRunning = true;
+        interest(0, SelectionKey.OP_READ);
+        SSLEngine engine = tls;
+        server.runTlsTasks(() -> {
+            try {
+                for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+                    task.run();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("sip TLS task failed: {}", e.toString());
+            }
+            loop.execute(this::tlsTasksDone);
+        });
+    }
+
+    private void tlsTasksDone() {
+        tlsTasksRunning = false;
+        if (phase.compareTo(Phase.OPEN) > 0) {
+            return;
+        }
+        try {
+            handshake(tls.getHandshakeStatus());
+        } catch (SSLException e) {
+            tlsFailed(e);
+            return;
+        } catch (IOException e) {
+            close("broken: " + e.getMessage(), null);
+            return;
+        }
+        if (!tlsTasksRunning && reading()) {
+            interest(SelectionKey.OP_READ, 0);
+            // Records that arrived with the handshake message wait in unreadNet; no event will come for them.
+            readable();
+        }
+    }
+
+    private HandshakeStatus wrapHandshake() throws IOException {
+        synchronized (this) {
+            ByteBuffer out = server.wrapBuffer(tls.getSession().getPacketBufferSize());
+            out.clear();
+            SSLEngineResult result = tls.wrap(NOTHING, out);
+            out.flip();
+            write(out);
+            return result.getHandshakeStatus();
+        }
+    }
+
+    private void handshakeFinished() throws IOException {
+        if (flow == null) {
+            SSLSession session = tls.getSession();
+            open(session.getCipherSuite(), peerChain(session));
+        }
+    }
+
+    private void open(String cipherSuite, List<X509Certificate> chain) throws IOException {
+        InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+        InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+        synchronized (this) {
+            flow = new Flow(this, endpoint.transport(), cipherSuite, () -> server.validate(chain), remote, local,
+                    server.clock().instant(), server.limits().defaultIdleTimeout().toMillis());
+            sendable = true;
+            phase = Phase.OPEN;
+        }
+    }
+
+    private boolean frame(ByteBuffer bytes) throws SipFraming.FramingException {
+        framing.feed(bytes, SipServer.millis(), this::unit);
+        return false;
+    }
+
+    private void unit(SipFraming.Unit unit) {
+        if (phase != Phase.OPEN) {
+            return;
+        }
+        if (unit instanceof SipFraming.Message message) {
+            flow.heard(server.clock().instant(), false);
+            enqueue(message.bytes(), message.bytes().length);
+        } else {
+            LOG.debug("sip keepalive ping {}", flow);
+            flow.heard(server.clock().instant(), true);
+            server.keepalive();
+            send(PONG);
+        }
+    }
+
+    private void refuseFraming(SipFraming.FramingException e) {
+        LOG.info("sip {} refused: {}", flow, e.getMessage());
+        send(("SIP/2.0 " + e.status + " " + (e.status == 513 ? "Message Too Large" : "Bad Request")
+                + "\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        close("framing: " + e.getMessage(), RefusalReason.FRAMING);
+    }
+
+    private void tlsFailed(SSLException e) {
+        if (phase == Phase.HANDSHAKE) {
+            LOG.debug("sip handshake failed from {}: {}", address(), e.getMessage());
+            server.refused(RefusalReason.HANDSHAKE_FAILED);
+            sendAlert();
+            closeChannel();
+        } else {
+            close("broken TLS: " + e.getMessage(), null);
+        }
+    }
+
+    /** Best effort: the alert the engine has for the peer, written if the socket takes it at once. */
+    private void sendAlert() {
+        try {
+            synchronized (this) {
+                SSLEngine engine = tls;
+                if (engine != null) {
+                    engine.closeOutbound();
+                    ByteBuffer out = server.wrapBuffer(engine.getSession().getPacketBufferSize());
+                    out.clear();
+                    engine.wrap(NOTHING, out);
+                    out.flip();
+                    channel.write(out);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // The peer is being dropped; an alert it cannot get changes nothing.
+        }
+    }
+
+    private void discardInput() {
+        ByteBuffer scratch = loop.netIn(endpoint.netBufferSize());
+        try {
+            for (int i = 0; i < 4; i++) {
+                scratch.clear();
+                int read = channel.read(scratch);
+                if (read < 0) {
+                    closeChannel();
+                    return;
+                }
+                if (read == 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            closeChannel();
+        }
+    }
+
+    // ---- the inbound queue and the worker
+
+    private void enqueue(Object item, int bytes) {
+        boolean start;
+        synchronized (this) {
+            if (inbound == null) {
+                inbound = new ArrayDeque<>(4);
+            }
+            inbound.add(item);
+            inboundBytes += bytes;
+            start = !dispatching;
+            dispatching = true;
+            if (!readPaused && bytes > 0
+                    && (inbound.size() >= PAUSE_AT_MESSAGES || inboundBytes >= PAUSE_AT_BYTES)) {
+                readPaused = true;
+                interest(0, SelectionKey.OP_READ);
+            }
+        }
+        if (start) {
+            server.dispatch(this::dispatch);
+        }
+    }
+
+    /** On a worker: the queued items in order, a batch at a time. */
+    private void dispatch() {
+        if (server.isClosed()) {
+            // Stopping: what is still queued goes unhandled, as it would with the process.
+            return;
+        }
+        for (int handled = 0; handled < BATCH; handled++) {
+            Object item;
+            boolean resume = false;
+            synchronized (this) {
+                item = inbound == null ? null : inbound.poll();
+                if (item == null) {
+                    inbound = null;
+                    dispatching = false;
+                    return;
+                }
+                if (item instanceof byte[] message) {
+                    inboundBytes -= message.length;
+                }
+                if (readPaused && inbound.size() <= RESUME_AT_MESSAGES && inboundBytes < PAUSE_AT_BYTES / 4) {
+                    readPaused = false;
+                    resume = true;
+                }
+            }
+            if (resume) {
+                loop.execute(this::resumeReading);
+            }
+            if (item instanceof byte[] message) {
+                try {
+                    handle(message);
+                } catch (RuntimeException e) {
+                    // A defect on our side; the flow's later messages must still get their turn.
+                    LOG.error("sip message on {} failed", flow, e);
+                }
+            } else {
+                closed(((Closed) item).why());
+            }
+        }
+        server.dispatch(this::dispatch);
+    }
+
+    private void handle(byte[] message) {
+        if (phase == Phase.DRAINING || phase == Phase.CLOSED) {
+            return;
+        }
+        if (!server.dispatcher().dispatch(message, flow)) {
+            server.refused(RefusalReason.MALFORMED);
+            if (++malformed >= MAX_MALFORMED) {
+                close(MAX_MALFORMED + " malformed messages", null);
+            }
+        }
+    }
+
+    private void resumeReading() {
+        if (reading()) {
+            interest(SelectionKey.OP_READ, 0);
+            readable();
+        }
+    }
+
+    // ---- output, from any thread
+
+    /** Writes one message or pong down the connection, never blocking; false when it is gone. */
+    boolean send(byte[] bytes) {
+        synchronized (this) {
+            if (!sendable) {
+                return false;
+            }
+            try {
+                SSLEngine engine = tls;
+                if (engine == null) {
+                    write(ByteBuffer.wrap(bytes));
+                } else {
+                    ByteBuffer app = ByteBuffer.wrap(bytes);
+                    do {
+                        ByteBuffer out = server.wrapBuffer(engine.getSession().getPacketBufferSize());
+                        out.clear();
+                        SSLEngineResult result = engine.wrap(app, out);
+                        if (result.getStatus() != SSLEngineResult.Status.OK) {
+                            throw new SSLException("cannot send: TLS " + result.getStatus());
+                        }
+                        out.flip();
+                        write(out);
+                    } while (app.hasRemaining());
+                }
+                return true;
+            } catch (SlowReader e) {
+                LOG.info("sip {} dropped: {}", flow, e.getMessage());
+                abort(e.getMessage(), RefusalReason.SLOW_READER);
+                return false;
+            } catch (IOException e) {
+                abort("broken: " + e.getMessage(), null);
+                return false;
+            }
+        }
+    }
+
+    /** The peer left more unread than the bound allows. */
+    private static final class SlowReader extends IOException {
+        SlowReader(String message) {
+            super(message, null);
+        }
+    }
+
+    /** Writes what the socket takes now and queues the rest; caller holds the lock. */
+    private void write(ByteBuffer net) throws IOException {
+        if (unsent == null) {
+            channel.write(net);
+            if (!net.hasRemaining()) {
+                return;
+            }
+            unsent = new ArrayDeque<>(4);
+            unsentSince = SipServer.millis();
+            interest(SelectionKey.OP_WRITE, 0);
+        }
+        byte[] rest = new byte[net.remaining()];
+        net.get(rest);
+        unsent.add(ByteBuffer.wrap(rest));
+        unsentBytes += rest.length;
+        if (unsentBytes > server.limits().maxUnsentBytes()) {
+            throw new SlowReader("not reading: more than " + server.limits().maxUnsentBytes() + " bytes unsent");
+        }
+    }
+
+    /** On the loop thread: the socket takes more. */
+    void writable() {
+        synchronized (this) {
+            try {
+                while (unsent != null) {
+                    ByteBuffer head = unsent.peek();
+                    if (channel.write(head) > 0) {
+                        unsentSince = SipServer.millis();
+                    }
+                    if (head.hasRemaining()) {
+                        return;
+                    }
+                    unsentBytes -= head.capacity();
+                    unsent.poll();
+                    if (unsent.isEmpty()) {
+                        unsent = null;
+                    }
+                }
+                interest(0, SelectionKey.OP_WRITE);
+                if (shutWhenSent) {
+                    shutOutput();
+                }
+            } catch (IOException e) {
+                abort("broken: " + e.getMessage(), null);
+            }
+        }
+    }
+
+    // ---- closing
+
+    /**
+     * Closes the connection in order: reading stops, queued messages are handled, the handler hears
+     * {@code why}, then the output is shut. Counted under {@code reason} when it is a refusal.
+     */
+    void close(String why, RefusalReason reason) {
+        synchronized (this) {
+            if (phase != Phase.HANDSHAKE && phase != Phase.OPEN) {
+                return;
+            }
+            if (reason != null) {
+                server.refused(reason);
+            }
+            if (phase == Phase.HANDSHAKE) {
+                closeChannel();
+                return;
+            }
+            phase = Phase.CLOSING;
+            interest(0, SelectionKey.OP_READ);
+        }
+        enqueue(new Closed(why), 0);
+    }
+
+    /** The output is dead (broken, or the peer does not read): nothing more is sent, and it closes. */
+    private void abort(String why, RefusalReason reason) {
+        synchronized (this) {
+            sendable = false;
+            unsent = null;
+            unsentBytes = 0;
+            if (phase == Phase.CLOSING || phase == Phase.DRAINING) {
+                // Already closing; the handler is told (or was) through the queue.
+                closeChannel();
+                return;
+            }
+        }
+        close(why, reason);
+    }
+
+    /** On a worker, in the queue's order: the handler hears of it, then the output is shut. */
+    private void closed(String why) {
+        try {
+            server.handler().flowClosed(flow, why);
+        } catch (RuntimeException e) {
+            LOG.error("sip flowClosed for {} failed", flow, e);
+        }
+        synchronized (this) {
+            if (phase == Phase.CLOSED) {
+                return;
+            }
+            if (!sendable) {
+                closeChannel();
+                return;
+            }
+            sendable = false;
+            try {
+                SSLEngine engine = tls;
+                if (engine != null) {
+                    engine.closeOutbound();
+                    ByteBuffer out = server.wrapBuffer(engine.getSession().getPacketBufferSize());
+                    out.clear();
+                    engine.wrap(NOTHING, out);
+                    out.flip();
+                    write(out);
+                }
+                if (unsent != null) {
+                    shutWhenSent = true;
+                } else {
+                    shutOutput();
+                }
+            } catch (IOException e) {
+                closeChannel();
+            }
+        }
+    }
+
+    /** Caller holds the lock. Half-closes and keeps reading a moment, so the peer sees FIN, not a reset. */
+    private void shutOutput() throws IOException {
+        channel.shutdownOutput();
+        lingerUntil = SipServer.millis() + LINGER_MILLIS;
+        phase = Phase.DRAINING;
+        interest(SelectionKey.OP_READ, 0);
+    }
+
+    /** A defect met while serving this connection: it is dropped, and the handler told as for any close. */
+    void fail(RuntimeException e) {
+        abort("failed: " + e, null);
+    }
+
+    /** Closes the socket now, without telling the handler: for a stopping server. */
+    void abandon() {
+        closeChannel();
+    }
+
+    private void closeChannel() {
+        synchronized (this) {
+            if (phase == Phase.CLOSED) {
+                return;
+            }
+            phase = Phase.CLOSED;
+            sendable = false;
+            unsent = null;
+            unsentBytes = 0;
+            unreadNet = null;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing is all that is wanted.
+        }
+        server.connectionClosed();
+    }
+
+    // ---- deadlines, on the loop thread
+
+    void sweep(long now) {
+        Phase current = phase;
+        if (current == Phase.HANDSHAKE) {
+            if (now - acceptedAt > server.limits().handshakeTimeout().toMillis()) {
+                LOG.debug("sip handshake timed out from {}", address());
+                server.refused(RefusalReason.HANDSHAKE_TIMEOUT);
+                closeChannel();
+            }
+            return;
+        }
+        if (current == Phase.DRAINING && now > lingerUntil) {
+            closeChannel();
+            return;
+        }
+        if (current == Phase.OPEN) {
+            long started = framing.messageStartedAt();
+            if (started >= 0 && now - started > server.limits().messageTimeout().toMillis()) {
+                LOG.info("sip {} dropped: a message took longer than {} s", flow,
+                        server.limits().messageTimeout().toSeconds());
+                close("a message took longer than " + server.limits().messageTimeout().toSeconds() + " s",
+                        RefusalReason.SLOW_SENDER);
+                return;
+            }
+            if (now - lastReadAt > flow.idleTimeoutMillis()) {
+                close("silent for " + flow.idleTimeoutMillis() / 1000 + " s", null);
+                return;
+            }
+        }
+        synchronized (this) {
+            if (unsent != null && now - unsentSince > WRITE_STALL_MILLIS) {
+                LOG.info("sip {} dropped: nothing read for {} s", flow, WRITE_STALL_MILLIS / 1000);
+                abort("not reading for " + WRITE_STALL_MILLIS / 1000 + " s", RefusalReason.SLOW_READER);
+            }
+        }
+    }
+
+    // ---- helpers
+
+    /** Adds {@code on} and removes {@code off} from the interest set, from any thread. */
+    private void interest(int on, int off) {
+        SelectionKey current = key;
+        if (current == null) {
+            return;
+        }
+        try {
+            if (off != 0) {
+                current.interestOpsAnd(~off);
+            }
+            if (on != 0) {
+                current.interestOpsOr(on);
+                loop.wakeup();
+            }
+        } catch (CancelledKeyException e) {
+            // Closed meanwhile.
+        }
+    }
+
+    private static List<X509Certificate> peerChain(SSLSession session) {
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate certificate : session.getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
+            return chain;
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
+        }
+    }
+
+    private String address() {
+        try {
+            return String.valueOf(channel.getRemoteAddress());
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    @Override
+    public String toString() {
+        Flow current = flow;
+        return current != null ? current.toString() : "connection " + endpoint.transport() + " " + address();
+    }
+}

@@ -1,0 +1,32 @@
+package io.hub.sip.transport;
+
+/**
+ * Why the transport refused a peer, one value per cause: the {@code reason} tag of the
+ * {@code hub.sip.refused} counter, so its series stay few whatever peers send.
+ */
+enum RefusalReason {
+    /** A source address over the request density (connections and unregistered requests). */
+    DENSITY("density"),
+    /** Every connection slot was taken. */
+    CONNECTIONS("connections"),
+    /** The TLS handshake did not finish in time (or never started: a half-open connection). */
+    HANDSHAKE_TIMEOUT("handshake-timeout"),
+    /** The TLS handshake failed: no common protocol or suite, or not TLS at all. */
+    HANDSHAKE_FAILED("handshake-failed"),
+    /** A TLS 1.2 client asked to renegotiate. */
+    RENEGOTIATION("renegotiation"),
+    /** The stream broke the framing: oversized headers or body, a bad Content-Length, a stray CR. */
+    FRAMING("framing"),
+    /** A message that does not parse or breaks the RFC 3261 grammar. */
+    MALFORMED("malformed"),
+    /** A message was begun and not finished in time. */
+    SLOW_SENDER("slow-sender"),
+    /** The peer did not read what the hub sent, past the bound of its output queue. */
+    SLOW_READER("slow-reader");
+
+    final String tag;
+
+    RefusalReason(String tag) {
+        this.tag = tag;
+    }
+}
