@@ -37,8 +37,13 @@ final class SipEdge implements SipHandler {
 
     @Override
     public void response(SIPResponse response, Flow flow) {
-        if (!phoneRequests.answer(response) && !calls.response(response, flow)) {
-            LOG.debug("sip stray response {} from {}", response.getStatusCode(), flow);
+        try {
+            if (!phoneRequests.answer(response) && !calls.response(response, flow)) {
+                LOG.debug("sip stray response {} from {}", response.getStatusCode(), flow);
+            }
+        } catch (RuntimeException e) {
+            // A bug, not the phone's fault: the flow must go on being read.
+            LOG.error("sip response {} from {} failed", response.getStatusCode(), flow, e);
         }
     }
 

@@ -32,8 +32,9 @@ final class CallPhone implements AutoCloseable {
     final String user;
     final SipTestClient sip;
     final DatagramSocket media;
-    final SdesKey ownKey = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
-    private final SrtpContext sending = new SrtpContext(ownKey);
+    SdesKey ownKey = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+    private SrtpContext sending = new SrtpContext(ownKey);
+    private SdesKey previousKey;
     private SrtpContext receiving;
     private InetSocketAddress relay;
     private int seq = 1000;
@@ -171,6 +172,17 @@ final class CallPhone implements AutoCloseable {
         String crypto = audio.attribute("crypto").orElseThrow();
         receiving = new SrtpContext(SdesKey.parse(SrtpSuite.AES_CM_128_HMAC_SHA1_80,
                 CryptoAttribute.parse(crypto).keyParams()));
+    }
+
+    /** Offers a new key of its own, as phones do on hold; {@link #keepOldKey} when that offer is refused. */
+    void rekey() {
+        previousKey = ownKey;
+        ownKey = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+    }
+
+    /** The new key was refused (RFC 3264: the old session stands), so the phone goes on with its old one. */
+    void keepOldKey() {
+        ownKey = previousKey;
     }
 
     InetSocketAddress relay() {

@@ -214,6 +214,9 @@ class CallRoutingTest {
             SIPResponse ok = alice.expectResponse(200, "INVITE");
             assertTrue(new String(ok.getRawContent(), StandardCharsets.UTF_8).contains(
                     direction.equals("sendonly") ? "a=recvonly" : "a=sendrecv"));
+            // Every offer and answer carries a fresh hub key: the phones take the new ones.
+            bob.hubSdp(reinvite);
+            alice.hubSdp(ok);
             alice.send(alice.request("ACK", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
                     "<sip:2002@hub.test>", cseq, null));
         }
@@ -357,6 +360,7 @@ class CallRoutingTest {
         alice.send(alice.invite("2002", callId, alice.sdp()));
         SIPRequest toDesk = desk.expectRequest("INVITE");
         SIPRequest toSoft = soft.expectRequest("INVITE");
+        assertNotEquals(crypto(toDesk), crypto(toSoft), "every ringing phone gets a key of its own");
         desk.answer(toDesk, 180, "desk", null);
         soft.answer(toSoft, 180, "soft", null);
         soft.answer(toSoft, 200, "soft", soft.sdp());
@@ -518,6 +522,155 @@ class CallRoutingTest {
     }
 
     @Test
+    void aLongRingAndALongHoldAreNotTakenForDeadMedia() throws Exception {
+        sip.close();
+        start(CallSettings.standard());
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        String callId = UUID.randomUUID().toString();
+        alice.send(alice.invite("2002", callId, alice.sdp()));
+        SIPRequest invite = bob.expectRequest("INVITE");
+        bob.answer(invite, 180, "bob", null);
+        alice.expectResponse(180, "INVITE");
+        clock.advance(Duration.ofSeconds(90));
+        Thread.sleep(1500);
+        assertEquals(1, sip.calls().active().size(), "ringing for 90 s is not dead media");
+
+        bob.answer(invite, 200, "bob", bob.sdp());
+        SIPResponse ok = alice.expectResponse(200, "INVITE");
+        alice.send(alice.request("ACK", "sip:hub@127.0.0.1", callId, "tag-2001", ok.getTo().getTag(),
+                "<sip:2002@hub.test>", ok.getCSeq().getSeqNumber(), null));
+        alice.hubSdp(ok);
+        bob.hubSdp(invite);
+        assertMediaBothWays(alice, bob);
+
+        reInvite(alice, bob, callId, ok.getTo().getTag(), "sendonly", 200);
+        clock.advance(Duration.ofMinutes(5));
+        Thread.sleep(1500);
+        assertEquals(1, sip.calls().active().size(), "five silent minutes on hold are not dead media");
+        reInvite(alice, bob, callId, ok.getTo().getTag(), "sendrecv", 200);
+        Thread.sleep(1500);
+        assertEquals(1, sip.calls().active().size(), "the resumed call gets a fresh minute");
+        assertMediaBothWays(alice, bob);
+    }
+
+    @Test
+    void aRefusedReofferLeavesTheMediaAsItWas() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        Established call = call(alice, bob);
+        assertMediaBothWays(alice, bob);
+
+        alice.rekey();
+        reInvite(alice, bob, call.callId(), call.hubTag(), "sendrecv", 488);
+        alice.keepOldKey();
+        assertMediaBothWays(alice, bob);
+        assertEquals(0L, ((Number) sip.calls().active().get(0).media().get("caller").get("authFailures"))
+                .longValue(), "the relay still decrypts the caller with its old key");
+    }
+
+    /** A re-INVITE from {@code from} answered {@code status} by the other phone; both take the new hub keys. */
+    private void reInvite(CallPhone from, CallPhone to, String callId, String hubTag, String direction, int status)
+            throws Exception {
+        int cseq = from.nextCseq();
+        from.send(from.request("INVITE", "sip:hub@127.0.0.1", callId, "tag-" + from.user, hubTag,
+                "<sip:" + to.user + "@hub.test>", cseq, from.sdp("RTP/SAVP", direction, false),
+                "Contact: " + from.contact()));
+        SIPRequest reinvite = to.expectRequest("INVITE");
+        to.answer(reinvite, status, null, status == 200 ? to.sdp("RTP/SAVP", direction.equals("sendonly")
+                ? "recvonly" : "sendrecv", false) : null);
+        to.expectRequest("ACK");
+        SIPResponse answer = from.expectFinal("INVITE");
+        assertEquals(status, answer.getStatusCode());
+        from.send(from.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + from.user, hubTag,
+                "<sip:" + to.user + "@hub.test>", cseq, null));
+        if (status == 200) {
+            to.hubSdp(reinvite);
+            from.hubSdp(answer);
+        }
+    }
+
+    @Test
+    void aMuxingCallerAndAPairedCalleeEachGetWhatTheyOffered() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp("RTP/SAVP", "sendrecv", true)));
+        SIPRequest invite = bob.expectRequest("INVITE");
+        SessionDescription offer = SessionDescription.parse(new String(invite.getRawContent(), StandardCharsets.UTF_8));
+        assertFalse(offer.media().get(0).attribute("rtcp-mux").isPresent(), "the callee's leg is a port pair");
+        bob.answer(invite, 200, "bob", bob.sdp());
+        SIPResponse ok = alice.expectResponse(200, "INVITE");
+        SessionDescription answer = SessionDescription.parse(new String(ok.getRawContent(), StandardCharsets.UTF_8));
+        assertTrue(answer.media().get(0).attribute("rtcp-mux").isPresent(), "the caller keeps its rtcp-mux");
+    }
+
+    @Test
+    void whatACallerWritesCannotBreakOrForgeTheCall() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp()).replaceFirst("Contact: [^\r]*\r\n",
+                ""));
+        assertEquals(400, alice.expectFinal("INVITE").getStatusCode(), "an INVITE needs a Contact");
+
+        String invite = alice.invite("2002", UUID.randomUUID().toString(), alice.sdp())
+                .replace("Max-Forwards: 70\r\n", "")
+                .replace("From: <sip:2001@hub.test>", "From: \"Reception 2000\" <sip:2001@evil.example;user=phone>");
+        alice.send(invite);
+        SIPRequest toBob = bob.expectRequest("INVITE");
+        assertEquals(69, toBob.getMaxForwards().getMaxForwards(), "no Max-Forwards counts as 70");
+        assertEquals("sip:2001@hub.test", toBob.getFrom().getAddress().getURI().toString(),
+                "the callee sees the registered AOR, not what the caller wrote");
+        assertTrue(toBob.getHeader("P-Asserted-Identity").toString().contains("<sip:2001@hub.test>"));
+
+        String branch = invite.replaceAll("(?s).*branch=([^;\r\n]+).*", "$1");
+        String cancel = invite.replaceFirst("^INVITE", "CANCEL").replace(" INVITE\r\n", " CANCEL\r\n")
+                .replaceAll("Content-Type: application/sdp\r\n", "")
+                .replaceAll("(?s)Content-Length: \\d+\r\n\r\n.*", "Content-Length: 0\r\n\r\n");
+        alice.send(cancel.replace(branch, branch + "x"));
+        assertEquals(481, alice.expectFinal("CANCEL").getStatusCode(), "a CANCEL for another transaction");
+
+        bob.answer(toBob, 401, "bob", null);
+        bob.expectRequest("ACK");
+        assertEquals(480, alice.expectFinal("INVITE").getStatusCode(), "a challenge is not the caller's to answer");
+    }
+
+    @Test
+    void aCalleeThatRefusesTheAudioInItsAnswerIsHungUp() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp()));
+        SIPRequest invite = bob.expectRequest("INVITE");
+        bob.answer(invite, 200, "bob", bob.sdp().replaceFirst("m=audio \\d+", "m=audio 0"));
+        bob.expectRequest("ACK");
+        bob.answer(bob.expectRequest("BYE"), 200, null, null);
+        SIPResponse refused = alice.expectFinal("INVITE");
+        assertEquals(488, refused.getStatusCode());
+        assertNotNull(refused.getHeader("Warning"));
+        assertEquals(RelayConfig.DEFAULT_MAX_PORT - RelayConfig.DEFAULT_MIN_PORT + 1, sip.relay().freePorts());
+    }
+
+    @Test
+    void aCalleeByeBeforeTheCallersAckWaitsForTheAck() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        String callId = UUID.randomUUID().toString();
+        alice.send(alice.invite("2002", callId, alice.sdp()));
+        SIPRequest invite = bob.expectRequest("INVITE");
+        bob.answer(invite, 200, "bob", bob.sdp());
+        bob.expectRequest("ACK");
+        bob.send(bob.request("BYE", "sip:hub@127.0.0.1", invite.getCallId().getCallId(), "bob", invite.getFromTag(),
+                "<sip:2001@hub.test>", 1, null));
+        bob.expectResponse(200, "BYE");
+        SIPResponse ok = alice.expectResponse(200, "INVITE");
+        assertTrue(sip.calls().active().size() == 1, "the caller has not acknowledged; the call waits for it");
+        alice.send(alice.request("ACK", "sip:hub@127.0.0.1", callId, "tag-2001", ok.getTo().getTag(),
+                "<sip:2002@hub.test>", ok.getCSeq().getSeqNumber(), null));
+        alice.answer(alice.expectRequest("BYE"), 200, null, null);
+        assertEquals(EndCause.CALLEE_HUNG_UP, awaitRecord().cause());
+    }
+
+    @Test
     void hostileOffersAreRefusedWithoutKeepingAPort() throws Exception {
         CallPhone alice = phone("2001");
         CallPhone bob = phone("2002");
@@ -587,9 +740,17 @@ class CallRoutingTest {
         }
         awaitRecords(rung);
         assertEquals(free, sip.relay().freePorts(), "every allocation went back");
-        try (CallPhone later = phone("2003")) {
-            assertNotNull(later, "the hub still registers phones after the storm");
-        }
+        CallPhone later = phone("2003");
+        later.send(later.invite("2001", UUID.randomUUID().toString(), later.sdp()));
+        later.expectResponse(100, "INVITE");
+        SIPRequest toAlice = alice.expectRequest("INVITE");
+        alice.answer(toAlice, 486, "alice", null);
+        assertEquals(486, later.expectFinal("INVITE").getStatusCode(), "the hub still routes calls after the storm");
+    }
+
+    private static String crypto(SIPRequest request) throws Exception {
+        SessionDescription sdp = SessionDescription.parse(new String(request.getRawContent(), StandardCharsets.UTF_8));
+        return sdp.media().get(0).attribute("crypto").orElseThrow();
     }
 
     private void assertMediaBothWays(CallPhone alice, CallPhone bob) throws Exception {

@@ -48,6 +48,13 @@ final class Answers {
     /** 503 with Retry-After, for a relay or hub that is out of room. */
     static String busy(SIPRequest request, int seconds) {
         SIPResponse response = request.createResponse(503, "Service Unavailable");
+        try {
+            if (response.getTo().getTag() == null) {
+                response.getTo().setTag(Dialog.newTag());
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
         RetryAfter retryAfter = new RetryAfter();
         try {
             retryAfter.setRetryAfter(seconds);

@@ -13,9 +13,11 @@ import io.hub.sip.transport.Flow;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
 final class Call {
 
     private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+    /** Failures whose meaning needs headers the hub cannot pass on (a challenge, Allow, Min-SE …). */
+    private static final Set<Integer> NOT_RELAYABLE = Set.of(401, 405, 407, 420, 421, 422, 423, 494);
 
     enum State { RINGING, ANSWERED, CONFIRMED, ENDED }
 
@@ -66,13 +70,18 @@ final class Call {
     final String callee;
     private final CallRouter router;
     private final SIPRequest invite;
+    private final String inviteBranch;
     private final Dialog a;
     private final List<Fork> forks = new ArrayList<>();
     private final CallMedia media;
     private final Instant startedAt;
+    private final Set<Forwarded> waiting = new HashSet<>();
     private Dialog b;
     private State state = State.RINGING;
     private boolean ringingSent;
+    private boolean byeForCallerAfterAck;
+    /** The phone whose re-INVITE carried no offer: its answer comes in the ACK. */
+    private Dialog answerInAck;
     private Instant answeredAt;
     private Instant endedAt;
     private EndCause cause;
@@ -82,11 +91,13 @@ final class Call {
     private ScheduledFuture<?> ackTimer;
     private Map<String, Map<String, Object>> finalMedia = Map.of();
 
+    /** @param caller the AOR registered on the caller's flow: the identity the callee is shown */
     Call(String id, CallRouter router, SIPRequest invite, Flow callerFlow, String caller, String callee,
             CallMedia media, Instant now) {
         this.id = id;
         this.router = router;
         this.invite = invite;
+        this.inviteBranch = invite.getTopmostVia().getBranch();
         this.caller = caller;
         this.callee = callee;
         this.media = media;
@@ -94,7 +105,7 @@ final class Call {
         Contact contact = (Contact) invite.getContactHeader();
         this.a = new Dialog(this, Side.A, invite.getCallId().getCallId(), caller, address(invite.getTo()),
                 Dialog.newTag(), address(invite.getFrom()), invite.getFrom().getTag(),
-                contact == null ? null : contact.getAddress().getURI().toString(), callerFlow);
+                contact.getAddress().getURI().toString(), callerFlow);
         a.remoteCseq = invite.getCSeq().getSeqNumber();
     }
 
@@ -102,38 +113,45 @@ final class Call {
         return a;
     }
 
-    State state() {
-        return state;
+    /** The INVITE's Via branch, which its CANCEL must carry (RFC 3261 §9.2). */
+    String inviteBranch() {
+        return inviteBranch;
     }
 
     /**
-     * Offers the call to the callee's flows; the caller's offer has been turned into the callee's.
+     * Offers the call to the callee's flows, each with an offer (and a key) of its own.
      *
      * @param targets the callee's contacts with their live flows
      */
-    synchronized void start(List<Target> targets, String offerForCallee) {
+    synchronized void start(List<Target> targets) {
         router.send(a, Answers.answer(invite, 100, null, null, null));
+        int maxForwards = invite.getMaxForwards() == null ? 70 : invite.getMaxForwards().getMaxForwards();
+        // The callee sees the authenticated AOR, with the caller's display name at most.
+        String display = invite.getFrom().getAddress().getDisplayName();
+        String from = (display == null || display.isBlank() ? "" : "\"" + display.replaceAll("[\"\\\\\\r\\n]", "")
+                + "\" ") + "<" + caller + ">";
         for (Target target : targets) {
             Dialog dialog = new Dialog(this, Side.B, "hub-" + Dialog.newTag() + Dialog.newTag(), callee,
-                    a.remoteUri, Dialog.newTag(), a.localUri, null, target.contactUri(), target.flow());
+                    from, Dialog.newTag(), a.localUri, null, target.contactUri(), target.flow());
             dialog.localCseq = 1;
             Fork fork = new Fork(dialog, target.contactUri(), Requests.branch(), 1);
             forks.add(fork);
-            router.register(dialog);
-            dialog.pending.put(fork.branch, response -> forkAnswered(fork, response));
             String request;
             try {
+                String offer = media.offerForFork(dialog.callId, addressFor(target.flow()));
                 request = Requests.build("INVITE", fork.requestUri, dialog, target.flow(), fork.cseq, fork.branch,
-                        null, List.of(Requests.contact(target.flow()), "Max-Forwards: "
-                                + Math.max(0, invite.getMaxForwards().getMaxForwards() - 1),
-                                "Allow: " + Answers.ALLOW, "Supported: outbound"),
-                        "application/sdp", offerForCallee);
-            } catch (IllegalArgumentException e) {
+                        null, List.of(Requests.contact(target.flow()), "Max-Forwards: " + Math.max(0, maxForwards - 1),
+                                "P-Asserted-Identity: <" + caller + ">", "Allow: " + Answers.ALLOW,
+                                "Supported: outbound"),
+                        "application/sdp", offer);
+            } catch (SdpException | IllegalArgumentException e) {
                 // A caller's value made an unsendable request: treated like a fork that failed.
                 LOG.info("call {} fork to {} not sent: {}", id, target.contactUri(), e.getMessage());
                 fork.status = 500;
                 continue;
             }
+            router.register(dialog);
+            dialog.pending.put(fork.branch, response -> forkAnswered(fork, response));
             if (!target.flow().send(request)) {
                 fork.status = 480;
                 continue;
@@ -196,13 +214,11 @@ final class Call {
         cancelForks(fork);
         String answer;
         try {
-            answer = media.answer(Side.B, body(response), addressFor(a));
+            answer = media.answerFromFork(fork.dialog.callId, body(response), addressFor(a.flow));
         } catch (SdpException e) {
             LOG.info("call {} callee {} answered with unusable SDP: {}", id, callee, e.getMessage());
             bye(b);
-            router.send(a, Answers.answer(invite, 488, a.localTag, a.flow, null,
-                    Answers.warning(a.flow, e.getMessage())));
-            end(EndCause.SRTP_REQUIRED, 488);
+            fail(488, EndCause.SRTP_REQUIRED, Answers.warning(a.flow, e.getMessage()));
             return;
         }
         cancelTimer(ringTimer);
@@ -239,7 +255,7 @@ final class Call {
         }
         int best = forks.stream().mapToInt(f -> f.status).map(Call::rank).min().orElse(rank(480));
         int chosen = forks.stream().mapToInt(f -> f.status).filter(s -> rank(s) == best).findFirst().orElse(480);
-        int answer = chosen >= 300 && chosen < 400 ? 480 : chosen;
+        int answer = (chosen >= 300 && chosen < 400) || NOT_RELAYABLE.contains(chosen) ? 480 : chosen;
         fail(answer, EndCause.ofFailure(answer));
     }
 
@@ -254,33 +270,29 @@ final class Call {
         return status >= 400 && status < 500 ? 2 : 3;
     }
 
-    private void fail(int code, EndCause why) {
-        cancelTimer(ringTimer);
-        router.send(a, Answers.answer(invite, code, a.localTag, a.flow, null));
+    private void fail(int code, EndCause why, String... headers) {
+        // Ended (ports released) before the caller hears it, so a caller that retries at once finds them free.
         end(why, code);
+        router.send(a, Answers.answer(invite, code, a.localTag, a.flow, null, headers));
     }
 
     // ---- requests from the phones
 
-    /** CANCEL from the caller. */
+    /** CANCEL from the caller, for the INVITE of this call (the router checked its branch). */
     synchronized void cancel(SIPRequest request, Flow flow) {
         router.sendOn(flow, Answers.answer(request, 200, null, null, null));
         if (state != State.RINGING) {
             return;
         }
         cancelForks(null);
-        router.send(a, Answers.answer(invite, 487, a.localTag, a.flow, null));
-        end(EndCause.CANCELLED, 487);
+        fail(487, EndCause.CANCELLED);
     }
 
     /** A request inside one of the call's dialogs. */
     synchronized void inDialog(Dialog dialog, SIPRequest request, Flow flow) {
         String method = request.getMethod();
         if (method.equals("ACK")) {
-            if (dialog == a && state == State.ANSWERED) {
-                state = State.CONFIRMED;
-                cancelTimer(ackTimer);
-            }
+            acknowledged(dialog, request);
             return;
         }
         if (dialog != a && dialog != b) {
@@ -288,7 +300,7 @@ final class Call {
             return;
         }
         long cseq = request.getCSeq().getSeqNumber();
-        if (cseq <= dialog.remoteCseq && !method.equals("CANCEL")) {
+        if (cseq <= dialog.remoteCseq) {
             router.sendOn(flow, Answers.answer(request, 500, null, null, null, "Retry-After: 1",
                     Answers.warning(flow, "CSeq " + cseq + " is not above " + dialog.remoteCseq)));
             return;
@@ -299,86 +311,142 @@ final class Call {
             dialog.remoteTarget = ((Contact) request.getContactHeader()).getAddress().getURI().toString();
         }
         switch (method) {
-            case "BYE" -> {
-                router.sendOn(flow, Answers.answer(request, 200, null, null, null));
-                Dialog other = dialog == a ? b : a;
-                if (other != null) {
-                    bye(other);
-                }
-                if (dialog == a && state == State.RINGING) {
-                    cancelForks(null);
-                }
-                end(dialog == a ? EndCause.CALLER_HUNG_UP : EndCause.CALLEE_HUNG_UP, status);
-            }
+            case "BYE" -> hungUp(dialog, request, flow);
             case "OPTIONS" -> router.sendOn(flow, Answers.answer(request, 200, null, null, null,
                     "Allow: " + Answers.ALLOW, "Accept: application/sdp"));
             case "INVITE", "UPDATE" -> reoffer(dialog, request, flow);
-            case "INFO", "MESSAGE" -> forward(dialog, request, flow, false);
+            case "INFO", "MESSAGE" -> forward(dialog, request, flow);
             default -> router.sendOn(flow, Answers.answer(request, 501, null, null, null, "Allow: " + Answers.ALLOW));
         }
     }
 
+    private void acknowledged(Dialog dialog, SIPRequest ack) {
+        if (dialog == a && state == State.ANSWERED) {
+            state = State.CONFIRMED;
+            cancelTimer(ackTimer);
+            if (byeForCallerAfterAck) {
+                bye(a);
+                end(EndCause.CALLEE_HUNG_UP, status);
+                return;
+            }
+        }
+        if (dialog == answerInAck) {
+            answerInAck = null;
+            String sdp = body(ack);
+            if (sdp != null) {
+                try {
+                    media.answerInAck(dialog.side, sdp);
+                } catch (SdpException e) {
+                    LOG.info("call {} {} answered the hub's offer in its ACK with unusable SDP: {}", id, dialog,
+                            e.getMessage());
+                    hangUp(EndCause.REFUSED);
+                }
+            }
+        }
+    }
+
+    private void hungUp(Dialog dialog, SIPRequest request, Flow flow) {
+        router.sendOn(flow, Answers.answer(request, 200, null, null, null));
+        if (dialog == a && state == State.RINGING) {
+            cancelForks(null);
+            fail(487, EndCause.CALLER_HUNG_UP);
+            return;
+        }
+        if (dialog == b && state == State.ANSWERED) {
+            // The caller has not acknowledged its 200 yet; a BYE may not overtake it (RFC 3261 §15).
+            byeForCallerAfterAck = true;
+            return;
+        }
+        Dialog other = dialog == a ? b : a;
+        if (other != null) {
+            bye(other);
+        }
+        end(dialog == a ? EndCause.CALLER_HUNG_UP : EndCause.CALLEE_HUNG_UP, status);
+    }
+
     /** A re-INVITE or UPDATE: hold, resume, new keys or codecs. */
     private void reoffer(Dialog from, SIPRequest request, Flow flow) {
-        if (state != State.CONFIRMED && !(state == State.ANSWERED && request.getMethod().equals("UPDATE"))) {
+        boolean update = request.getMethod().equals("UPDATE");
+        if (state != State.CONFIRMED && !(state == State.ANSWERED && update)) {
             router.sendOn(flow, Answers.answer(request, state == State.ANSWERED ? 491 : 403, null, null, null));
             return;
         }
-        if (offerInFlight != null) {
+        if (offerInFlight != null || answerInAck != null) {
             router.sendOn(flow, Answers.answer(request, 491, null, null, null));
             return;
         }
         String sdp = body(request);
         if (sdp == null) {
-            router.sendOn(flow, Answers.answer(request, 488, null, null, null,
-                    Answers.warning(flow, "the hub needs an SDP offer in a re-INVITE")));
+            if (update) {
+                // A session refresh (RFC 4028) without an offer: nothing changes.
+                router.sendOn(flow, Answers.answer(request, 200, null, flow, null));
+            } else {
+                // A re-INVITE without an offer: the hub offers what it last sent, the answer comes in the ACK.
+                answerInAck = from;
+                router.sendOn(flow, Answers.answer(request, 200, null, flow, media.lastSentTo(from.side),
+                        "Allow: " + Answers.ALLOW));
+            }
             return;
         }
         Dialog to = from == a ? b : a;
         String offer;
         try {
-            offer = media.offer(from.side, sdp, addressFor(to));
+            offer = media.offer(from.side, sdp, addressFor(to.flow));
         } catch (SrtpRequired e) {
             router.sendOn(flow, Answers.answer(request, 488, null, null, null,
                     Answers.warning(flow, "SRTP is mandatory: " + e.getMessage())));
             return;
-        } catch (SdpException | io.hub.sip.relay.RelayException | IllegalArgumentException e) {
+        } catch (SdpException | IllegalArgumentException e) {
             router.sendOn(flow, Answers.answer(request, 488, null, null, null, Answers.warning(flow, e.getMessage())));
             return;
         }
-        offerInFlight = new Forwarded(from, request, flow, true);
-        sendInDialog(to, request.getMethod(), offer, "application/sdp", offerInFlight);
+        Forwarded origin = new Forwarded(from, request, flow, true);
+        offerInFlight = origin;
+        sendInDialog(to, request.getMethod(), offer, "application/sdp", origin);
     }
 
     /** INFO (DTMF) and MESSAGE go to the other phone; its answer comes back. */
-    private void forward(Dialog from, SIPRequest request, Flow flow, boolean offer) {
+    private void forward(Dialog from, SIPRequest request, Flow flow) {
         Dialog to = from == a ? b : a;
         if (to == null) {
+            // INFO in the early dialog, before anyone answered: nobody to give it to yet.
             router.sendOn(flow, Answers.answer(request, 403, null, null, null));
             return;
         }
         String type = request.getContentTypeHeader() == null ? null
                 : request.getContentTypeHeader().getContentType() + "/" + request.getContentTypeHeader().getContentSubType();
-        sendInDialog(to, request.getMethod(), body(request), type, new Forwarded(from, request, flow, offer));
+        sendInDialog(to, request.getMethod(), body(request), type, new Forwarded(from, request, flow, false));
     }
 
     private void sendInDialog(Dialog to, String method, String body, String contentType, Forwarded origin) {
-        String branch = Requests.branch();
-        long cseq = ++to.localCseq;
         Flow flow = router.flowFor(to);
-        List<String> headers = method.equals("INVITE") || method.equals("UPDATE")
-                ? List.of(Requests.contact(flow == null ? to.flow : flow), "Allow: " + Answers.ALLOW) : List.of();
-        String request = Requests.build(method, to.remoteTarget, to, flow == null ? to.flow : flow, cseq, branch,
-                to.remoteTag, headers, contentType, body);
-        to.pending.put(branch, response -> forwardedAnswered(to, method, cseq, branch, origin, response));
-        ScheduledFuture<?> timer = router.schedule(this, router.settings().transactionTimeout(),
-                () -> forwardedTimedOut(to, branch, origin));
-        if (flow == null || !flow.send(request)) {
-            to.pending.remove(branch);
-            cancelTimer(timer);
+        String request = null;
+        String branch = Requests.branch();
+        long cseq = to.localCseq + 1;
+        if (flow != null && to.remoteTarget != null) {
+            List<String> headers = method.equals("INVITE") || method.equals("UPDATE")
+                    ? List.of(Requests.contact(flow), "Allow: " + Answers.ALLOW) : List.of();
+            try {
+                request = Requests.build(method, to.remoteTarget, to, flow, cseq, branch, to.remoteTag, headers,
+                        contentType, body);
+            } catch (IllegalArgumentException e) {
+                LOG.info("call {} {} to {} not sent: {}", id, method, to, e.getMessage());
+            }
+        }
+        if (request == null) {
             answerOrigin(origin, 480, null);
             return;
         }
+        // Registered before sending: the answer may come back before send returns.
+        to.localCseq = cseq;
+        waiting.add(origin);
+        to.pending.put(branch, response -> forwardedAnswered(to, method, cseq, branch, origin, response));
+        if (!flow.send(request)) {
+            to.pending.remove(branch);
+            answerOrigin(origin, 480, null);
+            return;
+        }
+        router.schedule(this, router.settings().transactionTimeout(), () -> forwardedTimedOut(to, branch, origin));
     }
 
     private synchronized void forwardedAnswered(Dialog to, String method, long cseq, String branch, Forwarded origin,
@@ -394,25 +462,32 @@ final class Call {
         if (method.equals("INVITE")) {
             ackInDialog(to, cseq, code < 300 ? Requests.branch() : branch, code < 300 ? null : response);
         }
-        if (state == State.ENDED) {
+        if (state == State.ENDED || !waiting.contains(origin)) {
             return;
         }
         String answer = null;
+        boolean unusable = false;
         if (code < 300 && origin.offer()) {
             try {
-                answer = media.answer(to.side, body(response), addressFor(origin.from()));
+                answer = media.answer(to.side, body(response), addressFor(origin.flow()));
             } catch (SdpException e) {
                 LOG.info("call {} {} answered a re-offer with unusable SDP: {}", id, to, e.getMessage());
-                code = 488;
+                unusable = true;
             }
         } else if (origin.offer()) {
             media.offerFailed();
         }
-        answerOrigin(origin, code, answer);
+        if (unusable) {
+            // The phone took the re-offer and the hub cannot follow it: the two phones no longer
+            // agree on the media, so the call ends rather than going on one-way.
+            answerOrigin(origin, 488, null);
+            hangUp(EndCause.REFUSED);
+            return;
+        }
+        answerOrigin(origin, NOT_RELAYABLE.contains(code) ? 500 : code, answer);
         if (code == 481 || code == 408) {
             // RFC 3261 §12.2.1.2: the dialog is gone on that side; the call with it.
-            bye(origin.from());
-            end(EndCause.PHONE_GONE, status);
+            hangUp(EndCause.PHONE_GONE);
         }
     }
 
@@ -427,7 +502,8 @@ final class Call {
     }
 
     private void answerOrigin(Forwarded origin, int code, String sdp) {
-        if (origin.offer()) {
+        waiting.remove(origin);
+        if (origin == offerInFlight) {
             offerInFlight = null;
         }
         String[] headers = code < 300 && origin.request().getMethod().equals("INVITE")
@@ -457,7 +533,7 @@ final class Call {
 
     /** A flow closed; the call cares while it rings (a callee's fork fails, or the caller is gone). */
     synchronized void flowClosed(Flow flow) {
-        if (state != State.RINGING) {
+        if (state != State.RINGING || forks.isEmpty()) {
             return;
         }
         if (a.flow == flow) {
@@ -479,7 +555,9 @@ final class Call {
         if (state == State.ANSWERED) {
             LOG.info("call {} got no ACK from {}", id, caller);
             bye(a);
-            bye(b);
+            if (!byeForCallerAfterAck) {
+                bye(b);
+            }
             end(EndCause.NO_ACK, status);
         }
     }
@@ -524,9 +602,8 @@ final class Call {
         if (flow == null || dialog.remoteTarget == null) {
             return;
         }
-        String branch = Requests.branch();
         try {
-            flow.send(Requests.build("BYE", dialog.remoteTarget, dialog, flow, ++dialog.localCseq, branch,
+            flow.send(Requests.build("BYE", dialog.remoteTarget, dialog, flow, ++dialog.localCseq, Requests.branch(),
                     dialog.remoteTag, List.of(), null, null));
         } catch (IllegalArgumentException e) {
             LOG.info("call {} BYE to {} not sent: {}", id, dialog, e.getMessage());
@@ -543,12 +620,21 @@ final class Call {
             status = finalStatus;
         }
         endedAt = router.now();
-        cancelTimer(ringTimer);
-        cancelTimer(ackTimer);
-        forks.forEach(fork -> cancelTimer(fork.timer));
-        finalMedia = mediaSummary();
-        media.release();
-        router.ended(this);
+        try {
+            // Requests still waiting for the other phone get their final answer now (RFC 3261 §15.1.2).
+            for (Forwarded origin : List.copyOf(waiting)) {
+                answerOrigin(origin, 487, null);
+            }
+            cancelTimer(ringTimer);
+            cancelTimer(ackTimer);
+            forks.forEach(fork -> cancelTimer(fork.timer));
+            finalMedia = mediaSummary();
+            media.release();
+        } catch (RuntimeException e) {
+            LOG.warn("call {} did not end cleanly: {}", id, e.getMessage());
+        } finally {
+            router.ended(this);
+        }
     }
 
     // ---- what admins see
@@ -587,9 +673,12 @@ final class Call {
 
     // ---- helpers
 
-    private String addressFor(Dialog dialog) {
+    /**
+     * The relay address a phone on {@code flow} sends media to: the configured one, else where it
+     * reached the hub (known even after the flow closed).
+     */
+    private String addressFor(Flow flow) {
         String configured = router.settings().mediaAddress();
-        Flow flow = dialog.flow;
         return configured != null ? configured : flow.local().getAddress().getHostAddress();
     }
 

@@ -18,20 +18,23 @@ import io.hub.sip.sdp.SessionDescription;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The media of one call: turns each side's SDP into relay legs and writes the SDP the other side
  * gets, so the media goes through the relay. One audio stream is relayed (the first with SDES
- * SRTP); other streams are refused with port 0.
+ * SRTP); other streams keep their place with port 0.
  *
- * <p>In termination mode every phone gets its own fresh key from the hub, and the relay decrypts
- * with the phone's key and encrypts with the other phone's hub key: no phone ever learns another's
- * key. In passthrough the offerer's {@code a=crypto} travels end to end untouched. Guarded by the
- * call's lock.
+ * <p>In termination mode the hub gives every phone a fresh key of its own in every offer and
+ * answer (every ringing phone too), and the relay decrypts with the sender's key and encrypts with
+ * the receiver's hub key: no phone ever learns another's key, and no key meets a restarted
+ * sequence. A re-offer is staged and reaches the relay only with its answer, so a refused one
+ * (491, 488, a timeout) leaves the media as it was. The caller's leg muxes RTCP when its offer does;
+ * the callee's leg is always a port pair, so a phone without rtcp-mux is never pushed into it.
+ * Guarded by the call's lock.
  */
 final class CallMedia {
 
@@ -40,9 +43,20 @@ final class CallMedia {
         CryptoAttribute chosen;
         SdesKey inbound;
         SdesKey outbound;
-        Boolean mux;
+        boolean mux;
         InetSocketAddress expected;
         boolean holding;
+
+        Leg copy() {
+            Leg copy = new Leg();
+            copy.chosen = chosen;
+            copy.inbound = inbound;
+            copy.outbound = outbound;
+            copy.mux = mux;
+            copy.expected = expected;
+            copy.holding = holding;
+            return copy;
+        }
     }
 
     private static final int HUB_CRYPTO_TAG = 1;
@@ -50,7 +64,13 @@ final class CallMedia {
     private final String callId;
     private final MediaRelay relay;
     private final CallSettings settings;
-    private final Map<Side, Leg> legs = new EnumMap<>(Side.class);
+    private Map<Side, Leg> legs = new EnumMap<>(Side.class);
+    private Map<Side, Leg> staged;
+    private final Map<Side, String> lastSent = new EnumMap<>(Side.class);
+    private final Map<String, SdesKey> forkKeys = new HashMap<>();
+    private final Map<String, String> forkOffers = new HashMap<>();
+    private String callerOffer;
+    private String pendingOffer;
     private RelaySession session;
     private int relayedIndex = -1;
     private Side offerer;
@@ -63,101 +83,149 @@ final class CallMedia {
         legs.put(Side.B, new Leg());
     }
 
+    private boolean terminating() {
+        return settings.mode() == RelayMode.TERMINATION;
+    }
+
     /**
-     * An offer from {@code from}: allocates the relay on the first one, updates the leg on later
-     * ones, and returns the offer the other side gets.
+     * The caller's offer in its INVITE: allocates the relay, whose dead-stream timer waits for as
+     * long as the call may ring.
      *
-     * @param otherAddress the relay address the other phone is to send to
      * @throws io.hub.sip.sdp.SrtpRequired when the offer has no SDES SRTP audio (488)
      * @throws io.hub.sip.relay.PortsExhaustedException when the relay has no ports left (503)
      */
-    String offer(Side from, String sdp, String otherAddress) throws SdpException, RelayException {
+    void callerOffer(String sdp) throws SdpException, RelayException {
         SessionDescription description = SessionDescription.parse(sdp);
-        Map<Integer, CryptoAttribute> relayed = MediaPlan.relayed(description);
-        int index = relayed.keySet().iterator().next();
-        if (relayedIndex >= 0 && index != relayedIndex) {
-            throw new SdpException("a new offer moves the audio stream from m-line " + relayedIndex + " to " + index);
+        relayedIndex = MediaPlan.relayed(description).keySet().iterator().next();
+        Leg a = legs.get(Side.A);
+        take(a, description, true);
+        a.mux = description.media().get(relayedIndex).attribute("rtcp-mux").isPresent();
+        if (terminating()) {
+            a.outbound = SdesKey.generate(suite(a.chosen));
         }
-        MediaDescription media = description.media().get(index);
-        Leg leg = legs.get(from);
-        Leg other = legs.get(from.other());
-        leg.chosen = relayed.get(index);
-        leg.holding = !media.direction().equals("sendrecv") || media.connectionAddress(description) == null;
-        leg.expected = address(media, description);
-        if (settings.mode() == RelayMode.TERMINATION) {
-            SrtpSuite suite = suite(leg.chosen);
-            leg.inbound = key(suite, leg.chosen);
-            leg.outbound = fresh(leg.outbound, suite);
-            other.outbound = fresh(other.outbound, suite);
+        session = relay.allocate(callId, settings.mode(), spec(a), spec(legs.get(Side.B)));
+        relay.timeout(session, settings.ringTimeout().plus(settings.transactionTimeout()));
+        callerOffer = sdp;
+        offerer = Side.A;
+    }
+
+    /** The offer one ringing phone gets, with a key of its own. */
+    String offerForFork(String fork, String address) throws SdpException {
+        SessionDescription description = SessionDescription.parse(callerOffer);
+        List<String> crypto = null;
+        if (terminating()) {
+            SdesKey key = SdesKey.generate(suite(legs.get(Side.A).chosen));
+            forkKeys.put(fork, key);
+            crypto = List.of(key.cryptoAttribute(HUB_CRYPTO_TAG));
         }
-        if (session == null) {
-            leg.mux = media.attribute("rtcp-mux").isPresent();
-            // The other leg muxes exactly when the offer lets it; a phone that does not still finds
-            // its RTCP told apart by packet type on the single port.
-            other.mux = leg.mux;
-            relayedIndex = index;
-            Side a = from;
-            session = relay.allocate(callId, settings.mode(), spec(legs.get(Side.A)), spec(legs.get(Side.B)));
-            if (a == Side.B) {
-                relay.update(session, Side.B, spec(leg));
-            }
-        } else {
-            relay.update(session, from, spec(leg));
-        }
-        offerer = from;
-        applyHold();
-        return rewrite(description, from.other(), otherAddress, settings.mode() == RelayMode.TERMINATION
-                ? List.of(other.outbound.cryptoAttribute(HUB_CRYPTO_TAG)) : null);
+        String offer = rewrite(description, Side.B, address, crypto, false);
+        forkOffers.put(fork, offer);
+        return offer;
     }
 
     /**
-     * The answer from {@code from} to the last offer: updates its leg and returns the answer the
-     * offerer gets.
+     * The winning phone's answer: its leg gets its key, the media timer starts, and the caller's
+     * answer is returned.
+     *
+     * @throws SdpException when the answer is unusable or refuses the audio: the call cannot go on
      */
-    String answer(Side from, String sdp, String offererAddress) throws SdpException {
-        if (offerer != from.other() || session == null) {
-            throw new SdpException("an answer from " + from + " with no offer from the other side open");
-        }
-        SessionDescription description = SessionDescription.parse(sdp);
-        if (relayedIndex >= description.media().size()) {
-            throw new SdpException("the answer has fewer m-lines than the offer");
-        }
-        MediaDescription media = description.media().get(relayedIndex);
-        Leg leg = legs.get(from);
-        Leg offering = legs.get(from.other());
-        leg.holding = !media.direction().equals("sendrecv") || media.connectionAddress(description) == null;
-        if (!media.isRejected()) {
-            leg.expected = address(media, description);
-            if (settings.mode() == RelayMode.TERMINATION) {
-                leg.chosen = answered(media);
-                leg.inbound = key(suite(leg.chosen), leg.chosen);
-            }
-            relay.update(session, from, spec(leg));
-        }
+    String answerFromFork(String fork, String sdp, String callerAddress) throws SdpException {
+        SessionDescription description = parseAnswer(sdp);
+        Leg b = legs.get(Side.B);
+        take(b, description, false);
+        b.outbound = forkKeys.get(fork);
+        relay.update(session, Side.B, spec(b));
+        lastSent.put(Side.B, forkOffers.get(fork));
         offerer = null;
-        applyHold();
-        String answer = rewrite(description, from.other(), offererAddress,
-                settings.mode() == RelayMode.TERMINATION && !media.isRejected()
-                        ? List.of(offering.outbound.cryptoAttribute(offering.chosen.tag())) : null);
-        if (media.isRejected()) {
-            return answer;
-        }
-        SessionDescription rewritten = SessionDescription.parse(answer);
-        rewritten.media().get(relayedIndex).flag("rtcp-mux", Boolean.TRUE.equals(offering.mux));
-        return rewritten.encode();
+        forkKeys.clear();
+        forkOffers.clear();
+        Leg a = legs.get(Side.A);
+        String answer = rewrite(description, Side.A, callerAddress, terminating()
+                ? List.of(a.outbound.cryptoAttribute(a.chosen.tag())) : null, a.mux);
+        lastSent.put(Side.A, answer);
+        applyTimeout();
+        return answer;
     }
 
-    /** The offer in flight was refused: forget it, the media stays as it was. */
-    void offerFailed() {
+    /**
+     * A re-offer from {@code from} (re-INVITE or UPDATE): staged until the other side answers.
+     *
+     * @return the offer the other side gets
+     */
+    String offer(Side from, String sdp, String otherAddress) throws SdpException {
+        SessionDescription description = SessionDescription.parse(sdp);
+        int index = MediaPlan.relayed(description).keySet().iterator().next();
+        if (index != relayedIndex) {
+            throw new SdpException("a new offer moves the audio stream from m-line " + relayedIndex + " to " + index);
+        }
+        Map<Side, Leg> next = new EnumMap<>(Side.class);
+        legs.forEach((side, leg) -> next.put(side, leg.copy()));
+        Leg leg = next.get(from);
+        Leg other = next.get(from.other());
+        take(leg, description, true);
+        List<String> crypto = null;
+        if (terminating()) {
+            leg.outbound = SdesKey.generate(suite(leg.chosen));
+            other.outbound = SdesKey.generate(suite(leg.chosen));
+            crypto = List.of(other.outbound.cryptoAttribute(HUB_CRYPTO_TAG));
+        }
+        staged = next;
+        offerer = from;
+        pendingOffer = rewrite(description, from.other(), otherAddress, crypto, other.mux);
+        return pendingOffer;
+    }
+
+    /**
+     * The answer from {@code from} to the staged re-offer: both legs change together, and the
+     * offerer's answer is returned.
+     *
+     * @throws SdpException when the answer is unusable; the media stays as it was
+     */
+    String answer(Side from, String sdp, String offererAddress) throws SdpException {
+        if (staged == null || offerer != from.other()) {
+            throw new SdpException("an answer from " + from + " with no offer from the other side open");
+        }
+        SessionDescription description = parseAnswer(sdp);
+        Leg leg = staged.get(from);
+        take(leg, description, false);
+        Leg offering = staged.get(from.other());
+        String answer = rewrite(description, from.other(), offererAddress, terminating()
+                ? List.of(offering.outbound.cryptoAttribute(offering.chosen.tag())) : null, offering.mux);
+        legs = staged;
+        staged = null;
         offerer = null;
+        relay.update(session, Side.A, spec(legs.get(Side.A)));
+        relay.update(session, Side.B, spec(legs.get(Side.B)));
+        lastSent.put(from, pendingOffer);
+        lastSent.put(from.other(), answer);
+        applyTimeout();
+        return answer;
+    }
+
+    /** The staged offer was refused or timed out: forget it, the media stays as it was. */
+    void offerFailed() {
+        staged = null;
+        offerer = null;
+        pendingOffer = null;
+    }
+
+    /** The SDP the hub last sent a phone: its offer in a 200 to a re-INVITE that carried none. */
+    String lastSentTo(Side side) {
+        return lastSent.get(side);
+    }
+
+    /** A phone's answer in the ACK to the hub's offer of {@link #lastSentTo}: only its own leg changes. */
+    void answerInAck(Side from, String sdp) throws SdpException {
+        SessionDescription description = parseAnswer(sdp);
+        Leg leg = legs.get(from).copy();
+        take(leg, description, false);
+        legs.put(from, leg);
+        relay.update(session, from, spec(leg));
+        applyTimeout();
     }
 
     SessionStats stats() {
         return session == null ? null : relay.stats(session);
-    }
-
-    RelaySession session() {
-        return session;
     }
 
     void release() {
@@ -166,37 +234,66 @@ final class CallMedia {
         }
     }
 
-    private void applyHold() {
-        boolean hold = legs.get(Side.A).holding || legs.get(Side.B).holding;
-        Duration timeout = hold ? settings.holdTimeout() : settings.mediaTimeout();
-        if (session != null) {
-            relay.timeout(session, timeout);
+    /** Reads a phone's view of the relayed stream into {@code leg}: direction, address and its key. */
+    private void take(Leg leg, SessionDescription description, boolean offer) throws SdpException {
+        MediaDescription media = description.media().get(relayedIndex);
+        CryptoAttribute chosen = null;
+        SdesKey inbound = null;
+        if (terminating() || offer) {
+            for (String value : media.attributes("crypto")) {
+                CryptoAttribute crypto = CryptoAttribute.parse(value);
+                if (!crypto.isSupported()) {
+                    continue;
+                }
+                try {
+                    inbound = SdesKey.parse(suite(crypto), crypto.keyParams());
+                    chosen = crypto;
+                    break;
+                } catch (SdesKeyException e) {
+                    // An MKI or a malformed key: a later line may do.
+                }
+            }
+            if (chosen == null) {
+                throw new SdpException("no a=crypto line of the audio stream has a key the relay can use");
+            }
         }
+        leg.chosen = chosen;
+        leg.inbound = terminating() ? inbound : null;
+        leg.expected = address(media, description);
+        leg.holding = !media.direction(description).equals("sendrecv") || media.connectionAddress(description) == null;
     }
 
-    private String rewrite(SessionDescription description, Side to, String address, List<String> crypto) {
-        Leg leg = legs.get(to);
+    private SessionDescription parseAnswer(String sdp) throws SdpException {
+        if (sdp == null) {
+            throw new SdpException("the answer has no SDP");
+        }
+        SessionDescription description = SessionDescription.parse(sdp);
+        if (relayedIndex >= description.media().size()) {
+            throw new SdpException("the answer has fewer m-lines than the offer");
+        }
+        MediaDescription media = description.media().get(relayedIndex);
+        if (media.isRejected() || !media.isSecure()) {
+            throw new SdpException("the answer refuses the SRTP audio stream");
+        }
+        return description;
+    }
+
+    private void applyTimeout() {
+        boolean hold = legs.get(Side.A).holding || legs.get(Side.B).holding;
+        relay.timeout(session, hold ? settings.holdTimeout() : settings.mediaTimeout());
+    }
+
+    private String rewrite(SessionDescription description, Side to, String address, List<String> crypto, boolean mux) {
         Map<Integer, MediaPlan.Endpoint> endpoints = Map.of(relayedIndex, new MediaPlan.Endpoint(
-                session.rtpPort(to), Boolean.TRUE.equals(leg.mux) ? null : session.rtcpPort(to), crypto));
-        return MediaPlan.rewrite(description, address, endpoints).encode();
+                session.rtpPort(to), mux ? null : session.rtcpPort(to), crypto));
+        SessionDescription rewritten = MediaPlan.rewrite(description, address, endpoints);
+        rewritten.media().get(relayedIndex).flag("rtcp-mux", mux);
+        return rewritten.encode();
     }
 
     private LegSpec spec(Leg leg) {
-        boolean mux = Boolean.TRUE.equals(leg.mux);
-        return settings.mode() == RelayMode.TERMINATION
-                ? LegSpec.termination(mux, leg.expected, leg.inbound, leg.outbound)
-                : LegSpec.passthrough(mux, leg.expected);
-    }
-
-    /** The crypto line the answerer chose: one of the hub's offered tag, with a suite the relay speaks. */
-    private static CryptoAttribute answered(MediaDescription media) throws SdpException {
-        for (String value : media.attributes("crypto")) {
-            CryptoAttribute crypto = CryptoAttribute.parse(value);
-            if (crypto.isSupported()) {
-                return crypto;
-            }
-        }
-        throw new SdpException("the answer accepts the audio stream without a supported a=crypto");
+        return terminating() ? LegSpec.termination(leg.mux, leg.expected, leg.inbound, leg.outbound)
+                : LegSpec.passthrough(leg.mux, leg.expected);
     }
 
     private static SrtpSuite suite(CryptoAttribute crypto) throws SdpException {
@@ -205,19 +302,6 @@ final class CallMedia {
         } catch (SdesKeyException e) {
             throw new SdpException(e.getMessage());
         }
-    }
-
-    private static SdesKey key(SrtpSuite suite, CryptoAttribute crypto) throws SdpException {
-        try {
-            return SdesKey.parse(suite, crypto.keyParams());
-        } catch (SdesKeyException e) {
-            throw new SdpException("a=crypto:" + crypto.tag() + " has an unusable key: " + e.getMessage());
-        }
-    }
-
-    /** The key the hub sends with: kept across re-offers of the same suite, so streams go on. */
-    private static SdesKey fresh(SdesKey current, SrtpSuite suite) {
-        return current != null && current.suite() == suite ? current : SdesKey.generate(suite);
     }
 
     /** The address a phone says it sends from; a hint for latching, null when it says none. */

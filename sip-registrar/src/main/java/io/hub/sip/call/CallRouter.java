@@ -54,6 +54,12 @@ public final class CallRouter implements AutoCloseable {
     private final MeterRegistry metrics;
     private final Map<String, Dialog> dialogs = new ConcurrentHashMap<>();
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    /** Call records are written off the call's lock and off the phones' flows. */
+    private final java.util.concurrent.ExecutorService recordWriter = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "sip-call-records");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "sip-call-timers");
         thread.setDaemon(true);
@@ -99,7 +105,10 @@ public final class CallRouter implements AutoCloseable {
         if (method.equals("CANCEL")) {
             Registrar.markReceived(request, flow);
             Call call = dialog == null ? null : dialog.call;
-            if (call == null || dialog != call.callerDialog()) {
+            // A CANCEL names its INVITE by Call-ID and Via branch (RFC 3261 §9.2), from the caller.
+            if (call == null || dialog != call.callerDialog()
+                    || !call.inviteBranch().equals(request.getTopmostVia().getBranch())
+                    || !location.aorsOn(flow.id()).contains(dialog.aor)) {
                 sendOn(flow, Answers.answer(request, 481, null, null, null));
             } else {
                 call.cancel(request, flow);
@@ -118,6 +127,14 @@ public final class CallRouter implements AutoCloseable {
             if (!method.equals("ACK")) {
                 Registrar.markReceived(request, flow);
             }
+            if (flow != dialog.flow && !location.aorsOn(flow.id()).contains(dialog.aor)) {
+                // Only the dialog's phone may speak in it: on its flow, or on a new one it registered.
+                if (!method.equals("ACK")) {
+                    sendOn(flow, Answers.answer(request, 403, null, null, null));
+                }
+                metrics.counter("hub.calls.refused", "reason", "foreign-flow").increment();
+                return true;
+            }
             dialog.call.inDialog(dialog, request, flow);
             return true;
         }
@@ -131,13 +148,16 @@ public final class CallRouter implements AutoCloseable {
 
     /** An answer from a phone to a request the hub sent in a call; false when it belongs to none. */
     public boolean response(SIPResponse response, Flow flow) {
+        if (response.getCallId() == null || response.getTo() == null || response.getCSeq() == null) {
+            return false;
+        }
         Dialog dialog = dialogs.get(response.getCallId().getCallId());
         String branch = response.getTopmostVia() == null ? null : response.getTopmostVia().getBranch();
         if (dialog == null || branch == null) {
             return false;
         }
         var waiting = dialog.pending.get(branch);
-        if (waiting == null) {
+        if (waiting == null || (flow != dialog.flow && !location.aorsOn(flow.id()).contains(dialog.aor))) {
             return false;
         }
         dialog.flow = flow;
@@ -219,13 +239,13 @@ public final class CallRouter implements AutoCloseable {
         if (offer == null) {
             return new Refusal(488, "no-offer", caller, "the hub needs an SDP offer in the INVITE");
         }
+        if (request.getContactHeader() == null) {
+            return new Refusal(400, "no-contact", caller, "an INVITE needs a Contact");
+        }
         String id = UUID.randomUUID().toString();
         CallMedia media = new CallMedia(id, relay, settings);
-        Call call = new Call(id, this, request, flow, caller, callee, media, now());
-        String offerForCallee;
         try {
-            offerForCallee = media.offer(io.hub.sip.relay.Side.A, offer, settings.mediaAddress() != null
-                    ? settings.mediaAddress() : targets.get(0).flow().local().getAddress().getHostAddress());
+            media.callerOffer(offer);
         } catch (SrtpRequired e) {
             return new Refusal(488, "srtp-required", caller, "SRTP is mandatory: " + e.getMessage());
         } catch (SdpException e) {
@@ -236,11 +256,17 @@ public final class CallRouter implements AutoCloseable {
         } catch (RelayException e) {
             return new Refusal(500, "relay-failed", caller, e.getMessage());
         }
+        Call call = new Call(id, this, request, flow, caller, callee, media, now());
         calls.put(id, call);
         register(call.callerDialog());
         metrics.counter("hub.calls.started").increment();
         LOG.info("call {} from {} to {} ringing {} flow(s)", id, caller, callee, targets.size());
-        call.start(targets, offerForCallee);
+        try {
+            call.start(targets);
+        } catch (RuntimeException e) {
+            LOG.error("call {} could not start", id, e);
+            call.hangUp(EndCause.REFUSED);
+        }
         return null;
     }
 
@@ -362,9 +388,15 @@ public final class CallRouter implements AutoCloseable {
         LOG.info("call {} ended {} -> {}: {} status={}{}", call.id, call.caller, call.callee, record.cause().code(),
                 record.status(), mediaLine(record));
         try {
-            records.save(record);
-        } catch (RuntimeException e) {
-            LOG.warn("call {} record not stored: {}", call.id, e.getMessage());
+            recordWriter.execute(() -> {
+                try {
+                    records.save(record);
+                } catch (RuntimeException e) {
+                    LOG.warn("call {} record not stored: {}", call.id, e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("call {} record not stored: the hub is stopping", call.id);
         }
     }
 
@@ -397,5 +429,13 @@ public final class CallRouter implements AutoCloseable {
             call.hangUp(EndCause.HUB_STOPPED);
         }
         timers.shutdownNow();
+        recordWriter.shutdown();
+        try {
+            if (!recordWriter.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("call records still being written at stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -147,12 +147,16 @@ public final class MediaRelay implements AutoCloseable {
         session.update(side, spec);
     }
 
-    /** A new dead-stream timeout for the session, such as a longer one while a call is on hold. */
+    /**
+     * A new dead-stream timeout for the session, such as a longer one while a call is on hold or
+     * the media one once it is answered. Silence is counted anew from now: a call that was held
+     * (or ringing) for long is not dead the moment it resumes.
+     */
     public void timeout(RelaySession session, Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the dead-stream timeout must be positive, not " + timeout);
         }
-        session.timeout(timeout);
+        session.timeout(timeout, clock.millis());
     }
 
     /** Closes the session's ports and returns them to the range; a second release does nothing. */

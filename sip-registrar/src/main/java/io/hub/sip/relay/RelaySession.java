@@ -73,8 +73,10 @@ public final class RelaySession {
         }
     }
 
-    synchronized void timeout(Duration newTimeout) {
+    synchronized void timeout(Duration newTimeout, long nowMillis) {
         timeout = newTimeout;
+        a.lastActivityMillis = Math.max(a.lastActivityMillis, nowMillis);
+        b.lastActivityMillis = Math.max(b.lastActivityMillis, nowMillis);
     }
 
     synchronized SessionStats stats() {

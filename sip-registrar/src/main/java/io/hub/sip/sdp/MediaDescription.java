@@ -108,15 +108,25 @@ public final class MediaDescription {
         return address.equals("0.0.0.0") || address.equals("::") ? null : address;
     }
 
-    /** The media direction (RFC 3264): sendrecv unless a direction attribute says otherwise. */
-    public String direction() {
-        for (String direction : List.of("sendonly", "recvonly", "inactive", "sendrecv")) {
+    /**
+     * The media direction (RFC 3264): this section's direction attribute, else the session's, else
+     * sendrecv.
+     */
+    public String direction(SessionDescription session) {
+        for (String direction : DIRECTIONS) {
             if (lines.contains("a=" + direction)) {
+                return direction;
+            }
+        }
+        for (String direction : DIRECTIONS) {
+            if (session.sessionLine("a=" + direction).isPresent()) {
                 return direction;
             }
         }
         return "sendrecv";
     }
+
+    private static final List<String> DIRECTIONS = List.of("sendonly", "recvonly", "inactive", "sendrecv");
 
     void port(int port) {
         this.port = port;

@@ -127,4 +127,16 @@ class MediaPlanTest {
                 () -> SessionDescription.parse("v=0\r\ngarbage\r\n")).getMessage());
         assertThrows(SdpException.class, () -> CryptoAttribute.parse("x AES_CM_128_HMAC_SHA1_80 inline:abc"));
     }
+
+    @Test
+    void theDirectionIsTheMediaLinesElseTheSessionsElseSendrecv() throws Exception {
+        String body = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\na=sendonly\r\n"
+                + "m=audio 4000 RTP/SAVP 0\r\nm=audio 4002 RTP/SAVP 0\r\na=inactive\r\n";
+        SessionDescription sdp = SessionDescription.parse(body);
+        org.junit.jupiter.api.Assertions.assertEquals("sendonly", sdp.media().get(0).direction(sdp));
+        org.junit.jupiter.api.Assertions.assertEquals("inactive", sdp.media().get(1).direction(sdp));
+        SessionDescription plain = SessionDescription.parse(body.replace("a=sendonly\r\n", "")
+                .replace("a=inactive\r\n", ""));
+        org.junit.jupiter.api.Assertions.assertEquals("sendrecv", plain.media().get(0).direction(plain));
+    }
 }
