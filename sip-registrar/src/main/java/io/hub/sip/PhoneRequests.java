@@ -1,13 +1,9 @@
 package io.hub.sip;
 
-import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import io.hub.sip.location.Binding;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.transport.Flow;
-import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +60,7 @@ public final class PhoneRequests {
                 + "Call-ID: " + UUID.randomUUID() + "\r\n"
                 + "CSeq: 1 OPTIONS\r\n"
                 + "Content-Length: 0\r\n\r\n";
-        check(request);
+        SipText.requireRequest(request);
         CompletableFuture<SIPResponse> answer = new CompletableFuture<>();
         pending.put(branch, answer);
         answer.whenComplete((response, failure) -> pending.remove(branch));
@@ -85,16 +81,5 @@ public final class PhoneRequests {
             waiting.complete(response);
         }
         return true;
-    }
-
-    private static void check(String request) {
-        try {
-            if (!(new StringMsgParser().parseSIPMessage(request.getBytes(StandardCharsets.UTF_8), true, false, null)
-                    instanceof SIPRequest)) {
-                throw new IllegalStateException("built a request that does not parse as one");
-            }
-        } catch (ParseException e) {
-            throw new IllegalStateException("built a request that does not parse: " + e.getMessage(), e);
-        }
     }
 }

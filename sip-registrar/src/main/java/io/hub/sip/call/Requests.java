@@ -1,18 +1,14 @@
 package io.hub.sip.call;
 
-import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import io.hub.sip.transport.Flow;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Requests the hub writes as a user agent in a call's dialogs. They are written as text and
- * checked by the parser before they leave, so a value taken from a phone's message that would
- * break the framing is caught here and never reaches the other phone.
+ * Requests the hub writes as a user agent in a call's dialogs, as text, checked by
+ * {@link io.hub.sip.SipText} before they leave.
  */
 final class Requests {
 
@@ -56,7 +52,7 @@ final class Requests {
             text.append(body);
         }
         String request = text.toString();
-        check(request);
+        io.hub.sip.SipText.requireRequest(request);
         return request;
     }
 
@@ -68,16 +64,5 @@ final class Requests {
     static String hostPort(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    private static void check(String request) {
-        try {
-            if (!(new StringMsgParser().parseSIPMessage(request.getBytes(StandardCharsets.UTF_8), true, false, null)
-                    instanceof SIPRequest)) {
-                throw new IllegalArgumentException("built a request that does not parse as one");
-            }
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("built a request that does not parse: " + e.getMessage(), e);
-        }
     }
 }
