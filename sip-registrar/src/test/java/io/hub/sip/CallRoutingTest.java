@@ -451,6 +451,44 @@ class CallRoutingTest {
         SessionDescription rewritten = SessionDescription.parse(offer);
         assertEquals("127.0.0.1", rewritten.media().get(0).connectionAddress(rewritten));
         assertNotEquals(alice.media.getLocalPort(), rewritten.media().get(0).port(), "but the relay's port");
+
+        bob.answer(invite, 200, "bob", bob.sdp());
+        SIPResponse ok = alice.expectResponse(200, "INVITE");
+        assertTrue(new String(ok.getRawContent(), StandardCharsets.UTF_8).contains(bob.ownKey.inline()));
+        // End to end keys: each phone decrypts what the other encrypted, through the relay's ports.
+        alice.hubSdp(ok);
+        bob.hubSdp(invite);
+        assertMediaBothWays(alice, bob);
+    }
+
+    @Test
+    void crossingReInvitesGet491AndACallerThatDropsWhileRingingCancelsTheCallee() throws Exception {
+        CallPhone alice = phone("2001");
+        CallPhone bob = phone("2002");
+        Established call = call(alice, bob);
+        int cseq = alice.nextCseq();
+        alice.send(alice.request("INVITE", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
+                "<sip:2002@hub.test>", cseq, alice.sdp("RTP/SAVP", "sendonly", false), "Contact: " + alice.contact()));
+        SIPRequest fromAlice = bob.expectRequest("INVITE");
+        SIPRequest invite = call.calleeInvite();
+        bob.send(bob.request("INVITE", "sip:hub@127.0.0.1", invite.getCallId().getCallId(), "callee-tag",
+                invite.getFromTag(), "<sip:2001@hub.test>", 2, bob.sdp(), "Contact: " + bob.contact()));
+        assertEquals(491, bob.expectFinal("INVITE").getStatusCode(), "one offer at a time");
+        bob.answer(fromAlice, 200, null, bob.sdp("RTP/SAVP", "recvonly", false));
+        assertEquals(200, alice.expectFinal("INVITE").getStatusCode());
+
+        CallPhone carol = phone("2003");
+        carol.send(carol.invite("2002", UUID.randomUUID().toString(), carol.sdp()));
+        SIPRequest ringing = bob.expectRequest("INVITE");
+        bob.answer(ringing, 180, "bob-2", null);
+        carol.expectResponse(180, "INVITE");
+        carol.sip.close();
+        SIPRequest cancel = bob.expectRequest("CANCEL");
+        assertEquals(ringing.getTopmostVia().getBranch(), cancel.getTopmostVia().getBranch());
+        bob.answer(cancel, 200, null, null);
+        bob.answer(ringing, 487, "bob-2", null);
+        bob.expectRequest("ACK");
+        assertTrue(awaitRecords(1).stream().anyMatch(r -> r.cause() == EndCause.PHONE_GONE));
     }
 
     @Test
