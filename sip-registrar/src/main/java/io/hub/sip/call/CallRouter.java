@@ -385,6 +385,10 @@ public final class CallRouter implements AutoCloseable {
         schedule(call, settings.transactionTimeout(), () -> dialogs.values().removeIf(dialog -> dialog.call == call));
         CallRecord record = call.record();
         metrics.counter("hub.calls.ended", "cause", record.cause().code()).increment();
+        if (record.media().values().stream().anyMatch(leg -> Boolean.TRUE.equals(leg.get("qualityBreached")))) {
+            // The seed's bounds: jitter above 30 ms or loss above 1 % on either leg.
+            metrics.counter("hub.calls.quality.breached").increment();
+        }
         LOG.info("call {} ended {} -> {}: {} status={}{}", call.id, call.caller, call.callee, record.cause().code(),
                 record.status(), mediaLine(record));
         try {
