@@ -203,15 +203,20 @@ class PhoneEmulatorIT {
     }
 
     @Test
-    void aSmallFleetBootsRegistersAndSummarises() {
+    void aSmallFleetBootsRegistersCallsThroughTheRelayAndSummarises() {
         for (int i = 1; i <= 6; i++) {
             enroll(String.format("00809f1000%02x", i), Integer.toString(2000 + i));
         }
         CommandLineRun run = phone("fleet", "--count", "6", "--rate", "6", "--first-mac", "00809f100001", "--hold",
-                "1", "--cert-dir", dir.resolve("fleet-certs").toString());
+                "1", "--cert-dir", dir.resolve("fleet-certs").toString(), "--calls", "2", "--call-seconds", "2");
         assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("6 of 6 registered, 0 failed"), run.out());
         assertTrue(run.out().contains("register            6   p50"), run.out());
+        assertTrue(run.out().contains("call setup          2   p50"), run.out());
+        assertTrue(run.out().contains("calls: 2 made, 2 answered, 0 failed"), run.out());
+        String media = run.out().lines().filter(line -> line.startsWith("calls:")).findFirst().orElseThrow();
+        long received = Long.parseLong(media.replaceAll(".* sent, (\\d+) received", "$1"));
+        assertTrue(received > 100, "SRTP came back through the relay both ways: " + media);
         assertTrue(run.out().contains("failures: none"), run.out());
         assertTrue(Files.exists(dir.resolve("fleet-certs/00809f100006/key.pem")), "certificates kept for reuse");
 

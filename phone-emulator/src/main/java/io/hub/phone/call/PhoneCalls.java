@@ -20,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 
 /**
  * A phone's calls, as a desk phone on auto-answer makes and takes them through its registrar: an
@@ -36,6 +35,14 @@ public final class PhoneCalls implements SipUserAgent.Calls {
             MediaReport received) {
     }
 
+    /** Told when a call, made or taken, is up and when it has ended. */
+    public interface Watcher {
+        default void established(boolean outgoing) {
+        }
+
+        void ended(CallResult result);
+    }
+
     private static final Duration SETUP_DEADLINE = Duration.ofSeconds(32);
     private static final Duration BYE_DEADLINE = Duration.ofSeconds(10);
 
@@ -43,18 +50,18 @@ public final class PhoneCalls implements SipUserAgent.Calls {
     private final MediaClock clock;
     private final int portMin;
     private final int portMax;
-    private final Consumer<CallResult> ended;
+    private final Watcher watcher;
     private final Map<String, Dialog> dialogs = new HashMap<>();
 
     /**
-     * @param ended told of every call that ends, made or taken, with what this phone received
+     * @param watcher told of every call that starts and ends, made or taken, with what this phone received
      */
-    public PhoneCalls(NetLoop loop, MediaClock clock, int portMin, int portMax, Consumer<CallResult> ended) {
+    public PhoneCalls(NetLoop loop, MediaClock clock, int portMin, int portMax, Watcher watcher) {
         this.loop = loop;
         this.clock = clock;
         this.portMin = portMin;
         this.portMax = portMax;
-        this.ended = ended;
+        this.watcher = watcher;
     }
 
     /** Calls in progress, made or taken. */
@@ -277,6 +284,8 @@ public final class PhoneCalls implements SipUserAgent.Calls {
     private void startMedia(Dialog dialog, SdpBody.Remote remote) {
         dialog.media.start(remote.media(), dialog.ownKey, remote.key());
         clock.add(dialog.media);
+        dialog.established = true;
+        watcher.established(dialog.outgoing);
     }
 
     private void finish(Dialog dialog, boolean answered, Duration setup, String reason) {
@@ -289,8 +298,8 @@ public final class PhoneCalls implements SipUserAgent.Calls {
         clock.remove(dialog.media);
         MediaReport report = dialog.media.close();
         CallResult result = new CallResult(dialog.callId, dialog.outgoing, answered, setup == null ? Duration.ZERO
-                : setup, reason, answered ? report : null);
-        ended.accept(result);
+                : setup, reason, dialog.established ? report : null);
+        watcher.ended(result);
         dialog.result.complete(result);
     }
 
@@ -327,6 +336,7 @@ public final class PhoneCalls implements SipUserAgent.Calls {
         List<String> routes = List.of();
         long cseq;
         boolean answered;
+        boolean established;
         boolean proxyAuth;
         Duration setup;
         ScheduledFuture<?> hangUp;

@@ -37,10 +37,24 @@ public final class FleetCalls {
             List<PhoneCalls> handlers = new ArrayList<>();
             for (Phone phone : phones) {
                 PhoneCalls handler = new PhoneCalls(loop, clock, phone.config().mediaPortMin(),
-                        phone.config().mediaPortMax(), result -> {
-                            if (result.received() != null) {
-                                MediaReport media = result.received();
-                                stats.media(media.sent(), media.received(), media.lossPercent(), media.jitterMillis());
+                        phone.config().mediaPortMax(), new PhoneCalls.Watcher() {
+                            @Override
+                            public void established(boolean outgoing) {
+                                if (outgoing) {
+                                    stats.inCall.incrementAndGet();
+                                }
+                            }
+
+                            @Override
+                            public void ended(PhoneCalls.CallResult result) {
+                                if (result.outgoing() && result.received() != null) {
+                                    stats.inCall.decrementAndGet();
+                                }
+                                if (result.received() != null) {
+                                    MediaReport media = result.received();
+                                    stats.media(media.sent(), media.received(), media.lossPercent(),
+                                            media.jitterMillis());
+                                }
                             }
                         });
                 phone.agent().calls(handler);
