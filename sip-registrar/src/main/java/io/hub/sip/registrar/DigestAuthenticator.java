@@ -19,8 +19,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HTTP digest for SIP (RFC 3261 §22, RFC 8760 for SHA-256) with stateless nonces: a nonce is its
- * issue time and an HMAC of it under a per-process key, so any nonce the hub did not make is
- * refused, and an old one is answered {@code stale=true}. Each nonce's highest {@code nc} is kept
+ * issue time, 8 random bytes, and an HMAC of both under a per-process key, so any nonce the hub did
+ * not make is refused, and an old one is answered {@code stale=true}. The random bytes make two
+ * challenges of the same millisecond differ: phones booting together would otherwise share a nonce,
+ * and the second one's {@code nc=1} would look replayed. Each nonce's highest {@code nc} is kept
  * until it expires, so a replayed response is refused.
  */
 public final class DigestAuthenticator {
@@ -32,12 +34,13 @@ public final class DigestAuthenticator {
     public enum Verdict { OK, MISSING, STALE, BAD_NONCE, REPLAYED, WRONG_USER, WRONG_PASSWORD, MALFORMED }
 
     private final byte[] key = new byte[32];
+    private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Map<String, Long> highestCount = new ConcurrentHashMap<>();
 
     public DigestAuthenticator(Clock clock) {
         this.clock = clock;
-        new SecureRandom().nextBytes(key);
+        random.nextBytes(key);
     }
 
     /**
@@ -161,23 +164,25 @@ public final class DigestAuthenticator {
     }
 
     private String nonce() {
-        ByteBuffer buffer = ByteBuffer.allocate(8 + 16);
+        ByteBuffer buffer = ByteBuffer.allocate(8 + 8 + 16);
         long now = clock.millis();
-        buffer.putLong(now).put(mac(now), 0, 16);
+        long salt = random.nextLong();
+        buffer.putLong(now).putLong(salt).put(mac(now, salt), 0, 16);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
     }
 
     private Long issuedAt(String nonce) {
         try {
             byte[] bytes = Base64.getUrlDecoder().decode(nonce);
-            if (bytes.length != 24) {
+            if (bytes.length != 32) {
                 return null;
             }
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             long issued = buffer.getLong();
+            long salt = buffer.getLong();
             byte[] tag = new byte[16];
             buffer.get(tag);
-            byte[] expected = java.util.Arrays.copyOf(mac(issued), 16);
+            byte[] expected = java.util.Arrays.copyOf(mac(issued, salt), 16);
             return MessageDigest.isEqual(tag, expected) ? issued : null;
         } catch (IllegalArgumentException e) {
             return null;
@@ -204,11 +209,11 @@ public final class DigestAuthenticator {
         }
     }
 
-    private byte[] mac(long issued) {
+    private byte[] mac(long issued, long salt) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(ByteBuffer.allocate(8).putLong(issued).array());
+            return mac.doFinal(ByteBuffer.allocate(16).putLong(issued).putLong(salt).array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
