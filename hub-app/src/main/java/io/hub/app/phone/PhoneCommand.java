@@ -137,6 +137,10 @@ public final class PhoneCommand implements Runnable {
         @Option(names = "--call-seconds", defaultValue = "10", paramLabel = "S",
                 description = "Length of each call (default: ${DEFAULT-VALUE}).")
         int callSeconds;
+        @Option(names = "--accounts-out", paramLabel = "FILE",
+                description = "Write 'user password' of every phone that got its configuration, for 'hub phone "
+                        + "register --accounts'.")
+        Path accountsOut;
         @Spec
         CommandSpec spec;
 
@@ -167,6 +171,9 @@ public final class PhoneCommand implements Runnable {
                         out.flush();
                     }
                 });
+                if (accountsOut != null) {
+                    writeAccounts(fleet, out);
+                }
             }
             if (terminal) {
                 out.println();
@@ -176,6 +183,23 @@ public final class PhoneCommand implements Runnable {
             stats.print(out);
             boolean callsOk = calls == 0 || stats.callsAnswered() == calls;
             return stats.booted() == count && callsOk ? 0 : PHONE_FAILED;
+        }
+
+        private void writeAccounts(Fleet fleet, PrintWriter out) {
+            StringBuilder lines = new StringBuilder();
+            int written = 0;
+            for (Phone each : fleet.phones()) {
+                if (each.config() != null) {
+                    lines.append(each.config().authUser()).append(' ').append(each.config().password()).append('\n');
+                    written++;
+                }
+            }
+            try {
+                java.nio.file.Files.writeString(accountsOut, lines.toString());
+            } catch (IOException e) {
+                throw new UserError("cannot write " + accountsOut + ": " + e.getMessage());
+            }
+            out.printf("wrote %d accounts to %s%n", written, accountsOut);
         }
     }
 

@@ -70,6 +70,11 @@ public final class Fleet {
         return stats;
     }
 
+    /** The fleet's phones, in MAC order. */
+    public List<Phone> phones() {
+        return List.copyOf(phones);
+    }
+
     /**
      * Runs the whole plan and returns when every phone has stopped.
      *
