@@ -38,6 +38,38 @@ class DigestAuthenticatorTest {
     }
 
     @Test
+    void pastTenThousandNoncesExpiredOnesAreSweptAndFreshOnesStillRefuseReplays() {
+        Instant[] now = {Instant.parse("2026-06-01T12:00:00Z")};
+        DigestAuthenticator moving = new DigestAuthenticator(new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        });
+        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+        for (int i = 0; i < 10_001; i++) {
+            assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(moving.challenges("hub", false, true)
+                    .get(0), "1001", "a", "00000001"), "REGISTER", alice));
+        }
+        now[0] = now[0].plus(DigestAuthenticator.NONCE_LIFETIME).plusSeconds(2);
+        String fresh = moving.challenges("hub", false, true).get(0);
+        assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(fresh, "1001", "a", "00000001"), "REGISTER",
+                alice), "this answer sweeps the ten thousand expired nonces");
+        assertEquals(DigestAuthenticator.Verdict.REPLAYED, moving.check(answer(fresh, "1001", "a", "00000001"),
+                "REGISTER", alice), "the sweep keeps what is fresh");
+    }
+
+    @Test
     void aRepeatedCountOrAForgedNonceIsStillRefused() {
         String challenge = digest.challenges("hub", false, true).get(0);
         SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
