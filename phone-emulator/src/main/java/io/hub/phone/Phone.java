@@ -113,6 +113,14 @@ public final class Phone {
 
     /** Boots the phone (start it from any thread); completes with its registered SIP side or the failure. */
     public CompletableFuture<SipUserAgent> boot() {
+        return boot(true);
+    }
+
+    /**
+     * Boots the phone; without {@code register} it stops after its status report (provisioning only)
+     * and completes with null.
+     */
+    public CompletableFuture<SipUserAgent> boot(boolean register) {
         CompletableFuture<SipUserAgent> result = new CompletableFuture<>();
         long started = System.nanoTime();
         CompletableFuture.supplyAsync(() -> certificates.obtain(mac, model), certificateWork)
@@ -125,7 +133,7 @@ public final class Phone {
                     identity = obtained.identity();
                     tls = identity.tls(settings.trusted());
                     done(Step.CERTIFICATE, started, obtained.how());
-                    provision(result);
+                    provision(result, register);
                 }));
         return result;
     }
@@ -144,7 +152,7 @@ public final class Phone {
         return stopped;
     }
 
-    private void provision(CompletableFuture<SipUserAgent> result) {
+    private void provision(CompletableFuture<SipUserAgent> result, boolean register) {
         URI base = settings.hub();
         step(Step.DISCOVERY, settings.stepDeadline(), () -> get(base.resolve("/rdd/v1/discovery"), MAX_DOCUMENT)
                 .thenApply(answer -> {
@@ -171,10 +179,12 @@ public final class Phone {
                         answer -> "firmware " + runningFirmware + " reported"))
                 .thenCompose(ignored -> {
                     clients.values().forEach(client -> client.close("provisioning done"));
-                    return register();
+                    if (!register) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return register().thenCompose(registered -> step(Step.KEEPALIVE, settings.stepDeadline(),
+                            agent::ping, pong -> "pong after " + millis(pong)));
                 })
-                .thenCompose(registered -> step(Step.KEEPALIVE, settings.stepDeadline(), agent::ping,
-                        pong -> "pong after " + millis(pong)))
                 .whenComplete((pong, error) -> {
                     if (error != null) {
                         fail(result, current, StepFailure.of(error));

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * would retry waited out with exponential backoff and jitter (or the server's Retry-After), and the
  * last failure reported when attempts run out.
  */
-final class Retries {
+public final class Retries {
 
     /** Told before each new attempt. */
     interface Listener {
@@ -61,7 +61,7 @@ final class Retries {
             }
             StepFailure failure = StepFailure.of(error);
             if (!failure.retryable() || number >= settings.attempts()) {
-                result.completeExceptionally(failure);
+                result.completeExceptionally(failure.afterAttempts(number));
                 return;
             }
             Duration wait = backoff(settings, number, failure);
@@ -69,6 +69,18 @@ final class Retries {
             loop.schedule(() -> tryOnce(loop, settings, step, deadline, attempt, abandon, listener, result,
                     number + 1), wait);
         });
+    }
+
+    /** A phone's registration: a new flow and REGISTER, tried with the settings' attempts and backoff. */
+    public static CompletableFuture<SipUserAgent.Registration> register(NetLoop loop, PhoneSettings settings,
+            SipUserAgent agent) {
+        return run(loop, settings, Step.REGISTER, settings.stepDeadline().multipliedBy(2), agent::connectAndRegister,
+                why -> {
+                    if (agent.flow() != null) {
+                        agent.flow().close(why);
+                    }
+                }, (step, attempt, wait, why) -> {
+                });
     }
 
     /** The wait before attempt {@code failed + 1}: doubled each time, ±25 % so a fleet spreads out. */

@@ -31,6 +31,12 @@ public final class StepFailure extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /** The same failure, its detail saying how many attempts it took. */
+    public StepFailure afterAttempts(int attempts) {
+        return attempts < 2 ? this : new StepFailure(reason, getMessage() + " after " + attempts + " attempts", retryable,
+                retryAfter);
+    }
+
     public static StepFailure finalFailure(String reason, String detail) {
         return new StepFailure(reason, detail, false, null);
     }
@@ -60,7 +66,8 @@ public final class StepFailure extends RuntimeException {
         String reason = status + (code == null ? "" : " " + code);
         boolean retry = status == 408 || status == 429 || status >= 500;
         Duration wait = answer.header("Retry-After").flatMap(StepFailure::seconds).orElse(null);
-        String body = answer.body().length == 0 ? "" : ": " + oneLine(answer.text());
+        String body = answer.body().length == 0 ? ""
+                : ": " + Discovery.errorMessage(answer.body()).orElseGet(() -> oneLine(answer.text()));
         return new StepFailure(reason, what + " answered " + status + body, retry, wait);
     }
 

@@ -137,6 +137,9 @@ public final class PhoneCommand implements Runnable {
         @Option(names = "--call-seconds", defaultValue = "10", paramLabel = "S",
                 description = "Length of each call (default: ${DEFAULT-VALUE}).")
         int callSeconds;
+        @Option(names = "--provision-only",
+                description = "Stop each phone after its status report: no SIP (to make accounts for 'register').")
+        boolean provisionOnly;
         @Option(names = "--accounts-out", paramLabel = "FILE",
                 description = "Write 'user password' of every phone that got its configuration, for 'hub phone "
                         + "register --accounts'.")
@@ -150,6 +153,9 @@ public final class PhoneCommand implements Runnable {
                 throw new UserError("--count must be 1 to 100000, --rate above 0, --hold and --calls at least 0, "
                         + "--call-seconds at least 1");
             }
+            if (provisionOnly && calls > 0) {
+                throw new UserError("--calls needs registered phones; leave out --provision-only");
+            }
             PhoneSettings settings = phone.settings();
             PrintWriter out = spec.commandLine().getOut();
             boolean terminal = System.console() != null && out == spec.commandLine().getOut();
@@ -160,7 +166,7 @@ public final class PhoneCommand implements Runnable {
             try (NetLoop loop = new NetLoop("phones")) {
                 Fleet fleet = new Fleet(loop, settings, phone.certificates(), new Fleet.Plan(count, rate, firstMac,
                         phone.model, Duration.ofSeconds(holdSeconds), phone.locals(), calls,
-                        Duration.ofSeconds(callSeconds)), io.hub.phone.fleet.FleetCalls::run);
+                        Duration.ofSeconds(callSeconds), !provisionOnly), io.hub.phone.fleet.FleetCalls::run);
                 AtomicInteger ticks = new AtomicInteger();
                 stats = fleet.run(line -> {
                     if (terminal) {
@@ -178,8 +184,8 @@ public final class PhoneCommand implements Runnable {
             if (terminal) {
                 out.println();
             }
-            out.printf(Locale.ROOT, "done in %.1f s: %d of %d registered, %d failed%n",
-                    (System.nanoTime() - started) / 1e9, stats.booted(), count, stats.failed());
+            out.printf(Locale.ROOT, "done in %.1f s: %d of %d %s, %d failed%n", (System.nanoTime() - started) / 1e9,
+                    stats.booted(), count, provisionOnly ? "provisioned" : "registered", stats.failed());
             stats.print(out);
             boolean callsOk = calls == 0 || stats.callsAnswered() == calls;
             return stats.booted() == count && callsOk ? 0 : PHONE_FAILED;

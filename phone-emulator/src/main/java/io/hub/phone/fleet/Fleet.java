@@ -34,9 +34,10 @@ public final class Fleet {
      * @param firstMac the first phone's MAC; the others count up from it
      * @param locals addresses the phones send from, one each, if given
      * @param calls how many calls to make once the fleet has booted (0 for none)
+     * @param register false to stop each phone after provisioning (no SIP)
      */
     public record Plan(int count, double rate, MacAddress firstMac, String model, Duration hold,
-            Optional<LocalAddresses> locals, int calls, Duration callLength) {
+            Optional<LocalAddresses> locals, int calls, Duration callLength, boolean register) {
         public Plan {
             if (count < 1 || rate <= 0) {
                 throw new IllegalArgumentException("a fleet needs at least one phone and a positive rate");
@@ -101,7 +102,7 @@ public final class Fleet {
                 long delayNanos = (long) (i * 1e9 / plan.rate());
                 loop.schedule(() -> {
                     stats.started.incrementAndGet();
-                    phone.boot().whenComplete((agent, error) -> {
+                    phone.boot(plan.register()).whenComplete((agent, error) -> {
                         if (error == null) {
                             boot.complete(agent);
                         } else {
@@ -163,7 +164,7 @@ public final class Fleet {
             if (!(step == Step.FIRMWARE && took.isZero())) {
                 stats.step(step, took);
             }
-            if (step == Step.KEEPALIVE) {
+            if (step == (plan.register() ? Step.KEEPALIVE : Step.STATUS)) {
                 stats.booted.incrementAndGet();
             }
         }

@@ -1,6 +1,7 @@
 package io.hub.phone.fleet;
 
 import io.hub.phone.PhoneSettings;
+import io.hub.phone.Retries;
 import io.hub.phone.SipAccount;
 import io.hub.phone.SipUserAgent;
 import io.hub.phone.StepFailure;
@@ -155,7 +156,8 @@ public final class RegisterBench {
                     }
                 });
                 agents.add(agent);
-                agent.connectAndRegister().whenComplete((r, e) -> {
+                // As a phone does: a refused or timed-out registration is tried again after a backoff.
+                Retries.register(loop, settings, agent).whenComplete((r, e) -> {
                     if (e != null) {
                         failed(failures, e);
                     }

@@ -35,6 +35,14 @@ public final class PhoneCertificates {
         this.clock = clock;
     }
 
+    /** The development manufacturer CA, read once. */
+    private synchronized CertificateAuthority manufacturer() {
+        if (manufacturer == null) {
+            manufacturer = pki.devManufacturerCa();
+        }
+        return manufacturer;
+    }
+
     /** What getting a certificate did, for the boot's first step. */
     public record Obtained(PhoneIdentity identity, String how) {
     }
@@ -44,7 +52,7 @@ public final class PhoneCertificates {
      *
      * @throws IllegalArgumentException when neither is possible, naming why
      */
-    public synchronized Obtained obtain(MacAddress mac, String model) {
+    public Obtained obtain(MacAddress mac, String model) {
         Optional<Path> own = directory.map(d -> d.resolve(mac.value()));
         if (own.isPresent() && Files.exists(own.get().resolve("cert.pem")) && Files.exists(own.get().resolve("key.pem"))) {
             return new Obtained(new PhoneIdentity(mac, model, PemFiles.readCertificate(own.get().resolve("cert.pem")),
@@ -64,10 +72,7 @@ public final class PhoneCertificates {
             return new Obtained(new PhoneIdentity(mac, model, issued.certificate(), issued.keys().getPrivate()),
                     "issued by the development manufacturer CA, kept in " + own.get());
         }
-        if (manufacturer == null) {
-            manufacturer = pki.devManufacturerCa();
-        }
-        DeviceCertificates.IssuedCertificate issued = DeviceCertificates.issue(manufacturer, request, clock);
+        DeviceCertificates.IssuedCertificate issued = DeviceCertificates.issue(manufacturer(), request, clock);
         return new Obtained(new PhoneIdentity(mac, model, issued.certificate(), issued.keys().getPrivate()),
                 "issued by the development manufacturer CA");
     }

@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -38,6 +39,9 @@ public final class NetLoop implements AutoCloseable {
         void failed(IOException e);
     }
 
+    /** What scheduling on a closed loop returns: a task that will not run. */
+    private static final ScheduledFuture<?> NEVER = never();
+
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -62,14 +66,23 @@ public final class NetLoop implements AutoCloseable {
         selector.wakeup();
     }
 
-    /** Runs {@code task} on the loop's thread after {@code delay}. */
+    /** Runs {@code task} on the loop's thread after {@code delay}; once the loop is closed, never. */
     public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        return timer.schedule(() -> execute(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        try {
+            return timer.schedule(() -> execute(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            return NEVER;
+        }
     }
 
     /** Runs {@code task} on the loop's thread every {@code period}, first after {@code period}. */
     public ScheduledFuture<?> every(Runnable task, Duration period) {
-        return timer.scheduleAtFixedRate(() -> execute(task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            return timer.scheduleAtFixedRate(() -> execute(task), period.toNanos(), period.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            return NEVER;
+        }
     }
 
     public boolean inLoop() {
@@ -150,6 +163,14 @@ public final class NetLoop implements AutoCloseable {
         } catch (IOException e) {
             // Closing anyway.
         }
+    }
+
+    private static ScheduledFuture<?> never() {
+        java.util.concurrent.ScheduledExecutorService closed = Executors.newSingleThreadScheduledExecutor();
+        ScheduledFuture<?> future = closed.schedule(() -> { }, 1, TimeUnit.DAYS);
+        future.cancel(false);
+        closed.shutdownNow();
+        return future;
     }
 
     private static ThreadFactory daemon(String name) {

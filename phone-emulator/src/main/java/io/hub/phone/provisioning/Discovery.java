@@ -31,6 +31,16 @@ public record Discovery(String mac, String state, String message, Optional<Strin
                 xml.number("sip/@port", 1, 65535), firmware);
     }
 
+    /** The text of an {@code <error reason="…">text</error>} body of a refusal, when there is one. */
+    public static Optional<String> errorMessage(byte[] body) {
+        try {
+            XmlDocument xml = XmlDocument.parse(body, "the error");
+            return xml.rootName().equals("error") && !xml.text().isEmpty() ? Optional.of(xml.text()) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The reason in an {@code <error reason="…">} body of a refusal, when there is one. */
     public static Optional<String> errorReason(byte[] body) {
         try {
