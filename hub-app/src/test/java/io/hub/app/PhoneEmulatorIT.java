@@ -203,7 +203,7 @@ class PhoneEmulatorIT {
     }
 
     @Test
-    void aSmallFleetBootsRegistersCallsThroughTheRelayAndSummarises() {
+    void aSmallFleetBootsRegistersCallsThroughTheRelayAndSummarises() throws IOException {
         for (int i = 1; i <= 6; i++) {
             enroll(String.format("00809f1000%02x", i), Integer.toString(2000 + i));
         }
@@ -220,9 +220,19 @@ class PhoneEmulatorIT {
         assertTrue(run.out().contains("failures: none"), run.out());
         assertTrue(Files.exists(dir.resolve("fleet-certs/00809f100006/key.pem")), "certificates kept for reuse");
 
+        Path accounts = dir.resolve("fleet-accounts");
+        String certificate = Files.readString(dir.resolve("fleet-certs/00809f100001/cert.pem"));
         CommandLineRun again = phone("fleet", "--count", "2", "--rate", "10", "--first-mac", "00809f100001",
-                "--cert-dir", dir.resolve("fleet-certs").toString());
+                "--cert-dir", dir.resolve("fleet-certs").toString(), "--provision-only", "--accounts-out",
+                accounts.toString());
         assertEquals(0, again.exitCode(), again.out() + again.err());
+        assertTrue(again.out().contains("2 of 2 provisioned, 0 failed"), again.out());
+        assertEquals(certificate, Files.readString(dir.resolve("fleet-certs/00809f100001/cert.pem")),
+                "the phone reused its certificate");
+        assertEquals(List.of("2001 " + enrollment.find("default", MacAddress.parse("00809f100001")).sipPassword(),
+                "2002 " + enrollment.find("default", MacAddress.parse("00809f100002")).sipPassword()),
+                Files.readAllLines(accounts), "each phone's account as its configuration gave it");
+        assertTrue(!again.out().contains("register "), "provisioning only: no SIP step\n" + again.out());
     }
 
     @Test
