@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The SIP-TLS registrar against Kamailio, on this machine, in one run: digest-authenticated
+# REGISTERs per second over TLS, and registered phones held with CRLF keepalives with the resident
+# memory each costs. The hub runs first, then Kamailio (a minimal TLS registrar: tls, auth_db on
+# db_text, usrloc in memory, registrar), with the same server certificate from the hub's PKI, the
+# same accounts, and the same load: the phone emulator (hub phone register).
+#
+#   bench/registrar.sh [--quick] [--runs N]
+# Prints one line per measure with the median of the runs and the ratio hub/Kamailio.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) runs=1 accounts=200 flows=20 seconds=5 rate=100 hold=8; shift ;;
+    --runs) runs="$2"; shift 2 ;;
+    *) echo "usage: bench/registrar.sh [--quick] [--runs N]" >&2; exit 2 ;;
+  esac
+done
+[ "$accounts" -ge "$flows" ] || { echo "bench: more flows than accounts" >&2; exit 2; }
+
+if ! command -v kamailio >/dev/null 2>&1 || ! ls /usr/lib/*/kamailio/modules/tls.so >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kamailio kamailio-tls-modules >/dev/null
+fi
+modules="$(dirname "$(ls /usr/lib/*/kamailio/modules/tls.so | head -1)")"
+# Thousands of TLS connections on each side: lift the descriptor limit for everything started here.
+ulimit -n "$(ulimit -Hn)"
+fds="$(ulimit -n)"
+
+work="$(mktemp -d)"
+hub_pid="" kamailio_pid=""
+stop() { # pid
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then kill "$1"; wait "$1" 2>/dev/null || true; fi
+}
+cleanup() { stop "$hub_pid"; stop "$kamailio_pid"; rm -rf "$work"; }
+trap cleanup EXIT
+
+home="$work/var"
+hub_sip=18561 kamailio_sip=18562
+"$repo/scripts/hub" pki init --home "$home" >/dev/null
+# One machine plays a building of phones: the load comes from many loopback addresses (see
+# --local-addresses), and the per-address device limit is lifted for the provisioning that makes
+# the accounts.
+printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\n' > "$home/hub.yaml"
+"$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port 18543 --admin-port 18544 \
+    --sip-tls-port "$hub_sip" >"$work/hub.out" 2>"$work/hub.err" &
+hub_pid=$!
+for _ in $(seq 120); do grep -q '^ready' "$work/hub.out" 2>/dev/null && break; sleep 0.5; done
+grep -q '^ready' "$work/hub.out" || { echo "bench: the hub did not start" >&2; cat "$work/hub.err" >&2; exit 1; }
+
+hub() { HUB_NO_BUILD=1 "$repo/scripts/hub" "$@"; }
+# The accounts: enrolled phones, which learn their passwords by provisioning, as real ones do.
+{ echo "action,macAddress,deviceType,extension"
+  for i in $(seq 1 "$accounts"); do printf 'create,00809e%06x,Myriad M7,%d\n' "$i" $((100000 + i)); done
+} > "$work/phones.csv"
+hub device import --home "$home" --admin-url https://127.0.0.1:18544/ "$work/phones.csv" >/dev/null
+# Provisioning only (no SIP), patiently: a phone that times out tries again, as in a boot storm.
+hub phone fleet --home "$home" --hub https://localhost:18543 --count "$accounts" --rate 40 --provision-only \
+    --attempts 8 --timeout 20 --first-mac 00809e000001 --local-addresses 127.30.0.0/16 \
+    --accounts-out "$work/accounts" >"$work/fleet.out" || true
+held="$(wc -l < "$work/accounts" 2>/dev/null || echo 0)"
+if [ "$held" -lt "$flows" ]; then
+  echo "bench: provisioning made $held accounts, fewer than $flows flows" >&2; tail -20 "$work/fleet.out" >&2; exit 1
+fi
+
+median() { sort -g | awk 'NF {a[++n] = $1} END {print a[int((n + 1) / 2)]}'; }
+pss_kib() { # pid: proportional resident memory of the process and its children, KiB
+  local total=0 pid
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+register() { # port extra-args...: one emulator run against a registrar
+  local port="$1"; shift
+  hub phone register --home "$home" --registrar "127.0.0.1:$port" --server-name localhost --domain localhost \
+      --accounts "$work/accounts" --digest md5 --keepalive 30 "$@"
+}
+throughput() { # port
+  register "$1" --flows "$flows" --duration "$seconds" --local-addresses 127.40.0.0/16 \
+      | awk -F= '/^result registers_per_second=/ {print $2}'
+}
+settle() { # pid: a JVM collects its garbage first, so heap slack is not counted as connections
+  if [ "$(cat "/proc/$1/comm")" = java ]; then jcmd "$1" GC.run >/dev/null 2>&1 || true; sleep 1; fi
+}
+hold() { # port pid: prints "held kib-per-connection"
+  local base out got
+  settle "$2"
+  base="$(pss_kib "$2")"
+  register "$1" --count "$held" --rate "$rate" --hold "$hold" --local-addresses 127.50.0.0/16 >"$work/hold.out" &
+  local emulator=$!
+  for _ in $(seq $((held / rate * 4 + 120))); do grep -q '^holding' "$work/hold.out" && break; sleep 0.5; done
+  sleep 2
+  settle "$2"
+  out="$(pss_kib "$2")"
+  wait "$emulator" || true
+  got="$(awk -F= '/^result held=/ {print $2}' "$work/hold.out")"
+  awk -v b="$base" -v a="$out" -v n="${got:-0}" 'BEGIN {printf "%d %.1f\n", n, (n > 0 ? (a - b) / n : 0)}'
+}
+measure_all() { # label port pid
+  local i
+  register "$2" --flows 4 --duration 3 --local-addresses 127.60.0.0/16 >/dev/null || true # warm-up (JIT)
+  for i in $(seq "$runs"); do echo "rate $(throughput "$2")"; done > "$work/$1.rates"
+  for i in $(seq "$runs"); do echo "hold $(hold "$2" "$3")"; done > "$work/$1.holds"
+  echo "$1: REGISTERs per second $(awk '{printf "%s ", $2}' "$work/$1.rates");" \
+      "held, KiB per connection: $(awk '{printf "%s %s; ", $2, $3}' "$work/$1.holds")"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), \
+$(java -version 2>&1 | head -1), $(kamailio -v | head -1)"
+echo "accounts: $held provisioned in $(awk '/^done in/ {print $3, $4}' "$work/fleet.out" | tr -d :)"
+echo "runs: $runs (median); REGISTERs over $flows TLS flows for $seconds s; $held phones at $rate/s held $hold s"
+measure_all hub "$hub_sip" "$hub_pid"
+stop "$hub_pid"; hub_pid=""
+
+# Kamailio: the same certificate, the same accounts in a db_text subscriber table, MD5 digest
+# with qop=auth and nonce-count checks as the hub does, bindings in memory.
+mkdir -p "$work/db" "$work/run"
+cp /usr/share/kamailio/dbtext/kamailio/version "$work/db/version"
+{ echo "id(int,auto) username(string) domain(string) password(string) ha1(string,null) ha1b(string,null)"
+  awk '{printf "%d:%s:localhost:%s::\n", NR, $1, $2}' "$work/accounts"
+} > "$work/db/subscriber"
+cat > "$work/tls.cfg" <<CONF
+[server:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+private_key = $home/pki/server.key
+certificate = $home/pki/server.pem
+cipher_list = ECDHE+AESGCM:ECDHE+CHACHA20
+CONF
+cat > "$work/kamailio.cfg" <<CONF
+#!KAMAILIO
+debug=0
+log_stderror=yes
+children=2
+tcp_children=4
+enable_tls=yes
+listen=tls:127.0.0.1:$kamailio_sip
+tcp_max_connections=60000
+tls_max_connections=60000
+tcp_connection_lifetime=3605
+tcp_crlf_ping=yes
+open_files_limit=$fds
+mpath="$modules/"
+loadmodule "tls.so"
+loadmodule "sl.so"
+loadmodule "pv.so"
+loadmodule "textops.so"
+loadmodule "db_text.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+loadmodule "auth.so"
+loadmodule "auth_db.so"
+modparam("tls", "config", "$work/tls.cfg")
+modparam("usrloc", "db_mode", 0)
+modparam("auth", "nonce_count", 1)
+modparam("auth", "qop", "auth")
+modparam("auth_db", "db_url", "text://$work/db")
+modparam("auth_db", "calculate_ha1", yes)
+modparam("auth_db", "password_column", "password")
+modparam("auth_db", "load_credentials", "")
+request_route {
+  if (!is_method("REGISTER")) { sl_send_reply("405", "Method Not Allowed"); exit; }
+  if (!auth_check("\$fd", "subscriber", "1")) { auth_challenge("\$fd", "1"); exit; }
+  if (!save("location")) { sl_reply_error(); }
+  exit;
+}
+CONF
+kamailio -f "$work/kamailio.cfg" -DD -E -m 2048 -M 16 -Y "$work/run" >"$work/kamailio.log" 2>&1 &
+kamailio_pid=$!
+for _ in $(seq 60); do (exec 3<>"/dev/tcp/127.0.0.1/$kamailio_sip") 2>/dev/null && break; sleep 0.5; done
+kill -0 "$kamailio_pid" 2>/dev/null || { echo "bench: kamailio did not start" >&2; cat "$work/kamailio.log" >&2; exit 1; }
+measure_all kamailio "$kamailio_sip" "$kamailio_pid"
+
+ratio() { awk -v h="$1" -v k="$2" 'BEGIN {printf "%.2f", (k > 0 ? h / k : 0)}'; }
+hub_rate="$(awk '{print $2}' "$work/hub.rates" | median)"
+kam_rate="$(awk '{print $2}' "$work/kamailio.rates" | median)"
+hub_held="$(awk '{print $2}' "$work/hub.holds" | median)"
+kam_held="$(awk '{print $2}' "$work/kamailio.holds" | median)"
+hub_kib="$(awk '{print $3}' "$work/hub.holds" | median)"
+kam_kib="$(awk '{print $3}' "$work/kamailio.holds" | median)"
+printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "REGISTER with digest over TLS, per s" "$hub_rate" "$kam_rate" \
+    "$(ratio "$hub_rate" "$kam_rate")"
+printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "phones held with keepalives (of $held)" "$hub_held" "$kam_held" \
+    "$(ratio "$hub_held" "$kam_held")"
+printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "resident memory per connection, KiB" "$hub_kib" "$kam_kib" \
+    "$(ratio "$hub_kib" "$kam_kib")"
