@@ -50,16 +50,17 @@ class ConfigRendererTest {
     void layersApplyFromGlobalToSiteToModelToDevice() throws Exception {
         Map<String, String> global = new HashMap<>(GLOBAL);
         global.put("locale.language", "fr");
-        global.put("sip.keepalive.interval", "90");
+        global.put("provisioning.resyncInterval", "7200");
         global.put("ntp.server", "ntp.global.test");
-        Map<String, String> site = Map.of("locale.language", "de", "sip.keepalive.interval", "60",
+        Map<String, String> site = Map.of("locale.language", "de", "provisioning.resyncInterval", "3600",
                 "ntp.server", "ntp.site.test");
         Map<String, String> device = Map.of("ntp.server", "ntp.device.test");
 
         Document document = parse(RENDERER.render(new ConfigRequest("00809faabbcc", "Myriad M5", global, site, device)));
 
         assertEquals("de", xpath(document, "/deviceConfig/locale/@language"), "site over global");
-        assertEquals("30", xpath(document, "/deviceConfig/sip/keepalive/@interval"), "the Myriad file over the site");
+        assertEquals("43200", xpath(document, "/deviceConfig/provisioning/@resyncInterval"),
+                "the Myriad file over the site");
         assertEquals("ntp.device.test", xpath(document, "/deviceConfig/ntp/@server"), "device over all");
     }
 

@@ -119,6 +119,10 @@ public final class HubSettings {
                 throw new UserError("sipEntryPoints: unknown region '" + region + "'; expected eu1, latam1, apac1, na1");
             }
         }
+        if (deviceDefaults.containsKey("sip.keepalive.interval")) {
+            throw new UserError("deviceDefaults: sip.keepalive.interval is the registrar's Flow-Timer; set "
+                    + "sipKeepaliveSeconds instead");
+        }
         deviceDefaults.forEach((key, value) -> {
             io.hub.profiles.Setting setting = io.hub.profiles.Setting.forKey(key).orElseThrow(() -> new UserError(
                     "deviceDefaults: unknown setting '" + key + "'; known: " + new java.util.TreeSet<>(

@@ -100,6 +100,10 @@ class HubSettingsTest {
         assertEquals("relayMode 'transcode' is not termination or passthrough",
                 assertThrows(UserError.class, settings::validate).getMessage());
         settings.relayMode = "termination";
+        settings.deviceDefaults.put("sip.keepalive.interval", "90");
+        assertEquals("deviceDefaults: sip.keepalive.interval is the registrar's Flow-Timer; set sipKeepaliveSeconds "
+                + "instead", assertThrows(UserError.class, settings::validate).getMessage());
+        settings.deviceDefaults.clear();
         settings.mediaTimeoutSeconds = 1;
         assertEquals("mediaTimeoutSeconds 1 is not from 5 to 3600",
                 assertThrows(UserError.class, settings::validate).getMessage());

@@ -133,11 +133,13 @@ class AdminApiTest {
     @Test
     void badOrManagedSettingsAreRefused() throws Exception {
         ContentResponse managed = hub.adminJson("PUT", "/admin/v1/sites/Paris",
-                "{\"settings\": {\"sip.account.password\": \"x\", \"sip.keepAlive\": \"3\", \"media.srtp\": \"no\"}}");
+                "{\"settings\": {\"sip.account.password\": \"x\", \"sip.keepAlive\": \"3\", \"media.srtp\": \"no\", "
+                        + "\"sip.keepalive.interval\": \"90\"}}");
 
         assertEquals(400, managed.getStatus());
         assertEquals("sip.account.password is managed by the hub and cannot be set; unknown setting 'sip.keepAlive'; "
-                + "media.srtp 'no' is not valid: expected one of mandatory, optional, off",
+                + "media.srtp 'no' is not valid: expected one of mandatory, optional, off; "
+                + "sip.keepalive.interval is managed by the hub and cannot be set",
                 json(managed).get("message").asText());
     }
 

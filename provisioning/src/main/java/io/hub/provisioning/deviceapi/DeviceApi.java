@@ -327,6 +327,12 @@ public final class DeviceApi extends Handler.Abstract {
                 device.site()), layers.device(connection, device.mac())));
         Map<String, String> site = stored.site();
         Map<String, String> own = new HashMap<>(stored.device());
+        // The keepalive interval is the registrar's RFC 5626 Flow-Timer: no site, model or device
+        // layer may change it, or the phone's flow would be closed between its pings.
+        String keepalive = settings.global().get("sip.keepalive.interval");
+        if (keepalive != null) {
+            own.put("sip.keepalive.interval", keepalive);
+        }
         own.put("sip.account.user", device.extension());
         own.put("sip.account.password", device.sipPassword());
         if (device.displayName() != null) {

@@ -24,9 +24,13 @@ import java.util.TreeMap;
  */
 public final class SettingLayers {
 
-    /** Keys whose values the hub derives itself; an override would break the phone. */
+    /**
+     * Keys whose values the hub derives itself; an override would break the phone. The keepalive
+     * interval is the registrar's Flow-Timer ({@code sipKeepaliveSeconds}): a phone pinging less
+     * often than that would lose its flow.
+     */
     public static final Set<String> MANAGED = Set.of("sip.account.user", "sip.account.authUser",
-            "sip.account.password", "provisioning.url", "firmware.version", "firmware.url");
+            "sip.account.password", "provisioning.url", "firmware.version", "firmware.url", "sip.keepalive.interval");
 
     private final Database database;
     private final AuditLog audit;
