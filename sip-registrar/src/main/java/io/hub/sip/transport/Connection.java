@@ -70,6 +70,8 @@ final class Connection {
     private volatile Flow flow;
     private volatile Phase phase = Phase.HANDSHAKE;
     private volatile long lastReadAt;
+    /** Set under the lock by whoever pauses or resumes; read by the loop without it. */
+    private volatile boolean readPaused;
 
     // The loop thread's alone.
     private byte[] unreadNet;
@@ -85,7 +87,6 @@ final class Connection {
     private ArrayDeque<Object> inbound;
     private int inboundBytes;
     private boolean dispatching;
-    private boolean readPaused;
 
     // The worker's that holds the dispatching turn.
     private int malformed;
@@ -701,6 +702,12 @@ final class Connection {
             return;
         }
         if (current == Phase.OPEN) {
+            if (readPaused) {
+                // Input waits unread because the handler is behind: the hub's delay, not the peer's.
+                lastReadAt = now;
+                framing.postpone(now);
+                return;
+            }
             long started = framing.messageStartedAt();
             if (started >= 0 && now - started > server.limits().messageTimeout().toMillis()) {
                 LOG.info("sip {} dropped: a message took longer than {} s", flow,
@@ -710,7 +717,9 @@ final class Connection {
                 return;
             }
             if (now - lastReadAt > flow.idleTimeoutMillis()) {
-                close("silent for " + flow.idleTimeoutMillis() / 1000 + " s", null);
+                // A registered phone's silence is a lost flow, not a refusal; a squatter's is.
+                close("silent for " + flow.idleTimeoutMillis() / 1000 + " s",
+                        flow.trusted() ? null : RefusalReason.SILENT);
                 return;
             }
         }

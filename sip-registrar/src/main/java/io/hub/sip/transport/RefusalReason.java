@@ -19,6 +19,8 @@ enum RefusalReason {
     FRAMING("framing"),
     /** A message that does not parse or breaks the RFC 3261 grammar. */
     MALFORMED("malformed"),
+    /** A connection no phone registered on stayed silent past its limit (handshook, then said nothing). */
+    SILENT("silent"),
     /** A message was begun and not finished in time. */
     SLOW_SENDER("slow-sender"),
     /** The peer did not read what the hub sent, past the bound of its output queue. */

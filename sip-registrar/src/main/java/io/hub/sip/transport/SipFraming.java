@@ -76,6 +76,13 @@ final class SipFraming {
         return startedAt;
     }
 
+    /** Counts the message being received as begun at {@code now}: its sender was not the one waiting. */
+    void postpone(long now) {
+        if (startedAt >= 0) {
+            startedAt = now;
+        }
+    }
+
     /** Keepalive: CRLF CRLF is a ping, a lone CRLF a pong (RFC 5626 §4.4.1). */
     private void between(byte b, long now, Consumer<Unit> sink) throws FramingException {
         switch (state) {
