@@ -32,7 +32,7 @@ public final class HubSettings {
     public String adminBind = "127.0.0.1";
     public int adminPort = 9443;
     public int sipTlsPort = 5061;
-    /** Plain SIP over TCP/UDP for testers; null means off. */
+    /** Plain SIP over TCP for testers and SIPp (no TLS); null means off. */
     public Integer sipPlainPort;
     public String relayPorts = "30000-44999";
     /**

@@ -28,7 +28,7 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--sip-tls-port", paramLabel = "PORT", description = "SIP over TLS port (default 5061).")
     Integer sipTlsPort;
     @Option(names = "--sip-plain-port", paramLabel = "PORT",
-            description = "Plain SIP over TCP/UDP for testers (default off).")
+            description = "Plain SIP over TCP for testers and SIPp, no TLS (default off).")
     Integer sipPlainPort;
     @Option(names = "--relay-ports", paramLabel = "MIN-MAX", description = "SRTP relay UDP range (default 30000-44999).")
     String relayPorts;

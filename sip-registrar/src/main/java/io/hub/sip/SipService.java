@@ -95,6 +95,10 @@ public final class SipService implements AutoCloseable {
             relay.start();
             int tlsPort = server.listenTls(listen.bind(), listen.tlsPort(), listen.tls());
             Integer plainPort = listen.plainPort() == null ? null : server.listenTcp(listen.bind(), listen.plainPort());
+            if (plainPort != null) {
+                LOG.warn("plain SIP over TCP on {}:{}, without TLS or client certificates: for testers only",
+                        listen.bind().getHostAddress(), plainPort);
+            }
             ticker.scheduleAtFixedRate(() -> {
                 try {
                     location.expire(clock.instant());

@@ -22,6 +22,6 @@ public record RegistrarSettings(int minExpires, int maxExpires, int defaultExpir
 
     public static RegistrarSettings standard() {
         return new RegistrarSettings(60, 3600, 600, 10, Duration.ofSeconds(30), Duration.ofSeconds(20),
-                List.of("baresip"));
+                List.of("baresip", "sipp"));
     }
 }
