@@ -14,21 +14,22 @@ import java.util.Arrays;
 
 /**
  * A desk phone's media side on loopback: a UDP socket, its own SRTP key for what it sends, and the
- * key the hub gave it for what it receives. Every receive is bounded by a timeout.
+ * key the hub gave it for what it receives. Every receive is bounded by a timeout. Public for the
+ * tests of the relay's control interface, which learn the hub's key from SDP after the socket is open.
  */
-final class FakePhone implements AutoCloseable {
+public final class FakePhone implements AutoCloseable {
 
-    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final int PAYLOAD = 160;
 
-    final int ssrc;
+    public final int ssrc;
     final SdesKey ownKey;
     private final SrtpContext sending;
-    private final SrtpContext receiving;
+    private SrtpContext receiving;
     private DatagramSocket socket;
     private InetSocketAddress hub;
 
-    FakePhone(int ssrc, SdesKey ownKey, SdesKey hubKey) throws IOException {
+    public FakePhone(int ssrc, SdesKey ownKey, SdesKey hubKey) throws IOException {
         this.ssrc = ssrc;
         this.ownKey = ownKey;
         this.sending = ownKey == null ? null : new SrtpContext(ownKey);
@@ -42,11 +43,16 @@ final class FakePhone implements AutoCloseable {
         return s;
     }
 
-    void sendTo(int hubPort) {
+    /** The key the phone decrypts what it receives with: the hub's, or in passthrough the other phone's. */
+    public void receiveWith(SdesKey key) {
+        receiving = new SrtpContext(key);
+    }
+
+    public void sendTo(int hubPort) {
         hub = new InetSocketAddress(LOOPBACK, hubPort);
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
@@ -56,7 +62,7 @@ final class FakePhone implements AutoCloseable {
         socket = open();
     }
 
-    static byte[] plainRtp(int ssrc, int seq, int timestamp) {
+    public static byte[] plainRtp(int ssrc, int seq, int timestamp) {
         ByteBuffer b = ByteBuffer.allocate(12 + PAYLOAD);
         b.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(timestamp).putInt(ssrc);
         for (int i = 0; i < PAYLOAD; i++) {
@@ -66,7 +72,7 @@ final class FakePhone implements AutoCloseable {
     }
 
     /** Sends RTP with this sequence number and timestamp, encrypted with the phone's key; returns the wire bytes. */
-    byte[] sendRtp(int seq, int timestamp) throws IOException {
+    public byte[] sendRtp(int seq, int timestamp) throws IOException {
         ByteBuffer packet = ByteBuffer.allocate(12 + PAYLOAD + 64).put(plainRtp(ssrc, seq, timestamp)).flip();
         sending.protectRtp(packet);
         byte[] wire = Arrays.copyOf(packet.array(), packet.limit());
@@ -82,7 +88,7 @@ final class FakePhone implements AutoCloseable {
         sendRaw(Arrays.copyOf(packet.array(), packet.limit()), hubPort);
     }
 
-    void sendRaw(byte[] wire) throws IOException {
+    public void sendRaw(byte[] wire) throws IOException {
         socket.send(new DatagramPacket(wire, wire.length, hub));
     }
 
@@ -91,7 +97,7 @@ final class FakePhone implements AutoCloseable {
     }
 
     /** The next datagram's bytes, or null after the socket's timeout. */
-    byte[] receiveRaw() throws IOException {
+    public byte[] receiveRaw() throws IOException {
         DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
         try {
             socket.receive(p);
@@ -102,7 +108,7 @@ final class FakePhone implements AutoCloseable {
     }
 
     /** The next RTP packet decrypted with the hub's key, or null after the timeout; fails on a bad tag. */
-    byte[] receiveRtp() throws IOException {
+    public byte[] receiveRtp() throws IOException {
         byte[] wire = receiveRaw();
         if (wire == null) {
             return null;
