@@ -61,9 +61,9 @@ public final class HubMain {
         }
     }
 
-    /** One-shot commands print their own lines; the INFO log is for the serving hub only. */
+    /** One-shot commands print their own lines; the INFO log is for the serving hub and relay only. */
     private static void quietLogsUnlessServing(String[] args) {
-        if (!List.of(args).contains("start")) {
+        if (!List.of(args).contains("start") && !(args.length > 0 && args[0].equals("relay"))) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
     }
