@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.sip.relay.control.NgClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,36 +144,26 @@ class HubLauncherIT {
         Process relay = command("scripts/hub", "relay", "--ng", "127.0.0.1:0", "--bind", "127.0.0.1",
                 "--relay-ports", "47000-47099").start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(relay.getInputStream(),
-                StandardCharsets.UTF_8));
-             java.net.DatagramSocket ng = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+                StandardCharsets.UTF_8))) {
             String printed = untilReady(out);
             assertTrue(printed.contains("relay ports  udp 127.0.0.1 47000-47099, SDP address 127.0.0.1"), printed);
             int port = Integer.parseInt(printed.lines().filter(l -> l.startsWith("ng control")).findFirst()
                     .orElseThrow().replaceAll(".*:", ""));
-            ng.setSoTimeout(10_000);
+            Map<String, Object> plainOffer = Map.of("command", "offer", "call-id", "x", "from-tag", "t",
+                    "sdp", "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 0\r\n");
 
-            String pong = exchange(ng, port, "7_1 d7:command4:pinge");
-            String plain = exchange(ng, port, "7_2 " + new String(io.hub.sip.relay.control.Bencode.encode(java.util.Map.of(
-                    "command", "offer", "call-id", "x", "from-tag", "t",
-                    "sdp", "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 0\r\n")), StandardCharsets.ISO_8859_1));
-
-            assertEquals("7_1 d6:result4:ponge", pong);
-            assertEquals("7_2 d12:error-reason51:SRTP is mandatory: the offer has RTP/AVP audio only"
-                    + "6:result5:errore", plain);
+            try (NgClient ng = new NgClient(new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(10), 1)) {
+                assertEquals("7_1 d6:result4:ponge", new String(ng.exchange("7_1 d7:command4:pinge"
+                        .getBytes(StandardCharsets.US_ASCII)), StandardCharsets.US_ASCII));
+                assertEquals(Map.of("result", "error", "error-reason",
+                        "SRTP is mandatory: the offer has RTP/AVP audio only"), ng.request(plainOffer));
+            }
             assertEquals(0, run("kill", "-TERM", String.valueOf(relay.pid())).exitCode);
             assertTrue(relay.waitFor(30, TimeUnit.SECONDS), "the relay did not stop on SIGTERM");
             assertEquals("relay stopped", out.readLine());
         } finally {
             relay.destroyForcibly();
         }
-    }
-
-    private static String exchange(java.net.DatagramSocket socket, int port, String request) throws IOException {
-        byte[] bytes = request.getBytes(StandardCharsets.ISO_8859_1);
-        socket.send(new java.net.DatagramPacket(bytes, bytes.length, java.net.InetAddress.getLoopbackAddress(), port));
-        java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[4096], 4096);
-        socket.receive(reply);
-        return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.ISO_8859_1);
     }
 
     private static String untilReady(BufferedReader out) throws IOException {

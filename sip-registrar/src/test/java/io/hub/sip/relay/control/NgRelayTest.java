@@ -49,7 +49,7 @@ class NgRelayTest {
         relay = new NgRelay(new RelayConfig(LOOPBACK, 31000, 31999, Duration.ofSeconds(60), 8000),
                 new InetSocketAddress(LOOPBACK, 0), "127.0.0.1", Clock.systemUTC(), new SimpleMeterRegistry());
         relay.start();
-        ng = new NgClient(relay.controlAddress());
+        ng = new NgClient(relay.controlAddress(), Duration.ofSeconds(5), 1);
         freePortsBefore = relay.relay().freePorts();
     }
 
@@ -223,10 +223,10 @@ class NgRelayTest {
         FakePhone a = phone(0x4A, SdesKey.generate(S80));
         Map<String, Object> offer = offer("call-7", "tag-a", sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
                 + SdesKey.generate(S80).inline()));
-        byte[] cookie = "retry-1 ".getBytes(StandardCharsets.US_ASCII);
+        byte[] datagram = NgClient.datagram("retry-1", Bencode.encode(offer));
 
-        byte[] first = ng.exchange(cookie, Bencode.encode(offer));
-        byte[] again = ng.exchange(cookie, Bencode.encode(offer));
+        byte[] first = ng.exchange(datagram);
+        byte[] again = ng.exchange(datagram);
 
         assertArrayEquals(first, again);
         assertEquals(1, relay.calls());
@@ -245,9 +245,9 @@ class NgRelayTest {
         Map<String, Object> sdpList = offer("x", "t", good);
         sdpList.put("sdp", List.of(good));
 
-        assertTrue(reason(ng.requestRaw("b1", bytes("d7:command4:ping"))).startsWith("Invalid NG data format: "));
-        assertTrue(reason(ng.requestRaw("b2", bytes("d7:command999999:pinge"))).contains("runs past"));
-        assertEquals(error("the message is not a dictionary"), ng.requestRaw("b3", bytes("i5e")));
+        assertTrue(reason(raw("b1", "d7:command4:ping")).startsWith("Invalid NG data format: "));
+        assertTrue(reason(raw("b2", "d7:command999999:pinge")).contains("runs past"));
+        assertEquals(error("the message is not a dictionary"), raw("b3", "i5e"));
         assertEquals(error("Dictionary contains no key \"command\""), ng.request(Map.of("call-id", "x")));
         assertEquals(error("Unrecognized command"), ng.request(Map.of("command", "start recording")));
         assertEquals(error("\"command\" must be a string"), ng.request(Map.of("command", 7L)));
@@ -383,5 +383,12 @@ class NgRelayTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The reply to {@code cookie SP body}, checked to carry the same cookie. */
+    private Map<?, ?> raw(String cookie, String body) throws Exception {
+        byte[] reply = ng.exchange(NgClient.datagram(cookie, bytes(body)));
+        assertTrue(new String(reply, StandardCharsets.ISO_8859_1).startsWith(cookie + " "), "the cookie comes back");
+        return NgClient.dictionary(reply, cookie.length() + 1);
     }
 }
