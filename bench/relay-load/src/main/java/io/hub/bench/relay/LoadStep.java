@@ -1,0 +1,186 @@
+package io.hub.bench.relay;
+
+import io.hub.sip.relay.control.NgClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One load level: {@code calls} calls set up through ng, both phones of each sending a packet every
+ * 20 ms (spread evenly over the period, as many independent phones would be), for a warm-up and then
+ * a measured window; then the calls are deleted. One thread sends on a schedule, one thread receives
+ * on a selector, so the generator's own cost is two cores at most and the same for every relay.
+ *
+ * <p>A packet sent in the window counts as lost unless it arrives, decrypts under the key the
+ * receiving phone was given, and belongs to the other phone of its call, within a second after the
+ * window. The relay's CPU time is read from {@code /proc} at the window's edges.
+ */
+final class LoadStep {
+
+    static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Below this the sender sends at once instead of parking: parking wakes up about this late anyway. */
+    private static final long PARK_THRESHOLD_NANOS = TimeUnit.MICROSECONDS.toNanos(80);
+
+    /** What one level measured. */
+    record Result(int calls, double seconds, long sent, long received, long rejected, long sendFailures,
+                  int p50Micros, int p99Micros, double relayCpuSeconds, double generatorCpuSeconds,
+                  double lateFraction, double setupSeconds) {
+
+        double loss() {
+            return sent == 0 ? 1 : Math.max(0, (double) (sent - received) / sent);
+        }
+
+        double packetsPerSecond() {
+            return received / seconds;
+        }
+
+        /**
+         * Whether the generator kept its schedule: at most 1 % of the packets left more than a period
+         * late. Beyond that it is the generator that is measured, not the relay.
+         */
+        boolean onSchedule() {
+            return lateFraction <= 0.01;
+        }
+    }
+
+    private LoadStep() {
+    }
+
+    static Result run(RelayLoad.Options options, boolean passthrough, int calls) throws IOException, InterruptedException {
+        List<LoadCall> loadCalls = new ArrayList<>();
+        try (NgClient ng = new NgClient(options.ng(), options.ngTimeout(), 3)) {
+            long setupStart = System.nanoTime();
+            int ssrc = ThreadLocalRandom.current().nextInt();
+            try {
+                for (int i = 0; i < calls; i++) {
+                    LoadCall call = new LoadCall("bench-" + Long.toHexString(ssrc & 0xffffffffL) + "-" + i,
+                            InetAddress.getLoopbackAddress(), ssrc + 2 * i, passthrough);
+                    loadCalls.add(call);
+                    call.setUp(ng);
+                }
+                double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+                return measure(options, loadCalls, setupSeconds);
+            } finally {
+                for (LoadCall call : loadCalls) {
+                    try {
+                        call.delete(ng);
+                    } catch (IOException e) {
+                        System.err.println("relay-load: " + e.getMessage());
+                    }
+                    call.a.close();
+                    call.b.close();
+                }
+            }
+        }
+    }
+
+    private static Result measure(RelayLoad.Options options, List<LoadCall> calls, double setupSeconds)
+            throws IOException, InterruptedException {
+        List<Phone> phones = new ArrayList<>();
+        for (LoadCall call : calls) {
+            phones.add(call.a);
+            phones.add(call.b);
+        }
+        int warmupTicks = (int) (options.warmupSeconds() * 50);
+        int measuredTicks = (int) (options.seconds() * 50);
+        Phone.Window window = new Phone.Window(warmupTicks, warmupTicks + measuredTicks - 1);
+        Latencies latencies = new Latencies(phones.size() * measuredTicks);
+        AtomicBoolean receiving = new AtomicBoolean(true);
+        Selector selector = Selector.open();
+        for (Phone phone : phones) {
+            phone.channel.register(selector, SelectionKey.OP_READ, phone);
+        }
+        Thread receiver = new Thread(() -> receive(selector, receiving, window, latencies), "relay-load-receive");
+        receiver.start();
+
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        double[] lateFraction = new double[1];
+        Thread sender = new Thread(() -> lateFraction[0] = send(phones, start, warmupTicks + measuredTicks, window),
+                "relay-load-send");
+        sender.start();
+
+        ProcessCpu relayCpu = options.relayPid() > 0 ? new ProcessCpu(options.relayPid(), options.clockTicks()) : null;
+        ProcessCpu ownCpu = ProcessCpu.self(options.clockTicks());
+        sleepUntil(start + warmupTicks * PERIOD_NANOS);
+        double relayBefore = relayCpu == null ? 0 : relayCpu.seconds();
+        double ownBefore = ownCpu.seconds();
+        long windowStart = System.nanoTime();
+        sleepUntil(start + (long) (warmupTicks + measuredTicks) * PERIOD_NANOS);
+        double relayUsed = relayCpu == null ? Double.NaN : relayCpu.seconds() - relayBefore;
+        double ownUsed = ownCpu.seconds() - ownBefore;
+        double seconds = (System.nanoTime() - windowStart) / 1e9;
+        sender.join();
+        sleepUntil(System.nanoTime() + DRAIN_NANOS);
+        receiving.set(false);
+        selector.wakeup();
+        receiver.join();
+        selector.close();
+
+        long sent = 0;
+        long received = 0;
+        long rejected = 0;
+        long failures = 0;
+        for (Phone phone : phones) {
+            sent += phone.sentInWindow;
+            received += phone.receivedInWindow;
+            rejected += phone.rejected;
+            failures += phone.sendFailures;
+        }
+        return new Result(calls.size(), seconds, sent, received, rejected, failures, latencies.percentile(0.5),
+                latencies.percentile(0.99), relayUsed, ownUsed, lateFraction[0], setupSeconds);
+    }
+
+    /**
+     * Sends every phone's packet of each tick at its own offset in the period; returns the fraction of
+     * the window's packets that left more than a period late.
+     */
+    private static double send(List<Phone> phones, long start, int ticks, Phone.Window window) {
+        long late = 0;
+        long inWindowPackets = 0;
+        int count = phones.size();
+        for (int tick = 0; tick < ticks; tick++) {
+            boolean inWindow = window.contains(tick);
+            for (int i = 0; i < count; i++) {
+                long due = start + tick * PERIOD_NANOS + i * PERIOD_NANOS / count;
+                long now = System.nanoTime();
+                if (due - now > PARK_THRESHOLD_NANOS) {
+                    LockSupport.parkNanos(due - now);
+                } else if (inWindow && now - due > PERIOD_NANOS) {
+                    late++;
+                }
+                inWindowPackets += inWindow ? 1 : 0;
+                phones.get(i).send(tick, inWindow);
+            }
+        }
+        return inWindowPackets == 0 ? 0 : (double) late / inWindowPackets;
+    }
+
+    private static void receive(Selector selector, AtomicBoolean running, Phone.Window window, Latencies latencies) {
+        try {
+            while (running.get()) {
+                selector.select(100);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    ((Phone) key.attachment()).receive(window, latencies);
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the receiver's selector failed", e);
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.hub.bench.relay;
+
+import io.hub.sip.relay.control.NgClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Loads a relay driven over ng (the hub's {@code hub relay} or rtpengine) with emulated G.711 SRTP
+ * calls and prints, per mode, one {@code step} line per load level and one {@code result} line:
+ * forwarded packets per second, loss, one-way time through the relay (p50/p99), and the relay's CPU.
+ *
+ * <pre>
+ * java -jar relay-load.jar --ng 127.0.0.1:2223 --label hub --pid PID --mode passthrough,termination
+ *     [--calls N | --start N --max N] [--warmup S] [--seconds S] [--loss FRACTION] [--clk-tck 100]
+ * </pre>
+ *
+ * With {@code --calls} every mode runs that one level. Otherwise the calls double from {@code --start}
+ * until loss reaches {@code --loss} (0.1 % by default) or {@code --max}, then halve the gap twice; the
+ * result is the highest level that stayed under the loss bound.
+ */
+public final class RelayLoad {
+
+    /** How to reach and load the relay. */
+    record Options(InetSocketAddress ng, String label, long relayPid, int clockTicks, List<String> modes,
+                   int calls, int start, int max, double warmupSeconds, double seconds, double lossBound,
+                   int refinements, Duration ngTimeout) {
+    }
+
+    private RelayLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("relay-load: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        awaitRelay(options);
+        for (String mode : options.modes()) {
+            Found found = options.calls() > 0 ? new Found(step(options, mode, options.calls()), "fixed")
+                    : search(options, mode);
+            System.out.println(line("result", options, mode, found.result()) + " limit=" + found.limit());
+        }
+    }
+
+    /** Pings the relay until it answers (it may still be starting), for at most 30 seconds. */
+    private static void awaitRelay(Options options) throws IOException {
+        try (NgClient ng = new NgClient(options.ng(), Duration.ofMillis(500), 60)) {
+            Map<?, ?> reply = ng.request(Map.of("command", "ping"));
+            if (!"pong".equals(reply.get("result"))) {
+                throw new IOException("the relay at " + options.ng() + " answered ping with " + reply);
+            }
+        }
+    }
+
+    /**
+     * The highest level with loss under the bound and the generator on schedule (or the first level
+     * when none was), and what stopped the climb: {@code loss}, {@code generator} or {@code max}.
+     */
+    private static Found search(Options options, String mode) throws IOException, InterruptedException {
+        LoadStep.Result best = null;
+        LoadStep.Result first = null;
+        String limit = "max";
+        int good = 0;
+        int bad = 0;
+        for (int calls = options.start(); ; calls = Math.min(options.max(), calls * 2)) {
+            LoadStep.Result result = step(options, mode, calls);
+            first = first == null ? result : first;
+            if (!result.onSchedule()) {
+                limit = "generator"; // from here on the generator is measured, not the relay
+                break;
+            }
+            if (result.loss() >= options.lossBound()) {
+                limit = "loss";
+                bad = calls;
+                break;
+            }
+            best = result;
+            good = calls;
+            if (calls >= options.max()) {
+                break;
+            }
+        }
+        for (int i = 0; i < options.refinements() && bad > 0; i++) {
+            int calls = (good + bad) / 2 / 10 * 10;
+            if (calls <= good || calls >= bad) {
+                break;
+            }
+            LoadStep.Result result = step(options, mode, calls);
+            if (result.loss() < options.lossBound() && result.onSchedule()) {
+                best = result;
+                good = calls;
+            } else {
+                bad = calls;
+            }
+        }
+        return new Found(best != null ? best : first, limit);
+    }
+
+    private record Found(LoadStep.Result result, String limit) {
+    }
+
+    private static LoadStep.Result step(Options options, String mode, int calls) throws IOException, InterruptedException {
+        LoadStep.Result result = LoadStep.run(options, mode.equals("passthrough"), calls);
+        System.out.println(line("step", options, mode, result));
+        return result;
+    }
+
+    private static String line(String kind, Options options, String mode, LoadStep.Result r) {
+        double cpuPercent = 100 * r.relayCpuSeconds() / r.seconds();
+        double microsPerPacket = r.received() == 0 ? Double.NaN : 1e6 * r.relayCpuSeconds() / (r.received() / 1.0);
+        return String.format(Locale.ROOT, "%s relay=%s mode=%s calls=%d pps=%.0f loss_pct=%.3f p50_us=%d p99_us=%d "
+                        + "relay_cpu_pct=%.1f cpu_us_per_packet=%.2f generator_cpu_pct=%.1f late_pct=%.2f rejected=%d "
+                        + "send_failures=%d setup_s=%.1f",
+                kind, options.label(), mode, r.calls(), r.packetsPerSecond(), 100 * r.loss(), r.p50Micros(),
+                r.p99Micros(), cpuPercent, microsPerPacket, 100 * r.generatorCpuSeconds() / r.seconds(),
+                100 * r.lateFraction(), r.rejected(), r.sendFailures(), r.setupSeconds());
+    }
+
+    static Options parse(String[] args) {
+        InetSocketAddress ng = null;
+        String label = "relay";
+        long pid = 0;
+        int clockTicks = 100;
+        List<String> modes = List.of("passthrough", "termination");
+        int calls = 0;
+        int start = 100;
+        int max = 3000;
+        double warmup = 2;
+        double seconds = 8;
+        double loss = 0.001;
+        int refinements = 2;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            if (value == null) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
+            switch (args[i++]) {
+                case "--ng" -> ng = address(value);
+                case "--label" -> label = value;
+                case "--pid" -> pid = Long.parseLong(value);
+                case "--clk-tck" -> clockTicks = Integer.parseInt(value);
+                case "--mode" -> modes = modes(value);
+                case "--calls" -> calls = positive(args[i - 1], value);
+                case "--start" -> start = positive(args[i - 1], value);
+                case "--max" -> max = positive(args[i - 1], value);
+                case "--warmup" -> warmup = Double.parseDouble(value);
+                case "--seconds" -> seconds = Double.parseDouble(value);
+                case "--loss" -> loss = Double.parseDouble(value);
+                case "--refine" -> refinements = Integer.parseInt(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
+            }
+        }
+        if (ng == null) {
+            throw new IllegalArgumentException("--ng HOST:PORT is required");
+        }
+        if (seconds < 1 || warmup < 0.5 || (warmup + seconds) * 50 > 60_000) {
+            throw new IllegalArgumentException("--warmup must be at least 0.5 s and --seconds 1 s, together under 20 min");
+        }
+        return new Options(ng, label, pid, clockTicks, modes, calls, start, Math.max(start, max), warmup, seconds, loss,
+                refinements, Duration.ofSeconds(2));
+    }
+
+    private static List<String> modes(String value) {
+        List<String> modes = new ArrayList<>();
+        for (String mode : value.split(",")) {
+            if (!mode.equals("passthrough") && !mode.equals("termination")) {
+                throw new IllegalArgumentException("--mode is passthrough, termination or both, not " + mode);
+            }
+            modes.add(mode);
+        }
+        return modes;
+    }
+
+    private static int positive(String option, String value) {
+        int number = Integer.parseInt(value);
+        if (number < 1) {
+            throw new IllegalArgumentException(option + " must be positive, not " + value);
+        }
+        return number;
+    }
+
+    private static InetSocketAddress address(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--ng must be HOST:PORT, not " + value);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(value.substring(0, colon)),
+                    Integer.parseInt(value.substring(colon + 1)));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("--ng: unknown host " + value.substring(0, colon));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The hub's SRTP relay against rtpengine, on this machine, in one run: the same load generator
+# (bench/relay-load) drives each relay over the ng control protocol with emulated G.711 calls
+# (two legs each, 172-byte RTP every 20 ms per direction, SRTP with AES_CM_128_HMAC_SHA1_80) in
+# SRTP passthrough and SRTP termination, one relay after the other.
+#
+#   bench/relay.sh [--quick] [--runs N]
+#
+# Per run and relay: a fixed level (packets/s, loss, one-way time p50/p99 through the relay, the
+# relay's CPU from /proc), then, outside --quick and in the first run only, a climb to the highest
+# level that stays under 0.1 % loss. Prints the medians and the ratios hub/rtpengine.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs=3 fixed_calls=200 warmup=5 seconds=6 search=yes
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) runs=1 fixed_calls=50 warmup=2 seconds=3 search=no; shift ;;
+    --runs) runs="$2"; shift 2 ;;
+    *) echo "usage: bench/relay.sh [--quick] [--runs N]" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v rtpengine >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rtpengine-daemon >/dev/null
+fi
+# The Debian package starts a system rtpengine where systemd runs; it has its own ports and is left alone.
+
+load_jar="$repo/bench/relay-load/target/relay-load.jar"
+stale() { # jar, source directories...
+  local jar="$1"; shift
+  [ ! -f "$jar" ] || [ -n "$(find "$@" -type f \( -name '*.java' -o -name pom.xml \) -newer "$jar" -print -quit)" ]
+}
+if stale "$load_jar" "$repo/bench/relay-load" "$repo/sip-registrar/src/main" \
+    || stale "$repo/hub-app/target/hub.jar" "$repo/hub-app/src/main" "$repo/sip-registrar/src/main"; then
+  echo "bench: building the hub and the load generator ..." >&2
+  (cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl hub-app,bench/relay-load -am package) >&2
+fi
+
+work="$(mktemp -d)"
+relay_pid=""
+stop_relay() {
+  if [ -n "$relay_pid" ]; then kill "$relay_pid" 2>/dev/null || true; wait "$relay_pid" 2>/dev/null || true; fi
+  relay_pid=""
+}
+trap 'stop_relay; rm -rf "$work"' EXIT
+
+ng_port=18700 ports=(20000 39999)
+start_hub() {
+  HUB_NO_BUILD=1 "$repo/scripts/hub" relay --ng "127.0.0.1:$ng_port" --bind 127.0.0.1 \
+      --relay-ports "${ports[0]}-${ports[1]}" >"$work/hub.out" 2>"$work/hub.err" &
+  relay_pid=$!
+}
+start_rtpengine() {
+  # Userspace only (no kernel table), no config file, one interface, the same port range as the hub;
+  # deleted calls give their ports back at once, as the hub's do.
+  rtpengine --table=-1 --config-file=none --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port" \
+      --port-min="${ports[0]}" --port-max="${ports[1]}" --delete-delay=0 --foreground --log-stderr \
+      --log-level=4 >"$work/rtpengine.log" 2>&1 &
+  relay_pid=$!
+}
+load() { # label, load options...
+  local label="$1"; shift
+  java -jar "$load_jar" --ng "127.0.0.1:$ng_port" --label "$label" --pid "$relay_pid" \
+      --clk-tck "$(getconf CLK_TCK)" --mode passthrough,termination --warmup "$warmup" "$@"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
+     "$(java -version 2>&1 | head -1), rtpengine $(rtpengine --version 2>&1 | awk '{print $2}')"
+echo "load: G.711, 172-byte RTP every 20 ms each way, SRTP AES_CM_128_HMAC_SHA1_80; fixed level" \
+     "$fixed_calls calls ($((fixed_calls * 100)) packets/s through the relay), $runs run(s), median"
+for run in $(seq "$runs"); do
+  for relay in hub rtpengine; do
+    "start_$relay"
+    load "$relay" --calls "$fixed_calls" --seconds "$seconds" | sed "s/^/run=$run fixed /" | tee -a "$work/lines" >&2
+    if [ "$search" = yes ] && [ "$run" = 1 ]; then
+      load "$relay" --start 100 --max 3200 --seconds 4 | sed "s/^/run=$run search /" | tee -a "$work/lines" >&2
+    fi
+    stop_relay
+  done
+done
+
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+median() { sort -g | awk 'NF {a[++n] = $1} END {print (n ? a[int((n + 1) / 2)] : "-")}'; }
+value() { # kind relay mode field
+  grep " $1 result relay=$2 mode=$3 " "$work/lines" | field "$4" | median
+}
+ratio() { awk -v h="$1" -v r="$2" 'BEGIN {if (h + 0 > 0 && r + 0 > 0) printf "%.2f", h / r; else print "-"}'; }
+row() { # label, hub, rtpengine, unit
+  printf '%-44s %12s %12s %9s\n' "$1" "$2$4" "$3$4" "$(ratio "$2" "$3")"
+}
+printf '\n%-44s %12s %12s %9s\n' "" hub rtpengine hub/rtp
+for mode in passthrough termination; do
+  for f in loss_pct:"loss %" p50_us:"one-way p50 us" p99_us:"one-way p99 us" relay_cpu_pct:"relay CPU %" \
+      cpu_us_per_packet:"relay CPU us per packet"; do
+    row "$mode, $fixed_calls calls: ${f#*:}" "$(value fixed hub "$mode" "${f%%:*}")" \
+        "$(value fixed rtpengine "$mode" "${f%%:*}")" ""
+  done
+  if [ "$search" = yes ]; then
+    for relay in hub rtpengine; do
+      line="$(grep " search result relay=$relay mode=$mode " "$work/lines" | head -1)"
+      eval "${relay}_pps=$(field pps <<<"$line") ${relay}_calls=$(field calls <<<"$line") ${relay}_limit=$(field limit <<<"$line")"
+    done
+    row "$mode: loss-free packets/s" "$hub_pps" "$rtpengine_pps" ""
+    echo "    (hub $hub_calls calls, stopped by $hub_limit; rtpengine $rtpengine_calls calls, stopped by $rtpengine_limit)"
+  fi
+done
+echo "ratios: above 1 means the hub is higher (better for packets/s, worse for time and CPU)"
