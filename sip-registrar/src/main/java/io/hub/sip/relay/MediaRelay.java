@@ -313,14 +313,9 @@ public final class MediaRelay implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                selector.select(TICK_MILLIS);
+                // The consumer form fills no selected-key set: no set entry or iterator garbage per wake-up.
+                selector.select(this::ready, TICK_MILLIS);
                 runTasks();
-                for (SelectionKey key : selector.selectedKeys()) {
-                    if (key.isValid() && key.isReadable()) {
-                        read(key);
-                    }
-                }
-                selector.selectedKeys().clear();
                 long now = clock.millis();
                 if (now - lastExpiryMillis >= TICK_MILLIS || now < lastExpiryMillis) {
                     lastExpiryMillis = now;
@@ -331,6 +326,12 @@ public final class MediaRelay implements AutoCloseable {
             }
         }
         runTasks();
+    }
+
+    private void ready(SelectionKey key) {
+        if (key.isValid() && key.isReadable()) {
+            read(key);
+        }
     }
 
     private void read(SelectionKey key) {
@@ -396,9 +397,11 @@ public final class MediaRelay implements AutoCloseable {
     }
 
     private void flushCancelledKeys() {
+        if (!selector.isOpen()) {
+            return; // closed with the relay: its keys went with it
+        }
         try {
-            selector.selectNow();
-            // selectNow may have picked up ready keys; they are handled on the next select
+            selector.selectNow(this::ready);
         } catch (IOException e) {
             LOG.warn("relay selector flush failed: {}", e.toString());
         }

@@ -81,9 +81,11 @@ final class PortAllocator {
     }
 
     private boolean usable(int port, boolean pair, Set<Integer> excluded) {
-        if (taken.get(port - min) || excluded.contains(port)) {
+        // excluded is nearly always empty: asking it first would box every port of the range.
+        boolean none = excluded.isEmpty();
+        if (taken.get(port - min) || (!none && excluded.contains(port))) {
             return false;
         }
-        return !pair || (!taken.get(port + 1 - min) && !excluded.contains(port + 1));
+        return !pair || (!taken.get(port + 1 - min) && (none || !excluded.contains(port + 1)));
     }
 }

@@ -21,12 +21,17 @@ final class KeyDerivation {
      * {@code (master_salt XOR (label << 48)) << 16}.
      */
     static byte[] derive(byte[] masterKey, byte[] masterSalt, int label, int length) {
+        return derive(new AesCounterMode(masterKey), masterSalt, label, length);
+    }
+
+    /** {@link #derive(byte[], byte[], int, int)} with an AES-CM engine already keyed with the master key. */
+    static byte[] derive(AesCounterMode prf, byte[] masterSalt, int label, int length) {
         byte[] iv = new byte[16];
         System.arraycopy(masterSalt, 0, iv, 0, SrtpSuite.SALT_LENGTH);
         // key_id = label || r (48 bits, zero at rate 0) is 56 bits aligned right in the 112-bit salt.
         iv[7] ^= (byte) label;
         byte[] out = new byte[length];
-        new AesCounterMode(masterKey).apply(iv, out, 0, length);
+        prf.apply(iv, out, 0, length);
         return out;
     }
 }

@@ -1,12 +1,8 @@
 package io.hub.sip.relay.srtp;
 
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.util.HashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One direction of SRTP and SRTCP under one SDES key (RFC 3711): either the phone's key, to
@@ -16,8 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Packets are heap {@link ByteBuffer}s worked on in place between position and limit: unprotect
  * moves the limit back over the tag, protect moves it forward, so the buffer needs that much room
- * past its limit. The AES and HMAC engines and all scratch arrays are made once here, so a packet
- * costs no allocation except the first one of a new SSRC.
+ * past its limit. The AES and HMAC engines and all scratch arrays are made once here (the HMAC is
+ * {@link HmacSha1}, since the JDK's {@code Mac} allocates on every {@code doFinal}), so a packet costs
+ * no allocation except the first one of a new SSRC.
  *
  * <p>Not thread-safe: the relay keeps one context per stream direction, used by one thread at a time.
  *
@@ -36,12 +33,12 @@ public final class SrtpContext {
     private final SrtpSuite suite;
     private final AesCounterMode rtpCipher;
     private final AesCounterMode rtcpCipher;
-    private final Mac rtpMac;
-    private final Mac rtcpMac;
+    private final HmacSha1 rtpMac;
+    private final HmacSha1 rtcpMac;
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
     private final byte[] iv = new byte[16];
-    private final byte[] digest = new byte[20];
+    private final byte[] digest = new byte[HmacSha1.LENGTH];
     private final byte[] roc = new byte[4];
     private final Map<Integer, SsrcState> states = new HashMap<>();
     private SsrcState last;
@@ -50,12 +47,14 @@ public final class SrtpContext {
         this.suite = key.suite();
         byte[] master = key.masterKey();
         byte[] salt = key.masterSalt();
-        rtpCipher = new AesCounterMode(KeyDerivation.derive(master, salt, KeyDerivation.RTP_ENCRYPTION, 16));
-        rtpMac = hmac(KeyDerivation.derive(master, salt, KeyDerivation.RTP_AUTH, SrtpSuite.AUTH_KEY_LENGTH));
-        rtpSalt = KeyDerivation.derive(master, salt, KeyDerivation.RTP_SALT, SrtpSuite.SALT_LENGTH);
-        rtcpCipher = new AesCounterMode(KeyDerivation.derive(master, salt, KeyDerivation.RTCP_ENCRYPTION, 16));
-        rtcpMac = hmac(KeyDerivation.derive(master, salt, KeyDerivation.RTCP_AUTH, SrtpSuite.AUTH_KEY_LENGTH));
-        rtcpSalt = KeyDerivation.derive(master, salt, KeyDerivation.RTCP_SALT, SrtpSuite.SALT_LENGTH);
+        // One AES engine under the master key derives all six session keys.
+        AesCounterMode prf = new AesCounterMode(master);
+        rtpCipher = new AesCounterMode(KeyDerivation.derive(prf, salt, KeyDerivation.RTP_ENCRYPTION, 16));
+        rtpMac = new HmacSha1(KeyDerivation.derive(prf, salt, KeyDerivation.RTP_AUTH, SrtpSuite.AUTH_KEY_LENGTH));
+        rtpSalt = KeyDerivation.derive(prf, salt, KeyDerivation.RTP_SALT, SrtpSuite.SALT_LENGTH);
+        rtcpCipher = new AesCounterMode(KeyDerivation.derive(prf, salt, KeyDerivation.RTCP_ENCRYPTION, 16));
+        rtcpMac = new HmacSha1(KeyDerivation.derive(prf, salt, KeyDerivation.RTCP_AUTH, SrtpSuite.AUTH_KEY_LENGTH));
+        rtcpSalt = KeyDerivation.derive(prf, salt, KeyDerivation.RTCP_SALT, SrtpSuite.SALT_LENGTH);
     }
 
     public SrtpSuite suite() {
@@ -158,7 +157,7 @@ public final class SrtpContext {
             return Verdict.REPLAYED;
         }
         rtcpMac.update(b, off, authenticated);
-        finish(rtcpMac);
+        rtcpMac.doFinal(digest);
         if (!tagMatches(b, off + authenticated, tagLength)) {
             return Verdict.AUTH_FAILED;
         }
@@ -196,7 +195,7 @@ public final class SrtpContext {
         putI32(b, off + length, ENCRYPTED | index);
         int authenticated = length + SRTCP_INDEX_LENGTH;
         rtcpMac.update(b, off, authenticated);
-        finish(rtcpMac);
+        rtcpMac.doFinal(digest);
         System.arraycopy(digest, 0, b, off + authenticated, suite.rtcpTagLength());
         packet.limit(packet.limit() + rtcpOverhead());
     }
@@ -248,16 +247,8 @@ public final class SrtpContext {
     private void rtpDigest(byte[] b, int off, int length, long v) {
         putI32(roc, 0, (int) v);
         rtpMac.update(b, off, length);
-        rtpMac.update(roc);
-        finish(rtpMac);
-    }
-
-    private void finish(Mac mac) {
-        try {
-            mac.doFinal(digest, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException("an HMAC-SHA1 digest is 20 bytes", e);
-        }
+        rtpMac.update(roc, 0, roc.length);
+        rtpMac.doFinal(digest);
     }
 
     /** Constant time, so the position of the first wrong byte leaks nothing to a forger. */
@@ -315,16 +306,6 @@ public final class SrtpContext {
     private static void roomFor(ByteBuffer packet, int bytes) {
         if (!packet.hasArray() || packet.capacity() - packet.limit() < bytes) {
             throw new IllegalArgumentException("need a heap buffer with " + bytes + " bytes past the packet");
-        }
-    }
-
-    private static Mac hmac(byte[] key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no HmacSHA1", e);
         }
     }
 
