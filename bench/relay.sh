@@ -8,7 +8,8 @@
 #
 # Per run and relay: a fixed level (packets/s, loss, one-way time p50/p99 through the relay, the
 # relay's CPU from /proc), then, outside --quick and in the first run only, a climb to the highest
-# level that stays under 0.1 % loss. Prints the medians and the ratios hub/rtpengine.
+# level that stays under 0.1 % loss; and the phones talking without a relay, so the time a relay adds
+# can be told apart. Prints the medians and the ratios hub/rtpengine.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -70,39 +71,59 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 104857
 echo "load: G.711, 172-byte RTP every 20 ms each way, SRTP AES_CM_128_HMAC_SHA1_80; fixed level" \
      "$fixed_calls calls ($((fixed_calls * 100)) packets/s through the relay), $runs run(s), median"
 for run in $(seq "$runs"); do
+  # The phones alone, talking to each other: what one-way time the generator and loopback take.
+  java -jar "$load_jar" --direct --label direct --mode passthrough,termination --calls "$fixed_calls" \
+      --warmup "$warmup" --seconds "$seconds" | sed "s/^/run=$run fixed /" | tee -a "$work/lines" >&2
   for relay in hub rtpengine; do
     "start_$relay"
     load "$relay" --calls "$fixed_calls" --seconds "$seconds" | sed "s/^/run=$run fixed /" | tee -a "$work/lines" >&2
     if [ "$search" = yes ] && [ "$run" = 1 ]; then
-      load "$relay" --start 100 --max 3200 --seconds 4 | sed "s/^/run=$run search /" | tee -a "$work/lines" >&2
+      load "$relay" --start 100 --max 3200 --seconds 4 | sed "s/^/run=$run climb /" | tee -a "$work/lines" >&2
     fi
     stop_relay
   done
 done
 
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
-median() { sort -g | awk 'NF {a[++n] = $1} END {print (n ? a[int((n + 1) / 2)] : "-")}'; }
-value() { # kind relay mode field
-  grep " $1 result relay=$2 mode=$3 " "$work/lines" | field "$4" | median
-}
-ratio() { awk -v h="$1" -v r="$2" 'BEGIN {if (h + 0 > 0 && r + 0 > 0) printf "%.2f", h / r; else print "-"}'; }
-row() { # label, hub, rtpengine, unit
-  printf '%-44s %12s %12s %9s\n' "$1" "$2$4" "$3$4" "$(ratio "$2" "$3")"
-}
-printf '\n%-44s %12s %12s %9s\n' "" hub rtpengine hub/rtp
-for mode in passthrough termination; do
-  for f in loss_pct:"loss %" p50_us:"one-way p50 us" p99_us:"one-way p99 us" relay_cpu_pct:"relay CPU %" \
-      cpu_us_per_packet:"relay CPU us per packet"; do
-    row "$mode, $fixed_calls calls: ${f#*:}" "$(value fixed hub "$mode" "${f%%:*}")" \
-        "$(value fixed rtpengine "$mode" "${f%%:*}")" ""
-  done
-  if [ "$search" = yes ]; then
-    for relay in hub rtpengine; do
-      line="$(grep " search result relay=$relay mode=$mode " "$work/lines" | head -1)"
-      eval "${relay}_pps=$(field pps <<<"$line") ${relay}_calls=$(field calls <<<"$line") ${relay}_limit=$(field limit <<<"$line")"
-    done
-    row "$mode: loss-free packets/s" "$hub_pps" "$rtpengine_pps" ""
-    echo "    (hub $hub_calls calls, stopped by $hub_limit; rtpengine $rtpengine_calls calls, stopped by $rtpengine_limit)"
-  fi
-done
-echo "ratios: above 1 means the hub is higher (better for packets/s, worse for time and CPU)"
+# Medians over the runs of every field of the result lines, then the table.
+awk -v calls="$fixed_calls" '
+  / result / {
+    kind = $2
+    for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    key = kind SUBSEP f["relay"] SUBSEP f["mode"]
+    for (name in f) { n = ++count[key, name]; v[key, name, n] = f[name] }
+    delete f
+  }
+  function median(key, name,   n, i, j, t, a) {
+    n = count[key, name]
+    if (n == 0) return ""
+    for (i = 1; i <= n; i++) a[i] = v[key, name, i]
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+    return a[int((n + 1) / 2)]
+  }
+  function row(label, h, r, unit) {
+    printf "%-46s %12s %12s %8s\n", label, h unit, r unit, (h + 0 > 0 && r + 0 > 0) ? sprintf("%.2f", h / r) : "-"
+  }
+  END {
+    printf "\n%-46s %12s %12s %8s\n", "", "hub", "rtpengine", "hub/rtp"
+    split("passthrough termination", modes, " ")
+    for (m = 1; m <= 2; m++) {
+      mode = modes[m]
+      hub = "fixed" SUBSEP "hub" SUBSEP mode; rtp = "fixed" SUBSEP "rtpengine" SUBSEP mode
+      direct = "fixed" SUBSEP "direct" SUBSEP mode
+      row(mode ", " calls " calls: loss", median(hub, "loss_pct"), median(rtp, "loss_pct"), " %")
+      for (p = 50; p <= 99; p += 49) {
+        base = median(direct, "p" p "_us")
+        row(mode ": added one-way time p" p, median(hub, "p" p "_us") - base, median(rtp, "p" p "_us") - base, " us")
+      }
+      row(mode ": relay CPU", median(hub, "relay_cpu_pct"), median(rtp, "relay_cpu_pct"), " %")
+      row(mode ": relay CPU per packet", median(hub, "cpu_us_per_packet"), median(rtp, "cpu_us_per_packet"), " us")
+      printf "    (one-way time without a relay: p50 %s us, p99 %s us)\n", median(direct, "p50_us"), median(direct, "p99_us")
+      hub = "climb" SUBSEP "hub" SUBSEP mode; rtp = "climb" SUBSEP "rtpengine" SUBSEP mode
+      if (count[hub, "pps"]) {
+        row(mode ": loss-free packets/s", median(hub, "pps"), median(rtp, "pps"), "")
+        printf "    (hub %s calls, climb stopped by %s; rtpengine %s calls, stopped by %s)\n",
+            median(hub, "calls"), median(hub, "limit"), median(rtp, "calls"), median(rtp, "limit")
+      }
+    }
+    print "hub/rtp above 1: the hub is higher (better for packets/s, worse for time and CPU)"
+  }' "$work/lines"

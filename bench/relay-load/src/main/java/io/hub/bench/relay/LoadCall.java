@@ -75,6 +75,12 @@ final class LoadCall {
         b.connect(toB.port, bReceives, a);
     }
 
+    /** No relay: the phones send to each other, to measure what the generator and loopback take alone. */
+    void connectDirectly() throws IOException {
+        a.connect(b.address(), b.ownKey, b);
+        b.connect(a.address(), a.ownKey, a);
+    }
+
     void delete(NgClient ng) throws IOException {
         Map<String, Object> delete = new HashMap<>();
         delete.put("command", "delete");

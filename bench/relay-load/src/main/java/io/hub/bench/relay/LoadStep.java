@@ -54,30 +54,39 @@ final class LoadStep {
     private LoadStep() {
     }
 
+    /** Sets up the calls through the relay (or directly, without one), measures, and deletes them. */
     static Result run(RelayLoad.Options options, boolean passthrough, int calls) throws IOException, InterruptedException {
         List<LoadCall> loadCalls = new ArrayList<>();
-        try (NgClient ng = new NgClient(options.ng(), options.ngTimeout(), 3)) {
+        NgClient ng = options.direct() ? null : new NgClient(options.ng(), options.ngTimeout(), 3);
+        try {
             long setupStart = System.nanoTime();
             int ssrc = ThreadLocalRandom.current().nextInt();
-            try {
-                for (int i = 0; i < calls; i++) {
-                    LoadCall call = new LoadCall("bench-" + Long.toHexString(ssrc & 0xffffffffL) + "-" + i,
-                            InetAddress.getLoopbackAddress(), ssrc + 2 * i, passthrough);
-                    loadCalls.add(call);
+            for (int i = 0; i < calls; i++) {
+                LoadCall call = new LoadCall("bench-" + Long.toHexString(ssrc & 0xffffffffL) + "-" + i,
+                        InetAddress.getLoopbackAddress(), ssrc + 2 * i, passthrough);
+                loadCalls.add(call);
+                if (ng == null) {
+                    call.connectDirectly();
+                } else {
                     call.setUp(ng);
                 }
-                double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
-                return measure(options, loadCalls, setupSeconds);
-            } finally {
-                for (LoadCall call : loadCalls) {
-                    try {
+            }
+            double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+            return measure(options, loadCalls, setupSeconds);
+        } finally {
+            for (LoadCall call : loadCalls) {
+                try {
+                    if (ng != null) {
                         call.delete(ng);
-                    } catch (IOException e) {
-                        System.err.println("relay-load: " + e.getMessage());
                     }
-                    call.a.close();
-                    call.b.close();
+                } catch (IOException e) {
+                    System.err.println("relay-load: " + e.getMessage());
                 }
+                call.a.close();
+                call.b.close();
+            }
+            if (ng != null) {
+                ng.close();
             }
         }
     }

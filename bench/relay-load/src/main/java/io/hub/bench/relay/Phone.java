@@ -55,6 +55,10 @@ final class Phone implements AutoCloseable {
         return channel.socket().getLocalPort();
     }
 
+    InetSocketAddress address() {
+        return (InetSocketAddress) channel.socket().getLocalSocketAddress();
+    }
+
     /** Where to send, the key to decrypt with, and whose stream arrives here (for its send times). */
     void connect(InetSocketAddress relayPort, SdesKey receiveKey, Phone sender) throws IOException {
         channel.connect(relayPort);

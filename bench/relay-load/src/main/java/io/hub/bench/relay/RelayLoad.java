@@ -16,20 +16,24 @@ import java.util.Map;
  * forwarded packets per second, loss, one-way time through the relay (p50/p99), and the relay's CPU.
  *
  * <pre>
- * java -jar relay-load.jar --ng 127.0.0.1:2223 --label hub --pid PID --mode passthrough,termination
+ * java -jar relay-load.jar (--ng 127.0.0.1:2223 | --direct) --label hub --pid PID --mode passthrough,termination
  *     [--calls N | --start N --max N] [--warmup S] [--seconds S] [--loss FRACTION] [--clk-tck 100]
  * </pre>
  *
- * With {@code --calls} every mode runs that one level. Otherwise the calls double from {@code --start}
- * until loss reaches {@code --loss} (0.1 % by default) or {@code --max}, then halve the gap twice; the
- * result is the highest level that stayed under the loss bound.
+ * {@code --direct} connects the phones of each call to each other, without a relay: the one-way time
+ * it measures is what the generator and the loopback take alone, to be subtracted from a relay's.
+ *
+ * With {@code --calls} every mode runs that one level. Otherwise the calls grow by half from
+ * {@code --start} until loss reaches {@code --loss} (0.1 % by default), the generator falls behind its
+ * own schedule, or {@code --max}; after a loss the gap is halved twice. The result is the highest level
+ * that stayed under the loss bound with the generator on schedule, and what stopped the climb.
  */
 public final class RelayLoad {
 
     /** How to reach and load the relay. */
-    record Options(InetSocketAddress ng, String label, long relayPid, int clockTicks, List<String> modes,
-                   int calls, int start, int max, double warmupSeconds, double seconds, double lossBound,
-                   int refinements, Duration ngTimeout) {
+    record Options(InetSocketAddress ng, boolean direct, String label, long relayPid, int clockTicks,
+                   List<String> modes, int calls, int start, int max, double warmupSeconds, double seconds,
+                   double lossBound, int refinements, Duration ngTimeout) {
     }
 
     private RelayLoad() {
@@ -44,7 +48,9 @@ public final class RelayLoad {
             System.exit(2);
             return;
         }
-        awaitRelay(options);
+        if (!options.direct()) {
+            awaitRelay(options);
+        }
         for (String mode : options.modes()) {
             Found found = options.calls() > 0 ? new Found(step(options, mode, options.calls()), "fixed")
                     : search(options, mode);
@@ -72,7 +78,7 @@ public final class RelayLoad {
         String limit = "max";
         int good = 0;
         int bad = 0;
-        for (int calls = options.start(); ; calls = Math.min(options.max(), calls * 2)) {
+        for (int calls = options.start(); ; calls = Math.min(options.max(), calls * 3 / 2 / 10 * 10)) {
             LoadStep.Result result = step(options, mode, calls);
             first = first == null ? result : first;
             if (!result.onSchedule()) {
@@ -117,7 +123,7 @@ public final class RelayLoad {
 
     private static String line(String kind, Options options, String mode, LoadStep.Result r) {
         double cpuPercent = 100 * r.relayCpuSeconds() / r.seconds();
-        double microsPerPacket = r.received() == 0 ? Double.NaN : 1e6 * r.relayCpuSeconds() / (r.received() / 1.0);
+        double microsPerPacket = r.received() == 0 ? Double.NaN : 1e6 * r.relayCpuSeconds() / r.received();
         return String.format(Locale.ROOT, "%s relay=%s mode=%s calls=%d pps=%.0f loss_pct=%.3f p50_us=%d p99_us=%d "
                         + "relay_cpu_pct=%.1f cpu_us_per_packet=%.2f generator_cpu_pct=%.1f late_pct=%.2f rejected=%d "
                         + "send_failures=%d setup_s=%.1f",
@@ -128,6 +134,7 @@ public final class RelayLoad {
 
     static Options parse(String[] args) {
         InetSocketAddress ng = null;
+        boolean direct = false;
         String label = "relay";
         long pid = 0;
         int clockTicks = 100;
@@ -140,6 +147,10 @@ public final class RelayLoad {
         double loss = 0.001;
         int refinements = 2;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--direct")) {
+                direct = true;
+                continue;
+            }
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
                 throw new IllegalArgumentException(args[i] + " needs a value");
@@ -160,13 +171,13 @@ public final class RelayLoad {
                 default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
             }
         }
-        if (ng == null) {
-            throw new IllegalArgumentException("--ng HOST:PORT is required");
+        if ((ng == null) == !direct) {
+            throw new IllegalArgumentException("give --ng HOST:PORT, or --direct to measure without a relay");
         }
         if (seconds < 1 || warmup < 0.5 || (warmup + seconds) * 50 > 60_000) {
             throw new IllegalArgumentException("--warmup must be at least 0.5 s and --seconds 1 s, together under 20 min");
         }
-        return new Options(ng, label, pid, clockTicks, modes, calls, start, Math.max(start, max), warmup, seconds, loss,
+        return new Options(ng, direct, label, pid, clockTicks, modes, calls, start, Math.max(start, max), warmup, seconds, loss,
                 refinements, Duration.ofSeconds(2));
     }
 
