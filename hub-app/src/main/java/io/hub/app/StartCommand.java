@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,19 +50,8 @@ public final class StartCommand implements Callable<Integer> {
         applyFlags(settings);
         settings.validate();
         Hub hub = Hub.start(hubHome, settings, Clock.systemUTC());
-        CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            hub.close();
-            out.println("hub stopped");
-            out.flush();
-            stopped.countDown();
-        }, "hub-shutdown"));
-        hub.describe(out);
-        out.println("ready (pid " + ProcessHandle.current().pid() + "); stop with Ctrl-C or SIGTERM");
-        out.flush();
-        stopped.await();
-        return 0;
+        return Foreground.serve(out, "hub", () -> hub.describe(out), hub::close);
     }
 
     private void applyFlags(HubSettings settings) {

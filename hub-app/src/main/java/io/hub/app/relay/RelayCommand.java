@@ -1,5 +1,6 @@
 package io.hub.app.relay;
 
+import io.hub.app.Foreground;
 import io.hub.app.UserError;
 import io.hub.sip.relay.RelayConfig;
 import io.hub.sip.relay.control.NgRelay;
@@ -16,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,22 +65,13 @@ public final class RelayCommand implements Callable<Integer> {
             throw new UserError("the relay cannot open its sockets: " + e.getMessage());
         }
         relay.start();
-        CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            relay.close();
-            out.println("relay stopped");
-            out.flush();
-            stopped.countDown();
-        }, "hub-relay-shutdown"));
         InetSocketAddress control = relay.controlAddress();
-        out.printf("ng control   udp %s:%d%n", control.getAddress().getHostAddress(), control.getPort());
-        out.printf("relay ports  udp %s %d-%d, SDP address %s%n", media.getHostAddress(), config.minPort(),
-                config.maxPort(), sdpAddress);
-        out.println("ready (pid " + ProcessHandle.current().pid() + "); stop with Ctrl-C or SIGTERM");
-        out.flush();
-        stopped.await();
-        return 0;
+        return Foreground.serve(out, "relay", () -> {
+            out.printf("ng control   udp %s:%d%n", control.getAddress().getHostAddress(), control.getPort());
+            out.printf("relay ports  udp %s %d-%d, SDP address %s%n", media.getHostAddress(), config.minPort(),
+                    config.maxPort(), sdpAddress);
+        }, relay::close);
     }
 
     private RelayConfig relayConfig(InetAddress media) {
