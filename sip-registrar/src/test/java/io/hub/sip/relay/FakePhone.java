@@ -23,7 +23,7 @@ public final class FakePhone implements AutoCloseable {
     static final int PAYLOAD = 160;
 
     public final int ssrc;
-    final SdesKey ownKey;
+    public final SdesKey ownKey;
     private final SrtpContext sending;
     private SrtpContext receiving;
     private DatagramSocket socket;

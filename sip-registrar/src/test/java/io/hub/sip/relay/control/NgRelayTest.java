@@ -71,15 +71,13 @@ class NgRelayTest {
 
     @Test
     void terminationGivesEachPhoneAFreshHubKeyAndCarriesRealSrtpBothWays() throws Exception {
-        SdesKey ka = SdesKey.generate(S80);
-        SdesKey kb = SdesKey.generate(S80);
-        FakePhone a = phone(0x0A, ka);
-        FakePhone b = phone(0x0B, kb);
+        FakePhone a = phone(0x0A, S80);
+        FakePhone b = phone(0x0B, S80);
 
-        Map<?, ?> offer = ng.request(offer("call-1", "tag-a", sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + ka.inline())));
+        Map<?, ?> offer = ng.request(offer("call-1", "tag-a", sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + a.ownKey.inline())));
         SessionDescription toB = sdp(offer);
         Map<?, ?> answer = ng.request(answer("call-1", "tag-a", "tag-b",
-                sdp(b, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + kb.inline())));
+                sdp(b, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + b.ownKey.inline())));
         SessionDescription toA = sdp(answer);
 
         MediaDescription audioToB = toB.media().get(0);
@@ -92,8 +90,8 @@ class NgRelayTest {
         SdesKey hubKeyForB = key(audioToB, 0);
         SdesKey hubKeyForA = key(toA.media().get(0), 0);
         assertEquals(1, toA.media().get(0).attributes("crypto").size());
-        assertNotEquals(ka, hubKeyForB, "the caller's key never reaches the callee");
-        assertNotEquals(kb, hubKeyForA, "the callee's key never reaches the caller");
+        assertNotEquals(a.ownKey, hubKeyForB, "the caller's key never reaches the callee");
+        assertNotEquals(b.ownKey, hubKeyForA, "the callee's key never reaches the caller");
 
         a.receiveWith(hubKeyForA);
         b.receiveWith(hubKeyForB);
@@ -104,12 +102,10 @@ class NgRelayTest {
 
     @Test
     void passthroughWithSdesNonewRelaysTheOfferersKeyAndForwardsTheBytesUntouched() throws Exception {
-        SdesKey ka = SdesKey.generate(S80);
-        SdesKey kb = SdesKey.generate(S80);
-        FakePhone a = phone(0x1A, ka);
-        FakePhone b = phone(0x1B, kb);
-        String cryptoA = "1 AES_CM_128_HMAC_SHA1_80 " + ka.inline();
-        String cryptoB = "1 AES_CM_128_HMAC_SHA1_80 " + kb.inline();
+        FakePhone a = phone(0x1A, S80);
+        FakePhone b = phone(0x1B, S80);
+        String cryptoA = "1 AES_CM_128_HMAC_SHA1_80 " + a.ownKey.inline();
+        String cryptoB = "1 AES_CM_128_HMAC_SHA1_80 " + b.ownKey.inline();
         Map<String, Object> offer = offer("call-2", "tag-a", sdp(a, "a=crypto:" + cryptoA));
         offer.put("SDES", List.of("nonew"));
 
@@ -118,8 +114,8 @@ class NgRelayTest {
 
         assertEquals(List.of(cryptoA), toB.media().get(0).attributes("crypto"));
         assertEquals(List.of(cryptoB), toA.media().get(0).attributes("crypto"));
-        a.receiveWith(kb);
-        b.receiveWith(ka);
+        a.receiveWith(b.ownKey);
+        b.receiveWith(a.ownKey);
         a.sendTo(toA.media().get(0).port());
         b.sendTo(toB.media().get(0).port());
         b.sendRtp(1, 160);
@@ -162,13 +158,12 @@ class NgRelayTest {
     void aReofferFromTheCalleeKeepsTheHubsKeysSoMediaGoesOn() throws Exception {
         Call call = terminatedCall("call-4");
         latchBothAndExchange("call-4", call.a, call.b, 2);
-        SdesKey kb2 = SdesKey.generate(S80);
-        FakePhone b2 = phone(0x2B, kb2);
+        FakePhone b2 = phone(0x2B, S80);
 
         SessionDescription toA = sdp(ng.request(offer("call-4", "tag-b", sdp(b2,
-                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + kb2.inline()))));
+                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + b2.ownKey.inline()))));
         SessionDescription toB = sdp(ng.request(answer("call-4", "tag-b", "tag-a", sdp(call.a,
-                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + call.keyOfA.inline()))));
+                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + call.a.ownKey.inline()))));
 
         assertEquals(call.hubKeyForA, key(toA.media().get(0), 0));
         assertEquals(call.portA, toA.media().get(0).port());
@@ -183,20 +178,18 @@ class NgRelayTest {
 
     @Test
     void theCalleeMayNarrowItsSuiteAndAnAnswerWithACryptoTagNotOfferedIsRefused() throws Exception {
-        SdesKey ka = SdesKey.generate(S80);
-        SdesKey kb = SdesKey.generate(S32);
-        FakePhone a = phone(0x3A, ka);
-        FakePhone b = phone(0x3B, kb);
-        Map<String, Object> offer = offer("call-5", "tag-a", sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + ka.inline()));
+        FakePhone a = phone(0x3A, S80);
+        FakePhone b = phone(0x3B, S32);
+        Map<String, Object> offer = offer("call-5", "tag-a", sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + a.ownKey.inline()));
         offer.put("flags", List.of("SDES-only-AES_CM_128_HMAC_SHA1_32", "trust address"));
         SessionDescription toB = sdp(ng.request(offer));
         assertEquals(1, toB.media().get(0).attributes("crypto").size());
         assertEquals(S32, key(toB.media().get(0), 0).suite());
 
         Map<?, ?> refused = ng.request(answer("call-5", "tag-a", "tag-b",
-                sdp(b, "a=crypto:2 AES_CM_128_HMAC_SHA1_32 " + kb.inline())));
+                sdp(b, "a=crypto:2 AES_CM_128_HMAC_SHA1_32 " + b.ownKey.inline())));
         SessionDescription toA = sdp(ng.request(answer("call-5", "tag-a", "tag-b",
-                sdp(b, "a=crypto:1 AES_CM_128_HMAC_SHA1_32 " + kb.inline()))));
+                sdp(b, "a=crypto:1 AES_CM_128_HMAC_SHA1_32 " + b.ownKey.inline()))));
 
         assertEquals(error("the answer's a=crypto 2 AES_CM_128_HMAC_SHA1_32 was not offered"), refused);
         assertEquals(S80, key(toA.media().get(0), 0).suite(), "the caller keeps its own suite");
@@ -220,7 +213,7 @@ class NgRelayTest {
 
     @Test
     void aRetransmittedOfferGetsTheSameReplyAndAllocatesOnce() throws Exception {
-        FakePhone a = phone(0x4A, SdesKey.generate(S80));
+        FakePhone a = phone(0x4A, S80);
         Map<String, Object> offer = offer("call-7", "tag-a", sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
                 + SdesKey.generate(S80).inline()));
         byte[] datagram = NgClient.datagram("retry-1", Bencode.encode(offer));
@@ -235,7 +228,7 @@ class NgRelayTest {
 
     @Test
     void badInputIsAnsweredWithAnErrorReasonAndChangesNothing() throws Exception {
-        FakePhone a = phone(0x5A, SdesKey.generate(S80));
+        FakePhone a = phone(0x5A, S80);
         String good = sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + SdesKey.generate(S80).inline());
         String plain = good.replace("RTP/SAVP", "RTP/AVP");
         Map<String, Object> sdesOff = offer("x", "t", good);
@@ -270,20 +263,17 @@ class NgRelayTest {
     }
 
     /** A terminated call set up through ng, its phones told the hub's keys and ports. */
-    private record Call(FakePhone a, FakePhone b, SdesKey keyOfA, int portA, int portB, SdesKey hubKeyForA,
-                        SdesKey hubKeyForB) {
+    private record Call(FakePhone a, FakePhone b, int portA, int portB, SdesKey hubKeyForA, SdesKey hubKeyForB) {
     }
 
     private Call terminatedCall(String callId) throws Exception {
-        SdesKey ka = SdesKey.generate(S80);
-        SdesKey kb = SdesKey.generate(S80);
-        FakePhone a = phone(0x6A, ka);
-        FakePhone b = phone(0x6B, kb);
+        FakePhone a = phone(0x6A, S80);
+        FakePhone b = phone(0x6B, S80);
         SessionDescription toB = sdp(ng.request(offer(callId, "tag-a", sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
-                + ka.inline()))));
+                + a.ownKey.inline()))));
         SessionDescription toA = sdp(ng.request(answer(callId, "tag-a", "tag-b", sdp(b,
-                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + kb.inline()))));
-        Call call = new Call(a, b, ka, toA.media().get(0).port(), toB.media().get(0).port(), key(toA.media().get(0), 0),
+                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + b.ownKey.inline()))));
+        Call call = new Call(a, b, toA.media().get(0).port(), toB.media().get(0).port(), key(toA.media().get(0), 0),
                 key(toB.media().get(0), 0));
         a.receiveWith(call.hubKeyForA);
         b.receiveWith(call.hubKeyForB);
@@ -307,8 +297,9 @@ class NgRelayTest {
         }
     }
 
-    private FakePhone phone(int ssrc, SdesKey own) throws Exception {
-        FakePhone phone = new FakePhone(ssrc, own, null);
+    /** A phone with a fresh key of its own in {@code suite}. */
+    private FakePhone phone(int ssrc, SrtpSuite suite) throws Exception {
+        FakePhone phone = new FakePhone(ssrc, SdesKey.generate(suite), null);
         closing.add(phone);
         return phone;
     }
