@@ -13,7 +13,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 fixed_calls=200 warmup=5 seconds=6 search=yes
+runs=3 fixed_calls=200 warmup=3 seconds=5 search=yes
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 fixed_calls=50 warmup=2 seconds=3 search=no; shift ;;
@@ -78,7 +78,7 @@ for run in $(seq "$runs"); do
     "start_$relay"
     load "$relay" --calls "$fixed_calls" --seconds "$seconds" | sed "s/^/run=$run fixed /" | tee -a "$work/lines" >&2
     if [ "$search" = yes ] && [ "$run" = 1 ]; then
-      load "$relay" --start 100 --max 3200 --seconds 4 | sed "s/^/run=$run climb /" | tee -a "$work/lines" >&2
+      load "$relay" --start 100 --max 3200 --warmup 1.5 --seconds 3 | sed "s/^/run=$run climb /" | tee -a "$work/lines" >&2
     fi
     stop_relay
   done
