@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * passthrough, dead-stream detection and counters. It knows no SIP: the call side turns SDP into
  * {@link LegSpec}s and ports back into SDP.
  *
- * <p>Control API: {@link #allocate}, {@link #update}, {@link #timeout}, {@link #release},
- * {@link #stats}. {@link PortsExhaustedException} from {@code allocate} means "busy, try later" (503);
+ * <p>Control API: {@link #allocate}, {@link #update}, {@link #timeout}, {@link #signalled},
+ * {@link #release}, {@link #stats}. {@link PortsExhaustedException} from {@code allocate} means "busy, try later" (503);
  * any other {@link RelayException} is a local failure. Changing a released session is a no-op;
  * calling the control API before {@link #start} or after {@link #close} throws
  * {@link IllegalStateException}.
@@ -157,6 +157,15 @@ public final class MediaRelay implements AutoCloseable {
             throw new IllegalArgumentException("the dead-stream timeout must be positive, not " + timeout);
         }
         session.timeout(timeout, clock.millis());
+    }
+
+    /**
+     * A signalling event for the session (an offer or answer): its legs count as active from now, so
+     * a call that rings longer than the dead-stream timeout is not reported dead before its media
+     * could even start.
+     */
+    public void signalled(RelaySession session) {
+        session.signalled(clock.millis());
     }
 
     /** Closes the session's ports and returns them to the range; a second release does nothing. */

@@ -30,6 +30,7 @@ public final class RelaySession {
     private final RelayLeg b;
     private final RelayMetrics metrics;
     private Duration timeout;
+    private long lastSignalMillis;
     private boolean reportedDead;
     private boolean released;
 
@@ -79,6 +80,10 @@ public final class RelaySession {
         b.lastActivityMillis = Math.max(b.lastActivityMillis, nowMillis);
     }
 
+    synchronized void signalled(long nowMillis) {
+        lastSignalMillis = Math.max(lastSignalMillis, nowMillis);
+    }
+
     synchronized SessionStats stats() {
         return new SessionStats(callId, mode, a.stats(), b.stats());
     }
@@ -95,7 +100,7 @@ public final class RelaySession {
             return null;
         }
         for (RelayLeg leg : new RelayLeg[] {a, b}) {
-            if (nowMillis - leg.lastActivityMillis >= timeout.toMillis()) {
+            if (nowMillis - Math.max(leg.lastActivityMillis, lastSignalMillis) >= timeout.toMillis()) {
                 reportedDead = true;
                 return new DeadStream(this, leg.side, Instant.ofEpochMilli(leg.lastActivityMillis), timeout);
             }

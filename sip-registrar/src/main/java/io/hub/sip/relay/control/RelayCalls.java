@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * address and ports, ICE removed, further media refused, and in termination the hub's own keys. The
  * answer does the same the other way. rtcp-mux is declined on both legs (RFC 5761 lets an answerer
  * decline it), so every leg is an even/odd port pair and a phone that offered it falls back to a
- * separate RTCP port. A re-offer may come from either phone, and keeps a call's mode.
+ * separate RTCP port. A re-offer may come from either phone, and keeps a call's mode. Each offer
+ * and answer counts as activity for the dead-stream timeout, so a long ring does not end a call.
  *
  * <p>Called by one control thread; only {@link #ended} comes from the relay's I/O thread, and it
  * only takes a call out of the table.
@@ -117,6 +118,7 @@ final class RelayCalls {
             receiver.offeredKeys = List.copyOf(onward);
         }
         relay.update(call.session, offerer.side, new LegSpec(false, media.rtp(), media.rtcp(), phoneKey, offerer.hubKey));
+        relay.signalled(call.session);
         offerer.media = media;
         call.pendingOfferer = offerer.side;
         call.lastSignalSeconds = nowSeconds();
@@ -156,6 +158,7 @@ final class RelayCalls {
             crypto = List.of(offerer.hubKey.cryptoAttribute(offerer.media.crypto().tag()));
         }
         relay.update(call.session, answerer.side, new LegSpec(false, media.rtp(), media.rtcp(), phoneKey, answerer.hubKey));
+        relay.signalled(call.session);
         if (answerer.tag == null) {
             answerer.tag = toTag;
             answerer.createdSeconds = nowSeconds();

@@ -7,10 +7,10 @@ import java.util.Arrays;
 
 /**
  * HMAC-SHA1 (RFC 2104) over two reused SHA-1 digests, writing the 20-byte result into the caller's
- * array. The JDK's {@code Mac} returns a fresh array from every {@code doFinal}, even the variant that
- * takes an output array, and a relay computes two HMACs per packet: that garbage, at tens of
- * thousands of packets a second, is what made young collections pause the relay's thread. The
- * result is the same as {@code Mac.getInstance("HmacSHA1")}'s (the RFC 2202 vectors check it).
+ * array. The JDK's {@code Mac} returns fresh arrays from every {@code doFinal}, even the variant that
+ * takes an output array, and a relay computes two HMACs per packet: under load that is megabytes of
+ * garbage a second, and young-collection pauses of the relay's thread. The result is the same as
+ * {@code Mac.getInstance("HmacSHA1")}'s (the RFC 2202 vectors and a comparison check it).
  * Not thread-safe: one instance per crypto context.
  */
 final class HmacSha1 {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.sip.relay.FakePhone;
+import io.hub.sip.relay.MutableClock;
 import io.hub.sip.relay.RelayConfig;
 import io.hub.sip.relay.srtp.SdesKey;
 import io.hub.sip.relay.srtp.SrtpSuite;
@@ -17,7 +18,6 @@ import io.hub.sip.sdp.SessionDescription;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +39,7 @@ class NgRelayTest {
     private static final SrtpSuite S80 = SrtpSuite.AES_CM_128_HMAC_SHA1_80;
     private static final SrtpSuite S32 = SrtpSuite.AES_CM_128_HMAC_SHA1_32;
 
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
     private final List<AutoCloseable> closing = new ArrayList<>();
     private NgRelay relay;
     private NgClient ng;
@@ -47,7 +48,7 @@ class NgRelayTest {
     @BeforeEach
     void start() throws Exception {
         relay = new NgRelay(new RelayConfig(LOOPBACK, 31000, 31999, Duration.ofSeconds(60), 8000),
-                new InetSocketAddress(LOOPBACK, 0), "127.0.0.1", Clock.systemUTC(), new SimpleMeterRegistry());
+                new InetSocketAddress(LOOPBACK, 0), "127.0.0.1", clock, new SimpleMeterRegistry());
         relay.start();
         ng = new NgClient(relay.controlAddress(), Duration.ofSeconds(5), 1);
         freePortsBefore = relay.relay().freePorts();
@@ -204,11 +205,28 @@ class NgRelayTest {
     void aCallWhoseLegFellSilentIsDeleted() throws Exception {
         terminatedCall("call-6");
 
-        relay.relay().expire(Instant.now().plus(Duration.ofMinutes(2)));
+        relay.relay().expire(clock.instant().plus(Duration.ofMinutes(2)));
 
         assertEquals(0, relay.calls());
         assertEquals(freePortsBefore, relay.relay().freePorts());
         assertEquals(error("Unknown call-id"), ng.request(Map.of("command", "query", "call-id", "call-6")));
+    }
+
+    @Test
+    void aCallRingingLongerThanTheTimeoutLivesUntilItsLastSignalIsThatOld() throws Exception {
+        FakePhone a = phone(0x7A, S80);
+        FakePhone b = phone(0x7B, S80);
+        sdp(ng.request(offer("call-8", "tag-a", sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + a.ownKey.inline()))));
+        clock.advance(Duration.ofSeconds(50));
+        sdp(ng.request(answer("call-8", "tag-a", "tag-b", sdp(b, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+                + b.ownKey.inline()))));
+
+        relay.relay().expire(clock.instant().plus(Duration.ofSeconds(59)));
+        int afterFiftyNine = relay.calls();
+        relay.relay().expire(clock.instant().plus(Duration.ofSeconds(60)));
+
+        assertEquals(1, afterFiftyNine, "109 s after the offer, but 59 s after the answer");
+        assertEquals(0, relay.calls(), "60 s without media after the last signal");
     }
 
     @Test
