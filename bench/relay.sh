@@ -25,7 +25,8 @@ done
 if ! command -v rtpengine >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rtpengine-daemon >/dev/null
 fi
-# The Debian package starts a system rtpengine where systemd runs; it has its own ports and is left alone.
+# Where systemd runs, the Debian package also starts a system rtpengine; it is left alone (a port it
+# holds is one either relay skips, and its ng port is 2223, not ours).
 
 load_jar="$repo/bench/relay-load/target/relay-load.jar"
 stale() { # jar, source directories...
@@ -81,7 +82,8 @@ for run in $(seq "$runs"); do
     load "$relay" --calls "$fixed_calls" --attempts 3 --seconds "$seconds" | sed "s/^/run=$run fixed /" \
         | tee -a "$work/lines" >&2
     if [ "$search" = yes ] && [ "$run" = 1 ]; then
-      load "$relay" --start 100 --max 3200 --warmup 1.5 --seconds 3 | sed "s/^/run=$run climb /" | tee -a "$work/lines" >&2
+      load "$relay" --start 100 --max 3200 --warmup 1.5 --seconds 3 | sed "s/^/run=$run climb /" \
+          | tee -a "$work/lines" >&2
     fi
     stop_relay
   done
@@ -129,7 +131,11 @@ awk -v calls="$fixed_calls" '
             median(hub, "calls"), median(hub, "limit"), median(rtp, "calls"), median(rtp, "limit")
       }
     }
-    for (k in count) { split(k, parts, SUBSEP); if (parts[1] == "fixed" && parts[4] == "limit") for (i = 1; i <= count[k]; i++) if (v[parts[1], parts[2], parts[3], "limit", i] == "generator") late++ }
-    if (late) printf "warning: in %d fixed measurements the generator missed its schedule 3 times; their time figures are not the relay'"'"'s\n", late
+    for (k in count) {
+      split(k, parts, SUBSEP)
+      if (parts[1] != "fixed" || parts[4] != "limit") continue
+      for (i = 1; i <= count[k]; i++) if (v[parts[1], parts[2], parts[3], "limit", i] == "generator") late++
+    }
+    if (late) printf "warning: %d fixed measurement(s) never had the generator on schedule; their times are not the relay'"'"'s\n", late
     print "hub/rtp above 1: the hub is higher (better for packets/s, worse for time and CPU)"
   }' "$work/lines"
