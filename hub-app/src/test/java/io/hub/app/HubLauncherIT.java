@@ -27,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HubLauncherIT {
 
-    private static final Path REPOSITORY = Path.of(System.getProperty("hub.repository", ".."))
-            .toAbsolutePath().normalize();
+    private static final Path REPOSITORY = HubScript.REPOSITORY;
 
     @TempDir
     Path dir;
@@ -108,11 +107,11 @@ class HubLauncherIT {
     @Test
     void aNewUserBringsTheHubUpAndCurlFetchesAnEnrolledPhonesConfiguration() throws Exception {
         Path home = dir.resolve("var");
-        Process hub = command("scripts/hub", "start", "--home", home.toString(), "--https-port", "0",
+        Process hub = HubScript.command("scripts/hub", "start", "--home", home.toString(), "--https-port", "0",
                 "--admin-port", "0", "--sip-tls-port", "0").start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(),
                 StandardCharsets.UTF_8))) {
-            String printed = untilReady(out);
+            String printed = HubScript.untilReady(out);
             String device = url(printed, "device HTTPS (discovery)").replace("/rdd/v1/discovery", "");
             String admin = url(printed, "admin HTTPS (API, metrics)").replace("/admin/v1/devices", "");
             Path phone = dir.resolve("phone");
@@ -141,11 +140,11 @@ class HubLauncherIT {
 
     @Test
     void theRelayAloneAnswersTheNgProtocolAndStopsOnSigterm() throws Exception {
-        Process relay = command("scripts/hub", "relay", "--ng", "127.0.0.1:0", "--bind", "127.0.0.1",
+        Process relay = HubScript.command("scripts/hub", "relay", "--ng", "127.0.0.1:0", "--bind", "127.0.0.1",
                 "--relay-ports", "47000-47099").start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(relay.getInputStream(),
                 StandardCharsets.UTF_8))) {
-            String printed = untilReady(out);
+            String printed = HubScript.untilReady(out);
             assertTrue(printed.contains("relay ports  udp 127.0.0.1 47000-47099, SDP address 127.0.0.1"), printed);
             int port = Integer.parseInt(printed.lines().filter(l -> l.startsWith("ng control")).findFirst()
                     .orElseThrow().replaceAll(".*:", ""));
@@ -166,16 +165,6 @@ class HubLauncherIT {
         }
     }
 
-    private static String untilReady(BufferedReader out) throws IOException {
-        List<String> lines = new ArrayList<>();
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith("ready")) {
-            lines.add(line);
-        }
-        assertTrue(line != null, "hub start ended before it was ready:\n" + String.join("\n", lines));
-        return String.join("\n", lines);
-    }
-
     private static String url(String printed, String label) {
         return printed.lines().filter(l -> l.strip().startsWith(label)).findFirst()
                 .map(l -> l.substring(l.indexOf("https://")).strip())
@@ -183,11 +172,11 @@ class HubLauncherIT {
     }
 
     private byte[] startAndStop(Path home) throws Exception {
-        Process hub = command("scripts/hub", "start", "--home", home.toString(), "--https-port", "0",
+        Process hub = HubScript.command("scripts/hub", "start", "--home", home.toString(), "--https-port", "0",
                 "--admin-port", "0", "--sip-tls-port", "0").start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(),
                 StandardCharsets.UTF_8))) {
-            String printed = untilReady(out);
+            String printed = HubScript.untilReady(out);
             assertTrue(printed.contains(home.resolve("pki/ca.pem").toString()), printed);
             assertTrue(printed.contains(home.resolve("admin-token").toString()), printed);
 
@@ -209,14 +198,6 @@ class HubLauncherIT {
 
     private static String mode(Path file) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
-    }
-
-    private static ProcessBuilder command(String... command) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPOSITORY.toFile());
-        builder.environment().put("HUB_NO_BUILD", "1");
-        builder.environment().remove("HUB_HOME");
-        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        return builder;
     }
 
     private static Result run(String... command) throws Exception {

@@ -31,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SippIT {
 
-    private static final Path REPOSITORY = Path.of(System.getProperty("hub.repository", ".."))
-            .toAbsolutePath().normalize();
     private static final Pattern ACCOUNT = Pattern.compile(
             "<account user=\"([^\"]+)\"[^>]* password=\"([^\"]+)\" domain=\"([^\"]+)\"");
 
@@ -47,9 +45,9 @@ class SippIT {
     void startHubAndProvisionAPhone(@TempDir Path temporary) throws Exception {
         dir = temporary;
         Path home = dir.resolve("var");
-        hub = command("scripts/hub", "start", "--home", home.toString(), "--bind", "127.0.0.1", "--https-port", "0",
+        hub = HubScript.command("scripts/hub", "start", "--home", home.toString(), "--bind", "127.0.0.1", "--https-port", "0",
                 "--admin-port", "0", "--sip-tls-port", "0", "--sip-plain-port", "0").start();
-        String printed = untilReady(new BufferedReader(new InputStreamReader(hub.getInputStream(),
+        String printed = HubScript.untilReady(new BufferedReader(new InputStreamReader(hub.getInputStream(),
                 StandardCharsets.UTF_8)));
         plainPort = Integer.parseInt(find(printed, "SIP plain \\(testers\\)\\s+sip:127\\.0\\.0\\.1:(\\d+);transport=tcp"));
         String device = find(printed, "device HTTPS \\(discovery\\)\\s+(https://\\S+)/rdd/v1/discovery");
@@ -159,24 +157,6 @@ class SippIT {
         Matcher matcher = Pattern.compile(regex).matcher(printed);
         assertTrue(matcher.find(), "no " + regex + " in\n" + printed);
         return matcher.group(1);
-    }
-
-    private static String untilReady(BufferedReader out) throws Exception {
-        List<String> lines = new ArrayList<>();
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith("ready")) {
-            lines.add(line);
-        }
-        assertTrue(line != null, "hub start ended before it was ready:\n" + String.join("\n", lines));
-        return String.join("\n", lines);
-    }
-
-    private static ProcessBuilder command(String... command) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(REPOSITORY.toFile());
-        builder.environment().put("HUB_NO_BUILD", "1");
-        builder.environment().remove("HUB_HOME");
-        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        return builder;
     }
 
     private static Result run(Path directory, String... command) throws Exception {

@@ -158,14 +158,8 @@ final class Connection {
                     break;
                 }
             }
-        } catch (SipFraming.FramingException e) {
-            refuseFraming(e);
-            return;
-        } catch (SSLException e) {
-            tlsFailed(e);
-            return;
         } catch (IOException e) {
-            close("broken: " + e.getMessage(), null);
+            failed(e);
             return;
         }
         if (ended) {
@@ -179,6 +173,17 @@ final class Connection {
         }
         if (net.position() > 0 && phase.compareTo(Phase.OPEN) <= 0) {
             unreadNet = Arrays.copyOf(net.array(), net.position());
+        }
+    }
+
+    /** What reading or the handshake ran into: a framing break, a TLS failure, or a broken socket. */
+    private void failed(IOException e) {
+        if (e instanceof SipFraming.FramingException framing) {
+            refuseFraming(framing);
+        } else if (e instanceof SSLException tlsFailure) {
+            tlsFailed(tlsFailure);
+        } else {
+            close("broken: " + e.getMessage(), null);
         }
     }
 
@@ -278,11 +283,8 @@ final class Connection {
         }
         try {
             handshake(tls.getHandshakeStatus());
-        } catch (SSLException e) {
-            tlsFailed(e);
-            return;
         } catch (IOException e) {
-            close("broken: " + e.getMessage(), null);
+            failed(e);
             return;
         }
         if (!tlsTasksRunning && reading()) {
@@ -359,18 +361,23 @@ final class Connection {
         }
     }
 
+    /** Caller holds the lock: what the engine sends as it closes (close_notify, or the alert it has). */
+    private ByteBuffer lastRecords(SSLEngine engine) throws SSLException {
+        engine.closeOutbound();
+        ByteBuffer out = server.wrapBuffer(engine.getSession().getPacketBufferSize());
+        out.clear();
+        engine.wrap(NOTHING, out);
+        out.flip();
+        return out;
+    }
+
     /** Best effort: the alert the engine has for the peer, written if the socket takes it at once. */
     private void sendAlert() {
         try {
             synchronized (this) {
                 SSLEngine engine = tls;
                 if (engine != null) {
-                    engine.closeOutbound();
-                    ByteBuffer out = server.wrapBuffer(engine.getSession().getPacketBufferSize());
-                    out.clear();
-                    engine.wrap(NOTHING, out);
-                    out.flip();
-                    channel.write(out);
+                    channel.write(lastRecords(engine));
                 }
             }
         } catch (IOException | RuntimeException ignored) {
@@ -630,12 +637,7 @@ final class Connection {
             try {
                 SSLEngine engine = tls;
                 if (engine != null) {
-                    engine.closeOutbound();
-                    ByteBuffer out = server.wrapBuffer(engine.getSession().getPacketBufferSize());
-                    out.clear();
-                    engine.wrap(NOTHING, out);
-                    out.flip();
-                    write(out);
+                    write(lastRecords(engine));
                 }
                 if (unsent != null) {
                     shutWhenSent = true;

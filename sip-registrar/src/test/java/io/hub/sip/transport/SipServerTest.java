@@ -225,7 +225,9 @@ class SipServerTest {
     @Test
     void aFlowWhoseHandlerIsBehindStopsReading() throws Exception {
         start(LIMITS);
-        try (Socket raw = new Socket("127.0.0.1", port)) {
+        Socket raw = new Socket("127.0.0.1", port);
+        ExecutorService writing = Executors.newSingleThreadExecutor();
+        try {
             SSLSocket tls = (SSLSocket) SipTestClient.context(ca, null, null).getSocketFactory()
                     .createSocket(raw, "localhost", port, true);
             tls.startHandshake();
@@ -236,7 +238,6 @@ class SipServerTest {
             String message = options("wait-flood", 1).replace("Content-Length: 0\r\n\r\n",
                     "Content-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
             long total = 256L * 1024 * 1024;
-            ExecutorService writing = Executors.newSingleThreadExecutor();
             Future<?> writer = writing.submit(() -> {
                 while (written.get() < total) {
                     flooder.write(message);
@@ -253,6 +254,7 @@ class SipServerTest {
             assertFalse(writer.isDone(), "the hub stopped taking input while its handler waited: "
                     + written.get() + " of " + total + " bytes written");
             assertTrue(handler.order.isEmpty());
+        } finally {
             // The raw socket, not the TLS one: closing that would wait for the blocked write.
             raw.close();
             writing.shutdownNow();
