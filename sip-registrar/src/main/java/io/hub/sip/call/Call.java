@@ -102,7 +102,7 @@ final class Call {
         this.callee = callee;
         this.media = media;
         this.startedAt = now;
-        Contact contact = (Contact) invite.getContactHeader();
+        Contact contact = invite.getContactHeader();
         this.a = new Dialog(this, Side.A, invite.getCallId().getCallId(), caller, address(invite.getTo()),
                 Dialog.newTag(), address(invite.getFrom()), invite.getFrom().getTag(),
                 contact.getAddress().getURI().toString(), callerFlow);
@@ -201,7 +201,7 @@ final class Call {
             return;
         }
         fork.status = code;
-        Contact contact = (Contact) response.getContactHeader();
+        Contact contact = response.getContactHeader();
         fork.dialog.remoteTarget = contact == null ? fork.requestUri : contact.getAddress().getURI().toString();
         sendAck(fork, true);
         if (state != State.RINGING) {
@@ -308,7 +308,7 @@ final class Call {
         dialog.remoteCseq = cseq;
         dialog.flow = flow;
         if (method.equals("INVITE") && request.getContactHeader() != null) {
-            dialog.remoteTarget = ((Contact) request.getContactHeader()).getAddress().getURI().toString();
+            dialog.remoteTarget = request.getContactHeader().getAddress().getURI().toString();
         }
         switch (method) {
             case "BYE" -> hungUp(dialog, request, flow);
@@ -457,7 +457,7 @@ final class Call {
         }
         to.pending.remove(branch);
         if (code < 300 && response.getContactHeader() != null) {
-            to.remoteTarget = ((Contact) response.getContactHeader()).getAddress().getURI().toString();
+            to.remoteTarget = response.getContactHeader().getAddress().getURI().toString();
         }
         if (method.equals("INVITE")) {
             ackInDialog(to, cseq, code < 300 ? Requests.branch() : branch, code < 300 ? null : response);
