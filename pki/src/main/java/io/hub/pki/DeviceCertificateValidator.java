@@ -12,6 +12,8 @@ import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -37,10 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p>The chain is the one the phone presented, leaf first; intermediates may follow in any order.
  * A path is built from the leaf up to a {@linkplain TrustedManufacturers trusted manufacturer CA},
  * and then judged in a fixed order, the first failure deciding the {@link RefusalCause}:
- * issuer known, signatures, path rules (CA flags, key usage), validity dates, then the JDK's PKIX
- * validator over the same path (path length, critical extensions, name chaining: a rule this class
- * forgets still refuses), revocation (of any certificate of the path, the anchor included), key
- * strength, clientAuth usage, the MAC.
+ * issuer known, signatures (they verify, then none below the anchor uses SHA-1, MD5 or MD2), path
+ * rules (CA flags, key usage, then the constraints of every CA above, the trust anchor's own
+ * included: CA flag, keyCertSign, path length, name constraints), validity dates, then the JDK's
+ * PKIX validator over the same path (critical extensions, name chaining: a rule this class forgets
+ * still refuses), revocation (of any certificate of the path, the anchor included, by the hub's
+ * {@link RevocationList}, then by the anchor's imported {@linkplain ManufacturerCrls CRL}, which
+ * must not be past its next update), key strength, clientAuth usage, the MAC.
  *
  * <p>Time comes from the injected {@link Clock}. The validator is thread-safe.
  */
@@ -59,11 +64,14 @@ public final class DeviceCertificateValidator {
 
     private final TrustedManufacturers trusted;
     private final RevocationList revocations;
+    private final ManufacturerCrls crls;
     private final Clock clock;
 
-    public DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations, Clock clock) {
+    public DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations,
+            ManufacturerCrls crls, Clock clock) {
         this.trusted = Objects.requireNonNull(trusted, "trusted");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
+        this.crls = Objects.requireNonNull(crls, "crls");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -182,6 +190,12 @@ public final class DeviceCertificateValidator {
 
     private Refusal firstRefusal(List<X509Certificate> path, TrustedManufacturer anchor) {
         X509Certificate leaf = path.get(0);
+        for (X509Certificate certificate : path) {
+            String weak = SignatureStrength.weakness(certificate);
+            if (weak != null) {
+                return new Refusal(RefusalCause.WEAK_SIGNATURE, subject(certificate) + " is signed with " + weak);
+            }
+        }
         if (leaf.getBasicConstraints() >= 0) {
             return new Refusal(RefusalCause.INVALID_CHAIN, subject(leaf) + " is a CA certificate, not a phone's");
         }
@@ -198,6 +212,10 @@ public final class DeviceCertificateValidator {
             if (usage != null) {
                 return new Refusal(RefusalCause.INVALID_CHAIN, usage);
             }
+        }
+        String constraint = PathConstraints.violation(path, anchor);
+        if (constraint != null) {
+            return new Refusal(RefusalCause.INVALID_CHAIN, constraint);
         }
         Date now = Date.from(clock.instant());
         List<X509Certificate> withAnchor = new ArrayList<>(path);
@@ -225,6 +243,10 @@ public final class DeviceCertificateValidator {
                         + " of " + subject(certificate) + " is revoked");
             }
         }
+        Refusal byManufacturer = manufacturerRevocation(path.get(path.size() - 1), anchor, now);
+        if (byManufacturer != null) {
+            return byManufacturer;
+        }
         for (X509Certificate certificate : withAnchor) {
             String weakness = keyWeakness(certificate.getPublicKey());
             if (weakness != null) {
@@ -234,6 +256,32 @@ public final class DeviceCertificateValidator {
         String usage = purposeProblem(leaf, true);
         if (usage != null) {
             return new Refusal(RefusalCause.MISSING_CLIENT_AUTH, usage);
+        }
+        return null;
+    }
+
+    /**
+     * The anchor's imported CRL speaks for the certificate the anchor signed directly, and through
+     * it for the whole path below. A CRL past its next update no longer says that nothing else was
+     * revoked, so every path under that anchor is refused until a fresh one is imported.
+     */
+    private Refusal manufacturerRevocation(X509Certificate issuedByAnchor, TrustedManufacturer anchor, Date now) {
+        Optional<X509CRL> imported = crls.of(anchor);
+        if (imported.isEmpty()) {
+            return null;
+        }
+        X509CRL crl = imported.get();
+        X509CRLEntry entry = crl.getRevokedCertificate(issuedByAnchor);
+        if (entry != null) {
+            return new Refusal(RefusalCause.REVOKED, "certificate " + issuedByAnchor.getSerialNumber().toString(16)
+                    + " of " + subject(issuedByAnchor) + " is revoked by the CRL of " + anchor.name() + " since "
+                    + entry.getRevocationDate().toInstant()
+                    + (entry.getRevocationReason() == null ? "" : " (" + entry.getRevocationReason() + ")"));
+        }
+        if (crl.getNextUpdate() == null || !now.before(crl.getNextUpdate())) {
+            return new Refusal(RefusalCause.CRL_EXPIRED, "the CRL of " + anchor.name() + " was due for renewal at "
+                    + (crl.getNextUpdate() == null ? "its issue" : crl.getNextUpdate().toInstant())
+                    + "; import a current one with 'hub pki crl-import --ca " + anchor.name() + "'");
         }
         return null;
     }
@@ -316,6 +364,8 @@ public final class DeviceCertificateValidator {
     private static Refusal pkixBackstop(List<X509Certificate> path, X509Certificate anchor, Date now) {
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
+            // The JDK takes the anchor as a bare name and key (it refuses name constraints on a trust
+            // anchor outright), so the anchor's own constraints are PathConstraints' job, done before.
             PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
             parameters.setRevocationEnabled(false);
             parameters.setDate(now);

@@ -67,12 +67,14 @@ public final class HubPki {
     private final Clock clock;
     private final TrustedManufacturers trusted;
     private final RevocationList revocations;
+    private final ManufacturerCrls manufacturerCrls;
 
     private HubPki(Path directory, Clock clock) {
         this.directory = directory.toAbsolutePath().normalize();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.trusted = new TrustedManufacturers(this.directory);
         this.revocations = new RevocationList(this.directory);
+        this.manufacturerCrls = new ManufacturerCrls(this.directory);
     }
 
     /** The PKI kept in {@code directory}, which need not exist yet. */
@@ -139,7 +141,11 @@ public final class HubPki {
                 created.add(DEV_MANUFACTURER_CERTIFICATE);
             }
             String devFingerprint = Fingerprints.sha256(PemFiles.readCertificate(file(DEV_MANUFACTURER_CERTIFICATE)));
-            if (trusted.entries().stream().noneMatch(e -> e.fingerprint().equals(devFingerprint))) {
+            // Once an operator untrusts the development CA, no init brings it back: not this one by its
+            // fingerprint, nor a regenerated one by its name. Only an explicit 'pki trust' does.
+            boolean devUntrusted = trusted.untrusted().stream().anyMatch(u -> u.fingerprint().equals(devFingerprint)
+                    || u.name().equals(DEV_MANUFACTURER_NAME));
+            if (!devUntrusted && trusted.entries().stream().noneMatch(e -> e.fingerprint().equals(devFingerprint))) {
                 trusted.trust(file(DEV_MANUFACTURER_CERTIFICATE), Optional.of(DEV_MANUFACTURER_NAME), MacRule.ANY,
                         false, clock.instant());
                 created.add(TrustedManufacturers.INDEX);
@@ -171,9 +177,13 @@ public final class HubPki {
         return revocations;
     }
 
-    /** A validator over this directory's trusted CAs and revocations, always current. */
+    public ManufacturerCrls manufacturerCrls() {
+        return manufacturerCrls;
+    }
+
+    /** A validator over this directory's trusted CAs, revocations and imported CRLs, always current. */
     public DeviceCertificateValidator validator() {
-        return new DeviceCertificateValidator(trusted, revocations, clock);
+        return new DeviceCertificateValidator(trusted, revocations, manufacturerCrls, clock);
     }
 
     /**
@@ -235,6 +245,51 @@ public final class HubPki {
     }
 
     /**
+     * Stops trusting the CA called {@code name}, for good: phones under it are refused from now on
+     * (by a running hub too), its imported CRL is dropped, and {@link #init} never trusts it again,
+     * the development manufacturer CA included. Only an explicit {@link #trust} brings it back.
+     *
+     * @return the entry removed
+     * @throws PkiException when no trusted CA has that name
+     */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
+    public TrustedManufacturers.Entry untrust(String name) {
+        requireInitialised();
+        try (DirectoryLock ignored = lock()) {
+            TrustedManufacturers.Entry removed = trusted.untrust(name, clock.instant());
+            manufacturerCrls.remove(name);
+            LOG.info("untrusted manufacturer CA name={} fingerprint={}", removed.name(), removed.fingerprint());
+            return removed;
+        }
+    }
+
+    /**
+     * Imports a manufacturer's CRL for the trusted CA called {@code caName}; see
+     * {@link ManufacturerCrls#importCrl}. The validator applies it at once.
+     *
+     * @throws PkiException when no trusted CA has that name or the CRL is refused (the message says why)
+     */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
+    public ManufacturerCrls.Imported importCrl(String caName, Path crlFile) {
+        requireInitialised();
+        try (DirectoryLock ignored = lock()) {
+            ManufacturerCrls.Imported imported = manufacturerCrls.importCrl(trustedNamed(caName), crlFile,
+                    clock.instant());
+            LOG.info("manufacturer CRL {} ca={} {} revoked={} nextUpdate={}",
+                    imported.outcome().name().toLowerCase(java.util.Locale.ROOT), caName,
+                    ManufacturerCrls.describe(imported.crl()), imported.revokedCount(),
+                    imported.crl().getNextUpdate().toInstant());
+            return imported;
+        }
+    }
+
+    private TrustedManufacturer trustedNamed(String name) {
+        return trusted.list().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new PkiException("no trusted manufacturer CA is named '" + name
+                        + "'; trusted: " + trusted.list().stream().map(TrustedManufacturer::name).toList()));
+    }
+
+    /**
      * Revokes the certificate with {@code serial} under the trusted CA named {@code issuerName}, and
      * republishes the CRL. The validator refuses any certificate of a path anchored at that CA with
      * that serial, so a phone issued through an intermediate is covered too.
@@ -243,9 +298,7 @@ public final class HubPki {
      * @throws PkiException when no trusted CA has that name
      */
     public boolean revokeSerial(BigInteger serial, String issuerName, RevocationList.Reason reason) {
-        TrustedManufacturer issuer = trusted.list().stream().filter(t -> t.name().equals(issuerName)).findFirst()
-                .orElseThrow(() -> new PkiException("no trusted manufacturer CA is named '" + issuerName
-                        + "'; trusted: " + trusted.list().stream().map(TrustedManufacturer::name).toList()));
+        TrustedManufacturer issuer = trustedNamed(issuerName);
         return revoke(List.of(new CertificateRef(issuer.certificate().getSubjectX500Principal(), serial)), null, reason);
     }
 

@@ -15,7 +15,11 @@ import java.util.Optional;
  * {@code trusted-manufacturers.json}, holding each CA's MAC rule and whether it is generic.
  *
  * <p>Reads are cheap and always current: the index is reloaded when the file changes, so a CA
- * trusted from the command line is honoured by a running hub without a restart.
+ * trusted or untrusted from the command line is honoured by a running hub without a restart.
+ *
+ * <p>The index also remembers the CAs an operator untrusted, by fingerprint, so that nothing but
+ * another explicit trust brings one back ({@link HubPki#init} would otherwise re-trust the
+ * development manufacturer CA at every start).
  */
 public final class TrustedManufacturers {
 
@@ -39,7 +43,7 @@ public final class TrustedManufacturers {
             loaded = List.of();
         } else if (!version.equals(loadedVersion)) {
             List<TrustedManufacturer> fresh = new ArrayList<>();
-            for (Entry entry : JsonFiles.read(index, Index.class, new Index(List.of())).manufacturers()) {
+            for (Entry entry : JsonFiles.read(index, Index.class, new Index(List.of(), List.of())).manufacturers()) {
                 X509Certificate certificate = PemFiles.readCertificate(pkiDirectory.resolve(entry.certificateFile()));
                 fresh.add(new TrustedManufacturer(entry.name(), certificate, MacRule.parse(entry.macRule()),
                         entry.generic()));
@@ -52,7 +56,42 @@ public final class TrustedManufacturers {
 
     /** The index entries, with fingerprints and dates, for listing. */
     public List<Entry> entries() {
-        return JsonFiles.read(pkiDirectory.resolve(INDEX), Index.class, new Index(List.of())).manufacturers();
+        return index().manufacturers();
+    }
+
+    /** The CAs removed by {@link #untrust}, oldest first. */
+    public List<Untrusted> untrusted() {
+        return index().untrusted();
+    }
+
+    private Index index() {
+        return JsonFiles.read(pkiDirectory.resolve(INDEX), Index.class, new Index(List.of(), List.of()));
+    }
+
+    /**
+     * Stops trusting the CA called {@code name}: its entry leaves the index, its fingerprint is
+     * recorded as untrusted, and its certificate file is deleted.
+     *
+     * @return the entry that was removed
+     * @throws PkiException when no trusted CA has that name
+     */
+    synchronized Entry untrust(String name, Instant now) {
+        Index index = index();
+        Entry entry = index.manufacturers().stream().filter(e -> e.name().equals(name)).findFirst()
+                .orElseThrow(() -> new PkiException("no trusted manufacturer CA is named '" + name + "'; trusted: "
+                        + index.manufacturers().stream().map(Entry::name).toList()));
+        List<Entry> remaining = new ArrayList<>(index.manufacturers());
+        remaining.remove(entry);
+        List<Untrusted> untrusted = new ArrayList<>(index.untrusted());
+        untrusted.removeIf(u -> u.fingerprint().equals(entry.fingerprint()));
+        untrusted.add(new Untrusted(entry.name(), entry.fingerprint(), now));
+        JsonFiles.write(pkiDirectory.resolve(INDEX), new Index(remaining, untrusted));
+        try {
+            Files.deleteIfExists(pkiDirectory.resolve(entry.certificateFile()));
+        } catch (java.io.IOException e) {
+            // The index no longer names the file, so it is trusted no more; a stray copy is harmless.
+        }
+        return entry;
     }
 
     /**
@@ -73,11 +112,15 @@ public final class TrustedManufacturers {
                         + " is not a CA certificate (no basicConstraints CA:TRUE)");
             }
         }
-        List<Entry> entries = new ArrayList<>(entries());
+        Index index = index();
+        List<Entry> entries = new ArrayList<>(index.manufacturers());
+        List<Untrusted> untrusted = new ArrayList<>(index.untrusted());
         List<Entry> result = new ArrayList<>();
         for (int i = 0; i < certificates.size(); i++) {
             X509Certificate certificate = certificates.get(i);
             String fingerprint = Fingerprints.sha256(certificate);
+            // An explicit trust undoes an earlier untrust of the same CA.
+            untrusted.removeIf(u -> u.fingerprint().equals(fingerprint));
             Optional<Entry> existing = entries.stream().filter(e -> e.fingerprint().equals(fingerprint)).findFirst();
             if (existing.isPresent()) {
                 Entry updated = new Entry(existing.get().name(), existing.get().certificateFile(), fingerprint,
@@ -96,8 +139,9 @@ public final class TrustedManufacturers {
             entries.add(added);
             result.add(added);
         }
-        if (!entries.equals(entries())) {
-            JsonFiles.write(pkiDirectory.resolve(INDEX), new Index(entries));
+        Index updated = new Index(entries, untrusted);
+        if (!updated.equals(index)) {
+            JsonFiles.write(pkiDirectory.resolve(INDEX), updated);
         }
         return result;
     }
@@ -140,9 +184,14 @@ public final class TrustedManufacturers {
         }
     }
 
-    record Index(List<Entry> manufacturers) {
+    /** A CA that was trusted and no longer is. */
+    public record Untrusted(String name, String fingerprint, Instant untrustedAt) {
+    }
+
+    record Index(List<Entry> manufacturers, List<Untrusted> untrusted) {
         Index {
             manufacturers = manufacturers == null ? List.of() : List.copyOf(manufacturers);
+            untrusted = untrusted == null ? List.of() : List.copyOf(untrusted);
         }
     }
 }

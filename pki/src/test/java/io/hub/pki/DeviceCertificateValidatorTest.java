@@ -4,14 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -379,8 +389,303 @@ class DeviceCertificateValidatorTest {
         assertTrue(validator.validate(List.of(leaf), Optional.of(MAC)).isAccepted());
     }
 
+    @Test
+    void sha1AndMd5SignaturesAnywhereBelowTheAnchorAreWeak() {
+        CertificateAuthority rsaVendor = TestPki.rsaRoot("CN=RSA Vendor,O=RSA Vendor");
+        trust(rsaVendor, "rsa-vendor", MacRule.SERIAL, false);
+        X509Certificate good = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(rsaVendor);
+        PrivateKey key = rsaVendor.privateKey();
+
+        assertAccepted(validate(at(TestPki.NOW), List.of(good), MAC));
+        for (String algorithm : List.of("SHA1withRSA", "MD5withRSA", "MD2withRSA")) {
+            DeviceValidation result = validate(at(TestPki.NOW), List.of(TestPki.resign(good, key, algorithm)), MAC);
+
+            assertRefused(RefusalCause.WEAK_SIGNATURE, result);
+            assertTrue(result.detail().endsWith(" is signed with " + algorithm), result.detail());
+        }
+    }
+
+    @Test
+    void aSha1SignedIntermediateIsWeakThoughItsLeafIsNot() {
+        X509Certificate sha1Intermediate = TestPki.resign(vendorIntermediate.certificate(), vendorRoot.privateKey(),
+                "SHA1withECDSA");
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorIntermediate);
+
+        DeviceValidation result = validate(at(TestPki.NOW), List.of(leaf, sha1Intermediate), MAC);
+
+        assertRefused(RefusalCause.WEAK_SIGNATURE, result);
+        assertEquals("CN=Vendor Devices,O=Vendor is signed with SHA1withECDSA", result.detail());
+    }
+
+    @Test
+    void aTrustedRootsOwnSha1SelfSignatureProvesNothingAndIsNotJudged() {
+        CertificateAuthority rsaVendor = TestPki.rsaRoot("CN=Old RSA Vendor");
+        X509Certificate sha1Root = TestPki.resign(rsaVendor.certificate(), rsaVendor.privateKey(), "SHA1withRSA");
+        trust(new CertificateAuthority(sha1Root, rsaVendor.privateKey()), "old-rsa-vendor", MacRule.SERIAL, false);
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(rsaVendor);
+
+        assertAccepted(validate(at(TestPki.NOW), List.of(leaf), MAC));
+    }
+
+    @Test
+    void anAnchorWithPathLengthZeroSignsPhonesButNoIntermediate() {
+        CertificateAuthority strictRoot = TestPki.root("CN=Strict Root,O=Strict", 0);
+        trust(strictRoot, "strict", MacRule.SERIAL, false);
+        CertificateAuthority intermediate = TestPki.intermediate(strictRoot, "CN=Strict Devices,O=Strict");
+        X509Certificate direct = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(strictRoot);
+        X509Certificate below = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(intermediate);
+
+        DeviceValidation result = validate(at(TestPki.NOW), List.of(below, intermediate.certificate()), MAC);
+
+        assertAccepted(validate(at(TestPki.NOW), List.of(direct), MAC));
+        assertRefused(RefusalCause.INVALID_CHAIN, result);
+        assertEquals("trusted CA strict allows 0 intermediate CA(s) below it (pathLenConstraint), the path has 1",
+                result.detail());
+    }
+
+    @Test
+    void anAnchorWhoseKeyUsageLacksKeyCertSignVouchesForNoOne() {
+        java.security.KeyPair keys = KeyType.EC_P256.generate();
+        CertificateAuthority crlOnly = CertificateAuthority.selfSigned(CertificateSpec.forSubject(
+                "CN=Crl Only,O=Crl", keys.getPublic())
+                .validity(TestPki.NOW.minus(Duration.ofDays(30)), Duration.ofDays(300))
+                .certificateAuthority(null).keyUsage(KeyUsage.cRLSign | KeyUsage.digitalSignature), keys);
+        trust(crlOnly, "crl-only", MacRule.SERIAL, false);
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(crlOnly);
+
+        DeviceValidation result = validate(at(TestPki.NOW), List.of(leaf), MAC);
+
+        assertRefused(RefusalCause.INVALID_CHAIN, result);
+        assertEquals("trusted CA crl-only may not sign certificates (its key usage lacks keyCertSign)",
+                result.detail());
+    }
+
+    @Test
+    void anAnchorsDirectoryNameConstraintBindsTheIntermediateAndTheLeaf() {
+        CertificateAuthority constrained = constrainedRoot("CN=Constrained Root,O=Vendor", new NameConstraints(
+                new GeneralSubtree[] {new GeneralSubtree(new GeneralName(new X500Name("O=Vendor")))}, null));
+        trust(constrained, "constrained", MacRule.SERIAL, false);
+        CertificateAuthority inside = TestPki.intermediate(constrained, "CN=Devices,O=Vendor");
+        CertificateAuthority outside = TestPki.intermediate(constrained, "CN=Devices,O=Other");
+        X509Certificate good = TestPki.leaf("CN=x,serialNumber=00809faabbcc,O=Vendor").issuedBy(inside);
+        X509Certificate stray = TestPki.leaf("CN=x,serialNumber=00809faabbcc,O=Other").issuedBy(inside);
+        X509Certificate underStray = TestPki.leaf("CN=x,serialNumber=00809faabbcc,O=Vendor").issuedBy(outside);
+
+        DeviceValidation strayResult = validate(at(TestPki.NOW), List.of(stray, inside.certificate()), MAC);
+
+        assertAccepted(validate(at(TestPki.NOW), List.of(good, inside.certificate()), MAC));
+        assertRefused(RefusalCause.INVALID_CHAIN, strayResult);
+        assertTrue(strayResult.detail().startsWith(stray.getSubjectX500Principal().getName()
+                + " is outside the name constraints set from trusted CA constrained down: "), strayResult.detail());
+        assertRefused(RefusalCause.INVALID_CHAIN,
+                validate(at(TestPki.NOW), List.of(underStray, outside.certificate()), MAC));
+    }
+
+    @Test
+    void anAnchorsAlternativeNameConstraintsBindTheLeafsAlternativeNames() {
+        CertificateAuthority constrained = constrainedRoot("CN=Constrained San Root", new NameConstraints(
+                new GeneralSubtree[] {new GeneralSubtree(new GeneralName(GeneralName.rfc822Name, "vendor.example"))},
+                new GeneralSubtree[] {new GeneralSubtree(new GeneralName(GeneralName.dNSName, "evil.example"))}));
+        trust(constrained, "constrained-san", MacRule.SERIAL, false);
+        X509Certificate plain = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(constrained);
+        X509Certificate goodMail = withAlternativeName(plain, constrained,
+                new GeneralName(GeneralName.rfc822Name, "phone@vendor.example"));
+        X509Certificate otherMail = withAlternativeName(plain, constrained,
+                new GeneralName(GeneralName.rfc822Name, "phone@other.example"));
+        X509Certificate excludedHost = withAlternativeName(plain, constrained,
+                new GeneralName(GeneralName.dNSName, "phone.evil.example"));
+
+        assertAccepted(validate(at(TestPki.NOW), List.of(plain), MAC));
+        assertAccepted(validate(at(TestPki.NOW), List.of(goodMail), MAC));
+        assertRefused(RefusalCause.INVALID_CHAIN, validate(at(TestPki.NOW), List.of(otherMail), MAC));
+        assertRefused(RefusalCause.INVALID_CHAIN, validate(at(TestPki.NOW), List.of(excludedHost), MAC));
+    }
+
+    @Test
+    void aCertificateInTheManufacturersCrlIsRevokedAndTheRestServed() {
+        X509Certificate listed = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        X509Certificate other = TestPki.leaf("CN=y,serialNumber=00809f000001").issuedBy(vendorRoot);
+        DeviceCertificateValidator validator = pki.validator();
+        assertTrue(validator.validate(List.of(listed), Optional.of(MAC)).isAccepted());
+
+        importCrl("vendor", TestPki.crl(vendorRoot, BigInteger.ONE, TestPki.NOW, TestPki.NOW.plus(Duration.ofDays(7)),
+                listed.getSerialNumber()));
+
+        DeviceValidation result = validator.validate(List.of(listed), Optional.of(MAC));
+        assertRefused(RefusalCause.REVOKED, result);
+        assertTrue(result.detail().contains("is revoked by the CRL of vendor"), result.detail());
+        assertTrue(validator.validate(List.of(other), Optional.of(OTHER_MAC)).isAccepted());
+    }
+
+    @Test
+    void anIntermediateInTheManufacturersCrlTakesItsPhonesWithIt() {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorIntermediate);
+        importCrl("vendor", TestPki.crl(vendorRoot, BigInteger.ONE, TestPki.NOW, TestPki.NOW.plus(Duration.ofDays(7)),
+                vendorIntermediate.certificate().getSerialNumber()));
+
+        assertRefused(RefusalCause.REVOKED,
+                validate(at(TestPki.NOW), List.of(leaf, vendorIntermediate.certificate()), MAC));
+    }
+
+    @Test
+    void aManufacturerCrlPastItsNextUpdateRefusesThatCasPhonesOnly() {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        CertificateAuthority otherVendor = TestPki.root("CN=Other Vendor");
+        trust(otherVendor, "other-vendor", MacRule.SERIAL, false);
+        X509Certificate otherLeaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(otherVendor);
+        java.time.Instant nextUpdate = TestPki.NOW.plus(Duration.ofDays(7));
+        importCrl("vendor", TestPki.crl(vendorRoot, BigInteger.ONE, TestPki.NOW, nextUpdate));
+
+        DeviceValidation late = validate(at(nextUpdate.plusSeconds(1)), List.of(leaf), MAC);
+
+        assertAccepted(validate(at(nextUpdate.minusSeconds(1)), List.of(leaf), MAC));
+        assertRefused(RefusalCause.CRL_EXPIRED, late);
+        assertEquals("the CRL of vendor was due for renewal at " + nextUpdate
+                + "; import a current one with 'hub pki crl-import --ca vendor'", late.detail());
+        assertAccepted(validate(at(nextUpdate.plusSeconds(1)), List.of(otherLeaf), MAC));
+    }
+
+    @Test
+    void aCrlFileAlteredOnDiskIsNotBelievedAndRefuses() throws Exception {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        importCrl("vendor", TestPki.crl(vendorRoot, BigInteger.ONE, TestPki.NOW, TestPki.NOW.plus(Duration.ofDays(7))));
+        CertificateAuthority impostor = TestPki.root("CN=Vendor Root,O=Vendor");
+        PemFiles.writeCrls(pki.manufacturerCrls().file("vendor"), List.of(TestPki.crl(impostor, BigInteger.TWO,
+                TestPki.NOW, TestPki.NOW.plus(Duration.ofDays(7)))));
+
+        DeviceValidation result = validate(at(TestPki.NOW), List.of(leaf), MAC);
+
+        assertRefused(RefusalCause.INVALID_CHAIN, result);
+        assertTrue(result.detail().contains("signature does not verify with the key of trusted CA vendor"),
+                result.detail());
+    }
+
+    @Test
+    void aCaUntrustedWhileRunningIsRefusedAtOnce() {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        DeviceCertificateValidator validator = pki.validator();
+        assertTrue(validator.validate(List.of(leaf), Optional.of(MAC)).isAccepted());
+
+        pki.untrust("vendor");
+
+        assertRefused(RefusalCause.UNKNOWN_ISSUER, validator.validate(List.of(leaf), Optional.of(MAC)));
+    }
+
+    /**
+     * The bad chains of the issue, one after the other on one validator: each is refused with its
+     * reason, and the next phone, a good one, is served.
+     */
+    @Test
+    void badChainsAreRefusedWithTheirReasonAndTheNextPhoneIsServed() {
+        CertificateAuthority strictRoot = TestPki.root("CN=Strict Root,O=Strict", 0);
+        trust(strictRoot, "strict", MacRule.SERIAL, false);
+        CertificateAuthority strictIntermediate = TestPki.intermediate(strictRoot, "CN=Strict Devices,O=Strict");
+        CertificateAuthority constrained = constrainedRoot("CN=Constrained Root,O=Vendor", new NameConstraints(
+                new GeneralSubtree[] {new GeneralSubtree(new GeneralName(new X500Name("O=Vendor")))}, null));
+        trust(constrained, "constrained", MacRule.SERIAL, false);
+        CertificateAuthority rsaVendor = TestPki.rsaRoot("CN=RSA Vendor");
+        trust(rsaVendor, "rsa-vendor", MacRule.SERIAL, false);
+        X509Certificate rsaLeaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(rsaVendor);
+        X509Certificate good = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorIntermediate);
+
+        java.util.Map<String, List<X509Certificate>> chains = new java.util.LinkedHashMap<>();
+        java.util.Map<String, RefusalCause> expected = new java.util.HashMap<>();
+        chains.put("junk", junkChain());
+        expected.put("junk", RefusalCause.BAD_SIGNATURE);
+        chains.put("loop", loopChain());
+        expected.put("loop", RefusalCause.UNKNOWN_ISSUER);
+        chains.put("ca leaf", List.of(TestPki.leaf("CN=x,serialNumber=00809faabbcc").asCa().issuedBy(vendorRoot)));
+        expected.put("ca leaf", RefusalCause.INVALID_CHAIN);
+        chains.put("path length", List.of(TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(strictIntermediate),
+                strictIntermediate.certificate()));
+        expected.put("path length", RefusalCause.INVALID_CHAIN);
+        chains.put("name constraint", List.of(TestPki.leaf("CN=x,serialNumber=00809faabbcc,O=Other")
+                .issuedBy(constrained)));
+        expected.put("name constraint", RefusalCause.INVALID_CHAIN);
+        chains.put("sha1", List.of(TestPki.resign(rsaLeaf, rsaVendor.privateKey(), "SHA1withRSA")));
+        expected.put("sha1", RefusalCause.WEAK_SIGNATURE);
+        chains.put("md5", List.of(TestPki.resign(rsaLeaf, rsaVendor.privateKey(), "MD5withRSA")));
+        expected.put("md5", RefusalCause.WEAK_SIGNATURE);
+        DeviceCertificateValidator validator = pki.validator();
+
+        chains.forEach((name, chain) -> {
+            DeviceValidation result = validator.validate(chain, Optional.of(MAC));
+            assertFalse(result.isAccepted(), name + " was accepted");
+            assertEquals(expected.get(name), result.refusal().orElseThrow(), name + ": " + result.detail());
+            assertFalse(result.detail().isBlank(), name);
+            assertTrue(validator.validate(List.of(good, vendorIntermediate.certificate()), Optional.of(MAC))
+                    .isAccepted(), "the phone after " + name);
+        });
+    }
+
+    @Test
+    void junkBesideTheRealIntermediateIsIgnored() {
+        List<X509Certificate> chain = new java.util.ArrayList<>(junkChain());
+        chain.add(vendorIntermediate.certificate());
+
+        assertAccepted(validate(at(TestPki.NOW), chain, MAC));
+    }
+
+    @Test
+    void aLoopOfIntermediatesEndsInARefusal() {
+        DeviceValidation result = validate(at(TestPki.NOW), loopChain(), MAC);
+
+        assertRefused(RefusalCause.UNKNOWN_ISSUER, result);
+        assertEquals("issuer CN=Loop A is not a trusted manufacturer CA", result.detail());
+    }
+
+    /**
+     * A phone of the vendor's intermediate sent with junk instead of that intermediate: a
+     * look-alike with the intermediate's name and another key, a stranger's root, the leaf twice,
+     * an expired certificate and one with an unknown critical extension.
+     */
+    private List<X509Certificate> junkChain() {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorIntermediate);
+        X509Certificate lookAlike = TestPki.intermediate(TestPki.root("CN=Vendor Root,O=Vendor"),
+                "CN=Vendor Devices,O=Vendor").certificate();
+        CertificateAuthority stranger = TestPki.root("CN=Stranger");
+        X509Certificate expired = TestPki.leaf("CN=Old").validity(TestPki.NOW.minus(Duration.ofDays(900)),
+                TestPki.NOW.minus(Duration.ofDays(800))).issuedBy(stranger);
+        X509Certificate oddExtension = TestPki.rebuild(TestPki.leaf("CN=Odd").issuedBy(stranger),
+                stranger.privateKey(), "SHA256withECDSA", builder -> builder.addExtension(
+                        new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"), true,
+                        new org.bouncycastle.asn1.DEROctetString(new byte[] {1, 2, 3})));
+        return List.of(leaf, lookAlike, stranger.certificate(), leaf, expired, oddExtension);
+    }
+
+    /** A leaf under "Loop A", whose certificate Loop B signed, whose certificate Loop A signed. */
+    private static List<X509Certificate> loopChain() {
+        CertificateAuthority a = TestPki.root("CN=Loop A");
+        CertificateAuthority b = TestPki.intermediate(a, "CN=Loop B", null);
+        java.security.KeyPair aKeys = new java.security.KeyPair(a.certificate().getPublicKey(), a.privateKey());
+        CertificateAuthority aUnderB = b.issueSubordinate(CertificateSpec.forSubject("CN=Loop A",
+                a.certificate().getPublicKey()).validity(TestPki.NOW.minus(Duration.ofDays(1)), Duration.ofDays(30))
+                .certificateAuthority(null), aKeys);
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(aUnderB);
+        return List.of(leaf, aUnderB.certificate(), b.certificate());
+    }
+
+    private static CertificateAuthority constrainedRoot(String subject, NameConstraints constraints) {
+        CertificateAuthority root = TestPki.root(subject);
+        X509Certificate constrained = TestPki.rebuild(root.certificate(), root.privateKey(), "SHA256withECDSA",
+                builder -> builder.addExtension(Extension.nameConstraints, true, constraints));
+        return new CertificateAuthority(constrained, root.privateKey());
+    }
+
+    private static X509Certificate withAlternativeName(X509Certificate leaf, CertificateAuthority issuer,
+            GeneralName name) {
+        return TestPki.rebuild(leaf, issuer.privateKey(), "SHA256withECDSA",
+                builder -> builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(name)));
+    }
+
+    private void importCrl(String caName, X509CRL crl) {
+        Path file = home.resolve(caName + "-" + System.nanoTime() + ".crl");
+        PemFiles.writeCrls(file, List.of(crl));
+        pki.importCrl(caName, file);
+    }
+
     private DeviceValidation validate(Clock clock, List<X509Certificate> chain, MacAddress requested) {
-        return new DeviceCertificateValidator(pki.trusted(), pki.revocations(), clock)
+        return new DeviceCertificateValidator(pki.trusted(), pki.revocations(), pki.manufacturerCrls(), clock)
                 .validate(chain, Optional.of(requested));
     }
 
@@ -392,6 +697,10 @@ class DeviceCertificateValidatorTest {
         Path file = home.resolve(name + "-ca.pem");
         PemFiles.writeCertificates(file, List.of(ca.certificate()));
         pki.trust(file, Optional.of(name), rule, generic);
+    }
+
+    private static void assertAccepted(DeviceValidation result) {
+        assertTrue(result.isAccepted(), result.toString());
     }
 
     private static void assertRefused(RefusalCause expected, DeviceValidation result) {

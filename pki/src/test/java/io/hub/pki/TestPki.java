@@ -1,13 +1,27 @@
 package io.hub.pki;
 
+import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Certificates for tests, made on the spot: roots, intermediates and phone leaves with exactly the
@@ -26,6 +40,78 @@ public final class TestPki {
         return CertificateAuthority.selfSigned(CertificateSpec.forSubject(subject, keys.getPublic())
                 .validity(NOW.minus(Duration.ofDays(365)), Duration.ofDays(3650))
                 .certificateAuthority(null), keys);
+    }
+
+    /** A root with a path length constraint (null for none). */
+    public static CertificateAuthority root(String subject, Integer pathLength) {
+        KeyPair keys = KeyType.EC_P256.generate();
+        return CertificateAuthority.selfSigned(CertificateSpec.forSubject(subject, keys.getPublic())
+                .validity(NOW.minus(Duration.ofDays(365)), Duration.ofDays(3650))
+                .certificateAuthority(pathLength), keys);
+    }
+
+    /** A root with an RSA 2048 key, whose signatures may use any RSA algorithm. */
+    public static CertificateAuthority rsaRoot(String subject) {
+        KeyPair keys = keys("RSA", 2048);
+        return CertificateAuthority.selfSigned(CertificateSpec.forSubject(subject, keys.getPublic())
+                .validity(NOW.minus(Duration.ofDays(365)), Duration.ofDays(3650))
+                .certificateAuthority(null), keys);
+    }
+
+    /** Changes a certificate builder: adds, replaces or removes extensions. */
+    @FunctionalInterface
+    public interface Change {
+        void apply(X509v3CertificateBuilder builder) throws CertIOException;
+    }
+
+    /**
+     * {@code template} with {@code change} applied, signed anew by {@code signer} with
+     * {@code algorithm} (such as {@code SHA1withRSA}): for what {@link CertificateSpec} will not
+     * make, such as weak signatures or name constraints.
+     */
+    public static X509Certificate rebuild(X509Certificate template, PrivateKey signer, String algorithm,
+            Change change) {
+        try {
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
+                    new X509CertificateHolder(template.getEncoded()));
+            change.apply(builder);
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(algorithm).build(signer)));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot rebuild " + template.getSubjectX500Principal(), e);
+        }
+    }
+
+    /** {@code template} signed anew by {@code signer} with {@code algorithm}, unchanged otherwise. */
+    public static X509Certificate resign(X509Certificate template, PrivateKey signer, String algorithm) {
+        return rebuild(template, signer, algorithm, builder -> { });
+    }
+
+    /**
+     * A CRL in {@code issuer}'s name listing {@code revoked}, signed by {@code signer} with
+     * {@code algorithm}, valid from {@code thisUpdate} to {@code nextUpdate}.
+     */
+    public static X509CRL crl(X509Certificate issuer, PrivateKey signer, String algorithm, BigInteger number,
+            Instant thisUpdate, Instant nextUpdate, BigInteger... revoked) {
+        try {
+            X509v2CRLBuilder builder = new X509v2CRLBuilder(
+                    X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()), Date.from(thisUpdate));
+            builder.setNextUpdate(Date.from(nextUpdate));
+            for (BigInteger serial : revoked) {
+                builder.addCRLEntry(serial, Date.from(thisUpdate), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+            }
+            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+            return new JcaX509CRLConverter().getCRL(builder.build(new JcaContentSignerBuilder(algorithm).build(signer)));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign a CRL", e);
+        }
+    }
+
+    /** As {@link #crl(X509Certificate, PrivateKey, String, BigInteger, Instant, Instant, BigInteger...)}, by the CA itself. */
+    public static X509CRL crl(CertificateAuthority ca, BigInteger number, Instant thisUpdate, Instant nextUpdate,
+            BigInteger... revoked) {
+        return crl(ca.certificate(), ca.privateKey(), KeyType.signatureAlgorithmFor(ca.privateKey()), number,
+                thisUpdate, nextUpdate, revoked);
     }
 
     /** An intermediate that may sign phones only (path length 0). */
