@@ -19,6 +19,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -312,6 +313,166 @@ class HubPkiTest {
                 () -> pki.issueDeviceCertificate(DeviceCertificateRequest.of(MAC, "Myriad M7"), home));
 
         assertEquals("no PKI in " + pki.directory() + "; run 'hub pki init' first", e.getMessage());
+    }
+
+    @Test
+    void anUntrustedDevelopmentCaStaysUntrustedThroughInitAndRestarts() throws IOException {
+        pki.init(KeyType.EC_P256, NAMES);
+        X509Certificate phone = pki.issueDeviceCertificate(DeviceCertificateRequest.of(MAC, "Myriad M7"),
+                home.resolve("phone")).certificate();
+
+        TrustedManufacturers.Entry removed = pki.untrust(HubPki.DEV_MANUFACTURER_NAME);
+        HubPki.InitReport again = pki.init(KeyType.EC_P256, NAMES);
+        HubPki restarted = HubPki.at(home.resolve("pki"), Clock.fixed(TestPki.NOW, ZoneOffset.UTC));
+        restarted.init(KeyType.EC_P256, NAMES);
+
+        assertEquals(Fingerprints.sha256(pki.devManufacturerCa().certificate()), removed.fingerprint());
+        assertTrue(again.createdNothing(), again.created().toString());
+        assertEquals(List.of(), restarted.trusted().list());
+        assertEquals(List.of(removed.fingerprint()),
+                restarted.trusted().untrusted().stream().map(TrustedManufacturers.Untrusted::fingerprint).toList());
+        assertTrue(Files.notExists(pki.file("trusted/dev-manufacturer.pem")));
+        assertEquals(Optional.of(RefusalCause.UNKNOWN_ISSUER),
+                restarted.validator().validate(List.of(phone), Optional.of(MAC)).refusal());
+    }
+
+    @Test
+    void aRegeneratedDevelopmentCaIsNotTrustedEitherOnceTheOperatorUntrustedIt() throws IOException {
+        pki.init(KeyType.EC_P256, NAMES);
+        pki.untrust(HubPki.DEV_MANUFACTURER_NAME);
+        Files.delete(pki.file(HubPki.DEV_MANUFACTURER_CERTIFICATE));
+        Files.delete(pki.file(HubPki.DEV_MANUFACTURER_KEY));
+
+        HubPki.InitReport report = pki.init(KeyType.EC_P256, NAMES);
+
+        assertEquals(List.of(HubPki.DEV_MANUFACTURER_CERTIFICATE), report.created());
+        assertEquals(List.of(), pki.trusted().list());
+    }
+
+    @Test
+    void anExplicitTrustBringsAnUntrustedCaBack() {
+        pki.init(KeyType.EC_P256, NAMES);
+        pki.untrust(HubPki.DEV_MANUFACTURER_NAME);
+
+        pki.trust(pki.file(HubPki.DEV_MANUFACTURER_CERTIFICATE), Optional.of("dev-manufacturer"), MacRule.ANY, false);
+
+        assertEquals(List.of("dev-manufacturer"), pki.trusted().list().stream().map(TrustedManufacturer::name).toList());
+        assertEquals(List.of(), pki.trusted().untrusted());
+    }
+
+    @Test
+    void untrustingAnUnknownNameNamesTheTrustedOnesAndChangesNothing() throws IOException {
+        pki.init(KeyType.EC_P256, NAMES);
+        Map<Path, byte[]> before = snapshot();
+
+        PkiException e = assertThrows(PkiException.class, () -> pki.untrust("nobody"));
+
+        assertEquals("no trusted manufacturer CA is named 'nobody'; trusted: [dev-manufacturer]", e.getMessage());
+        assertEquals(before.keySet(), snapshot().keySet());
+    }
+
+    @Test
+    void aManufacturerCrlIsImportedInPemOrDerAndReplacedOnlyByANewerOne() throws Exception {
+        pki.init(KeyType.EC_P256, NAMES);
+        CertificateAuthority vendor = trustVendor();
+        Instant nextWeek = TestPki.NOW.plus(Duration.ofDays(7));
+        X509CRL first = TestPki.crl(vendor, BigInteger.valueOf(5), TestPki.NOW, nextWeek, BigInteger.TEN);
+        Path der = Files.write(home.resolve("vendor.crl"), first.getEncoded());
+
+        ManufacturerCrls.Imported imported = pki.importCrl("vendor", der);
+        ManufacturerCrls.Imported same = pki.importCrl("vendor", pem("same.pem", first));
+        PkiException older = assertThrows(PkiException.class, () -> pki.importCrl("vendor",
+                pem("older.pem", TestPki.crl(vendor, BigInteger.valueOf(4), TestPki.NOW.plusSeconds(60), nextWeek))));
+        ManufacturerCrls.Imported newer = pki.importCrl("vendor",
+                pem("newer.pem", TestPki.crl(vendor, BigInteger.valueOf(6), TestPki.NOW, nextWeek, BigInteger.TWO)));
+
+        assertEquals(ManufacturerCrls.Outcome.IMPORTED, imported.outcome());
+        assertEquals(1, imported.revokedCount());
+        assertEquals(ManufacturerCrls.Outcome.UNCHANGED, same.outcome());
+        assertEquals(home.resolve("older.pem") + " (CRL number 4, thisUpdate " + TestPki.NOW.plusSeconds(60)
+                + ") is not newer than the imported CRL of vendor (CRL number 5, thisUpdate " + TestPki.NOW
+                + "); it was kept", older.getMessage());
+        assertEquals(ManufacturerCrls.Outcome.REPLACED, newer.outcome());
+        X509CRL stored = ManufacturerCrls.parse(pki.file("manufacturer-crls/vendor.pem"));
+        assertEquals(BigInteger.valueOf(6), ManufacturerCrls.number(stored));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(pki.file("manufacturer-crls/vendor.pem"))));
+    }
+
+    @Test
+    void aCrlThatTheCaDidNotSignOrThatIsNoCrlIsRefusedAndNothingStored() throws Exception {
+        pki.init(KeyType.EC_P256, NAMES);
+        CertificateAuthority vendor = trustVendor();
+        Instant nextWeek = TestPki.NOW.plus(Duration.ofDays(7));
+        CertificateAuthority impostor = TestPki.root("CN=Vendor Root,O=Vendor");
+        CertificateAuthority stranger = TestPki.root("CN=Stranger");
+        CertificateAuthority rsaVendor = TestPki.rsaRoot("CN=RSA Vendor");
+        Path rsaFile = home.resolve("rsa-vendor.pem");
+        PemFiles.writeCertificates(rsaFile, List.of(rsaVendor.certificate()));
+        pki.trust(rsaFile, Optional.of("rsa-vendor"), MacRule.CN, false);
+        Path forged = pem("forged.pem", TestPki.crl(impostor, BigInteger.ONE, TestPki.NOW, nextWeek));
+        Path foreign = pem("foreign.pem", TestPki.crl(stranger, BigInteger.ONE, TestPki.NOW, nextWeek));
+        Path sha1 = pem("sha1.pem", TestPki.crl(rsaVendor.certificate(), rsaVendor.privateKey(), "SHA1withRSA",
+                BigInteger.ONE, TestPki.NOW, nextWeek));
+        Path stale = pem("stale.pem", TestPki.crl(vendor, BigInteger.ONE, TestPki.NOW.minus(Duration.ofDays(8)),
+                TestPki.NOW.minus(Duration.ofDays(1))));
+        Path garbage = Files.write(home.resolve("garbage.crl"), new byte[] {0x30, 0x03, 0x02, 0x01, 0x07, 0x00});
+        Path garbagePem = Files.writeString(home.resolve("garbage.pem"),
+                "-----BEGIN X509 CRL-----\nbm90IGEgY3Js\n-----END X509 CRL-----\n");
+
+        assertEquals(forged + ": the CRL's signature does not verify with the key of trusted CA vendor",
+                refusal(() -> pki.importCrl("vendor", forged)));
+        assertEquals(foreign + ": the CRL is issued by CN=Stranger, not by trusted CA vendor (CN=Vendor Root,O=Vendor)",
+                refusal(() -> pki.importCrl("vendor", foreign)));
+        assertEquals(sha1 + ": the CRL is signed with SHA1withRSA, a weak signature algorithm",
+                refusal(() -> pki.importCrl("rsa-vendor", sha1)));
+        assertEquals(stale + ": the CRL's nextUpdate " + TestPki.NOW.minus(Duration.ofDays(1))
+                + " has passed; ask the manufacturer for a current one", refusal(() -> pki.importCrl("vendor", stale)));
+        assertTrue(refusal(() -> pki.importCrl("vendor", garbage))
+                .startsWith(garbage + " is not an X.509 CRL (PEM or DER): "));
+        assertTrue(refusal(() -> pki.importCrl("vendor", garbagePem))
+                .startsWith(garbagePem + " is not an X.509 CRL (PEM or DER): "));
+        assertEquals("no trusted manufacturer CA is named 'nobody'; trusted: [dev-manufacturer, vendor, rsa-vendor]",
+                refusal(() -> pki.importCrl("nobody", forged)));
+        assertTrue(Files.notExists(pki.file("manufacturer-crls")) || isEmpty(pki.file("manufacturer-crls")));
+    }
+
+    @Test
+    void untrustingACaDropsItsImportedCrl() {
+        pki.init(KeyType.EC_P256, NAMES);
+        CertificateAuthority vendor = trustVendor();
+        pki.importCrl("vendor", pem("vendor.pem", TestPki.crl(vendor, BigInteger.ONE, TestPki.NOW,
+                TestPki.NOW.plus(Duration.ofDays(7)))));
+        assertTrue(Files.exists(pki.file("manufacturer-crls/vendor.pem")));
+
+        pki.untrust("vendor");
+
+        assertTrue(Files.notExists(pki.file("manufacturer-crls/vendor.pem")));
+        assertTrue(Files.notExists(pki.file("trusted/vendor.pem")));
+    }
+
+    private CertificateAuthority trustVendor() {
+        CertificateAuthority vendor = TestPki.root("CN=Vendor Root,O=Vendor");
+        Path file = home.resolve("vendor-ca.pem");
+        PemFiles.writeCertificates(file, List.of(vendor.certificate()));
+        pki.trust(file, Optional.of("vendor"), MacRule.SERIAL, false);
+        return vendor;
+    }
+
+    private Path pem(String name, X509CRL crl) {
+        Path file = home.resolve(name);
+        PemFiles.writeCrls(file, List.of(crl));
+        return file;
+    }
+
+    private static String refusal(org.junit.jupiter.api.function.Executable action) {
+        return assertThrows(PkiException.class, action).getMessage();
+    }
+
+    private static boolean isEmpty(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.findAny().isEmpty();
+        }
     }
 
     private List<X509CRL> crls() throws Exception {
