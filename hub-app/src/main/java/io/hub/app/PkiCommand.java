@@ -5,10 +5,13 @@ import io.hub.pki.DeviceCertificates;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
+import io.hub.pki.ManufacturerCrls;
 import io.hub.pki.MacPlacement;
 import io.hub.pki.MacRule;
 import io.hub.pki.PemFiles;
+import io.hub.pki.PkiException;
 import io.hub.pki.RevocationList;
+import io.hub.pki.TrustedManufacturer;
 import io.hub.pki.TrustedManufacturers;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -35,9 +38,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "pki", mixinStandardHelpOptions = true, versionProvider = HubVersion.class,
         description = "The hub's certificates: its CA, emulated factory certificates, trusted manufacturers, "
-                + "revocation.",
+                + "revocation, manufacturers' CRLs.",
         subcommands = {PkiCommand.Init.class, PkiCommand.DeviceCert.class, PkiCommand.Trust.class,
-                PkiCommand.Trusted.class, PkiCommand.Revoke.class, PkiCommand.Crl.class},
+                PkiCommand.Untrust.class, PkiCommand.Trusted.class, PkiCommand.Revoke.class, PkiCommand.Crl.class,
+                PkiCommand.CrlImport.class},
         commandListHeading = "%nCommands:%n")
 public final class PkiCommand implements Runnable {
 
@@ -180,7 +184,30 @@ public final class PkiCommand implements Runnable {
         }
     }
 
-    @Command(name = "trusted", mixinStandardHelpOptions = true, description = "List the trusted manufacturer CAs.")
+    @Command(name = "untrust", mixinStandardHelpOptions = true,
+            description = {"Stop trusting a manufacturer CA, for good: its phones are refused from now on (by a "
+                    + "running hub too) and its imported CRL is dropped.",
+                    "Neither 'pki init' nor a restart trusts it again, the development manufacturer CA included; "
+                    + "only 'pki trust' does."})
+    static final class Untrust implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @Parameters(paramLabel = "NAME", description = "The name 'hub pki trusted' lists.")
+        String name;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            TrustedManufacturers.Entry removed = existingPki(home).untrust(name);
+            spec.commandLine().getOut().printf("untrusted %s (sha256 %s); its phones are refused from now on%n",
+                    removed.name(), removed.fingerprint());
+            return 0;
+        }
+    }
+
+    @Command(name = "trusted", mixinStandardHelpOptions = true,
+            description = "List the trusted manufacturer CAs, with the next update of each one's imported CRL.")
     static final class Trusted implements Callable<Integer> {
         @Mixin
         HomeOption home;
@@ -190,10 +217,54 @@ public final class PkiCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-24s %-16s %-8s %s%n", "NAME", "MAC RULE", "GENERIC", "SHA-256");
-            for (TrustedManufacturers.Entry entry : existingPki(home).trusted().entries()) {
-                out.printf("%-24s %-16s %-8s %s%n", entry.name(), entry.macRule(), entry.generic() ? "yes" : "no",
-                        entry.fingerprint());
+            HubPki pki = existingPki(home);
+            out.printf("%-24s %-16s %-8s %-21s %s%n", "NAME", "MAC RULE", "GENERIC", "CRL NEXT UPDATE", "SHA-256");
+            for (TrustedManufacturer manufacturer : pki.trusted().list()) {
+                TrustedManufacturers.Entry entry = pki.trusted().entries().stream()
+                        .filter(e -> e.name().equals(manufacturer.name())).findFirst().orElseThrow();
+                String crl;
+                try {
+                    crl = pki.manufacturerCrls().of(manufacturer)
+                            .map(c -> c.getNextUpdate().toInstant().toString()).orElse("-");
+                } catch (PkiException e) {
+                    crl = "unreadable"; // the validator refuses that CA's phones until it is imported anew
+                }
+                out.printf("%-24s %-16s %-8s %-21s %s%n", entry.name(), entry.macRule(),
+                        entry.generic() ? "yes" : "no", crl, entry.fingerprint());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "crl-import", mixinStandardHelpOptions = true,
+            description = {"Import a manufacturer's CRL (PEM or DER) for one of its trusted CAs; import again to "
+                    + "refresh it.",
+                    "It must be signed by that CA's key (not with SHA-1 or MD5), be complete and current, and be "
+                    + "newer than the one it replaces. Certificates it lists are refused as revoked; once its next "
+                    + "update has passed, every phone under that CA is refused (crl-expired) until a fresh one is "
+                    + "imported."})
+    static final class CrlImport implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @Option(names = "--ca", required = true, paramLabel = "NAME",
+                description = "The trusted CA that signed the CRL, by the name 'hub pki trusted' lists.")
+        String caName;
+        @Parameters(paramLabel = "FILE", description = "The CRL, PEM or DER.")
+        Path file;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ManufacturerCrls.Imported imported = existingPki(home).importCrl(caName, file);
+            String crl = ManufacturerCrls.describe(imported.crl());
+            PrintWriter out = spec.commandLine().getOut();
+            if (imported.outcome() == ManufacturerCrls.Outcome.UNCHANGED) {
+                out.printf("the CRL of %s is already imported (%s); nothing changed%n", caName, crl);
+            } else {
+                out.printf("%s the CRL of %s: %d revoked certificate(s), %s, next update %s%n",
+                        imported.outcome() == ManufacturerCrls.Outcome.REPLACED ? "replaced" : "imported", caName,
+                        imported.revokedCount(), crl, imported.crl().getNextUpdate().toInstant());
             }
             return 0;
         }

@@ -3,15 +3,21 @@ package io.hub.app;
 import static io.hub.app.CommandLineRun.hub;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.pki.CertificateAuthority;
 import io.hub.pki.HubPki;
 import io.hub.pki.PemFiles;
 import io.hub.pki.TestPki;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -207,12 +213,88 @@ class PkiCommandTest {
     }
 
     @Test
+    void untrustRemovesTheDevelopmentCaForGood() {
+        CommandLineRun untrust = hub("pki", "untrust", "--home", home, "dev-manufacturer");
+        CommandLineRun init = hub("pki", "init", "--home", home);
+        CommandLineRun list = hub("pki", "trusted", "--home", home);
+
+        assertEquals(0, untrust.exitCode(), untrust.err());
+        assertTrue(untrust.out().startsWith("untrusted dev-manufacturer (sha256 "), untrust.out());
+        assertEquals(2, init.exitCode(), "init has nothing to create, the development CA's trust included");
+        assertEquals(0, list.exitCode(), list.err());
+        assertFalse(list.out().contains("dev-manufacturer"), list.out());
+        assertEquals(1, list.out().strip().lines().count(), "the header only: " + list.out());
+    }
+
+    @Test
+    void untrustingAnUnknownNameIsOneLineAndExitTwo() {
+        CommandLineRun run = hub("pki", "untrust", "--home", home, "nobody");
+
+        assertEquals(2, run.exitCode());
+        assertEquals("hub: no trusted manufacturer CA is named 'nobody'; trusted: [dev-manufacturer]",
+                run.errorLine());
+    }
+
+    @Test
+    void crlImportTakesAManufacturersCrlOnceAndShowsItInTheList() throws Exception {
+        CertificateAuthority vendor = TestPki.root("CN=Vendor Phones CA,O=Vendor");
+        Path ca = dir.resolve("vendor.pem");
+        PemFiles.writeCertificates(ca, List.of(vendor.certificate()));
+        assertEquals(0, hub("pki", "trust", "--home", home, ca.toString(), "--name", "vendor").exitCode());
+        Instant now = Instant.now();
+        Instant nextUpdate = now.plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.SECONDS);
+        Path crl = Files.write(dir.resolve("vendor.crl"),
+                TestPki.crl(vendor, BigInteger.ONE, now, nextUpdate, BigInteger.TEN).getEncoded());
+
+        CommandLineRun first = hub("pki", "crl-import", "--home", home, "--ca", "vendor", crl.toString());
+        CommandLineRun again = hub("pki", "crl-import", "--home", home, "--ca", "vendor", crl.toString());
+        CommandLineRun list = hub("pki", "trusted", "--home", home);
+
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().startsWith("imported the CRL of vendor: 1 revoked certificate(s), CRL number 1, "),
+                first.out());
+        assertTrue(first.out().strip().endsWith("next update " + nextUpdate), first.out());
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().startsWith("the CRL of vendor is already imported (CRL number 1"), again.out());
+        assertTrue(again.out().strip().endsWith("nothing changed"), again.out());
+        assertTrue(list.out().lines().anyMatch(line -> line.startsWith("vendor ") && line.contains(
+                nextUpdate.toString())), list.out());
+    }
+
+    @Test
+    void aForgedOrGarbageCrlIsOneLineAndExitTwo() throws IOException {
+        CertificateAuthority vendor = TestPki.root("CN=Vendor Phones CA,O=Vendor");
+        Path ca = dir.resolve("vendor.pem");
+        PemFiles.writeCertificates(ca, List.of(vendor.certificate()));
+        assertEquals(0, hub("pki", "trust", "--home", home, ca.toString(), "--name", "vendor").exitCode());
+        CertificateAuthority impostor = TestPki.root("CN=Vendor Phones CA,O=Vendor");
+        Path forged = dir.resolve("forged.pem");
+        PemFiles.writeCrls(forged, List.of(TestPki.crl(impostor, BigInteger.ONE, Instant.now(),
+                Instant.now().plus(Duration.ofDays(7)))));
+        Path garbage = Files.writeString(dir.resolve("garbage.crl"), "this is no CRL\n");
+
+        CommandLineRun forgedRun = hub("pki", "crl-import", "--home", home, "--ca", "vendor", forged.toString());
+        CommandLineRun garbageRun = hub("pki", "crl-import", "--home", home, "--ca", "vendor", garbage.toString());
+        CommandLineRun noCa = hub("pki", "crl-import", "--home", home, garbage.toString());
+
+        assertEquals(2, forgedRun.exitCode());
+        assertEquals("hub: " + forged + ": the CRL's signature does not verify with the key of trusted CA vendor",
+                forgedRun.errorLine());
+        assertEquals(2, garbageRun.exitCode());
+        assertTrue(garbageRun.errorLine().startsWith("hub: " + garbage + " is not an X.509 CRL (PEM or DER): "),
+                garbageRun.err());
+        assertEquals(2, noCa.exitCode());
+        assertTrue(Files.notExists(dir.resolve("home/pki/manufacturer-crls/vendor.pem")));
+    }
+
+    @Test
     void everyLevelHasHelp() {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"pki", "--help"},
                 new String[] {"start", "--help"}, new String[] {"pki", "init", "--help"},
                 new String[] {"pki", "device-cert", "--help"}, new String[] {"pki", "trust", "--help"},
                 new String[] {"pki", "trusted", "--help"}, new String[] {"pki", "revoke", "--help"},
-                new String[] {"pki", "crl", "--help"}, new String[] {"device", "--help"},
+                new String[] {"pki", "crl", "--help"}, new String[] {"pki", "untrust", "--help"},
+                new String[] {"pki", "crl-import", "--help"}, new String[] {"device", "--help"},
                 new String[] {"device", "enroll", "--help"}, new String[] {"device", "import", "--help"},
                 new String[] {"device", "list", "--help"}, new String[] {"device", "show", "--help"},
                 new String[] {"device", "disable", "--help"}, new String[] {"device", "enable", "--help"},

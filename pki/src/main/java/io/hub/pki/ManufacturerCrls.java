@@ -184,7 +184,8 @@ public final class ManufacturerCrls {
         }
     }
 
-    static String describe(X509CRL crl) {
+    /** The CRL number and thisUpdate, as messages name a CRL. */
+    public static String describe(X509CRL crl) {
         BigInteger number = number(crl);
         return (number == null ? "no CRL number" : "CRL number " + number) + ", thisUpdate "
                 + crl.getThisUpdate().toInstant();
