@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hub's PKI directory ({@code HOME/pki}): the hub CA and its server certificate, the
- * development manufacturer CA that emulated phones are issued from, the trusted manufacturer CAs,
- * the revocations and the published CRL.
+ * development manufacturer CA that emulated phones are issued from, the trusted manufacturer CAs
+ * (and the ones untrusted), the revocations, the published CRL and the manufacturers' imported CRLs.
  *
- * <p>Nothing here overwrites a key. Mutations (init, issue, trust, revoke) hold a file lock on
- * {@code pki/.lock}, so a command-line change and a running hub never interleave their writes.
+ * <p>Nothing here overwrites a key. Mutations (init, issue, trust, untrust, revoke, CRL import) hold a
+ * file lock on {@code pki/.lock}, so a command-line change and a running hub never interleave their
+ * writes.
  */
 public final class HubPki {
 

@@ -403,6 +403,11 @@ class DeviceCertificateValidatorTest {
             assertRefused(RefusalCause.WEAK_SIGNATURE, result);
             assertTrue(result.detail().endsWith(" is signed with " + algorithm), result.detail());
         }
+        DeviceValidation pssOverSha1 = validate(at(TestPki.NOW),
+                List.of(TestPki.resign(good, key, "SHA1withRSAandMGF1")), MAC);
+        assertRefused(RefusalCause.WEAK_SIGNATURE, pssOverSha1);
+        assertTrue(pssOverSha1.detail().endsWith(" is signed with RSASSA-PSS with SHA-1"), pssOverSha1.detail());
+        assertAccepted(validate(at(TestPki.NOW), List.of(TestPki.resign(good, key, "SHA256withRSAandMGF1")), MAC));
     }
 
     @Test

@@ -356,7 +356,8 @@ class HubPkiTest {
 
         pki.trust(pki.file(HubPki.DEV_MANUFACTURER_CERTIFICATE), Optional.of("dev-manufacturer"), MacRule.ANY, false);
 
-        assertEquals(List.of("dev-manufacturer"), pki.trusted().list().stream().map(TrustedManufacturer::name).toList());
+        assertEquals(List.of("dev-manufacturer"),
+                pki.trusted().list().stream().map(TrustedManufacturer::name).toList());
         assertEquals(List.of(), pki.trusted().untrusted());
     }
 

@@ -29,6 +29,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TestPki {
 
+    /** Signs what the JDK will not, such as RSASSA-PSS over SHA-1; not registered, used by name. */
+    private static final java.security.Provider BOUNCY_CASTLE =
+            new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     /** The instant tests run at, unless they move the clock. */
     public static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
@@ -76,7 +80,7 @@ public final class TestPki {
                     new X509CertificateHolder(template.getEncoded()));
             change.apply(builder);
             return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(algorithm).build(signer)));
+                    builder.build(new JcaContentSignerBuilder(algorithm).setProvider(BOUNCY_CASTLE).build(signer)));
         } catch (Exception e) {
             throw new IllegalStateException("cannot rebuild " + template.getSubjectX500Principal(), e);
         }
@@ -101,13 +105,14 @@ public final class TestPki {
                 builder.addCRLEntry(serial, Date.from(thisUpdate), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
             }
             builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
-            return new JcaX509CRLConverter().getCRL(builder.build(new JcaContentSignerBuilder(algorithm).build(signer)));
+            return new JcaX509CRLConverter().getCRL(
+                    builder.build(new JcaContentSignerBuilder(algorithm).build(signer)));
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign a CRL", e);
         }
     }
 
-    /** As {@link #crl(X509Certificate, PrivateKey, String, BigInteger, Instant, Instant, BigInteger...)}, by the CA itself. */
+    /** A CRL signed by {@code ca} itself with its usual algorithm. */
     public static X509CRL crl(CertificateAuthority ca, BigInteger number, Instant thisUpdate, Instant nextUpdate,
             BigInteger... revoked) {
         return crl(ca.certificate(), ca.privateKey(), KeyType.signatureAlgorithmFor(ca.privateKey()), number,
