@@ -15,7 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +87,34 @@ class OpenSslAgreementTest {
             assertFalse(openSslVerify(leaf, List.of(intermediate.certificate()), root.certificate(), List.of()),
                     leaf.getSubjectX500Principal() + " accepted by openssl");
         }
+    }
+
+    @Test
+    void theAnchorsOwnPathLengthAndNameConstraintsFailBoth() throws Exception {
+        CertificateAuthority strict = TestPki.root("CN=Strict Root,O=Strict", 0);
+        CertificateAuthority below = TestPki.intermediate(strict, "CN=Strict Devices,O=Strict");
+        CertificateAuthority plainRoot = TestPki.root("CN=Constrained Root,O=Vendor");
+        NameConstraints onlyVendor = new NameConstraints(
+                new GeneralSubtree[] {new GeneralSubtree(new GeneralName(new X500Name("O=Vendor")))}, null);
+        CertificateAuthority constrained = new CertificateAuthority(TestPki.rebuild(plainRoot.certificate(),
+                plainRoot.privateKey(), "SHA256withECDSA",
+                builder -> builder.addExtension(Extension.nameConstraints, true, onlyVendor)), plainRoot.privateKey());
+        for (CertificateAuthority ca : List.of(strict, constrained)) {
+            Path file = dir.resolve("anchor.pem");
+            PemFiles.writeCertificates(file, List.of(ca.certificate()));
+            pki.trust(file, Optional.empty(), MacRule.CN, false);
+        }
+        X509Certificate tooDeep = TestPki.leaf("CN=00809faabbcc").issuedBy(below);
+        X509Certificate outside = TestPki.leaf("CN=00809faabbcc,O=Other").issuedBy(constrained);
+
+        assertEquals(Optional.of(RefusalCause.INVALID_CHAIN), pki.validator()
+                .validate(List.of(tooDeep, below.certificate()), Optional.of(MAC)).refusal());
+        assertFalse(openSslVerify(tooDeep, List.of(below.certificate()), strict.certificate(), List.of()));
+        assertEquals(Optional.of(RefusalCause.INVALID_CHAIN),
+                pki.validator().validate(List.of(outside), Optional.of(MAC)).refusal());
+        assertFalse(openSslVerify(outside, List.of(), constrained.certificate(), List.of()));
+        assertBothAccept(TestPki.leaf("CN=00809faabbcc,O=Vendor").issuedBy(constrained), List.of(),
+                constrained.certificate());
     }
 
     @Test
