@@ -100,6 +100,19 @@ class GenericCertificateBindingTest {
     }
 
     @Test
+    void aBoundCertificateWithoutAMacSpeaksForItsDeviceWhereTheRequestNamesNone() throws Exception {
+        GenericPhone phone = genericPhone("CN=Some Phone,O=Generic");
+        GenericPhone stranger = genericPhone("CN=Other Phone,O=Generic");
+        enroll(MAC, "Myriad M7", "1001", phone.fingerprint);
+
+        ContentResponse discovery = phone.get("/rdd/v1/discovery");
+
+        assertEquals(200, discovery.getStatus(), discovery.getContentAsString());
+        assertTrue(discovery.getContentAsString().contains("mac=\"" + MAC + "\""), discovery.getContentAsString());
+        assertRefused(stranger.get("/rdd/v1/discovery"), 403, "no-mac");
+    }
+
+    @Test
     void aBoundDeviceRefusesEvenAMacAttestingCertificateOfAnotherFingerprint() throws Exception {
         GenericPhone phone = genericPhone("CN=Some Phone,O=Generic");
         enroll(MAC, "Myriad M7", "1001", phone.fingerprint);
