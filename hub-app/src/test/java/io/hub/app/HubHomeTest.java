@@ -59,6 +59,23 @@ class HubHomeTest {
     }
 
     @Test
+    void aKeyThatIsNotTheDatabasesStopsTheStartWithOneLine() throws Exception {
+        HubHome home = new HubHome(dir.resolve("var"));
+        try (Hub hub = Hub.start(home, TestSettings.ephemeralPorts().validate(), Clock.systemUTC())) {
+            hub.provisioning().enrollment().enroll("default", new io.hub.provisioning.devices.DeviceDraft(
+                    "00809faabbcc", "Myriad M7", "1001", null, null, null, null, null), "test", "127.0.0.1");
+        }
+        Files.writeString(home.secretsDirectory().resolve(HubHome.SIP_PASSWORDS_KEY),
+                java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+
+        UserError refused = assertThrows(UserError.class,
+                () -> Hub.start(home, TestSettings.ephemeralPorts().validate(), Clock.systemUTC()).close());
+
+        assertTrue(refused.getMessage().startsWith("the database cannot be opened with this home's secrets: the "
+                + "sealed secret of 00809faabbcc does not open with this home's key"), refused.getMessage());
+    }
+
+    @Test
     void aDamagedSecretsKeyStopsTheStartWithOneLine() throws IOException {
         HubHome home = new HubHome(dir.resolve("var"));
         home.create();

@@ -159,6 +159,42 @@ class GenericCertificateBindingTest {
     }
 
     @Test
+    void aCsvUpdateBindsAndABlankColumnKeepsTheBinding() throws Exception {
+        GenericPhone phone = genericPhone("CN=Some Phone,O=Generic");
+        enroll(MAC, "Myriad M7", "1001", null);
+        enroll("00809f0000ab", "Myriad M7", "1002", "cd".repeat(32));
+        String header = "action,macAddress,deviceType,extension,certificateSha256\n";
+
+        ContentResponse taken = hub.admin("POST", "/admin/v1/devices/import", "text/csv", (header
+                + "update," + MAC + ",Myriad M7,1001," + "cd".repeat(32) + "\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(422, taken.getStatus(), taken.getContentAsString());
+        assertEquals("certificateSha256 " + "cd".repeat(32) + " is already bound to another device",
+                json(taken).at("/errors/0/reason").asText());
+
+        ContentResponse bound = hub.admin("POST", "/admin/v1/devices/import", "text/csv", (header
+                + "update," + MAC + ",Myriad M7,1001," + phone.fingerprint + "\n"
+                + "update,00809f0000ab,Myriad M7,1002,\n").getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(200, bound.getStatus(), bound.getContentAsString());
+        assertEquals(phone.fingerprint, device(MAC).at("/certificate/bound").asText());
+        assertEquals("cd".repeat(32), device("00809f0000ab").at("/certificate/bound").asText(),
+                "a blank certificateSha256 leaves the binding as it is");
+        assertEquals(200, phone.get(CONFIG).getStatus());
+    }
+
+    @Test
+    void aPatchDoesNotBind() throws Exception {
+        enroll(MAC, "Myriad M7", "1001", null);
+
+        ContentResponse patched = hub.adminJson("PATCH", "/admin/v1/devices/" + MAC,
+                "{\"certificateSha256\": \"" + "ab".repeat(32) + "\"}");
+
+        assertEquals(400, patched.getStatus(), patched.getContentAsString());
+        assertTrue(json(patched).get("message").asText().contains("/admin/v1/devices/" + MAC + "/certificate"));
+        assertTrue(device(MAC).at("/certificate/bound").isNull());
+    }
+
+    @Test
     void aBadFingerprintInTheCsvIsReportedByLineAndNothingIsImported() throws Exception {
         String csv = "action,macAddress,deviceType,extension,certificateSha256\n"
                 + "create,00809f0000ab,Myriad M7,1002,\n"
