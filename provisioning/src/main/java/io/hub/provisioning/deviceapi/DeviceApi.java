@@ -268,8 +268,8 @@ public final class DeviceApi extends Handler.Abstract {
         DeviceValidation validation = validate(tls, chain, named);
         if (named.isEmpty() && validation.refusal().filter(RefusalCause.NO_MAC::equals).isPresent()
                 && !validation.fingerprint().isEmpty()) {
-            // A generic certificate without a MAC, on a request that names none (firmware): the
-            // device it is bound to, if any, is the one it speaks for.
+            // A generic certificate without a MAC, on a request that names none (firmware, discovery
+            // without ?mac=): the device it is bound to, if any, is the one it speaks for.
             String unnamed = validation.fingerprint();
             Optional<MacAddress> bound = database.transaction(connection -> devices.boundTo(connection, unnamed));
             if (bound.isPresent()) {
@@ -314,12 +314,8 @@ public final class DeviceApi extends Handler.Abstract {
                 identity.trustLevel() == TrustLevel.MAC_ATTESTED, sourceIp);
         if (!judgement.served()) {
             limited(limits.refusalsPerCertificate(), fingerprint);
-            throw refusal(403, judgement.verdict().reason(), judgement.verdict() == CertificateBindings.Verdict.MISMATCH
-                    || judgement.verdict() == CertificateBindings.Verdict.BOUND_ELSEWHERE
-                            ? "this certificate is not the one bound to device " + identity.mac()
-                            : "device " + identity.mac() + " serves a generic-CA certificate only once an admin "
-                                    + "has approved it", action, sourceIp, identity.mac(), fingerprint,
-                    judgement.detail());
+            throw refusal(403, judgement.verdict().reason(), judgement.verdict().message(), action, sourceIp,
+                    identity.mac(), fingerprint, judgement.detail());
         }
         return new Access(identity, device.get());
     }

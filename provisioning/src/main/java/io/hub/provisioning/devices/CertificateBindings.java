@@ -33,23 +33,35 @@ public final class CertificateBindings {
 
     /** What a request's certificate may do with a device; every refusal has its reason code. */
     public enum Verdict {
-        SERVED(null),
-        PENDING_RECORDED("certificate-pending"),
-        PENDING("certificate-pending"),
-        ANOTHER_PENDING("certificate-pending"),
-        MISMATCH("certificate-mismatch"),
-        BOUND_ELSEWHERE("certificate-mismatch");
+        SERVED(null, null),
+        PENDING_RECORDED("certificate-pending", Messages.PENDING),
+        PENDING("certificate-pending", Messages.PENDING),
+        ANOTHER_PENDING("certificate-pending", Messages.PENDING),
+        MISMATCH("certificate-mismatch", Messages.MISMATCH),
+        BOUND_ELSEWHERE("certificate-mismatch", Messages.MISMATCH);
 
         private final String reason;
+        private final String message;
 
-        Verdict(String reason) {
+        Verdict(String reason, String message) {
             this.reason = reason;
+            this.message = message;
         }
 
         /** The refusal's reason code; null for {@link #SERVED}. */
         public String reason() {
             return reason;
         }
+
+        /** What the phone is told (the audit detail says more); null for {@link #SERVED}. */
+        public String message() {
+            return message;
+        }
+    }
+
+    private static final class Messages {
+        static final String PENDING = "this device serves a generic-CA certificate only once an admin has approved it";
+        static final String MISMATCH = "this certificate is not the one bound to this device";
     }
 
     /** A verdict with the sentence for the audit log. */
