@@ -89,10 +89,13 @@ public final class Hub implements AutoCloseable {
                     home.databaseDirectory(), home.firmwareDirectory(), home.root().resolve("profiles"), settings.bind,
                     settings.httpsPort, settings.adminBind, settings.adminPort, adminToken(),
                     new DeviceEndpointSettings(settings.publicAddress, this::sipTlsPort, settings.sipEntryPoints,
-                            settings.sipDomain, globalLayer()), deviceLimits(clock)), clock);
+                            settings.sipDomain, globalLayer()), deviceLimits(clock), home.sipPasswordsKey()), clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
                     + "--admin-port)");
+        } catch (io.hub.provisioning.storage.StorageException e) {
+            // A sealed password that does not open: the key in var/secrets is not this database's.
+            throw new UserError("the database cannot be opened with this home's secrets: " + e.getMessage());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

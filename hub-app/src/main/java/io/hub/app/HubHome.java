@@ -2,6 +2,8 @@ package io.hub.app;
 
 import io.hub.pki.HubPki;
 import io.hub.pki.SecureFiles;
+import io.hub.provisioning.storage.PrivateFiles;
+import io.hub.provisioning.storage.SecretKeyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +14,15 @@ import java.util.Base64;
 
 /**
  * The runtime home ({@code ./var}, {@code HUB_HOME} or {@code --home}): where the PKI, the database,
- * the firmware store and the admin token live. Creating it never overwrites what is there.
+ * the firmware store, the admin token and the key that seals SIP passwords live. Creating it never
+ * overwrites what is there; it makes {@code db} and {@code secrets} 0700 whatever the umask.
  */
 public final class HubHome {
 
     public static final String ADMIN_TOKEN = "admin-token";
     public static final String SETTINGS = "hub.yaml";
+    /** The key that seals SIP passwords in the database, in {@link #secretsDirectory()}. */
+    public static final String SIP_PASSWORDS_KEY = "sip-passwords.key";
 
     private final Path root;
 
@@ -35,6 +40,10 @@ public final class HubHome {
 
     public Path databaseDirectory() {
         return root.resolve("db");
+    }
+
+    public Path secretsDirectory() {
+        return root.resolve("secrets");
     }
 
     public Path firmwareDirectory() {
@@ -60,13 +69,30 @@ public final class HubHome {
      */
     public void create() {
         try {
-            for (Path directory : new Path[] {root, pkiDirectory(), databaseDirectory(), firmwareDirectory()}) {
+            for (Path directory : new Path[] {root, pkiDirectory(), firmwareDirectory()}) {
                 Files.createDirectories(directory);
             }
+            // They hold every phone's SIP password (sealed) and the key that opens them.
+            PrivateFiles.directory(databaseDirectory());
+            PrivateFiles.directory(secretsDirectory());
             Files.delete(Files.createTempFile(root, ".write-check-", ".tmp"));
         } catch (IOException e) {
             throw new UserError("home " + root + " is not writable: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+    }
+
+    /**
+     * The key that seals SIP passwords at rest, created on first use (32 random bytes, mode 0600,
+     * never overwritten). It must be backed up with the database: without it the passwords are lost.
+     *
+     * @throws UserError when it cannot be created or read, or is damaged
+     */
+    public byte[] sipPasswordsKey() {
+        try {
+            return SecretKeyFile.loadOrCreate(secretsDirectory().resolve(SIP_PASSWORDS_KEY));
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
         }
     }
 

@@ -4,9 +4,27 @@ import static io.hub.app.CommandLineRun.hub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.pki.CertificateAuthority;
+import io.hub.pki.HubPki;
+import io.hub.pki.MacRule;
+import io.hub.pki.PemFiles;
+import io.hub.pki.TestPki;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +92,75 @@ class AdminCommandTest {
                 refused.err());
         assertEquals("imported 2 line(s): 2 created, 0 updated, 0 deleted", imported.out().strip());
         assertTrue(!admin("device", "list").out().contains("00809f000003"));
+    }
+
+    @Test
+    void approveBindsThePendingGenericCertificateAndUnbindForgetsIt() throws Exception {
+        CertificateAuthority generic = TestPki.root("CN=Generic Phones CA,O=Generic");
+        Path file = dir.resolve("generic.pem");
+        PemFiles.writeCertificates(file, List.of(generic.certificate()));
+        running.pki().trust(file, Optional.of("generic"), MacRule.CN, true);
+        TestPki.Leaf leaf = TestPki.leaf("CN=Some Phone,O=Generic");
+        X509Certificate certificate = leaf.issuedBy(generic);
+        String fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(certificate.getEncoded()));
+        assertEquals(0, admin("device", "enroll", "--mac", "00809f0000aa", "--model", "Myriad M7", "--extension",
+                "1001").exitCode());
+
+        CommandLineRun nothing = admin("device", "approve", "00809f0000aa");
+        assertEquals(2, nothing.exitCode());
+        assertEquals("hub: no certificate is waiting for approval for 00809f0000aa; give --fingerprint to bind one",
+                nothing.errorLine());
+        assertEquals(403, fetchConfig(certificate, leaf));
+
+        CommandLineRun approved = admin("device", "approve", "00809f0000aa");
+        assertEquals(0, approved.exitCode(), approved.err());
+        assertTrue(approved.out().startsWith("bound certificate " + fingerprint + " to 00809f0000aa (first seen "),
+                approved.out());
+        assertTrue(approved.out().strip().endsWith(" from 127.0.0.1)"), approved.out());
+        assertEquals(200, fetchConfig(certificate, leaf));
+
+        assertEquals("unbound the certificate of 00809f0000aa",
+                admin("device", "unbind", "00809f0000aa").out().strip());
+        assertEquals(403, fetchConfig(certificate, leaf));
+        CommandLineRun given = admin("device", "approve", "00809f0000aa", "--fingerprint", fingerprint.toUpperCase());
+        assertEquals("bound certificate " + fingerprint + " to 00809f0000aa", given.out().strip());
+        assertTrue(admin("device", "show", "00809f0000aa").out().contains("\"bound\" : \"" + fingerprint + "\""));
+
+        CommandLineRun bad = admin("device", "approve", "00809f0000aa", "--fingerprint", "12:34");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.errorLine().startsWith("hub: the hub refused (400 invalid-fingerprint): certificateSha256 "
+                + "'12:34' is not a SHA-256 fingerprint"), bad.errorLine());
+    }
+
+    @Test
+    void enrollBindsTheCertificateGiven() {
+        String fingerprint = "ab".repeat(32);
+        CommandLineRun enroll = admin("device", "enroll", "--mac", "00809f0000aa", "--model", "Myriad M7",
+                "--certificate-sha256", fingerprint.toUpperCase());
+
+        assertEquals(0, enroll.exitCode(), enroll.err());
+        assertTrue(admin("device", "show", "00809f0000aa").out().contains("\"bound\" : \"" + fingerprint + "\""));
+    }
+
+    /** The status of a configuration fetch by a phone presenting {@code certificate}. */
+    private int fetchConfig(X509Certificate certificate, TestPki.Leaf leaf) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("phone", leaf.keyPair().getPrivate(), "x".toCharArray(), new X509Certificate[] {certificate});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
+        keyManagers.init(keys, "x".toCharArray());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("hub", PemFiles.readCertificate(running.pki().file(HubPki.HUB_CA_CERTIFICATE)));
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+        trustManagers.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(context).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://localhost:"
+                + running.provisioning().devicePort() + "/prov/v1/config/00809f0000aa.xml")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

@@ -6,7 +6,8 @@ public enum TrustLevel {
     MAC_ATTESTED,
     /**
      * The CA is generic: it proves the vendor, not the MAC. The MAC comes from the request, so
-     * such a phone must already be enrolled and is flagged in its status.
+     * such a certificate must never select a device by it alone: provisioning serves it only to
+     * the enrolled device an admin bound its fingerprint to.
      */
     VENDOR_ONLY
 }

@@ -9,6 +9,7 @@ import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.deviceapi.DeviceApi;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
 import io.hub.provisioning.dhcp.alerts.DhcpAlerts;
+import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.Enrollment;
@@ -16,6 +17,7 @@ import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.HttpsServers;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.storage.SealedSecrets;
 import io.hub.provisioning.tenants.Tenants;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,10 +42,12 @@ public final class Provisioning implements AutoCloseable {
      * @param profilesDirectory extra phone family files, if the directory exists
      * @param adminToken the default tenant's bearer token
      * @param deviceLimits rate limits of the device side; null for the standard ones
+     * @param secretsKey the 32-byte key that seals SIP passwords at rest, kept outside the database
+     *     ({@link io.hub.provisioning.storage.SecretKeyFile})
      */
     public record Settings(HubPki pki, String databaseUrl, Path databaseDirectory, Path firmwareDirectory,
             Path profilesDirectory, String bind, int httpsPort, String adminBind, int adminPort, String adminToken,
-            DeviceEndpointSettings device, DeviceApi.Limits deviceLimits) {
+            DeviceEndpointSettings device, DeviceApi.Limits deviceLimits, byte[] secretsKey) {
     }
 
     private final Database database;
@@ -72,16 +76,23 @@ public final class Provisioning implements AutoCloseable {
 
     /** Opens the database and starts both servers; on failure nothing is left running. */
     public static Provisioning start(Settings settings, Clock clock) throws Exception {
+        SealedSecrets secrets = new SealedSecrets(settings.secretsKey());
         Database database = Database.open(settings.databaseUrl(), settings.databaseDirectory());
         try {
+            DeviceRepository deviceRepository = new DeviceRepository(secrets);
+            int sealed = database.transaction(deviceRepository::sealPlaintextPasswords);
+            if (sealed > 0) {
+                LOG.info("sealed {} SIP password(s) an older hub stored in plain text", sealed);
+            }
             PhoneCatalogue catalogue = PhoneCatalogue.builtInPlus(settings.profilesDirectory());
             ConfigRenderer renderer = new ConfigRenderer(catalogue);
             AuditLog audit = new AuditLog(database, clock);
             Tenants tenants = new Tenants(database, clock);
             tenants.upsert(Tenants.DEFAULT, "Default", settings.adminToken());
             SettingLayers layers = new SettingLayers(database, audit);
-            Enrollment enrollment = new Enrollment(database, new DeviceRepository(), new ClaimableRepository(), audit,
+            Enrollment enrollment = new Enrollment(database, deviceRepository, new ClaimableRepository(), audit,
                     layers, catalogue, clock);
+            CertificateBindings bindings = new CertificateBindings(database, deviceRepository, audit, clock);
             FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             LiveViews liveViews = new LiveViews();
@@ -92,11 +103,11 @@ public final class Provisioning implements AutoCloseable {
             Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                     new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
-                            limits, clock, metrics, dhcpAlerts));
+                            limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue));
             Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
                     new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
-                            liveViews));
+                            liveViews, bindings));
             Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
                     metrics, liveViews);
             try {

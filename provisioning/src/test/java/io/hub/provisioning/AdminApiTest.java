@@ -69,7 +69,7 @@ class AdminApiTest {
         assertEquals("unknown deviceType 'Myriad M9'; known: Halo H3P, Halo H6P, Myriad M3, Myriad M5, Myriad M7, "
                 + "Myriad M8", json(model).get("message").asText());
         assertEquals("unknown field(s) [colour]; expected mac, model, extension, displayName, site, region, state, "
-                + "settings", json(field).get("message").asText());
+                + "settings, certificateSha256", json(field).get("message").asText());
         assertEquals("invalid-json", json(syntax).get("error").asText());
         assertEquals("displayName holds a control character (U+0007)", json(control).get("message").asText());
         assertEquals(0, json(hub.adminJson("GET", "/admin/v1/devices", null)).get("devices").size());

@@ -150,7 +150,7 @@ class BulkImportTest {
         ContentResponse empty = importCsv("", false);
 
         assertEquals("line 1: unknown column 'mac'; expected action, macAddress, deviceType, extension, displayName, "
-                + "site, region", json(unknown).get("message").asText());
+                + "site, region, certificateSha256", json(unknown).get("message").asText());
         assertEquals("line 1: the header lacks the column deviceType", json(missing).get("message").asText());
         assertEquals("the file is empty: expected a header line", json(empty).get("message").asText());
     }

@@ -8,6 +8,7 @@ import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.provisioning.deviceapi.DeviceApi;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import io.hub.provisioning.storage.SecretKeyFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 public final class TestHub implements AutoCloseable {
 
     public static final String TOKEN = "test-admin-token";
+    public static final String SECRETS_KEY = "sip-passwords.key";
 
     public final Path home;
     public final HubPki pki;
@@ -53,7 +55,8 @@ public final class TestHub implements AutoCloseable {
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, null, home.resolve("db"),
                 home.resolve("firmware"), home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
-                DeviceEndpointSettings.defaults(null, 5061), limits), Clock.systemUTC());
+                DeviceEndpointSettings.defaults(null, 5061), limits,
+                SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY))), Clock.systemUTC());
         return new TestHub(home, pki, provisioning);
     }
 
@@ -81,8 +84,14 @@ public final class TestHub implements AutoCloseable {
     }
 
     public ContentResponse admin(String method, String path, String contentType, byte[] body) throws Exception {
+        return admin(TOKEN, method, path, contentType, body);
+    }
+
+    /** An admin request with another tenant's token. */
+    public ContentResponse admin(String token, String method, String path, String contentType, byte[] body)
+            throws Exception {
         var request = admin.newRequest(adminUrl(path)).method(method).timeout(30, TimeUnit.SECONDS)
-                .headers(h -> h.put("Authorization", "Bearer " + TOKEN));
+                .headers(h -> h.put("Authorization", "Bearer " + token));
         if (body != null) {
             request.body(new BytesRequestContent(contentType, body));
         }
@@ -91,6 +100,11 @@ public final class TestHub implements AutoCloseable {
 
     public ContentResponse adminJson(String method, String path, String json) throws Exception {
         return admin(method, path, "application/json", json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public ContentResponse adminJson(String token, String method, String path, String json) throws Exception {
+        return admin(token, method, path, "application/json",
+                json == null ? null : json.getBytes(StandardCharsets.UTF_8));
     }
 
     public HttpClient anonymousAdminClient() {

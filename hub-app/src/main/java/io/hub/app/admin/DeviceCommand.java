@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = "Enroll and manage phones through the admin API of a running hub.",
         subcommands = {DeviceCommand.Enroll.class, DeviceCommand.Import.class, DeviceCommand.List.class,
                 DeviceCommand.Show.class, DeviceCommand.Disable.class, DeviceCommand.Enable.class,
-                DeviceCommand.Remove.class},
+                DeviceCommand.Remove.class, DeviceCommand.Approve.class, DeviceCommand.Unbind.class},
         commandListHeading = "%nCommands:%n")
 public final class DeviceCommand implements Runnable {
 
@@ -49,6 +49,10 @@ public final class DeviceCommand implements Runnable {
         String site;
         @Option(names = "--region", paramLabel = "REGION", description = "eu1 (default), latam1, apac1 or na1.")
         String region;
+        @Option(names = "--certificate-sha256", paramLabel = "SHA256",
+                description = "Bind this certificate (SHA-256 of its DER, hex or colon pairs): needed for a phone "
+                        + "whose CA is trusted --generic, unless you approve it later with 'device approve'.")
+        String certificateSha256;
         @Spec
         CommandSpec spec;
 
@@ -61,6 +65,7 @@ public final class DeviceCommand implements Runnable {
             body.put("displayName", displayName);
             body.put("site", site);
             body.put("region", region);
+            body.put("certificateSha256", certificateSha256);
             body.values().removeIf(java.util.Objects::isNull);
             JsonNode device = admin.client().json("POST", "admin/v1/devices", body);
             spec.commandLine().getOut().printf("enrolled %s (%s)%s%n", device.path("mac").asText(),
@@ -72,7 +77,7 @@ public final class DeviceCommand implements Runnable {
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = {"Enroll, update or remove phones from a CSV file, all or nothing.",
-                    "Columns: action, macAddress, deviceType, extension, displayName, site, region."})
+                    "Columns: action, macAddress, deviceType, extension, displayName, site, region, certificateSha256."})
     static final class Import implements Callable<Integer> {
         @Mixin
         AdminOptions admin;
@@ -204,6 +209,55 @@ public final class DeviceCommand implements Runnable {
         String act(AdminClient client, String mac) {
             client.json("PATCH", "admin/v1/devices/" + mac, Map.of("state", "enabled"));
             return "enabled " + mac;
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = {"Bind a certificate to a phone: the one waiting for approval, or the one given.",
+                    "A phone whose CA is trusted --generic gets its configuration only with its bound certificate; "
+                            + "check the pending fingerprint (and where it came from, 'device show') against the "
+                            + "phone before approving it."})
+    static final class Approve implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+        @Parameters(paramLabel = "MAC")
+        MacAddress mac;
+        @Option(names = "--fingerprint", paramLabel = "SHA256",
+                description = "The certificate's SHA-256 (hex or colon pairs); default: the pending one.")
+        String fingerprint;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            AdminClient client = admin.client();
+            String path = "admin/v1/devices/" + mac.value();
+            String chosen = fingerprint;
+            String origin = "";
+            if (chosen == null) {
+                JsonNode pending = client.json("GET", path, null).path("certificate");
+                if (!pending.path("pending").isTextual()) {
+                    throw new UserError("no certificate is waiting for approval for " + mac.value()
+                            + "; give --fingerprint to bind one");
+                }
+                chosen = pending.path("pending").asText();
+                origin = " (first seen " + pending.path("pendingSince").asText() + " from "
+                        + pending.path("pendingSourceIp").asText() + ")";
+            }
+            JsonNode device = client.json("POST", path + "/certificate", Map.of("fingerprint", chosen));
+            spec.commandLine().getOut().printf("bound certificate %s to %s%s%n",
+                    device.path("certificate").path("bound").asText(), mac.value(), origin);
+            return 0;
+        }
+    }
+
+    @Command(name = "unbind", mixinStandardHelpOptions = true,
+            description = "Forget a phone's bound and pending certificates; the next generic one waits again.")
+    static final class Unbind extends ByMac {
+        @Override
+        String act(AdminClient client, String mac) {
+            client.json("DELETE", "admin/v1/devices/" + mac + "/certificate", null);
+            return "unbound the certificate of " + mac;
         }
     }
 

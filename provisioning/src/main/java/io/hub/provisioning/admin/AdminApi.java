@@ -7,6 +7,8 @@ import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.dhcp.alerts.DhcpAlert;
 import io.hub.provisioning.dhcp.alerts.DhcpAlerts;
+import io.hub.provisioning.devices.CertificateBinding;
+import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceContact;
@@ -52,12 +54,13 @@ public final class AdminApi extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final Pattern DEVICE = Pattern.compile("/admin/v1/devices/([^/]+)");
+    private static final Pattern DEVICE_CERTIFICATE = Pattern.compile("/admin/v1/devices/([^/]+)/certificate");
     private static final Pattern FIRMWARE = Pattern.compile("/admin/v1/firmware/([^/]+)/([^/]+)");
     private static final Pattern SITE = Pattern.compile("/admin/v1/sites/([^/]+)");
     private static final int MAX_JSON_BYTES = 64 * 1024;
     private static final int MAX_CSV_BYTES = 16 * 1024 * 1024;
     private static final Set<String> DEVICE_FIELDS = Set.of("mac", "model", "extension", "displayName", "site",
-            "region", "state", "settings");
+            "region", "state", "settings", "certificateSha256");
 
     private final Tenants tenants;
     private final Enrollment enrollment;
@@ -69,10 +72,12 @@ public final class AdminApi extends Handler.Abstract {
     private final DhcpAlerts dhcpAlerts;
     private final LiveViews liveViews;
     private final ClaimableRepository claimable = new ClaimableRepository();
+    private final CertificateBindings bindings;
 
     public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, SettingLayers layers,
             AuditLog audit, Database database, PrometheusMeterRegistry metrics, DhcpAlerts dhcpAlerts,
-            LiveViews liveViews) {
+            LiveViews liveViews, CertificateBindings bindings) {
+        this.bindings = bindings;
         this.tenants = tenants;
         this.enrollment = enrollment;
         this.firmware = firmware;
@@ -161,6 +166,9 @@ public final class AdminApi extends Handler.Abstract {
                 if ((matcher = SITE.matcher(path)).matches()) {
                     site(request, response, callback, method, URIUtil.decodePath(matcher.group(1)), tenant, actor,
                             sourceIp);
+                } else if ((matcher = DEVICE_CERTIFICATE.matcher(path)).matches()) {
+                    certificate(request, response, callback, method, mac(URIUtil.decodePath(matcher.group(1))),
+                            tenant, actor, sourceIp);
                 } else if ((matcher = DEVICE.matcher(path)).matches()) {
                     device(request, response, callback, method, mac(URIUtil.decodePath(matcher.group(1))), tenant,
                             actor, sourceIp);
@@ -201,6 +209,28 @@ public final class AdminApi extends Handler.Abstract {
             }
             case "DELETE" -> {
                 enrollment.remove(tenant, mac, actor, sourceIp);
+                Responses.empty(response, callback, 204);
+            }
+            default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+        }
+    }
+
+    /** Binds (POST {"fingerprint"}) or unbinds (DELETE) the certificate a phone is served to. */
+    private void certificate(Request request, Response response, Callback callback, String method, MacAddress mac,
+            String tenant, String actor, String sourceIp) throws IOException {
+        switch (method) {
+            case "POST" -> {
+                JsonNode body = jsonBody(request);
+                String fingerprint = text(body, "fingerprint");
+                if (fingerprint == null) {
+                    throw ProvisioningException.badRequest("invalid-fingerprint", "send {\"fingerprint\": \"<SHA-256 "
+                            + "of the certificate, hex>\"}: the pending one to approve it, or one you verified");
+                }
+                Device device = bindings.bind(tenant, mac, fingerprint, actor, sourceIp);
+                Responses.json(response, callback, 200, deviceJson(device, List.of()));
+            }
+            case "DELETE" -> {
+                bindings.unbind(tenant, mac, actor, sourceIp);
                 Responses.empty(response, callback, 204);
             }
             default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
@@ -327,11 +357,11 @@ public final class AdminApi extends Handler.Abstract {
         });
         if (!unknown.isEmpty()) {
             throw ProvisioningException.badRequest("invalid-device", "unknown field(s) " + unknown + "; expected "
-                    + "mac, model, extension, displayName, site, region, state, settings");
+                    + "mac, model, extension, displayName, site, region, state, settings, certificateSha256");
         }
         return new DeviceDraft(text(body, "mac"), text(body, "model"), text(body, "extension"),
                 text(body, "displayName"), text(body, "site"), text(body, "region"), text(body, "state"),
-                settings(body.get("settings")));
+                settings(body.get("settings")), text(body, "certificateSha256"));
     }
 
     private static String text(JsonNode body, String field) {
@@ -381,6 +411,13 @@ public final class AdminApi extends Handler.Abstract {
         json.put("assigned", device.isAssigned());
         json.put("createdAt", device.createdAt());
         json.put("updatedAt", device.updatedAt());
+        CertificateBinding certificate = device.certificate();
+        Map<String, Object> binding = new LinkedHashMap<>();
+        binding.put("bound", certificate.bound());
+        binding.put("pending", certificate.pending());
+        binding.put("pendingSince", certificate.pendingSince());
+        binding.put("pendingSourceIp", certificate.pendingSourceIp());
+        json.put("certificate", binding);
         if (!history.isEmpty()) {
             json.put("lastContact", history.get(0));
             json.put("history", history);

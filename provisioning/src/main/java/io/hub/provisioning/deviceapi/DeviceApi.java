@@ -4,9 +4,12 @@ import io.hub.pki.DeviceCertificateValidator;
 import io.hub.pki.DeviceIdentity;
 import io.hub.pki.DeviceValidation;
 import io.hub.pki.MacAddress;
+import io.hub.pki.RefusalCause;
 import io.hub.pki.TrustLevel;
 import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.ConfigRequest;
+import io.hub.profiles.PhoneCatalogue;
+import io.hub.profiles.PhoneModel;
 import io.hub.profiles.RenderedConfig;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
@@ -14,6 +17,7 @@ import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.dhcp.DiscoveryUrl;
 import io.hub.provisioning.dhcp.Finding;
 import io.hub.provisioning.dhcp.alerts.DhcpAlerts;
+import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceContact;
@@ -56,6 +60,11 @@ import org.eclipse.jetty.util.URIUtil;
  * status and reason code ({@code X-Hub-Reason} header and an {@code <error reason="…">} body),
  * audited with MAC, fingerprint and source address, and never followed by a byte of configuration.
  * Refusals are rate limited per source address and per certificate against MAC probing.
+ *
+ * <p>A valid certificate then has to fit the enrolled device: its model (subject OU), when it names
+ * one, must be the enrolled model ({@code wrong-model}), and the device's certificate binding must
+ * let it through ({@link CertificateBindings}: a generic CA's certificate never selects a device by
+ * the URL alone).
  */
 public final class DeviceApi extends Handler.Abstract {
 
@@ -82,14 +91,19 @@ public final class DeviceApi extends Handler.Abstract {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final DhcpAlerts dhcpAlerts;
+    private final CertificateBindings bindings;
+    private final PhoneCatalogue catalogue;
 
     public DeviceApi(DeviceCertificateValidator validator, Database database, AuditLog audit, ConfigRenderer renderer,
             FirmwareStore firmware, SettingLayers layers, DeviceEndpointSettings settings, Limits limits, Clock clock,
-            MeterRegistry metrics, DhcpAlerts dhcpAlerts) {
+            MeterRegistry metrics, DhcpAlerts dhcpAlerts, DeviceRepository devices, CertificateBindings bindings,
+            PhoneCatalogue catalogue) {
         this.layers = layers;
         this.validator = validator;
         this.database = database;
-        this.devices = new DeviceRepository();
+        this.devices = devices;
+        this.bindings = bindings;
+        this.catalogue = catalogue;
         this.claimable = new ClaimableRepository();
         this.audit = audit;
         this.renderer = renderer;
@@ -252,6 +266,17 @@ public final class DeviceApi extends Handler.Abstract {
         List<java.security.cert.X509Certificate> chain = tls == null || tls.peerCertificates() == null ? List.of()
                 : List.of(tls.peerCertificates());
         DeviceValidation validation = validate(tls, chain, named);
+        if (named.isEmpty() && validation.refusal().filter(RefusalCause.NO_MAC::equals).isPresent()
+                && !validation.fingerprint().isEmpty()) {
+            // A generic certificate without a MAC, on a request that names none (firmware, discovery
+            // without ?mac=): the device it is bound to, if any, is the one it speaks for.
+            String unnamed = validation.fingerprint();
+            Optional<MacAddress> bound = database.transaction(connection -> devices.boundTo(connection, unnamed));
+            if (bound.isPresent()) {
+                named = bound;
+                validation = validate(tls, chain, named);
+            }
+        }
         String fingerprint = validation.fingerprint();
         if (!validation.isAccepted()) {
             String reason = validation.refusal().orElseThrow().code();
@@ -280,7 +305,24 @@ public final class DeviceApi extends Handler.Abstract {
             throw refusal(403, "disabled", "device " + identity.mac() + " is disabled", action, sourceIp,
                     identity.mac(), fingerprint);
         }
+        if (identity.model().isPresent() && !isEnrolledModel(identity.model().get(), device.get())) {
+            throw refusal(403, "wrong-model", "the certificate is for a " + identity.model().get() + ", device "
+                    + identity.mac() + " is enrolled as a " + device.get().model(), action, sourceIp, identity.mac(),
+                    fingerprint);
+        }
+        CertificateBindings.Judgement judgement = bindings.judge(device.get(), fingerprint,
+                identity.trustLevel() == TrustLevel.MAC_ATTESTED, sourceIp);
+        if (!judgement.served()) {
+            limited(limits.refusalsPerCertificate(), fingerprint);
+            throw refusal(403, judgement.verdict().reason(), judgement.verdict().message(), action, sourceIp,
+                    identity.mac(), fingerprint, judgement.detail());
+        }
         return new Access(identity, device.get());
+    }
+
+    /** True when the certificate's model (subject OU) names the enrolled model, by its name or an alias. */
+    private boolean isEnrolledModel(String certified, Device device) {
+        return catalogue.find(certified).map(PhoneModel::name).filter(device.model()::equals).isPresent();
     }
 
     /**

@@ -21,13 +21,14 @@ import java.util.Set;
 /**
  * Reads the bulk enrollment CSV of SPEC §5: a header naming the columns ({@code action},
  * {@code macAddress}, {@code deviceType}, and optionally {@code extension}, {@code displayName},
- * {@code site}, {@code region}), then one device a line. A file that is not UTF-8 or whose header is
+ * {@code site}, {@code region}, {@code certificateSha256}), then one device a line. A file that is not UTF-8 or whose header is
  * wrong is refused whole; a line with the wrong number of fields is reported with its number.
  */
 final class CsvDevices {
 
     static final Set<String> REQUIRED = Set.of("action", "macaddress", "devicetype");
-    static final Set<String> OPTIONAL = Set.of("extension", "displayname", "site", "region");
+    static final Set<String> OPTIONAL = Set.of("extension", "displayname", "site", "region",
+            "certificatesha256");
     private static final CsvMapper CSV = new CsvMapper();
 
     private CsvDevices() {
@@ -95,7 +96,7 @@ final class CsvDevices {
             if (!REQUIRED.contains(column) && !OPTIONAL.contains(column)) {
                 throw ProvisioningException.badRequest("invalid-csv", "line " + number + ": unknown column '"
                         + cell.strip() + "'; expected action, macAddress, deviceType, extension, displayName, site, "
-                        + "region");
+                        + "region, certificateSha256");
             }
             if (columns.contains(column)) {
                 throw ProvisioningException.badRequest("invalid-csv", "line " + number + ": column '" + cell.strip()

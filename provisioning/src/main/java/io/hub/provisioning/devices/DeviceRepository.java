@@ -2,6 +2,7 @@ package io.hub.provisioning.devices;
 
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.storage.Rows;
+import io.hub.provisioning.storage.SealedSecrets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,11 +16,21 @@ import java.util.Optional;
 /**
  * Devices and their contacts in SQL that H2 and PostgreSQL both run. Every method works on the
  * caller's connection, so a service can put several calls in one transaction.
+ *
+ * <p>SIP passwords are sealed on the way in and opened on the way out ({@link SealedSecrets}, bound
+ * to the device's MAC): a {@link Device} carries the password, the table never does.
  */
 public final class DeviceRepository {
 
     private static final String COLUMNS = "mac, tenant_id, model, extension, display_name, site, region, state, "
-            + "sip_password, created_at, updated_at";
+            + "sip_password, created_at, updated_at, certificate_sha256, pending_sha256, pending_since, "
+            + "pending_source_ip";
+
+    private final SealedSecrets secrets;
+
+    public DeviceRepository(SealedSecrets secrets) {
+        this.secrets = secrets;
+    }
 
     public Optional<Device> find(Connection connection, MacAddress mac) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
@@ -75,11 +86,14 @@ public final class DeviceRepository {
 
     public void insert(Connection connection, List<Device> devices) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO device (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO device (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Device device : devices) {
+                CertificateBinding certificate = device.certificate();
                 Rows.bind(statement, device.mac().value(), device.tenant(), device.model(), device.extension(),
                         device.displayName(), device.site(), device.region(), device.state().code(),
-                        device.sipPassword(), device.createdAt(), device.updatedAt());
+                        secrets.seal(device.sipPassword(), device.mac().value()), device.createdAt(),
+                        device.updatedAt(), certificate.bound(), certificate.pending(), certificate.pendingSince(),
+                        certificate.pendingSourceIp());
                 statement.addBatch();
             }
             statement.executeBatch();
@@ -193,14 +207,120 @@ public final class DeviceRepository {
         }
     }
 
+    /** The device a certificate is bound to, if any (one at most). */
+    public Optional<MacAddress> boundTo(Connection connection, String fingerprint) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT mac FROM device WHERE certificate_sha256 = ?")) {
+            statement.setString(1, fingerprint);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(new MacAddress(row.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Every bound fingerprint with the MAC it is bound to, for validating a bulk import in memory. */
+    public Map<String, String> boundFingerprints(Connection connection) throws SQLException {
+        Map<String, String> bound = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT certificate_sha256, mac FROM device WHERE certificate_sha256 IS NOT NULL");
+                ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                bound.put(row.getString(1), row.getString(2));
+            }
+        }
+        return bound;
+    }
+
+    /** Binds the certificate to the device and forgets the pending one. */
+    public void bind(Connection connection, MacAddress mac, String fingerprint, java.time.Instant now)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE device SET certificate_sha256 = ?, "
+                + "pending_sha256 = NULL, pending_since = NULL, pending_source_ip = NULL, updated_at = ? WHERE mac = ?")) {
+            Rows.bind(statement, fingerprint, now, mac.value());
+            statement.executeUpdate();
+        }
+    }
+
+    /** Forgets the bound and the pending certificate. */
+    public void unbind(Connection connection, MacAddress mac, java.time.Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE device SET certificate_sha256 = NULL, "
+                + "pending_sha256 = NULL, pending_since = NULL, pending_source_ip = NULL, updated_at = ? WHERE mac = ?")) {
+            Rows.bind(statement, now, mac.value());
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Records {@code fingerprint} as pending for the device, only while none is bound or pending.
+     *
+     * @return true when it was recorded; false when another request recorded one first
+     */
+    public boolean recordPending(Connection connection, MacAddress mac, String fingerprint, java.time.Instant at,
+            String sourceIp) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE device SET pending_sha256 = ?, "
+                + "pending_since = ?, pending_source_ip = ? WHERE mac = ? AND certificate_sha256 IS NULL "
+                + "AND pending_sha256 IS NULL")) {
+            Rows.bind(statement, fingerprint, at, clip(sourceIp, 45), mac.value());
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Seals the SIP passwords an older hub stored in plain text, so that the database file alone no
+     * longer reveals them; and checks that one already sealed opens with this key, so that a home
+     * whose key was lost or swapped fails at start rather than at a phone's fetch.
+     *
+     * @return how many were sealed now
+     * @throws io.hub.provisioning.storage.StorageException when a sealed password does not open
+     */
+    public int sealPlaintextPasswords(Connection connection) throws SQLException {
+        Map<String, String> plaintext = new HashMap<>();
+        String sealedSample = null;
+        String sampleMac = null;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT mac, sip_password FROM device");
+                ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                String stored = row.getString(2);
+                if (!SealedSecrets.isSealed(stored)) {
+                    plaintext.put(row.getString(1), stored);
+                } else if (sealedSample == null) {
+                    sealedSample = stored;
+                    sampleMac = row.getString(1);
+                }
+            }
+        }
+        if (sealedSample != null) {
+            secrets.open(sealedSample, sampleMac);
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE device SET sip_password = ? WHERE mac = ? AND sip_password = ?")) {
+            for (Map.Entry<String, String> entry : plaintext.entrySet()) {
+                Rows.bind(statement, secrets.seal(entry.getValue(), entry.getKey()), entry.getKey(), entry.getValue());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+        return plaintext.size();
+    }
+
     private static String clip(String value, int length) {
         return value == null || value.length() <= length ? value : value.substring(0, length);
     }
 
-    private static Device device(ResultSet row) throws SQLException {
-        return new Device(new MacAddress(row.getString("mac")), row.getString("tenant_id"), row.getString("model"),
+    private Device device(ResultSet row) throws SQLException {
+        String mac = row.getString("mac");
+        CertificateBinding certificate = new CertificateBinding(strip(row.getString("certificate_sha256")),
+                strip(row.getString("pending_sha256")), Rows.instant(row, "pending_since"),
+                row.getString("pending_source_ip"));
+        return new Device(new MacAddress(mac), row.getString("tenant_id"), row.getString("model"),
                 row.getString("extension"), row.getString("display_name"), row.getString("site"),
-                row.getString("region"), DeviceState.fromCode(row.getString("state")), row.getString("sip_password"),
-                Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));
+                row.getString("region"), DeviceState.fromCode(row.getString("state")),
+                secrets.open(row.getString("sip_password"), mac), Rows.instant(row, "created_at"),
+                Rows.instant(row, "updated_at"), certificate);
+    }
+
+    /** CHAR columns may come back padded. */
+    private static String strip(String value) {
+        return value == null ? null : value.strip();
     }
 }

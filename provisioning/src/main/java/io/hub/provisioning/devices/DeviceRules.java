@@ -84,6 +84,19 @@ final class DeviceRules {
         return region;
     }
 
+    /** The normalised fingerprint, null when absent, or null with a problem reported. */
+    String fingerprint(String text, Consumer<String> problems) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return CertificateBinding.parseFingerprint(text);
+        } catch (IllegalArgumentException e) {
+            problems.accept(e.getMessage());
+            return null;
+        }
+    }
+
     DeviceState state(String text, Consumer<String> problems) {
         if (text == null) {
             return null;

@@ -57,13 +57,15 @@ public final class Enrollment {
         String displayName = rules.text("displayName", draft.displayName(), 200, problems::add);
         String site = rules.text("site", draft.site(), 100, problems::add);
         String region = rules.region(draft.region(), problems::add);
+        String fingerprint = rules.fingerprint(draft.certificateSha256(), problems::add);
         rejectIfAny(problems, actor, sourceIp, "enroll", draft.mac());
         if (draft.settings() != null) {
             SettingLayers.check(draft.settings());
         }
         Instant now = clock.instant();
         Device device = new Device(mac, tenant, model, extension, displayName, site, region, DeviceState.ENABLED,
-                newPassword(), now, now);
+                newPassword(), now, now, fingerprint == null ? CertificateBinding.NONE
+                        : CertificateBinding.boundTo(fingerprint));
         return database.transaction(connection -> {
             Optional<Device> existing = devices.find(connection, mac);
             if (existing.isPresent()) {
@@ -73,13 +75,18 @@ public final class Enrollment {
                                 "device " + mac + " belongs to another tenant"));
             }
             requireFreeExtension(connection, tenant, mac, extension, actor, sourceIp, "enroll");
+            if (fingerprint != null && devices.boundTo(connection, fingerprint).isPresent()) {
+                throw refuse(actor, sourceIp, "enroll", mac, ProvisioningException.conflict("certificate-in-use",
+                        "certificate " + fingerprint + " is bound to another device; unbind it there first"));
+            }
             devices.insert(connection, List.of(device));
             if (draft.settings() != null) {
                 layers.replaceDevice(connection, mac, draft.settings());
             }
             claimable.remove(connection, List.of(mac));
             audit.record(connection, actor, sourceIp, "enroll", AuditEvent.OK, null, mac.value(), null,
-                    "model=" + model + " extension=" + extension);
+                    "model=" + model + " extension=" + extension
+                            + (fingerprint == null ? "" : " certificateSha256=" + fingerprint));
             return device;
         });
     }
@@ -129,6 +136,10 @@ public final class Enrollment {
         String site = rules.text("site", patch.site(), 100, problems::add);
         String region = patch.region() == null ? null : rules.region(patch.region(), problems::add);
         DeviceState state = rules.state(patch.state(), problems::add);
+        if (patch.certificateSha256() != null) {
+            problems.add("certificateSha256 is given at enrollment; bind or approve a certificate with POST "
+                    + "/admin/v1/devices/" + mac + "/certificate");
+        }
         rejectIfAny(problems, actor, sourceIp, "update", mac.value());
         if (patch.settings() != null) {
             SettingLayers.check(patch.settings());
@@ -138,7 +149,8 @@ public final class Enrollment {
                     .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
             Device updated = new Device(mac, tenant, or(model, current.model()), or(extension, current.extension()),
                     or(displayName, current.displayName()), or(site, current.site()), or(region, current.region()),
-                    or(state, current.state()), current.sipPassword(), current.createdAt(), clock.instant());
+                    or(state, current.state()), current.sipPassword(), current.createdAt(), clock.instant(),
+                    current.certificate());
             requireFreeExtension(connection, tenant, mac, updated.extension(), actor, sourceIp, "update");
             devices.update(connection, List.of(updated), true);
             if (patch.settings() != null) {
@@ -170,7 +182,8 @@ public final class Enrollment {
         List<CsvDevices.Line> lines = CsvDevices.parse(csv);
         return database.transaction(connection -> {
             ImportPlan plan = ImportPlan.build(lines, tenant, rules, devices.owners(connection),
-                    devices.extensions(connection, tenant), clock.instant(), Enrollment::newPassword);
+                    devices.extensions(connection, tenant), devices.boundFingerprints(connection), clock.instant(),
+                    Enrollment::newPassword);
             if (!plan.errors().isEmpty() || dryRun) {
                 ImportReport report = plan.report(false);
                 if (!plan.errors().isEmpty()) {
@@ -183,10 +196,13 @@ public final class Enrollment {
             devices.delete(connection, tenant, plan.deletes());
             devices.update(connection, plan.updates(), false);
             devices.insert(connection, plan.creates());
+            for (Map.Entry<MacAddress, String> binding : plan.bindings().entrySet()) {
+                devices.bind(connection, binding.getKey(), binding.getValue(), clock.instant());
+            }
             claimable.remove(connection, plan.creates().stream().map(Device::mac).toList());
             audit.record(connection, actor, sourceIp, "import", AuditEvent.OK, null, null, null,
                     "created=" + plan.creates().size() + " updated=" + plan.updates().size() + " deleted="
-                            + plan.deletes().size());
+                            + plan.deletes().size() + " certificates bound=" + plan.boundCount());
             return plan.report(true);
         });
     }

@@ -12,13 +12,16 @@ import java.util.function.Supplier;
 /**
  * A bulk import checked line by line against the file itself and the database, before anything is
  * written. An {@code update} line describes the whole device: its blank columns clear those fields;
- * the SIP password, state and enrollment date are kept.
+ * the SIP password, state and enrollment date are kept. A {@code certificateSha256} binds that
+ * certificate to the device (a blank one leaves an update's binding as it is: unbinding is an
+ * explicit act, {@code DELETE /admin/v1/devices/{mac}/certificate}).
  */
 final class ImportPlan {
 
     private final List<Device> creates = new ArrayList<>();
     private final List<Device> updates = new ArrayList<>();
     private final List<MacAddress> deletes = new ArrayList<>();
+    private final Map<MacAddress, String> bindings = new java.util.LinkedHashMap<>();
     private final List<ImportReport.LineError> errors = new ArrayList<>();
     private final int lines;
 
@@ -29,15 +32,19 @@ final class ImportPlan {
     /**
      * @param owners every enrolled MAC with its tenant
      * @param extensions the tenant's extensions in use, with the MAC holding each
+     * @param boundFingerprints every bound certificate fingerprint, with the MAC it is bound to
      */
     static ImportPlan build(List<CsvDevices.Line> lines, String tenant, DeviceRules rules, Map<String, String> owners,
-            Map<String, String> extensions, Instant now, Supplier<String> passwords) {
+            Map<String, String> extensions, Map<String, String> boundFingerprints, Instant now,
+            Supplier<String> passwords) {
         ImportPlan plan = new ImportPlan(lines.size());
         Map<String, Integer> seen = new HashMap<>();
         Map<String, String> extensionHolders = new HashMap<>(extensions);
         Map<String, String> extensionOf = new HashMap<>();
         extensions.forEach((extension, mac) -> extensionOf.put(mac, extension));
         Map<String, Integer> extensionLine = new HashMap<>();
+        Map<String, String> fingerprintHolders = new HashMap<>(boundFingerprints);
+        Map<String, Integer> fingerprintLine = new HashMap<>();
         for (CsvDevices.Line line : lines) {
             if (line.problem() != null) {
                 plan.error(line, line.problem());
@@ -68,6 +75,7 @@ final class ImportPlan {
             if ("delete".equals(action)) {
                 if (problems.isEmpty()) {
                     extensionHolders.remove(extensionOf.remove(mac.value()));
+                    fingerprintHolders.values().removeIf(mac.value()::equals);
                     plan.deletes.add(mac);
                 } else {
                     plan.error(line, String.join("; ", problems));
@@ -79,6 +87,15 @@ final class ImportPlan {
             String displayName = rules.text("displayName", line.get("displayname"), 200, problems::add);
             String site = rules.text("site", line.get("site"), 100, problems::add);
             String region = rules.region(line.get("region"), problems::add);
+            String fingerprint = rules.fingerprint(line.get("certificatesha256"), problems::add);
+            if (fingerprint != null && mac != null) {
+                String holder = fingerprintHolders.get(fingerprint);
+                if (holder != null && !holder.equals(mac.value())) {
+                    Integer holderLine = fingerprintLine.get(fingerprint);
+                    problems.add("certificateSha256 " + fingerprint + " is already bound to "
+                            + (holderLine == null ? "another device" : holder + " (line " + holderLine + ")"));
+                }
+            }
             if (extension != null && mac != null) {
                 String holder = extensionHolders.get(extension);
                 if (holder != null && !holder.equals(mac.value())) {
@@ -96,6 +113,12 @@ final class ImportPlan {
                 extensionHolders.put(extension, mac.value());
                 extensionOf.put(mac.value(), extension);
                 extensionLine.put(extension, line.number());
+            }
+            if (fingerprint != null) {
+                fingerprintHolders.values().removeIf(mac.value()::equals);
+                fingerprintHolders.put(fingerprint, mac.value());
+                fingerprintLine.put(fingerprint, line.number());
+                plan.bindings.put(mac, fingerprint);
             }
             Device device = new Device(mac, tenant, model, extension, displayName, site, region, DeviceState.ENABLED,
                     "create".equals(action) ? passwords.get() : null, now, now);
@@ -118,6 +141,15 @@ final class ImportPlan {
 
     List<MacAddress> deletes() {
         return deletes;
+    }
+
+    /** The certificates to bind once the lines are stored, by device. */
+    Map<MacAddress, String> bindings() {
+        return bindings;
+    }
+
+    int boundCount() {
+        return bindings.size();
     }
 
     List<ImportReport.LineError> errors() {

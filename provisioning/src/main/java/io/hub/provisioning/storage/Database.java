@@ -16,15 +16,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>H2 runs with {@code WRITE_DELAY=0}: its default delay of half a second acknowledges commits
  * that a kill -9 then loses, and an import the admin was told succeeded must survive.
+ *
+ * <p>The H2 directory is made 0700 and its files 0600 at open and again at close (H2 creates its
+ * files with the umask's modes; the directory already keeps others out of any file made between).
  */
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource dataSource;
+    private final Path privateDirectory;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, Path privateDirectory) {
         this.dataSource = dataSource;
+        this.privateDirectory = privateDirectory;
     }
 
     /**
@@ -34,6 +39,8 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(String jdbcUrl, Path directory) {
         String url = jdbcUrl != null ? jdbcUrl : h2Url(directory);
+        Path privateDirectory = jdbcUrl != null ? null : directory;
+        tighten(privateDirectory);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setPoolName("hub-db");
@@ -46,8 +53,21 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
+        tighten(privateDirectory);
         LOG.info("database open url={}", url.replaceAll("password=[^;&]*", "password=***"));
-        return new Database(dataSource);
+        return new Database(dataSource, privateDirectory);
+    }
+
+    private static void tighten(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try {
+            PrivateFiles.tighten(directory);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot make the database directory " + directory + " private: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        }
     }
 
     static String h2Url(Path directory) {
@@ -82,6 +102,11 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+        try {
+            tighten(privateDirectory);
+        } catch (IllegalStateException e) {
+            LOG.warn("{}", e.getMessage());
+        }
     }
 
     /** Work on a connection inside a transaction. */

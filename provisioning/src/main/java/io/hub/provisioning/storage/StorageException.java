@@ -8,4 +8,9 @@ public final class StorageException extends RuntimeException {
     public StorageException(SQLException cause) {
         super(cause.getMessage(), cause);
     }
+
+    /** A stored value that cannot be read back, such as a sealed secret that does not open. */
+    public StorageException(String message) {
+        super(message);
+    }
 }
