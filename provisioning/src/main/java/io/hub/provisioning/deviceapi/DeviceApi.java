@@ -320,9 +320,6 @@ public final class DeviceApi extends Handler.Abstract {
         Map<String, String> global = new HashMap<>(settings.global());
         global.put("sip.registrar.host", entryPoint);
         global.put("sip.registrar.port", Integer.toString(settings.sipTlsPort().getAsInt()));
-        // The tenant's domain, never the name the phone reached the hub by: phones that used two names
-        // of the hub must still share one domain and reach each other.
-        global.put("sip.domain", tenants.domainOf(device.tenant()));
         global.put("provisioning.url", configUrl(baseUrl(request), device.mac()));
         firmware.target(device.tenant(), device.model()).ifPresent(image -> {
             global.put("firmware.version", image.version());
@@ -338,6 +335,10 @@ public final class DeviceApi extends Handler.Abstract {
         if (keepalive != null) {
             own.put("sip.keepalive.interval", keepalive);
         }
+        // The tenant's domain, never the name the phone reached the hub by: phones that used two names
+        // of the hub still share one domain and reach each other, and no layer may move a phone out of
+        // its tenant's domain, the only one the registrar accepts it in.
+        own.put("sip.domain", tenants.domainOf(device.tenant()));
         own.put("sip.account.user", device.extension());
         own.put("sip.account.password", device.sipPassword());
         if (device.displayName() != null) {

@@ -64,11 +64,12 @@ public final class Tenants {
      */
     public Created create(String name, String sipDomain) {
         String checkedName = checkName(name);
-        String domain = checkDomain(sipDomain == null ? hub.derive(checkedName) : sipDomain);
-        if (hub.names(domain)) {
-            throw ProvisioningException.conflict("domain-taken", "domain " + domain
+        String wanted = sipDomain == null ? hub.derive(checkedName) : sipDomain;
+        if (hub.names(wanted)) {
+            throw ProvisioningException.conflict("domain-taken", "domain " + wanted.toLowerCase(Locale.ROOT)
                     + " is the hub's own (the default tenant's)");
         }
+        String domain = checkDomain(wanted);
         String token = newToken();
         Tenant tenant = database.transaction(connection -> {
             if (exists(connection, checkedName)) {
