@@ -211,6 +211,7 @@ public final class Hub implements AutoCloseable {
                 + provisioning.adminPort() + "/admin/v1/devices");
         row(out, "health", "https://" + host(settings.adminBind) + ":" + provisioning.adminPort() + "/healthz");
         row(out, "SIP over TLS", "sip:" + host(settings.bind) + ":" + sip.tlsPort() + ";transport=tls");
+        row(out, "SIP domain (default tenant)", provisioning.tenants().hubDomain().domain());
         row(out, "SIP plain (testers)", sip.plainPort() == null ? "off"
                 : "sip:" + host(settings.bind) + ":" + sip.plainPort() + ";transport=tcp");
         row(out, "SRTP relay", "UDP " + settings.relayPorts + " (" + sip.relay().freePorts() + " ports free)");
