@@ -133,7 +133,7 @@ public final class Tenants {
                     "UPDATE tenant SET token_sha256 = ? WHERE id = ?")) {
                 Rows.bind(update, hash, name);
                 if (update.executeUpdate() == 0) {
-                    throw ProvisioningException.notFound("no-such-tenant", "no tenant " + name);
+                    throw ProvisioningException.notFound("no-such-tenant", "no tenant " + printable(name));
                 }
             }
             return null;
