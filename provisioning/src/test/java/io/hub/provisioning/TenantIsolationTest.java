@@ -239,6 +239,8 @@ class TenantIsolationTest {
         assertTrue(all.toString().contains("00809f000001") && all.toString().contains("00809f000002")
                 && all.toString().contains("tenant-create"), all.toString());
         assertEquals(0, json(as(acme, "GET", "/admin/v1/audit?mac=00809f000001", null)).get("events").size());
+        assertEquals("acme", json(operator("GET", "/admin/v1/audit?mac=00809f000002&limit=1", null))
+                .at("/events/0/tenant").asText(), "the operator sees whose row it is");
     }
 
     @Test

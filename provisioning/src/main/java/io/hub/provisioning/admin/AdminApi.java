@@ -148,7 +148,8 @@ public final class AdminApi extends Handler.Abstract {
             case "POST /admin/v1/devices/import" -> importDevices(request, response, callback, query, tenant, actor,
                     sourceIp);
             case "GET /admin/v1/firmware" -> Responses.json(response, callback, 200,
-                    Map.of("images", firmware.list(tenant).stream().map(image -> firmwareJson(tenant, image)).toList()));
+                    Map.of("images", firmware.list(tenant).stream().map(image -> firmwareJson(tenant, image))
+                            .toList()));
             case "POST /admin/v1/firmware" -> upload(request, response, callback, query, tenant, actor, sourceIp);
             case "PUT /admin/v1/firmware/target" -> {
                 JsonNode body = jsonBody(request);
@@ -436,7 +437,8 @@ public final class AdminApi extends Handler.Abstract {
         json.put("size", image.size());
         json.put("sha256", image.sha256());
         json.put("uploadedAt", image.uploadedAt());
-        json.put("target", firmware.target(tenant, image.model()).map(t -> t.version().equals(image.version())).orElse(false));
+        json.put("target", firmware.target(tenant, image.model()).map(t -> t.version().equals(image.version()))
+                .orElse(false));
         return json;
     }
 }

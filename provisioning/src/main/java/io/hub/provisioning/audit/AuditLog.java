@@ -110,8 +110,8 @@ public final class AuditLog {
                 values.add(mac);
             }
             values.add(limit);
-            String sql = "SELECT id, at, actor, source_ip, action, outcome, reason, mac, fingerprint, detail "
-                    + "FROM audit_event" + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+            String sql = "SELECT id, at, actor, source_ip, action, outcome, reason, mac, fingerprint, detail, "
+                    + "tenant_id FROM audit_event" + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                     + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 Rows.bind(statement, values.toArray());
@@ -121,7 +121,7 @@ public final class AuditLog {
                         events.add(new AuditEvent(row.getLong("id"), Rows.instant(row, "at"), row.getString("actor"),
                                 row.getString("source_ip"), row.getString("action"), row.getString("outcome"),
                                 row.getString("reason"), row.getString("mac"), row.getString("fingerprint"),
-                                row.getString("detail")));
+                                row.getString("detail"), row.getString("tenant_id")));
                     }
                 }
                 return events;

@@ -163,9 +163,9 @@ public final class DeviceApi extends Handler.Abstract {
         }
         children.put("sip", XmlDocuments.attributes("host", entryPoint, "port", Integer.toString(settings.sipTlsPort().getAsInt()),
                 "transport", "tls", "region", device.region()));
-        firmware.target(device.tenant(), device.model()).ifPresent(image -> children.put("firmware", XmlDocuments.attributes(
-                "version", image.version(), "url", firmwareUrl(base, image), "sha256", image.sha256(),
-                "size", Long.toString(image.size()))));
+        firmware.target(device.tenant(), device.model()).ifPresent(image -> children.put("firmware",
+                XmlDocuments.attributes("version", image.version(), "url", firmwareUrl(base, image),
+                        "sha256", image.sha256(), "size", Long.toString(image.size()))));
         contact(device.mac(), "discovery", request, sourceIp, null);
         audit.record("device", sourceIp, "discovery", AuditEvent.OK, null, device.mac().value(),
                 access.identity().fingerprint(), device.isAssigned() ? "ready" : "unassigned");
