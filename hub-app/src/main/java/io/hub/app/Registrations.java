@@ -25,6 +25,7 @@ final class Registrations {
 
     static Map<String, Object> of(SipService sip, Tenants tenants, Enrollment enrollment, String tenant) {
         List<Map<String, Object>> rows = new ArrayList<>();
+        java.util.Set<Long> flows = new java.util.HashSet<>();
         Instant now = Instant.now();
         for (Binding binding : sip.location().all()) {
             Optional<Device> device = CallList.deviceOf(binding.aor(), tenants, enrollment, tenant);
@@ -43,6 +44,7 @@ final class Registrations {
             row.put("userAgent", binding.userAgent());
             row.put("certificateMac", binding.deviceMac());
             Optional<Flow> flow = sip.location().flow(binding);
+            flow.ifPresent(up -> flows.add(binding.flowId()));
             row.put("flow", flow.isPresent() ? "up" : "none");
             row.put("source", binding.source());
             row.put("transport", binding.transport());
@@ -50,6 +52,7 @@ final class Registrations {
             row.put("lastKeepalive", flow.map(Flow::lastKeepalive).orElse(null));
             rows.add(row);
         }
-        return Map.of("registrations", rows, "flows", sip.location().flowCount());
+        // The tenant's own flows: the hub-wide count would tell one tenant about the others' phones.
+        return Map.of("registrations", rows, "flows", flows.size());
     }
 }

@@ -140,7 +140,7 @@ class TenantIsolationTest {
                 new String[] {"GET", "/admin/v1/tenants", null},
                 new String[] {"POST", "/admin/v1/tenants/default/token", null},
                 new String[] {"DELETE", "/admin/v1/tenants/acme/token", null},
-                new String[] {"GET", "/admin/v1/devices/claimable", null})) {
+                new String[] {"GET", "/admin/v1/devices/claimable", null}, new String[] {"GET", "/metrics", null})) {
             ContentResponse refused = as(acme, call[0], call[1], call[2]);
             assertEquals(403, refused.getStatus(), call[0] + " " + call[1]);
             assertEquals("operator-only", json(refused).get("error").asText());

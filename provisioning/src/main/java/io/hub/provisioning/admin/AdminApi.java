@@ -126,8 +126,12 @@ public final class AdminApi extends Handler.Abstract {
         Fields query = Request.extractQueryParameters(request);
         Matcher matcher;
         switch (method + " " + path) {
-            case "GET /metrics" -> Responses.send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
-                    metrics.scrape().getBytes(StandardCharsets.UTF_8));
+            case "GET /metrics" -> {
+                // Hub-wide figures (every tenant's phones, calls and refusals): the operator's.
+                requireOperator(tenant, "/metrics");
+                Responses.send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.scrape().getBytes(StandardCharsets.UTF_8));
+            }
             case "POST /admin/v1/devices" -> {
                 Device device = enrollment.enroll(tenant, draft(jsonBody(request)), actor, sourceIp);
                 Responses.json(response, callback, 201, deviceJson(device, List.of()));
