@@ -22,16 +22,17 @@ final class CallList {
     }
 
     static Map<String, Object> of(CallRouter calls, Tenants tenants, Enrollment enrollment, String tenant) {
-        return Map.of("active", rows(calls.active(), tenants, enrollment, tenant),
-                "recent", rows(calls.recent(), tenants, enrollment, tenant));
+        String domain = tenants.domainOf(tenant);
+        return Map.of("active", rows(calls.active(), domain, enrollment, tenant),
+                "recent", rows(calls.recent(), domain, enrollment, tenant));
     }
 
-    private static List<Map<String, Object>> rows(List<CallRecord> records, Tenants tenants, Enrollment enrollment,
+    private static List<Map<String, Object>> rows(List<CallRecord> records, String domain, Enrollment enrollment,
             String tenant) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (CallRecord record : records) {
-            if (deviceOf(record.caller(), tenants, enrollment, tenant).isEmpty()
-                    && deviceOf(record.callee(), tenants, enrollment, tenant).isEmpty()) {
+            if (deviceOf(record.caller(), domain, enrollment, tenant).isEmpty()
+                    && deviceOf(record.callee(), domain, enrollment, tenant).isEmpty()) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
@@ -49,14 +50,17 @@ final class CallList {
         return rows;
     }
 
-    /** The tenant's device an AOR names: its domain must be the tenant's and its user one of its extensions. */
-    static Optional<Device> deviceOf(String aor, Tenants tenants, Enrollment enrollment, String tenant) {
+    /**
+     * The tenant's device an AOR names: its domain must be the tenant's {@code domain} (the registrar
+     * stores and the router writes AORs in their tenant's domain as the hub writes it) and its user
+     * one of the tenant's extensions.
+     */
+    static Optional<Device> deviceOf(String aor, String domain, Enrollment enrollment, String tenant) {
         String address = aor.replaceFirst("^sips?:", "");
         int at = address.lastIndexOf('@');
-        if (at <= 0) {
+        if (at <= 0 || !address.substring(at + 1).equalsIgnoreCase(domain)) {
             return Optional.empty();
         }
-        return tenants.byDomain(address.substring(at + 1)).filter(owner -> owner.tenant().equals(tenant))
-                .flatMap(owner -> enrollment.byExtension(tenant, address.substring(0, at)));
+        return enrollment.byExtension(tenant, address.substring(0, at));
     }
 }

@@ -26,9 +26,10 @@ final class Registrations {
     static Map<String, Object> of(SipService sip, Tenants tenants, Enrollment enrollment, String tenant) {
         List<Map<String, Object>> rows = new ArrayList<>();
         java.util.Set<Long> flows = new java.util.HashSet<>();
+        String domain = tenants.domainOf(tenant);
         Instant now = Instant.now();
         for (Binding binding : sip.location().all()) {
-            Optional<Device> device = CallList.deviceOf(binding.aor(), tenants, enrollment, tenant);
+            Optional<Device> device = CallList.deviceOf(binding.aor(), domain, enrollment, tenant);
             if (device.isEmpty()) {
                 continue;
             }
