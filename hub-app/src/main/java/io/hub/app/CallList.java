@@ -2,6 +2,7 @@ package io.hub.app;
 
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.Enrollment;
+import io.hub.provisioning.tenants.Tenants;
 import io.hub.sip.call.CallRecord;
 import io.hub.sip.call.CallRouter;
 import java.util.ArrayList;
@@ -13,22 +14,25 @@ import java.util.Optional;
 /**
  * The calls a tenant sees at {@code GET /admin/v1/calls}: the active ones with live media figures
  * per leg, and the latest ended ones with how they ended. A call is the tenant's when its caller's
- * or callee's extension is one of its phones.
+ * or callee's AOR is in the tenant's domain and names one of its phones.
  */
 final class CallList {
 
     private CallList() {
     }
 
-    static Map<String, Object> of(CallRouter calls, Enrollment enrollment, String tenant) {
-        return Map.of("active", rows(calls.active(), enrollment, tenant),
-                "recent", rows(calls.recent(), enrollment, tenant));
+    static Map<String, Object> of(CallRouter calls, Tenants tenants, Enrollment enrollment, String tenant) {
+        String domain = tenants.domainOf(tenant);
+        return Map.of("active", rows(calls.active(), domain, enrollment, tenant),
+                "recent", rows(calls.recent(), domain, enrollment, tenant));
     }
 
-    private static List<Map<String, Object>> rows(List<CallRecord> records, Enrollment enrollment, String tenant) {
+    private static List<Map<String, Object>> rows(List<CallRecord> records, String domain, Enrollment enrollment,
+            String tenant) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (CallRecord record : records) {
-            if (!belongs(record.caller(), enrollment, tenant) && !belongs(record.callee(), enrollment, tenant)) {
+            if (deviceOf(record.caller(), domain, enrollment, tenant).isEmpty()
+                    && deviceOf(record.callee(), domain, enrollment, tenant).isEmpty()) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
@@ -46,9 +50,17 @@ final class CallList {
         return rows;
     }
 
-    private static boolean belongs(String aor, Enrollment enrollment, String tenant) {
-        String user = aor.replaceFirst("^sip:", "").replaceFirst("@.*$", "");
-        Optional<Device> device = enrollment.byExtension(user);
-        return device.isPresent() && device.get().tenant().equals(tenant);
+    /**
+     * The tenant's device an AOR names: its domain must be the tenant's {@code domain} (the registrar
+     * stores and the router writes AORs in their tenant's domain as the hub writes it) and its user
+     * one of the tenant's extensions.
+     */
+    static Optional<Device> deviceOf(String aor, String domain, Enrollment enrollment, String tenant) {
+        String address = aor.replaceFirst("^sips?:", "");
+        int at = address.lastIndexOf('@');
+        if (at <= 0 || !address.substring(at + 1).equalsIgnoreCase(domain)) {
+            return Optional.empty();
+        }
+        return enrollment.byExtension(tenant, address.substring(0, at));
     }
 }

@@ -106,19 +106,27 @@ public final class Hub implements AutoCloseable {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                    pki.validator(), new ProvisionedSipAccounts(provisioning.enrollment(), settings.sipDomain),
+                    pki.validator(), new ProvisionedSipAccounts(provisioning.tenants(), provisioning.enrollment()),
                     new JdbcBindingStore(provisioning.dataSource()), registrarSettings(),
                     SipServer.Limits.standard(), clock, provisioning.metrics(), callSetup(bind));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
-        sip.registrar().onRefusal(refusal -> provisioning.audit().record("sip", refusal.source().replaceAll(":\\d+$", ""),
-                "register", "refused", refusal.failure().code(), null, null, refusal.aor() + ": " + refusal.detail()));
-        provisioning.liveViews().publish("registrations", tenant -> Registrations.of(sip, provisioning.enrollment(),
-                tenant));
-        provisioning.liveViews().publish("calls", tenant -> CallList.of(sip.calls(), provisioning.enrollment(),
-                tenant));
+        sip.registrar().onRefusal(refusal -> provisioning.audit().recordForTenant(tenantOf(refusal.aor()), "sip",
+                refusal.source().replaceAll(":\\d+$", ""), "register", "refused", refusal.failure().code(), null, null,
+                refusal.aor() + ": " + refusal.detail()));
+        provisioning.liveViews().publish("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
+                provisioning.enrollment(), tenant));
+        provisioning.liveViews().publish("calls", tenant -> CallList.of(sip.calls(), provisioning.tenants(),
+                provisioning.enrollment(), tenant));
+    }
+
+    /** The tenant whose domain an AOR names, so it reads the refusals of its own AORs; null for none. */
+    private String tenantOf(String aor) {
+        String domain = aor.replaceFirst("^<?sips?:", "").replaceFirst("^[^@]*@", "").replaceFirst("[;>].*$", "")
+                .replaceFirst(":\\d+$", "");
+        return provisioning.tenants().byDomain(domain).map(owner -> owner.tenant()).orElse(null);
     }
 
     /** The relay on the SIP bind address and the configured range; SDP names the public address when set. */
@@ -206,6 +214,7 @@ public final class Hub implements AutoCloseable {
                 + provisioning.adminPort() + "/admin/v1/devices");
         row(out, "health", "https://" + host(settings.adminBind) + ":" + provisioning.adminPort() + "/healthz");
         row(out, "SIP over TLS", "sip:" + host(settings.bind) + ":" + sip.tlsPort() + ";transport=tls");
+        row(out, "SIP domain (default tenant)", provisioning.tenants().hubDomain().domain());
         row(out, "SIP plain (testers)", sip.plainPort() == null ? "off"
                 : "sip:" + host(settings.bind) + ":" + sip.plainPort() + ";transport=tcp");
         row(out, "SRTP relay", "UDP " + settings.relayPorts + " (" + sip.relay().freePorts() + " ports free)");

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = HubVersion.class,
         description = "Zero-touch provisioning and SIP-TLS edge for desk phones.",
         subcommands = {StartCommand.class, PkiCommand.class, io.hub.app.admin.DeviceCommand.class,
-                io.hub.app.admin.FirmwareCommand.class, io.hub.app.dhcp.DhcpCommand.class,
+                io.hub.app.admin.FirmwareCommand.class, io.hub.app.admin.TenantCommand.class,
+                io.hub.app.dhcp.DhcpCommand.class,
                 io.hub.app.phone.PhoneCommand.class, io.hub.app.relay.RelayCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class HubCommand implements Runnable {

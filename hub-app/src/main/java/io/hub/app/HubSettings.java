@@ -56,7 +56,10 @@ public final class HubSettings {
      * passes); a NAT of phones shares one budget. Refusals are limited separately, much lower.
      */
     public int deviceRequestsPerSecond = 200;
-    /** The SIP domain of every phone; null means the SIP entry point's host. */
+    /**
+     * The SIP domain of the default tenant's phones (other tenants have their own); null means
+     * publicAddress, else the first non-loopback name of the server certificate, else localhost.
+     */
     public String sipDomain;
     /** SIP entry point host per region (eu1, latam1, apac1, na1); a missing region uses publicAddress. */
     public Map<String, String> sipEntryPoints = new LinkedHashMap<>();

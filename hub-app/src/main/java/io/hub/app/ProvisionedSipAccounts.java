@@ -3,34 +3,42 @@ package io.hub.app;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceState;
 import io.hub.provisioning.devices.Enrollment;
+import io.hub.provisioning.tenants.Tenants;
 import io.hub.sip.registrar.CredentialSource;
 import io.hub.sip.registrar.DigestAuthenticator;
 import io.hub.sip.registrar.SipCredentials;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The registrar's view of provisioning: an AOR's user is a device's extension, its password the one
- * the device's configuration carries. The registrar receives digest hashes only.
+ * The registrar's view of provisioning: an AOR's domain names a tenant (the default tenant for the
+ * hub's own domain and names), its user is an extension of that tenant's devices, its password the
+ * one the device's configuration carries. The same extension in two tenants is two accounts; a
+ * domain no tenant owns has none. The registrar receives digest hashes only, with the tenant's
+ * domain as realm and AOR domain, so an alias of the hub's domain registers under the one AOR.
  */
 final class ProvisionedSipAccounts implements CredentialSource {
 
+    private final Tenants tenants;
     private final Enrollment enrollment;
-    private final String sipDomain;
 
-    /** @param sipDomain the only domain accepted, or null to accept whatever domain phones were given */
-    ProvisionedSipAccounts(Enrollment enrollment, String sipDomain) {
+    ProvisionedSipAccounts(Tenants tenants, Enrollment enrollment) {
+        this.tenants = tenants;
         this.enrollment = enrollment;
-        this.sipDomain = sipDomain == null ? null : sipDomain.toLowerCase(Locale.ROOT);
     }
 
     @Override
     public Optional<SipCredentials> lookup(String user, String domain) {
-        if (sipDomain != null && !sipDomain.equals(domain)) {
-            return Optional.empty();
-        }
-        Optional<Device> device = enrollment.byExtension(user);
-        return device.map(d -> DigestAuthenticator.credentials(user, domain, d.sipPassword(), Optional.of(d.mac()),
-                d.state() == DeviceState.ENABLED));
+        return tenants.byDomain(domain).flatMap(owner -> enrollment.byExtension(owner.tenant(), user)
+                .map(device -> credentials(user, owner.domain(), device)));
+    }
+
+    @Override
+    public Optional<String> canonicalDomain(String host) {
+        return tenants.byDomain(host).map(Tenants.DomainOwner::domain);
+    }
+
+    private static SipCredentials credentials(String user, String domain, Device device) {
+        return DigestAuthenticator.credentials(user, domain, device.sipPassword(), Optional.of(device.mac()),
+                device.state() == DeviceState.ENABLED);
     }
 }

@@ -179,6 +179,45 @@ class AdminCommandTest {
     }
 
     @Test
+    void tenantAddListRotateRevoke() throws Exception {
+        CommandLineRun added = admin("tenant", "add", "acme", "--sip-domain", "acme.example.com");
+        CommandLineRun derived = admin("tenant", "add", "beta");
+
+        assertEquals(0, added.exitCode(), added.err());
+        String[] lines = added.out().strip().split("\n");
+        assertEquals("created tenant acme with SIP domain acme.example.com; its admin token:", lines[0]);
+        String token = lines[lines.length - 1];
+        Path tokenFile = Files.writeString(dir.resolve("acme-token"), token);
+        assertEquals(0, admin("device", "list", "--token-file", tokenFile.toString()).exitCode(), "the token works");
+        assertTrue(derived.out().startsWith("created tenant beta with SIP domain beta."), derived.out());
+        String list = admin("tenant", "list").out();
+        assertTrue(list.contains("acme                              acme.example.com"), list);
+        assertTrue(list.contains("operator (admin-token)"), list);
+        assertTrue(!list.contains(token), "tokens are never listed");
+
+        CommandLineRun notOperator = admin("tenant", "add", "evil", "--token-file", tokenFile.toString());
+        assertEquals(2, notOperator.exitCode());
+        assertEquals("hub: the hub refused (403 operator-only): managing tenants is for the operator (the token in "
+                + "var/admin-token) only", notOperator.errorLine());
+        CommandLineRun taken = admin("tenant", "add", "other", "--sip-domain", "acme.example.com");
+        assertEquals("hub: the hub refused (409 domain-taken): domain acme.example.com belongs to another tenant",
+                taken.errorLine());
+        CommandLineRun badName = admin("tenant", "add", "Bad Name");
+        assertEquals("hub: the hub refused (400 invalid-tenant): the tenant's name 'Bad Name' is not lower-case "
+                + "letters, digits and inner dashes", badName.errorLine());
+
+        CommandLineRun rotated = admin("tenant", "rotate-token", "acme");
+        String[] rotatedLines = rotated.out().strip().split("\n");
+        assertEquals("new admin token of acme:", rotatedLines[0]);
+        assertEquals(2, admin("device", "list", "--token-file", tokenFile.toString()).exitCode(), "the old one stops");
+        Files.writeString(tokenFile, rotatedLines[rotatedLines.length - 1]);
+        assertEquals(0, admin("device", "list", "--token-file", tokenFile.toString()).exitCode());
+        assertEquals("revoked the admin token of acme", admin("tenant", "revoke-token", "acme").out().strip());
+        assertEquals(2, admin("device", "list", "--token-file", tokenFile.toString()).exitCode());
+        assertTrue(hub("--help").out().contains("tenant"), "hub --help lists the tenant commands");
+    }
+
+    @Test
     void aHubThatDoesNotAnswerIsOneLine() {
         CommandLineRun run = hub("device", "list", "--home", home, "--admin-url", "https://127.0.0.1:1/");
 

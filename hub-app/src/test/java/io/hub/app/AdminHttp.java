@@ -32,6 +32,15 @@ final class AdminHttp {
         this.token = Files.readString(home.resolve("admin-token")).strip();
     }
 
+    /** The status and body of a request with {@code token} (null for the operator's) and a JSON body or none. */
+    HttpResponse<String> send(String method, String path, String json, String token) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + (token == null ? this.token : token))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The body of a GET on {@code path} (such as {@code /admin/v1/calls}). */
     String get(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)

@@ -22,6 +22,7 @@ class HubSipTest {
     @Test
     void anEnrolledPhoneRegistersWithItsProvisionedPassword() throws Exception {
         HubSettings settings = TestSettings.ephemeralPorts();
+        settings.sipDomain = "hub.test";
         try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
             var enrollment = hub.provisioning().enrollment();
             enrollment.enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001", "Desk", null, null,

@@ -1,6 +1,9 @@
 package io.hub.app;
 
-/** Settings for a hub started inside a test: loopback only, every port picked free. */
+/**
+ * Settings for a hub started inside a test: loopback only, every port picked free, and the SIP
+ * domain the name tests reach it by (else it would be this machine's name).
+ */
 final class TestSettings {
 
     private TestSettings() {
@@ -12,6 +15,7 @@ final class TestSettings {
         settings.httpsPort = 0;
         settings.adminPort = 0;
         settings.sipTlsPort = 0;
+        settings.sipDomain = "localhost";
         return settings;
     }
 }

@@ -1,6 +1,7 @@
 package io.hub.provisioning;
 
 import io.hub.pki.HubPki;
+import io.hub.pki.PemFiles;
 import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.admin.AdminApi;
@@ -18,6 +19,7 @@ import io.hub.provisioning.http.HttpsServers;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.SealedSecrets;
+import io.hub.provisioning.tenants.HubDomain;
 import io.hub.provisioning.tenants.Tenants;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -87,7 +89,10 @@ public final class Provisioning implements AutoCloseable {
             PhoneCatalogue catalogue = PhoneCatalogue.builtInPlus(settings.profilesDirectory());
             ConfigRenderer renderer = new ConfigRenderer(catalogue);
             AuditLog audit = new AuditLog(database, clock);
-            Tenants tenants = new Tenants(database, clock);
+            DeviceEndpointSettings endpoints = settings.device();
+            Tenants tenants = new Tenants(database, clock, HubDomain.of(endpoints.sipDomain(), endpoints.publicHost(),
+                    endpoints.regionHosts().values(),
+                    PemFiles.readCertificate(settings.pki().file(HubPki.SERVER_CERTIFICATE))));
             tenants.upsert(Tenants.DEFAULT, "Default", settings.adminToken());
             SettingLayers layers = new SettingLayers(database, audit);
             Enrollment enrollment = new Enrollment(database, deviceRepository, new ClaimableRepository(), audit,
@@ -103,7 +108,7 @@ public final class Provisioning implements AutoCloseable {
             Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                     new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
-                            limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue));
+                            limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants));
             Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
                     new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,

@@ -185,12 +185,12 @@ class AdminApiTest {
     void aTruncatedUploadStoresNothing() {
         FirmwareStore store = hub.provisioning.firmware();
 
-        ProvisioningException e = assertThrows(ProvisioningException.class, () -> store.upload("Myriad M7", "3.0",
+        ProvisioningException e = assertThrows(ProvisioningException.class, () -> store.upload("default", "Myriad M7", "3.0",
                 new ByteArrayInputStream(new byte[1000]), 5000));
 
         assertEquals("truncated-upload", e.reason());
         assertEquals("received 1000 of 5000 bytes; nothing was stored", e.getMessage());
-        assertTrue(store.find("Myriad M7", "3.0").isEmpty());
+        assertTrue(store.find("default", "Myriad M7", "3.0").isEmpty());
         assertFalse(Files.exists(home.resolve("firmware/myriad-m7/3.0.bin")));
     }
 

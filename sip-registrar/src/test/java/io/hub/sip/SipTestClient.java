@@ -32,6 +32,7 @@ public final class SipTestClient implements AutoCloseable {
     private final OutputStream out;
     final String callId = UUID.randomUUID().toString();
     private int cseq;
+    private String domain = "hub.test";
 
     private SipTestClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -78,6 +79,12 @@ public final class SipTestClient implements AutoCloseable {
         return socket;
     }
 
+    /** Registers in {@code sipDomain} from now on (hub.test until told). */
+    public SipTestClient inDomain(String sipDomain) {
+        this.domain = sipDomain;
+        return this;
+    }
+
     public static SipTestClient tcp(int port) throws IOException {
         return new SipTestClient(new Socket("127.0.0.1", port));
     }
@@ -86,11 +93,11 @@ public final class SipTestClient implements AutoCloseable {
     public String register(String user, String contact, String... extra) {
         cseq++;
         StringBuilder message = new StringBuilder()
-                .append("REGISTER sip:hub.test SIP/2.0\r\n")
+                .append("REGISTER sip:").append(domain).append(" SIP/2.0\r\n")
                 .append("Via: SIP/2.0/TLS 10.0.0.5:5061;branch=z9hG4bK").append(UUID.randomUUID()).append(";rport\r\n")
                 .append("Max-Forwards: 70\r\n")
-                .append("From: <sip:").append(user).append("@hub.test>;tag=").append(cseq).append("f\r\n")
-                .append("To: <sip:").append(user).append("@hub.test>\r\n")
+                .append("From: <sip:").append(user).append("@").append(domain).append(">;tag=").append(cseq).append("f\r\n")
+                .append("To: <sip:").append(user).append("@").append(domain).append(">\r\n")
                 .append("Call-ID: ").append(callId).append("\r\n")
                 .append("CSeq: ").append(cseq).append(" REGISTER\r\n");
         if (contact != null) {
@@ -113,10 +120,16 @@ public final class SipTestClient implements AutoCloseable {
         if (challenge.getStatusCode() != 401) {
             return challenge;
         }
-        return send(register(user, contact, with(extra, authorization(challenge, user, password, algorithm, 1))));
+        return send(register(user, contact, with(extra, authorization(challenge, user, password, algorithm, 1,
+                "sip:" + domain))));
     }
 
     static String authorization(SIPResponse challenge, String user, String password, String algorithm, int nc) {
+        return authorization(challenge, user, password, algorithm, nc, "sip:hub.test");
+    }
+
+    static String authorization(SIPResponse challenge, String user, String password, String algorithm, int nc,
+            String uri) {
         String chosen = null;
         for (java.util.Iterator<?> i = challenge.getHeaders("WWW-Authenticate"); i.hasNext(); ) {
             String value = ((gov.nist.javax.sip.header.SIPHeader) i.next()).getHeaderValue();
@@ -127,7 +140,6 @@ public final class SipTestClient implements AutoCloseable {
         Map<String, String> parameters = DigestAuthenticator.parse(chosen);
         String realm = parameters.get("realm");
         String nonce = parameters.get("nonce");
-        String uri = "sip:hub.test";
         String count = String.format("%08x", nc);
         String cnonce = "c" + nc;
         String ha1 = DigestAuthenticator.hash(algorithm, user + ":" + realm + ":" + password);

@@ -73,6 +73,7 @@ public final class AdminApi extends Handler.Abstract {
     private final LiveViews liveViews;
     private final ClaimableRepository claimable = new ClaimableRepository();
     private final CertificateBindings bindings;
+    private final TenantAdmin tenantAdmin;
 
     public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, SettingLayers layers,
             AuditLog audit, Database database, PrometheusMeterRegistry metrics, DhcpAlerts dhcpAlerts,
@@ -87,6 +88,7 @@ public final class AdminApi extends Handler.Abstract {
         this.metrics = metrics;
         this.dhcpAlerts = dhcpAlerts;
         this.liveViews = liveViews;
+        this.tenantAdmin = new TenantAdmin(tenants, audit);
     }
 
     @Override
@@ -129,8 +131,12 @@ public final class AdminApi extends Handler.Abstract {
         Fields query = Request.extractQueryParameters(request);
         Matcher matcher;
         switch (method + " " + path) {
-            case "GET /metrics" -> Responses.send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
-                    metrics.scrape().getBytes(StandardCharsets.UTF_8));
+            case "GET /metrics" -> {
+                // Hub-wide figures (every tenant's phones, calls and refusals): the operator's.
+                requireOperator(tenant, "/metrics");
+                Responses.send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.scrape().getBytes(StandardCharsets.UTF_8));
+            }
             case "POST /admin/v1/devices" -> {
                 Device device = enrollment.enroll(tenant, draft(jsonBody(request)), actor, sourceIp);
                 Responses.json(response, callback, 201, deviceJson(device, List.of()));
@@ -143,26 +149,34 @@ public final class AdminApi extends Handler.Abstract {
                         .map(device -> deviceJson(device, List.of())).toList();
                 Responses.json(response, callback, 200, Map.of("page", page, "size", size, "devices", devices));
             }
-            case "GET /admin/v1/devices/claimable" -> Responses.json(response, callback, 200,
-                    Map.of("devices", database.transaction(claimable::list)));
+            case "GET /admin/v1/devices/claimable" -> {
+                // Unenrolled phones belong to no tenant yet: only the operator sees where they boot.
+                requireOperator(tenant, "the claimable list");
+                Responses.json(response, callback, 200, Map.of("devices", database.transaction(claimable::list)));
+            }
             case "POST /admin/v1/devices/import" -> importDevices(request, response, callback, query, tenant, actor,
                     sourceIp);
             case "GET /admin/v1/firmware" -> Responses.json(response, callback, 200,
-                    Map.of("images", firmware.list().stream().map(this::firmwareJson).toList()));
-            case "POST /admin/v1/firmware" -> upload(request, response, callback, query, actor, sourceIp);
+                    Map.of("images", firmware.list(tenant).stream().map(image -> firmwareJson(tenant, image))
+                            .toList()));
+            case "POST /admin/v1/firmware" -> upload(request, response, callback, query, tenant, actor, sourceIp);
             case "PUT /admin/v1/firmware/target" -> {
                 JsonNode body = jsonBody(request);
-                FirmwareImage image = firmware.setTarget(text(body, "model"), text(body, "version"));
+                FirmwareImage image = firmware.setTarget(tenant, text(body, "model"), text(body, "version"));
                 audit.record(actor, sourceIp, "firmware-target", AuditEvent.OK, null, null, null,
                         image.model() + " " + image.version());
-                Responses.json(response, callback, 200, firmwareJson(image));
+                Responses.json(response, callback, 200, firmwareJson(tenant, image));
             }
             case "GET /admin/v1/alerts" -> Responses.json(response, callback, 200, Map.of("alerts",
                     dhcpAlerts.list(tenant).stream().map(AdminApi::alertJson).toList()));
             case "GET /admin/v1/audit" -> Responses.json(response, callback, 200, Map.of("events",
-                    audit.recent(Optional.ofNullable(query.getValue("mac")).map(this::mac).map(MacAddress::value)
-                            .orElse(null), number(query, "limit", 100, 1, 10_000))));
+                    audit.recent(isOperator(tenant) ? null : tenant, Optional.ofNullable(query.getValue("mac"))
+                            .map(this::mac).map(MacAddress::value).orElse(null),
+                            number(query, "limit", 100, 1, 10_000))));
             default -> {
+                if (tenantAdmin.route(request, response, callback, path, method, tenant, actor, sourceIp)) {
+                    return;
+                }
                 if ((matcher = SITE.matcher(path)).matches()) {
                     site(request, response, callback, method, URIUtil.decodePath(matcher.group(1)), tenant, actor,
                             sourceIp);
@@ -175,7 +189,7 @@ public final class AdminApi extends Handler.Abstract {
                 } else if ((matcher = FIRMWARE.matcher(path)).matches() && method.equals("DELETE")) {
                     String model = URIUtil.decodePath(matcher.group(1));
                     String version = URIUtil.decodePath(matcher.group(2));
-                    firmware.delete(model, version);
+                    firmware.delete(tenant, model, version);
                     audit.record(actor, sourceIp, "firmware-delete", AuditEvent.OK, null, null, null,
                             model + " " + version);
                     Responses.empty(response, callback, 204);
@@ -290,15 +304,15 @@ public final class AdminApi extends Handler.Abstract {
         Responses.json(response, callback, report.errors().isEmpty() ? 200 : 422, report);
     }
 
-    private void upload(Request request, Response response, Callback callback, Fields query, String actor,
-            String sourceIp) throws IOException {
+    private void upload(Request request, Response response, Callback callback, Fields query, String tenant,
+            String actor, String sourceIp) throws IOException {
         String model = query.getValue("model");
         String version = query.getValue("version");
         try (InputStream body = Content.Source.asInputStream(request)) {
-            FirmwareImage image = firmware.upload(model, version, body, request.getLength());
+            FirmwareImage image = firmware.upload(tenant, model, version, body, request.getLength());
             audit.record(actor, sourceIp, "firmware-upload", AuditEvent.OK, null, null, null,
                     image.model() + " " + image.version() + " sha256=" + image.sha256());
-            Responses.json(response, callback, 201, firmwareJson(image));
+            Responses.json(response, callback, 201, firmwareJson(tenant, image));
         } catch (ProvisioningException refusal) {
             audit.record(actor, sourceIp, "firmware-upload", AuditEvent.REFUSED, refusal.reason(), null, null,
                     model + " " + version + ": " + refusal.getMessage());
@@ -329,7 +343,20 @@ public final class AdminApi extends Handler.Abstract {
         return tenant.get();
     }
 
-    private static JsonNode jsonBody(Request request) throws IOException {
+    /** True for the default tenant, whose token is the operator's ({@code var/admin-token}). */
+    static boolean isOperator(String tenant) {
+        return Tenants.DEFAULT.equals(tenant);
+    }
+
+    /** 403 {@code operator-only} unless the caller is the operator. */
+    static void requireOperator(String tenant, String what) {
+        if (!isOperator(tenant)) {
+            throw new ProvisioningException(403, "operator-only", what + " is for the operator (the token in "
+                    + "var/admin-token) only");
+        }
+    }
+
+    static JsonNode jsonBody(Request request) throws IOException {
         byte[] body;
         try {
             body = Responses.body(request, MAX_JSON_BYTES);
@@ -364,7 +391,7 @@ public final class AdminApi extends Handler.Abstract {
                 settings(body.get("settings")), text(body, "certificateSha256"));
     }
 
-    private static String text(JsonNode body, String field) {
+    static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -444,14 +471,15 @@ public final class AdminApi extends Handler.Abstract {
         return json;
     }
 
-    private Map<String, Object> firmwareJson(FirmwareImage image) {
+    private Map<String, Object> firmwareJson(String tenant, FirmwareImage image) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", image.model());
         json.put("version", image.version());
         json.put("size", image.size());
         json.put("sha256", image.sha256());
         json.put("uploadedAt", image.uploadedAt());
-        json.put("target", firmware.target(image.model()).map(t -> t.version().equals(image.version())).orElse(false));
+        json.put("target", firmware.target(tenant, image.model()).map(t -> t.version().equals(image.version()))
+                .orElse(false));
         return json;
     }
 }

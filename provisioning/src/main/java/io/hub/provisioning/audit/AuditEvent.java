@@ -9,9 +9,10 @@ import java.time.Instant;
  * @param action what was attempted, such as {@code discovery}, {@code config}, {@code enroll}, {@code import}
  * @param outcome {@code ok} or {@code refused}
  * @param reason the refusal code when refused ({@code expired}, {@code mac-mismatch}, {@code not-enrolled} …)
+ * @param tenant the tenant the event concerns, or null when none (only the operator reads those)
  */
 public record AuditEvent(long id, Instant at, String actor, String sourceIp, String action, String outcome,
-        String reason, String mac, String fingerprint, String detail) {
+        String reason, String mac, String fingerprint, String detail, String tenant) {
 
     public static final String OK = "ok";
     public static final String REFUSED = "refused";

@@ -15,10 +15,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit and security log: every refusal and every change, with who, from where, which MAC and
  * which certificate. Rows are only ever inserted. Each record is also one log line.
+ *
+ * <p>Each row names the tenant it concerns, so a tenant reads its own: the acting admin's tenant
+ * ({@code admin:<tenant>}), else the tenant that owns the MAC at the time. A row with neither (a bad
+ * token, an unenrolled phone) is the operator's alone.
  */
 public final class AuditLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("audit");
+    private static final String ADMIN = "admin:";
 
     private final Database database;
     private final Clock clock;
@@ -40,9 +45,41 @@ public final class AuditLog {
     /** Records an event inside the caller's transaction, so it stands or falls with the change. */
     public void record(Connection connection, String actor, String sourceIp, String action, String outcome,
             String reason, String mac, String fingerprint, String detail) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO audit_event (at, actor, "
-                + "source_ip, action, outcome, reason, mac, fingerprint, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            Rows.bind(statement, clock.instant(), actor, sourceIp, action, outcome, reason, mac, fingerprint,
+        insert(connection, tenantOf(connection, actor, mac), actor, sourceIp, action, outcome, reason, mac,
+                fingerprint, detail);
+    }
+
+    /** Records an event of a known tenant (such as a SIP refusal for an AOR of its domain) in its own transaction. */
+    public void recordForTenant(String tenant, String actor, String sourceIp, String action, String outcome,
+            String reason, String mac, String fingerprint, String detail) {
+        database.transaction(connection -> {
+            insert(connection, tenant != null ? tenant : tenantOf(connection, actor, mac), actor, sourceIp, action,
+                    outcome, reason, mac, fingerprint, detail);
+            return null;
+        });
+    }
+
+    private static String tenantOf(Connection connection, String actor, String mac) throws SQLException {
+        if (actor != null && actor.startsWith(ADMIN)) {
+            return actor.substring(ADMIN.length());
+        }
+        if (mac == null) {
+            return null;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT tenant_id FROM device WHERE mac = ?")) {
+            statement.setString(1, mac);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+
+    private void insert(Connection connection, String tenant, String actor, String sourceIp, String action,
+            String outcome, String reason, String mac, String fingerprint, String detail) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO audit_event (at, tenant_id, "
+                + "actor, source_ip, action, outcome, reason, mac, fingerprint, detail) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Rows.bind(statement, clock.instant(), tenant, actor, sourceIp, action, outcome, reason, mac, fingerprint,
                     detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000));
             statement.executeUpdate();
         }
@@ -54,24 +91,37 @@ public final class AuditLog {
         }
     }
 
-    /** The newest events, newest first, optionally only those of one MAC. */
-    public List<AuditEvent> recent(String mac, int limit) {
+    /**
+     * The newest events, newest first.
+     *
+     * @param tenant only this tenant's events, or null for every event (the operator's view)
+     * @param mac only the events of this MAC, or null
+     */
+    public List<AuditEvent> recent(String tenant, String mac, int limit) {
         return database.transaction(connection -> {
-            String sql = "SELECT id, at, actor, source_ip, action, outcome, reason, mac, fingerprint, detail "
-                    + "FROM audit_event" + (mac == null ? "" : " WHERE mac = ?") + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
+            List<String> conditions = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
+            if (tenant != null) {
+                conditions.add("tenant_id = ?");
+                values.add(tenant);
+            }
+            if (mac != null) {
+                conditions.add("mac = ?");
+                values.add(mac);
+            }
+            values.add(limit);
+            String sql = "SELECT id, at, actor, source_ip, action, outcome, reason, mac, fingerprint, detail, "
+                    + "tenant_id FROM audit_event" + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                    + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                if (mac == null) {
-                    Rows.bind(statement, limit);
-                } else {
-                    Rows.bind(statement, mac, limit);
-                }
+                Rows.bind(statement, values.toArray());
                 List<AuditEvent> events = new ArrayList<>();
                 try (ResultSet row = statement.executeQuery()) {
                     while (row.next()) {
                         events.add(new AuditEvent(row.getLong("id"), Rows.instant(row, "at"), row.getString("actor"),
                                 row.getString("source_ip"), row.getString("action"), row.getString("outcome"),
                                 row.getString("reason"), row.getString("mac"), row.getString("fingerprint"),
-                                row.getString("detail")));
+                                row.getString("detail"), row.getString("tenant_id")));
                     }
                 }
                 return events;

@@ -29,6 +29,7 @@ import io.hub.provisioning.http.RateLimiter;
 import io.hub.provisioning.http.Responses;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.tenants.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -93,11 +94,12 @@ public final class DeviceApi extends Handler.Abstract {
     private final DhcpAlerts dhcpAlerts;
     private final CertificateBindings bindings;
     private final PhoneCatalogue catalogue;
+    private final Tenants tenants;
 
     public DeviceApi(DeviceCertificateValidator validator, Database database, AuditLog audit, ConfigRenderer renderer,
             FirmwareStore firmware, SettingLayers layers, DeviceEndpointSettings settings, Limits limits, Clock clock,
             MeterRegistry metrics, DhcpAlerts dhcpAlerts, DeviceRepository devices, CertificateBindings bindings,
-            PhoneCatalogue catalogue) {
+            PhoneCatalogue catalogue, Tenants tenants) {
         this.layers = layers;
         this.validator = validator;
         this.database = database;
@@ -113,6 +115,7 @@ public final class DeviceApi extends Handler.Abstract {
         this.clock = clock;
         this.metrics = metrics;
         this.dhcpAlerts = dhcpAlerts;
+        this.tenants = tenants;
     }
 
     /** The rate limits of the device side. */
@@ -174,9 +177,9 @@ public final class DeviceApi extends Handler.Abstract {
         }
         children.put("sip", XmlDocuments.attributes("host", entryPoint, "port", Integer.toString(settings.sipTlsPort().getAsInt()),
                 "transport", "tls", "region", device.region()));
-        firmware.target(device.model()).ifPresent(image -> children.put("firmware", XmlDocuments.attributes(
-                "version", image.version(), "url", firmwareUrl(base, image), "sha256", image.sha256(),
-                "size", Long.toString(image.size()))));
+        firmware.target(device.tenant(), device.model()).ifPresent(image -> children.put("firmware",
+                XmlDocuments.attributes("version", image.version(), "url", firmwareUrl(base, image),
+                        "sha256", image.sha256(), "size", Long.toString(image.size()))));
         contact(device.mac(), "discovery", request, sourceIp, null);
         audit.record("device", sourceIp, "discovery", AuditEvent.OK, null, device.mac().value(),
                 access.identity().fingerprint(), device.isAssigned() ? "ready" : "unassigned");
@@ -212,7 +215,7 @@ public final class DeviceApi extends Handler.Abstract {
             String version) throws IOException {
         Access access = authenticate(request, sourceIp, "firmware", Optional.empty(), false);
         Device device = access.device();
-        FirmwareImage image = firmware.find(modelText, version).orElseThrow(() -> refusal(404, "unknown-firmware",
+        FirmwareImage image = firmware.find(device.tenant(), modelText, version).orElseThrow(() -> refusal(404, "unknown-firmware",
                 "no firmware " + version + " for " + modelText, "firmware", sourceIp, device.mac(),
                 access.identity().fingerprint()));
         if (!image.model().equals(device.model())) {
@@ -359,9 +362,8 @@ public final class DeviceApi extends Handler.Abstract {
         Map<String, String> global = new HashMap<>(settings.global());
         global.put("sip.registrar.host", entryPoint);
         global.put("sip.registrar.port", Integer.toString(settings.sipTlsPort().getAsInt()));
-        global.put("sip.domain", settings.sipDomain() != null ? settings.sipDomain() : entryPoint);
         global.put("provisioning.url", configUrl(baseUrl(request), device.mac()));
-        firmware.target(device.model()).ifPresent(image -> {
+        firmware.target(device.tenant(), device.model()).ifPresent(image -> {
             global.put("firmware.version", image.version());
             global.put("firmware.url", firmwareUrl(baseUrl(request), image));
         });
@@ -375,6 +377,10 @@ public final class DeviceApi extends Handler.Abstract {
         if (keepalive != null) {
             own.put("sip.keepalive.interval", keepalive);
         }
+        // The tenant's domain, never the name the phone reached the hub by: phones that used two names
+        // of the hub still share one domain and reach each other, and no layer may move a phone out of
+        // its tenant's domain, the only one the registrar accepts it in.
+        own.put("sip.domain", tenants.domainOf(device.tenant()));
         own.put("sip.account.user", device.extension());
         own.put("sip.account.password", device.sipPassword());
         if (device.displayName() != null) {

@@ -12,7 +12,8 @@ import java.util.function.IntSupplier;
  *     a free port after provisioning has started
  * @param regionHosts SIP entry point per region (eu1, latam1, apac1, na1); a missing region uses
  *     the public host
- * @param sipDomain the SIP domain; null means the entry point host
+ * @param sipDomain the default tenant's SIP domain; null means the public host, else the first
+ *     non-loopback name on the server certificate (see {@code HubDomain})
  * @param global the global settings layer of every configuration (NTP, keepalive, time zone …)
  */
 public record DeviceEndpointSettings(String publicHost, IntSupplier sipTlsPort, Map<String, String> regionHosts,

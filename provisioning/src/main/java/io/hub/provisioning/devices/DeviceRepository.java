@@ -42,18 +42,14 @@ public final class DeviceRepository {
         }
     }
 
-    /** The devices registered as {@code extension}, across tenants. */
-    public List<Device> byExtension(Connection connection, String extension) throws SQLException {
+    /** The tenant's device registered as {@code extension} (unique within a tenant). */
+    public Optional<Device> byExtension(Connection connection, String tenant, String extension) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM device WHERE extension = ?")) {
-            statement.setString(1, extension);
-            List<Device> devices = new ArrayList<>();
+                "SELECT " + COLUMNS + " FROM device WHERE tenant_id = ? AND extension = ?")) {
+            Rows.bind(statement, tenant, extension);
             try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    devices.add(device(row));
-                }
+                return row.next() ? Optional.of(device(row)) : Optional.empty();
             }
-            return devices;
         }
     }
 

@@ -99,13 +99,11 @@ public final class Enrollment {
     }
 
     /**
-     * The device that registers as {@code extension}, for the SIP side. An extension is unique per
-     * tenant only; when two tenants use the same one, nobody may register with it (until tenants
-     * have SIP domains of their own) and this answers empty.
+     * The tenant's device that registers as {@code extension}, for the SIP side: an extension is
+     * unique within a tenant, whose SIP domain tells the tenants apart.
      */
-    public Optional<Device> byExtension(String extension) {
-        List<Device> matches = database.transaction(connection -> devices.byExtension(connection, extension));
-        return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
+    public Optional<Device> byExtension(String tenant, String extension) {
+        return database.transaction(connection -> devices.byExtension(connection, tenant, extension));
     }
 
     public List<DeviceContact> contacts(MacAddress mac, int limit) {

@@ -5,6 +5,7 @@ import io.hub.profiles.PhoneModel;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
+import io.hub.provisioning.tenants.Tenants;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,8 +29,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Firmware images on disk ({@code var/firmware/<model>/<version>.bin}) with their size and digest in
- * the database, and the target version per model. An upload is streamed to a temporary file and
+ * Each tenant's firmware images on disk ({@code var/firmware/<model>/<version>.bin} for the default
+ * tenant, {@code var/firmware/tenants/<tenant>/<model>/<version>.bin} for the others) with their size
+ * and digest in the database, and the tenant's target version per model. A tenant sees, targets,
+ * deletes and serves its own images only. An upload is streamed to a temporary file and
  * digested on the way; only a complete one is moved into place and recorded, so a truncated upload
  * leaves nothing behind. Images are immutable: a version is uploaded once.
  */
@@ -58,17 +61,18 @@ public final class FirmwareStore {
      * @throws ProvisioningException 400 {@code unknown-model}, {@code invalid-version},
      *     {@code truncated-upload}, 413 {@code too-large}, 409 {@code firmware-exists}
      */
-    public FirmwareImage upload(String modelName, String version, InputStream body, long expectedLength) {
+    public FirmwareImage upload(String tenant, String modelName, String version, InputStream body,
+            long expectedLength) {
         PhoneModel model = model(modelName);
         checkVersion(version);
         if (expectedLength > MAX_SIZE) {
             throw new ProvisioningException(413, "too-large", "firmware images are at most " + MAX_SIZE + " bytes");
         }
-        if (find(model.name(), version).isPresent()) {
+        if (find(tenant, model.name(), version).isPresent()) {
             throw ProvisioningException.conflict("firmware-exists", model.name() + " " + version
                     + " is already stored; images are immutable, upload a new version");
         }
-        Path target = file(model.name(), version);
+        Path target = file(tenant, model.name(), version);
         Path temporary = null;
         try {
             Files.createDirectories(target.getParent());
@@ -94,9 +98,9 @@ public final class FirmwareStore {
             temporary = null;
             FirmwareImage image = new FirmwareImage(model.name(), version, size, sha256, target, clock.instant());
             database.transaction(connection -> {
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO firmware_image (model, "
-                        + "version, size_bytes, sha256, file_name, uploaded_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                    Rows.bind(insert, image.model(), version, size, sha256, directory.relativize(target).toString(),
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO firmware_image (tenant_id, "
+                        + "model, version, size_bytes, sha256, file_name, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    Rows.bind(insert, tenant, image.model(), version, size, sha256, directory.relativize(target).toString(),
                             image.uploadedAt());
                     insert.executeUpdate();
                 }
@@ -119,15 +123,16 @@ public final class FirmwareStore {
         }
     }
 
-    public Optional<FirmwareImage> find(String modelName, String version) {
+    /** The tenant's image of this model and version. */
+    public Optional<FirmwareImage> find(String tenant, String modelName, String version) {
         Optional<PhoneModel> model = catalogue.find(modelName);
         if (model.isEmpty() || !VERSION.matcher(version).matches()) {
             return Optional.empty();
         }
         return database.transaction(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT model, version, size_bytes, sha256, "
-                    + "file_name, uploaded_at FROM firmware_image WHERE model = ? AND version = ?")) {
-                Rows.bind(statement, model.get().name(), version);
+                    + "file_name, uploaded_at FROM firmware_image WHERE tenant_id = ? AND model = ? AND version = ?")) {
+                Rows.bind(statement, tenant, model.get().name(), version);
                 try (ResultSet row = statement.executeQuery()) {
                     return row.next() ? Optional.of(image(row)) : Optional.<FirmwareImage>empty();
                 }
@@ -135,33 +140,36 @@ public final class FirmwareStore {
         });
     }
 
-    public List<FirmwareImage> list() {
+    /** The tenant's images. */
+    public List<FirmwareImage> list(String tenant) {
         return database.transaction(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT model, version, size_bytes, sha256, "
-                    + "file_name, uploaded_at FROM firmware_image ORDER BY model, uploaded_at");
-                    ResultSet row = statement.executeQuery()) {
+                    + "file_name, uploaded_at FROM firmware_image WHERE tenant_id = ? ORDER BY model, uploaded_at")) {
+                statement.setString(1, tenant);
                 List<FirmwareImage> images = new ArrayList<>();
-                while (row.next()) {
-                    images.add(image(row));
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        images.add(image(row));
+                    }
                 }
                 return images;
             }
         });
     }
 
-    /** Sets the version every phone of the model should run; the image must be stored. */
-    public FirmwareImage setTarget(String modelName, String version) {
+    /** Sets the version every phone of the tenant and model should run; the tenant's image must be stored. */
+    public FirmwareImage setTarget(String tenant, String modelName, String version) {
         PhoneModel model = model(modelName);
-        FirmwareImage image = find(model.name(), version).orElseThrow(() -> ProvisioningException.notFound(
+        FirmwareImage image = find(tenant, model.name(), version).orElseThrow(() -> ProvisioningException.notFound(
                 "unknown-firmware", "no firmware " + version + " is stored for " + model.name()));
         database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE firmware_target SET version = ? WHERE model = ?")) {
-                Rows.bind(update, version, model.name());
+                    "UPDATE firmware_target SET version = ? WHERE tenant_id = ? AND model = ?")) {
+                Rows.bind(update, version, tenant, model.name());
                 if (update.executeUpdate() == 0) {
                     try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO firmware_target (model, version) VALUES (?, ?)")) {
-                        Rows.bind(insert, model.name(), version);
+                            "INSERT INTO firmware_target (tenant_id, model, version) VALUES (?, ?, ?)")) {
+                        Rows.bind(insert, tenant, model.name(), version);
                         insert.executeUpdate();
                     }
                 }
@@ -171,29 +179,30 @@ public final class FirmwareStore {
         return image;
     }
 
-    /** The target image of a model, if one is set. */
-    public Optional<FirmwareImage> target(String modelName) {
+    /** The tenant's target image of a model, if it set one. */
+    public Optional<FirmwareImage> target(String tenant, String modelName) {
         Optional<PhoneModel> model = catalogue.find(modelName);
         if (model.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> version = database.transaction(connection -> targetVersion(connection, model.get().name()));
-        return version.flatMap(v -> find(model.get().name(), v));
+        Optional<String> version = database.transaction(connection -> targetVersion(connection, tenant,
+                model.get().name()));
+        return version.flatMap(v -> find(tenant, model.get().name(), v));
     }
 
-    /** Deletes an image that no model targets. */
-    public void delete(String modelName, String version) {
+    /** Deletes one of the tenant's images that it does not target. */
+    public void delete(String tenant, String modelName, String version) {
         PhoneModel model = model(modelName);
-        FirmwareImage image = find(model.name(), version).orElseThrow(() -> ProvisioningException.notFound(
+        FirmwareImage image = find(tenant, model.name(), version).orElseThrow(() -> ProvisioningException.notFound(
                 "unknown-firmware", "no firmware " + version + " is stored for " + model.name()));
         database.transaction(connection -> {
-            if (targetVersion(connection, model.name()).filter(version::equals).isPresent()) {
+            if (targetVersion(connection, tenant, model.name()).filter(version::equals).isPresent()) {
                 throw ProvisioningException.conflict("firmware-in-use", model.name() + " " + version
                         + " is the target of its model; set another target first");
             }
             try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM firmware_image WHERE model = ? AND version = ?")) {
-                Rows.bind(delete, model.name(), version);
+                    "DELETE FROM firmware_image WHERE tenant_id = ? AND model = ? AND version = ?")) {
+                Rows.bind(delete, tenant, model.name(), version);
                 delete.executeUpdate();
             }
             return null;
@@ -205,10 +214,11 @@ public final class FirmwareStore {
         }
     }
 
-    private static Optional<String> targetVersion(Connection connection, String model) throws SQLException {
+    private static Optional<String> targetVersion(Connection connection, String tenant, String model)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT version FROM firmware_target WHERE model = ?")) {
-            statement.setString(1, model);
+                "SELECT version FROM firmware_target WHERE tenant_id = ? AND model = ?")) {
+            Rows.bind(statement, tenant, model);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
             }
@@ -227,9 +237,12 @@ public final class FirmwareStore {
         }
     }
 
-    private Path file(String model, String version) {
+    private Path file(String tenant, String model, String version) {
         String folder = model.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-        Path file = directory.resolve(folder).resolve(version + ".bin").normalize();
+        // The default tenant keeps the layout of homes from before tenants; tenant names are checked
+        // (lower-case letters, digits, dashes), so they cannot leave the store either.
+        Path root = Tenants.DEFAULT.equals(tenant) ? directory : directory.resolve("tenants").resolve(tenant);
+        Path file = root.resolve(folder).resolve(version + ".bin").normalize();
         if (!file.startsWith(directory)) {
             throw ProvisioningException.badRequest("invalid-version", "version '" + version + "' leaves the store");
         }

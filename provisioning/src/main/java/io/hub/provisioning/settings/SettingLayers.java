@@ -27,10 +27,12 @@ public final class SettingLayers {
     /**
      * Keys whose values the hub derives itself; an override would break the phone. The keepalive
      * interval is the registrar's Flow-Timer ({@code sipKeepaliveSeconds}): a phone pinging less
-     * often than that would lose its flow.
+     * often than that would lose its flow. The SIP domain is the tenant's: the registrar accepts a
+     * phone only in it.
      */
     public static final Set<String> MANAGED = Set.of("sip.account.user", "sip.account.authUser",
-            "sip.account.password", "provisioning.url", "firmware.version", "firmware.url", "sip.keepalive.interval");
+            "sip.account.password", "provisioning.url", "firmware.version", "firmware.url", "sip.keepalive.interval",
+            "sip.domain");
 
     private final Database database;
     private final AuditLog audit;

@@ -39,7 +39,9 @@ function table(id, columns, rows, rowClass) {
 async function refresh() {
   try {
     const [devices, claimable, firmware, audit] = await Promise.all([
-      api("GET", "/admin/v1/devices?size=200"), api("GET", "/admin/v1/devices/claimable"),
+      api("GET", "/admin/v1/devices?size=200"),
+      // Only the operator sees phones nobody has claimed; another tenant's token gets 403 and an empty table.
+      api("GET", "/admin/v1/devices/claimable").catch(() => ({ devices: [] })),
       api("GET", "/admin/v1/firmware"), api("GET", "/admin/v1/audit?limit=50")]);
     table("devices", ["mac", "model", "extension", "displayName", "site", "region", "state"], devices.devices);
     table("claimable", ["mac", "model", "issuer", "sourceIp", "firstSeen", "lastSeen", "seenCount"], claimable.devices);

@@ -226,6 +226,11 @@ public final class CallRouter implements AutoCloseable {
             return new Refusal(404, "no-user", caller, "the request URI names no extension");
         }
         String domain = caller.replaceFirst("^.*@", "");
+        // Calls stay within the caller's domain (its tenant): naming another served domain is refused.
+        Optional<String> named = accounts.canonicalDomain(target.getHost().toLowerCase(Locale.ROOT));
+        if (named.isPresent() && !named.get().equals(domain)) {
+            return new Refusal(403, "other-domain", caller, "calls stay within " + domain);
+        }
         String user = target.getUser();
         String callee = "sip:" + user + "@" + domain;
         if (accounts.lookup(user, domain).isEmpty()) {

@@ -9,6 +9,19 @@ import java.util.Optional;
 @FunctionalInterface
 public interface CredentialSource {
 
-    /** The account whose AOR is {@code user@domain}, if one is provisioned. */
+    /**
+     * The account whose AOR is {@code user@domain}, if one is provisioned. Its realm is the domain
+     * the account lives in, which may be written differently from {@code domain} (another name of
+     * the same domain): the registrar stores the binding under that one.
+     */
     Optional<SipCredentials> lookup(String user, String domain);
+
+    /**
+     * The domain {@code host} stands for when it is one this source serves (itself, or the domain it
+     * is another name of); empty when it serves no such domain or cannot tell. A call is routed only
+     * within its caller's domain, so a request for another served domain is refused.
+     */
+    default Optional<String> canonicalDomain(String host) {
+        return Optional.empty();
+    }
 }

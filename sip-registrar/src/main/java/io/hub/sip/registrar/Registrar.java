@@ -105,9 +105,10 @@ public final class Registrar {
             throw new Refused(RegisterFailure.MALFORMED, "the To header names no sip: user", null);
         }
         String domain = to.getHost().toLowerCase(Locale.ROOT);
-        String aor = "sip:" + to.getUser() + "@" + domain;
-        SipCredentials account = credentials.lookup(to.getUser(), domain)
-                .orElseThrow(() -> new Refused(RegisterFailure.UNKNOWN_AOR, aor, null));
+        SipCredentials account = credentials.lookup(to.getUser(), domain).orElseThrow(() -> new Refused(
+                RegisterFailure.UNKNOWN_AOR, "sip:" + to.getUser() + "@" + domain, null));
+        // The account's realm is its domain as the hub writes it: another name of it registers the same AOR.
+        String aor = "sip:" + to.getUser() + "@" + account.realm();
         authenticate(request, account);
         if (!account.enabled()) {
             throw new Refused(RegisterFailure.DISABLED, aor, null);

@@ -1,0 +1,120 @@
+package io.hub.provisioning.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.audit.AuditEvent;
+import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.http.Responses;
+import io.hub.provisioning.tenants.Tenant;
+import io.hub.provisioning.tenants.Tenants;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
+
+/**
+ * The operator's management of tenants: {@code POST /admin/v1/tenants} creates one and answers its
+ * token (the only time it is shown), {@code GET /admin/v1/tenants} lists them without tokens,
+ * {@code POST|DELETE /admin/v1/tenants/{name}/token} rotates or revokes a token. Only the default
+ * tenant (the operator) may call them; every change and refusal is audited.
+ */
+final class TenantAdmin {
+
+    private static final Pattern TOKEN = Pattern.compile("/admin/v1/tenants/([^/]+)/token");
+    private static final Set<String> FIELDS = Set.of("name", "sipDomain");
+
+    private final Tenants tenants;
+    private final AuditLog audit;
+
+    TenantAdmin(Tenants tenants, AuditLog audit) {
+        this.tenants = tenants;
+        this.audit = audit;
+    }
+
+    /** True when {@code path} is a tenant resource (answered here), false when it is not one. */
+    boolean route(Request request, Response response, Callback callback, String path, String method, String tenant,
+            String actor, String sourceIp) throws IOException {
+        Matcher token = TOKEN.matcher(path);
+        if (!path.equals("/admin/v1/tenants") && !token.matches()) {
+            return false;
+        }
+        AdminApi.requireOperator(tenant, "managing tenants");
+        if (path.equals("/admin/v1/tenants")) {
+            switch (method) {
+                case "GET" -> Responses.json(response, callback, 200,
+                        Map.of("tenants", tenants.list().stream().map(TenantAdmin::json).toList()));
+                case "POST" -> create(request, response, callback, actor, sourceIp);
+                default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+            }
+            return true;
+        }
+        String name = URIUtil.decodePath(token.group(1));
+        switch (method) {
+            case "POST" -> {
+                String rotated = changed(actor, sourceIp, "tenant-token-rotate", name, () -> tenants.rotateToken(name));
+                Responses.json(response, callback, 200, Map.of("name", name, "token", rotated));
+            }
+            case "DELETE" -> {
+                changed(actor, sourceIp, "tenant-token-revoke", name, () -> {
+                    tenants.revokeToken(name);
+                    return null;
+                });
+                Responses.empty(response, callback, 204);
+            }
+            default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+        }
+        return true;
+    }
+
+    private void create(Request request, Response response, Callback callback, String actor, String sourceIp)
+            throws IOException {
+        JsonNode body = AdminApi.jsonBody(request);
+        List<String> unknown = new java.util.ArrayList<>();
+        body.fieldNames().forEachRemaining(field -> {
+            if (!FIELDS.contains(field)) {
+                unknown.add(field);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw ProvisioningException.badRequest("invalid-tenant", "unknown field(s) " + unknown
+                    + "; expected name, sipDomain");
+        }
+        String name = AdminApi.text(body, "name");
+        String domain = AdminApi.text(body, "sipDomain");
+        Tenants.Created created = changed(actor, sourceIp, "tenant-create", name, () -> tenants.create(name, domain));
+        Map<String, Object> json = json(created.tenant());
+        json.put("token", created.token());
+        Responses.json(response, callback, 201, json);
+    }
+
+    /** Runs the change and audits it, or audits its refusal and passes it on. */
+    private <T> T changed(String actor, String sourceIp, String action, String name,
+            java.util.function.Supplier<T> change) {
+        try {
+            T result = change.get();
+            audit.record(actor, sourceIp, action, AuditEvent.OK, null, null, null, "tenant=" + name);
+            return result;
+        } catch (ProvisioningException refusal) {
+            audit.record(actor, sourceIp, action, AuditEvent.REFUSED, refusal.reason(), null, null,
+                    refusal.getMessage());
+            throw refusal;
+        }
+    }
+
+    private static Map<String, Object> json(Tenant tenant) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", tenant.name());
+        json.put("sipDomain", tenant.sipDomain());
+        json.put("operator", Tenants.DEFAULT.equals(tenant.name()));
+        json.put("tokenState", tenant.hasToken() ? "active" : "revoked");
+        json.put("createdAt", tenant.createdAt());
+        return json;
+    }
+}
