@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TortureMessagesTest {
 
-    private static final Path MESSAGES = Path.of("../../shared/testdata/rfc4475").toAbsolutePath().normalize();
+    private static final Path MESSAGES = Path.of("src/test/resources/rfc4475").toAbsolutePath();
 
     @TempDir
     static Path home;
