@@ -17,11 +17,16 @@ final class ProvisionedSipAccounts implements CredentialSource {
 
     private final Enrollment enrollment;
     private final String sipDomain;
+    private final ClientCertificatePolicy certificates;
 
-    /** @param sipDomain the only domain accepted, or null to accept whatever domain phones were given */
-    ProvisionedSipAccounts(Enrollment enrollment, String sipDomain) {
+    /**
+     * @param sipDomain the only domain accepted, or null to accept whatever domain phones were given
+     * @param certificates whether a tenant's phones must present their certificate
+     */
+    ProvisionedSipAccounts(Enrollment enrollment, String sipDomain, ClientCertificatePolicy certificates) {
         this.enrollment = enrollment;
         this.sipDomain = sipDomain == null ? null : sipDomain.toLowerCase(Locale.ROOT);
+        this.certificates = certificates;
     }
 
     @Override
@@ -31,6 +36,8 @@ final class ProvisionedSipAccounts implements CredentialSource {
         }
         Optional<Device> device = enrollment.byExtension(user);
         return device.map(d -> DigestAuthenticator.credentials(user, domain, d.sipPassword(), Optional.of(d.mac()),
-                d.state() == DeviceState.ENABLED));
+                d.state() == DeviceState.ENABLED).withCertificate(
+                        Optional.empty(), // the integrator fills this with Device.certificateSha256()
+                        certificates.required(d.tenant())));
     }
 }

@@ -32,6 +32,14 @@ final class AdminHttp {
         this.token = Files.readString(home.resolve("admin-token")).strip();
     }
 
+    /** The status of {@code method} on {@code path} with a JSON body (or none when null). */
+    int send(String method, String path, String json) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").method(method, json == null
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
     /** The body of a GET on {@code path} (such as {@code /admin/v1/calls}). */
     String get(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
