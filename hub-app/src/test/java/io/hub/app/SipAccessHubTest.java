@@ -112,6 +112,25 @@ class SipAccessHubTest {
         assertTrue(audit.contains("\"action\":\"rotate-sip-password\""), audit);
     }
 
+    @Test
+    void whereCertificatesAreRequiredAPasswordAloneIsRefusedUnlessTheTenantOnlyWantsOne() throws Exception {
+        HubSettings settings = TestSettings.ephemeralPorts();
+        settings.sipClientCertificate = "required";
+        hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
+        enroll("00809f000001", "1001");
+        enroll("00809f000002", "1002");
+        String password = password("00809f000001");
+
+        assertRefused(403, "certificate-required", register("1001", null, password));
+        assertRefused(403, "certificate-mismatch", register("1001", certificate("00809f000002"), password));
+        assertEquals(200, register("1001", certificate("00809f000001"), password).getStatusCode());
+
+        hub.provisioning().tenants().sipClientCertificate("default", "wanted");
+        assertEquals(200, register("1001", null, password).getStatusCode(), "the tenant's own setting wins");
+        hub.provisioning().tenants().sipClientCertificate("default", null);
+        assertRefused(403, "certificate-required", register("1001", null, password));
+    }
+
     /** Both legs of its call got a BYE, and its flow was closed by the hub. */
     private static void assertTakenOff(CallPhone phone, CallPhone other) throws Exception {
         phone.expectRequest("BYE");
