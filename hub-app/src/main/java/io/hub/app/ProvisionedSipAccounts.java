@@ -37,7 +37,7 @@ final class ProvisionedSipAccounts implements CredentialSource {
         Optional<Device> device = enrollment.byExtension(user);
         return device.map(d -> DigestAuthenticator.credentials(user, domain, d.sipPassword(), Optional.of(d.mac()),
                 d.state() == DeviceState.ENABLED).withCertificate(
-                        Optional.empty(), // the integrator fills this with Device.certificateSha256()
+                        Optional.empty(), // to be Device.certificateSha256(), the fingerprint bound to the phone
                         certificates.required(d.tenant())));
     }
 }

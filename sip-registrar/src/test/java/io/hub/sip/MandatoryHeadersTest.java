@@ -98,7 +98,8 @@ class MandatoryHeadersTest {
 
             SIPResponse answer = phone.send(next);
 
-            assertEquals("after-the-dropped", answer.getCallId().getCallId(), "the first answer is to the next request");
+            assertEquals("after-the-dropped", answer.getCallId().getCallId(),
+                    "the first answer is to the next request");
             assertEquals(200, answer.getStatusCode());
         }
         assertEquals(before + METHODS.size(), malformed());

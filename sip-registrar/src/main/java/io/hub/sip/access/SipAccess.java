@@ -95,7 +95,8 @@ public final class SipAccess {
     public void sweep() {
         Object state = pkiState.get();
         Instant now = clock.instant();
-        boolean changed = !Objects.equals(state, lastState) || now.isAfter(lastFullSweep.plus(FULL_SWEEP)) || now.isBefore(lastFullSweep);
+        boolean changed = !Objects.equals(state, lastState) || now.isAfter(lastFullSweep.plus(FULL_SWEEP))
+                || now.isBefore(lastFullSweep);
         if (!changed) {
             return;
         }

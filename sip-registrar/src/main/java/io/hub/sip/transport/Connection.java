@@ -316,8 +316,8 @@ final class Connection {
         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
         InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
         synchronized (this) {
-            flow = new Flow(this, endpoint.transport(), cipherSuite, requested -> server.validate(chain, requested), remote, local,
-                    server.clock().instant(), server.limits().defaultIdleTimeout().toMillis());
+            flow = new Flow(this, endpoint.transport(), cipherSuite, requested -> server.validate(chain, requested),
+                    remote, local, server.clock().instant(), server.limits().defaultIdleTimeout().toMillis());
             sendable = true;
             phase = Phase.OPEN;
         }

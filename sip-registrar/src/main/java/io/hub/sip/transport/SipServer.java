@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * up its own flow and no other.
  *
  * <p>The handshake has a deadline; a client certificate is wanted, let through, and judged by the
- * PKI's validator at registration, again at least every few seconds. TLS 1.2 renegotiation is refused. A connection silent past
+ * PKI's validator at every REGISTER (a verdict is reused a few seconds at most). TLS 1.2
+ * renegotiation is refused. A connection silent past
  * its flow's idle timeout is closed, as is one that takes too long over a message or does not read
  * what it is sent. Malformed messages are answered 400 when they can be, dropped otherwise; a
  * connection that keeps sending them, or breaks the framing, is closed. Every refusal is counted in
