@@ -344,7 +344,7 @@ final class Connection {
     }
 
     private void refuseFraming(SipFraming.FramingException e) {
-        LOG.info("sip {} refused: {}", flow, e.getMessage());
+        LOG.info("sip {} refused: {}", flow, io.hub.pki.log.LogText.of(e.getMessage()));
         send(("SIP/2.0 " + e.status + " " + (e.status == 513 ? "Message Too Large" : "Bad Request")
                 + "\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         close("framing: " + e.getMessage(), RefusalReason.FRAMING);
