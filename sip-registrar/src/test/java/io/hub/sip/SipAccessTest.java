@@ -14,6 +14,7 @@ import io.hub.pki.Fingerprints;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
+import io.hub.pki.MacPlacement;
 import io.hub.pki.MacRule;
 import io.hub.pki.PemFiles;
 import io.hub.pki.RevocationList;
@@ -86,9 +87,14 @@ class SipAccessTest {
     }
 
     private SipService start(SipService.Standing standing) throws Exception {
+        return start(standing, pki);
+    }
+
+    /** SIP judging certificates by {@code judge}'s validator (and its clock). */
+    private SipService start(SipService.Standing standing, HubPki judge) throws Exception {
         SipService service = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
                 ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                pki.validator(), (user, domain) -> "hub.test".equals(domain) ? Optional.ofNullable(accounts.get(user))
+                judge.validator(), (user, domain) -> "hub.test".equals(domain) ? Optional.ofNullable(accounts.get(user))
                         : Optional.empty(), new JdbcBindingStore(database), RegistrarSettings.standard(),
                 SipServer.Limits.standard(), clock, new SimpleMeterRegistry(),
                 new SipService.Calls(TestCalls.relay(), CallSettings.standard(), new JdbcCallRecords(database)),
@@ -206,6 +212,27 @@ class SipAccessTest {
 
             assertRefused(403, "certificate-refused", refresh);
         }
+    }
+
+    @Test
+    void aCertificateThatExpiresOnALiveFlowIsCaughtByThePeriodicSweep() throws Exception {
+        sip.close();
+        HubPki onTestTime = HubPki.at(home.resolve("pki"), clock);
+        sip = start(SipService.Standing.of(onTestTime), onTestTime);
+        DeviceCertificates.IssuedCertificate brief = pki.issueDeviceCertificate(new DeviceCertificateRequest(ALICE,
+                "Myriad M7", MacPlacement.CN, Duration.ofMinutes(5), Optional.of(clock.instant()), KeyType.EC_P256),
+                home.resolve("brief"));
+        try (SipTestClient alice = client(brief)) {
+            assertEquals(200, alice.registerWithPassword("2001", "pw-2001", "MD5", "<sip:2001@h>", "Expires: 3600")
+                    .getStatusCode());
+
+            clock.advance(Duration.ofMinutes(11));
+
+            assertTrue(alice.closedByHub(), "nothing changed in the PKI, yet the expired certificate is caught");
+        }
+        assertEquals(WithdrawReason.CERTIFICATE_REFUSED, withdrawals.get(0).reason());
+        assertTrue(withdrawals.get(0).detail().startsWith("expired"), withdrawals.get(0).detail());
+        assertEquals(List.of(), sip.location().bindings("sip:2001@hub.test"));
     }
 
     @Test
