@@ -106,13 +106,16 @@ public final class Hub implements AutoCloseable {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                    pki.validator(), new ProvisionedSipAccounts(provisioning.tenants(), provisioning.enrollment()),
+                    pki.validator(), new ProvisionedSipAccounts(provisioning.tenants(), provisioning.enrollment(),
+                            new ClientCertificatePolicy(provisioning.tenants(), settings.sipClientCertificate)),
                     new JdbcBindingStore(provisioning.dataSource()), registrarSettings(),
-                    SipServer.Limits.standard(), clock, provisioning.metrics(), callSetup(bind));
+                    SipServer.Limits.standard(), clock, provisioning.metrics(), callSetup(bind),
+                    SipService.Standing.of(pki));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
+        SipFollowsDevices.wire(provisioning.enrollment(), sip.access());
         sip.registrar().onRefusal(refusal -> provisioning.audit().recordForTenant(tenantOf(refusal.aor()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "register", "refused", refusal.failure().code(), null, null,
                 refusal.aor() + ": " + refusal.detail()));

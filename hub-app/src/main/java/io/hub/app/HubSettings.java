@@ -61,6 +61,12 @@ public final class HubSettings {
      * publicAddress, else the first non-loopback name of the server certificate, else localhost.
      */
     public String sipDomain;
+    /**
+     * {@code wanted}: phones are asked for their certificate on SIP-TLS and one they present must be
+     * valid and their own; {@code required}: a REGISTER without one is refused. A tenant may set its
+     * own (null there follows this one).
+     */
+    public String sipClientCertificate = "wanted";
     /** SIP entry point host per region (eu1, latam1, apac1, na1); a missing region uses publicAddress. */
     public Map<String, String> sipEntryPoints = new LinkedHashMap<>();
     /** The global layer of every phone's configuration, by setting key (ntp.server, locale.timezone …). */
@@ -116,6 +122,9 @@ public final class HubSettings {
         }
         if (sipKeepaliveSeconds < 5 || sipKeepaliveSeconds > 3600) {
             throw new UserError("sipKeepaliveSeconds " + sipKeepaliveSeconds + " is not from 5 to 3600");
+        }
+        if (!io.hub.provisioning.tenants.Tenants.SIP_CLIENT_CERTIFICATE.contains(sipClientCertificate)) {
+            throw new UserError("sipClientCertificate '" + sipClientCertificate + "' is not wanted or required");
         }
         for (String region : sipEntryPoints.keySet()) {
             if (!List.of("eu1", "latam1", "apac1", "na1").contains(region)) {

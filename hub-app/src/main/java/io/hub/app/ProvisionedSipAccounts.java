@@ -20,10 +20,13 @@ final class ProvisionedSipAccounts implements CredentialSource {
 
     private final Tenants tenants;
     private final Enrollment enrollment;
+    private final ClientCertificatePolicy certificates;
 
-    ProvisionedSipAccounts(Tenants tenants, Enrollment enrollment) {
+    /** @param certificates whether a tenant's phones must present their certificate */
+    ProvisionedSipAccounts(Tenants tenants, Enrollment enrollment, ClientCertificatePolicy certificates) {
         this.tenants = tenants;
         this.enrollment = enrollment;
+        this.certificates = certificates;
     }
 
     @Override
@@ -37,8 +40,10 @@ final class ProvisionedSipAccounts implements CredentialSource {
         return tenants.byDomain(host).map(Tenants.DomainOwner::domain);
     }
 
-    private static SipCredentials credentials(String user, String domain, Device device) {
+    /** A generic-CA phone is accepted on SIP only with the certificate bound to its device. */
+    private SipCredentials credentials(String user, String domain, Device device) {
         return DigestAuthenticator.credentials(user, domain, device.sipPassword(), Optional.of(device.mac()),
-                device.state() == DeviceState.ENABLED);
+                device.state() == DeviceState.ENABLED).withCertificate(device.certificateSha256(),
+                        certificates.required(device.tenant()));
     }
 }

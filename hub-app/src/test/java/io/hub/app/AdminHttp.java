@@ -41,6 +41,11 @@ final class AdminHttp {
                         : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The status of {@code method} on {@code path} with the operator's token and a JSON body (or none when null). */
+    int send(String method, String path, String json) throws Exception {
+        return send(method, path, json, null).statusCode();
+    }
+
     /** The body of a GET on {@code path} (such as {@code /admin/v1/calls}). */
     String get(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)

@@ -108,4 +108,16 @@ class HubSettingsTest {
         assertEquals("mediaTimeoutSeconds 1 is not from 5 to 3600",
                 assertThrows(UserError.class, settings::validate).getMessage());
     }
+
+    @Test
+    void sipClientCertificateIsWantedOrRequired() throws IOException {
+        assertEquals("wanted", new HubSettings().validate().sipClientCertificate);
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "sipClientCertificate: required\n");
+        assertEquals("required", HubSettings.load(file, true).validate().sipClientCertificate);
+
+        HubSettings settings = new HubSettings();
+        settings.sipClientCertificate = "optional";
+        assertEquals("sipClientCertificate 'optional' is not wanted or required",
+                assertThrows(UserError.class, settings::validate).getMessage());
+    }
 }

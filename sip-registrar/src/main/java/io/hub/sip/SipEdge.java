@@ -78,7 +78,7 @@ final class SipEdge implements SipHandler {
 
     @Override
     public void flowClosed(Flow flow, String why) {
-        LOG.debug("sip {} closed: {}", flow, why);
+        LOG.debug("sip {} closed: {}", flow, io.hub.pki.log.LogText.of(why));
         location.flowClosed(flow);
         calls.flowClosed(flow);
     }

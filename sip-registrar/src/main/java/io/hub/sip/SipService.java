@@ -1,6 +1,9 @@
 package io.hub.sip;
 
 import io.hub.pki.DeviceCertificateValidator;
+import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
+import io.hub.sip.access.SipAccess;
 import io.hub.sip.call.CallRecords;
 import io.hub.sip.call.CallRouter;
 import io.hub.sip.call.CallSettings;
@@ -16,6 +19,9 @@ import io.hub.sip.transport.SipServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,18 +52,39 @@ public final class SipService implements AutoCloseable {
     public record Calls(RelayConfig relay, CallSettings settings, CallRecords records) {
     }
 
+    /**
+     * What the hub knows of a phone's standing beyond its account: whether its device is revoked,
+     * and a value that changes whenever the certificate validator's answers may have changed.
+     */
+    public record Standing(Predicate<MacAddress> revokedDevice, Supplier<Object> pkiState) {
+
+        /** Nothing revoked, nothing ever changes: for tests of other things. */
+        public static Standing none() {
+            return new Standing(mac -> false, () -> "");
+        }
+
+        /** Follows the PKI in {@code pki}'s directory, also as other processes change it. */
+        public static Standing of(HubPki pki) {
+            return new Standing(pki.revocations()::isRevoked,
+                    () -> List.of(pki.revocations().entries(), pki.trusted().entries()));
+        }
+    }
+
     private final SipServer server;
     private final MediaRelay relay;
     private final CallRouter calls;
     private final LocationService location;
     private final Registrar registrar;
     private final PhoneRequests phoneRequests;
+    private final SipAccess access;
     private final ScheduledExecutorService ticker;
     private final int tlsPort;
     private final Integer plainPort;
 
     private SipService(SipServer server, LocationService location, Registrar registrar, PhoneRequests phoneRequests,
-            ScheduledExecutorService ticker, int tlsPort, Integer plainPort, MediaRelay relay, CallRouter calls) {
+            ScheduledExecutorService ticker, int tlsPort, Integer plainPort, MediaRelay relay, CallRouter calls,
+            SipAccess access) {
+        this.access = access;
         this.relay = relay;
         this.calls = calls;
         this.phoneRequests = phoneRequests;
@@ -72,9 +99,20 @@ public final class SipService implements AutoCloseable {
     public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
             BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics,
             Calls callSetup) throws IOException {
+        return start(listen, validator, credentials, store, settings, limits, clock, metrics, callSetup,
+                Standing.none());
+    }
+
+    /**
+     * Starts SIP with {@code standing}: a revoked device's account does not register, and a change
+     * of the PKI's state reaches live flows within a second ({@link SipAccess#sweep}).
+     */
+    public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
+            BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics,
+            Calls callSetup, Standing standing) throws IOException {
         LocationService location = new LocationService(store, clock);
         Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock), location, settings, clock,
-                metrics);
+                metrics, standing.revokedDevice());
         PhoneRequests phoneRequests = new PhoneRequests(location);
         CallRouter[] router = new CallRouter[1];
         MediaRelay relay = new MediaRelay(callSetup.relay().withDeadStreamTimeout(callSetup.settings().mediaTimeout()),
@@ -82,6 +120,8 @@ public final class SipService implements AutoCloseable {
         router[0] = new CallRouter(location, credentials, relay, callSetup.settings(), callSetup.records(), clock,
                 metrics);
         CallRouter calls = router[0];
+        SipAccess access = new SipAccess(location, calls, credentials, standing.revokedDevice(), standing.pkiState(),
+                clock);
         SipServer server = new SipServer(new SipEdge(registrar, location, phoneRequests, calls), validator, clock,
                 limits, metrics);
         metrics.gauge("hub.sip.bindings", location, l -> l.all().size());
@@ -106,7 +146,15 @@ public final class SipService implements AutoCloseable {
                     LOG.warn("expiring bindings failed: {}", e.getMessage());
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            return new SipService(server, location, registrar, phoneRequests, ticker, tlsPort, plainPort, relay, calls);
+            ticker.scheduleWithFixedDelay(() -> {
+                try {
+                    access.sweep();
+                } catch (RuntimeException e) {
+                    LOG.warn("following the pki onto sip failed: {}", e.toString());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            return new SipService(server, location, registrar, phoneRequests, ticker, tlsPort, plainPort, relay, calls,
+                    access);
         } catch (IOException | RuntimeException e) {
             server.close();
             calls.close();
@@ -140,6 +188,11 @@ public final class SipService implements AutoCloseable {
     /** Calls between phones: the active ones and the records of ended ones. */
     public CallRouter calls() {
         return calls;
+    }
+
+    /** Takes phones off SIP when they lose their right to it. */
+    public SipAccess access() {
+        return access;
     }
 
     public MediaRelay relay() {

@@ -27,10 +27,10 @@ import java.util.function.Predicate;
  * its SRTP media socket on loopback with its own key, and the few SIP messages a phone writes in a
  * call. Every read is bounded by the client's socket timeout.
  */
-final class CallPhone implements AutoCloseable {
+public final class CallPhone implements AutoCloseable {
 
-    final String user;
-    final SipTestClient sip;
+    public final String user;
+    public final SipTestClient sip;
     final DatagramSocket media;
     SdesKey ownKey = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
     private SrtpContext sending = new SrtpContext(ownKey);
@@ -41,7 +41,7 @@ final class CallPhone implements AutoCloseable {
     private int cseq = 10;
     final String instance = "urn:uuid:" + UUID.randomUUID();
 
-    CallPhone(String user, SipTestClient sip) throws IOException {
+    public CallPhone(String user, SipTestClient sip) throws IOException {
         this.user = user;
         this.sip = sip;
         this.media = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -49,7 +49,7 @@ final class CallPhone implements AutoCloseable {
     }
 
     /** Registers with RFC 5626 outbound, so the flow is the phone's and calls come down it. */
-    void register(String password) throws Exception {
+    public void register(String password) throws Exception {
         SIPResponse ok = sip.registerWithPassword(user, password, "MD5", contact() + ";+sip.instance=\"<" + instance
                 + ">\";reg-id=1", "Supported: outbound", "Expires: 600");
         if (ok.getStatusCode() != 200) {
@@ -57,7 +57,7 @@ final class CallPhone implements AutoCloseable {
         }
     }
 
-    String contact() {
+    public String contact() {
         return "<sip:" + user + "@10.0.0." + user.substring(user.length() - 1) + ":5061;transport=tls;ob>";
     }
 
@@ -80,19 +80,19 @@ final class CallPhone implements AutoCloseable {
                 + "a=" + direction + "\r\n";
     }
 
-    String sdp() {
+    public String sdp() {
         return sdp("RTP/SAVP", "sendrecv", false);
     }
 
     /** An INVITE to {@code target} (an extension) with {@code sdp}; the Call-ID is returned in the text. */
-    String invite(String target, String callId, String sdp) {
+    public String invite(String target, String callId, String sdp) {
         return request("INVITE", "sip:" + target + "@hub.test", callId, "tag-" + user, null, "<sip:" + target
                 + "@hub.test>", ++cseq, sdp, "Contact: " + contact());
     }
 
     /** A request in a dialog, or outside one when {@code toTag} is null. */
-    String request(String method, String uri, String callId, String fromTag, String toTag, String to, long cseqNumber,
-            String sdp, String... extra) {
+    public String request(String method, String uri, String callId, String fromTag, String toTag, String to,
+            long cseqNumber, String sdp, String... extra) {
         StringBuilder text = new StringBuilder()
                 .append(method).append(' ').append(uri).append(" SIP/2.0\r\n")
                 .append("Via: SIP/2.0/TLS 10.0.0.9:5061;branch=z9hG4bK").append(UUID.randomUUID()).append(";rport\r\n")
@@ -116,12 +116,12 @@ final class CallPhone implements AutoCloseable {
         return ++cseq;
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         sip.write(text);
     }
 
     /** Reads messages until one matches; fails after twenty others or the socket timeout. */
-    SIPMessage expect(Predicate<SIPMessage> wanted, String what) throws Exception {
+    public SIPMessage expect(Predicate<SIPMessage> wanted, String what) throws Exception {
         for (int i = 0; i < 20; i++) {
             SIPMessage message = sip.readMessage();
             if (wanted.test(message)) {
@@ -131,23 +131,23 @@ final class CallPhone implements AutoCloseable {
         throw new AssertionError(user + " never got " + what);
     }
 
-    SIPResponse expectResponse(int status, String method) throws Exception {
+    public SIPResponse expectResponse(int status, String method) throws Exception {
         return (SIPResponse) expect(m -> m instanceof SIPResponse r && r.getStatusCode() == status
                 && r.getCSeq().getMethod().equals(method), status + " to " + method);
     }
 
     /** The next final response to {@code method}, whatever its status. */
-    SIPResponse expectFinal(String method) throws Exception {
+    public SIPResponse expectFinal(String method) throws Exception {
         return (SIPResponse) expect(m -> m instanceof SIPResponse r && r.getStatusCode() >= 200
                 && r.getCSeq().getMethod().equals(method), "a final answer to " + method);
     }
 
-    SIPRequest expectRequest(String method) throws Exception {
+    public SIPRequest expectRequest(String method) throws Exception {
         return (SIPRequest) expect(m -> m instanceof SIPRequest r && r.getMethod().equals(method), method);
     }
 
     /** Answers a request with {@code status}, adding a To tag and, with {@code sdp}, a body. */
-    void answer(SIPRequest request, int status, String toTag, String sdp) throws IOException {
+    public void answer(SIPRequest request, int status, String toTag, String sdp) throws IOException {
         SIPResponse response = request.createResponse(status, SIPResponse.getReasonPhrase(status));
         try {
             if (toTag != null && response.getTo().getTag() == null) {
@@ -165,7 +165,7 @@ final class CallPhone implements AutoCloseable {
     }
 
     /** Takes the hub's SDP: where to send media and the key the hub encrypts this phone's media with. */
-    void hubSdp(SIPMessage message) throws Exception {
+    public void hubSdp(SIPMessage message) throws Exception {
         SessionDescription sdp = SessionDescription.parse(new String(message.getRawContent(), StandardCharsets.UTF_8));
         MediaDescription audio = sdp.media().get(0);
         relay = new InetSocketAddress(InetAddress.getByName(audio.connectionAddress(sdp)), audio.port());
@@ -221,6 +221,27 @@ final class CallPhone implements AutoCloseable {
     /** A raw datagram to any port, as a spoofer would send it. */
     void sendRaw(byte[] bytes, InetSocketAddress to) throws IOException {
         media.send(new DatagramPacket(bytes, bytes.length, to));
+    }
+
+    /**
+     * A call from {@code caller} answered by {@code callee}, up to the caller's ACK, as both phones
+     * see it; returns the Call-ID.
+     */
+    public static String establish(CallPhone caller, CallPhone callee) throws Exception {
+        String callId = UUID.randomUUID().toString();
+        caller.send(caller.invite(callee.user, callId, caller.sdp()));
+        caller.expectResponse(100, "INVITE");
+        SIPRequest invite = callee.expectRequest("INVITE");
+        callee.answer(invite, 180, "callee-tag", null);
+        caller.expectResponse(180, "INVITE");
+        callee.answer(invite, 200, "callee-tag", callee.sdp());
+        SIPResponse ok = caller.expectResponse(200, "INVITE");
+        callee.hubSdp(invite);
+        caller.hubSdp(ok);
+        callee.expectRequest("ACK");
+        caller.send(caller.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + caller.user, ok.getTo().getTag(),
+                "<sip:" + callee.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
+        return callId;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.hub.provisioning.audit;
 
+import io.hub.pki.log.LogText;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.sql.Connection;
@@ -83,11 +84,14 @@ public final class AuditLog {
                     detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000));
             statement.executeUpdate();
         }
+        // Phone-supplied values (a status report's firmware, a URL's MAC) must not forge log lines.
         if (AuditEvent.REFUSED.equals(outcome)) {
-            LOG.info("{} refused reason={} mac={} ip={} actor={} fingerprint={} detail={}", action, reason, mac,
-                    sourceIp, actor, fingerprint, detail);
+            LOG.info("{} refused reason={} mac={} ip={} actor={} fingerprint={} detail={}", LogText.of(action),
+                    LogText.of(reason), LogText.of(mac), LogText.of(sourceIp), LogText.of(actor),
+                    LogText.of(fingerprint), LogText.of(detail));
         } else {
-            LOG.info("{} ok mac={} ip={} actor={} detail={}", action, mac, sourceIp, actor, detail);
+            LOG.info("{} ok mac={} ip={} actor={} detail={}", LogText.of(action), LogText.of(mac),
+                    LogText.of(sourceIp), LogText.of(actor), LogText.of(detail));
         }
     }
 

@@ -119,6 +119,15 @@ public final class DeviceRepository {
         }
     }
 
+    /** Stores a new SIP password for the device (rotation: disable, revocation). */
+    public void updatePassword(Connection connection, MacAddress mac, String sipPassword) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE device SET sip_password = ? WHERE mac = ?")) {
+            Rows.bind(statement, secrets.seal(sipPassword, mac.value()), mac.value());
+            statement.executeUpdate();
+        }
+    }
+
     public void delete(Connection connection, String tenant, List<MacAddress> macs) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "DELETE FROM device WHERE mac = ? AND tenant_id = ?")) {

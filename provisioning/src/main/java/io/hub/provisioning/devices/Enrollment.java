@@ -15,6 +15,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Enrolling, changing and removing a tenant's devices, one at a time or by bulk import. Every
@@ -23,6 +27,7 @@ import java.util.Optional;
 public final class Enrollment {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(Enrollment.class);
 
     private final Database database;
     private final DeviceRepository devices;
@@ -31,6 +36,7 @@ public final class Enrollment {
     private final DeviceRules rules;
     private final SettingLayers layers;
     private final Clock clock;
+    private final List<Consumer<DeviceChange>> listeners = new CopyOnWriteArrayList<>();
 
     public Enrollment(Database database, DeviceRepository devices, ClaimableRepository claimable, AuditLog audit,
             SettingLayers layers, PhoneCatalogue catalogue, Clock clock) {
@@ -91,6 +97,11 @@ public final class Enrollment {
         });
     }
 
+    /** Changes to devices are announced to these once committed: SIP follows a disable or a delete at once. */
+    public void onChange(Consumer<DeviceChange> listener) {
+        listeners.add(listener);
+    }
+
     /** The tenant's device; another tenant's device is as absent as a missing one (404 {@code not-found}). */
     public Device find(String tenant, MacAddress mac) {
         return database.transaction(connection -> devices.find(connection, mac))
@@ -142,33 +153,72 @@ public final class Enrollment {
         if (patch.settings() != null) {
             SettingLayers.check(patch.settings());
         }
-        return database.transaction(connection -> {
+        DeviceChange change = database.transaction(connection -> {
             Device current = devices.find(connection, mac).filter(d -> d.tenant().equals(tenant))
                     .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
+            DeviceState nextState = or(state, current.state());
+            // Disabling rotates the SIP password: a copy of the old one must not outlive the disable.
+            boolean disabling = current.state() == DeviceState.ENABLED && nextState == DeviceState.DISABLED;
             Device updated = new Device(mac, tenant, or(model, current.model()), or(extension, current.extension()),
                     or(displayName, current.displayName()), or(site, current.site()), or(region, current.region()),
-                    or(state, current.state()), current.sipPassword(), current.createdAt(), clock.instant(),
-                    current.certificate());
+                    nextState, disabling ? newPassword() : current.sipPassword(), current.createdAt(),
+                    clock.instant(), current.certificate());
             requireFreeExtension(connection, tenant, mac, updated.extension(), actor, sourceIp, "update");
             devices.update(connection, List.of(updated), true);
+            if (disabling) {
+                devices.updatePassword(connection, mac, updated.sipPassword());
+            }
             if (patch.settings() != null) {
                 layers.replaceDevice(connection, mac, patch.settings());
             }
             audit.record(connection, actor, sourceIp, "update", AuditEvent.OK, null, mac.value(), null,
-                    "state=" + updated.state().code() + " extension=" + updated.extension());
-            return updated;
+                    "state=" + updated.state().code() + " extension=" + updated.extension()
+                            + (disabling ? " sipPassword=rotated" : ""));
+            return new DeviceChange(current, updated);
         });
+        announce(change);
+        return change.after();
     }
 
     /** Removes a device; 404 {@code not-found} when the tenant has none with that MAC. */
     public void remove(String tenant, MacAddress mac, String actor, String sourceIp) {
-        database.transaction(connection -> {
-            devices.find(connection, mac).filter(d -> d.tenant().equals(tenant))
+        Device removed = database.transaction(connection -> {
+            Device current = devices.find(connection, mac).filter(d -> d.tenant().equals(tenant))
                     .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
             devices.delete(connection, tenant, List.of(mac));
             audit.record(connection, actor, sourceIp, "remove", AuditEvent.OK, null, mac.value(), null, null);
-            return null;
+            return current;
         });
+        announce(new DeviceChange(removed, null));
+    }
+
+    /**
+     * Gives the device a new random SIP password, which it learns at its next configuration fetch
+     * (only a valid certificate gets that far): for a phone whose certificate or device was revoked,
+     * so a copy of the old password stops working.
+     *
+     * @return false when no device has that MAC
+     */
+    public boolean rotateSipPassword(MacAddress mac, String actor, String why) {
+        return database.transaction(connection -> {
+            if (devices.find(connection, mac).isEmpty()) {
+                return false;
+            }
+            devices.updatePassword(connection, mac, newPassword());
+            audit.record(connection, actor, null, "rotate-sip-password", AuditEvent.OK, null, mac.value(), null, why);
+            return true;
+        });
+    }
+
+    private void announce(DeviceChange change) {
+        for (Consumer<DeviceChange> listener : listeners) {
+            try {
+                listener.accept(change);
+            } catch (RuntimeException e) {
+                // The change is committed; a follower's failure must not turn it into an error.
+                LOG.warn("device change of {} not followed: {}", change.before().mac(), e.toString());
+            }
+        }
     }
 
     /**
@@ -178,7 +228,8 @@ public final class Enrollment {
      */
     public ImportReport importCsv(String tenant, byte[] csv, boolean dryRun, String actor, String sourceIp) {
         List<CsvDevices.Line> lines = CsvDevices.parse(csv);
-        return database.transaction(connection -> {
+        List<DeviceChange> changes = new ArrayList<>();
+        ImportReport result = database.transaction(connection -> {
             ImportPlan plan = ImportPlan.build(lines, tenant, rules, devices.owners(connection),
                     devices.extensions(connection, tenant), devices.boundFingerprints(connection), clock.instant(),
                     Enrollment::newPassword);
@@ -191,6 +242,7 @@ public final class Enrollment {
                 }
                 return report;
             }
+            changes.addAll(importChanges(connection, plan));
             devices.delete(connection, tenant, plan.deletes());
             devices.update(connection, plan.updates(), false);
             devices.insert(connection, plan.creates());
@@ -203,6 +255,22 @@ public final class Enrollment {
                             + plan.deletes().size() + " certificates bound=" + plan.boundCount());
             return plan.report(true);
         });
+        changes.forEach(this::announce);
+        return result;
+    }
+
+    /** What an applied import changes that others follow: deleted devices and moved extensions. */
+    private List<DeviceChange> importChanges(java.sql.Connection connection, ImportPlan plan)
+            throws java.sql.SQLException {
+        List<DeviceChange> changes = new ArrayList<>();
+        for (MacAddress mac : plan.deletes()) {
+            devices.find(connection, mac).ifPresent(before -> changes.add(new DeviceChange(before, null)));
+        }
+        for (Device update : plan.updates()) {
+            devices.find(connection, update.mac()).filter(before -> !java.util.Objects.equals(before.extension(),
+                    update.extension())).ifPresent(before -> changes.add(new DeviceChange(before, update)));
+        }
+        return changes;
     }
 
     private void requireFreeExtension(java.sql.Connection connection, String tenant, MacAddress mac, String extension,

@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  */
 public final class Tenants {
 
+    /** The values of {@code sipClientCertificate}, per tenant as in {@code hub.yaml}. */
+    public static final java.util.List<String> SIP_CLIENT_CERTIFICATE = java.util.List.of("wanted", "required");
+
     /** The tenant whose token is {@code var/admin-token}: the operator. */
     public static final String DEFAULT = "default";
     /** Lower-case letters, digits and inner dashes: the name appears in URLs, actors and domains. */
@@ -286,6 +289,45 @@ public final class Tenants {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    /**
+     * The tenant's own {@code sipClientCertificate} ({@code wanted} or {@code required}); empty when
+     * it follows the hub's setting, or there is no such tenant.
+     */
+    public Optional<String> sipClientCertificate(String tenant) {
+        return database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT sip_client_certificate FROM tenant WHERE id = ?")) {
+                statement.setString(1, tenant);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Sets the tenant's {@code sipClientCertificate}; null makes it follow the hub's setting again.
+     *
+     * @throws ProvisioningException 400 {@code invalid-setting} for another value, 404
+     *     {@code not-found} for an unknown tenant
+     */
+    public void sipClientCertificate(String tenant, String policy) {
+        if (policy != null && !SIP_CLIENT_CERTIFICATE.contains(policy)) {
+            throw ProvisioningException.badRequest("invalid-setting", "sipClientCertificate '" + policy
+                    + "' is not wanted or required");
+        }
+        int updated = database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE tenant SET sip_client_certificate = ? WHERE id = ?")) {
+                Rows.bind(statement, policy, tenant);
+                return statement.executeUpdate();
+            }
+        });
+        if (updated == 0) {
+            throw ProvisioningException.notFound("not-found", "no tenant " + tenant);
+        }
     }
 
     static String hash(String token) {

@@ -3,6 +3,7 @@ package io.hub.sip.call;
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.pki.log.LogText;
 import io.hub.sip.relay.LegStats;
 import io.hub.sip.relay.SessionStats;
 import io.hub.sip.relay.Side;
@@ -146,7 +147,8 @@ final class Call {
                         "application/sdp", offer);
             } catch (SdpException | IllegalArgumentException e) {
                 // A caller's value made an unsendable request: treated like a fork that failed.
-                LOG.info("call {} fork to {} not sent: {}", id, target.contactUri(), e.getMessage());
+                LOG.info("call {} fork to {} not sent: {}", id, LogText.of(target.contactUri()),
+                        LogText.of(e.getMessage()));
                 fork.status = 500;
                 continue;
             }
@@ -216,7 +218,7 @@ final class Call {
         try {
             answer = media.answerFromFork(fork.dialog.callId, body(response), addressFor(a.flow));
         } catch (SdpException e) {
-            LOG.info("call {} callee {} answered with unusable SDP: {}", id, callee, e.getMessage());
+            LOG.info("call {} callee {} answered with unusable SDP: {}", id, callee, LogText.of(e.getMessage()));
             bye(b);
             fail(488, EndCause.SRTP_REQUIRED, Answers.warning(a.flow, e.getMessage()));
             return;
@@ -234,7 +236,7 @@ final class Call {
         if (fork.done() || fork.provisional || state != State.RINGING) {
             return;
         }
-        LOG.info("call {} fork to {} did not answer", id, fork.requestUri);
+        LOG.info("call {} fork to {} did not answer", id, LogText.of(fork.requestUri));
         fork.status = 408;
         fork.dialog.pending.remove(fork.branch);
         router.unregister(fork.dialog);
@@ -338,7 +340,7 @@ final class Call {
                     media.answerInAck(dialog.side, sdp);
                 } catch (SdpException e) {
                     LOG.info("call {} {} answered the hub's offer in its ACK with unusable SDP: {}", id, dialog,
-                            e.getMessage());
+                            LogText.of(e.getMessage()));
                     hangUp(EndCause.REFUSED);
                 }
             }
@@ -430,7 +432,7 @@ final class Call {
                 request = Requests.build(method, to.remoteTarget, to, flow, cseq, branch, to.remoteTag, headers,
                         contentType, body);
             } catch (IllegalArgumentException e) {
-                LOG.info("call {} {} to {} not sent: {}", id, method, to, e.getMessage());
+                LOG.info("call {} {} to {} not sent: {}", id, method, to, LogText.of(e.getMessage()));
             }
         }
         if (request == null) {
@@ -471,7 +473,8 @@ final class Call {
             try {
                 answer = media.answer(to.side, body(response), addressFor(origin.flow()));
             } catch (SdpException e) {
-                LOG.info("call {} {} answered a re-offer with unusable SDP: {}", id, to, e.getMessage());
+                LOG.info("call {} {} answered a re-offer with unusable SDP: {}", id, to,
+                        LogText.of(e.getMessage()));
                 unusable = true;
             }
         } else if (origin.offer()) {
@@ -606,7 +609,7 @@ final class Call {
             flow.send(Requests.build("BYE", dialog.remoteTarget, dialog, flow, ++dialog.localCseq, Requests.branch(),
                     dialog.remoteTag, List.of(), null, null));
         } catch (IllegalArgumentException e) {
-            LOG.info("call {} BYE to {} not sent: {}", id, dialog, e.getMessage());
+            LOG.info("call {} BYE to {} not sent: {}", id, dialog, LogText.of(e.getMessage()));
         }
     }
 

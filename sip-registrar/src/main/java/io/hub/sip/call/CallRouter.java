@@ -3,6 +3,7 @@ package io.hub.sip.call;
 import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.pki.log.LogText;
 import io.hub.sip.location.Binding;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.registrar.CredentialSource;
@@ -170,6 +171,24 @@ public final class CallRouter implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Ends every call {@code aor} is in, as caller or callee, from the hub's side: both legs of an
+     * answered call get a BYE, a ringing one is cancelled. Runs on the calling thread, so the BYEs
+     * are on their way down the phones' flows when it returns (before those flows are closed).
+     *
+     * @return how many calls were ended
+     */
+    public int endCallsOf(String aor, EndCause why) {
+        int ended = 0;
+        for (Call call : List.copyOf(calls.values())) {
+            if (call.caller.equalsIgnoreCase(aor) || call.callee.equalsIgnoreCase(aor)) {
+                call.hangUp(why);
+                ended++;
+            }
+        }
+        return ended;
+    }
+
     /** A connection closed: calls ringing on it learn it now rather than at their timeout. */
     public void flowClosed(Flow flow) {
         for (Call call : calls.values()) {
@@ -181,8 +200,8 @@ public final class CallRouter implements AutoCloseable {
         Refusal refusal = checkInvite(request, flow);
         if (refusal != null) {
             metrics.counter("hub.calls.refused", "reason", refusal.reason()).increment();
-            LOG.info("call refused from {} to {}: {} {}", refusal.caller(), request.getRequestURI(), refusal.status(),
-                    refusal.detail());
+            LOG.info("call refused from {} to {}: {} {}", LogText.of(refusal.caller()),
+                    LogText.of(request.getRequestURI()), refusal.status(), LogText.of(refusal.detail()));
             sendOn(flow, refusal.status() == 503 ? Answers.busy(request, 5)
                     : Answers.answer(request, refusal.status(), Dialog.newTag(), null, null,
                             refusal.status() == 420 ? new String[] {"Unsupported: " + refusal.detail()}

@@ -16,6 +16,8 @@ public enum EndCause {
     MEDIA_TIMEOUT("media-timeout"),
     NO_ACK("no-ack"),
     PHONE_GONE("phone-gone"),
+    /** One of the phones lost its right to SIP: revoked, disabled or deleted. */
+    ACCESS_WITHDRAWN("access-withdrawn"),
     HUB_STOPPED("hub-stopped");
 
     private final String code;

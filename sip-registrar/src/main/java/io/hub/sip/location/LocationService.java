@@ -140,6 +140,11 @@ public final class LocationService {
         return Optional.ofNullable(flows.get(id));
     }
 
+    /** The flows phones registered on and that are still open. */
+    public List<Flow> flows() {
+        return flows.values().stream().filter(Flow::isOpen).toList();
+    }
+
     public int flowCount() {
         return flows.size();
     }

@@ -14,6 +14,12 @@ public enum RegisterFailure {
     REPLAYED(403, "Forbidden", "replayed"),
     CERTIFICATE_REFUSED(403, "Forbidden", "certificate-refused"),
     CERTIFICATE_MISMATCH(403, "Forbidden", "certificate-mismatch"),
+    /** The account's policy is {@code required} and no certificate came with the connection. */
+    CERTIFICATE_REQUIRED(403, "Forbidden", "certificate-required"),
+    /** A generic (vendor-only) CA's certificate that is not the one bound to the account's phone. */
+    CERTIFICATE_NOT_BOUND(403, "Forbidden", "certificate-not-bound"),
+    /** The account's phone is revoked by MAC: no certificate, no password registers it. */
+    REVOKED(403, "Forbidden", "revoked"),
     DISABLED(403, "Forbidden", "disabled"),
     INTERVAL_TOO_BRIEF(423, "Interval Too Brief", "interval-too-brief"),
     OUT_OF_ORDER(500, "Server Internal Error", "out-of-order"),

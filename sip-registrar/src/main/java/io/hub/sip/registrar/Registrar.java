@@ -7,13 +7,18 @@ import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.pki.DeviceIdentity;
 import io.hub.pki.DeviceValidation;
+import io.hub.pki.MacAddress;
 import io.hub.pki.RefusalCause;
+import io.hub.pki.TrustLevel;
+import io.hub.pki.log.LogText;
 import io.hub.sip.location.Binding;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.transport.Flow;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +54,11 @@ public final class Registrar {
     public record Refusal(String aor, String source, RegisterFailure failure, String detail) {
     }
 
+    /** How long a flow's certificate verdict is reused before a REGISTER has it judged again. */
+    static final Duration VERDICT_REUSE = Duration.ofSeconds(5);
+
     private final CredentialSource credentials;
+    private final Predicate<MacAddress> revokedDevice;
     private final DigestAuthenticator digest;
     private final LocationService location;
     private final RegistrarSettings settings;
@@ -59,6 +69,16 @@ public final class Registrar {
 
     public Registrar(CredentialSource credentials, DigestAuthenticator digest, LocationService location,
             RegistrarSettings settings, Clock clock, MeterRegistry metrics) {
+        this(credentials, digest, location, settings, clock, metrics, mac -> false);
+    }
+
+    /**
+     * @param revokedDevice true for a phone revoked by MAC: its account may not register, with or
+     *     without a certificate (a copied password must not outlive the phone's revocation)
+     */
+    public Registrar(CredentialSource credentials, DigestAuthenticator digest, LocationService location,
+            RegistrarSettings settings, Clock clock, MeterRegistry metrics, Predicate<MacAddress> revokedDevice) {
+        this.revokedDevice = revokedDevice;
         this.metrics = metrics;
         this.credentials = credentials;
         this.digest = digest;
@@ -113,12 +133,16 @@ public final class Registrar {
         if (!account.enabled()) {
             throw new Refused(RegisterFailure.DISABLED, aor, null);
         }
-        String deviceMac = checkCertificate(flow.certificate(), account, aor);
+        if (account.device().filter(revokedDevice).isPresent()) {
+            throw new Refused(RegisterFailure.REVOKED, "device " + account.device().get() + " of " + aor
+                    + " is revoked", null);
+        }
+        String deviceMac = checkCertificate(flow, account, aor);
         List<Binding> updated = bindings(request, flow, aor, deviceMac);
         try {
             location.replace(aor, updated);
         } catch (RuntimeException e) {
-            LOG.error("register {} could not be stored: {}", aor, e.getMessage());
+            LOG.error("register {} could not be stored: {}", LogText.of(aor), e.getMessage());
             throw new Refused(RegisterFailure.STORE_FAILED, e.getMessage(), null);
         }
         boolean outbound = updated.stream().anyMatch(b -> b.isOutbound() && b.flowId() == flow.id());
@@ -140,7 +164,8 @@ public final class Registrar {
             add(ok, "Flow-Timer", Long.toString(settings.flowTimer().toSeconds()));
         }
         add(ok, "Date", HTTP_DATE.format(now));
-        LOG.info("register ok aor={} bindings={} flow={} outbound={}", aor, updated.size(), flow, outbound);
+        LOG.info("register ok aor={} bindings={} flow={} outbound={}", LogText.of(aor), updated.size(), flow,
+                outbound);
         metrics.counter("hub.sip.register", "outcome", "ok").increment();
         return ok;
     }
@@ -172,20 +197,37 @@ public final class Registrar {
         return settings.md5OnlyAgents().stream().anyMatch(name::contains);
     }
 
-    /** The MAC of an accepted client certificate that belongs to the account's phone, or null without one. */
-    private static String checkCertificate(DeviceValidation certificate, SipCredentials account, String aor)
-            throws Refused {
+    /**
+     * The MAC of an accepted client certificate that belongs to the account's phone, or null without
+     * one (where the account's policy allows that). The certificate is judged for the account's MAC,
+     * so a generic CA's certificate, which proves the vendor only, names that phone; it is accepted
+     * only when it is the certificate bound to the phone.
+     */
+    private String checkCertificate(Flow flow, SipCredentials account, String aor) throws Refused {
+        DeviceValidation certificate = flow.certificate(account.device(), clock.instant(), VERDICT_REUSE);
         if (certificate.refusal().filter(cause -> cause == RefusalCause.NO_CERTIFICATE).isPresent()) {
+            if (account.certificateRequired()) {
+                throw new Refused(RegisterFailure.CERTIFICATE_REQUIRED, aor + " registers only with a valid "
+                        + "certificate of " + account.device().map(MacAddress::value).orElse("its phone"), null);
+            }
             return null;
         }
         if (!certificate.isAccepted()) {
-            throw new Refused(RegisterFailure.CERTIFICATE_REFUSED, certificate.refusal().orElseThrow().code() + ": "
-                    + certificate.detail(), null);
+            RefusalCause cause = certificate.refusal().orElseThrow();
+            throw new Refused(cause == RefusalCause.MAC_MISMATCH ? RegisterFailure.CERTIFICATE_MISMATCH
+                    : RegisterFailure.CERTIFICATE_REFUSED, cause.code() + ": " + certificate.detail() + " (" + aor
+                    + ")", null);
         }
-        String mac = certificate.identityOrThrow().mac().value();
+        DeviceIdentity identity = certificate.identityOrThrow();
+        String mac = identity.mac().value();
         if (account.device().isPresent() && !account.device().get().value().equals(mac)) {
             throw new Refused(RegisterFailure.CERTIFICATE_MISMATCH, "certificate of " + mac + " used for " + aor
                     + ", which belongs to " + account.device().get(), null);
+        }
+        if (identity.trustLevel() == TrustLevel.VENDOR_ONLY
+                && !account.certificateSha256().filter(identity.fingerprint()::equalsIgnoreCase).isPresent()) {
+            throw new Refused(RegisterFailure.CERTIFICATE_NOT_BOUND, "certificate " + identity.fingerprint()
+                    + " of " + identity.issuer() + " proves the vendor only and is not the one bound to " + mac, null);
         }
         return mac;
     }
@@ -327,7 +369,8 @@ public final class Registrar {
         RegisterFailure failure = refused.failure;
         String aor = request.getTo().getAddress().getURI().toString();
         String source = flow.remote().getAddress().getHostAddress() + ":" + flow.remote().getPort();
-        LOG.info("register refused aor={} source={} reason={} detail={}", aor, source, failure.code(), refused.detail);
+        LOG.info("register refused aor={} source={} reason={} detail={}", LogText.of(aor), source, failure.code(),
+                LogText.of(refused.detail));
         refusalListeners.forEach(listener -> listener.accept(new Refusal(aor, source, failure, refused.detail)));
         metrics.counter("hub.sip.register", "outcome", failure.code()).increment();
         SIPResponse response = request.createResponse(failure.status(), failure.reasonPhrase());

@@ -316,8 +316,8 @@ final class Connection {
         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
         InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
         synchronized (this) {
-            flow = new Flow(this, endpoint.transport(), cipherSuite, () -> server.validate(chain), remote, local,
-                    server.clock().instant(), server.limits().defaultIdleTimeout().toMillis());
+            flow = new Flow(this, endpoint.transport(), cipherSuite, requested -> server.validate(chain, requested),
+                    remote, local, server.clock().instant(), server.limits().defaultIdleTimeout().toMillis());
             sendable = true;
             phase = Phase.OPEN;
         }
@@ -344,7 +344,7 @@ final class Connection {
     }
 
     private void refuseFraming(SipFraming.FramingException e) {
-        LOG.info("sip {} refused: {}", flow, e.getMessage());
+        LOG.info("sip {} refused: {}", flow, io.hub.pki.log.LogText.of(e.getMessage()));
         send(("SIP/2.0 " + e.status + " " + (e.status == 513 ? "Message Too Large" : "Bad Request")
                 + "\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         close("framing: " + e.getMessage(), RefusalReason.FRAMING);

@@ -1,11 +1,14 @@
 package io.hub.sip.transport;
 
 import io.hub.pki.DeviceValidation;
+import io.hub.pki.MacAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One connection a phone opened to the hub: the RFC 5626 flow. Everything the hub sends to that
@@ -24,15 +27,20 @@ public final class Flow {
     private final String transport;
     private final String cipherSuite;
     private final Instant openedAt;
-    private Supplier<DeviceValidation> judge;
-    private volatile DeviceValidation certificate;
+    private final Function<Optional<MacAddress>, DeviceValidation> judge;
+    private Verdict verdict;
     private volatile Instant lastHeard;
     private volatile Instant lastKeepalive;
     private volatile long idleTimeoutMillis;
     private final long defaultIdleTimeoutMillis;
     private volatile boolean trusted;
 
-    Flow(Connection connection, String transport, String cipherSuite, Supplier<DeviceValidation> judge,
+    /** A verdict on the flow's certificate, for the MAC it was asked for, and when it was made. */
+    private record Verdict(Optional<MacAddress> requested, DeviceValidation validation, Instant judgedAt) {
+    }
+
+    Flow(Connection connection, String transport, String cipherSuite, Function<Optional<MacAddress>,
+            DeviceValidation> judge,
             InetSocketAddress remote, InetSocketAddress local, Instant now, long idleTimeoutMillis) {
         this.connection = connection;
         this.remote = remote;
@@ -70,21 +78,32 @@ public final class Flow {
     }
 
     /**
-     * The client certificate's verdict; a refusal with {@code no-certificate} when none was presented.
-     * Judged once, when first asked: a connection that never registers never costs a validation.
+     * The client certificate's verdict for a request that names {@code requested} (the account's
+     * phone; a generic CA's certificate proves that MAC only through it); a refusal with
+     * {@code no-certificate} when none was presented. A verdict is reused for at most
+     * {@code maxAge}, and only for the same MAC, so a revocation reaches a live flow at its next
+     * REGISTER; a connection that never registers never costs a validation.
      */
-    public DeviceValidation certificate() {
-        DeviceValidation verdict = certificate;
-        if (verdict == null) {
-            synchronized (this) {
-                if (certificate == null) {
-                    certificate = judge.get();
-                    judge = null;
-                }
-                verdict = certificate;
-            }
+    public synchronized DeviceValidation certificate(Optional<MacAddress> requested, Instant now, Duration maxAge) {
+        Verdict last = verdict;
+        if (last != null && last.requested.equals(requested) && !now.isBefore(last.judgedAt)
+                && !now.isAfter(last.judgedAt.plus(maxAge))) {
+            return last.validation;
         }
-        return verdict;
+        verdict = new Verdict(requested, judge.apply(requested), now);
+        return verdict.validation;
+    }
+
+    /**
+     * The certificate judged again now, for the MAC it was last judged for; empty when it never was
+     * (no registration asked). For the sweep that follows revocations onto live flows.
+     */
+    public synchronized Optional<DeviceValidation> rejudge(Instant now) {
+        if (verdict == null) {
+            return Optional.empty();
+        }
+        verdict = new Verdict(verdict.requested, judge.apply(verdict.requested), now);
+        return Optional.of(verdict.validation);
     }
 
     public Instant openedAt() {

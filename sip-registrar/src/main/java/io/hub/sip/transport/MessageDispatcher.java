@@ -1,10 +1,12 @@
 package io.hub.sip.transport;
 
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.parser.StringMsgParser;
+import io.hub.pki.log.LogText;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,7 +49,7 @@ final class MessageDispatcher {
         ParseResult parsed = parse(bytes);
         Optional<StrictSyntax.Violation> violation = StrictSyntax.check(bytes);
         if (violation.isPresent()) {
-            LOG.info("sip message refused {}: {}", flow, violation.get().reason());
+            LOG.info("sip message refused {}: {}", flow, LogText.of(violation.get().reason()));
             if (parsed.message instanceof SIPRequest request && answerable(request)
                     && !"ACK".equals(request.getMethod())) {
                 flow.send(request.createResponse(violation.get().status(), violation.get().status() == 505
@@ -55,9 +57,16 @@ final class MessageDispatcher {
             }
             return false;
         }
+        if (parsed.message instanceof SIPRequest request) {
+            Optional<String> missing = MandatoryHeaders.missing(request);
+            if (missing.isPresent()) {
+                refuseIncomplete(request, missing.get(), flow);
+                return false;
+            }
+        }
         if (parsed.message instanceof SIPRequest request && !flow.trusted()
                 && !density.allow(flow.remote().getAddress())) {
-            if (answerable(request) && !"ACK".equals(request.getMethod())) {
+            if (!"ACK".equals(request.getMethod())) {
                 flow.send(busy(request, density.retryAfterSeconds(flow.remote().getAddress())).encode());
             }
             LOG.debug("sip request refused {}: over the request density", flow);
@@ -65,7 +74,7 @@ final class MessageDispatcher {
             return true;
         }
         if (parsed.message instanceof SIPRequest request) {
-            if (parsed.errors.isEmpty() && request.getTopmostVia() != null && request.getCSeq() != null) {
+            if (parsed.errors.isEmpty()) {
                 try {
                     handler.request(request, flow);
                 } catch (RuntimeException e) {
@@ -85,8 +94,28 @@ final class MessageDispatcher {
             return true;
         }
         LOG.info("sip malformed message dropped {}: {}", flow, parsed.errors.isEmpty() ? "unparsable"
-                : parsed.errors.get(0));
+                : LogText.of(parsed.errors.get(0)));
         return false;
+    }
+
+    /**
+     * A request without one of the headers every request must carry (RFC 3261 §8.1.1): answered 400
+     * naming the header, and handed to no one, so nothing is stored. Without a Via there is nowhere
+     * to send an answer (RFC 3261 §18.2.2), so it is dropped.
+     */
+    private void refuseIncomplete(SIPRequest request, String header, Flow flow) {
+        LOG.info("sip {} without {} refused {}", LogText.of(request.getMethod()), header, flow);
+        if (header.equals("Via") || "ACK".equals(request.getMethod())) {
+            return;
+        }
+        SIPResponse response = request.createResponse(400, "Missing " + header + " Header");
+        try {
+            response.addHeader(new HeaderFactoryImpl().createHeader("Warning",
+                    "399 hub \"missing-header: " + header + "\""));
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        flow.send(response.encode());
     }
 
     private static SIPResponse busy(SIPRequest request, long seconds) {
@@ -107,8 +136,8 @@ final class MessageDispatcher {
     }
 
     private void answerBadRequest(SIPRequest request, List<String> errors, Flow flow) {
-        String reason = errors.isEmpty() ? "missing Via or CSeq" : errors.get(0);
-        LOG.info("sip malformed request {} {}: {}", request.getMethod(), flow, reason);
+        String reason = errors.get(0);
+        LOG.info("sip malformed request {} {}: {}", LogText.of(request.getMethod()), flow, LogText.of(reason));
         if (answerable(request) && !"ACK".equals(request.getMethod())) {
             flow.send(request.createResponse(400, "Bad Request").encode());
         }

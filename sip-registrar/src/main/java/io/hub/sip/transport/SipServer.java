@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * up its own flow and no other.
  *
  * <p>The handshake has a deadline; a client certificate is wanted, let through, and judged by the
- * PKI's validator once per connection. TLS 1.2 renegotiation is refused. A connection silent past
+ * PKI's validator at every REGISTER (a verdict is reused a few seconds at most). TLS 1.2
+ * renegotiation is refused. A connection silent past
  * its flow's idle timeout is closed, as is one that takes too long over a message or does not read
  * what it is sent. Malformed messages are answered 400 when they can be, dropped otherwise; a
  * connection that keeps sending them, or breaks the framing, is closed. Every refusal is counted in
@@ -239,8 +240,8 @@ public final class SipServer implements AutoCloseable {
         return System.nanoTime() / 1_000_000;
     }
 
-    DeviceValidation validate(List<X509Certificate> chain) {
-        return validator.validate(chain, Optional.empty());
+    DeviceValidation validate(List<X509Certificate> chain, Optional<io.hub.pki.MacAddress> requested) {
+        return validator.validate(chain, requested);
     }
 
     void refused(RefusalReason reason) {

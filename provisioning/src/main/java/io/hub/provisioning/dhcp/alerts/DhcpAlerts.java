@@ -1,6 +1,7 @@
 package io.hub.provisioning.dhcp.alerts;
 
 import io.hub.pki.MacAddress;
+import io.hub.pki.log.LogText;
 import io.hub.provisioning.dhcp.DhcpRules;
 import io.hub.provisioning.dhcp.DiscoveryUrl;
 import io.hub.provisioning.dhcp.Finding;
@@ -61,7 +62,8 @@ public final class DhcpAlerts {
                 Finding latest = after.get(old.getKey());
                 if (latest == null || !latest.raw().equals(old.getValue())) {
                     delete(connection, mac, old.getKey());
-                    LOG.info("dhcp alert cleared mac={} option={} value={}", mac.value(), old.getKey(), old.getValue());
+                    LOG.info("dhcp alert cleared mac={} option={} value={}", mac.value(), old.getKey(),
+                            LogText.of(old.getValue()));
                 }
             }
             for (Finding finding : after.values()) {
@@ -70,7 +72,7 @@ public final class DhcpAlerts {
                 } else {
                     insert(connection, mac, finding, now);
                     LOG.info("dhcp alert raised mac={} option={} kind={} value={}", mac.value(), finding.option(),
-                            finding.kind().code(), finding.raw());
+                            finding.kind().code(), LogText.of(finding.raw()));
                 }
             }
             return null;

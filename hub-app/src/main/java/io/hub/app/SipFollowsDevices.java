@@ -1,0 +1,44 @@
+package io.hub.app;
+
+import io.hub.pki.log.LogText;
+import io.hub.provisioning.devices.DeviceChange;
+import io.hub.provisioning.devices.Enrollment;
+import io.hub.sip.access.SipAccess;
+import io.hub.sip.access.WithdrawReason;
+import io.hub.sip.access.Withdrawal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two ways between provisioning and SIP when a phone loses its right to register. A device an
+ * admin disables, deletes or moves to another extension is taken off SIP at once (its calls, its
+ * bindings, its flows); a phone SIP takes off because it was revoked gets a new SIP password, which
+ * only a valid certificate can fetch, so a copy of the old one stops working. (Disabling rotates the
+ * password in provisioning's own transaction.)
+ */
+final class SipFollowsDevices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SipFollowsDevices.class);
+
+    private SipFollowsDevices() {
+    }
+
+    static void wire(Enrollment enrollment, SipAccess access) {
+        enrollment.onChange(change -> follow(change, access));
+        access.onWithdrawal(withdrawal -> rotateIfRevoked(withdrawal, enrollment));
+    }
+
+    private static void follow(DeviceChange change, SipAccess access) {
+        if (change.endsRegistration()) {
+            int withdrawn = access.recheckUser(change.before().extension()).size();
+            LOG.info("sip follows device change mac={} extension={} withdrawn={}", change.before().mac(),
+                    LogText.of(change.before().extension()), withdrawn);
+        }
+    }
+
+    private static void rotateIfRevoked(Withdrawal withdrawal, Enrollment enrollment) {
+        if (withdrawal.reason() == WithdrawReason.REVOKED && withdrawal.device().isPresent()) {
+            enrollment.rotateSipPassword(withdrawal.device().get(), "sip", "revoked: " + withdrawal.detail());
+        }
+    }
+}

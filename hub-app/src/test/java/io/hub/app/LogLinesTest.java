@@ -1,0 +1,81 @@
+package io.hub.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.pki.DeviceCertificateRequest;
+import io.hub.pki.DeviceCertificates;
+import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
+import io.hub.pki.PemFiles;
+import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.sip.SipTestClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a phone sends cannot forge a log line: a status report whose firmware carries a line break
+ * and a SIP username carrying a terminal escape sequence each end up as one line, escaped, in the hub's log
+ * (slf4j-simple writes to System.err, captured here).
+ */
+class LogLinesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPhonesLineBreaksAndEscapesStayInsideOneEscapedLogLine() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(),
+                Clock.systemUTC())) {
+            hub.provisioning().enrollment().enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001",
+                    null, null, null, null, null), "test", "127.0.0.1");
+            DeviceCertificates.IssuedCertificate phone = hub.pki().issueDeviceCertificate(
+                    DeviceCertificateRequest.of(MacAddress.parse("00809faabbcc"), "Myriad M7"), dir.resolve("phone"));
+            X509Certificate ca = PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE));
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(SipTestClient.context(ca, phone.certificate(), phone.keys().getPrivate())).build();
+
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            HttpResponse<String> status = client.send(HttpRequest.newBuilder(URI.create("https://localhost:"
+                    + hub.provisioning().devicePort() + "/prov/v1/status/00809faabbcc"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"firmware\": \"1\\nFAKE audit line\", "
+                            + "\"ip\": \"10.0.0.5\"}")).header("Content-Type", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            SIPResponse refused;
+            try (SipTestClient sip = SipTestClient.tls(hub.sip().tlsPort(), ca, null, null)) {
+                refused = sip.send(sip.register("1001", "<sip:1001@10.0.0.5>", "Authorization: Digest "
+                        + "username=\"10\u001b[2J01\", realm=\"hub.test\", nonce=\"n\", uri=\"sip:hub.test\", "
+                        + "response=\"00\""));
+            }
+            System.setErr(original);
+
+            assertEquals(204, status.statusCode(), status.body());
+            assertEquals(403, refused.getStatusCode());
+        } finally {
+            System.setErr(original);
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.stream().anyMatch(line -> line.contains("status ok mac=00809faabbcc")
+                && line.contains("detail=firmware=1\\nFAKE audit line ip=10.0.0.5")), String.join("\n", lines));
+        assertFalse(lines.stream().anyMatch(line -> line.startsWith("FAKE")), "no forged line");
+        assertTrue(lines.stream().anyMatch(line -> line.contains("register refused aor=sip:1001@hub.test")
+                && line.contains("username 10\\x1b[2J01 may not register 1001")), String.join("\n", lines));
+        assertFalse(lines.stream().anyMatch(line -> line.contains("\u001b") || line.contains("\u0000")),
+                "no control character reaches the log");
+    }
+}

@@ -1,0 +1,206 @@
+package io.hub.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.pki.DeviceCertificateRequest;
+import io.hub.pki.DeviceCertificates;
+import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
+import io.hub.pki.PemFiles;
+import io.hub.pki.RevocationList;
+import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.sip.CallPhone;
+import io.hub.sip.SipTestClient;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A whole hub: a phone revoked (through the PKI's files, as {@code hub pki revoke} does from its own
+ * process), then one disabled, then one deleted (through the admin API), each registered with its
+ * certificate and in a call, is taken off SIP at once: its flow closes, both legs of the call get a
+ * BYE, and its old password is refused on a new connection. Only a phone that can fetch its
+ * configuration with a valid certificate comes back: the re-enabled and the re-enrolled one, with
+ * their new passwords; the revoked one never.
+ */
+class SipAccessHubTest {
+
+    @TempDir
+    Path dir;
+
+    private Hub hub;
+    private AdminHttp admin;
+    private final List<CallPhone> phones = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        phones.forEach(CallPhone::close);
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    @Test
+    void aRevokedThenADisabledThenADeletedPhoneLosesSipAtOnceAndOnlyTheOnesAllowedComeBack() throws Exception {
+        hub = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(), Clock.systemUTC());
+        admin = new AdminHttp(hub, dir.resolve("var"));
+        for (String[] device : new String[][] {{"00809f000001", "1001"}, {"00809f000002", "1002"},
+                {"00809f000003", "1003"}, {"00809f000009", "1009"}}) {
+            enroll(device[0], device[1]);
+        }
+        CallPhone other = registered("1009", null, password("00809f000009"));
+
+        // Revoked: by MAC, in the PKI's files, by another HubPki on the same home.
+        DeviceCertificates.IssuedCertificate revokedCertificate = certificate("00809f000001");
+        String revokedPassword = fetchPassword(revokedCertificate);
+        CallPhone revoked = registered("1001", revokedCertificate, revokedPassword);
+        CallPhone.establish(other, revoked);
+        HubPki.at(dir.resolve("var/pki"), Clock.systemUTC()).revokeMac(MacAddress.parse("00809f000001"),
+                RevocationList.Reason.KEY_COMPROMISE);
+        assertTakenOff(revoked, other);
+        assertRefused(403, "wrong-password", register("1001", null, revokedPassword));
+        assertNotEquals(revokedPassword, password("00809f000001"), "its SIP password was rotated");
+        assertRefused(403, "revoked", register("1001", null, password("00809f000001")));
+        assertEquals(403, fetch(revokedCertificate).statusCode(), "and it cannot fetch the new one");
+
+        // Disabled through the admin API, then enabled again.
+        DeviceCertificates.IssuedCertificate disabledCertificate = certificate("00809f000002");
+        String disabledPassword = fetchPassword(disabledCertificate);
+        CallPhone disabled = registered("1002", disabledCertificate, disabledPassword);
+        CallPhone.establish(disabled, other);
+        assertEquals(200, admin.send("PATCH", "/admin/v1/devices/00809f000002", "{\"state\": \"disabled\"}"));
+        assertTakenOff(disabled, other);
+        assertRefused(403, "wrong-password", register("1002", null, disabledPassword));
+        assertRefused(403, "disabled", register("1002", null, password("00809f000002")));
+        assertEquals(403, fetch(disabledCertificate).statusCode());
+        assertEquals(200, admin.send("PATCH", "/admin/v1/devices/00809f000002", "{\"state\": \"enabled\"}"));
+        assertRefused(403, "wrong-password", register("1002", null, disabledPassword));
+        assertEquals(200, register("1002", disabledCertificate, fetchPassword(disabledCertificate)).getStatusCode(),
+                "re-enabled, it registers with the password its configuration now carries");
+
+        // Deleted through the admin API, then enrolled again.
+        DeviceCertificates.IssuedCertificate deletedCertificate = certificate("00809f000003");
+        String deletedPassword = fetchPassword(deletedCertificate);
+        CallPhone deleted = registered("1003", deletedCertificate, deletedPassword);
+        CallPhone.establish(other, deleted);
+        assertEquals(204, admin.send("DELETE", "/admin/v1/devices/00809f000003", null));
+        assertTakenOff(deleted, other);
+        assertRefused(404, "unknown-aor", register("1003", null, deletedPassword));
+        enroll("00809f000003", "1003");
+        assertRefused(403, "wrong-password", register("1003", null, deletedPassword));
+        assertEquals(200, register("1003", deletedCertificate, fetchPassword(deletedCertificate)).getStatusCode());
+
+        assertEquals(1, hub.sip().location().bindings("sip:1009@hub.test").size(), "the other phone stayed");
+        String audit = admin.get("/admin/v1/audit?mac=00809f000001");
+        assertTrue(audit.contains("\"action\":\"rotate-sip-password\""), audit);
+    }
+
+    @Test
+    void whereCertificatesAreRequiredAPasswordAloneIsRefusedUnlessTheTenantOnlyWantsOne() throws Exception {
+        HubSettings settings = TestSettings.ephemeralPorts();
+        settings.sipClientCertificate = "required";
+        hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
+        enroll("00809f000001", "1001");
+        enroll("00809f000002", "1002");
+        String password = password("00809f000001");
+
+        assertRefused(403, "certificate-required", register("1001", null, password));
+        assertRefused(403, "certificate-mismatch", register("1001", certificate("00809f000002"), password));
+        assertEquals(200, register("1001", certificate("00809f000001"), password).getStatusCode());
+
+        hub.provisioning().tenants().sipClientCertificate("default", "wanted");
+        assertEquals(200, register("1001", null, password).getStatusCode(), "the tenant's own setting wins");
+        hub.provisioning().tenants().sipClientCertificate("default", null);
+        assertRefused(403, "certificate-required", register("1001", null, password));
+    }
+
+    /** Both legs of its call got a BYE, and its flow was closed by the hub. */
+    private static void assertTakenOff(CallPhone phone, CallPhone other) throws Exception {
+        phone.expectRequest("BYE");
+        other.expectRequest("BYE");
+        assertTrue(phone.sip.closedByHub(), phone.user + "'s flow is closed");
+    }
+
+    private void enroll(String mac, String extension) {
+        hub.provisioning().enrollment().enroll("default", new DeviceDraft(mac, "Myriad M7", extension, null, null,
+                null, null, null), "test", "127.0.0.1");
+    }
+
+    private String password(String mac) {
+        return hub.provisioning().enrollment().find("default", MacAddress.parse(mac)).sipPassword();
+    }
+
+    private DeviceCertificates.IssuedCertificate certificate(String mac) {
+        return hub.pki().issueDeviceCertificate(DeviceCertificateRequest.of(MacAddress.parse(mac), "Myriad M7"),
+                dir.resolve("phone-" + mac + "-" + phones.size() + "-" + System.nanoTime()));
+    }
+
+    private CallPhone registered(String user, DeviceCertificates.IssuedCertificate certificate, String password)
+            throws Exception {
+        CallPhone phone = new CallPhone(user, client(certificate));
+        phones.add(phone);
+        phone.register(password);
+        return phone;
+    }
+
+    private SIPResponse register(String user, DeviceCertificates.IssuedCertificate certificate, String password)
+            throws Exception {
+        try (SipTestClient phone = client(certificate)) {
+            return phone.registerWithPassword(user, password, "MD5", "<sip:" + user + "@10.0.0.7>");
+        }
+    }
+
+    private SipTestClient client(DeviceCertificates.IssuedCertificate certificate) throws Exception {
+        return SipTestClient.tls(hub.sip().tlsPort(), ca(), certificate == null ? null : certificate.certificate(),
+                certificate == null ? null : certificate.keys().getPrivate());
+    }
+
+    /** The configuration fetch a phone makes with its certificate (whose CN is its MAC). */
+    private HttpResponse<byte[]> fetch(DeviceCertificates.IssuedCertificate certificate) throws Exception {
+        String mac = certificate.certificate().getSubjectX500Principal().getName()
+                .replaceAll("(?s).*CN=([0-9a-f]{12}).*", "$1");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(SipTestClient.context(ca(), certificate.certificate(), certificate.keys().getPrivate()))
+                .build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + hub.provisioning().devicePort()
+                + "/prov/v1/config/" + mac + ".xml")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private String fetchPassword(DeviceCertificates.IssuedCertificate certificate) throws Exception {
+        HttpResponse<byte[]> config = fetch(certificate);
+        assertEquals(200, config.statusCode(), new String(config.body()));
+        var document = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(config.body()));
+        return XPathFactory.newInstance().newXPath().evaluate("/deviceConfig/sip/account/@password", document);
+    }
+
+    private X509Certificate ca() {
+        return PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE));
+    }
+
+    private static void assertRefused(int status, String code, SIPResponse response) {
+        assertEquals(status, response.getStatusCode(), response.encode());
+        List<String> warnings = new ArrayList<>();
+        for (Iterator<?> i = response.getHeaders("Warning"); i != null && i.hasNext(); ) {
+            warnings.add(((SIPHeader) i.next()).getHeaderValue());
+        }
+        assertEquals(List.of("399 hub \"" + code + "\""), warnings);
+    }
+}

@@ -1,0 +1,23 @@
+package io.hub.sip.access;
+
+/** Why a phone was taken off SIP; the code is what logs, the audit trail and listeners carry. */
+public enum WithdrawReason {
+    /** The phone's device or the certificate on its flow was revoked. */
+    REVOKED("revoked"),
+    /** The certificate on its flow is no longer valid for another reason (expired, CA untrusted …). */
+    CERTIFICATE_REFUSED("certificate-refused"),
+    /** Its device was disabled. */
+    DISABLED("disabled"),
+    /** Its device was deleted, or no longer holds the AOR's extension. */
+    REMOVED("removed");
+
+    private final String code;
+
+    WithdrawReason(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}
