@@ -93,6 +93,8 @@ public final class Hub implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
                     + "--admin-port)");
+        } catch (io.hub.provisioning.storage.DatabaseFileException e) {
+            throw new UserError(e.getMessage());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
