@@ -83,6 +83,7 @@ public final class Provisioning implements AutoCloseable {
             Enrollment enrollment = new Enrollment(database, new DeviceRepository(), new ClaimableRepository(), audit,
                     layers, catalogue, clock);
             FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
+            firmware.removeUnrecordedFiles();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             LiveViews liveViews = new LiveViews();
             DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);

@@ -119,6 +119,16 @@ public final class FirmwareStore {
         }
     }
 
+    /**
+     * Removes image files without a catalogue row and stray temporary files, which a kill -9 during
+     * an upload can leave; call at start, before anything is served.
+     *
+     * @return how many files were removed
+     */
+    public int removeUnrecordedFiles() {
+        return UnrecordedFirmware.remove(database, directory);
+    }
+
     public Optional<FirmwareImage> find(String modelName, String version) {
         Optional<PhoneModel> model = catalogue.find(modelName);
         if (model.isEmpty() || !VERSION.matcher(version).matches()) {
