@@ -93,6 +93,8 @@ public final class Hub implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
                     + "--admin-port)");
+        } catch (io.hub.provisioning.storage.DatabaseFileException e) {
+            throw new UserError(e.getMessage());
         } catch (io.hub.provisioning.storage.StorageException e) {
             // A sealed password that does not open: the key in var/secrets is not this database's.
             throw new UserError("the database cannot be opened with this home's secrets: " + e.getMessage());

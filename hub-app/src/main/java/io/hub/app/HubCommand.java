@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
         subcommands = {StartCommand.class, PkiCommand.class, io.hub.app.admin.DeviceCommand.class,
                 io.hub.app.admin.FirmwareCommand.class, io.hub.app.admin.TenantCommand.class,
                 io.hub.app.dhcp.DhcpCommand.class,
-                io.hub.app.phone.PhoneCommand.class, io.hub.app.relay.RelayCommand.class},
+                io.hub.app.phone.PhoneCommand.class, io.hub.app.relay.RelayCommand.class,
+                io.hub.app.crash.CrashLoopCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class HubCommand implements Runnable {
 

@@ -57,9 +57,16 @@ class SipAccessHubTest {
         }
     }
 
+    /** The phones of these tests register in the domain hub.test. */
+    private static HubSettings inHubTest(HubSettings settings) {
+        settings.sipDomain = "hub.test";
+        return settings;
+    }
+
     @Test
     void aRevokedThenADisabledThenADeletedPhoneLosesSipAtOnceAndOnlyTheOnesAllowedComeBack() throws Exception {
-        hub = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(), Clock.systemUTC());
+        hub = Hub.start(new HubHome(dir.resolve("var")), inHubTest(TestSettings.ephemeralPorts()).validate(),
+                Clock.systemUTC());
         admin = new AdminHttp(hub, dir.resolve("var"));
         for (String[] device : new String[][] {{"00809f000001", "1001"}, {"00809f000002", "1002"},
                 {"00809f000003", "1003"}, {"00809f000009", "1009"}}) {
@@ -114,7 +121,7 @@ class SipAccessHubTest {
 
     @Test
     void whereCertificatesAreRequiredAPasswordAloneIsRefusedUnlessTheTenantOnlyWantsOne() throws Exception {
-        HubSettings settings = TestSettings.ephemeralPorts();
+        HubSettings settings = inHubTest(TestSettings.ephemeralPorts());
         settings.sipClientCertificate = "required";
         hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
         enroll("00809f000001", "1001");

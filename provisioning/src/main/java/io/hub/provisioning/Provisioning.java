@@ -99,6 +99,7 @@ public final class Provisioning implements AutoCloseable {
                     layers, catalogue, clock);
             CertificateBindings bindings = new CertificateBindings(database, deviceRepository, audit, clock);
             FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
+            firmware.removeUnrecordedFiles();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             LiveViews liveViews = new LiveViews();
             DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);

@@ -123,6 +123,16 @@ public final class FirmwareStore {
         }
     }
 
+    /**
+     * Removes image files without a catalogue row and stray temporary files, which a kill -9 during
+     * an upload can leave; call at start, before anything is served.
+     *
+     * @return how many files were removed
+     */
+    public int removeUnrecordedFiles() {
+        return UnrecordedFirmware.remove(database, directory);
+    }
+
     /** The tenant's image of this model and version. */
     public Optional<FirmwareImage> find(String tenant, String modelName, String version) {
         Optional<PhoneModel> model = catalogue.find(modelName);

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * JDBC URL (PostgreSQL) given instead. The schema is brought up to date by Flyway once, at open.
  *
  * <p>H2 runs with {@code WRITE_DELAY=0}: its default delay of half a second acknowledges commits
- * that a kill -9 then loses, and an import the admin was told succeeded must survive.
+ * that a kill -9 then loses, and an import the admin was told succeeded must survive. H2 is pinned
+ * to 2.4 because 2.5's recovery leaves part of a commit that a kill -9 cut short (docs/ARCHITECTURE.md,
+ * Storage). A database file H2 cannot read stops {@link #open} with a {@link DatabaseFileException}.
  *
  * <p>The H2 directory is made 0700 and its files 0600 at open and again at close (H2 creates its
  * files with the umask's modes; the directory already keeps others out of any file made between).
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final String FILE_NAME = "hub";
 
     private final HikariDataSource dataSource;
     private final Path privateDirectory;
@@ -36,11 +39,15 @@ public final class Database implements AutoCloseable {
      * Opens the database and migrates its schema.
      *
      * @param jdbcUrl a JDBC URL, or null for the H2 file in {@code directory}
+     * @throws DatabaseFileException when the H2 file exists but is corrupt, empty or from a newer H2
      */
     public static Database open(String jdbcUrl, Path directory) {
         String url = jdbcUrl != null ? jdbcUrl : h2Url(directory);
         Path privateDirectory = jdbcUrl != null ? null : directory;
         tighten(privateDirectory);
+        if (jdbcUrl == null) {
+            DatabaseFileCheck.check(url, directory.toAbsolutePath().resolve(FILE_NAME + DatabaseFileCheck.FILE_SUFFIX));
+        }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setPoolName("hub-db");
@@ -71,7 +78,7 @@ public final class Database implements AutoCloseable {
     }
 
     static String h2Url(Path directory) {
-        return "jdbc:h2:file:" + directory.toAbsolutePath().resolve("hub") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + directory.toAbsolutePath().resolve(FILE_NAME) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public DataSource dataSource() {

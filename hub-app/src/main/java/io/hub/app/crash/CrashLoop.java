@@ -1,0 +1,182 @@
+package io.hub.app.crash;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * Kills the packaged hub with SIGKILL at moments spread over one write path and checks, after a
+ * restart, what survived. The path's duration is measured first on an undisturbed run; kill
+ * {@code i} of {@code n} lands at {@code (i + 0.5) / n} of it, counted from the workload's start.
+ */
+final class CrashLoop {
+
+    private final Path jar;
+    private final Path work;
+    private final PrintWriter out;
+
+    CrashLoop(Path jar, Path work, PrintWriter out) {
+        this.jar = jar;
+        this.work = work;
+        this.out = out;
+    }
+
+    /** @return true when every invariant held at every kill point (and on the undisturbed run) */
+    boolean run(String name, CrashPath path, int kills) throws Exception {
+        Path seed = work.resolve("seed");
+        try (HubProcess hub = HubProcess.start(jar, seed)) {
+            path.seed(new AdminHttps(hub));
+        }
+        // Measured twice, the shorter run kept: the first run of a fresh JVM is sometimes much slower,
+        // and kill points past the end of the work prove nothing.
+        long duration = Long.MAX_VALUE;
+        boolean allHeld = true;
+        for (int run = 1; run <= 2; run++) {
+            Path measured = copy(seed, work.resolve("measure"));
+            CrashPath.Workload whole;
+            long took;
+            try (HubProcess hub = HubProcess.start(jar, measured)) {
+                AdminHttps admin = new AdminHttps(hub);
+                long started = System.nanoTime();
+                whole = path.drive(admin);
+                took = (System.nanoTime() - started) / 1_000_000;
+            }
+            CrashPath.Outcome undisturbed = check(path, measured, whole);
+            out.printf("%s: undisturbed run %d took %d ms (%s); %s%n", name, run, took, whole.acknowledged(),
+                    verdict(undisturbed));
+            duration = Math.min(duration, took);
+            allHeld &= undisturbed.held();
+            delete(measured);
+        }
+        Map<String, int[]> tally = new LinkedHashMap<>();
+        int restartFailures = 0;
+        for (int i = 0; i < kills; i++) {
+            long at = Math.max(1, duration * (2L * i + 1) / (2L * kills));
+            Path home = copy(seed, work.resolve("round-" + i));
+            String line;
+            boolean held;
+            try {
+                CrashPath.Outcome outcome = round(path, home, at);
+                for (CrashPath.Invariant invariant : outcome.invariants()) {
+                    tally.computeIfAbsent(invariant.name(), k -> new int[2])[invariant.held() ? 0 : 1]++;
+                }
+                held = outcome.held();
+                line = outcome.survived() + "; " + verdict(outcome);
+            } catch (RestartFailed e) {
+                restartFailures++;
+                held = false;
+                line = "the hub did not start again: " + e.getMessage().lines().findFirst().orElse("");
+            }
+            out.printf("kill %d/%d at %d ms: %s%s%n", i + 1, kills, at, line, held ? "" : " (home kept: " + home + ")");
+            out.flush();
+            if (held) {
+                delete(home);
+            }
+            allHeld &= held;
+        }
+        StringBuilder summary = new StringBuilder(name + ": " + kills + " kills over " + duration + " ms;");
+        tally.forEach((invariant, counts) -> summary.append(' ').append(invariant).append(" held ").append(counts[0])
+                .append(counts[1] == 0 ? "" : ", broke " + counts[1]).append(';'));
+        summary.append(" restart failed ").append(restartFailures).append(allHeld ? "; every invariant held"
+                : "; SOME INVARIANT BROKE");
+        out.println(summary);
+        out.flush();
+        delete(seed);
+        return allHeld;
+    }
+
+    private CrashPath.Outcome round(CrashPath path, Path home, long killAtMillis) throws Exception {
+        HubProcess hub = HubProcess.start(jar, home);
+        AdminHttps admin = new AdminHttps(hub);
+        AtomicReference<CrashPath.Workload> workload = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread driver = new Thread(() -> {
+            try {
+                workload.set(path.drive(admin));
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        }, "crash-loop-workload");
+        long started = System.nanoTime();
+        driver.start();
+        long wait = killAtMillis - (System.nanoTime() - started) / 1_000_000;
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        hub.kill();
+        driver.join(120_000);
+        if (driver.isAlive() || workload.get() == null) {
+            throw new IllegalStateException("the workload did not end after the kill", failure.get());
+        }
+        try {
+            HubProcess.start(jar, home).close();
+        } catch (IOException e) {
+            throw new RestartFailed(e.getMessage());
+        }
+        return check(path, home, workload.get());
+    }
+
+    private static CrashPath.Outcome check(CrashPath path, Path home, CrashPath.Workload workload) throws Exception {
+        try (Connection database = DriverManager.getConnection("jdbc:h2:file:"
+                + home.resolve("db").resolve("hub").toAbsolutePath())) {
+            return path.check(database, home, workload);
+        }
+    }
+
+    private static String verdict(CrashPath.Outcome outcome) {
+        StringBuilder verdict = new StringBuilder();
+        for (CrashPath.Invariant invariant : outcome.invariants()) {
+            verdict.append(verdict.length() == 0 ? "" : ", ").append(invariant.name())
+                    .append(invariant.held() ? " held" : " BROKE (" + invariant.detail() + ")");
+        }
+        return verdict.toString();
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        delete(to);
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return to;
+    }
+
+    private static void delete(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+        Path log = root.resolveSibling(root.getFileName() + ".log");
+        Files.deleteIfExists(log);
+    }
+
+    /** The hub refused to start on the home a kill left. */
+    private static final class RestartFailed extends Exception {
+        RestartFailed(String message) {
+            super(message);
+        }
+    }
+
+    static List<String> paths() {
+        return List.of("import", "enroll", "firmware");
+    }
+}

@@ -1,0 +1,127 @@
+package io.hub.app.crash;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Firmware uploads one after the other: the catalogue and the files agree (every row has its file,
+ * of the recorded size and SHA-256; no image file without its row), and every upload answered 201
+ * is in the catalogue. Temporary {@code .part} files are counted apart: they are never served.
+ */
+final class FirmwarePath implements CrashPath {
+
+    private static final String MODEL = "Myriad M7";
+
+    private final int count;
+    private final byte[] image;
+
+    /**
+     * @param count how many images the workload uploads
+     * @param bytes the size of each
+     */
+    FirmwarePath(int count, int bytes) {
+        this.count = count;
+        this.image = new byte[bytes];
+        new Random(18).nextBytes(image);
+    }
+
+    @Override
+    public void seed(AdminHttps admin) {
+        // Uploads start from an empty catalogue.
+    }
+
+    @Override
+    public Workload drive(AdminHttps admin) throws Exception {
+        Set<String> acknowledged = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            String version = "9." + i + ".0";
+            try {
+                int status = admin.send("POST", "/admin/v1/firmware?model=Myriad%20M7&version=" + version,
+                        "application/octet-stream", HttpRequest.BodyPublishers.ofByteArray(image));
+                if (status == 201) {
+                    acknowledged.add(version);
+                }
+            } catch (IOException e) {
+                break; // the hub is gone
+            }
+        }
+        return new Uploaded(Set.copyOf(acknowledged), count);
+    }
+
+    private record Uploaded(Set<String> versions, int count) implements Workload {
+        @Override
+        public String acknowledged() {
+            return versions.size() + " of " + count + " uploads answered 201";
+        }
+    }
+
+    @Override
+    public Outcome check(Connection database, Path home, Workload workload) throws SQLException, IOException {
+        Path directory = home.resolve("firmware");
+        Set<Path> recorded = new HashSet<>();
+        Set<String> versions = new HashSet<>();
+        List<String> bad = new ArrayList<>();
+        try (PreparedStatement query = database.prepareStatement(
+                "SELECT version, size_bytes, sha256, file_name FROM firmware_image WHERE model = ?")) {
+            query.setString(1, MODEL);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    versions.add(row.getString(1));
+                    Path file = directory.resolve(row.getString(4)).normalize();
+                    recorded.add(file);
+                    if (!Files.isRegularFile(file)) {
+                        bad.add(row.getString(1) + " has no file");
+                    } else if (Files.size(file) != row.getLong(2) || !sha256(file).equals(row.getString(3).strip())) {
+                        bad.add(row.getString(1) + " differs from its file");
+                    }
+                }
+            }
+        }
+        List<Path> images = new ArrayList<>();
+        int temporary = 0;
+        if (Files.isDirectory(directory)) {
+            try (Stream<Path> files = Files.walk(directory)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    if (file.getFileName().toString().endsWith(".part")) {
+                        temporary++;
+                    } else {
+                        images.add(file.normalize());
+                    }
+                }
+            }
+        }
+        List<Path> orphans = images.stream().filter(file -> !recorded.contains(file)).toList();
+        Set<String> lost = new HashSet<>(((Uploaded) workload).versions());
+        lost.removeAll(versions);
+        String survived = versions.size() + " catalogue rows, " + images.size() + " image files, " + temporary
+                + " .part files; " + workload.acknowledged();
+        return new Outcome(survived, List.of(
+                Invariant.of("row-has-its-file", bad.isEmpty(), String.join("; ", bad)),
+                Invariant.of("no-orphan-file", orphans.isEmpty(), orphans.size() + " file(s) without a row, e.g. "
+                        + (orphans.isEmpty() ? "-" : directory.relativize(orphans.get(0)))),
+                Invariant.of("acknowledged-survives", lost.isEmpty(), lost.size() + " upload(s) answered 201 lost")));
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.hub.provisioning.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * The hub's write pattern, run in a child JVM that {@link CommitCrashTest} kills: the hub's pool and
+ * URL ({@link Database#open}), other connections committing all along (as the registrar's binding
+ * writes and the audit log do), and one large transaction of devices closed by its audit row, as a
+ * bulk import is.
+ *
+ * <p>It prints {@code committing} when the transaction's work is done and its commit begins, then
+ * {@code stored N} each time the database file is written while the commit runs, and
+ * {@code committed} when it returns. The parent kills it at one of those lines.
+ */
+public final class CommitCrashChild {
+
+    static final String TENANT = "crash";
+
+    private CommitCrashChild() {
+    }
+
+    /** Arguments: the database directory, the number of devices in the transaction. */
+    public static void main(String[] args) throws Exception {
+        Path directory = Path.of(args[0]);
+        int devices = Integer.parseInt(args[1]);
+        Database database = Database.open(null, directory);
+        database.transaction(connection -> {
+            try (PreparedStatement tenant = connection.prepareStatement(
+                    "INSERT INTO tenant (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)")) {
+                Rows.bind(tenant, TENANT, TENANT, "0".repeat(64), Instant.EPOCH);
+                tenant.executeUpdate();
+            }
+            return null;
+        });
+        Thread others = new Thread(() -> commitSmallChanges(database), "other-connections");
+        others.setDaemon(true);
+        others.start();
+
+        Path file = directory.resolve("hub.mv.db");
+        database.transaction(connection -> {
+            insertDevices(connection, devices);
+            audit(connection, "import", "created=" + devices);
+            Thread watcher = new Thread(() -> reportWrites(file), "file-watcher");
+            watcher.setDaemon(true);
+            watcher.start();
+            say("committing");
+            return null;
+        });
+        say("committed");
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    private static void insertDevices(Connection connection, int count) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device (mac, tenant_id, model, "
+                + "extension, display_name, site, region, state, sip_password, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Instant now = Instant.now();
+            for (int i = 0; i < count; i++) {
+                Rows.bind(insert, String.format("00809f%06x", i), TENANT, "Myriad M7", String.valueOf(10_000 + i),
+                        "Desk " + i, "site-" + (i % 50), "eu1", "enabled", "password" + i, now, now);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void audit(Connection connection, String action, String detail) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_event (at, actor, action, "
+                + "outcome, detail) VALUES (?, ?, ?, ?, ?)")) {
+            Rows.bind(insert, Instant.now(), "crash-test", action, "ok", detail);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Small autocommitted writes from other pool connections, until the JVM ends. */
+    private static void commitSmallChanges(Database database) {
+        for (long i = 0; i < 10_000_000; i++) {
+            long tick = i;
+            database.transaction(connection -> {
+                audit(connection, "tick", "tick " + tick);
+                return null;
+            });
+        }
+    }
+
+    /** Says {@code stored N} after each change of the file's modification time, while the commit runs. */
+    private static void reportWrites(Path file) {
+        try {
+            FileTime last = Files.getLastModifiedTime(file);
+            for (int stored = 1; stored <= 1_000; ) {
+                FileTime now = Files.getLastModifiedTime(file);
+                if (!now.equals(last)) {
+                    last = now;
+                    say("stored " + stored++);
+                }
+                Thread.onSpinWait();
+            }
+        } catch (IOException e) {
+            say("watcher failed: " + e.getMessage());
+        }
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,73 @@
+package io.hub.provisioning.storage;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A kill -9 while a large transaction commits leaves none of it or all of it, with its audit row
+ * exactly when its devices are there. The child ({@link CommitCrashChild}) runs the hub's write
+ * pattern on a file database and says when its commit has begun and each time the file is written
+ * during it; the kill lands right after one of those lines. On H2 2.5.252 a kill there left part
+ * of the devices and no audit row (its recovery no longer finishes a commit that a crash cut
+ * short); on 2.4.240 recovery completes it.
+ */
+class CommitCrashTest {
+
+    private static final int DEVICES = 20_000;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "killed at ''{0}''")
+    @ValueSource(strings = {"committing", "stored 2", "stored 6", "stored 12", "committed"})
+    void aKillDuringTheCommitLeavesNoneOrAllOfTheTransaction(String killAt) throws Exception {
+        Path directory = dir.resolve("db");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), CommitCrashChild.class.getName(), directory.toString(),
+                String.valueOf(DEVICES)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> said = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                said.add(line);
+                if (line.equals(killAt) || line.equals("committed")) {
+                    break;
+                }
+            }
+            child.destroyForcibly();
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not end after SIGKILL");
+        }
+        assertTrue(said.contains("committing"), "the child never reached its commit: " + said);
+
+        try (Database database = Database.open(null, directory);
+                Connection connection = database.dataSource().getConnection()) {
+            long devices = count(connection, "SELECT COUNT(*) FROM device");
+            long audited = count(connection, "SELECT COUNT(*) FROM audit_event WHERE action = 'import'");
+            String seen = "killed after '" + said.get(said.size() - 1) + "': " + devices + " of " + DEVICES
+                    + " devices, " + audited + " import audit row(s)";
+            assertTrue(devices == 0 && audited == 0 || devices == DEVICES && audited == 1, seen);
+        }
+    }
+
+    private static long count(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+}
