@@ -23,6 +23,8 @@ class UnrecordedFirmwareTest {
     @Test
     void anImageWithoutItsRowIsRemovedAndItsVersionCanBeUploadedAgain() throws Exception {
         try (Database database = Database.open(null, dir.resolve("db"))) {
+            database.transaction(connection -> connection.createStatement().executeUpdate(
+                    "INSERT INTO tenant (id, name, created_at) VALUES ('default', 'Default', CURRENT_TIMESTAMP)"));
             Path images = dir.resolve("firmware");
             FirmwareStore store = new FirmwareStore(database, images, PhoneCatalogue.builtIn(), Clock.systemUTC());
             FirmwareImage kept = store.upload(Tenants.DEFAULT, "Myriad M7", "2.0.0",
