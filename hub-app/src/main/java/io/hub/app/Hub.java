@@ -109,7 +109,8 @@ public final class Hub implements AutoCloseable {
                     pki.validator(), new ProvisionedSipAccounts(provisioning.tenants(), provisioning.enrollment(),
                             new ClientCertificatePolicy(provisioning.tenants(), settings.sipClientCertificate)),
                     new JdbcBindingStore(provisioning.dataSource()), registrarSettings(),
-                    SipServer.Limits.standard(), clock, provisioning.metrics(), callSetup(bind),
+                    SipServer.Limits.standard().unregistered(settings.sipUnregisteredPerSource,
+                            java.time.Duration.ofSeconds(settings.sipRegisterDeadlineSeconds)), clock, provisioning.metrics(), callSetup(bind),
                     SipService.Standing.of(pki));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");

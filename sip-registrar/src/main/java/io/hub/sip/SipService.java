@@ -172,6 +172,11 @@ public final class SipService implements AutoCloseable {
         return plainPort;
     }
 
+    /** The transport: connections, and the unregistered ones per source. */
+    public SipServer server() {
+        return server;
+    }
+
     public LocationService location() {
         return location;
     }
