@@ -42,6 +42,7 @@ public final class Hub implements AutoCloseable {
     private final List<AutoCloseable> services = new ArrayList<>();
     private Provisioning provisioning;
     private SipService sip;
+    private AuditUpkeep auditUpkeep;
     private boolean closed;
 
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
@@ -102,6 +103,12 @@ public final class Hub implements AutoCloseable {
             throw new IllegalStateException("provisioning did not start", e);
         }
         services.add(provisioning);
+        auditUpkeep = new AuditUpkeep(new io.hub.provisioning.audit.RefusalTally(provisioning.audit(), clock,
+                this::tenantOfDomain), provisioning.audit().retention(
+                        java.time.Duration.ofDays(settings.auditRetentionDays),
+                        java.time.Duration.ofDays(settings.statusRetentionDays)));
+        auditUpkeep.start();
+        services.add(auditUpkeep);
         try {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
@@ -117,8 +124,9 @@ public final class Hub implements AutoCloseable {
         }
         services.add(sip);
         SipFollowsDevices.wire(provisioning.enrollment(), sip.access());
-        sip.registrar().onRefusal(refusal -> provisioning.audit().recordForTenant(tenantOf(refusal.aor()), "sip",
-                refusal.source().replaceAll(":\\d+$", ""), "register", "refused", refusal.failure().code(), null, null,
+        // Counted, not committed: the tally writes one row per source, reason and minute.
+        sip.registrar().onRefusal(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",
+                refusal.source().replaceAll(":\\d+$", ""), "register", refusal.failure().code(),
                 refusal.aor() + ": " + refusal.detail()));
         provisioning.liveViews().publish("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));
@@ -126,10 +134,14 @@ public final class Hub implements AutoCloseable {
                 provisioning.enrollment(), tenant));
     }
 
-    /** The tenant whose domain an AOR names, so it reads the refusals of its own AORs; null for none. */
-    private String tenantOf(String aor) {
-        String domain = aor.replaceFirst("^<?sips?:", "").replaceFirst("^[^@]*@", "").replaceFirst("[;>].*$", "")
+    /** The domain an AOR names (its host, without port or parameters). */
+    private static String domainOf(String aor) {
+        return aor.replaceFirst("^<?sips?:", "").replaceFirst("^[^@]*@", "").replaceFirst("[;>].*$", "")
                 .replaceFirst(":\\d+$", "");
+    }
+
+    /** The tenant of a SIP domain, so it reads the refusals of its own AORs; null for none. */
+    private String tenantOfDomain(String domain) {
         return provisioning.tenants().byDomain(domain).map(owner -> owner.tenant()).orElse(null);
     }
 
@@ -193,6 +205,11 @@ public final class Hub implements AutoCloseable {
 
     public Provisioning provisioning() {
         return provisioning;
+    }
+
+    /** The audit log's timers: counted refusals, retention. */
+    public AuditUpkeep auditUpkeep() {
+        return auditUpkeep;
     }
 
     public SipService sip() {

@@ -40,8 +40,9 @@ class LogLinesTest {
     void aPhonesLineBreaksAndEscapesStayInsideOneEscapedLogLine() throws Exception {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(),
-                Clock.systemUTC())) {
+        HubSettings settings = TestSettings.ephemeralPorts();
+        settings.sipDomain = "hub.test";
+        try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
             hub.provisioning().enrollment().enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001",
                     null, null, null, null, null), "test", "127.0.0.1");
             DeviceCertificates.IssuedCertificate phone = hub.pki().issueDeviceCertificate(

@@ -36,6 +36,15 @@ public final class AuditLog {
         this.clock = clock;
     }
 
+    /**
+     * The purge of this log's rows, and of the status history's, past their retention.
+     *
+     * @throws IllegalArgumentException when a retention is not positive
+     */
+    public Retention retention(java.time.Duration audit, java.time.Duration status) {
+        return new Retention(database, clock, audit, status);
+    }
+
     /** Records an event in its own transaction. */
     public void record(String actor, String sourceIp, String action, String outcome, String reason, String mac,
             String fingerprint, String detail) {

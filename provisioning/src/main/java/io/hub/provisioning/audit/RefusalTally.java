@@ -5,13 +5,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Refusals that cost the sender nothing (a REGISTER for an unknown AOR, a wrong password) counted in
- * memory and written to the audit log aggregated: one row per tenant, source, action, reason and
- * minute, with a count and the first event's detail. {@link #count} only adds to a map, so the
+ * memory and written to the audit log aggregated: one row per source, action, reason and minute,
+ * with a count and the first event's detail. The row's tenant is that of the first event's scope
+ * (for SIP, the AOR's domain), looked up at the flush, so counting never reads the database. {@link #count} only adds to a map, so the
  * thread that refused never waits on the database; {@link #flush}, run by a timer, writes new rows
  * and raises the counts of the ones already written for a minute still open. A flood of refusals
  * thus costs a few rows a minute per source and reason, whatever its rate.
@@ -26,42 +28,56 @@ public final class RefusalTally {
     private static final Logger LOG = LoggerFactory.getLogger(RefusalTally.class);
 
     /** What one aggregate row is about. */
-    private record Key(String tenant, String actor, String sourceIp, String action, String reason, Instant minute) {
+    private record Key(String actor, String sourceIp, String action, String reason, Instant minute) {
     }
 
     /** A key's count, the row written for it (0 before its first flush) and the count that row holds. */
     private static final class Tally {
+        final String scope;
         final String detail;
         int count;
         long rowId;
         int written;
 
-        Tally(String detail) {
+        Tally(String scope, String detail) {
+            this.scope = scope;
             this.detail = detail;
         }
     }
 
     private final AuditLog audit;
     private final Clock clock;
+    private final Function<String, String> tenantOfScope;
     private final Map<Key, Tally> tallies = new HashMap<>();
+    private final Object flushing = new Object();
 
-    public RefusalTally(AuditLog audit, Clock clock) {
+    /**
+     * @param tenantOfScope the tenant a scope (such as an AOR's domain) belongs to, or null for the
+     *     operator's rows; called at the flush, off the refusing thread
+     */
+    public RefusalTally(AuditLog audit, Clock clock, Function<String, String> tenantOfScope) {
         this.audit = audit;
         this.clock = clock;
+        this.tenantOfScope = tenantOfScope;
     }
 
-    /** Counts one refusal; cheap, never touches the database. */
-    public void count(String tenant, String actor, String sourceIp, String action, String reason, String detail) {
+    /**
+     * Counts one refusal; cheap, never touches the database.
+     *
+     * @param scope what names the tenant concerned (an AOR's domain), or null
+     */
+    public void count(String scope, String actor, String sourceIp, String action, String reason, String detail) {
         Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
-        Key key = new Key(tenant, actor, sourceIp, action, reason, minute);
+        Key key = new Key(actor, sourceIp, action, reason, minute);
         synchronized (this) {
             Tally tally = tallies.get(key);
             if (tally == null) {
                 if (tallies.size() >= MAX_KEYS) {
-                    key = new Key(null, actor, OVERFLOW_SOURCE, action, reason, minute);
-                    tally = tallies.computeIfAbsent(key, k -> new Tally("sources beyond " + MAX_KEYS + " in one minute"));
+                    key = new Key(actor, OVERFLOW_SOURCE, action, reason, minute);
+                    tally = tallies.computeIfAbsent(key,
+                            k -> new Tally(null, "sources beyond " + MAX_KEYS + " in one minute"));
                 } else {
-                    tally = new Tally(clip(detail));
+                    tally = new Tally(clip(scope), clip(detail));
                     tallies.put(key, tally);
                 }
             }
@@ -75,6 +91,13 @@ public final class RefusalTally {
      * count kept for the next flush.
      */
     public void flush() {
+        // One flush at a time (the timer's, a closing hub's): two would both insert a new key's row.
+        synchronized (flushing) {
+            flushPending();
+        }
+    }
+
+    private void flushPending() {
         Instant currentMinute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
         Map<Key, Tally> pending = new HashMap<>();
         synchronized (this) {
@@ -95,7 +118,7 @@ public final class RefusalTally {
             }
             try {
                 if (rowId == 0) {
-                    rowId = audit.recordAggregate(key.tenant(), key.actor(), key.sourceIp(), key.action(),
+                    rowId = audit.recordAggregate(tenantOf(tally.scope), key.actor(), key.sourceIp(), key.action(),
                             key.reason(), key.minute(), count, tally.detail);
                 } else {
                     audit.recount(rowId, count);
@@ -112,6 +135,10 @@ public final class RefusalTally {
             tallies.entrySet().removeIf(entry -> entry.getKey().minute().isBefore(currentMinute)
                     && entry.getValue().written == entry.getValue().count);
         }
+    }
+
+    private String tenantOf(String scope) {
+        return scope == null ? null : tenantOfScope.apply(scope);
     }
 
     /** Keys counted and not yet forgotten. */

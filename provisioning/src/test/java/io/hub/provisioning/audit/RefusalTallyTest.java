@@ -28,7 +28,7 @@ class RefusalTallyTest {
     void open() {
         database = Database.open(null, dir.resolve("db"));
         audit = new AuditLog(database, clock);
-        tally = new RefusalTally(audit, clock);
+        tally = new RefusalTally(audit, clock, domain -> domain.equals("acme.test") ? "acme" : null);
     }
 
     @AfterEach
@@ -94,6 +94,17 @@ class RefusalTallyTest {
         assertEquals(RefusalTally.MAX_KEYS + 1, all.size());
         assertTrue(all.stream().anyMatch(e -> RefusalTally.OVERFLOW_SOURCE.equals(e.sourceIp()) && e.count() == 500),
                 overflow.toString());
+    }
+
+    @Test
+    void theRowBelongsToTheTenantOfItsFirstScope() {
+        tally.count("acme.test", "sip", "192.0.2.7", "register", "wrong-password", "sip:1001@acme.test: no");
+        tally.count("other.test", "sip", "192.0.2.9", "register", "wrong-password", "sip:1001@other.test: no");
+        tally.flush();
+
+        assertEquals(1, audit.recent("acme", null, 10).size());
+        assertEquals("192.0.2.7", audit.recent("acme", null, 10).get(0).sourceIp());
+        assertEquals(2, audit.recent(null, null, 10).size(), "the operator reads both");
     }
 
     @Test
