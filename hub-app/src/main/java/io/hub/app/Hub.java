@@ -42,6 +42,7 @@ public final class Hub implements AutoCloseable {
     private final List<AutoCloseable> services = new ArrayList<>();
     private Provisioning provisioning;
     private SipService sip;
+    private AuditUpkeep auditUpkeep;
     private boolean closed;
 
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
@@ -104,6 +105,12 @@ public final class Hub implements AutoCloseable {
             throw new IllegalStateException("provisioning did not start", e);
         }
         services.add(provisioning);
+        auditUpkeep = new AuditUpkeep(new io.hub.provisioning.audit.RefusalTally(provisioning.audit(), clock,
+                this::tenantOfDomain), provisioning.audit().retention(
+                        java.time.Duration.ofDays(settings.auditRetentionDays),
+                        java.time.Duration.ofDays(settings.statusRetentionDays)));
+        auditUpkeep.start();
+        services.add(auditUpkeep);
         try {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
@@ -111,15 +118,17 @@ public final class Hub implements AutoCloseable {
                     pki.validator(), new ProvisionedSipAccounts(provisioning.tenants(), provisioning.enrollment(),
                             new ClientCertificatePolicy(provisioning.tenants(), settings.sipClientCertificate)),
                     new JdbcBindingStore(provisioning.dataSource()), registrarSettings(),
-                    SipServer.Limits.standard(), clock, provisioning.metrics(), callSetup(bind),
+                    SipServer.Limits.standard().unregistered(settings.sipUnregisteredPerSource,
+                            java.time.Duration.ofSeconds(settings.sipRegisterDeadlineSeconds)), clock, provisioning.metrics(), callSetup(bind),
                     SipService.Standing.of(pki));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
         SipFollowsDevices.wire(provisioning.enrollment(), sip.access());
-        sip.registrar().onRefusal(refusal -> provisioning.audit().recordForTenant(tenantOf(refusal.aor()), "sip",
-                refusal.source().replaceAll(":\\d+$", ""), "register", "refused", refusal.failure().code(), null, null,
+        // Counted, not committed: the tally writes one row per source, reason and minute.
+        sip.registrar().onRefusal(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",
+                refusal.source().replaceAll(":\\d+$", ""), "register", refusal.failure().code(),
                 refusal.aor() + ": " + refusal.detail()));
         provisioning.liveViews().publish("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));
@@ -127,10 +136,14 @@ public final class Hub implements AutoCloseable {
                 provisioning.enrollment(), tenant));
     }
 
-    /** The tenant whose domain an AOR names, so it reads the refusals of its own AORs; null for none. */
-    private String tenantOf(String aor) {
-        String domain = aor.replaceFirst("^<?sips?:", "").replaceFirst("^[^@]*@", "").replaceFirst("[;>].*$", "")
+    /** The domain an AOR names (its host, without port or parameters). */
+    private static String domainOf(String aor) {
+        return aor.replaceFirst("^<?sips?:", "").replaceFirst("^[^@]*@", "").replaceFirst("[;>].*$", "")
                 .replaceFirst(":\\d+$", "");
+    }
+
+    /** The tenant of a SIP domain, so it reads the refusals of its own AORs; null for none. */
+    private String tenantOfDomain(String domain) {
         return provisioning.tenants().byDomain(domain).map(owner -> owner.tenant()).orElse(null);
     }
 
@@ -194,6 +207,11 @@ public final class Hub implements AutoCloseable {
 
     public Provisioning provisioning() {
         return provisioning;
+    }
+
+    /** The audit log's timers: counted refusals, retention. */
+    public AuditUpkeep auditUpkeep() {
+        return auditUpkeep;
     }
 
     public SipService sip() {

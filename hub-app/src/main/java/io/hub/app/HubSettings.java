@@ -57,6 +57,17 @@ public final class HubSettings {
      */
     public int deviceRequestsPerSecond = 200;
     /**
+     * SIP connections no phone has registered on that one IPv4 address or IPv6 /64 may hold; one
+     * more makes the oldest give way. Registered phones are never counted (a NAT of phones is fine).
+     */
+    public int sipUnregisteredPerSource = 50;
+    /** Seconds a SIP connection may stay open without a phone registering on it; pings do not extend it. */
+    public int sipRegisterDeadlineSeconds = 60;
+    /** Days audit rows are kept; older ones are purged while the hub runs. */
+    public int auditRetentionDays = 90;
+    /** Days the status history (reports and other contacts of each phone) is kept. */
+    public int statusRetentionDays = 30;
+    /**
      * The SIP domain of the default tenant's phones (other tenants have their own); null means
      * publicAddress, else the first non-loopback name of the server certificate, else localhost.
      */
@@ -119,6 +130,18 @@ public final class HubSettings {
         keyTypeParsed();
         if (deviceRequestsPerSecond < 1) {
             throw new UserError("deviceRequestsPerSecond must be at least 1, not " + deviceRequestsPerSecond);
+        }
+        if (sipUnregisteredPerSource < 1) {
+            throw new UserError("sipUnregisteredPerSource must be at least 1, not " + sipUnregisteredPerSource);
+        }
+        if (sipRegisterDeadlineSeconds < 5 || sipRegisterDeadlineSeconds > 3600) {
+            throw new UserError("sipRegisterDeadlineSeconds " + sipRegisterDeadlineSeconds + " is not from 5 to 3600");
+        }
+        if (auditRetentionDays < 1 || auditRetentionDays > 36_500) {
+            throw new UserError("auditRetentionDays " + auditRetentionDays + " is not from 1 to 36500");
+        }
+        if (statusRetentionDays < 1 || statusRetentionDays > 36_500) {
+            throw new UserError("statusRetentionDays " + statusRetentionDays + " is not from 1 to 36500");
         }
         if (sipKeepaliveSeconds < 5 || sipKeepaliveSeconds > 3600) {
             throw new UserError("sipKeepaliveSeconds " + sipKeepaliveSeconds + " is not from 5 to 3600");

@@ -110,6 +110,39 @@ class HubSettingsTest {
     }
 
     @Test
+    void theSipSourceLimitsAndRetentionsAreReadAndChecked() throws IOException {
+        HubSettings defaults = new HubSettings().validate();
+        assertEquals(50, defaults.sipUnregisteredPerSource);
+        assertEquals(60, defaults.sipRegisterDeadlineSeconds);
+        assertEquals(90, defaults.auditRetentionDays);
+        assertEquals(30, defaults.statusRetentionDays);
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "sipUnregisteredPerSource: 20\n"
+                + "sipRegisterDeadlineSeconds: 30\nauditRetentionDays: 365\nstatusRetentionDays: 7\n");
+        HubSettings read = HubSettings.load(file, true).validate();
+        assertEquals(20, read.sipUnregisteredPerSource);
+        assertEquals(30, read.sipRegisterDeadlineSeconds);
+        assertEquals(365, read.auditRetentionDays);
+        assertEquals(7, read.statusRetentionDays);
+
+        HubSettings cap = new HubSettings();
+        cap.sipUnregisteredPerSource = 0;
+        assertEquals("sipUnregisteredPerSource must be at least 1, not 0",
+                assertThrows(UserError.class, cap::validate).getMessage());
+        HubSettings deadline = new HubSettings();
+        deadline.sipRegisterDeadlineSeconds = 2;
+        assertEquals("sipRegisterDeadlineSeconds 2 is not from 5 to 3600",
+                assertThrows(UserError.class, deadline::validate).getMessage());
+        HubSettings audit = new HubSettings();
+        audit.auditRetentionDays = 0;
+        assertEquals("auditRetentionDays 0 is not from 1 to 36500",
+                assertThrows(UserError.class, audit::validate).getMessage());
+        HubSettings status = new HubSettings();
+        status.statusRetentionDays = -3;
+        assertEquals("statusRetentionDays -3 is not from 1 to 36500",
+                assertThrows(UserError.class, status::validate).getMessage());
+    }
+
+    @Test
     void sipClientCertificateIsWantedOrRequired() throws IOException {
         assertEquals("wanted", new HubSettings().validate().sipClientCertificate);
         Path file = Files.writeString(dir.resolve("hub.yaml"), "sipClientCertificate: required\n");

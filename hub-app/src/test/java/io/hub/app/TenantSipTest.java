@@ -136,6 +136,7 @@ class TenantSipTest {
         assertEquals(1, hub.sip().location().bindings("sip:1001@acme.example.com").size());
         assertEquals(1, hub.sip().location().bindings("sip:1001@hub.test").size(), "stored under the one domain");
         assertTrue(hub.sip().location().bindings("sip:1001@127.0.0.1").isEmpty());
+        hub.auditUpkeep().flush();
         String acmeAudit = admin.send("GET", "/admin/v1/audit", null, acme).body();
         assertTrue(acmeAudit.contains("\"reason\":\"wrong-password\""), "acme reads refusals of its AORs: "
                 + acmeAudit);

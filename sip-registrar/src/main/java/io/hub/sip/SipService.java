@@ -153,6 +153,7 @@ public final class SipService implements AutoCloseable {
                     LOG.warn("following the pki onto sip failed: {}", e.toString());
                 }
             }, 1, 1, TimeUnit.SECONDS);
+            ticker.scheduleWithFixedDelay(registrar::summarizeRefusals, 10, 10, TimeUnit.SECONDS);
             return new SipService(server, location, registrar, phoneRequests, ticker, tlsPort, plainPort, relay, calls,
                     access);
         } catch (IOException | RuntimeException e) {
@@ -170,6 +171,11 @@ public final class SipService implements AutoCloseable {
 
     public Integer plainPort() {
         return plainPort;
+    }
+
+    /** The transport: connections, and the unregistered ones per source. */
+    public SipServer server() {
+        return server;
     }
 
     public LocationService location() {

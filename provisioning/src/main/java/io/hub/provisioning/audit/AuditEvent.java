@@ -10,9 +10,11 @@ import java.time.Instant;
  * @param outcome {@code ok} or {@code refused}
  * @param reason the refusal code when refused ({@code expired}, {@code mac-mismatch}, {@code not-enrolled} …)
  * @param tenant the tenant the event concerns, or null when none (only the operator reads those)
+ * @param count how many events the row stands for: 1, or more for an aggregate (the refusals of one
+ *     source and reason within the minute starting at {@code at})
  */
 public record AuditEvent(long id, Instant at, String actor, String sourceIp, String action, String outcome,
-        String reason, String mac, String fingerprint, String detail, String tenant) {
+        String reason, String mac, String fingerprint, String detail, String tenant, int count) {
 
     public static final String OK = "ok";
     public static final String REFUSED = "refused";

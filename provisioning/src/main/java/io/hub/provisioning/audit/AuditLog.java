@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit and security log: every refusal and every change, with who, from where, which MAC and
- * which certificate. Rows are only ever inserted. Each record is also one log line.
+ * which certificate. Rows are inserted, never changed, except the count of an aggregate row while its
+ * minute lasts ({@link RefusalTally}); they are deleted only by the retention ({@link Retention}).
+ * Each record is also one log line.
  *
  * <p>Each row names the tenant it concerns, so a tenant reads its own: the acting admin's tenant
  * ({@code admin:<tenant>}), else the tenant that owns the MAC at the time. A row with neither (a bad
@@ -32,6 +34,15 @@ public final class AuditLog {
     public AuditLog(Database database, Clock clock) {
         this.database = database;
         this.clock = clock;
+    }
+
+    /**
+     * The purge of this log's rows, and of the status history's, past their retention.
+     *
+     * @throws IllegalArgumentException when a retention is not positive
+     */
+    public Retention retention(java.time.Duration audit, java.time.Duration status) {
+        return new Retention(database, clock, audit, status);
     }
 
     /** Records an event in its own transaction. */
@@ -60,6 +71,46 @@ public final class AuditLog {
         });
     }
 
+    /**
+     * Writes an aggregate row: {@code count} refusals of one source and reason in the minute starting
+     * at {@code minute}, one log line with the count. Returns the row's id, for {@link #recount}.
+     */
+    long recordAggregate(String tenant, String actor, String sourceIp, String action, String reason,
+            java.time.Instant minute, int count, String detail) {
+        return database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO audit_event (at, tenant_id, "
+                    + "actor, source_ip, action, outcome, reason, detail, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    new String[] {"id"})) {
+                Rows.bind(statement, minute, tenant, actor, sourceIp, action, AuditEvent.REFUSED, reason,
+                        clip(detail), count);
+                statement.executeUpdate();
+                try (ResultSet keys = statement.getGeneratedKeys()) {
+                    keys.next();
+                    LOG.info("{} refused reason={} ip={} actor={} count={} since={} detail={}", LogText.of(action),
+                            LogText.of(reason), LogText.of(sourceIp), LogText.of(actor), count, minute,
+                            LogText.of(detail));
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Sets the count of aggregate row {@code id}: its minute saw more refusals since it was written. */
+    void recount(long id, int count) {
+        database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE audit_event SET event_count = ? WHERE id = ?")) {
+                Rows.bind(statement, count, id);
+                statement.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static String clip(String detail) {
+        return detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000);
+    }
+
     private static String tenantOf(Connection connection, String actor, String mac) throws SQLException {
         if (actor != null && actor.startsWith(ADMIN)) {
             return actor.substring(ADMIN.length());
@@ -81,7 +132,7 @@ public final class AuditLog {
                 + "actor, source_ip, action, outcome, reason, mac, fingerprint, detail) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             Rows.bind(statement, clock.instant(), tenant, actor, sourceIp, action, outcome, reason, mac, fingerprint,
-                    detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000));
+                    clip(detail));
             statement.executeUpdate();
         }
         // Phone-supplied values (a status report's firmware, a URL's MAC) must not forge log lines.
@@ -115,7 +166,7 @@ public final class AuditLog {
             }
             values.add(limit);
             String sql = "SELECT id, at, actor, source_ip, action, outcome, reason, mac, fingerprint, detail, "
-                    + "tenant_id FROM audit_event" + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                    + "tenant_id, event_count FROM audit_event" + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                     + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 Rows.bind(statement, values.toArray());
@@ -125,7 +176,7 @@ public final class AuditLog {
                         events.add(new AuditEvent(row.getLong("id"), Rows.instant(row, "at"), row.getString("actor"),
                                 row.getString("source_ip"), row.getString("action"), row.getString("outcome"),
                                 row.getString("reason"), row.getString("mac"), row.getString("fingerprint"),
-                                row.getString("detail"), row.getString("tenant_id")));
+                                row.getString("detail"), row.getString("tenant_id"), row.getInt("event_count")));
                     }
                 }
                 return events;

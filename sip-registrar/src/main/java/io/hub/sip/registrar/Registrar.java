@@ -66,6 +66,7 @@ public final class Registrar {
     private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
     private final MeterRegistry metrics;
     private final List<Consumer<Refusal>> refusalListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final RefusalLogLimiter refusalLog;
 
     public Registrar(CredentialSource credentials, DigestAuthenticator digest, LocationService location,
             RegistrarSettings settings, Clock clock, MeterRegistry metrics) {
@@ -85,6 +86,12 @@ public final class Registrar {
         this.location = location;
         this.settings = settings;
         this.clock = clock;
+        this.refusalLog = new RefusalLogLimiter(clock);
+    }
+
+    /** Logs the counts of refusals left unlogged in minutes that have ended; run by a timer. */
+    public void summarizeRefusals() {
+        refusalLog.sweep();
     }
 
     /** Refusals (wrong passwords above all) are reported to these, for the audit log and metrics. */
@@ -369,8 +376,11 @@ public final class Registrar {
         RegisterFailure failure = refused.failure;
         String aor = request.getTo().getAddress().getURI().toString();
         String source = flow.remote().getAddress().getHostAddress() + ":" + flow.remote().getPort();
-        LOG.info("register refused aor={} source={} reason={} detail={}", LogText.of(aor), source, failure.code(),
-                LogText.of(refused.detail));
+        // A few lines a minute per source, then a count: refusals cost their sender nothing.
+        if (refusalLog.allow(flow.remote().getAddress())) {
+            LOG.info("register refused aor={} source={} reason={} detail={}", LogText.of(aor), source,
+                    failure.code(), LogText.of(refused.detail));
+        }
         refusalListeners.forEach(listener -> listener.accept(new Refusal(aor, source, failure, refused.detail)));
         metrics.counter("hub.sip.register", "outcome", failure.code()).increment();
         SIPResponse response = request.createResponse(failure.status(), failure.reasonPhrase());

@@ -118,6 +118,11 @@ final class Connection {
         return flow;
     }
 
+    /** A phone registered on this connection's flow. */
+    void registered() {
+        server.registered(this);
+    }
+
     boolean isOpen() {
         return phase == Phase.OPEN;
     }
@@ -684,7 +689,7 @@ final class Connection {
         } catch (IOException ignored) {
             // Closing is all that is wanted.
         }
-        server.connectionClosed();
+        server.connectionClosed(this);
     }
 
     // ---- deadlines, on the loop thread
@@ -716,6 +721,13 @@ final class Connection {
                         server.limits().messageTimeout().toSeconds());
                 close("a message took longer than " + server.limits().messageTimeout().toSeconds() + " s",
                         RefusalReason.SLOW_SENDER);
+                return;
+            }
+            long deadline = server.limits().registerDeadline().toMillis();
+            if (!flow.trusted() && now - acceptedAt > deadline) {
+                // Counted from the accept, not the last byte: a squatter's pings do not buy it time.
+                LOG.debug("sip {} closed: no phone registered within {} s", flow, deadline / 1000);
+                close("no phone registered within " + deadline / 1000 + " s", RefusalReason.REGISTER_DEADLINE);
                 return;
             }
             if (now - lastReadAt > flow.idleTimeoutMillis()) {

@@ -75,7 +75,8 @@ final class DensityGuard {
         return windows.size();
     }
 
-    private static Object key(InetAddress source) {
+    /** The source a request is counted for: an IPv4 address, or an IPv6 /64. */
+    static Object key(InetAddress source) {
         if (source instanceof Inet6Address v6) {
             return new Prefix(Arrays.copyOf(v6.getAddress(), 8));
         }

@@ -124,8 +124,12 @@ public final class Flow {
         return trusted;
     }
 
+    /** A phone registered on this flow: exempt from flood control, the register deadline and the per-source cap. */
     public void trust() {
-        trusted = true;
+        if (!trusted) {
+            trusted = true;
+            connection.registered();
+        }
     }
 
     public boolean isOpen() {

@@ -7,6 +7,10 @@ package io.hub.sip.transport;
 enum RefusalReason {
     /** A source address over the request density (connections and unregistered requests). */
     DENSITY("density"),
+    /** A source held its cap of connections no phone registered on: the oldest of them gave way. */
+    UNREGISTERED_CAP("unregistered-cap"),
+    /** No phone registered on the connection within the register deadline (pings do not extend it). */
+    REGISTER_DEADLINE("register-deadline"),
     /** Every connection slot was taken. */
     CONNECTIONS("connections"),
     /** The TLS handshake did not finish in time (or never started: a half-open connection). */

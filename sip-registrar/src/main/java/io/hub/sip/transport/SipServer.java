@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The handshake has a deadline; a client certificate is wanted, let through, and judged by the
  * PKI's validator at every REGISTER (a verdict is reused a few seconds at most). TLS 1.2
- * renegotiation is refused. A connection silent past
+ * renegotiation is refused. A phone must register within the register deadline (pings do not
+ * extend it), and one source holds a bounded number of connections nobody registered on: beyond
+ * it, its oldest gives way. A connection silent past
  * its flow's idle timeout is closed, as is one that takes too long over a message or does not read
  * what it is sent. Malformed messages are answered 400 when they can be, dropped otherwise; a
  * connection that keeps sending them, or breaks the framing, is closed. Every refusal is counted in
@@ -63,14 +65,43 @@ public final class SipServer implements AutoCloseable {
      *     now and then holds a connection no longer than this)
      * @param maxUnsentBytes output queued for a flow beyond what its socket takes; a peer that lets
      *     more pile up does not read, and is dropped
+     * @param unregisteredPerSource connections no phone has registered on yet, handshakes included,
+     *     that one IPv4 address or IPv6 /64 may hold; one more makes the oldest give way
+     * @param registerDeadline how long a connection may stay open without a phone registering on it,
+     *     whatever it sends meanwhile (keepalive pings do not extend it)
      */
     public record Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
-            Duration densityWindow, Duration messageTimeout, int maxUnsentBytes) {
+            Duration densityWindow, Duration messageTimeout, int maxUnsentBytes, int unregisteredPerSource,
+            Duration registerDeadline) {
+
+        public static final int DEFAULT_UNREGISTERED_PER_SOURCE = 50;
+        public static final Duration DEFAULT_REGISTER_DEADLINE = Duration.ofSeconds(60);
+
+        public Limits {
+            if (unregisteredPerSource < 1) {
+                throw new IllegalArgumentException("unregisteredPerSource must be at least 1: " + unregisteredPerSource);
+            }
+            if (registerDeadline.isNegative() || registerDeadline.isZero()) {
+                throw new IllegalArgumentException("registerDeadline must be positive: " + registerDeadline);
+            }
+        }
+
+        public Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
+                Duration densityWindow, Duration messageTimeout, int maxUnsentBytes) {
+            this(handshakeTimeout, defaultIdleTimeout, maxConnections, density, densityWindow, messageTimeout,
+                    maxUnsentBytes, DEFAULT_UNREGISTERED_PER_SOURCE, DEFAULT_REGISTER_DEADLINE);
+        }
 
         public Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
                 Duration densityWindow) {
             this(handshakeTimeout, defaultIdleTimeout, maxConnections, density, densityWindow,
                     Duration.ofSeconds(20), 256 * 1024);
+        }
+
+        /** These limits with another per-source cap of unregistered connections and register deadline. */
+        public Limits unregistered(int perSource, Duration deadline) {
+            return new Limits(handshakeTimeout, defaultIdleTimeout, maxConnections, density, densityWindow,
+                    messageTimeout, maxUnsentBytes, perSource, deadline);
         }
 
         public static Limits standard() {
@@ -103,6 +134,7 @@ public final class SipServer implements AutoCloseable {
     private final io.micrometer.core.instrument.Counter keepalives;
     private final Semaphore slots;
     private final DensityGuard density;
+    private final UnregisteredConnections unregistered;
     private final AtomicInteger open = new AtomicInteger();
     private final List<ServerSocketChannel> listeners = new CopyOnWriteArrayList<>();
     private final ThreadLocal<ByteBuffer> wrapBuffers = new ThreadLocal<>();
@@ -116,6 +148,7 @@ public final class SipServer implements AutoCloseable {
         this.limits = limits;
         this.slots = new Semaphore(limits.maxConnections());
         this.density = new DensityGuard(limits.density(), limits.densityWindow(), clock);
+        this.unregistered = new UnregisteredConnections(limits.unregisteredPerSource());
         this.refusals = new RefusalCounters(metrics);
         this.keepalives = metrics.counter("hub.sip.keepalives");
         this.dispatcher = new MessageDispatcher(handler, density, parsers, refusals);
@@ -198,6 +231,13 @@ public final class SipServer implements AutoCloseable {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectorLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
                 Connection connection = new Connection(this, loop, channel, endpoint, millis());
+                Connection givesWay = unregistered.admit(source, connection);
+                if (givesWay != null) {
+                    LOG.debug("sip {} closed: {} unregistered connections from its source, the oldest gives way",
+                            givesWay, limits.unregisteredPerSource());
+                    givesWay.close("the oldest of " + limits.unregisteredPerSource()
+                            + " unregistered connections from its source", RefusalReason.UNREGISTERED_CAP);
+                }
                 loop.execute(connection::register);
             } catch (IOException e) {
                 LOG.debug("sip connection lost while accepted: {}", e.getMessage());
@@ -281,13 +321,24 @@ public final class SipServer implements AutoCloseable {
         return buffer;
     }
 
-    void connectionClosed() {
+    /** A phone registered on {@code connection}: it no longer counts against its source's cap. */
+    void registered(Connection connection) {
+        unregistered.leave(connection);
+    }
+
+    void connectionClosed(Connection connection) {
+        unregistered.leave(connection);
         open.decrementAndGet();
         slots.release();
     }
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** Connections from {@code source}'s address (or IPv6 /64) that no phone has registered on yet. */
+    public int unregisteredFrom(InetAddress source) {
+        return unregistered.heldBy(source);
     }
 
     /** Connections open now, flows and handshakes alike. */
