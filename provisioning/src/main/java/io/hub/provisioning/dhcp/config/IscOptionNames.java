@@ -7,7 +7,10 @@ import java.util.Set;
 final class IscOptionNames {
 
     static final Map<String, Integer> STANDARD = Map.ofEntries(Map.entry("subnet-mask", 1),
-            Map.entry("time-offset", 2), Map.entry("routers", 3), Map.entry("time-servers", 4),
+            Map.entry("time-offset", 2), Map.entry("pxe-system-type", 93), Map.entry("pxe-interface-id", 94),
+            Map.entry("pxe-client-id", 97), Map.entry("ipv4-address-andsf", 142), Map.entry("tftp-server-address", 150),
+            Map.entry("v4-captive-portal", 160), Map.entry("loader-configfile", 209),
+            Map.entry("loader-pathprefix", 210), Map.entry("loader-reboottime", 211), Map.entry("routers", 3), Map.entry("time-servers", 4),
             Map.entry("ien116-name-servers", 5), Map.entry("domain-name-servers", 6), Map.entry("log-servers", 7),
             Map.entry("cookie-servers", 8), Map.entry("lpr-servers", 9), Map.entry("impress-servers", 10),
             Map.entry("resource-location-servers", 11), Map.entry("host-name", 12), Map.entry("boot-size", 13),

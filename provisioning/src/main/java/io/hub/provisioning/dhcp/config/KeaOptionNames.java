@@ -41,15 +41,27 @@ final class KeaOptionNames {
             Map.entry("fqdn", 81), Map.entry("dhcp-agent-options", 82), Map.entry("nds-servers", 85),
             Map.entry("nds-tree-name", 86), Map.entry("nds-context", 87), Map.entry("bcms-controller-names", 88),
             Map.entry("bcms-controller-address", 89), Map.entry("client-system", 93), Map.entry("client-ndi", 94),
-            Map.entry("uuid-guid", 97), Map.entry("uap-servers", 98), Map.entry("geoconf-civic", 99),
+            Map.entry("authenticate", 90), Map.entry("client-last-transaction-time", 91),
+            Map.entry("associated-ip", 92), Map.entry("uuid-guid", 97), Map.entry("uap-servers", 98), Map.entry("geoconf-civic", 99),
             Map.entry("pcode", 100), Map.entry("tcode", 101), Map.entry("v6-only-preferred", 108),
             Map.entry("netinfo-server-address", 112), Map.entry("netinfo-server-tag", 113),
-            Map.entry("v4-captive-portal", 114), Map.entry("auto-config", 116), Map.entry("name-service-search", 117),
-            Map.entry("domain-search", 119), Map.entry("classless-static-route", 121),
+            Map.entry("v4-captive-portal", 114), Map.entry("default-url", 114), Map.entry("auto-config", 116), Map.entry("name-service-search", 117),
+            Map.entry("subnet-selection", 118), Map.entry("domain-search", 119), Map.entry("classless-static-route", 121),
             Map.entry("vivco-suboptions", 124), Map.entry("vivso-suboptions", 125), Map.entry("pana-agent", 136),
             Map.entry("v4-lost", 137), Map.entry("capwap-ac-v4", 138), Map.entry("sip-ua-cs-domains", 141),
             Map.entry("v4-sztp-redirect", 143), Map.entry("rdnss-selection", 146), Map.entry("v4-portparams", 159),
             Map.entry("v4-dnr", 162), Map.entry("option-6rd", 212), Map.entry("v4-access-domain", 213));
+
+    /**
+     * The option spaces Kea defines besides {@code dhcp4}, with the names it knows in each: the
+     * sub-options of option 43 (none until an {@code option-def} names them), of option 82 (Kea 2.4
+     * and later), and of DOCSIS 3.0 in option 125 ({@code vendor-4491}).
+     */
+    static final Map<String, Map<String, Integer>> SPACES = Map.of(
+            "vendor-encapsulated-options-space", Map.of(),
+            "dhcp-agent-options-space", Map.of("circuit-id", 1, "remote-id", 2, "link-selection", 5,
+                    "subscriber-id", 6, "server-id-override", 11, "relay-source-port", 19),
+            "vendor-4491", Map.of("oro", 1, "tftp-servers", 2));
 
     private KeaOptionNames() {
     }

@@ -98,8 +98,17 @@ class IscDhcpdCheckerTest {
 
         ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
 
-        assertEquals("dhcpd.conf:2: unknown option 'frobnicate' (not a dhcpd option name and not defined with "
-                + "'option frobnicate code N = TYPE;')", refused.getMessage());
+        assertEquals("dhcpd.conf line 2: unknown option dhcp.frobnicate (dhcpd 4.4 refuses it; define it with "
+                + "'option frobnicate code N = TYPE;')", refused.getMessage(), "in dhcpd's own words");
+    }
+
+    @Test
+    void namesDhcpdKnowsBeyondItsManualPageAreRead() throws Exception {
+        Path conf = write("option pxe-system-type 0;\noption tftp-server-address 10.1.1.5;\noption unknown-224 1;\n"
+                + "option loader-configfile \"x\";\n");
+
+        assertEquals(List.of("dhcpd.conf:2 150 tftp-server conflict global \"global\""),
+                lines(checker.check(conf, RULES)));
     }
 
     @Test
@@ -108,7 +117,8 @@ class IscDhcpdCheckerTest {
 
         ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
 
-        assertTrue(refused.getMessage().startsWith("dhcpd.conf:1: unknown option 'ale.url'"), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("dhcpd.conf line 1: no option space named ale."),
+                refused.getMessage());
     }
 
     @Test
