@@ -19,11 +19,13 @@ import java.util.Optional;
  * Makes the probe's plan for one network interface, and refuses when it cannot keep to that
  * interface.
  *
- * <p>Java has no {@code SO_BINDTODEVICE}, so the probe binds 0.0.0.0:68 like any DHCP client and
+ * <p>On an interface with an IPv4 address the probe binds 0.0.0.0:68 with Java's own sockets and
  * chooses destinations that leave by the named interface: the subnet broadcast of each IPv4
- * address the interface has (routed out of it by its connected route), and 255.255.255.255 only
- * when the routing table sends that out of the same interface. When neither is possible it refuses
- * rather than broadcast on another network.
+ * address (routed out of it by its connected route), and 255.255.255.255 only when the routing
+ * table sends that out of the same interface; when neither is possible it refuses rather than
+ * broadcast on another network. On an interface without one (a fresh port on the phones' VLAN)
+ * it binds to the device itself ({@code SO_BINDTODEVICE}, see {@link DeviceSocket}), so its
+ * broadcast leaves by that interface whatever the routes.
  */
 public final class ProbeInterface {
 
@@ -72,6 +74,18 @@ public final class ProbeInterface {
                         .ifPresent(broadcast -> destinations.add(new InetSocketAddress(broadcast, SERVER_PORT)));
             }
         }
+        if (inform && clientAddress == null) {
+            throw new ProbeException("--inform needs an IPv4 address on " + name
+                    + " (a DHCPINFORM asks about an address the client already has)");
+        }
+        if (clientAddress == null) {
+            // A fresh port on the phones' VLAN: no address, perhaps no route. Like a DHCP client, the
+            // probe binds to the device itself and broadcasts from 0.0.0.0 with the broadcast flag set.
+            notes.add(name + " has no IPv4 address: bound to the device, sent from 0.0.0.0 to 255.255.255.255");
+            return new ProbePlan(new InetSocketAddress(CLIENT_PORT), List.of(new InetSocketAddress(broadcastAll(),
+                    SERVER_PORT)), mac, null, vendorClass == null ? AlePhones.VENDOR_CLASS : vendorClass, timeout,
+                    false, notes, name);
+        }
         Optional<String> limited = RouteTable.read(ROUTES).deviceFor(0xffffffff);
         if (limited.isPresent() && limited.get().equals(name)) {
             destinations.add(0, new InetSocketAddress(broadcastAll(), SERVER_PORT));
@@ -80,13 +94,8 @@ public final class ProbeInterface {
                     + ", not " + name);
         }
         if (destinations.isEmpty()) {
-            throw new ProbeException("interface " + name + " has no IPv4 address and 255.255.255.255 leaves by "
-                    + limited.orElse("no interface") + ": give " + name + " an address, or probe where it carries "
-                    + "the default route");
-        }
-        if (inform && clientAddress == null) {
-            throw new ProbeException("--inform needs an IPv4 address on " + name
-                    + " (a DHCPINFORM asks about an address the client already has)");
+            throw new ProbeException("interface " + name + " has only /31 or /32 addresses and 255.255.255.255 "
+                    + "leaves by " + limited.orElse("no interface") + ": probe where it carries the default route");
         }
         return new ProbePlan(new InetSocketAddress(CLIENT_PORT), destinations, mac, clientAddress, vendorClass == null
                 ? AlePhones.VENDOR_CLASS : vendorClass, timeout, inform, notes);
