@@ -55,8 +55,9 @@ public final class DnsmasqChecker implements ConfigChecker {
                     // named, since dnsmasq itself stops there.
                     if (!DnsmasqDirectives.KNOWN.contains(directive.key())) {
                         model.notice(FindingKind.UNKNOWN_DIRECTIVE, 0, directive.key(), "directive '"
-                                + directive.key() + "' (dnsmasq " + DnsmasqDirectives.VERSION + " stops with: bad option "
-                                + "at line " + line(directive) + ")", Scope.global(), directive.where());
+                                + directive.key() + "' (dnsmasq " + DnsmasqDirectives.VERSION
+                                + " stops with: bad option at line " + line(directive) + ")", Scope.global(),
+                                directive.where());
                     }
                 }
             }

@@ -156,6 +156,7 @@ final class DeviceSocket implements ProbeSocket {
     }
 
     private static String reason(LastErrorException e) {
-        return e.getMessage() == null ? "errno " + e.getErrorCode() : e.getMessage().replaceFirst("^\\[\\d+\\]\\s*", "");
+        return e.getMessage() == null ? "errno " + e.getErrorCode()
+                : e.getMessage().replaceFirst("^\\[\\d+\\]\\s*", "");
     }
 }

@@ -103,6 +103,17 @@ class IscDhcpdCheckerTest {
     }
 
     @Test
+    void aRealBranchFileThatDhcpdAcceptsIsRead() {
+        // dhcpd -t accepts the file; PXE clients' boot file does not reach ALE phones, option 150 does.
+        List<Finding> findings = checker.check(file("branch-dhcpd.conf"), RULES);
+
+        assertEquals(List.of(
+                "branch-dhcpd.conf:14 67 boot-file info vendor-class \"class \"pxe\"\"",
+                "branch-dhcpd.conf:21 150 tftp-server conflict subnet \"subnet 10.50.1.0/24\""),
+                lines(findings));
+    }
+
+    @Test
     void namesDhcpdKnowsBeyondItsManualPageAreRead() throws Exception {
         Path conf = write("option pxe-system-type 0;\noption tftp-server-address 10.1.1.5;\noption unknown-224 1;\n"
                 + "option loader-configfile \"x\";\n");
