@@ -114,6 +114,16 @@ class IscDhcpdCheckerTest {
     }
 
     @Test
+    void aBlockThatNoDeclarationOpensIsRefusedAsDhcpdRefusesIt() throws Exception {
+        Path conf = write("option domain-name \"example.com\";\n{\n  option routers 10.0.0.1;\n}\n");
+
+        ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
+
+        assertEquals("dhcpd.conf:2: expecting a parameter or declaration, not a '{' with nothing before it",
+                refused.getMessage());
+    }
+
+    @Test
     void namesDhcpdKnowsBeyondItsManualPageAreRead() throws Exception {
         Path conf = write("option pxe-system-type 0;\noption tftp-server-address 10.1.1.5;\noption unknown-224 1;\n"
                 + "option loader-configfile \"x\";\n");
