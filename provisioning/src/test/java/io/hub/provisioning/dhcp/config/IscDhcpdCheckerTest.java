@@ -124,6 +124,17 @@ class IscDhcpdCheckerTest {
     }
 
     @Test
+    void aSubOptionLongerThan255BytesIsSplitAsTheServerSplitsItNotACrash() throws Exception {
+        Path conf = write("option space ale;\noption ale.url code 1 = text;\nvendor-option-space ale;\n"
+                + "option ale.url \"https://dm.example.net/" + "a".repeat(300) + "\";\n");
+
+        List<String> kinds = checker.check(conf, RULES).stream().map(f -> f.option() + " " + f.kind().code())
+                .toList();
+
+        assertTrue(kinds.contains("43 malformed-option"), kinds.toString());
+    }
+
+    @Test
     void namesDhcpdKnowsBeyondItsManualPageAreRead() throws Exception {
         Path conf = write("option pxe-system-type 0;\noption tftp-server-address 10.1.1.5;\noption unknown-224 1;\n"
                 + "option loader-configfile \"x\";\n");
