@@ -119,7 +119,7 @@ class DhcpCommandTest {
         new java.util.Random(3).nextBytes(bytes);
         bytes[10] = 0;
         Files.write(garbage, bytes);
-        Path unknown = write("dnsmasq.conf", "dhcp-option=option:frobnicate,1\n");
+        Path unknown = write("dnsmasq.conf", "dhcp-option=tftp,10.1.1.5\n");
 
         List<CommandLineRun> runs = new ArrayList<>();
         runs.add(hub("dhcp", "check", "--isc", garbage.toString(), "--discovery-url", "https://h"));
@@ -131,7 +131,7 @@ class DhcpCommandTest {
 
         assertEquals(List.of(
                 "hub: " + garbage + " is not a text file (a NUL byte at offset 10)",
-                "hub: dnsmasq.conf:1: unknown option name 'frobnicate' (dnsmasq --help dhcp lists the known ones)",
+                "hub: dnsmasq.conf:1: bad dhcp-option: 'tftp' is neither an option number (0-255) nor option:NAME",
                 "hub: cannot read " + dir.resolve("missing.json") + ": no such file",
                 "hub: --discovery-url: the discovery URL 'http://hub/' is not an https URL with a host"),
                 runs.subList(0, 4).stream().map(CommandLineRun::errorLine).toList());

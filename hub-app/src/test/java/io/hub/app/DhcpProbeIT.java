@@ -146,6 +146,28 @@ class DhcpProbeIT {
     }
 
     @Test
+    void anInterfaceWithoutAnIpv4AddressOrRouteIsProbedFromTheDeviceItself() throws Exception {
+        ok("ip", "-n", client, "address", "flush", "dev", clientLink);
+        serve("dhcp-option=66,\"tftp://10.1.1.5\"\n");
+
+        Result probe = probe("--json");
+
+        assertEquals(1, probe.exitCode(), probe.err());
+        JsonNode report = JSON.readTree(probe.out());
+        assertEquals("DHCPOFFER 10.213.0.1", report.get("answers").get(0).get("type").asText() + " "
+                + report.get("answers").get(0).get("server").asText());
+        assertEquals(1, report.get("answers").size());
+        assertEquals("tftp-server", findFirst(report.get("findings"), 66).get("kind").asText());
+        String log = Files.readString(dir.resolve("dnsmasq.log"));
+        assertTrue(log.contains("DHCPDISCOVER(" + serverLink + ")"), log);
+        assertTrue(!log.contains("DHCPREQUEST") && !log.contains("DHCPRELEASE"), log);
+        assertEquals("", Files.readString(dir.resolve("leases")), "the probe never takes a lease");
+        Result inform = probe("--inform");
+        assertEquals(2, inform.exitCode());
+        assertTrue(inform.err().contains("--inform needs an IPv4 address on " + clientLink), inform.err());
+    }
+
+    @Test
     void withoutRootOrWithoutTheInterfaceTheProbeRefusesInOneLine() throws Exception {
         Result noRoot = run(List.of("ip", "netns", "exec", client, "setpriv", "--reuid=65534", "--regid=65534",
                 "--clear-groups", "--", java(), "-jar", jar(), "dhcp", "probe", "--interface", clientLink,

@@ -112,6 +112,17 @@ public final class DhcpRules {
         return findings;
     }
 
+    /**
+     * A finding about the configuration itself rather than an option's value: an option or space the
+     * checker does not know, a file included from elsewhere.
+     *
+     * @param subject what it is about, for the text: {@code option 'frobnicate' in space dhcp4}
+     */
+    public Finding notice(FindingKind kind, int code, String raw, String subject, Scope scope, String where) {
+        return finding(kind, new OptionValue(code, new byte[0], raw, where), raw, "", scope,
+                subject + " " + kind.why());
+    }
+
     /** A reply that could not be read whole: a lying length, a cut datagram, no message type. */
     public Finding malformedReply(String problem, Scope scope, String where) {
         return finding(FindingKind.MALFORMED_REPLY, new OptionValue(0, new byte[0], "", where), problem, "", scope,

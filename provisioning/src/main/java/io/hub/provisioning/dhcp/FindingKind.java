@@ -42,6 +42,18 @@ public enum FindingKind {
     NO_DNS(Severity.WARNING,
             "gives no DNS servers (option 6); the phone cannot resolve the hub's name or pool.ntp.org",
             "set option 6 (domain-name-servers) for this scope"),
+    UNKNOWN_OPTION(Severity.WARNING,
+            "is not known to this checker; it cannot tell whether the option sends the phone elsewhere",
+            "check the option by hand, or declare it (Kea option-def, dhcpd option ... code ...) so its value is "
+                    + "read"),
+    UNKNOWN_DIRECTIVE(Severity.WARNING,
+            "is not a directive this checker knows; the server version it was written for stops there, a newer one "
+                    + "may read it, and the check went on without it",
+            "check its spelling against the server's manual: a server that does not know it does not start"),
+    INCLUDE_OUTSIDE(Severity.WARNING,
+            "includes a file from outside the configuration's directory; it was read as the server reads it, but "
+                    + "a copy of the configuration elsewhere would read another file",
+            "keep included files beside the configuration, or check that this is the file the server reads"),
     NO_NTP(Severity.INFO,
             "gives no NTP servers (option 42); the phone falls back to pool.ntp.org, which must be reachable on "
                     + "UDP/123, or certificate checks fail on a wrong clock",

@@ -22,8 +22,8 @@ public final class SessionDescription {
     /**
      * Parses an SDP body; line ends may be CRLF or LF.
      *
-     * @throws SdpException when it is not SDP (no v=0 first, a line that is not {@code x=value},
-     *     an m= line that does not parse)
+     * @throws SdpException when it is not SDP (no v=0 first, a line that is not {@code x=value} or
+     *     holds a CR or NUL, an m= line that does not parse)
      */
     public static SessionDescription parse(String text) throws SdpException {
         if (text == null || text.isBlank()) {
@@ -39,6 +39,12 @@ public final class SessionDescription {
         for (String line : lines) {
             if (line.isEmpty()) {
                 continue;
+            }
+            // RFC 4566 text excludes NUL, CR and LF: a lone CR would be a line end to a lenient far end,
+            // smuggling a c= or m= line past the rewrite that puts the relay in the path.
+            if (line.indexOf('\r') >= 0 || line.indexOf('\0') >= 0) {
+                throw new SdpException("an SDP line holds a CR or NUL inside it: '" + line.replace("\r", "\\r")
+                        .replace("\0", "\\0") + "'");
             }
             if (line.length() < 2 || line.charAt(1) != '=' || !Character.isLowerCase(line.charAt(0))) {
                 throw new SdpException("'" + line + "' is not an SDP line (x=value)");

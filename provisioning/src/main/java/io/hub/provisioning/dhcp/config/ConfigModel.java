@@ -2,6 +2,7 @@ package io.hub.provisioning.dhcp.config;
 
 import io.hub.provisioning.dhcp.DhcpRules;
 import io.hub.provisioning.dhcp.Finding;
+import io.hub.provisioning.dhcp.FindingKind;
 import io.hub.provisioning.dhcp.OptionValue;
 import io.hub.provisioning.dhcp.Scope;
 import java.util.ArrayList;
@@ -14,7 +15,11 @@ import java.util.Set;
  */
 final class ConfigModel {
 
-    private sealed interface Entry permits Declared, Basics {
+    private sealed interface Entry permits Declared, Basics, Notice {
+    }
+
+    private record Notice(FindingKind kind, int code, String raw, String subject, Scope scope, String where)
+            implements Entry {
     }
 
     private record Declared(OptionValue value, Scope scope, DhcpRules.Context context) implements Entry {
@@ -34,6 +39,11 @@ final class ConfigModel {
         entries.add(new Basics(Set.copyOf(present), scope, subject, where));
     }
 
+    /** Something about the configuration itself, in its place in the file: an unknown option, an include. */
+    void notice(FindingKind kind, int code, String raw, String subject, Scope scope, String where) {
+        entries.add(new Notice(kind, code, raw, subject, scope, where));
+    }
+
     List<Finding> findings(DhcpRules rules) {
         List<Finding> findings = new ArrayList<>();
         for (Entry entry : entries) {
@@ -41,6 +51,9 @@ final class ConfigModel {
                 findings.addAll(rules.check(declared.value(), declared.scope(), declared.context()));
             } else if (entry instanceof Basics basics) {
                 findings.addAll(rules.basics(basics.present(), basics.scope(), basics.subject(), basics.where()));
+            } else if (entry instanceof Notice notice) {
+                findings.add(rules.notice(notice.kind(), notice.code(), notice.raw(), notice.subject(), notice.scope(),
+                        notice.where()));
             }
         }
         return findings;

@@ -3,6 +3,7 @@ package io.hub.provisioning.dhcp.config;
 import io.hub.provisioning.dhcp.AlePhones;
 import io.hub.provisioning.dhcp.DhcpRules;
 import io.hub.provisioning.dhcp.Finding;
+import io.hub.provisioning.dhcp.FindingKind;
 import io.hub.provisioning.dhcp.OptionValue;
 import io.hub.provisioning.dhcp.Scope;
 import io.hub.provisioning.dhcp.decode.VendorOptions;
@@ -50,7 +51,14 @@ public final class DnsmasqChecker implements ConfigChecker {
                         globallySet);
                 case "dhcp-boot" -> boot(directive, tags, model, tftp);
                 default -> {
-                    // Other directives do not change what an ALE phone is offered.
+                    // Other directives do not change what an ALE phone is offered; one dnsmasq does not know is
+                    // named, since dnsmasq itself stops there.
+                    if (!DnsmasqDirectives.KNOWN.contains(directive.key())) {
+                        model.notice(FindingKind.UNKNOWN_DIRECTIVE, 0, directive.key(), "directive '"
+                                + directive.key() + "' (dnsmasq " + DnsmasqDirectives.VERSION
+                                + " stops with: bad option at line " + line(directive) + ")", Scope.global(),
+                                directive.where());
+                    }
                 }
             }
         }
@@ -97,6 +105,12 @@ public final class DnsmasqChecker implements ConfigChecker {
         }
         if (at >= items.size()) {
             throw new ConfigException(directive.where() + ": " + directive.key() + " names no option");
+        }
+        if (DnsmasqFiles.isUnknownName(items.get(at))) {
+            model.notice(FindingKind.UNKNOWN_OPTION, 0, directive.value(), items.get(at).strip() + " (dnsmasq "
+                    + DnsmasqDirectives.VERSION + " stops with: bad dhcp-option at line " + line(directive) + ")",
+                    scope, directive.where());
+            return;
         }
         int code = DnsmasqFiles.optionCode(items.get(at), directive.where());
         List<String> values = DnsmasqFiles.unquoted(items.subList(at + 1, items.size()));
@@ -242,6 +256,9 @@ public final class DnsmasqChecker implements ConfigChecker {
             return new Scope(Scope.Level.CLIENT_CLASS, "clients sending option 125", false,
                     "ALE phones send no option 125");
         }
+        if (DnsmasqFiles.isUnknownName(rest.get(0))) {
+            return Scope.of(Scope.Level.CLIENT_CLASS, "clients sending " + rest.get(0).strip());
+        }
         int code = DnsmasqFiles.optionCode(rest.get(0), where);
         if (code == 60) {
             return rest.size() > 1 ? vendorScope(rest.get(1))
@@ -252,6 +269,13 @@ public final class DnsmasqChecker implements ConfigChecker {
                     "ALE phones send no option " + code);
         }
         return Scope.of(Scope.Level.CLIENT_CLASS, "clients sending option " + code);
+    }
+
+    /** {@code 12 of dnsmasq.conf} from {@code dnsmasq.conf:12}, as dnsmasq names a line. */
+    private static String line(DnsmasqFiles.Directive directive) {
+        String where = directive.where();
+        int colon = where.lastIndexOf(':');
+        return colon < 0 ? where : where.substring(colon + 1) + " of " + where.substring(0, colon);
     }
 
     private static Scope macScope(String pattern) {

@@ -80,7 +80,8 @@ final class DnsmasqFiles {
             String key = (equals < 0 ? line : line.substring(0, equals)).strip().toLowerCase(Locale.ROOT);
             String value = equals < 0 ? "" : line.substring(equals + 1).strip();
             if (!key.matches("[a-z0-9-]+")) {
-                throw new ConfigException(where + ": '" + abbreviate(line) + "' is not a dnsmasq directive");
+                throw new ConfigException(where + ": bad option at line " + (i + 1) + " of " + file.getFileName()
+                        + " ('" + abbreviate(line) + "' is not a dnsmasq directive)");
             }
             switch (key) {
                 case "conf-file" -> read(resolve(file, value), depth + 1, seen, directives);
@@ -192,6 +193,10 @@ final class DnsmasqFiles {
      * @throws ConfigException for a name dnsmasq does not know, or something that is no option
      */
     static int optionCode(String item, String where) {
+        if (isUnknownName(item)) {
+            throw new ConfigException(where + ": bad dhcp-option: unknown option name '" + item.strip().substring(7)
+                    + "' (dnsmasq --help dhcp lists the known ones)");
+        }
         String spec = item.strip();
         if (spec.startsWith("option:")) {
             Integer code = OPTION_NAMES.get(spec.substring(7).toLowerCase(Locale.ROOT));
@@ -204,8 +209,18 @@ final class DnsmasqFiles {
         if (spec.matches("\\d{1,3}") && Integer.parseInt(spec) <= 255) {
             return Integer.parseInt(spec);
         }
-        throw new ConfigException(where + ": '" + abbreviate(spec) + "' is neither an option number (0-255) nor "
+        throw new ConfigException(where + ": bad dhcp-option: '" + abbreviate(spec) + "' is neither an option number "
+                + "(0-255) nor "
                 + "option:NAME");
+    }
+
+    /**
+     * True for {@code option:NAME} with a name dnsmasq {@value DnsmasqDirectives#VERSION} does not
+     * know; a newer dnsmasq may, so the checker warns rather than refuses.
+     */
+    static boolean isUnknownName(String item) {
+        String spec = item.strip();
+        return spec.startsWith("option:") && !OPTION_NAMES.containsKey(spec.substring(7).toLowerCase(Locale.ROOT));
     }
 
     /** A MAC or MAC pattern as dnsmasq writes it ({@code 00:80:9f:*:*:*}, optionally with a hardware type). */

@@ -190,7 +190,8 @@ public final class IscDhcpdChecker implements ConfigChecker {
             }
             Definition sub = spaces.getOrDefault(space, Map.of()).get(name.substring(dot + 1));
             if (sub == null) {
-                throw new ConfigException(statement.where() + ": unknown option '" + name + "' (define it with "
+                throw new ConfigException(dhcpdWhere(statement.where()) + ": " + (spaces.containsKey(space)
+                        ? "unknown option " + name : "no option space named " + space + ".") + " (define it with "
                         + "'option space " + space + ";' and 'option " + name + " code N = TYPE;')");
             }
             byte[] bytes = OptionEncoding.encode(sub.code(), sub.type(), values);
@@ -280,11 +281,25 @@ public final class IscDhcpdChecker implements ConfigChecker {
             return defined;
         }
         Integer code = IscOptionNames.STANDARD.get(name);
+        if (code == null && name.matches("unknown-\\d{1,3}") && Integer.parseInt(name.substring(8)) <= 255) {
+            code = Integer.parseInt(name.substring(8));
+        }
         if (code == null) {
-            throw new ConfigException(where + ": unknown option '" + name + "' (not a dhcpd option name and not "
-                    + "defined with 'option " + name + " code N = TYPE;')");
+            throw new ConfigException(dhcpdWhere(where) + ": unknown option dhcp." + name + " (dhcpd 4.4 refuses it; "
+                    + "define it with 'option " + name + " code N = TYPE;')");
         }
         return new Definition(code, OptionEncoding.typeOf(code));
+    }
+
+    /**
+     * {@code dhcpd.conf line 12}, the way dhcpd names the place of an error, from {@code dhcpd.conf:12}:
+     * dhcpd 4.4 is the last release, so a name it does not know no dhcpd reads, and the admin sees
+     * the words the server prints.
+     */
+    private static String dhcpdWhere(String where) {
+        int colon = where.lastIndexOf(':');
+        return colon > 0 && where.substring(colon + 1).matches("\\d+") ? where.substring(0, colon) + " line "
+                + where.substring(colon + 1) : where;
     }
 
     /** The code of an option name, standard or defined; null when unknown. */

@@ -98,14 +98,17 @@ final class IscSyntax {
                     tokens.clear();
                 }
             } else if (c == '{') {
+                if (tokens.isEmpty()) {
+                    // dhcpd refuses a block that no declaration opens (found by ConfigCheckerFuzzTest).
+                    throw error("expecting a parameter or declaration, not a '{' with nothing before it");
+                }
                 at++;
                 int opened = line;
                 List<Statement> block = statements(depth + 1);
                 if (!closed) {
                     throw new ConfigException(file + ":" + opened + ": the block opened here is never closed");
                 }
-                statements.add(new Statement(List.copyOf(tokens), block, tokens.isEmpty() ? file + ":" + opened
-                        : where(tokens)));
+                statements.add(new Statement(List.copyOf(tokens), block, where(tokens)));
                 tokens.clear();
             } else if (c == '"') {
                 tokens.add(string());

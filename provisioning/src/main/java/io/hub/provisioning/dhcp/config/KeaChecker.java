@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.hub.provisioning.dhcp.DhcpRules;
 import io.hub.provisioning.dhcp.Finding;
+import io.hub.provisioning.dhcp.FindingKind;
 import io.hub.provisioning.dhcp.OptionValue;
 import io.hub.provisioning.dhcp.Scope;
 import io.hub.provisioning.dhcp.decode.Bytes;
@@ -34,8 +35,14 @@ public final class KeaChecker implements ConfigChecker {
 
     private static final String DHCP4 = "dhcp4";
     private static final String VENDOR_SPACE = "vendor-encapsulated-options-space";
+    /**
+     * Kea's JSON: comments of three kinds, trailing commas, numbers such as {@code .5} and {@code 5.};
+     * its {@code <?include ?>} is resolved before by {@link KeaText}.
+     */
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_JAVA_COMMENTS,
-            JsonReadFeature.ALLOW_YAML_COMMENTS).build();
+            JsonReadFeature.ALLOW_YAML_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA,
+            JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
+            JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS).build();
 
     /** An {@code option-def}: its code and how its data is written. */
     private record Definition(int code, OptionEncoding.Type type) {
@@ -43,15 +50,16 @@ public final class KeaChecker implements ConfigChecker {
 
     @Override
     public List<Finding> check(Path file, DhcpRules rules) {
-        String text = ConfigText.read(file);
+        KeaText source = KeaText.read(file);
+        String text = source.text();
         String name = String.valueOf(file.getFileName());
         JsonNode root;
         KeaLines lines;
         try (JsonParser parser = JSON.createParser(text)) {
-            lines = KeaLines.index(parser, name);
+            lines = KeaLines.index(parser, name, source);
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(name + ":" + e.getLocation().getLineNr() + ": not Kea JSON: "
+            throw new ConfigException(source.origin(e.getLocation().getLineNr()) + ": not Kea JSON: "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage());
@@ -61,6 +69,12 @@ public final class KeaChecker implements ConfigChecker {
             throw new ConfigException(name + " has no \"Dhcp4\" object; it is not a Kea DHCPv4 configuration");
         }
         Walk walk = new Walk(lines);
+        for (String outside : source.outside()) {
+            String where = outside.substring(0, outside.indexOf(' '));
+            String target = outside.substring(outside.indexOf(' ') + 1);
+            walk.model.notice(FindingKind.INCLUDE_OUTSIDE, 0, "<?include \"" + target + "\" ?>",
+                    "<?include \"" + target + "\" ?>", Scope.global(), where);
+        }
         walk.definitions(dhcp4.path("option-def"), "/Dhcp4/option-def");
         walk.global(dhcp4);
         return walk.model.findings(rules);
@@ -189,8 +203,11 @@ public final class KeaChecker implements ConfigChecker {
                     continue;
                 }
                 String space = option.path("space").asText(DHCP4);
-                Definition definition = definition(option, space, lines.where(at));
+                Definition definition = definition(option, space, lines.where(at), scope);
                 String data = option.path("data").asText("");
+                if (definition == null) {
+                    continue;
+                }
                 if (!space.equals(DHCP4)) {
                     if (space.equals(VENDOR_SPACE) && !data.isEmpty()) {
                         subOptions.add(new VendorOptions.SubOption(definition.code(), bytes(definition, option, data,
@@ -222,13 +239,25 @@ public final class KeaChecker implements ConfigChecker {
             return present;
         }
 
-        private Definition definition(JsonNode option, String space, String where) {
+        /**
+         * The definition of an option-data entry; null, with an {@link FindingKind#UNKNOWN_OPTION}
+         * finding, when neither Kea's own definitions known here nor the file's {@code option-def}
+         * name it: a newer Kea may know it, so it is a warning and not a refusal.
+         */
+        private Definition definition(JsonNode option, String space, String where, Scope scope) {
+            boolean knownSpace = space.equals(DHCP4) || KeaOptionNames.SPACES.containsKey(space)
+                    || names.containsKey(space);
             if (option.has("code")) {
                 int code = option.path("code").asInt(-1);
                 if (code < 0 || code > 255 || !option.path("code").canConvertToInt()) {
                     throw new ConfigException(where + ": option code " + option.path("code") + " is not 0-255");
                 }
                 Definition defined = codes.getOrDefault(space, Map.of()).get(code);
+                if (defined == null && !knownSpace) {
+                    unknown(code, "option " + code + " in space " + space + ", a space this checker does not know",
+                            option, scope, where);
+                    return null;
+                }
                 return defined != null ? defined : new Definition(code, space.equals(DHCP4)
                         ? OptionEncoding.typeOf(code) : OptionEncoding.Type.BYTES);
             }
@@ -237,12 +266,19 @@ public final class KeaChecker implements ConfigChecker {
             if (defined != null) {
                 return defined;
             }
-            Integer code = space.equals(DHCP4) ? KeaOptionNames.STANDARD.get(name) : null;
+            Integer code = space.equals(DHCP4) ? KeaOptionNames.STANDARD.get(name)
+                    : KeaOptionNames.SPACES.getOrDefault(space, Map.of()).get(name);
             if (code == null) {
-                throw new ConfigException(where + ": unknown option name '" + name + "' in space " + space
-                        + " (not a Kea option and not in option-def)");
+                unknown(0, "option '" + name + "' in space " + space + (knownSpace ? ""
+                        : ", a space this checker does not know,"), option, scope, where);
+                return null;
             }
-            return new Definition(code, OptionEncoding.typeOf(code));
+            return new Definition(code, space.equals(DHCP4) ? OptionEncoding.typeOf(code) : OptionEncoding.Type.BYTES);
+        }
+
+        private void unknown(int code, String subject, JsonNode option, Scope scope, String where) {
+            model.notice(FindingKind.UNKNOWN_OPTION, code, DnsmasqFiles.abbreviate(option.toString()), subject, scope,
+                    where);
         }
 
         private static byte[] bytes(Definition definition, JsonNode option, String data, String where) {

@@ -14,13 +14,16 @@ final class KeaLines {
 
     private final Map<String, Integer> lines;
     private final String file;
+    private final KeaText source;
 
-    private KeaLines(Map<String, Integer> lines, String file) {
+    private KeaLines(Map<String, Integer> lines, String file, KeaText source) {
         this.lines = lines;
         this.file = file;
+        this.source = source;
     }
 
-    static KeaLines index(JsonParser parser, String file) throws IOException {
+    /** Indexes the text of {@code source} (includes resolved); lines are named by the file they come from. */
+    static KeaLines index(JsonParser parser, String file, KeaText source) throws IOException {
         Map<String, Integer> lines = new HashMap<>();
         for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
             if (token == JsonToken.START_OBJECT) {
@@ -28,12 +31,12 @@ final class KeaLines {
                         parser.currentTokenLocation().getLineNr());
             }
         }
-        return new KeaLines(lines, file);
+        return new KeaLines(lines, file, source);
     }
 
-    /** {@code kea-dhcp4.conf:12 (/Dhcp4/subnet4/0/option-data/1)}. */
+    /** {@code kea-dhcp4.conf:12 (/Dhcp4/subnet4/0/option-data/1)}, or the included file's name and line. */
     String where(String pointer) {
         Integer line = lines.get(pointer);
-        return line == null ? file + " (" + pointer + ")" : file + ":" + line + " (" + pointer + ")";
+        return line == null ? file + " (" + pointer + ")" : source.origin(line) + " (" + pointer + ")";
     }
 }

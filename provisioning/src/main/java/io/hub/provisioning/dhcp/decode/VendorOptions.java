@@ -83,17 +83,23 @@ public final class VendorOptions {
         return new Parsed(subOptions, subOptions.isEmpty() ? "no sub-options" : "");
     }
 
-    /** The wire form of {@code subOptions}, for servers that build option 43 from sub-options. */
+    /**
+     * The wire form of {@code subOptions}, for servers that build option 43 from sub-options. A
+     * value longer than 255 bytes is written as consecutive sub-options of the same code, as a
+     * server splits a long option (RFC 3396); it used to throw (found by ConfigCheckerFuzzTest).
+     */
     public static byte[] encode(List<SubOption> subOptions) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (SubOption subOption : subOptions) {
             byte[] value = subOption.value();
-            if (value.length > 255) {
-                throw new IllegalArgumentException("sub-option " + subOption.code() + " is longer than 255 bytes");
-            }
-            out.write(subOption.code());
-            out.write(value.length);
-            out.writeBytes(value);
+            int at = 0;
+            do {
+                int length = Math.min(255, value.length - at);
+                out.write(subOption.code());
+                out.write(length);
+                out.write(value, at, length);
+                at += length;
+            } while (at < value.length);
         }
         return out.toByteArray();
     }

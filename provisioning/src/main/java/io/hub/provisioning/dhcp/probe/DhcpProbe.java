@@ -4,15 +4,8 @@ import io.hub.provisioning.dhcp.AlePhones;
 import io.hub.provisioning.dhcp.DhcpRules;
 import io.hub.provisioning.dhcp.Finding;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,26 +52,20 @@ public final class DhcpProbe {
         List<String> notes = new ArrayList<>(plan.notes());
         List<ProbeReport.Answer> answers = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
-        try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
-                Selector selector = Selector.open()) {
-            channel.setOption(StandardSocketOptions.SO_BROADCAST, true);
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            bind(channel, plan.bind());
-            channel.configureBlocking(false);
-            channel.register(selector, SelectionKey.OP_READ);
+        try (ProbeSocket socket = open(plan)) {
             int sent = 0;
             for (InetSocketAddress destination : plan.destinations()) {
-                sent += send(channel, DhcpPacket.discover(discoverXid, plan.mac(), plan.vendorClass(),
+                sent += send(socket, DhcpPacket.discover(discoverXid, plan.mac(), plan.vendorClass(),
                         AlePhones.PARAMETER_REQUEST_LIST), destination, "DHCPDISCOVER", notes);
                 if (plan.inform()) {
-                    sent += send(channel, DhcpPacket.inform(informXid, plan.mac(), plan.clientAddress(),
+                    sent += send(socket, DhcpPacket.inform(informXid, plan.mac(), plan.clientAddress(),
                             plan.vendorClass(), AlePhones.PARAMETER_REQUEST_LIST), destination, "DHCPINFORM", notes);
                 }
             }
             if (sent == 0) {
                 throw new ProbeException("nothing could be sent: " + String.join("; ", notes));
             }
-            collect(channel, selector, plan, rules, xids, answers, findings, notes);
+            collect(socket, plan, rules, xids, answers, findings, notes);
         } catch (IOException e) {
             throw new ProbeException("the probe failed: " + e.getMessage());
         }
@@ -88,7 +75,13 @@ public final class DhcpProbe {
         return new ProbeReport(answers, findings, notes);
     }
 
-    private void collect(DatagramChannel channel, Selector selector, ProbePlan plan, DhcpRules rules,
+    /** A socket bound to the plan's device when it names one, else a channel bound to its address. */
+    private static ProbeSocket open(ProbePlan plan) throws IOException {
+        return plan.device() != null ? DeviceSocket.open(plan.device(), plan.bind().getPort())
+                : ChannelSocket.bind(plan.bind());
+    }
+
+    private void collect(ProbeSocket socket, ProbePlan plan, DhcpRules rules,
             Set<Integer> xids, List<ProbeReport.Answer> answers, List<Finding> findings, List<String> notes)
             throws IOException {
         long deadline = System.nanoTime() + plan.timeout().toNanos();
@@ -101,13 +94,12 @@ public final class DhcpProbe {
             if (left <= 0) {
                 break;
             }
-            selector.select(left);
-            selector.selectedKeys().clear();
-            SocketAddress source;
-            while (datagrams < maxDatagrams && (source = channel.receive(buffer.clear())) != null) {
+            InetSocketAddress source;
+            long wait = left;
+            while (datagrams < maxDatagrams && (source = socket.receive(buffer, wait)) != null) {
+                wait = 0;
                 datagrams++;
-                String from = source instanceof InetSocketAddress address ? address.getAddress().getHostAddress()
-                        : String.valueOf(source);
+                String from = source.getAddress().getHostAddress();
                 DhcpReplyParser.Result result = DhcpReplyParser.parse(buffer.array(), buffer.position(), xids, from);
                 if (result.reply().isEmpty()) {
                     skipped.add(result.skipped());
@@ -130,21 +122,10 @@ public final class DhcpProbe {
         skipped.stream().limit(10).forEach(why -> notes.add("skipped: " + why));
     }
 
-    private static void bind(DatagramChannel channel, InetSocketAddress address) {
-        try {
-            channel.bind(address);
-        } catch (BindException e) {
-            throw new ProbeException("cannot bind UDP " + address.getAddress().getHostAddress() + ":"
-                    + address.getPort() + " (" + e.getMessage() + "); is a DHCP client or server running here?");
-        } catch (IOException e) {
-            throw new ProbeException("cannot bind UDP port " + address.getPort() + ": " + e.getMessage());
-        }
-    }
-
-    private static int send(DatagramChannel channel, byte[] packet, InetSocketAddress destination, String what,
+    private static int send(ProbeSocket socket, byte[] packet, InetSocketAddress destination, String what,
             List<String> notes) {
         try {
-            channel.send(ByteBuffer.wrap(packet), destination);
+            socket.send(packet, destination);
             LOG.info("dhcp probe sent {} to {}", what, destination);
             return 1;
         } catch (IOException e) {

@@ -19,11 +19,13 @@ import java.util.Optional;
  * Makes the probe's plan for one network interface, and refuses when it cannot keep to that
  * interface.
  *
- * <p>Java has no {@code SO_BINDTODEVICE}, so the probe binds 0.0.0.0:68 like any DHCP client and
+ * <p>On an interface with an IPv4 address the probe binds 0.0.0.0:68 with Java's own sockets and
  * chooses destinations that leave by the named interface: the subnet broadcast of each IPv4
- * address the interface has (routed out of it by its connected route), and 255.255.255.255 only
- * when the routing table sends that out of the same interface. When neither is possible it refuses
- * rather than broadcast on another network.
+ * address (routed out of it by its connected route), and 255.255.255.255 only when the routing
+ * table sends that out of the same interface; when neither is possible it refuses rather than
+ * broadcast on another network. On an interface without one (a fresh port on the phones' VLAN)
+ * it binds to the device itself ({@code SO_BINDTODEVICE}, see {@link DeviceSocket}), so its
+ * broadcast leaves by that interface whatever the routes.
  */
 public final class ProbeInterface {
 
@@ -31,6 +33,9 @@ public final class ProbeInterface {
     static final int SERVER_PORT = 67;
     private static final Path ROUTES = Path.of("/proc/net/route");
     private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Path SYS_NET = Path.of("/sys/class/net");
+    private static final int IFF_UP = 0x1;
+    private static final int IFF_LOOPBACK = 0x8;
 
     private ProbeInterface() {
     }
@@ -46,7 +51,9 @@ public final class ProbeInterface {
         try {
             device = NetworkInterface.getByName(name);
             if (device == null) {
-                throw new ProbeException("no network interface '" + name + "' (ip link lists them)");
+                // Java lists only interfaces that have an address; one with none at all (not even an
+                // IPv6 link-local) is still a device the kernel knows.
+                return addressless(name, timeout, vendorClass, inform);
             }
             if (!device.isUp()) {
                 throw new ProbeException("interface " + name + " is down (ip link set " + name + " up)");
@@ -72,6 +79,13 @@ public final class ProbeInterface {
                         .ifPresent(broadcast -> destinations.add(new InetSocketAddress(broadcast, SERVER_PORT)));
             }
         }
+        if (inform && clientAddress == null) {
+            throw new ProbeException("--inform needs an IPv4 address on " + name
+                    + " (a DHCPINFORM asks about an address the client already has)");
+        }
+        if (clientAddress == null) {
+            return onDevice(name, mac, timeout, vendorClass);
+        }
         Optional<String> limited = RouteTable.read(ROUTES).deviceFor(0xffffffff);
         if (limited.isPresent() && limited.get().equals(name)) {
             destinations.add(0, new InetSocketAddress(broadcastAll(), SERVER_PORT));
@@ -80,16 +94,59 @@ public final class ProbeInterface {
                     + ", not " + name);
         }
         if (destinations.isEmpty()) {
-            throw new ProbeException("interface " + name + " has no IPv4 address and 255.255.255.255 leaves by "
-                    + limited.orElse("no interface") + ": give " + name + " an address, or probe where it carries "
-                    + "the default route");
-        }
-        if (inform && clientAddress == null) {
-            throw new ProbeException("--inform needs an IPv4 address on " + name
-                    + " (a DHCPINFORM asks about an address the client already has)");
+            throw new ProbeException("interface " + name + " has only /31 or /32 addresses and 255.255.255.255 "
+                    + "leaves by " + limited.orElse("no interface") + ": probe where it carries the default route");
         }
         return new ProbePlan(new InetSocketAddress(CLIENT_PORT), destinations, mac, clientAddress, vendorClass == null
                 ? AlePhones.VENDOR_CLASS : vendorClass, timeout, inform, notes);
+    }
+
+    /**
+     * A fresh port on the phones' VLAN: no address, perhaps no route. Like a DHCP client, the probe
+     * binds to the device itself and broadcasts from 0.0.0.0 with the broadcast flag set.
+     */
+    private static ProbePlan onDevice(String name, byte[] mac, Duration timeout, String vendorClass) {
+        List<String> notes = List.of(name + " has no IPv4 address: bound to the device, sent from 0.0.0.0 to "
+                + "255.255.255.255");
+        return new ProbePlan(new InetSocketAddress(CLIENT_PORT), List.of(new InetSocketAddress(broadcastAll(),
+                SERVER_PORT)), mac, null, vendorClass == null ? AlePhones.VENDOR_CLASS : vendorClass, timeout, false,
+                notes, name);
+    }
+
+    /** The plan for an interface without any address, from what the kernel says of it in /sys/class/net. */
+    private static ProbePlan addressless(String name, Duration timeout, String vendorClass, boolean inform) {
+        Path link = SYS_NET.resolve(name);
+        if (!name.matches("[A-Za-z0-9_.:@-]{1,15}") || !Files.isDirectory(link)) {
+            throw new ProbeException("no network interface '" + name + "' (ip link lists them)");
+        }
+        int flags;
+        byte[] mac;
+        try {
+            flags = Integer.decode(Files.readString(link.resolve("flags")).strip());
+            String address = Files.readString(link.resolve("address")).strip();
+            mac = address.matches("([0-9a-f]{2}:){5}[0-9a-f]{2}") ? java.util.HexFormat.ofDelimiter(":")
+                    .parseHex(address) : null;
+        } catch (IOException | NumberFormatException e) {
+            throw new ProbeException("cannot read interface " + name + ": " + e.getMessage());
+        }
+        if ((flags & IFF_UP) == 0) {
+            throw new ProbeException("interface " + name + " is down (ip link set " + name + " up)");
+        }
+        if ((flags & IFF_LOOPBACK) != 0) {
+            throw new ProbeException("interface " + name + " is a loopback; no DHCP server answers there");
+        }
+        if (mac == null) {
+            throw new ProbeException("interface " + name + " has no Ethernet address; DHCP needs one");
+        }
+        if (!isRoot()) {
+            throw new ProbeException("the probe needs root: it binds UDP port 68 and broadcasts (run it with "
+                    + "sudo)");
+        }
+        if (inform) {
+            throw new ProbeException("--inform needs an IPv4 address on " + name
+                    + " (a DHCPINFORM asks about an address the client already has)");
+        }
+        return onDevice(name, mac, timeout, vendorClass);
     }
 
     /**

@@ -16,9 +16,18 @@ import java.util.List;
  * @param timeout how long to collect replies after sending
  * @param inform whether to send a DHCPINFORM besides the DHCPDISCOVER
  * @param notes what the plan decided and why, for the report
+ * @param device the network device the socket is bound to ({@code SO_BINDTODEVICE}) when the
+ *     interface has no IPv4 address, so the broadcast leaves by it; null to bind {@code bind} alone
  */
 public record ProbePlan(InetSocketAddress bind, List<InetSocketAddress> destinations, byte[] mac,
-        byte[] clientAddress, String vendorClass, Duration timeout, boolean inform, List<String> notes) {
+        byte[] clientAddress, String vendorClass, Duration timeout, boolean inform, List<String> notes,
+        String device) {
+
+    /** A plan bound to an address only. */
+    public ProbePlan(InetSocketAddress bind, List<InetSocketAddress> destinations, byte[] mac, byte[] clientAddress,
+            String vendorClass, Duration timeout, boolean inform, List<String> notes) {
+        this(bind, destinations, mac, clientAddress, vendorClass, timeout, inform, notes, null);
+    }
 
     public ProbePlan {
         destinations = List.copyOf(destinations);

@@ -93,12 +93,51 @@ class DnsmasqCheckerTest {
     }
 
     @Test
-    void anUnknownOptionNameIsRefusedWithItsLine() throws Exception {
-        Path conf = write("dhcp-range=10.0.0.10,10.0.0.20,1h\ndhcp-option=option:frobnicate,1\n");
+    void aRealWarehouseFileThatDnsmasqAcceptsIsRead() {
+        // dnsmasq --test accepts the file; the scanners' TFTP server does not reach ALE phones, the PBX's does.
+        List<Finding> findings = checker.check(file("warehouse-dnsmasq.conf"), RULES);
+
+        assertEquals(List.of(
+                "warehouse-dnsmasq.conf:15 66 tftp-server info vendor-class \"tag zebra (vendor class containing "
+                        + "'Zebra')\"",
+                "warehouse-dnsmasq.conf:16 67 boot-file info vendor-class \"tag zebra (vendor class containing "
+                        + "'Zebra')\"",
+                "warehouse-dnsmasq.conf:18 120 sip-server warning subnet \"tag voice (range 10.40.8.50,10.40.8.250)\"",
+                "warehouse-dnsmasq.conf:19 150 tftp-server conflict subnet \"tag voice (range 10.40.8.50,"
+                        + "10.40.8.250)\""),
+                lines(findings));
+    }
+
+    @Test
+    void anUnknownOptionNameIsAWarningInDnsmasqsWords() throws Exception {
+        Path conf = write("dhcp-option=option:frobnicate,1\ndhcp-option=66,10.1.1.5\n");
+
+        List<Finding> findings = checker.check(conf, RULES);
+
+        assertEquals(List.of("dnsmasq.conf:1 0 unknown-option warning global \"global\"",
+                "dnsmasq.conf:2 66 tftp-server conflict global \"global\""), lines(findings));
+        assertTrue(findings.get(0).why().startsWith("option:frobnicate (dnsmasq 2.90 stops with: bad dhcp-option at "
+                + "line 1 of dnsmasq.conf) is not known to this checker"), findings.get(0).why());
+    }
+
+    @Test
+    void anUnknownDirectiveIsAWarningInDnsmasqsWords() throws Exception {
+        Path conf = write("domain=example.com\nfrobnicate=1\nlocal-service\n");
+
+        List<Finding> findings = checker.check(conf, RULES);
+
+        assertEquals(List.of("dnsmasq.conf:2 0 unknown-directive warning global \"global\""), lines(findings));
+        assertTrue(findings.get(0).why().startsWith("directive 'frobnicate' (dnsmasq 2.90 stops with: bad option at "
+                + "line 2 of dnsmasq.conf)"), findings.get(0).why());
+    }
+
+    @Test
+    void aLineThatIsNoDirectiveIsRefusedAsDnsmasqRefusesIt() throws Exception {
+        Path conf = write("domain=example.com\n[dhcp]\n");
 
         ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
 
-        assertEquals("dnsmasq.conf:2: unknown option name 'frobnicate' (dnsmasq --help dhcp lists the known ones)",
+        assertEquals("dnsmasq.conf:2: bad option at line 2 of dnsmasq.conf ('[dhcp]' is not a dnsmasq directive)",
                 refused.getMessage());
     }
 
@@ -108,7 +147,7 @@ class DnsmasqCheckerTest {
 
         ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
 
-        assertEquals("dnsmasq.conf:1: 'tftp' is neither an option number (0-255) nor option:NAME",
+        assertEquals("dnsmasq.conf:1: bad dhcp-option: 'tftp' is neither an option number (0-255) nor option:NAME",
                 refused.getMessage());
     }
 

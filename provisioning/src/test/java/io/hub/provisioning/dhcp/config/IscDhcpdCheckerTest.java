@@ -98,8 +98,49 @@ class IscDhcpdCheckerTest {
 
         ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
 
-        assertEquals("dhcpd.conf:2: unknown option 'frobnicate' (not a dhcpd option name and not defined with "
-                + "'option frobnicate code N = TYPE;')", refused.getMessage());
+        assertEquals("dhcpd.conf line 2: unknown option dhcp.frobnicate (dhcpd 4.4 refuses it; define it with "
+                + "'option frobnicate code N = TYPE;')", refused.getMessage(), "in dhcpd's own words");
+    }
+
+    @Test
+    void aRealBranchFileThatDhcpdAcceptsIsRead() {
+        // dhcpd -t accepts the file; PXE clients' boot file does not reach ALE phones, option 150 does.
+        List<Finding> findings = checker.check(file("branch-dhcpd.conf"), RULES);
+
+        assertEquals(List.of(
+                "branch-dhcpd.conf:14 67 boot-file info vendor-class \"class \"pxe\"\"",
+                "branch-dhcpd.conf:21 150 tftp-server conflict subnet \"subnet 10.50.1.0/24\""),
+                lines(findings));
+    }
+
+    @Test
+    void aBlockThatNoDeclarationOpensIsRefusedAsDhcpdRefusesIt() throws Exception {
+        Path conf = write("option domain-name \"example.com\";\n{\n  option routers 10.0.0.1;\n}\n");
+
+        ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
+
+        assertEquals("dhcpd.conf:2: expecting a parameter or declaration, not a '{' with nothing before it",
+                refused.getMessage());
+    }
+
+    @Test
+    void aSubOptionLongerThan255BytesIsSplitAsTheServerSplitsItNotACrash() throws Exception {
+        Path conf = write("option space ale;\noption ale.url code 1 = text;\nvendor-option-space ale;\n"
+                + "option ale.url \"https://dm.example.net/" + "a".repeat(300) + "\";\n");
+
+        List<String> kinds = checker.check(conf, RULES).stream().map(f -> f.option() + " " + f.kind().code())
+                .toList();
+
+        assertTrue(kinds.contains("43 malformed-option"), kinds.toString());
+    }
+
+    @Test
+    void namesDhcpdKnowsBeyondItsManualPageAreRead() throws Exception {
+        Path conf = write("option pxe-system-type 0;\noption tftp-server-address 10.1.1.5;\noption unknown-224 1;\n"
+                + "option loader-configfile \"x\";\n");
+
+        assertEquals(List.of("dhcpd.conf:2 150 tftp-server conflict global \"global\""),
+                lines(checker.check(conf, RULES)));
     }
 
     @Test
@@ -108,7 +149,8 @@ class IscDhcpdCheckerTest {
 
         ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
 
-        assertTrue(refused.getMessage().startsWith("dhcpd.conf:1: unknown option 'ale.url'"), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("dhcpd.conf line 1: no option space named ale."),
+                refused.getMessage());
     }
 
     @Test

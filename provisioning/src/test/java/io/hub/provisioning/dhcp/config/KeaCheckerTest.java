@@ -69,14 +69,116 @@ class KeaCheckerTest {
     }
 
     @Test
-    void anUnknownOptionNameIsRefusedWithItsLine() throws Exception {
-        Path conf = write("{\"Dhcp4\": {\n  \"option-data\": [\n    { \"name\": \"frobnicate\", \"data\": \"1\" }\n"
-                + "  ]\n}}\n");
+    void aRealKeaFileWithCommentsTrailingCommasPointNumbersAndIncludesIsRead() {
+        List<Finding> findings = checker.check(file("campus-kea/kea-dhcp4.conf"), RULES);
 
-        ConfigException refused = assertThrows(ConfigException.class, () -> checker.check(conf, RULES));
+        assertEquals(List.of("floor2.json:8 66 tftp-server conflict subnet \"subnet 10.20.2.0/24\""), lines(findings),
+                "options.json gives DNS and NTP to both floors; vendor-4491 is Kea's own space");
+        assertEquals("floor2.json:8 (/Dhcp4/subnet4/1/option-data/1)", findings.get(0).where());
+    }
 
-        assertEquals("kea.conf:3 (/Dhcp4/option-data/0): unknown option name 'frobnicate' in space dhcp4 (not a Kea "
-                + "option and not in option-def)", refused.getMessage());
+    @Test
+    void anUnknownOptionNameIsAWarningThatNamesIt() throws Exception {
+        Path conf = write("{\"Dhcp4\": {\n  \"option-data\": [\n    { \"name\": \"frobnicate\", \"data\": \"1\" },\n"
+                + "    { \"name\": \"tftp-server-name\", \"data\": \"10.1.1.5\" }\n  ]\n}}\n");
+
+        List<Finding> findings = checker.check(conf, RULES);
+
+        assertEquals(List.of("kea.conf:3 0 unknown-option warning global \"global\"",
+                "kea.conf:4 66 tftp-server conflict global \"global\""), lines(findings),
+                "the check goes on past the unknown option");
+        assertTrue(findings.get(0).why().startsWith("option 'frobnicate' in space dhcp4 is not known to this checker"),
+                findings.get(0).why());
+    }
+
+    @Test
+    void anOptionInASpaceTheCheckerDoesNotKnowIsAWarningThatNamesTheSpace() throws Exception {
+        Path conf = write("""
+                {"Dhcp4": { "option-data": [
+                  { "space": "vendor-7777", "name": "lab-boot", "data": "01" },
+                  { "space": "vendor-7777", "code": 3, "data": "01" },
+                  { "space": "dhcp-agent-options-space", "name": "circuit-id", "data": "ab" },
+                  { "space": "vendor-4491", "name": "oro", "data": "1" }
+                ]}}
+                """);
+
+        List<Finding> findings = checker.check(conf, RULES);
+
+        assertEquals(List.of("kea.conf:2 0 unknown-option warning global \"global\"",
+                "kea.conf:3 3 unknown-option warning global \"global\""), lines(findings));
+        assertTrue(findings.get(0).why().startsWith("option 'lab-boot' in space vendor-7777, a space this checker "
+                + "does not know,"), findings.get(0).why());
+        assertTrue(findings.get(1).why().startsWith("option 3 in space vendor-7777"), findings.get(1).why());
+    }
+
+    @Test
+    void everyStandardNameKeaDefinesIsKnown() throws Exception {
+        Path conf = write("""
+                {"Dhcp4": { "option-data": [
+                  { "name": "associated-ip", "data": "10.0.0.1" }, { "name": "subnet-selection", "data": "10.0.0.1" },
+                  { "name": "v4-captive-portal", "data": "https://portal" }, { "name": "authenticate", "data": "01" },
+                  { "name": "client-last-transaction-time", "data": "1" }
+                ]}}
+                """);
+
+        assertEquals(List.of(), checker.check(conf, RULES));
+    }
+
+    @Test
+    void kEasNumberFormsAndCommentsOfThreeKindsAreRead() throws Exception {
+        Path conf = write("""
+                # a comment
+                {"Dhcp4": { // another
+                  /* and a
+                     block */ "t1-percent": .5, "t2-percent": 0.875, "valid-lifetime": 4000.,
+                  "option-data": [ { "name": "tftp-server-name", "data": "10.1.1.5" }, ],
+                }}
+                """);
+
+        assertEquals(List.of("kea.conf:5 66 tftp-server conflict global \"global\""),
+                lines(checker.check(conf, RULES)));
+    }
+
+    @Test
+    void aCommentedOutIncludeIsNotRead() throws Exception {
+        Path conf = write("""
+                {"Dhcp4": {
+                  # "option-data": <?include "missing.json" ?>,
+                  /* <?include "missing.json" ?> */
+                  "server-tag": "<?include \\"missing.json\\" ?>"
+                }}
+                """);
+
+        assertEquals(List.of(), checker.check(conf, RULES));
+    }
+
+    @Test
+    void includesAreBoundedInDepthAndAMissingOneIsRefused() throws Exception {
+        Files.writeString(dir.resolve("loop.json"), "<?include \"loop.json\" ?>\n");
+        Path loop = write("{\"Dhcp4\": <?include \"loop.json\" ?> }\n");
+        ConfigException deep = assertThrows(ConfigException.class, () -> checker.check(loop, RULES));
+        Path missing = write("{\"Dhcp4\": {\n \"option-data\": <?include \"none.json\" ?>\n}}\n");
+        ConfigException absent = assertThrows(ConfigException.class, () -> checker.check(missing, RULES));
+        Path unclosed = write("{\"Dhcp4\": <?include \"loop.json\" }\n");
+        ConfigException open = assertThrows(ConfigException.class, () -> checker.check(unclosed, RULES));
+
+        assertEquals("loop.json:1: Too many nested include (more than 10 deep)", deep.getMessage());
+        assertTrue(absent.getMessage().startsWith("kea.conf:2: Can't open include file \"none.json\""),
+                absent.getMessage());
+        assertEquals("kea.conf:1: syntax error, <?include \"loop.json\" is not closed by ?>", open.getMessage());
+    }
+
+    @Test
+    void anIncludeFromOutsideTheConfigurationDirectoryIsReadAndReported() throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc/kea"));
+        Files.writeString(dir.resolve("shared.json"), "[ { \"name\": \"domain-name\", \"data\": \"x.org\" } ]\n");
+        Path conf = Files.writeString(etc.resolve("kea.conf"),
+                "{\"Dhcp4\": {\n \"option-data\": <?include \"../../shared.json\" ?>\n}}\n");
+
+        List<Finding> findings = checker.check(conf, RULES);
+
+        assertEquals(List.of("kea.conf:2 0 include-outside warning global \"global\""), lines(findings));
+        assertEquals("<?include \"../../shared.json\" ?>", findings.get(0).raw());
     }
 
     @Test

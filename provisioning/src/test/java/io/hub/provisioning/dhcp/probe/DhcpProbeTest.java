@@ -3,6 +3,7 @@ package io.hub.provisioning.dhcp.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hub.provisioning.dhcp.AlePhones;
 import io.hub.provisioning.dhcp.DhcpRules;
@@ -53,6 +54,36 @@ class DhcpProbeTest {
                     .address(6, "10.213.0.1").address(42, "10.213.0.1").option(67, HUB.toString()).end());
         }
         return answers;
+    }
+
+    @Test
+    void aProbeBoundToADeviceInsteadOfAnAddressHearsTheSameAnswers() throws Exception {
+        assumeTrue(ProbeInterface.isRoot(), "binding a socket to a device needs root");
+        try (FakeDhcpServer server = new FakeDhcpServer(DhcpProbeTest::answers)) {
+            ProbePlan plan = new ProbePlan(new InetSocketAddress(0), List.of(server.address()), MAC, null,
+                    AlePhones.VENDOR_CLASS, Duration.ofMillis(1500), false, List.of(), "lo");
+
+            ProbeReport report = new DhcpProbe().run(plan, new DhcpRules(HUB));
+
+            assertEquals(List.of(new ProbeReport.Answer("DHCPOFFER", "10.213.0.1", "10.213.0.50"),
+                    new ProbeReport.Answer("DHCPOFFER", "10.213.0.9", "10.213.0.60")), sorted(report.answers()));
+            assertEquals(List.of(1), server.requests().stream().map(FakeDhcpServer.Request::type).toList(),
+                    "one DISCOVER, never a REQUEST");
+        }
+    }
+
+    @Test
+    void aDeviceThatDoesNotExistIsRefusedInOneLine() {
+        assumeTrue(ProbeInterface.isRoot(), "binding a socket to a device needs root");
+        ProbePlan plan = new ProbePlan(new InetSocketAddress(0), List.of(new InetSocketAddress(
+                InetAddress.getLoopbackAddress(), 67)), MAC, null, AlePhones.VENDOR_CLASS, Duration.ofMillis(100),
+                false, List.of(), "hub-nope0");
+
+        ProbeException refused = assertThrows(ProbeException.class, () -> new DhcpProbe().run(plan,
+                new DhcpRules(HUB)));
+
+        assertTrue(refused.getMessage().startsWith("cannot bind UDP 0.0.0.0:0 on hub-nope0 (No such device)"),
+                refused.getMessage());
     }
 
     @Test
