@@ -167,7 +167,7 @@ public final class SipAccess {
     private void withdrawFlow(Flow flow, DeviceValidation verdict) {
         RefusalCause cause = verdict.refusal().orElseThrow();
         WithdrawReason reason = cause == RefusalCause.REVOKED ? WithdrawReason.REVOKED
-                : WithdrawReason.CERTIFICATE_REFUSED;
+                : cause == RefusalCause.UNKNOWN_ISSUER ? WithdrawReason.UNTRUSTED : WithdrawReason.CERTIFICATE_REFUSED;
         String detail = cause.code() + ": " + verdict.detail() + " on " + flow;
         List<String> aors = location.aorsOn(flow.id());
         for (String aor : aors) {
