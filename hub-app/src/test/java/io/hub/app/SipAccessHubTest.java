@@ -118,6 +118,33 @@ class SipAccessHubTest {
     }
 
     @Test
+    void aCertificateRevokedBySerialWhileItsPhoneIsOfflineRotatesThePasswordItFetched() throws Exception {
+        hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());
+        enroll("00809f000004", "1004");
+        DeviceCertificates.IssuedCertificate certificate = certificate("00809f000004");
+        String copied = fetchPassword(certificate);
+        java.util.concurrent.BlockingQueue<String> followed = new java.util.concurrent.LinkedBlockingQueue<>();
+        hub.sip().access().onPkiChange(() -> followed.add(password("00809f000004")));
+
+        // Offline: never registered. Revoked by serial, as 'hub pki revoke --serial' does from its own process.
+        HubPki.at(dir.resolve("var/pki"), Clock.systemUTC()).revokeSerial(certificate.certificate().getSerialNumber(),
+                HubPki.DEV_MANUFACTURER_NAME, RevocationList.Reason.KEY_COMPROMISE);
+        String now = copied;
+        for (int look = 0; look < 30 && now.equals(copied); look++) {
+            now = followed.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(now != null, "the hub looks at the PKI again after a change");
+        }
+
+        assertNotEquals(copied, now, "the password that certificate fetched was rotated");
+        assertRefused(403, "wrong-password", register("1004", null, copied));
+        assertEquals(403, fetch(certificate).statusCode(), "and the revoked certificate cannot fetch the new one");
+        AdminHttp admin = new AdminHttp(hub, dir.resolve("var"));
+        String audit = admin.get("/admin/v1/audit?mac=00809f000004");
+        assertTrue(audit.contains("\"action\":\"rotate-sip-password\""), audit);
+        assertTrue(audit.contains("seen for this device is revoked"), audit);
+    }
+
+    @Test
     void whereCertificatesAreRequiredAPasswordAloneIsRefusedUnlessTheTenantOnlyWantsOne() throws Exception {
         HubSettings settings = settings();
         settings.sipClientCertificate = "required";
