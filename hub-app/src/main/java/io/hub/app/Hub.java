@@ -117,7 +117,7 @@ public final class Hub implements AutoCloseable {
         services.add(sip);
         SipFollowsDevices.wire(provisioning.enrollment(), sip.access());
         RevokedCertificatesFollow.wire(pki, provisioning.seenCertificates(clock), provisioning.enrollment(),
-                sip.access());
+                sip.access(), sip.registrar());
         sip.registrar().onRefusal(refusal -> provisioning.audit().recordForTenant(tenantOf(refusal.aor()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "register", "refused", refusal.failure().code(), null, null,
                 refusal.aor() + ": " + refusal.detail()));

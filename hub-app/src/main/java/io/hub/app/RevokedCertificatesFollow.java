@@ -36,8 +36,25 @@ final class RevokedCertificatesFollow {
         this.access = access;
     }
 
-    static void wire(HubPki pki, SeenCertificates seen, Enrollment enrollment, SipAccess access) {
+    /**
+     * Follows PKI changes on {@code access}, and remembers the certificates REGISTERs are accepted
+     * with (configuration fetches are remembered by provisioning itself).
+     */
+    static void wire(HubPki pki, SeenCertificates seen, Enrollment enrollment, SipAccess access,
+            io.hub.sip.registrar.Registrar registrar) {
         access.onPkiChange(new RevokedCertificatesFollow(pki, seen, enrollment, access)::follow);
+        registrar.onCertificateAccepted(identity -> rememberSeen(pki, seen, identity));
+    }
+
+    /**
+     * A validation keeps the trusted CA's name, not the leaf's issuer: the CA's own subject stands
+     * for it, which is the issuer for the phones it signs directly and the key revocations by
+     * serial ({@code hub pki revoke --serial}) are kept under.
+     */
+    private static void rememberSeen(HubPki pki, SeenCertificates seen, io.hub.pki.DeviceIdentity identity) {
+        pki.trusted().list().stream().filter(anchor -> anchor.name().equals(identity.issuer())).findFirst()
+                .ifPresent(anchor -> seen.record(identity.mac(), identity.fingerprint(),
+                        anchor.certificate().getSubjectX500Principal(), identity.serial()));
     }
 
     void follow() {

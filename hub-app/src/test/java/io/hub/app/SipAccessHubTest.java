@@ -121,19 +121,29 @@ class SipAccessHubTest {
     void aCertificateRevokedBySerialWhileItsPhoneIsOfflineRotatesThePasswordItFetched() throws Exception {
         hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());
         enroll("00809f000004", "1004");
+        enroll("00809f000005", "1005");
         DeviceCertificates.IssuedCertificate certificate = certificate("00809f000004");
         String copied = fetchPassword(certificate);
+        // This one is seen on SIP only: it registers with its certificate, then its connection closes.
+        DeviceCertificates.IssuedCertificate sipOnly = certificate("00809f000005");
+        String sipCopied = password("00809f000005");
+        assertEquals(200, register("1005", sipOnly, sipCopied).getStatusCode());
         java.util.concurrent.BlockingQueue<String> followed = new java.util.concurrent.LinkedBlockingQueue<>();
         hub.sip().access().onPkiChange(() -> followed.add(password("00809f000004")));
 
         // Offline: never registered. Revoked by serial, as 'hub pki revoke --serial' does from its own process.
-        HubPki.at(dir.resolve("var/pki"), Clock.systemUTC()).revokeSerial(certificate.certificate().getSerialNumber(),
-                HubPki.DEV_MANUFACTURER_NAME, RevocationList.Reason.KEY_COMPROMISE);
+        HubPki elsewhere = HubPki.at(dir.resolve("var/pki"), Clock.systemUTC());
+        elsewhere.revokeSerial(certificate.certificate().getSerialNumber(), HubPki.DEV_MANUFACTURER_NAME,
+                RevocationList.Reason.KEY_COMPROMISE);
+        elsewhere.revokeSerial(sipOnly.certificate().getSerialNumber(), HubPki.DEV_MANUFACTURER_NAME,
+                RevocationList.Reason.KEY_COMPROMISE);
         String now = copied;
-        for (int look = 0; look < 30 && now.equals(copied); look++) {
+        for (int look = 0; look < 30 && (now.equals(copied) || password("00809f000005").equals(sipCopied)); look++) {
             now = followed.poll(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(now != null, "the hub looks at the PKI again after a change");
         }
+        assertNotEquals(sipCopied, password("00809f000005"), "a certificate seen on SIP only counts too");
+        assertRefused(403, "wrong-password", register("1005", null, sipCopied));
 
         assertNotEquals(copied, now, "the password that certificate fetched was rotated");
         assertRefused(403, "wrong-password", register("1004", null, copied));

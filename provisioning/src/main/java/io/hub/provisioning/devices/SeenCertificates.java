@@ -14,7 +14,8 @@ import java.util.List;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * The certificates each device was seen with when it fetched its configuration, at most
+ * The certificates each device was seen with when it fetched its configuration or registered on
+ * SIP, at most
  * {@link #PER_DEVICE} per device (the latest). A revocation by serial or by a manufacturer's CRL
  * names a certificate, not a device; this is how the hub finds the device behind it while it is
  * offline, and rotates the SIP password that certificate could fetch.
@@ -38,7 +39,11 @@ public final class SeenCertificates {
 
     /** Remembers that {@code mac} presented {@code leaf} now, keeping only the latest {@link #PER_DEVICE}. */
     public void record(MacAddress mac, X509Certificate leaf) {
-        String fingerprint = Fingerprints.sha256(leaf);
+        record(mac, Fingerprints.sha256(leaf), leaf.getIssuerX500Principal(), leaf.getSerialNumber());
+    }
+
+    /** As {@link #record(MacAddress, X509Certificate)}, from what a validation kept of the certificate. */
+    public void record(MacAddress mac, String fingerprint, X500Principal issuer, BigInteger serial) {
         database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE device_certificate_seen SET last_seen = ? WHERE mac = ? AND fingerprint = ?")) {
@@ -46,8 +51,8 @@ public final class SeenCertificates {
                 if (update.executeUpdate() == 0) {
                     try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_certificate_seen "
                             + "(mac, fingerprint, issuer, serial, last_seen) VALUES (?, ?, ?, ?, ?)")) {
-                        Rows.bind(insert, mac.value(), fingerprint, leaf.getIssuerX500Principal().getName(),
-                                leaf.getSerialNumber().toString(16), clock.instant());
+                        Rows.bind(insert, mac.value(), fingerprint, issuer.getName(), serial.toString(16),
+                                clock.instant());
                         insert.executeUpdate();
                     }
                 }
