@@ -126,6 +126,8 @@ public final class Hub implements AutoCloseable {
         }
         services.add(sip);
         SipFollowsDevices.wire(provisioning.enrollment(), sip.access());
+        RevokedCertificatesFollow.wire(pki, provisioning.seenCertificates(clock), provisioning.enrollment(),
+                sip.access(), sip.registrar());
         // Counted, not committed: the tally writes one row per source, reason and minute.
         sip.registrar().onRefusal(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "register", refusal.failure().code(),
@@ -228,7 +230,7 @@ public final class Hub implements AutoCloseable {
         out.println("hub " + HubVersion.version() + " serving from " + home.root());
         row(out, "hub CA (phones and testers trust it)", pki.file(HubPki.HUB_CA_CERTIFICATE).toString());
         row(out, "server certificate", pki.file(HubPki.SERVER_CERTIFICATE).toString());
-        row(out, "development manufacturer CA", pki.file(HubPki.DEV_MANUFACTURER_CERTIFICATE) + " (key beside it)");
+        row(out, "development manufacturer CA", developmentCa());
         row(out, "CRL", pki.file(HubPki.CRL).toString());
         row(out, "admin token", home.adminTokenFile().toString());
         row(out, "device HTTPS (discovery)", "https://" + host(settings.bind) + ":" + provisioning.devicePort()
@@ -243,6 +245,15 @@ public final class Hub implements AutoCloseable {
         row(out, "SRTP relay", "UDP " + settings.relayPorts + " (" + sip.relay().freePorts() + " ports free)");
         row(out, "calls (admin)", "https://" + host(settings.adminBind) + ":" + provisioning.adminPort()
                 + "/admin/v1/calls");
+    }
+
+    /** Where the development CA is, unless an operator untrusted it: then its phones are refused. */
+    private String developmentCa() {
+        String fingerprint = io.hub.pki.Fingerprints.sha256(
+                io.hub.pki.PemFiles.readCertificate(pki.file(HubPki.DEV_MANUFACTURER_CERTIFICATE)));
+        boolean trusted = pki.trusted().entries().stream().anyMatch(entry -> entry.fingerprint().equals(fingerprint));
+        return trusted ? pki.file(HubPki.DEV_MANUFACTURER_CERTIFICATE) + " (key beside it)"
+                : "untrusted (hub pki untrust); its phones are refused";
     }
 
     private static String host(String bind) {

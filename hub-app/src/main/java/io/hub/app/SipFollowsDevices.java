@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The two ways between provisioning and SIP when a phone loses its right to register. A device an
  * admin disables, deletes or moves to another extension is taken off SIP at once (its calls, its
- * bindings, its flows); a phone SIP takes off because it was revoked gets a new SIP password, which
- * only a valid certificate can fetch, so a copy of the old one stops working. (Disabling rotates the
- * password in provisioning's own transaction.)
+ * bindings, its flows); a phone SIP takes off because it was revoked or its CA untrusted gets a new
+ * SIP password, which only a valid certificate can fetch, so a copy of the old one stops working.
+ * (Disabling rotates the password in provisioning's own transaction.)
  */
 final class SipFollowsDevices {
 
@@ -37,8 +37,11 @@ final class SipFollowsDevices {
     }
 
     private static void rotateIfRevoked(Withdrawal withdrawal, Enrollment enrollment) {
-        if (withdrawal.reason() == WithdrawReason.REVOKED && withdrawal.device().isPresent()) {
-            enrollment.rotateSipPassword(withdrawal.device().get(), "sip", "revoked: " + withdrawal.detail());
+        boolean certificateGone = withdrawal.reason() == WithdrawReason.REVOKED
+                || withdrawal.reason() == WithdrawReason.UNTRUSTED;
+        if (certificateGone && withdrawal.device().isPresent()) {
+            enrollment.rotateSipPassword(withdrawal.device().get(), "sip",
+                    withdrawal.reason().code() + ": " + withdrawal.detail());
         }
     }
 }

@@ -39,6 +39,10 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--server-name", paramLabel = "NAME",
             description = "Extra name the server certificate covers on first start (repeatable).")
     List<String> serverNames = List.of();
+    @Option(names = "--sip-client-certificate", paramLabel = "wanted|required",
+            description = "Whether SIP over TLS requires a valid certificate of the account's own phone; a tenant's "
+                    + "own setting wins ('hub tenant set'). Default wanted.")
+    String sipClientCertificate;
     @Spec
     CommandSpec spec;
 
@@ -54,7 +58,10 @@ public final class StartCommand implements Callable<Integer> {
         return Foreground.serve(out, "hub", () -> hub.describe(out), hub::close);
     }
 
-    private void applyFlags(HubSettings settings) {
+    void applyFlags(HubSettings settings) {
+        if (sipClientCertificate != null) {
+            settings.sipClientCertificate = sipClientCertificate;
+        }
         if (httpsPort != null) {
             settings.httpsPort = httpsPort;
         }

@@ -218,6 +218,49 @@ class AdminCommandTest {
     }
 
     @Test
+    void tenantSetChangesTheSipClientCertificateAndDefaultFollowsTheHubAgain() {
+        assertEquals(0, admin("tenant", "add", "acme").exitCode());
+
+        CommandLineRun required = admin("tenant", "set", "acme", "--sip-client-certificate", "required");
+        assertEquals(0, required.exitCode(), required.err());
+        assertEquals("tenant acme: sipClientCertificate required", required.out().strip());
+        assertEquals(java.util.Optional.of("required"),
+                running.provisioning().tenants().sipClientCertificate("acme"));
+        String list = admin("tenant", "list").out();
+        assertTrue(list.lines().anyMatch(line -> line.startsWith("acme ") && line.endsWith("required")), list);
+        assertTrue(list.lines().anyMatch(line -> line.startsWith("default ") && line.endsWith("default (hub.yaml)")),
+                list);
+
+        CommandLineRun back = admin("tenant", "set", "acme", "--sip-client-certificate", "default");
+        assertEquals("tenant acme: sipClientCertificate default (the hub's setting)", back.out().strip());
+        assertEquals(java.util.Optional.empty(), running.provisioning().tenants().sipClientCertificate("acme"));
+
+        CommandLineRun bad = admin("tenant", "set", "acme", "--sip-client-certificate", "always");
+        assertEquals(2, bad.exitCode());
+        assertEquals("hub: --sip-client-certificate 'always' is not required, wanted or default", bad.errorLine());
+        CommandLineRun nobody = admin("tenant", "set", "nobody", "--sip-client-certificate", "wanted");
+        assertEquals(2, nobody.exitCode());
+        assertEquals("hub: the hub refused (404 not-found): no tenant nobody", nobody.errorLine());
+        assertEquals(java.util.Optional.empty(), running.provisioning().tenants().sipClientCertificate("acme"));
+    }
+
+    @Test
+    void startTakesSipClientCertificateLikeHubYamlAndRefusesAnyOtherValueInOneLine() {
+        StartCommand start = new StartCommand();
+        new picocli.CommandLine(start).parseArgs("--sip-client-certificate", "required");
+        HubSettings settings = new HubSettings();
+        start.applyFlags(settings);
+        assertEquals("required", settings.validate().sipClientCertificate);
+
+        CommandLineRun bad = hub("start", "--home", dir.resolve("other-home").toString(), "--sip-client-certificate",
+                "always");
+        assertEquals(2, bad.exitCode());
+        assertEquals("hub: sipClientCertificate 'always' is not wanted or required", bad.errorLine());
+        assertTrue(hub("start", "--help").out().contains("--sip-client-certificate"));
+        assertTrue(hub("tenant", "--help").out().contains("set"));
+    }
+
+    @Test
     void aHubThatDoesNotAnswerIsOneLine() {
         CommandLineRun run = hub("device", "list", "--home", home, "--admin-url", "https://127.0.0.1:1/");
 

@@ -12,6 +12,7 @@ import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.pki.RevocationList;
+import io.hub.pki.TestPki;
 import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.sip.CallPhone;
 import io.hub.sip.SipTestClient;
@@ -20,9 +21,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -57,16 +62,9 @@ class SipAccessHubTest {
         }
     }
 
-    /** The phones of these tests register in the domain hub.test. */
-    private static HubSettings inHubTest(HubSettings settings) {
-        settings.sipDomain = "hub.test";
-        return settings;
-    }
-
     @Test
     void aRevokedThenADisabledThenADeletedPhoneLosesSipAtOnceAndOnlyTheOnesAllowedComeBack() throws Exception {
-        hub = Hub.start(new HubHome(dir.resolve("var")), inHubTest(TestSettings.ephemeralPorts()).validate(),
-                Clock.systemUTC());
+        hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());
         admin = new AdminHttp(hub, dir.resolve("var"));
         for (String[] device : new String[][] {{"00809f000001", "1001"}, {"00809f000002", "1002"},
                 {"00809f000003", "1003"}, {"00809f000009", "1009"}}) {
@@ -120,8 +118,45 @@ class SipAccessHubTest {
     }
 
     @Test
+    void aCertificateRevokedBySerialWhileItsPhoneIsOfflineRotatesThePasswordItFetched() throws Exception {
+        hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());
+        enroll("00809f000004", "1004");
+        enroll("00809f000005", "1005");
+        DeviceCertificates.IssuedCertificate certificate = certificate("00809f000004");
+        String copied = fetchPassword(certificate);
+        // This one is seen on SIP only: it registers with its certificate, then its connection closes.
+        DeviceCertificates.IssuedCertificate sipOnly = certificate("00809f000005");
+        String sipCopied = password("00809f000005");
+        assertEquals(200, register("1005", sipOnly, sipCopied).getStatusCode());
+        java.util.concurrent.BlockingQueue<String> followed = new java.util.concurrent.LinkedBlockingQueue<>();
+        hub.sip().access().onPkiChange(() -> followed.add(password("00809f000004")));
+
+        // Offline: never registered. Revoked by serial, as 'hub pki revoke --serial' does from its own process.
+        HubPki elsewhere = HubPki.at(dir.resolve("var/pki"), Clock.systemUTC());
+        elsewhere.revokeSerial(certificate.certificate().getSerialNumber(), HubPki.DEV_MANUFACTURER_NAME,
+                RevocationList.Reason.KEY_COMPROMISE);
+        elsewhere.revokeSerial(sipOnly.certificate().getSerialNumber(), HubPki.DEV_MANUFACTURER_NAME,
+                RevocationList.Reason.KEY_COMPROMISE);
+        String now = copied;
+        for (int look = 0; look < 30 && (now.equals(copied) || password("00809f000005").equals(sipCopied)); look++) {
+            now = followed.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(now != null, "the hub looks at the PKI again after a change");
+        }
+        assertNotEquals(sipCopied, password("00809f000005"), "a certificate seen on SIP only counts too");
+        assertRefused(403, "wrong-password", register("1005", null, sipCopied));
+
+        assertNotEquals(copied, now, "the password that certificate fetched was rotated");
+        assertRefused(403, "wrong-password", register("1004", null, copied));
+        assertEquals(403, fetch(certificate).statusCode(), "and the revoked certificate cannot fetch the new one");
+        AdminHttp admin = new AdminHttp(hub, dir.resolve("var"));
+        String audit = admin.get("/admin/v1/audit?mac=00809f000004");
+        assertTrue(audit.contains("\"action\":\"rotate-sip-password\""), audit);
+        assertTrue(audit.contains("seen for this device is revoked"), audit);
+    }
+
+    @Test
     void whereCertificatesAreRequiredAPasswordAloneIsRefusedUnlessTheTenantOnlyWantsOne() throws Exception {
-        HubSettings settings = inHubTest(TestSettings.ephemeralPorts());
+        HubSettings settings = settings();
         settings.sipClientCertificate = "required";
         hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
         enroll("00809f000001", "1001");
@@ -136,6 +171,58 @@ class SipAccessHubTest {
         assertEquals(200, register("1001", null, password).getStatusCode(), "the tenant's own setting wins");
         hub.provisioning().tenants().sipClientCertificate("default", null);
         assertRefused(403, "certificate-required", register("1001", null, password));
+    }
+
+    @Test
+    void aCertificateInANewlyImportedCrlAndOneUnderAnUntrustedCaLoseSipAndTheirPasswords() throws Exception {
+        hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());
+        enroll("00809f000001", "1001");
+        enroll("00809f000002", "1002");
+        enroll("00809f000009", "1009");
+        CallPhone other = registered("1009", null, password("00809f000009"));
+        // Another process, as 'hub pki crl-import' and 'hub pki untrust' are, on the same home.
+        HubPki elsewhere = HubPki.at(dir.resolve("var/pki"), Clock.systemUTC());
+
+        DeviceCertificates.IssuedCertificate listed = certificate("00809f000001");
+        String listedPassword = fetchPassword(listed);
+        CallPhone inCrl = registered("1001", listed, listedPassword);
+        CallPhone.establish(other, inCrl);
+        Instant now = Instant.now();
+        Path crl = Files.write(dir.resolve("manufacturer.crl"), TestPki.crl(hub.pki().devManufacturerCa(),
+                BigInteger.ONE, now, now.plus(Duration.ofDays(7)), listed.certificate().getSerialNumber())
+                .getEncoded());
+        elsewhere.importCrl(HubPki.DEV_MANUFACTURER_NAME, crl);
+        assertTakenOff(inCrl, other);
+        assertNotEquals(listedPassword, password("00809f000001"), "its SIP password was rotated");
+        assertRefused(403, "wrong-password", register("1001", null, listedPassword));
+        assertRefused(403, "certificate-refused", register("1001", listed, password("00809f000001")));
+
+        DeviceCertificates.IssuedCertificate untrusted = certificate("00809f000002");
+        String untrustedPassword = fetchPassword(untrusted);
+        CallPhone underUntrusted = registered("1002", untrusted, untrustedPassword);
+        CallPhone.establish(underUntrusted, other);
+        assertTrue(description().contains("dev-manufacturer-ca.pem (key beside it)"), description());
+        elsewhere.untrust(HubPki.DEV_MANUFACTURER_NAME);
+        assertTakenOff(underUntrusted, other);
+        assertTrue(description().lines().anyMatch(line -> line.matches(
+                " *development manufacturer CA +untrusted \\(hub pki untrust\\); its phones are refused")),
+                description());
+        assertNotEquals(untrustedPassword, password("00809f000002"), "its SIP password was rotated");
+        assertRefused(403, "wrong-password", register("1002", null, untrustedPassword));
+        assertEquals(1, hub.sip().location().bindings("sip:1009@hub.test").size(), "the other phone stayed");
+    }
+
+    private String description() {
+        java.io.StringWriter text = new java.io.StringWriter();
+        hub.describe(new java.io.PrintWriter(text, true));
+        return text.toString();
+    }
+
+    /** The test phones (CallPhone, SipTestClient) register in hub.test. */
+    private static HubSettings settings() {
+        HubSettings settings = TestSettings.ephemeralPorts();
+        settings.sipDomain = "hub.test";
+        return settings;
     }
 
     /** Both legs of its call got a BYE, and its flow was closed by the hub. */

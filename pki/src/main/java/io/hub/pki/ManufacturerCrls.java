@@ -114,6 +114,25 @@ public final class ManufacturerCrls {
         return new Imported(ca.name(), crl, outcome);
     }
 
+    /**
+     * A value that changes whenever an imported CRL is added, replaced or removed, also by another
+     * process; compared with {@code equals}. Reads only the directory, not the CRLs.
+     */
+    public List<Object> state() {
+        Path directory = pkiDirectory.resolve(DIRECTORY);
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".pem")).sorted()
+                    .map(file -> (Object) java.util.Arrays.asList(file.getFileName().toString(),
+                            JsonFiles.version(file)))
+                    .toList();
+        } catch (IOException e) {
+            return List.of(new Object()); // unreadable: counts as a change, so flows are judged again
+        }
+    }
+
     /** Forgets the CRL of a CA that is no longer trusted. */
     synchronized void remove(String name) {
         try {

@@ -140,6 +140,11 @@ public final class Provisioning implements AutoCloseable {
         return HttpsServers.port(adminServer);
     }
 
+    /** The certificates devices fetched their configuration with, to follow revocations of them. */
+    public io.hub.provisioning.devices.SeenCertificates seenCertificates(java.time.Clock clock) {
+        return new io.hub.provisioning.devices.SeenCertificates(database, clock);
+    }
+
     public Enrollment enrollment() {
         return enrollment;
     }

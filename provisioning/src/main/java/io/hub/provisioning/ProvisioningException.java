@@ -19,7 +19,7 @@ public class ProvisioningException extends RuntimeException {
         return status;
     }
 
-    /** The stable code, such as {@code not-enrolled} or {@code owned-by-another-tenant}. */
+    /** The stable code, such as {@code not-enrolled} or {@code mac-unavailable}. */
     public String reason() {
         return reason;
     }

@@ -1,6 +1,7 @@
 package io.hub.provisioning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -120,15 +121,26 @@ class BulkImportTest {
                         "{\"mac\": \"00809f000001\", \"model\": \"Myriad M5\"}")).send();
         assertEquals(201, owned.getStatus(), owned.getContentAsString());
 
+        hub.provisioning.tenants().upsert("third", "Third Company", "third-token");
         JsonNode report = json(importCsv(fleet(3, -1), false));
-        ContentResponse single = hub.adminJson("POST", "/admin/v1/devices",
+        ContentResponse single = asTenant("third-token", "POST", "/admin/v1/devices",
                 "{\"mac\": \"00809f000001\", \"model\": \"Myriad M5\"}");
 
-        assertEquals("device 00809f000001 belongs to another tenant", report.at("/errors/0/reason").asText());
+        assertEquals("device 00809f000001 cannot be enrolled (mac-unavailable)",
+                report.at("/errors/0/reason").asText());
         assertEquals(409, single.getStatus());
-        assertEquals("owned-by-another-tenant", json(single).get("error").asText());
+        assertEquals("mac-unavailable", json(single).get("error").asText());
+        assertEquals("device 00809f000001 cannot be enrolled", json(single).get("message").asText(),
+                single.getContentAsString());
         assertEquals(404, hub.adminJson("GET", "/admin/v1/devices/00809f000001", null).getStatus(),
                 "another tenant's device is invisible");
+        String tenantsAudit = asTenant("third-token", "GET", "/admin/v1/audit", null).getContentAsString();
+        assertTrue(tenantsAudit.contains("mac-unavailable"), tenantsAudit);
+        assertFalse(tenantsAudit.contains("tenant other") || tenantsAudit.contains("owned-by-another-tenant"),
+                "the tenant does not learn whose the MAC is: " + tenantsAudit);
+        String operatorsAudit = hub.adminJson("GET", "/admin/v1/audit", null).getContentAsString();
+        assertTrue(operatorsAudit.contains("device 00809f000001 belongs to tenant other"), operatorsAudit);
+        assertTrue(operatorsAudit.contains("owned by another tenant: 00809f000001 (tenant other)"), operatorsAudit);
     }
 
     @Test
@@ -189,6 +201,15 @@ class BulkImportTest {
                 return total;
             }
         }
+    }
+
+    private ContentResponse asTenant(String token, String method, String path, String body) throws Exception {
+        var request = hub.anonymousAdminClient().newRequest(hub.adminUrl(path)).method(method)
+                .headers(h -> h.put("Authorization", "Bearer " + token));
+        if (body != null) {
+            request.body(new org.eclipse.jetty.client.StringRequestContent("application/json", body));
+        }
+        return request.send();
     }
 
     private static JsonNode json(ContentResponse response) throws Exception {

@@ -130,6 +130,38 @@ class TenantIsolationTest {
     }
 
     @Test
+    void theOperatorSetsATenantsSipClientCertificateAndNullFollowsTheHubAgain() throws Exception {
+        String acme = tenant("acme");
+
+        ContentResponse required = operator("PATCH", "/admin/v1/tenants/acme", "{\"sipClientCertificate\": \"required\"}");
+        assertEquals(200, required.getStatus(), required.getContentAsString());
+        assertEquals("required", json(required).get("sipClientCertificate").asText());
+        assertEquals(java.util.Optional.of("required"), hub.provisioning.tenants().sipClientCertificate("acme"));
+        JsonNode listed = json(operator("GET", "/admin/v1/tenants", null)).get("tenants");
+        assertEquals("required", listed.get(1).get("sipClientCertificate").asText(), listed.toString());
+        assertTrue(listed.get(0).get("sipClientCertificate").isNull(), "the default tenant follows hub.yaml");
+
+        assertEquals(200, operator("PATCH", "/admin/v1/tenants/acme", "{\"sipClientCertificate\": null}").getStatus());
+        assertEquals(java.util.Optional.empty(), hub.provisioning.tenants().sipClientCertificate("acme"));
+
+        for (String[] bad : List.of(new String[] {"{\"sipClientCertificate\": \"always\"}",
+                "sipClientCertificate 'always' is not wanted or required"},
+                new String[] {"{\"sipClientCertificate\": 1}", "sipClientCertificate must be \"wanted\", \"required\" or null"},
+                new String[] {"{\"sipDomain\": \"x.example.com\"}",
+                        "expected exactly the field sipClientCertificate, got [sipDomain]"})) {
+            ContentResponse refused = operator("PATCH", "/admin/v1/tenants/acme", bad[0]);
+            assertEquals(400, refused.getStatus(), bad[0]);
+            assertEquals("invalid-setting", json(refused).get("error").asText());
+            assertEquals(bad[1], json(refused).get("message").asText());
+        }
+        assertEquals(404, operator("PATCH", "/admin/v1/tenants/nobody", "{\"sipClientCertificate\": null}")
+                .getStatus());
+        assertEquals(403, as(acme, "PATCH", "/admin/v1/tenants/acme", "{\"sipClientCertificate\": \"wanted\"}")
+                .getStatus(), "a tenant does not loosen its own setting");
+        assertEquals(java.util.Optional.empty(), hub.provisioning.tenants().sipClientCertificate("acme"));
+    }
+
+    @Test
     void onlyTheOperatorManagesTenantsAndSeesClaimablePhones() throws Exception {
         String acme = tenant("acme");
         try (TestHub.Phone unenrolled = hub.phone("00809f0000aa", "Myriad M7")) {

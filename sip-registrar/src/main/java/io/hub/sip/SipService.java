@@ -54,7 +54,8 @@ public final class SipService implements AutoCloseable {
 
     /**
      * What the hub knows of a phone's standing beyond its account: whether its device is revoked,
-     * and a value that changes whenever the certificate validator's answers may have changed.
+     * and a value that changes whenever the certificate validator's answers may have changed
+     * (revocations, trusted and untrusted CAs, imported manufacturer CRLs).
      */
     public record Standing(Predicate<MacAddress> revokedDevice, Supplier<Object> pkiState) {
 
@@ -66,7 +67,8 @@ public final class SipService implements AutoCloseable {
         /** Follows the PKI in {@code pki}'s directory, also as other processes change it. */
         public static Standing of(HubPki pki) {
             return new Standing(pki.revocations()::isRevoked,
-                    () -> List.of(pki.revocations().entries(), pki.trusted().entries()));
+                    () -> List.of(pki.revocations().entries(), pki.trusted().entries(),
+                            pki.manufacturerCrls().state()));
         }
     }
 

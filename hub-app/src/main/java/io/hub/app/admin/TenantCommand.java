@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "tenant", mixinStandardHelpOptions = true,
         description = {"Tenants of the hub, each with its own phones, SIP domain and admin token (operator only: "
                 + "the token in HOME/admin-token)."},
-        subcommands = {TenantCommand.Add.class, TenantCommand.List.class, TenantCommand.RotateToken.class,
-                TenantCommand.RevokeToken.class},
+        subcommands = {TenantCommand.Add.class, TenantCommand.List.class, TenantCommand.Set.class,
+                TenantCommand.RotateToken.class, TenantCommand.RevokeToken.class},
         commandListHeading = "%nCommands:%n")
 public final class TenantCommand implements Runnable {
 
@@ -70,12 +70,46 @@ public final class TenantCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-32s  %-40s  %s%n", "NAME", "SIP DOMAIN", "TOKEN");
+            out.printf("%-32s  %-40s  %-22s  %s%n", "NAME", "SIP DOMAIN", "TOKEN", "SIP CLIENT CERTIFICATE");
             for (JsonNode tenant : admin.client().json("GET", "admin/v1/tenants", null).path("tenants")) {
-                out.printf("%-32s  %-40s  %s%n", tenant.path("name").asText(), tenant.path("sipDomain").asText(),
-                        tenant.path("operator").asBoolean() ? "operator (admin-token)"
-                                : tenant.path("tokenState").asText());
+                JsonNode certificate = tenant.path("sipClientCertificate");
+                out.printf("%-32s  %-40s  %-22s  %s%n", tenant.path("name").asText(),
+                        tenant.path("sipDomain").asText(), tenant.path("operator").asBoolean()
+                                ? "operator (admin-token)" : tenant.path("tokenState").asText(),
+                        certificate.isTextual() ? certificate.asText() : "default (hub.yaml)");
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change a tenant's settings: --sip-client-certificate required|wanted, or default to "
+                    + "follow the hub's sipClientCertificate again.")
+    static final class Set implements Callable<Integer> {
+        private static final java.util.List<String> POLICIES = java.util.List.of("required", "wanted", "default");
+
+        @Mixin
+        AdminOptions admin;
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--sip-client-certificate", paramLabel = "required|wanted|default", required = true,
+                description = "Whether the tenant's phones need their own valid certificate on SIP over TLS.")
+        String sipClientCertificate;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (!POLICIES.contains(sipClientCertificate)) {
+                throw new io.hub.app.UserError("--sip-client-certificate '" + sipClientCertificate
+                        + "' is not required, wanted or default");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("sipClientCertificate", "default".equals(sipClientCertificate) ? null : sipClientCertificate);
+            JsonNode tenant = admin.client().json("PATCH", "admin/v1/tenants/" + encode(name), body);
+            JsonNode now = tenant.path("sipClientCertificate");
+            spec.commandLine().getOut().printf("tenant %s: sipClientCertificate %s%n", name,
+                    now.isTextual() ? now.asText() : "default (the hub's setting)");
             return 0;
         }
     }

@@ -22,12 +22,14 @@ import org.eclipse.jetty.util.URIUtil;
 /**
  * The operator's management of tenants: {@code POST /admin/v1/tenants} creates one and answers its
  * token (the only time it is shown), {@code GET /admin/v1/tenants} lists them without tokens,
- * {@code POST|DELETE /admin/v1/tenants/{name}/token} rotates or revokes a token. Only the default
+ * {@code POST|DELETE /admin/v1/tenants/{name}/token} rotates or revokes a token, {@code PATCH
+ * /admin/v1/tenants/{name}} sets its {@code sipClientCertificate}. Only the default
  * tenant (the operator) may call them; every change and refusal is audited.
  */
 final class TenantAdmin {
 
     private static final Pattern TOKEN = Pattern.compile("/admin/v1/tenants/([^/]+)/token");
+    private static final Pattern ONE = Pattern.compile("/admin/v1/tenants/([^/]+)");
     private static final Set<String> FIELDS = Set.of("name", "sipDomain");
 
     private final Tenants tenants;
@@ -42,7 +44,8 @@ final class TenantAdmin {
     boolean route(Request request, Response response, Callback callback, String path, String method, String tenant,
             String actor, String sourceIp) throws IOException {
         Matcher token = TOKEN.matcher(path);
-        if (!path.equals("/admin/v1/tenants") && !token.matches()) {
+        Matcher one = ONE.matcher(path);
+        if (!path.equals("/admin/v1/tenants") && !token.matches() && !one.matches()) {
             return false;
         }
         AdminApi.requireOperator(tenant, "managing tenants");
@@ -53,6 +56,13 @@ final class TenantAdmin {
                 case "POST" -> create(request, response, callback, actor, sourceIp);
                 default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
             }
+            return true;
+        }
+        if (one.matches()) {
+            if (!"PATCH".equals(method)) {
+                throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+            }
+            patch(request, response, callback, URIUtil.decodePath(one.group(1)), actor, sourceIp);
             return true;
         }
         String name = URIUtil.decodePath(token.group(1));
@@ -94,6 +104,33 @@ final class TenantAdmin {
         Responses.json(response, callback, 201, json);
     }
 
+    /**
+     * {@code PATCH /admin/v1/tenants/{name}} {@code {"sipClientCertificate": "required"|"wanted"|null}}:
+     * the tenant's own setting, null to follow the hub's again. Answers the tenant as listed.
+     */
+    private void patch(Request request, Response response, Callback callback, String name, String actor,
+            String sourceIp) throws IOException {
+        JsonNode body = AdminApi.jsonBody(request);
+        List<String> fields = new java.util.ArrayList<>();
+        body.fieldNames().forEachRemaining(fields::add);
+        if (!fields.equals(List.of("sipClientCertificate"))) {
+            throw ProvisioningException.badRequest("invalid-setting", "expected exactly the field sipClientCertificate, "
+                    + "got " + fields);
+        }
+        JsonNode value = body.get("sipClientCertificate");
+        if (!value.isNull() && !value.isTextual()) {
+            throw ProvisioningException.badRequest("invalid-setting",
+                    "sipClientCertificate must be \"wanted\", \"required\" or null");
+        }
+        String policy = value.isNull() ? null : value.asText();
+        changed(actor, sourceIp, "tenant-sip-client-certificate", name, () -> {
+            tenants.sipClientCertificate(name, policy);
+            return null;
+        });
+        Tenant tenant = tenants.list().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+        Responses.json(response, callback, 200, json(tenant));
+    }
+
     /** Runs the change and audits it, or audits its refusal and passes it on. */
     private <T> T changed(String actor, String sourceIp, String action, String name,
             java.util.function.Supplier<T> change) {
@@ -115,6 +152,7 @@ final class TenantAdmin {
         json.put("operator", Tenants.DEFAULT.equals(tenant.name()));
         json.put("tokenState", tenant.hasToken() ? "active" : "revoked");
         json.put("createdAt", tenant.createdAt());
+        json.put("sipClientCertificate", tenant.sipClientCertificate());
         return json;
     }
 }

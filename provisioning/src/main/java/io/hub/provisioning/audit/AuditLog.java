@@ -111,6 +111,22 @@ public final class AuditLog {
         return detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000);
     }
 
+    /**
+     * Records an event only the operator reads (no tenant), in the caller's transaction or, with a
+     * null {@code connection}, in its own: what a tenant must not learn, such as who owns a MAC.
+     */
+    public void recordForOperator(Connection connection, String actor, String sourceIp, String action,
+            String outcome, String reason, String mac, String detail) throws SQLException {
+        if (connection == null) {
+            database.transaction(own -> {
+                insert(own, null, actor, sourceIp, action, outcome, reason, mac, null, detail);
+                return null;
+            });
+        } else {
+            insert(connection, null, actor, sourceIp, action, outcome, reason, mac, null, detail);
+        }
+    }
+
     private static String tenantOf(Connection connection, String actor, String mac) throws SQLException {
         if (actor != null && actor.startsWith(ADMIN)) {
             return actor.substring(ADMIN.length());

@@ -19,6 +19,7 @@ import io.hub.provisioning.dhcp.Finding;
 import io.hub.provisioning.dhcp.alerts.DhcpAlerts;
 import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
+import io.hub.provisioning.devices.SeenCertificates;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceContact;
 import io.hub.provisioning.devices.DeviceRepository;
@@ -83,6 +84,7 @@ public final class DeviceApi extends Handler.Abstract {
     private final Database database;
     private final DeviceRepository devices;
     private final ClaimableRepository claimable;
+    private final SeenCertificates seen;
     private final AuditLog audit;
     private final ConfigRenderer renderer;
     private final FirmwareStore firmware;
@@ -107,6 +109,7 @@ public final class DeviceApi extends Handler.Abstract {
         this.bindings = bindings;
         this.catalogue = catalogue;
         this.claimable = new ClaimableRepository();
+        this.seen = new SeenCertificates(database, clock);
         this.audit = audit;
         this.renderer = renderer;
         this.firmware = firmware;
@@ -196,6 +199,8 @@ public final class DeviceApi extends Handler.Abstract {
                     sourceIp, mac, access.identity().fingerprint());
         }
         RenderedConfig config = render(request, device);
+        // The password goes out with this certificate: a later revocation of it must reach the device.
+        seen.record(mac, access.leaf());
         contact(mac, "config", request, sourceIp, null);
         count("config", "ok");
         response.getHeaders().put(HttpHeader.ETAG, config.etag());
@@ -320,7 +325,7 @@ public final class DeviceApi extends Handler.Abstract {
             throw refusal(403, judgement.verdict().reason(), judgement.verdict().message(), action, sourceIp,
                     identity.mac(), fingerprint, judgement.detail());
         }
-        return new Access(identity, device.get());
+        return new Access(identity, device.get(), chain.get(0));
     }
 
     /** True when the certificate's model (subject OU) names the enrolled model, by its name or an alias. */
@@ -484,7 +489,7 @@ public final class DeviceApi extends Handler.Abstract {
         return base + "/prov/v1/firmware/" + image.model().replace(" ", "%20") + "/" + image.version();
     }
 
-    private record Access(DeviceIdentity identity, Device device) {
+    private record Access(DeviceIdentity identity, Device device, java.security.cert.X509Certificate leaf) {
     }
 
     /** 429 with the time to wait. */

@@ -53,7 +53,8 @@ public final class Enrollment {
      * Enrolls one device for {@code tenant}.
      *
      * @throws ProvisioningException 400 {@code invalid-device} for a bad field, 409
-     *     {@code already-enrolled} or {@code owned-by-another-tenant}, 409 {@code extension-in-use}
+     *     {@code already-enrolled}, or {@code mac-unavailable} when another tenant has it (the reason is
+     *     audited for the operator only), 409 {@code extension-in-use}
      */
     public Device enroll(String tenant, DeviceDraft draft, String actor, String sourceIp) {
         List<String> problems = new ArrayList<>();
@@ -74,11 +75,17 @@ public final class Enrollment {
                         : CertificateBinding.boundTo(fingerprint));
         return database.transaction(connection -> {
             Optional<Device> existing = devices.find(connection, mac);
+            if (existing.isPresent() && existing.get().tenant().equals(tenant)) {
+                throw refuse(actor, sourceIp, "enroll", mac,
+                        ProvisioningException.conflict("already-enrolled", "device " + mac + " is already enrolled"));
+            }
             if (existing.isPresent()) {
-                throw refuse(actor, sourceIp, "enroll", mac, existing.get().tenant().equals(tenant)
-                        ? ProvisioningException.conflict("already-enrolled", "device " + mac + " is already enrolled")
-                        : ProvisioningException.conflict("owned-by-another-tenant",
-                                "device " + mac + " belongs to another tenant"));
+                // The tenant learns only that it cannot have this MAC; the operator's audit row says whose it is.
+                ProvisioningException unavailable = ProvisioningException.conflict("mac-unavailable",
+                        "device " + mac + " cannot be enrolled");
+                audit.recordForOperator(null, actor, sourceIp, "enroll", AuditEvent.REFUSED, "owned-by-another-tenant",
+                        mac.value(), "device " + mac + " belongs to tenant " + existing.get().tenant());
+                throw refuse(actor, sourceIp, "enroll", mac, unavailable);
             }
             requireFreeExtension(connection, tenant, mac, extension, actor, sourceIp, "enroll");
             if (fingerprint != null && devices.boundTo(connection, fingerprint).isPresent()) {
@@ -235,6 +242,11 @@ public final class Enrollment {
                     Enrollment::newPassword);
             if (!plan.errors().isEmpty() || dryRun) {
                 ImportReport report = plan.report(false);
+                if (!plan.ownedElsewhere().isEmpty()) {
+                    audit.recordForOperator(connection, actor, sourceIp, "import", AuditEvent.REFUSED,
+                            "owned-by-another-tenant", null, "owned by another tenant: "
+                                    + String.join(", ", plan.ownedElsewhere()));
+                }
                 if (!plan.errors().isEmpty()) {
                     audit.record(connection, actor, sourceIp, "import", AuditEvent.REFUSED, "invalid-lines", null,
                             null, plan.errors().size() + " bad line(s) of " + lines.size() + "; first: line "

@@ -23,10 +23,16 @@ final class ImportPlan {
     private final List<MacAddress> deletes = new ArrayList<>();
     private final Map<MacAddress, String> bindings = new java.util.LinkedHashMap<>();
     private final List<ImportReport.LineError> errors = new ArrayList<>();
+    private final List<String> ownedElsewhere = new ArrayList<>();
     private final int lines;
 
     private ImportPlan(int lines) {
         this.lines = lines;
+    }
+
+    /** The MACs of the file that another tenant owns, each with that tenant: for the operator's audit only. */
+    List<String> ownedElsewhere() {
+        return ownedElsewhere;
     }
 
     /**
@@ -64,7 +70,10 @@ final class ImportPlan {
                 } else if (action != null) {
                     String owner = owners.get(mac.value());
                     if (owner != null && !owner.equals(tenant)) {
-                        problems.add("device " + mac + " belongs to another tenant");
+                        // Worded as for any MAC this tenant cannot have: whose it is stays the operator's to see.
+                        plan.ownedElsewhere.add(mac + " (tenant " + owner + ")");
+                        problems.add("create".equals(action) ? "device " + mac + " cannot be enrolled (mac-unavailable)"
+                                : "device " + mac + " is not enrolled");
                     } else if ("create".equals(action) && owner != null) {
                         problems.add("device " + mac + " is already enrolled (use update)");
                     } else if (!"create".equals(action) && owner == null) {

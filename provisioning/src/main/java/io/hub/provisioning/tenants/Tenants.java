@@ -96,7 +96,7 @@ public final class Tenants {
     public List<Tenant> list() {
         return database.transaction(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT id, sip_domain, token_sha256, "
-                    + "created_at FROM tenant ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, id")) {
+                    + "created_at, sip_client_certificate FROM tenant ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, id")) {
                 statement.setString(1, DEFAULT);
                 List<Tenant> tenants = new ArrayList<>();
                 try (ResultSet row = statement.executeQuery()) {
@@ -220,7 +220,7 @@ public final class Tenants {
 
     private Optional<Tenant> find(Connection connection, String name) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT id, sip_domain, token_sha256, created_at FROM tenant WHERE id = ?")) {
+                "SELECT id, sip_domain, token_sha256, created_at, sip_client_certificate FROM tenant WHERE id = ?")) {
             statement.setString(1, name);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? Optional.of(tenant(row)) : Optional.empty();
@@ -241,7 +241,8 @@ public final class Tenants {
         String id = row.getString("id");
         String domain = DEFAULT.equals(id) ? hub.domain()
                 : row.getString("sip_domain") != null ? row.getString("sip_domain") : hub.derive(id);
-        return new Tenant(id, domain, row.getString("token_sha256") != null, Rows.instant(row, "created_at"));
+        return new Tenant(id, domain, row.getString("token_sha256") != null, Rows.instant(row, "created_at"),
+                row.getString("sip_client_certificate"));
     }
 
     static String checkName(String name) {

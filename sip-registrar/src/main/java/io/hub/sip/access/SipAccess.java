@@ -52,6 +52,7 @@ public final class SipAccess {
     private final Supplier<Object> pkiState;
     private final Clock clock;
     private final List<Consumer<Withdrawal>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> pkiFollowers = new CopyOnWriteArrayList<>();
     private Object lastState;
     private Instant lastFullSweep;
 
@@ -75,6 +76,34 @@ public final class SipAccess {
     /** Withdrawals are reported to these: hub-app rotates the SIP password of a revoked phone. */
     public void onWithdrawal(Consumer<Withdrawal> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Run after every sweep that found the PKI's state changed (and at every full sweep), once live
+     * flows and accounts were judged: hub-app follows revocations to phones that are offline.
+     */
+    public void onPkiChange(Runnable follower) {
+        pkiFollowers.add(follower);
+    }
+
+    /**
+     * Takes off SIP ({@link #withdraw}) every registered AOR that is {@code device}'s account or was
+     * bound with its certificate; none when the device is offline.
+     */
+    public List<Withdrawal> withdrawDevice(MacAddress device, WithdrawReason reason, String detail) {
+        List<String> aors = location.all().stream().filter(binding -> device.value().equals(binding.deviceMac())
+                || accountOf(binding.aor()).flatMap(SipCredentials::device).filter(device::equals).isPresent())
+                .map(Binding::aor).distinct().toList();
+        return aors.stream().map(aor -> withdraw(aor, Optional.of(device), reason, detail)).toList();
+    }
+
+    private Optional<SipCredentials> accountOf(String aor) {
+        try {
+            return accounts.lookup(userOf(aor), domainOf(aor));
+        } catch (RuntimeException e) {
+            LOG.warn("sip access of {} not checked: {}", LogText.of(aor), e.toString());
+            return Optional.empty();
+        }
     }
 
     /**
@@ -107,6 +136,13 @@ public final class SipAccess {
         }
         for (String aor : registeredAors()) {
             recheck(aor);
+        }
+        for (Runnable follower : pkiFollowers) {
+            try {
+                follower.run();
+            } catch (RuntimeException e) {
+                LOG.warn("pki change not followed up: {}", e.toString());
+            }
         }
     }
 
@@ -167,7 +203,7 @@ public final class SipAccess {
     private void withdrawFlow(Flow flow, DeviceValidation verdict) {
         RefusalCause cause = verdict.refusal().orElseThrow();
         WithdrawReason reason = cause == RefusalCause.REVOKED ? WithdrawReason.REVOKED
-                : WithdrawReason.CERTIFICATE_REFUSED;
+                : cause == RefusalCause.UNKNOWN_ISSUER ? WithdrawReason.UNTRUSTED : WithdrawReason.CERTIFICATE_REFUSED;
         String detail = cause.code() + ": " + verdict.detail() + " on " + flow;
         List<String> aors = location.aorsOn(flow.id());
         for (String aor : aors) {

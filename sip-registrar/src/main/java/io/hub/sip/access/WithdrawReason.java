@@ -4,7 +4,9 @@ package io.hub.sip.access;
 public enum WithdrawReason {
     /** The phone's device or the certificate on its flow was revoked. */
     REVOKED("revoked"),
-    /** The certificate on its flow is no longer valid for another reason (expired, CA untrusted …). */
+    /** The CA that issued the certificate on its flow is no longer trusted ({@code hub pki untrust}). */
+    UNTRUSTED("untrusted"),
+    /** The certificate on its flow is no longer valid for another reason (expired, …). */
     CERTIFICATE_REFUSED("certificate-refused"),
     /** Its device was disabled. */
     DISABLED("disabled"),

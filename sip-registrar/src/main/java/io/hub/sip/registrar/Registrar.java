@@ -67,6 +67,8 @@ public final class Registrar {
     private final MeterRegistry metrics;
     private final List<Consumer<Refusal>> refusalListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RefusalLogLimiter refusalLog;
+    private final List<Consumer<DeviceIdentity>> certificateListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Registrar(CredentialSource credentials, DigestAuthenticator digest, LocationService location,
             RegistrarSettings settings, Clock clock, MeterRegistry metrics) {
@@ -97,6 +99,11 @@ public final class Registrar {
     /** Refusals (wrong passwords above all) are reported to these, for the audit log and metrics. */
     public void onRefusal(Consumer<Refusal> listener) {
         refusalListeners.add(listener);
+    }
+
+    /** Told of every certificate a REGISTER was accepted with: the hub remembers it for its device. */
+    public void onCertificateAccepted(Consumer<DeviceIdentity> listener) {
+        certificateListeners.add(listener);
     }
 
     /** Handles one REGISTER that arrived on {@code flow} and sends the answer down it. */
@@ -235,6 +242,13 @@ public final class Registrar {
                 && !account.certificateSha256().filter(identity.fingerprint()::equalsIgnoreCase).isPresent()) {
             throw new Refused(RegisterFailure.CERTIFICATE_NOT_BOUND, "certificate " + identity.fingerprint()
                     + " of " + identity.issuer() + " proves the vendor only and is not the one bound to " + mac, null);
+        }
+        for (Consumer<DeviceIdentity> listener : certificateListeners) {
+            try {
+                listener.accept(identity);
+            } catch (RuntimeException e) {
+                LOG.warn("certificate of {} not remembered: {}", mac, e.toString());
+            }
         }
         return mac;
     }

@@ -1,0 +1,110 @@
+package io.hub.provisioning.devices;
+
+import io.hub.pki.Fingerprints;
+import io.hub.pki.MacAddress;
+import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.storage.Rows;
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * The certificates each device was seen with when it fetched its configuration or registered on
+ * SIP, at most
+ * {@link #PER_DEVICE} per device (the latest). A revocation by serial or by a manufacturer's CRL
+ * names a certificate, not a device; this is how the hub finds the device behind it while it is
+ * offline, and rotates the SIP password that certificate could fetch.
+ */
+public final class SeenCertificates {
+
+    /** A phone changes certificates rarely; a few rows cover a renewal and a replacement. */
+    public static final int PER_DEVICE = 4;
+
+    private final Database database;
+    private final Clock clock;
+
+    public SeenCertificates(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /** A certificate seen for a device. */
+    public record Seen(MacAddress mac, String fingerprint, X500Principal issuer, BigInteger serial) {
+    }
+
+    /** Remembers that {@code mac} presented {@code leaf} now, keeping only the latest {@link #PER_DEVICE}. */
+    public void record(MacAddress mac, X509Certificate leaf) {
+        record(mac, Fingerprints.sha256(leaf), leaf.getIssuerX500Principal(), leaf.getSerialNumber());
+    }
+
+    /** As {@link #record(MacAddress, X509Certificate)}, from what a validation kept of the certificate. */
+    public void record(MacAddress mac, String fingerprint, X500Principal issuer, BigInteger serial) {
+        database.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE device_certificate_seen SET last_seen = ? WHERE mac = ? AND fingerprint = ?")) {
+                Rows.bind(update, clock.instant(), mac.value(), fingerprint);
+                if (update.executeUpdate() == 0) {
+                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_certificate_seen "
+                            + "(mac, fingerprint, issuer, serial, last_seen) VALUES (?, ?, ?, ?, ?)")) {
+                        Rows.bind(insert, mac.value(), fingerprint, issuer.getName(), serial.toString(16),
+                                clock.instant());
+                        insert.executeUpdate();
+                    }
+                }
+            }
+            List<String> older = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT fingerprint FROM "
+                    + "device_certificate_seen WHERE mac = ? ORDER BY last_seen DESC, fingerprint")) {
+                Rows.bind(select, mac.value());
+                try (ResultSet row = select.executeQuery()) {
+                    for (int i = 0; row.next(); i++) {
+                        if (i >= PER_DEVICE) {
+                            older.add(row.getString(1));
+                        }
+                    }
+                }
+            }
+            for (String gone : older) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM device_certificate_seen WHERE mac = ? AND fingerprint = ?")) {
+                    Rows.bind(delete, mac.value(), gone);
+                    delete.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Every certificate whose revocation has not been followed up yet. */
+    public List<Seen> pending() {
+        return database.transaction(connection -> {
+            List<Seen> seen = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT mac, fingerprint, issuer, serial "
+                    + "FROM device_certificate_seen WHERE acted_at IS NULL ORDER BY mac, fingerprint");
+                    ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    seen.add(new Seen(MacAddress.parse(row.getString("mac").strip()), row.getString("fingerprint")
+                            .strip(), new X500Principal(row.getString("issuer")), new BigInteger(row.getString("serial"),
+                            16)));
+                }
+            }
+            return seen;
+        });
+    }
+
+    /** Marks {@code seen}'s revocation as followed up, so it is not acted on again. */
+    public void acted(Seen seen) {
+        database.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE device_certificate_seen SET acted_at = ? WHERE mac = ? AND fingerprint = ?")) {
+                Rows.bind(update, clock.instant(), seen.mac().value(), seen.fingerprint());
+                return update.executeUpdate();
+            }
+        });
+    }
+}
