@@ -116,6 +116,8 @@ public final class Hub implements AutoCloseable {
         }
         services.add(sip);
         SipFollowsDevices.wire(provisioning.enrollment(), sip.access());
+        provisioning.resyncs().start(new SipResyncSender(sip.location(), sip.phoneRequests(), provisioning.tenants(),
+                java.time.Duration.ofSeconds(settings.resyncTimeoutSeconds)), settings.resyncPerSecond);
         sip.registrar().onRefusal(refusal -> provisioning.audit().recordForTenant(tenantOf(refusal.aor()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "register", "refused", refusal.failure().code(), null, null,
                 refusal.aor() + ": " + refusal.detail()));
