@@ -28,7 +28,7 @@ public final class ResyncRecords {
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_resync (mac, tenant, "
                     + "reboot, outcome, sip_status, detail, requested_at, finished_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? "
-                    + "FROM device WHERE mac = ? AND tenant = ?")) {
+                    + "FROM device WHERE mac = ? AND tenant_id = ?")) {
                 Rows.bind(insert, mac.value(), tenant, reboot, delivery.outcome().code(), delivery.status(), detail,
                         requestedAt, finishedAt, mac.value(), tenant);
                 return insert.executeUpdate();
