@@ -75,16 +75,19 @@ class ResyncRolloutTest {
         assertEquals(10, rollout.get("pending").asInt());
 
         List<Integer> perTick = new ArrayList<>();
-        for (int tick = 0; tick < 6; tick++) {
+        for (int tick = 0; tick < 7; tick++) {
             perTick.add(resyncs.tick());
         }
-        assertEquals(List.of(3, 3, 3, 1, 0, 0), perTick, "3 per tick, then nothing left");
-        assertEquals(10, sent.size());
+        assertEquals(List.of(3, 3, 3, 3, 2, 0, 0), perTick, "3 per tick; the refusing and the silent phone are "
+                + "tried 3 times each at the end of the queue, then nothing is left");
+        assertEquals(14, sent.size());
+        assertEquals(3, sent.stream().filter(s -> s.equals("default 1003")).count());
+        assertEquals(3, sent.stream().filter(s -> s.equals("default 1004")).count());
         assertTrue(sent.stream().noneMatch(s -> s.contains("1099")), "Lyon is another site: " + sent);
 
         JsonNode progress = JSON.readTree(hub.adminJson("GET", "/admin/v1/resyncs/" + rollout.get("id").asText(), null)
                 .getContentAsString());
-        assertEquals(10, progress.get("done").asInt());
+        assertEquals(10, progress.get("done").asInt(), "each phone counted once, at its last attempt");
         assertEquals(0, progress.get("pending").asInt());
         assertEquals(8, progress.at("/outcomes/ok").asInt());
         assertEquals(1, progress.at("/outcomes/refused").asInt());

@@ -37,6 +37,8 @@ public final class Resyncs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Resyncs.class);
     private static final int KEPT_ROLLOUTS = 200;
     private static final int PAGE = 1000;
+    /** A phone that refuses or does not answer is tried this many times in all, a tick apart at least. */
+    static final int ATTEMPTS = 3;
 
     private final Enrollment enrollment;
     private final ResyncRecords records;
@@ -57,6 +59,7 @@ public final class Resyncs implements AutoCloseable {
         final String tenant;
         final MacAddress mac;
         boolean reboot;
+        int attempts;
         final List<Rollout> rollouts = new ArrayList<>(1);
         final Instant queuedAt;
 
@@ -188,10 +191,37 @@ public final class Resyncs implements AutoCloseable {
                 continue;
             }
             Instant requestedAt = clock.instant();
-            safeSend(device.get(), job.reboot).thenAccept(delivery -> finish(job.tenant, job.mac, job.reboot,
-                    delivery, requestedAt, job.rollouts));
+            job.attempts++;
+            safeSend(device.get(), job.reboot).thenAccept(delivery -> {
+                if (retries(job, delivery)) {
+                    finish(job.tenant, job.mac, job.reboot, delivery, requestedAt, List.of());
+                } else {
+                    finish(job.tenant, job.mac, job.reboot, delivery, requestedAt, job.rollouts);
+                }
+            });
         }
         return batch.size();
+    }
+
+    /**
+     * Puts a refused or unanswered phone back at the end of the queue while it has attempts left
+     * (its rollouts count it once, at its last attempt); false when this outcome is its last.
+     */
+    private synchronized boolean retries(Job job, Delivery delivery) {
+        boolean again = (delivery.outcome() == ResyncOutcome.TIMEOUT || delivery.outcome() == ResyncOutcome.REFUSED)
+                && job.attempts < ATTEMPTS;
+        if (again) {
+            Job newer = queue.get(job.mac);
+            if (newer == null) {
+                queue.put(job.mac, job);
+            } else {
+                // A newer change queued the phone meanwhile: one NOTIFY serves both.
+                newer.reboot |= job.reboot;
+                newer.rollouts.addAll(job.rollouts);
+                newer.attempts = Math.max(newer.attempts, job.attempts);
+            }
+        }
+        return again;
     }
 
     private void tickQuietly() {
