@@ -126,6 +126,8 @@ public final class Hub implements AutoCloseable {
         }
         services.add(sip);
         SipFollowsDevices.wire(provisioning.enrollment(), sip.access());
+        provisioning.resyncs().start(new SipResyncSender(sip.location(), sip.phoneRequests(), provisioning.tenants(),
+                java.time.Duration.ofSeconds(settings.resyncTimeoutSeconds)), settings.resyncPerSecond);
         RevokedCertificatesFollow.wire(pki, provisioning.seenCertificates(clock), provisioning.enrollment(),
                 sip.access(), sip.registrar());
         // Counted, not committed: the tally writes one row per source, reason and minute.

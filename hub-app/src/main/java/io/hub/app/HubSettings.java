@@ -56,6 +56,10 @@ public final class HubSettings {
      * passes); a NAT of phones shares one budget. Refusals are limited separately, much lower.
      */
     public int deviceRequestsPerSecond = 200;
+    /** Check-sync NOTIFYs sent per second when a change reaches many phones. */
+    public int resyncPerSecond = 50;
+    /** How long a phone has to answer a check-sync NOTIFY before it counts as a timeout. */
+    public int resyncTimeoutSeconds = 32;
     /**
      * SIP connections no phone has registered on that one IPv4 address or IPv6 /64 may hold; one
      * more makes the oldest give way. Registered phones are never counted (a NAT of phones is fine).
@@ -128,6 +132,12 @@ public final class HubSettings {
             throw new UserError("mediaTimeoutSeconds " + mediaTimeoutSeconds + " is not from 5 to 3600");
         }
         keyTypeParsed();
+        if (resyncPerSecond < 1 || resyncPerSecond > 10_000) {
+            throw new UserError("resyncPerSecond " + resyncPerSecond + " is not from 1 to 10000");
+        }
+        if (resyncTimeoutSeconds < 1 || resyncTimeoutSeconds > 300) {
+            throw new UserError("resyncTimeoutSeconds " + resyncTimeoutSeconds + " is not from 1 to 300");
+        }
         if (deviceRequestsPerSecond < 1) {
             throw new UserError("deviceRequestsPerSecond must be at least 1, not " + deviceRequestsPerSecond);
         }

@@ -43,6 +43,17 @@ public final class Phone {
 
         default void failed(Phone phone, Step step, StepFailure why) {
         }
+
+        /** The hub sent check-sync (a reboot when {@code reboot}); the phone fetches again or boots again. */
+        default void checkSync(Phone phone, boolean reboot) {
+        }
+
+        /**
+         * The phone did what a check-sync asked: fetched its configuration (and firmware when its
+         * target changed) again, or, for a reboot, booted again up to its registration.
+         */
+        default void resynced(Phone phone, boolean reboot) {
+        }
     }
 
     private static final int MAX_DOCUMENT = 1024 * 1024;
@@ -62,6 +73,8 @@ public final class Phone {
     private PhoneConfig config;
     private SipUserAgent agent;
     private Step current = Step.CERTIFICATE;
+    private volatile int boots;
+    private volatile int configFetches;
 
     /**
      * @param certificateWork where certificates are made or read (key generation and files stay off the loop)
@@ -111,6 +124,16 @@ public final class Phone {
         return runningFirmware;
     }
 
+    /** How many times the phone started booting. */
+    public int boots() {
+        return boots;
+    }
+
+    /** How many configurations the phone fetched, at boot and at check-sync. */
+    public int configFetches() {
+        return configFetches;
+    }
+
     /** Boots the phone (start it from any thread); completes with its registered SIP side or the failure. */
     public CompletableFuture<SipUserAgent> boot() {
         return boot(true);
@@ -121,6 +144,7 @@ public final class Phone {
      * and completes with null.
      */
     public CompletableFuture<SipUserAgent> boot(boolean register) {
+        boots++;
         CompletableFuture<SipUserAgent> result = new CompletableFuture<>();
         long started = System.nanoTime();
         CompletableFuture.supplyAsync(() -> certificates.obtain(mac, model), certificateWork)
@@ -153,8 +177,29 @@ public final class Phone {
     }
 
     private void provision(CompletableFuture<SipUserAgent> result, boolean register) {
+        fetch().thenCompose(ignored -> {
+                    if (!register) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return register().thenCompose(registered -> step(Step.KEEPALIVE, settings.stepDeadline(),
+                            agent::ping, pong -> "pong after " + millis(pong)));
+                })
+                .whenComplete((pong, error) -> {
+                    if (error != null) {
+                        fail(result, current, StepFailure.of(error));
+                    } else {
+                        result.complete(agent);
+                    }
+                });
+    }
+
+    /**
+     * What a phone does at boot and again at check-sync: discovery, its configuration, its firmware
+     * when the target is not what it runs, then its status report.
+     */
+    private CompletableFuture<Void> fetch() {
         URI base = settings.hub();
-        step(Step.DISCOVERY, settings.stepDeadline(), () -> get(base.resolve("/rdd/v1/discovery"), MAX_DOCUMENT)
+        return step(Step.DISCOVERY, settings.stepDeadline(), () -> get(base.resolve("/rdd/v1/discovery"), MAX_DOCUMENT)
                 .thenApply(answer -> {
                     HttpAnswer ok = expect(answer, 200, "discovery");
                     Discovery discovery = Discovery.parse(ok.body());
@@ -172,26 +217,37 @@ public final class Phone {
                                 + parsed.registrarPort() + ", keepalive " + parsed.keepaliveSeconds() + " s, expires "
                                 + parsed.registrationExpires() + " s")
                         .thenCompose(parsed -> {
+                            configFetches++;
                             config = parsed;
                             return firmware(discovery, parsed);
                         }))
                 .thenCompose(ignored -> step(Step.STATUS, settings.stepDeadline(), this::status,
                         answer -> "firmware " + runningFirmware + " reported"))
-                .thenCompose(ignored -> {
-                    clients.values().forEach(client -> client.close("provisioning done"));
-                    if (!register) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    return register().thenCompose(registered -> step(Step.KEEPALIVE, settings.stepDeadline(),
-                            agent::ping, pong -> "pong after " + millis(pong)));
-                })
-                .whenComplete((pong, error) -> {
-                    if (error != null) {
-                        fail(result, current, StepFailure.of(error));
-                    } else {
-                        result.complete(agent);
-                    }
-                });
+                .thenAccept(ignored -> clients.values().forEach(client -> client.close("provisioning done")));
+    }
+
+    /**
+     * The hub's check-sync, on the loop: fetch again, keeping the registration (a real phone
+     * re-registers only when its account changed); or, for a reboot, stop and boot again.
+     */
+    private void checkSync(boolean reboot) {
+        listener.checkSync(this, reboot);
+        if (reboot) {
+            SipUserAgent running = agent;
+            running.stop().whenComplete((stopped, error) -> boot().whenComplete((registered, failure) -> {
+                if (failure == null) {
+                    listener.resynced(this, true);
+                }
+            }));
+            return;
+        }
+        fetch().whenComplete((done, error) -> {
+            if (error != null) {
+                listener.failed(this, current, StepFailure.of(error));
+            } else {
+                listener.resynced(this, false);
+            }
+        });
     }
 
     private CompletableFuture<Object> firmware(Discovery discovery, PhoneConfig parsed) {
@@ -282,6 +338,7 @@ public final class Phone {
         SipAccount account = new SipAccount(registrar, config.registrarHost(), config.domain(), config.user(),
                 config.authUser(), config.password(), config.keepaliveSeconds(), config.registrationExpires());
         agent = new SipUserAgent(loop, account, tls, local, settings, mac.value(), listener);
+        agent.onCheckSync(this::checkSync);
         return step(Step.REGISTER, settings.stepDeadline().multipliedBy(2), agent::connectAndRegister,
                 registration -> account.aor() + ", expires " + registration.expires() + " s"
                         + (registration.outbound() ? ", outbound flow-timer " + registration.flowTimer() + " s" : "")

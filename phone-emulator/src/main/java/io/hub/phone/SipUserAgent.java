@@ -58,7 +58,7 @@ public final class SipUserAgent implements SipFlow.Handler {
     public record Registration(Duration took, int expires, int flowTimer, boolean outbound, String cipherSuite) {
     }
 
-    static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+    static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY";
     private static final Duration PONG_WAIT = Duration.ofSeconds(10);
 
     private final NetLoop loop;
@@ -71,6 +71,7 @@ public final class SipUserAgent implements SipFlow.Handler {
     private final String callId = UUID.randomUUID().toString();
     private final String fromTag = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     private Calls calls;
+    private java.util.function.Consumer<Boolean> checkSync;
     private SipFlow flow;
     private long cseq;
     private DigestAnswer.Challenge challenge;
@@ -95,6 +96,15 @@ public final class SipUserAgent implements SipFlow.Handler {
         this.settings = settings;
         this.listener = listener;
         this.instance = "urn:uuid:" + UUID.nameUUIDFromBytes(instanceSeed.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What the phone does when the hub sends {@code NOTIFY Event: check-sync}: it is called on the
+     * loop with true for {@code reboot=true}, after the 200 went out. Without one, such a NOTIFY is
+     * refused 489 as any other event.
+     */
+    public void onCheckSync(java.util.function.Consumer<Boolean> handler) {
+        this.checkSync = handler;
     }
 
     public void calls(Calls handler) {
@@ -206,9 +216,30 @@ public final class SipUserAgent implements SipFlow.Handler {
                     from.send(SipMessage.response(request, 480, "Temporarily Unavailable", tag()).build());
                 }
             }
+            case "NOTIFY" -> checkSync(from, request);
             default -> from.send(SipMessage.response(request, 405, "Method Not Allowed", tag())
                     .header("Allow", ALLOW).build());
         }
+    }
+
+    /**
+     * An unsolicited NOTIFY as Yealink, Polycom and Snom phones take it: {@code check-sync} (with
+     * {@code reboot=true} or not) is answered 200 and acted upon; any other event is 489 Bad Event.
+     */
+    private void checkSync(SipFlow from, SipMessage request) {
+        String event = request.header("Event").orElse("").strip();
+        String[] parts = event.split(";");
+        if (checkSync == null || !parts[0].strip().equalsIgnoreCase("check-sync")) {
+            from.send(SipMessage.response(request, 489, "Bad Event", tag()).header("Allow-Events", "check-sync")
+                    .build());
+            return;
+        }
+        boolean reboot = false;
+        for (int i = 1; i < parts.length; i++) {
+            reboot |= parts[i].strip().equalsIgnoreCase("reboot=true");
+        }
+        from.send(SipMessage.response(request, 200, "OK", tag()).build());
+        checkSync.accept(reboot);
     }
 
     @Override

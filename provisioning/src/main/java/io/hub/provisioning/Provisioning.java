@@ -19,6 +19,9 @@ import io.hub.provisioning.http.HttpsServers;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.SealedSecrets;
+import io.hub.provisioning.resync.ResyncAdmin;
+import io.hub.provisioning.resync.ResyncRecords;
+import io.hub.provisioning.resync.Resyncs;
 import io.hub.provisioning.tenants.HubDomain;
 import io.hub.provisioning.tenants.Tenants;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -61,10 +64,12 @@ public final class Provisioning implements AutoCloseable {
     private final AuditLog audit;
     private final PrometheusMeterRegistry metrics;
     private final LiveViews liveViews;
+    private final Resyncs resyncs;
 
     private Provisioning(Database database, Server deviceServer, Server adminServer, Enrollment enrollment,
             FirmwareStore firmware, Tenants tenants, AuditLog audit, PrometheusMeterRegistry metrics,
-            LiveViews liveViews) {
+            LiveViews liveViews, Resyncs resyncs) {
+        this.resyncs = resyncs;
         this.metrics = metrics;
         this.liveViews = liveViews;
         this.database = database;
@@ -110,12 +115,15 @@ public final class Provisioning implements AutoCloseable {
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                     new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
                             limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants));
+            Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
+            // What a phone would receive changed: it is told to fetch its configuration again.
+            enrollment.onChange(resyncs::deviceChanged);
             Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
                     new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
-                            liveViews, bindings));
+                            liveViews, bindings, new ResyncAdmin(resyncs, audit)));
             Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
-                    metrics, liveViews);
+                    metrics, liveViews, resyncs);
             try {
                 device.start();
                 admin.start();
@@ -172,12 +180,18 @@ public final class Provisioning implements AutoCloseable {
         return liveViews;
     }
 
+    /** Pushes changes to phones; the SIP side gives it a sender ({@link Resyncs#start}). */
+    public Resyncs resyncs() {
+        return resyncs;
+    }
+
     public AuditLog audit() {
         return audit;
     }
 
     @Override
     public void close() {
+        resyncs.close();
         for (Server server : new Server[] {adminServer, deviceServer}) {
             try {
                 server.stop();

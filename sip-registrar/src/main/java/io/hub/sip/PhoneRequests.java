@@ -42,6 +42,24 @@ public final class PhoneRequests {
      *     and with {@link TimeoutException} when no answer comes in time
      */
     public CompletableFuture<SIPResponse> options(Binding binding, Duration timeout) {
+        return send("OPTIONS", "", binding, timeout);
+    }
+
+    /**
+     * Sends an unsolicited NOTIFY (as Asterisk and wazo-provd send {@code check-sync}: no
+     * subscription, {@code Subscription-State: terminated}) to a binding down its flow.
+     *
+     * @param event the Event header's value, e.g. {@code check-sync} or {@code check-sync;reboot=true}
+     * @return the phone's final answer; fails as {@link #options} does
+     */
+    public CompletableFuture<SIPResponse> notify(Binding binding, String event, Duration timeout) {
+        if (!event.matches("[A-Za-z0-9.!%*_+`'~-]+(;[A-Za-z0-9.!%*_+`'~-]+(=[A-Za-z0-9.!%*_+`'~-]+)?)*")) {
+            throw new IllegalArgumentException("not an Event header value: " + event);
+        }
+        return send("NOTIFY", "Event: " + event + "\r\nSubscription-State: terminated\r\n", binding, timeout);
+    }
+
+    private CompletableFuture<SIPResponse> send(String method, String headers, Binding binding, Duration timeout) {
         Optional<Flow> flow = location.flow(binding);
         if (flow.isEmpty()) {
             return CompletableFuture.failedFuture(new Unreachable("no live flow for " + binding.aor() + " "
@@ -50,15 +68,19 @@ public final class PhoneRequests {
         String branch = "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
         String target = binding.contact().replaceFirst("^<([^>]*)>.*$", "$1");
         Flow via = flow.get();
-        String request = "OPTIONS " + target + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/" + via.transport() + " " + via.local().getAddress().getHostAddress() + ":"
-                + via.local().getPort() + ";branch=" + branch + "\r\n"
+        String host = via.local().getAddress().getHostAddress();
+        String local = (host.contains(":") ? "[" + host + "]" : host) + ":" + via.local().getPort();
+        String request = method + " " + target + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/" + via.transport() + " " + local + ";branch=" + branch + "\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "From: <sip:hub@" + binding.aor().replaceFirst("^.*@", "") + ">;tag=" + branch.substring(7, 17)
                 + "\r\n"
                 + "To: <" + binding.aor() + ">\r\n"
                 + "Call-ID: " + UUID.randomUUID() + "\r\n"
-                + "CSeq: 1 OPTIONS\r\n"
+                + "CSeq: 1 " + method + "\r\n"
+                + "Contact: <sip:hub@" + local + ";transport=" + via.transport().toLowerCase(java.util.Locale.ROOT)
+                + ">\r\n"
+                + headers
                 + "Content-Length: 0\r\n\r\n";
         SipText.requireRequest(request);
         CompletableFuture<SIPResponse> answer = new CompletableFuture<>();

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         description = "Enroll and manage phones through the admin API of a running hub.",
         subcommands = {DeviceCommand.Enroll.class, DeviceCommand.Import.class, DeviceCommand.List.class,
                 DeviceCommand.Show.class, DeviceCommand.Disable.class, DeviceCommand.Enable.class,
-                DeviceCommand.Remove.class, DeviceCommand.Approve.class, DeviceCommand.Unbind.class},
+                DeviceCommand.Remove.class, DeviceCommand.Approve.class, DeviceCommand.Unbind.class,
+                ResyncCommands.Resync.class, ResyncCommands.Reboot.class},
         commandListHeading = "%nCommands:%n")
 public final class DeviceCommand implements Runnable {
 

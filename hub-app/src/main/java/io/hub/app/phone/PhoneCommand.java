@@ -330,6 +330,12 @@ public final class PhoneCommand implements Runnable {
         }
 
         @Override
+        public void checkSync(Phone phone, boolean reboot) {
+            out.printf(Locale.ROOT, "  %-12s %10s  %s%n", "check-sync", "", reboot ? "reboot" : "fetching again");
+            out.flush();
+        }
+
+        @Override
         public void keepalive(SipUserAgent agent, Duration pong) {
             out.printf(Locale.ROOT, "  %-12s %10s  pong%n", "keepalive", millis(pong));
             out.flush();

@@ -18,6 +18,7 @@ import io.hub.provisioning.devices.ImportReport;
 import io.hub.provisioning.firmware.FirmwareImage;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.Responses;
+import io.hub.provisioning.resync.ResyncAdmin;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.StorageException;
@@ -74,10 +75,12 @@ public final class AdminApi extends Handler.Abstract {
     private final ClaimableRepository claimable = new ClaimableRepository();
     private final CertificateBindings bindings;
     private final TenantAdmin tenantAdmin;
+    private final ResyncAdmin resyncAdmin;
 
     public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, SettingLayers layers,
             AuditLog audit, Database database, PrometheusMeterRegistry metrics, DhcpAlerts dhcpAlerts,
-            LiveViews liveViews, CertificateBindings bindings) {
+            LiveViews liveViews, CertificateBindings bindings, ResyncAdmin resyncAdmin) {
+        this.resyncAdmin = resyncAdmin;
         this.bindings = bindings;
         this.tenants = tenants;
         this.enrollment = enrollment;
@@ -165,6 +168,7 @@ public final class AdminApi extends Handler.Abstract {
                 FirmwareImage image = firmware.setTarget(tenant, text(body, "model"), text(body, "version"));
                 audit.record(actor, sourceIp, "firmware-target", AuditEvent.OK, null, null, null,
                         image.model() + " " + image.version());
+                resyncAdmin.targetChanged(tenant, image.model());
                 Responses.json(response, callback, 200, firmwareJson(tenant, image));
             }
             case "GET /admin/v1/alerts" -> Responses.json(response, callback, 200, Map.of("alerts",
@@ -174,7 +178,8 @@ public final class AdminApi extends Handler.Abstract {
                             .map(this::mac).map(MacAddress::value).orElse(null),
                             number(query, "limit", 100, 1, 10_000))));
             default -> {
-                if (tenantAdmin.route(request, response, callback, path, method, tenant, actor, sourceIp)) {
+                if (tenantAdmin.route(request, response, callback, path, method, tenant, actor, sourceIp)
+                        || resyncAdmin.route(response, callback, path, method, tenant, actor, sourceIp)) {
                     return;
                 }
                 if ((matcher = SITE.matcher(path)).matches()) {
@@ -211,6 +216,7 @@ public final class AdminApi extends Handler.Abstract {
                 Device device = enrollment.find(tenant, mac);
                 Map<String, Object> json = deviceJson(device, enrollment.contacts(mac, 20));
                 json.put("settings", layers.device(mac));
+                json.put("resync", resyncAdmin.lastJson(tenant, mac));
                 Responses.json(response, callback, 200, json);
             }
             case "PATCH" -> {
@@ -262,8 +268,9 @@ public final class AdminApi extends Handler.Abstract {
                 if (settings == null) {
                     throw ProvisioningException.badRequest("invalid-setting", "send {\"settings\": {\"key\": \"value\"}}");
                 }
-                Responses.json(response, callback, 200, Map.of("site", site, "settings",
-                        layers.replaceSite(tenant, site, settings, actor, sourceIp)));
+                Map<String, String> replaced = layers.replaceSite(tenant, site, settings, actor, sourceIp);
+                resyncAdmin.siteChanged(tenant, site);
+                Responses.json(response, callback, 200, Map.of("site", site, "settings", replaced));
             }
             default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
         }

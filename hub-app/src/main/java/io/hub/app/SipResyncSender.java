@@ -1,0 +1,79 @@
+package io.hub.app;
+
+import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.provisioning.devices.Device;
+import io.hub.provisioning.resync.Delivery;
+import io.hub.provisioning.resync.ResyncOutcome;
+import io.hub.provisioning.resync.ResyncSender;
+import io.hub.provisioning.tenants.Tenants;
+import io.hub.sip.PhoneRequests;
+import io.hub.sip.location.Binding;
+import io.hub.sip.location.LocationService;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends {@code NOTIFY Event: check-sync} down the live flows of a device's AOR
+ * ({@code sip:extension@tenant-domain}, so another tenant's phone with the same extension is never
+ * told). The best answer of its flows is the outcome: a 2xx from any, else an error status, else a
+ * timeout; no live flow at all is {@code no-flow}.
+ */
+final class SipResyncSender implements ResyncSender {
+
+    private final LocationService location;
+    private final PhoneRequests requests;
+    private final Tenants tenants;
+    private final Duration timeout;
+
+    SipResyncSender(LocationService location, PhoneRequests requests, Tenants tenants, Duration timeout) {
+        this.location = location;
+        this.requests = requests;
+        this.tenants = tenants;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public CompletableFuture<Delivery> send(Device device, boolean reboot) {
+        String aor = "sip:" + device.extension() + "@" + tenants.domainOf(device.tenant());
+        List<Binding> live = location.bindings(aor).stream().filter(binding -> location.flow(binding).isPresent())
+                .toList();
+        if (live.isEmpty()) {
+            return CompletableFuture.completedFuture(new Delivery(ResyncOutcome.NO_FLOW, null,
+                    "no live flow for " + aor));
+        }
+        String event = reboot ? "check-sync;reboot=true" : "check-sync";
+        List<CompletableFuture<Delivery>> answers = live.stream().map(binding -> requests.notify(binding, event,
+                timeout).handle((response, failure) -> delivery(aor, response, failure))).toList();
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> answers.stream()
+                .map(CompletableFuture::join).min(java.util.Comparator.comparingInt(SipResyncSender::rank))
+                .orElseThrow());
+    }
+
+    private static Delivery delivery(String aor, SIPResponse response, Throwable failure) {
+        if (response != null) {
+            int status = response.getStatusCode();
+            return status < 300 ? new Delivery(ResyncOutcome.OK, status, aor)
+                    : new Delivery(ResyncOutcome.REFUSED, status, aor + ": " + response.getReasonPhrase());
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof PhoneRequests.Unreachable) {
+            return new Delivery(ResyncOutcome.NO_FLOW, null, cause.getMessage());
+        }
+        return new Delivery(ResyncOutcome.TIMEOUT, null, aor + (cause instanceof TimeoutException
+                ? ": no answer in time" : ": " + cause));
+    }
+
+    /** OK first, then a refusal (the phone is there and said why), then a timeout, then no flow. */
+    private static int rank(Delivery delivery) {
+        return switch (delivery.outcome()) {
+            case OK -> 0;
+            case REFUSED -> 1;
+            case TIMEOUT -> 2;
+            default -> 3;
+        };
+    }
+}

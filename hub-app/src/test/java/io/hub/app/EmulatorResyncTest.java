@@ -1,0 +1,120 @@
+package io.hub.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hub.phone.Phone;
+import io.hub.phone.PhoneSettings;
+import io.hub.phone.identity.PhoneCertificates;
+import io.hub.phone.net.NetLoop;
+import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
+import io.hub.pki.PemFiles;
+import io.hub.provisioning.devices.DeviceDraft;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The phone emulator reacts to check-sync as a desk phone does: it answers 200 and fetches its
+ * configuration again (and the firmware whose target changed), and {@code reboot=true} runs its
+ * whole boot again.
+ */
+class EmulatorResyncTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MAC = "00809f000001";
+
+    @TempDir
+    Path dir;
+
+    private Hub hub;
+    private AdminHttp admin;
+    private NetLoop loop;
+    private ExecutorService work;
+    private Phone phone;
+    /** What each check-sync ended in: false a fetch, true a whole boot. */
+    private final BlockingQueue<Boolean> resynced = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        hub = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(), Clock.systemUTC());
+        admin = new AdminHttp(hub, dir.resolve("var"));
+        hub.provisioning().enrollment().enroll("default", new DeviceDraft(MAC, "Myriad M7", "1001", "Desk", "Paris",
+                null, null, null), "test", "127.0.0.1");
+        loop = new NetLoop("phones");
+        work = Executors.newSingleThreadExecutor();
+        PhoneSettings settings = PhoneSettings.defaults(URI.create("https://localhost:"
+                + hub.provisioning().devicePort() + "/"), List.of(PemFiles.readCertificate(
+                        hub.pki().file(HubPki.HUB_CA_CERTIFICATE))));
+        phone = new Phone(loop, settings, new PhoneCertificates(Optional.empty(), hub.pki(), Clock.systemUTC()), work,
+                MacAddress.parse(MAC), "Myriad M7", null, new Phone.Listener() {
+                    @Override
+                    public void resynced(Phone which, boolean reboot) {
+                        resynced.add(reboot);
+                    }
+                });
+        phone.boot().get(120, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        phone.stop().get(15, TimeUnit.SECONDS);
+        loop.close();
+        work.shutdownNow();
+        hub.close();
+    }
+
+    @Test
+    void checkSyncFetchesTheNewConfigurationAndTheNewFirmware() throws Exception {
+        assertEquals(1, phone.configFetches());
+        assertEquals(200, admin.send("PATCH", "/admin/v1/devices/" + MAC, "{\"displayName\": \"Reception\"}"));
+        assertEquals(false, resynced.poll(60, TimeUnit.SECONDS));
+        assertEquals("Reception", phone.config().displayName());
+        assertEquals(2, phone.configFetches());
+
+        byte[] image = "firmware 2.0".getBytes(StandardCharsets.UTF_8);
+        hub.provisioning().firmware().upload("default", "Myriad M7", "2.0", new ByteArrayInputStream(image),
+                image.length);
+        assertEquals(200, admin.send("PUT", "/admin/v1/firmware/target",
+                "{\"model\": \"Myriad M7\", \"version\": \"2.0\"}"));
+        assertEquals(false, resynced.poll(60, TimeUnit.SECONDS));
+        assertEquals("2.0", phone.runningFirmware());
+
+        assertEquals(200, admin.send("PUT", "/admin/v1/sites/Paris",
+                "{\"settings\": {\"locale.timezone\": \"Europe/Berlin\"}}"));
+        assertEquals(false, resynced.poll(60, TimeUnit.SECONDS));
+        assertEquals(4, phone.configFetches());
+        assertEquals(1, phone.boots(), "a resync is no reboot");
+        JsonNode device = JSON.readTree(admin.get("/admin/v1/devices/" + MAC));
+        assertEquals("ok", device.at("/resync/outcome").asText(), device.toString());
+    }
+
+    @Test
+    void rebootRunsTheWholeBootAgain() throws Exception {
+        HttpResponse<String> reboot = admin.send("POST", "/admin/v1/devices/" + MAC + "/reboot", null, null);
+        assertEquals(200, reboot.statusCode(), reboot.body());
+        assertEquals("ok", JSON.readTree(reboot.body()).get("outcome").asText());
+        assertEquals(true, resynced.poll(120, TimeUnit.SECONDS));
+        assertEquals(2, phone.boots());
+        assertEquals(2, phone.configFetches());
+        assertTrue(phone.agent().isRegistered(), "registered again after the reboot");
+        assertEquals(1, hub.sip().location().bindings("sip:1001@localhost").size());
+    }
+}

@@ -1,0 +1,79 @@
+package io.hub.app;
+
+import static io.hub.app.CommandLineRun.hub;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hub.provisioning.devices.DeviceDraft;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hub device resync|reboot} against a running hub: answers and refusals in one line each. */
+class ResyncCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Hub running;
+    private String home;
+    private String url;
+
+    @BeforeEach
+    void startHub() {
+        running = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(),
+                Clock.systemUTC());
+        home = dir.resolve("var").toString();
+        url = "https://127.0.0.1:" + running.provisioning().adminPort() + "/";
+        running.provisioning().enrollment().enroll("default", new DeviceDraft("00809f000001", "Myriad M7", "1001",
+                null, "Paris", null, null, null), "test", "127.0.0.1");
+    }
+
+    @AfterEach
+    void stopHub() {
+        running.close();
+    }
+
+    @Test
+    void aSiteResyncPrintsItsRolloutWhoseProgressCanBeAskedFor() {
+        CommandLineRun site = admin("device", "resync", "--site", "Paris");
+        assertEquals(0, site.exitCode(), site.err());
+        Matcher rollout = Pattern.compile("rollout ([0-9a-f]{16}) \\(site Paris\\): [01] of 1 done, [01] pending.*")
+                .matcher(site.out().strip());
+        assertTrue(rollout.matches(), site.out());
+
+        CommandLineRun progress = admin("device", "resync", "--rollout", rollout.group(1));
+        assertEquals(0, progress.exitCode(), progress.err());
+        assertTrue(progress.out().startsWith("rollout " + rollout.group(1) + " (site Paris): "), progress.out());
+    }
+
+    @Test
+    void refusalsAreOneLineWithTheHubsReason() {
+        CommandLineRun flowless = admin("device", "resync", "00:80:9f:00:00:01");
+        assertEquals(2, flowless.exitCode());
+        assertTrue(flowless.errorLine().startsWith("hub: the hub refused (409 no-flow): device 00809f000001 has no "
+                + "live SIP flow"), flowless.errorLine());
+        assertEquals("hub: the hub refused (404 not-found): no device 00809f0000ff",
+                admin("device", "reboot", "00809f0000ff").errorLine());
+        assertEquals("hub: the hub refused (404 no-such-site): no phone is at site Nowhere",
+                admin("device", "resync", "--site", "Nowhere").errorLine());
+        assertEquals(2, admin("device", "resync").exitCode(), "a MAC, --site or --rollout is needed");
+        String help = hub("device", "--help").out();
+        assertTrue(help.contains("resync") && help.contains("reboot"), help);
+    }
+
+    private CommandLineRun admin(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--home";
+        all[args.length + 1] = home;
+        all[args.length + 2] = "--admin-url";
+        all[args.length + 3] = url;
+        return hub(all);
+    }
+}

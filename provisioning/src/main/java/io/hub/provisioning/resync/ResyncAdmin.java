@@ -1,0 +1,127 @@
+package io.hub.provisioning.resync;
+
+import io.hub.pki.MacAddress;
+import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.audit.AuditEvent;
+import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.http.Responses;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
+
+/**
+ * The admin API's resync routes: {@code POST /admin/v1/devices/{mac}/resync} and {@code …/reboot}
+ * (sent at once; 200 with the phone's answer, 409 {@code no-flow} when it has no live flow),
+ * {@code POST /admin/v1/sites/{site}/resync} (queued at the bounded rate; 202 with the rollout) and
+ * {@code GET /admin/v1/resyncs/{id}} (the rollout's progress). Everything is the token's tenant's.
+ */
+public final class ResyncAdmin {
+
+    private static final Pattern DEVICE = Pattern.compile("/admin/v1/devices/([^/]+)/(resync|reboot)");
+    private static final Pattern SITE = Pattern.compile("/admin/v1/sites/([^/]+)/resync");
+    private static final Pattern ROLLOUT = Pattern.compile("/admin/v1/resyncs/([^/]+)");
+
+    private final Resyncs resyncs;
+    private final AuditLog audit;
+
+    public ResyncAdmin(Resyncs resyncs, AuditLog audit) {
+        this.resyncs = resyncs;
+        this.audit = audit;
+    }
+
+    /** Serves the request when it is one of these routes; false otherwise. */
+    public boolean route(Response response, Callback callback, String path, String method, String tenant,
+            String actor, String sourceIp) {
+        Matcher matcher;
+        if ((matcher = DEVICE.matcher(path)).matches()) {
+            requirePost(method);
+            device(response, callback, mac(URIUtil.decodePath(matcher.group(1))), matcher.group(2).equals("reboot"),
+                    tenant, actor, sourceIp);
+            return true;
+        }
+        if ((matcher = SITE.matcher(path)).matches()) {
+            requirePost(method);
+            String site = URIUtil.decodePath(matcher.group(1));
+            Rollout rollout = resyncs.site(tenant, site, false);
+            audit.record(actor, sourceIp, "resync-site", AuditEvent.OK, null, null, null,
+                    site + ": " + rollout.total() + " phone(s), rollout " + rollout.id());
+            Responses.json(response, callback, 202, rollout.json());
+            return true;
+        }
+        if ((matcher = ROLLOUT.matcher(path)).matches() && method.equals("GET")) {
+            String id = URIUtil.decodePath(matcher.group(1));
+            Rollout rollout = resyncs.rollout(tenant, id).orElseThrow(() ->
+                    ProvisioningException.notFound("no-such-resync", "no resync " + id));
+            Responses.json(response, callback, 200, rollout.json());
+            return true;
+        }
+        return false;
+    }
+
+    /** A site's settings changed: its phones are queued; an empty site is nothing to tell. */
+    public void siteChanged(String tenant, String site) {
+        try {
+            resyncs.site(tenant, site, false);
+        } catch (ProvisioningException noPhones) {
+            // Settings for a site with no phone yet: its phones get them when they come.
+        }
+    }
+
+    /** A model's firmware target changed for the tenant: its phones of that model are queued. */
+    public void targetChanged(String tenant, String model) {
+        resyncs.model(tenant, model);
+    }
+
+    /** The phone's last outcome as {@code GET /admin/v1/devices/{mac}} shows it, or null. */
+    public Map<String, Object> lastJson(String tenant, MacAddress mac) {
+        return resyncs.last(tenant, mac).map(ResyncAdmin::json).orElse(null);
+    }
+
+    private void device(Response response, Callback callback, MacAddress mac, boolean reboot, String tenant,
+            String actor, String sourceIp) {
+        Delivery delivery = resyncs.now(tenant, mac, reboot).join();
+        String action = reboot ? "reboot" : "resync";
+        audit.record(actor, sourceIp, action, delivery.outcome() == ResyncOutcome.OK ? AuditEvent.OK
+                : AuditEvent.REFUSED, delivery.outcome().code(), mac.value(), null, delivery.detail());
+        if (delivery.outcome() == ResyncOutcome.NO_FLOW) {
+            throw ProvisioningException.conflict("no-flow", "device " + mac.value() + " has no live SIP flow: it "
+                    + "picks up changes at its next configuration fetch");
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("mac", mac.value());
+        json.put("reboot", reboot);
+        json.put("outcome", delivery.outcome().code());
+        json.put("status", delivery.status());
+        json.put("detail", delivery.detail());
+        Responses.json(response, callback, 200, json);
+    }
+
+    private static Map<String, Object> json(ResyncRecord record) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("reboot", record.reboot());
+        json.put("outcome", record.outcome());
+        json.put("status", record.status());
+        json.put("detail", record.detail());
+        json.put("requestedAt", record.requestedAt());
+        json.put("finishedAt", record.finishedAt());
+        return json;
+    }
+
+    private static void requirePost(String method) {
+        if (!method.equals("POST")) {
+            throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+        }
+    }
+
+    private static MacAddress mac(String text) {
+        try {
+            return MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ProvisioningException.badRequest("malformed-mac", e.getMessage());
+        }
+    }
+}
