@@ -79,8 +79,12 @@ public final class DeviceApi extends Handler.Abstract {
     static final Duration VALIDATION_REUSE = Duration.ofSeconds(10);
     /** A repeated discovery, configuration or firmware fetch is written to the history at most this often. */
     static final Duration CONTACT_EVERY = Duration.ofSeconds(60);
-    /** A phone's status report is stored at most once in this time; the rest are answered 202. */
+    /**
+     * A phone's status reports are stored at most {@link #STATUS_BURST} at once, then one in this
+     * time; the rest are answered 202 with {@code X-Hub-Status: not-stored} and cost nothing.
+     */
     static final Duration STATUS_EVERY = Duration.ofSeconds(60);
+    static final int STATUS_BURST = 5;
 
     private final DeviceCertificateValidator validator;
     private final Database database;
@@ -116,7 +120,7 @@ public final class DeviceApi extends Handler.Abstract {
         this.firmware = firmware;
         this.settings = settings;
         this.limits = limits;
-        this.statusReports = new RateLimiter(1, 1.0 / STATUS_EVERY.toSeconds(), clock);
+        this.statusReports = new RateLimiter(STATUS_BURST, 1.0 / STATUS_EVERY.toSeconds(), clock);
         this.clock = clock;
         this.metrics = metrics;
         this.dhcpAlerts = dhcpAlerts;
@@ -247,8 +251,9 @@ public final class DeviceApi extends Handler.Abstract {
                     access.identity().fingerprint());
         }
         if (statusReports.acquire(mac.value()).isPresent()) {
-            // Accepted but not stored: a phone that reports more often than once a STATUS_EVERY
-            // costs no commit, no audit row and no DHCP judgement (the next one in time is stored).
+            // Accepted but not stored: a phone reporting more often than once a STATUS_EVERY costs
+            // no commit, no audit row and no DHCP judgement; 202 rather than 429, so that a phone
+            // does not retry it (the next report in time is stored).
             count("status", "throttled");
             response.getHeaders().put("X-Hub-Status", "not-stored");
             Responses.empty(response, callback, 202);

@@ -128,8 +128,13 @@ public final class Enrollment {
         if (!problems.isEmpty()) {
             throw ProvisioningException.badRequest("invalid-filter", String.join("; ", problems));
         }
+        long offset = (long) page * size;
+        if (offset > Integer.MAX_VALUE) {
+            throw ProvisioningException.badRequest("invalid-page", "page " + page + " of " + size
+                    + " devices lies beyond the last device a list can reach");
+        }
         return database.transaction(connection -> devices.list(connection, tenant, parsedState, site, parsedModel,
-                page * size, size));
+                (int) offset, size));
     }
 
     /**
