@@ -242,7 +242,7 @@ public final class Enrollment {
                 ImportReport report = plan.report(false);
                 if (!plan.errors().isEmpty()) {
                     audit.record(connection, actor, sourceIp, "import", AuditEvent.REFUSED, "invalid-lines", null,
-                            null, plan.errors().size() + " bad line(s) of " + lines.size() + "; first: line "
+                            null, plan.errorCount() + " bad line(s) of " + lines.size() + "; first: line "
                                     + plan.errors().get(0).line() + ": " + plan.errors().get(0).reason());
                 }
                 return report;
