@@ -90,7 +90,8 @@ public final class Hub implements AutoCloseable {
                     home.databaseDirectory(), home.firmwareDirectory(), home.root().resolve("profiles"), settings.bind,
                     settings.httpsPort, settings.adminBind, settings.adminPort, adminToken(),
                     new DeviceEndpointSettings(settings.publicAddress, this::sipTlsPort, settings.sipEntryPoints,
-                            settings.sipDomain, globalLayer()), deviceLimits(clock), home.sipPasswordsKey()), clock);
+                            settings.sipDomain, globalLayer()), deviceLimits(clock), home.sipPasswordsKey(),
+                    settings.httpLimits()), clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
                     + "--admin-port)");

@@ -72,6 +72,17 @@ public final class HubSettings {
     /** Days the status history (reports and other contacts of each phone) is kept. */
     public int statusRetentionDays = 30;
     /**
+     * Seconds a connection to either HTTPS port has, from opening or from its last answer, to complete
+     * the next request's headers; a client sending them a byte at a time is closed when they run out.
+     */
+    public int httpHeaderTimeoutSeconds = 10;
+    /** Seconds an HTTPS connection may stay silent while reading a body or writing an answer. */
+    public int httpIdleTimeoutSeconds = 30;
+    /** Open connections per HTTPS port from one IPv4 address or IPv6 /64; one beyond is closed at once. */
+    public int httpConnectionsPerSource = 64;
+    /** Open connections per HTTPS port in all; beyond, the port stops accepting until one closes. */
+    public int httpMaxConnections = 5_000;
+    /**
      * The SIP domain of the default tenant's phones (other tenants have their own); null means
      * publicAddress, else the first non-loopback name of the server certificate, else localhost.
      */
@@ -153,6 +164,7 @@ public final class HubSettings {
         if (statusRetentionDays < 1 || statusRetentionDays > 36_500) {
             throw new UserError("statusRetentionDays " + statusRetentionDays + " is not from 1 to 36500");
         }
+        httpLimits();
         if (sipKeepaliveSeconds < 5 || sipKeepaliveSeconds > 3600) {
             throw new UserError("sipKeepaliveSeconds " + sipKeepaliveSeconds + " is not from 5 to 3600");
         }
@@ -246,6 +258,19 @@ public final class HubSettings {
     private static void checkPort(String name, int port) {
         if (port < 0 || port > 65535) {
             throw new UserError(name + " " + port + " is not a port (0-65535; 0 picks a free one)");
+        }
+    }
+
+    /** The HTTPS ports' deadlines and connection caps. */
+    io.hub.provisioning.http.HttpLimits httpLimits() {
+        if (httpHeaderTimeoutSeconds < 1 || httpIdleTimeoutSeconds < 1) {
+            throw new UserError("httpHeaderTimeoutSeconds and httpIdleTimeoutSeconds must be at least 1");
+        }
+        try {
+            return new io.hub.provisioning.http.HttpLimits(java.time.Duration.ofSeconds(httpHeaderTimeoutSeconds),
+                    java.time.Duration.ofSeconds(httpIdleTimeoutSeconds), httpConnectionsPerSource, httpMaxConnections);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("httpConnectionsPerSource and httpMaxConnections: " + e.getMessage());
         }
     }
 }

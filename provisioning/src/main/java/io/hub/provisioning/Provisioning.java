@@ -15,6 +15,7 @@ import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.firmware.FirmwareStore;
+import io.hub.provisioning.http.HttpLimits;
 import io.hub.provisioning.http.HttpsServers;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
@@ -49,10 +50,19 @@ public final class Provisioning implements AutoCloseable {
      * @param deviceLimits rate limits of the device side; null for the standard ones
      * @param secretsKey the 32-byte key that seals SIP passwords at rest, kept outside the database
      *     ({@link io.hub.provisioning.storage.SecretKeyFile})
+     * @param http deadlines and connection caps of both HTTPS ports
      */
     public record Settings(HubPki pki, String databaseUrl, Path databaseDirectory, Path firmwareDirectory,
             Path profilesDirectory, String bind, int httpsPort, String adminBind, int adminPort, String adminToken,
-            DeviceEndpointSettings device, DeviceApi.Limits deviceLimits, byte[] secretsKey) {
+            DeviceEndpointSettings device, DeviceApi.Limits deviceLimits, byte[] secretsKey, HttpLimits http) {
+
+        /** With the standard {@link HttpLimits}. */
+        public Settings(HubPki pki, String databaseUrl, Path databaseDirectory, Path firmwareDirectory,
+                Path profilesDirectory, String bind, int httpsPort, String adminBind, int adminPort,
+                String adminToken, DeviceEndpointSettings device, DeviceApi.Limits deviceLimits, byte[] secretsKey) {
+            this(pki, databaseUrl, databaseDirectory, firmwareDirectory, profilesDirectory, bind, httpsPort, adminBind,
+                    adminPort, adminToken, device, deviceLimits, secretsKey, HttpLimits.standard());
+        }
     }
 
     private final Database database;
@@ -114,14 +124,16 @@ public final class Provisioning implements AutoCloseable {
             Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                     new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
-                            limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants));
+                            limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants),
+                    settings.http(), clock, metrics);
             Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
             // What a phone would receive changed: it is told to fetch its configuration again.
             enrollment.onChange(resyncs::deviceChanged);
             Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
                     new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
-                            liveViews, bindings, new ResyncAdmin(resyncs, audit)));
+                            liveViews, bindings, new ResyncAdmin(resyncs, audit)),
+                    settings.http(), clock, metrics);
             Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
                     metrics, liveViews, resyncs);
             try {

@@ -60,6 +60,22 @@ class BulkImportTest {
     }
 
     @Test
+    void aFileOfManyBadLinesReportsTheFirstThousandAndCountsThemAll() throws Exception {
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 0; i < 20_000; i++) {
+            csv.append("x\n");
+        }
+        ContentResponse response = importCsv(csv.toString(), false);
+
+        assertEquals(422, response.getStatus());
+        JsonNode report = json(response);
+        assertEquals(1_000, report.get("errors").size());
+        assertEquals(20_000, report.get("errorCount").asInt());
+        assertEquals(2, report.at("/errors/0/line").asInt());
+        assertEquals(0, deviceCount(), "nothing was imported");
+    }
+
+    @Test
     void everyBadLineIsReported() throws Exception {
         String csv = HEADER
                 + "create,00809f000001,Myriad M7,1001,Alice,Paris,eu1\n"

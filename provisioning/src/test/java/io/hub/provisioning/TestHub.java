@@ -8,6 +8,7 @@ import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.provisioning.deviceapi.DeviceApi;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import io.hub.provisioning.http.HttpLimits;
 import io.hub.provisioning.storage.SecretKeyFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +18,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -51,12 +55,16 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Path home, DeviceApi.Limits limits) throws Exception {
+        return start(home, limits, HttpLimits.standard());
+    }
+
+    public static TestHub start(Path home, DeviceApi.Limits limits, HttpLimits http) throws Exception {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, null, home.resolve("db"),
                 home.resolve("firmware"), home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
                 DeviceEndpointSettings.defaults(null, 5061), limits,
-                SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY))), Clock.systemUTC());
+                SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http), Clock.systemUTC());
         return new TestHub(home, pki, provisioning);
     }
 
@@ -109,6 +117,21 @@ public final class TestHub implements AutoCloseable {
 
     public HttpClient anonymousAdminClient() {
         return admin;
+    }
+
+    /** A bare TLS connection to {@code port}, handshake done, that trusts the hub CA and shows no certificate. */
+    public SSLSocket rawTls(int port) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("hub", PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)));
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers.getTrustManagers(), null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout(30_000);
+        socket.startHandshake();
+        return socket;
     }
 
     private HttpClient client(X509Certificate certificate, PrivateKey key) throws Exception {

@@ -99,8 +99,8 @@ public final class DeviceCommand implements Runnable {
                 for (JsonNode error : report.path("errors")) {
                     err.printf("%s:%d: %s%n", file, error.path("line").asInt(), error.path("reason").asText());
                 }
-                throw new UserError(report.path("errors").size() + " bad line(s) of " + report.path("lines").asInt()
-                        + " in " + file + "; nothing was imported");
+                int bad = report.path("errorCount").asInt(report.path("errors").size());
+                throw new UserError(bad + " bad line(s) of " + report.path("lines").asInt() + " in " + file + "; nothing was imported");
             }
             out.printf("%s %d line(s): %d created, %d updated, %d deleted%n", dryRun ? "checked" : "imported",
                     report.path("lines").asInt(), report.path("created").asInt(), report.path("updated").asInt(),

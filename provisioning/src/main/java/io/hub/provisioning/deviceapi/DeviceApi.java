@@ -27,6 +27,7 @@ import io.hub.provisioning.devices.DeviceState;
 import io.hub.provisioning.firmware.FirmwareImage;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.RateLimiter;
+import io.hub.provisioning.http.SourceKey;
 import io.hub.provisioning.http.Responses;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
@@ -79,6 +80,12 @@ public final class DeviceApi extends Handler.Abstract {
     static final Duration VALIDATION_REUSE = Duration.ofSeconds(10);
     /** A repeated discovery, configuration or firmware fetch is written to the history at most this often. */
     static final Duration CONTACT_EVERY = Duration.ofSeconds(60);
+    /**
+     * A phone's status reports are stored at most {@link #STATUS_BURST} at once, then one in this
+     * time; the rest are answered 202 with {@code X-Hub-Status: not-stored} and cost nothing.
+     */
+    static final Duration STATUS_EVERY = Duration.ofSeconds(60);
+    static final int STATUS_BURST = 5;
 
     private final DeviceCertificateValidator validator;
     private final Database database;
@@ -91,6 +98,7 @@ public final class DeviceApi extends Handler.Abstract {
     private final DeviceEndpointSettings settings;
     private final SettingLayers layers;
     private final Limits limits;
+    private final RateLimiter statusReports;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final DhcpAlerts dhcpAlerts;
@@ -115,6 +123,7 @@ public final class DeviceApi extends Handler.Abstract {
         this.firmware = firmware;
         this.settings = settings;
         this.limits = limits;
+        this.statusReports = new RateLimiter(STATUS_BURST, 1.0 / STATUS_EVERY.toSeconds(), clock);
         this.clock = clock;
         this.metrics = metrics;
         this.dhcpAlerts = dhcpAlerts;
@@ -137,9 +146,10 @@ public final class DeviceApi extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         String sourceIp = Responses.sourceIp(request);
+        String source = SourceKey.of(request);
         try {
-            limited(limits.requestsPerAddress(), sourceIp);
-            limited(limits.refusalsPerAddress(), sourceIp, true);
+            limited(limits.requestsPerAddress(), source);
+            limited(limits.refusalsPerAddress(), source, true);
             Matcher matcher;
             if (path.equals("/rdd/v1/discovery") && HttpMethod.GET.is(method)) {
                 discovery(request, response, callback, sourceIp);
@@ -244,6 +254,15 @@ public final class DeviceApi extends Handler.Abstract {
         } catch (IllegalArgumentException e) {
             throw refusal(400, "invalid-status", e.getMessage(), "status", sourceIp, mac,
                     access.identity().fingerprint());
+        }
+        if (statusReports.acquire(mac.value()).isPresent()) {
+            // Accepted but not stored: a phone reporting more often than once a STATUS_EVERY costs
+            // no commit, no audit row and no DHCP judgement; 202 rather than 429, so that a phone
+            // does not retry it (the next report in time is stored).
+            count("status", "throttled");
+            response.getHeaders().put("X-Hub-Status", "not-stored");
+            Responses.empty(response, callback, 202);
+            return;
         }
         contact(mac, "status", request, sourceIp, report);
         // The phone reached the hub at this very URL (or the configured public host), so a DHCP
@@ -437,7 +456,7 @@ public final class DeviceApi extends Handler.Abstract {
                 fingerprint == null || fingerprint.isEmpty() ? null : fingerprint, detail);
         count(action, reason);
         // Refusals spend the address's refusal budget; the next one over it is answered 429.
-        limits.refusalsPerAddress().acquire(sourceIp);
+        limits.refusalsPerAddress().acquire(SourceKey.ofLiteral(sourceIp));
         return new ProvisioningException(status, reason, message);
     }
 

@@ -135,8 +135,13 @@ public final class Enrollment {
         if (!problems.isEmpty()) {
             throw ProvisioningException.badRequest("invalid-filter", String.join("; ", problems));
         }
+        long offset = (long) page * size;
+        if (offset > Integer.MAX_VALUE) {
+            throw ProvisioningException.badRequest("invalid-page", "page " + page + " of " + size
+                    + " devices lies beyond the last device a list can reach");
+        }
         return database.transaction(connection -> devices.list(connection, tenant, parsedState, site, parsedModel,
-                page * size, size));
+                (int) offset, size));
     }
 
     /**
@@ -249,7 +254,7 @@ public final class Enrollment {
                 }
                 if (!plan.errors().isEmpty()) {
                     audit.record(connection, actor, sourceIp, "import", AuditEvent.REFUSED, "invalid-lines", null,
-                            null, plan.errors().size() + " bad line(s) of " + lines.size() + "; first: line "
+                            null, plan.errorCount() + " bad line(s) of " + lines.size() + "; first: line "
                                     + plan.errors().get(0).line() + ": " + plan.errors().get(0).reason());
                 }
                 return report;

@@ -24,6 +24,7 @@ final class ImportPlan {
     private final Map<MacAddress, String> bindings = new java.util.LinkedHashMap<>();
     private final List<ImportReport.LineError> errors = new ArrayList<>();
     private final List<String> ownedElsewhere = new ArrayList<>();
+    private int errorCount;
     private final int lines;
 
     private ImportPlan(int lines) {
@@ -137,7 +138,17 @@ final class ImportPlan {
     }
 
     private void error(CsvDevices.Line line, String reason) {
-        errors.add(new ImportReport.LineError(line.number(), reason));
+        // A file of millions of bad lines must not become millions of error objects and a report
+        // of gigabytes: the first ones tell what is wrong, the count tells how much.
+        errorCount++;
+        if (errors.size() < ImportReport.MAX_REPORTED_ERRORS) {
+            errors.add(new ImportReport.LineError(line.number(), reason));
+        }
+    }
+
+    /** Every bad line, reported or not. */
+    int errorCount() {
+        return errorCount;
     }
 
     List<Device> creates() {
@@ -166,6 +177,6 @@ final class ImportPlan {
     }
 
     ImportReport report(boolean applied) {
-        return new ImportReport(applied, lines, creates.size(), updates.size(), deletes.size(), errors);
+        return new ImportReport(applied, lines, creates.size(), updates.size(), deletes.size(), errors, errorCount);
     }
 }

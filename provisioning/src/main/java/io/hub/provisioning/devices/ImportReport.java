@@ -10,9 +10,15 @@ import java.util.List;
  * @param created devices created
  * @param updated devices updated
  * @param deleted devices deleted
- * @param errors every bad line, with its line number in the file (the header is line 1)
+ * @param errors the first {@value #MAX_REPORTED_ERRORS} bad lines, with their line numbers in the file
+ *     (the header is line 1)
+ * @param errorCount every bad line
  */
-public record ImportReport(boolean applied, int lines, int created, int updated, int deleted, List<LineError> errors) {
+public record ImportReport(boolean applied, int lines, int created, int updated, int deleted, List<LineError> errors,
+        int errorCount) {
+
+    /** Bad lines reported one by one; the rest are only counted. */
+    public static final int MAX_REPORTED_ERRORS = 1_000;
 
     public ImportReport {
         errors = List.copyOf(errors);

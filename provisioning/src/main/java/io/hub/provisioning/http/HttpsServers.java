@@ -1,10 +1,13 @@
 package io.hub.provisioning.http;
 
 import io.hub.pki.tls.ServerTls;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -19,6 +22,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>On the device side a client certificate is <em>wanted</em>, not required, and any chain is let
  * through the handshake: the PKI's validator judges it afterwards, so a phone with a bad certificate
  * gets a 403 with the reason instead of a bare handshake failure, and the refusal is audited.
+ *
+ * <p>Each port has a {@link ConnectionGuard} (a header deadline and a cap per source) and a cap of
+ * connections in all ({@link HttpLimits}).
  */
 public final class HttpsServers {
 
@@ -34,9 +40,10 @@ public final class HttpsServers {
      * @param serverCertificate PEM chain, leaf first
      * @param serverKey PEM private key
      * @param wantClientCertificate ask clients for a certificate (the device side)
+     * @param limits deadlines and connection caps of the port
      */
     public static Server create(String name, String host, int port, Path serverCertificate, Path serverKey,
-            boolean wantClientCertificate, Handler handler) {
+            boolean wantClientCertificate, Handler handler, HttpLimits limits, Clock clock, MeterRegistry metrics) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName(name);
         Server server = new Server(threads);
@@ -53,9 +60,12 @@ public final class HttpsServers {
                 new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
-        connector.setIdleTimeout(60_000);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        ConnectionGuard guard = new ConnectionGuard(name, limits, clock, metrics);
+        connector.addEventListener(guard);
         server.addConnector(connector);
-        server.setHandler(handler);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        server.setHandler(new RequestDeadlines(guard, handler));
         server.setStopTimeout(5_000);
         return server;
     }

@@ -2,73 +2,94 @@ package io.hub.provisioning.http;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Token buckets by key (a source address, a certificate): {@code capacity} tokens, refilled at
- * {@code perSecond}. Time comes from a {@link Clock}. The table is bounded: when it grows past its
- * limit, buckets that have refilled completely (idle keys) are dropped first.
+ * Token buckets by key (a {@link SourceKey}, a certificate): {@code capacity} tokens, refilled at
+ * {@code perSecond}. Time comes from a {@link Clock}.
+ *
+ * <p>The table is bounded: past {@code maxKeys} the least recently used key is dropped, and only
+ * that one. A key that was used recently, whether it spent its budget or not, survives any number
+ * of fresh keys that come after it; nobody's bucket is reset because somebody else sprayed keys.
+ * Dropping the least recently used key can only forget a key that has been quiet longest, and a
+ * bucket that has been quiet long enough has refilled anyway.
  */
 public final class RateLimiter {
 
-    private static final int MAX_KEYS = 100_000;
+    /** The default bound of the table. */
+    public static final int MAX_KEYS = 100_000;
 
     private final double capacity;
     private final double perSecond;
     private final Clock clock;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final int maxKeys;
+    private final LinkedHashMap<String, Bucket> buckets = new LinkedHashMap<>(1024, 0.75f, true);
+    private long evicted;
 
     public RateLimiter(double capacity, double perSecond, Clock clock) {
+        this(capacity, perSecond, clock, MAX_KEYS);
+    }
+
+    public RateLimiter(double capacity, double perSecond, Clock clock, int maxKeys) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys must be at least 1, not " + maxKeys);
+        }
         this.capacity = capacity;
         this.perSecond = perSecond;
         this.clock = clock;
+        this.maxKeys = maxKeys;
     }
 
     /** Takes a token for {@code key}; empty when granted, else how long until one is available. */
-    public Optional<Duration> acquire(String key) {
-        if (buckets.size() > MAX_KEYS) {
-            evictIdle();
-        }
+    public synchronized Optional<Duration> acquire(String key) {
         long now = clock.millis();
-        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(capacity, now));
-        synchronized (bucket) {
-            bucket.refill(now, capacity, perSecond);
-            if (bucket.tokens >= 1) {
-                bucket.tokens -= 1;
-                return Optional.empty();
-            }
-            long waitMillis = (long) Math.ceil((1 - bucket.tokens) / perSecond * 1000);
-            return Optional.of(Duration.ofMillis(Math.max(waitMillis, 1)));
+        Bucket bucket = buckets.get(key);
+        if (bucket == null) {
+            bucket = new Bucket(capacity, now);
+            buckets.put(key, bucket);
+            trim();
         }
+        bucket.refill(now, capacity, perSecond);
+        if (bucket.tokens >= 1) {
+            bucket.tokens -= 1;
+            return Optional.empty();
+        }
+        return Optional.of(wait(bucket));
     }
 
     /** Whether a token is left for {@code key}, without taking it; empty when one is. */
-    public Optional<Duration> peek(String key) {
+    public synchronized Optional<Duration> peek(String key) {
         Bucket bucket = buckets.get(key);
         if (bucket == null) {
             return Optional.empty();
         }
-        synchronized (bucket) {
-            bucket.refill(clock.millis(), capacity, perSecond);
-            if (bucket.tokens >= 1) {
-                return Optional.empty();
-            }
-            return Optional.of(Duration.ofMillis(Math.max(1, (long) Math.ceil((1 - bucket.tokens) / perSecond * 1000))));
-        }
+        bucket.refill(clock.millis(), capacity, perSecond);
+        return bucket.tokens >= 1 ? Optional.empty() : Optional.of(wait(bucket));
     }
 
-    private void evictIdle() {
-        long now = clock.millis();
-        buckets.entrySet().removeIf(entry -> {
-            synchronized (entry.getValue()) {
-                entry.getValue().refill(now, capacity, perSecond);
-                return entry.getValue().tokens >= capacity;
-            }
-        });
-        if (buckets.size() > MAX_KEYS) {
-            buckets.clear();
+    /** How many keys the table holds (at most the bound). */
+    public synchronized int size() {
+        return buckets.size();
+    }
+
+    /** How many keys were dropped to keep the table within its bound. */
+    public synchronized long evicted() {
+        return evicted;
+    }
+
+    private Duration wait(Bucket bucket) {
+        return Duration.ofMillis(Math.max(1, (long) Math.ceil((1 - bucket.tokens) / perSecond * 1000)));
+    }
+
+    private void trim() {
+        Iterator<Map.Entry<String, Bucket>> oldest = buckets.entrySet().iterator();
+        while (buckets.size() > maxKeys && oldest.hasNext()) {
+            oldest.next();
+            oldest.remove();
+            evicted++;
         }
     }
 

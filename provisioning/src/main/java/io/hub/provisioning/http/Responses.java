@@ -1,7 +1,9 @@
 package io.hub.provisioning.http;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +21,13 @@ import org.eclipse.jetty.util.Callback;
 /** Writing answers and reading bodies, the same way for both servers. */
 public final class Responses {
 
-    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    /**
+     * Reads and writes every JSON body. A key given twice is refused: two parsers (a proxy, an audit
+     * tool, this one) could otherwise each see a different value for it.
+     */
+    public static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private Responses() {
     }
@@ -69,7 +76,10 @@ public final class Responses {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** The address the request came from, as the phone's NAT presents it. */
+    /**
+     * The address the request came from, as the phone's NAT presents it, for logs and the audit;
+     * limits count by {@link SourceKey}.
+     */
     public static String sourceIp(Request request) {
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
         return remote instanceof InetSocketAddress address ? address.getAddress().getHostAddress() : String.valueOf(remote);
