@@ -9,7 +9,7 @@ import io.hub.pki.PemFiles;
 import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.sip.SipTestClient;
-import io.hub.sip.relay.MutableClock;
+import io.hub.pki.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -27,7 +27,7 @@ import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.registrar.SipCredentials;
 import io.hub.sip.relay.RelayConfig;
 import io.hub.sip.relay.RelayMode;
-import io.hub.sip.relay.MutableClock;
+import io.hub.pki.MutableClock;
 import io.hub.sip.sdp.SessionDescription;
 import io.hub.sip.transport.SipServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -29,7 +29,7 @@ import io.hub.sip.location.LocationEvent;
 import io.hub.sip.registrar.DigestAuthenticator;
 import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.registrar.SipCredentials;
-import io.hub.sip.relay.MutableClock;
+import io.hub.pki.MutableClock;
 import io.hub.sip.transport.SipServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;

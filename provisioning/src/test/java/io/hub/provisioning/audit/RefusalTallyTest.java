@@ -3,6 +3,7 @@ package io.hub.provisioning.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.pki.MutableClock;
 import io.hub.provisioning.storage.Database;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,7 @@ class RefusalTallyTest {
     @TempDir
     Path dir;
 
-    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-04T10:00:05Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:05Z"));
     private Database database;
     private AuditLog audit;
     private RefusalTally tally;

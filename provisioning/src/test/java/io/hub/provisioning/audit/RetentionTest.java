@@ -3,6 +3,7 @@ package io.hub.provisioning.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.hub.pki.MutableClock;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class RetentionTest {
     @TempDir
     Path dir;
 
-    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private Database database;
     private AuditLog audit;
 

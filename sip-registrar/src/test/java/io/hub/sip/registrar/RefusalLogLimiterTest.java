@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hub.sip.relay.MutableClock;
+import io.hub.pki.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.pki.MutableClock;
 import io.hub.sip.relay.srtp.SdesKey;
 import io.hub.sip.relay.srtp.SrtpContext;
 import io.hub.sip.relay.srtp.SrtpSuite;

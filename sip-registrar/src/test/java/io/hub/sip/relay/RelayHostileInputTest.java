@@ -4,6 +4,7 @@ import static io.hub.sip.relay.FakePhone.LOOPBACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.pki.MutableClock;
 import io.hub.sip.relay.srtp.SdesKey;
 import io.hub.sip.relay.srtp.SrtpSuite;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

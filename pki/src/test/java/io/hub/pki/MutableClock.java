@@ -1,4 +1,4 @@
-package io.hub.sip.relay;
+package io.hub.pki;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand, so timeouts fire without sleeping. */
+/** A clock tests move by hand, so timeouts fire without sleeping; shared by every module's tests. */
 public final class MutableClock extends Clock {
 
     private volatile Instant now;
