@@ -171,14 +171,14 @@ class KeaCheckerTest {
     @Test
     void anIncludeFromOutsideTheConfigurationDirectoryIsReadAndReported() throws Exception {
         Path etc = Files.createDirectories(dir.resolve("etc/kea"));
-        Files.writeString(dir.resolve("shared.json"), "[ { \"name\": \"domain-name\", \"data\": \"x.org\" } ]\n");
+        Files.writeString(dir.resolve("outside.json"), "[ { \"name\": \"domain-name\", \"data\": \"x.org\" } ]\n");
         Path conf = Files.writeString(etc.resolve("kea.conf"),
-                "{\"Dhcp4\": {\n \"option-data\": <?include \"../../shared.json\" ?>\n}}\n");
+                "{\"Dhcp4\": {\n \"option-data\": <?include \"../../outside.json\" ?>\n}}\n");
 
         List<Finding> findings = checker.check(conf, RULES);
 
         assertEquals(List.of("kea.conf:2 0 include-outside warning global \"global\""), lines(findings));
-        assertEquals("<?include \"../../shared.json\" ?>", findings.get(0).raw());
+        assertEquals("<?include \"../../outside.json\" ?>", findings.get(0).raw());
     }
 
     @Test
