@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
-import io.hub.pki.PemFiles;
-import io.hub.provisioning.devices.DeviceDraft;
-import io.hub.provisioning.audit.AuditEvent;
-import io.hub.sip.SipTestClient;
 import io.hub.pki.MutableClock;
+import io.hub.pki.PemFiles;
+import io.hub.provisioning.audit.AuditEvent;
+import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.sip.SipTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -228,6 +228,15 @@ public final class CallPhone implements AutoCloseable {
      * see it; returns the Call-ID.
      */
     public static String establish(CallPhone caller, CallPhone callee) throws Exception {
+        return call(caller, callee).callId();
+    }
+
+    /** An answered call as the tests see it: its Call-ID, the hub's To tag, the callee's INVITE and the caller's 200. */
+    public record Established(String callId, String hubTag, SIPRequest calleeInvite, SIPResponse callerOk) {
+    }
+
+    /** A call from {@code caller} answered by {@code callee}, up to the caller's ACK. */
+    public static Established call(CallPhone caller, CallPhone callee) throws Exception {
         String callId = UUID.randomUUID().toString();
         caller.send(caller.invite(callee.user, callId, caller.sdp()));
         caller.expectResponse(100, "INVITE");
@@ -241,7 +250,7 @@ public final class CallPhone implements AutoCloseable {
         callee.expectRequest("ACK");
         caller.send(caller.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + caller.user, ok.getTo().getTag(),
                 "<sip:" + callee.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
-        return callId;
+        return new Established(callId, ok.getTo().getTag(), invite, ok);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.hub.sip;
 
+import static io.hub.sip.CallPhone.call;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,8 +15,10 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
+import io.hub.pki.MutableClock;
 import io.hub.pki.PemFiles;
 import io.hub.pki.tls.ServerTls;
+import io.hub.sip.CallPhone.Established;
 import io.hub.sip.call.CallRecord;
 import io.hub.sip.call.CallSettings;
 import io.hub.sip.call.EndCause;
@@ -27,7 +30,6 @@ import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.registrar.SipCredentials;
 import io.hub.sip.relay.RelayConfig;
 import io.hub.sip.relay.RelayMode;
-import io.hub.pki.MutableClock;
 import io.hub.sip.sdp.SessionDescription;
 import io.hub.sip.transport.SipServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -110,28 +112,6 @@ class CallRoutingTest {
         clock.advance(Duration.ofSeconds(1));
         phone.register("pw-" + user);
         return phone;
-    }
-
-    /** A call from {@code caller} answered by {@code callee}, up to the caller's ACK. */
-    private Established call(CallPhone caller, CallPhone callee) throws Exception {
-        String callId = UUID.randomUUID().toString();
-        caller.send(caller.invite(callee.user, callId, caller.sdp()));
-        caller.expectResponse(100, "INVITE");
-        SIPRequest invite = callee.expectRequest("INVITE");
-        callee.answer(invite, 180, "callee-tag", null);
-        caller.expectResponse(180, "INVITE");
-        callee.answer(invite, 200, "callee-tag", callee.sdp());
-        SIPResponse ok = caller.expectResponse(200, "INVITE");
-        callee.hubSdp(invite);
-        caller.hubSdp(ok);
-        callee.expectRequest("ACK");
-        String hubTag = ok.getTo().getTag();
-        caller.send(caller.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + caller.user, hubTag,
-                "<sip:" + callee.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
-        return new Established(callId, hubTag, invite, ok);
-    }
-
-    private record Established(String callId, String hubTag, SIPRequest calleeInvite, SIPResponse callerOk) {
     }
 
     @Test

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hub.sip.relay.FakePhone;
 import io.hub.pki.MutableClock;
+import io.hub.sip.relay.FakePhone;
 import io.hub.sip.relay.RelayConfig;
 import io.hub.sip.relay.srtp.SdesKey;
 import io.hub.sip.relay.srtp.SrtpSuite;
