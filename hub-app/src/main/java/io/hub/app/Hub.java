@@ -5,7 +5,7 @@ import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.sip.call.CallSettings;
 import io.hub.sip.call.JdbcCallRecords;
-import io.hub.sip.relay.RelayConfig;
+import io.hub.relay.RelayConfig;
 import io.hub.sip.location.JdbcBindingStore;
 import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.transport.SipServer;

@@ -193,10 +193,10 @@ public final class HubSettings {
         return this;
     }
 
-    public io.hub.sip.relay.RelayMode relayModeParsed() {
+    public io.hub.relay.RelayMode relayModeParsed() {
         return switch (relayMode == null ? "" : relayMode.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "termination" -> io.hub.sip.relay.RelayMode.TERMINATION;
-            case "passthrough" -> io.hub.sip.relay.RelayMode.PASSTHROUGH;
+            case "termination" -> io.hub.relay.RelayMode.TERMINATION;
+            case "passthrough" -> io.hub.relay.RelayMode.PASSTHROUGH;
             default -> throw new UserError("relayMode '" + relayMode + "' is not termination or passthrough");
         };
     }

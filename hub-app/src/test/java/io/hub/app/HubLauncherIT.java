@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hub.sip.relay.control.NgClient;
+import io.hub.relay.control.NgClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -93,9 +93,9 @@ class HubSettingsTest {
     @Test
     void theRelayModeAndMediaTimeoutAreChecked() {
         HubSettings settings = new HubSettings();
-        assertEquals(io.hub.sip.relay.RelayMode.TERMINATION, settings.validate().relayModeParsed());
+        assertEquals(io.hub.relay.RelayMode.TERMINATION, settings.validate().relayModeParsed());
         settings.relayMode = "Passthrough";
-        assertEquals(io.hub.sip.relay.RelayMode.PASSTHROUGH, settings.validate().relayModeParsed());
+        assertEquals(io.hub.relay.RelayMode.PASSTHROUGH, settings.validate().relayModeParsed());
         settings.relayMode = "transcode";
         assertEquals("relayMode 'transcode' is not termination or passthrough",
                 assertThrows(UserError.class, settings::validate).getMessage());

@@ -9,7 +9,7 @@ import io.hub.provisioning.admin.LiveViews;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.deviceapi.DeviceApi;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
-import io.hub.provisioning.dhcp.alerts.DhcpAlerts;
+import io.hub.provisioning.alerts.DhcpAlerts;
 import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.DeviceRepository;

@@ -28,9 +28,9 @@ import io.hub.sip.registrar.CredentialSource;
 import io.hub.sip.registrar.DigestAuthenticator;
 import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.registrar.SipCredentials;
-import io.hub.sip.relay.RelayConfig;
-import io.hub.sip.relay.RelayMode;
-import io.hub.sip.sdp.SessionDescription;
+import io.hub.relay.RelayConfig;
+import io.hub.relay.RelayMode;
+import io.hub.relay.sdp.SessionDescription;
 import io.hub.sip.transport.SipServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
@@ -493,7 +493,7 @@ class CallRoutingTest {
     @Test
     void aFullRelayIsAnswered503AndTheCallAfterItWorks() throws Exception {
         sip.close();
-        int first = io.hub.sip.relay.FreePorts.fourFrom(46000 + 4 * new java.util.Random().nextInt(250));
+        int first = io.hub.relay.FreePorts.fourFrom(46000 + 4 * new java.util.Random().nextInt(250));
         start(CallSettings.standard(), new RelayConfig(InetAddress.getLoopbackAddress(), first, first + 3,
                 Duration.ofSeconds(60), 8000));
         CallPhone alice = phone("2001");

@@ -2,7 +2,7 @@ package io.hub.sip;
 
 import io.hub.sip.call.CallSettings;
 import io.hub.sip.call.JdbcCallRecords;
-import io.hub.sip.relay.RelayConfig;
+import io.hub.relay.RelayConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;

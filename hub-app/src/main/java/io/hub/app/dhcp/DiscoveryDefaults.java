@@ -3,7 +3,7 @@ package io.hub.app.dhcp;
 import io.hub.app.HomeOption;
 import io.hub.app.HubSettings;
 import io.hub.app.UserError;
-import io.hub.provisioning.dhcp.DiscoveryUrl;
+import io.hub.dhcp.DiscoveryUrl;
 import java.util.Locale;
 
 /**

@@ -2,8 +2,8 @@ package io.hub.app.relay;
 
 import io.hub.app.Foreground;
 import io.hub.app.UserError;
-import io.hub.sip.relay.RelayConfig;
-import io.hub.sip.relay.control.NgRelay;
+import io.hub.relay.RelayConfig;
+import io.hub.relay.control.NgRelay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;

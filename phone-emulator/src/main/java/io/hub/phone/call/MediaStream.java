@@ -1,9 +1,9 @@
 package io.hub.phone.call;
 
 import io.hub.phone.net.NetLoop;
-import io.hub.sip.relay.srtp.SdesKey;
-import io.hub.sip.relay.srtp.SrtpContext;
-import io.hub.sip.relay.srtp.Verdict;
+import io.hub.relay.srtp.SdesKey;
+import io.hub.relay.srtp.SrtpContext;
+import io.hub.relay.srtp.Verdict;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,10 +1,10 @@
 package io.hub.phone.call;
 
-import io.hub.sip.relay.srtp.SdesKey;
-import io.hub.sip.relay.srtp.SdesKeyException;
-import io.hub.sip.relay.srtp.SrtpSuite;
-import io.hub.sip.sdp.CryptoAttribute;
-import io.hub.sip.sdp.SdpException;
+import io.hub.relay.srtp.SdesKey;
+import io.hub.relay.srtp.SdesKeyException;
+import io.hub.relay.srtp.SrtpSuite;
+import io.hub.relay.sdp.CryptoAttribute;
+import io.hub.relay.sdp.SdpException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

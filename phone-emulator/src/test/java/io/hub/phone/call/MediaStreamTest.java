@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.phone.net.NetLoop;
-import io.hub.sip.relay.srtp.SdesKey;
-import io.hub.sip.relay.srtp.SrtpSuite;
-import io.hub.sip.sdp.SdpException;
+import io.hub.relay.srtp.SdesKey;
+import io.hub.relay.srtp.SrtpSuite;
+import io.hub.relay.sdp.SdpException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;

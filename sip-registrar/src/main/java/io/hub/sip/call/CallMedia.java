@@ -1,20 +1,20 @@
 package io.hub.sip.call;
 
-import io.hub.sip.relay.LegSpec;
-import io.hub.sip.relay.MediaRelay;
-import io.hub.sip.relay.RelayException;
-import io.hub.sip.relay.RelayMode;
-import io.hub.sip.relay.RelaySession;
-import io.hub.sip.relay.SessionStats;
-import io.hub.sip.relay.Side;
-import io.hub.sip.relay.srtp.SdesKey;
-import io.hub.sip.relay.srtp.SdesKeyException;
-import io.hub.sip.relay.srtp.SrtpSuite;
-import io.hub.sip.sdp.CryptoAttribute;
-import io.hub.sip.sdp.MediaDescription;
-import io.hub.sip.sdp.MediaPlan;
-import io.hub.sip.sdp.SdpException;
-import io.hub.sip.sdp.SessionDescription;
+import io.hub.relay.LegSpec;
+import io.hub.relay.MediaRelay;
+import io.hub.relay.RelayException;
+import io.hub.relay.RelayMode;
+import io.hub.relay.RelaySession;
+import io.hub.relay.SessionStats;
+import io.hub.relay.Side;
+import io.hub.relay.srtp.SdesKey;
+import io.hub.relay.srtp.SdesKeyException;
+import io.hub.relay.srtp.SrtpSuite;
+import io.hub.relay.sdp.CryptoAttribute;
+import io.hub.relay.sdp.MediaDescription;
+import io.hub.relay.sdp.MediaPlan;
+import io.hub.relay.sdp.SdpException;
+import io.hub.relay.sdp.SessionDescription;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -91,8 +91,8 @@ final class CallMedia {
      * The caller's offer in its INVITE: allocates the relay, whose dead-stream timer waits for as
      * long as the call may ring.
      *
-     * @throws io.hub.sip.sdp.SrtpRequired when the offer has no SDES SRTP audio (488)
-     * @throws io.hub.sip.relay.PortsExhaustedException when the relay has no ports left (503)
+     * @throws io.hub.relay.sdp.SrtpRequired when the offer has no SDES SRTP audio (488)
+     * @throws io.hub.relay.PortsExhaustedException when the relay has no ports left (503)
      */
     void callerOffer(String sdp) throws SdpException, RelayException {
         SessionDescription description = SessionDescription.parse(sdp);

@@ -1,6 +1,6 @@
 package io.hub.sip.call;
 
-import io.hub.sip.relay.RelayMode;
+import io.hub.relay.RelayMode;
 import java.time.Duration;
 
 /**

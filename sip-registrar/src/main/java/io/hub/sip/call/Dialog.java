@@ -1,6 +1,6 @@
 package io.hub.sip.call;
 
-import io.hub.sip.relay.Side;
+import io.hub.relay.Side;
 import io.hub.sip.transport.Flow;
 import java.util.Map;
 import java.util.UUID;

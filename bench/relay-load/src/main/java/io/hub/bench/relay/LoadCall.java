@@ -1,13 +1,13 @@
 package io.hub.bench.relay;
 
-import io.hub.sip.relay.control.NgClient;
-import io.hub.sip.relay.srtp.SdesKey;
-import io.hub.sip.relay.srtp.SdesKeyException;
-import io.hub.sip.relay.srtp.SrtpSuite;
-import io.hub.sip.sdp.CryptoAttribute;
-import io.hub.sip.sdp.MediaDescription;
-import io.hub.sip.sdp.SdpException;
-import io.hub.sip.sdp.SessionDescription;
+import io.hub.relay.control.NgClient;
+import io.hub.relay.srtp.SdesKey;
+import io.hub.relay.srtp.SdesKeyException;
+import io.hub.relay.srtp.SrtpSuite;
+import io.hub.relay.sdp.CryptoAttribute;
+import io.hub.relay.sdp.MediaDescription;
+import io.hub.relay.sdp.SdpException;
+import io.hub.relay.sdp.SessionDescription;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.hub.bench.relay;
 
-import io.hub.sip.relay.control.NgClient;
+import io.hub.relay.control.NgClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SelectionKey;

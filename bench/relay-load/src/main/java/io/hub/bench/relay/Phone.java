@@ -1,9 +1,9 @@
 package io.hub.bench.relay;
 
-import io.hub.sip.relay.srtp.SdesKey;
-import io.hub.sip.relay.srtp.SrtpContext;
-import io.hub.sip.relay.srtp.SrtpSuite;
-import io.hub.sip.relay.srtp.Verdict;
+import io.hub.relay.srtp.SdesKey;
+import io.hub.relay.srtp.SrtpContext;
+import io.hub.relay.srtp.SrtpSuite;
+import io.hub.relay.srtp.Verdict;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
