@@ -76,6 +76,7 @@ public final class AdminApi extends Handler.Abstract {
     private final CertificateBindings bindings;
     private final TenantAdmin tenantAdmin;
     private final ResyncAdmin resyncAdmin;
+    private final FleetAdmin fleetAdmin;
 
     public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, SettingLayers layers,
             AuditLog audit, Database database, PrometheusMeterRegistry metrics, DhcpAlerts dhcpAlerts,
@@ -92,6 +93,7 @@ public final class AdminApi extends Handler.Abstract {
         this.dhcpAlerts = dhcpAlerts;
         this.liveViews = liveViews;
         this.tenantAdmin = new TenantAdmin(tenants, audit);
+        this.fleetAdmin = new FleetAdmin(database, firmware, liveViews);
     }
 
     @Override
@@ -179,7 +181,8 @@ public final class AdminApi extends Handler.Abstract {
                             number(query, "limit", 100, 1, 10_000))));
             default -> {
                 if (tenantAdmin.route(request, response, callback, path, method, tenant, actor, sourceIp)
-                        || resyncAdmin.route(response, callback, path, method, tenant, actor, sourceIp)) {
+                        || resyncAdmin.route(response, callback, path, method, tenant, actor, sourceIp)
+                        || fleetAdmin.route(query, response, callback, path, method, tenant)) {
                     return;
                 }
                 if ((matcher = SITE.matcher(path)).matches()) {
