@@ -55,7 +55,7 @@ function answer(status, text) {
     }
   }
   if (status >= 400) {
-    if (status === 401) showSignedOut("the token was refused: " + (json.message || ""));
+    if (status === 401) showSignedOut("signed out: the hub refused the token (" + (json.error || "") + ")");
     throw new Refusal(status, json.error || "error", json.message || "", json);
   }
   return json;
@@ -185,6 +185,7 @@ function datalist(list, values) {
 
 function showSignedOut(reason) {
   sessionStorage.removeItem("hub-token");
+  tokenField.value = "";
   $("views").hidden = true;
   $("console").hidden = true;
   $("sign-out").hidden = true;
@@ -199,7 +200,7 @@ async function signIn(value) {
   try {
     await api("GET", "/admin/v1/fleet?size=1");
   } catch (error) {
-    if (!(error instanceof Refusal) || error.status !== 401) showSignedOut("sign-in failed: " + error.message);
+    showSignedOut("sign-in failed: " + error.message);
     return;
   }
   tokenField.value = "";
@@ -286,7 +287,7 @@ async function resync(mac, reboot) {
   const result = await attempt(what, () => api("POST", "/admin/v1/devices/" + mac + (reboot ? "/reboot" : "/resync")));
   if (result) {
     say(what + ": " + result.outcome + (result.status ? " (SIP " + result.status + ")" : "")
-      + (result.detail ? " " + result.detail : ""), result.outcome !== "ok");
+      + (result.detail ? " · " + result.detail : ""), result.outcome !== "ok");
   }
   loadDevices();
 }
