@@ -55,11 +55,22 @@ public final class Hub implements AutoCloseable {
      * Creates what is missing in the home (directories, PKI, admin token), never overwriting, and
      * starts the services.
      *
-     * @throws UserError when the home cannot be written, the PKI on disk is inconsistent or a port
-     *     cannot be bound
+     * @throws UserError when the home cannot be written or another hub runs on it, the PKI on disk
+     *     is inconsistent or a port cannot be bound
      */
     public static Hub start(HubHome home, HubSettings settings, Clock clock) {
         home.create();
+        HomeLock lock = HomeLock.acquire(home.root());
+        try {
+            return start(home, settings, clock, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Starts on a home this process has locked; the lock is released last when the hub closes. */
+    private static Hub start(HubHome home, HubSettings settings, Clock clock, HomeLock lock) {
         HubPki pki = home.pki(clock);
         HubPki.InitReport report = pki.init(settings.keyTypeParsed(), settings.certificateNames());
         report.warnings().forEach(warning -> LOG.warn("pki: {}", warning));
@@ -67,6 +78,7 @@ public final class Hub implements AutoCloseable {
             LOG.info("created admin token in {}", home.adminTokenFile());
         }
         Hub hub = new Hub(home, settings, pki);
+        hub.services.add(lock);
         try {
             hub.startServices(clock);
         } catch (RuntimeException e) {

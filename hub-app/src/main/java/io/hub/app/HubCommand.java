@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
         description = "Zero-touch provisioning and SIP-TLS edge for desk phones.",
         subcommands = {StartCommand.class, PkiCommand.class, io.hub.app.admin.DeviceCommand.class,
                 io.hub.app.admin.FirmwareCommand.class, io.hub.app.admin.TenantCommand.class,
+                io.hub.app.admin.LiveCommands.Registrations.class, io.hub.app.admin.LiveCommands.Calls.class,
                 io.hub.app.dhcp.DhcpCommand.class,
                 io.hub.app.phone.PhoneCommand.class, io.hub.app.relay.RelayCommand.class,
                 io.hub.app.crash.CrashLoopCommand.class},

@@ -27,14 +27,15 @@ public final class AdminClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
+    private final SSLContext tls;
     private final URI base;
     private final String token;
 
     public AdminClient(URI base, Path caFile, String token) {
         this.base = base;
         this.token = token;
-        this.http = HttpClient.newBuilder().sslContext(trusting(caFile)).connectTimeout(Duration.ofSeconds(10))
-                .build();
+        this.tls = trusting(caFile);
+        this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** The answer's JSON; throws {@link UserError} for any status other than 2xx or 422 (import report). */
@@ -56,8 +57,12 @@ public final class AdminClient {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted");
         }
-        JsonNode json = parse(response.body());
-        int status = response.statusCode();
+        return answer(response.statusCode(), response.body());
+    }
+
+    /** The answer's JSON; a {@link UserError} with the hub's reason for any status but 2xx and 422. */
+    private static JsonNode answer(int status, byte[] body) {
+        JsonNode json = parse(body);
         if (status / 100 != 2 && status != 422) {
             String reason = json.path("error").asText("http-" + status);
             String message = json.path("message").asText(json.path("status").asText(""));
@@ -83,10 +88,16 @@ public final class AdminClient {
         } catch (IOException e) {
             throw new UserError("cannot read " + file + ": " + e.getMessage());
         }
-        try (Progress progress = new Progress(what, size)) {
-            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> progress.counting(open(file))), size);
-            return send("POST", path, contentType, body);
+        if (size == 0) {
+            throw new UserError(file + " is empty: nothing to upload");
+        }
+        try (Progress progress = new Progress(what, size); InputStream body = progress.counting(open(file))) {
+            ContinuedUpload.Answer answer = ContinuedUpload.post(tls, base.resolve(path), token, contentType, size,
+                    body);
+            return answer(answer.status(), answer.body());
+        } catch (IOException e) {
+            throw new UserError("cannot reach the admin API at " + base + ": " + e.getMessage()
+                    + " (is the hub running? see --admin-url)");
         }
     }
 

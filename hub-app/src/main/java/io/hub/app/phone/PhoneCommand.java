@@ -187,8 +187,22 @@ public final class PhoneCommand implements Runnable {
             out.printf(Locale.ROOT, "done in %.1f s: %d of %d %s, %d failed%n", (System.nanoTime() - started) / 1e9,
                     stats.booted(), count, provisionOnly ? "provisioned" : "registered", stats.failed());
             stats.print(out);
+            notEnrolled(stats, spec.commandLine().getErr());
             boolean callsOk = calls == 0 || stats.callsAnswered() == calls;
             return stats.booted() == count && callsOk ? 0 : PHONE_FAILED;
+        }
+
+        /**
+         * Phones the hub does not know stop at discovery with 404 not-enrolled: the usual first mistake
+         * with a fleet, said in one line with what to do rather than left in the failure counts.
+         */
+        private void notEnrolled(FleetStats stats, PrintWriter err) {
+            int phones = stats.failures().getOrDefault(Step.DISCOVERY.label() + ": 404 not-enrolled", 0);
+            if (phones > 0) {
+                err.printf(Locale.ROOT, "hub: %d of %d phones are not enrolled on this hub (discovery answered 404 "
+                        + "not-enrolled): enroll them first ('hub device import FILE' or 'hub device enroll')%n",
+                        phones, count);
+            }
         }
 
         private void writeAccounts(Fleet fleet, PrintWriter out) {
