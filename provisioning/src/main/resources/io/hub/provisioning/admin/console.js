@@ -10,6 +10,7 @@ const deviceQuery = { page: 0 };
 let currentView = "devices";
 let liveTimer = null;
 let editing = null;
+let editingDevice = null;
 
 // ---- talking to the hub
 
@@ -311,6 +312,7 @@ async function openEdit(mac) {
   const device = await attempt("loading " + mac, () => api("GET", "/admin/v1/devices/" + mac));
   if (!device) return;
   editing = mac;
+  editingDevice = device;
   const form = $("edit");
   $("edit-mac").textContent = mac;
   for (const name of ["model", "extension", "displayName", "site", "region"]) form.elements[name].value = device[name] || "";
@@ -333,8 +335,15 @@ async function openEdit(mac) {
 
 async function saveEdit(event) {
   event.preventDefault();
+  // Only what the admin changed: the other fields stay as the hub has them.
   const patch = {};
-  for (const [name, value] of new FormData(event.target)) patch[name] = value;
+  for (const [name, value] of new FormData(event.target)) {
+    if (value !== (editingDevice[name] || "")) patch[name] = value;
+  }
+  if (Object.keys(patch).length === 0) {
+    say("nothing changed on " + editing, false);
+    return;
+  }
   if (await attempt("saving " + editing, () => api("PATCH", "/admin/v1/devices/" + editing, patch))) {
     say(editing + " saved", false);
     loadDevices();
