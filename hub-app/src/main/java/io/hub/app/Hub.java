@@ -139,9 +139,9 @@ public final class Hub implements AutoCloseable {
         sip.onRegisterRefused(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "register", refusal.code(),
                 refusal.aor() + ": " + refusal.detail()));
-        provisioning.liveViews().publish("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
+        provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));
-        provisioning.liveViews().publish("calls", tenant -> CallList.of(sip, provisioning.tenants(),
+        provisioning.publishLiveView("calls", tenant -> CallList.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));
     }
 

@@ -176,9 +176,12 @@ public final class Provisioning implements AutoCloseable {
         return tenants;
     }
 
-    /** Where other modules publish live state for the admin API. */
-    public LiveViews liveViews() {
-        return liveViews;
+    /**
+     * Publishes live state of another module at {@code GET /admin/v1/{view}}: {@code view} gives
+     * what a tenant sees of it, by the tenant's id.
+     */
+    public void publishLiveView(String view, java.util.function.Function<String, Object> perTenant) {
+        liveViews.publish(view, perTenant);
     }
 
     /** Pushes changes to phones; the SIP side gives it a sender ({@link Resyncs#start}). */
