@@ -1,5 +1,7 @@
 package io.hub.profiles;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,12 +35,8 @@ public final class ConfigRenderer {
     private final PhoneCatalogue catalogue;
     private final Map<String, ConfigTemplate> templates = new ConcurrentHashMap<>();
     private final Set<String> placeholders;
-    private final Map<ConfigRequest, RenderedConfig> recent = new java.util.LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ConfigRequest, RenderedConfig> eldest) {
-            return size() > RECENT_RENDERS;
-        }
-    };
+    private final Cache<ConfigRequest, RenderedConfig> recent = Caffeine.newBuilder().maximumSize(RECENT_RENDERS)
+            .executor(Runnable::run).build();
 
     public ConfigRenderer(PhoneCatalogue catalogue) {
         this.catalogue = catalogue;
@@ -63,16 +61,13 @@ public final class ConfigRenderer {
     public RenderedConfig render(ConfigRequest request) {
         // The same layers give the same bytes: the catalogue and templates never change while the
         // renderer lives, so a request equal to a recent one (by value) reuses its document.
-        synchronized (recent) {
-            RenderedConfig known = recent.get(request);
-            if (known != null) {
-                return known;
-            }
+        // Rendered outside the cache's lock: two phones asking at once may both render, never wait.
+        RenderedConfig known = recent.getIfPresent(request);
+        if (known != null) {
+            return known;
         }
         RenderedConfig rendered = renderAnew(request);
-        synchronized (recent) {
-            recent.put(request, rendered);
-        }
+        recent.put(request, rendered);
         return rendered;
     }
 

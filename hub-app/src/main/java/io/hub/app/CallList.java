@@ -3,8 +3,8 @@ package io.hub.app;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.tenants.Tenants;
-import io.hub.sip.call.CallRecord;
-import io.hub.sip.call.CallRouter;
+import io.hub.sip.CallSummary;
+import io.hub.sip.SipService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,16 +21,16 @@ final class CallList {
     private CallList() {
     }
 
-    static Map<String, Object> of(CallRouter calls, Tenants tenants, Enrollment enrollment, String tenant) {
+    static Map<String, Object> of(SipService sip, Tenants tenants, Enrollment enrollment, String tenant) {
         String domain = tenants.domainOf(tenant);
-        return Map.of("active", rows(calls.active(), domain, enrollment, tenant),
-                "recent", rows(calls.recent(), domain, enrollment, tenant));
+        return Map.of("active", rows(sip.activeCalls(), domain, enrollment, tenant),
+                "recent", rows(sip.recentCalls(), domain, enrollment, tenant));
     }
 
-    private static List<Map<String, Object>> rows(List<CallRecord> records, String domain, Enrollment enrollment,
+    private static List<Map<String, Object>> rows(List<CallSummary> records, String domain, Enrollment enrollment,
             String tenant) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (CallRecord record : records) {
+        for (CallSummary record : records) {
             if (deviceOf(record.caller(), domain, enrollment, tenant).isEmpty()
                     && deviceOf(record.callee(), domain, enrollment, tenant).isEmpty()) {
                 continue;
@@ -42,7 +42,7 @@ final class CallList {
             row.put("startedAt", record.startedAt());
             row.put("answeredAt", record.answeredAt());
             row.put("endedAt", record.endedAt());
-            row.put("cause", record.cause() == null ? null : record.cause().code());
+            row.put("cause", record.cause());
             row.put("status", record.status());
             row.put("media", record.media());
             rows.add(row);

@@ -1,22 +1,22 @@
 package io.hub.app;
 
 import io.hub.pki.HubPki;
+import io.hub.app.storage.DatabaseFileException;
+import io.hub.app.storage.HubDatabase;
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
-import io.hub.sip.call.CallSettings;
-import io.hub.sip.call.JdbcCallRecords;
 import io.hub.relay.RelayConfig;
-import io.hub.sip.location.JdbcBindingStore;
-import io.hub.sip.registrar.RegistrarSettings;
-import io.hub.sip.transport.SipServer;
 import io.hub.provisioning.Provisioning;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -40,6 +40,8 @@ public final class Hub implements AutoCloseable {
     private final HubSettings settings;
     private final HubPki pki;
     private final List<AutoCloseable> services = new ArrayList<>();
+    /** The registry {@code /metrics} serves; every module registers its meters in it. */
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Provisioning provisioning;
     private SipService sip;
     private AuditUpkeep auditUpkeep;
@@ -97,18 +99,24 @@ public final class Hub implements AutoCloseable {
         });
         crlRefresh.scheduleAtFixedRate(this::refreshCrl, 0, CRL_REFRESH_HOURS, TimeUnit.HOURS);
         services.add(crlRefresh::shutdownNow);
+        HubDatabase database;
         try {
-            provisioning = Provisioning.start(new Provisioning.Settings(pki, settings.databaseUrl,
-                    home.databaseDirectory(), home.firmwareDirectory(), home.root().resolve("profiles"), settings.bind,
-                    settings.httpsPort, settings.adminBind, settings.adminPort, adminToken(),
-                    new DeviceEndpointSettings(settings.publicAddress, this::sipTlsPort, settings.sipEntryPoints,
-                            settings.sipDomain, globalLayer()), deviceLimits(clock), home.sipPasswordsKey(),
-                    settings.httpLimits()), clock);
+            database = HubDatabase.open(settings.databaseUrl, home.databaseDirectory());
+        } catch (DatabaseFileException e) {
+            throw new UserError(e.getMessage());
+        }
+        // Closed last: every module that was handed the pool stops before it.
+        services.add(database);
+        try {
+            provisioning = Provisioning.start(new Provisioning.Settings(pki, home.firmwareDirectory(),
+                    home.root().resolve("profiles"), settings.bind, settings.httpsPort, settings.adminBind,
+                    settings.adminPort, adminToken(), new DeviceEndpointSettings(settings.publicAddress,
+                            this::sipTlsPort, settings.sipEntryPoints, settings.sipDomain, globalLayer()),
+                    deviceLimits(clock), home.sipPasswordsKey(), settings.httpLimits()), database.dataSource(),
+                    metrics, clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
                     + "--admin-port)");
-        } catch (io.hub.provisioning.storage.DatabaseFileException e) {
-            throw new UserError(e.getMessage());
         } catch (io.hub.provisioning.storage.StorageException e) {
             // A sealed password that does not open: the key in var/secrets is not this database's.
             throw new UserError("the database cannot be opened with this home's secrets: " + e.getMessage());
@@ -130,26 +138,22 @@ public final class Hub implements AutoCloseable {
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                     pki.validator(), new ProvisionedSipAccounts(provisioning.tenants(), provisioning.enrollment(),
                             new ClientCertificatePolicy(provisioning.tenants(), settings.sipClientCertificate)),
-                    new JdbcBindingStore(provisioning.dataSource()), registrarSettings(),
-                    SipServer.Limits.standard().unregistered(settings.sipUnregisteredPerSource,
-                            java.time.Duration.ofSeconds(settings.sipRegisterDeadlineSeconds)), clock, provisioning.metrics(), callSetup(bind),
-                    SipService.Standing.of(pki));
+                    database.dataSource(), metrics, clock, sipOptions(bind), SipService.Standing.of(pki));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
-        SipFollowsDevices.wire(provisioning.enrollment(), sip.access());
-        provisioning.resyncs().start(new SipResyncSender(sip.location(), sip.phoneRequests(), provisioning.tenants(),
+        SipFollowsDevices.wire(provisioning.enrollment(), sip);
+        provisioning.resyncs().start(new SipResyncSender(sip, provisioning.tenants(),
                 java.time.Duration.ofSeconds(settings.resyncTimeoutSeconds)), settings.resyncPerSecond);
-        RevokedCertificatesFollow.wire(pki, provisioning.seenCertificates(clock), provisioning.enrollment(),
-                sip.access(), sip.registrar());
+        RevokedCertificatesFollow.wire(pki, provisioning.seenCertificates(clock), provisioning.enrollment(), sip);
         // Counted, not committed: the tally writes one row per source, reason and minute.
-        sip.registrar().onRefusal(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",
-                refusal.source().replaceAll(":\\d+$", ""), "register", refusal.failure().code(),
+        sip.onRegisterRefused(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",
+                refusal.source().replaceAll(":\\d+$", ""), "register", refusal.code(),
                 refusal.aor() + ": " + refusal.detail()));
-        provisioning.liveViews().publish("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
+        provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));
-        provisioning.liveViews().publish("calls", tenant -> CallList.of(sip.calls(), provisioning.tenants(),
+        provisioning.publishLiveView("calls", tenant -> CallList.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));
     }
 
@@ -164,25 +168,18 @@ public final class Hub implements AutoCloseable {
         return provisioning.tenants().byDomain(domain).map(owner -> owner.tenant()).orElse(null);
     }
 
-    /** The relay on the SIP bind address and the configured range; SDP names the public address when set. */
-    private SipService.Calls callSetup(InetAddress bind) {
+    /**
+     * The relay on the SIP bind address and the configured range; SDP names the public address when
+     * set. The keepalive interval phones are told is the Flow-Timer the registrar announces.
+     */
+    private SipService.Options sipOptions(InetAddress bind) {
         int[] range = settings.relayPortRange();
         RelayConfig relay = RelayConfig.defaults(bind).withPorts(range[0] + "-" + range[1]);
         String mediaAddress = settings.publicAddress != null && settings.publicAddress.matches("[0-9a-fA-F:.]+")
                 ? settings.publicAddress : null;
-        CallSettings standard = CallSettings.standard();
-        CallSettings calls = standard.withMediaAddress(mediaAddress).withMode(settings.relayModeParsed())
-                .withTimeouts(standard.ringTimeout(), standard.transactionTimeout(), standard.holdTimeout(),
-                        java.time.Duration.ofSeconds(settings.mediaTimeoutSeconds));
-        return new SipService.Calls(relay, calls, new JdbcCallRecords(provisioning.dataSource()));
-    }
-
-    /** The keepalive interval phones are told is the Flow-Timer the registrar announces. */
-    private RegistrarSettings registrarSettings() {
-        RegistrarSettings standard = RegistrarSettings.standard();
-        return new RegistrarSettings(standard.minExpires(), standard.maxExpires(), standard.defaultExpires(),
-                standard.maxContacts(), java.time.Duration.ofSeconds(settings.sipKeepaliveSeconds),
-                standard.flowGrace(), standard.md5OnlyAgents());
+        return new SipService.Options(Duration.ofSeconds(settings.sipKeepaliveSeconds),
+                settings.sipUnregisteredPerSource, Duration.ofSeconds(settings.sipRegisterDeadlineSeconds), relay,
+                mediaAddress, settings.relayModeParsed(), Duration.ofSeconds(settings.mediaTimeoutSeconds));
     }
 
     private io.hub.provisioning.deviceapi.DeviceApi.Limits deviceLimits(Clock clock) {

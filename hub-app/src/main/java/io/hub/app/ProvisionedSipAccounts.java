@@ -4,9 +4,8 @@ import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceState;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.tenants.Tenants;
-import io.hub.sip.registrar.CredentialSource;
-import io.hub.sip.registrar.DigestAuthenticator;
-import io.hub.sip.registrar.SipCredentials;
+import io.hub.sip.SipAccount;
+import io.hub.sip.SipAccounts;
 import java.util.Optional;
 
 /**
@@ -16,7 +15,7 @@ import java.util.Optional;
  * domain no tenant owns has none. The registrar receives digest hashes only, with the tenant's
  * domain as realm and AOR domain, so an alias of the hub's domain registers under the one AOR.
  */
-final class ProvisionedSipAccounts implements CredentialSource {
+final class ProvisionedSipAccounts implements SipAccounts {
 
     private final Tenants tenants;
     private final Enrollment enrollment;
@@ -30,9 +29,9 @@ final class ProvisionedSipAccounts implements CredentialSource {
     }
 
     @Override
-    public Optional<SipCredentials> lookup(String user, String domain) {
+    public Optional<SipAccount> account(String user, String domain) {
         return tenants.byDomain(domain).flatMap(owner -> enrollment.byExtension(owner.tenant(), user)
-                .map(device -> credentials(user, owner.domain(), device)));
+                .map(device -> account(user, owner.domain(), device)));
     }
 
     @Override
@@ -41,9 +40,9 @@ final class ProvisionedSipAccounts implements CredentialSource {
     }
 
     /** A generic-CA phone is accepted on SIP only with the certificate bound to its device. */
-    private SipCredentials credentials(String user, String domain, Device device) {
-        return DigestAuthenticator.credentials(user, domain, device.sipPassword(), Optional.of(device.mac()),
-                device.state() == DeviceState.ENABLED).withCertificate(device.certificateSha256(),
-                        certificates.required(device.tenant()));
+    private SipAccount account(String user, String domain, Device device) {
+        return new SipAccount(user, domain, device.sipPassword(), Optional.of(device.mac()),
+                device.state() == DeviceState.ENABLED, device.certificateSha256(),
+                certificates.required(device.tenant()));
     }
 }

@@ -3,9 +3,8 @@ package io.hub.app;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.tenants.Tenants;
+import io.hub.sip.Registration;
 import io.hub.sip.SipService;
-import io.hub.sip.location.Binding;
-import io.hub.sip.transport.Flow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,29 +27,30 @@ final class Registrations {
         java.util.Set<Long> flows = new java.util.HashSet<>();
         String domain = tenants.domainOf(tenant);
         Instant now = Instant.now();
-        for (Binding binding : sip.location().all()) {
-            Optional<Device> device = CallList.deviceOf(binding.aor(), domain, enrollment, tenant);
+        for (Registration registration : sip.registrations()) {
+            Optional<Device> device = CallList.deviceOf(registration.aor(), domain, enrollment, tenant);
             if (device.isEmpty()) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("aor", binding.aor());
+            row.put("aor", registration.aor());
             row.put("mac", device.get().mac().value());
-            row.put("contact", binding.contact());
-            row.put("instance", binding.instance());
-            row.put("regId", binding.regId());
-            row.put("expires", Math.max(0, binding.expiresAt().getEpochSecond() - now.getEpochSecond()));
-            row.put("registeredAt", binding.registeredAt());
-            row.put("refreshedAt", binding.refreshedAt());
-            row.put("userAgent", binding.userAgent());
-            row.put("certificateMac", binding.deviceMac());
-            Optional<Flow> flow = sip.location().flow(binding);
-            flow.ifPresent(up -> flows.add(binding.flowId()));
-            row.put("flow", flow.isPresent() ? "up" : "none");
-            row.put("source", binding.source());
-            row.put("transport", binding.transport());
-            row.put("cipher", binding.cipher());
-            row.put("lastKeepalive", flow.map(Flow::lastKeepalive).orElse(null));
+            row.put("contact", registration.contact());
+            row.put("instance", registration.instance());
+            row.put("regId", registration.regId());
+            row.put("expires", Math.max(0, registration.expiresAt().getEpochSecond() - now.getEpochSecond()));
+            row.put("registeredAt", registration.registeredAt());
+            row.put("refreshedAt", registration.refreshedAt());
+            row.put("userAgent", registration.userAgent());
+            row.put("certificateMac", registration.certificateMac());
+            if (registration.flowUp()) {
+                flows.add(registration.flowId());
+            }
+            row.put("flow", registration.flowUp() ? "up" : "none");
+            row.put("source", registration.source());
+            row.put("transport", registration.transport());
+            row.put("cipher", registration.cipher());
+            row.put("lastKeepalive", registration.lastKeepalive());
             rows.add(row);
         }
         // The tenant's own flows: the hub-wide count would tell one tenant about the others' phones.

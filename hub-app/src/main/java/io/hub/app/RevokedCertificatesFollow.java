@@ -6,8 +6,8 @@ import io.hub.pki.TrustedManufacturer;
 import io.hub.pki.log.LogText;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.devices.SeenCertificates;
-import io.hub.sip.access.SipAccess;
-import io.hub.sip.access.WithdrawReason;
+import io.hub.sip.SipService;
+import io.hub.sip.WithdrawReason;
 import java.security.cert.X509CRL;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,23 +27,22 @@ final class RevokedCertificatesFollow {
     private final HubPki pki;
     private final SeenCertificates seen;
     private final Enrollment enrollment;
-    private final SipAccess access;
+    private final SipService sip;
 
-    private RevokedCertificatesFollow(HubPki pki, SeenCertificates seen, Enrollment enrollment, SipAccess access) {
+    private RevokedCertificatesFollow(HubPki pki, SeenCertificates seen, Enrollment enrollment, SipService sip) {
         this.pki = pki;
         this.seen = seen;
         this.enrollment = enrollment;
-        this.access = access;
+        this.sip = sip;
     }
 
     /**
-     * Follows PKI changes on {@code access}, and remembers the certificates REGISTERs are accepted
+     * Follows PKI changes on {@code sip}, and remembers the certificates REGISTERs are accepted
      * with (configuration fetches are remembered by provisioning itself).
      */
-    static void wire(HubPki pki, SeenCertificates seen, Enrollment enrollment, SipAccess access,
-            io.hub.sip.registrar.Registrar registrar) {
-        access.onPkiChange(new RevokedCertificatesFollow(pki, seen, enrollment, access)::follow);
-        registrar.onCertificateAccepted(identity -> rememberSeen(pki, seen, identity));
+    static void wire(HubPki pki, SeenCertificates seen, Enrollment enrollment, SipService sip) {
+        sip.onPkiChange(new RevokedCertificatesFollow(pki, seen, enrollment, sip)::follow);
+        sip.onCertificateAccepted(identity -> rememberSeen(pki, seen, identity));
     }
 
     /**
@@ -64,7 +63,7 @@ final class RevokedCertificatesFollow {
                 continue;
             }
             // A phone still registered is withdrawn, which rotates its password (SipFollowsDevices).
-            if (access.withdrawDevice(certificate.mac(), WithdrawReason.REVOKED, revoked.get()).isEmpty()) {
+            if (sip.withdrawDevice(certificate.mac(), WithdrawReason.REVOKED, revoked.get()).isEmpty()) {
                 enrollment.rotateSipPassword(certificate.mac(), "sip", "revoked: " + revoked.get());
             }
             seen.acted(certificate);

@@ -3,9 +3,9 @@ package io.hub.app;
 import io.hub.pki.log.LogText;
 import io.hub.provisioning.devices.DeviceChange;
 import io.hub.provisioning.devices.Enrollment;
-import io.hub.sip.access.SipAccess;
-import io.hub.sip.access.WithdrawReason;
-import io.hub.sip.access.Withdrawal;
+import io.hub.sip.SipService;
+import io.hub.sip.WithdrawReason;
+import io.hub.sip.Withdrawal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +23,14 @@ final class SipFollowsDevices {
     private SipFollowsDevices() {
     }
 
-    static void wire(Enrollment enrollment, SipAccess access) {
-        enrollment.onChange(change -> follow(change, access));
-        access.onWithdrawal(withdrawal -> rotateIfRevoked(withdrawal, enrollment));
+    static void wire(Enrollment enrollment, SipService sip) {
+        enrollment.onChange(change -> follow(change, sip));
+        sip.onWithdrawal(withdrawal -> rotateIfRevoked(withdrawal, enrollment));
     }
 
-    private static void follow(DeviceChange change, SipAccess access) {
+    private static void follow(DeviceChange change, SipService sip) {
         if (change.endsRegistration()) {
-            int withdrawn = access.recheckUser(change.before().extension()).size();
+            int withdrawn = sip.recheckUser(change.before().extension()).size();
             LOG.info("sip follows device change mac={} extension={} withdrawn={}", change.before().mac(),
                     LogText.of(change.before().extension()), withdrawn);
         }

@@ -7,8 +7,7 @@ import io.hub.provisioning.resync.ResyncOutcome;
 import io.hub.provisioning.resync.ResyncSender;
 import io.hub.provisioning.tenants.Tenants;
 import io.hub.sip.PhoneRequests;
-import io.hub.sip.location.Binding;
-import io.hub.sip.location.LocationService;
+import io.hub.sip.SipService;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,14 +22,12 @@ import java.util.concurrent.TimeoutException;
  */
 final class SipResyncSender implements ResyncSender {
 
-    private final LocationService location;
-    private final PhoneRequests requests;
+    private final SipService sip;
     private final Tenants tenants;
     private final Duration timeout;
 
-    SipResyncSender(LocationService location, PhoneRequests requests, Tenants tenants, Duration timeout) {
-        this.location = location;
-        this.requests = requests;
+    SipResyncSender(SipService sip, Tenants tenants, Duration timeout) {
+        this.sip = sip;
         this.tenants = tenants;
         this.timeout = timeout;
     }
@@ -38,15 +35,14 @@ final class SipResyncSender implements ResyncSender {
     @Override
     public CompletableFuture<Delivery> send(Device device, boolean reboot) {
         String aor = "sip:" + device.extension() + "@" + tenants.domainOf(device.tenant());
-        List<Binding> live = location.bindings(aor).stream().filter(binding -> location.flow(binding).isPresent())
-                .toList();
-        if (live.isEmpty()) {
+        String event = reboot ? "check-sync;reboot=true" : "check-sync";
+        List<CompletableFuture<SIPResponse>> sent = sip.notifyLiveFlows(aor, event, timeout);
+        if (sent.isEmpty()) {
             return CompletableFuture.completedFuture(new Delivery(ResyncOutcome.NO_FLOW, null,
                     "no live flow for " + aor));
         }
-        String event = reboot ? "check-sync;reboot=true" : "check-sync";
-        List<CompletableFuture<Delivery>> answers = live.stream().map(binding -> requests.notify(binding, event,
-                timeout).handle((response, failure) -> delivery(aor, response, failure))).toList();
+        List<CompletableFuture<Delivery>> answers = sent.stream().map(answer -> answer.handle((response, failure)
+                -> delivery(aor, response, failure))).toList();
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> answers.stream()
                 .map(CompletableFuture::join).min(java.util.Comparator.comparingInt(SipResyncSender::rank))
                 .orElseThrow());

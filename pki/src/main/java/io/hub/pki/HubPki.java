@@ -2,28 +2,19 @@ package io.hub.pki;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -35,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * The hub's PKI directory ({@code HOME/pki}): the hub CA and its server certificate, the
  * development manufacturer CA that emulated phones are issued from, the trusted manufacturer CAs
  * (and the ones untrusted), the revocations, the published CRL and the manufacturers' imported CRLs.
+ *
+ * <p>It is the facade callers keep; behind it {@link AuthorityFiles} keeps CA and server
+ * certificates with their keys, {@link ServerNames} checks the names a server certificate is for,
+ * {@link IssuedDeviceLog} keeps the device certificates issued, and {@link TrustedManufacturers},
+ * {@link RevocationList} and {@link ManufacturerCrls} the trust and revocation state.
  *
  * <p>Nothing here overwrites a key. Mutations (init, issue, trust, untrust, revoke, CRL import) hold a
  * file lock on {@code pki/.lock}, so a command-line change and a running hub never interleave their
@@ -60,15 +56,14 @@ public final class HubPki {
     static final Duration BACKDATE = Duration.ofHours(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(HubPki.class);
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern DNS_NAME =
-            Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     private final Path directory;
     private final Clock clock;
     private final TrustedManufacturers trusted;
     private final RevocationList revocations;
     private final ManufacturerCrls manufacturerCrls;
+    private final AuthorityFiles authorities;
+    private final IssuedDeviceLog issuedLog;
 
     private HubPki(Path directory, Clock clock) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -76,6 +71,8 @@ public final class HubPki {
         this.trusted = new TrustedManufacturers(this.directory);
         this.revocations = new RevocationList(this.directory);
         this.manufacturerCrls = new ManufacturerCrls(this.directory);
+        this.authorities = new AuthorityFiles(this.directory);
+        this.issuedLog = new IssuedDeviceLog(this.directory.resolve(ISSUED_DEVICES));
     }
 
     /** The PKI kept in {@code directory}, which need not exist yet. */
@@ -110,17 +107,17 @@ public final class HubPki {
     @SuppressWarnings("try") // the lock is held for the block; its variable is never read
     public InitReport init(KeyType keyType, List<String> serverNames) {
         List<String> names = List.copyOf(new LinkedHashSet<>(serverNames));
-        names.forEach(HubPki::checkServerName);
+        names.forEach(ServerNames::check);
         createDirectory();
         try (DirectoryLock ignored = lock()) {
             List<String> created = new ArrayList<>();
             List<String> warnings = new ArrayList<>();
-            checkPair(HUB_CA_CERTIFICATE, HUB_CA_KEY);
-            checkPair(SERVER_CERTIFICATE, SERVER_KEY);
-            checkPair(DEV_MANUFACTURER_CERTIFICATE, DEV_MANUFACTURER_KEY);
+            authorities.checkPair(HUB_CA_CERTIFICATE, HUB_CA_KEY);
+            authorities.checkPair(SERVER_CERTIFICATE, SERVER_KEY);
+            authorities.checkPair(DEV_MANUFACTURER_CERTIFICATE, DEV_MANUFACTURER_KEY);
 
             if (!Files.exists(file(HUB_CA_CERTIFICATE))) {
-                writeAuthority(newRoot(keyType, "CN=Hub Root CA,O=Hub"), HUB_CA_CERTIFICATE, HUB_CA_KEY);
+                authorities.write(newRoot(keyType, "CN=Hub Root CA,O=Hub"), HUB_CA_CERTIFICATE, HUB_CA_KEY);
                 created.add(HUB_CA_CERTIFICATE);
             }
             CertificateAuthority hubCa = hubCa();
@@ -129,15 +126,15 @@ public final class HubPki {
                 created.add(SERVER_CERTIFICATE);
             } else {
                 X509Certificate server = PemFiles.readCertificate(file(SERVER_CERTIFICATE));
-                missingNames(server, names).forEach(name ->
+                ServerNames.missingFrom(server, names).forEach(name ->
                         warnings.add(SERVER_CERTIFICATE + " does not cover " + name + "; it was kept as it is"));
-                if (!signedBy(server, hubCa.certificate())) {
+                if (!AuthorityFiles.signedBy(server, hubCa.certificate())) {
                     warnings.add(SERVER_CERTIFICATE + " was not issued by " + HUB_CA_CERTIFICATE
                             + "; phones that trust the CA will refuse it (move both server files away to reissue)");
                 }
             }
             if (!Files.exists(file(DEV_MANUFACTURER_CERTIFICATE))) {
-                writeAuthority(newRoot(keyType, "CN=Development Manufacturer CA,OU=Hub development,O=Emulated Phones"),
+                authorities.write(newRoot(keyType, "CN=Development Manufacturer CA,OU=Hub development,O=Emulated Phones"),
                         DEV_MANUFACTURER_CERTIFICATE, DEV_MANUFACTURER_KEY);
                 created.add(DEV_MANUFACTURER_CERTIFICATE);
             }
@@ -163,11 +160,11 @@ public final class HubPki {
     }
 
     public CertificateAuthority hubCa() {
-        return loadAuthority(HUB_CA_CERTIFICATE, HUB_CA_KEY);
+        return authorities.load(HUB_CA_CERTIFICATE, HUB_CA_KEY);
     }
 
     public CertificateAuthority devManufacturerCa() {
-        return loadAuthority(DEV_MANUFACTURER_CERTIFICATE, DEV_MANUFACTURER_KEY);
+        return authorities.load(DEV_MANUFACTURER_CERTIFICATE, DEV_MANUFACTURER_KEY);
     }
 
     public TrustedManufacturers trusted() {
@@ -218,15 +215,9 @@ public final class HubPki {
         PemFiles.writePrivateKey(outDir.resolve("key.pem"), issued.keys().getPrivate());
         PemFiles.writeCertificates(outDir.resolve("cert.pem"), List.of(issued.certificate()));
         try (DirectoryLock ignored = lock()) {
-            IssuedDevice record = new IssuedDevice(issued.certificate().getSerialNumber().toString(16),
+            issuedLog.append(new IssuedDevice(issued.certificate().getSerialNumber().toString(16),
                     issued.certificate().getIssuerX500Principal().getName(), request.mac().value(), request.model(),
-                    Fingerprints.sha256(issued.certificate()), issued.certificate().getNotAfter().toInstant());
-            Files.writeString(file(ISSUED_DEVICES), JsonFiles.MAPPER.writer().without(
-                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(record) + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new PkiException("cannot record the issued certificate in " + file(ISSUED_DEVICES) + ": "
-                    + PemFiles.oneLine(e));
+                    Fingerprints.sha256(issued.certificate()), issued.certificate().getNotAfter().toInstant()));
         }
         LOG.info("issued device certificate mac={} model={} serial={}", request.mac(), request.model(),
                 issued.certificate().getSerialNumber().toString(16));
@@ -336,27 +327,7 @@ public final class HubPki {
 
     /** The certificates issued by {@link #issueDeviceCertificate}, oldest first. */
     public List<IssuedDevice> issuedDevices() {
-        Path log = file(ISSUED_DEVICES);
-        if (!Files.exists(log)) {
-            return List.of();
-        }
-        List<IssuedDevice> devices = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    devices.add(JsonFiles.MAPPER.readValue(line, IssuedDevice.class));
-                } catch (IOException tornLine) {
-                    // A crash mid-append leaves at most the last line torn; it named no usable certificate.
-                    LOG.warn("skipping an unreadable line of {}", log);
-                }
-            }
-        } catch (IOException e) {
-            throw new PkiException("cannot read " + log + ": " + PemFiles.oneLine(e));
-        }
-        return devices;
+        return issuedLog.read();
     }
 
     @SuppressWarnings("try") // the lock is held for the block; its variable is never read
@@ -427,7 +398,7 @@ public final class HubPki {
                         ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature)
                 .extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
         for (String name : names) {
-            if (isIpAddress(name)) {
+            if (ServerNames.isIpAddress(name)) {
                 spec.ipAddress(name);
             } else {
                 spec.dnsName(name);
@@ -439,68 +410,9 @@ public final class HubPki {
         PemFiles.writeCertificates(file(SERVER_CERTIFICATE), List.of(certificate, hubCa.certificate()));
     }
 
-    private void writeAuthority(CertificateAuthority authority, String certificateFile, String keyFile) {
-        PemFiles.writePrivateKey(file(keyFile), authority.privateKey());
-        PemFiles.writeCertificates(file(certificateFile), List.of(authority.certificate()));
-    }
-
-    private CertificateAuthority loadAuthority(String certificateFile, String keyFile) {
-        requireFile(certificateFile);
-        requireFile(keyFile);
-        X509Certificate certificate = PemFiles.readCertificate(file(certificateFile));
-        PrivateKey key = PemFiles.readPrivateKey(file(keyFile));
-        if (!keyMatches(certificate, key)) {
-            throw new PkiException(file(keyFile) + " is not the key of " + file(certificateFile));
-        }
-        return new CertificateAuthority(certificate, key);
-    }
-
-    private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
-        try {
-            certificate.verify(issuer.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    private static boolean keyMatches(X509Certificate certificate, PrivateKey key) {
-        try {
-            byte[] probe = "hub key check".getBytes(StandardCharsets.US_ASCII);
-            String algorithm = KeyType.signatureAlgorithmFor(key);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    private void checkPair(String certificateFile, String keyFile) {
-        boolean certificate = Files.exists(file(certificateFile));
-        boolean key = Files.exists(file(keyFile));
-        if (certificate != key) {
-            String present = certificate ? certificateFile : keyFile;
-            String missing = certificate ? keyFile : certificateFile;
-            throw new PkiException(file(present) + " exists but " + missing
-                    + " does not; restore it or move both away (nothing was changed)");
-        }
-    }
-
     private void requireInitialised() {
         if (!isInitialised()) {
             throw new PkiException("no PKI in " + directory + "; run 'hub pki init' first");
-        }
-    }
-
-    private void requireFile(String name) {
-        if (!Files.exists(file(name))) {
-            throw new PkiException(file(name) + " does not exist; run 'hub pki init' first");
         }
     }
 
@@ -516,52 +428,6 @@ public final class HubPki {
 
     private DirectoryLock lock() {
         return DirectoryLock.acquire(directory);
-    }
-
-    static boolean isIpAddress(String name) {
-        return IPV4.matcher(name).matches() || name.contains(":");
-    }
-
-    private static void checkServerName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new PkiException("empty server name");
-        }
-        if (isIpAddress(name)) {
-            if (IPV4.matcher(name).matches()) {
-                for (String part : name.split("\\.")) {
-                    if (Integer.parseInt(part) > 255) {
-                        throw new PkiException("malformed IPv4 address '" + name + "' in server names");
-                    }
-                }
-            } else if (!name.matches("[0-9A-Fa-f:.]+")) {
-                throw new PkiException("malformed IPv6 address '" + name + "' in server names");
-            }
-        } else if (!DNS_NAME.matcher(name).matches() || name.length() > 253) {
-            throw new PkiException("malformed DNS name '" + name + "' in server names");
-        }
-    }
-
-    private static Set<String> missingNames(X509Certificate certificate, List<String> names) {
-        Set<String> covered = new LinkedHashSet<>();
-        try {
-            Collection<List<?>> entries = certificate.getSubjectAlternativeNames();
-            if (entries != null) {
-                for (List<?> entry : entries) {
-                    covered.add(String.valueOf(entry.get(1)).toLowerCase(java.util.Locale.ROOT));
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // An unreadable SAN covers nothing.
-        }
-        Set<String> missing = new LinkedHashSet<>();
-        for (String name : names) {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            boolean ipv6Loopback = lower.equals("::1") && covered.contains("0:0:0:0:0:0:0:1");
-            if (!covered.contains(lower) && !ipv6Loopback) {
-                missing.add(name);
-            }
-        }
-        return missing;
     }
 
     /** What {@link #init} did: the files it created and what it noticed but left alone. */

@@ -25,17 +25,18 @@ import io.hub.provisioning.resync.ResyncRecords;
 import io.hub.provisioning.resync.Resyncs;
 import io.hub.provisioning.tenants.HubDomain;
 import io.hub.provisioning.tenants.Tenants;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provisioning side of the hub, started and stopped as one: the database, the device HTTPS
- * server (mutual TLS) and the admin HTTPS server (bearer token).
+ * The provisioning side of the hub, started and stopped as one: its schema in the hub's database,
+ * the device HTTPS server (mutual TLS) and the admin HTTPS server (bearer token). The database pool
+ * and the metrics registry are hub-app's; provisioning is handed them and closes neither.
  */
 public final class Provisioning implements AutoCloseable {
 
@@ -44,7 +45,6 @@ public final class Provisioning implements AutoCloseable {
     /**
      * Where provisioning listens and keeps its state.
      *
-     * @param databaseUrl a JDBC URL, or null for H2 in {@code databaseDirectory}
      * @param profilesDirectory extra phone family files, if the directory exists
      * @param adminToken the default tenant's bearer token
      * @param deviceLimits rate limits of the device side; null for the standard ones
@@ -52,16 +52,16 @@ public final class Provisioning implements AutoCloseable {
      *     ({@link io.hub.provisioning.storage.SecretKeyFile})
      * @param http deadlines and connection caps of both HTTPS ports
      */
-    public record Settings(HubPki pki, String databaseUrl, Path databaseDirectory, Path firmwareDirectory,
-            Path profilesDirectory, String bind, int httpsPort, String adminBind, int adminPort, String adminToken,
-            DeviceEndpointSettings device, DeviceApi.Limits deviceLimits, byte[] secretsKey, HttpLimits http) {
+    public record Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
+            String adminBind, int adminPort, String adminToken, DeviceEndpointSettings device,
+            DeviceApi.Limits deviceLimits, byte[] secretsKey, HttpLimits http) {
 
         /** With the standard {@link HttpLimits}. */
-        public Settings(HubPki pki, String databaseUrl, Path databaseDirectory, Path firmwareDirectory,
-                Path profilesDirectory, String bind, int httpsPort, String adminBind, int adminPort,
-                String adminToken, DeviceEndpointSettings device, DeviceApi.Limits deviceLimits, byte[] secretsKey) {
-            this(pki, databaseUrl, databaseDirectory, firmwareDirectory, profilesDirectory, bind, httpsPort, adminBind,
-                    adminPort, adminToken, device, deviceLimits, secretsKey, HttpLimits.standard());
+        public Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
+                String adminBind, int adminPort, String adminToken, DeviceEndpointSettings device,
+                DeviceApi.Limits deviceLimits, byte[] secretsKey) {
+            this(pki, firmwareDirectory, profilesDirectory, bind, httpsPort, adminBind, adminPort, adminToken, device,
+                    deviceLimits, secretsKey, HttpLimits.standard());
         }
     }
 
@@ -72,15 +72,13 @@ public final class Provisioning implements AutoCloseable {
     private final FirmwareStore firmware;
     private final Tenants tenants;
     private final AuditLog audit;
-    private final PrometheusMeterRegistry metrics;
     private final LiveViews liveViews;
     private final Resyncs resyncs;
 
     private Provisioning(Database database, Server deviceServer, Server adminServer, Enrollment enrollment,
-            FirmwareStore firmware, Tenants tenants, AuditLog audit, PrometheusMeterRegistry metrics,
-            LiveViews liveViews, Resyncs resyncs) {
+            FirmwareStore firmware, Tenants tenants, AuditLog audit, LiveViews liveViews,
+            Resyncs resyncs) {
         this.resyncs = resyncs;
-        this.metrics = metrics;
         this.liveViews = liveViews;
         this.database = database;
         this.deviceServer = deviceServer;
@@ -91,65 +89,66 @@ public final class Provisioning implements AutoCloseable {
         this.audit = audit;
     }
 
-    /** Opens the database and starts both servers; on failure nothing is left running. */
-    public static Provisioning start(Settings settings, Clock clock) throws Exception {
+    /**
+     * Migrates provisioning's schema over {@code dataSource} and starts both servers; on failure
+     * nothing is left running.
+     *
+     * @param dataSource the hub's database, which the caller keeps open until after {@link #close}
+     * @param metrics the registry {@code /metrics} serves, which the other modules fill too
+     */
+    public static Provisioning start(Settings settings, DataSource dataSource, PrometheusMeterRegistry metrics,
+            Clock clock) throws Exception {
         SealedSecrets secrets = new SealedSecrets(settings.secretsKey());
-        Database database = Database.open(settings.databaseUrl(), settings.databaseDirectory());
+        Database database = Database.migrate(dataSource);
+        DeviceRepository deviceRepository = new DeviceRepository(secrets);
+        int sealed = database.transaction(deviceRepository::sealPlaintextPasswords);
+        if (sealed > 0) {
+            LOG.info("sealed {} SIP password(s) an older hub stored in plain text", sealed);
+        }
+        PhoneCatalogue catalogue = PhoneCatalogue.builtInPlus(settings.profilesDirectory());
+        ConfigRenderer renderer = new ConfigRenderer(catalogue);
+        AuditLog audit = new AuditLog(database, clock);
+        DeviceEndpointSettings endpoints = settings.device();
+        Tenants tenants = new Tenants(database, clock, HubDomain.of(endpoints.sipDomain(), endpoints.publicHost(),
+                endpoints.regionHosts().values(),
+                PemFiles.readCertificate(settings.pki().file(HubPki.SERVER_CERTIFICATE))));
+        tenants.upsert(Tenants.DEFAULT, "Default", settings.adminToken());
+        SettingLayers layers = new SettingLayers(database, audit);
+        Enrollment enrollment = new Enrollment(database, deviceRepository, new ClaimableRepository(), audit,
+                layers, catalogue, clock);
+        CertificateBindings bindings = new CertificateBindings(database, deviceRepository, audit, clock);
+        FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
+        firmware.removeUnrecordedFiles();
+        LiveViews liveViews = new LiveViews();
+        DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);
+        DeviceApi.Limits limits = settings.deviceLimits() != null ? settings.deviceLimits()
+                : DeviceApi.Limits.standard(clock);
+        HubPki pki = settings.pki();
+        Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
+                pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
+                new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
+                        limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants),
+                settings.http(), clock, metrics);
+        Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
+        // What a phone would receive changed: it is told to fetch its configuration again.
+        enrollment.onChange(resyncs::deviceChanged);
+        Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
+                pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
+                new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
+                        liveViews, bindings, new ResyncAdmin(resyncs, audit)),
+                settings.http(), clock, metrics);
+        Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
+                liveViews, resyncs);
         try {
-            DeviceRepository deviceRepository = new DeviceRepository(secrets);
-            int sealed = database.transaction(deviceRepository::sealPlaintextPasswords);
-            if (sealed > 0) {
-                LOG.info("sealed {} SIP password(s) an older hub stored in plain text", sealed);
-            }
-            PhoneCatalogue catalogue = PhoneCatalogue.builtInPlus(settings.profilesDirectory());
-            ConfigRenderer renderer = new ConfigRenderer(catalogue);
-            AuditLog audit = new AuditLog(database, clock);
-            DeviceEndpointSettings endpoints = settings.device();
-            Tenants tenants = new Tenants(database, clock, HubDomain.of(endpoints.sipDomain(), endpoints.publicHost(),
-                    endpoints.regionHosts().values(),
-                    PemFiles.readCertificate(settings.pki().file(HubPki.SERVER_CERTIFICATE))));
-            tenants.upsert(Tenants.DEFAULT, "Default", settings.adminToken());
-            SettingLayers layers = new SettingLayers(database, audit);
-            Enrollment enrollment = new Enrollment(database, deviceRepository, new ClaimableRepository(), audit,
-                    layers, catalogue, clock);
-            CertificateBindings bindings = new CertificateBindings(database, deviceRepository, audit, clock);
-            FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
-            firmware.removeUnrecordedFiles();
-            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            LiveViews liveViews = new LiveViews();
-            DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);
-            DeviceApi.Limits limits = settings.deviceLimits() != null ? settings.deviceLimits()
-                    : DeviceApi.Limits.standard(clock);
-            HubPki pki = settings.pki();
-            Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
-                    pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
-                    new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
-                            limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants),
-                    settings.http(), clock, metrics);
-            Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
-            // What a phone would receive changed: it is told to fetch its configuration again.
-            enrollment.onChange(resyncs::deviceChanged);
-            Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
-                    pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
-                    new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
-                            liveViews, bindings, new ResyncAdmin(resyncs, audit)),
-                    settings.http(), clock, metrics);
-            Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
-                    metrics, liveViews, resyncs);
-            try {
-                device.start();
-                admin.start();
-            } catch (Exception e) {
-                provisioning.close();
-                throw e;
-            }
-            LOG.info("provisioning started device-https={}:{} admin-https={}:{}", settings.bind(),
-                    HttpsServers.port(device), settings.adminBind(), HttpsServers.port(admin));
-            return provisioning;
-        } catch (Exception | Error e) {
-            database.close();
+            device.start();
+            admin.start();
+        } catch (Exception e) {
+            provisioning.close();
             throw e;
         }
+        LOG.info("provisioning started device-https={}:{} admin-https={}:{}", settings.bind(),
+                HttpsServers.port(device), settings.adminBind(), HttpsServers.port(admin));
+        return provisioning;
     }
 
     public int devicePort() {
@@ -169,11 +168,6 @@ public final class Provisioning implements AutoCloseable {
         return enrollment;
     }
 
-    /** The hub's database, for modules that keep their own tables in it (the registrar's bindings). */
-    public javax.sql.DataSource dataSource() {
-        return database.dataSource();
-    }
-
     public FirmwareStore firmware() {
         return firmware;
     }
@@ -182,14 +176,12 @@ public final class Provisioning implements AutoCloseable {
         return tenants;
     }
 
-    /** The registry /metrics serves; other modules register their meters in it. */
-    public io.micrometer.core.instrument.MeterRegistry metrics() {
-        return metrics;
-    }
-
-    /** Where other modules publish live state for the admin API. */
-    public LiveViews liveViews() {
-        return liveViews;
+    /**
+     * Publishes live state of another module at {@code GET /admin/v1/{view}}: {@code view} gives
+     * what a tenant sees of it, by the tenant's id.
+     */
+    public void publishLiveView(String view, java.util.function.Function<String, Object> perTenant) {
+        liveViews.publish(view, perTenant);
     }
 
     /** Pushes changes to phones; the SIP side gives it a sender ({@link Resyncs#start}). */
@@ -211,7 +203,6 @@ public final class Provisioning implements AutoCloseable {
                 LOG.warn("stopping {} failed: {}", server, e.toString());
             }
         }
-        database.close();
         LOG.info("provisioning stopped");
     }
 }

@@ -36,7 +36,7 @@ class FleetApiTest {
         enroll("00809f000002", "Halo H6P", "1002", "Boardroom", "Paris");
         enroll("00809f000003", "Myriad M7", "1003", "Warehouse 100%", "Lyon");
         // What the registrar publishes in the running hub: one binding of 1002's phone.
-        hub.provisioning.liveViews().publish("registrations", tenant -> Map.of("registrations", List.of(
+        hub.provisioning.publishLiveView("registrations", tenant -> Map.of("registrations", List.of(
                 Map.of("aor", "sip:1002@localhost", "mac", "00809f000002", "flow", "up", "source", "10.1.0.7:5061",
                         "transport", "tls")), "flows", 1));
     }

@@ -124,15 +124,6 @@ class SipPasswordsAtRestTest {
     }
 
     @Test
-    void theDatabaseDirectoryAndItsFilesAreTheHubUsersOnly() throws Exception {
-        try (TestHub hub = TestHub.start(home)) {
-            enroll(hub);
-            assertPrivate(home.resolve("db"));
-        }
-        assertPrivate(home.resolve("db"));
-    }
-
-    @Test
     void aSealedValueOpensOnlyWithItsKeyAndForItsOwner() {
         byte[] key = new byte[SealedSecrets.KEY_BYTES];
         key[0] = 1;
@@ -147,16 +138,6 @@ class SipPasswordsAtRestTest {
         assertThrows(StorageException.class, () -> secrets.open("v1:AAAA", MAC), "too short");
         assertThrows(StorageException.class, () -> secrets.open("v1:not base64!", MAC));
         assertThrows(IllegalArgumentException.class, () -> new SealedSecrets(new byte[16]));
-    }
-
-    private static void assertPrivate(Path directory) throws Exception {
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
-                        file.toString());
-            }
-        }
     }
 
     private static void enroll(TestHub hub) throws Exception {

@@ -1,5 +1,6 @@
 package io.hub.provisioning;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.hub.pki.DeviceCertificateRequest;
 import io.hub.pki.DeviceCertificates;
 import io.hub.pki.HubPki;
@@ -10,6 +11,8 @@ import io.hub.provisioning.deviceapi.DeviceApi;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
 import io.hub.provisioning.http.HttpLimits;
 import io.hub.provisioning.storage.SecretKeyFile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -42,8 +45,10 @@ public final class TestHub implements AutoCloseable {
     public final HubPki pki;
     public final Provisioning provisioning;
     private final HttpClient admin;
+    private final HikariDataSource database;
 
-    private TestHub(Path home, HubPki pki, Provisioning provisioning) throws Exception {
+    private TestHub(Path home, HubPki pki, Provisioning provisioning, HikariDataSource database) throws Exception {
+        this.database = database;
         this.home = home;
         this.pki = pki;
         this.provisioning = provisioning;
@@ -61,11 +66,18 @@ public final class TestHub implements AutoCloseable {
     public static TestHub start(Path home, DeviceApi.Limits limits, HttpLimits http) throws Exception {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
-        Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, null, home.resolve("db"),
-                home.resolve("firmware"), home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
-                DeviceEndpointSettings.defaults(null, 5061), limits,
-                SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http), Clock.systemUTC());
-        return new TestHub(home, pki, provisioning);
+        HikariDataSource database = TestDatabase.pool(home.resolve("db"));
+        try {
+            Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, home.resolve("firmware"),
+                    home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
+                    DeviceEndpointSettings.defaults(null, 5061), limits,
+                    SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http), database,
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+            return new TestHub(home, pki, provisioning, database);
+        } catch (Exception | Error e) {
+            database.close();
+            throw e;
+        }
     }
 
     /** A phone: a factory certificate from the development manufacturer and a client that presents it. */
@@ -158,6 +170,7 @@ public final class TestHub implements AutoCloseable {
     public void close() {
         stop(admin);
         provisioning.close();
+        database.close();
     }
 
     private static void stop(HttpClient client) {

@@ -4,9 +4,16 @@ import io.hub.pki.DeviceCertificateValidator;
 import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
 import io.hub.sip.access.SipAccess;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.pki.DeviceIdentity;
+import io.hub.relay.RelayMode;
+import io.hub.sip.call.CallRecord;
 import io.hub.sip.call.CallRecords;
 import io.hub.sip.call.CallRouter;
 import io.hub.sip.call.CallSettings;
+import io.hub.sip.call.JdbcCallRecords;
+import io.hub.sip.location.JdbcBindingStore;
+import io.hub.sip.transport.Flow;
 import io.hub.sip.location.BindingStore;
 import io.hub.relay.MediaRelay;
 import io.hub.relay.RelayConfig;
@@ -19,7 +26,11 @@ import io.hub.sip.transport.SipServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.concurrent.Executors;
@@ -27,12 +38,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.net.ssl.SSLContext;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The SIP side of the hub, started and stopped as one: the listeners, the registrar, the location
- * store and the timer that expires bindings.
+ * store, calls and the timer that expires bindings.
+ *
+ * <p>This class and the other types of {@code io.hub.sip} are what the rest of the hub uses: hub-app
+ * starts SIP with {@link #start(Listen, DeviceCertificateValidator, SipAccounts, DataSource,
+ * MeterRegistry, Clock, Options, Standing)}, hands it the hub's database and metrics registry, and
+ * reads and steers it through the methods here. The feature packages below ({@code transport},
+ * {@code registrar}, {@code location}, {@code call}, {@code access}) are the module's own; their
+ * accessors here ({@link #location()}, {@link #calls()} …) are for the module's tests.
  */
 public final class SipService implements AutoCloseable {
 
@@ -72,6 +91,21 @@ public final class SipService implements AutoCloseable {
         }
     }
 
+    /**
+     * What the hub's settings change in SIP.
+     *
+     * @param keepalive the keepalive interval phones are told, announced as the Flow-Timer
+     * @param unregisteredPerSource connections nobody registered on, per IPv4 address or IPv6 /64
+     * @param registerDeadline how soon a connection must see a phone register
+     * @param relay the relay's ports
+     * @param mediaAddress the address SDP names for the relay, or null for the bound one
+     * @param relayMode termination (a key per phone) or passthrough (end-to-end keys)
+     * @param mediaTimeout how long a call's media may stop before the call is ended
+     */
+    public record Options(Duration keepalive, int unregisteredPerSource, Duration registerDeadline, RelayConfig relay,
+            String mediaAddress, RelayMode relayMode, Duration mediaTimeout) {
+    }
+
     private final SipServer server;
     private final MediaRelay relay;
     private final CallRouter calls;
@@ -96,6 +130,28 @@ public final class SipService implements AutoCloseable {
         this.ticker = ticker;
         this.tlsPort = tlsPort;
         this.plainPort = plainPort;
+    }
+
+    /**
+     * Starts SIP for the hub: its tables migrated in {@code database} (bindings, call records, with
+     * their own schema history), its meters in {@code metrics}, accounts from {@code accounts}.
+     *
+     * @param database the hub's database, which the caller keeps open until after {@link #close}
+     * @throws IOException when a port cannot be bound
+     */
+    public static SipService start(Listen listen, DeviceCertificateValidator validator, SipAccounts accounts,
+            DataSource database, MeterRegistry metrics, Clock clock, Options options, Standing standing)
+            throws IOException {
+        RegistrarSettings standard = RegistrarSettings.standard();
+        RegistrarSettings registrar = new RegistrarSettings(standard.minExpires(), standard.maxExpires(),
+                standard.defaultExpires(), standard.maxContacts(), options.keepalive(), standard.flowGrace(),
+                standard.md5OnlyAgents());
+        CallSettings calls = CallSettings.standard();
+        calls = calls.withMediaAddress(options.mediaAddress()).withMode(options.relayMode()).withTimeouts(
+                calls.ringTimeout(), calls.transactionTimeout(), calls.holdTimeout(), options.mediaTimeout());
+        return start(listen, validator, new AccountCredentials(accounts), new JdbcBindingStore(database), registrar,
+                SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline()),
+                clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)), standing);
     }
 
     public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
@@ -205,6 +261,80 @@ public final class SipService implements AutoCloseable {
 
     public MediaRelay relay() {
         return relay;
+    }
+
+    /** Every registered contact with the state of its flow. */
+    public List<Registration> registrations() {
+        return location.all().stream().map(binding -> {
+            Optional<Flow> flow = location.flow(binding);
+            return new Registration(binding.aor(), binding.contact(), binding.instance(), binding.regId(),
+                    binding.expiresAt(), binding.registeredAt(), binding.refreshedAt(), binding.userAgent(),
+                    binding.deviceMac(), binding.flowId(), binding.source(), binding.transport(), binding.cipher(),
+                    flow.isPresent(), flow.map(Flow::lastKeepalive).orElse(null));
+        }).toList();
+    }
+
+    /** The calls under way. */
+    public List<CallSummary> activeCalls() {
+        return calls.active().stream().map(SipService::summary).toList();
+    }
+
+    /** The latest ended calls, newest first. */
+    public List<CallSummary> recentCalls() {
+        return calls.recent().stream().map(SipService::summary).toList();
+    }
+
+    private static CallSummary summary(CallRecord record) {
+        return new CallSummary(record.id(), record.caller(), record.callee(), record.startedAt(),
+                record.answeredAt(), record.endedAt(), record.cause() == null ? null : record.cause().code(),
+                record.status(), record.media());
+    }
+
+    /**
+     * Sends {@code NOTIFY} with {@code event} down every live flow of {@code aor}, one request per
+     * binding; each answer or failure ({@link PhoneRequests.Unreachable}, a timeout) completes its
+     * future. Empty when no binding of the AOR has a live flow.
+     */
+    public List<CompletableFuture<SIPResponse>> notifyLiveFlows(String aor, String event, Duration timeout) {
+        return location.bindings(aor).stream().filter(binding -> location.flow(binding).isPresent())
+                .map(binding -> phoneRequests.notify(binding, event, timeout)).toList();
+    }
+
+    /** Refused REGISTERs (wrong passwords above all) are reported to {@code listener}, for the audit log. */
+    public void onRegisterRefused(Consumer<RegisterRefusal> listener) {
+        registrar.onRefusal(refusal -> listener.accept(new RegisterRefusal(refusal.aor(), refusal.source(),
+                refusal.failure().code(), refusal.detail())));
+    }
+
+    /** Told of every certificate a REGISTER was accepted with. */
+    public void onCertificateAccepted(Consumer<DeviceIdentity> listener) {
+        registrar.onCertificateAccepted(listener);
+    }
+
+    /** Told of every phone taken off SIP. */
+    public void onWithdrawal(Consumer<Withdrawal> listener) {
+        access.onWithdrawal(listener);
+    }
+
+    /** Runs {@code follower} after each change of the PKI's state has reached the live flows. */
+    public void onPkiChange(Runnable follower) {
+        access.onPkiChange(follower);
+    }
+
+    /**
+     * Takes off SIP every registered AOR that is {@code device}'s account or was bound with its
+     * certificate; empty when the device is offline.
+     */
+    public List<Withdrawal> withdrawDevice(MacAddress device, WithdrawReason reason, String detail) {
+        return access.withdrawDevice(device, reason, detail);
+    }
+
+    /**
+     * Re-checks the accounts registered with the user part {@code user} (an extension, in any domain)
+     * and withdraws those whose device is gone, disabled or revoked.
+     */
+    public List<Withdrawal> recheckUser(String user) {
+        return access.recheckUser(user);
     }
 
     @Override

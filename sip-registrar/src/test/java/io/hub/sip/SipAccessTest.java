@@ -21,8 +21,6 @@ import io.hub.pki.PemFiles;
 import io.hub.pki.RevocationList;
 import io.hub.pki.TestPki;
 import io.hub.pki.tls.ServerTls;
-import io.hub.sip.access.WithdrawReason;
-import io.hub.sip.access.Withdrawal;
 import io.hub.sip.call.CallSettings;
 import io.hub.sip.call.JdbcCallRecords;
 import io.hub.sip.location.JdbcBindingStore;

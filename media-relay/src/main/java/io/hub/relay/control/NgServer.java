@@ -1,5 +1,7 @@
 package io.hub.relay.control;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -8,8 +10,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,18 +39,15 @@ final class NgServer implements AutoCloseable {
 
     private final DatagramChannel channel;
     private final RelayCalls calls;
-    private final Clock clock;
-    private final Map<String, Reply> replies = new LinkedHashMap<>(256, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Reply> eldest) {
-            return size() > MAX_REMEMBERED;
-        }
-    };
+    /** Replies by source and cookie, kept for the retransmission window on the injected clock. */
+    private final Cache<String, byte[]> replies;
     private volatile Thread thread;
 
     NgServer(InetSocketAddress bind, RelayCalls calls, Clock clock) throws IOException {
         this.calls = calls;
-        this.clock = clock;
+        this.replies = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED)
+                .expireAfterWrite(Duration.ofSeconds(RETRANSMISSION_SECONDS))
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).executor(Runnable::run).build();
         this.channel = DatagramChannel.open();
         try {
             channel.bind(bind);
@@ -85,13 +85,12 @@ final class NgServer implements AutoCloseable {
         }
         String cookie = new String(data, 0, space, StandardCharsets.ISO_8859_1);
         String key = source + " " + cookie;
-        long now = clock.millis();
-        Reply earlier = replies.get(key);
-        if (earlier != null && now - earlier.millis < RETRANSMISSION_SECONDS * 1000L) {
-            return earlier.bytes;
+        byte[] earlier = replies.getIfPresent(key);
+        if (earlier != null) {
+            return earlier;
         }
         byte[] bytes = encode(cookie, answer(data, space + 1, length - space - 1, source));
-        replies.put(key, new Reply(bytes, now));
+        replies.put(key, bytes);
         return bytes;
     }
 
@@ -165,6 +164,4 @@ final class NgServer implements AutoCloseable {
         }
     }
 
-    private record Reply(byte[] bytes, long millis) {
-    }
 }

@@ -245,6 +245,24 @@ class NgRelayTest {
     }
 
     @Test
+    void aCookieIsAnsweredFromMemoryForThirtySecondsThenAnew() throws Exception {
+        byte[] query = NgClient.datagram("q-1", Bencode.encode(Map.of("command", "query", "call-id", "call-9")));
+        byte[] unknown = ng.exchange(query);
+        FakePhone a = phone(0x6A, S80);
+        ng.exchange(NgClient.datagram("o-1", Bencode.encode(offer("call-9", "tag-a", sdp(a,
+                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + SdesKey.generate(S80).inline())))));
+
+        clock.advance(Duration.ofSeconds(NgServer.RETRANSMISSION_SECONDS - 1));
+        byte[] retransmitted = ng.exchange(query);
+        clock.advance(Duration.ofSeconds(1));
+        byte[] later = ng.exchange(query);
+
+        assertEquals("error", NgClient.dictionary(unknown, 4).get("result"), "call-9 did not exist yet");
+        assertArrayEquals(unknown, retransmitted, "within the window the cookie's reply is the one remembered");
+        assertEquals("ok", NgClient.dictionary(later, 4).get("result"), "past it, the query is answered anew");
+    }
+
+    @Test
     void badInputIsAnsweredWithAnErrorReasonAndChangesNothing() throws Exception {
         FakePhone a = phone(0x5A, S80);
         String good = sdp(a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + SdesKey.generate(S80).inline());

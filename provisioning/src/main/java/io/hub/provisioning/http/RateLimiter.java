@@ -1,21 +1,23 @@
 package io.hub.provisioning.http;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Token buckets by key (a {@link SourceKey}, a certificate): {@code capacity} tokens, refilled at
  * {@code perSecond}. Time comes from a {@link Clock}.
  *
- * <p>The table is bounded: past {@code maxKeys} the least recently used key is dropped, and only
- * that one. A key that was used recently, whether it spent its budget or not, survives any number
- * of fresh keys that come after it; nobody's bucket is reset because somebody else sprayed keys.
- * Dropping the least recently used key can only forget a key that has been quiet longest, and a
- * bucket that has been quiet long enough has refilled anyway.
+ * <p>The table is a Caffeine cache on the same clock. A key left alone for as long as its bucket
+ * takes to refill from empty is forgotten: its bucket is full, so forgetting it changes nothing.
+ * Past {@code maxKeys} Caffeine drops keys by frequency and recency (W-TinyLFU), never more than it
+ * must: a key in use, whether it spent its budget or not, survives any number of fresh keys sprayed
+ * after it, so nobody's bucket is reset because somebody else sprayed keys.
  */
 public final class RateLimiter {
 
@@ -25,33 +27,44 @@ public final class RateLimiter {
     private final double capacity;
     private final double perSecond;
     private final Clock clock;
-    private final int maxKeys;
-    private final LinkedHashMap<String, Bucket> buckets = new LinkedHashMap<>(1024, 0.75f, true);
-    private long evicted;
+    private final Cache<String, Bucket> buckets;
+    private final AtomicLong evicted = new AtomicLong();
 
     public RateLimiter(double capacity, double perSecond, Clock clock) {
         this(capacity, perSecond, clock, MAX_KEYS);
     }
 
+    /**
+     * @throws IllegalArgumentException when {@code maxKeys} is below 1, or the bucket never refills
+     */
     public RateLimiter(double capacity, double perSecond, Clock clock, int maxKeys) {
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys must be at least 1, not " + maxKeys);
         }
+        if (!(capacity > 0) || !(perSecond > 0)) {
+            throw new IllegalArgumentException("capacity and perSecond must be above 0, not " + capacity + " and "
+                    + perSecond);
+        }
         this.capacity = capacity;
         this.perSecond = perSecond;
         this.clock = clock;
-        this.maxKeys = maxKeys;
+        this.buckets = Caffeine.newBuilder().maximumSize(maxKeys)
+                .expireAfterAccess(Duration.ofMillis((long) Math.ceil(capacity / perSecond * 1000)))
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                // Evictions run in the caller's thread, so the table is within its bound when a call returns.
+                .executor(Runnable::run)
+                .<String, Bucket>evictionListener((key, bucket, cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        evicted.incrementAndGet();
+                    }
+                })
+                .build();
     }
 
     /** Takes a token for {@code key}; empty when granted, else how long until one is available. */
     public synchronized Optional<Duration> acquire(String key) {
         long now = clock.millis();
-        Bucket bucket = buckets.get(key);
-        if (bucket == null) {
-            bucket = new Bucket(capacity, now);
-            buckets.put(key, bucket);
-            trim();
-        }
+        Bucket bucket = buckets.get(key, fresh -> new Bucket(capacity, now));
         bucket.refill(now, capacity, perSecond);
         if (bucket.tokens >= 1) {
             bucket.tokens -= 1;
@@ -62,7 +75,7 @@ public final class RateLimiter {
 
     /** Whether a token is left for {@code key}, without taking it; empty when one is. */
     public synchronized Optional<Duration> peek(String key) {
-        Bucket bucket = buckets.get(key);
+        Bucket bucket = buckets.getIfPresent(key);
         if (bucket == null) {
             return Optional.empty();
         }
@@ -72,25 +85,17 @@ public final class RateLimiter {
 
     /** How many keys the table holds (at most the bound). */
     public synchronized int size() {
-        return buckets.size();
+        buckets.cleanUp();
+        return (int) buckets.estimatedSize();
     }
 
-    /** How many keys were dropped to keep the table within its bound. */
-    public synchronized long evicted() {
-        return evicted;
+    /** How many keys were dropped to keep the table within its bound (idle keys forgotten are not counted). */
+    public long evicted() {
+        return evicted.get();
     }
 
     private Duration wait(Bucket bucket) {
         return Duration.ofMillis(Math.max(1, (long) Math.ceil((1 - bucket.tokens) / perSecond * 1000)));
-    }
-
-    private void trim() {
-        Iterator<Map.Entry<String, Bucket>> oldest = buckets.entrySet().iterator();
-        while (buckets.size() > maxKeys && oldest.hasNext()) {
-            oldest.next();
-            oldest.remove();
-            evicted++;
-        }
     }
 
     private static final class Bucket {

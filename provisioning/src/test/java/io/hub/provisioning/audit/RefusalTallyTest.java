@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.MutableClock;
+import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.storage.Database;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,20 +22,22 @@ class RefusalTallyTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:05Z"));
+    private TestDatabase pool;
     private Database database;
     private AuditLog audit;
     private RefusalTally tally;
 
     @BeforeEach
     void open() {
-        database = Database.open(null, dir.resolve("db"));
+        pool = TestDatabase.open(dir.resolve("db"));
+        database = pool.database();
         audit = new AuditLog(database, clock);
         tally = new RefusalTally(audit, clock, domain -> domain.equals("acme.test") ? "acme" : null);
     }
 
     @AfterEach
     void close() {
-        database.close();
+        pool.close();
     }
 
     private void refuse(String source, String reason, String aor) {

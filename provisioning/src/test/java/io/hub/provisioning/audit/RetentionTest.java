@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.hub.pki.MutableClock;
+import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.nio.file.Path;
@@ -23,12 +24,14 @@ class RetentionTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private TestDatabase pool;
     private Database database;
     private AuditLog audit;
 
     @BeforeEach
     void open() {
-        database = Database.open(null, dir.resolve("db"));
+        pool = TestDatabase.open(dir.resolve("db"));
+        database = pool.database();
         audit = new AuditLog(database, clock);
         database.transaction(connection -> {
             connection.createStatement().execute("INSERT INTO tenant (id, name, token_sha256, created_at) "
@@ -42,7 +45,7 @@ class RetentionTest {
 
     @AfterEach
     void close() {
-        database.close();
+        pool.close();
     }
 
     private void statusReport() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.profiles.PhoneCatalogue;
+import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.tenants.Tenants;
 import java.io.ByteArrayInputStream;
@@ -22,7 +23,8 @@ class UnrecordedFirmwareTest {
 
     @Test
     void anImageWithoutItsRowIsRemovedAndItsVersionCanBeUploadedAgain() throws Exception {
-        try (Database database = Database.open(null, dir.resolve("db"))) {
+        try (TestDatabase pool = TestDatabase.open(dir.resolve("db"))) {
+            Database database = pool.database();
             database.transaction(connection -> connection.createStatement().executeUpdate(
                     "INSERT INTO tenant (id, name, created_at) VALUES ('default', 'Default', CURRENT_TIMESTAMP)"));
             Path images = dir.resolve("firmware");

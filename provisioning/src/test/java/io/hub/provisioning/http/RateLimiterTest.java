@@ -1,10 +1,13 @@
 package io.hub.provisioning.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.pki.MutableClock;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -33,17 +36,42 @@ class RateLimiterTest {
     }
 
     @Test
-    void theTableDropsTheLeastRecentlyUsedKeyOnly() {
+    void aFullTableDropsFreshKeysBeforeAKeyInUse() {
         RateLimiter limiter = new RateLimiter(1, 1, clock, 3);
-        limiter.acquire("a");
-        limiter.acquire("b");
-        limiter.acquire("c");
-        limiter.acquire("a");
-        limiter.acquire("d");
+        for (String key : new String[] {"a", "b", "c", "a", "a"}) {
+            limiter.acquire(key);
+        }
+        for (char key = 'd'; key <= 'z'; key++) {
+            limiter.acquire(String.valueOf(key));
+        }
+
         assertEquals(3, limiter.size());
-        assertEquals(1, limiter.evicted());
-        assertTrue(limiter.peek("a").isPresent(), "a was used last but one and keeps its spent bucket");
-        assertTrue(limiter.peek("b").isEmpty(), "b was least recently used and was dropped");
+        assertEquals(23, limiter.evicted(), "one key dropped for each key beyond the bound");
+        assertTrue(limiter.peek("a").isPresent(), "a, in use, keeps its spent bucket");
+    }
+
+    @Test
+    void anIdleKeyIsForgottenOnceItsBucketHasRefilledAndNotBefore() {
+        MutableClock time = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
+        RateLimiter limiter = new RateLimiter(2, 1, time);
+        limiter.acquire("198.51.100.7");
+        limiter.acquire("198.51.100.7");
+        assertTrue(limiter.peek("198.51.100.7").isPresent());
+
+        time.advance(Duration.ofMillis(1_500));
+        assertEquals(1, limiter.size(), "half refilled: still counted");
+        time.advance(Duration.ofSeconds(3));
+
+        assertEquals(0, limiter.size(), "2 s idle refills the bucket, so it is forgotten");
+        assertEquals(0, limiter.evicted(), "forgetting an idle key is no eviction");
+        assertTrue(limiter.acquire("198.51.100.7").isEmpty());
+    }
+
+    @Test
+    void aBucketThatNeverRefillsIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new RateLimiter(5, 0, clock));
+        assertThrows(IllegalArgumentException.class, () -> new RateLimiter(0, 1, clock));
+        assertThrows(IllegalArgumentException.class, () -> new RateLimiter(5, 1, clock, 0));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.hub.provisioning.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.hub.provisioning.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,7 +26,7 @@ class TenantMigrationTest {
 
     @Test
     void aDatabaseFromBeforeTenantsIsCarriedOver() throws Exception {
-        String url = Database.h2Url(directory);
+        String url = TestDatabase.url(directory);
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("3").load()
                 .migrate();
         try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement()) {
@@ -45,7 +46,7 @@ class TenantMigrationTest {
                     + "(CURRENT_TIMESTAMP, 'admin', 'authenticate', 'refused', NULL)");
         }
 
-        Database.open(null, directory).close();
+        TestDatabase.open(directory).close();
 
         try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement()) {
             assertEquals(List.of("default Myriad M7 2.0 myriad-m7/2.0.bin"), rows(sql,

@@ -4,6 +4,8 @@ import io.hub.pki.DeviceValidation;
 import io.hub.pki.MacAddress;
 import io.hub.pki.RefusalCause;
 import io.hub.pki.log.LogText;
+import io.hub.sip.WithdrawReason;
+import io.hub.sip.Withdrawal;
 import io.hub.sip.call.CallRouter;
 import io.hub.sip.call.EndCause;
 import io.hub.sip.location.Binding;

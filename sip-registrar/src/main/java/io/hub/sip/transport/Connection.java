@@ -6,30 +6,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One accepted socket, TLS or plain, driven by its {@link SelectorLoop} without ever blocking:
- * the handshake (its expensive steps on the TLS pool), framing, pongs, and the output that could
- * not be written at once. Once the handshake is done it carries a {@link Flow}.
- *
- * <p>Messages go to the worker pool through a per-connection queue, handled one at a time in
- * arrival order; when the queue grows long the connection stops reading until the handler catches
- * up (TCP then slows the peer). Output is written at once by whichever thread sends; what the
- * socket does not take is queued, and a peer whose queue passes the bound is dropped.
+ * reading, the handshake's turns (its expensive steps on the TLS pool), framing, pongs, deadlines
+ * and the order of closing. Once the handshake is done it carries a {@link Flow}. Three parts do
+ * the rest, all under this connection's one lock, which also guards its phase:
+ * {@link TlsSession} (the engine and its records), {@link FlowInbox} (messages to the worker pool,
+ * in order, with reading paused while the handler is behind) and {@link Outbox} (what the socket
+ * did not take at once, with the slow-reader bound).
  *
  * <p>Closing is ordered: no more reading, the messages already queued are handled, the handler is
  * told the flow is gone, then the output is shut (TLS close_notify) and the rest of the input is
@@ -40,24 +33,12 @@ final class Connection {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     /** Bytes read in one readiness event before the loop serves other connections. */
     private static final int READ_BUDGET = 64 * 1024;
-    /** Messages handled in a row before the worker gives other flows their turn. */
-    private static final int BATCH = 16;
-    private static final int PAUSE_AT_MESSAGES = 32;
-    private static final int RESUME_AT_MESSAGES = 8;
-    private static final int PAUSE_AT_BYTES = 256 * 1024;
     private static final int MAX_MALFORMED = 10;
     private static final long LINGER_MILLIS = 2_000;
-    /** Output that made no progress for this long means a peer that stopped reading. */
-    private static final long WRITE_STALL_MILLIS = 30_000;
     private static final byte[] PONG = {'\r', '\n'};
-    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     /** HANDSHAKE, then OPEN; CLOSING while the handler hears of it; DRAINING once the output is shut. */
     private enum Phase { HANDSHAKE, OPEN, CLOSING, DRAINING, CLOSED }
-
-    /** The last item of a closing connection's queue. */
-    private record Closed(String why) {
-    }
 
     private final SipServer server;
     private final SelectorLoop loop;
@@ -65,28 +46,23 @@ final class Connection {
     private final SipServer.Endpoint endpoint;
     private final long acceptedAt;
     private final SipFraming framing = new SipFraming();
+    /** Null for plain TCP. */
+    private final TlsSession tls;
+    private final FlowInbox inbox;
     private volatile SelectionKey key;
-    private volatile SSLEngine tls;
     private volatile Flow flow;
     private volatile Phase phase = Phase.HANDSHAKE;
     private volatile long lastReadAt;
-    /** Set under the lock by whoever pauses or resumes; read by the loop without it. */
-    private volatile boolean readPaused;
 
     // The loop thread's alone.
     private byte[] unreadNet;
     private boolean tlsTasksRunning;
 
-    // Guarded by this: output, the inbound queue, phase changes.
+    // Guarded by this: output, phase changes, and the inbox's queue (FlowInbox takes this lock).
+    private final Outbox outbox;
     private boolean sendable;
-    private ArrayDeque<ByteBuffer> unsent;
-    private int unsentBytes;
-    private long unsentSince;
     private boolean shutWhenSent;
     private long lingerUntil;
-    private ArrayDeque<Object> inbound;
-    private int inboundBytes;
-    private boolean dispatching;
 
     // The worker's that holds the dispatching turn.
     private int malformed;
@@ -99,6 +75,10 @@ final class Connection {
         this.endpoint = endpoint;
         this.acceptedAt = acceptedAt;
         this.lastReadAt = acceptedAt;
+        this.tls = endpoint.tls() == null ? null : new TlsSession(endpoint, server::wrapBuffer);
+        this.outbox = new Outbox(channel, server.limits().maxUnsentBytes(),
+                writable -> interest(writable ? SelectionKey.OP_WRITE : 0, writable ? 0 : SelectionKey.OP_WRITE));
+        this.inbox = new FlowInbox(this, new InboxOwner());
     }
 
     /** On the loop thread: starts reading; a plain connection is a flow at once. */
@@ -157,7 +137,7 @@ final class Connection {
                     budget -= read;
                 }
                 net.flip();
-                ended |= endpoint.tls() != null ? unwrap(net) : frame(net);
+                ended |= tls != null ? unwrap(net) : frame(net);
                 net.compact();
                 if (ended || read <= 0 || budget <= 0 || !reading()) {
                     break;
@@ -193,17 +173,16 @@ final class Connection {
     }
 
     private boolean reading() {
-        return (phase == Phase.HANDSHAKE || phase == Phase.OPEN) && !readPaused && !tlsTasksRunning;
+        return (phase == Phase.HANDSHAKE || phase == Phase.OPEN) && !inbox.readPaused() && !tlsTasksRunning;
     }
 
     /** Decrypts the complete records in {@code net}; true when the peer ended the TLS session. */
     private boolean unwrap(ByteBuffer net) throws IOException {
-        SSLEngine engine = engine();
         int idle = 0;
         while (net.hasRemaining() && !tlsTasksRunning && phase.compareTo(Phase.OPEN) <= 0 && idle < 2) {
-            ByteBuffer app = loop.appIn(engine.getSession().getApplicationBufferSize());
+            ByteBuffer app = loop.appIn(tls.applicationBufferSize());
             app.clear();
-            SSLEngineResult result = engine.unwrap(net, app);
+            SSLEngineResult result = tls.unwrap(net, app);
             app.flip();
             if (app.hasRemaining()) {
                 if (flow == null) {
@@ -229,19 +208,10 @@ final class Connection {
         return false;
     }
 
-    private SSLEngine engine() {
-        if (tls == null) {
-            // Made on the first bytes: a connection that never starts TLS costs no engine.
-            tls = endpoint.newEngine();
-        }
-        return tls;
-    }
-
     /** Moves the handshake on as far as it goes without more input. */
     private void handshake(HandshakeStatus status) throws IOException {
         while (true) {
-            if (flow != null && status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED
-                    && "TLSv1.2".equals(tls.getSession().getProtocol())) {
+            if (flow != null && tls.renegotiating(status)) {
                 // Only a renegotiation moves a finished TLS 1.2 handshake (TLS 1.3 key updates do not count).
                 LOG.info("sip {} refused: TLS renegotiation", flow);
                 close("asked to renegotiate TLS", RefusalReason.RENEGOTIATION);
@@ -255,7 +225,7 @@ final class Connection {
                 case NEED_WRAP -> status = wrapHandshake();
                 case FINISHED -> {
                     handshakeFinished();
-                    status = tls.getHandshakeStatus();
+                    status = tls.handshakeStatus();
                 }
                 default -> {
                     return;
@@ -268,12 +238,10 @@ final class Connection {
     private void runTlsTasks() {
         tlsTasksRunning = true;
         interest(0, SelectionKey.OP_READ);
-        SSLEngine engine = tls;
+        Runnable tasks = tls.delegatedTasks();
         server.runTlsTasks(() -> {
             try {
-                for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-                    task.run();
-                }
+                tasks.run();
             } catch (RuntimeException e) {
                 LOG.debug("sip TLS task failed: {}", e.toString());
             }
@@ -287,7 +255,7 @@ final class Connection {
             return;
         }
         try {
-            handshake(tls.getHandshakeStatus());
+            handshake(tls.handshakeStatus());
         } catch (IOException e) {
             failed(e);
             return;
@@ -301,19 +269,13 @@ final class Connection {
 
     private HandshakeStatus wrapHandshake() throws IOException {
         synchronized (this) {
-            ByteBuffer out = server.wrapBuffer(tls.getSession().getPacketBufferSize());
-            out.clear();
-            SSLEngineResult result = tls.wrap(NOTHING, out);
-            out.flip();
-            write(out);
-            return result.getHandshakeStatus();
+            return tls.wrapHandshake(outbox::write);
         }
     }
 
     private void handshakeFinished() throws IOException {
         if (flow == null) {
-            SSLSession session = tls.getSession();
-            open(session.getCipherSuite(), peerChain(session));
+            open(tls.cipherSuite(), tls.peerChain());
         }
     }
 
@@ -339,7 +301,7 @@ final class Connection {
         }
         if (unit instanceof SipFraming.Message message) {
             flow.heard(server.clock().instant(), false);
-            enqueue(message.bytes(), message.bytes().length);
+            inbox.add(message.bytes());
         } else {
             LOG.debug("sip keepalive ping {}", flow);
             flow.heard(server.clock().instant(), true);
@@ -366,23 +328,12 @@ final class Connection {
         }
     }
 
-    /** Caller holds the lock: what the engine sends as it closes (close_notify, or the alert it has). */
-    private ByteBuffer lastRecords(SSLEngine engine) throws SSLException {
-        engine.closeOutbound();
-        ByteBuffer out = server.wrapBuffer(engine.getSession().getPacketBufferSize());
-        out.clear();
-        engine.wrap(NOTHING, out);
-        out.flip();
-        return out;
-    }
-
     /** Best effort: the alert the engine has for the peer, written if the socket takes it at once. */
     private void sendAlert() {
         try {
             synchronized (this) {
-                SSLEngine engine = tls;
-                if (engine != null) {
-                    channel.write(lastRecords(engine));
+                if (tls != null && tls.started()) {
+                    channel.write(tls.closingRecords());
                 }
             }
         } catch (IOException | RuntimeException ignored) {
@@ -411,66 +362,42 @@ final class Connection {
 
     // ---- the inbound queue and the worker
 
-    private void enqueue(Object item, int bytes) {
-        boolean start;
-        synchronized (this) {
-            if (inbound == null) {
-                inbound = new ArrayDeque<>(4);
-            }
-            inbound.add(item);
-            inboundBytes += bytes;
-            start = !dispatching;
-            dispatching = true;
-            if (!readPaused && bytes > 0
-                    && (inbound.size() >= PAUSE_AT_MESSAGES || inboundBytes >= PAUSE_AT_BYTES)) {
-                readPaused = true;
-                interest(0, SelectionKey.OP_READ);
-            }
+    /** What the inbox does with this connection: the worker pool, reading paused and resumed, handling. */
+    private final class InboxOwner implements FlowInbox.Owner {
+        @Override
+        public void dispatch(Runnable turn) {
+            server.dispatch(turn);
         }
-        if (start) {
-            server.dispatch(this::dispatch);
-        }
-    }
 
-    /** On a worker: the queued items in order, a batch at a time. */
-    private void dispatch() {
-        if (server.isClosed()) {
-            // Stopping: what is still queued goes unhandled, as it would with the process.
-            return;
+        @Override
+        public boolean stopping() {
+            return server.isClosed();
         }
-        for (int handled = 0; handled < BATCH; handled++) {
-            Object item;
-            boolean resume = false;
-            synchronized (this) {
-                item = inbound == null ? null : inbound.poll();
-                if (item == null) {
-                    inbound = null;
-                    dispatching = false;
-                    return;
-                }
-                if (item instanceof byte[] message) {
-                    inboundBytes -= message.length;
-                }
-                if (readPaused && inbound.size() <= RESUME_AT_MESSAGES && inboundBytes < PAUSE_AT_BYTES / 4) {
-                    readPaused = false;
-                    resume = true;
-                }
-            }
-            if (resume) {
-                loop.execute(this::resumeReading);
-            }
-            if (item instanceof byte[] message) {
-                try {
-                    handle(message);
-                } catch (RuntimeException e) {
-                    // A defect on our side; the flow's later messages must still get their turn.
-                    LOG.error("sip message on {} failed", flow, e);
-                }
-            } else {
-                closed(((Closed) item).why());
+
+        @Override
+        public void pauseReading() {
+            interest(0, SelectionKey.OP_READ);
+        }
+
+        @Override
+        public void resumeReading() {
+            loop.execute(Connection.this::resumeReading);
+        }
+
+        @Override
+        public void message(byte[] message) {
+            try {
+                handle(message);
+            } catch (RuntimeException e) {
+                // A defect on our side; the flow's later messages must still get their turn.
+                LOG.error("sip message on {} failed", flow, e);
             }
         }
-        server.dispatch(this::dispatch);
+
+        @Override
+        public void closed(String why) {
+            Connection.this.closed(why);
+        }
     }
 
     private void handle(byte[] message) {
@@ -501,24 +428,13 @@ final class Connection {
                 return false;
             }
             try {
-                SSLEngine engine = tls;
-                if (engine == null) {
-                    write(ByteBuffer.wrap(bytes));
+                if (tls == null) {
+                    outbox.write(ByteBuffer.wrap(bytes));
                 } else {
-                    ByteBuffer app = ByteBuffer.wrap(bytes);
-                    do {
-                        ByteBuffer out = server.wrapBuffer(engine.getSession().getPacketBufferSize());
-                        out.clear();
-                        SSLEngineResult result = engine.wrap(app, out);
-                        if (result.getStatus() != SSLEngineResult.Status.OK) {
-                            throw new SSLException("cannot send: TLS " + result.getStatus());
-                        }
-                        out.flip();
-                        write(out);
-                    } while (app.hasRemaining());
+                    tls.send(bytes, outbox::write);
                 }
                 return true;
-            } catch (SlowReader e) {
+            } catch (Outbox.SlowReader e) {
                 LOG.info("sip {} dropped: {}", flow, e.getMessage());
                 abort(e.getMessage(), RefusalReason.SLOW_READER);
                 return false;
@@ -529,53 +445,11 @@ final class Connection {
         }
     }
 
-    /** The peer left more unread than the bound allows. */
-    private static final class SlowReader extends IOException {
-        SlowReader(String message) {
-            super(message, null);
-        }
-    }
-
-    /** Writes what the socket takes now and queues the rest; caller holds the lock. */
-    private void write(ByteBuffer net) throws IOException {
-        if (unsent == null) {
-            channel.write(net);
-            if (!net.hasRemaining()) {
-                return;
-            }
-            unsent = new ArrayDeque<>(4);
-            unsentSince = SipServer.millis();
-            interest(SelectionKey.OP_WRITE, 0);
-        }
-        byte[] rest = new byte[net.remaining()];
-        net.get(rest);
-        unsent.add(ByteBuffer.wrap(rest));
-        unsentBytes += rest.length;
-        if (unsentBytes > server.limits().maxUnsentBytes()) {
-            throw new SlowReader("not reading: more than " + server.limits().maxUnsentBytes() + " bytes unsent");
-        }
-    }
-
     /** On the loop thread: the socket takes more. */
     void writable() {
         synchronized (this) {
             try {
-                while (unsent != null) {
-                    ByteBuffer head = unsent.peek();
-                    if (channel.write(head) > 0) {
-                        unsentSince = SipServer.millis();
-                    }
-                    if (head.hasRemaining()) {
-                        return;
-                    }
-                    unsentBytes -= head.capacity();
-                    unsent.poll();
-                    if (unsent.isEmpty()) {
-                        unsent = null;
-                    }
-                }
-                interest(0, SelectionKey.OP_WRITE);
-                if (shutWhenSent) {
+                if (outbox.flush() && shutWhenSent) {
                     shutOutput();
                 }
             } catch (IOException e) {
@@ -605,15 +479,14 @@ final class Connection {
             phase = Phase.CLOSING;
             interest(0, SelectionKey.OP_READ);
         }
-        enqueue(new Closed(why), 0);
+        inbox.close(why);
     }
 
     /** The output is dead (broken, or the peer does not read): nothing more is sent, and it closes. */
     private void abort(String why, RefusalReason reason) {
         synchronized (this) {
             sendable = false;
-            unsent = null;
-            unsentBytes = 0;
+            outbox.discard();
             if (phase == Phase.CLOSING || phase == Phase.DRAINING) {
                 // Already closing; the handler is told (or was) through the queue.
                 closeChannel();
@@ -640,11 +513,10 @@ final class Connection {
             }
             sendable = false;
             try {
-                SSLEngine engine = tls;
-                if (engine != null) {
-                    write(lastRecords(engine));
+                if (tls != null && tls.started()) {
+                    outbox.write(tls.closingRecords());
                 }
-                if (unsent != null) {
+                if (!outbox.isEmpty()) {
                     shutWhenSent = true;
                 } else {
                     shutOutput();
@@ -680,8 +552,7 @@ final class Connection {
             }
             phase = Phase.CLOSED;
             sendable = false;
-            unsent = null;
-            unsentBytes = 0;
+            outbox.discard();
             unreadNet = null;
         }
         try {
@@ -709,7 +580,7 @@ final class Connection {
             return;
         }
         if (current == Phase.OPEN) {
-            if (readPaused) {
+            if (inbox.readPaused()) {
                 // Input waits unread because the handler is behind: the hub's delay, not the peer's.
                 lastReadAt = now;
                 framing.postpone(now);
@@ -738,9 +609,9 @@ final class Connection {
             }
         }
         synchronized (this) {
-            if (unsent != null && now - unsentSince > WRITE_STALL_MILLIS) {
-                LOG.info("sip {} dropped: nothing read for {} s", flow, WRITE_STALL_MILLIS / 1000);
-                abort("not reading for " + WRITE_STALL_MILLIS / 1000 + " s", RefusalReason.SLOW_READER);
+            if (outbox.stalled(now)) {
+                LOG.info("sip {} dropped: nothing read for {} s", flow, Outbox.WRITE_STALL_MILLIS / 1000);
+                abort("not reading for " + Outbox.WRITE_STALL_MILLIS / 1000 + " s", RefusalReason.SLOW_READER);
             }
         }
     }
@@ -763,20 +634,6 @@ final class Connection {
             }
         } catch (CancelledKeyException e) {
             // Closed meanwhile.
-        }
-    }
-
-    private static List<X509Certificate> peerChain(SSLSession session) {
-        try {
-            List<X509Certificate> chain = new ArrayList<>();
-            for (Certificate certificate : session.getPeerCertificates()) {
-                if (certificate instanceof X509Certificate x509) {
-                    chain.add(x509);
-                }
-            }
-            return chain;
-        } catch (SSLPeerUnverifiedException e) {
-            return List.of();
         }
     }
 

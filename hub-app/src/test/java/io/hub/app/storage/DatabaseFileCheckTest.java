@@ -1,10 +1,11 @@
-package io.hub.provisioning.storage;
+package io.hub.app.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.provisioning.storage.Database;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ class DatabaseFileCheckTest {
 
     @Test
     void aDatabaseOpensAgainWithWhatItHeld() throws Exception {
-        try (Database database = Database.open(null, dir)) {
-            database.transaction(connection -> {
+        try (HubDatabase pool = HubDatabase.open(null, dir)) {
+            Database.migrate(pool.dataSource()).transaction(connection -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.executeUpdate("INSERT INTO tenant (id, name, token_sha256, created_at) "
                             + "VALUES ('acme', 'Acme', '" + "0".repeat(64) + "', CURRENT_TIMESTAMP)");
@@ -33,8 +34,8 @@ class DatabaseFileCheckTest {
                 return null;
             });
         }
-        try (Database database = Database.open(null, dir);
-                Connection connection = database.dataSource().getConnection();
+        try (HubDatabase pool = HubDatabase.open(null, dir);
+                Connection connection = pool.dataSource().getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("SELECT name FROM tenant")) {
             assertTrue(row.next());
@@ -57,8 +58,8 @@ class DatabaseFileCheckTest {
 
     @Test
     void aFileOfANewerFormatIsRefusedAndLeftAsItWas() throws Exception {
-        try (Database database = Database.open(null, dir)) {
-            database.dataSource().getConnection().close();
+        try (HubDatabase pool = HubDatabase.open(null, dir)) {
+            pool.dataSource().getConnection().close();
         }
         Path file = dir.resolve("hub.mv.db");
         byte[] newer = withFormat(Files.readAllBytes(file), 9);
@@ -83,7 +84,7 @@ class DatabaseFileCheckTest {
     }
 
     private String refusal(Path file) {
-        DatabaseFileException refused = assertThrows(DatabaseFileException.class, () -> Database.open(null, dir));
+        DatabaseFileException refused = assertThrows(DatabaseFileException.class, () -> HubDatabase.open(null, dir));
         String message = refused.getMessage();
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.startsWith("database file " + file.toAbsolutePath() + " "), message);

@@ -1,5 +1,7 @@
-package io.hub.provisioning.storage;
+package io.hub.app.storage;
 
+import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.storage.Rows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,7 @@ import java.time.Instant;
 
 /**
  * The hub's write pattern, run in a child JVM that {@link CommitCrashTest} kills: the hub's pool and
- * URL ({@link Database#open}), other connections committing all along (as the registrar's binding
+ * URL ({@link HubDatabase#open}) and provisioning's schema, other connections committing all along (as the registrar's binding
  * writes and the audit log do), and one large transaction of devices closed by its audit row, as a
  * bulk import is.
  *
@@ -30,7 +32,7 @@ public final class CommitCrashChild {
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args[0]);
         int devices = Integer.parseInt(args[1]);
-        Database database = Database.open(null, directory);
+        Database database = Database.migrate(HubDatabase.open(null, directory).dataSource());
         database.transaction(connection -> {
             try (PreparedStatement tenant = connection.prepareStatement(
                     "INSERT INTO tenant (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)")) {

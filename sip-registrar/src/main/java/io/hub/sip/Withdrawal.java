@@ -1,4 +1,4 @@
-package io.hub.sip.access;
+package io.hub.sip;
 
 import io.hub.pki.MacAddress;
 import java.util.Optional;

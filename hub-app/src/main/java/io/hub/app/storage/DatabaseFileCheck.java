@@ -1,4 +1,4 @@
-package io.hub.provisioning.storage;
+package io.hub.app.storage;
 
 import java.io.IOException;
 import java.nio.file.Files;

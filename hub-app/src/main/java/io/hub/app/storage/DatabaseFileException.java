@@ -1,4 +1,4 @@
-package io.hub.provisioning.storage;
+package io.hub.app.storage;
 
 /**
  * The database file exists but cannot be used: corrupt, empty, or written by a newer H2. The hub

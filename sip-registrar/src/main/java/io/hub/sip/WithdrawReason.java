@@ -1,4 +1,4 @@
-package io.hub.sip.access;
+package io.hub.sip;
 
 /** Why a phone was taken off SIP; the code is what logs, the audit trail and listeners carry. */
 public enum WithdrawReason {

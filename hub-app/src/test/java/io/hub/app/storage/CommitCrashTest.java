@@ -1,7 +1,8 @@
-package io.hub.provisioning.storage;
+package io.hub.app.storage;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.provisioning.storage.Database;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +55,8 @@ class CommitCrashTest {
         }
         assertTrue(said.contains("committing"), "the child never reached its commit: " + said);
 
-        try (Database database = Database.open(null, directory);
-                Connection connection = database.dataSource().getConnection()) {
+        try (HubDatabase database = HubDatabase.open(null, directory);
+                Connection connection = Database.migrate(database.dataSource()).dataSource().getConnection()) {
             long devices = count(connection, "SELECT COUNT(*) FROM device");
             long audited = count(connection, "SELECT COUNT(*) FROM audit_event WHERE action = 'import'");
             String seen = "killed after '" + said.get(said.size() - 1) + "': " + devices + " of " + DEVICES

@@ -1,0 +1,59 @@
+package io.hub.provisioning;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.hub.provisioning.storage.Database;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+
+/**
+ * An H2 file database for tests, pooled and migrated as the hub's is (the hub's own pool is
+ * hub-app's {@code HubDatabase}; provisioning only migrates and uses the one it is given).
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    private final HikariDataSource pool;
+    private final Database database;
+
+    private TestDatabase(HikariDataSource pool, Database database) {
+        this.pool = pool;
+        this.database = database;
+    }
+
+    /** A pool over {@code directory}'s H2 file with provisioning's schema migrated. */
+    public static TestDatabase open(Path directory) {
+        HikariDataSource pool = pool(directory);
+        try {
+            return new TestDatabase(pool, Database.migrate(pool));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** A pool over {@code directory}'s H2 file, schema untouched. */
+    public static HikariDataSource pool(Path directory) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(url(directory));
+        pool.setPoolName("test-db");
+        pool.setMaximumPoolSize(8);
+        return pool;
+    }
+
+    /** The H2 URL of the file in {@code directory}, with the hub's settings. */
+    public static String url(Path directory) {
+        return "jdbc:h2:file:" + directory.toAbsolutePath().resolve("hub") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
