@@ -1,38 +1,57 @@
 package io.hub.provisioning;
 
+import io.hub.provisioning.http.Refusal;
+import java.time.Duration;
+import java.util.Optional;
+
 /**
- * A request the hub refuses: the HTTP status to answer, a stable machine-readable reason code, and
- * a sentence for people. Thrown by the services, mapped to a response in one place per server.
+ * A request the hub refuses: its cause ({@link Refusal}, which holds the HTTP status and the stable
+ * reason code) and a sentence for people. Thrown by the services, which name the cause only; the
+ * reply, metric and audit entry are made in one place ({@link io.hub.provisioning.http.RefusalReplies}).
  */
 public class ProvisioningException extends RuntimeException {
 
-    private final int status;
-    private final String reason;
+    private final Refusal refusal;
+    private final String detail;
+    private final transient Duration retryAfter;
 
-    public ProvisioningException(int status, String reason, String message) {
-        super(message);
-        this.status = status;
-        this.reason = reason;
+    public ProvisioningException(Refusal refusal, String message) {
+        this(refusal, message, message, null);
     }
 
+    /**
+     * @param detail what the audit row says, when it says more than the client is told
+     * @param retryAfter how long the client should wait, or null for the cause's own
+     */
+    public ProvisioningException(Refusal refusal, String message, String detail, Duration retryAfter) {
+        super(message);
+        this.refusal = refusal;
+        this.detail = detail;
+        this.retryAfter = retryAfter;
+    }
+
+    /** The cause. */
+    public Refusal refusal() {
+        return refusal;
+    }
+
+    /** The HTTP status of the cause. */
     public int status() {
-        return status;
+        return refusal.status();
     }
 
     /** The stable code, such as {@code not-enrolled} or {@code mac-unavailable}. */
     public String reason() {
-        return reason;
+        return refusal.code();
     }
 
-    public static ProvisioningException badRequest(String reason, String message) {
-        return new ProvisioningException(400, reason, message);
+    /** What the audit row says: the message, or more when the refusal hides something from the client. */
+    public String detail() {
+        return detail;
     }
 
-    public static ProvisioningException notFound(String reason, String message) {
-        return new ProvisioningException(404, reason, message);
-    }
-
-    public static ProvisioningException conflict(String reason, String message) {
-        return new ProvisioningException(409, reason, message);
+    /** How long the client should wait before it tries again, when the refusal is temporary. */
+    public Optional<Duration> retryAfter() {
+        return retryAfter != null ? Optional.of(retryAfter) : refusal.retryAfter();
     }
 }

@@ -47,6 +47,11 @@ public final class TestHub implements AutoCloseable {
     private final HttpClient admin;
     private final HikariDataSource database;
 
+    /** The hub's connection pool, for tests that make the database fail under a running hub. */
+    public HikariDataSource dataSource() {
+        return database;
+    }
+
     private TestHub(Path home, HubPki pki, Provisioning provisioning, HikariDataSource database) throws Exception {
         this.database = database;
         this.home = home;

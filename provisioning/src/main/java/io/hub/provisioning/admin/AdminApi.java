@@ -17,6 +17,11 @@ import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.devices.ImportReport;
 import io.hub.provisioning.firmware.FirmwareImage;
 import io.hub.provisioning.firmware.FirmwareStore;
+import io.hub.provisioning.http.ErrorBody;
+import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.http.RefusalReplies;
+import io.hub.provisioning.http.RefusingHandler;
+import io.hub.provisioning.http.RequestFacts;
 import io.hub.provisioning.http.Responses;
 import io.hub.provisioning.resync.ResyncAdmin;
 import io.hub.provisioning.settings.SettingLayers;
@@ -43,21 +48,20 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.URIUtil;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The admin API (JSON over HTTPS, bearer token of a tenant): devices, bulk import, claimable
  * devices, firmware, DHCP alerts, the audit log, metrics and health. Every refusal is a status with a JSON body
  * {@code {"error": "<reason>", "message": "…"}}.
  */
-public final class AdminApi extends Handler.Abstract {
+public final class AdminApi extends Handler.Wrapper {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final Pattern DEVICE = Pattern.compile("/admin/v1/devices/([^/]+)");
     private static final Pattern DEVICE_CERTIFICATE = Pattern.compile("/admin/v1/devices/([^/]+)/certificate");
     private static final Pattern FIRMWARE = Pattern.compile("/admin/v1/firmware/([^/]+)/([^/]+)");
     private static final Pattern SITE = Pattern.compile("/admin/v1/sites/([^/]+)");
+    /** The admin side's refusal counter, tagged {@code action} and {@code outcome} (the reason code). */
+    static final String REFUSALS = "hub.admin.refusals";
     private static final int MAX_JSON_BYTES = 64 * 1024;
     private static final int MAX_CSV_BYTES = 16 * 1024 * 1024;
     private static final Set<String> DEVICE_FIELDS = Set.of("mac", "model", "extension", "displayName", "site",
@@ -94,14 +98,17 @@ public final class AdminApi extends Handler.Abstract {
         this.liveViews = liveViews;
         this.tenantAdmin = new TenantAdmin(tenants, audit);
         this.fleetAdmin = new FleetAdmin(database, firmware, liveViews);
+        RefusalReplies replies = new RefusalReplies("admin", ErrorBody.JSON, audit, metrics, REFUSALS, sourceIp -> {
+        });
+        setHandler(new RefusingHandler(replies, "admin", false, new Routes()));
     }
 
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        String method = request.getMethod();
-        String sourceIp = Responses.sourceIp(request);
-        try {
+    /** Health and the console need no token; everything else is the token's tenant's. */
+    private final class Routes extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws IOException {
+            String path = Request.getPathInContext(request);
+            String method = request.getMethod();
             if (path.equals("/healthz") && method.equals("GET")) {
                 health(response, callback);
                 return true;
@@ -111,24 +118,12 @@ public final class AdminApi extends Handler.Abstract {
                 Console.serve(path, response, callback);
                 return true;
             }
-            String tenant = authenticate(request, sourceIp);
+            String tenant = authenticate(request);
             String actor = "admin:" + tenant;
-            route(request, response, callback, path, method, tenant, actor, sourceIp);
-        } catch (ProvisioningException refusal) {
-            Map<String, String> body = new LinkedHashMap<>();
-            body.put("error", refusal.reason());
-            body.put("message", refusal.getMessage());
-            if (refusal.status() == 401) {
-                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"hub\"");
-            }
-            Responses.json(response, callback, refusal.status(), body);
-        } catch (StorageException e) {
-            LOG.error("admin {} {} failed in the database: {}", method, path, e.getMessage());
-            Responses.json(response, callback, 500, Map.of("error", "storage", "message", "the database failed"));
-        } catch (IOException e) {
-            Responses.json(response, callback, 400, Map.of("error", "broken-request", "message", e.getMessage()));
+            RequestFacts.of(request).actor(actor).action("request");
+            route(request, response, callback, path, method, tenant, actor, Responses.sourceIp(request));
+            return true;
         }
-        return true;
     }
 
     private void route(Request request, Response response, Callback callback, String path, String method,
@@ -206,7 +201,7 @@ public final class AdminApi extends Handler.Abstract {
                     Responses.json(response, callback, 200,
                             liveViews.answer(path.substring("/admin/v1/".length()), tenant).orElseThrow());
                 } else {
-                    throw ProvisioningException.notFound("no-such-resource", "no " + method + " " + path);
+                    throw new ProvisioningException(Refusal.NO_SUCH_RESOURCE, "no " + method + " " + path);
                 }
             }
         }
@@ -225,7 +220,7 @@ public final class AdminApi extends Handler.Abstract {
             case "PATCH" -> {
                 JsonNode body = jsonBody(request);
                 if (body.has("mac") && !mac(text(body, "mac")).equals(mac)) {
-                    throw ProvisioningException.badRequest("invalid-device", "the MAC of a device cannot change");
+                    throw new ProvisioningException(Refusal.INVALID_DEVICE, "the MAC of a device cannot change");
                 }
                 Device device = enrollment.update(tenant, mac, draft(body), actor, sourceIp);
                 Responses.json(response, callback, 200, deviceJson(device, List.of()));
@@ -234,7 +229,7 @@ public final class AdminApi extends Handler.Abstract {
                 enrollment.remove(tenant, mac, actor, sourceIp);
                 Responses.empty(response, callback, 204);
             }
-            default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+            default -> throw new ProvisioningException(Refusal.METHOD_NOT_ALLOWED, method + " is not allowed here");
         }
     }
 
@@ -246,7 +241,7 @@ public final class AdminApi extends Handler.Abstract {
                 JsonNode body = jsonBody(request);
                 String fingerprint = text(body, "fingerprint");
                 if (fingerprint == null) {
-                    throw ProvisioningException.badRequest("invalid-fingerprint", "send {\"fingerprint\": \"<SHA-256 "
+                    throw new ProvisioningException(Refusal.INVALID_FINGERPRINT, "send {\"fingerprint\": \"<SHA-256 "
                             + "of the certificate, hex>\"}: the pending one to approve it, or one you verified");
                 }
                 Device device = bindings.bind(tenant, mac, fingerprint, actor, sourceIp);
@@ -256,7 +251,7 @@ public final class AdminApi extends Handler.Abstract {
                 bindings.unbind(tenant, mac, actor, sourceIp);
                 Responses.empty(response, callback, 204);
             }
-            default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+            default -> throw new ProvisioningException(Refusal.METHOD_NOT_ALLOWED, method + " is not allowed here");
         }
     }
 
@@ -269,13 +264,14 @@ public final class AdminApi extends Handler.Abstract {
                 JsonNode body = jsonBody(request);
                 Map<String, String> settings = settings(body.get("settings"));
                 if (settings == null) {
-                    throw ProvisioningException.badRequest("invalid-setting", "send {\"settings\": {\"key\": \"value\"}}");
+                    throw new ProvisioningException(Refusal.INVALID_SETTING,
+                            "send {\"settings\": {\"key\": \"value\"}}");
                 }
                 Map<String, String> replaced = layers.replaceSite(tenant, site, settings, actor, sourceIp);
                 resyncAdmin.siteChanged(tenant, site);
                 Responses.json(response, callback, 200, Map.of("site", site, "settings", replaced));
             }
-            default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+            default -> throw new ProvisioningException(Refusal.METHOD_NOT_ALLOWED, method + " is not allowed here");
         }
     }
 
@@ -285,12 +281,13 @@ public final class AdminApi extends Handler.Abstract {
             return null;
         }
         if (!node.isObject()) {
-            throw ProvisioningException.badRequest("invalid-setting", "settings must be an object of key to value");
+            throw new ProvisioningException(Refusal.INVALID_SETTING, "settings must be an object of key to value");
         }
         Map<String, String> settings = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
-                throw ProvisioningException.badRequest("invalid-setting", entry.getKey() + " must be a string or number");
+                throw new ProvisioningException(Refusal.INVALID_SETTING,
+                        entry.getKey() + " must be a string or number");
             }
             settings.put(entry.getKey(), entry.getValue().asText());
         }
@@ -301,13 +298,13 @@ public final class AdminApi extends Handler.Abstract {
             String actor, String sourceIp) throws IOException {
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv")) {
-            throw new ProvisioningException(415, "unsupported-media-type", "send the CSV as text/csv");
+            throw new ProvisioningException(Refusal.UNSUPPORTED_MEDIA_TYPE, "send the CSV as text/csv");
         }
         byte[] csv;
         try {
             csv = Responses.body(request, MAX_CSV_BYTES);
         } catch (Responses.BodyTooLargeException e) {
-            throw new ProvisioningException(413, "too-large", e.getMessage());
+            throw new ProvisioningException(Refusal.TOO_LARGE, e.getMessage());
         }
         boolean dryRun = "true".equalsIgnoreCase(query.getValue("dryRun"));
         ImportReport report = enrollment.importCsv(tenant, csv, dryRun, actor, sourceIp);
@@ -318,15 +315,12 @@ public final class AdminApi extends Handler.Abstract {
             String actor, String sourceIp) throws IOException {
         String model = query.getValue("model");
         String version = query.getValue("version");
+        RequestFacts.of(request).audited("firmware-upload").subject(model + " " + version);
         try (InputStream body = Content.Source.asInputStream(request)) {
             FirmwareImage image = firmware.upload(tenant, model, version, body, request.getLength());
             audit.record(actor, sourceIp, "firmware-upload", AuditEvent.OK, null, null, null,
                     image.model() + " " + image.version() + " sha256=" + image.sha256());
             Responses.json(response, callback, 201, firmwareJson(tenant, image));
-        } catch (ProvisioningException refusal) {
-            audit.record(actor, sourceIp, "firmware-upload", AuditEvent.REFUSED, refusal.reason(), null, null,
-                    model + " " + version + ": " + refusal.getMessage());
-            throw refusal;
         }
     }
 
@@ -339,16 +333,15 @@ public final class AdminApi extends Handler.Abstract {
         }
     }
 
-    private String authenticate(Request request, String sourceIp) {
+    private String authenticate(Request request) {
+        RequestFacts.of(request).audited("authenticate");
         String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
         Optional<String> tenant = tenants.byToken(token);
         if (tenant.isEmpty()) {
-            audit.record("admin", sourceIp, "authenticate", AuditEvent.REFUSED,
-                    token == null ? "no-token" : "bad-token", null, null, request.getMethod() + " "
-                            + Request.getPathInContext(request));
-            throw new ProvisioningException(401, token == null ? "no-token" : "bad-token",
-                    "send Authorization: Bearer <the token in var/admin-token>");
+            throw new ProvisioningException(token == null ? Refusal.NO_TOKEN : Refusal.BAD_TOKEN,
+                    "send Authorization: Bearer <the token in var/admin-token>", request.getMethod() + " "
+                            + Request.getPathInContext(request), null);
         }
         return tenant.get();
     }
@@ -361,7 +354,7 @@ public final class AdminApi extends Handler.Abstract {
     /** 403 {@code operator-only} unless the caller is the operator. */
     static void requireOperator(String tenant, String what) {
         if (!isOperator(tenant)) {
-            throw new ProvisioningException(403, "operator-only", what + " is for the operator (the token in "
+            throw new ProvisioningException(Refusal.OPERATOR_ONLY, what + " is for the operator (the token in "
                     + "var/admin-token) only");
         }
     }
@@ -371,16 +364,16 @@ public final class AdminApi extends Handler.Abstract {
         try {
             body = Responses.body(request, MAX_JSON_BYTES);
         } catch (Responses.BodyTooLargeException e) {
-            throw new ProvisioningException(413, "too-large", e.getMessage());
+            throw new ProvisioningException(Refusal.TOO_LARGE, e.getMessage());
         }
         try {
             JsonNode node = Responses.JSON.readTree(body);
             if (node == null || !node.isObject()) {
-                throw ProvisioningException.badRequest("invalid-json", "the body must be a JSON object");
+                throw new ProvisioningException(Refusal.INVALID_JSON, "the body must be a JSON object");
             }
             return node;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ProvisioningException.badRequest("invalid-json", "the body is not JSON: "
+            throw new ProvisioningException(Refusal.INVALID_JSON, "the body is not JSON: "
                     + e.getOriginalMessage());
         }
     }
@@ -393,7 +386,7 @@ public final class AdminApi extends Handler.Abstract {
             }
         });
         if (!unknown.isEmpty()) {
-            throw ProvisioningException.badRequest("invalid-device", "unknown field(s) " + unknown + "; expected "
+            throw new ProvisioningException(Refusal.INVALID_DEVICE, "unknown field(s) " + unknown + "; expected "
                     + "mac, model, extension, displayName, site, region, state, settings, certificateSha256");
         }
         return new DeviceDraft(text(body, "mac"), text(body, "model"), text(body, "extension"),
@@ -407,7 +400,7 @@ public final class AdminApi extends Handler.Abstract {
             return null;
         }
         if (!value.isTextual()) {
-            throw ProvisioningException.badRequest("invalid-json", field + " must be a string");
+            throw new ProvisioningException(Refusal.INVALID_JSON, field + " must be a string");
         }
         return value.asText();
     }
@@ -416,7 +409,7 @@ public final class AdminApi extends Handler.Abstract {
         try {
             return MacAddress.parse(text);
         } catch (IllegalArgumentException e) {
-            throw ProvisioningException.badRequest("malformed-mac", e.getMessage());
+            throw new ProvisioningException(Refusal.MALFORMED_MAC, e.getMessage());
         }
     }
 
@@ -433,7 +426,7 @@ public final class AdminApi extends Handler.Abstract {
         } catch (NumberFormatException e) {
             // Refused below.
         }
-        throw ProvisioningException.badRequest("invalid-query", name + " must be a number from " + min + " to " + max);
+        throw new ProvisioningException(Refusal.INVALID_QUERY, name + " must be a number from " + min + " to " + max);
     }
 
     private static Map<String, Object> deviceJson(Device device, List<DeviceContact> history) {

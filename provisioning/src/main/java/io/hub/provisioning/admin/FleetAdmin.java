@@ -1,5 +1,6 @@
 package io.hub.provisioning.admin;
 
+import io.hub.provisioning.http.Refusal;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditSearch;
@@ -135,7 +136,7 @@ final class FleetAdmin {
             try {
                 from = Instant.parse(since.strip());
             } catch (DateTimeParseException e) {
-                throw ProvisioningException.badRequest("invalid-query", "since must be a time such as "
+                throw new ProvisioningException(Refusal.INVALID_QUERY, "since must be a time such as "
                         + "2026-12-04T10:00:00Z");
             }
         }
@@ -144,7 +145,7 @@ final class FleetAdmin {
             try {
                 parsedMac = MacAddress.parse(mac.strip()).value();
             } catch (IllegalArgumentException e) {
-                throw ProvisioningException.badRequest("malformed-mac", e.getMessage());
+                throw new ProvisioningException(Refusal.MALFORMED_MAC, e.getMessage());
             }
         }
         return new AuditSearch.Query(parsedMac, blank(query.getValue("action")), blank(query.getValue("outcome")),
@@ -169,6 +170,6 @@ final class FleetAdmin {
         } catch (NumberFormatException e) {
             // Refused below.
         }
-        throw ProvisioningException.badRequest("invalid-query", name + " must be a number from 0 to " + max);
+        throw new ProvisioningException(Refusal.INVALID_QUERY, name + " must be a number from 0 to " + max);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.http.RequestFacts;
 import io.hub.provisioning.http.Responses;
 import io.hub.provisioning.tenants.Tenant;
 import io.hub.provisioning.tenants.Tenants;
@@ -54,13 +56,13 @@ final class TenantAdmin {
                 case "GET" -> Responses.json(response, callback, 200,
                         Map.of("tenants", tenants.list().stream().map(TenantAdmin::json).toList()));
                 case "POST" -> create(request, response, callback, actor, sourceIp);
-                default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+                default -> throw new ProvisioningException(Refusal.METHOD_NOT_ALLOWED, method + " is not allowed here");
             }
             return true;
         }
         if (one.matches()) {
             if (!"PATCH".equals(method)) {
-                throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+                throw new ProvisioningException(Refusal.METHOD_NOT_ALLOWED, method + " is not allowed here");
             }
             patch(request, response, callback, URIUtil.decodePath(one.group(1)), actor, sourceIp);
             return true;
@@ -68,17 +70,18 @@ final class TenantAdmin {
         String name = URIUtil.decodePath(token.group(1));
         switch (method) {
             case "POST" -> {
-                String rotated = changed(actor, sourceIp, "tenant-token-rotate", name, () -> tenants.rotateToken(name));
+                String rotated = changed(request, actor, sourceIp, "tenant-token-rotate", name,
+                        () -> tenants.rotateToken(name));
                 Responses.json(response, callback, 200, Map.of("name", name, "token", rotated));
             }
             case "DELETE" -> {
-                changed(actor, sourceIp, "tenant-token-revoke", name, () -> {
+                changed(request, actor, sourceIp, "tenant-token-revoke", name, () -> {
                     tenants.revokeToken(name);
                     return null;
                 });
                 Responses.empty(response, callback, 204);
             }
-            default -> throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+            default -> throw new ProvisioningException(Refusal.METHOD_NOT_ALLOWED, method + " is not allowed here");
         }
         return true;
     }
@@ -93,12 +96,13 @@ final class TenantAdmin {
             }
         });
         if (!unknown.isEmpty()) {
-            throw ProvisioningException.badRequest("invalid-tenant", "unknown field(s) " + unknown
+            throw new ProvisioningException(Refusal.INVALID_TENANT, "unknown field(s) " + unknown
                     + "; expected name, sipDomain");
         }
         String name = AdminApi.text(body, "name");
         String domain = AdminApi.text(body, "sipDomain");
-        Tenants.Created created = changed(actor, sourceIp, "tenant-create", name, () -> tenants.create(name, domain));
+        Tenants.Created created = changed(request, actor, sourceIp, "tenant-create", name,
+                () -> tenants.create(name, domain));
         Map<String, Object> json = json(created.tenant());
         json.put("token", created.token());
         Responses.json(response, callback, 201, json);
@@ -114,16 +118,16 @@ final class TenantAdmin {
         List<String> fields = new java.util.ArrayList<>();
         body.fieldNames().forEachRemaining(fields::add);
         if (!fields.equals(List.of("sipClientCertificate"))) {
-            throw ProvisioningException.badRequest("invalid-setting", "expected exactly the field sipClientCertificate, "
+            throw new ProvisioningException(Refusal.INVALID_SETTING, "expected exactly the field sipClientCertificate, "
                     + "got " + fields);
         }
         JsonNode value = body.get("sipClientCertificate");
         if (!value.isNull() && !value.isTextual()) {
-            throw ProvisioningException.badRequest("invalid-setting",
+            throw new ProvisioningException(Refusal.INVALID_SETTING,
                     "sipClientCertificate must be \"wanted\", \"required\" or null");
         }
         String policy = value.isNull() ? null : value.asText();
-        changed(actor, sourceIp, "tenant-sip-client-certificate", name, () -> {
+        changed(request, actor, sourceIp, "tenant-sip-client-certificate", name, () -> {
             tenants.sipClientCertificate(name, policy);
             return null;
         });
@@ -131,18 +135,14 @@ final class TenantAdmin {
         Responses.json(response, callback, 200, json(tenant));
     }
 
-    /** Runs the change and audits it, or audits its refusal and passes it on. */
-    private <T> T changed(String actor, String sourceIp, String action, String name,
+    /** Runs the change and audits it; its refusal is audited by the request's {@link RequestFacts}. */
+    private <T> T changed(Request request, String actor, String sourceIp, String action, String name,
             java.util.function.Supplier<T> change) {
-        try {
-            T result = change.get();
-            audit.record(actor, sourceIp, action, AuditEvent.OK, null, null, null, "tenant=" + name);
-            return result;
-        } catch (ProvisioningException refusal) {
-            audit.record(actor, sourceIp, action, AuditEvent.REFUSED, refusal.reason(), null, null,
-                    refusal.getMessage());
-            throw refusal;
-        }
+        RequestFacts facts = RequestFacts.of(request).audited(action);
+        T result = change.get();
+        facts.action("request");
+        audit.record(actor, sourceIp, action, AuditEvent.OK, null, null, null, "tenant=" + name);
+        return result;
     }
 
     private static Map<String, Object> json(Tenant tenant) {

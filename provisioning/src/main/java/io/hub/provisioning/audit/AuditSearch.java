@@ -1,5 +1,6 @@
 package io.hub.provisioning.audit;
 
+import io.hub.provisioning.http.Refusal;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
@@ -40,14 +41,14 @@ public final class AuditSearch {
             check("reason", reason);
             check("actor", actor);
             if (outcome != null && !outcome.equals(AuditEvent.OK) && !outcome.equals(AuditEvent.REFUSED)) {
-                throw ProvisioningException.badRequest("invalid-query", "outcome is ok or refused, not '"
+                throw new ProvisioningException(Refusal.INVALID_QUERY, "outcome is ok or refused, not '"
                         + outcome + "'");
             }
         }
 
         private static void check(String field, String value) {
             if (value != null && !WORD.matcher(value).matches()) {
-                throw ProvisioningException.badRequest("invalid-query", field + " is 1 to 100 letters, digits "
+                throw new ProvisioningException(Refusal.INVALID_QUERY, field + " is 1 to 100 letters, digits "
                         + "and : . _ @ -");
             }
         }

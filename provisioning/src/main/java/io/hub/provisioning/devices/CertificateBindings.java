@@ -4,6 +4,7 @@ import io.hub.pki.MacAddress;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.http.Refusal;
 import io.hub.provisioning.storage.Database;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,23 +35,23 @@ public final class CertificateBindings {
     /** What a request's certificate may do with a device; every refusal has its reason code. */
     public enum Verdict {
         SERVED(null, null),
-        PENDING_RECORDED("certificate-pending", Messages.PENDING),
-        PENDING("certificate-pending", Messages.PENDING),
-        ANOTHER_PENDING("certificate-pending", Messages.PENDING),
-        MISMATCH("certificate-mismatch", Messages.MISMATCH),
-        BOUND_ELSEWHERE("certificate-mismatch", Messages.MISMATCH);
+        PENDING_RECORDED(Refusal.CERTIFICATE_PENDING, Messages.PENDING),
+        PENDING(Refusal.CERTIFICATE_PENDING, Messages.PENDING),
+        ANOTHER_PENDING(Refusal.CERTIFICATE_PENDING, Messages.PENDING),
+        MISMATCH(Refusal.CERTIFICATE_MISMATCH, Messages.MISMATCH),
+        BOUND_ELSEWHERE(Refusal.CERTIFICATE_MISMATCH, Messages.MISMATCH);
 
-        private final String reason;
+        private final Refusal refusal;
         private final String message;
 
-        Verdict(String reason, String message) {
-            this.reason = reason;
+        Verdict(Refusal refusal, String message) {
+            this.refusal = refusal;
             this.message = message;
         }
 
-        /** The refusal's reason code; null for {@link #SERVED}. */
-        public String reason() {
-            return reason;
+        /** The refusal's cause; null for {@link #SERVED}. */
+        public Refusal refusal() {
+            return refusal;
         }
 
         /** What the phone is told (the audit detail says more); null for {@link #SERVED}. */
@@ -138,7 +139,7 @@ public final class CertificateBindings {
         } catch (IllegalArgumentException e) {
             audit.record(actor, sourceIp, "certificate-bind", AuditEvent.REFUSED, "invalid-fingerprint", mac.value(),
                     null, e.getMessage());
-            throw ProvisioningException.badRequest("invalid-fingerprint", e.getMessage());
+            throw new ProvisioningException(Refusal.INVALID_FINGERPRINT, e.getMessage());
         }
         return database.transaction(connection -> {
             Device device = owned(connection, tenant, mac);
@@ -146,7 +147,7 @@ public final class CertificateBindings {
             if (holder.isPresent() && !holder.get().equals(mac)) {
                 audit.record(actor, sourceIp, "certificate-bind", AuditEvent.REFUSED, "certificate-in-use",
                         mac.value(), fingerprint, "bound to another device");
-                throw ProvisioningException.conflict("certificate-in-use",
+                throw new ProvisioningException(Refusal.CERTIFICATE_IN_USE,
                         "certificate " + fingerprint + " is bound to another device; unbind it there first");
             }
             CertificateBinding before = device.certificate();
@@ -179,6 +180,6 @@ public final class CertificateBindings {
 
     private Device owned(java.sql.Connection connection, String tenant, MacAddress mac) throws java.sql.SQLException {
         return devices.find(connection, mac).filter(device -> device.tenant().equals(tenant))
-                .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
+                .orElseThrow(() -> new ProvisioningException(Refusal.NOT_FOUND, "no device " + mac));
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.http.Refusal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -77,13 +78,13 @@ final class CsvDevices {
                 lines.add(new Line(number, fields, null));
             }
             if (header == null) {
-                throw ProvisioningException.badRequest("invalid-csv", "the file is empty: expected a header line");
+                throw new ProvisioningException(Refusal.INVALID_CSV, "the file is empty: expected a header line");
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof ProvisioningException refusal) {
                 throw refusal;
             }
-            throw ProvisioningException.badRequest("invalid-csv", "the file is not valid CSV: "
+            throw new ProvisioningException(Refusal.INVALID_CSV, "the file is not valid CSV: "
                     + e.getMessage().lines().findFirst().orElse(""));
         }
         return lines;
@@ -94,19 +95,19 @@ final class CsvDevices {
         for (String cell : row) {
             String column = cell.strip().toLowerCase(Locale.ROOT);
             if (!REQUIRED.contains(column) && !OPTIONAL.contains(column)) {
-                throw ProvisioningException.badRequest("invalid-csv", "line " + number + ": unknown column '"
+                throw new ProvisioningException(Refusal.INVALID_CSV, "line " + number + ": unknown column '"
                         + cell.strip() + "'; expected action, macAddress, deviceType, extension, displayName, site, "
                         + "region, certificateSha256");
             }
             if (columns.contains(column)) {
-                throw ProvisioningException.badRequest("invalid-csv", "line " + number + ": column '" + cell.strip()
+                throw new ProvisioningException(Refusal.INVALID_CSV, "line " + number + ": column '" + cell.strip()
                         + "' appears twice");
             }
             columns.add(column);
         }
         for (String required : REQUIRED) {
             if (!columns.contains(required)) {
-                throw ProvisioningException.badRequest("invalid-csv", "line " + number + ": the header lacks the "
+                throw new ProvisioningException(Refusal.INVALID_CSV, "line " + number + ": the header lacks the "
                         + "column " + required.replace("macaddress", "macAddress").replace("devicetype", "deviceType"));
             }
         }
@@ -127,7 +128,7 @@ final class CsvDevices {
                     line++;
                 }
             }
-            throw ProvisioningException.badRequest("not-utf8", "the file is not UTF-8: line " + line
+            throw new ProvisioningException(Refusal.NOT_UTF8, "the file is not UTF-8: line " + line
                     + " has a byte sequence that is not UTF-8 (at byte " + input.position() + ")");
         }
         output.flip();

@@ -5,6 +5,7 @@ import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.http.Refusal;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import java.security.SecureRandom;
@@ -77,11 +78,11 @@ public final class Enrollment {
             Optional<Device> existing = devices.find(connection, mac);
             if (existing.isPresent() && existing.get().tenant().equals(tenant)) {
                 throw refuse(actor, sourceIp, "enroll", mac,
-                        ProvisioningException.conflict("already-enrolled", "device " + mac + " is already enrolled"));
+                        new ProvisioningException(Refusal.ALREADY_ENROLLED, "device " + mac + " is already enrolled"));
             }
             if (existing.isPresent()) {
                 // The tenant learns only that it cannot have this MAC; the operator's audit row says whose it is.
-                ProvisioningException unavailable = ProvisioningException.conflict("mac-unavailable",
+                ProvisioningException unavailable = new ProvisioningException(Refusal.MAC_UNAVAILABLE,
                         "device " + mac + " cannot be enrolled");
                 audit.recordForOperator(null, actor, sourceIp, "enroll", AuditEvent.REFUSED, "owned-by-another-tenant",
                         mac.value(), "device " + mac + " belongs to tenant " + existing.get().tenant());
@@ -89,7 +90,7 @@ public final class Enrollment {
             }
             requireFreeExtension(connection, tenant, mac, extension, actor, sourceIp, "enroll");
             if (fingerprint != null && devices.boundTo(connection, fingerprint).isPresent()) {
-                throw refuse(actor, sourceIp, "enroll", mac, ProvisioningException.conflict("certificate-in-use",
+                throw refuse(actor, sourceIp, "enroll", mac, new ProvisioningException(Refusal.CERTIFICATE_IN_USE,
                         "certificate " + fingerprint + " is bound to another device; unbind it there first"));
             }
             devices.insert(connection, List.of(device));
@@ -113,7 +114,7 @@ public final class Enrollment {
     public Device find(String tenant, MacAddress mac) {
         return database.transaction(connection -> devices.find(connection, mac))
                 .filter(device -> device.tenant().equals(tenant))
-                .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
+                .orElseThrow(() -> new ProvisioningException(Refusal.NOT_FOUND, "no device " + mac));
     }
 
     /**
@@ -133,11 +134,11 @@ public final class Enrollment {
         DeviceState parsedState = rules.state(state, problems::add);
         String parsedModel = model == null ? null : rules.model(model, problems::add);
         if (!problems.isEmpty()) {
-            throw ProvisioningException.badRequest("invalid-filter", String.join("; ", problems));
+            throw new ProvisioningException(Refusal.INVALID_FILTER, String.join("; ", problems));
         }
         long offset = (long) page * size;
         if (offset > Integer.MAX_VALUE) {
-            throw ProvisioningException.badRequest("invalid-page", "page " + page + " of " + size
+            throw new ProvisioningException(Refusal.INVALID_PAGE, "page " + page + " of " + size
                     + " devices lies beyond the last device a list can reach");
         }
         return database.transaction(connection -> devices.list(connection, tenant, parsedState, site, parsedModel,
@@ -167,7 +168,7 @@ public final class Enrollment {
         }
         DeviceChange change = database.transaction(connection -> {
             Device current = devices.find(connection, mac).filter(d -> d.tenant().equals(tenant))
-                    .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
+                    .orElseThrow(() -> new ProvisioningException(Refusal.NOT_FOUND, "no device " + mac));
             DeviceState nextState = or(state, current.state());
             // Disabling rotates the SIP password: a copy of the old one must not outlive the disable.
             boolean disabling = current.state() == DeviceState.ENABLED && nextState == DeviceState.DISABLED;
@@ -196,7 +197,7 @@ public final class Enrollment {
     public void remove(String tenant, MacAddress mac, String actor, String sourceIp) {
         Device removed = database.transaction(connection -> {
             Device current = devices.find(connection, mac).filter(d -> d.tenant().equals(tenant))
-                    .orElseThrow(() -> ProvisioningException.notFound("not-found", "no device " + mac));
+                    .orElseThrow(() -> new ProvisioningException(Refusal.NOT_FOUND, "no device " + mac));
             devices.delete(connection, tenant, List.of(mac));
             audit.record(connection, actor, sourceIp, "remove", AuditEvent.OK, null, mac.value(), null, null);
             return current;
@@ -297,7 +298,7 @@ public final class Enrollment {
         }
         String holder = devices.extensions(connection, tenant).get(extension);
         if (holder != null && !holder.equals(mac.value())) {
-            throw refuse(actor, sourceIp, action, mac, ProvisioningException.conflict("extension-in-use",
+            throw refuse(actor, sourceIp, action, mac, new ProvisioningException(Refusal.EXTENSION_IN_USE,
                     "extension " + extension + " is already used by " + holder));
         }
     }
@@ -307,7 +308,7 @@ public final class Enrollment {
             String message = String.join("; ", problems);
             audit.record(actor, sourceIp, action, AuditEvent.REFUSED, "invalid-device", null, null,
                     "mac=" + mac + ": " + message);
-            throw ProvisioningException.badRequest("invalid-device", message);
+            throw new ProvisioningException(Refusal.INVALID_DEVICE, message);
         }
     }
 

@@ -3,6 +3,7 @@ package io.hub.provisioning.firmware;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.profiles.PhoneModel;
 import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.http.Refusal;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import io.hub.provisioning.tenants.Tenants;
@@ -66,10 +67,11 @@ public final class FirmwareStore {
         PhoneModel model = model(modelName);
         checkVersion(version);
         if (expectedLength > MAX_SIZE) {
-            throw new ProvisioningException(413, "too-large", "firmware images are at most " + MAX_SIZE + " bytes");
+            throw new ProvisioningException(Refusal.TOO_LARGE,
+                    "firmware images are at most " + MAX_SIZE + " bytes");
         }
         if (find(tenant, model.name(), version).isPresent()) {
-            throw ProvisioningException.conflict("firmware-exists", model.name() + " " + version
+            throw new ProvisioningException(Refusal.FIRMWARE_EXISTS, model.name() + " " + version
                     + " is already stored; images are immutable, upload a new version");
         }
         Path target = file(tenant, model.name(), version);
@@ -83,11 +85,11 @@ public final class FirmwareStore {
                 size = copyBounded(body, out);
             }
             if (expectedLength >= 0 && size != expectedLength) {
-                throw ProvisioningException.badRequest("truncated-upload", "received " + size + " of "
+                throw new ProvisioningException(Refusal.TRUNCATED_UPLOAD, "received " + size + " of "
                         + expectedLength + " bytes; nothing was stored");
             }
             if (size == 0) {
-                throw ProvisioningException.badRequest("empty-upload", "the firmware image is empty");
+                throw new ProvisioningException(Refusal.EMPTY_UPLOAD, "the firmware image is empty");
             }
             String sha256 = HexFormat.of().formatHex(digest.digest());
             try {
@@ -108,7 +110,7 @@ public final class FirmwareStore {
             });
             return image;
         } catch (IOException e) {
-            throw ProvisioningException.badRequest("truncated-upload", "the upload broke off: " + e.getMessage()
+            throw new ProvisioningException(Refusal.TRUNCATED_UPLOAD, "the upload broke off: " + e.getMessage()
                     + "; nothing was stored");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -170,8 +172,8 @@ public final class FirmwareStore {
     /** Sets the version every phone of the tenant and model should run; the tenant's image must be stored. */
     public FirmwareImage setTarget(String tenant, String modelName, String version) {
         PhoneModel model = model(modelName);
-        FirmwareImage image = find(tenant, model.name(), version).orElseThrow(() -> ProvisioningException.notFound(
-                "unknown-firmware", "no firmware " + version + " is stored for " + model.name()));
+        FirmwareImage image = find(tenant, model.name(), version).orElseThrow(() -> new ProvisioningException(
+                Refusal.UNKNOWN_FIRMWARE, "no firmware " + version + " is stored for " + model.name()));
         database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE firmware_target SET version = ? WHERE tenant_id = ? AND model = ?")) {
@@ -203,11 +205,11 @@ public final class FirmwareStore {
     /** Deletes one of the tenant's images that it does not target. */
     public void delete(String tenant, String modelName, String version) {
         PhoneModel model = model(modelName);
-        FirmwareImage image = find(tenant, model.name(), version).orElseThrow(() -> ProvisioningException.notFound(
-                "unknown-firmware", "no firmware " + version + " is stored for " + model.name()));
+        FirmwareImage image = find(tenant, model.name(), version).orElseThrow(() -> new ProvisioningException(
+                Refusal.UNKNOWN_FIRMWARE, "no firmware " + version + " is stored for " + model.name()));
         database.transaction(connection -> {
             if (targetVersion(connection, tenant, model.name()).filter(version::equals).isPresent()) {
-                throw ProvisioningException.conflict("firmware-in-use", model.name() + " " + version
+                throw new ProvisioningException(Refusal.FIRMWARE_IN_USE, model.name() + " " + version
                         + " is the target of its model; set another target first");
             }
             try (PreparedStatement delete = connection.prepareStatement(
@@ -236,13 +238,13 @@ public final class FirmwareStore {
     }
 
     private PhoneModel model(String name) {
-        return catalogue.find(name).orElseThrow(() -> ProvisioningException.badRequest("unknown-model",
+        return catalogue.find(name).orElseThrow(() -> new ProvisioningException(Refusal.UNKNOWN_MODEL,
                 "unknown model '" + name + "'"));
     }
 
     private static void checkVersion(String version) {
         if (version == null || !VERSION.matcher(version).matches()) {
-            throw ProvisioningException.badRequest("invalid-version", "version '" + version + "' must be 1 to 64 "
+            throw new ProvisioningException(Refusal.INVALID_VERSION, "version '" + version + "' must be 1 to 64 "
                     + "letters, digits or . _ + -, starting with a letter or digit");
         }
     }
@@ -254,7 +256,7 @@ public final class FirmwareStore {
         Path root = Tenants.DEFAULT.equals(tenant) ? directory : directory.resolve("tenants").resolve(tenant);
         Path file = root.resolve(folder).resolve(version + ".bin").normalize();
         if (!file.startsWith(directory)) {
-            throw ProvisioningException.badRequest("invalid-version", "version '" + version + "' leaves the store");
+            throw new ProvisioningException(Refusal.INVALID_VERSION, "version '" + version + "' leaves the store");
         }
         return file;
     }
@@ -271,7 +273,8 @@ public final class FirmwareStore {
         while ((read = in.read(buffer)) != -1) {
             total += read;
             if (total > MAX_SIZE) {
-                throw new ProvisioningException(413, "too-large", "firmware images are at most " + MAX_SIZE + " bytes");
+                throw new ProvisioningException(Refusal.TOO_LARGE,
+                        "firmware images are at most " + MAX_SIZE + " bytes");
             }
             out.write(buffer, 0, read);
         }

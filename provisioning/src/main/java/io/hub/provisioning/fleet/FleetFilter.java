@@ -1,5 +1,6 @@
 package io.hub.provisioning.fleet;
 
+import io.hub.provisioning.http.Refusal;
 import io.hub.provisioning.ProvisioningException;
 import java.util.Locale;
 import java.util.Set;
@@ -30,17 +31,17 @@ public record FleetFilter(String search, String site, String model, String state
         state = blankToNull(state);
         live = blankToNull(live);
         if (state != null && !STATES.contains(state)) {
-            throw ProvisioningException.badRequest("invalid-filter", "state '" + state + "' is not enabled or disabled");
+            throw new ProvisioningException(Refusal.INVALID_FILTER, "state '" + state + "' is not enabled or disabled");
         }
         if (live != null && !LIVE.contains(live)) {
-            throw ProvisioningException.badRequest("invalid-filter", "live '" + live
+            throw new ProvisioningException(Refusal.INVALID_FILTER, "live '" + live
                     + "' is not registered or unregistered");
         }
         if (search != null && search.length() > 100) {
-            throw ProvisioningException.badRequest("invalid-filter", "a search is at most 100 characters");
+            throw new ProvisioningException(Refusal.INVALID_FILTER, "a search is at most 100 characters");
         }
         if (page < 0 || size < 1 || size > MAX_SIZE) {
-            throw ProvisioningException.badRequest("invalid-filter", "page must be 0 or more and size 1 to " + MAX_SIZE);
+            throw new ProvisioningException(Refusal.INVALID_FILTER, "page must be 0 or more and size 1 to " + MAX_SIZE);
         }
     }
 

@@ -4,6 +4,7 @@ import io.hub.pki.MacAddress;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.http.Refusal;
 import io.hub.provisioning.http.Responses;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class ResyncAdmin {
         if ((matcher = ROLLOUT.matcher(path)).matches() && method.equals("GET")) {
             String id = URIUtil.decodePath(matcher.group(1));
             Rollout rollout = resyncs.rollout(tenant, id).orElseThrow(() ->
-                    ProvisioningException.notFound("no-such-resync", "no resync " + id));
+                    new ProvisioningException(Refusal.NO_SUCH_RESYNC, "no resync " + id));
             Responses.json(response, callback, 200, rollout.json());
             return true;
         }
@@ -88,7 +89,7 @@ public final class ResyncAdmin {
         audit.record(actor, sourceIp, action, delivery.outcome() == ResyncOutcome.OK ? AuditEvent.OK
                 : AuditEvent.REFUSED, delivery.outcome().code(), mac.value(), null, delivery.detail());
         if (delivery.outcome() == ResyncOutcome.NO_FLOW) {
-            throw ProvisioningException.conflict("no-flow", "device " + mac.value() + " has no live SIP flow: it "
+            throw new ProvisioningException(Refusal.NO_FLOW, "device " + mac.value() + " has no live SIP flow: it "
                     + "picks up changes at its next configuration fetch");
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -113,7 +114,7 @@ public final class ResyncAdmin {
 
     private static void requirePost(String method) {
         if (!method.equals("POST")) {
-            throw new ProvisioningException(405, "method-not-allowed", method + " is not allowed here");
+            throw new ProvisioningException(Refusal.METHOD_NOT_ALLOWED, method + " is not allowed here");
         }
     }
 
@@ -121,7 +122,7 @@ public final class ResyncAdmin {
         try {
             return MacAddress.parse(text);
         } catch (IllegalArgumentException e) {
-            throw ProvisioningException.badRequest("malformed-mac", e.getMessage());
+            throw new ProvisioningException(Refusal.MALFORMED_MAC, e.getMessage());
         }
     }
 }

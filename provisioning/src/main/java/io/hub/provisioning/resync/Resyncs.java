@@ -7,6 +7,7 @@ import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceChange;
 import io.hub.provisioning.devices.DeviceState;
 import io.hub.provisioning.devices.Enrollment;
+import io.hub.provisioning.http.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -123,7 +124,7 @@ public final class Resyncs implements AutoCloseable {
     public Rollout site(String tenant, String site, boolean reboot) {
         List<Device> phones = all(tenant, site, null);
         if (phones.isEmpty() && enrollment.list(tenant, null, site, null, 0, 1).isEmpty()) {
-            throw ProvisioningException.notFound("no-such-site", "no phone is at site " + site);
+            throw new ProvisioningException(Refusal.NO_SUCH_SITE, "no phone is at site " + site);
         }
         return queue(tenant, "site " + site, reboot, phones);
     }
@@ -142,10 +143,10 @@ public final class Resyncs implements AutoCloseable {
     public CompletableFuture<Delivery> now(String tenant, MacAddress mac, boolean reboot) {
         Device device = enrollment.find(tenant, mac);
         if (device.state() != DeviceState.ENABLED) {
-            throw ProvisioningException.conflict("disabled", "device " + mac.value() + " is disabled");
+            throw new ProvisioningException(Refusal.RESYNC_DISABLED, "device " + mac.value() + " is disabled");
         }
         if (!device.isAssigned()) {
-            throw ProvisioningException.conflict("not-assigned", "device " + mac.value() + " has no extension");
+            throw new ProvisioningException(Refusal.NOT_ASSIGNED, "device " + mac.value() + " has no extension");
         }
         Instant requestedAt = clock.instant();
         return safeSend(device, reboot).thenApply(delivery -> {

@@ -5,6 +5,7 @@ import io.hub.profiles.Setting;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.http.Refusal;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.sql.Connection;
@@ -121,7 +122,7 @@ public final class SettingLayers {
             }, () -> problems.add("unknown setting '" + key + "'"));
         });
         if (!problems.isEmpty()) {
-            throw ProvisioningException.badRequest("invalid-setting", String.join("; ", problems));
+            throw new ProvisioningException(Refusal.INVALID_SETTING, String.join("; ", problems));
         }
     }
 

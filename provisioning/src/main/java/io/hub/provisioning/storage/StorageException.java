@@ -2,7 +2,7 @@ package io.hub.provisioning.storage;
 
 import java.sql.SQLException;
 
-/** A database failure that is not the caller's fault; the HTTP side answers it with 500. */
+/** A database failure that is not the caller's fault; the HTTP side answers it 503 {@code storage-unavailable}. */
 public final class StorageException extends RuntimeException {
 
     public StorageException(SQLException cause) {

@@ -1,6 +1,7 @@
 package io.hub.provisioning.tenants;
 
 import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.http.Refusal;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.nio.charset.StandardCharsets;
@@ -69,17 +70,17 @@ public final class Tenants {
         String checkedName = checkName(name);
         String wanted = sipDomain == null ? hub.derive(checkedName) : sipDomain;
         if (hub.names(wanted)) {
-            throw ProvisioningException.conflict("domain-taken", "domain " + wanted.toLowerCase(Locale.ROOT)
+            throw new ProvisioningException(Refusal.DOMAIN_TAKEN, "domain " + wanted.toLowerCase(Locale.ROOT)
                     + " is the hub's own (the default tenant's)");
         }
         String domain = checkDomain(wanted);
         String token = newToken();
         Tenant tenant = database.transaction(connection -> {
             if (exists(connection, checkedName)) {
-                throw ProvisioningException.conflict("tenant-exists", "tenant " + checkedName + " already exists");
+                throw new ProvisioningException(Refusal.TENANT_EXISTS, "tenant " + checkedName + " already exists");
             }
             if (domainOwner(connection, domain).isPresent()) {
-                throw ProvisioningException.conflict("domain-taken", "domain " + domain
+                throw new ProvisioningException(Refusal.DOMAIN_TAKEN, "domain " + domain
                         + " belongs to another tenant");
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO tenant (id, name, "
@@ -128,7 +129,7 @@ public final class Tenants {
 
     private void setToken(String name, String hash) {
         if (DEFAULT.equals(name)) {
-            throw ProvisioningException.badRequest("operator-token", "the default tenant's token is "
+            throw new ProvisioningException(Refusal.OPERATOR_TOKEN, "the default tenant's token is "
                     + "var/admin-token; replace that file and restart the hub to change it");
         }
         database.transaction(connection -> {
@@ -136,7 +137,7 @@ public final class Tenants {
                     "UPDATE tenant SET token_sha256 = ? WHERE id = ?")) {
                 Rows.bind(update, hash, name);
                 if (update.executeUpdate() == 0) {
-                    throw ProvisioningException.notFound("no-such-tenant", "no tenant " + printable(name));
+                    throw new ProvisioningException(Refusal.NO_SUCH_TENANT, "no tenant " + printable(name));
                 }
             }
             return null;
@@ -247,14 +248,14 @@ public final class Tenants {
 
     static String checkName(String name) {
         if (name == null || name.isEmpty()) {
-            throw ProvisioningException.badRequest("invalid-tenant", "the tenant's name is empty");
+            throw new ProvisioningException(Refusal.INVALID_TENANT, "the tenant's name is empty");
         }
         if (name.length() > MAX_NAME) {
-            throw ProvisioningException.badRequest("invalid-tenant", "the tenant's name is longer than " + MAX_NAME
+            throw new ProvisioningException(Refusal.INVALID_TENANT, "the tenant's name is longer than " + MAX_NAME
                     + " characters");
         }
         if (!NAME.matcher(name).matches()) {
-            throw ProvisioningException.badRequest("invalid-tenant", "the tenant's name '" + printable(name)
+            throw new ProvisioningException(Refusal.INVALID_TENANT, "the tenant's name '" + printable(name)
                     + "' is not lower-case letters, digits and inner dashes");
         }
         return name;
@@ -262,10 +263,10 @@ public final class Tenants {
 
     static String checkDomain(String domain) {
         if (domain.isEmpty()) {
-            throw ProvisioningException.badRequest("invalid-domain", "the SIP domain is empty");
+            throw new ProvisioningException(Refusal.INVALID_DOMAIN, "the SIP domain is empty");
         }
         if (domain.length() > MAX_DOMAIN) {
-            throw ProvisioningException.badRequest("invalid-domain", "the SIP domain is longer than " + MAX_DOMAIN
+            throw new ProvisioningException(Refusal.INVALID_DOMAIN, "the SIP domain is longer than " + MAX_DOMAIN
                     + " characters");
         }
         String lower = domain.toLowerCase(Locale.ROOT);
@@ -275,7 +276,7 @@ public final class Tenants {
             valid &= LABEL.matcher(label).matches();
         }
         if (!valid) {
-            throw ProvisioningException.badRequest("invalid-domain", "the SIP domain '" + printable(domain)
+            throw new ProvisioningException(Refusal.INVALID_DOMAIN, "the SIP domain '" + printable(domain)
                     + "' is not a DNS name of two or more labels (letters, digits, inner dashes)");
         }
         return lower;
@@ -316,7 +317,7 @@ public final class Tenants {
      */
     public void sipClientCertificate(String tenant, String policy) {
         if (policy != null && !SIP_CLIENT_CERTIFICATE.contains(policy)) {
-            throw ProvisioningException.badRequest("invalid-setting", "sipClientCertificate '" + policy
+            throw new ProvisioningException(Refusal.INVALID_SETTING, "sipClientCertificate '" + policy
                     + "' is not wanted or required");
         }
         int updated = database.transaction(connection -> {
@@ -327,7 +328,7 @@ public final class Tenants {
             }
         });
         if (updated == 0) {
-            throw ProvisioningException.notFound("not-found", "no tenant " + tenant);
+            throw new ProvisioningException(Refusal.NOT_FOUND, "no tenant " + tenant);
         }
     }
 

@@ -1,0 +1,129 @@
+package io.hub.provisioning.deviceapi;
+
+import io.hub.pki.MacAddress;
+import io.hub.profiles.ConfigRenderer;
+import io.hub.profiles.ConfigRequest;
+import io.hub.profiles.RenderedConfig;
+import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.devices.Device;
+import io.hub.provisioning.devices.SeenCertificates;
+import io.hub.provisioning.firmware.FirmwareStore;
+import io.hub.provisioning.http.PathParameters;
+import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.http.Responses;
+import io.hub.provisioning.settings.SettingLayers;
+import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.tenants.Tenants;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * {@code GET /prov/v1/config/{mac}.xml}: the phone's configuration, rendered from the global, site,
+ * model and device layers; {@code ETag}, and 304 on {@code If-None-Match}. A phone with no extension
+ * is refused {@code not-assigned}.
+ */
+final class ConfigRoute extends DeviceRoute {
+
+    static final String PATH = "/prov/v1/config/{file}";
+    private static final String SUFFIX = ".xml";
+
+    private final DeviceAuthenticator authenticator;
+    private final DeviceUrls urls;
+    private final DeviceEndpointSettings settings;
+    private final Database database;
+    private final SettingLayers layers;
+    private final FirmwareStore firmware;
+    private final ConfigRenderer renderer;
+    private final Tenants tenants;
+    private final SeenCertificates seen;
+    private final DeviceContacts contacts;
+
+    ConfigRoute(DeviceAuthenticator authenticator, DeviceUrls urls, DeviceEndpointSettings settings, Database database,
+            SettingLayers layers, FirmwareStore firmware, ConfigRenderer renderer, Tenants tenants,
+            SeenCertificates seen, DeviceContacts contacts, MeterRegistry metrics) {
+        super("config", Set.of("GET"), metrics);
+        this.authenticator = authenticator;
+        this.urls = urls;
+        this.settings = settings;
+        this.database = database;
+        this.layers = layers;
+        this.firmware = firmware;
+        this.renderer = renderer;
+        this.tenants = tenants;
+        this.seen = seen;
+        this.contacts = contacts;
+    }
+
+    @Override
+    void serve(Request request, Response response, Callback callback) {
+        String file = PathParameters.of(request, "file");
+        if (!file.endsWith(SUFFIX)) {
+            throw new ProvisioningException(Refusal.NO_SUCH_RESOURCE, "no " + request.getMethod() + " "
+                    + PathParameters.path(request));
+        }
+        MacAddress mac = DeviceAuthenticator.mac(file.substring(0, file.length() - SUFFIX.length()));
+        Access access = authenticator.authenticate(request, Optional.of(mac), false);
+        Device device = access.device();
+        if (!device.isAssigned()) {
+            throw new ProvisioningException(Refusal.NOT_ASSIGNED, "the device is enrolled but not assigned to a user");
+        }
+        RenderedConfig config = render(request, device);
+        // The password goes out with this certificate: a later revocation of it must reach the device.
+        seen.record(mac, access.leaf());
+        contacts.record(mac, "config", request, Responses.sourceIp(request), null);
+        count("ok");
+        response.getHeaders().put(HttpHeader.ETAG, config.etag());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        String ifNoneMatch = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+        if (ifNoneMatch != null && Arrays.stream(ifNoneMatch.split(",")).map(String::strip)
+                .anyMatch(tag -> tag.equals(config.etag()) || tag.equals("*"))) {
+            Responses.empty(response, callback, 304);
+            return;
+        }
+        // A served configuration is a contact in the status history, not an audit event: the audit
+        // log keeps refusals and changes, and one row per fetch would make every fetch a write more.
+        Responses.send(response, callback, 200, DeviceApi.XML, config.document());
+    }
+
+    private record Layers(Map<String, String> site, Map<String, String> device) {
+    }
+
+    private RenderedConfig render(Request request, Device device) {
+        String base = urls.base(request);
+        Map<String, String> global = new HashMap<>(settings.global());
+        global.put("sip.registrar.host", urls.entryPoint(request, device.region()));
+        global.put("sip.registrar.port", Integer.toString(settings.sipTlsPort().getAsInt()));
+        global.put("provisioning.url", DeviceUrls.config(base, device.mac()));
+        firmware.target(device.tenant(), device.model()).ifPresent(image -> {
+            global.put("firmware.version", image.version());
+            global.put("firmware.url", DeviceUrls.firmware(base, image));
+        });
+        Layers stored = database.transaction(connection -> new Layers(layers.site(connection, device.tenant(),
+                device.site()), layers.device(connection, device.mac())));
+        Map<String, String> own = new HashMap<>(stored.device());
+        // The keepalive interval is the registrar's RFC 5626 Flow-Timer: no site, model or device
+        // layer may change it, or the phone's flow would be closed between its pings.
+        String keepalive = settings.global().get("sip.keepalive.interval");
+        if (keepalive != null) {
+            own.put("sip.keepalive.interval", keepalive);
+        }
+        // The tenant's domain, never the name the phone reached the hub by: phones that used two names
+        // of the hub still share one domain and reach each other, and no layer may move a phone out of
+        // its tenant's domain, the only one the registrar accepts it in.
+        own.put("sip.domain", tenants.domainOf(device.tenant()));
+        own.put("sip.account.user", device.extension());
+        own.put("sip.account.password", device.sipPassword());
+        if (device.displayName() != null) {
+            own.put("sip.account.displayName", device.displayName());
+        }
+        return renderer.render(new ConfigRequest(device.mac().value(), device.model(), global, stored.site(), own));
+    }
+}

@@ -1,0 +1,173 @@
+package io.hub.provisioning.deviceapi;
+
+import io.hub.pki.DeviceCertificateValidator;
+import io.hub.pki.DeviceIdentity;
+import io.hub.pki.DeviceValidation;
+import io.hub.pki.MacAddress;
+import io.hub.pki.RefusalCause;
+import io.hub.pki.TrustLevel;
+import io.hub.profiles.PhoneCatalogue;
+import io.hub.profiles.PhoneModel;
+import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.devices.CertificateBindings;
+import io.hub.provisioning.devices.ClaimableRepository;
+import io.hub.provisioning.devices.Device;
+import io.hub.provisioning.devices.DeviceRepository;
+import io.hub.provisioning.devices.DeviceState;
+import io.hub.provisioning.http.RateLimiter;
+import io.hub.provisioning.http.RateLimits;
+import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.http.RequestFacts;
+import io.hub.provisioning.storage.Database;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * Every device request is authenticated here before anything else: the phone's certificate chain
+ * goes to the PKI's validator with the MAC the path names, then the valid certificate has to fit the
+ * enrolled device: its model (subject OU), when it names one, must be the enrolled model
+ * ({@code wrong-model}), and the device's certificate binding must let it through
+ * ({@link CertificateBindings}: a generic CA's certificate never selects a device by the URL alone).
+ * Each refusal is thrown with its cause; the request's {@link RequestFacts} already hold the MAC and
+ * fingerprint it is audited with.
+ */
+final class DeviceAuthenticator {
+
+    /** How long a TLS session's accepted certificate is trusted without judging it again. */
+    static final Duration VALIDATION_REUSE = Duration.ofSeconds(10);
+
+    private final DeviceCertificateValidator validator;
+    private final Database database;
+    private final DeviceRepository devices;
+    private final ClaimableRepository claimable = new ClaimableRepository();
+    private final CertificateBindings bindings;
+    private final PhoneCatalogue catalogue;
+    private final RateLimiter refusalsPerCertificate;
+    private final Clock clock;
+
+    DeviceAuthenticator(DeviceCertificateValidator validator, Database database, DeviceRepository devices,
+            CertificateBindings bindings, PhoneCatalogue catalogue, RateLimiter refusalsPerCertificate, Clock clock) {
+        this.validator = validator;
+        this.database = database;
+        this.devices = devices;
+        this.bindings = bindings;
+        this.catalogue = catalogue;
+        this.refusalsPerCertificate = refusalsPerCertificate;
+        this.clock = clock;
+    }
+
+    /**
+     * The enrolled device the request's certificate speaks for.
+     *
+     * @param named the MAC the request names, if any
+     * @param recordClaimable list a valid MAC-attesting certificate of an unenrolled MAC as claimable
+     * @throws ProvisioningException the refusal, its facts recorded in the request's {@link RequestFacts}
+     */
+    Access authenticate(Request request, Optional<MacAddress> named, boolean recordClaimable) {
+        RequestFacts facts = RequestFacts.of(request);
+        named.ifPresent(mac -> facts.mac(mac.value()));
+        EndPoint.SslSessionData tls = request.getConnectionMetaData().getConnection().getEndPoint().getSslSessionData();
+        List<X509Certificate> chain = tls == null || tls.peerCertificates() == null ? List.of()
+                : List.of(tls.peerCertificates());
+        DeviceValidation validation = validate(tls, chain, named);
+        if (named.isEmpty() && validation.refusal().filter(RefusalCause.NO_MAC::equals).isPresent()
+                && !validation.fingerprint().isEmpty()) {
+            // A generic certificate without a MAC, on a request that names none (firmware, discovery
+            // without ?mac=): the device it is bound to, if any, is the one it speaks for.
+            String unnamed = validation.fingerprint();
+            Optional<MacAddress> bound = database.transaction(connection -> devices.boundTo(connection, unnamed));
+            if (bound.isPresent()) {
+                named = bound;
+                facts.mac(bound.get().value());
+                validation = validate(tls, chain, named);
+            }
+        }
+        String fingerprint = validation.fingerprint();
+        facts.fingerprint(fingerprint);
+        if (!validation.isAccepted()) {
+            RefusalCause cause = validation.refusal().orElseThrow();
+            if (!fingerprint.isEmpty()) {
+                RateLimits.acquire(refusalsPerCertificate, fingerprint);
+            }
+            throw new ProvisioningException(Refusal.of(cause), cause.description(), validation.detail(), null);
+        }
+        DeviceIdentity identity = validation.identityOrThrow();
+        MacAddress mac = identity.mac();
+        facts.mac(mac.value());
+        Optional<Device> found = database.transaction(connection -> devices.find(connection, mac));
+        if (found.isEmpty()) {
+            RateLimits.acquire(refusalsPerCertificate, fingerprint);
+            if (recordClaimable && identity.trustLevel() == TrustLevel.MAC_ATTESTED) {
+                database.transaction(connection -> {
+                    claimable.recordSighting(connection, mac, identity.model().orElse(null), fingerprint,
+                            identity.issuer(), facts.sourceIp(), clock.instant());
+                    return null;
+                });
+            }
+            throw new ProvisioningException(Refusal.NOT_ENROLLED, "device " + mac + " is not enrolled",
+                    identity.trustLevel() == TrustLevel.VENDOR_ONLY ? "vendor-only certificate; not claimable"
+                            : "recorded as claimable", null);
+        }
+        Device device = found.get();
+        if (device.state() == DeviceState.DISABLED) {
+            throw new ProvisioningException(Refusal.DISABLED, "device " + mac + " is disabled");
+        }
+        if (identity.model().isPresent() && !isEnrolledModel(identity.model().get(), device)) {
+            throw new ProvisioningException(Refusal.WRONG_MODEL, "the certificate is for a " + identity.model().get()
+                    + ", device " + mac + " is enrolled as a " + device.model());
+        }
+        CertificateBindings.Judgement judgement = bindings.judge(device, fingerprint,
+                identity.trustLevel() == TrustLevel.MAC_ATTESTED, facts.sourceIp());
+        if (!judgement.served()) {
+            RateLimits.acquire(refusalsPerCertificate, fingerprint);
+            throw new ProvisioningException(judgement.verdict().refusal(), judgement.verdict().message(),
+                    judgement.detail(), null);
+        }
+        return new Access(identity, device, chain.get(0));
+    }
+
+    /** The MAC a path or query names; a malformed one is refused {@code malformed-mac}. */
+    static MacAddress mac(String text) {
+        try {
+            return MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ProvisioningException(Refusal.MALFORMED_MAC, e.getMessage());
+        }
+    }
+
+    /** True when the certificate's model (subject OU) names the enrolled model, by its name or an alias. */
+    private boolean isEnrolledModel(String certified, Device device) {
+        return catalogue.find(certified).map(PhoneModel::name).filter(device.model()::equals).isPresent();
+    }
+
+    /**
+     * Validates the chain, or reuses this TLS session's verdict for the same MAC: a phone keeps its
+     * connection for many requests and its certificate cannot change within it. Only acceptances
+     * are kept, and only for {@link #VALIDATION_REUSE}, so a revocation reaches an open connection
+     * within seconds; refusals are judged (and audited) every time.
+     */
+    private DeviceValidation validate(EndPoint.SslSessionData tls, List<X509Certificate> chain,
+            Optional<MacAddress> named) {
+        SSLSession session = tls == null ? null : tls.sslSession();
+        String key = "io.hub.validation." + named.map(MacAddress::value).orElse("-");
+        Instant now = clock.instant();
+        if (session != null && session.getValue(key) instanceof KeptValidation kept && kept.until().isAfter(now)) {
+            return kept.validation();
+        }
+        DeviceValidation validation = validator.validate(chain, named);
+        if (session != null && validation.isAccepted()) {
+            session.putValue(key, new KeptValidation(validation, now.plus(VALIDATION_REUSE)));
+        }
+        return validation;
+    }
+
+    private record KeptValidation(DeviceValidation validation, Instant until) {
+    }
+}

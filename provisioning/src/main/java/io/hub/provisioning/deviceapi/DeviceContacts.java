@@ -1,0 +1,60 @@
+package io.hub.provisioning.deviceapi;
+
+import io.hub.pki.MacAddress;
+import io.hub.provisioning.devices.DeviceContact;
+import io.hub.provisioning.devices.DeviceRepository;
+import io.hub.provisioning.storage.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+
+/** Writes a phone's fetches and status reports to its status history, a repeated fetch at most once a minute. */
+final class DeviceContacts {
+
+    /** A repeated discovery, configuration or firmware fetch is written to the history at most this often. */
+    static final Duration CONTACT_EVERY = Duration.ofSeconds(60);
+    private static final int MAX_REMEMBERED = 100_000;
+
+    private final Database database;
+    private final DeviceRepository devices;
+    private final Clock clock;
+    private final Map<String, Instant> lastContacts = new ConcurrentHashMap<>();
+
+    DeviceContacts(Database database, DeviceRepository devices, Clock clock) {
+        this.database = database;
+        this.devices = devices;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a contact of {@code kind}; a status report is always written, a fetch only when the
+     * same one from the same place is not in the history of the last {@link #CONTACT_EVERY}.
+     */
+    void record(MacAddress mac, String kind, Request request, String sourceIp, StatusReport report) {
+        Instant now = clock.instant();
+        String key = mac.value() + "/" + kind + "/" + sourceIp;
+        Instant previous = report == null ? lastContacts.get(key) : null;
+        if (previous != null && previous.plus(CONTACT_EVERY).isAfter(now)) {
+            // The same fetch from the same place moments ago is already in the history; a commit
+            // per request (H2 syncs each one) would cap the fetch rate at the disk's.
+            return;
+        }
+        if (lastContacts.size() > MAX_REMEMBERED) {
+            lastContacts.clear();
+        }
+        lastContacts.put(key, now);
+        String userAgent = request.getHeaders().get(HttpHeader.USER_AGENT);
+        DeviceContact contact = report == null
+                ? new DeviceContact(now, kind, sourceIp, userAgent, null, null, null, null, null)
+                : new DeviceContact(now, kind, sourceIp, userAgent, report.firmware(), report.ip(),
+                        report.dhcp43(), report.dhcp66(), report.dhcp67());
+        database.transaction(connection -> {
+            devices.recordContact(connection, mac, contact);
+            return null;
+        });
+    }
+}

@@ -1,0 +1,49 @@
+package io.hub.provisioning.deviceapi;
+
+import io.hub.provisioning.http.RequestFacts;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.util.Set;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One resource of the device side, mapped to its path by {@link DeviceApi}: it names its action in
+ * the request's facts and serves the methods it knows; any other method is not handled, which the
+ * device side answers 404 {@code no-such-resource}.
+ */
+abstract class DeviceRoute extends Handler.Abstract {
+
+    /** The device side's request counter, tagged {@code action} and {@code outcome} (ok or a reason code). */
+    static final String REQUESTS = "hub.device.requests";
+
+    private final String action;
+    private final Set<String> methods;
+    private final MeterRegistry metrics;
+
+    DeviceRoute(String action, Set<String> methods, MeterRegistry metrics) {
+        this.action = action;
+        this.methods = methods;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public final boolean handle(Request request, Response response, Callback callback) throws IOException {
+        if (!methods.contains(request.getMethod())) {
+            return false;
+        }
+        RequestFacts.of(request).action(action);
+        serve(request, response, callback);
+        return true;
+    }
+
+    /** Answers the request, or throws its refusal. */
+    abstract void serve(Request request, Response response, Callback callback) throws IOException;
+
+    /** Counts a request that was answered with something other than a refusal. */
+    void count(String outcome) {
+        metrics.counter(REQUESTS, "action", action, "outcome", outcome).increment();
+    }
+}
