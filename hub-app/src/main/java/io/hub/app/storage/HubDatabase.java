@@ -28,6 +28,11 @@ public final class HubDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HubDatabase.class);
     private static final String FILE_NAME = "hub";
     private static final int POOL_SIZE = 8;
+    /**
+     * How long a request waits for a connection before it is answered 503 storage-unavailable:
+     * Hikari's default of 30 s outlasts a phone's own request timeout, so the answer would reach nobody.
+     */
+    private static final long CONNECTION_WAIT_MILLIS = 5_000;
 
     private final HikariDataSource pool;
     private final Path privateDirectory;
@@ -55,6 +60,7 @@ public final class HubDatabase implements AutoCloseable {
         config.setJdbcUrl(url);
         config.setPoolName("hub-db");
         config.setMaximumPoolSize(POOL_SIZE);
+        config.setConnectionTimeout(CONNECTION_WAIT_MILLIS);
         config.setAutoCommit(true);
         HikariDataSource pool = new HikariDataSource(config);
         try {
