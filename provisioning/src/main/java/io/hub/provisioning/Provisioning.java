@@ -14,6 +14,7 @@ import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.Enrollment;
+import io.hub.provisioning.devices.ImportJournal;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.HttpLimits;
 import io.hub.provisioning.http.HttpsServers;
@@ -100,6 +101,8 @@ public final class Provisioning implements AutoCloseable {
             Clock clock) throws Exception {
         SealedSecrets secrets = new SealedSecrets(settings.secretsKey());
         Database database = Database.migrate(dataSource);
+        // Before anything is served: an import a kill cut short is undone (ImportJournal).
+        new ImportJournal(database).recover();
         DeviceRepository deviceRepository = new DeviceRepository(secrets);
         int sealed = database.transaction(deviceRepository::sealPlaintextPasswords);
         if (sealed > 0) {

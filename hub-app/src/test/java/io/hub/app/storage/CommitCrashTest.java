@@ -25,6 +25,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * during it; the kill lands right after one of those lines. On H2 2.5.252 a kill there left part
  * of the devices and no audit row (its recovery no longer finishes a commit that a crash cut
  * short); on 2.4.240 recovery completes it.
+ *
+ * <p>A kill just before the commit is not among the points: there H2 2.4.240 itself once left 1 of the
+ * 20,000 devices of the uncommitted transaction (rarely: none in 32 later tries), so the hub
+ * does not rest on H2 for that case; its import journal undoes such a transaction at start, which
+ * {@code io.hub.provisioning.devices.ImportCrashTest} checks through the real import code.
  */
 class CommitCrashTest {
 
@@ -34,7 +39,7 @@ class CommitCrashTest {
     Path dir;
 
     @ParameterizedTest(name = "killed at ''{0}''")
-    @ValueSource(strings = {"committing", "stored 2", "stored 6", "stored 12", "committed"})
+    @ValueSource(strings = {"stored 2", "stored 6", "stored 12", "committed"})
     void aKillDuringTheCommitLeavesNoneOrAllOfTheTransaction(String killAt) throws Exception {
         Path directory = dir.resolve("db");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",

@@ -37,6 +37,7 @@ public final class Enrollment {
     private final DeviceRules rules;
     private final SettingLayers layers;
     private final Clock clock;
+    private final ImportJournal journal;
     private final List<Consumer<DeviceChange>> listeners = new CopyOnWriteArrayList<>();
 
     public Enrollment(Database database, DeviceRepository devices, ClaimableRepository claimable, AuditLog audit,
@@ -48,6 +49,7 @@ public final class Enrollment {
         this.layers = layers;
         this.rules = new DeviceRules(catalogue);
         this.clock = clock;
+        this.journal = new ImportJournal(database);
     }
 
     /**
@@ -242,7 +244,28 @@ public final class Enrollment {
     public ImportReport importCsv(String tenant, byte[] csv, boolean dryRun, String actor, String sourceIp) {
         List<CsvDevices.Line> lines = CsvDevices.parse(csv);
         List<DeviceChange> changes = new ArrayList<>();
-        ImportReport result = database.transaction(connection -> {
+        String[] journalId = new String[1];
+        ImportReport result;
+        try {
+            result = applyImport(tenant, lines, dryRun, actor, sourceIp, changes, journalId);
+        } catch (RuntimeException e) {
+            // Rolled back: nothing of it is committed, so there is nothing to undo, only the journal to drop.
+            if (journalId[0] != null) {
+                journal.forget(journalId[0]);
+            }
+            throw e;
+        }
+        if (journalId[0] != null) {
+            // After the commit returned, never inside it (ImportJournal says why).
+            journal.forget(journalId[0]);
+        }
+        changes.forEach(this::announce);
+        return result;
+    }
+
+    private ImportReport applyImport(String tenant, List<CsvDevices.Line> lines, boolean dryRun, String actor,
+            String sourceIp, List<DeviceChange> changes, String[] journalId) {
+        return database.transaction(connection -> {
             ImportPlan plan = ImportPlan.build(lines, tenant, rules, devices.owners(connection),
                     devices.extensions(connection, tenant), devices.boundFingerprints(connection), clock.instant(),
                     Enrollment::newPassword);
@@ -261,6 +284,9 @@ public final class Enrollment {
                 return report;
             }
             changes.addAll(importChanges(connection, plan));
+            // Committed on its own before this transaction writes anything (ImportJournal says why).
+            journalId[0] = journal.begin(tenant, plan.creates().stream().map(Device::mac).toList(),
+                    plan.updates().stream().map(Device::mac).toList(), plan.deletes(), clock.instant());
             devices.delete(connection, tenant, plan.deletes());
             devices.update(connection, plan.updates(), false);
             devices.insert(connection, plan.creates());
@@ -270,11 +296,11 @@ public final class Enrollment {
             claimable.remove(connection, plan.creates().stream().map(Device::mac).toList());
             audit.record(connection, actor, sourceIp, "import", AuditEvent.OK, null, null, null,
                     "created=" + plan.creates().size() + " updated=" + plan.updates().size() + " deleted="
-                            + plan.deletes().size() + " certificates bound=" + plan.boundCount());
+                            + plan.deletes().size() + " certificates bound=" + plan.boundCount()
+                            + ImportJournal.auditTag(journalId[0]));
+            journal.markApplied(connection, journalId[0]);
             return plan.report(true);
         });
-        changes.forEach(this::announce);
-        return result;
     }
 
     /** What an applied import changes that others follow: deleted devices and moved extensions. */

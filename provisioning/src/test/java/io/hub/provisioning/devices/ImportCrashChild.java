@@ -1,0 +1,119 @@
+package io.hub.provisioning.devices;
+
+import io.hub.profiles.PhoneCatalogue;
+import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.settings.SettingLayers;
+import io.hub.provisioning.TestDatabase;
+import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.storage.Rows;
+import io.hub.provisioning.storage.SealedSecrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * A bulk import through the real import code, in a child JVM that {@link ImportCrashTest} kills.
+ * {@code import DIR N}: seeds 2N devices (one import, not killed), then, with other connections
+ * committing small changes all along, imports N updates, N deletes and N creates; it prints
+ * {@code importing} as that import begins, {@code stored K} each time the database file is written
+ * during it, and {@code imported} once it returned. {@code recover DIR}: undoes what a kill left
+ * ({@link ImportJournal#recover}), printing {@code recovering} and {@code stored K} the same way.
+ */
+public final class ImportCrashChild {
+
+    static final String TENANT = "crash";
+
+    private ImportCrashChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path directory = Path.of(args[1]);
+        Database database = TestDatabase.open(directory).database();
+        Path file = directory.resolve("hub.mv.db");
+        if (args[0].equals("recover")) {
+            watch(file);
+            say("recovering");
+            new ImportJournal(database).recover();
+            say("recovered");
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        int size = Integer.parseInt(args[2]);
+        database.transaction(connection -> {
+            try (PreparedStatement tenant = connection.prepareStatement(
+                    "INSERT INTO tenant (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)")) {
+                Rows.bind(tenant, TENANT, TENANT, "0".repeat(64), Instant.EPOCH);
+                tenant.executeUpdate();
+            }
+            return null;
+        });
+        Clock clock = Clock.systemUTC();
+        AuditLog audit = new AuditLog(database, clock);
+        Enrollment enrollment = new Enrollment(database, new DeviceRepository(new SealedSecrets(new byte[32])),
+                new ClaimableRepository(), audit, new SettingLayers(database, audit), PhoneCatalogue.builtIn(), clock);
+        enrollment.importCsv(TENANT, csv(size, true), false, "seed", null);
+        Thread others = new Thread(() -> commitSmallChanges(audit), "other-connections");
+        others.setDaemon(true);
+        others.start();
+        watch(file);
+        say("importing");
+        enrollment.importCsv(TENANT, csv(size, false), false, "crash-test", null);
+        say("imported");
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /** The seed (2N creates), or the import: N updates, N deletes of the seed and N creates. */
+    static byte[] csv(int size, boolean seed) {
+        StringBuilder csv = new StringBuilder("action,macAddress,deviceType,extension,displayName,site,region\n");
+        for (int i = 0; i < 2 * size; i++) {
+            String action = seed ? "create" : i < size ? "update" : "delete";
+            csv.append(action).append(',').append(mac(i)).append(",Myriad M7,").append(10_000 + i)
+                    .append(seed ? ",Desk " : ",Moved ").append(i).append(",hq,eu1\n");
+        }
+        for (int i = 0; !seed && i < size; i++) {
+            csv.append("create,").append(mac(2 * size + i)).append(",Myriad M7,").append(50_000 + i)
+                    .append(",New ").append(i).append(",hq,eu1\n");
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String mac(int i) {
+        return String.format("00809f%06x", i);
+    }
+
+    private static void commitSmallChanges(AuditLog audit) {
+        for (long i = 0; i < 10_000_000; i++) {
+            audit.record("crash-test", null, "tick", "ok", null, null, null, "tick " + i);
+        }
+    }
+
+    /** Says {@code stored K} after each change of the file's modification time. */
+    private static void watch(Path file) {
+        Thread watcher = new Thread(() -> {
+            try {
+                FileTime last = Files.getLastModifiedTime(file);
+                for (int stored = 1; stored <= 1_000; ) {
+                    FileTime now = Files.getLastModifiedTime(file);
+                    if (!now.equals(last)) {
+                        last = now;
+                        say("stored " + stored++);
+                    }
+                    Thread.onSpinWait();
+                }
+            } catch (IOException e) {
+                say("watcher failed: " + e.getMessage());
+            }
+        }, "file-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}
