@@ -167,4 +167,36 @@ class ImportJournalTest {
             }
         });
     }
+
+    /**
+     * Each before-image table holds every column of the table it images: a column a later
+     * migration adds to one but not the other would be put back as its default by an undo.
+     */
+    @Test
+    void everyImagedTableHasTheSameColumnsAsItsBeforeImage() throws Exception {
+        for (String table : List.of("device", "device_setting", "device_contact", "dhcp_alert", "device_resync",
+                "device_certificate_seen", "claimable_device")) {
+            List<String> imaged = columnsOf(table);
+            List<String> image = new java.util.ArrayList<>(columnsOf("import_before_" + table));
+            image.remove("journal_id");
+            assertEquals(imaged, image, table + " and import_before_" + table);
+        }
+    }
+
+    private List<String> columnsOf(String table) throws Exception {
+        try (java.sql.Connection connection = opened.dataSource().getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT column_name FROM information_schema.columns WHERE LOWER(table_name) = ? "
+                                + "ORDER BY column_name")) {
+            select.setString(1, table);
+            List<String> names = new java.util.ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1).toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+            assertEquals(false, names.isEmpty(), "no table " + table);
+            return names;
+        }
+    }
 }
