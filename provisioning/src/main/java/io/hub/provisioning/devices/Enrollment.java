@@ -243,8 +243,8 @@ public final class Enrollment {
         List<DeviceChange> changes = new ArrayList<>();
         ImportReport result = database.transaction(connection -> {
             ImportPlan plan = ImportPlan.build(lines, tenant, rules, devices.owners(connection),
-                    devices.extensions(connection, tenant), devices.boundFingerprints(connection), clock.instant(),
-                    Enrollment::newPassword);
+                    devices.extensions(connection, tenant), devices.boundFingerprints(connection),
+                    mac -> devices.find(connection, mac), clock.instant(), Enrollment::newPassword);
             if (!plan.errors().isEmpty() || dryRun) {
                 ImportReport report = plan.report(false);
                 if (!plan.ownedElsewhere().isEmpty()) {
