@@ -483,7 +483,9 @@ public final class DeviceApi extends Handler.Abstract {
     }
 
     private void count(String action, String outcome) {
-        metrics.counter("hub.device.requests", "action", action, "outcome", outcome).increment();
+        io.micrometer.core.instrument.Counter.builder("hub.device.requests")
+                .description("phone requests to the device HTTPS, by action and outcome")
+                .tags("action", action, "outcome", outcome).register(metrics).increment();
     }
 
     private String baseUrl(Request request) {
