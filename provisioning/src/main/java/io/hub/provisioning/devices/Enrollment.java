@@ -228,7 +228,7 @@ public final class Enrollment {
                 listener.accept(change);
             } catch (RuntimeException e) {
                 // The change is committed; a follower's failure must not turn it into an error.
-                LOG.warn("device change of {} not followed: {}", change.before().mac(), e.toString());
+                LOG.warn("device change not followed mac={}: {}", change.before().mac(), e.toString());
             }
         }
     }
@@ -305,8 +305,11 @@ public final class Enrollment {
     private void rejectIfAny(List<String> problems, String actor, String sourceIp, String action, String mac) {
         if (!problems.isEmpty()) {
             String message = String.join("; ", problems);
-            audit.record(actor, sourceIp, action, AuditEvent.REFUSED, "invalid-device", null, null,
-                    "mac=" + mac + ": " + message);
+            // A MAC that parses is the event's subject (its log line and audit column); one that does
+            // not is kept, escaped, in the detail; none at all leaves the field out.
+            String subject = mac == null ? null : MacAddress.tryParse(mac).map(MacAddress::value).orElse(null);
+            audit.record(actor, sourceIp, action, AuditEvent.REFUSED, "invalid-device", subject, null,
+                    mac == null || subject != null ? message : "mac '" + mac + "': " + message);
             throw ProvisioningException.badRequest("invalid-device", message);
         }
     }

@@ -247,7 +247,7 @@ public final class Registrar {
             try {
                 listener.accept(identity);
             } catch (RuntimeException e) {
-                LOG.warn("certificate of {} not remembered: {}", mac, e.toString());
+                LOG.warn("certificate not remembered mac={}: {}", mac, e.toString());
             }
         }
         return mac;
