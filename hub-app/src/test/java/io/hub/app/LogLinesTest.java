@@ -79,4 +79,30 @@ class LogLinesTest {
         assertFalse(lines.stream().anyMatch(line -> line.contains("\u001b") || line.contains("\u0000")),
                 "no control character reaches the log");
     }
+
+    @Test
+    void anEventWithoutAMacLeavesTheFieldOutRatherThanWritingNull() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        HubSettings settings = TestSettings.ephemeralPorts();
+        try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
+            AdminHttp admin = new AdminHttp(hub, dir.resolve("var"));
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            int noMac = admin.send("POST", "/admin/v1/devices", "{\"model\": \"Myriad M7\"}");
+            int withMac = admin.send("POST", "/admin/v1/devices", "{\"mac\": \"00809f000001\", \"model\": \"Myriad M9\"}");
+            System.setErr(original);
+
+            assertEquals(400, noMac);
+            assertEquals(400, withMac);
+        } finally {
+            System.setErr(original);
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.stream().anyMatch(line -> line.contains("enroll refused reason=invalid-device ip=")
+                && line.contains("detail=macAddress is missing")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(line -> line.contains("enroll refused reason=invalid-device mac=00809f000001 ip=")),
+                String.join("\n", lines));
+        assertFalse(lines.stream().anyMatch(line -> line.contains("=null")), String.join("\n", lines));
+    }
+
 }

@@ -1,6 +1,7 @@
 package io.hub.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -144,6 +145,44 @@ class OperatorCommandTest {
         assertTrue(fleet.err().contains("hub: 2 of 2 phones are not enrolled on this hub (discovery answered 404 "
                 + "not-enrolled): enroll them first ('hub device import FILE' or 'hub device enroll')"),
                 fleet.out() + fleet.err());
+    }
+
+    @Test
+    void aFleetWithEnrollEnrollsItsPhonesThenBootsThem() {
+        CommandLineRun fleet = enrolledFleet();
+
+        assertEquals(0, fleet.exitCode(), fleet.out() + fleet.err());
+        assertTrue(fleet.out().contains("enrolled 2 of 2 phones"), fleet.out());
+        assertTrue(fleet.out().contains("2 of 2 registered"), fleet.out());
+        assertEquals("20001", hub.provisioning().enrollment().find("default", MacAddress.parse("00809f300001"))
+                .extension());
+        assertEquals("20002", hub.provisioning().enrollment().find("default", MacAddress.parse("00809f300002"))
+                .extension());
+
+        CommandLineRun again = enrolledFleet();
+
+        assertEquals(0, again.exitCode(), again.out() + again.err());
+        assertTrue(again.out().contains("enrolled 0 of 2 phones (the others already were)"), again.out());
+    }
+
+    @Test
+    void aFleetWhoseEnrollmentTheHubRefusesBootsNothing() {
+        hub.provisioning().enrollment().enroll("default", new DeviceDraft("00809f000009", "Myriad M7", "20002", null,
+                null, null, null, null), "test", "127.0.0.1");
+
+        CommandLineRun fleet = enrolledFleet();
+
+        assertEquals(2, fleet.exitCode(), fleet.out() + fleet.err());
+        assertTrue(fleet.err().contains("the hub refused to enroll the fleet (1 bad phone(s); the first: extension "
+                + "20002 is already used by 00809f000009); nothing was enrolled"), fleet.err());
+        assertFalse(fleet.out().contains("registered"), fleet.out());
+    }
+
+    private CommandLineRun enrolledFleet() {
+        return CommandLineRun.hub("phone", "fleet", "--enroll", "--home", home, "--admin-url", "https://127.0.0.1:"
+                + hub.provisioning().adminPort() + "/", "--hub", "https://localhost:" + hub.provisioning().devicePort(),
+                "--count", "2", "--rate", "20", "--first-mac", "00809f300001", "--cert-dir",
+                dir.resolve("certs").toString(), "--attempts", "1");
     }
 
     @Test

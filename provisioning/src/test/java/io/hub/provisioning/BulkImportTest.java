@@ -129,6 +129,80 @@ class BulkImportTest {
     }
 
     @Test
+    void aBlankCellOfAnUpdateKeepsTheCurrentValue() throws Exception {
+        importCsv(fleet(3, -1), false);
+        String csv = HEADER + "update,00809f000000,,,,Lyon,\n";
+
+        JsonNode report = json(importCsv(csv, false));
+
+        assertEquals(1, report.get("updated").asInt(), report.toString());
+        JsonNode device = json(hub.adminJson("GET", "/admin/v1/devices/00809f000000", null));
+        assertEquals("Myriad M7", device.get("model").asText(), device.toString());
+        assertEquals("10000", device.get("extension").asText());
+        assertEquals("Phone 0", device.get("displayName").asText());
+        assertEquals("Lyon", device.get("site").asText());
+        assertEquals("eu1", device.get("region").asText());
+    }
+
+    @Test
+    void anUpdateWithoutTheOptionalColumnsKeepsThem() throws Exception {
+        importCsv(fleet(3, -1), false);
+
+        JsonNode report = json(importCsv("action,macAddress,deviceType\nupdate,00809f000001,Halo H3P\n", false));
+
+        assertEquals(1, report.get("updated").asInt(), report.toString());
+        JsonNode device = json(hub.adminJson("GET", "/admin/v1/devices/00809f000001", null));
+        assertEquals("Halo H3P", device.get("model").asText());
+        assertEquals("10001", device.get("extension").asText());
+        assertEquals("Site 1", device.get("site").asText());
+    }
+
+    @Test
+    void aDashClearsAField() throws Exception {
+        importCsv(fleet(3, -1), false);
+        String csv = HEADER + "update,00809f000000,,-,-,,\n";
+
+        JsonNode report = json(importCsv(csv, false));
+
+        assertEquals(1, report.get("updated").asInt(), report.toString());
+        JsonNode device = json(hub.adminJson("GET", "/admin/v1/devices/00809f000000", null));
+        assertFalse(device.hasNonNull("extension"), device.toString());
+        assertFalse(device.hasNonNull("displayName"), device.toString());
+        assertEquals("Site 0", device.get("site").asText(), "a blank cell beside the dashes keeps its value");
+        assertEquals("Myriad M7", device.get("model").asText());
+        ContentResponse taken = importCsv(HEADER + "update,00809f000001,,10000,,,\n", false);
+        assertEquals(200, taken.getStatus(), "the cleared extension is free again: " + taken.getContentAsString());
+    }
+
+    @Test
+    void aDashInAColumnThatCannotBeEmptyIsRefusedWithItsLineAndNothingIsImported() throws Exception {
+        importCsv(fleet(3, -1), false);
+        String csv = HEADER
+                + "update,00809f000000,,,Renamed,,\n"
+                + "update,00809f000001,-,,,,\n"
+                + "update,00809f000002,,,,,-\n"
+                + "create,00809f0000ff,Myriad M7,-,-,-,\n";
+
+        ContentResponse response = importCsv(csv, false);
+
+        assertEquals(422, response.getStatus(), response.getContentAsString());
+        JsonNode report = json(response);
+        assertEquals(2, report.get("errors").size(), report.toString());
+        assertEquals(3, report.at("/errors/0/line").asInt());
+        assertEquals("deviceType cannot be cleared ('-'): it cannot be empty", report.at("/errors/0/reason").asText());
+        assertEquals(4, report.at("/errors/1/line").asInt());
+        assertEquals("region cannot be cleared ('-'): it cannot be empty", report.at("/errors/1/reason").asText());
+        assertEquals("Phone 0", json(hub.adminJson("GET", "/admin/v1/devices/00809f000000", null))
+                .get("displayName").asText(), "the good line was not imported either");
+        assertEquals(3, deviceCount(), "the create line was not imported either");
+        ContentResponse certificate = importCsv("action,macAddress,deviceType,certificateSha256\n"
+                + "update,00809f000000,,-\n", false);
+        assertEquals(422, certificate.getStatus());
+        assertEquals("certificateSha256 cannot be cleared ('-'): it cannot be empty",
+                json(certificate).at("/errors/0/reason").asText());
+    }
+
+    @Test
     void aMacOwnedByAnotherTenantIsRefused() throws Exception {
         hub.provisioning.tenants().upsert("other", "Other Company", "other-token");
         ContentResponse owned = hub.anonymousAdminClient().newRequest(hub.adminUrl("/admin/v1/devices"))

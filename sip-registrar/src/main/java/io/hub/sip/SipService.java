@@ -182,8 +182,11 @@ public final class SipService implements AutoCloseable {
                 clock);
         SipServer server = new SipServer(new SipEdge(registrar, location, phoneRequests, calls), validator, clock,
                 limits, metrics);
-        metrics.gauge("hub.sip.bindings", location, l -> l.all().size());
-        metrics.gauge("hub.sip.flows", location, LocationService::flowCount);
+        io.micrometer.core.instrument.Gauge.builder("hub.sip.bindings", location, l -> l.all().size())
+                .description("registered contact bindings (AOR to contact) now").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("hub.sip.flows", location, LocationService::flowCount)
+                .description("live flows (RFC 5626 outbound connections) bound to registrations now")
+                .register(metrics);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sip-expiry");
             thread.setDaemon(true);

@@ -26,7 +26,10 @@ public final class AdminOptions {
     Path tokenFile;
 
     AdminClient client() {
-        HubHome hubHome = home.home();
+        return client(home.home(), adminUrl, tokenFile);
+    }
+
+    static AdminClient client(HubHome hubHome, URI adminUrl, Path tokenFile) {
         URI base = adminUrl;
         if (base == null) {
             HubSettings settings = HubSettings.load(hubHome.settingsFile(), false);

@@ -144,6 +144,19 @@ public final class PhoneCommand implements Runnable {
                 description = "Write 'user password' of every phone that got its configuration, for 'hub phone "
                         + "register --accounts'.")
         Path accountsOut;
+        @Option(names = "--enroll", description = "Enroll the phones first through the hub's admin API (those "
+                + "already enrolled are left as they are), then boot them.")
+        boolean enroll;
+        @Option(names = "--first-extension", defaultValue = "20001", paramLabel = "EXT",
+                description = "With --enroll: the first phone's extension; the others count up (default: "
+                        + "${DEFAULT-VALUE}).")
+        long firstExtension;
+        @Option(names = "--admin-url", paramLabel = "URL",
+                description = "With --enroll: the admin API (default: https://127.0.0.1:<adminPort of hub.yaml>).")
+        java.net.URI adminUrl;
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "With --enroll: the bearer token (default: HOME/admin-token).")
+        Path tokenFile;
         @Spec
         CommandSpec spec;
 
@@ -158,6 +171,9 @@ public final class PhoneCommand implements Runnable {
             }
             PhoneSettings settings = phone.settings();
             PrintWriter out = spec.commandLine().getOut();
+            if (enroll) {
+                enroll(out);
+            }
             boolean terminal = System.console() != null && out == spec.commandLine().getOut();
             out.printf(Locale.ROOT, "fleet of %d phones (%s) at %.1f/s against %s%n", count, phone.model, rate,
                     settings.hub());
@@ -190,6 +206,20 @@ public final class PhoneCommand implements Runnable {
             notEnrolled(stats, spec.commandLine().getErr());
             boolean callsOk = calls == 0 || stats.callsAnswered() == calls;
             return stats.booted() == count && callsOk ? 0 : PHONE_FAILED;
+        }
+
+        private void enroll(PrintWriter out) {
+            if (firstExtension < 0 || firstExtension + count - 1 > 99_999_999_999L) {
+                throw new UserError("--first-extension must be 0 or more, and leave room for --count phones");
+            }
+            java.util.List<MacAddress> macs = new java.util.ArrayList<>();
+            long first = Long.parseLong(firstMac.value(), 16);
+            for (int i = 0; i < count; i++) {
+                macs.add(MacAddress.parse(String.format("%012x", first + i)));
+            }
+            int enrolled = io.hub.app.admin.FleetEnrollment.of(phone.hubHome(), adminUrl, tokenFile)
+                    .enroll(macs, phone.model, firstExtension);
+            out.printf(Locale.ROOT, "enrolled %d of %d phones (the others already were)%n", enrolled, count);
         }
 
         /**

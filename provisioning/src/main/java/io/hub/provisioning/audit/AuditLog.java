@@ -152,12 +152,14 @@ public final class AuditLog {
             statement.executeUpdate();
         }
         // Phone-supplied values (a status report's firmware, a URL's MAC) must not forge log lines.
+        // An event about no phone (a tenant, a firmware image, a request without a MAC) leaves the field
+        // out rather than writing mac=null; the source address and the actor say where it came from.
         if (AuditEvent.REFUSED.equals(outcome)) {
-            LOG.info("{} refused reason={} mac={} ip={} actor={} fingerprint={} detail={}", LogText.of(action),
-                    LogText.of(reason), LogText.of(mac), LogText.of(sourceIp), LogText.of(actor),
-                    LogText.of(fingerprint), LogText.of(detail));
+            LOG.info("{} refused reason={}{} ip={} actor={}{} detail={}", LogText.of(action), LogText.of(reason),
+                    field("mac", mac), LogText.of(sourceIp), LogText.of(actor), field("fingerprint", fingerprint),
+                    LogText.of(detail));
         } else {
-            LOG.info("{} ok mac={} ip={} actor={} detail={}", LogText.of(action), LogText.of(mac),
+            LOG.info("{} ok{} ip={} actor={} detail={}", LogText.of(action), field("mac", mac),
                     LogText.of(sourceIp), LogText.of(actor), LogText.of(detail));
         }
     }
@@ -199,4 +201,10 @@ public final class AuditLog {
             }
         });
     }
+
+    /** {@code " name=value"} escaped, or nothing when the value is unknown. */
+    static String field(String name, String value) {
+        return value == null ? "" : " " + name + "=" + LogText.of(value);
+    }
+
 }

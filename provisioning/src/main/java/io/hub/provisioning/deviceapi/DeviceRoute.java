@@ -44,6 +44,7 @@ abstract class DeviceRoute extends Handler.Abstract {
 
     /** Counts a request that was answered with something other than a refusal. */
     void count(String outcome) {
-        metrics.counter(REQUESTS, "action", action, "outcome", outcome).increment();
+        io.micrometer.core.instrument.Counter.builder(REQUESTS).description("requests to the device HTTPS, by action and outcome")
+                .tags("action", action, "outcome", outcome).register(metrics).increment();
     }
 }

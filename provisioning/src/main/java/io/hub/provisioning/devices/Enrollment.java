@@ -231,7 +231,7 @@ public final class Enrollment {
                 listener.accept(change);
             } catch (RuntimeException e) {
                 // The change is committed; a follower's failure must not turn it into an error.
-                LOG.warn("device change of {} not followed: {}", change.before().mac(), e.toString());
+                LOG.warn("device change not followed mac={}: {}", change.before().mac(), e.toString());
             }
         }
     }
@@ -267,8 +267,8 @@ public final class Enrollment {
             String sourceIp, List<DeviceChange> changes, String[] journalId) {
         return database.transaction(connection -> {
             ImportPlan plan = ImportPlan.build(lines, tenant, rules, devices.owners(connection),
-                    devices.extensions(connection, tenant), devices.boundFingerprints(connection), clock.instant(),
-                    Enrollment::newPassword);
+                    devices.extensions(connection, tenant), devices.boundFingerprints(connection),
+                    mac -> devices.find(connection, mac), clock.instant(), Enrollment::newPassword);
             if (!plan.errors().isEmpty() || dryRun) {
                 ImportReport report = plan.report(false);
                 if (!plan.ownedElsewhere().isEmpty()) {
@@ -332,8 +332,11 @@ public final class Enrollment {
     private void rejectIfAny(List<String> problems, String actor, String sourceIp, String action, String mac) {
         if (!problems.isEmpty()) {
             String message = String.join("; ", problems);
-            audit.record(actor, sourceIp, action, AuditEvent.REFUSED, "invalid-device", null, null,
-                    "mac=" + mac + ": " + message);
+            // A MAC that parses is the event's subject (its log line and audit column); one that does
+            // not is kept, escaped, in the detail; none at all leaves the field out.
+            String subject = mac == null ? null : MacAddress.tryParse(mac).map(MacAddress::value).orElse(null);
+            audit.record(actor, sourceIp, action, AuditEvent.REFUSED, "invalid-device", subject, null,
+                    mac == null || subject != null ? message : "mac '" + mac + "': " + message);
             throw new ProvisioningException(Refusal.INVALID_DEVICE, message);
         }
     }

@@ -1,22 +1,35 @@
 package io.hub.provisioning.devices;
 
 import io.hub.pki.MacAddress;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * A bulk import checked line by line against the file itself and the database, before anything is
- * written. An {@code update} line describes the whole device: its blank columns clear those fields;
- * the SIP password, state and enrollment date are kept. A {@code certificateSha256} binds that
- * certificate to the device (a blank one leaves an update's binding as it is: unbinding is an
- * explicit act, {@code DELETE /admin/v1/devices/{mac}/certificate}).
+ * written. An {@code update} line changes only the columns it fills: a blank cell (or an absent
+ * column) keeps the device's current value, the marker {@code -} clears a field that may be empty
+ * (extension, displayName, site); {@code -} in a column that cannot be empty (deviceType, region,
+ * certificateSha256) is an error of that line. The SIP password, state and enrollment date are kept.
+ * A {@code certificateSha256} binds that certificate to the device (unbinding is an explicit act,
+ * {@code DELETE /admin/v1/devices/{mac}/certificate}).
  */
 final class ImportPlan {
+
+    /** The cell that clears a field in an update line (a blank cell keeps it). */
+    static final String CLEAR = "-";
+
+    /** The device as stored, for the columns an update line leaves blank. */
+    @FunctionalInterface
+    interface CurrentDevices {
+        Optional<Device> find(MacAddress mac) throws SQLException;
+    }
 
     private final List<Device> creates = new ArrayList<>();
     private final List<Device> updates = new ArrayList<>();
@@ -40,10 +53,11 @@ final class ImportPlan {
      * @param owners every enrolled MAC with its tenant
      * @param extensions the tenant's extensions in use, with the MAC holding each
      * @param boundFingerprints every bound certificate fingerprint, with the MAC it is bound to
+     * @param current the tenant's stored devices, for the cells an update line leaves blank
      */
     static ImportPlan build(List<CsvDevices.Line> lines, String tenant, DeviceRules rules, Map<String, String> owners,
-            Map<String, String> extensions, Map<String, String> boundFingerprints, Instant now,
-            Supplier<String> passwords) {
+            Map<String, String> extensions, Map<String, String> boundFingerprints, CurrentDevices current,
+            Instant now, Supplier<String> passwords) throws SQLException {
         ImportPlan plan = new ImportPlan(lines.size());
         Map<String, Integer> seen = new HashMap<>();
         Map<String, String> extensionHolders = new HashMap<>(extensions);
@@ -92,12 +106,20 @@ final class ImportPlan {
                 }
                 continue;
             }
-            String model = rules.model(line.get("devicetype"), problems::add);
-            String extension = rules.extension(line.get("extension"), problems::add);
-            String displayName = rules.text("displayName", line.get("displayname"), 200, problems::add);
-            String site = rules.text("site", line.get("site"), 100, problems::add);
-            String region = rules.region(line.get("region"), problems::add);
-            String fingerprint = rules.fingerprint(line.get("certificatesha256"), problems::add);
+            Device before = "update".equals(action) && problems.isEmpty() ? current.find(mac).orElse(null) : null;
+            Cells cells = new Cells(line, before, problems);
+            String model = cells.required("devicetype", "deviceType", Device::model,
+                    text -> rules.model(text, problems::add));
+            String extension = cells.clearable("extension", Device::extension,
+                    text -> rules.extension(text, problems::add));
+            String displayName = cells.clearable("displayname", Device::displayName,
+                    text -> rules.text("displayName", text, 200, problems::add));
+            String site = cells.clearable("site", Device::site, text -> rules.text("site", text, 100, problems::add));
+            String region = cells.required("region", "region", Device::region,
+                    text -> rules.region(text, problems::add));
+            // A blank certificate cell binds nothing (an update keeps its binding); unbinding is not a CSV act.
+            String fingerprint = cells.required("certificatesha256", "certificateSha256", device -> null,
+                    text -> rules.fingerprint(text, problems::add));
             if (fingerprint != null && mac != null) {
                 String holder = fingerprintHolders.get(fingerprint);
                 if (holder != null && !holder.equals(mac.value())) {
@@ -135,6 +157,35 @@ final class ImportPlan {
             ("create".equals(action) ? plan.creates : plan.updates).add(device);
         }
         return plan;
+    }
+
+    /**
+     * The cells of one create or update line. A blank cell is the current value in an update and
+     * absent in a create; {@code -} clears a field that may be empty and is a problem elsewhere.
+     */
+    private record Cells(CsvDevices.Line line, Device before, List<String> problems) {
+
+        String clearable(String column, java.util.function.Function<Device, String> currentValue,
+                java.util.function.Function<String, String> check) {
+            String cell = line.get(column);
+            if (cell == null) {
+                return before == null ? check.apply(null) : currentValue.apply(before);
+            }
+            return CLEAR.equals(cell) ? null : check.apply(cell);
+        }
+
+        String required(String column, String name, java.util.function.Function<Device, String> currentValue,
+                java.util.function.Function<String, String> check) {
+            String cell = line.get(column);
+            if (CLEAR.equals(cell)) {
+                problems.add(name + " cannot be cleared ('" + CLEAR + "'): it cannot be empty");
+                return null;
+            }
+            if (cell == null && before != null) {
+                return currentValue.apply(before);
+            }
+            return check.apply(cell);
+        }
     }
 
     private void error(CsvDevices.Line line, String reason) {

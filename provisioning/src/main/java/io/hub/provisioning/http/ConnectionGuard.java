@@ -138,7 +138,9 @@ public final class ConnectionGuard extends AbstractLifeCycle implements Connecti
     }
 
     private void refused(String reason, String source) {
-        metrics.counter("hub.http.connections.refused", "port", port, "reason", reason).increment();
+        io.micrometer.core.instrument.Counter.builder("hub.http.connections.refused")
+                .description("HTTPS connections closed by the connection guard, by port and reason")
+                .tags("port", port, "reason", reason).register(metrics).increment();
         LOG.debug("{} closed a connection from {}: {}", port, source, reason);
     }
 

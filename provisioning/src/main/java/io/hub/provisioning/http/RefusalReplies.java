@@ -98,7 +98,11 @@ public final class RefusalReplies {
     /** Counts the refusal and, when its cause and action call for it, audits it. */
     private void record(RequestFacts facts, ProvisioningException refusal) {
         Refusal cause = refusal.refusal();
-        metrics.counter(counter, "action", facts.action(), "outcome", cause.metricLabel()).increment();
+        // The device API's counter also counts answered requests (DeviceRoute), so its help text says both.
+        String help = counter.endsWith(".refusals") ? "refused requests to the " + api + " HTTPS, by action and cause"
+                : "requests to the " + api + " HTTPS, by action and outcome";
+        io.micrometer.core.instrument.Counter.builder(counter).description(help)
+                .tags("action", facts.action(), "outcome", cause.metricLabel()).register(metrics).increment();
         if (!cause.audited() || !facts.isAudited()) {
             return;
         }

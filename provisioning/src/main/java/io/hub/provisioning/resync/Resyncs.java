@@ -77,6 +77,15 @@ public final class Resyncs implements AutoCloseable {
         this.records = records;
         this.clock = clock;
         this.metrics = metrics;
+        // Every outcome is in /metrics from the start, at 0 until it happens.
+        for (ResyncOutcome outcome : ResyncOutcome.values()) {
+            outcomeCounter(outcome);
+        }
+    }
+
+    private Counter outcomeCounter(ResyncOutcome outcome) {
+        return Counter.builder("hub.resync").description("check-sync NOTIFYs by outcome (ok, no-flow, timeout, "
+                + "refused, gone)").tag("outcome", outcome.code()).register(metrics);
     }
 
     /**
@@ -262,8 +271,7 @@ public final class Resyncs implements AutoCloseable {
         synchronized (this) {
             owners.forEach(rollout -> rollout.finished(delivery.outcome()));
         }
-        Counter.builder("hub.resync").description("check-sync NOTIFYs by outcome (ok, no-flow, timeout, refused, "
-                + "gone)").tag("outcome", delivery.outcome().code()).register(metrics).increment();
+        outcomeCounter(delivery.outcome()).increment();
         LOG.info("resync mac={} tenant={} reboot={} outcome={} status={} detail={}", mac.value(), LogText.of(tenant),
                 reboot, delivery.outcome().code(), delivery.status(), LogText.of(String.valueOf(delivery.detail())));
     }

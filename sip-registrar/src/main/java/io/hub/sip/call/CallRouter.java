@@ -76,7 +76,8 @@ public final class CallRouter implements AutoCloseable {
         this.records = records;
         this.clock = clock;
         this.metrics = metrics;
-        metrics.gauge("hub.calls.active", calls, Map::size);
+        io.micrometer.core.instrument.Gauge.builder("hub.calls.active", calls, Map::size)
+                .description("calls in progress now").register(metrics);
     }
 
     /** The relay's report of a call whose media stopped: both legs get a BYE. */
@@ -97,7 +98,7 @@ public final class CallRouter implements AutoCloseable {
         if (request.getCallId() == null || request.getFrom() == null || request.getTo() == null) {
             // Without these there is no dialog to find and no answer to build (RFC 3261 §8.1.1).
             LOG.info("sip {} without Call-ID, From or To dropped from {}", request.getMethod(), flow);
-            metrics.counter("hub.sip.refused", "reason", "malformed").increment();
+            io.hub.sip.transport.RefusalCounters.counter(metrics, "malformed").increment();
             return true;
         }
         String method = request.getMethod();
@@ -121,7 +122,7 @@ public final class CallRouter implements AutoCloseable {
                 if (!method.equals("ACK")) {
                     Registrar.markReceived(request, flow);
                     sendOn(flow, Answers.answer(request, 481, null, null, null));
-                    metrics.counter("hub.calls.refused", "reason", "no-dialog").increment();
+                    callRefused("no-dialog");
                 }
                 return true;
             }
@@ -133,7 +134,7 @@ public final class CallRouter implements AutoCloseable {
                 if (!method.equals("ACK")) {
                     sendOn(flow, Answers.answer(request, 403, null, null, null));
                 }
-                metrics.counter("hub.calls.refused", "reason", "foreign-flow").increment();
+                callRefused("foreign-flow");
                 return true;
             }
             dialog.call.inDialog(dialog, request, flow);
@@ -199,7 +200,7 @@ public final class CallRouter implements AutoCloseable {
     private void invite(SIPRequest request, Flow flow) {
         Refusal refusal = checkInvite(request, flow);
         if (refusal != null) {
-            metrics.counter("hub.calls.refused", "reason", refusal.reason()).increment();
+            callRefused(refusal.reason());
             LOG.info("call refused from {} to {}: {} {}", LogText.of(refusal.caller()),
                     LogText.of(request.getRequestURI()), refusal.status(), LogText.of(refusal.detail()));
             sendOn(flow, refusal.status() == 503 ? Answers.busy(request, 5)
@@ -283,7 +284,8 @@ public final class CallRouter implements AutoCloseable {
         Call call = new Call(id, this, request, flow, caller, callee, media, now());
         calls.put(id, call);
         register(call.callerDialog());
-        metrics.counter("hub.calls.started").increment();
+        io.micrometer.core.instrument.Counter.builder("hub.calls.started")
+                .description("calls the hub routed to their callee").register(metrics).increment();
         LOG.info("call {} from {} to {} ringing {} flow(s)", id, caller, callee, targets.size());
         try {
             call.start(targets);
@@ -408,10 +410,13 @@ public final class CallRouter implements AutoCloseable {
         dialogs.values().removeIf(dialog -> dialog.call == call && dialog.pending.isEmpty());
         schedule(call, settings.transactionTimeout(), () -> dialogs.values().removeIf(dialog -> dialog.call == call));
         CallRecord record = call.record();
-        metrics.counter("hub.calls.ended", "cause", record.cause().code()).increment();
+        io.micrometer.core.instrument.Counter.builder("hub.calls.ended")
+                .description("calls ended, by cause").tag("cause", record.cause().code()).register(metrics).increment();
         if (record.media().values().stream().anyMatch(leg -> Boolean.TRUE.equals(leg.get("qualityBreached")))) {
             // The seed's bounds: jitter above 30 ms or loss above 1 % on either leg.
-            metrics.counter("hub.calls.quality.breached").increment();
+            io.micrometer.core.instrument.Counter.builder("hub.calls.quality.breached")
+                    .description("calls whose loss or jitter went past the configured bounds").register(metrics)
+                    .increment();
         }
         LOG.info("call {} ended {} -> {}: {} status={}{}", call.id, call.caller, call.callee, record.cause().code(),
                 record.status(), mediaLine(record));
@@ -466,4 +471,10 @@ public final class CallRouter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
+
+    private void callRefused(String reason) {
+        io.micrometer.core.instrument.Counter.builder("hub.calls.refused").description("call requests refused, by reason")
+                .tag("reason", reason).register(metrics).increment();
+    }
+
 }

@@ -180,7 +180,7 @@ public final class Registrar {
         add(ok, "Date", HTTP_DATE.format(now));
         LOG.info("register ok aor={} bindings={} flow={} outbound={}", LogText.of(aor), updated.size(), flow,
                 outbound);
-        metrics.counter("hub.sip.register", "outcome", "ok").increment();
+        registerOutcome("ok");
         return ok;
     }
 
@@ -247,7 +247,7 @@ public final class Registrar {
             try {
                 listener.accept(identity);
             } catch (RuntimeException e) {
-                LOG.warn("certificate of {} not remembered: {}", mac, e.toString());
+                LOG.warn("certificate not remembered mac={}: {}", mac, e.toString());
             }
         }
         return mac;
@@ -381,7 +381,7 @@ public final class Registrar {
 
     private SIPResponse refusal(SIPRequest request, Flow flow, Refused refused) {
         if (refused.failure == null) {
-            metrics.counter("hub.sip.register", "outcome", "challenged").increment();
+            registerOutcome("challenged");
             SIPResponse challenge = request.createResponse(401, "Unauthorized");
             tag(challenge);
             refused.challenges.forEach(value -> add(challenge, "WWW-Authenticate", value));
@@ -396,7 +396,7 @@ public final class Registrar {
                     failure.code(), LogText.of(refused.detail));
         }
         refusalListeners.forEach(listener -> listener.accept(new Refusal(aor, source, failure, refused.detail)));
-        metrics.counter("hub.sip.register", "outcome", failure.code()).increment();
+        registerOutcome(failure.code());
         SIPResponse response = request.createResponse(failure.status(), failure.reasonPhrase());
         tag(response);
         if (failure == RegisterFailure.INTERVAL_TOO_BRIEF) {
@@ -444,4 +444,11 @@ public final class Registrar {
     public List<Binding> bindings(String aor) {
         return location.bindings(aor);
     }
+
+    private void registerOutcome(String outcome) {
+        io.micrometer.core.instrument.Counter.builder("hub.sip.register")
+                .description("REGISTER requests by outcome (ok, challenged, or the refusal's reason)")
+                .tag("outcome", outcome).register(metrics).increment();
+    }
+
 }

@@ -150,13 +150,15 @@ public final class SipServer implements AutoCloseable {
         this.density = new DensityGuard(limits.density(), limits.densityWindow(), clock);
         this.unregistered = new UnregisteredConnections(limits.unregisteredPerSource());
         this.refusals = new RefusalCounters(metrics);
-        this.keepalives = metrics.counter("hub.sip.keepalives");
+        this.keepalives = io.micrometer.core.instrument.Counter.builder("hub.sip.keepalives")
+                .description("RFC 5626 keepalives (CRLF pings) received from phones").register(metrics);
         this.dispatcher = new MessageDispatcher(handler, density, parsers, refusals);
         int cores = Runtime.getRuntime().availableProcessors();
         // Handlers may wait on the database, so there are more workers than cores.
         this.workers = Executors.newFixedThreadPool(Math.max(8, 4 * cores), daemon("sip-worker"));
         this.tlsTasks = Executors.newFixedThreadPool(cores, daemon("sip-tls"));
-        metrics.gauge("hub.sip.connections", open);
+        io.micrometer.core.instrument.Gauge.builder("hub.sip.connections", open, AtomicInteger::get)
+                .description("SIP-TLS connections open now").register(metrics);
         this.loops = new SelectorLoop[Math.max(1, Math.min(4, cores))];
         try {
             for (int i = 0; i < loops.length; i++) {
