@@ -7,7 +7,6 @@ import io.hub.pki.log.LogText;
 import io.hub.sip.location.Binding;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.registrar.CredentialSource;
-import io.hub.sip.registrar.Registrar;
 import io.hub.relay.DeadStream;
 import io.hub.relay.MediaRelay;
 import io.hub.relay.PortsExhaustedException;
@@ -104,7 +103,6 @@ public final class CallRouter implements AutoCloseable {
         String callId = request.getCallId().getCallId();
         Dialog dialog = dialogs.get(callId);
         if (method.equals("CANCEL")) {
-            Registrar.markReceived(request, flow);
             Call call = dialog == null ? null : dialog.call;
             // A CANCEL names its INVITE by Call-ID and Via branch (RFC 3261 §9.2), from the caller.
             if (call == null || dialog != call.callerDialog()
@@ -119,14 +117,12 @@ public final class CallRouter implements AutoCloseable {
         if (request.getToTag() != null) {
             if (dialog == null || !matches(dialog, request)) {
                 if (!method.equals("ACK")) {
-                    Registrar.markReceived(request, flow);
                     sendOn(flow, Answers.answer(request, 481, null, null, null));
                     metrics.counter("hub.calls.refused", "reason", "no-dialog").increment();
                 }
                 return true;
             }
             if (!method.equals("ACK")) {
-                Registrar.markReceived(request, flow);
             }
             if (flow != dialog.flow && !location.aorsOn(flow.id()).contains(dialog.aor)) {
                 // Only the dialog's phone may speak in it: on its flow, or on a new one it registered.
@@ -140,7 +136,6 @@ public final class CallRouter implements AutoCloseable {
             return true;
         }
         if (method.equals("INVITE")) {
-            Registrar.markReceived(request, flow);
             invite(request, flow);
             return true;
         }
