@@ -135,6 +135,9 @@ public final class Hub implements AutoCloseable {
         sip.registrar().onRefusal(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "register", refusal.failure().code(),
                 refusal.aor() + ": " + refusal.detail()));
+        sip.calls().onRefusal(refusal -> auditUpkeep.refusals().count(domainOf(refusal.who()), "sip",
+                refusal.source().replaceAll(":\\d+$", ""), "call", refusal.cause().code(),
+                refusal.who() + " " + refusal.method() + ": " + refusal.detail()));
         provisioning.liveViews().publish("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));
         provisioning.liveViews().publish("calls", tenant -> CallList.of(sip.calls(), provisioning.tenants(),
