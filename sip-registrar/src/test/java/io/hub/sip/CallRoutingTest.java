@@ -199,7 +199,8 @@ class CallRoutingTest {
             SIPResponse ok = alice.expectResponse(200, "INVITE");
             assertTrue(new String(ok.getRawContent(), StandardCharsets.UTF_8).contains(
                     direction.equals("sendonly") ? "a=recvonly" : "a=sendrecv"));
-            // Every offer and answer carries a fresh hub key: the phones take the new ones.
+            // The caller re-offers its own key: the callee's hub key stays (HubKeys), media is not disturbed.
+            assertEquals(crypto(call.calleeInvite()), crypto(reinvite), "the callee's hub key stays");
             bob.hubSdp(reinvite);
             alice.hubSdp(ok);
             alice.send(alice.request("ACK", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
