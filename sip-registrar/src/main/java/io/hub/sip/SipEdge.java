@@ -58,7 +58,6 @@ final class SipEdge implements SipHandler {
                 // ACKs to the hub's own non-2xx answers end their transaction; nothing to send.
             }
             case "OPTIONS" -> {
-                Registrar.markReceived(request, flow);
                 SIPResponse ok = request.createResponse(200, "OK");
                 allow(ok);
                 header(ok, "Supported", "outbound");
@@ -67,7 +66,6 @@ final class SipEdge implements SipHandler {
                 flow.send(ok.encode());
             }
             default -> {
-                Registrar.markReceived(request, flow);
                 SIPResponse notYet = request.createResponse(501, "Not Implemented");
                 allow(notYet);
                 flow.send(notYet.encode());

@@ -14,6 +14,7 @@ import io.hub.sip.call.CallSettings;
 import io.hub.sip.call.JdbcCallRecords;
 import io.hub.sip.location.JdbcBindingStore;
 import io.hub.sip.transport.Flow;
+import io.hub.sip.call.CallTimers;
 import io.hub.sip.location.BindingStore;
 import io.hub.relay.MediaRelay;
 import io.hub.relay.RelayConfig;
@@ -66,9 +67,15 @@ public final class SipService implements AutoCloseable {
     }
 
     /**
-     * How calls are made: the relay's ports, the call timers and where ended calls are kept.
+     * How calls are made: the relay's ports, the call timeouts, where ended calls are kept and
+     * where the call timers run (the SIP service closes them).
      */
-    public record Calls(RelayConfig relay, CallSettings settings, CallRecords records) {
+    public record Calls(RelayConfig relay, CallSettings settings, CallRecords records, CallTimers timers) {
+
+        /** With the hub's own timers, on a thread of their own. */
+        public Calls(RelayConfig relay, CallSettings settings, CallRecords records) {
+            this(relay, settings, records, CallTimers.threaded());
+        }
     }
 
     /**
@@ -176,7 +183,7 @@ public final class SipService implements AutoCloseable {
         MediaRelay relay = new MediaRelay(callSetup.relay().withDeadStreamTimeout(callSetup.settings().mediaTimeout()),
                 clock, metrics, dead -> router[0].deadStream(dead));
         router[0] = new CallRouter(location, credentials, relay, callSetup.settings(), callSetup.records(), clock,
-                metrics);
+                metrics, callSetup.timers());
         CallRouter calls = router[0];
         SipAccess access = new SipAccess(location, calls, credentials, standing.revokedDevice(), standing.pkiState(),
                 clock);

@@ -20,6 +20,7 @@ import io.hub.pki.PemFiles;
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.CallPhone.Established;
 import io.hub.sip.call.CallRecord;
+import io.hub.sip.call.CallRefusal;
 import io.hub.sip.call.CallSettings;
 import io.hub.sip.call.EndCause;
 import io.hub.sip.call.JdbcCallRecords;
@@ -70,6 +71,8 @@ class CallRoutingTest {
     private HikariDataSource database;
     private SipService sip;
     private JdbcCallRecords records;
+    private HandMovedTimers timers;
+    private SimpleMeterRegistry metrics;
     private final List<CallPhone> phones = new ArrayList<>();
 
     @BeforeEach
@@ -90,11 +93,13 @@ class CallRoutingTest {
     private void start(CallSettings settings, RelayConfig relay) throws Exception {
         CredentialSource credentials = (user, domain) -> "hub.test".equals(domain)
                 ? Optional.ofNullable(ACCOUNTS.get(user)) : Optional.empty();
+        timers = new HandMovedTimers(clock);
+        metrics = new SimpleMeterRegistry();
         sip = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
                 ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                 pki.validator(), credentials, new JdbcBindingStore(database), RegistrarSettings.standard(),
-                SipServer.Limits.standard(), clock, new SimpleMeterRegistry(),
-                new SipService.Calls(relay, settings, records));
+                SipServer.Limits.standard(), clock, metrics,
+                new SipService.Calls(relay, settings, records, timers));
     }
 
     @AfterEach
@@ -194,7 +199,8 @@ class CallRoutingTest {
             SIPResponse ok = alice.expectResponse(200, "INVITE");
             assertTrue(new String(ok.getRawContent(), StandardCharsets.UTF_8).contains(
                     direction.equals("sendonly") ? "a=recvonly" : "a=sendrecv"));
-            // Every offer and answer carries a fresh hub key: the phones take the new ones.
+            // The caller re-offers its own key: the callee's hub key stays (HubKeys), media is not disturbed.
+            assertEquals(crypto(call.calleeInvite()), crypto(reinvite), "the callee's hub key stays");
             bob.hubSdp(reinvite);
             alice.hubSdp(ok);
             alice.send(alice.request("ACK", "sip:hub@127.0.0.1", call.callId(), "tag-2001", call.hubTag(),
@@ -282,6 +288,8 @@ class CallRoutingTest {
 
     @Test
     void refusalsBeforeRinging() throws Exception {
+        List<CallRefusal.Refused> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+        sip.calls().onRefusal(audited::add);
         CallPhone alice = phone("2001");
 
         alice.send(alice.invite("2999", UUID.randomUUID().toString(), alice.sdp()));
@@ -294,6 +302,8 @@ class CallRoutingTest {
         alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp("RTP/AVP", "sendrecv", false)));
         SIPResponse plain = alice.expectFinal("INVITE");
         assertEquals(488, plain.getStatusCode(), "RTP/AVP only");
+        assertTrue(plain.getHeader("Warning").toString().contains("399 hub \"srtp-required: SRTP is mandatory"),
+                plain.encode());
         assertTrue(plain.getHeader("Warning").toString().contains("SRTP is mandatory"), plain.encode());
 
         alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp())
@@ -319,6 +329,14 @@ class CallRoutingTest {
 
         assertEquals(RelayConfig.DEFAULT_MAX_PORT - RelayConfig.DEFAULT_MIN_PORT + 1, sip.relay().freePorts(),
                 "no refusal keeps a relay port");
+        List<CallRefusal> expected = List.of(CallRefusal.UNKNOWN, CallRefusal.OFFLINE, CallRefusal.SRTP_REQUIRED,
+                CallRefusal.TOO_MANY_HOPS, CallRefusal.UNSUPPORTED_EXTENSION, CallRefusal.FROM_MISMATCH,
+                CallRefusal.NO_DIALOG, CallRefusal.NO_DIALOG);
+        assertEquals(expected, audited.stream().map(CallRefusal.Refused::cause).toList(),
+                "every refusal reaches the audit listeners, in order");
+        assertEquals("sip:2001@hub.test", audited.get(0).who());
+        assertEquals(2.0, metrics.counter("hub.calls.refused", "reason", "no-dialog").count());
+        assertEquals(1.0, metrics.counter("hub.calls.refused", "reason", "srtp-required").count());
     }
 
     @Test
@@ -365,6 +383,8 @@ class CallRoutingTest {
         assertMediaBothWays(alice, bob);
 
         clock.advance(Duration.ofSeconds(61));
+        // The relay's own thread looks at the clock about once a second; asking it now saves the wait.
+        sip.relay().expire(clock.instant());
 
         SIPRequest toAlice = alice.expectRequest("BYE");
         SIPRequest toBob = bob.expectRequest("BYE");
@@ -474,13 +494,17 @@ class CallRoutingTest {
     @Test
     void aCallNobodyAnswersIsCancelledAndTheCallerHears480() throws Exception {
         sip.close();
-        start(CallSettings.standard().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(20),
-                Duration.ofMinutes(30), Duration.ofSeconds(60)));
+        start(CallSettings.standard());
         CallPhone alice = phone("2001");
         CallPhone bob = phone("2002");
         alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp()));
         SIPRequest invite = bob.expectRequest("INVITE");
         bob.answer(invite, 180, "bob", null);
+        alice.expectResponse(180, "INVITE");
+
+        timers.advance(CallSettings.standard().ringTimeout().minusSeconds(1));
+        assertEquals(1, sip.calls().active().size(), "a second before the ring timeout the call still rings");
+        timers.advance(Duration.ofSeconds(1));
 
         SIPRequest cancel = bob.expectRequest("CANCEL");
         bob.answer(cancel, 200, null, null);
@@ -517,12 +541,13 @@ class CallRoutingTest {
     @Test
     void aCalleeThatNeverAnswersFailsWith408AndACallerThatNeverAcksIsHungUp() throws Exception {
         sip.close();
-        start(CallSettings.standard().withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(1),
-                Duration.ofMinutes(30), Duration.ofSeconds(60)));
+        start(CallSettings.standard());
+        Duration timerB = CallSettings.standard().transactionTimeout();
         CallPhone alice = phone("2001");
         CallPhone bob = phone("2002");
         alice.send(alice.invite("2002", UUID.randomUUID().toString(), alice.sdp()));
         bob.expectRequest("INVITE");
+        timers.advance(timerB);
         assertEquals(408, alice.expectFinal("INVITE").getStatusCode(), "no answer at all from the only flow");
         assertEquals(EndCause.NO_ANSWER, awaitRecord().cause());
 
@@ -532,6 +557,9 @@ class CallRoutingTest {
         bob.answer(invite, 200, "bob", bob.sdp());
         bob.expectRequest("ACK");
         alice.expectResponse(200, "INVITE");
+        timers.advance(timerB.minusSeconds(1));
+        assertEquals(1, sip.calls().active().size(), "the ACK may take until timer B");
+        timers.advance(Duration.ofSeconds(1));
         SIPRequest toAlice = alice.expectRequest("BYE");
         SIPRequest toBob = bob.expectRequest("BYE");
         assertEquals(callId, toAlice.getCallId().getCallId());
@@ -551,8 +579,8 @@ class CallRoutingTest {
         bob.answer(invite, 180, "bob", null);
         alice.expectResponse(180, "INVITE");
         clock.advance(Duration.ofSeconds(90));
-        Thread.sleep(1500);
-        assertEquals(1, sip.calls().active().size(), "ringing for 90 s is not dead media");
+        assertTrue(sip.relay().expire(clock.instant()).isEmpty(), "ringing for 90 s is not dead media");
+        assertEquals(1, sip.calls().active().size());
 
         bob.answer(invite, 200, "bob", bob.sdp());
         SIPResponse ok = alice.expectResponse(200, "INVITE");
@@ -564,11 +592,11 @@ class CallRoutingTest {
 
         reInvite(alice, bob, callId, ok.getTo().getTag(), "sendonly", 200);
         clock.advance(Duration.ofMinutes(5));
-        Thread.sleep(1500);
-        assertEquals(1, sip.calls().active().size(), "five silent minutes on hold are not dead media");
+        assertTrue(sip.relay().expire(clock.instant()).isEmpty(), "five silent minutes on hold are not dead media");
         reInvite(alice, bob, callId, ok.getTo().getTag(), "sendrecv", 200);
-        Thread.sleep(1500);
-        assertEquals(1, sip.calls().active().size(), "the resumed call gets a fresh minute");
+        clock.advance(Duration.ofSeconds(59));
+        assertTrue(sip.relay().expire(clock.instant()).isEmpty(), "the resumed call gets a fresh minute");
+        assertEquals(1, sip.calls().active().size());
         assertMediaBothWays(alice, bob);
     }
 

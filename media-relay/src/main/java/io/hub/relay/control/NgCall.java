@@ -48,6 +48,8 @@ final class NgCall {
         String tag;
         long createdSeconds;
         PhoneMedia media;
+        /** Termination: the phone's own key in its last offer or answer, which the relay decrypts it with. */
+        SdesKey phoneKey;
         /** Termination: the key the hub encrypts to this phone with, once the phone accepted it. */
         SdesKey hubKey;
         /** Termination: the hub's keys in the offer this phone is to answer, crypto tag 1 first. */

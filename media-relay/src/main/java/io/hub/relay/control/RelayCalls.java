@@ -1,6 +1,7 @@
 package io.hub.relay.control;
 
 import io.hub.relay.DeadStream;
+import io.hub.relay.HubKeys;
 import io.hub.relay.LegSpec;
 import io.hub.relay.MediaRelay;
 import io.hub.relay.PortsExhaustedException;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * address and ports, ICE removed, further media refused, and in termination the hub's own keys. The
  * answer does the same the other way. rtcp-mux is declined on both legs (RFC 5761 lets an answerer
  * decline it), so every leg is an even/odd port pair and a phone that offered it falls back to a
- * separate RTCP port. A re-offer may come from either phone, and keeps a call's mode. Each offer
+ * separate RTCP port. A re-offer may come from either phone, and keeps a call's mode; its hub keys
+ * follow {@link HubKeys}, the rule the B2BUA follows too. Each offer
  * and answer counts as activity for the dead-stream timeout, so a long ring does not end a call.
  *
  * <p>Called by one control thread; only {@link #ended} comes from the relay's I/O thread, and it
@@ -107,11 +109,15 @@ final class RelayCalls {
         NgCall.Party receiver = call.party(offerer.side.other());
         List<String> crypto = null;
         if (phoneKey != null) {
-            offerer.hubKey = sameSuiteOrNew(offerer.hubKey, phoneKey.suite());
+            // One rule with the B2BUA (HubKeys): the offerer's hub key carries the other phone's
+            // packets, which did not change; the receiver's carries the offerer's, new if it rekeyed.
+            boolean rekeyed = HubKeys.rekeyed(offerer.phoneKey, phoneKey);
+            offerer.hubKey = HubKeys.forLeg(offerer.hubKey, phoneKey.suite(), false);
+            offerer.phoneKey = phoneKey;
             List<SdesKey> onward = new ArrayList<>();
             crypto = new ArrayList<>();
             for (SrtpSuite suite : suites) {
-                SdesKey key = sameSuiteOrNew(receiver.hubKey, suite);
+                SdesKey key = HubKeys.forLeg(receiver.hubKey, suite, rekeyed);
                 onward.add(key);
                 crypto.add(key.cryptoAttribute(onward.size()));
             }
@@ -155,6 +161,14 @@ final class RelayCalls {
             }
             phoneKey = media.key();
             answerer.hubKey = answerer.offeredKeys.get(tag - 1);
+            SdesKey offererKey = HubKeys.forLeg(offerer.hubKey, offerer.hubKey.suite(),
+                    HubKeys.rekeyed(answerer.phoneKey, phoneKey));
+            answerer.phoneKey = phoneKey;
+            if (!offererKey.equals(offerer.hubKey)) {
+                offerer.hubKey = offererKey;
+                relay.update(call.session, offerer.side, new LegSpec(false, offerer.media.rtp(), offerer.media.rtcp(),
+                        offerer.phoneKey, offerer.hubKey));
+            }
             crypto = List.of(offerer.hubKey.cryptoAttribute(offerer.media.crypto().tag()));
         }
         relay.update(call.session, answerer.side, new LegSpec(false, media.rtp(), media.rtcp(), phoneKey, answerer.hubKey));
@@ -215,11 +229,6 @@ final class RelayCalls {
             throw new NgError("Unknown call-id");
         }
         return call;
-    }
-
-    /** The key in place when its suite still fits, so media keeps flowing across a re-offer; else a fresh one. */
-    private static SdesKey sameSuiteOrNew(SdesKey current, SrtpSuite suite) {
-        return current != null && current.suite() == suite ? current : SdesKey.generate(suite);
     }
 
     /** The phone's SDP as the other phone is to see it: the relay's side facing {@code toward}. */

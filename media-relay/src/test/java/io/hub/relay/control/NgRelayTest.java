@@ -156,23 +156,45 @@ class NgRelayTest {
     }
 
     @Test
-    void aReofferFromTheCalleeKeepsTheHubsKeysSoMediaGoesOn() throws Exception {
+    void aReofferForAKnownCallWithTheSameKeysKeepsEveryKeySoMediaGoesOn() throws Exception {
         Call call = terminatedCall("call-4");
         latchBothAndExchange("call-4", call.a, call.b, 2);
-        FakePhone b2 = phone(0x2B, S80);
 
-        SessionDescription toA = sdp(ng.request(offer("call-4", "tag-b", sdp(b2,
-                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + b2.ownKey.inline()))));
+        SessionDescription toA = sdp(ng.request(offer("call-4", "tag-b", sdp(call.b,
+                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + call.b.ownKey.inline()).replace("a=rtpmap:0", "a=sendonly\r\na=rtpmap:0"))));
         SessionDescription toB = sdp(ng.request(answer("call-4", "tag-b", "tag-a", sdp(call.a,
                 "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + call.a.ownKey.inline()))));
 
-        assertEquals(call.hubKeyForA, key(toA.media().get(0), 0));
+        assertEquals(call.hubKeyForA, key(toA.media().get(0), 0), "the callee kept its key: so does the caller's leg");
+        assertEquals(call.hubKeyForB, key(toB.media().get(0), 0), "the caller kept its key: so does the callee's leg");
         assertEquals(call.portA, toA.media().get(0).port());
-        assertEquals(call.hubKeyForB, key(toB.media().get(0), 0));
+        // The sequence goes on from the exchange before: the same contexts, the same replay windows.
+        call.b.sendRtp(4, 640);
+        assertArrayEquals(FakePhone.plainRtp(call.b.ssrc, 4, 640), call.a.receiveRtp(), "no packet waits for a new key");
+        call.a.sendRtp(4, 640);
+        assertArrayEquals(FakePhone.plainRtp(call.a.ssrc, 4, 640), call.b.receiveRtp());
+    }
+
+    @Test
+    void aReofferWithANewKeyGivesTheLegCarryingItsPacketsAFreshHubKeyAndKeepsTheOther() throws Exception {
+        Call call = terminatedCall("call-9");
+        latchBothAndExchange("call-9", call.a, call.b, 2);
+        FakePhone b2 = phone(0x2B, S80);
+
+        SessionDescription toA = sdp(ng.request(offer("call-9", "tag-b", sdp(b2,
+                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + b2.ownKey.inline()))));
+        SessionDescription toB = sdp(ng.request(answer("call-9", "tag-b", "tag-a", sdp(call.a,
+                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + call.a.ownKey.inline()))));
+
+        SdesKey freshForA = key(toA.media().get(0), 0);
+        assertNotEquals(call.hubKeyForA, freshForA, "the callee's new key may restart its sequence: a new hub key");
+        assertEquals(call.portA, toA.media().get(0).port());
+        assertEquals(call.hubKeyForB, key(toB.media().get(0), 0), "the caller changed nothing: its packets keep theirs");
+        call.a.receiveWith(freshForA);
         b2.receiveWith(call.hubKeyForB);
         b2.sendTo(call.portB);
         b2.sendRtp(1000, 160_000);
-        assertArrayEquals(FakePhone.plainRtp(b2.ssrc, 1000, 160_000), call.a.receiveRtp(), "the new key, the same hub key");
+        assertArrayEquals(FakePhone.plainRtp(b2.ssrc, 1000, 160_000), call.a.receiveRtp(), "the new keys carry the media");
         call.a.sendRtp(100, 16_000);
         assertArrayEquals(FakePhone.plainRtp(call.a.ssrc, 100, 16_000), b2.receiveRtp(), "re-latched on the new source");
     }

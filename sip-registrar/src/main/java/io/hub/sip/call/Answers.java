@@ -1,12 +1,10 @@
 package io.hub.sip.call;
 
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
-import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.sip.transport.Flow;
 import java.text.ParseException;
-import javax.sip.InvalidArgumentException;
 import javax.sip.header.ContentTypeHeader;
 
 /** Responses the hub sends to a phone's request, built from the request itself. */
@@ -45,30 +43,30 @@ final class Answers {
         return response.encode();
     }
 
-    /** 503 with Retry-After, for a relay or hub that is out of room. */
-    static String busy(SIPRequest request, int seconds) {
-        SIPResponse response = request.createResponse(503, "Service Unavailable");
+    /** A refusal of the hub's own: {@code status} with its phrase, a To tag of the hub's, and {@code headers}. */
+    static String refusal(SIPRequest request, int status, String reasonPhrase, String... headers) {
+        SIPResponse response = request.createResponse(status, reasonPhrase);
         try {
             if (response.getTo().getTag() == null) {
                 response.getTo().setTag(Dialog.newTag());
             }
+            for (String header : headers) {
+                header(response, header);
+            }
         } catch (ParseException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalArgumentException("cannot build a " + status + " answer: " + e.getMessage(), e);
         }
-        RetryAfter retryAfter = new RetryAfter();
-        try {
-            retryAfter.setRetryAfter(seconds);
-        } catch (InvalidArgumentException e) {
-            throw new IllegalStateException(e);
-        }
-        response.setHeader(retryAfter);
         return response.encode();
     }
 
-    /** A Warning header (RFC 3261 §20.43, code 399: miscellaneous) carrying the reason in words. */
-    static String warning(Flow flow, String text) {
-        return "Warning: 399 " + flow.local().getAddress().getHostAddress().replaceFirst("^(.*:.*)$", "[$1]") + " \""
-                + text.replace('"', '\'').replace('\\', '/').replaceAll("[\\r\\n]", " ") + "\"";
+    /**
+     * A Warning header (RFC 3261 §20.43, code 399: miscellaneous) in the hub's one form, as REGISTER
+     * refusals carry it: {@code 399 hub "<code>"} or {@code 399 hub "<code>: <detail>"}.
+     */
+    static String warning(String code, String detail) {
+        String text = detail == null || detail.isBlank() ? code : code + ": " + detail;
+        return "Warning: 399 hub \"" + text.replace('"', '\'').replace('\\', '/').replaceAll("[\\r\\n]", " ")
+                + "\"";
     }
 
     private static boolean isDialogForming(SIPRequest request) {

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,7 @@ final class Call {
         boolean provisional;
         boolean cancelWanted;
         int status;
-        ScheduledFuture<?> timer;
+        CallTimers.Timer timer;
 
         Fork(Dialog dialog, String requestUri, String branch, long cseq) {
             this.dialog = dialog;
@@ -88,8 +87,8 @@ final class Call {
     private EndCause cause;
     private int status;
     private Forwarded offerInFlight;
-    private ScheduledFuture<?> ringTimer;
-    private ScheduledFuture<?> ackTimer;
+    private CallTimers.Timer ringTimer;
+    private CallTimers.Timer ackTimer;
     private Map<String, Map<String, Object>> finalMedia = Map.of();
 
     /** @param caller the AOR registered on the caller's flow: the identity the callee is shown */
@@ -153,12 +152,13 @@ final class Call {
                 continue;
             }
             router.register(dialog);
+            // Registered before sending, as the timer is: the answer may come back before send returns.
             dialog.pending.put(fork.branch, response -> forkAnswered(fork, response));
-            if (!target.flow().send(request)) {
-                fork.status = 480;
-                continue;
-            }
             fork.timer = router.schedule(this, router.settings().transactionTimeout(), () -> forkTimedOut(fork));
+            if (!target.flow().send(request)) {
+                cancelTimer(fork.timer);
+                fork.status = 480;
+            }
         }
         ringTimer = router.schedule(this, router.settings().ringTimeout(), this::ringTimedOut);
         failIfAllForksFailed();
@@ -220,15 +220,15 @@ final class Call {
         } catch (SdpException e) {
             LOG.info("call {} callee {} answered with unusable SDP: {}", id, callee, LogText.of(e.getMessage()));
             bye(b);
-            fail(488, EndCause.SRTP_REQUIRED, Answers.warning(a.flow, e.getMessage()));
+            fail(488, EndCause.SRTP_REQUIRED, Answers.warning(CallRefusal.BAD_SDP.code(), e.getMessage()));
             return;
         }
         cancelTimer(ringTimer);
         state = State.ANSWERED;
         answeredAt = router.now();
         status = 200;
-        router.send(a, Answers.answer(invite, 200, a.localTag, a.flow, answer, "Allow: " + Answers.ALLOW));
         ackTimer = router.schedule(this, router.settings().transactionTimeout(), this::ackTimedOut);
+        router.send(a, Answers.answer(invite, 200, a.localTag, a.flow, answer, "Allow: " + Answers.ALLOW));
         LOG.info("call {} answered {} -> {} on {}", id, caller, callee, b.flow);
     }
 
@@ -298,13 +298,13 @@ final class Call {
             return;
         }
         if (dialog != a && dialog != b) {
-            router.sendOn(flow, Answers.answer(request, 481, null, null, null));
+            router.refuse(CallRefusal.NO_DIALOG, request, flow, dialog.aor, "that phone's dialog was not answered");
             return;
         }
         long cseq = request.getCSeq().getSeqNumber();
         if (cseq <= dialog.remoteCseq) {
-            router.sendOn(flow, Answers.answer(request, 500, null, null, null, "Retry-After: 1",
-                    Answers.warning(flow, "CSeq " + cseq + " is not above " + dialog.remoteCseq)));
+            router.refuse(CallRefusal.CSEQ_OUT_OF_ORDER, request, flow, dialog.aor,
+                    "CSeq " + cseq + " is not above " + dialog.remoteCseq);
             return;
         }
         dialog.remoteCseq = cseq;
@@ -318,7 +318,8 @@ final class Call {
                     "Allow: " + Answers.ALLOW, "Accept: application/sdp"));
             case "INVITE", "UPDATE" -> reoffer(dialog, request, flow);
             case "INFO", "MESSAGE" -> forward(dialog, request, flow);
-            default -> router.sendOn(flow, Answers.answer(request, 501, null, null, null, "Allow: " + Answers.ALLOW));
+            default -> router.refuse(CallRefusal.NOT_IMPLEMENTED, request, flow, dialog.aor,
+                    request.getMethod() + " is not served inside a call");
         }
     }
 
@@ -370,11 +371,15 @@ final class Call {
     private void reoffer(Dialog from, SIPRequest request, Flow flow) {
         boolean update = request.getMethod().equals("UPDATE");
         if (state != State.CONFIRMED && !(state == State.ANSWERED && update)) {
-            router.sendOn(flow, Answers.answer(request, state == State.ANSWERED ? 491 : 403, null, null, null));
+            if (state == State.ANSWERED) {
+                router.refuse(CallRefusal.OFFER_PENDING, request, flow, from.aor, "the call's answer awaits its ACK");
+            } else {
+                router.refuse(CallRefusal.NOT_ANSWERED, request, flow, from.aor, "the call is not answered");
+            }
             return;
         }
         if (offerInFlight != null || answerInAck != null) {
-            router.sendOn(flow, Answers.answer(request, 491, null, null, null));
+            router.refuse(CallRefusal.OFFER_PENDING, request, flow, from.aor, "another offer is open");
             return;
         }
         String sdp = body(request);
@@ -395,11 +400,10 @@ final class Call {
         try {
             offer = media.offer(from.side, sdp, addressFor(to.flow));
         } catch (SrtpRequired e) {
-            router.sendOn(flow, Answers.answer(request, 488, null, null, null,
-                    Answers.warning(flow, "SRTP is mandatory: " + e.getMessage())));
+            router.refuse(CallRefusal.SRTP_REQUIRED, request, flow, from.aor, "SRTP is mandatory: " + e.getMessage());
             return;
         } catch (SdpException | IllegalArgumentException e) {
-            router.sendOn(flow, Answers.answer(request, 488, null, null, null, Answers.warning(flow, e.getMessage())));
+            router.refuse(CallRefusal.BAD_SDP, request, flow, from.aor, e.getMessage());
             return;
         }
         Forwarded origin = new Forwarded(from, request, flow, true);
@@ -412,7 +416,7 @@ final class Call {
         Dialog to = from == a ? b : a;
         if (to == null) {
             // INFO in the early dialog, before anyone answered: nobody to give it to yet.
-            router.sendOn(flow, Answers.answer(request, 403, null, null, null));
+            router.refuse(CallRefusal.NOT_ANSWERED, request, flow, from.aor, "nobody answered the call yet");
             return;
         }
         String type = request.getContentTypeHeader() == null ? null
@@ -694,9 +698,9 @@ final class Call {
         return ((gov.nist.javax.sip.address.AddressImpl) header.getAddress()).encode();
     }
 
-    private static void cancelTimer(ScheduledFuture<?> timer) {
+    private static void cancelTimer(CallTimers.Timer timer) {
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.hub.sip.call;
 
+import io.hub.relay.HubKeys;
 import io.hub.relay.LegSpec;
 import io.hub.relay.MediaRelay;
 import io.hub.relay.RelayException;
@@ -28,10 +29,11 @@ import java.util.Map;
  * gets, so the media goes through the relay. One audio stream is relayed (the first with SDES
  * SRTP); other streams keep their place with port 0.
  *
- * <p>In termination mode the hub gives every phone a fresh key of its own in every offer and
- * answer (every ringing phone too), and the relay decrypts with the sender's key and encrypts with
- * the receiver's hub key: no phone ever learns another's key, and no key meets a restarted
- * sequence. A re-offer is staged and reaches the relay only with its answer, so a refused one
+ * <p>In termination mode the hub gives every phone a key of its own (every ringing phone too), and
+ * the relay decrypts with the sender's key and encrypts with the receiver's hub key: no phone ever
+ * learns another's key. A re-offer or its answer keeps a hub key unless the phone whose packets it
+ * carries took a new key ({@link HubKeys}, the rule ng follows too), so no key meets a restarted
+ * sequence and hold or resume does not disturb the media. A re-offer is staged and reaches the relay only with its answer, so a refused one
  * (491, 488, a timeout) leaves the media as it was. The caller's leg muxes RTCP when its offer does;
  * the callee's leg is always a port pair, so a phone without rtcp-mux is never pushed into it.
  * Guarded by the call's lock.
@@ -162,11 +164,13 @@ final class CallMedia {
         legs.forEach((side, leg) -> next.put(side, leg.copy()));
         Leg leg = next.get(from);
         Leg other = next.get(from.other());
+        SdesKey before = leg.inbound;
         take(leg, description, true);
         List<String> crypto = null;
         if (terminating()) {
-            leg.outbound = SdesKey.generate(suite(leg.chosen));
-            other.outbound = SdesKey.generate(suite(leg.chosen));
+            // The other phone's hub key carries the offerer's packets: it stays unless the offerer
+            // took a new key (HubKeys). The offerer's own hub key waits for the answer.
+            other.outbound = HubKeys.forLeg(other.outbound, suite(leg.chosen), HubKeys.rekeyed(before, leg.inbound));
             crypto = List.of(other.outbound.cryptoAttribute(HUB_CRYPTO_TAG));
         }
         staged = next;
@@ -187,8 +191,13 @@ final class CallMedia {
         }
         SessionDescription description = parseAnswer(sdp);
         Leg leg = staged.get(from);
+        SdesKey before = leg.inbound;
         take(leg, description, false);
         Leg offering = staged.get(from.other());
+        if (terminating()) {
+            offering.outbound = HubKeys.forLeg(offering.outbound, suite(offering.chosen),
+                    HubKeys.rekeyed(before, leg.inbound));
+        }
         String answer = rewrite(description, from.other(), offererAddress, terminating()
                 ? List.of(offering.outbound.cryptoAttribute(offering.chosen.tag())) : null, offering.mux);
         legs = staged;

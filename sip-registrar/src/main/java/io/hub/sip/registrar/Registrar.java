@@ -4,7 +4,6 @@ import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.header.SIPHeader;
-import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.DeviceIdentity;
@@ -108,7 +107,6 @@ public final class Registrar {
 
     /** Handles one REGISTER that arrived on {@code flow} and sends the answer down it. */
     public void register(SIPRequest request, Flow flow) {
-        markReceived(request, flow);
         SIPResponse response;
         try {
             response = process(request, flow);
@@ -116,18 +114,6 @@ public final class Registrar {
             response = refusal(request, flow, refused);
         }
         flow.send(response.encode());
-    }
-
-    /** Adds received and rport to the top Via, so the answer names where the phone really is. */
-    public static void markReceived(SIPRequest request, Flow flow) {
-        Via via = request.getTopmostVia();
-        try {
-            via.setReceived(flow.remote().getAddress().getHostAddress());
-            via.setParameter("rport", Integer.toString(flow.remote().getPort()));
-        } catch (ParseException e) {
-            // The address came from the socket; it always parses.
-            throw new IllegalStateException(e);
-        }
     }
 
     private SIPResponse process(SIPRequest request, Flow flow) throws Refused {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one framed message into a request or response for the {@link SipHandler}: the strict
  * grammar checks first, then JAIN-SIP's parser under a time limit (it has defects of its own), then
- * flood control for flows without a registered phone. Malformed requests are answered 400 (505 for
+ * flood control for flows without a registered phone. A request handed over carries received and
+ * rport on its top Via ({@link ReceivedStamp}). Malformed requests are answered 400 (505 for
  * another SIP version) when they can be; a bug in the handler is answered 500.
  */
 final class MessageDispatcher {
@@ -75,6 +76,7 @@ final class MessageDispatcher {
         }
         if (parsed.message instanceof SIPRequest request) {
             if (parsed.errors.isEmpty()) {
+                ReceivedStamp.stamp(request, flow);
                 try {
                     handler.request(request, flow);
                 } catch (RuntimeException e) {

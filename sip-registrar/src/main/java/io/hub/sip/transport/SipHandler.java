@@ -12,7 +12,10 @@ import gov.nist.javax.sip.message.SIPResponse;
  */
 public interface SipHandler {
 
-    /** A well-formed request; answers go down {@code flow}. */
+    /**
+     * A well-formed request, its top Via already stamped with {@code received} and {@code rport}
+     * (the flow's remote address); answers go down {@code flow}.
+     */
     void request(SIPRequest request, Flow flow);
 
     /** A response to a request the hub sent down {@code flow}. */

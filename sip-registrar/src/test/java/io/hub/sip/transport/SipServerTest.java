@@ -125,6 +125,19 @@ class SipServerTest {
     }
 
     @Test
+    void everyRequestReachesTheHandlerWithWhereItReallyCameFromOnItsVia() throws Exception {
+        start(LIMITS);
+        try (SipTestClient phone = client()) {
+            SIPResponse answer = phone.send(options("stamped", 1));
+
+            var via = answer.getTopmostVia();
+            assertEquals("10.0.0.5", via.getHost(), "the phone's own sent-by stays");
+            assertEquals("127.0.0.1", via.getReceived(), "received names the flow's address");
+            assertEquals(phone.socket().getLocalPort(), via.getRPort(), "rport names the flow's port");
+        }
+    }
+
+    @Test
     void aSlowHandlerHoldsUpItsOwnFlowButNeitherOthersNorPongs() throws Exception {
         start(LIMITS);
         try (SipTestClient slow = client(); SipTestClient quick = client()) {

@@ -1,0 +1,70 @@
+package io.hub.sip.call;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import io.hub.pki.log.LogText;
+import io.hub.sip.transport.Flow;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place a {@link CallRefusal} becomes what the world sees of it: the answer down the
+ * phone's flow (status, reason phrase, {@code Warning: 399 hub "<code>: <detail>"} and the headers
+ * the status needs), the {@code hub.calls.refused{reason}} counter, one log line and the audit
+ * listeners.
+ */
+final class CallRefusals {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallRouter.class);
+    /** How long a caller refused 503 (relay or its own call cap full) is asked to wait. */
+    static final int BUSY_RETRY_SECONDS = 5;
+
+    private final MeterRegistry metrics;
+    private final List<Consumer<CallRefusal.Refused>> listeners = new CopyOnWriteArrayList<>();
+
+    CallRefusals(MeterRegistry metrics) {
+        this.metrics = metrics;
+    }
+
+    void onRefusal(Consumer<CallRefusal.Refused> listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Refuses {@code request}: counted, logged, told to the listeners, and answered unless it is an
+     * ACK (which gets no answer, RFC 3261 §17.2.1).
+     *
+     * @param who the AOR refused (the caller, or the dialog's phone), or "?" before one is known
+     * @param detail the words after the code in the Warning, or null
+     */
+    void refuse(CallRefusal cause, SIPRequest request, Flow flow, String who, String detail) {
+        io.micrometer.core.instrument.Counter.builder("hub.calls.refused").description("call requests refused, by cause")
+                .tag("reason", cause.code()).register(metrics).increment();
+        String source = flow.remote().getAddress().getHostAddress() + ":" + flow.remote().getPort();
+        LOG.info("call refused {} aor={} source={} target={} reason={} detail={}", LogText.of(request.getMethod()),
+                LogText.of(who), source, LogText.of(String.valueOf(request.getRequestURI())), cause.code(),
+                LogText.of(detail));
+        CallRefusal.Refused refused = new CallRefusal.Refused(cause, request.getMethod(), who, source, detail);
+        listeners.forEach(listener -> listener.accept(refused));
+        if (!request.getMethod().equals("ACK")) {
+            flow.send(answer(cause, request, detail));
+        }
+    }
+
+    /** The answer for {@code cause}: every header it needs, decided here and nowhere else. */
+    static String answer(CallRefusal cause, SIPRequest request, String detail) {
+        String warning = Answers.warning(cause.code(), detail);
+        String[] headers = switch (cause) {
+            case UNSUPPORTED_EXTENSION -> new String[] {"Unsupported: " + detail, warning};
+            case TOO_MANY_CALLS, RELAY_BUSY -> new String[] {"Retry-After: " + BUSY_RETRY_SECONDS, warning};
+            // RFC 3261 §14.2: a UAS that gets a lower CSeq answers 500 with a Retry-After.
+            case CSEQ_OUT_OF_ORDER -> new String[] {"Retry-After: 1", warning};
+            case NOT_IMPLEMENTED -> new String[] {"Allow: " + Answers.ALLOW, warning};
+            default -> new String[] {warning};
+        };
+        return Answers.refusal(request, cause.status(), cause.reasonPhrase(), headers);
+    }
+}
