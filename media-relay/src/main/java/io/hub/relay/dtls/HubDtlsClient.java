@@ -42,6 +42,12 @@ final class HubDtlsClient extends DefaultTlsClient {
         return ProtocolVersion.DTLSv12.only();
     }
 
+    /** The hub's certificate is ECDSA, so only ECDHE_ECDSA suites; AEAD first, as browsers prefer. */
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        return TlsUtils.getSupportedCipherSuites(getCrypto(), PeerCheck.CIPHER_SUITES);
+    }
+
     @Override
     public int getHandshakeTimeoutMillis() {
         return timeoutMillis;

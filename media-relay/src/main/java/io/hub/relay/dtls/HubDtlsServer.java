@@ -44,6 +44,12 @@ final class HubDtlsServer extends DefaultTlsServer {
         return ProtocolVersion.DTLSv12.only();
     }
 
+    /** The hub's certificate is ECDSA, so only ECDHE_ECDSA suites; AEAD first, as browsers prefer. */
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        return TlsUtils.getSupportedCipherSuites(getCrypto(), PeerCheck.CIPHER_SUITES);
+    }
+
     @Override
     public int getHandshakeTimeoutMillis() {
         return timeoutMillis;
