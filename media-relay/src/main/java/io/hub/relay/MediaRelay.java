@@ -148,6 +148,58 @@ public final class MediaRelay implements AutoCloseable {
     }
 
     /**
+     * Hands the STUN and DTLS datagrams of one leg's port to {@code keying} (a DTLS-SRTP leg, RFC 7983);
+     * SRTP and SRTCP on that port go on being relayed as before, once the leg has keys.
+     *
+     * @throws IllegalArgumentException on a passthrough session: keys agreed on a leg mean termination
+     */
+    public void attach(RelaySession session, Side side, LegKeying keying) {
+        requireRunning();
+        if (session.mode() != RelayMode.TERMINATION) {
+            throw new IllegalArgumentException("a keyed leg needs termination; call " + session.callId()
+                    + " is passthrough");
+        }
+        session.attach(side, keying);
+    }
+
+    /** The port of one leg, to send from and to hand keys agreed on it to the relay. */
+    public LegPort legPort(RelaySession session, Side side) {
+        RelayLeg leg = session.leg(side);
+        return new LegPort() {
+            @Override
+            public String callId() {
+                return session.callId();
+            }
+
+            @Override
+            public Side side() {
+                return side;
+            }
+
+            @Override
+            public int localPort() {
+                return leg.rtpPort;
+            }
+
+            @Override
+            public void send(byte[] data, int offset, int length, InetSocketAddress destination) {
+                try {
+                    if (leg.rtpChannel.send(ByteBuffer.wrap(data, offset, length), destination) == 0) {
+                        metrics.dropped(DropReason.SEND_FAILED);
+                    }
+                } catch (IOException e) {
+                    metrics.dropped(DropReason.SEND_FAILED);
+                }
+            }
+
+            @Override
+            public void keys(io.hub.relay.srtp.SdesKey inbound, io.hub.relay.srtp.SdesKey outbound) {
+                session.keys(side, inbound, outbound);
+            }
+        };
+    }
+
+    /**
      * A new dead-stream timeout for the session, such as a longer one while a call is on hold or
      * the media one once it is answered. Silence is counted anew from now: a call that was held
      * (or ringing) for long is not dead the moment it resumes.

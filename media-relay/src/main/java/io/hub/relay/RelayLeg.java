@@ -38,6 +38,8 @@ final class RelayLeg {
     long bytesSent;
     long lastActivityMillis;
     boolean hasSent;
+    /** STUN and DTLS on this leg's port go here; null on an SDES leg, where they are malformed media. */
+    LegKeying keying;
 
     RelayLeg(Side side, LegSpec spec, int rtpPort, DatagramChannel rtpChannel, int rtcpPort,
              DatagramChannel rtcpChannel, int clockRate, long nowMillis) {
@@ -71,6 +73,14 @@ final class RelayLeg {
             outbound = new SrtpContext(outboundKey);
         }
         return moved && mode == RelayMode.PASSTHROUGH;
+    }
+
+    /** Keys agreed on the leg's port itself (DTLS-SRTP), replacing any it had. */
+    void keys(SdesKey inbound, SdesKey outbound) {
+        inboundKey = inbound;
+        this.inbound = new SrtpContext(inbound);
+        outboundKey = outbound;
+        this.outbound = new SrtpContext(outbound);
     }
 
     void drop(DropReason reason) {

@@ -74,6 +74,17 @@ public final class RelaySession {
         }
     }
 
+    synchronized void attach(Side side, LegKeying keying) {
+        leg(side).keying = keying;
+    }
+
+    synchronized void keys(Side side, io.hub.relay.srtp.SdesKey inbound, io.hub.relay.srtp.SdesKey outbound) {
+        if (!released) {
+            leg(side).keys(inbound, outbound);
+            LOG.info("relay call {} leg {}: SRTP keys agreed on the leg", callId, side);
+        }
+    }
+
     synchronized void timeout(Duration newTimeout, long nowMillis) {
         timeout = newTimeout;
         a.lastActivityMillis = Math.max(a.lastActivityMillis, nowMillis);
@@ -119,6 +130,13 @@ public final class RelaySession {
             return;
         }
         int wireLength = packet.remaining();
+        if (from.keying != null && wireLength > 0) {
+            PacketKind kind = PacketKind.of(packet.get(packet.position()));
+            if (kind == PacketKind.STUN || kind == PacketKind.DTLS) {
+                from.keying.received(kind, packet.array(), packet.arrayOffset() + packet.position(), wireLength, source);
+                return;
+            }
+        }
         if (wireLength < 8 || (packet.get(packet.position()) & 0xc0) != 0x80) {
             dropped(from, DropReason.MALFORMED);
             return;

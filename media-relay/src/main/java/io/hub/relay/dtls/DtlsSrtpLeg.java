@@ -1,0 +1,220 @@
+package io.hub.relay.dtls;
+
+import io.hub.relay.LegKeying;
+import io.hub.relay.LegPort;
+import io.hub.relay.PacketKind;
+import io.hub.relay.stun.IceLiteResponder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSRequest;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSVerifier;
+import org.bouncycastle.tls.TlsTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One DTLS-SRTP leg (RFC 5763/5764) on a relay port: the ICE-lite responder for its STUN, and one DTLS
+ * 1.2 handshake whose exported keys become the leg's SRTP keys. Media on the port is the relay's own
+ * business; this class sees only STUN and DTLS (RFC 7983).
+ *
+ * <p>As server, a ClientHello is first answered with a stateless HelloVerifyRequest cookie on the I/O
+ * thread (RFC 6347 §4.2.1): a flood of ClientHellos, spoofed or not, costs an HMAC each and keeps no state,
+ * and only a peer that can receive at its address starts the one handshake the leg runs. With ICE, DTLS
+ * is taken only from the address that passed a check keyed with the hub's ice-pwd. The handshake itself
+ * blocks, so it runs on a thread of {@link DtlsSrtpLegs}, fed by a bounded queue, and never on the I/O
+ * thread; the leg's state is volatile, and the leg takes no lock of its own, so the handshake thread may
+ * call into the relay's session while the I/O thread holds its lock in {@link #received}.
+ */
+public final class DtlsSrtpLeg implements LegKeying {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DtlsSrtpLeg.class);
+
+    /** Where the leg's handshake is. */
+    public enum State { WAITING, HANDSHAKING, ESTABLISHED, FAILED }
+
+    private final DtlsSrtpLegs owner;
+    private final LegPort port;
+    private final DtlsRole role;
+    private final Fingerprint expected;
+    private final IceLiteResponder ice;
+    private final DTLSVerifier verifier;
+    private volatile State state = State.WAITING;
+    private volatile LegDatagramTransport transport;
+    private volatile DtlsLegReport report;
+
+    DtlsSrtpLeg(DtlsSrtpLegs owner, LegPort port, DtlsRole role, Fingerprint expected, IceLiteResponder ice) {
+        this.owner = owner;
+        this.port = port;
+        this.role = role;
+        this.expected = expected;
+        this.ice = ice;
+        this.verifier = role == DtlsRole.SERVER ? new DTLSVerifier(owner.crypto()) : null;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public DtlsRole role() {
+        return role;
+    }
+
+    /** The ICE-lite responder, or null on a leg without ICE. */
+    public IceLiteResponder ice() {
+        return ice;
+    }
+
+    /** How the handshake ended, or null while it has not. */
+    public DtlsLegReport report() {
+        return report;
+    }
+
+    @Override
+    public void received(PacketKind kind, byte[] data, int offset, int length, InetSocketAddress source) {
+        if (kind == PacketKind.STUN) {
+            stun(data, offset, length, source);
+        } else if (kind == PacketKind.DTLS) {
+            dtls(data, offset, length, source);
+        }
+    }
+
+    /**
+     * The hub as client starts its handshake toward {@code peer}: the address that passed ICE, or the
+     * SDP's address on a leg without ICE. Does nothing unless the leg is a waiting client.
+     */
+    public void connect(InetSocketAddress peer) {
+        if (role != DtlsRole.CLIENT || state != State.WAITING) {
+            return;
+        }
+        start(peer, null);
+    }
+
+    private void stun(byte[] data, int offset, int length, InetSocketAddress source) {
+        if (ice == null) {
+            owner.metrics().stunDropped(io.hub.relay.stun.StunRefusal.UNEXPECTED_TYPE);
+            return;
+        }
+        IceLiteResponder.Outcome outcome = ice.receive(data, offset, length, source, owner.clock().millis());
+        if (!outcome.answered()) {
+            owner.metrics().stunDropped(outcome.refusal());
+            LOG.debug("relay call {} leg {}: STUN from {} dropped: {}", port.callId(), port.side(), source, outcome.refusal());
+            return;
+        }
+        port.send(outcome.response(), 0, outcome.response().length, source);
+        owner.metrics().stunAnswered();
+        if (role == DtlsRole.CLIENT && state == State.WAITING) {
+            connect(ice.consented());
+        }
+    }
+
+    private void dtls(byte[] data, int offset, int length, InetSocketAddress source) {
+        switch (state) {
+            case HANDSHAKING -> {
+                LegDatagramTransport running = transport;
+                if (!source.equals(running.peer())) {
+                    owner.metrics().dtlsDropped(DtlsDrop.FOREIGN_SOURCE);
+                } else if (!running.offer(data, offset, length)) {
+                    owner.metrics().dtlsDropped(DtlsDrop.QUEUE_FULL);
+                }
+            }
+            case WAITING -> {
+                if (role == DtlsRole.CLIENT) {
+                    owner.metrics().dtlsDropped(DtlsDrop.UNEXPECTED);
+                    return;
+                }
+                if (ice != null && !source.equals(ice.consented())) {
+                    owner.metrics().dtlsDropped(DtlsDrop.NO_CONSENT);
+                    return;
+                }
+                DTLSRequest request = verifier.verifyRequest(clientId(source), data, offset, length,
+                        new org.bouncycastle.tls.DatagramSender() {
+                            @Override
+                            public int getSendLimit() {
+                                return 1200;
+                            }
+
+                            @Override
+                            public void send(byte[] buf, int off, int len) {
+                                port.send(buf, off, len, source);
+                            }
+                        });
+                if (request == null) {
+                    owner.metrics().dtlsDropped(DtlsDrop.COOKIE_EXCHANGE);
+                    return;
+                }
+                start(source, request);
+            }
+            default -> owner.metrics().dtlsDropped(DtlsDrop.UNEXPECTED);
+        }
+    }
+
+    private void start(InetSocketAddress peer, DTLSRequest request) {
+        LegDatagramTransport handshakeTransport = new LegDatagramTransport(port, peer);
+        transport = handshakeTransport;
+        state = State.HANDSHAKING;
+        long started = owner.clock().millis();
+        try {
+            owner.handshakes().execute(() -> handshake(handshakeTransport, request, started));
+        } catch (RejectedExecutionException e) {
+            // Every handshake thread is busy: the peer's retransmitted ClientHello tries again.
+            handshakeTransport.close();
+            state = State.WAITING;
+            owner.metrics().handshake(DtlsFailure.BUSY, Duration.ZERO);
+            LOG.warn("relay call {} leg {}: no DTLS handshake thread free for {}", port.callId(), port.side(), peer);
+        }
+    }
+
+    private void handshake(LegDatagramTransport handshakeTransport, DTLSRequest request, long started) {
+        PeerCheck check = new PeerCheck(expected);
+        DtlsFailure failure = null;
+        try {
+            if (role == DtlsRole.SERVER) {
+                new DTLSServerProtocol().accept(new HubDtlsServer(owner.crypto(), owner.certificate(), check,
+                        owner.handshakeTimeoutMillis()), handshakeTransport, request);
+            } else {
+                new DTLSClientProtocol().connect(new HubDtlsClient(owner.crypto(), owner.certificate(), check,
+                        owner.handshakeTimeoutMillis()), handshakeTransport);
+            }
+            if (check.keys() == null) {
+                failure = DtlsFailure.PROTOCOL;
+            }
+        } catch (TlsTimeoutException e) {
+            failure = check.failure() != null ? check.failure() : DtlsFailure.TIMEOUT;
+        } catch (IOException | RuntimeException e) {
+            failure = check.failure() != null ? check.failure() : DtlsFailure.PROTOCOL;
+            LOG.debug("relay call {} leg {}: DTLS handshake with {} failed: {}", port.callId(), port.side(),
+                    handshakeTransport.peer(), e.toString());
+        } finally {
+            handshakeTransport.close();
+        }
+        Duration time = Duration.ofMillis(Math.max(0, owner.clock().millis() - started));
+        if (failure == null) {
+            port.keys(check.keys().inbound(role), check.keys().outbound(role));
+            state = State.ESTABLISHED;
+            LOG.info("relay call {} leg {}: DTLS-SRTP established with {} as {} in {} ms", port.callId(), port.side(),
+                    handshakeTransport.peer(), role, time.toMillis());
+        } else {
+            state = State.FAILED;
+            LOG.warn("relay call {} leg {}: DTLS handshake with {} refused: {}", port.callId(), port.side(),
+                    handshakeTransport.peer(), failure);
+        }
+        owner.metrics().handshake(failure, time);
+        DtlsLegReport ended = new DtlsLegReport(port.callId(), port.side(), role, handshakeTransport.peer(), failure, time);
+        report = ended;
+        owner.ended(ended);
+    }
+
+    /** The cookie binds the ClientHello to the address it came from. */
+    private static byte[] clientId(InetSocketAddress source) {
+        byte[] ip = source.getAddress().getAddress();
+        byte[] id = new byte[ip.length + 2];
+        System.arraycopy(ip, 0, id, 0, ip.length);
+        id[ip.length] = (byte) (source.getPort() >>> 8);
+        id[ip.length + 1] = (byte) source.getPort();
+        return id;
+    }
+}
