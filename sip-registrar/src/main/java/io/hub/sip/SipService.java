@@ -128,6 +128,9 @@ public final class SipService implements AutoCloseable {
                 limits, metrics);
         metrics.gauge("hub.sip.bindings", location, l -> l.all().size());
         metrics.gauge("hub.sip.flows", location, LocationService::flowCount);
+        // Their ratio is how many binding changes one commit carries (group commit).
+        metrics.gauge("hub.sip.binding.commits", location, l -> l.commits().transactions());
+        metrics.gauge("hub.sip.binding.changes", location, l -> l.commits().changes());
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sip-expiry");
             thread.setDaemon(true);
@@ -163,6 +166,7 @@ public final class SipService implements AutoCloseable {
             calls.close();
             relay.close();
             ticker.shutdownNow();
+            location.close();
             throw e;
         }
     }
@@ -213,6 +217,7 @@ public final class SipService implements AutoCloseable {
         calls.close();
         server.close();
         relay.close();
+        location.close();
         LOG.info("sip stopped");
     }
 }
