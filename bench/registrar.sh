@@ -5,18 +5,21 @@
 # db_text, usrloc in memory, registrar), with the same server certificate from the hub's PKI, the
 # same accounts, and the same load: the phone emulator (hub phone register).
 #
-#   bench/registrar.sh [--quick] [--runs N]
+#   bench/registrar.sh [--quick] [--runs N] [--jfr FILE]
 # Prints one line per measure with the median of the runs and the ratio hub/Kamailio. --quick (200
 # phones, one run) shows that everything works; its memory per connection is within a JVM's noise.
+# --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
+# `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15
+runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15 jfr=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 accounts=200 flows=20 seconds=5 rate=100 hold=8; shift ;;
     --runs) runs="$2"; shift 2 ;;
-    *) echo "usage: bench/registrar.sh [--quick] [--runs N]" >&2; exit 2 ;;
+    --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
+    *) echo "usage: bench/registrar.sh [--quick] [--runs N] [--jfr FILE]" >&2; exit 2 ;;
   esac
 done
 [ "$accounts" -ge "$flows" ] || { echo "bench: more flows than accounts" >&2; exit 2; }
@@ -44,6 +47,7 @@ hub_sip=18561 kamailio_sip=18562
 # --local-addresses), and the per-address device limit is lifted for the provisioning that makes
 # the accounts.
 printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\n' > "$home/hub.yaml"
+HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port 18543 --admin-port 18544 \
     --sip-tls-port "$hub_sip" >"$work/hub.out" 2>"$work/hub.err" &
 hub_pid=$!

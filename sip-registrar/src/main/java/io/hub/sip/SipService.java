@@ -194,6 +194,11 @@ public final class SipService implements AutoCloseable {
         io.micrometer.core.instrument.Gauge.builder("hub.sip.flows", location, LocationService::flowCount)
                 .description("live flows (RFC 5626 outbound connections) bound to registrations now")
                 .register(metrics);
+        // Their ratio is how many binding changes one commit carries (group commit).
+        io.micrometer.core.instrument.Gauge.builder("hub.sip.binding.commits", location, l -> l.commits().transactions())
+                .description("transactions that stored binding changes").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("hub.sip.binding.changes", location, l -> l.commits().changes())
+                .description("binding changes stored, grouped into those transactions").register(metrics);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sip-expiry");
             thread.setDaemon(true);
@@ -229,6 +234,7 @@ public final class SipService implements AutoCloseable {
             calls.close();
             relay.close();
             ticker.shutdownNow();
+            location.close();
             throw e;
         }
     }
@@ -353,6 +359,7 @@ public final class SipService implements AutoCloseable {
         calls.close();
         server.close();
         relay.close();
+        location.close();
         LOG.info("sip stopped");
     }
 }

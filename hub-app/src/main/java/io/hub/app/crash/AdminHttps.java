@@ -21,12 +21,19 @@ final class AdminHttps {
     private final HttpClient http;
     private final URI base;
     private final String token;
+    private final HubProcess hub;
 
     AdminHttps(HubProcess hub) throws IOException {
+        this.hub = hub;
         this.base = hub.admin();
         this.token = Files.readString(hub.home().resolve("admin-token")).strip();
         this.http = HttpClient.newBuilder().sslContext(trusting(hub.home().resolve("pki/ca.pem")))
                 .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** The hub this API belongs to, for paths that reach it by other protocols too. */
+    HubProcess hub() {
+        return hub;
     }
 
     /** The status of the answer; an exception when the connection broke (the hub was killed). */
@@ -38,7 +45,7 @@ final class AdminHttps {
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static SSLContext trusting(Path caFile) throws IOException {
+    static SSLContext trusting(Path caFile) throws IOException {
         try (InputStream in = Files.newInputStream(caFile)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);

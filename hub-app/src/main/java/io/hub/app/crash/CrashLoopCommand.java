@@ -16,25 +16,36 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "SIGKILL at moments spread over that path's measured duration, restart it and check what "
                 + "survived. Prints each kill point and a summary; exit 1 if any invariant broke.",
             "Paths: import (CSV creates, updates, deletes: all or nothing, audited iff applied), enroll "
-                + "(every 201 survives with its audit row), firmware (catalogue rows and files agree)."})
+                + "(every 201 survives with its audit row), firmware (catalogue rows and files agree), register "
+                + "(every binding answered 200 survives; no phone with its old binding gone and its new one "
+                + "missing)."})
 public final class CrashLoopCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--path", required = true, paramLabel = "PATH", description = "import, enroll or firmware.")
+    @Option(names = "--path", required = true, paramLabel = "PATH", description = "import, enroll, firmware or register.")
     String path;
 
     @Option(names = "--kills", defaultValue = "50", paramLabel = "N", description = "Kill points (default 50).")
     int kills;
 
     @Option(names = "--size", paramLabel = "N", description = "Workload size: lines of each action for import "
-            + "(default 5000), enrollments (default 600), uploads (default 40).")
+            + "(default 5000), enrollments (default 600), uploads (default 40), REGISTERs (default 4000).")
     Integer size;
 
     @Option(names = "--work", paramLabel = "DIR", description = "Where the homes go (default: a new temporary "
             + "directory). Homes where an invariant broke are kept.")
     Path work;
+
+    /** The hub's jar this command runs from: the loop starts the packaged hub, never the sources. */
+    private static Path jar() throws java.net.URISyntaxException {
+        Path jar = Path.of(CrashLoopCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (!jar.toString().endsWith(".jar")) {
+            throw new UserError("crashloop runs the packaged hub: start it from hub.jar (scripts/crashloop)");
+        }
+        return jar;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -48,13 +59,11 @@ public final class CrashLoopCommand implements Callable<Integer> {
             case "import" -> new ImportPath(size == null ? 5000 : size);
             case "enroll" -> new EnrollPath(size == null ? 600 : size);
             case "firmware" -> new FirmwarePath(size == null ? 40 : size, 256 * 1024);
+            case "register" -> new RegisterPath(jar(), size == null ? 4000 : size);
             default -> throw new UserError("--path must be one of " + CrashLoop.paths() + ", not '" + path
-                    + "' (register, tenants and call records are not covered yet)");
+                    + "' (tenants and call records are not covered yet)");
         };
-        Path jar = Path.of(CrashLoopCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (!jar.toString().endsWith(".jar")) {
-            throw new UserError("crashloop runs the packaged hub: start it from hub.jar (scripts/crashloop)");
-        }
+        Path jar = jar();
         Path directory = work != null ? Files.createDirectories(work) : Files.createTempDirectory("hub-crashloop-");
         boolean held = new CrashLoop(jar, directory, spec.commandLine().getOut()).run(path, crashPath, kills);
         return held ? 0 : 1;

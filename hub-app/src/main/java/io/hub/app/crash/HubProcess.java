@@ -20,11 +20,13 @@ final class HubProcess implements AutoCloseable {
     private final Process process;
     private final URI admin;
     private final Path home;
+    private final List<String> printed;
 
-    private HubProcess(Process process, URI admin, Path home) {
+    private HubProcess(Process process, URI admin, Path home, List<String> printed) {
         this.process = process;
         this.admin = admin;
         this.home = home;
+        this.printed = List.copyOf(printed);
     }
 
     /** Starts the hub and returns once it printed {@code ready}; fails with what it printed if it ended first. */
@@ -65,7 +67,7 @@ final class HubProcess implements AutoCloseable {
         }, "hub-stdout");
         drain.setDaemon(true);
         drain.start();
-        return new HubProcess(process, admin, home);
+        return new HubProcess(process, admin, home, printed);
     }
 
     URI admin() {
@@ -74,6 +76,28 @@ final class HubProcess implements AutoCloseable {
 
     Path home() {
         return home;
+    }
+
+    /** The device HTTPS base URL ({@code https://127.0.0.1:PORT}), as the hub printed it. */
+    URI deviceHttps() throws IOException {
+        String url = printedValue("device HTTPS");
+        return URI.create(url.substring(0, url.indexOf("/rdd/")));
+    }
+
+    /** The SIP-TLS port, as the hub printed it ({@code sip:127.0.0.1:PORT;transport=tls}). */
+    int sipTlsPort() throws IOException {
+        String uri = printedValue("SIP over TLS");
+        return Integer.parseInt(uri.substring(uri.lastIndexOf(':') + 1, uri.indexOf(';')));
+    }
+
+    private String printedValue(String row) throws IOException {
+        for (String line : printed) {
+            if (line.strip().startsWith(row)) {
+                String[] words = line.strip().split("\\s+");
+                return words[words.length - 1];
+            }
+        }
+        throw new IOException("the hub did not print its " + row + " row");
     }
 
     /** SIGKILL: no shutdown hook, no closing of the database. */

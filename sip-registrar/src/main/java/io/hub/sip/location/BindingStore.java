@@ -7,8 +7,19 @@ public interface BindingStore {
 
     List<Binding> load();
 
-    /** Replaces every binding of {@code aor} at once. */
+    /** Replaces every binding of {@code aor} at once; durable when it returns. */
     void replace(String aor, List<Binding> bindings);
+
+    /**
+     * Replaces the binding sets of several AORs in one transaction: all of them or none, durable
+     * when it returns. For an AOR named twice the last set wins. This one writes them one by one;
+     * a store with transactions overrides it.
+     */
+    default void replaceAll(List<AorBindings> changes) {
+        for (AorBindings change : changes) {
+            replace(change.aor(), change.bindings());
+        }
+    }
 
     /** A store that keeps nothing, for a hub run without a database. */
     BindingStore NONE = new BindingStore() {
@@ -19,6 +30,10 @@ public interface BindingStore {
 
         @Override
         public void replace(String aor, List<Binding> bindings) {
+        }
+
+        @Override
+        public void replaceAll(List<AorBindings> changes) {
         }
     };
 }

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -47,35 +49,59 @@ public final class JdbcBindingStore implements BindingStore {
 
     @Override
     public void replace(String aor, List<Binding> bindings) {
+        replaceAll(List.of(new AorBindings(aor, bindings)));
+    }
+
+    /**
+     * One transaction for every change: a delete of each AOR's rows, then its new rows, in two
+     * batches. Rolled back whole when any statement fails.
+     */
+    @Override
+    public void replaceAll(List<AorBindings> changes) {
+        Map<String, List<Binding>> last = new LinkedHashMap<>();
+        changes.forEach(change -> last.put(change.aor(), change.bindings()));
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sip_binding WHERE aor = ?")) {
-                    delete.setString(1, aor);
-                    delete.executeUpdate();
+                    for (String aor : last.keySet()) {
+                        delete.setString(1, aor);
+                        delete.addBatch();
+                    }
+                    delete.executeBatch();
                 }
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sip_binding (aor, "
                         + "binding_key, contact, instance, reg_id, call_id, cseq, expires_at, registered_at, "
                         + "refreshed_at, source, transport, user_agent, device_mac, cipher) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    for (Binding b : bindings) {
-                        Object[] values = {aor, b.key(), b.contact(), b.instance(), b.regId(), b.callId(), b.cseq(),
-                            time(b.expiresAt()), time(b.registeredAt()), time(b.refreshedAt()), b.source(),
-                            b.transport(), clip(b.userAgent()), b.deviceMac(), b.cipher()};
-                        for (int i = 0; i < values.length; i++) {
-                            insert.setObject(i + 1, values[i]);
+                    boolean any = false;
+                    for (Map.Entry<String, List<Binding>> change : last.entrySet()) {
+                        for (Binding b : change.getValue()) {
+                            Object[] values = {change.getKey(), b.key(), b.contact(), b.instance(), b.regId(),
+                                b.callId(), b.cseq(), time(b.expiresAt()), time(b.registeredAt()),
+                                time(b.refreshedAt()), b.source(), b.transport(), clip(b.userAgent()), b.deviceMac(),
+                                b.cipher()};
+                            for (int i = 0; i < values.length; i++) {
+                                insert.setObject(i + 1, values[i]);
+                            }
+                            insert.addBatch();
+                            any = true;
                         }
-                        insert.addBatch();
                     }
-                    insert.executeBatch();
+                    if (any) {
+                        insert.executeBatch();
+                    }
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot store the bindings of " + aor + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot store the bindings of " + (last.size() == 1
+                    ? last.keySet().iterator().next() : last.size() + " AORs") + ": " + e.getMessage(), e);
         }
     }
 

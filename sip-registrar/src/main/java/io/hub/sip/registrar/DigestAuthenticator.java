@@ -95,7 +95,7 @@ public final class DigestAuthenticator {
         if (qop == null) {
             expected = hash(algorithm, ha1 + ":" + nonce + ":" + ha2);
         } else {
-            if (!"auth".equals(qop) || nc == null || cnonce == null || !nc.matches("[0-9a-fA-F]{8}")) {
+            if (!"auth".equals(qop) || nc == null || cnonce == null || !isNonceCount(nc)) {
                 return Verdict.MALFORMED;
             }
             expected = hash(algorithm, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
@@ -112,12 +112,34 @@ public final class DigestAuthenticator {
 
     /** MD5 or SHA-256 of {@code text}, lower-case hex. */
     public static String hash(String algorithm, String text) {
+        // One digest per thread and algorithm: looking one up in the providers cost more than hashing.
+        MessageDigest digest = (algorithm.equals("MD5") ? MD5 : SHA256).get();
+        return HEX.formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> digest("MD5"));
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm.equals("MD5") ? "MD5" : "SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance(algorithm);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Eight hex digits, as RFC 7616 writes nc. */
+    private static boolean isNonceCount(String nc) {
+        if (nc.length() != 8) {
+            return false;
+        }
+        for (int i = 0; i < 8; i++) {
+            if (Character.digit(nc.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The HA1 of an account for both algorithms, as a credential source computes it. */
@@ -192,12 +214,16 @@ public final class DigestAuthenticator {
 
     private boolean advance(String nonce, long issued, long count) {
         forgetExpired();
-        Seen previous = highestCount.get(nonce);
-        if (previous != null && count <= previous.highest()) {
-            return false;
-        }
-        highestCount.put(nonce, new Seen(issued, count));
-        return true;
+        // Atomic per nonce: two answers with the same nc on two flows at once must not both pass.
+        boolean[] advanced = new boolean[1];
+        highestCount.compute(nonce, (key, previous) -> {
+            if (previous != null && count <= previous.highest()) {
+                return previous;
+            }
+            advanced[0] = true;
+            return new Seen(issued, count);
+        });
+        return advanced[0];
     }
 
     /**
@@ -219,12 +245,17 @@ public final class DigestAuthenticator {
     }
 
     private byte[] mac(long issued, long salt) {
+        return macs.get().doFinal(ByteBuffer.allocate(16).putLong(issued).putLong(salt).array());
+    }
+
+    /** One keyed HMAC per thread: a Mac is not thread-safe, and making one per nonce cost a provider lookup. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(ByteBuffer.allocate(16).putLong(issued).putLong(salt).array());
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
+    });
 }
