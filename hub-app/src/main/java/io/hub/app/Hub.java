@@ -151,8 +151,8 @@ public final class Hub implements AutoCloseable {
         sip.onRegisterRefused(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "register", refusal.code(),
                 refusal.aor() + ": " + refusal.detail()));
-        sip.calls().onRefusal(refusal -> auditUpkeep.refusals().count(domainOf(refusal.who()), "sip",
-                refusal.source().replaceAll(":\\d+$", ""), "call", refusal.cause().code(),
+        sip.onCallRefused(refusal -> auditUpkeep.refusals().count(domainOf(refusal.who()), "sip",
+                refusal.source().replaceAll(":\\d+$", ""), "call", refusal.code(),
                 refusal.who() + " " + refusal.method() + ": " + refusal.detail()));
         provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));

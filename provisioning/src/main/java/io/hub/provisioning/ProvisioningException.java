@@ -1,6 +1,5 @@
 package io.hub.provisioning;
 
-import io.hub.provisioning.http.Refusal;
 import java.time.Duration;
 import java.util.Optional;
 

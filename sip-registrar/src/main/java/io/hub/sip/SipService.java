@@ -322,6 +322,12 @@ public final class SipService implements AutoCloseable {
                 refusal.failure().code(), refusal.detail())));
     }
 
+    /** Told of every call request the hub refused itself (not a callee's refusal). */
+    public void onCallRefused(Consumer<CallRefused> listener) {
+        calls.onRefusal(refused -> listener.accept(new CallRefused(refused.who(), refused.source(), refused.method(),
+                refused.cause().code(), refused.detail())));
+    }
+
     /** Told of every certificate a REGISTER was accepted with. */
     public void onCertificateAccepted(Consumer<DeviceIdentity> listener) {
         registrar.onCertificateAccepted(listener);

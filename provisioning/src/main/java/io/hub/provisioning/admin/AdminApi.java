@@ -18,7 +18,7 @@ import io.hub.provisioning.devices.ImportReport;
 import io.hub.provisioning.firmware.FirmwareImage;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.ErrorBody;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.RefusalReplies;
 import io.hub.provisioning.http.RefusingHandler;
 import io.hub.provisioning.http.RequestFacts;

@@ -1,6 +1,6 @@
 package io.hub.provisioning.admin;
 
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditSearch;

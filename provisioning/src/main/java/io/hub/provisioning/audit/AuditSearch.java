@@ -1,6 +1,6 @@
 package io.hub.provisioning.audit;
 
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;

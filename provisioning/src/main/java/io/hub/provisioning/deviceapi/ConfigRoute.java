@@ -9,7 +9,7 @@ import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.SeenCertificates;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.PathParameters;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.Responses;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;

@@ -12,7 +12,7 @@ import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.ErrorBody;
 import io.hub.provisioning.http.RateLimiter;
 import io.hub.provisioning.http.RateLimits;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.RefusalReplies;
 import io.hub.provisioning.http.RefusingHandler;
 import io.hub.provisioning.http.SourceKey;

@@ -16,7 +16,7 @@ import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.DeviceState;
 import io.hub.provisioning.http.RateLimiter;
 import io.hub.provisioning.http.RateLimits;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.RequestFacts;
 import io.hub.provisioning.storage.Database;
 import java.security.cert.X509Certificate;

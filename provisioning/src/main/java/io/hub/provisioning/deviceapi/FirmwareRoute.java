@@ -5,7 +5,7 @@ import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.firmware.FirmwareImage;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.PathParameters;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.Responses;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

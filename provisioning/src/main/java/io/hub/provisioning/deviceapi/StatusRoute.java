@@ -9,7 +9,7 @@ import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.http.PathParameters;
 import io.hub.provisioning.http.RateLimiter;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.Responses;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.hub.provisioning.ProvisioningException;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -5,7 +5,7 @@ import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import java.security.SecureRandom;

@@ -3,7 +3,7 @@ package io.hub.provisioning.firmware;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.profiles.PhoneModel;
 import io.hub.provisioning.ProvisioningException;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import io.hub.provisioning.tenants.Tenants;

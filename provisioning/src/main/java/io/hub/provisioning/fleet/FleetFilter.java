@@ -1,6 +1,6 @@
 package io.hub.provisioning.fleet;
 
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.ProvisioningException;
 import java.util.Locale;
 import java.util.Set;

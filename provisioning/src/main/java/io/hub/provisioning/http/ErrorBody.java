@@ -1,5 +1,6 @@
 package io.hub.provisioning.http;
 
+import io.hub.provisioning.Refusal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;

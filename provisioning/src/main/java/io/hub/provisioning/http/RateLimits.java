@@ -1,5 +1,6 @@
 package io.hub.provisioning.http;
 
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.ProvisioningException;
 import java.time.Duration;
 import java.util.Optional;

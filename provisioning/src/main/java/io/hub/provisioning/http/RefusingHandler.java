@@ -1,5 +1,6 @@
 package io.hub.provisioning.http;
 
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.ProvisioningException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;

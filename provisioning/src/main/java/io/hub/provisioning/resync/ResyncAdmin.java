@@ -4,7 +4,7 @@ import io.hub.pki.MacAddress;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.Responses;
 import java.util.LinkedHashMap;
 import java.util.Map;

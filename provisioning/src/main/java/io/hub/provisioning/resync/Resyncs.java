@@ -7,7 +7,7 @@ import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceChange;
 import io.hub.provisioning.devices.DeviceState;
 import io.hub.provisioning.devices.Enrollment;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

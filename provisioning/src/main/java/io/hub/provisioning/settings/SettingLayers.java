@@ -5,7 +5,7 @@ import io.hub.profiles.Setting;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.sql.Connection;

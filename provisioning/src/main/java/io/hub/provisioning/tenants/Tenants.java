@@ -1,7 +1,7 @@
 package io.hub.provisioning.tenants;
 
 import io.hub.provisioning.ProvisioningException;
-import io.hub.provisioning.http.Refusal;
+import io.hub.provisioning.Refusal;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.nio.charset.StandardCharsets;

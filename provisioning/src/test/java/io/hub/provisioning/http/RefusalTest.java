@@ -1,5 +1,6 @@
 package io.hub.provisioning.http;
 
+import io.hub.provisioning.Refusal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

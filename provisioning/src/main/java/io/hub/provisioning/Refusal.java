@@ -1,4 +1,4 @@
-package io.hub.provisioning.http;
+package io.hub.provisioning;
 
 import io.hub.pki.RefusalCause;
 import java.time.Duration;
