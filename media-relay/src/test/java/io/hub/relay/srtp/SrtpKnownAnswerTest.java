@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.hub.phone.srtp.CryptoSuite;
 import io.hub.phone.srtp.MasterKey;
+import io.hub.phone.srtp.Srtcp;
 import io.hub.phone.srtp.SrtpReceiver;
 import io.hub.phone.srtp.SrtpSender;
+import io.hub.relay.FakePhone;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -34,6 +36,10 @@ class SrtpKnownAnswerTest {
     /** Sequence 0000 after FFFF: rollover count 1, in the counter block and under the tag. */
     private static final String SEQ_0000_ROC_1 = "80000000CAFEBABEDEADBEEF491DD5A221C3259D77E117B2464CBE5B4D5AEE3F"
             + "DE66670A0C15391B5BFE";
+
+    /** A receiver report of SSRC DEADBEEF, payload 00..07, and its first SRTCP packet under that key. */
+    private static final String RTCP_PLAIN = "80C90001DEADBEEF0001020304050607";
+    private static final String RTCP_INDEX_0 = "80C90001DEADBEEF63C82F10406BA04A80000000275AF36212B134D3C8B9";
 
     @Test
     void theRelayProtectsAPacketToTheKnownBytes() {
@@ -111,17 +117,32 @@ class SrtpKnownAnswerTest {
         assertEquals(SrtpReceiver.Result.AUTH_FAILED, new SrtpReceiver(phoneKey(key)).unprotect(fromRelay));
     }
 
+    @Test
+    void theRelaysSrtcpIsTheKnownOneAndReadsBothWaysWithTheEmulators() {
+        SdesKey key = hubKey(SrtpSuite.AES_CM_128_HMAC_SHA1_32);
+        SrtpContext relay = new SrtpContext(key);
+        ByteBuffer report = ByteBuffer.allocate(64).put(HEX.parseHex(RTCP_PLAIN)).flip();
+        relay.protectRtcp(report);
+        assertEquals(RTCP_INDEX_0, HEX.formatHex(Arrays.copyOf(report.array(), report.limit())),
+                "the E flag, index 0 and an 80-bit tag even in the 32-bit suite");
+
+        Srtcp phone = new Srtcp(phoneKey(key));
+        assertEquals(SrtpReceiver.Result.OK, phone.unprotect(report));
+        assertEquals(RTCP_PLAIN, HEX.formatHex(Arrays.copyOf(report.array(), report.limit())));
+
+        ByteBuffer fromPhone = ByteBuffer.allocate(64).put(HEX.parseHex(RTCP_PLAIN)).flip();
+        phone.protect(fromPhone);
+        assertEquals(Verdict.OK, new SrtpContext(key).unprotectRtcp(fromPhone));
+        assertEquals(RTCP_PLAIN, HEX.formatHex(Arrays.copyOf(fromPhone.array(), fromPhone.limit())));
+    }
+
     private static SdesKey hubKey(SrtpSuite suite) {
         return new SdesKey(suite, MASTER_KEY, MASTER_SALT);
     }
 
     /** The same key as the emulator holds it: read from the a=crypto key params the relay would write. */
     private static MasterKey phoneKey(SdesKey key) {
-        try {
-            return MasterKey.fromKeyParams(CryptoSuite.valueOf(key.suite().name()), key.inline());
-        } catch (io.hub.phone.srtp.SdesException e) {
-            throw new AssertionError(e);
-        }
+        return FakePhone.asPhones(key);
     }
 
     private static byte[] plain(int seq) {

@@ -26,7 +26,7 @@ public record CryptoLine(int tag, String suite, String keyParams, String session
 
     /** The line a phone offers for its own key: no session parameters. */
     public static CryptoLine of(int tag, MasterKey key) {
-        return new CryptoLine(tag, key.suite().name(), key.keyParams(), null);
+        return new CryptoLine(tag, key.suite().name(), key.inline(), null);
     }
 
     /**

@@ -85,7 +85,7 @@ public final class MasterKey {
     }
 
     /** {@code inline:<base64 key||salt>}, without lifetime or MKI. */
-    public String keyParams() {
+    public String inline() {
         byte[] material = Arrays.copyOf(key, KEY_LENGTH + SALT_LENGTH);
         System.arraycopy(salt, 0, material, KEY_LENGTH, SALT_LENGTH);
         return "inline:" + Base64.getEncoder().encodeToString(material);

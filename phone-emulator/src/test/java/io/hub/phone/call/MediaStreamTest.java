@@ -111,7 +111,7 @@ class MediaStreamTest {
         assertEquals(key, remote.key());
         String relayed = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
                 + "m=audio 40000 RTP/SAVP 0\r\nc=IN IP4 127.0.0.9\r\na=crypto:1 AES_CM_128_HMAC_SHA1_32 "
-                + key.keyParams() + "\r\n";
+                + key.inline() + "\r\n";
         assertEquals(new InetSocketAddress("127.0.0.9", 40000), SdpBody.read(relayed).media(),
                 "a media-level c= wins over the session's");
     }

@@ -40,7 +40,7 @@ class SdesLinesTest {
         assertNull(again.sessionParams());
         assertEquals(key, again.key());
         assertArrayEquals(key.salt(), again.key().salt());
-        assertFalse(key.toString().contains(key.keyParams().substring(7, 20)), "toString keeps the key out of logs");
+        assertFalse(key.toString().contains(key.inline().substring(7, 20)), "toString keeps the key out of logs");
     }
 
     @Test
