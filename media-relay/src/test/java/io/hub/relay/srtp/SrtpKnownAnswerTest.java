@@ -1,5 +1,12 @@
 package io.hub.relay.srtp;
 
+import static io.hub.phone.srtp.SrtpVectors.HEX;
+import static io.hub.phone.srtp.SrtpVectors.RTCP_INDEX_0;
+import static io.hub.phone.srtp.SrtpVectors.RTCP_PLAIN;
+import static io.hub.phone.srtp.SrtpVectors.SEQ_0000_ROC_1;
+import static io.hub.phone.srtp.SrtpVectors.SEQ_1234;
+import static io.hub.phone.srtp.SrtpVectors.SEQ_FFFF;
+import static io.hub.phone.srtp.SrtpVectors.plainRtp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,38 +15,20 @@ import io.hub.phone.srtp.MasterKey;
 import io.hub.phone.srtp.Srtcp;
 import io.hub.phone.srtp.SrtpReceiver;
 import io.hub.phone.srtp.SrtpSender;
+import io.hub.phone.srtp.SrtpVectors;
 import io.hub.relay.FakePhone;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whole SRTP packets, byte for byte: under the master key and salt of RFC 3711 B.3, SSRC DEADBEEF,
- * timestamp CAFEBABE, payload 00..13. The expected bytes were computed outside Java from the
- * appendix's session keys with AES-CTR and HMAC-SHA1 (the phone emulator's test holds the same
- * vectors); then the relay's context and the emulator's independent SRTP read each other's packets.
+ * Whole SRTP and SRTCP packets, byte for byte: the relay's context against the {@link SrtpVectors}
+ * (computed outside Java; the emulator's SRTP is checked against the same), then the relay and the
+ * emulator's independent SRTP read each other's packets.
  */
 class SrtpKnownAnswerTest {
-
-    private static final HexFormat HEX = HexFormat.of().withUpperCase();
-    private static final byte[] MASTER_KEY = HEX.parseHex("E1F97A0D3E018BE0D64FA32C06DE4139");
-    private static final byte[] MASTER_SALT = HEX.parseHex("0EC675AD498AFEEBB6960B3AABE6");
-    /** Sequence 1234, rollover count 0: header, encrypted payload, 80-bit tag. */
-    private static final String SEQ_1234 = "80001234CAFEBABEDEADBEEF1E162DED720B403A2A241E308709EA43D8088BC5"
-            + "AC5F18161078DB44360B";
-    /** Sequence FFFF, the last of rollover count 0. */
-    private static final String SEQ_FFFF = "8000FFFFCAFEBABEDEADBEEFBC2343396E43953A1A885039CE8C4E4C37FAEADA"
-            + "E09D296227F152E9128E";
-    /** Sequence 0000 after FFFF: rollover count 1, in the counter block and under the tag. */
-    private static final String SEQ_0000_ROC_1 = "80000000CAFEBABEDEADBEEF491DD5A221C3259D77E117B2464CBE5B4D5AEE3F"
-            + "DE66670A0C15391B5BFE";
-
-    /** A receiver report of SSRC DEADBEEF, payload 00..07, and its first SRTCP packet under that key. */
-    private static final String RTCP_PLAIN = "80C90001DEADBEEF0001020304050607";
-    private static final String RTCP_INDEX_0 = "80C90001DEADBEEF63C82F10406BA04A80000000275AF36212B134D3C8B9";
 
     @Test
     void theRelayProtectsAPacketToTheKnownBytes() {
@@ -56,7 +45,7 @@ class SrtpKnownAnswerTest {
 
     @Test
     void theRelaysThirtyTwoBitTagIsTheFirstFourBytes() {
-        assertEquals(SEQ_1234.substring(0, SEQ_1234.length() - 12), HEX.formatHex(protect(
+        assertEquals(SrtpVectors.withTag(SEQ_1234, 4), HEX.formatHex(protect(
                 new SrtpContext(hubKey(SrtpSuite.AES_CM_128_HMAC_SHA1_32)), 0x1234)));
     }
 
@@ -68,7 +57,7 @@ class SrtpKnownAnswerTest {
             int seq = packet.getShort(2) & 0xffff;
 
             assertEquals(Verdict.OK, receiver.unprotectRtp(packet));
-            assertArrayEquals(plain(seq), Arrays.copyOf(packet.array(), packet.limit()));
+            assertArrayEquals(plainRtp(seq), Arrays.copyOf(packet.array(), packet.limit()));
         }
         assertEquals(1, receiver.rolloverCounter(0xDEADBEEF));
     }
@@ -81,11 +70,11 @@ class SrtpKnownAnswerTest {
         SrtpContext relay = new SrtpContext(key);
         for (int i = 0; i < 40; i++) {
             int seq = (0xffec + i) & 0xffff;
-            ByteBuffer packet = ByteBuffer.allocate(64).put(plain(seq)).flip();
+            ByteBuffer packet = ByteBuffer.allocate(64).put(plainRtp(seq)).flip();
             phone.protect(packet);
 
             assertEquals(Verdict.OK, relay.unprotectRtp(packet), "seq " + seq);
-            assertArrayEquals(plain(seq), Arrays.copyOf(packet.array(), packet.limit()));
+            assertArrayEquals(plainRtp(seq), Arrays.copyOf(packet.array(), packet.limit()));
         }
     }
 
@@ -97,22 +86,22 @@ class SrtpKnownAnswerTest {
         SrtpReceiver phone = new SrtpReceiver(phoneKey(key));
         for (int i = 0; i < 40; i++) {
             int seq = (0xffec + i) & 0xffff;
-            ByteBuffer packet = ByteBuffer.allocate(64).put(plain(seq)).flip();
+            ByteBuffer packet = ByteBuffer.allocate(64).put(plainRtp(seq)).flip();
             relay.protectRtp(packet);
 
             assertEquals(SrtpReceiver.Result.OK, phone.unprotect(packet), "seq " + seq);
-            assertArrayEquals(plain(seq), Arrays.copyOf(packet.array(), packet.limit()));
+            assertArrayEquals(plainRtp(seq), Arrays.copyOf(packet.array(), packet.limit()));
         }
     }
 
     @Test
     void aPacketUnderAnotherKeyIsRefusedByBothSides() {
         SdesKey key = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
-        ByteBuffer fromPhone = ByteBuffer.allocate(64).put(plain(7)).flip();
+        ByteBuffer fromPhone = ByteBuffer.allocate(64).put(plainRtp(7)).flip();
         new SrtpSender(MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80)).protect(fromPhone);
         assertEquals(Verdict.AUTH_FAILED, new SrtpContext(key).unprotectRtp(fromPhone));
 
-        ByteBuffer fromRelay = ByteBuffer.allocate(64).put(plain(7)).flip();
+        ByteBuffer fromRelay = ByteBuffer.allocate(64).put(plainRtp(7)).flip();
         new SrtpContext(SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80)).protectRtp(fromRelay);
         assertEquals(SrtpReceiver.Result.AUTH_FAILED, new SrtpReceiver(phoneKey(key)).unprotect(fromRelay));
     }
@@ -137,7 +126,7 @@ class SrtpKnownAnswerTest {
     }
 
     private static SdesKey hubKey(SrtpSuite suite) {
-        return new SdesKey(suite, MASTER_KEY, MASTER_SALT);
+        return new SdesKey(suite, HEX.parseHex(SrtpVectors.MASTER_KEY), HEX.parseHex(SrtpVectors.MASTER_SALT));
     }
 
     /** The same key as the emulator holds it: read from the a=crypto key params the relay would write. */
@@ -145,18 +134,8 @@ class SrtpKnownAnswerTest {
         return FakePhone.asPhones(key);
     }
 
-    private static byte[] plain(int seq) {
-        byte[] packet = new byte[12 + 20];
-        ByteBuffer.wrap(packet).put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(0xCAFEBABE)
-                .putInt(0xDEADBEEF);
-        for (int i = 0; i < 20; i++) {
-            packet[12 + i] = (byte) i;
-        }
-        return packet;
-    }
-
     private static byte[] protect(SrtpContext sender, int seq) {
-        ByteBuffer packet = ByteBuffer.allocate(64).put(plain(seq)).flip();
+        ByteBuffer packet = ByteBuffer.allocate(64).put(plainRtp(seq)).flip();
         sender.protectRtp(packet);
         return Arrays.copyOf(packet.array(), packet.limit());
     }

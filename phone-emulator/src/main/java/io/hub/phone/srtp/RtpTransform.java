@@ -34,6 +34,11 @@ final class RtpTransform {
 
     /** XORs the keystream of packet {@code index} of {@code ssrc} into the payload. */
     void crypt(int ssrc, long index, byte[] b, int offset, int length) {
+        cipher.apply(counter(salt, ssrc, index), b, offset, length);
+    }
+
+    /** The first counter block of a packet: (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16), for SRTP and SRTCP. */
+    static byte[] counter(byte[] salt, int ssrc, long index) {
         byte[] counter = new byte[16];
         System.arraycopy(salt, 0, counter, 0, MasterKey.SALT_LENGTH);
         for (int i = 0; i < 4; i++) {
@@ -42,7 +47,7 @@ final class RtpTransform {
         for (int i = 0; i < 6; i++) {
             counter[8 + i] ^= (byte) (index >>> (40 - 8 * i));
         }
-        cipher.apply(counter, b, offset, length);
+        return counter;
     }
 
     /** The full 20-byte HMAC of {@code b[offset, offset + length)} followed by the rollover count. */

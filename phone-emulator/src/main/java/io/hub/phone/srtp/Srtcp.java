@@ -56,7 +56,7 @@ public final class Srtcp {
         }
         int index = nextIndex;
         nextIndex = (nextIndex + 1) & 0x7fff_ffff;
-        cipher.apply(counter(ssrc(b, offset), index), b, offset + 8, length - 8);
+        cipher.apply(RtpTransform.counter(salt, ssrc(b, offset), index), b, offset + 8, length - 8);
         ByteBuffer.wrap(b, offset + length, INDEX_LENGTH).putInt(ENCRYPTED | index);
         byte[] tag = tag(b, offset, length + INDEX_LENGTH);
         System.arraycopy(tag, 0, b, offset + length + INDEX_LENGTH, TAG_LENGTH);
@@ -82,22 +82,10 @@ public final class Srtcp {
         int plain = authenticated - INDEX_LENGTH;
         int word = ByteBuffer.wrap(b, offset + plain, INDEX_LENGTH).getInt();
         if ((word & ENCRYPTED) != 0) {
-            cipher.apply(counter(ssrc(b, offset), word & 0x7fff_ffff), b, offset + 8, plain - 8);
+            cipher.apply(RtpTransform.counter(salt, ssrc(b, offset), word & 0x7fff_ffff), b, offset + 8, plain - 8);
         }
         packet.limit(packet.position() + plain);
         return SrtpReceiver.Result.OK;
-    }
-
-    private byte[] counter(int ssrc, long index) {
-        byte[] counter = new byte[16];
-        System.arraycopy(salt, 0, counter, 0, MasterKey.SALT_LENGTH);
-        for (int i = 0; i < 4; i++) {
-            counter[4 + i] ^= (byte) (ssrc >>> (24 - 8 * i));
-        }
-        for (int i = 0; i < 6; i++) {
-            counter[8 + i] ^= (byte) (index >>> (40 - 8 * i));
-        }
-        return counter;
     }
 
     private byte[] tag(byte[] b, int offset, int length) {
