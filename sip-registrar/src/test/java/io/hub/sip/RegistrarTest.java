@@ -15,7 +15,6 @@ import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.sip.location.Binding;
-import io.hub.sip.location.JdbcBindingStore;
 import io.hub.sip.location.LocationEvent;
 import io.hub.sip.registrar.CredentialSource;
 import io.hub.sip.registrar.DigestAuthenticator;
@@ -33,8 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import io.hub.sip.call.CallSettings;
-import io.hub.sip.call.JdbcCallRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,9 +68,7 @@ class RegistrarTest {
         CredentialSource credentials = (user, domain) -> "hub.test".equals(domain)
                 ? Optional.ofNullable(ACCOUNTS.get(user)) : Optional.empty();
         SipService service = TestSip.with(pki, home).plainToo().credentials(credentials)
-                .bindings(new JdbcBindingStore(database)).settings(settings)
-                .calls(new SipService.Calls(TestCalls.relay(), CallSettings.standard(), new JdbcCallRecords(database)))
-                .start();
+                .storedIn(database).settings(settings).start();
         service.location().subscribe(events::add);
         service.registrar().onRefusal(refusal -> refusals.add(refusal.failure().code()));
         return service;

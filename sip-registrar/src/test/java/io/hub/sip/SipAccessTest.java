@@ -22,9 +22,6 @@ import io.hub.pki.RevocationList;
 import io.hub.pki.TestPki;
 import io.hub.sip.access.WithdrawReason;
 import io.hub.sip.access.Withdrawal;
-import io.hub.sip.call.CallSettings;
-import io.hub.sip.call.JdbcCallRecords;
-import io.hub.sip.location.JdbcBindingStore;
 import io.hub.sip.location.LocationEvent;
 import io.hub.sip.registrar.DigestAuthenticator;
 import io.hub.sip.registrar.SipCredentials;
@@ -90,9 +87,7 @@ class SipAccessTest {
         SipService service = TestSip.with(pki, home).judgedBy(judge, standing).clock(clock)
                 .credentials((user, domain) -> "hub.test".equals(domain) ? Optional.ofNullable(accounts.get(user))
                         : Optional.empty())
-                .bindings(new JdbcBindingStore(database))
-                .calls(new SipService.Calls(TestCalls.relay(), CallSettings.standard(), new JdbcCallRecords(database)))
-                .start();
+                .storedIn(database).start();
         service.access().onWithdrawal(withdrawals::add);
         service.location().subscribe(events::add);
         return service;

@@ -2,7 +2,10 @@ package io.hub.sip;
 
 import io.hub.pki.HubPki;
 import io.hub.pki.tls.ServerTls;
+import io.hub.sip.call.CallSettings;
+import io.hub.sip.call.JdbcCallRecords;
 import io.hub.sip.location.BindingStore;
+import io.hub.sip.location.JdbcBindingStore;
 import io.hub.sip.registrar.CredentialSource;
 import io.hub.sip.registrar.DigestAuthenticator;
 import io.hub.sip.registrar.RegistrarSettings;
@@ -14,12 +17,13 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * A SIP service as the tests start it: TLS on a free loopback port with the PKI's server
- * certificate, the PKI's device validator, and call records under the test's directory; each
- * setting a test cares about is changed by name, the rest stay standard. Defaults: every user of
- * every domain has password {@code secret}, no binding store, the system clock.
+ * certificate, the PKI's device validator, and call records in an H2 file under the test's directory;
+ * each setting a test cares about is changed by name, the rest stay standard. Defaults: every user
+ * of every domain has password {@code secret}, no binding store, the system clock.
  */
 public final class TestSip {
 
@@ -57,11 +61,6 @@ public final class TestSip {
         return this;
     }
 
-    public TestSip bindings(BindingStore store) {
-        this.bindings = store;
-        return this;
-    }
-
     public TestSip settings(RegistrarSettings registrar) {
         this.settings = registrar;
         return this;
@@ -82,9 +81,10 @@ public final class TestSip {
         return this;
     }
 
-    /** Call set-up other than {@link TestCalls#setup}. */
-    public TestSip calls(SipService.Calls setup) {
-        this.calls = setup;
+    /** Binding and call records both in {@code database}, as the hub keeps them. */
+    public TestSip storedIn(DataSource database) {
+        this.bindings = new JdbcBindingStore(database);
+        this.calls = new SipService.Calls(TestCalls.relay(), CallSettings.standard(), new JdbcCallRecords(database));
         return this;
     }
 
