@@ -33,7 +33,7 @@ stale() { # jar, source directories...
   local jar="$1"; shift
   [ ! -f "$jar" ] || [ -n "$(find "$@" -type f \( -name '*.java' -o -name pom.xml \) -newer "$jar" -print -quit)" ]
 }
-if stale "$load_jar" "$repo/bench/relay-load" "$repo/sip-registrar/src/main" \
+if stale "$load_jar" "$repo/bench/relay-load" "$repo/media-relay/src/main" "$repo/phone-emulator/src/main" \
     || stale "$repo/hub-app/target/hub.jar" "$repo/hub-app/src/main" "$repo/sip-registrar/src/main"; then
   echo "bench: building the hub and the load generator ..." >&2
   (cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl hub-app,bench/relay-load -am package) >&2

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,9 +52,9 @@ class BaresipCallIT {
             try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
                 console = probe.getLocalPort();
             }
-            Process callee = baresip(hub, "1002", enrollment.find("default", MacAddress.parse("00809f000102"))
+            Baresip callee = baresip(hub, "1002", enrollment.find("default", MacAddress.parse("00809f000102"))
                     .sipPassword(), tone, null);
-            Process caller = baresip(hub, "1001", enrollment.find("default", MacAddress.parse("00809f000101"))
+            Baresip caller = baresip(hub, "1001", enrollment.find("default", MacAddress.parse("00809f000101"))
                     .sipPassword(), tone, console);
             try {
                 awaitRegistered(hub, "sip:1001@localhost");
@@ -80,8 +79,8 @@ class BaresipCallIT {
                 assertTrue(listed.contains("\"id\":\"" + answered.id() + "\"")
                         && listed.contains("\"caller\":\"sip:1001@localhost\""), listed);
                 command(console, "/hangup");
-                stop(caller);
-                stop(callee);
+                caller.close();
+                callee.close();
                 for (String user : List.of("1001", "1002")) {
                     // What each baresip itself received through its SRTP layer (rtcpsummary's PR and
                     // PL): a wrong hub key would leave nothing, since failed packets never reach RTP.
@@ -102,37 +101,15 @@ class BaresipCallIT {
                 assertTrue(metrics.contains("hub_calls_ended_total{cause=\"caller-hung-up\"} 1.0"), metrics);
                 assertTrue(metrics.contains("hub_relay_packets_total{direction=\"in\"}"), metrics);
             } finally {
-                stop(caller);
-                stop(callee);
+                caller.close();
+                callee.close();
             }
         }
     }
 
-    private Process baresip(Hub hub, String user, String password, Path tone, Integer console) throws IOException {
-        Path config = dir.resolve("baresip-" + user);
-        Files.createDirectories(config);
-        Files.writeString(config.resolve("config"), String.join("\n",
-                "sip_listen 127.0.0.1:0",
-                "sip_cafile " + hub.pki().file(HubPki.HUB_CA_CERTIFICATE),
-                "sip_trans_def tls",
-                "module_path /usr/lib/baresip/modules",
-                "module uuid.so",
-                "module g711.so",
-                "module srtp.so",
-                "module aufile.so",
-                "module rtcpsummary.so",
-                console == null ? "" : "module cons.so",
-                console == null ? "" : "cons_listen 127.0.0.1:" + console,
-                "module_app menu.so",
-                "module_app account.so",
-                "audio_source aufile," + tone,
-                "rtp_timeout 0", ""));
-        int port = hub.sip().tlsPort();
-        Files.writeString(config.resolve("accounts"), "<sip:" + user + "@localhost;transport=tls>;auth_pass="
-                + password + ";outbound=\"sip:127.0.0.1:" + port + ";transport=tls\";regint=600;sipnat=outbound"
-                + ";mediaenc=srtp-mand;answermode=auto;audio_codecs=PCMU\n");
-        return new ProcessBuilder("baresip", "-f", config.toString(), "-t", String.valueOf(CALL_SECONDS + 60))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("baresip-" + user + ".log").toFile()).start();
+    private Baresip baresip(Hub hub, String user, String password, Path tone, Integer console) throws IOException {
+        return Baresip.calls(new Baresip.Account(dir, "baresip-" + user, hub.pki().file(HubPki.HUB_CA_CERTIFICATE),
+                hub.sip().tlsPort(), user, password), CALL_SECONDS + 60, tone, console);
     }
 
     /** A 440 Hz tone, 8 kHz mono 16-bit PCM: what the G.711 codec takes. */
@@ -201,15 +178,5 @@ class BaresipCallIT {
             }
         }
         return out.toString();
-    }
-
-    private static void stop(Process process) throws InterruptedException {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,23 +37,8 @@ class BaresipInteropIT {
             enrollment.enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001", "Desk", null, null,
                     null, null), "test", "127.0.0.1");
             String password = enrollment.find("default", MacAddress.parse("00809faabbcc")).sipPassword();
-            Path config = dir.resolve("baresip");
-            Files.createDirectories(config);
-            Files.writeString(config.resolve("config"), String.join("\n",
-                    "sip_listen 127.0.0.1:0",
-                    "sip_cafile " + hub.pki().file(HubPki.HUB_CA_CERTIFICATE),
-                    "sip_trans_def tls",
-                    "module_path /usr/lib/baresip/modules",
-                    "module uuid.so",
-                    "module g711.so",
-                    "module srtp.so",
-                    "module_app account.so", ""));
-            int port = hub.sip().tlsPort();
-            Files.writeString(config.resolve("accounts"), "<sip:1001@localhost;transport=tls>;auth_pass=" + password
-                    + ";outbound=\"sip:127.0.0.1:" + port + ";transport=tls\";regint=600;sipnat=outbound\n");
-            int lifetime = 60;
-            Process baresip = new ProcessBuilder("baresip", "-f", config.toString(), "-t", String.valueOf(lifetime))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("baresip.log").toFile()).start();
+            Baresip baresip = Baresip.register(new Baresip.Account(dir, "baresip",
+                    hub.pki().file(HubPki.HUB_CA_CERTIFICATE), hub.sip().tlsPort(), "1001", password), 60);
             try {
                 Binding first = awaitBinding(hub, 15);
                 Flow flow = hub.sip().location().flow(first).orElseThrow();
@@ -72,9 +56,7 @@ class BaresipInteropIT {
                 assertTrue(flow.lastKeepalive().isAfter(registered));
                 assertTrue(first.isOutbound(), "an RFC 5626 flow binding");
             } finally {
-                baresip.destroy();
-                baresip.waitFor(10, TimeUnit.SECONDS);
-                baresip.destroyForcibly();
+                baresip.close();
             }
         }
     }

@@ -1,8 +1,12 @@
 package io.hub.relay;
 
+import io.hub.phone.srtp.CryptoSuite;
+import io.hub.phone.srtp.MasterKey;
+import io.hub.phone.srtp.SdesException;
+import io.hub.phone.srtp.Srtcp;
+import io.hub.phone.srtp.SrtpReceiver;
+import io.hub.phone.srtp.SrtpSender;
 import io.hub.relay.srtp.SdesKey;
-import io.hub.relay.srtp.SrtpContext;
-import io.hub.relay.srtp.Verdict;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -16,6 +20,9 @@ import java.util.Arrays;
  * A desk phone's media side on loopback: a UDP socket, its own SRTP key for what it sends, and the
  * key the hub gave it for what it receives. Every receive is bounded by a timeout. Public for the
  * tests of the relay's control interface, which learn the hub's key from SDP after the socket is open.
+ *
+ * <p>Keys are handed in as the relay's {@link SdesKey}s, as the relay's API takes them, but the
+ * phone's SRTP is the phone emulator's own, so a mistake in the relay's cannot cancel itself out.
  */
 public final class FakePhone implements AutoCloseable {
 
@@ -24,16 +31,18 @@ public final class FakePhone implements AutoCloseable {
 
     public final int ssrc;
     public final SdesKey ownKey;
-    private final SrtpContext sending;
-    private SrtpContext receiving;
+    private final SrtpSender sending;
+    private final Srtcp sendingRtcp;
+    private SrtpReceiver receiving;
     private DatagramSocket socket;
     private InetSocketAddress hub;
 
     public FakePhone(int ssrc, SdesKey ownKey, SdesKey hubKey) throws IOException {
         this.ssrc = ssrc;
         this.ownKey = ownKey;
-        this.sending = ownKey == null ? null : new SrtpContext(ownKey);
-        this.receiving = hubKey == null ? null : new SrtpContext(hubKey);
+        this.sending = ownKey == null ? null : new SrtpSender(asPhones(ownKey));
+        this.sendingRtcp = ownKey == null ? null : new Srtcp(asPhones(ownKey));
+        this.receiving = hubKey == null ? null : new SrtpReceiver(asPhones(hubKey));
         this.socket = open();
     }
 
@@ -45,7 +54,16 @@ public final class FakePhone implements AutoCloseable {
 
     /** The key the phone decrypts what it receives with: the hub's, or in passthrough the other phone's. */
     public void receiveWith(SdesKey key) {
-        receiving = new SrtpContext(key);
+        receiving = new SrtpReceiver(asPhones(key));
+    }
+
+    /** The same key as a phone reads it from the {@code a=crypto} line the relay would write. */
+    public static MasterKey asPhones(SdesKey key) {
+        try {
+            return MasterKey.fromKeyParams(CryptoSuite.valueOf(key.suite().name()), key.inline());
+        } catch (SdesException e) {
+            throw new AssertionError("the relay's key does not read as a phone's: " + e.getMessage());
+        }
     }
 
     public void sendTo(int hubPort) {
@@ -74,7 +92,7 @@ public final class FakePhone implements AutoCloseable {
     /** Sends RTP with this sequence number and timestamp, encrypted with the phone's key; returns the wire bytes. */
     public byte[] sendRtp(int seq, int timestamp) throws IOException {
         ByteBuffer packet = ByteBuffer.allocate(12 + PAYLOAD + 64).put(plainRtp(ssrc, seq, timestamp)).flip();
-        sending.protectRtp(packet);
+        sending.protect(packet);
         byte[] wire = Arrays.copyOf(packet.array(), packet.limit());
         sendRaw(wire);
         return wire;
@@ -84,7 +102,7 @@ public final class FakePhone implements AutoCloseable {
     void sendRtcp(int hubPort) throws IOException {
         ByteBuffer packet = ByteBuffer.allocate(128);
         packet.put((byte) 0x80).put((byte) 201).putShort((short) 1).putInt(ssrc).flip();
-        sending.protectRtcp(packet);
+        sendingRtcp.protect(packet);
         sendRaw(Arrays.copyOf(packet.array(), packet.limit()), hubPort);
     }
 
@@ -114,9 +132,9 @@ public final class FakePhone implements AutoCloseable {
             return null;
         }
         ByteBuffer packet = ByteBuffer.wrap(wire);
-        Verdict verdict = receiving.unprotectRtp(packet);
-        if (verdict != Verdict.OK) {
-            throw new AssertionError("the hub's packet did not unprotect with the hub's key: " + verdict);
+        SrtpReceiver.Result result = receiving.unprotect(packet);
+        if (result != SrtpReceiver.Result.OK) {
+            throw new AssertionError("the hub's packet did not unprotect with the hub's key: " + result);
         }
         return Arrays.copyOf(wire, packet.limit());
     }

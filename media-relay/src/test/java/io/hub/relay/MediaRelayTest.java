@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.phone.srtp.CryptoSuite;
+import io.hub.phone.srtp.MasterKey;
+import io.hub.phone.srtp.Srtcp;
+import io.hub.phone.srtp.SrtpReceiver;
+import io.hub.phone.srtp.SrtpSender;
 import io.hub.pki.MutableClock;
 import io.hub.relay.srtp.SdesKey;
-import io.hub.relay.srtp.SrtpContext;
 import io.hub.relay.srtp.SrtpSuite;
-import io.hub.relay.srtp.Verdict;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -91,8 +94,8 @@ class MediaRelayTest {
         Call call = terminatedCall(false);
         byte[] wire = call.a.sendRtp(1, 160);
 
-        SrtpContext bWithAsKeyNot = new SrtpContext(call.hubKeyForB);
-        assertEquals(Verdict.AUTH_FAILED, bWithAsKeyNot.unprotectRtp(ByteBuffer.wrap(wire.clone())));
+        SrtpReceiver bWithAsKeyNot = new SrtpReceiver(FakePhone.asPhones(call.hubKeyForB));
+        assertEquals(SrtpReceiver.Result.AUTH_FAILED, bWithAsKeyNot.unprotect(ByteBuffer.wrap(wire.clone())));
         assertArrayEquals(FakePhone.plainRtp(call.a.ssrc, 1, 160), call.b.receiveRtp());
     }
 
@@ -103,7 +106,7 @@ class MediaRelayTest {
         InetSocketAddress port = new InetSocketAddress(LOOPBACK, call.session.rtpPort(Side.A));
         byte[] forged = FakePhone.plainRtp(call.a.ssrc, 5, 800);
         ByteBuffer underAnotherKey = ByteBuffer.allocate(256).put(FakePhone.plainRtp(call.a.ssrc, 7, 1120)).flip();
-        new SrtpContext(SdesKey.generate(S80)).protectRtp(underAnotherKey);
+        new SrtpSender(MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80)).protect(underAnotherKey);
         byte[] wrongKey = Arrays.copyOf(underAnotherKey.array(), underAnotherKey.limit());
 
         send(attacker, Arrays.copyOf(forged, forged.length + 10), port);
@@ -151,7 +154,8 @@ class MediaRelayTest {
             }
             byte[] wire = call.b.receiveRaw();
             ByteBuffer packet = ByteBuffer.wrap(wire);
-            assertEquals(Verdict.OK, new SrtpContext(call.hubKeyForB).unprotectRtcp(packet), "mux " + mux);
+            assertEquals(SrtpReceiver.Result.OK, new Srtcp(FakePhone.asPhones(call.hubKeyForB)).unprotect(packet),
+                    "mux " + mux);
             assertEquals(201, packet.get(1) & 0xff);
             assertEquals(call.a.ssrc, packet.getInt(4));
         }

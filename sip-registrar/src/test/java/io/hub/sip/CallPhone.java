@@ -3,13 +3,11 @@ package io.hub.sip;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import io.hub.relay.srtp.SdesKey;
-import io.hub.relay.srtp.SrtpContext;
-import io.hub.relay.srtp.SrtpSuite;
-import io.hub.relay.srtp.Verdict;
-import io.hub.relay.sdp.CryptoAttribute;
-import io.hub.relay.sdp.MediaDescription;
-import io.hub.relay.sdp.SessionDescription;
+import io.hub.phone.sdp.AudioStream;
+import io.hub.phone.srtp.CryptoSuite;
+import io.hub.phone.srtp.MasterKey;
+import io.hub.phone.srtp.SrtpReceiver;
+import io.hub.phone.srtp.SrtpSender;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -32,10 +30,10 @@ public final class CallPhone implements AutoCloseable {
     public final String user;
     public final SipTestClient sip;
     final DatagramSocket media;
-    SdesKey ownKey = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
-    private SrtpContext sending = new SrtpContext(ownKey);
-    private SdesKey previousKey;
-    private SrtpContext receiving;
+    MasterKey ownKey = MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80);
+    private SrtpSender sending = new SrtpSender(ownKey);
+    private MasterKey previousKey;
+    private SrtpReceiver receiving;
     private InetSocketAddress relay;
     private int seq = 1000;
     private int cseq = 10;
@@ -166,18 +164,15 @@ public final class CallPhone implements AutoCloseable {
 
     /** Takes the hub's SDP: where to send media and the key the hub encrypts this phone's media with. */
     public void hubSdp(SIPMessage message) throws Exception {
-        SessionDescription sdp = SessionDescription.parse(new String(message.getRawContent(), StandardCharsets.UTF_8));
-        MediaDescription audio = sdp.media().get(0);
-        relay = new InetSocketAddress(InetAddress.getByName(audio.connectionAddress(sdp)), audio.port());
-        String crypto = audio.attribute("crypto").orElseThrow();
-        receiving = new SrtpContext(SdesKey.parse(SrtpSuite.AES_CM_128_HMAC_SHA1_80,
-                CryptoAttribute.parse(crypto).keyParams()));
+        AudioStream audio = AudioStream.read(new String(message.getRawContent(), StandardCharsets.UTF_8));
+        relay = new InetSocketAddress(InetAddress.getByName(audio.address()), audio.port());
+        receiving = new SrtpReceiver(audio.cryptos().get(0).key());
     }
 
     /** Offers a new key of its own, as phones do on hold; {@link #keepOldKey} when that offer is refused. */
     void rekey() {
         previousKey = ownKey;
-        ownKey = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        ownKey = MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80);
     }
 
     /** The new key was refused (RFC 3264: the old session stands), so the phone goes on with its old one. */
@@ -198,7 +193,7 @@ public final class CallPhone implements AutoCloseable {
         }
         seq++;
         packet.flip();
-        sending.protectRtp(packet);
+        sending.protect(packet);
         media.send(new DatagramPacket(packet.array(), packet.limit(), relay));
     }
 
@@ -211,9 +206,9 @@ public final class CallPhone implements AutoCloseable {
             return null;
         }
         ByteBuffer packet = ByteBuffer.wrap(Arrays.copyOf(datagram.getData(), datagram.getLength()));
-        Verdict verdict = receiving.unprotectRtp(packet);
-        if (verdict != Verdict.OK) {
-            throw new AssertionError(user + ": the hub's packet did not decrypt with the hub's key: " + verdict);
+        SrtpReceiver.Result result = receiving.unprotect(packet);
+        if (result != SrtpReceiver.Result.OK) {
+            throw new AssertionError(user + ": the hub's packet did not decrypt with the hub's key: " + result);
         }
         return Arrays.copyOf(packet.array(), packet.limit());
     }

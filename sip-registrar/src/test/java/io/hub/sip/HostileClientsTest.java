@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.PemFiles;
-import io.hub.pki.tls.ServerTls;
-import io.hub.sip.location.BindingStore;
-import io.hub.sip.registrar.DigestAuthenticator;
-import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.transport.SipServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -23,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -59,11 +54,7 @@ class HostileClientsTest {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost"));
         ca = PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE));
-        sip = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
-                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                pki.validator(), (user, domain) -> Optional.of(DigestAuthenticator.credentials(user, domain,
-                        "secret", Optional.empty(), true)), BindingStore.NONE, RegistrarSettings.standard(), LIMITS,
-                Clock.systemUTC(), metrics, TestCalls.setup(home));
+        sip = TestSip.with(pki, home).limits(LIMITS).metrics(metrics).start();
         phone = SipTestClient.tls(sip.tlsPort(), ca, null, null);
         assertPhoneServed();
     }

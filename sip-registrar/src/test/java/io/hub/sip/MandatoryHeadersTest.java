@@ -8,13 +8,7 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.PemFiles;
-import io.hub.pki.tls.ServerTls;
-import io.hub.sip.location.BindingStore;
-import io.hub.sip.registrar.DigestAuthenticator;
-import io.hub.sip.registrar.RegistrarSettings;
-import io.hub.sip.transport.SipServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -49,12 +43,8 @@ class MandatoryHeadersTest {
     static void start() throws Exception {
         pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost"));
-        sip = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
-                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                pki.validator(), (user, domain) -> "1001".equals(user) ? Optional.of(DigestAuthenticator.credentials(
-                        user, domain, "pw", Optional.empty(), true)) : Optional.empty(), BindingStore.NONE,
-                RegistrarSettings.standard(), SipServer.Limits.standard(), Clock.systemUTC(), METRICS,
-                TestCalls.setup(home));
+        sip = TestSip.with(pki, home).credentials((user, domain) -> "1001".equals(user)
+                ? TestSip.everyUser("pw").lookup(user, domain) : Optional.empty()).metrics(METRICS).start();
     }
 
     @AfterAll

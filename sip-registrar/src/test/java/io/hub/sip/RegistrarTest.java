@@ -14,17 +14,12 @@ import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
-import io.hub.pki.tls.ServerTls;
 import io.hub.sip.location.Binding;
-import io.hub.sip.location.JdbcBindingStore;
 import io.hub.sip.location.LocationEvent;
-import io.hub.sip.location.LocationService;
 import io.hub.sip.registrar.CredentialSource;
 import io.hub.sip.registrar.DigestAuthenticator;
 import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.registrar.SipCredentials;
-import io.hub.sip.transport.SipServer;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -37,8 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import io.hub.sip.call.CallSettings;
-import io.hub.sip.call.JdbcCallRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,11 +67,8 @@ class RegistrarTest {
     private SipService start(RegistrarSettings settings) throws Exception {
         CredentialSource credentials = (user, domain) -> "hub.test".equals(domain)
                 ? Optional.ofNullable(ACCOUNTS.get(user)) : Optional.empty();
-        SipService service = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, 0,
-                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                pki.validator(), credentials, new JdbcBindingStore(database), settings, SipServer.Limits.standard(),
-                Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                new SipService.Calls(TestCalls.relay(), CallSettings.standard(), new JdbcCallRecords(database)));
+        SipService service = TestSip.with(pki, home).plainToo().credentials(credentials)
+                .storedIn(database).settings(settings).start();
         service.location().subscribe(events::add);
         service.registrar().onRefusal(refusal -> refusals.add(refusal.failure().code()));
         return service;

@@ -20,17 +20,9 @@ import io.hub.pki.MutableClock;
 import io.hub.pki.PemFiles;
 import io.hub.pki.RevocationList;
 import io.hub.pki.TestPki;
-import io.hub.pki.tls.ServerTls;
-import io.hub.sip.call.CallSettings;
-import io.hub.sip.call.JdbcCallRecords;
-import io.hub.sip.location.JdbcBindingStore;
 import io.hub.sip.location.LocationEvent;
 import io.hub.sip.registrar.DigestAuthenticator;
-import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.registrar.SipCredentials;
-import io.hub.sip.transport.SipServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -90,13 +82,10 @@ class SipAccessTest {
 
     /** SIP judging certificates by {@code judge}'s validator (and its clock). */
     private SipService start(SipService.Standing standing, HubPki judge) throws Exception {
-        SipService service = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
-                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                judge.validator(), (user, domain) -> "hub.test".equals(domain) ? Optional.ofNullable(accounts.get(user))
-                        : Optional.empty(), new JdbcBindingStore(database), RegistrarSettings.standard(),
-                SipServer.Limits.standard(), clock, new SimpleMeterRegistry(),
-                new SipService.Calls(TestCalls.relay(), CallSettings.standard(), new JdbcCallRecords(database)),
-                standing);
+        SipService service = TestSip.with(pki, home).judgedBy(judge, standing).clock(clock)
+                .credentials((user, domain) -> "hub.test".equals(domain) ? Optional.ofNullable(accounts.get(user))
+                        : Optional.empty())
+                .storedIn(database).start();
         service.access().onWithdrawal(withdrawals::add);
         service.location().subscribe(events::add);
         return service;

@@ -3,7 +3,7 @@ package io.hub.sip;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.parser.StringMsgParser;
-import io.hub.sip.registrar.DigestAuthenticator;
+import io.hub.phone.sip.DigestAnswer;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -130,25 +131,14 @@ public final class SipTestClient implements AutoCloseable {
 
     static String authorization(SIPResponse challenge, String user, String password, String algorithm, int nc,
             String uri) {
-        String chosen = null;
+        List<String> offered = new ArrayList<>();
         for (java.util.Iterator<?> i = challenge.getHeaders("WWW-Authenticate"); i.hasNext(); ) {
-            String value = ((gov.nist.javax.sip.header.SIPHeader) i.next()).getHeaderValue();
-            if (value.contains("algorithm=" + algorithm)) {
-                chosen = value;
-            }
+            offered.add(((gov.nist.javax.sip.header.SIPHeader) i.next()).getHeaderValue());
         }
-        Map<String, String> parameters = DigestAuthenticator.parse(chosen);
-        String realm = parameters.get("realm");
-        String nonce = parameters.get("nonce");
-        String count = String.format("%08x", nc);
-        String cnonce = "c" + nc;
-        String ha1 = DigestAuthenticator.hash(algorithm, user + ":" + realm + ":" + password);
-        String ha2 = DigestAuthenticator.hash(algorithm, "REGISTER:" + uri);
-        String response = DigestAuthenticator.hash(algorithm, ha1 + ":" + nonce + ":" + count + ":" + cnonce + ":auth:"
-                + ha2);
-        return "Authorization: Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce
-                + "\", uri=\"" + uri + "\", response=\"" + response + "\", algorithm=" + algorithm
-                + ", qop=auth, nc=" + count + ", cnonce=\"" + cnonce + "\"";
+        DigestAnswer.Challenge chosen = DigestAnswer.choose(offered, "MD5".equals(algorithm)
+                ? DigestAnswer.Preference.MD5 : DigestAnswer.Preference.SHA256).orElseThrow(() -> new AssertionError(
+                        "no " + algorithm + " challenge in " + offered));
+        return "Authorization: " + DigestAnswer.authorization(chosen, "REGISTER", uri, user, password, nc, "c" + nc);
     }
 
     static String[] with(String[] extra, String line) {

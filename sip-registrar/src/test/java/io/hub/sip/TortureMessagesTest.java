@@ -8,20 +8,13 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.PemFiles;
-import io.hub.pki.tls.ServerTls;
-import io.hub.sip.location.BindingStore;
-import io.hub.sip.registrar.DigestAuthenticator;
-import io.hub.sip.registrar.RegistrarSettings;
-import io.hub.sip.transport.SipServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,12 +43,7 @@ class TortureMessagesTest {
         pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost"));
         ca = PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE));
-        sip = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
-                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                pki.validator(), (user, domain) -> Optional.of(DigestAuthenticator.credentials(user, domain, "pw",
-                        Optional.empty(), true)), BindingStore.NONE, RegistrarSettings.standard(),
-                SipServer.Limits.standard(), Clock.systemUTC(),
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), TestCalls.setup(home));
+        sip = TestSip.with(pki, home).credentials(TestSip.everyUser("pw")).start();
     }
 
     @AfterAll

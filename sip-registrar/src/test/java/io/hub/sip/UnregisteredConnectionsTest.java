@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.PemFiles;
-import io.hub.pki.tls.ServerTls;
-import io.hub.sip.location.BindingStore;
-import io.hub.sip.registrar.DigestAuthenticator;
-import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.transport.SipServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -23,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,11 +64,7 @@ class UnregisteredConnectionsTest {
     }
 
     private void start(SipServer.Limits limits) throws Exception {
-        sip = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
-                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                pki.validator(), (user, domain) -> Optional.of(DigestAuthenticator.credentials(user, domain,
-                        "secret", Optional.empty(), true)), BindingStore.NONE, RegistrarSettings.standard(), limits,
-                Clock.systemUTC(), metrics, TestCalls.setup(home));
+        sip = TestSip.with(pki, home).limits(limits).metrics(metrics).start();
     }
 
     /** Generous everywhere but the two limits under test; density high so only they refuse. */

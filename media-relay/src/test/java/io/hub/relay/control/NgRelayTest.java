@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.phone.srtp.CryptoLine;
+import io.hub.phone.srtp.MasterKey;
 import io.hub.pki.MutableClock;
 import io.hub.relay.FakePhone;
 import io.hub.relay.RelayConfig;
 import io.hub.relay.srtp.SdesKey;
 import io.hub.relay.srtp.SrtpSuite;
-import io.hub.relay.sdp.CryptoAttribute;
 import io.hub.relay.sdp.MediaDescription;
 import io.hub.relay.sdp.SessionDescription;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -394,9 +395,10 @@ class NgRelayTest {
         return SessionDescription.parse((String) reply.get("sdp"));
     }
 
+    /** The key of the relay's {@code index}th a=crypto line, read by the phone emulator's SDES code. */
     private static SdesKey key(MediaDescription medium, int index) throws Exception {
-        CryptoAttribute crypto = CryptoAttribute.parse(medium.attributes("crypto").get(index));
-        return SdesKey.parse(SrtpSuite.forName(crypto.suite()), crypto.keyParams());
+        MasterKey key = CryptoLine.parse(medium.attributes("crypto").get(index)).key();
+        return new SdesKey(SrtpSuite.valueOf(key.suite().name()), key.key(), key.salt());
     }
 
     private static Map<?, ?> tag(Map<?, ?> query, String tag) {

@@ -1,9 +1,9 @@
 package io.hub.phone.call;
 
 import io.hub.phone.net.NetLoop;
-import io.hub.relay.srtp.SdesKey;
-import io.hub.relay.srtp.SrtpContext;
-import io.hub.relay.srtp.Verdict;
+import io.hub.phone.srtp.MasterKey;
+import io.hub.phone.srtp.SrtpReceiver;
+import io.hub.phone.srtp.SrtpSender;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,8 +32,8 @@ public final class MediaStream implements NetLoop.Ready {
     private final ByteBuffer in = ByteBuffer.allocate(2048);
     private final int ssrc = ThreadLocalRandom.current().nextInt();
     private SelectionKey key;
-    private SrtpContext sending;
-    private SrtpContext receiving;
+    private SrtpSender sending;
+    private SrtpReceiver receiving;
     private InetSocketAddress remote;
     private int seq = ThreadLocalRandom.current().nextInt(0x10000);
     private long timestamp = ThreadLocalRandom.current().nextInt() & 0xffffffffL;
@@ -91,10 +91,10 @@ public final class MediaStream implements NetLoop.Ready {
     }
 
     /** Starts the media: sends to {@code to} under {@code ownKey}, decrypts what arrives with {@code peerKey}. */
-    public void start(InetSocketAddress to, SdesKey ownKey, SdesKey peerKey) {
+    public void start(InetSocketAddress to, MasterKey ownKey, MasterKey peerKey) {
         this.remote = to;
-        this.sending = new SrtpContext(ownKey);
-        this.receiving = new SrtpContext(peerKey);
+        this.sending = new SrtpSender(ownKey);
+        this.receiving = new SrtpReceiver(peerKey);
     }
 
     public boolean isSending() {
@@ -116,7 +116,7 @@ public final class MediaStream implements NetLoop.Ready {
         }
         out.put(silence);
         out.flip();
-        sending.protectRtp(out);
+        sending.protect(out);
         try {
             channel.send(out, remote);
             sent++;
@@ -139,10 +139,10 @@ public final class MediaStream implements NetLoop.Ready {
             if (receiving == null || in.remaining() < RTP_HEADER || (in.get(1) & 0x7f) >= 72 && (in.get(1) & 0x7f) <= 76) {
                 continue; // before the call is up, or RTCP
             }
-            Verdict verdict = receiving.unprotectRtp(in);
-            if (verdict == Verdict.OK) {
+            SrtpReceiver.Result result = receiving.unprotect(in);
+            if (result == SrtpReceiver.Result.OK) {
                 stats.packet(in.getShort(2) & 0xffff, in.getInt(4) & 0xffffffffL, now);
-            } else if (verdict == Verdict.AUTH_FAILED) {
+            } else if (result == SrtpReceiver.Result.AUTH_FAILED) {
                 stats.authFailure();
             }
         }

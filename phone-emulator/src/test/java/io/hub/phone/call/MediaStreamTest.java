@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.phone.net.NetLoop;
-import io.hub.relay.srtp.SdesKey;
-import io.hub.relay.srtp.SrtpSuite;
-import io.hub.relay.sdp.SdpException;
+import io.hub.phone.sdp.SdpException;
+import io.hub.phone.srtp.CryptoSuite;
+import io.hub.phone.srtp.MasterKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +47,8 @@ class MediaStreamTest {
             MediaStream alice = open(loop);
             MediaStream bob = open(loop);
             assertEquals(0, alice.port() % 2, "RTP on an even port");
-            SdesKey aliceKey = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
-            SdesKey bobKey = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+            MasterKey aliceKey = MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80);
+            MasterKey bobKey = MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80);
             InetAddress here = InetAddress.getLoopbackAddress();
             onLoop(loop, () -> {
                 alice.start(new InetSocketAddress(here, bob.port()), aliceKey, bobKey);
@@ -80,11 +80,11 @@ class MediaStreamTest {
             MediaStream alice = open(loop);
             MediaStream mallory = open(loop);
             InetAddress here = InetAddress.getLoopbackAddress();
-            SdesKey expected = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+            MasterKey expected = MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80);
             onLoop(loop, () -> {
-                alice.start(new InetSocketAddress(here, mallory.port()), SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80),
+                alice.start(new InetSocketAddress(here, mallory.port()), MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80),
                         expected);
-                mallory.start(new InetSocketAddress(here, alice.port()), SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80),
+                mallory.start(new InetSocketAddress(here, alice.port()), MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80),
                         expected);
                 clock.add(mallory);
                 return null;
@@ -104,7 +104,7 @@ class MediaStreamTest {
 
     @Test
     void sdpOfferAndAnswerCarryAddressPortAndKey() throws Exception {
-        SdesKey key = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        MasterKey key = MasterKey.generate(CryptoSuite.AES_CM_128_HMAC_SHA1_80);
         SdpBody.Remote remote = SdpBody.read(SdpBody.describe("127.0.0.2", 30002, key, 3, 7));
         assertEquals(new InetSocketAddress("127.0.0.2", 30002), remote.media());
         assertEquals(3, remote.crypto().tag());

@@ -26,6 +26,18 @@ class DigestAnswerTest {
     }
 
     @Test
+    void md5AnswerMatchesTheRfc7616Example() {
+        String challenge = "Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=MD5, "
+                + "nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", "
+                + "opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
+        DigestAnswer.Challenge chosen = DigestAnswer.choose(List.of(challenge), DigestAnswer.Preference.STRONGEST)
+                .orElseThrow();
+        String header = DigestAnswer.authorization(chosen, "GET", "/dir/index.html", "Mufasa", "Circle of Life", 1,
+                "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ");
+        assertEquals("8ca523f5e9506fed4657c9700eebdbec", DigestAnswer.parse(header).get("response"));
+    }
+
+    @Test
     void sha256AnswerMatchesTheRfc7616Example() {
         String challenge = "Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=SHA-256, "
                 + "nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", "

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.sip.header.AuthorizationHeader;
 
 /**
  * HTTP digest for SIP (RFC 3261 §22, RFC 8760 for SHA-256) with stateless nonces: a nonce is its
@@ -90,16 +92,10 @@ public final class DigestAuthenticator {
         String nc = authorization.get("nc");
         String cnonce = authorization.get("cnonce");
         String ha1 = algorithm.equals("MD5") ? credentials.ha1Md5() : credentials.ha1Sha256();
-        String ha2 = hash(algorithm, method + ":" + uri);
-        String expected;
-        if (qop == null) {
-            expected = hash(algorithm, ha1 + ":" + nonce + ":" + ha2);
-        } else {
-            if (!"auth".equals(qop) || nc == null || cnonce == null || !isNonceCount(nc)) {
-                return Verdict.MALFORMED;
-            }
-            expected = hash(algorithm, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
+        if (qop != null && (!"auth".equals(qop) || nc == null || cnonce == null || !isNonceCount(nc))) {
+            return Verdict.MALFORMED;
         }
+        String expected = response(algorithm, ha1, method, uri, nonce, qop, nc, cnonce);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
             return Verdict.WRONG_PASSWORD;
@@ -108,6 +104,17 @@ public final class DigestAuthenticator {
             return Verdict.REPLAYED;
         }
         return Verdict.OK;
+    }
+
+    /**
+     * The response a client that knows the account's HA1 sends: with {@code qop=auth} that of RFC 7616
+     * §3.4.1, without qop RFC 2069's (nc and cnonce then unused).
+     */
+    static String response(String algorithm, String ha1, String method, String uri, String nonce, String qop,
+            String nc, String cnonce) {
+        String ha2 = hash(algorithm, method + ":" + uri);
+        return qop == null ? hash(algorithm, ha1 + ":" + nonce + ":" + ha2)
+                : hash(algorithm, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
     }
 
     /** MD5 or SHA-256 of {@code text}, lower-case hex. */
@@ -149,41 +156,40 @@ public final class DigestAuthenticator {
         return new SipCredentials(user, realm, hash("MD5", secret), hash("SHA-256", secret), device, enabled);
     }
 
-    /** Parses the parameters of a {@code Digest …} header value; null when it is not digest. */
-    public static Map<String, String> parse(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Digest ", 0, 7)) {
+    /**
+     * The parameters of a {@code Digest} Authorization header as JAIN-SIP parsed it, names in lower
+     * case; null when its scheme is not digest. JAIN-SIP leaves a quoted value's quoted-pairs as they
+     * were sent ({@code a\"b}), so they are undone here: the digest is over the unquoted value
+     * (RFC 7616 §3.4, RFC 3261 §25.1 quoted-pair); a token cannot hold a backslash, so undoing
+     * every value is safe.
+     */
+    public static Map<String, String> parameters(AuthorizationHeader header) {
+        if (header == null || !"Digest".equalsIgnoreCase(header.getScheme())) {
             return null;
         }
         Map<String, String> parameters = new LinkedHashMap<>();
-        String rest = header.substring(7);
-        int i = 0;
-        while (i < rest.length()) {
-            while (i < rest.length() && (rest.charAt(i) == ' ' || rest.charAt(i) == ',')) {
-                i++;
-            }
-            int equals = rest.indexOf('=', i);
-            if (equals < 0) {
-                break;
-            }
-            String name = rest.substring(i, equals).strip().toLowerCase(Locale.ROOT);
-            i = equals + 1;
-            String value;
-            if (i < rest.length() && rest.charAt(i) == '"') {
-                int end = rest.indexOf('"', i + 1);
-                if (end < 0) {
-                    return null;
-                }
-                value = rest.substring(i + 1, end);
-                i = end + 1;
-            } else {
-                int end = rest.indexOf(',', i);
-                end = end < 0 ? rest.length() : end;
-                value = rest.substring(i, end).strip();
-                i = end;
-            }
-            parameters.put(name, value);
+        for (Iterator<?> names = header.getParameterNames(); names.hasNext(); ) {
+            String name = (String) names.next();
+            String value = header.getParameter(name);
+            parameters.putIfAbsent(name.toLowerCase(Locale.ROOT), value == null ? "" : unquotePairs(value));
         }
         return parameters;
+    }
+
+    /** {@code \x} to {@code x}, as a quoted-string's quoted-pair reads (RFC 3261 §25.1). */
+    static String unquotePairs(String value) {
+        if (value.indexOf('\\') < 0) {
+            return value;
+        }
+        StringBuilder plain = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length()) {
+                c = value.charAt(++i);
+            }
+            plain.append(c);
+        }
+        return plain.toString();
     }
 
     private String nonce() {

@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import javax.sip.header.AuthorizationHeader;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,8 +179,8 @@ public final class Registrar {
     }
 
     private void authenticate(SIPRequest request, SipCredentials account) throws Refused {
-        SIPHeader header = (SIPHeader) request.getHeader("Authorization");
-        Map<String, String> authorization = header == null ? null : DigestAuthenticator.parse(header.getHeaderValue());
+        Map<String, String> authorization = request.getHeader("Authorization") instanceof AuthorizationHeader header
+                ? DigestAuthenticator.parameters(header) : null;
         DigestAuthenticator.Verdict verdict = digest.check(authorization, "REGISTER", account);
         switch (verdict) {
             case OK -> {

@@ -2,12 +2,17 @@ package io.hub.sip.registrar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import gov.nist.javax.sip.parser.AuthorizationParser;
+import io.hub.phone.sip.DigestAnswer;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
+import javax.sip.header.AuthorizationHeader;
 import org.junit.jupiter.api.Test;
 
 class DigestAuthenticatorTest {
@@ -16,11 +21,11 @@ class DigestAuthenticatorTest {
     private final DigestAuthenticator digest = new DigestAuthenticator(stopped);
 
     private static Map<String, String> answer(String challenge, String user, String password, String nc) {
-        Map<String, String> offered = DigestAuthenticator.parse(challenge);
-        String ha1 = DigestAuthenticator.hash("MD5", user + ":hub:" + password);
-        String ha2 = DigestAuthenticator.hash("MD5", "REGISTER:sip:hub");
+        Map<String, String> offered = DigestAnswer.parse(challenge);
+        String ha1 = DigestAnswer.hash("MD5", user + ":hub:" + password);
+        String ha2 = DigestAnswer.hash("MD5", "REGISTER:sip:hub");
         return Map.of("username", user, "realm", "hub", "nonce", offered.get("nonce"), "uri", "sip:hub",
-                "response", DigestAuthenticator.hash("MD5", ha1 + ":" + offered.get("nonce") + ":" + nc + ":c:auth:"
+                "response", DigestAnswer.hash("MD5", ha1 + ":" + offered.get("nonce") + ":" + nc + ":c:auth:"
                         + ha2), "algorithm", "MD5", "qop", "auth", "nc", nc, "cnonce", "c");
     }
 
@@ -28,7 +33,7 @@ class DigestAuthenticatorTest {
     void twoPhonesChallengedInTheSameMillisecondBothGetIn() {
         String first = digest.challenges("hub", false, true).get(0);
         String second = digest.challenges("hub", false, true).get(0);
-        assertNotEquals(DigestAuthenticator.parse(first).get("nonce"), DigestAuthenticator.parse(second).get("nonce"));
+        assertNotEquals(DigestAnswer.parse(first).get("nonce"), DigestAnswer.parse(second).get("nonce"));
         SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
         SipCredentials bob = DigestAuthenticator.credentials("1002", "hub", "b", Optional.empty(), true);
         assertEquals(DigestAuthenticator.Verdict.OK, digest.check(answer(first, "1001", "a", "00000001"), "REGISTER",
@@ -77,9 +82,69 @@ class DigestAuthenticatorTest {
                 "REGISTER", alice));
         assertEquals(DigestAuthenticator.Verdict.REPLAYED, digest.check(answer(challenge, "1001", "a", "00000001"),
                 "REGISTER", alice));
-        String nonce = DigestAuthenticator.parse(challenge).get("nonce");
+        String nonce = DigestAnswer.parse(challenge).get("nonce");
         String forged = challenge.replace(nonce, (nonce.charAt(0) == 'A' ? "B" : "A") + nonce.substring(1));
         assertEquals(DigestAuthenticator.Verdict.BAD_NONCE, digest.check(answer(forged, "1001", "a", "00000001"),
                 "REGISTER", alice));
+    }
+
+    /** The examples of RFC 7616 §3.9.1 as a client sends them, read as the registrar reads them. */
+    private static final String RFC_7616_ANSWER = "Digest username=\"Mufasa\", realm=\"http-auth@example.org\", "
+            + "uri=\"/dir/index.html\", algorithm=%s, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", "
+            + "nc=00000001, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth, response=\"%s\", "
+            + "opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
+
+    /** What JAIN-SIP hands the registrar for an Authorization header line. */
+    private static AuthorizationHeader parsed(String value) throws ParseException {
+        return (AuthorizationHeader) new AuthorizationParser("Authorization: " + value + "\n").parse();
+    }
+
+    @Test
+    void theResponsesOfRfc7616ForMd5AndSha256AreTheOnesTheRegistrarExpects() throws ParseException {
+        SipCredentials mufasa = DigestAuthenticator.credentials("Mufasa", "http-auth@example.org", "Circle of Life",
+                Optional.empty(), true);
+        for (String[] example : new String[][] {{"MD5", "8ca523f5e9506fed4657c9700eebdbec", mufasa.ha1Md5()},
+                {"SHA-256", "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1", mufasa.ha1Sha256()}}) {
+            Map<String, String> sent = DigestAuthenticator.parameters(parsed(String.format(RFC_7616_ANSWER,
+                    example[0], example[1])));
+
+            assertEquals(example[1], sent.get("response"));
+            assertEquals(example[1], DigestAuthenticator.response(example[0], example[2], "GET", sent.get("uri"),
+                    sent.get("nonce"), sent.get("qop"), sent.get("nc"), sent.get("cnonce")), example[0]);
+        }
+    }
+
+    @Test
+    void escapedQuotesAndTabsInTheHeaderReadAsTheClientMeantThem() throws ParseException {
+        Map<String, String> sent = DigestAuthenticator.parameters(parsed("Digest\tusername=\"we\\\"ird\",\t"
+                + "realm=\"back\\\\slash\",\tnonce=\"n, with=comma\" ,uri=\"sip:hub\", response=\"r\",\tQOP=auth"));
+
+        assertEquals("we\"ird", sent.get("username"), "the quoted-pair \\\" is a quote");
+        assertEquals("back\\slash", sent.get("realm"), "the quoted-pair \\\\ is a backslash");
+        assertEquals("n, with=comma", sent.get("nonce"), "a comma and an equals sign inside quotes are the value's");
+        assertEquals("sip:hub", sent.get("uri"));
+        assertEquals("auth", sent.get("qop"), "names in lower case");
+    }
+
+    @Test
+    void aUserWithAQuoteInTheNameAuthenticates() throws ParseException {
+        SipCredentials odd = DigestAuthenticator.credentials("we\"ird", "hub", "pw", Optional.empty(), true);
+        String nonce = DigestAnswer.parse(digest.challenges("hub", false, true).get(0)).get("nonce");
+        String ha1 = DigestAnswer.hash("MD5", "we\"ird:hub:pw");
+        String response = DigestAnswer.hash("MD5", ha1 + ":" + nonce + ":00000001:c:auth:"
+                + DigestAnswer.hash("MD5", "REGISTER:sip:hub"));
+        AuthorizationHeader header = parsed("Digest username=\"we\\\"ird\",\trealm=\"hub\", nonce=\"" + nonce
+                + "\", uri=\"sip:hub\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c\"");
+
+        assertEquals(DigestAuthenticator.Verdict.OK, digest.check(DigestAuthenticator.parameters(header), "REGISTER",
+                odd));
+    }
+
+    @Test
+    void aHeaderOfAnotherSchemeHasNoDigestParameters() throws ParseException {
+        assertNull(DigestAuthenticator.parameters(parsed("Basic realm=\"hub\"")));
+        assertNull(DigestAuthenticator.parameters(null));
+        assertEquals(DigestAuthenticator.Verdict.MISSING, digest.check(null, "REGISTER",
+                DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true)));
     }
 }

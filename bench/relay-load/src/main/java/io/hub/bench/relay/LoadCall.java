@@ -1,13 +1,12 @@
 package io.hub.bench.relay;
 
+import io.hub.phone.sdp.AudioStream;
+import io.hub.phone.sdp.SdpException;
+import io.hub.phone.srtp.CryptoLine;
+import io.hub.phone.srtp.CryptoSuite;
+import io.hub.phone.srtp.MasterKey;
+import io.hub.phone.srtp.SdesException;
 import io.hub.relay.control.NgClient;
-import io.hub.relay.srtp.SdesKey;
-import io.hub.relay.srtp.SdesKeyException;
-import io.hub.relay.srtp.SrtpSuite;
-import io.hub.relay.sdp.CryptoAttribute;
-import io.hub.relay.sdp.MediaDescription;
-import io.hub.relay.sdp.SdpException;
-import io.hub.relay.sdp.SessionDescription;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,8 +33,8 @@ import java.util.Map;
  */
 final class LoadCall {
 
-    static final String S80 = SrtpSuite.AES_CM_128_HMAC_SHA1_80.name();
-    static final String S32 = SrtpSuite.AES_CM_128_HMAC_SHA1_32.name();
+    static final String S80 = CryptoSuite.AES_CM_128_HMAC_SHA1_80.name();
+    static final String S32 = CryptoSuite.AES_CM_128_HMAC_SHA1_32.name();
 
     final String callId;
     final Phone a;
@@ -47,25 +46,24 @@ final class LoadCall {
     LoadCall(String callId, InetAddress address, int ssrc, boolean passthrough) throws IOException {
         this.callId = callId;
         this.passthrough = passthrough;
-        this.a = new Phone(address, ssrc, SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        this.a = new Phone(address, ssrc, CryptoSuite.AES_CM_128_HMAC_SHA1_80);
         this.b = new Phone(address, ssrc + 1,
-                passthrough ? SrtpSuite.AES_CM_128_HMAC_SHA1_80 : SrtpSuite.AES_CM_128_HMAC_SHA1_32);
+                passthrough ? CryptoSuite.AES_CM_128_HMAC_SHA1_80 : CryptoSuite.AES_CM_128_HMAC_SHA1_32);
     }
 
     void setUp(NgClient ng) throws IOException {
-        Map<String, Object> offer = request("offer", sdp(a, "1 " + S80 + " " + a.ownKey.inline()));
+        Map<String, Object> offer = request("offer", sdp(a, CryptoLine.of(1, a.ownKey).format()));
         if (passthrough) {
             offer.put("SDES", List.of("nonew"));
         }
         RelaySide toB = relaySide(ng.request(offer), "offer");
-        CryptoAttribute chosen = line(toB.medium, passthrough ? S80 : S32);
-        SdesKey bReceives = key(chosen);
+        CryptoLine chosen = line(toB.medium, passthrough ? S80 : S32);
+        MasterKey bReceives = key(chosen);
 
-        Map<String, Object> answer = request("answer", sdp(b, chosen.tag() + " " + chosen.suite() + " "
-                + b.ownKey.inline()));
+        Map<String, Object> answer = request("answer", sdp(b, CryptoLine.of(chosen.tag(), b.ownKey).format()));
         answer.put("to-tag", callId + "-b");
         RelaySide toA = relaySide(ng.request(answer), "answer");
-        SdesKey aReceives = key(line(toA.medium, S80));
+        MasterKey aReceives = key(line(toA.medium, S80));
 
         if (passthrough != bReceives.equals(a.ownKey)) {
             throw new IOException("call " + callId + ": the relay did not " + (passthrough ? "pass A's key on"
@@ -107,8 +105,8 @@ final class LoadCall {
                 + "a=crypto:" + crypto + "\r\n";
     }
 
-    /** The relay's address and port a phone is to send to, and the medium with its crypto lines. */
-    private record RelaySide(InetSocketAddress port, MediaDescription medium) {
+    /** The relay's address and port a phone is to send to, and the audio stream with its crypto lines. */
+    private record RelaySide(InetSocketAddress port, AudioStream medium) {
     }
 
     private RelaySide relaySide(Map<?, ?> reply, String what) throws IOException {
@@ -116,36 +114,27 @@ final class LoadCall {
             throw new IOException("call " + callId + ": the " + what + " was refused: " + reply.get("error-reason"));
         }
         try {
-            SessionDescription sdp = SessionDescription.parse(text);
-            MediaDescription medium = sdp.media().get(0);
-            String address = medium.connectionAddress(sdp);
-            if (address == null) {
-                throw new IOException("call " + callId + ": no c= address in the relay's " + what);
-            }
-            return new RelaySide(new InetSocketAddress(InetAddress.getByName(address), medium.port()), medium);
-        } catch (SdpException | IndexOutOfBoundsException e) {
+            AudioStream medium = AudioStream.read(text);
+            return new RelaySide(new InetSocketAddress(InetAddress.getByName(medium.address()), medium.port()), medium);
+        } catch (SdpException e) {
             throw new IOException("call " + callId + ": the relay's " + what + " SDP does not parse: " + e.getMessage());
         }
     }
 
-    private CryptoAttribute line(MediaDescription medium, String suite) throws IOException {
-        for (String value : medium.attributes("crypto")) {
-            try {
-                CryptoAttribute crypto = CryptoAttribute.parse(value);
-                if (crypto.suite().equals(suite)) {
-                    return crypto;
-                }
-            } catch (SdpException e) {
-                throw new IOException("call " + callId + ": a=crypto:" + value + " does not parse");
+    private CryptoLine line(AudioStream medium, String suite) throws IOException {
+        for (CryptoLine crypto : medium.cryptos()) {
+            if (crypto.suite().equals(suite)) {
+                return crypto;
             }
         }
-        throw new IOException("call " + callId + ": no " + suite + " line in " + medium.attributes("crypto"));
+        throw new IOException("call " + callId + ": no " + suite + " line in "
+                + medium.cryptos().stream().map(CryptoLine::format).toList());
     }
 
-    private SdesKey key(CryptoAttribute crypto) throws IOException {
+    private MasterKey key(CryptoLine crypto) throws IOException {
         try {
-            return SdesKey.parse(SrtpSuite.forName(crypto.suite()), crypto.keyParams());
-        } catch (SdesKeyException e) {
+            return crypto.key();
+        } catch (SdesException e) {
             throw new IOException("call " + callId + ": " + e.getMessage());
         }
     }

@@ -1,9 +1,9 @@
 package io.hub.bench.relay;
 
-import io.hub.relay.srtp.SdesKey;
-import io.hub.relay.srtp.SrtpContext;
-import io.hub.relay.srtp.SrtpSuite;
-import io.hub.relay.srtp.Verdict;
+import io.hub.phone.srtp.CryptoSuite;
+import io.hub.phone.srtp.MasterKey;
+import io.hub.phone.srtp.SrtpReceiver;
+import io.hub.phone.srtp.SrtpSender;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,10 +26,10 @@ final class Phone implements AutoCloseable {
     private static final int RING = 1024;
 
     final DatagramChannel channel;
-    final SdesKey ownKey;
+    final MasterKey ownKey;
     final int ssrc;
-    private final SrtpContext sending;
-    private SrtpContext receiving;
+    private final SrtpSender sending;
+    private SrtpReceiver receiving;
     private Phone peer;
     private final AtomicLongArray sentNanos = new AtomicLongArray(RING);
     private final ByteBuffer out = ByteBuffer.allocate(RTP_LENGTH + 64);
@@ -40,10 +40,10 @@ final class Phone implements AutoCloseable {
     long receivedInWindow;
     long rejected;
 
-    Phone(InetAddress address, int ssrc, SrtpSuite suite) throws IOException {
+    Phone(InetAddress address, int ssrc, CryptoSuite suite) throws IOException {
         this.ssrc = ssrc;
-        this.ownKey = SdesKey.generate(suite);
-        this.sending = new SrtpContext(ownKey);
+        this.ownKey = MasterKey.generate(suite);
+        this.sending = new SrtpSender(ownKey);
         this.channel = DatagramChannel.open();
         channel.bind(new InetSocketAddress(address, 0));
         for (int i = 0; i < PAYLOAD; i++) {
@@ -60,10 +60,10 @@ final class Phone implements AutoCloseable {
     }
 
     /** Where to send, the key to decrypt with, and whose stream arrives here (for its send times). */
-    void connect(InetSocketAddress relayPort, SdesKey receiveKey, Phone sender) throws IOException {
+    void connect(InetSocketAddress relayPort, MasterKey receiveKey, Phone sender) throws IOException {
         channel.connect(relayPort);
         channel.configureBlocking(false);
-        receiving = new SrtpContext(receiveKey);
+        receiving = new SrtpReceiver(receiveKey);
         peer = sender;
     }
 
@@ -72,7 +72,7 @@ final class Phone implements AutoCloseable {
         out.clear();
         out.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * PAYLOAD).putInt(ssrc).put(audio);
         out.flip();
-        sending.protectRtp(out);
+        sending.protect(out);
         sentNanos.setRelease(seq & (RING - 1), System.nanoTime());
         try {
             if (channel.write(out) > 0) {
@@ -111,7 +111,7 @@ final class Phone implements AutoCloseable {
                 continue;
             }
             int seq = in.getShort(2) & 0xffff;
-            if (receiving.unprotectRtp(in) != Verdict.OK || in.getInt(8) != peer.ssrc) {
+            if (receiving.unprotect(in) != SrtpReceiver.Result.OK || in.getInt(8) != peer.ssrc) {
                 rejected++;
                 continue;
             }

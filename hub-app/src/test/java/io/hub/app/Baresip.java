@@ -1,0 +1,84 @@
+package io.hub.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A baresip phone for the interop tests: its configuration folder written under a test's directory
+ * (TLS to the hub's CA, one account registering with RFC 5626 outbound over the hub's TLS port),
+ * then the process started with a lifetime and its output in {@code <name>.log} beside the folder.
+ * Calls add G.711, mandatory SRTP, a tone file as the microphone, auto-answer and, when asked,
+ * baresip's UDP console.
+ */
+final class Baresip implements AutoCloseable {
+
+    private final Process process;
+    final Path log;
+
+    private Baresip(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** What a phone needs to register: where its files go, the hub's CA and TLS port, its account. */
+    record Account(Path dir, String name, Path hubCa, int tlsPort, String user, String password) {
+    }
+
+    /** A phone that only registers and keeps its flow. */
+    static Baresip register(Account account, int lifetimeSeconds) throws IOException {
+        return start(account, lifetimeSeconds, List.of("module_app account.so"), "");
+    }
+
+    /**
+     * A phone that makes and auto-answers calls: SRTP mandatory, PCMU only, {@code tone} as the
+     * microphone; with a {@code console} port baresip takes commands (such as {@code /dial}) over UDP.
+     */
+    static Baresip calls(Account account, int lifetimeSeconds, Path tone, Integer console) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("module aufile.so", "module rtcpsummary.so"));
+        if (console != null) {
+            lines.addAll(List.of("module cons.so", "cons_listen 127.0.0.1:" + console));
+        }
+        lines.addAll(List.of("module_app menu.so", "module_app account.so", "audio_source aufile," + tone,
+                "rtp_timeout 0"));
+        return start(account, lifetimeSeconds, lines, ";mediaenc=srtp-mand;answermode=auto;audio_codecs=PCMU");
+    }
+
+    private static Baresip start(Account account, int lifetimeSeconds, List<String> extraConfig, String accountExtras)
+            throws IOException {
+        Path config = account.dir().resolve(account.name());
+        Files.createDirectories(config);
+        List<String> lines = new ArrayList<>(List.of("sip_listen 127.0.0.1:0", "sip_cafile " + account.hubCa(),
+                "sip_trans_def tls", "module_path /usr/lib/baresip/modules", "module uuid.so", "module g711.so",
+                "module srtp.so"));
+        lines.addAll(extraConfig);
+        lines.add("");
+        Files.writeString(config.resolve("config"), String.join("\n", lines));
+        Files.writeString(config.resolve("accounts"), "<sip:" + account.user() + "@localhost;transport=tls>;auth_pass="
+                + account.password() + ";outbound=\"sip:127.0.0.1:" + account.tlsPort()
+                + ";transport=tls\";regint=600;sipnat=outbound" + accountExtras + "\n");
+        Path log = account.dir().resolve(account.name() + ".log");
+        Process process = new ProcessBuilder("baresip", "-f", config.toString(), "-t", String.valueOf(lifetimeSeconds))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new Baresip(process, log);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Asks baresip to quit, and kills it if it has not within ten seconds. */
+    @Override
+    public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
