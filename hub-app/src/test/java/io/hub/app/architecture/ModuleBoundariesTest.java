@@ -10,7 +10,6 @@ import io.hub.app.architecture.bad.ReachesIntoSipLocation;
 import io.hub.archfixture.left.Left;
 import io.hub.archfixture.right.Right;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The module lines hold over the hub's main classes, and each rule does fail on a class that crosses one. */
@@ -49,7 +48,6 @@ class ModuleBoundariesTest {
     }
 
     @Test
-    @Disabled("expects the emulator's own SRTP and SDES (issue 12, item 6), on another branch; enable once merged")
     void thePhoneEmulatorUsesNoRelayCode() {
         ModuleBoundaries.PHONE_EMULATOR_USES_NO_RELAY.check(hub);
     }
