@@ -98,7 +98,13 @@ public final class Hub implements AutoCloseable {
             return thread;
         });
         crlRefresh.scheduleAtFixedRate(this::refreshCrl, 0, CRL_REFRESH_HOURS, TimeUnit.HOURS);
-        services.add(crlRefresh::shutdownNow);
+        // Waited for: a refresh still writing the CRL into the home would outlive the hub that started it.
+        services.add(() -> {
+            crlRefresh.shutdownNow();
+            if (!crlRefresh.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("the CRL refresh did not stop within 5 s");
+            }
+        });
         HubDatabase database;
         try {
             database = HubDatabase.open(settings.databaseUrl, home.databaseDirectory());
