@@ -70,17 +70,22 @@ public final class HubCertificate {
         return fingerprint;
     }
 
+    /** The hub's side of a handshake in either role: this certificate, signing with ECDSA over SHA-256. */
+    org.bouncycastle.tls.TlsCredentialedSigner signer(org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto crypto,
+            org.bouncycastle.tls.TlsContext context) {
+        return new org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner(
+                new org.bouncycastle.tls.crypto.TlsCryptoParameters(context), crypto, privateKey, chain(crypto),
+                org.bouncycastle.tls.SignatureAndHashAlgorithm.getInstance(org.bouncycastle.tls.HashAlgorithm.sha256,
+                        org.bouncycastle.tls.SignatureAlgorithm.ecdsa));
+    }
+
     /** The certificate as a one-element TLS chain for {@code crypto}. */
-    org.bouncycastle.tls.Certificate tlsCertificate(org.bouncycastle.tls.crypto.TlsCrypto crypto) {
+    private org.bouncycastle.tls.Certificate chain(org.bouncycastle.tls.crypto.TlsCrypto crypto) {
         try {
             return new org.bouncycastle.tls.Certificate(
                     new org.bouncycastle.tls.crypto.TlsCertificate[] {crypto.createCertificate(der)});
         } catch (IOException e) {
             throw new IllegalStateException("the hub's own certificate does not parse", e);
         }
-    }
-
-    AsymmetricKeyParameter privateKey() {
-        return privateKey;
     }
 }

@@ -4,18 +4,12 @@ import java.io.IOException;
 import java.util.Hashtable;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
@@ -56,7 +50,7 @@ final class HubDtlsClient extends DefaultTlsClient {
     @Override
     public Hashtable getClientExtensions() throws IOException {
         Hashtable extensions = super.getClientExtensions();
-        TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {PeerCheck.PROFILE}, TlsUtils.EMPTY_BYTES));
+        TlsSRTPUtils.addUseSRTPExtension(extensions, PeerCheck.useSrtp());
         return extensions;
     }
 
@@ -76,9 +70,7 @@ final class HubDtlsClient extends DefaultTlsClient {
 
             @Override
             public TlsCredentials getClientCredentials(CertificateRequest request) {
-                return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto,
-                        certificate.privateKey(), certificate.tlsCertificate(crypto),
-                        SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+                return certificate.signer(crypto, context);
             }
         };
     }

@@ -24,6 +24,11 @@ final class PeerCheck {
         org.bouncycastle.tls.CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
     };
 
+    /** The use_srtp extension both roles send: the one profile the hub takes, no MKI. */
+    static UseSRTPData useSrtp() {
+        return new UseSRTPData(new int[] {PROFILE}, org.bouncycastle.tls.TlsUtils.EMPTY_BYTES);
+    }
+
     private final Fingerprint expected;
     private DtlsFailure failure;
     private DtlsSrtpKeys keys;
