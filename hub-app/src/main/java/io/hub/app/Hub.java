@@ -152,6 +152,7 @@ public final class Hub implements AutoCloseable {
         SipFollowsDevices.wire(provisioning.enrollment(), sip);
         provisioning.resyncs().start(new SipResyncSender(sip, provisioning.tenants(),
                 java.time.Duration.ofSeconds(settings.resyncTimeoutSeconds)), settings.resyncPerSecond);
+        OwedResyncsFollowRegistrations.wire(sip, provisioning, this::tenantOfDomain);
         RevokedCertificatesFollow.wire(pki, provisioning.seenCertificates(clock), provisioning.enrollment(), sip);
         // Counted, not committed: the tally writes one row per source, reason and minute.
         sip.onRegisterRefused(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",

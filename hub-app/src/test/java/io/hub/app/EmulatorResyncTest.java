@@ -107,6 +107,33 @@ class EmulatorResyncTest {
     }
 
     @Test
+    void aRotatedPasswordIsFetchedAndRegisteredWith() throws Exception {
+        String before = phone.agent().account().password();
+        HttpResponse<String> rotated = admin.send("POST", "/admin/v1/devices/" + MAC + "/sip-password", null, null);
+        assertEquals(200, rotated.statusCode(), rotated.body());
+        assertTrue(!rotated.body().contains(before) && !rotated.body().contains("sipPassword"),
+                "the answer carries no password: " + rotated.body());
+        assertEquals(false, resynced.poll(60, TimeUnit.SECONDS));
+
+        String now = hub.provisioning().enrollment().find("default", MacAddress.parse(MAC)).sipPassword();
+        assertTrue(!now.equals(before), "a new password was stored");
+        assertEquals(now, phone.config().password(), "fetched at the check-sync");
+        assertEquals(now, phone.agent().account().password(), "and registered with");
+        assertTrue(phone.agent().isRegistered());
+        assertEquals(1, hub.sip().location().bindings("sip:1001@localhost").size(), "the binding is refreshed");
+        assertEquals(1, phone.boots(), "no reboot");
+    }
+
+    @Test
+    void rotatingTheUnknownIsNotFound() throws Exception {
+        HttpResponse<String> unknown = admin.send("POST", "/admin/v1/devices/00809f0000ff/sip-password", null, null);
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertEquals("not-found", JSON.readTree(unknown.body()).get("error").asText());
+        HttpResponse<String> get = admin.send("GET", "/admin/v1/devices/" + MAC + "/sip-password", null, null);
+        assertEquals(405, get.statusCode(), get.body());
+    }
+
+    @Test
     void rebootRunsTheWholeBootAgain() throws Exception {
         HttpResponse<String> reboot = admin.send("POST", "/admin/v1/devices/" + MAC + "/reboot", null, null);
         assertEquals(200, reboot.statusCode(), reboot.body());

@@ -241,13 +241,38 @@ public final class Phone {
             }));
             return;
         }
-        fetch().whenComplete((done, error) -> {
+        fetch().thenCompose(done -> accountChanged()).whenComplete((done, error) -> {
             if (error != null) {
                 listener.failed(this, current, StepFailure.of(error));
             } else {
                 listener.resynced(this, false);
             }
         });
+    }
+
+    /**
+     * After a check-sync's fetch: a changed password is registered on the same flow, another account
+     * (extension, domain, registrar) from scratch; an unchanged account keeps its registration.
+     */
+    private CompletableFuture<?> accountChanged() {
+        SipAccount fetched = account();
+        SipUserAgent running = agent;
+        if (running == null || fetched.equals(running.account())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (fetched.aor().equals(running.account().aor()) && fetched.registrar().equals(running.account().registrar())) {
+            return step(Step.REGISTER, settings.stepDeadline().multipliedBy(2), () -> running.reregister(fetched),
+                    registration -> fetched.aor() + " with its new credentials");
+        }
+        return running.stop().thenCompose(stopped -> register());
+    }
+
+    /** The SIP account the current configuration describes. */
+    private SipAccount account() {
+        InetSocketAddress registrar = settings.sipServer().orElseGet(() ->
+                new InetSocketAddress(config.registrarHost(), config.registrarPort()));
+        return new SipAccount(registrar, config.registrarHost(), config.domain(), config.user(),
+                config.authUser(), config.password(), config.keepaliveSeconds(), config.registrationExpires());
     }
 
     private CompletableFuture<Object> firmware(Discovery discovery, PhoneConfig parsed) {
@@ -333,10 +358,7 @@ public final class Phone {
     }
 
     private CompletableFuture<SipUserAgent.Registration> register() {
-        InetSocketAddress registrar = settings.sipServer().orElseGet(() ->
-                new InetSocketAddress(config.registrarHost(), config.registrarPort()));
-        SipAccount account = new SipAccount(registrar, config.registrarHost(), config.domain(), config.user(),
-                config.authUser(), config.password(), config.keepaliveSeconds(), config.registrationExpires());
+        SipAccount account = account();
         agent = new SipUserAgent(loop, account, tls, local, settings, mac.value(), listener);
         agent.onCheckSync(this::checkSync);
         return step(Step.REGISTER, settings.stepDeadline().multipliedBy(2), agent::connectAndRegister,

@@ -62,7 +62,7 @@ public final class SipUserAgent implements SipFlow.Handler {
     private static final Duration PONG_WAIT = Duration.ofSeconds(10);
 
     private final NetLoop loop;
-    private final SipAccount account;
+    private SipAccount account;
     private final SSLContext tls;
     private final InetAddress local;
     private final PhoneSettings settings;
@@ -158,6 +158,24 @@ public final class SipUserAgent implements SipFlow.Handler {
         String authorization = reuseNonce && challenge != null ? authorization(++nonceCount) : null;
         return flow.request(registerRequest(expires, authorization), settings.stepDeadline(), null)
                 .thenCompose(answer -> registered(answer, expires, started, 0));
+    }
+
+    /**
+     * The phone fetched new credentials for the same AOR (a rotated password): it registers on the
+     * same flow with them, starting unauthenticated as the old challenge belongs to the old password.
+     *
+     * @throws IllegalArgumentException when {@code changed} is another AOR or registrar (a new agent's job)
+     */
+    public CompletableFuture<Registration> reregister(SipAccount changed) {
+        loop.requireLoop();
+        if (!changed.aor().equals(account.aor()) || !changed.registrar().equals(account.registrar())) {
+            throw new IllegalArgumentException("re-registering keeps the AOR and registrar: " + account.aor()
+                    + " is not " + changed.aor());
+        }
+        account = changed;
+        challenge = null;
+        nonceCount = 0;
+        return register(account.expires(), false);
     }
 
     /** Sends one CRLF ping and completes with the time to its pong. */

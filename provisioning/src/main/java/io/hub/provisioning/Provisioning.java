@@ -24,6 +24,7 @@ import io.hub.provisioning.storage.SealedSecrets;
 import io.hub.provisioning.resync.ResyncAdmin;
 import io.hub.provisioning.resync.ResyncRecords;
 import io.hub.provisioning.resync.Resyncs;
+import io.hub.provisioning.resync.StartedDefaults;
 import io.hub.provisioning.tenants.HubDomain;
 import io.hub.provisioning.tenants.Tenants;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -135,6 +136,8 @@ public final class Provisioning implements AutoCloseable {
         Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
         // What a phone would receive changed: it is told to fetch its configuration again.
         enrollment.onChange(resyncs::deviceChanged);
+        // Before SIP listens, so no phone registers before it is known what it is owed.
+        StartedDefaults.follow(database, endpoints.global(), tenants, resyncs, clock);
         Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                 pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
                 new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         subcommands = {DeviceCommand.Enroll.class, DeviceCommand.Import.class, DeviceCommand.List.class,
                 DeviceCommand.Show.class, DeviceCommand.Disable.class, DeviceCommand.Enable.class,
                 DeviceCommand.Remove.class, DeviceCommand.Approve.class, DeviceCommand.Unbind.class,
-                ResyncCommands.Resync.class, ResyncCommands.Reboot.class},
+                DeviceCommand.RotatePassword.class, ResyncCommands.Resync.class, ResyncCommands.Reboot.class},
         commandListHeading = "%nCommands:%n")
 public final class DeviceCommand implements Runnable {
 
@@ -259,6 +259,16 @@ public final class DeviceCommand implements Runnable {
         String act(AdminClient client, String mac) {
             client.json("DELETE", "admin/v1/devices/" + mac + "/certificate", null);
             return "unbound the certificate of " + mac;
+        }
+    }
+
+    @Command(name = "rotate-password", mixinStandardHelpOptions = true,
+            description = "Give a phone a new SIP password; a registered phone is told to fetch it (check-sync).")
+    static final class RotatePassword extends ByMac {
+        @Override
+        String act(AdminClient client, String mac) {
+            client.json("POST", "admin/v1/devices/" + mac + "/sip-password", null);
+            return "rotated the SIP password of " + mac;
         }
     }
 

@@ -58,6 +58,7 @@ public final class AdminApi extends Handler.Wrapper {
 
     private static final Pattern DEVICE = Pattern.compile("/admin/v1/devices/([^/]+)");
     private static final Pattern DEVICE_CERTIFICATE = Pattern.compile("/admin/v1/devices/([^/]+)/certificate");
+    private static final Pattern DEVICE_PASSWORD = Pattern.compile("/admin/v1/devices/([^/]+)/sip-password");
     private static final Pattern FIRMWARE = Pattern.compile("/admin/v1/firmware/([^/]+)/([^/]+)");
     private static final Pattern SITE = Pattern.compile("/admin/v1/sites/([^/]+)");
     /** The admin side's refusal counter, tagged {@code action} and {@code outcome} (the reason code). */
@@ -186,6 +187,14 @@ public final class AdminApi extends Handler.Wrapper {
                 } else if ((matcher = DEVICE_CERTIFICATE.matcher(path)).matches()) {
                     certificate(request, response, callback, method, mac(URIUtil.decodePath(matcher.group(1))),
                             tenant, actor, sourceIp);
+                } else if ((matcher = DEVICE_PASSWORD.matcher(path)).matches()) {
+                    if (!method.equals("POST")) {
+                        throw new ProvisioningException(Refusal.METHOD_NOT_ALLOWED, method + " is not allowed here");
+                    }
+                    // The password itself is never answered: the phone fetches it with its certificate.
+                    Device device = enrollment.rotateSipPassword(tenant, mac(URIUtil.decodePath(matcher.group(1))),
+                            actor, sourceIp);
+                    Responses.json(response, callback, 200, deviceJson(device, List.of()));
                 } else if ((matcher = DEVICE.matcher(path)).matches()) {
                     device(request, response, callback, method, mac(URIUtil.decodePath(matcher.group(1))), tenant,
                             actor, sourceIp);

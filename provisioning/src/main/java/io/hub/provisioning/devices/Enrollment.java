@@ -225,6 +225,28 @@ public final class Enrollment {
         });
     }
 
+    /**
+     * An admin's rotation of the tenant's device's SIP password: the new one is stored and the change
+     * announced, so a registered phone is told to fetch it (check-sync) and registers with it.
+     *
+     * @throws ProvisioningException 404 {@code not-found} (also for another tenant's device)
+     */
+    public Device rotateSipPassword(String tenant, MacAddress mac, String actor, String sourceIp) {
+        DeviceChange change = database.transaction(connection -> {
+            Device current = devices.find(connection, mac).filter(d -> d.tenant().equals(tenant))
+                    .orElseThrow(() -> new ProvisioningException(Refusal.NOT_FOUND, "no device " + mac));
+            Device rotated = new Device(mac, tenant, current.model(), current.extension(), current.displayName(),
+                    current.site(), current.region(), current.state(), newPassword(), current.createdAt(),
+                    clock.instant(), current.certificate());
+            devices.updatePassword(connection, mac, rotated.sipPassword());
+            audit.record(connection, actor, sourceIp, "rotate-sip-password", AuditEvent.OK, null, mac.value(), null,
+                    "by an admin");
+            return new DeviceChange(current, rotated);
+        });
+        announce(change);
+        return change.after();
+    }
+
     private void announce(DeviceChange change) {
         for (Consumer<DeviceChange> listener : listeners) {
             try {

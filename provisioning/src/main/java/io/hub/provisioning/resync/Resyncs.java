@@ -29,9 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Pushes changes to phones: each affected phone is queued once (a flood of changes coalesces into one
  * NOTIFY per phone, a reboot request wins over a plain resync), and the queue is drained at a bounded
- * rate, {@code perTick} phones per {@link #tick()} (one tick a second once {@link #start started}), so a
- * change to a site of thousands does not send thousands of NOTIFYs, and fetches, at once. Every outcome
- * is recorded per phone and counted per rollout.
+ * rate, {@code perTick} phones per {@link #tick()} (one tick a second of the injected clock once
+ * {@link #start started}), so a change to a site of thousands does not send thousands of NOTIFYs, and
+ * fetches, at once. Every outcome is recorded per phone and counted per rollout.
+ *
+ * <p>A change made while phones cannot be reached (the defaults the hub started with) is
+ * {@link #oweAtRegistration owed} instead: each phone is queued when it {@link #registered registers}.
  */
 public final class Resyncs implements AutoCloseable {
 
@@ -46,6 +49,7 @@ public final class Resyncs implements AutoCloseable {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Map<MacAddress, Job> queue = new LinkedHashMap<>();
+    private final Map<MacAddress, Job> owed = new LinkedHashMap<>();
     private final Map<String, Rollout> rollouts = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Rollout> eldest) {
@@ -55,6 +59,8 @@ public final class Resyncs implements AutoCloseable {
     private volatile ResyncSender sender = ResyncSender.NONE;
     private volatile int perTick = 50;
     private ScheduledExecutorService ticker;
+    /** When the ticker sends its next batch, by the injected clock; null before the first. */
+    private Instant nextTick;
 
     private static final class Job {
         final String tenant;
@@ -101,7 +107,11 @@ public final class Resyncs implements AutoCloseable {
         this.perTick = perTick;
     }
 
-    /** As {@link #sendWith}, and drains the queue once a second until closed. */
+    /**
+     * As {@link #sendWith}, and drains the queue once a second of the injected clock until closed: the
+     * ticker looks ten times a second whether a tick is due, so a test's clock decides the schedule
+     * and the rate can be read off the recorded times.
+     */
     public synchronized void start(ResyncSender sender, int perSecond) {
         sendWith(sender, perSecond);
         if (ticker == null) {
@@ -110,7 +120,7 @@ public final class Resyncs implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            ticker.scheduleAtFixedRate(this::tickQuietly, 1, 1, TimeUnit.SECONDS);
+            ticker.scheduleWithFixedDelay(this::tickWhenDue, 100, 100, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -136,6 +146,47 @@ public final class Resyncs implements AutoCloseable {
             throw new ProvisioningException(Refusal.NO_SUCH_SITE, "no phone is at site " + site);
         }
         return queue(tenant, "site " + site, reboot, phones);
+    }
+
+    /**
+     * Owes every enabled, assigned phone of the tenant a resync for a change they could not be told
+     * of when it was made: each is queued when it next {@link #registered registers} (a phone owed
+     * twice is owed once). The rollout's pending count is the phones not back yet.
+     */
+    public synchronized Rollout oweAtRegistration(String tenant, String what) {
+        Rollout rollout = newRollout(tenant, what, false);
+        for (Device phone : all(tenant, null, null)) {
+            Job job = owed.computeIfAbsent(phone.mac(), mac -> new Job(tenant, mac, false, clock.instant()));
+            job.rollouts.add(rollout);
+            rollout.queued();
+        }
+        LOG.info("resync owed at registration tenant={} what={} phones={} owed={}", LogText.of(tenant),
+                LogText.of(what), rollout.total(), owed.size());
+        return rollout;
+    }
+
+    /**
+     * A phone registered on a new flow: what it is owed is queued now.
+     *
+     * @return true when it was owed something
+     */
+    public synchronized boolean registered(MacAddress mac) {
+        Job job = owed.remove(mac);
+        if (job == null) {
+            return false;
+        }
+        Job waiting = queue.get(mac);
+        if (waiting == null) {
+            queue.put(mac, job);
+        } else {
+            waiting.rollouts.addAll(job.rollouts);
+        }
+        return true;
+    }
+
+    /** Phones owed a resync that have not registered since. */
+    public synchronized int owed() {
+        return owed.size();
     }
 
     /** Queues the tenant's phones of a model whose firmware target changed. */
@@ -234,7 +285,14 @@ public final class Resyncs implements AutoCloseable {
         return again;
     }
 
-    private void tickQuietly() {
+    private void tickWhenDue() {
+        Instant now = clock.instant();
+        synchronized (this) {
+            if (nextTick != null && now.isBefore(nextTick)) {
+                return;
+            }
+            nextTick = now.plusSeconds(1);
+        }
         try {
             tick();
         } catch (RuntimeException e) {
@@ -276,10 +334,15 @@ public final class Resyncs implements AutoCloseable {
                 reboot, delivery.outcome().code(), delivery.status(), LogText.of(String.valueOf(delivery.detail())));
     }
 
-    private synchronized Rollout queue(String tenant, String what, boolean reboot, List<Device> phones) {
+    private synchronized Rollout newRollout(String tenant, String what, boolean reboot) {
         Rollout rollout = new Rollout(UUID.randomUUID().toString().replace("-", "").substring(0, 16), tenant, what,
                 reboot, clock.instant());
         rollouts.put(rollout.id(), rollout);
+        return rollout;
+    }
+
+    private synchronized Rollout queue(String tenant, String what, boolean reboot, List<Device> phones) {
+        Rollout rollout = newRollout(tenant, what, reboot);
         for (Device phone : phones) {
             Job job = queue.computeIfAbsent(phone.mac(), mac -> new Job(tenant, mac, reboot, clock.instant()));
             job.reboot |= reboot;
