@@ -35,6 +35,8 @@ public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     /** CRLs are valid for a week; re-signing daily keeps phones and peers from ever seeing a stale one. */
     private static final long CRL_REFRESH_HOURS = 24;
+    /** How often the hub looks whether its server certificate was renewed (hub pki renew-server). */
+    private static final long CERTIFICATE_LOOK_SECONDS = 2;
 
     private final HubHome home;
     private final HubSettings settings;
@@ -153,6 +155,9 @@ public final class Hub implements AutoCloseable {
         provisioning.resyncs().start(new SipResyncSender(sip, provisioning.tenants(),
                 java.time.Duration.ofSeconds(settings.resyncTimeoutSeconds)), settings.resyncPerSecond);
         OwedResyncsFollowRegistrations.wire(sip, provisioning, this::tenantOfDomain);
+        ServerCertificateFollow certificateFollow = new ServerCertificateFollow(pki, provisioning, sip);
+        crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
+                CERTIFICATE_LOOK_SECONDS, TimeUnit.SECONDS);
         RevokedCertificatesFollow.wire(pki, provisioning.seenCertificates(clock), provisioning.enrollment(), sip);
         // Counted, not committed: the tally writes one row per source, reason and minute.
         sip.onRegisterRefused(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",

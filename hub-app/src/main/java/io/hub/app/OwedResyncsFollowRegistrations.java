@@ -5,7 +5,6 @@ import io.hub.provisioning.Provisioning;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.resync.Resyncs;
 import io.hub.sip.SipService;
-import io.hub.sip.location.LocationEvent;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -26,12 +25,10 @@ final class OwedResyncsFollowRegistrations {
     /** @param tenantOfDomain the tenant owning a SIP domain, or null */
     static void wire(SipService sip, Provisioning provisioning, Function<String, String> tenantOfDomain) {
         Resyncs resyncs = provisioning.resyncs();
-        sip.location().subscribe(event -> {
-            if (resyncs.owed() == 0 || (event.kind() != LocationEvent.Kind.REGISTERED
-                    && event.kind() != LocationEvent.Kind.REFRESHED)) {
+        sip.onRegistered(aor -> {
+            if (resyncs.owed() == 0) {
                 return;
             }
-            String aor = event.binding().aor();
             String domain = aor.replaceFirst("^sips?:", "").replaceFirst("^[^@]*@", "");
             String tenant = tenantOfDomain.apply(domain);
             if (tenant == null) {

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
                 + "revocation, manufacturers' CRLs.",
         subcommands = {PkiCommand.Init.class, PkiCommand.DeviceCert.class, PkiCommand.Trust.class,
                 PkiCommand.Untrust.class, PkiCommand.Trusted.class, PkiCommand.Revoke.class, PkiCommand.Crl.class,
-                PkiCommand.CrlImport.class},
+                PkiCommand.CrlImport.class, PkiCommand.RenewServer.class},
         commandListHeading = "%nCommands:%n")
 public final class PkiCommand implements Runnable {
 
@@ -90,6 +90,45 @@ public final class PkiCommand implements Runnable {
                 throw new UserError("the PKI in " + hubHome.pkiDirectory() + " is already initialised; nothing changed");
             }
             out.println("created in " + hubHome.pkiDirectory() + ": " + String.join(", ", report.created()));
+            return 0;
+        }
+    }
+
+    @Command(name = "renew-server", mixinStandardHelpOptions = true,
+            description = {"Issue a new server certificate and key from the hub CA: the names of the current one, "
+                    + "the given ones and those of hub.yaml.",
+                    "A running hub serves it within seconds on both HTTPS ports and SIP-TLS, without a restart; "
+                            + "open connections keep the old one."})
+    static final class RenewServer implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @Option(names = "--server-name", paramLabel = "NAME",
+                description = "Another DNS name or address to cover (repeatable).")
+        List<String> serverNames = List.of();
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            HubHome hubHome = home.home();
+            HubSettings settings = HubSettings.load(hubHome.settingsFile(), false);
+            settings.serverNames = concat(settings.serverNames, serverNames);
+            HubPki pki = existingPki(home);
+            if (!pki.isInitialised()) {
+                throw new UserError("no PKI in " + hubHome.pkiDirectory() + "; run 'hub pki init' first");
+            }
+            X509Certificate renewed = pki.renewServerCertificate(settings.validate().certificateNames());
+            java.util.List<String> names = new java.util.ArrayList<>();
+            try {
+                if (renewed.getSubjectAlternativeNames() != null) {
+                    renewed.getSubjectAlternativeNames().forEach(entry -> names.add(String.valueOf(entry.get(1))));
+                }
+            } catch (java.security.cert.CertificateParsingException e) {
+                throw new IllegalStateException("the certificate just issued has unreadable names", e);
+            }
+            spec.commandLine().getOut().printf("renewed %s: serial %s, valid until %s, names %s%n",
+                    pki.file(HubPki.SERVER_CERTIFICATE), renewed.getSerialNumber().toString(16),
+                    renewed.getNotAfter().toInstant(), String.join(", ", names));
             return 0;
         }
     }

@@ -118,6 +118,7 @@ class ConsoleBrowserTest {
         assertEquals(PROBE, row.findElement(By.cssSelector("td.name")).getText());
         assertTrue(row.findElement(By.cssSelector("td.registered")).getText().startsWith("flow up from 127.0.0.1:"),
                 row.getText());
+        assertEquals("in a call", row.findElement(By.cssSelector("td.call")).getText(), row.getText());
         assertEquals(0, browser.findElements(By.cssSelector("#devices img")).size());
         assertEquals("Hub console", browser.getTitle());
 

@@ -159,6 +159,36 @@ public final class HubPki {
         }
     }
 
+    /**
+     * Issues a new server certificate and key from the hub CA, covering the current certificate's
+     * names and {@code extraNames}, with the current key's type. The key is written before the
+     * certificate (each atomically), so whoever sees the new certificate finds its key; a running hub
+     * picks both up without a restart.
+     *
+     * @return the new certificate
+     * @throws PkiException without a PKI, or for a malformed name
+     */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
+    public X509Certificate renewServerCertificate(List<String> extraNames) {
+        extraNames.forEach(ServerNames::check);
+        requireInitialised();
+        try (DirectoryLock ignored = lock()) {
+            X509Certificate current = PemFiles.readCertificate(file(SERVER_CERTIFICATE));
+            LinkedHashSet<String> names = new LinkedHashSet<>(ServerNames.of(current));
+            for (String name : extraNames) {
+                if (!ServerNames.missingFrom(current, List.of(name)).isEmpty()) {
+                    names.add(name);
+                }
+            }
+            KeyType keyType = "EC".equals(current.getPublicKey().getAlgorithm()) ? KeyType.EC_P256 : KeyType.RSA_3072;
+            issueServerCertificate(hubCa(), keyType, List.copyOf(names));
+            X509Certificate renewed = PemFiles.readCertificate(file(SERVER_CERTIFICATE));
+            LOG.info("server certificate renewed serial={} names={} (was serial={})",
+                    renewed.getSerialNumber().toString(16), names, current.getSerialNumber().toString(16));
+            return renewed;
+        }
+    }
+
     public CertificateAuthority hubCa() {
         return authorities.load(HUB_CA_CERTIFICATE, HUB_CA_KEY);
     }

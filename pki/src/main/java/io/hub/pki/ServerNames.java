@@ -42,6 +42,26 @@ final class ServerNames {
         }
     }
 
+    /** The certificate's DNS names and addresses (subject alternative names), in its order. */
+    static List<String> of(X509Certificate certificate) {
+        List<String> names = new java.util.ArrayList<>();
+        try {
+            Collection<List<?>> entries = certificate.getSubjectAlternativeNames();
+            if (entries != null) {
+                for (List<?> entry : entries) {
+                    int type = (Integer) entry.get(0);
+                    if (type == 2 || type == 7) {
+                        String name = String.valueOf(entry.get(1));
+                        names.add(name.equals("0:0:0:0:0:0:0:1") ? "::1" : name);
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // An unreadable SAN names nothing; the names asked for still make a certificate.
+        }
+        return names;
+    }
+
     /** The names of {@code names} that {@code certificate}'s subject alternative names do not cover. */
     static Set<String> missingFrom(X509Certificate certificate, List<String> names) {
         Set<String> covered = new LinkedHashSet<>();

@@ -157,6 +157,19 @@ public final class Provisioning implements AutoCloseable {
         return provisioning;
     }
 
+    /**
+     * Both HTTPS ports take up the server certificate and key now in the PKI: new connections get
+     * them, open ones keep theirs.
+     *
+     * @throws Exception when Jetty cannot reload a context
+     */
+    public void reloadServerCertificate(HubPki pki) throws Exception {
+        HttpsServers.reloadCertificate(deviceServer, pki.file(HubPki.SERVER_CERTIFICATE),
+                pki.file(HubPki.SERVER_KEY), true);
+        HttpsServers.reloadCertificate(adminServer, pki.file(HubPki.SERVER_CERTIFICATE),
+                pki.file(HubPki.SERVER_KEY), false);
+    }
+
     public int devicePort() {
         return HttpsServers.port(deviceServer);
     }

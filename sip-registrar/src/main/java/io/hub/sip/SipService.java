@@ -247,6 +247,14 @@ public final class SipService implements AutoCloseable {
         return plainPort;
     }
 
+    /**
+     * New SIP-TLS connections are accepted with {@code tls} from now on (a renewed server
+     * certificate); open flows keep theirs.
+     */
+    public void replaceTls(SSLContext tls) {
+        server.replaceTls(tls);
+    }
+
     /** The transport: connections, and the unregistered ones per source. */
     public SipServer server() {
         return server;
@@ -320,6 +328,19 @@ public final class SipService implements AutoCloseable {
     public void onRegisterRefused(Consumer<RegisterRefusal> listener) {
         registrar.onRefusal(refusal -> listener.accept(new RegisterRefusal(refusal.aor(), refusal.source(),
                 refusal.failure().code(), refusal.detail())));
+    }
+
+    /**
+     * Told the AOR of every accepted REGISTER that added or refreshed a binding (a binding kept over a
+     * restart is refreshed on the phone's new flow, not added).
+     */
+    public void onRegistered(Consumer<String> listener) {
+        location.subscribe(event -> {
+            if (event.kind() == io.hub.sip.location.LocationEvent.Kind.REGISTERED
+                    || event.kind() == io.hub.sip.location.LocationEvent.Kind.REFRESHED) {
+                listener.accept(event.binding().aor());
+            }
+        });
     }
 
     /** Told of every call request the hub refused itself (not a callee's refusal). */

@@ -64,34 +64,29 @@ final class FleetAdmin {
 
     private Map<String, Object> fleet(String tenant, FleetFilter filter) {
         Map<String, List<Map<String, Object>>> bindings = LiveRegistrations.byMac(liveViews, tenant);
-        List<FleetDevice> matching = search.matching(tenant, filter);
-        if (filter.live() != null) {
-            boolean registered = filter.live().equals("registered");
-            matching = matching.stream().filter(device -> bindings.containsKey(device.mac()) == registered).toList();
-        }
-        long from = Math.min((long) filter.page() * filter.size(), matching.size());
-        List<FleetDevice> page = search.withExtras(matching.subList((int) from,
-                (int) Math.min(from + filter.size(), matching.size())));
+        java.util.Set<String> inCalls = LiveRegistrations.aorsInCalls(liveViews, tenant);
+        FleetSearch.Page found = search.page(tenant, filter, bindings.keySet());
+        List<FleetDevice> page = search.withExtras(found.devices());
         Map<String, Optional<FirmwareImage>> targets = new HashMap<>();
         List<Map<String, Object>> devices = new ArrayList<>();
         for (FleetDevice device : page) {
             Optional<FirmwareImage> target = targets.computeIfAbsent(device.model(),
                     model -> firmware.target(tenant, model));
             devices.add(json(device, target.map(FirmwareImage::version).orElse(null),
-                    bindings.getOrDefault(device.mac(), List.of())));
+                    bindings.getOrDefault(device.mac(), List.of()), inCalls));
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("page", filter.page());
         json.put("size", filter.size());
-        json.put("total", matching.size());
-        json.put("registered", matching.stream().filter(device -> bindings.containsKey(device.mac())).count());
+        json.put("total", found.total());
+        json.put("registered", found.registered());
         json.putAll(search.facets(tenant));
         json.put("devices", devices);
         return json;
     }
 
     private static Map<String, Object> json(FleetDevice device, String targetFirmware,
-            List<Map<String, Object>> bindings) {
+            List<Map<String, Object>> bindings, java.util.Set<String> aorsInCalls) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("mac", device.mac());
         json.put("model", device.model());
@@ -104,6 +99,7 @@ final class FleetAdmin {
         json.put("updatedAt", device.updatedAt());
         json.put("registered", !bindings.isEmpty());
         json.put("bindings", bindings);
+        json.put("inCall", bindings.stream().anyMatch(binding -> aorsInCalls.contains(binding.get("aor"))));
         Map<String, Object> contact = null;
         if (device.lastContactAt() != null) {
             contact = new LinkedHashMap<>();

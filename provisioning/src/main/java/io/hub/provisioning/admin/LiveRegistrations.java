@@ -39,4 +39,24 @@ final class LiveRegistrations {
         }
         return byMac;
     }
+
+    /** The AORs of the tenant's active calls, callers and callees, as the call router publishes them. */
+    static java.util.Set<String> aorsInCalls(LiveViews views, String tenant) {
+        java.util.Set<String> aors = new java.util.HashSet<>();
+        Optional<Object> view = views.answer("calls", tenant);
+        if (view.isEmpty() || !(view.get() instanceof Map<?, ?> answer)
+                || !(answer.get("active") instanceof List<?> calls)) {
+            return aors;
+        }
+        for (Object call : calls) {
+            if (call instanceof Map<?, ?> row) {
+                for (String side : List.of("caller", "callee")) {
+                    if (row.get(side) instanceof String aor) {
+                        aors.add(aor);
+                    }
+                }
+            }
+        }
+        return aors;
+    }
 }

@@ -13,11 +13,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The console's device list in plain SQL: the devices matching a filter (the light columns only, so
- * no SIP password is opened), then for one page the latest contact, the firmware last reported, the
- * DHCP alerts and the last resync, in one query each.
+ * The console's device list in plain SQL, paged by the database: one page of the devices matching a
+ * filter (the light columns only, so no SIP password is opened) and their count, then for that page
+ * the latest contact, the firmware last reported, the DHCP alerts and the last resync, in one query
+ * each.
  */
 public final class FleetSearch {
 
@@ -27,40 +29,81 @@ public final class FleetSearch {
         this.database = database;
     }
 
-    /** Every device of the tenant that the filter's search, site, model and state select, ordered by MAC. */
-    public List<FleetDevice> matching(String tenant, FleetFilter filter) {
-        StringBuilder sql = new StringBuilder("SELECT mac, model, extension, display_name, site, region, state, "
-                + "certificate_sha256, pending_sha256, updated_at FROM device WHERE tenant_id = ?");
+    /**
+     * One page of the list, paged by the database: the count of matching devices (and how many of them
+     * are registered) in one query, the page's rows in another, never every device.
+     *
+     * @param total devices the filter selects
+     * @param registered of those, the ones with a live binding
+     */
+    public record Page(long total, long registered, List<FleetDevice> devices) {
+    }
+
+    /**
+     * The tenant's devices that the filter's search, site, model, state and live state select, ordered
+     * by MAC, the filter's page of them.
+     *
+     * @param registeredMacs the MACs with a live binding now (SIP's, not the database's, knowledge)
+     */
+    public Page page(String tenant, FleetFilter filter, Set<String> registeredMacs) {
+        StringBuilder where = new StringBuilder(" FROM device WHERE tenant_id = ?");
         List<Object> values = new ArrayList<>(List.of(tenant));
         if (filter.site() != null) {
-            sql.append(" AND site = ?");
+            where.append(" AND site = ?");
             values.add(filter.site());
         }
         if (filter.model() != null) {
-            sql.append(" AND LOWER(model) = ?");
+            where.append(" AND LOWER(model) = ?");
             values.add(filter.model().toLowerCase(Locale.ROOT));
         }
         if (filter.state() != null) {
-            sql.append(" AND state = ?");
+            where.append(" AND state = ?");
             values.add(filter.state());
         }
         if (filter.search() != null) {
             String like = "%" + escapeLike(filter.search().toLowerCase(Locale.ROOT)) + "%";
-            sql.append(" AND (LOWER(extension) LIKE ? ESCAPE '!' OR LOWER(display_name) LIKE ? ESCAPE '!' "
+            where.append(" AND (LOWER(extension) LIKE ? ESCAPE '!' OR LOWER(display_name) LIKE ? ESCAPE '!' "
                     + "OR LOWER(site) LIKE ? ESCAPE '!' OR LOWER(model) LIKE ? ESCAPE '!'");
             values.addAll(List.of(like, like, like, like));
             String mac = filter.searchAsMac();
             if (mac != null) {
-                sql.append(" OR mac LIKE ?");
+                where.append(" OR mac LIKE ?");
                 values.add("%" + mac + "%");
             }
-            sql.append(")");
+            where.append(")");
         }
-        sql.append(" ORDER BY mac");
+        boolean liveFilter = filter.live() != null;
+        if (liveFilter) {
+            where.append(filter.live().equals("registered") ? " AND mac = ANY(?)" : " AND NOT (mac = ANY(?))");
+        }
+        String[] registered = registeredMacs.toArray(String[]::new);
         return database.transaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-                Rows.bind(statement, values.toArray());
-                List<FleetDevice> devices = new ArrayList<>();
+            java.sql.Array live = connection.createArrayOf("VARCHAR", registered);
+            List<Object> whereValues = new ArrayList<>(values);
+            if (liveFilter) {
+                whereValues.add(live);
+            }
+            long total;
+            long registeredCount;
+            List<Object> countValues = new ArrayList<>(List.of(live));
+            countValues.addAll(whereValues);
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*), "
+                    + "COALESCE(SUM(CASE WHEN mac = ANY(?) THEN 1 ELSE 0 END), 0)" + where)) {
+                Rows.bind(count, countValues.toArray());
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    total = row.getLong(1);
+                    registeredCount = row.getLong(2);
+                }
+            }
+            List<Object> pageValues = new ArrayList<>(whereValues);
+            pageValues.add((long) filter.page() * filter.size());
+            pageValues.add(filter.size());
+            List<FleetDevice> devices = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT mac, model, extension, "
+                    + "display_name, site, region, state, certificate_sha256, pending_sha256, updated_at" + where
+                    + " ORDER BY mac OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                Rows.bind(statement, pageValues.toArray());
                 try (ResultSet row = statement.executeQuery()) {
                     while (row.next()) {
                         String certificate = row.getString("certificate_sha256") != null ? "bound"
@@ -71,8 +114,8 @@ public final class FleetSearch {
                                 Rows.instant(row, "updated_at"), null, null, null, null, 0, null, null));
                     }
                 }
-                return devices;
             }
+            return new Page(total, registeredCount, devices);
         });
     }
 

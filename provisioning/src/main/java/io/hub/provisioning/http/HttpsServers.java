@@ -75,6 +75,24 @@ public final class HttpsServers {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
+    /**
+     * Gives a started server a renewed certificate: new connections are accepted with it, open
+     * connections keep the session they negotiated.
+     *
+     * @param wantClientCertificate as the server was created with
+     * @throws Exception when Jetty cannot reload the context
+     */
+    public static void reloadCertificate(Server server, Path serverCertificate, Path serverKey,
+            boolean wantClientCertificate) throws Exception {
+        javax.net.ssl.SSLContext context = ServerTls.context(serverCertificate, serverKey, wantClientCertificate);
+        for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+            SslConnectionFactory ssl = connector.getConnectionFactory(SslConnectionFactory.class);
+            if (ssl != null) {
+                ssl.getSslContextFactory().reload(factory -> factory.setSslContext(context));
+            }
+        }
+    }
+
     static SslContextFactory.Server tls(Path certificateFile, Path keyFile, boolean wantClientCertificate) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setSslContext(ServerTls.context(certificateFile, keyFile, wantClientCertificate));

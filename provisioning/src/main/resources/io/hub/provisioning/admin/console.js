@@ -252,6 +252,7 @@ async function loadDevices() {
     ["Site", d => d.site],
     ["State", d => d.state, d => "state " + d.state],
     ["Registered", registration, d => "registered " + (d.registered ? "yes" : "no")],
+    ["Call", d => d.inCall ? "in a call" : "", () => "call"],
     ["Last contact", d => d.lastContact ? when(d.lastContact.at) + " " + d.lastContact.kind + " from "
       + (d.lastContact.sourceIp || "?") : "never"],
     ["Firmware", d => (d.firmware.running || "?") + (d.firmware.target ? " → " + d.firmware.target : ""),

@@ -137,6 +137,9 @@ public final class SipServer implements AutoCloseable {
     private final UnregisteredConnections unregistered;
     private final AtomicInteger open = new AtomicInteger();
     private final List<ServerSocketChannel> listeners = new CopyOnWriteArrayList<>();
+    /** What new TLS connections are accepted with; replaced when the server certificate is renewed. */
+    private final java.util.concurrent.atomic.AtomicReference<Endpoint> tlsEndpoint =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final ThreadLocal<ByteBuffer> wrapBuffers = new ThreadLocal<>();
     private volatile boolean closed;
 
@@ -172,18 +175,39 @@ public final class SipServer implements AutoCloseable {
 
     /** Starts listening for SIP over TLS; returns the bound port (useful with port 0). */
     public int listenTls(InetAddress bind, int port, SSLContext tls) throws IOException {
+        tlsEndpoint.set(tlsEndpoint(tls));
+        return listen(bind, port, tlsEndpoint::get, "TLS");
+    }
+
+    /**
+     * Accepts new TLS connections with {@code tls} from now on (a renewed server certificate);
+     * connections open already keep the session they negotiated.
+     *
+     * @throws IllegalStateException when no TLS listener was started
+     */
+    public void replaceTls(SSLContext tls) {
+        Endpoint replaced = tlsEndpoint.getAndUpdate(current -> current == null ? null : tlsEndpoint(tls));
+        if (replaced == null) {
+            throw new IllegalStateException("no SIP-TLS listener to give a new certificate");
+        }
+        LOG.info("sip tls context replaced; new connections use it");
+    }
+
+    private static Endpoint tlsEndpoint(SSLContext tls) {
         SSLParameters parameters = ServerTls.parameters(tls, true);
         int packet = tls.createSSLEngine().getSession().getPacketBufferSize();
         // Room for a partial record kept from the last read plus a whole new one.
-        return listen(bind, port, new Endpoint("TLS", tls, parameters, 2 * packet));
+        return new Endpoint("TLS", tls, parameters, 2 * packet);
     }
 
     /** Starts listening for plain SIP over TCP (testers only); returns the bound port. */
     public int listenTcp(InetAddress bind, int port) throws IOException {
-        return listen(bind, port, new Endpoint("TCP", null, null, PLAIN_BUFFER));
+        Endpoint plain = new Endpoint("TCP", null, null, PLAIN_BUFFER);
+        return listen(bind, port, () -> plain, "TCP");
     }
 
-    private int listen(InetAddress bind, int port, Endpoint endpoint) throws IOException {
+    private int listen(InetAddress bind, int port, java.util.function.Supplier<Endpoint> endpoints, String transport)
+            throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -193,15 +217,15 @@ public final class SipServer implements AutoCloseable {
             throw e;
         }
         listeners.add(listener);
-        Thread acceptor = new Thread(() -> accept(listener, endpoint),
-                "sip-accept-" + endpoint.transport().toLowerCase(java.util.Locale.ROOT));
+        Thread acceptor = new Thread(() -> accept(listener, endpoints),
+                "sip-accept-" + transport.toLowerCase(java.util.Locale.ROOT));
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info("sip listening transport={} address={}", endpoint.transport(), listener.getLocalAddress());
+        LOG.info("sip listening transport={} address={}", transport, listener.getLocalAddress());
         return ((InetSocketAddress) listener.getLocalAddress()).getPort();
     }
 
-    private void accept(ServerSocketChannel listener, Endpoint endpoint) {
+    private void accept(ServerSocketChannel listener, java.util.function.Supplier<Endpoint> endpoints) {
         while (!closed) {
             SocketChannel channel;
             try {
@@ -209,11 +233,14 @@ public final class SipServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
+                Endpoint endpoint = endpoints.get();
                 // Out of file descriptors, most likely: wait a moment rather than spin.
                 LOG.warn("sip accept failed transport={}: {}", endpoint.transport(), e.getMessage());
                 pause();
                 continue;
             }
+            // Read once the connection is there: a context replaced while accept() waited applies to it.
+            Endpoint endpoint = endpoints.get();
             try {
                 InetAddress source = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
                 if (!density.allow(source)) {
