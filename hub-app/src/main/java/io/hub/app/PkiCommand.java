@@ -68,19 +68,16 @@ public final class PkiCommand implements Runnable {
         @Option(names = "--key-type", paramLabel = "ec|rsa", defaultValue = "ec",
                 description = "ECDSA P-256 (default) or RSA 3072.")
         String keyType;
-        @Option(names = "--server-name", paramLabel = "NAME",
-                description = "A DNS name or address the server certificate covers, beside the loopback ones "
-                        + "and those of hub.yaml (repeatable).")
-        List<String> serverNames = List.of();
+        @Mixin
+        ServerNameOption serverNames;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             HubHome hubHome = home.home();
-            HubSettings settings = HubSettings.load(hubHome.settingsFile(), false);
+            HubSettings settings = serverNames.settings(hubHome);
             settings.keyType = keyType;
-            settings.serverNames = concat(settings.serverNames, serverNames);
             hubHome.create();
             HubPki.InitReport report = hubHome.pki(Clock.systemUTC())
                     .init(settings.validate().keyTypeParsed(), settings.certificateNames());
@@ -94,6 +91,21 @@ public final class PkiCommand implements Runnable {
         }
     }
 
+    /** {@code --server-name}, for init and renew-server: names added to those of hub.yaml. */
+    static final class ServerNameOption {
+        @Option(names = "--server-name", paramLabel = "NAME",
+                description = "A DNS name or address the server certificate covers, beside the loopback ones, "
+                        + "those of hub.yaml and, when renewing, the current certificate's (repeatable).")
+        List<String> names = List.of();
+
+        /** The home's settings with these names added. */
+        HubSettings settings(HubHome home) {
+            HubSettings settings = HubSettings.load(home.settingsFile(), false);
+            settings.serverNames = concat(settings.serverNames, names);
+            return settings;
+        }
+    }
+
     @Command(name = "renew-server", mixinStandardHelpOptions = true,
             description = {"Issue a new server certificate and key from the hub CA: the names of the current one, "
                     + "the given ones and those of hub.yaml.",
@@ -102,17 +114,15 @@ public final class PkiCommand implements Runnable {
     static final class RenewServer implements Callable<Integer> {
         @Mixin
         HomeOption home;
-        @Option(names = "--server-name", paramLabel = "NAME",
-                description = "Another DNS name or address to cover (repeatable).")
-        List<String> serverNames = List.of();
+        @Mixin
+        ServerNameOption serverNames;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             HubHome hubHome = home.home();
-            HubSettings settings = HubSettings.load(hubHome.settingsFile(), false);
-            settings.serverNames = concat(settings.serverNames, serverNames);
+            HubSettings settings = serverNames.settings(hubHome);
             HubPki pki = existingPki(home);
             if (!pki.isInitialised()) {
                 throw new UserError("no PKI in " + hubHome.pkiDirectory() + "; run 'hub pki init' first");

@@ -3,22 +3,12 @@ package io.hub.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.hub.phone.Phone;
-import io.hub.phone.PhoneSettings;
-import io.hub.phone.identity.PhoneCertificates;
-import io.hub.phone.net.NetLoop;
-import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
-import io.hub.pki.PemFiles;
 import io.hub.provisioning.devices.DeviceDraft;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -38,19 +28,14 @@ class ChangedDefaultsResyncTest {
     Path dir;
 
     private Hub hub;
-    private NetLoop loop;
-    private ExecutorService work;
+    private EmulatedPhone emulated;
     private Phone phone;
     private final BlockingQueue<Boolean> resynced = new LinkedBlockingQueue<>();
 
     @AfterEach
     void stop() throws Exception {
-        if (phone != null) {
-            phone.stop().get(15, TimeUnit.SECONDS);
-        }
-        if (loop != null) {
-            loop.close();
-            work.shutdownNow();
+        if (emulated != null) {
+            emulated.close();
         }
         if (hub != null) {
             hub.close();
@@ -86,18 +71,12 @@ class ChangedDefaultsResyncTest {
     }
 
     private void boot() throws Exception {
-        loop = new NetLoop("phones");
-        work = Executors.newSingleThreadExecutor();
-        PhoneSettings settings = PhoneSettings.defaults(URI.create("https://localhost:"
-                + hub.provisioning().devicePort() + "/"), List.of(PemFiles.readCertificate(
-                        hub.pki().file(HubPki.HUB_CA_CERTIFICATE))));
-        phone = new Phone(loop, settings, new PhoneCertificates(Optional.empty(), hub.pki(), Clock.systemUTC()), work,
-                MacAddress.parse(MAC), "Myriad M7", null, new Phone.Listener() {
-                    @Override
-                    public void resynced(Phone which, boolean reboot) {
-                        resynced.add(reboot);
-                    }
-                });
-        phone.boot().get(120, TimeUnit.SECONDS);
+        emulated = EmulatedPhone.booted(hub, MAC, Clock.systemUTC(), new Phone.Listener() {
+            @Override
+            public void resynced(Phone which, boolean reboot) {
+                resynced.add(reboot);
+            }
+        });
+        phone = emulated.phone();
     }
 }

@@ -6,26 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hub.phone.Phone;
-import io.hub.phone.PhoneSettings;
-import io.hub.phone.identity.PhoneCertificates;
-import io.hub.phone.net.NetLoop;
-import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
-import io.hub.pki.PemFiles;
+import io.hub.pki.MutableClock;
 import io.hub.provisioning.devices.DeviceDraft;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The phone emulator reacts to check-sync as a desk phone does: it answers 200 and fetches its
- * configuration again (and the firmware whose target changed), and {@code reboot=true} runs its
- * whole boot again.
+ * configuration again (and the firmware whose target changed, and registers with a new password),
+ * and {@code reboot=true} runs its whole boot again. The hub's clock is the test's, so queued
+ * check-syncs go out when the test moves it a second on, and a flood of changes within that second
+ * is seen to be one.
  */
 class EmulatorResyncTest {
 
@@ -44,40 +40,40 @@ class EmulatorResyncTest {
     @TempDir
     Path dir;
 
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private Hub hub;
     private AdminHttp admin;
-    private NetLoop loop;
-    private ExecutorService work;
+    private EmulatedPhone emulated;
     private Phone phone;
     /** What each check-sync ended in: false a fetch, true a whole boot. */
     private final BlockingQueue<Boolean> resynced = new LinkedBlockingQueue<>();
+    private final AtomicInteger told = new AtomicInteger();
 
     @BeforeEach
     void start() throws Exception {
-        hub = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(), Clock.systemUTC());
+        hub = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(), clock);
         admin = new AdminHttp(hub, dir.resolve("var"));
         hub.provisioning().enrollment().enroll("default", new DeviceDraft(MAC, "Myriad M7", "1001", "Desk", "Paris",
                 null, null, null), "test", "127.0.0.1");
-        loop = new NetLoop("phones");
-        work = Executors.newSingleThreadExecutor();
-        PhoneSettings settings = PhoneSettings.defaults(URI.create("https://localhost:"
-                + hub.provisioning().devicePort() + "/"), List.of(PemFiles.readCertificate(
-                        hub.pki().file(HubPki.HUB_CA_CERTIFICATE))));
-        phone = new Phone(loop, settings, new PhoneCertificates(Optional.empty(), hub.pki(), Clock.systemUTC()), work,
-                MacAddress.parse(MAC), "Myriad M7", null, new Phone.Listener() {
-                    @Override
-                    public void resynced(Phone which, boolean reboot) {
-                        resynced.add(reboot);
-                    }
-                });
-        phone.boot().get(120, TimeUnit.SECONDS);
+        emulated = EmulatedPhone.booted(hub, MAC, clock, new Phone.Listener() {
+            @Override
+            public void checkSync(Phone which, boolean reboot) {
+                told.incrementAndGet();
+            }
+
+            @Override
+            public void resynced(Phone which, boolean reboot) {
+                resynced.add(reboot);
+            }
+        });
+        phone = emulated.phone();
     }
 
     @AfterEach
     void stop() throws Exception {
-        phone.stop().get(15, TimeUnit.SECONDS);
-        loop.close();
-        work.shutdownNow();
+        if (emulated != null) {
+            emulated.close();
+        }
         hub.close();
     }
 
@@ -85,7 +81,7 @@ class EmulatorResyncTest {
     void checkSyncFetchesTheNewConfigurationAndTheNewFirmware() throws Exception {
         assertEquals(1, phone.configFetches());
         assertEquals(200, admin.send("PATCH", "/admin/v1/devices/" + MAC, "{\"displayName\": \"Reception\"}"));
-        assertEquals(false, resynced.poll(60, TimeUnit.SECONDS));
+        assertEquals(false, queuedResync());
         assertEquals("Reception", phone.config().displayName());
         assertEquals(2, phone.configFetches());
 
@@ -94,12 +90,12 @@ class EmulatorResyncTest {
                 image.length);
         assertEquals(200, admin.send("PUT", "/admin/v1/firmware/target",
                 "{\"model\": \"Myriad M7\", \"version\": \"2.0\"}"));
-        assertEquals(false, resynced.poll(60, TimeUnit.SECONDS));
+        assertEquals(false, queuedResync());
         assertEquals("2.0", phone.runningFirmware());
 
         assertEquals(200, admin.send("PUT", "/admin/v1/sites/Paris",
                 "{\"settings\": {\"locale.timezone\": \"Europe/Berlin\"}}"));
-        assertEquals(false, resynced.poll(60, TimeUnit.SECONDS));
+        assertEquals(false, queuedResync());
         assertEquals(4, phone.configFetches());
         assertEquals(1, phone.boots(), "a resync is no reboot");
         JsonNode device = JSON.readTree(admin.get("/admin/v1/devices/" + MAC));
@@ -113,7 +109,7 @@ class EmulatorResyncTest {
         assertEquals(200, rotated.statusCode(), rotated.body());
         assertTrue(!rotated.body().contains(before) && !rotated.body().contains("sipPassword"),
                 "the answer carries no password: " + rotated.body());
-        assertEquals(false, resynced.poll(60, TimeUnit.SECONDS));
+        assertEquals(false, queuedResync());
 
         String now = hub.provisioning().enrollment().find("default", MacAddress.parse(MAC)).sipPassword();
         assertTrue(!now.equals(before), "a new password was stored");
@@ -134,6 +130,25 @@ class EmulatorResyncTest {
     }
 
     @Test
+    void aFloodOfChangesIsOneCheckSync() throws Exception {
+        assertEquals(200, admin.send("PATCH", "/admin/v1/devices/" + MAC, "{\"displayName\": \"Reception\"}"));
+        assertEquals(200, admin.send("PATCH", "/admin/v1/devices/" + MAC,
+                "{\"settings\": {\"locale.timezone\": \"Europe/Berlin\"}}"));
+        assertEquals(200, admin.send("POST", "/admin/v1/devices/" + MAC + "/sip-password", null, null).statusCode());
+        assertEquals(200, admin.send("PUT", "/admin/v1/sites/Paris", "{\"settings\": {\"ntp.server\": "
+                + "\"ntp.paris.example.com\"}}"));
+        assertEquals(1, hub.provisioning().resyncs().queued(), "four changes, one phone waiting");
+
+        assertEquals(false, queuedResync());
+        assertEquals(1, told.get());
+        assertEquals(0, hub.provisioning().resyncs().queued(), "nothing left to send");
+        assertEquals(2, phone.configFetches(), "the boot's fetch and one more");
+        assertEquals("Reception", phone.config().displayName());
+        assertEquals(hub.provisioning().enrollment().find("default", MacAddress.parse(MAC)).sipPassword(),
+                phone.agent().account().password(), "registered with the rotated password");
+    }
+
+    @Test
     void rebootRunsTheWholeBootAgain() throws Exception {
         HttpResponse<String> reboot = admin.send("POST", "/admin/v1/devices/" + MAC + "/reboot", null, null);
         assertEquals(200, reboot.statusCode(), reboot.body());
@@ -143,5 +158,11 @@ class EmulatorResyncTest {
         assertEquals(2, phone.configFetches());
         assertTrue(phone.agent().isRegistered(), "registered again after the reboot");
         assertEquals(1, hub.sip().location().bindings("sip:1001@localhost").size());
+    }
+
+    /** The hub's clock a second on, so the queue's next batch goes out; what the phone's check-sync ended in. */
+    private Boolean queuedResync() throws InterruptedException {
+        clock.advance(Duration.ofSeconds(1));
+        return resynced.poll(60, TimeUnit.SECONDS);
     }
 }

@@ -9,18 +9,16 @@ import io.hub.phone.Phone;
 import io.hub.phone.PhoneSettings;
 import io.hub.phone.identity.PhoneCertificates;
 import io.hub.phone.net.NetLoop;
-import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
 import io.hub.pki.MutableClock;
-import io.hub.pki.PemFiles;
 import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.provisioning.resync.ResyncRecord;
 import io.hub.provisioning.resync.Resyncs;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +52,7 @@ class SiteRolloutTest {
     Path dir;
 
     // Whole milliseconds: the database keeps microseconds, and the recorded times are compared exactly.
-    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private Hub hub;
     private AdminHttp admin;
     private NetLoop loop;
@@ -81,9 +79,7 @@ class SiteRolloutTest {
                 "Elsewhere", "Small", null, null, null), "test", "127.0.0.1");
         loop = new NetLoop("phones");
         certificateWork = Executors.newFixedThreadPool(2);
-        PhoneSettings phoneSettings = PhoneSettings.defaults(URI.create("https://localhost:"
-                + hub.provisioning().devicePort() + "/"), List.of(PemFiles.readCertificate(
-                        hub.pki().file(HubPki.HUB_CA_CERTIFICATE))));
+        PhoneSettings phoneSettings = EmulatedPhone.settingsFor(hub);
         PhoneCertificates certificates = new PhoneCertificates(Optional.empty(), hub.pki(), clock);
         Phone.Listener counting = new Phone.Listener() {
             @Override

@@ -260,7 +260,8 @@ public final class Phone {
         if (running == null || fetched.equals(running.account())) {
             return CompletableFuture.completedFuture(null);
         }
-        if (fetched.aor().equals(running.account().aor()) && fetched.registrar().equals(running.account().registrar())) {
+        SipAccount registered = running.account();
+        if (fetched.aor().equals(registered.aor()) && fetched.registrar().equals(registered.registrar())) {
             return step(Step.REGISTER, settings.stepDeadline().multipliedBy(2), () -> running.reregister(fetched),
                     registration -> fetched.aor() + " with its new credentials");
         }
