@@ -64,19 +64,17 @@ public final class PkiCommand implements Runnable {
                     "Existing keys are never overwritten: on a complete PKI this changes nothing and exits 2."})
     static final class Init implements Callable<Integer> {
         @Mixin
-        HomeOption home;
+        ServerCertificateOptions options;
         @Option(names = "--key-type", paramLabel = "ec|rsa", defaultValue = "ec",
                 description = "ECDSA P-256 (default) or RSA 3072.")
         String keyType;
-        @Mixin
-        ServerNameOption serverNames;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            HubHome hubHome = home.home();
-            HubSettings settings = serverNames.settings(hubHome);
+            HubHome hubHome = options.home.home();
+            HubSettings settings = options.settings();
             settings.keyType = keyType;
             hubHome.create();
             HubPki.InitReport report = hubHome.pki(Clock.systemUTC())
@@ -91,16 +89,18 @@ public final class PkiCommand implements Runnable {
         }
     }
 
-    /** {@code --server-name}, for init and renew-server: names added to those of hub.yaml. */
-    static final class ServerNameOption {
+    /** {@code --home} and {@code --server-name}, for init and renew-server: names added to hub.yaml's. */
+    static final class ServerCertificateOptions {
+        @Mixin
+        HomeOption home;
         @Option(names = "--server-name", paramLabel = "NAME",
                 description = "A DNS name or address the server certificate covers, beside the loopback ones, "
                         + "those of hub.yaml and, when renewing, the current certificate's (repeatable).")
         List<String> names = List.of();
 
         /** The home's settings with these names added. */
-        HubSettings settings(HubHome home) {
-            HubSettings settings = HubSettings.load(home.settingsFile(), false);
+        HubSettings settings() {
+            HubSettings settings = HubSettings.load(home.home().settingsFile(), false);
             settings.serverNames = concat(settings.serverNames, names);
             return settings;
         }
@@ -113,17 +113,15 @@ public final class PkiCommand implements Runnable {
                             + "open connections keep the old one."})
     static final class RenewServer implements Callable<Integer> {
         @Mixin
-        HomeOption home;
-        @Mixin
-        ServerNameOption serverNames;
+        ServerCertificateOptions options;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            HubHome hubHome = home.home();
-            HubSettings settings = serverNames.settings(hubHome);
-            HubPki pki = existingPki(home);
+            HubHome hubHome = options.home.home();
+            HubSettings settings = options.settings();
+            HubPki pki = existingPki(options.home);
             if (!pki.isInitialised()) {
                 throw new UserError("no PKI in " + hubHome.pkiDirectory() + "; run 'hub pki init' first");
             }

@@ -300,7 +300,8 @@ class PkiCommandTest {
                 new String[] {"device", "disable", "--help"}, new String[] {"device", "enable", "--help"},
                 new String[] {"device", "remove", "--help"}, new String[] {"firmware", "--help"},
                 new String[] {"firmware", "upload", "--help"}, new String[] {"firmware", "list", "--help"},
-                new String[] {"firmware", "target", "--help"})) {
+                new String[] {"firmware", "target", "--help"}, new String[] {"pki", "renew-server", "--help"},
+                new String[] {"device", "rotate-password", "--help"})) {
             CommandLineRun run = hub(args);
             assertEquals(0, run.exitCode(), String.join(" ", args));
             assertTrue(run.out().startsWith("Usage: hub"), run.out());

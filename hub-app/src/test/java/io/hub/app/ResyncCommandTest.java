@@ -53,6 +53,20 @@ class ResyncCommandTest {
     }
 
     @Test
+    void rotatePasswordStoresANewOneAndSaysSoWithoutPrintingIt() {
+        String before = running.provisioning().enrollment().find("default",
+                io.hub.pki.MacAddress.parse("00809f000001")).sipPassword();
+        CommandLineRun rotated = admin("device", "rotate-password", "00:80:9f:00:00:01");
+        assertEquals(0, rotated.exitCode(), rotated.err());
+        assertEquals("rotated the SIP password of 00809f000001", rotated.out().strip());
+        String after = running.provisioning().enrollment().find("default",
+                io.hub.pki.MacAddress.parse("00809f000001")).sipPassword();
+        assertTrue(!after.equals(before) && !rotated.out().contains(after));
+        assertEquals("hub: the hub refused (404 not-found): no device 00809f0000ff",
+                admin("device", "rotate-password", "00809f0000ff").errorLine());
+    }
+
+    @Test
     void refusalsAreOneLineWithTheHubsReason() {
         CommandLineRun flowless = admin("device", "resync", "00:80:9f:00:00:01");
         assertEquals(2, flowless.exitCode());

@@ -94,6 +94,11 @@ class FleetApiTest {
         assertEquals(3, second.get("total").asInt());
         assertEquals(List.of("00809f000003"), macs(second));
         assertEquals(List.of(), macs(fleet("?size=2&page=5")));
+        JsonNode unregistered = fleet("?live=unregistered&size=1&page=1");
+        assertEquals(List.of("00809f000003"), macs(unregistered), "the live filter pages with the rest");
+        assertEquals(2, unregistered.get("total").asInt());
+        assertEquals(0, unregistered.get("registered").asInt());
+        assertEquals(1, fleet("?q=boardroom").get("registered").asInt());
     }
 
     @Test
