@@ -250,6 +250,15 @@ public final class CallRouter implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * The relay address a phone on {@code flow} sends media to: the configured one, else where it
+     * reached the hub (known even after the flow closed).
+     */
+    String mediaAddress(Flow flow) {
+        String configured = settings.mediaAddress();
+        return configured != null ? configured : flow.local().getAddress().getHostAddress();
+    }
+
     Instant now() {
         return clock.instant();
     }
