@@ -114,31 +114,26 @@ class OfferAnswerTest {
 
     @Test
     void aReofferWithTheSameKeysKeepsEveryHubKeySoMediaGoesOn() throws Exception {
-        FakePhone alice = phone(0x0A);
-        FakePhone bob = phone(0x0B);
-        OfferAnswer call = open(alice);
-        OfferAnswer.Onward toBob = call.onward(RELAY);
-        SdesKey forAlice = key(medium(call.answer(Side.B, toBob, PhoneMedia.of(sdp(bob, "sendrecv", 1)), RELAY)));
-        SdesKey forBob = toBob.keys().get(0);
-        assertMediaBothWays(call, alice, bob, forAlice, forBob, 1);
+        Answered c = answeredCall();
+        assertMediaBothWays(c.call(), c.alice(), c.bob(), c.forAlice(), c.forBob(), 1);
 
-        call.offer(Side.A, PhoneMedia.of(sdp(alice, "sendrecv", 1)));
-        OfferAnswer.Onward again = call.onward(RELAY);
-        assertEquals(forBob, again.keys().get(0), "the caller kept its key: so does the leg carrying its packets");
-        String answer = call.answer(Side.B, again, PhoneMedia.of(sdp(bob, "sendrecv", 1)), RELAY);
-        assertEquals(forAlice, key(medium(answer)), "the callee kept its key: so does the caller's leg");
+        c.call().offer(Side.A, PhoneMedia.of(sdp(c.alice(), "sendrecv", 1)));
+        OfferAnswer.Onward again = c.call().onward(RELAY);
+        assertEquals(c.forBob(), again.keys().get(0), "the caller kept its key: so does the leg carrying its packets");
+        String answer = c.call().answer(Side.B, again, PhoneMedia.of(sdp(c.bob(), "sendrecv", 1)), RELAY);
+        assertEquals(c.forAlice(), key(medium(answer)), "the callee kept its key: so does the caller's leg");
 
-        assertMediaBothWays(call, alice, bob, forAlice, forBob, 10);
+        assertMediaBothWays(c.call(), c.alice(), c.bob(), c.forAlice(), c.forBob(), 10);
     }
 
     @Test
     void aReofferWithANewKeyGivesTheLegCarryingItsPacketsAFreshHubKeyOnlyWithItsAnswer() throws Exception {
-        FakePhone alice = phone(0x0A);
-        FakePhone bob = phone(0x0B);
-        OfferAnswer call = open(alice);
-        OfferAnswer.Onward toBob = call.onward(RELAY);
-        SdesKey forAlice = key(medium(call.answer(Side.B, toBob, PhoneMedia.of(sdp(bob, "sendrecv", 1)), RELAY)));
-        SdesKey forBob = toBob.keys().get(0);
+        Answered answered = answeredCall();
+        OfferAnswer call = answered.call();
+        FakePhone alice = answered.alice();
+        FakePhone bob = answered.bob();
+        SdesKey forAlice = answered.forAlice();
+        SdesKey forBob = answered.forBob();
         assertMediaBothWays(call, alice, bob, forAlice, forBob, 1);
 
         FakePhone rekeyed = phone(0x1A);
@@ -154,11 +149,8 @@ class OfferAnswerTest {
 
     @Test
     void aReofferThatFailsChangesNothing() throws Exception {
-        FakePhone alice = phone(0x0A);
-        FakePhone bob = phone(0x0B);
-        OfferAnswer call = open(alice);
-        OfferAnswer.Onward toBob = call.onward(RELAY);
-        SdesKey forAlice = key(medium(call.answer(Side.B, toBob, PhoneMedia.of(sdp(bob, "sendrecv", 1)), RELAY)));
+        Answered answered = answeredCall();
+        OfferAnswer call = answered.call();
 
         call.offer(Side.A, PhoneMedia.of(sdp(47000, "sendrecv", 1, SdesKey.generate(S80))));
         call.onward(RELAY);
@@ -166,16 +158,15 @@ class OfferAnswerTest {
 
         assertNull(call.offerer());
         assertThrows(SdpException.class, () -> call.onward(RELAY), "no offer is open");
-        assertMediaBothWays(call, alice, bob, forAlice, toBob.keys().get(0), 1);
+        assertMediaBothWays(call, answered.alice(), answered.bob(), answered.forAlice(), answered.forBob(), 1);
     }
 
     @Test
     void holdAndResumeAreReoffersThatKeepTheKeys() throws Exception {
-        FakePhone alice = phone(0x0A);
-        FakePhone bob = phone(0x0B);
-        OfferAnswer call = open(alice);
-        OfferAnswer.Onward toBob = call.onward(RELAY);
-        call.answer(Side.B, toBob, PhoneMedia.of(sdp(bob, "sendrecv", 1)), RELAY);
+        Answered answered = answeredCall();
+        OfferAnswer call = answered.call();
+        FakePhone alice = answered.alice();
+        FakePhone bob = answered.bob();
         assertFalse(call.onHold());
 
         call.offer(Side.B, PhoneMedia.of(sdp(bob, "sendonly", 1)));
@@ -259,6 +250,19 @@ class OfferAnswerTest {
         assertEquals("call call-open relays m-line 1, the re-offer m-line 2", assertThrows(SdpException.class,
                 () -> call.offer(Side.A, PhoneMedia.of(moved))).getMessage());
         assertNull(call.offerer());
+    }
+
+    /** A call alice offered and bob answered, with the hub's key for each. */
+    private record Answered(OfferAnswer call, FakePhone alice, FakePhone bob, SdesKey forAlice, SdesKey forBob) {
+    }
+
+    private Answered answeredCall() throws Exception {
+        FakePhone alice = phone(0x0A);
+        FakePhone bob = phone(0x0B);
+        OfferAnswer call = open(alice);
+        OfferAnswer.Onward toBob = call.onward(RELAY);
+        SdesKey forAlice = key(medium(call.answer(Side.B, toBob, PhoneMedia.of(sdp(bob, "sendrecv", 1)), RELAY)));
+        return new Answered(call, alice, bob, forAlice, toBob.keys().get(0));
     }
 
     private OfferAnswer open(FakePhone caller) throws Exception {
