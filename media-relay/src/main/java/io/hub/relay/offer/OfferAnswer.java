@@ -7,11 +7,17 @@ import io.hub.relay.RelayException;
 import io.hub.relay.RelayMode;
 import io.hub.relay.RelaySession;
 import io.hub.relay.Side;
+import io.hub.relay.dtls.DtlsRole;
+import io.hub.relay.dtls.DtlsSrtpLeg;
+import io.hub.relay.dtls.DtlsSrtpLegs;
+import io.hub.relay.sdp.DtlsSdp;
 import io.hub.relay.sdp.MediaPlan;
 import io.hub.relay.sdp.SdpException;
 import io.hub.relay.sdp.SessionDescription;
+import io.hub.relay.sdp.SrtpRequired;
 import io.hub.relay.srtp.SdesKey;
 import io.hub.relay.srtp.SrtpSuite;
+import io.hub.relay.stun.IceCredentials;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -36,8 +42,15 @@ import java.util.Map;
  *   <li>rtcp-mux: {@link Mux#FIRST_OFFERERS} lets the first offerer keep it, every other leg is a port
  *       pair; {@link Mux#DECLINED} declines it on both legs (RFC 5761 lets an answerer decline it).</li>
  * </ul>
- * An offer or answer that is refused (an {@link SdpException}) changes nothing. Not thread-safe: the
- * caller serialises a call's offers and answers.
+ * <p>A first offer in WebRTC's DTLS-SRTP ({@link PhoneMedia#ofSdesOrDtls}) is served when the hub
+ * was given its {@link DtlsSrtpLegs}: the offerer's leg becomes a DTLS-SRTP leg with ICE-lite and
+ * rtcp-mux, whose keys come from the handshake; the other phone gets an SDES offer with a hub key
+ * of its own, and the offerer gets the hub's DTLS answer (its fingerprint, {@code a=setup} by
+ * RFC 8842, the relay port as its one candidate). Re-offers on a call with a DTLS-SRTP leg are not
+ * served yet.
+ *
+ * <p>An offer or answer that is refused (an {@link SdpException}) changes nothing. Not thread-safe:
+ * the caller serialises a call's offers and answers.
  */
 public final class OfferAnswer {
 
@@ -64,6 +77,10 @@ public final class OfferAnswer {
         static final Leg UNKNOWN = new Leg(null, null, null, false);
     }
 
+    /** The offerer's DTLS-SRTP leg: the hub's role and ICE credentials on it, written into every answer. */
+    private record Dtls(DtlsSrtpLeg leg, DtlsRole role, IceCredentials ice, DtlsSrtpLegs legs) {
+    }
+
     /** An offer that waits for its answer. */
     private record Pending(Side from, PhoneMedia media, SdesKey phoneKey) {
     }
@@ -73,6 +90,7 @@ public final class OfferAnswer {
     private final int mediaIndex;
     private final Map<Side, Leg> legs = new EnumMap<>(Side.class);
     private Pending pending;
+    private Dtls dtls;
 
     private OfferAnswer(MediaRelay relay, RelaySession session, int mediaIndex, Leg offerer, PhoneMedia offer,
             SdesKey phoneKey) {
@@ -94,11 +112,57 @@ public final class OfferAnswer {
      */
     public static OfferAnswer open(MediaRelay relay, String callId, RelayMode mode, Mux mux, PhoneMedia offer)
             throws SdpException, RelayException {
+        if (offer.dtls() != null) {
+            throw new SrtpRequired("DTLS-SRTP (" + offer.medium().protocol() + ") is not served here; offer SDES");
+        }
         SdesKey phoneKey = mode == RelayMode.TERMINATION ? offer.key() : null;
         Leg a = new Leg(offer, phoneKey, phoneKey == null ? null : SdesKey.generate(phoneKey.suite()),
                 mux == Mux.FIRST_OFFERERS && offer.muxes());
         RelaySession session = relay.allocate(callId, mode, spec(mode, a), spec(mode, Leg.UNKNOWN));
         return new OfferAnswer(relay, session, offer.index(), a, offer, phoneKey);
+    }
+
+    /**
+     * {@link #open} for a side that terminates DTLS-SRTP too: a DTLS-SRTP first offer makes side A a
+     * DTLS-SRTP leg of {@code dtlsLegs}, which waits for the offerer's ICE checks and handshake.
+     *
+     * @throws SdpException when a DTLS-SRTP offer comes in passthrough (the hub must hold keys to
+     *     bridge it) or with an {@code a=setup} that is not active, passive or actpass
+     */
+    public static OfferAnswer open(MediaRelay relay, String callId, RelayMode mode, PhoneMedia offer,
+            DtlsSrtpLegs dtlsLegs) throws SdpException, RelayException {
+        PhoneMedia.Dtls keying = offer.dtls();
+        if (keying == null) {
+            return open(relay, callId, mode, Mux.FIRST_OFFERERS, offer);
+        }
+        if (mode != RelayMode.TERMINATION) {
+            throw new SdpException("DTLS-SRTP is bridged only when the hub terminates SRTP, not in " + mode);
+        }
+        DtlsRole role;
+        try {
+            role = DtlsRole.answering(keying.setup());
+        } catch (IllegalArgumentException e) {
+            throw new SdpException(e.getMessage());
+        }
+        // WebRTC muxes RTCP (RFC 8834 §5.1.1): the leg is one port, as the hub's answer says.
+        Leg a = new Leg(offer, null, null, true);
+        RelaySession session = relay.allocate(callId, mode, spec(mode, a), spec(mode, Leg.UNKNOWN));
+        OfferAnswer exchange = new OfferAnswer(relay, session, offer.index(), a, offer, null);
+        IceCredentials ice = keying.iceUfrag() == null ? null
+                : IceCredentials.generate(keying.iceUfrag(), keying.icePwd());
+        try {
+            exchange.dtls = new Dtls(dtlsLegs.attach(relay, session, Side.A, role, keying.fingerprint(), ice,
+                    offer.rtp()), role, ice, dtlsLegs);
+        } catch (RuntimeException e) {
+            relay.release(session);
+            throw e;
+        }
+        return exchange;
+    }
+
+    /** A side's DTLS-SRTP leg, or null for an SDES one. */
+    public DtlsSrtpLeg dtlsLeg(Side side) {
+        return dtls != null && side == Side.A ? dtls.leg() : null;
     }
 
     public RelaySession session() {
@@ -133,6 +197,9 @@ public final class OfferAnswer {
      * @throws SdpException when it moves the audio to another m-line, or its key cannot be read
      */
     public void offer(Side from, PhoneMedia offer) throws SdpException {
+        if (dtls != null || offer.dtls() != null) {
+            throw new SdpException("call " + session.callId() + ": re-offers on a DTLS-SRTP leg are not served yet");
+        }
         if (offer.index() != mediaIndex) {
             throw new SdpException("call " + session.callId() + " relays m-line " + (mediaIndex + 1)
                     + ", the re-offer m-line " + (offer.index() + 1));
@@ -142,6 +209,10 @@ public final class OfferAnswer {
 
     /** {@link #onward(String, List)} in the offerer's own suite only. */
     public Onward onward(String relayAddress) throws SdpException {
+        if (pending != null && pending.media().dtls() != null) {
+            // The offerer's keys come from DTLS: the desk phone gets the suite every SDES phone speaks.
+            return onward(relayAddress, List.of(SrtpSuite.AES_CM_128_HMAC_SHA1_80));
+        }
         return onward(relayAddress, pending == null || pending.phoneKey() == null ? List.of()
                 : List.of(pending.phoneKey().suite()));
     }
@@ -172,8 +243,12 @@ public final class OfferAnswer {
                 crypto.add(key.cryptoAttribute(keys.size()));
             }
         }
-        String sdp = rewrite(pending.media(), pending.from().other(), relayAddress, crypto, receiver.mux());
-        return new Onward(sdp, List.copyOf(keys));
+        SessionDescription sdp = rewrite(pending.media(), pending.from().other(), relayAddress, crypto,
+                receiver.mux());
+        if (pending.media().dtls() != null) {
+            DtlsSdp.toSdes(sdp, mediaIndex);
+        }
+        return new Onward(sdp.encode(), List.copyOf(keys));
     }
 
     /**
@@ -192,6 +267,10 @@ public final class OfferAnswer {
             throw new SdpException("the answer relays m-line " + (answer.index() + 1) + ", the offer m-line "
                     + (mediaIndex + 1));
         }
+        if (answer.dtls() != null) {
+            throw new SdpException("a DTLS-SRTP answer to the hub's SDES offer is not served yet");
+        }
+        boolean dtlsOfferer = pending.media().dtls() != null;
         Leg offering = legs.get(pending.from());
         Leg answering = legs.get(from);
         SdesKey answererKey = null;
@@ -207,12 +286,21 @@ public final class OfferAnswer {
             }
             answererKey = answer.key();
             answererHubKey = offered.get(tag - 1);
-            // The offerer's hub key carries the answerer's packets: new if the answerer took a new key.
-            offererHubKey = HubKeys.forLeg(offering.hubKey(), pending.phoneKey().suite(),
-                    HubKeys.rekeyed(answering.phoneKey(), answererKey));
-            crypto = List.of(offererHubKey.cryptoAttribute(pending.media().crypto().tag()));
+            if (dtlsOfferer) {
+                // The offerer's keys come from its DTLS handshake, not from the SDP.
+                crypto = List.of();
+            } else {
+                // The offerer's hub key carries the answerer's packets: new if the answerer took a new key.
+                offererHubKey = HubKeys.forLeg(offering.hubKey(), pending.phoneKey().suite(),
+                        HubKeys.rekeyed(answering.phoneKey(), answererKey));
+                crypto = List.of(offererHubKey.cryptoAttribute(pending.media().crypto().tag()));
+            }
         }
-        String sdp = rewrite(answer, pending.from(), relayAddress, crypto, offering.mux());
+        SessionDescription written = rewrite(answer, pending.from(), relayAddress, crypto, offering.mux());
+        if (dtlsOfferer) {
+            dtlsAnswer(written, pending.media().dtls(), relayAddress);
+        }
+        String sdp = written.encode();
         legs.put(pending.from(), new Leg(pending.media(), pending.phoneKey(), offererHubKey, offering.mux()));
         legs.put(from, new Leg(answer, answererKey, answererHubKey, answering.mux()));
         pending = null;
@@ -228,6 +316,9 @@ public final class OfferAnswer {
      * @throws SdpException when it relays another m-line or its key cannot be read
      */
     public void answerToHub(Side from, PhoneMedia answer) throws SdpException {
+        if (dtls != null) {
+            throw new SdpException("call " + session.callId() + ": re-offers on a DTLS-SRTP leg are not served yet");
+        }
         if (answer.index() != mediaIndex) {
             throw new SdpException("the answer relays m-line " + (answer.index() + 1) + ", the offer m-line "
                     + (mediaIndex + 1));
@@ -247,14 +338,31 @@ public final class OfferAnswer {
         return session.mode() == RelayMode.TERMINATION;
     }
 
+    /**
+     * The hub's DTLS-SRTP answer lines for the offerer's leg: its certificate's fingerprint, its role,
+     * and as an ICE-lite agent its credentials and the relay port as its one host candidate.
+     */
+    private void dtlsAnswer(SessionDescription answer, PhoneMedia.Dtls offered, String relayAddress) {
+        List<String> lines = new ArrayList<>();
+        lines.add("fingerprint:" + dtls.legs().fingerprint().sdpValue());
+        lines.add("setup:" + dtls.role().setupAttribute());
+        if (dtls.ice() != null) {
+            lines.add("ice-ufrag:" + dtls.ice().localUfrag());
+            lines.add("ice-pwd:" + dtls.ice().localPassword());
+            lines.add("candidate:1 1 udp 2130706431 " + relayAddress + " " + session.rtpPort(Side.A) + " typ host");
+            lines.add("end-of-candidates");
+        }
+        DtlsSdp.toDtls(answer, mediaIndex, lines, dtls.ice() != null, offered.mid(), offered.bundled());
+    }
+
     /** {@code media} as the phone on {@code toward} is to see it: the relay's side facing it. */
-    private String rewrite(PhoneMedia media, Side toward, String relayAddress, List<String> crypto, boolean mux)
+    private SessionDescription rewrite(PhoneMedia media, Side toward, String relayAddress, List<String> crypto, boolean mux)
             throws SdpException {
         SessionDescription description = media.copy();
         description.media().get(mediaIndex).flag("rtcp-mux", mux);
         Map<Integer, MediaPlan.Endpoint> endpoints = Map.of(mediaIndex, new MediaPlan.Endpoint(
                 session.rtpPort(toward), mux ? null : session.rtcpPort(toward), crypto));
-        return MediaPlan.rewrite(description, relayAddress, endpoints).encode();
+        return MediaPlan.rewrite(description, relayAddress, endpoints);
     }
 
     private static LegSpec spec(RelayMode mode, Leg leg) {

@@ -1,13 +1,16 @@
 package io.hub.relay.offer;
 
+import io.hub.relay.dtls.Fingerprint;
 import io.hub.relay.srtp.SdesKey;
 import io.hub.relay.srtp.SdesKeyException;
 import io.hub.relay.srtp.SrtpSuite;
 import io.hub.relay.sdp.CryptoAttribute;
+import io.hub.relay.sdp.DtlsSdp;
 import io.hub.relay.sdp.MediaDescription;
 import io.hub.relay.sdp.MediaPlan;
 import io.hub.relay.sdp.SdpException;
 import io.hub.relay.sdp.SessionDescription;
+import io.hub.relay.sdp.SrtpRequired;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -23,9 +26,23 @@ import java.util.regex.Pattern;
  * @param body the SDP as the phone sent it; every rewrite starts again from it
  * @param rtp the {@code c=}/{@code m=} address, or null when it is not an IP literal or is 0.0.0.0 (hold)
  * @param rtcp the {@code a=rtcp} address, or null for RTP's port plus one
+ * @param dtls for a DTLS-SRTP medium ({@code UDP/TLS/RTP/SAVPF} with a fingerprint), its keying, and
+ *     {@code crypto} is null; null for SDES
  */
 public record PhoneMedia(String body, SessionDescription sdp, int index, MediaDescription medium, CryptoAttribute crypto,
-                         InetSocketAddress rtp, InetSocketAddress rtcp) {
+                         InetSocketAddress rtp, InetSocketAddress rtcp, Dtls dtls) {
+
+    /**
+     * What a WebRTC medium says of its DTLS-SRTP keying (RFC 5763, RFC 8842): {@code a=fingerprint},
+     * {@code a=setup}, its ICE credentials and {@code a=mid}; each from the medium, else the session.
+     *
+     * @param setup {@code active} when the SDP says none (RFC 4145 §4)
+     * @param iceUfrag null with {@code icePwd} when the SDP has no ICE
+     * @param bundled the session groups media with {@code a=group:BUNDLE}
+     */
+    public record Dtls(Fingerprint fingerprint, String setup, String iceUfrag, String icePwd, String mid,
+                       boolean bundled) {
+    }
 
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
@@ -34,15 +51,75 @@ public record PhoneMedia(String body, SessionDescription sdp, int index, MediaDe
      * @throws SdpException when the body is missing or is not SDP
      */
     public static PhoneMedia of(String body) throws SdpException {
+        return of(body, false);
+    }
+
+    /**
+     * {@link #of} for a side that also terminates DTLS-SRTP ({@link OfferAnswer} with
+     * {@link io.hub.relay.dtls.DtlsSrtpLegs}): a medium with no SDES but DTLS-SRTP keying is taken.
+     *
+     * @throws io.hub.relay.sdp.SrtpRequired when it has neither
+     * @throws SdpException when the body is missing, is not SDP, or has a fingerprint the hub does not take
+     */
+    public static PhoneMedia ofSdesOrDtls(String body) throws SdpException {
+        return of(body, true);
+    }
+
+    private static PhoneMedia of(String body, boolean dtlsServed) throws SdpException {
         if (body == null) {
             throw new SdpException("there is no SDP body");
         }
         SessionDescription sdp = SessionDescription.parse(body);
-        int index = MediaPlan.relayed(sdp).keySet().iterator().next();
+        int index;
+        Dtls dtls = null;
+        try {
+            index = MediaPlan.relayed(sdp).keySet().iterator().next();
+        } catch (SrtpRequired noSdes) {
+            index = dtlsServed ? dtlsIndex(sdp) : -1;
+            if (index < 0) {
+                throw noSdes;
+            }
+            dtls = dtls(sdp, sdp.media().get(index));
+        }
         MediaDescription medium = sdp.media().get(index);
         InetAddress address = literal(medium.connectionAddress(sdp));
         InetSocketAddress rtp = address == null ? null : new InetSocketAddress(address, medium.port());
-        return new PhoneMedia(body, sdp, index, medium, crypto(medium), rtp, rtcp(medium, address));
+        return new PhoneMedia(body, sdp, index, medium, dtls == null ? crypto(medium) : null, rtp,
+                rtcp(medium, address), dtls);
+    }
+
+    /** The first audio medium with DTLS-SRTP keying, or -1. */
+    private static int dtlsIndex(SessionDescription sdp) {
+        for (int i = 0; i < sdp.media().size(); i++) {
+            MediaDescription medium = sdp.media().get(i);
+            if (medium.type().equals("audio") && !medium.isRejected() && DtlsSdp.isDtls(medium)
+                    && value(sdp, medium, "fingerprint") != null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Dtls dtls(SessionDescription sdp, MediaDescription medium) throws SdpException {
+        Fingerprint fingerprint;
+        try {
+            fingerprint = Fingerprint.parse(value(sdp, medium, "fingerprint"));
+        } catch (IllegalArgumentException e) {
+            throw new SdpException(e.getMessage());
+        }
+        String setup = value(sdp, medium, "setup");
+        String ufrag = value(sdp, medium, "ice-ufrag");
+        String pwd = value(sdp, medium, "ice-pwd");
+        boolean ice = ufrag != null && pwd != null && !ufrag.isBlank() && !pwd.isBlank();
+        return new Dtls(fingerprint, setup == null ? "active" : setup.strip(), ice ? ufrag.strip() : null,
+                ice ? pwd.strip() : null, medium.attribute("mid").map(String::strip).orElse(null),
+                sdp.sessionLine("a=group:BUNDLE").isPresent());
+    }
+
+    /** An attribute's value in the medium, else at session level, else null. */
+    private static String value(SessionDescription sdp, MediaDescription medium, String name) {
+        return medium.attribute(name).orElseGet(() -> sdp.sessionLine("a=" + name + ":")
+                .map(line -> line.substring(name.length() + 3)).orElse(null));
     }
 
     /** The phone's own key, from its crypto line. */
