@@ -5,9 +5,9 @@ import io.hub.relay.srtp.SrtpSuite;
 
 /**
  * The one rule for the hub's SDES keys when a call's media is offered again (re-INVITE, UPDATE, an
- * ng {@code offer} or {@code answer} for a known call), followed by both call sides that drive the
- * relay in termination mode: the B2BUA ({@code io.hub.sip.call.CallMedia}) and ng
- * ({@code io.hub.relay.control.RelayCalls}).
+ * ng {@code offer} or {@code answer} for a known call), applied by the one adapter both call sides
+ * drive the relay through in termination mode ({@code io.hub.relay.offer.OfferAnswer}): the B2BUA
+ * and ng.
  *
  * <p>Each leg has a hub key: the key the relay encrypts to that phone with, carrying the other
  * phone's packets (their SSRC and sequence numbers). The rule: <b>a leg keeps its hub key while

@@ -6,6 +6,7 @@ import io.hub.relay.RelayMode;
 import io.hub.relay.SessionStats;
 import io.hub.relay.Side;
 import io.hub.relay.StreamStats;
+import io.hub.relay.offer.PhoneMedia;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -62,10 +63,11 @@ final class CallReport {
 
     private static Map<String, Object> medium(NgCall call, NgCall.Party party, LegStats leg) {
         Map<String, Object> medium = new LinkedHashMap<>();
-        medium.put("index", call.mediaIndex + 1);
+        medium.put("index", call.exchange.mediaIndex() + 1);
         medium.put("type", "audio");
-        if (party.media != null) {
-            medium.put("protocol", party.media.medium().protocol());
+        PhoneMedia media = call.exchange.media(party.side);
+        if (media != null) {
+            medium.put("protocol", media.medium().protocol());
         }
         medium.put("flags", call.mode == RelayMode.PASSTHROUGH ? List.of("initialized", "SDES", "passthrough")
                 : List.of("initialized", "SDES"));
@@ -75,17 +77,18 @@ final class CallReport {
 
     private static Map<String, Object> stream(NgCall call, NgCall.Party party, LegStats leg) {
         StreamStats received = leg.received();
+        PhoneMedia media = call.exchange.media(party.side);
         Map<String, Object> stream = new LinkedHashMap<>();
         stream.put("local port", leg.rtpPort());
         stream.put("local rtcp port", leg.rtcpPort());
         if (received.latchedRtp() != null) {
             stream.put("endpoint", endpoint(received.latchedRtp()));
         }
-        if (party.media != null && party.media.rtp() != null) {
-            stream.put("advertised endpoint", endpoint(party.media.rtp()));
+        if (media != null && media.rtp() != null) {
+            stream.put("advertised endpoint", endpoint(media.rtp()));
         }
-        if (party.media != null) {
-            stream.put("crypto suite", party.media.crypto().suite());
+        if (media != null) {
+            stream.put("crypto suite", media.crypto().suite());
         }
         if (received.lastPacket() != null) {
             stream.put("last packet", received.lastPacket().getEpochSecond());

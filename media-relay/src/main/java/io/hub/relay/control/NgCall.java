@@ -3,32 +3,32 @@ package io.hub.relay.control;
 import io.hub.relay.RelayMode;
 import io.hub.relay.RelaySession;
 import io.hub.relay.Side;
-import io.hub.relay.srtp.SdesKey;
-import java.util.List;
+import io.hub.relay.offer.OfferAnswer;
 
 /**
- * One call the ng interface set up: its relay session, which medium of the SDP it carries, and per
- * side the phone's SIP tag, its last SDP and the hub's keys for it. Changed by the control thread
- * only; the relay's I/O thread may only drop the call from the table when a leg goes silent.
+ * One call the ng interface set up: its offer/answer with the relay ({@link OfferAnswer}: the
+ * session, the medium it carries, each phone's SDP and keys), the onward offer awaiting its answer,
+ * and per side the phone's SIP tag. Changed by the control thread only; the relay's I/O thread may
+ * only drop the call from the table when a leg goes silent.
  */
 final class NgCall {
 
     final String callId;
     final RelayMode mode;
+    final OfferAnswer exchange;
     final RelaySession session;
-    final int mediaIndex;
     final long createdSeconds;
     long lastSignalSeconds;
-    /** The side whose offer awaits an answer, or null. */
-    Side pendingOfferer;
+    /** The open offer as the other phone got it, which its answer must pick a key of. */
+    OfferAnswer.Onward onward;
     private final Party a = new Party(Side.A);
     private final Party b = new Party(Side.B);
 
-    NgCall(String callId, RelayMode mode, RelaySession session, int mediaIndex, long nowSeconds) {
+    NgCall(String callId, RelayMode mode, OfferAnswer exchange, long nowSeconds) {
         this.callId = callId;
         this.mode = mode;
-        this.session = session;
-        this.mediaIndex = mediaIndex;
+        this.exchange = exchange;
+        this.session = exchange.session();
         this.createdSeconds = nowSeconds;
         this.lastSignalSeconds = nowSeconds;
     }
@@ -47,13 +47,6 @@ final class NgCall {
         final Side side;
         String tag;
         long createdSeconds;
-        PhoneMedia media;
-        /** Termination: the phone's own key in its last offer or answer, which the relay decrypts it with. */
-        SdesKey phoneKey;
-        /** Termination: the key the hub encrypts to this phone with, once the phone accepted it. */
-        SdesKey hubKey;
-        /** Termination: the hub's keys in the offer this phone is to answer, crypto tag 1 first. */
-        List<SdesKey> offeredKeys = List.of();
 
         Party(Side side) {
             this.side = side;

@@ -10,7 +10,7 @@ public final class MediaDescription {
     private final String type;
     private int port;
     private final String portCount;
-    private final String protocol;
+    private String protocol;
     private final String formats;
     private final List<String> lines = new ArrayList<>();
 
@@ -130,6 +130,10 @@ public final class MediaDescription {
 
     void port(int port) {
         this.port = port;
+    }
+
+    void protocol(String protocol) {
+        this.protocol = protocol;
     }
 
     List<String> lines() {

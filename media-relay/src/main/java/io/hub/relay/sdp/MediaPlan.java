@@ -48,7 +48,8 @@ public final class MediaPlan {
             crypto.ifPresent(chosen -> relayed.put(index, chosen));
         }
         if (relayed.isEmpty()) {
-            boolean plain = offer.media().stream().anyMatch(m -> m.type().equals("audio") && !m.isSecure());
+            boolean plain = offer.media().stream().anyMatch(m -> m.type().equals("audio") && !m.isSecure()
+                    && !DtlsSdp.isDtls(m));
             throw new SrtpRequired(plain ? "the offer has RTP/AVP audio only"
                     : "no audio stream offers RTP/SAVP with " + String.join(" or ", CryptoAttribute.SUPPORTED));
         }

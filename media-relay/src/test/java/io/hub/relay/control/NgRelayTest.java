@@ -201,6 +201,23 @@ class NgRelayTest {
     }
 
     @Test
+    void aReofferReachesTheRelayOnlyWithItsAnswerAsInTheB2bua() throws Exception {
+        Call call = terminatedCall("call-10");
+        latchBothAndExchange("call-10", call.a, call.b, 2);
+        FakePhone b2 = phone(0x4B, S80);
+
+        sdp(ng.request(offer("call-10", "tag-b", sdp(b2, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + b2.ownKey.inline()))));
+        Map<?, ?> query = ng.request(Map.of("command", "query", "call-id", "call-10"));
+
+        assertEquals((long) call.b.address().getPort(), ((Map<?, ?>) stream(query, "tag-b").get("advertised endpoint"))
+                .get("port"), "the unanswered re-offer is not in force");
+        call.b.sendRtp(4, 640);
+        assertArrayEquals(FakePhone.plainRtp(call.b.ssrc, 4, 640), call.a.receiveRtp(), "the old keys still carry the media");
+        assertEquals(error("no offer from tag tag-a awaits an answer in call call-10"), ng.request(answer("call-10",
+                "tag-a", "tag-b", sdp(call.a, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + call.a.ownKey.inline()))));
+    }
+
+    @Test
     void theCalleeMayNarrowItsSuiteAndAnAnswerWithACryptoTagNotOfferedIsRefused() throws Exception {
         FakePhone a = phone(0x3A, S80);
         FakePhone b = phone(0x3B, S32);

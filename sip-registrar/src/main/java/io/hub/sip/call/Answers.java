@@ -5,12 +5,15 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.sip.transport.Flow;
 import java.text.ParseException;
+import java.util.Set;
 import javax.sip.header.ContentTypeHeader;
 
 /** Responses the hub sends to a phone's request, built from the request itself. */
 final class Answers {
 
     private static final HeaderFactoryImpl HEADERS = new HeaderFactoryImpl();
+    /** Failures whose meaning needs headers the hub cannot pass on (a challenge, Allow, Min-SE …). */
+    static final Set<Integer> NOT_RELAYABLE = Set.of(401, 405, 407, 420, 421, 422, 423, 494);
     static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, REGISTER";
 
     private Answers() {

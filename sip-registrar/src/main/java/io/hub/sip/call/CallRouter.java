@@ -8,7 +8,6 @@ import io.hub.relay.PortsExhaustedException;
 import io.hub.relay.RelayException;
 import io.hub.relay.sdp.SdpException;
 import io.hub.relay.sdp.SrtpRequired;
-import io.hub.sip.location.Binding;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.registrar.CredentialSource;
 import io.hub.sip.transport.Flow;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +37,6 @@ public final class CallRouter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallRouter.class);
 
-    private final LocationService location;
     private final MediaRelay relay;
     private final CallSettings settings;
     private final Clock clock;
@@ -48,7 +45,7 @@ public final class CallRouter implements AutoCloseable {
     private final InviteAdmission admission;
     private final CallRefusals refusals;
     private final CallLedger ledger;
-    private final Map<String, Dialog> dialogs = new ConcurrentHashMap<>();
+    private final CallDialogs dialogs;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     /** Hang-ups the relay reports run here, off its I/O thread (releasing a session waits for that thread). */
     private final ExecutorService relayEvents = Executors.newSingleThreadExecutor(task -> {
@@ -62,13 +59,13 @@ public final class CallRouter implements AutoCloseable {
      */
     public CallRouter(LocationService location, CredentialSource accounts, MediaRelay relay, CallSettings settings,
             CallRecords records, Clock clock, MeterRegistry metrics, CallTimers timers) {
-        this.location = location;
         this.relay = relay;
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
         this.timers = timers;
         this.admission = new InviteAdmission(location, accounts, settings);
+        this.dialogs = new CallDialogs(location);
         this.refusals = new CallRefusals(metrics);
         this.ledger = new CallLedger(records, metrics);
         io.micrometer.core.instrument.Gauge.builder("hub.calls.active", calls, Map::size)
@@ -118,7 +115,7 @@ public final class CallRouter implements AutoCloseable {
             // A CANCEL names its INVITE by Call-ID and Via branch (RFC 3261 §9.2), from the caller.
             if (call == null || dialog != call.callerDialog()
                     || !call.inviteBranch().equals(request.getTopmostVia().getBranch())
-                    || !location.aorsOn(flow.id()).contains(dialog.aor)) {
+                    || !dialogs.registeredOn(flow, dialog)) {
                 refuse(CallRefusal.NO_DIALOG, request, flow, "?", "no INVITE of this branch is ringing");
             } else {
                 call.cancel(request, flow);
@@ -126,14 +123,13 @@ public final class CallRouter implements AutoCloseable {
             return true;
         }
         if (request.getToTag() != null) {
-            if (dialog == null || !matches(dialog, request)) {
+            if (dialog == null || !CallDialogs.matches(dialog, request)) {
                 if (!method.equals("ACK")) {
                     refuse(CallRefusal.NO_DIALOG, request, flow, "?", "no dialog of these tags");
                 }
                 return true;
             }
-            if (flow != dialog.flow && !location.aorsOn(flow.id()).contains(dialog.aor)) {
-                // Only the dialog's phone may speak in it: on its flow, or on a new one it registered.
+            if (!dialogs.maySpeak(flow, dialog)) {
                 refuse(CallRefusal.FOREIGN_FLOW, request, flow, dialog.aor, "the dialog is another phone's");
                 return true;
             }
@@ -158,7 +154,7 @@ public final class CallRouter implements AutoCloseable {
             return false;
         }
         var waiting = dialog.pending.get(branch);
-        if (waiting == null || (flow != dialog.flow && !location.aorsOn(flow.id()).contains(dialog.aor))) {
+        if (waiting == null || !dialogs.maySpeak(flow, dialog)) {
             return false;
         }
         dialog.flow = flow;
@@ -199,7 +195,7 @@ public final class CallRouter implements AutoCloseable {
     private void invite(SIPRequest request, Flow flow) {
         InviteAdmission.Admitted admitted;
         try {
-            admitted = admission.check(request, flow, dialogs::containsKey,
+            admitted = admission.check(request, flow, dialogs::contains,
                     caller -> calls.values().stream().filter(call -> call.caller.equals(caller)).count());
         } catch (InviteAdmission.Refused refused) {
             refuse(refused.cause, request, flow, refused.who, refused.detail);
@@ -238,16 +234,19 @@ public final class CallRouter implements AutoCloseable {
         }
     }
 
-    /** A request is in a dialog when its tags are the dialog's (either way round). */
-    private static boolean matches(Dialog dialog, SIPRequest request) {
-        return dialog.localTag.equals(request.getToTag()) && (dialog.remoteTag == null
-                || dialog.remoteTag.equals(request.getFromTag()));
-    }
-
     // ---- what calls use
 
     CallSettings settings() {
         return settings;
+    }
+
+    /**
+     * The relay address a phone on {@code flow} sends media to: the configured one, else where it
+     * reached the hub (known even after the flow closed).
+     */
+    String mediaAddress(Flow flow) {
+        String configured = settings.mediaAddress();
+        return configured != null ? configured : flow.local().getAddress().getHostAddress();
     }
 
     Instant now() {
@@ -259,28 +258,15 @@ public final class CallRouter implements AutoCloseable {
     }
 
     void register(Dialog dialog) {
-        dialogs.put(dialog.callId, dialog);
+        dialogs.add(dialog);
     }
 
     void unregister(Dialog dialog) {
-        dialogs.remove(dialog.callId, dialog);
+        dialogs.remove(dialog);
     }
 
-    /** The flow to reach a dialog's phone: its own, or after it reconnected, its binding's new one. */
     Flow flowFor(Dialog dialog) {
-        Flow flow = dialog.flow;
-        if (flow != null && flow.isOpen()) {
-            return flow;
-        }
-        for (Binding binding : location.bindings(dialog.aor)) {
-            Optional<Flow> live = location.flow(binding);
-            if (live.isPresent() && dialog.remoteTarget != null
-                    && binding.contact().contains(dialog.remoteTarget)) {
-                dialog.flow = live.get();
-                return live.get();
-            }
-        }
-        return null;
+        return dialogs.flowFor(dialog);
     }
 
     void send(Dialog dialog, String message) {
@@ -310,8 +296,8 @@ public final class CallRouter implements AutoCloseable {
     void ended(Call call) {
         calls.remove(call.id);
         // Dialogs with an INVITE still open stay a while, so a late 487 or 200 is still acknowledged.
-        dialogs.values().removeIf(dialog -> dialog.call == call && dialog.pending.isEmpty());
-        schedule(call, settings.transactionTimeout(), () -> dialogs.values().removeIf(dialog -> dialog.call == call));
+        dialogs.removeIdle(call);
+        schedule(call, settings.transactionTimeout(), () -> dialogs.removeAll(call));
         ledger.ended(call.record());
     }
 

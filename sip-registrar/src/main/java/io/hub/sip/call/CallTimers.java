@@ -25,6 +25,13 @@ public interface CallTimers extends AutoCloseable {
         void cancel();
     }
 
+    /** Cancels {@code timer}, if there is one. */
+    static void cancel(Timer timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
     /** Timers on one daemon thread of their own, on the system's time. */
     static CallTimers threaded() {
         return new ThreadedCallTimers();

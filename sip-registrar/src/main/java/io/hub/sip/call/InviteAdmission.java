@@ -97,7 +97,7 @@ final class InviteAdmission {
         if (targets.isEmpty()) {
             throw new Refused(CallRefusal.OFFLINE, caller, callee + " has no registered phone reachable now");
         }
-        String offer = Call.body(request);
+        String offer = Requests.body(request);
         if (offer == null) {
             throw new Refused(CallRefusal.NO_OFFER, caller, "the hub needs an SDP offer in the INVITE");
         }

@@ -15,6 +15,12 @@ final class Requests {
     private Requests() {
     }
 
+    /** A message's body as text, or null when it has none. */
+    static String body(gov.nist.javax.sip.message.SIPMessage message) {
+        byte[] raw = message.getRawContent();
+        return raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8);
+    }
+
     static String branch() {
         return "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
     }
