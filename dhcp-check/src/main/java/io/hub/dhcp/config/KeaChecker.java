@@ -209,9 +209,12 @@ public final class KeaChecker implements ConfigChecker {
                     continue;
                 }
                 if (!space.equals(DHCP4)) {
-                    if (space.equals(VENDOR_SPACE) && !data.isEmpty()) {
-                        subOptions.add(new VendorOptions.SubOption(definition.code(), bytes(definition, option, data,
-                                lines.where(at))));
+                    byte[] value = space.equals(VENDOR_SPACE) && !data.isEmpty()
+                            ? bytes(definition, option, data, lines.where(at)) : null;
+                    // As for a top-level option: a value only the server can resolve (a host name)
+                    // leaves nothing to judge on the wire.
+                    if (value != null) {
+                        subOptions.add(new VendorOptions.SubOption(definition.code(), value));
                         subOptionsRaw.add(definition.code() + "=" + data);
                         subOptionsWhere = subOptionsWhere == null ? lines.where(at) : subOptionsWhere;
                     }

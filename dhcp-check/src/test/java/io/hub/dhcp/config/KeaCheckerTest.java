@@ -40,6 +40,26 @@ class KeaCheckerTest {
     }
 
     @Test
+    void aVendorSubOptionWhoseAddressIsANameLeavesNothingToJudgeAndNoCrash() throws Exception {
+        // Found by the kea fuzz target: an address-typed sub-option given a URL once failed with
+        // a NullPointerException instead of a verdict.
+        Path conf = write("""
+                {"Dhcp4": {
+                  "option-def": [ { "name": "dm-addr", "code": 1, "space": "vendor-encapsulated-options-space",
+                                    "type": "ipv4-address" } ],
+                  "option-data": [
+                    { "name": "routers", "data": "10.7.0.1" }, { "name": "domain-name-servers", "data": "10.7.0.1" },
+                    { "name": "ntp-servers", "data": "10.7.0.1" },
+                    { "name": "dm-addr", "space": "vendor-encapsulated-options-space", "data": "dm.example.net" }
+                  ],
+                  "subnet4": [ { "id": 1, "subnet": "10.7.0.0/24", "pools": [ { "pool": "10.7.0.10 - 10.7.0.20" } ] } ]
+                }}
+                """);
+
+        assertTrue(lines(checker.check(conf, RULES)).stream().noneMatch(line -> line.contains(" 43 ")));
+    }
+
+    @Test
     void aCleanConfigurationFindsNothing() {
         assertEquals(List.of(), checker.check(file("clean-kea.conf"), RULES));
     }
