@@ -107,8 +107,8 @@ public final class Hub implements AutoCloseable {
         });
         HubDatabase database;
         try {
-            database = HubDatabase.open(settings.databaseUrl, home.databaseDirectory());
-        } catch (DatabaseFileException e) {
+            database = HubDatabase.open(settings.databaseUrl, home.databaseDirectory(), settings.databasePool());
+        } catch (DatabaseFileException | io.hub.app.storage.DatabaseUnreachableException e) {
             throw new UserError(e.getMessage());
         }
         // Closed last: every module that was handed the pool stops before it.

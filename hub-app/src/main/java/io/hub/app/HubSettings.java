@@ -42,8 +42,16 @@ public final class HubSettings {
     public String relayMode = "termination";
     /** Seconds a call's media may stop before the hub ends the call (longer while on hold). */
     public int mediaTimeoutSeconds = 60;
-    /** A JDBC URL; null means the embedded H2 file database under the home. */
+    /**
+     * Where the hub keeps its tables: null means the embedded H2 file under the home (one node);
+     * {@code jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD} a PostgreSQL database
+     * (several nodes share one). A {@code jdbc:h2:} URL is accepted too.
+     */
     public String databaseUrl;
+    /** Connections the hub's pool holds at most. */
+    public int databasePoolSize = io.hub.app.storage.HubDatabase.DEFAULT_POOL_SIZE;
+    /** Idle connections the pool keeps ready; null means databasePoolSize (a fixed pool). */
+    public Integer databasePoolMinIdle;
     /** Key type of new CAs and server certificates: {@code ec} (P-256) or {@code rsa} (3072). */
     public String keyType = "ec";
     /**
@@ -143,6 +151,12 @@ public final class HubSettings {
             throw new UserError("mediaTimeoutSeconds " + mediaTimeoutSeconds + " is not from 5 to 3600");
         }
         keyTypeParsed();
+        databasePool();
+        if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql://") && !databaseUrl.startsWith("jdbc:h2:")) {
+            throw new UserError("databaseUrl '" + io.hub.app.storage.HubDatabase.redacted(databaseUrl) + "' is not "
+                    + "jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD (or jdbc:h2:...); leave it out for "
+                    + "the embedded database");
+        }
         if (resyncPerSecond < 1 || resyncPerSecond > 10_000) {
             throw new UserError("resyncPerSecond " + resyncPerSecond + " is not from 1 to 10000");
         }
@@ -191,6 +205,16 @@ public final class HubSettings {
             }
         });
         return this;
+    }
+
+    /** The pool's sizes. */
+    public io.hub.app.storage.HubDatabase.PoolSize databasePool() {
+        try {
+            return new io.hub.app.storage.HubDatabase.PoolSize(databasePoolSize,
+                    databasePoolMinIdle == null ? databasePoolSize : databasePoolMinIdle);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("databasePoolSize and databasePoolMinIdle: " + e.getMessage());
+        }
     }
 
     public io.hub.relay.RelayMode relayModeParsed() {
