@@ -7,7 +7,7 @@ import io.hub.provisioning.storage.StorageException;
 import io.hub.provisioning.tenants.Tenants;
 import io.hub.sip.SipAccount;
 import io.hub.sip.SipAccounts;
-import io.hub.sip.registrar.StoreUnavailableException;
+import io.hub.sip.StoreUnavailableException;
 import java.util.Optional;
 
 /**

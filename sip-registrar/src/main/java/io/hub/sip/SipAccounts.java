@@ -13,7 +13,7 @@ public interface SipAccounts {
      * the account lives in, which may be written differently from {@code domain} (another name of
      * the same domain): bindings are stored under that one.
      *
-     * @throws io.hub.sip.registrar.StoreUnavailableException when the accounts cannot be read now
+     * @throws StoreUnavailableException when the accounts cannot be read now
      */
     Optional<SipAccount> account(String user, String domain);
 

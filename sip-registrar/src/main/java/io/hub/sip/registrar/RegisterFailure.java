@@ -26,9 +26,6 @@ public enum RegisterFailure {
     /** The database did not answer: try again later (Retry-After), the binding held stays. */
     STORE_UNAVAILABLE(503, "Service Unavailable", "store-unavailable");
 
-    /** Seconds a phone is asked to wait before retrying when the database did not answer. */
-    public static final int STORE_RETRY_SECONDS = 5;
-
     private final int status;
     private final String reasonPhrase;
     private final String code;

@@ -12,6 +12,7 @@ import io.hub.pki.MacAddress;
 import io.hub.pki.RefusalCause;
 import io.hub.pki.TrustLevel;
 import io.hub.pki.log.LogText;
+import io.hub.sip.StoreUnavailableException;
 import io.hub.sip.location.Binding;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.transport.Flow;
@@ -403,7 +404,7 @@ public final class Registrar {
         } else if (failure == RegisterFailure.UNSUPPORTED_EXTENSION) {
             add(response, "Unsupported", refused.detail);
         } else if (failure == RegisterFailure.STORE_UNAVAILABLE) {
-            add(response, "Retry-After", Integer.toString(RegisterFailure.STORE_RETRY_SECONDS));
+            add(response, "Retry-After", Integer.toString(StoreUnavailableException.RETRY_SECONDS));
         }
         add(response, "Warning", "399 hub \"" + failure.code() + "\"");
         return response;
