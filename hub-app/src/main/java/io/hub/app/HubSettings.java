@@ -48,6 +48,11 @@ public final class HubSettings {
      * (several nodes share one). A {@code jdbc:h2:} URL is accepted too.
      */
     public String databaseUrl;
+    /**
+     * This node's name in the node table of the shared database (GET /admin/v1/nodes); null means
+     * the host name. Nodes of one cluster need distinct names.
+     */
+    public String nodeName;
     /** Connections the hub's pool holds at most. */
     public int databasePoolSize = io.hub.app.storage.HubDatabase.DEFAULT_POOL_SIZE;
     /** Idle connections the pool keeps ready; null means databasePoolSize (a fixed pool). */
@@ -152,6 +157,7 @@ public final class HubSettings {
         }
         keyTypeParsed();
         databasePool();
+        nodeNameResolved();
         if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql://") && !databaseUrl.startsWith("jdbc:h2:")) {
             throw new UserError("databaseUrl '" + io.hub.app.storage.HubDatabase.redacted(databaseUrl) + "' is not "
                     + "jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD (or jdbc:h2:...); leave it out for "
@@ -205,6 +211,20 @@ public final class HubSettings {
             }
         });
         return this;
+    }
+
+    /**
+     * This node's name: {@link #nodeName}, else the host name (its first label when longer than 63
+     * characters), else {@code hub}.
+     */
+    public String nodeNameResolved() {
+        String host = java.util.Objects.requireNonNullElse(localHostName(), "hub");
+        String name = nodeName != null ? nodeName : host.length() <= 63 ? host : host.split("\\.")[0];
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
+            throw new UserError("nodeName '" + io.hub.pki.log.LogText.of(name) + "' is not 1 to 63 letters, digits, "
+                    + "dots and dashes starting with a letter or digit");
+        }
+        return name;
     }
 
     /** The pool's sizes. */

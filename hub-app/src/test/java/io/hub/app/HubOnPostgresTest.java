@@ -49,6 +49,7 @@ class HubOnPostgresTest {
         String url = TestPostgres.shared().newDatabase();
         HubSettings settings = TestSettings.ephemeralPorts();
         settings.databaseUrl = url;
+        settings.nodeName = "eu1-a";
         try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
             hub.provisioning().enrollment().enroll("default", new DeviceDraft(MAC, "Myriad M7", "1001", "Desk",
                     null, null, null, null), "test", "127.0.0.1");
@@ -59,6 +60,7 @@ class HubOnPostgresTest {
                 assertEquals(1, hub.sip().location().bindings("sip:1001@localhost").size());
                 assertEquals(MAC, single(sql, "SELECT mac FROM device"));
                 assertEquals("sip:1001@localhost", single(sql, "SELECT aor FROM sip_binding"));
+                assertEquals("eu1-a", single(sql, "SELECT name FROM hub_node"));
             }
         }
         assertTrue(!dir.resolve("var").resolve("db").toFile().exists()
