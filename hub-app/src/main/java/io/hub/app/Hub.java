@@ -109,8 +109,8 @@ public final class Hub implements AutoCloseable {
         });
         HubDatabase database;
         try {
-            database = HubDatabase.open(settings.databaseUrl, home.databaseDirectory());
-        } catch (DatabaseFileException e) {
+            database = HubDatabase.open(settings.databaseUrl, home.databaseDirectory(), settings.databasePool());
+        } catch (DatabaseFileException | io.hub.app.storage.DatabaseUnreachableException e) {
             throw new UserError(e.getMessage());
         }
         // Closed last: every module that was handed the pool stops before it.
@@ -170,6 +170,24 @@ public final class Hub implements AutoCloseable {
                 provisioning.enrollment(), tenant));
         provisioning.publishLiveView("calls", tenant -> CallList.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));
+        startNodeHeartbeat(clock);
+    }
+
+    /** This node's heartbeat in the node table (its live flows and calls), and the operator's node list. */
+    private void startNodeHeartbeat(Clock clock) {
+        NodeHeartbeat heartbeat = new NodeHeartbeat(provisioning.nodes(), settings.nodeNameResolved(), clock,
+                () -> (int) sip.registrations().stream().filter(io.hub.sip.Registration::flowUp)
+                        .mapToLong(io.hub.sip.Registration::flowId).distinct().count(),
+                () -> sip.activeCalls().size());
+        heartbeat.start();
+        services.add(heartbeat);
+        provisioning.publishLiveView("nodes", tenant -> {
+            if (!io.hub.provisioning.tenants.Tenants.DEFAULT.equals(tenant)) {
+                throw new io.hub.provisioning.ProvisioningException(io.hub.provisioning.Refusal.OPERATOR_ONLY,
+                        "the node list is for the operator (the token in var/admin-token) only");
+            }
+            return heartbeat.view();
+        });
     }
 
     /** The domain an AOR names (its host, without port or parameters). */
@@ -260,6 +278,9 @@ public final class Hub implements AutoCloseable {
         row(out, "development manufacturer CA", developmentCa());
         row(out, "CRL", pki.file(HubPki.CRL).toString());
         row(out, "admin token", home.adminTokenFile().toString());
+        row(out, "node (GET /admin/v1/nodes)", settings.nodeNameResolved() + (settings.databaseUrl == null
+                ? ", database in " + home.databaseDirectory()
+                : ", database " + io.hub.app.storage.HubDatabase.redacted(settings.databaseUrl)));
         row(out, "device HTTPS (discovery)", "https://" + host(settings.bind) + ":" + provisioning.devicePort()
                 + "/rdd/v1/discovery");
         row(out, "admin HTTPS (API, metrics)", "https://" + host(settings.adminBind) + ":"

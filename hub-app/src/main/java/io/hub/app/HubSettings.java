@@ -42,8 +42,21 @@ public final class HubSettings {
     public String relayMode = "termination";
     /** Seconds a call's media may stop before the hub ends the call (longer while on hold). */
     public int mediaTimeoutSeconds = 60;
-    /** A JDBC URL; null means the embedded H2 file database under the home. */
+    /**
+     * Where the hub keeps its tables: null means the embedded H2 file under the home (one node);
+     * {@code jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD} a PostgreSQL database
+     * (several nodes share one). A {@code jdbc:h2:} URL is accepted too.
+     */
     public String databaseUrl;
+    /**
+     * This node's name in the node table of the shared database (GET /admin/v1/nodes); null means
+     * the host name. Nodes of one cluster need distinct names.
+     */
+    public String nodeName;
+    /** Connections the hub's pool holds at most. */
+    public int databasePoolSize = io.hub.app.storage.HubDatabase.DEFAULT_POOL_SIZE;
+    /** Idle connections the pool keeps ready; null means databasePoolSize (a fixed pool). */
+    public Integer databasePoolMinIdle;
     /** Key type of new CAs and server certificates: {@code ec} (P-256) or {@code rsa} (3072). */
     public String keyType = "ec";
     /**
@@ -143,6 +156,13 @@ public final class HubSettings {
             throw new UserError("mediaTimeoutSeconds " + mediaTimeoutSeconds + " is not from 5 to 3600");
         }
         keyTypeParsed();
+        databasePool();
+        nodeNameResolved();
+        if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql://") && !databaseUrl.startsWith("jdbc:h2:")) {
+            throw new UserError("databaseUrl '" + io.hub.app.storage.HubDatabase.redacted(databaseUrl) + "' is not "
+                    + "jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD (or jdbc:h2:...); leave it out for "
+                    + "the embedded database");
+        }
         if (resyncPerSecond < 1 || resyncPerSecond > 10_000) {
             throw new UserError("resyncPerSecond " + resyncPerSecond + " is not from 1 to 10000");
         }
@@ -191,6 +211,30 @@ public final class HubSettings {
             }
         });
         return this;
+    }
+
+    /**
+     * This node's name: {@link #nodeName}, else the host name (its first label when longer than 63
+     * characters), else {@code hub}.
+     */
+    public String nodeNameResolved() {
+        String host = java.util.Objects.requireNonNullElse(localHostName(), "hub");
+        String name = nodeName != null ? nodeName : host.length() <= 63 ? host : host.split("\\.")[0];
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
+            throw new UserError("nodeName '" + io.hub.pki.log.LogText.of(name) + "' is not 1 to 63 letters, digits, "
+                    + "dots and dashes starting with a letter or digit");
+        }
+        return name;
+    }
+
+    /** The pool's sizes. */
+    public io.hub.app.storage.HubDatabase.PoolSize databasePool() {
+        try {
+            return new io.hub.app.storage.HubDatabase.PoolSize(databasePoolSize,
+                    databasePoolMinIdle == null ? databasePoolSize : databasePoolMinIdle);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("databasePoolSize and databasePoolMinIdle: " + e.getMessage());
+        }
     }
 
     public io.hub.relay.RelayMode relayModeParsed() {

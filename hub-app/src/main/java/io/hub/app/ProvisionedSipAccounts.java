@@ -3,9 +3,11 @@ package io.hub.app;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceState;
 import io.hub.provisioning.devices.Enrollment;
+import io.hub.provisioning.storage.StorageException;
 import io.hub.provisioning.tenants.Tenants;
 import io.hub.sip.SipAccount;
 import io.hub.sip.SipAccounts;
+import io.hub.sip.StoreUnavailableException;
 import java.util.Optional;
 
 /**
@@ -30,8 +32,12 @@ final class ProvisionedSipAccounts implements SipAccounts {
 
     @Override
     public Optional<SipAccount> account(String user, String domain) {
-        return tenants.byDomain(domain).flatMap(owner -> enrollment.byExtension(owner.tenant(), user)
-                .map(device -> account(user, owner.domain(), device)));
+        try {
+            return tenants.byDomain(domain).flatMap(owner -> enrollment.byExtension(owner.tenant(), user)
+                    .map(device -> account(user, owner.domain(), device)));
+        } catch (StorageException e) {
+            throw new StoreUnavailableException(e.getMessage(), e);
+        }
     }
 
     @Override

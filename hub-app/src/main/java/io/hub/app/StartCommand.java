@@ -43,6 +43,13 @@ public final class StartCommand implements Callable<Integer> {
             description = "Whether SIP over TLS requires a valid certificate of the account's own phone; a tenant's "
                     + "own setting wins ('hub tenant set'). Default wanted.")
     String sipClientCertificate;
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "Keep the tables in PostgreSQL: jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD "
+                    + "(default: the embedded H2 database under the home).")
+    String databaseUrl;
+    @Option(names = "--node", paramLabel = "NAME",
+            description = "This node's name among the nodes sharing one database (default: the host name).")
+    String node;
     @Spec
     CommandSpec spec;
 
@@ -59,6 +66,12 @@ public final class StartCommand implements Callable<Integer> {
     }
 
     void applyFlags(HubSettings settings) {
+        if (databaseUrl != null) {
+            settings.databaseUrl = databaseUrl;
+        }
+        if (node != null) {
+            settings.nodeName = node;
+        }
         if (sipClientCertificate != null) {
             settings.sipClientCertificate = sipClientCertificate;
         }

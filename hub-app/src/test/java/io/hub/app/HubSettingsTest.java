@@ -51,6 +51,40 @@ class HubSettingsTest {
     }
 
     @Test
+    void aPostgresUrlAndPoolSizesAreTakenFromTheFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("hub.yaml"), """
+                databaseUrl: jdbc:postgresql://db.example.test:5432/hub?user=hub&password=s3cret
+                databasePoolSize: 20
+                databasePoolMinIdle: 4
+                """);
+
+        HubSettings settings = HubSettings.load(file, true).validate();
+
+        assertEquals("jdbc:postgresql://db.example.test:5432/hub?user=hub&password=s3cret", settings.databaseUrl);
+        assertEquals(new io.hub.app.storage.HubDatabase.PoolSize(20, 4), settings.databasePool());
+        assertEquals(new io.hub.app.storage.HubDatabase.PoolSize(8, 8), new HubSettings().databasePool(),
+                "a fixed pool of 8 by default");
+    }
+
+    @Test
+    void aDatabaseUrlOfAnotherKindOrABadPoolSizeIsRefusedWithoutShowingThePassword() {
+        HubSettings mysql = new HubSettings();
+        mysql.databaseUrl = "jdbc:mysql://db/hub?user=hub&password=s3cret";
+        HubSettings emptyPool = new HubSettings();
+        emptyPool.databasePoolSize = 0;
+        HubSettings idleAbovePool = new HubSettings();
+        idleAbovePool.databasePoolMinIdle = 9;
+
+        UserError kind = assertThrows(UserError.class, mysql::validate);
+        assertTrue(kind.getMessage().startsWith("databaseUrl 'jdbc:mysql://db/hub?user=hub&password=***' is not "
+                + "jdbc:postgresql://"), kind.getMessage());
+        assertEquals("databasePoolSize and databasePoolMinIdle: the pool size 0 is not from 1 to 1000",
+                assertThrows(UserError.class, emptyPool::validate).getMessage());
+        assertEquals("databasePoolSize and databasePoolMinIdle: the idle minimum 9 is not from 0 to the pool size 8",
+                assertThrows(UserError.class, idleAbovePool::validate).getMessage());
+    }
+
+    @Test
     void aMisspeltSettingIsRefusedWithItsLine() throws IOException {
         Path file = Files.writeString(dir.resolve("hub.yaml"), "httpsPort: 443\nhttpPort: 80\n");
 

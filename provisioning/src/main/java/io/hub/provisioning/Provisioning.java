@@ -208,6 +208,11 @@ public final class Provisioning implements AutoCloseable {
         return resyncs;
     }
 
+    /** The nodes sharing this database, with their heartbeats. */
+    public NodeTable nodes() {
+        return new NodeTable(database);
+    }
+
     public AuditLog audit() {
         return audit;
     }

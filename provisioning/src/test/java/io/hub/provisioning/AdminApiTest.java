@@ -21,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AdminApiTest {
 
+    /** The database the tests run on; {@link AdminApiOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     @TempDir
     Path home;
 
@@ -28,7 +33,7 @@ class AdminApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        hub = TestHub.start(home);
+        hub = TestHub.start(store(), home);
     }
 
     @AfterEach

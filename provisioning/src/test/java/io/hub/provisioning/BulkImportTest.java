@@ -17,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Bulk enrollment over the admin API: all or nothing, every bad line named. */
 class BulkImportTest {
 
+    /** The database the tests run on; {@link BulkImportOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     private static final String HEADER = "action,macAddress,deviceType,extension,displayName,site,region\n";
 
     @TempDir
@@ -26,7 +31,7 @@ class BulkImportTest {
 
     @BeforeEach
     void start() throws Exception {
-        hub = TestHub.start(home);
+        hub = TestHub.start(store(), home);
     }
 
     @AfterEach

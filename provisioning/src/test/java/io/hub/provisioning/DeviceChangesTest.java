@@ -28,6 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeviceChangesTest {
 
+    /** The database the tests run on; {@link DeviceChangesOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     private static final MacAddress MAC = MacAddress.parse("00809f000001");
 
     @TempDir
@@ -39,7 +44,7 @@ class DeviceChangesTest {
 
     @BeforeEach
     void start() throws Exception {
-        hub = TestHub.start(home);
+        hub = TestHub.start(store(), home);
         enrollment = hub.provisioning.enrollment();
         enrollment.onChange(changes::add);
         assertEquals(201, hub.adminJson("POST", "/admin/v1/devices",

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Phones report the DHCP options they got; conflicts become alerts grouped by site and finding. */
 class DhcpAlertsTest {
 
+    /** The database the tests run on; {@link DhcpAlertsOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     private static final String PARIS_1 = "00809f000001";
     private static final String PARIS_2 = "00809f000002";
     private static final String LYON = "00809f000003";
@@ -28,7 +33,7 @@ class DhcpAlertsTest {
 
     @BeforeEach
     void start() throws Exception {
-        hub = TestHub.start(home);
+        hub = TestHub.start(store(), home);
         enroll(PARIS_1, "Paris", "1001");
         enroll(PARIS_2, "Paris", "1002");
         enroll(LYON, "Lyon", "1003");

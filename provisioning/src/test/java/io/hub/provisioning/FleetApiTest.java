@@ -24,6 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetApiTest {
 
+    /** The database the tests run on; {@link FleetApiOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     @TempDir
     Path home;
 
@@ -31,7 +36,7 @@ class FleetApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        hub = TestHub.start(home);
+        hub = TestHub.start(store(), home);
         enroll("00809f000001", "Myriad M7", "1001", "Reception <b>desk</b>", "Paris");
         enroll("00809f000002", "Halo H6P", "1002", "Boardroom", "Paris");
         enroll("00809f000003", "Myriad M7", "1003", "Warehouse 100%", "Lyon");

@@ -29,6 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GenericCertificateBindingTest {
 
+    /** The database the tests run on; {@link GenericCertificateBindingOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     private static final String MAC = "00809f0000aa";
     private static final String CONFIG = "/prov/v1/config/" + MAC + ".xml";
 
@@ -40,7 +45,7 @@ class GenericCertificateBindingTest {
 
     @BeforeEach
     void trustAGenericCa() throws Exception {
-        hub = TestHub.start(home);
+        hub = TestHub.start(store(), home);
         generic = TestPki.root("CN=Generic Phones CA,O=Generic");
         Path file = home.resolve("generic.pem");
         PemFiles.writeCertificates(file, List.of(generic.certificate()));

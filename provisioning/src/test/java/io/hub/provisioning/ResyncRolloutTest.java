@@ -31,6 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResyncRolloutTest {
 
+    /** The database the tests run on; {@link ResyncRolloutOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -52,7 +57,7 @@ class ResyncRolloutTest {
 
     @BeforeEach
     void start() throws Exception {
-        hub = TestHub.start(home);
+        hub = TestHub.start(store(), home);
         resyncs = hub.provisioning.resyncs();
         resyncs.sendWith(phones, 3);
         for (int i = 1; i <= 10; i++) {

@@ -20,6 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StorageFailureTest {
 
+    /** The database the tests run on; {@link StorageFailureOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     private static final String MAC = "00809faabbcc";
     private static final String CONFIG = "/prov/v1/config/" + MAC + ".xml";
 
@@ -30,7 +35,7 @@ class StorageFailureTest {
 
     @BeforeEach
     void enrollOnePhone() throws Exception {
-        hub = TestHub.start(home);
+        hub = TestHub.start(store(), home);
         assertEquals(201, hub.adminJson("POST", "/admin/v1/devices",
                 "{\"mac\": \"" + MAC + "\", \"model\": \"Myriad M7\", \"extension\": \"1001\"}").getStatus());
     }

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TenantIsolationTest {
 
+    /** The database the tests run on; {@link TenantIsolationOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     @TempDir
     Path home;
 
@@ -33,7 +38,7 @@ class TenantIsolationTest {
 
     @BeforeEach
     void start() throws Exception {
-        hub = TestHub.start(home);
+        hub = TestHub.start(store(), home);
     }
 
     @AfterEach

@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 /**
- * An H2 file database for tests, pooled and migrated as the hub's is (the hub's own pool is
- * hub-app's {@code HubDatabase}; provisioning only migrates and uses the one it is given).
+ * A database for tests (H2 on disk unless a {@link TestStore} is named), pooled and migrated as the
+ * hub's is (the hub's own pool is hub-app's {@code HubDatabase}; provisioning only migrates and uses
+ * the one it is given).
  */
 public final class TestDatabase implements AutoCloseable {
 
@@ -21,7 +22,12 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A pool over {@code directory}'s H2 file with provisioning's schema migrated. */
     public static TestDatabase open(Path directory) {
-        HikariDataSource pool = pool(directory);
+        return open(TestStore.H2, directory);
+    }
+
+    /** A pool over a new database of {@code store} with provisioning's schema migrated. */
+    public static TestDatabase open(TestStore store, Path directory) {
+        HikariDataSource pool = store.pool(directory);
         try {
             return new TestDatabase(pool, Database.migrate(pool));
         } catch (RuntimeException e) {
@@ -32,11 +38,7 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A pool over {@code directory}'s H2 file, schema untouched. */
     public static HikariDataSource pool(Path directory) {
-        HikariDataSource pool = new HikariDataSource();
-        pool.setJdbcUrl(url(directory));
-        pool.setPoolName("test-db");
-        pool.setMaximumPoolSize(8);
-        return pool;
+        return TestStore.H2.pool(directory);
     }
 
     /** The H2 URL of the file in {@code directory}, with the hub's settings. */

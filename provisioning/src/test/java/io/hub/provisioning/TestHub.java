@@ -32,8 +32,8 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * A real provisioning server for tests: a PKI in a temporary home, H2 on disk, both HTTPS servers
- * on free loopback ports, and clients that speak to it as a phone (with its certificate) and as
+ * A real provisioning server for tests: a PKI in a temporary home, H2 on disk (or PostgreSQL, see
+ * {@link TestStore}), both HTTPS servers on free loopback ports, and clients that speak to it as a phone (with its certificate) and as
  * an admin (with the bearer token).
  */
 public final class TestHub implements AutoCloseable {
@@ -69,9 +69,19 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Path home, DeviceApi.Limits limits, HttpLimits http) throws Exception {
+        return start(TestStore.H2, home, limits, http);
+    }
+
+    /** A hub on a new database of {@code store}. */
+    public static TestHub start(TestStore store, Path home) throws Exception {
+        return start(store, home, null, HttpLimits.standard());
+    }
+
+    public static TestHub start(TestStore store, Path home, DeviceApi.Limits limits, HttpLimits http)
+            throws Exception {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
-        HikariDataSource database = TestDatabase.pool(home.resolve("db"));
+        HikariDataSource database = store.pool(home.resolve("db"));
         try {
             Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, home.resolve("firmware"),
                     home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,

@@ -12,6 +12,8 @@ public interface SipAccounts {
      * The account whose AOR is {@code user@domain}, if one is provisioned. Its realm is the domain
      * the account lives in, which may be written differently from {@code domain} (another name of
      * the same domain): bindings are stored under that one.
+     *
+     * @throws StoreUnavailableException when the accounts cannot be read now
      */
     Optional<SipAccount> account(String user, String domain);
 

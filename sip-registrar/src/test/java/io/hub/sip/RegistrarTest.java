@@ -59,9 +59,14 @@ class RegistrarTest {
         pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         database = new HikariDataSource();
-        database.setJdbcUrl("jdbc:h2:file:" + home.resolve("db/hub") + ";WRITE_DELAY=0");
+        database.setJdbcUrl(databaseUrl());
         sip = start(new RegistrarSettings(60, 3600, 600, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 List.of("baresip")));
+    }
+
+    /** The database bindings are stored in; {@link RegistrarOnPostgresTest} runs the tests on PostgreSQL. */
+    String databaseUrl() {
+        return "jdbc:h2:file:" + home.resolve("db/hub") + ";WRITE_DELAY=0";
     }
 
     private SipService start(RegistrarSettings settings) throws Exception {

@@ -2,6 +2,7 @@ package io.hub.app.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.hub.provisioning.storage.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,8 +12,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hub's one database pool, which every module that keeps tables is handed: HikariCP over the
- * embedded H2 file by default, or over any JDBC URL (PostgreSQL) given instead. Each module migrates
- * its own schema with Flyway over the pool it is given; this class knows no table.
+ * embedded H2 file by default, or over PostgreSQL ({@code jdbc:postgresql://HOST:PORT/DB?user=…&password=…})
+ * given instead. Each module migrates its own schema with Flyway over the pool it is given; this
+ * class knows no table.
+ *
+ * <p>PostgreSQL is a server that can go away and come back: a request waits at most
+ * {@link #CONNECTION_WAIT_MILLIS} for a connection (then the API answers 503 storage-unavailable),
+ * the driver gives up connecting after {@link #CONNECT_SECONDS} and on a silent socket after
+ * {@link #SOCKET_SECONDS} (unless the URL says otherwise), and the pool replaces broken connections
+ * by itself once the server answers again, so the hub recovers without a restart.
  *
  * <p>H2 runs with {@code WRITE_DELAY=0}: its default delay of half a second acknowledges commits
  * that a kill -9 then loses, and an import the admin was told succeeded must survive. H2 is pinned
@@ -27,7 +35,11 @@ public final class HubDatabase implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubDatabase.class);
     private static final String FILE_NAME = "hub";
-    private static final int POOL_SIZE = 8;
+    /** The pool's default size: enough for the HTTPS and SIP threads that touch the database at once. */
+    public static final int DEFAULT_POOL_SIZE = 8;
+    private static final long CONNECT_SECONDS = 5;
+    /** Longer than any statement of the hub takes; a server that stopped answering frees the thread. */
+    private static final long SOCKET_SECONDS = 60;
     /**
      * How long a request waits for a connection before it is answered 503 storage-unavailable:
      * Hikari's default of 30 s outlasts a phone's own request timeout, so the answer would reach nobody.
@@ -42,14 +54,38 @@ public final class HubDatabase implements AutoCloseable {
         this.privateDirectory = privateDirectory;
     }
 
+    /** How many connections the pool keeps: at most {@code maximum}, at least {@code minimumIdle} idle. */
+    public record PoolSize(int maximum, int minimumIdle) {
+
+        public static final PoolSize DEFAULT = new PoolSize(DEFAULT_POOL_SIZE, DEFAULT_POOL_SIZE);
+
+        /** @throws IllegalArgumentException unless {@code 1 <= maximum <= 1000} and {@code 0 <= minimumIdle <= maximum} */
+        public PoolSize {
+            if (maximum < 1 || maximum > 1000) {
+                throw new IllegalArgumentException("the pool size " + maximum + " is not from 1 to 1000");
+            }
+            if (minimumIdle < 0 || minimumIdle > maximum) {
+                throw new IllegalArgumentException("the idle minimum " + minimumIdle + " is not from 0 to the pool size "
+                        + maximum);
+            }
+        }
+    }
+
+    /** Opens the pool with the default size; see {@link #open(String, Path, PoolSize)}. */
+    public static HubDatabase open(String jdbcUrl, Path directory) {
+        return open(jdbcUrl, directory, PoolSize.DEFAULT);
+    }
+
     /**
      * Opens the pool; the schema is left to the modules.
      *
-     * @param jdbcUrl a JDBC URL, or null for the H2 file in {@code directory}
+     * @param jdbcUrl a JDBC URL ({@code jdbc:postgresql:} or {@code jdbc:h2:}), or null for the H2 file in
+     *     {@code directory}
      * @throws DatabaseFileException when the H2 file exists but is corrupt, empty or from a newer H2
+     * @throws DatabaseUnreachableException when the database server cannot be reached or refuses the login
      * @throws IllegalStateException when the database directory cannot be made private
      */
-    public static HubDatabase open(String jdbcUrl, Path directory) {
+    public static HubDatabase open(String jdbcUrl, Path directory, PoolSize size) {
         String url = jdbcUrl != null ? jdbcUrl : h2Url(directory);
         Path privateDirectory = jdbcUrl != null ? null : directory;
         tighten(privateDirectory);
@@ -59,18 +95,49 @@ public final class HubDatabase implements AutoCloseable {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setPoolName("hub-db");
-        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMaximumPoolSize(size.maximum());
+        config.setMinimumIdle(size.minimumIdle());
         config.setConnectionTimeout(CONNECTION_WAIT_MILLIS);
         config.setAutoCommit(true);
-        HikariDataSource pool = new HikariDataSource(config);
+        if (isPostgres(url)) {
+            // Driver properties; a parameter of the same name in the URL wins.
+            config.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_SECONDS));
+            config.addDataSourceProperty("socketTimeout", Long.toString(SOCKET_SECONDS));
+            config.addDataSourceProperty("ApplicationName", "hub");
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new DatabaseUnreachableException("cannot connect to the database " + redacted(url) + ": "
+                    + rootMessage(e));
+        }
         try {
             tighten(privateDirectory);
         } catch (IllegalStateException e) {
             pool.close();
             throw e;
         }
-        LOG.info("database open url={}", url.replaceAll("password=[^;&]*", "password=***"));
+        LOG.info("database open url={} pool={} idle={}", redacted(url), size.maximum(), size.minimumIdle());
         return new HubDatabase(pool, privateDirectory);
+    }
+
+    /** True for a PostgreSQL JDBC URL. */
+    public static boolean isPostgres(String jdbcUrl) {
+        return jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
+    }
+
+    /** {@code jdbcUrl} with its password hidden, for logs and messages. */
+    public static String redacted(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)password=[^;&]*", "password=***");
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return redacted(String.valueOf(root.getMessage()));
     }
 
     /** The JDBC URL of the hub's H2 file in {@code directory}. */

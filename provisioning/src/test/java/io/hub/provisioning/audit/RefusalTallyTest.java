@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.MutableClock;
 import io.hub.provisioning.TestDatabase;
+import io.hub.provisioning.TestStore;
 import io.hub.provisioning.storage.Database;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Refusals are counted in memory and leave one audit row per source, reason and minute. */
 class RefusalTallyTest {
 
+    /** The database the tests run on; {@link RefusalTallyOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     @TempDir
     Path dir;
 
@@ -29,7 +35,7 @@ class RefusalTallyTest {
 
     @BeforeEach
     void open() {
-        pool = TestDatabase.open(dir.resolve("db"));
+        pool = TestDatabase.open(store(), dir.resolve("db"));
         database = pool.database();
         audit = new AuditLog(database, clock);
         tally = new RefusalTally(audit, clock, domain -> domain.equals("acme.test") ? "acme" : null);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.hub.pki.MutableClock;
 import io.hub.provisioning.TestDatabase;
+import io.hub.provisioning.TestStore;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.nio.file.Path;
@@ -20,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Audit rows and status reports older than their retention go, in batches; younger ones stay. */
 class RetentionTest {
 
+    /** The database the tests run on; {@link RetentionOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     @TempDir
     Path dir;
 
@@ -30,7 +36,7 @@ class RetentionTest {
 
     @BeforeEach
     void open() {
-        pool = TestDatabase.open(dir.resolve("db"));
+        pool = TestDatabase.open(store(), dir.resolve("db"));
         database = pool.database();
         audit = new AuditLog(database, clock);
         database.transaction(connection -> {

@@ -7,6 +7,7 @@ import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.TestDatabase;
+import io.hub.provisioning.TestStore;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import io.hub.provisioning.storage.SealedSecrets;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * first undo would have it, the devices are as before the import, with their other rows.
  */
 class ImportJournalTest {
+
+    /** The database the tests run on; {@link ImportJournalOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
 
     private static final String TENANT = "t1";
     private static final MacAddress KEPT = new MacAddress("00809f000001");
@@ -43,7 +50,7 @@ class ImportJournalTest {
 
     @BeforeEach
     void seed() {
-        opened = TestDatabase.open(dir);
+        opened = TestDatabase.open(store(), dir);
         database = opened.database();
         database.transaction(connection -> {
             try (PreparedStatement tenant = connection.prepareStatement(
@@ -94,9 +101,8 @@ class ImportJournalTest {
         });
         assertEquals(1, journal.recover());
 
-        assertEquals("00809f000001 101 Kept|00809f000002 102 Deleted|00809f000003 103 Swapped", text(
-                "SELECT LISTAGG(mac || ' ' || extension || ' ' || display_name, '|') WITHIN GROUP (ORDER BY mac) "
-                        + "FROM device"));
+        assertEquals("00809f000001 101 Kept|00809f000002 102 Deleted|00809f000003 103 Swapped", joined(
+                "SELECT mac || ' ' || extension || ' ' || display_name FROM device ORDER BY mac"));
         assertEquals("v", text("SELECT setting_value FROM device_setting WHERE mac = '00809f000002'"));
         assertEquals("1", text("SELECT COUNT(*) FROM claimable_device WHERE mac = '00809f000009'"));
         assertEquals("0", text("SELECT COUNT(*) FROM audit_event WHERE actor = 'x'"));
@@ -130,7 +136,7 @@ class ImportJournalTest {
         assertEquals(0, journal.recover());
 
         assertEquals("00809f000001|00809f000003|00809f000009",
-                text("SELECT LISTAGG(mac, '|') WITHIN GROUP (ORDER BY mac) FROM device"));
+                joined("SELECT mac FROM device ORDER BY mac"));
         assertEquals("0", text("SELECT COUNT(*) FROM import_journal"));
     }
 
@@ -155,6 +161,20 @@ class ImportJournalTest {
                 statement.executeUpdate();
             }
             return null;
+        });
+    }
+
+    /** The first column of every row, joined with '|' (H2's LISTAGG and PostgreSQL's STRING_AGG differ). */
+    private String joined(String sql) {
+        return database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql);
+                    ResultSet row = statement.executeQuery()) {
+                List<String> values = new ArrayList<>();
+                while (row.next()) {
+                    values.add(row.getString(1));
+                }
+                return String.join("|", values);
+            }
         });
     }
 

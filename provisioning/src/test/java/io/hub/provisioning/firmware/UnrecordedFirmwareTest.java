@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.TestDatabase;
+import io.hub.provisioning.TestStore;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.tenants.Tenants;
 import java.io.ByteArrayInputStream;
@@ -18,12 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a kill -9 during an upload leaves (an image without its row, a .part file) is removed at start. */
 class UnrecordedFirmwareTest {
 
+    /** The database the tests run on; {@link UnrecordedFirmwareOnPostgresTest} runs them on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     @TempDir
     Path dir;
 
     @Test
     void anImageWithoutItsRowIsRemovedAndItsVersionCanBeUploadedAgain() throws Exception {
-        try (TestDatabase pool = TestDatabase.open(dir.resolve("db"))) {
+        try (TestDatabase pool = TestDatabase.open(store(), dir.resolve("db"))) {
             Database database = pool.database();
             database.transaction(connection -> connection.createStatement().executeUpdate(
                     "INSERT INTO tenant (id, name, created_at) VALUES ('default', 'Default', CURRENT_TIMESTAMP)"));

@@ -3,6 +3,7 @@ package io.hub.provisioning.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.hub.provisioning.TestDatabase;
+import io.hub.provisioning.TestStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,12 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TenantMigrationTest {
 
+    /** The database the migration runs on; {@link TenantMigrationOnPostgresTest} runs it on PostgreSQL. */
+    TestStore store() {
+        return TestStore.H2;
+    }
+
     @TempDir
     Path directory;
 
     @Test
     void aDatabaseFromBeforeTenantsIsCarriedOver() throws Exception {
-        String url = TestDatabase.url(directory);
+        String url = store().url(directory);
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("3").load()
                 .migrate();
         try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement()) {
@@ -46,7 +52,7 @@ class TenantMigrationTest {
                     + "(CURRENT_TIMESTAMP, 'admin', 'authenticate', 'refused', NULL)");
         }
 
-        TestDatabase.open(directory).close();
+        TestDatabase.open(store(), directory).close();
 
         try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement()) {
             assertEquals(List.of("default Myriad M7 2.0 myriad-m7/2.0.bin"), rows(sql,

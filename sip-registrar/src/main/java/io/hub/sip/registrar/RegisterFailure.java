@@ -23,7 +23,8 @@ public enum RegisterFailure {
     DISABLED(403, "Forbidden", "disabled"),
     INTERVAL_TOO_BRIEF(423, "Interval Too Brief", "interval-too-brief"),
     OUT_OF_ORDER(500, "Server Internal Error", "out-of-order"),
-    STORE_FAILED(500, "Server Internal Error", "store-failed");
+    /** The database did not answer: try again later (Retry-After), the binding held stays. */
+    STORE_UNAVAILABLE(503, "Service Unavailable", "store-unavailable");
 
     private final int status;
     private final String reasonPhrase;

@@ -12,6 +12,7 @@ import io.hub.pki.MacAddress;
 import io.hub.pki.RefusalCause;
 import io.hub.pki.TrustLevel;
 import io.hub.pki.log.LogText;
+import io.hub.sip.StoreUnavailableException;
 import io.hub.sip.location.Binding;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.transport.Flow;
@@ -132,8 +133,13 @@ public final class Registrar {
             throw new Refused(RegisterFailure.MALFORMED, "the To header names no sip: user", null);
         }
         String domain = to.getHost().toLowerCase(Locale.ROOT);
-        SipCredentials account = credentials.lookup(to.getUser(), domain).orElseThrow(() -> new Refused(
-                RegisterFailure.UNKNOWN_AOR, "sip:" + to.getUser() + "@" + domain, null));
+        SipCredentials account;
+        try {
+            account = credentials.lookup(to.getUser(), domain).orElseThrow(() -> new Refused(
+                    RegisterFailure.UNKNOWN_AOR, "sip:" + to.getUser() + "@" + domain, null));
+        } catch (StoreUnavailableException e) {
+            throw new Refused(RegisterFailure.STORE_UNAVAILABLE, "accounts: " + e.getMessage(), null);
+        }
         // The account's realm is its domain as the hub writes it: another name of it registers the same AOR.
         String aor = "sip:" + to.getUser() + "@" + account.realm();
         authenticate(request, account);
@@ -150,8 +156,8 @@ public final class Registrar {
             // Under the AOR's lock: the current bindings are read, changed, stored and applied as one step.
             updated = location.update(aor, current -> bindings(request, flow, aor, deviceMac, current));
         } catch (IllegalStateException e) {
-            LOG.error("register {} could not be stored: {}", LogText.of(aor), e.getMessage());
-            throw new Refused(RegisterFailure.STORE_FAILED, e.getMessage(), null);
+            LOG.warn("register {} could not be stored: {}", LogText.of(aor), LogText.of(e.getMessage()));
+            throw new Refused(RegisterFailure.STORE_UNAVAILABLE, e.getMessage(), null);
         }
         boolean outbound = updated.stream().anyMatch(b -> b.isOutbound() && b.flowId() == flow.id());
         if (updated.stream().anyMatch(b -> b.flowId() == flow.id())) {
@@ -397,6 +403,8 @@ public final class Registrar {
             add(response, "Min-Expires", Integer.toString(settings.minExpires()));
         } else if (failure == RegisterFailure.UNSUPPORTED_EXTENSION) {
             add(response, "Unsupported", refused.detail);
+        } else if (failure == RegisterFailure.STORE_UNAVAILABLE) {
+            add(response, "Retry-After", Integer.toString(StoreUnavailableException.RETRY_SECONDS));
         }
         add(response, "Warning", "399 hub \"" + failure.code() + "\"");
         return response;

@@ -7,6 +7,7 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import io.hub.pki.log.LogText;
+import io.hub.sip.StoreUnavailableException;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,6 +80,13 @@ final class MessageDispatcher {
                 ReceivedStamp.stamp(request, flow);
                 try {
                     handler.request(request, flow);
+                } catch (StoreUnavailableException e) {
+                    // The database did not answer: the phone is asked to retry, its flow stays.
+                    LOG.warn("sip {} from {} refused: the database is unavailable: {}", request.getMethod(), flow,
+                            LogText.of(e.getMessage()));
+                    if (!"ACK".equals(request.getMethod())) {
+                        flow.send(busy(request, StoreUnavailableException.RETRY_SECONDS).encode());
+                    }
                 } catch (RuntimeException e) {
                     // A bug, not the phone's fault: answer 500, keep the flow, keep the trace.
                     LOG.error("sip {} from {} failed", request.getMethod(), flow, e);

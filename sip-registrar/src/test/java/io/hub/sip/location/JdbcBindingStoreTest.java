@@ -2,17 +2,29 @@ package io.hub.sip.location;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Several AORs' binding sets in one transaction: all of them or none. */
+/**
+ * Several AORs' binding sets in one transaction: all of them or none; REGISTERs of many threads
+ * grouped into shared commits. On H2 here, on PostgreSQL in {@link JdbcBindingStoreOnPostgresTest}.
+ */
 class JdbcBindingStoreTest {
 
     private static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
@@ -26,8 +38,13 @@ class JdbcBindingStoreTest {
     @BeforeEach
     void open() {
         database = new HikariDataSource();
-        database.setJdbcUrl("jdbc:h2:file:" + dir.resolve("hub") + ";WRITE_DELAY=0");
+        database.setJdbcUrl(url());
         store = new JdbcBindingStore(database);
+    }
+
+    /** The database the tests run on. */
+    String url() {
+        return "jdbc:h2:file:" + dir.resolve("hub") + ";WRITE_DELAY=0";
     }
 
     @AfterEach
@@ -65,6 +82,33 @@ class JdbcBindingStoreTest {
                 new AorBindings("sip:b@hub.test", List.of(tooLong)))));
 
         assertEquals(List.of("sip:a@hub.test <sip:old@192.0.2.1>"), rows());
+    }
+
+    @Test
+    void registersOfManyThreadsShareCommitsAndAllOfThemAreStored() throws Exception {
+        int aors = 200;
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try (LocationService location = new LocationService(store, Clock.fixed(NOW, ZoneOffset.UTC))) {
+            List<Future<?>> registers = new ArrayList<>();
+            for (int i = 0; i < aors; i++) {
+                String aor = "sip:" + (1000 + i) + "@hub.test";
+                registers.add(threads.submit(() -> location.replace(aor, List.of(binding(aor, "<sip:" + aor
+                        .substring(4) + ";transport=tls>")))));
+            }
+            for (Future<?> register : registers) {
+                register.get(60, TimeUnit.SECONDS);
+            }
+            LocationService.Commits commits = location.commits();
+            assertEquals(aors, commits.changes());
+            assertTrue(commits.transactions() <= aors, commits.toString());
+        } finally {
+            threads.shutdownNow();
+        }
+
+        List<Binding> stored = new JdbcBindingStore(database).load();
+        assertEquals(aors, stored.size());
+        assertEquals(IntStream.range(0, aors).mapToObj(i -> "sip:" + (1000 + i) + "@hub.test").sorted().toList(),
+                stored.stream().map(Binding::aor).sorted().toList());
     }
 
     private List<String> rows() {

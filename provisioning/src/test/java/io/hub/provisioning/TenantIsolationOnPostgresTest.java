@@ -1,0 +1,10 @@
+package io.hub.provisioning;
+
+/** {@link TenantIsolationTest} on PostgreSQL. */
+class TenantIsolationOnPostgresTest extends TenantIsolationTest {
+
+    @Override
+    TestStore store() {
+        return TestStore.POSTGRES;
+    }
+}
