@@ -4,17 +4,20 @@
 # same configuration document as a static file with ssl_verify_client on and the same TLS
 # settings, so the difference is the hub's work per request (validation, lookup, rendering).
 #
-#   bench/provisioning.sh [--quick] [--runs N]
+#   bench/provisioning.sh [--quick] [--runs N] [--jfr FILE]
 # Prints one line per measure with the median of the runs and the ratio hub/nginx.
+# --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
+# `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 requests=20000 handshakes=2000 firmware_mib=64 concurrency=16
+runs=3 requests=20000 handshakes=2000 firmware_mib=64 concurrency=16 jfr=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 requests=2000 handshakes=200 firmware_mib=8; shift ;;
     --runs) runs="$2"; shift 2 ;;
-    *) echo "usage: bench/provisioning.sh [--quick] [--runs N]" >&2; exit 2 ;;
+    --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
+    *) echo "usage: bench/provisioning.sh [--quick] [--runs N] [--jfr FILE]" >&2; exit 2 ;;
   esac
 done
 
@@ -40,6 +43,7 @@ mac=00809faabbcc
 "$repo/scripts/hub" pki init --home "$home" >/dev/null
 # ab sends everything from one address; the per-address limit stands for a NAT of phones, not a load tool.
 echo "deviceRequestsPerSecond: 1000000" > "$home/hub.yaml"
+HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port 18500 --admin-port 18501 \
     --sip-tls-port 0 >"$work/hub.out" 2>"$work/hub.err" &
 hub_pid=$!

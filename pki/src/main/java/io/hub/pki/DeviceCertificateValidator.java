@@ -76,6 +76,16 @@ public final class DeviceCertificateValidator {
     }
 
     /**
+     * A value that changes whenever this validator's answers may have changed: revocations, trusted
+     * and untrusted CAs, imported manufacturer CRLs, also as another process changes them. Compared
+     * with {@code equals}; a verdict kept beside the state it was reached in stays true while the
+     * state is equal (only the clock can change it then).
+     */
+    public Object state() {
+        return List.of(revocations.entries(), trusted.entries(), trusted.untrusted(), crls.state());
+    }
+
+    /**
      * Validates {@code chain} for a request that names {@code requestedMac} (empty when the request
      * names none, as discovery does).
      *

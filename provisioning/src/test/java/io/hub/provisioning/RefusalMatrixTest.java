@@ -67,6 +67,7 @@ class RefusalMatrixTest {
         TestPki.Leaf leaf = TestPki.leaf("CN=" + MAC + ",OU=Myriad M7");
 
         assertRefused(get(leaf.issuedBy(stranger), leaf, CONFIG), 403, "unknown-issuer", MAC);
+        assertEquals(0.0, keptValidations(), "a refused certificate is never kept");
     }
 
     @Test
@@ -84,6 +85,21 @@ class RefusalMatrixTest {
         hub.pki.revokeCertificate(phone.certificate(), RevocationList.Reason.KEY_COMPROMISE);
 
         assertRefused(get(phone, CONFIG), 403, "revoked", MAC);
+    }
+
+    @Test
+    void aCertificateRevokedWhileItsConnectionIsKeptIsRefusedOnItsNextRequest() throws Exception {
+        DeviceCertificates.IssuedCertificate phone = issue(MAC);
+        try (TestHub.Phone client = hub.phone(phone.certificate(), phone.keys().getPrivate())) {
+            assertEquals(200, client.get(CONFIG).getStatus());
+            assertEquals(200, client.get(CONFIG).getStatus());
+            assertEquals(1.0, keptValidations(), "the accepted certificate is kept once, not per request");
+
+            hub.pki.revokeCertificate(phone.certificate(), RevocationList.Reason.KEY_COMPROMISE);
+
+            assertRefused(client.get(CONFIG), 403, "revoked", MAC);
+            assertEquals(0.0, keptValidations(), "the revoked certificate's verdict is dropped");
+        }
     }
 
     @Test
@@ -134,6 +150,10 @@ class RefusalMatrixTest {
             assertEquals(1, limited, "probing MACs with one certificate ends in 429");
             assertTrue(Integer.parseInt(retryAfter) >= 1, retryAfter);
         }
+    }
+
+    private double keptValidations() {
+        return hub.metrics.get("hub.device.validations.kept").gauge().value();
     }
 
     private DeviceCertificates.IssuedCertificate issue(String mac) {

@@ -44,6 +44,8 @@ public final class TestHub implements AutoCloseable {
     public final Path home;
     public final HubPki pki;
     public final Provisioning provisioning;
+    /** The hub's metrics, for tests of the sizes of its caches. */
+    public final PrometheusMeterRegistry metrics;
     private final HttpClient admin;
     private final HikariDataSource database;
 
@@ -52,8 +54,10 @@ public final class TestHub implements AutoCloseable {
         return database;
     }
 
-    private TestHub(Path home, HubPki pki, Provisioning provisioning, HikariDataSource database) throws Exception {
+    private TestHub(Path home, HubPki pki, Provisioning provisioning, HikariDataSource database,
+            PrometheusMeterRegistry metrics) throws Exception {
         this.database = database;
+        this.metrics = metrics;
         this.home = home;
         this.pki = pki;
         this.provisioning = provisioning;
@@ -82,13 +86,14 @@ public final class TestHub implements AutoCloseable {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         HikariDataSource database = store.pool(home.resolve("db"));
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try {
             Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, home.resolve("firmware"),
                     home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
                     DeviceEndpointSettings.defaults(null, 5061), limits,
                     SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http), database,
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
-            return new TestHub(home, pki, provisioning, database);
+                    metrics, Clock.systemUTC());
+            return new TestHub(home, pki, provisioning, database, metrics);
         } catch (Exception | Error e) {
             database.close();
             throw e;

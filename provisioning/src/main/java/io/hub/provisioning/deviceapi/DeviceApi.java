@@ -63,7 +63,7 @@ public final class DeviceApi extends Handler.Wrapper {
             MeterRegistry metrics, DhcpAlerts dhcpAlerts, DeviceRepository devices, CertificateBindings bindings,
             PhoneCatalogue catalogue, Tenants tenants) {
         DeviceAuthenticator authenticator = new DeviceAuthenticator(validator, database, devices, bindings, catalogue,
-                limits.refusalsPerCertificate(), clock);
+                limits.refusalsPerCertificate(), clock, metrics);
         DeviceUrls urls = new DeviceUrls(settings);
         DeviceContacts contacts = new DeviceContacts(database, devices, clock);
         PathMappingsHandler routes = new PathMappingsHandler();

@@ -1,7 +1,10 @@
 package io.hub.provisioning.deviceapi;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hub.pki.DeviceCertificateValidator;
 import io.hub.pki.DeviceIdentity;
+import io.hub.pki.Fingerprints;
 import io.hub.pki.DeviceValidation;
 import io.hub.pki.MacAddress;
 import io.hub.pki.RefusalCause;
@@ -19,13 +22,13 @@ import io.hub.provisioning.http.RateLimits;
 import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.RequestFacts;
 import io.hub.provisioning.storage.Database;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLSession;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 
@@ -40,8 +43,12 @@ import org.eclipse.jetty.server.Request;
  */
 final class DeviceAuthenticator {
 
-    /** How long a TLS session's accepted certificate is trusted without judging it again. */
+    /** How long an accepted certificate is trusted without judging it again, while nothing else changed. */
     static final Duration VALIDATION_REUSE = Duration.ofSeconds(10);
+    /** Accepted certificates kept; past it the least useful are evicted (a gauge shows the size). */
+    static final int MAX_KEPT_VALIDATIONS = 100_000;
+    /** The gauge of {@link #MAX_KEPT_VALIDATIONS}'s table. */
+    static final String KEPT_VALIDATIONS = "hub.device.validations.kept";
 
     private final DeviceCertificateValidator validator;
     private final Database database;
@@ -51,9 +58,12 @@ final class DeviceAuthenticator {
     private final PhoneCatalogue catalogue;
     private final RateLimiter refusalsPerCertificate;
     private final Clock clock;
+    private final Cache<KeptKey, KeptValidation> accepted =
+            Caffeine.newBuilder().maximumSize(MAX_KEPT_VALIDATIONS).build();
 
     DeviceAuthenticator(DeviceCertificateValidator validator, Database database, DeviceRepository devices,
-            CertificateBindings bindings, PhoneCatalogue catalogue, RateLimiter refusalsPerCertificate, Clock clock) {
+            CertificateBindings bindings, PhoneCatalogue catalogue, RateLimiter refusalsPerCertificate, Clock clock,
+            MeterRegistry metrics) {
         this.validator = validator;
         this.database = database;
         this.devices = devices;
@@ -61,6 +71,7 @@ final class DeviceAuthenticator {
         this.catalogue = catalogue;
         this.refusalsPerCertificate = refusalsPerCertificate;
         this.clock = clock;
+        metrics.gauge(KEPT_VALIDATIONS, accepted, Cache::estimatedSize);
     }
 
     /**
@@ -76,7 +87,7 @@ final class DeviceAuthenticator {
         EndPoint.SslSessionData tls = request.getConnectionMetaData().getConnection().getEndPoint().getSslSessionData();
         List<X509Certificate> chain = tls == null || tls.peerCertificates() == null ? List.of()
                 : List.of(tls.peerCertificates());
-        DeviceValidation validation = validate(tls, chain, named);
+        DeviceValidation validation = validate(chain, named);
         if (named.isEmpty() && validation.refusal().filter(RefusalCause.NO_MAC::equals).isPresent()
                 && !validation.fingerprint().isEmpty()) {
             // A generic certificate without a MAC, on a request that names none (firmware, discovery
@@ -86,7 +97,7 @@ final class DeviceAuthenticator {
             if (bound.isPresent()) {
                 named = bound;
                 facts.mac(bound.get().value());
-                validation = validate(tls, chain, named);
+                validation = validate(chain, named);
             }
         }
         String fingerprint = validation.fingerprint();
@@ -148,26 +159,39 @@ final class DeviceAuthenticator {
     }
 
     /**
-     * Validates the chain, or reuses this TLS session's verdict for the same MAC: a phone keeps its
-     * connection for many requests and its certificate cannot change within it. Only acceptances
-     * are kept, and only for {@link #VALIDATION_REUSE}, so a revocation reaches an open connection
-     * within seconds; refusals are judged (and audited) every time.
+     * Validates the chain, or reuses the verdict for the same certificates and MAC: a phone sends
+     * the same certificate on every request and every reconnect. Only acceptances are kept, beside
+     * the validator's {@linkplain DeviceCertificateValidator#state() state}: any revocation, trust
+     * change or CRL import, also by another process, makes the next request judge again, on a kept
+     * or resumed TLS session alike. {@link #VALIDATION_REUSE} bounds what only the clock changes
+     * (expiry, a CRL's next update). Refusals are judged (and audited) every time, so unknown or
+     * random certificates never enter the table.
      */
-    private DeviceValidation validate(EndPoint.SslSessionData tls, List<X509Certificate> chain,
-            Optional<MacAddress> named) {
-        SSLSession session = tls == null ? null : tls.sslSession();
-        String key = "io.hub.validation." + named.map(MacAddress::value).orElse("-");
+    private DeviceValidation validate(List<X509Certificate> chain, Optional<MacAddress> named) {
+        if (chain.isEmpty()) {
+            return validator.validate(chain, named);
+        }
+        KeptKey key = new KeptKey(chain.stream().map(Fingerprints::sha256).toList(),
+                named.map(MacAddress::value).orElse(""));
+        Object state = validator.state();
         Instant now = clock.instant();
-        if (session != null && session.getValue(key) instanceof KeptValidation kept && kept.until().isAfter(now)) {
+        KeptValidation kept = accepted.getIfPresent(key);
+        if (kept != null && kept.until().isAfter(now) && kept.state().equals(state)) {
             return kept.validation();
         }
         DeviceValidation validation = validator.validate(chain, named);
-        if (session != null && validation.isAccepted()) {
-            session.putValue(key, new KeptValidation(validation, now.plus(VALIDATION_REUSE)));
+        if (validation.isAccepted()) {
+            accepted.put(key, new KeptValidation(validation, state, now.plus(VALIDATION_REUSE)));
+        } else if (kept != null) {
+            accepted.invalidate(key);
         }
         return validation;
     }
 
-    private record KeptValidation(DeviceValidation validation, Instant until) {
+    /** The certificates presented (SHA-256 each, leaf first) and the MAC the request names. */
+    private record KeptKey(List<String> chain, String named) {
+    }
+
+    private record KeptValidation(DeviceValidation validation, Object state, Instant until) {
     }
 }
