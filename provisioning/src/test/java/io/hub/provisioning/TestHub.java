@@ -9,6 +9,7 @@ import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.provisioning.deviceapi.DeviceApi;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import io.hub.provisioning.firmware.FirmwareLimits;
 import io.hub.provisioning.http.HttpLimits;
 import io.hub.provisioning.storage.SecretKeyFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -61,7 +62,7 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Path home) throws Exception {
-        return start(home, null);
+        return start(home, (DeviceApi.Limits) null);
     }
 
     public static TestHub start(Path home, DeviceApi.Limits limits) throws Exception {
@@ -69,6 +70,16 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Path home, DeviceApi.Limits limits, HttpLimits http) throws Exception {
+        return start(home, limits, http, FirmwareLimits.standard());
+    }
+
+    /** With another largest firmware image and tenant quota. */
+    public static TestHub start(Path home, FirmwareLimits firmware) throws Exception {
+        return start(home, null, HttpLimits.standard(), firmware);
+    }
+
+    private static TestHub start(Path home, DeviceApi.Limits limits, HttpLimits http, FirmwareLimits firmware)
+            throws Exception {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         HikariDataSource database = TestDatabase.pool(home.resolve("db"));
@@ -76,7 +87,7 @@ public final class TestHub implements AutoCloseable {
             Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, home.resolve("firmware"),
                     home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
                     DeviceEndpointSettings.defaults(null, 5061), limits,
-                    SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http), database,
+                    SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http, firmware), database,
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
             return new TestHub(home, pki, provisioning, database);
         } catch (Exception | Error e) {
