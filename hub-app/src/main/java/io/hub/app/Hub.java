@@ -119,7 +119,7 @@ public final class Hub implements AutoCloseable {
                     settings.adminPort, adminToken(), new DeviceEndpointSettings(settings.publicAddress,
                             this::sipTlsPort, settings.sipEntryPoints, settings.sipDomain, globalLayer()),
                     deviceLimits(clock), home.sipPasswordsKey(), settings.httpLimits(),
-                    new io.hub.provisioning.firmware.FirmwareLimits(settings.firmwareMaxBytes,
+                    new io.hub.provisioning.FirmwareLimits(settings.firmwareMaxBytes,
                             settings.firmwareQuotaBytes)), database.dataSource(),
                     metrics, clock);
         } catch (java.io.IOException e) {

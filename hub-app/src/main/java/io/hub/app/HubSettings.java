@@ -75,9 +75,9 @@ public final class HubSettings {
      */
     public int sipFlowRequestsPer2Seconds = 200;
     /** The largest firmware image an upload may store, in bytes; larger is refused 413 too-large. */
-    public long firmwareMaxBytes = io.hub.provisioning.firmware.FirmwareLimits.DEFAULT_MAX_BYTES;
+    public long firmwareMaxBytes = io.hub.provisioning.FirmwareLimits.DEFAULT_MAX_BYTES;
     /** What one tenant's firmware images may take together, in bytes; beyond it 507 firmware-quota. */
-    public long firmwareQuotaBytes = io.hub.provisioning.firmware.FirmwareLimits.DEFAULT_QUOTA_BYTES;
+    public long firmwareQuotaBytes = io.hub.provisioning.FirmwareLimits.DEFAULT_QUOTA_BYTES;
     /** Days audit rows are kept; older ones are purged while the hub runs. */
     public int auditRetentionDays = 90;
     /** Days the status history (reports and other contacts of each phone) is kept. */

@@ -149,12 +149,8 @@ class HubSettingsTest {
         assertEquals(200, defaults.sipFlowRequestsPer2Seconds);
         assertEquals(512L * 1024 * 1024, defaults.firmwareMaxBytes);
         assertEquals(4L * 1024 * 1024 * 1024, defaults.firmwareQuotaBytes);
-        Path file = Files.writeString(dir.resolve("hub.yaml"), "sipRegistersPerAorPerSecond: 2
-"
-                + "sipFlowRequestsPer2Seconds: 50
-firmwareMaxBytes: 1000000
-firmwareQuotaBytes: 10000000000
-");
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "sipRegistersPerAorPerSecond: 2\n"
+                + "sipFlowRequestsPer2Seconds: 50\nfirmwareMaxBytes: 1000000\nfirmwareQuotaBytes: 10000000000\n");
         HubSettings read = HubSettings.load(file, true).validate();
         assertEquals(2, read.sipRegistersPerAorPerSecond);
         assertEquals(50, read.sipFlowRequestsPer2Seconds);

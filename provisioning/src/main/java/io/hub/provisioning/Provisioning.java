@@ -15,7 +15,6 @@ import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.devices.ImportJournal;
-import io.hub.provisioning.firmware.FirmwareLimits;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.HttpLimits;
 import io.hub.provisioning.http.HttpsServers;

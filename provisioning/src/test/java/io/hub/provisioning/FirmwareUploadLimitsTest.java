@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hub.provisioning.firmware.FirmwareImage;
-import io.hub.provisioning.firmware.FirmwareLimits;
 import io.hub.provisioning.http.Responses;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

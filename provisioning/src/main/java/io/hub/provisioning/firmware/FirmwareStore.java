@@ -2,6 +2,7 @@ package io.hub.provisioning.firmware;
 
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.profiles.PhoneModel;
+import io.hub.provisioning.FirmwareLimits;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.Refusal;
 import io.hub.provisioning.storage.Database;

@@ -1,4 +1,4 @@
-package io.hub.provisioning.firmware;
+package io.hub.provisioning;
 
 /**
  * How much firmware the hub keeps.
