@@ -1,8 +1,7 @@
 package io.hub.sip.registrar;
 
+import io.hub.sip.transport.WindowCounts;
 import java.time.Clock;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * REGISTERs per AOR per second: one phone's credentials may not make the registrar store its
@@ -15,12 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RegisterRate {
 
     static final int MAX_AORS = 200_000;
-    private static final long WINDOW_MILLIS = 1_000;
 
     private final int perSecond;
-    private final Clock clock;
-    private final Map<String, long[]> windows = new ConcurrentHashMap<>();
-    private volatile long lastSweep;
+    private final WindowCounts<String> counts;
 
     /** @param perSecond REGISTERs one AOR may make in a second */
     RegisterRate(int perSecond, Clock clock) {
@@ -28,38 +24,11 @@ final class RegisterRate {
             throw new IllegalArgumentException("registersPerAorPerSecond must be at least 1: " + perSecond);
         }
         this.perSecond = perSecond;
-        this.clock = clock;
+        this.counts = new WindowCounts<>(1_000, MAX_AORS, clock);
     }
 
     /** Counts one authenticated REGISTER of {@code aor}; false when the AOR is over its rate. */
     boolean allow(String aor) {
-        long now = clock.millis();
-        long[] window = windows.get(aor);
-        if (window == null) {
-            if (windows.size() >= MAX_AORS && !sweep(now)) {
-                return false;
-            }
-            window = windows.computeIfAbsent(aor, key -> new long[] {now, 0});
-        }
-        synchronized (window) {
-            if (now - window[0] >= WINDOW_MILLIS) {
-                window[0] = now;
-                window[1] = 0;
-            }
-            return ++window[1] <= perSecond;
-        }
-    }
-
-    private boolean sweep(long now) {
-        if (now - lastSweep >= WINDOW_MILLIS) {
-            lastSweep = now;
-            windows.values().removeIf(window -> now - window[0] >= WINDOW_MILLIS);
-        }
-        return windows.size() < MAX_AORS;
-    }
-
-    /** AORs counted now. */
-    int aors() {
-        return windows.size();
+        return counts.count(aor) <= perSecond;
     }
 }
