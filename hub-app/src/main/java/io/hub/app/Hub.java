@@ -120,7 +120,9 @@ public final class Hub implements AutoCloseable {
                     home.root().resolve("profiles"), settings.bind, settings.httpsPort, settings.adminBind,
                     settings.adminPort, adminToken(), new DeviceEndpointSettings(settings.publicAddress,
                             this::sipTlsPort, settings.sipEntryPoints, settings.sipDomain, globalLayer()),
-                    deviceLimits(clock), home.sipPasswordsKey(), settings.httpLimits()), database.dataSource(),
+                    deviceLimits(clock), home.sipPasswordsKey(), settings.httpLimits(),
+                    new io.hub.provisioning.FirmwareLimits(settings.firmwareMaxBytes,
+                            settings.firmwareQuotaBytes)), database.dataSource(),
                     metrics, clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
@@ -212,7 +214,8 @@ public final class Hub implements AutoCloseable {
                 ? settings.publicAddress : null;
         return new SipService.Options(Duration.ofSeconds(settings.sipKeepaliveSeconds),
                 settings.sipUnregisteredPerSource, Duration.ofSeconds(settings.sipRegisterDeadlineSeconds), relay,
-                mediaAddress, settings.relayModeParsed(), Duration.ofSeconds(settings.mediaTimeoutSeconds));
+                mediaAddress, settings.relayModeParsed(), Duration.ofSeconds(settings.mediaTimeoutSeconds),
+                settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds);
     }
 
     private io.hub.provisioning.deviceapi.DeviceApi.Limits deviceLimits(Clock clock) {

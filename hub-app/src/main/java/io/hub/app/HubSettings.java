@@ -80,6 +80,17 @@ public final class HubSettings {
     public int sipUnregisteredPerSource = 50;
     /** Seconds a SIP connection may stay open without a phone registering on it; pings do not extend it. */
     public int sipRegisterDeadlineSeconds = 60;
+    /** Authenticated REGISTERs one AOR may make per second; more are answered 503 with Retry-After. */
+    public int sipRegistersPerAorPerSecond = 5;
+    /**
+     * Requests per 2 s one registered phone's SIP flow may send (it is not counted against its
+     * address); beyond it 503 with Retry-After, unparsed, and at four times it the flow is closed.
+     */
+    public int sipFlowRequestsPer2Seconds = 200;
+    /** The largest firmware image an upload may store, in bytes; larger is refused 413 too-large. */
+    public long firmwareMaxBytes = io.hub.provisioning.FirmwareLimits.DEFAULT_MAX_BYTES;
+    /** What one tenant's firmware images may take together, in bytes; beyond it 507 firmware-quota. */
+    public long firmwareQuotaBytes = io.hub.provisioning.FirmwareLimits.DEFAULT_QUOTA_BYTES;
     /** Days audit rows are kept; older ones are purged while the hub runs. */
     public int auditRetentionDays = 90;
     /** Days the status history (reports and other contacts of each phone) is kept. */
@@ -177,6 +188,17 @@ public final class HubSettings {
         }
         if (sipRegisterDeadlineSeconds < 5 || sipRegisterDeadlineSeconds > 3600) {
             throw new UserError("sipRegisterDeadlineSeconds " + sipRegisterDeadlineSeconds + " is not from 5 to 3600");
+        }
+        if (sipRegistersPerAorPerSecond < 1 || sipRegistersPerAorPerSecond > 1000) {
+            throw new UserError("sipRegistersPerAorPerSecond " + sipRegistersPerAorPerSecond + " is not from 1 to 1000");
+        }
+        if (sipFlowRequestsPer2Seconds < 10 || sipFlowRequestsPer2Seconds > 100_000) {
+            throw new UserError("sipFlowRequestsPer2Seconds " + sipFlowRequestsPer2Seconds
+                    + " is not from 10 to 100000");
+        }
+        if (firmwareMaxBytes < 1 || firmwareQuotaBytes < firmwareMaxBytes) {
+            throw new UserError("firmwareMaxBytes must be at least 1 and firmwareQuotaBytes at least firmwareMaxBytes, not "
+                    + firmwareMaxBytes + " and " + firmwareQuotaBytes);
         }
         if (auditRetentionDays < 1 || auditRetentionDays > 36_500) {
             throw new UserError("auditRetentionDays " + auditRetentionDays + " is not from 1 to 36500");

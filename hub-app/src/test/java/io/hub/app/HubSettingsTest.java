@@ -177,6 +177,35 @@ class HubSettingsTest {
     }
 
     @Test
+    void thePerCredentialAndFirmwareLimitsAreReadAndChecked() throws IOException {
+        HubSettings defaults = new HubSettings().validate();
+        assertEquals(5, defaults.sipRegistersPerAorPerSecond);
+        assertEquals(200, defaults.sipFlowRequestsPer2Seconds);
+        assertEquals(512L * 1024 * 1024, defaults.firmwareMaxBytes);
+        assertEquals(4L * 1024 * 1024 * 1024, defaults.firmwareQuotaBytes);
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "sipRegistersPerAorPerSecond: 2\n"
+                + "sipFlowRequestsPer2Seconds: 50\nfirmwareMaxBytes: 1000000\nfirmwareQuotaBytes: 10000000000\n");
+        HubSettings read = HubSettings.load(file, true).validate();
+        assertEquals(2, read.sipRegistersPerAorPerSecond);
+        assertEquals(50, read.sipFlowRequestsPer2Seconds);
+        assertEquals(1_000_000, read.firmwareMaxBytes);
+        assertEquals(10_000_000_000L, read.firmwareQuotaBytes);
+
+        HubSettings rate = new HubSettings();
+        rate.sipRegistersPerAorPerSecond = 0;
+        assertEquals("sipRegistersPerAorPerSecond 0 is not from 1 to 1000",
+                assertThrows(UserError.class, rate::validate).getMessage());
+        HubSettings flow = new HubSettings();
+        flow.sipFlowRequestsPer2Seconds = 5;
+        assertEquals("sipFlowRequestsPer2Seconds 5 is not from 10 to 100000",
+                assertThrows(UserError.class, flow::validate).getMessage());
+        HubSettings firmware = new HubSettings();
+        firmware.firmwareQuotaBytes = 1_000;
+        assertEquals("firmwareMaxBytes must be at least 1 and firmwareQuotaBytes at least firmwareMaxBytes, not "
+                + "536870912 and 1000", assertThrows(UserError.class, firmware::validate).getMessage());
+    }
+
+    @Test
     void sipClientCertificateIsWantedOrRequired() throws IOException {
         assertEquals("wanted", new HubSettings().validate().sipClientCertificate);
         Path file = Files.writeString(dir.resolve("hub.yaml"), "sipClientCertificate: required\n");

@@ -14,6 +14,11 @@ public enum DropReason {
     FOREIGN_SOURCE,
     /** The other phone has not sent anything yet, so there is no verified address to send to. */
     PEER_NOT_LATCHED,
+    /**
+     * Re-encrypted for the peer it would reuse an SRTP index already sent under the peer's key (the
+     * sender restarted its sequence numbers in one SSRC): never encrypted twice (termination).
+     */
+    INDEX_REUSED,
     /** The operating system refused the datagram (socket buffer full, unreachable). */
     SEND_FAILED
 }

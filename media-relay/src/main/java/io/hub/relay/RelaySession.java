@@ -208,8 +208,9 @@ public final class RelaySession {
             }
             if (rtcp) {
                 outbound.protectRtcp(packet);
-            } else {
-                outbound.protectRtp(packet);
+            } else if (!outbound.protectRtp(packet)) {
+                dropped(from, DropReason.INDEX_REUSED);
+                return;
             }
         }
         DatagramChannel channel = rtcp && !peer.rtcpMux ? peer.rtcpChannel : peer.rtpChannel;

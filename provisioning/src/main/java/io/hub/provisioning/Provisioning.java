@@ -53,10 +53,19 @@ public final class Provisioning implements AutoCloseable {
      * @param secretsKey the 32-byte key that seals SIP passwords at rest, kept outside the database
      *     ({@link io.hub.provisioning.storage.SecretKeyFile})
      * @param http deadlines and connection caps of both HTTPS ports
+     * @param firmware the largest image and each tenant's quota
      */
     public record Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
             String adminBind, int adminPort, String adminToken, DeviceEndpointSettings device,
-            DeviceApi.Limits deviceLimits, byte[] secretsKey, HttpLimits http) {
+            DeviceApi.Limits deviceLimits, byte[] secretsKey, HttpLimits http, FirmwareLimits firmware) {
+
+        /** With the standard {@link FirmwareLimits}. */
+        public Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
+                String adminBind, int adminPort, String adminToken, DeviceEndpointSettings device,
+                DeviceApi.Limits deviceLimits, byte[] secretsKey, HttpLimits http) {
+            this(pki, firmwareDirectory, profilesDirectory, bind, httpsPort, adminBind, adminPort, adminToken, device,
+                    deviceLimits, secretsKey, http, FirmwareLimits.standard());
+        }
 
         /** With the standard {@link HttpLimits}. */
         public Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
@@ -121,7 +130,8 @@ public final class Provisioning implements AutoCloseable {
         Enrollment enrollment = new Enrollment(database, deviceRepository, new ClaimableRepository(), audit,
                 layers, catalogue, clock);
         CertificateBindings bindings = new CertificateBindings(database, deviceRepository, audit, clock);
-        FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock);
+        FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock,
+                settings.firmware());
         firmware.removeUnrecordedFiles();
         LiveViews liveViews = new LiveViews();
         DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);

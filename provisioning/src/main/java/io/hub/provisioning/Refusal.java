@@ -82,6 +82,8 @@ public enum Refusal {
     EXTENSION_IN_USE(409, "extension-in-use"),
     FIRMWARE_EXISTS(409, "firmware-exists"),
     FIRMWARE_IN_USE(409, "firmware-in-use"),
+    /** The tenant's images together would pass its firmware quota. */
+    FIRMWARE_QUOTA(507, "firmware-quota"),
     TENANT_EXISTS(409, "tenant-exists"),
     DOMAIN_TAKEN(409, "domain-taken"),
     /** A resync of a disabled phone: 409, where the phone itself is refused {@link #DISABLED} 403. */

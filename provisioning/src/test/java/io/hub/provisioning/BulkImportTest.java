@@ -239,6 +239,40 @@ class BulkImportTest {
     }
 
     @Test
+    void aFileOfMillionsOfTinyLinesIsRefusedAtTheLineLimitWithoutBecomingMillionsOfObjects() throws Exception {
+        // Just under the 16 MiB body cap: eight million lines of two bytes, which read whole would be
+        // eight million lines and error entries, gigabytes of heap.
+        byte[] csv = new byte[16 * 1024 * 1024 - 1024];
+        byte[] header = HEADER.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(header, 0, csv, 0, header.length);
+        for (int i = header.length; i + 1 < csv.length; i += 2) {
+            csv[i] = 'x';
+            csv[i + 1] = '\n';
+        }
+
+        ContentResponse response = hub.admin("POST", "/admin/v1/devices/import", "text/csv", csv);
+
+        assertEquals(413, response.getStatus(), response.getContentAsString());
+        assertEquals("too-large", json(response).get("error").asText());
+        assertEquals("an import takes at most 50000 lines; this file has more: split it into several imports",
+                json(response).get("message").asText());
+        assertEquals(0, deviceCount(), "nothing was imported");
+    }
+
+    @Test
+    void aFileAtTheLineLimitIsReadAndJudgedLineByLine() throws Exception {
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 1; i < 50_000; i++) {
+            csv.append("x\n");
+        }
+        ContentResponse response = importCsv(csv.toString(), false);
+
+        assertEquals(422, response.getStatus(), "within the limit, every line is judged");
+        assertEquals(49_999, json(response).get("errorCount").asInt());
+        assertEquals(1_000, json(response).get("errors").size());
+    }
+
+    @Test
     void aFileThatIsNotUtf8IsRefusedWithItsLine() throws Exception {
         byte[] latin1 = (HEADER + "create,00809f000001,Myriad M7,1001,Zoé,Paris,eu1\n")
                 .getBytes(StandardCharsets.ISO_8859_1);

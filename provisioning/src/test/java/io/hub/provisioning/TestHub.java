@@ -65,7 +65,7 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Path home) throws Exception {
-        return start(home, null);
+        return start(home, (DeviceApi.Limits) null);
     }
 
     public static TestHub start(Path home, DeviceApi.Limits limits) throws Exception {
@@ -73,7 +73,12 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Path home, DeviceApi.Limits limits, HttpLimits http) throws Exception {
-        return start(TestStore.H2, home, limits, http);
+        return start(TestStore.H2, home, limits, http, FirmwareLimits.standard());
+    }
+
+    /** With another largest firmware image and tenant quota. */
+    public static TestHub start(Path home, FirmwareLimits firmware) throws Exception {
+        return start(TestStore.H2, home, null, HttpLimits.standard(), firmware);
     }
 
     /** A hub on a new database of {@code store}. */
@@ -83,6 +88,12 @@ public final class TestHub implements AutoCloseable {
 
     public static TestHub start(TestStore store, Path home, DeviceApi.Limits limits, HttpLimits http)
             throws Exception {
+        return start(store, home, limits, http, FirmwareLimits.standard());
+    }
+
+    private static TestHub start(TestStore store, Path home, DeviceApi.Limits limits, HttpLimits http,
+            FirmwareLimits firmware)
+            throws Exception {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         HikariDataSource database = store.pool(home.resolve("db"));
@@ -91,7 +102,7 @@ public final class TestHub implements AutoCloseable {
             Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, home.resolve("firmware"),
                     home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
                     DeviceEndpointSettings.defaults(null, 5061), limits,
-                    SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http), database,
+                    SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http, firmware), database,
                     metrics, Clock.systemUTC());
             return new TestHub(home, pki, provisioning, database, metrics);
         } catch (Exception | Error e) {

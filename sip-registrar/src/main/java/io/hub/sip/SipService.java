@@ -108,9 +108,12 @@ public final class SipService implements AutoCloseable {
      * @param mediaAddress the address SDP names for the relay, or null for the bound one
      * @param relayMode termination (a key per phone) or passthrough (end-to-end keys)
      * @param mediaTimeout how long a call's media may stop before the call is ended
+     * @param registersPerAorPerSecond authenticated REGISTERs one AOR may make in a second
+     * @param flowDensity requests one registered phone's flow may send per density window (2 s)
      */
     public record Options(Duration keepalive, int unregisteredPerSource, Duration registerDeadline, RelayConfig relay,
-            String mediaAddress, RelayMode relayMode, Duration mediaTimeout) {
+            String mediaAddress, RelayMode relayMode, Duration mediaTimeout, int registersPerAorPerSecond,
+            int flowDensity) {
     }
 
     private final SipServer server;
@@ -152,12 +155,13 @@ public final class SipService implements AutoCloseable {
         RegistrarSettings standard = RegistrarSettings.standard();
         RegistrarSettings registrar = new RegistrarSettings(standard.minExpires(), standard.maxExpires(),
                 standard.defaultExpires(), standard.maxContacts(), options.keepalive(), standard.flowGrace(),
-                standard.md5OnlyAgents());
+                standard.md5OnlyAgents(), options.registersPerAorPerSecond());
         CallSettings calls = CallSettings.standard();
         calls = calls.withMediaAddress(options.mediaAddress()).withMode(options.relayMode()).withTimeouts(
                 calls.ringTimeout(), calls.transactionTimeout(), calls.holdTimeout(), options.mediaTimeout());
         return start(listen, validator, new AccountCredentials(accounts), new JdbcBindingStore(database), registrar,
-                SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline()),
+                SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline())
+                        .flowDensity(options.flowDensity()),
                 clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)), standing);
     }
 

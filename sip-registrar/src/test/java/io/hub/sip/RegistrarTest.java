@@ -336,6 +336,61 @@ class RegistrarTest {
     }
 
     @Test
+    void aDigestAnsweredForAnotherRequestUriIs400AndTheSameUriWrittenOtherwiseRegisters() throws Exception {
+        try (SipTestClient phone = client()) {
+            SIPResponse challenge = phone.send(phone.register("1001", "<sip:1001@h>"));
+            SIPResponse elsewhere = phone.send(phone.register("1001", "<sip:1001@h>",
+                    SipTestClient.authorization(challenge, "1001", "secret-1001", "MD5", 1, "sip:elsewhere.test")));
+
+            assertEquals(400, elsewhere.getStatusCode());
+            assertEquals(List.of("399 hub \"wrong-uri\""), values(elsewhere, "Warning"));
+            assertTrue(sip.location().bindings("sip:1001@hub.test").isEmpty());
+
+            SIPResponse again = phone.send(phone.register("1001", "<sip:1001@h>"));
+            assertEquals(200, phone.send(phone.register("1001", "<sip:1001@h>",
+                    SipTestClient.authorization(again, "1001", "secret-1001", "MD5", 1, "sip:HUB.test")))
+                    .getStatusCode(), "a host compares without case (RFC 3261 19.1.4)");
+        }
+        assertTrue(refusals.contains("wrong-uri"), refusals.toString());
+    }
+
+    @Test
+    void anAorRegisteringBeyondItsRateIs503WithRetryAfterWhileWrongPasswordsAndOtherAorsAreNotCounted()
+            throws Exception {
+        sip.close();
+        io.hub.pki.MutableClock clock = new io.hub.pki.MutableClock(java.time.Instant.now());
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        sip = TestSip.with(pki, home).credentials((user, domain) -> Optional.ofNullable(ACCOUNTS.get(user)))
+                .storedIn(database).clock(clock).metrics(metrics)
+                .settings(RegistrarSettings.standard().withRegistersPerAorPerSecond(3)).start();
+        sip.registrar().onRefusal(refusal -> refusals.add(refusal.failure().code()));
+        try (SipTestClient phone = client(); SipTestClient other = client()) {
+            for (int i = 0; i < 10; i++) {
+                assertEquals(403, phone.registerWithPassword("1001", "guessed", "MD5", "<sip:1001@h>")
+                        .getStatusCode(), "someone without the password uses up nothing");
+            }
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, phone.registerWithPassword("1001", "secret-1001", "MD5", "<sip:1001@h>")
+                        .getStatusCode());
+            }
+            SIPResponse tooFrequent = phone.registerWithPassword("1001", "secret-1001", "MD5", "<sip:1001@h2>");
+
+            assertEquals(503, tooFrequent.getStatusCode());
+            assertEquals(List.of("1"), values(tooFrequent, "Retry-After"));
+            assertEquals(List.of("399 hub \"too-frequent\""), values(tooFrequent, "Warning"));
+            assertEquals(1, sip.location().bindings("sip:1001@hub.test").size(), "nothing stored");
+            assertEquals(200, other.registerWithPassword("1002", "secret-1002", "MD5", "<sip:1002@h>")
+                    .getStatusCode(), "another AOR has its own rate");
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals(200, phone.registerWithPassword("1001", "secret-1001", "MD5", "<sip:1001@h>")
+                    .getStatusCode(), "the next second the AOR registers again");
+        }
+        assertEquals(1.0, metrics.counter("hub.sip.register", "outcome", "too-frequent").count());
+        assertTrue(refusals.contains("too-frequent"), refusals.toString());
+    }
+
+    @Test
     void aFloodFromOneAddressIs503ButRegisteredFlowsAreNotCounted() throws Exception {
         try (SipTestClient registered = client()) {
             registered.registerWithPassword("1001", "secret-1001", "MD5", "<sip:1001@h>");

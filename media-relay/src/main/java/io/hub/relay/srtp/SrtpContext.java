@@ -108,12 +108,19 @@ public final class SrtpContext {
     }
 
     /**
-     * Encrypts an RTP packet and appends its tag.
+     * Encrypts an RTP packet and appends its tag, unless its index was sent before under this key.
+     * The index comes from the packet's own sequence number (a relay forwards what the phone sent),
+     * so a sender that restarts its sequence numbers in the same SSRC (as after a re-key of its own
+     * inbound leg while this outbound key is kept) would have the hub encrypt new audio under an
+     * index already used: a two-time pad for anyone on the path. Each index is therefore sent at
+     * most once (the sent indices are kept in a window like the receiver's replay list); one sent
+     * already, or older than the window, is refused, as the receiving phone would drop it anyway.
      *
+     * @return false, with the packet untouched, when its index was sent already or is too old
      * @throws IllegalArgumentException if it is not RTP version 2 or there is no room for the tag
      * @throws IllegalStateException if it would be the {@value #MAX_SSRCS}+1th SSRC of this context
      */
-    public void protectRtp(ByteBuffer packet) {
+    public boolean protectRtp(ByteBuffer packet) {
         byte[] b = packet.array();
         int off = packet.arrayOffset() + packet.position();
         int length = packet.remaining();
@@ -128,12 +135,18 @@ public final class SrtpContext {
         // A packet reordered from before the first one sent, across a wrap, stays in ROC 0.
         long v = state.rtpStarted ? Math.max(0, guessRoc(state, seq)) : 0;
         long index = (v << 16) | seq;
+        // On the sending side the replay list holds the indices sent: none is encrypted twice.
+        if (!state.rtpReplay.isFresh(index)) {
+            return false;
+        }
         ivFor(rtpSalt, ssrc, index);
         rtpCipher.apply(iv, b, off + header, length - header);
         rtpDigest(b, off, length, v);
         System.arraycopy(digest, 0, b, off + length, suite.rtpTagLength());
         advance(state, v, seq);
+        state.rtpReplay.accept(index);
         packet.limit(packet.limit() + suite.rtpTagLength());
+        return true;
     }
 
     /** Authenticates, replay-checks and decrypts an SRTCP packet; on {@link Verdict#OK} the limit drops index and tag. */

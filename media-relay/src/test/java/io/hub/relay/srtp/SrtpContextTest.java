@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -64,6 +65,30 @@ class SrtpContextTest {
             assertEquals(Verdict.AUTH_FAILED, receiver.unprotectRtp(packet), "bit " + bit);
             assertArrayEquals(tampered, bytes(packet), "not decrypted");
         }
+    }
+
+    @Test
+    void aSenderThatRestartsItsSequenceNumbersNeverHasAnIndexEncryptedTwice() {
+        SdesKey key = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+        SrtpContext relay = new SrtpContext(key);
+        SrtpContext phone = new SrtpContext(key);
+        for (int seq = 1; seq <= 40_000; seq++) {
+            assertTrue(relay.protectRtp(rtp(seq, seq * 160, payload(20, seq))));
+        }
+        // The phone behind the other leg re-keyed and started again from 20000 in the same SSRC:
+        // under the key this leg keeps, index 20000 already carried other audio.
+        ByteBuffer restarted = rtp(20_000, 0, payload(20, 7));
+        byte[] before = bytes(restarted);
+
+        assertFalse(relay.protectRtp(restarted), "an index sent once is never encrypted again");
+        assertArrayEquals(before, bytes(restarted), "the packet is left as it was");
+        ByteBuffer sentAgain = rtp(39_999, 0, payload(20, 8));
+        assertFalse(relay.protectRtp(sentAgain), "nor one just behind the highest");
+        ByteBuffer late = rtp(40_001, 0, payload(20, 9));
+        assertTrue(relay.protectRtp(late), "new indices go on");
+        assertEquals(Verdict.OK, phone.unprotectRtp(late));
+        ByteBuffer reordered = rtp(39_990, 0, payload(20, 10));
+        assertFalse(relay.protectRtp(reordered), "39990 was sent already, inside the window too");
     }
 
     @Test

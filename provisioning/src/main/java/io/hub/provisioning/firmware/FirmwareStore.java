@@ -2,6 +2,7 @@ package io.hub.provisioning.firmware;
 
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.profiles.PhoneModel;
+import io.hub.provisioning.FirmwareLimits;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.Refusal;
 import io.hub.provisioning.storage.Database;
@@ -35,24 +36,36 @@ import java.util.regex.Pattern;
  * and digest in the database, and the tenant's target version per model. A tenant sees, targets,
  * deletes and serves its own images only. An upload is streamed to a temporary file and
  * digested on the way; only a complete one is moved into place and recorded, so a truncated upload
- * leaves nothing behind. Images are immutable: a version is uploaded once.
+ * leaves nothing behind. Images are immutable: a version is uploaded once; of two uploads of the
+ * same version at once, the first to finish is stored and the other refused (the check and the
+ * recording are one step under the store's lock, and a file is moved into place only by the upload
+ * that recorded it). One image is at most {@link FirmwareLimits#maxBytes()}, and a tenant's images
+ * together at most {@link FirmwareLimits#quotaBytes()}.
  */
 public final class FirmwareStore {
 
     /** Versions are file names too, so they may not contain a path. */
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,63}");
-    public static final long MAX_SIZE = 512L * 1024 * 1024;
 
     private final Database database;
     private final Path directory;
     private final PhoneCatalogue catalogue;
     private final Clock clock;
+    private final FirmwareLimits limits;
+    /** Held while an upload is checked against what is stored and recorded: never while it streams. */
+    private final java.util.concurrent.locks.ReentrantLock recording = new java.util.concurrent.locks.ReentrantLock();
 
     public FirmwareStore(Database database, Path directory, PhoneCatalogue catalogue, Clock clock) {
+        this(database, directory, catalogue, clock, FirmwareLimits.standard());
+    }
+
+    public FirmwareStore(Database database, Path directory, PhoneCatalogue catalogue, Clock clock,
+            FirmwareLimits limits) {
         this.database = database;
         this.directory = directory.toAbsolutePath().normalize();
         this.catalogue = catalogue;
         this.clock = clock;
+        this.limits = limits;
     }
 
     /**
@@ -60,19 +73,22 @@ public final class FirmwareStore {
      *
      * @param expectedLength the declared length, or -1 when the request did not declare one
      * @throws ProvisioningException 400 {@code unknown-model}, {@code invalid-version},
-     *     {@code truncated-upload}, 413 {@code too-large}, 409 {@code firmware-exists}
+     *     {@code truncated-upload}, {@code empty-upload}, 413 {@code too-large}, 507 {@code firmware-quota},
+     *     409 {@code firmware-exists}; after any of them nothing is stored and no file is left
      */
     public FirmwareImage upload(String tenant, String modelName, String version, InputStream body,
             long expectedLength) {
         PhoneModel model = model(modelName);
         checkVersion(version);
-        if (expectedLength > MAX_SIZE) {
-            throw new ProvisioningException(Refusal.TOO_LARGE,
-                    "firmware images are at most " + MAX_SIZE + " bytes");
+        if (expectedLength > limits.maxBytes()) {
+            throw tooLarge();
+        }
+        long room = limits.quotaBytes() - usedBytes(tenant);
+        if (expectedLength > room) {
+            throw overQuota(tenant, expectedLength);
         }
         if (find(tenant, model.name(), version).isPresent()) {
-            throw new ProvisioningException(Refusal.FIRMWARE_EXISTS, model.name() + " " + version
-                    + " is already stored; images are immutable, upload a new version");
+            throw exists(model, version);
         }
         Path target = file(tenant, model.name(), version);
         Path temporary = null;
@@ -82,7 +98,7 @@ public final class FirmwareStore {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             long size;
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temporary), digest)) {
-                size = copyBounded(body, out);
+                size = copyBounded(body, out, tenant, Math.max(0, room));
             }
             if (expectedLength >= 0 && size != expectedLength) {
                 throw new ProvisioningException(Refusal.TRUNCATED_UPLOAD, "received " + size + " of "
@@ -91,23 +107,10 @@ public final class FirmwareStore {
             if (size == 0) {
                 throw new ProvisioningException(Refusal.EMPTY_UPLOAD, "the firmware image is empty");
             }
-            String sha256 = HexFormat.of().formatHex(digest.digest());
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target);
-            }
+            FirmwareImage image = new FirmwareImage(model.name(), version, size,
+                    HexFormat.of().formatHex(digest.digest()), target, clock.instant());
+            record(tenant, model, image, temporary);
             temporary = null;
-            FirmwareImage image = new FirmwareImage(model.name(), version, size, sha256, target, clock.instant());
-            database.transaction(connection -> {
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO firmware_image (tenant_id, "
-                        + "model, version, size_bytes, sha256, file_name, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                    Rows.bind(insert, tenant, image.model(), version, size, sha256, directory.relativize(target).toString(),
-                            image.uploadedAt());
-                    insert.executeUpdate();
-                }
-                return null;
-            });
             return image;
         } catch (IOException e) {
             throw new ProvisioningException(Refusal.TRUNCATED_UPLOAD, "the upload broke off: " + e.getMessage()
@@ -119,10 +122,82 @@ public final class FirmwareStore {
                 try {
                     Files.deleteIfExists(temporary);
                 } catch (IOException ignored) {
-                    // A stray .part file is harmless and never served.
+                    // A stray .part file is harmless and never served; the next start removes it.
                 }
             }
         }
+    }
+
+    /**
+     * Records a complete upload and moves its file into place, as one step under the store's lock:
+     * the version is checked again (another upload of it may have finished meanwhile) and so is the
+     * quota (other uploads of the tenant may have), the row is written, and only then is the file moved.
+     */
+    private void record(String tenant, PhoneModel model, FirmwareImage image, Path temporary) throws IOException {
+        recording.lock();
+        try {
+            if (find(tenant, model.name(), image.version()).isPresent()) {
+                throw exists(model, image.version());
+            }
+            if (usedBytes(tenant) + image.size() > limits.quotaBytes()) {
+                throw overQuota(tenant, image.size());
+            }
+            database.transaction(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO firmware_image (tenant_id, "
+                        + "model, version, size_bytes, sha256, file_name, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    Rows.bind(insert, tenant, image.model(), image.version(), image.size(), image.sha256(),
+                            directory.relativize(image.file()).toString(), image.uploadedAt());
+                    insert.executeUpdate();
+                }
+                // Inside the transaction: a file that cannot be moved leaves no row either.
+                moveIntoPlace(temporary, image.file());
+                return null;
+            });
+        } finally {
+            recording.unlock();
+        }
+    }
+
+    private static void moveIntoPlace(Path temporary, Path target) {
+        try {
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** What the tenant's images take together, in bytes. */
+    public long usedBytes(String tenant) {
+        return database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT COALESCE(SUM(size_bytes), 0) FROM firmware_image WHERE tenant_id = ?")) {
+                statement.setString(1, tenant);
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return row.getLong(1);
+                }
+            }
+        });
+    }
+
+    private ProvisioningException tooLarge() {
+        return new ProvisioningException(Refusal.TOO_LARGE, "firmware images are at most " + limits.maxBytes()
+                + " bytes (firmwareMaxBytes)");
+    }
+
+    private ProvisioningException overQuota(String tenant, long more) {
+        return new ProvisioningException(Refusal.FIRMWARE_QUOTA, "tenant " + tenant + "'s images take "
+                + usedBytes(tenant) + " of its " + limits.quotaBytes() + " bytes (firmwareQuotaBytes); "
+                + (more >= 0 ? more + " more do not fit" : "this image does not fit") + "; delete an image first");
+    }
+
+    private static ProvisioningException exists(PhoneModel model, String version) {
+        return new ProvisioningException(Refusal.FIRMWARE_EXISTS, model.name() + " " + version
+                + " is already stored; images are immutable, upload a new version");
     }
 
     /**
@@ -266,15 +341,18 @@ public final class FirmwareStore {
                 row.getString("sha256"), directory.resolve(row.getString("file_name")), Rows.instant(row, "uploaded_at"));
     }
 
-    private static long copyBounded(InputStream in, OutputStream out) throws IOException {
+    /** Copies the body; past the image limit or the tenant's room it is refused mid-stream. */
+    private long copyBounded(InputStream in, OutputStream out, String tenant, long room) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         long total = 0;
         int read;
         while ((read = in.read(buffer)) != -1) {
             total += read;
-            if (total > MAX_SIZE) {
-                throw new ProvisioningException(Refusal.TOO_LARGE,
-                        "firmware images are at most " + MAX_SIZE + " bytes");
+            if (total > limits.maxBytes()) {
+                throw tooLarge();
+            }
+            if (total > room) {
+                throw overQuota(tenant, -1);
             }
             out.write(buffer, 0, read);
         }

@@ -82,6 +82,7 @@ class RefusalTest {
             EXTENSION_IN_USE 409 extension-in-use
             FIRMWARE_EXISTS 409 firmware-exists
             FIRMWARE_IN_USE 409 firmware-in-use
+            FIRMWARE_QUOTA 507 firmware-quota
             TENANT_EXISTS 409 tenant-exists
             DOMAIN_TAKEN 409 domain-taken
             RESYNC_DISABLED 409 disabled

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -33,7 +34,11 @@ public final class DigestAuthenticator {
     static final Duration NONCE_LIFETIME = Duration.ofMinutes(5);
 
     /** The outcome of checking an Authorization header. */
-    public enum Verdict { OK, MISSING, STALE, BAD_NONCE, REPLAYED, WRONG_USER, WRONG_PASSWORD, MALFORMED }
+    public enum Verdict {
+        OK, MISSING, STALE, BAD_NONCE, REPLAYED, WRONG_USER, WRONG_PASSWORD, MALFORMED,
+        /** The digest's {@code uri} is not the request's Request-URI: an answer made for another request. */
+        WRONG_URI
+    }
 
     private final byte[] key = new byte[32];
     private final SecureRandom random = new SecureRandom();
@@ -62,10 +67,17 @@ public final class DigestAuthenticator {
     /**
      * Checks the parameters of an Authorization header against the account.
      *
+     * The answer must carry {@code qop=auth} (the hub offers nothing else): without it the digest
+     * covers neither a client nonce nor a count, so a captured header would replay for the nonce's
+     * whole life with any other headers. Such an answer is {@link Verdict#MALFORMED} (challenged
+     * again). Its {@code uri} must be the request's own Request-URI (RFC 7616 §3.4.6).
+     *
      * @param method the request's method
+     * @param isRequestUri whether the digest's {@code uri} parameter names the request's Request-URI
      * @param credentials the account the To header names
      */
-    public Verdict check(Map<String, String> authorization, String method, SipCredentials credentials) {
+    public Verdict check(Map<String, String> authorization, String method, Predicate<String> isRequestUri,
+            SipCredentials credentials) {
         if (authorization == null) {
             return Verdict.MISSING;
         }
@@ -92,15 +104,18 @@ public final class DigestAuthenticator {
         String nc = authorization.get("nc");
         String cnonce = authorization.get("cnonce");
         String ha1 = algorithm.equals("MD5") ? credentials.ha1Md5() : credentials.ha1Sha256();
-        if (qop != null && (!"auth".equals(qop) || nc == null || cnonce == null || !isNonceCount(nc))) {
+        if (!"auth".equals(qop) || nc == null || cnonce == null || !isNonceCount(nc)) {
             return Verdict.MALFORMED;
+        }
+        if (!isRequestUri.test(uri)) {
+            return Verdict.WRONG_URI;
         }
         String expected = response(algorithm, ha1, method, uri, nonce, qop, nc, cnonce);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
             return Verdict.WRONG_PASSWORD;
         }
-        if (qop != null && !advance(nonce, issued, Long.parseLong(nc, 16))) {
+        if (!advance(nonce, issued, Long.parseLong(nc, 16))) {
             return Verdict.REPLAYED;
         }
         return Verdict.OK;

@@ -6,6 +6,8 @@ package io.hub.sip.registrar;
  */
 public enum RegisterFailure {
     MALFORMED(400, "Bad Request", "malformed"),
+    /** The digest answers for another Request-URI than the REGISTER's own (RFC 7616 §3.4.6). */
+    WRONG_URI(400, "Bad Request", "wrong-uri"),
     BAD_WILDCARD(400, "Bad Request", "bad-wildcard"),
     UNSUPPORTED_EXTENSION(420, "Bad Extension", "unsupported-extension"),
     UNKNOWN_AOR(404, "Not Found", "unknown-aor"),
@@ -22,6 +24,8 @@ public enum RegisterFailure {
     REVOKED(403, "Forbidden", "revoked"),
     DISABLED(403, "Forbidden", "disabled"),
     INTERVAL_TOO_BRIEF(423, "Interval Too Brief", "interval-too-brief"),
+    /** The AOR registered more often in the last second than its rate allows: answered with Retry-After. */
+    TOO_FREQUENT(503, "Service Unavailable", "too-frequent"),
     OUT_OF_ORDER(500, "Server Internal Error", "out-of-order"),
     /** The database did not answer: try again later (Retry-After), the binding held stays. */
     STORE_UNAVAILABLE(503, "Service Unavailable", "store-unavailable");

@@ -70,6 +70,7 @@ public final class Registrar {
     private final io.micrometer.core.instrument.Counter challenged;
     private final List<Consumer<Refusal>> refusalListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RefusalLogLimiter refusalLog;
+    private final RegisterRate rate;
     private final List<Consumer<DeviceIdentity>> certificateListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -96,6 +97,7 @@ public final class Registrar {
         this.settings = settings;
         this.clock = clock;
         this.refusalLog = new RefusalLogLimiter(clock);
+        this.rate = new RegisterRate(settings.registersPerAorPerSecond(), clock);
     }
 
     /** Logs the counts of refusals left unlogged in minutes that have ended; run by a timer. */
@@ -151,6 +153,10 @@ public final class Registrar {
                     + " is revoked", null);
         }
         String deviceMac = checkCertificate(flow, account, aor);
+        if (!rate.allow(aor)) {
+            throw new Refused(RegisterFailure.TOO_FREQUENT, aor + " over " + settings.registersPerAorPerSecond()
+                    + " REGISTERs a second", null);
+        }
         List<Binding> updated;
         try {
             // Under the AOR's lock: the current bindings are read, changed, stored and applied as one step.
@@ -187,7 +193,8 @@ public final class Registrar {
     private void authenticate(SIPRequest request, SipCredentials account) throws Refused {
         Map<String, String> authorization = request.getHeader("Authorization") instanceof AuthorizationHeader header
                 ? DigestAuthenticator.parameters(header) : null;
-        DigestAuthenticator.Verdict verdict = digest.check(authorization, "REGISTER", account);
+        DigestAuthenticator.Verdict verdict = digest.check(authorization, "REGISTER",
+                uri -> RequestUris.same(uri, request.getRequestURI()), account);
         switch (verdict) {
             case OK -> {
                 return;
@@ -200,6 +207,8 @@ public final class Registrar {
                     + authorization.get("username") + " may not register " + account.user(), null);
             case WRONG_PASSWORD -> throw new Refused(RegisterFailure.WRONG_PASSWORD, account.user(), null);
             case REPLAYED -> throw new Refused(RegisterFailure.REPLAYED, account.user(), null);
+            case WRONG_URI -> throw new Refused(RegisterFailure.WRONG_URI, "digest uri " + authorization.get("uri")
+                    + " is not the Request-URI " + request.getRequestURI(), null);
             default -> throw new IllegalStateException(verdict.name());
         }
     }
@@ -405,6 +414,9 @@ public final class Registrar {
             add(response, "Unsupported", refused.detail);
         } else if (failure == RegisterFailure.STORE_UNAVAILABLE) {
             add(response, "Retry-After", Integer.toString(StoreUnavailableException.RETRY_SECONDS));
+        } else if (failure == RegisterFailure.TOO_FREQUENT) {
+            // The rate is counted in one-second windows: the next one is at most a second away.
+            add(response, "Retry-After", "1");
         }
         add(response, "Warning", "399 hub \"" + failure.code() + "\"");
         return response;

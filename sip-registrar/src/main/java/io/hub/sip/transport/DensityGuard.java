@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Flood control after Kamailio's pike: requests are counted per source in fixed windows, and a
@@ -23,56 +21,26 @@ final class DensityGuard {
     static final int MAX_SOURCES = 100_000;
 
     private final int limit;
-    private final long windowMillis;
-    private final Clock clock;
-    private final Map<Object, long[]> windows = new ConcurrentHashMap<>();
-    private volatile long lastPurge;
+    private final WindowCounts<Object> counts;
 
     DensityGuard(int limit, Duration window, Clock clock) {
         this.limit = limit;
-        this.windowMillis = window.toMillis();
-        this.clock = clock;
+        this.counts = new WindowCounts<>(window.toMillis(), MAX_SOURCES, clock);
     }
 
     /** Counts one request from {@code source}; false when the source is over the density. */
     boolean allow(InetAddress source) {
-        long now = clock.millis();
-        Object key = key(source);
-        long[] window = windows.get(key);
-        if (window == null) {
-            if (windows.size() >= MAX_SOURCES && !purge(now)) {
-                return false;
-            }
-            window = windows.computeIfAbsent(key, k -> new long[] {now, 0});
-        }
-        synchronized (window) {
-            if (now - window[0] >= windowMillis) {
-                window[0] = now;
-                window[1] = 0;
-            }
-            return ++window[1] <= limit;
-        }
-    }
-
-    /** Drops ended windows, once a window at most; true when there is room for a new source. */
-    private boolean purge(long now) {
-        if (now - lastPurge >= windowMillis) {
-            lastPurge = now;
-            windows.values().removeIf(window -> now - window[0] >= windowMillis);
-        }
-        return windows.size() < MAX_SOURCES;
+        return counts.count(key(source)) <= limit;
     }
 
     /** Seconds until the current window of {@code source} ends, for Retry-After. */
     long retryAfterSeconds(InetAddress source) {
-        long[] window = windows.get(key(source));
-        long left = window == null ? 0 : windowMillis - (clock.millis() - window[0]);
-        return Math.max(1, (left + 999) / 1000);
+        return counts.retryAfterSeconds(key(source));
     }
 
     /** Sources being counted now. */
     int sources() {
-        return windows.size();
+        return counts.size();
     }
 
     /** The source a request is counted for: an IPv4 address, or an IPv6 /64. */

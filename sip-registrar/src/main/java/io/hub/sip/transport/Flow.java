@@ -34,6 +34,9 @@ public final class Flow {
     private volatile long idleTimeoutMillis;
     private final long defaultIdleTimeoutMillis;
     private volatile boolean trusted;
+    // The flow's own request budget once trusted: the window's start and the requests in it.
+    private long budgetWindowStart;
+    private int budgetUsed;
 
     /** A verdict on the flow's certificate, for the MAC it was asked for, and when it was made. */
     private record Verdict(Optional<MacAddress> requested, DeviceValidation validation, Instant judgedAt) {
@@ -130,6 +133,28 @@ public final class Flow {
             trusted = true;
             connection.registered();
         }
+    }
+
+    /**
+     * Counts one request against the flow's own budget (a registered flow is not counted per source):
+     * the requests counted in the window that holds {@code nowMillis}, this one included.
+     */
+    synchronized int countRequest(long nowMillis, long windowMillis) {
+        if (nowMillis - budgetWindowStart >= windowMillis) {
+            budgetWindowStart = nowMillis;
+            budgetUsed = 0;
+        }
+        return ++budgetUsed;
+    }
+
+    /** Seconds until the flow's budget window ends, for Retry-After. */
+    synchronized long budgetRetryAfterSeconds(long nowMillis, long windowMillis) {
+        return Math.max(1, (windowMillis - (nowMillis - budgetWindowStart) + 999) / 1000);
+    }
+
+    /** Closes the flow for a refusal of the transport's, counted under {@code reason}. */
+    void refuse(String why, RefusalReason reason) {
+        connection.close(why, reason);
     }
 
     public boolean isOpen() {

@@ -7,6 +7,13 @@ package io.hub.sip.transport;
 enum RefusalReason {
     /** A source address over the request density (connections and unregistered requests). */
     DENSITY("density"),
+    /**
+     * A registered phone's flow over its own request budget: answered 503 unparsed, and closed when
+     * it goes on far beyond it.
+     */
+    FLOW_DENSITY("flow-density"),
+    /** A message the parser did not finish within its time limit (or one that did not before). */
+    PARSE_TIMEOUT("parse-timeout"),
     /** A source held its cap of connections no phone registered on: the oldest of them gave way. */
     UNREGISTERED_CAP("unregistered-cap"),
     /** No phone registered on the connection within the register deadline (pings do not extend it). */

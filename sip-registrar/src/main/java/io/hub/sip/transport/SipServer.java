@@ -52,6 +52,8 @@ public final class SipServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
     private static final int PLAIN_BUFFER = 32 * 1024;
+    /** How long JAIN-SIP may take over one message before it is refused (it takes microseconds). */
+    static final long PARSE_LIMIT_MILLIS = 1_000;
 
     /**
      * @param handshakeTimeout how long a client may take to finish the TLS handshake
@@ -69,13 +71,18 @@ public final class SipServer implements AutoCloseable {
      *     that one IPv4 address or IPv6 /64 may hold; one more makes the oldest give way
      * @param registerDeadline how long a connection may stay open without a phone registering on it,
      *     whatever it sends meanwhile (keepalive pings do not extend it)
+     * @param flowDensity requests per {@code densityWindow} that one registered phone's flow may send
+     *     (it is not counted against its source); beyond it they are answered 503 unparsed, and a flow
+     *     {@value MessageDispatcher#CLOSE_AT_BUDGETS} times over it within a window is closed
      */
     public record Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
             Duration densityWindow, Duration messageTimeout, int maxUnsentBytes, int unregisteredPerSource,
-            Duration registerDeadline) {
+            Duration registerDeadline, int flowDensity) {
 
         public static final int DEFAULT_UNREGISTERED_PER_SOURCE = 50;
         public static final Duration DEFAULT_REGISTER_DEADLINE = Duration.ofSeconds(60);
+        /** 100 requests a second on average: far above what a phone sends, even booting with every line. */
+        public static final int DEFAULT_FLOW_DENSITY = 200;
 
         public Limits {
             if (unregisteredPerSource < 1) {
@@ -84,6 +91,16 @@ public final class SipServer implements AutoCloseable {
             if (registerDeadline.isNegative() || registerDeadline.isZero()) {
                 throw new IllegalArgumentException("registerDeadline must be positive: " + registerDeadline);
             }
+            if (flowDensity < 1) {
+                throw new IllegalArgumentException("flowDensity must be at least 1: " + flowDensity);
+            }
+        }
+
+        public Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
+                Duration densityWindow, Duration messageTimeout, int maxUnsentBytes, int unregisteredPerSource,
+                Duration registerDeadline) {
+            this(handshakeTimeout, defaultIdleTimeout, maxConnections, density, densityWindow, messageTimeout,
+                    maxUnsentBytes, unregisteredPerSource, registerDeadline, DEFAULT_FLOW_DENSITY);
         }
 
         public Limits(Duration handshakeTimeout, Duration defaultIdleTimeout, int maxConnections, int density,
@@ -101,7 +118,13 @@ public final class SipServer implements AutoCloseable {
         /** These limits with another per-source cap of unregistered connections and register deadline. */
         public Limits unregistered(int perSource, Duration deadline) {
             return new Limits(handshakeTimeout, defaultIdleTimeout, maxConnections, density, densityWindow,
-                    messageTimeout, maxUnsentBytes, perSource, deadline);
+                    messageTimeout, maxUnsentBytes, perSource, deadline, flowDensity);
+        }
+
+        /** These limits with another request budget per registered flow. */
+        public Limits flowDensity(int perWindow) {
+            return new Limits(handshakeTimeout, defaultIdleTimeout, maxConnections, density, densityWindow,
+                    messageTimeout, maxUnsentBytes, unregisteredPerSource, registerDeadline, perWindow);
         }
 
         public static Limits standard() {
@@ -128,7 +151,7 @@ public final class SipServer implements AutoCloseable {
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final ExecutorService workers;
     private final ExecutorService tlsTasks;
-    private final ExecutorService parsers = Executors.newFixedThreadPool(2, daemon("sip-parse"));
+    private final BoundedParser parser;
     private final MessageDispatcher dispatcher;
     private final RefusalCounters refusals;
     private final io.micrometer.core.instrument.Counter keepalives;
@@ -145,6 +168,12 @@ public final class SipServer implements AutoCloseable {
 
     public SipServer(SipHandler handler, DeviceCertificateValidator validator, Clock clock, Limits limits,
             MeterRegistry metrics) {
+        this(handler, validator, clock, limits, metrics, MessageParser.JAIN_SIP);
+    }
+
+    /** With another parser: tests stand in one that misbehaves. */
+    SipServer(SipHandler handler, DeviceCertificateValidator validator, Clock clock, Limits limits,
+            MeterRegistry metrics, MessageParser messageParser) {
         this.handler = handler;
         this.validator = validator;
         this.clock = clock;
@@ -155,10 +184,13 @@ public final class SipServer implements AutoCloseable {
         this.refusals = new RefusalCounters(metrics);
         this.keepalives = io.micrometer.core.instrument.Counter.builder("hub.sip.keepalives")
                 .description("RFC 5626 keepalives (CRLF pings) received from phones").register(metrics);
-        this.dispatcher = new MessageDispatcher(handler, density, parsers, refusals);
         int cores = Runtime.getRuntime().availableProcessors();
         // Handlers may wait on the database, so there are more workers than cores.
-        this.workers = Executors.newFixedThreadPool(Math.max(8, 4 * cores), daemon("sip-worker"));
+        int workerCount = Math.max(8, 4 * cores);
+        this.parser = new BoundedParser(messageParser, PARSE_LIMIT_MILLIS, workerCount);
+        this.dispatcher = new MessageDispatcher(handler, density, parser, refusals, limits.flowDensity(),
+                limits.densityWindow(), clock);
+        this.workers = Executors.newFixedThreadPool(workerCount, daemon("sip-worker"));
         this.tlsTasks = Executors.newFixedThreadPool(cores, daemon("sip-tls"));
         io.micrometer.core.instrument.Gauge.builder("hub.sip.connections", open, AtomicInteger::get)
                 .description("SIP-TLS connections open now").register(metrics);
@@ -390,7 +422,7 @@ public final class SipServer implements AutoCloseable {
         // database's file channel under everyone else (H2 does that on interrupt).
         workers.shutdown();
         tlsTasks.shutdownNow();
-        parsers.shutdownNow();
+        parser.close();
     }
 
     private static void quietly(java.io.Closeable closeable) {

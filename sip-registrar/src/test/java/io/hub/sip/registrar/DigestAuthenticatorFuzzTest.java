@@ -49,7 +49,7 @@ class DigestAuthenticatorFuzzTest {
         }
         DigestAuthenticator authenticator = new DigestAuthenticator(Clock.fixed(Instant.parse("2026-12-04T10:00:00Z"),
                 ZoneOffset.UTC));
-        DigestAuthenticator.Verdict verdict = authenticator.check(parameters, method, ACCOUNT);
+        DigestAuthenticator.Verdict verdict = authenticator.check(parameters, method, uri -> true, ACCOUNT);
         assertNotNull(verdict);
         assertTrue(verdict != DigestAuthenticator.Verdict.OK, "no header made without the nonce's key authenticates");
     }

@@ -19,6 +19,8 @@ class DigestAuthenticatorTest {
 
     private final Clock stopped = Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC);
     private final DigestAuthenticator digest = new DigestAuthenticator(stopped);
+    /** Where a test is not about the Request-URI, the answer's uri is taken to be it. */
+    private static final java.util.function.Predicate<String> ANY_URI = uri -> true;
 
     private static Map<String, String> answer(String challenge, String user, String password, String nc) {
         Map<String, String> offered = DigestAnswer.parse(challenge);
@@ -36,9 +38,9 @@ class DigestAuthenticatorTest {
         assertNotEquals(DigestAnswer.parse(first).get("nonce"), DigestAnswer.parse(second).get("nonce"));
         SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
         SipCredentials bob = DigestAuthenticator.credentials("1002", "hub", "b", Optional.empty(), true);
-        assertEquals(DigestAuthenticator.Verdict.OK, digest.check(answer(first, "1001", "a", "00000001"), "REGISTER",
+        assertEquals(DigestAuthenticator.Verdict.OK, digest.check(answer(first, "1001", "a", "00000001"), "REGISTER", ANY_URI,
                 alice));
-        assertEquals(DigestAuthenticator.Verdict.OK, digest.check(answer(second, "1002", "b", "00000001"), "REGISTER",
+        assertEquals(DigestAuthenticator.Verdict.OK, digest.check(answer(second, "1002", "b", "00000001"), "REGISTER", ANY_URI,
                 bob));
     }
 
@@ -64,14 +66,14 @@ class DigestAuthenticatorTest {
         SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
         for (int i = 0; i < 10_001; i++) {
             assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(moving.challenges("hub", false, true)
-                    .get(0), "1001", "a", "00000001"), "REGISTER", alice));
+                    .get(0), "1001", "a", "00000001"), "REGISTER", ANY_URI, alice));
         }
         now[0] = now[0].plus(DigestAuthenticator.NONCE_LIFETIME).plusSeconds(2);
         String fresh = moving.challenges("hub", false, true).get(0);
-        assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(fresh, "1001", "a", "00000001"), "REGISTER",
+        assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(fresh, "1001", "a", "00000001"), "REGISTER", ANY_URI,
                 alice), "this answer sweeps the ten thousand expired nonces");
         assertEquals(DigestAuthenticator.Verdict.REPLAYED, moving.check(answer(fresh, "1001", "a", "00000001"),
-                "REGISTER", alice), "the sweep keeps what is fresh");
+                "REGISTER", ANY_URI, alice), "the sweep keeps what is fresh");
     }
 
     @Test
@@ -79,13 +81,40 @@ class DigestAuthenticatorTest {
         String challenge = digest.challenges("hub", false, true).get(0);
         SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
         assertEquals(DigestAuthenticator.Verdict.OK, digest.check(answer(challenge, "1001", "a", "00000001"),
-                "REGISTER", alice));
+                "REGISTER", ANY_URI, alice));
         assertEquals(DigestAuthenticator.Verdict.REPLAYED, digest.check(answer(challenge, "1001", "a", "00000001"),
-                "REGISTER", alice));
+                "REGISTER", ANY_URI, alice));
         String nonce = DigestAnswer.parse(challenge).get("nonce");
         String forged = challenge.replace(nonce, (nonce.charAt(0) == 'A' ? "B" : "A") + nonce.substring(1));
         assertEquals(DigestAuthenticator.Verdict.BAD_NONCE, digest.check(answer(forged, "1001", "a", "00000001"),
-                "REGISTER", alice));
+                "REGISTER", ANY_URI, alice));
+    }
+
+    @Test
+    void aCorrectAnswerWithoutQopIsMalformedAndSoIsItsReplay() {
+        String challenge = digest.challenges("hub", false, true).get(0);
+        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+        String nonce = DigestAnswer.parse(challenge).get("nonce");
+        String ha1 = DigestAnswer.hash("MD5", "1001:hub:a");
+        String ha2 = DigestAnswer.hash("MD5", "REGISTER:sip:hub");
+        // RFC 2069's answer: right for the password, but it binds no client nonce and no count.
+        Map<String, String> withoutQop = Map.of("username", "1001", "realm", "hub", "nonce", nonce, "uri",
+                "sip:hub", "response", DigestAnswer.hash("MD5", ha1 + ":" + nonce + ":" + ha2), "algorithm", "MD5");
+
+        assertEquals(DigestAuthenticator.Verdict.MALFORMED, digest.check(withoutQop, "REGISTER", ANY_URI, alice));
+        assertEquals(DigestAuthenticator.Verdict.MALFORMED, digest.check(withoutQop, "REGISTER", ANY_URI, alice),
+                "replayed, it is no better");
+    }
+
+    @Test
+    void anAnswerForAnotherRequestUriIsRefusedEvenWithTheRightPassword() {
+        String challenge = digest.challenges("hub", false, true).get(0);
+        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+
+        assertEquals(DigestAuthenticator.Verdict.WRONG_URI, digest.check(answer(challenge, "1001", "a", "00000001"),
+                "REGISTER", uri -> uri.equals("sip:other"), alice));
+        assertEquals(DigestAuthenticator.Verdict.OK, digest.check(answer(challenge, "1001", "a", "00000001"),
+                "REGISTER", uri -> uri.equals("sip:hub"), alice), "the refusal used up no count");
     }
 
     /** The examples of RFC 7616 §3.9.1 as a client sends them, read as the registrar reads them. */
@@ -136,7 +165,7 @@ class DigestAuthenticatorTest {
         AuthorizationHeader header = parsed("Digest username=\"we\\\"ird\",\trealm=\"hub\", nonce=\"" + nonce
                 + "\", uri=\"sip:hub\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c\"");
 
-        assertEquals(DigestAuthenticator.Verdict.OK, digest.check(DigestAuthenticator.parameters(header), "REGISTER",
+        assertEquals(DigestAuthenticator.Verdict.OK, digest.check(DigestAuthenticator.parameters(header), "REGISTER", ANY_URI,
                 odd));
     }
 
@@ -144,7 +173,7 @@ class DigestAuthenticatorTest {
     void aHeaderOfAnotherSchemeHasNoDigestParameters() throws ParseException {
         assertNull(DigestAuthenticator.parameters(parsed("Basic realm=\"hub\"")));
         assertNull(DigestAuthenticator.parameters(null));
-        assertEquals(DigestAuthenticator.Verdict.MISSING, digest.check(null, "REGISTER",
+        assertEquals(DigestAuthenticator.Verdict.MISSING, digest.check(null, "REGISTER", ANY_URI,
                 DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true)));
     }
 }

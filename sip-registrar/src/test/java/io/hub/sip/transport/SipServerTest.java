@@ -71,12 +71,17 @@ class SipServerTest {
     }
 
     private void start(SipServer.Limits limits) throws IOException {
-        server = new SipServer(handler, pki.validator(), Clock.systemUTC(), limits, metrics);
+        start(limits, MessageParser.JAIN_SIP);
+    }
+
+    private void start(SipServer.Limits limits, MessageParser parser) throws IOException {
+        server = new SipServer(handler, pki.validator(), Clock.systemUTC(), limits, metrics, parser);
         port = server.listenTls(InetAddress.getLoopbackAddress(), 0, serverTls);
     }
 
     @AfterEach
     void stop() {
+        hangs.countDown();
         handler.gate.countDown();
         if (server != null) {
             server.close();
@@ -93,6 +98,9 @@ class SipServerTest {
         @Override
         public void request(SIPRequest request, Flow flow) {
             flows.add(flow);
+            if (request.getCallId().getCallId().startsWith("trusted")) {
+                flow.trust();
+            }
             if (request.getCallId().getCallId().startsWith("wait")) {
                 try {
                     gate.await(60, TimeUnit.SECONDS);
@@ -399,6 +407,115 @@ class SipServerTest {
             assertTrue(phone.closedByHub());
         }
         assertEquals(1.0, refused("framing"));
+    }
+
+    /** Released when the test ends: until then a message with an X-Hang header never finishes parsing. */
+    private final CountDownLatch hangs = new CountDownLatch(1);
+    private final AtomicLong parsed = new AtomicLong();
+
+    /**
+     * JAIN-SIP's parser, counted, except for a message carrying X-Hang: that one loops without ever
+     * looking at its interrupt, as a parser defect would, until the test ends.
+     */
+    private final MessageParser hangingParser = (bytes, errors) -> {
+        parsed.incrementAndGet();
+        if (new String(bytes, StandardCharsets.UTF_8).contains("X-Hang:")) {
+            while (hangs.getCount() > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+        }
+        return MessageParser.JAIN_SIP.parse(bytes, errors);
+    };
+
+    private static String hanging(String callId) {
+        return options(callId, 1).replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nX-Hang: 1\r\n");
+    }
+
+    @Test
+    void parsesThatNeverEndCloseTheirFlowsAndEveryoneElseIsStillServed() throws Exception {
+        start(LIMITS, hangingParser);
+        try (SipTestClient first = client(); SipTestClient second = client()) {
+            first.write(hanging("hang-1"));
+            second.write(hanging("hang-2"));
+
+            assertTrue(first.closedByHub(), "a message the parser never finished closes its flow");
+            assertTrue(second.closedByHub());
+        }
+        assertEquals(2.0, refused("parse-timeout"));
+        assertEquals(2, server.dispatcher().stuckParses(), "both parses still hold their threads");
+        try (SipTestClient phone = client(); SipTestClient again = client()) {
+            assertEquals(200, phone.send(options("after-hangs", 1)).getStatusCode(),
+                    "a third phone is served while two parses never end");
+            long before = parsed.get();
+            again.write(hanging("hang-1"));
+
+            assertTrue(again.closedByHub(), "the same message again is refused");
+            assertEquals(before, parsed.get(), "without being parsed again");
+        }
+    }
+
+    @Test
+    void aSourceOverItsDensityIsAnswered503WithoutItsMessagesBeingParsed() throws Exception {
+        start(new SipServer.Limits(LIMITS.handshakeTimeout(), LIMITS.defaultIdleTimeout(), 1_000, 20,
+                Duration.ofMinutes(10), LIMITS.messageTimeout(), LIMITS.maxUnsentBytes()), hangingParser);
+        try (SipTestClient flooder = client()) {
+            StringBuilder flood = new StringBuilder();
+            for (int cseq = 1; cseq <= 100; cseq++) {
+                flood.append(options("flood", cseq));
+            }
+            flooder.write(flood.toString());
+
+            int busy = 0;
+            for (int i = 0; i < 100; i++) {
+                SIPResponse response = (SIPResponse) flooder.readMessage();
+                if (response.getStatusCode() == 503) {
+                    busy++;
+                    assertEquals(i + 1, response.getCSeq().getSeqNumber(), "the answer is the request's own");
+                    assertEquals("flood", response.getCallId().getCallId());
+                    assertTrue(((javax.sip.header.RetryAfterHeader) response.getHeader("Retry-After")).getRetryAfter() >= 1);
+                }
+            }
+            // The connection itself took one of the 20.
+            assertEquals(81, busy);
+            assertEquals(19, parsed.get(), "only what was within the density was parsed");
+            assertEquals(81.0, refused("density"));
+        }
+    }
+
+    @Test
+    void aRegisteredFlowFloodingValidRequestsIsSlowedThenClosedWhileAnotherFlowIsServed() throws Exception {
+        start(LIMITS.flowDensity(10));
+        try (SipTestClient flooder = client(); SipTestClient neighbour = client()) {
+            assertEquals(200, flooder.send(options("trusted-flooder", 1)).getStatusCode());
+            assertEquals(200, neighbour.send(options("trusted-neighbour", 1)).getStatusCode());
+            StringBuilder flood = new StringBuilder();
+            for (int cseq = 2; cseq <= 200; cseq++) {
+                flood.append(options("trusted-flooder", cseq));
+            }
+            flooder.write(flood.toString());
+
+            int ok = 1;
+            int busy = 0;
+            try {
+                for (int i = 0; i < 200; i++) {
+                    SIPResponse response = (SIPResponse) flooder.readMessage();
+                    if (response.getStatusCode() == 503) {
+                        busy++;
+                        assertTrue(((javax.sip.header.RetryAfterHeader) response.getHeader("Retry-After")).getRetryAfter() >= 1);
+                    } else {
+                        ok++;
+                    }
+                }
+            } catch (IOException closed) {
+                // The hub closed the flood's flow: what it read back before is what counts.
+            }
+            assertEquals(11, ok, "the request before it registered, then the flow's budget, are served");
+            assertEquals(30, busy, "then 503 up to four budgets");
+            assertTrue(flooder.closedByHub(), "beyond four budgets the flow is closed");
+            assertEquals(200, neighbour.send(options("trusted-neighbour", 2)).getStatusCode(),
+                    "another phone's flow from the same address goes on");
+        }
+        assertEquals(31.0, refused("flow-density"), "30 answered 503, and the close");
     }
 
     private void awaitCount(String reason, double expected) throws InterruptedException {
