@@ -177,6 +177,6 @@ final class CrashLoop {
     }
 
     static List<String> paths() {
-        return List.of("import", "enroll", "firmware", "register");
+        return List.of("import", "enroll", "firmware", "register", "tenant", "calls");
     }
 }
