@@ -37,6 +37,12 @@ public final class CrashLoopCommand implements Callable<Integer> {
             + "(default 400), calls (default 150).")
     Integer size;
 
+    @Option(names = "--backup-every", defaultValue = "0", paramLabel = "N", description = "In every Nth round, "
+            + "take a backup half way to the kill (POST /admin/v1/backup, what 'hub backup' asks), restore it into a "
+            + "fresh home with 'hub restore', start the hub there and check the path's consistency invariants "
+            + "(default 0: no backups).")
+    int backupEvery;
+
     @Option(names = "--work", paramLabel = "DIR", description = "Where the homes go (default: a new temporary "
             + "directory). Homes where an invariant broke are kept.")
     Path work;
@@ -69,7 +75,11 @@ public final class CrashLoopCommand implements Callable<Integer> {
         };
         Path jar = jar();
         Path directory = work != null ? Files.createDirectories(work) : Files.createTempDirectory("hub-crashloop-");
-        boolean held = new CrashLoop(jar, directory, spec.commandLine().getOut()).run(path, crashPath, kills);
+        if (backupEvery < 0) {
+            throw new UserError("--backup-every must be 0 (none) or more, not " + backupEvery);
+        }
+        boolean held = new CrashLoop(jar, directory, spec.commandLine().getOut(), backupEvery).run(path, crashPath,
+                kills);
         return held ? 0 : 1;
     }
 }
