@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
  * process ends, kill -9 included, so a crash never leaves a home locked. The file itself stays: a
  * file deleted while another process opens it would let two hubs lock two different files.
  */
-final class HomeLock implements AutoCloseable {
+public final class HomeLock implements AutoCloseable {
 
     static final String FILE = "hub.lock";
 
@@ -32,7 +32,18 @@ final class HomeLock implements AutoCloseable {
      *
      * @throws UserError when another hub (another process, or one started earlier in this one) holds it
      */
-    static HomeLock acquire(Path home) {
+    public static HomeLock acquire(Path home) {
+        return tryAcquire(home).orElseThrow(() -> new UserError("the home " + home + " is in use by another hub"
+                + holder(home.resolve(FILE)) + ": stop it first, or give this one another --home"));
+    }
+
+    /**
+     * Locks the home for this process unless a hub holds it.
+     *
+     * @return empty when another hub (another process, or one started earlier in this one) holds it
+     * @throws UserError when the lock file cannot be opened or locked
+     */
+    public static java.util.Optional<HomeLock> tryAcquire(Path home) {
         Path file = home.resolve(FILE);
         FileChannel channel;
         try {
@@ -51,10 +62,8 @@ final class HomeLock implements AutoCloseable {
             throw new UserError("cannot lock " + file + ": " + e.getMessage());
         }
         if (lock == null) {
-            String holder = holder(channel);
             close(channel);
-            throw new UserError("the home " + home + " is in use by another hub" + (holder.isEmpty() ? ""
-                    : " (pid " + holder + ")") + ": stop it first, or give this one another --home");
+            return java.util.Optional.empty();
         }
         try {
             channel.truncate(0);
@@ -63,7 +72,7 @@ final class HomeLock implements AutoCloseable {
         } catch (IOException e) {
             // The pid only makes a second start's message more useful; the lock is what counts.
         }
-        return new HomeLock(channel, lock);
+        return java.util.Optional.of(new HomeLock(channel, lock));
     }
 
     @Override
@@ -76,12 +85,14 @@ final class HomeLock implements AutoCloseable {
         close(channel);
     }
 
-    private static String holder(FileChannel channel) {
-        try {
+    /** " (pid N)" of the hub holding the lock, as it wrote it, or nothing. */
+    private static String holder(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(32);
             channel.read(buffer, 0);
-            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).strip()
+            String pid = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).strip()
                     .replaceAll("[^0-9]", "");
+            return pid.isEmpty() ? "" : " (pid " + pid + ")";
         } catch (IOException e) {
             return "";
         }

@@ -168,6 +168,8 @@ public final class Hub implements AutoCloseable {
         sip.onCallRefused(refusal -> auditUpkeep.refusals().count(domainOf(refusal.who()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "call", refusal.code(),
                 refusal.who() + " " + refusal.method() + ": " + refusal.detail()));
+        provisioning.publishOperatorAction("backup", io.hub.app.backup.BackupAction.of(home, database.dataSource(),
+                clock));
         provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
                 provisioning.enrollment(), tenant));
         provisioning.publishLiveView("calls", tenant -> CallList.of(sip, provisioning.tenants(),

@@ -25,7 +25,7 @@ class CrashLoopIT {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"import, 1500", "enroll, 200", "firmware, 15", "register, 1200"})
+    @CsvSource({"import, 1500", "enroll, 200", "firmware, 15", "register, 1200", "tenant, 150", "calls, 20"})
     void everyInvariantHoldsAtEveryKillPoint(String path, int size) throws Exception {
         Run run = crashloop("--path", path, "--kills", String.valueOf(KILLS), "--size", String.valueOf(size),
                 "--work", dir.resolve(path).toString());
@@ -45,8 +45,8 @@ class CrashLoopIT {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
 
         assertEquals(2, process.exitValue(), err);
-        assertEquals("hub: --path must be one of [import, enroll, firmware, register], not 'tenants' (tenants and "
-                + "call records are not covered yet)", err.strip());
+        assertEquals("hub: --path must be one of [import, enroll, firmware, register, tenant, calls], not 'tenants'",
+                err.strip());
     }
 
     private static Run crashloop(String... args) throws Exception {

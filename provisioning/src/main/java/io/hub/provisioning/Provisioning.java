@@ -6,6 +6,7 @@ import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.admin.AdminApi;
 import io.hub.provisioning.admin.LiveViews;
+import io.hub.provisioning.admin.OperatorActions;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.deviceapi.DeviceApi;
 import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
@@ -84,13 +85,15 @@ public final class Provisioning implements AutoCloseable {
     private final Tenants tenants;
     private final AuditLog audit;
     private final LiveViews liveViews;
+    private final OperatorActions actions;
     private final Resyncs resyncs;
 
     private Provisioning(Database database, Server deviceServer, Server adminServer, Enrollment enrollment,
-            FirmwareStore firmware, Tenants tenants, AuditLog audit, LiveViews liveViews,
+            FirmwareStore firmware, Tenants tenants, AuditLog audit, LiveViews liveViews, OperatorActions actions,
             Resyncs resyncs) {
         this.resyncs = resyncs;
         this.liveViews = liveViews;
+        this.actions = actions;
         this.database = database;
         this.deviceServer = deviceServer;
         this.adminServer = adminServer;
@@ -134,6 +137,7 @@ public final class Provisioning implements AutoCloseable {
                 settings.firmware());
         firmware.removeUnrecordedFiles();
         LiveViews liveViews = new LiveViews();
+        OperatorActions actions = new OperatorActions();
         DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);
         DeviceApi.Limits limits = settings.deviceLimits() != null ? settings.deviceLimits()
                 : DeviceApi.Limits.standard(clock);
@@ -151,10 +155,10 @@ public final class Provisioning implements AutoCloseable {
         Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                 pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
                 new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
-                        liveViews, bindings, new ResyncAdmin(resyncs, audit)),
+                        liveViews, actions, bindings, new ResyncAdmin(resyncs, audit)),
                 settings.http(), clock, metrics);
         Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
-                liveViews, resyncs);
+                liveViews, actions, resyncs);
         try {
             device.start();
             admin.start();
@@ -211,6 +215,15 @@ public final class Provisioning implements AutoCloseable {
      */
     public void publishLiveView(String view, java.util.function.Function<String, Object> perTenant) {
         liveViews.publish(view, perTenant);
+    }
+
+    /**
+     * Publishes an operation of the whole hub at {@code POST /admin/v1/{name}} (the operator's only,
+     * audited): {@code action} takes the request's JSON body and answers JSON.
+     */
+    public void publishOperatorAction(String name, java.util.function.Function<com.fasterxml.jackson.databind.JsonNode,
+            Object> action) {
+        actions.publish(name, action);
     }
 
     /** Pushes changes to phones; the SIP side gives it a sender ({@link Resyncs#start}). */

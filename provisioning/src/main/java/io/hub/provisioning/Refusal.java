@@ -86,6 +86,8 @@ public enum Refusal {
     FIRMWARE_QUOTA(507, "firmware-quota"),
     TENANT_EXISTS(409, "tenant-exists"),
     DOMAIN_TAKEN(409, "domain-taken"),
+    /** A backup the hub cannot write where it was asked: a directory that is not empty, a database it cannot copy. */
+    BACKUP_REFUSED(409, "backup-refused"),
     /** A resync of a disabled phone: 409, where the phone itself is refused {@link #DISABLED} 403. */
     RESYNC_DISABLED(409, "disabled"),
     NO_FLOW(409, "no-flow"),

@@ -13,7 +13,12 @@ public final class SipSchema {
     }
 
     public static void migrate(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/registrar")
-                .table("registrar_schema_history").baselineOnMigrate(true).baselineVersion("0").load().migrate();
+        schema(dataSource).migrate();
+    }
+
+    /** The SIP side's migrations over {@code dataSource}, to migrate or to read what is applied. */
+    public static Flyway schema(DataSource dataSource) {
+        return Flyway.configure().dataSource(dataSource).locations("classpath:db/registrar")
+                .table("registrar_schema_history").baselineOnMigrate(true).baselineVersion("0").load();
     }
 }

@@ -25,8 +25,12 @@ public final class AdminOptions {
     @Option(names = "--token-file", paramLabel = "FILE", description = "Bearer token (default: HOME/admin-token).")
     Path tokenFile;
 
-    AdminClient client() {
+    public AdminClient client() {
         return client(home.home(), adminUrl, tokenFile);
+    }
+
+    public HubHome home() {
+        return home.home();
     }
 
     static AdminClient client(HubHome hubHome, URI adminUrl, Path tokenFile) {

@@ -45,6 +45,15 @@ final class AdminHttps {
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** The status and body of the answer; an exception when the connection broke (the hub was killed). */
+    HttpResponse<String> exchange(String method, String path, String contentType, HttpRequest.BodyPublisher body)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + token).header("Content-Type", contentType)
+                .method(method, body).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     static SSLContext trusting(Path caFile) throws IOException {
         try (InputStream in = Files.newInputStream(caFile)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());

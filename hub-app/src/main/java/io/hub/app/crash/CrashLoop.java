@@ -23,11 +23,14 @@ final class CrashLoop {
     private final Path jar;
     private final Path work;
     private final PrintWriter out;
+    private final int backupEvery;
 
-    CrashLoop(Path jar, Path work, PrintWriter out) {
+    /** @param backupEvery take a backup during every this many rounds and check it restored (0: none) */
+    CrashLoop(Path jar, Path work, PrintWriter out, int backupEvery) {
         this.jar = jar;
         this.work = work;
         this.out = out;
+        this.backupEvery = backupEvery;
     }
 
     /** @return true when every invariant held at every kill point (and on the undisturbed run) */
@@ -64,13 +67,22 @@ final class CrashLoop {
             Path home = copy(seed, work.resolve("round-" + i));
             String line;
             boolean held;
+            Path backup = backupEvery > 0 && i % backupEvery == 0 ? work.resolve("backup-" + i) : null;
             try {
-                CrashPath.Outcome outcome = round(path, home, at);
+                CrashPath.Outcome outcome = round(path, home, at, backup);
                 for (CrashPath.Invariant invariant : outcome.invariants()) {
                     tally.computeIfAbsent(invariant.name(), k -> new int[2])[invariant.held() ? 0 : 1]++;
                 }
                 held = outcome.held();
                 line = outcome.survived() + "; " + verdict(outcome);
+                if (backup != null) {
+                    CrashPath.Outcome restored = restored(path, backup, work.resolve("restored-" + i));
+                    for (CrashPath.Invariant invariant : restored.invariants()) {
+                        tally.computeIfAbsent("backup " + invariant.name(), k -> new int[2])[invariant.held() ? 0 : 1]++;
+                    }
+                    held &= restored.held();
+                    line += "; backup: " + restored.survived() + "; " + verdict(restored);
+                }
             } catch (RestartFailed e) {
                 restartFailures++;
                 held = false;
@@ -80,6 +92,10 @@ final class CrashLoop {
             out.flush();
             if (held) {
                 delete(home);
+                if (backup != null) {
+                    delete(backup);
+                    delete(work.resolve("restored-" + i));
+                }
             }
             allHeld &= held;
         }
@@ -94,7 +110,7 @@ final class CrashLoop {
         return allHeld;
     }
 
-    private CrashPath.Outcome round(CrashPath path, Path home, long killAtMillis) throws Exception {
+    private CrashPath.Outcome round(CrashPath path, Path home, long killAtMillis, Path backup) throws Exception {
         HubProcess hub = HubProcess.start(jar, home);
         AdminHttps admin = new AdminHttps(hub);
         AtomicReference<CrashPath.Workload> workload = new AtomicReference<>();
@@ -108,11 +124,33 @@ final class CrashLoop {
         }, "crash-loop-workload");
         long started = System.nanoTime();
         driver.start();
+        Thread backupTaker = null;
+        if (backup != null) {
+            // Half way to the kill, while the workload writes; a kill that lands first cuts it short.
+            long backupWait = killAtMillis / 2 - (System.nanoTime() - started) / 1_000_000;
+            if (backupWait > 0) {
+                Thread.sleep(backupWait);
+            }
+            backupTaker = new Thread(() -> {
+                try {
+                    admin.exchange("POST", "/admin/v1/backup", "application/json", java.net.http.HttpRequest
+                            .BodyPublishers.ofString("{\"directory\":\"" + backup.toAbsolutePath() + "\"}"));
+                } catch (IOException e) {
+                    // killed before it answered: the restore must refuse what it left
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "crash-loop-backup");
+            backupTaker.start();
+        }
         long wait = killAtMillis - (System.nanoTime() - started) / 1_000_000;
         if (wait > 0) {
             Thread.sleep(wait);
         }
         hub.kill();
+        if (backupTaker != null) {
+            backupTaker.join(120_000);
+        }
         driver.join(120_000);
         if (driver.isAlive() || workload.get() == null) {
             throw new IllegalStateException("the workload did not end after the kill", failure.get());
@@ -123,6 +161,43 @@ final class CrashLoop {
             throw new RestartFailed(e.getMessage());
         }
         return check(path, home, workload.get());
+    }
+
+    /**
+     * Restores {@code backup} into a fresh home with {@code hub restore}, starts the hub on it and
+     * checks the path's consistency invariants there. A backup the kill cut short (no manifest) must
+     * be refused by the restore, leaving no database behind.
+     */
+    private CrashPath.Outcome restored(CrashPath path, Path backup, Path home) throws Exception {
+        boolean complete = Files.isRegularFile(backup.resolve("backup.manifest"));
+        Process restore = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "restore", "--home", home.toString(), backup.toString())
+                .redirectErrorStream(true).start();
+        String printed = new String(restore.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .strip();
+        if (!restore.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            restore.destroyForcibly();
+            throw new IllegalStateException("hub restore did not end");
+        }
+        if (!complete) {
+            boolean refused = restore.exitValue() == 2 && !Files.exists(home.resolve("db").resolve("hub.mv.db"));
+            return new CrashPath.Outcome("cut short by the kill, restore refused it", List.of(CrashPath.Invariant.of(
+                    "cut-short-refused", refused, "hub restore exited " + restore.exitValue() + ": " + printed)));
+        }
+        if (restore.exitValue() != 0) {
+            return new CrashPath.Outcome("restore failed", List.of(CrashPath.Invariant.of("restores", false,
+                    printed.lines().findFirst().orElse(""))));
+        }
+        try {
+            HubProcess.start(jar, home).close();
+        } catch (IOException e) {
+            return new CrashPath.Outcome("the hub did not start on it", List.of(CrashPath.Invariant.of("restores",
+                    false, e.getMessage().lines().findFirst().orElse(""))));
+        }
+        // Checked with nothing acknowledged, the "-survives" invariants hold trivially: leave them out.
+        CrashPath.Outcome outcome = check(path, home, path.unacknowledged());
+        return new CrashPath.Outcome(outcome.survived(), outcome.invariants().stream()
+                .filter(invariant -> !invariant.name().endsWith("-survives")).toList());
     }
 
     private static CrashPath.Outcome check(CrashPath path, Path home, CrashPath.Workload workload) throws Exception {
@@ -177,6 +252,6 @@ final class CrashLoop {
     }
 
     static List<String> paths() {
-        return List.of("import", "enroll", "firmware", "register");
+        return List.of("import", "enroll", "firmware", "register", "tenant", "calls");
     }
 }

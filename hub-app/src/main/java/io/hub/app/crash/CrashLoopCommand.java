@@ -18,21 +18,30 @@ import picocli.CommandLine.Model.CommandSpec;
             "Paths: import (CSV creates, updates, deletes: all or nothing, audited iff applied), enroll "
                 + "(every 201 survives with its audit row), firmware (catalogue rows and files agree), register "
                 + "(every binding answered 200 survives; no phone with its old binding gone and its new one "
-                + "missing)."})
+                + "missing), tenant (a tenant is whole, row, token and audit row, or absent), calls (every call "
+                + "record the admin API listed survives; no record half written)."})
 public final class CrashLoopCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--path", required = true, paramLabel = "PATH", description = "import, enroll, firmware or register.")
+    @Option(names = "--path", required = true, paramLabel = "PATH",
+            description = "import, enroll, firmware, register, tenant or calls.")
     String path;
 
     @Option(names = "--kills", defaultValue = "50", paramLabel = "N", description = "Kill points (default 50).")
     int kills;
 
     @Option(names = "--size", paramLabel = "N", description = "Workload size: lines of each action for import "
-            + "(default 5000), enrollments (default 600), uploads (default 40), REGISTERs (default 4000).")
+            + "(default 5000), enrollments (default 600), uploads (default 40), REGISTERs (default 4000), tenants "
+            + "(default 400), calls (default 150).")
     Integer size;
+
+    @Option(names = "--backup-every", defaultValue = "0", paramLabel = "N", description = "In every Nth round, "
+            + "take a backup half way to the kill (POST /admin/v1/backup, what 'hub backup' asks), restore it into a "
+            + "fresh home with 'hub restore', start the hub there and check the path's consistency invariants "
+            + "(default 0: no backups).")
+    int backupEvery;
 
     @Option(names = "--work", paramLabel = "DIR", description = "Where the homes go (default: a new temporary "
             + "directory). Homes where an invariant broke are kept.")
@@ -60,12 +69,17 @@ public final class CrashLoopCommand implements Callable<Integer> {
             case "enroll" -> new EnrollPath(size == null ? 600 : size);
             case "firmware" -> new FirmwarePath(size == null ? 40 : size, 256 * 1024);
             case "register" -> new RegisterPath(jar(), size == null ? 4000 : size);
-            default -> throw new UserError("--path must be one of " + CrashLoop.paths() + ", not '" + path
-                    + "' (tenants and call records are not covered yet)");
+            case "tenant" -> new TenantPath(size == null ? 400 : size);
+            case "calls" -> new CallsPath(jar(), size == null ? 150 : size);
+            default -> throw new UserError("--path must be one of " + CrashLoop.paths() + ", not '" + path + "'");
         };
         Path jar = jar();
         Path directory = work != null ? Files.createDirectories(work) : Files.createTempDirectory("hub-crashloop-");
-        boolean held = new CrashLoop(jar, directory, spec.commandLine().getOut()).run(path, crashPath, kills);
+        if (backupEvery < 0) {
+            throw new UserError("--backup-every must be 0 (none) or more, not " + backupEvery);
+        }
+        boolean held = new CrashLoop(jar, directory, spec.commandLine().getOut(), backupEvery).run(path, crashPath,
+                kills);
         return held ? 0 : 1;
     }
 }

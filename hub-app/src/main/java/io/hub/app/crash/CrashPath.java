@@ -27,6 +27,13 @@ interface CrashPath {
      */
     Outcome check(Connection database, Path home, Workload workload) throws SQLException, java.io.IOException;
 
+    /**
+     * A workload that acknowledged nothing but may have sent everything: checking a backup with it
+     * holds the backup to the path's consistency invariants (a backup taken during the workload
+     * holds some prefix of what was acknowledged, and no part of anything).
+     */
+    Workload unacknowledged();
+
     /** What the hub acknowledged during one run of the workload. */
     interface Workload {
         /** One line: what was acknowledged, e.g. {@code 212 of 600 enrollments answered 201}. */

@@ -77,6 +77,11 @@ final class EnrollPath implements CrashPath {
     }
 
     @Override
+    public Workload unacknowledged() {
+        return new Enrolled(Set.of(), count);
+    }
+
+    @Override
     public Outcome check(Connection database, Path home, Workload workload) throws SQLException {
         Set<String> devices = strings(database, "SELECT mac FROM device");
         Set<String> audited = strings(database,

@@ -71,6 +71,11 @@ final class FirmwarePath implements CrashPath {
     }
 
     @Override
+    public Workload unacknowledged() {
+        return new Uploaded(Set.of(), count);
+    }
+
+    @Override
     public Outcome check(Connection database, Path home, Workload workload) throws SQLException, IOException {
         Path directory = home.resolve("firmware");
         Set<Path> recorded = new HashSet<>();

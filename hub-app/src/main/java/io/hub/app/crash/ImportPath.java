@@ -78,6 +78,11 @@ final class ImportPath implements CrashPath {
     }
 
     @Override
+    public Workload unacknowledged() {
+        return () -> "nothing acknowledged";
+    }
+
+    @Override
     public Outcome check(Connection database, Path home, Workload workload) throws SQLException {
         Map<String, String[]> devices = new HashMap<>();
         try (PreparedStatement query = database.prepareStatement("SELECT mac, display_name, site, extension FROM device");

@@ -273,6 +273,14 @@ final class RegisterPath implements CrashPath {
     }
 
     @Override
+    public Workload unacknowledged() {
+        int rounds = Math.max(1, registers / PHONES);
+        Map<String, Integer> sent = new HashMap<>();
+        accounts.forEach(account -> sent.put(account.user, rounds));
+        return new Registered(Map.of(), Map.copyOf(sent), 0, rounds * accounts.size());
+    }
+
+    @Override
     public Outcome check(Connection database, Path home, Workload workload) throws SQLException {
         Registered registered = (Registered) workload;
         Map<String, List<Integer>> stored = new HashMap<>();

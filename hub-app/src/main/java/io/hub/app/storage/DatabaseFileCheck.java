@@ -56,7 +56,7 @@ final class DatabaseFileCheck {
 
     private static DatabaseFileException refused(Path file, String why) {
         return new DatabaseFileException("database file " + file + " " + why + "; the hub left it untouched: "
-                + "restore it from a backup, or move it aside to start with an empty database");
+                + "restore it from a backup (hub restore DIR), or move it aside to start with an empty database");
     }
 
     private static String firstLine(String message) {

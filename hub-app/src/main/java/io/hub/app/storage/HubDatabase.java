@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * that a kill -9 then loses, and an import the admin was told succeeded must survive. H2 is pinned
  * to 2.4 because 2.5's recovery leaves part of a commit that a kill -9 cut short (docs/ARCHITECTURE.md,
  * Storage; {@code CommitCrashTest}). A database file H2 cannot read stops {@link #open} with a
- * {@link DatabaseFileException} before the pool touches it.
+ * {@link DatabaseFileException} before the pool touches it, and so does a database whose schema a
+ * newer hub migrated ({@link SchemaVersions}).
  *
  * <p>The H2 directory is made 0700 and its files 0600 at open and again at close (H2 creates its
  * files with the umask's modes; the directory already keeps others out of any file made between).
@@ -114,7 +115,9 @@ public final class HubDatabase implements AutoCloseable {
         }
         try {
             tighten(privateDirectory);
-        } catch (IllegalStateException e) {
+            SchemaVersions.requireKnown(pool, jdbcUrl != null ? redacted(url)
+                    : directory.toAbsolutePath().resolve(FILE_NAME + DatabaseFileCheck.FILE_SUFFIX).toString());
+        } catch (IllegalStateException | DatabaseFileException e) {
             pool.close();
             throw e;
         }

@@ -88,7 +88,7 @@ class DatabaseFileCheckTest {
         String message = refused.getMessage();
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.startsWith("database file " + file.toAbsolutePath() + " "), message);
-        assertTrue(message.endsWith("the hub left it untouched: restore it from a backup, or move it aside to start "
+        assertTrue(message.endsWith("the hub left it untouched: restore it from a backup (hub restore DIR), or move it aside to start "
                 + "with an empty database"), message);
         return message;
     }

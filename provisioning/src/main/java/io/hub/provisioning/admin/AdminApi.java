@@ -77,6 +77,7 @@ public final class AdminApi extends Handler.Wrapper {
     private final PrometheusMeterRegistry metrics;
     private final DhcpAlerts dhcpAlerts;
     private final LiveViews liveViews;
+    private final OperatorActions actions;
     private final ClaimableRepository claimable = new ClaimableRepository();
     private final CertificateBindings bindings;
     private final TenantAdmin tenantAdmin;
@@ -85,7 +86,7 @@ public final class AdminApi extends Handler.Wrapper {
 
     public AdminApi(Tenants tenants, Enrollment enrollment, FirmwareStore firmware, SettingLayers layers,
             AuditLog audit, Database database, PrometheusMeterRegistry metrics, DhcpAlerts dhcpAlerts,
-            LiveViews liveViews, CertificateBindings bindings, ResyncAdmin resyncAdmin) {
+            LiveViews liveViews, OperatorActions actions, CertificateBindings bindings, ResyncAdmin resyncAdmin) {
         this.resyncAdmin = resyncAdmin;
         this.bindings = bindings;
         this.tenants = tenants;
@@ -97,6 +98,7 @@ public final class AdminApi extends Handler.Wrapper {
         this.metrics = metrics;
         this.dhcpAlerts = dhcpAlerts;
         this.liveViews = liveViews;
+        this.actions = actions;
         this.tenantAdmin = new TenantAdmin(tenants, audit);
         this.fleetAdmin = new FleetAdmin(database, firmware, liveViews);
         RefusalReplies replies = new RefusalReplies("admin", ErrorBody.JSON, audit, metrics, REFUSALS, sourceIp -> {
@@ -205,6 +207,10 @@ public final class AdminApi extends Handler.Wrapper {
                     audit.record(actor, sourceIp, "firmware-delete", AuditEvent.OK, null, null, null,
                             model + " " + version);
                     Responses.empty(response, callback, 204);
+                } else if (method.equals("POST") && path.startsWith("/admin/v1/")
+                        && actions.find(path.substring("/admin/v1/".length())).isPresent()) {
+                    operatorAction(request, response, callback, path.substring("/admin/v1/".length()), tenant, actor,
+                            sourceIp);
                 } else if (method.equals("GET") && path.startsWith("/admin/v1/")
                         && liveViews.answer(path.substring("/admin/v1/".length()), tenant).isPresent()) {
                     Responses.json(response, callback, 200,
@@ -214,6 +220,18 @@ public final class AdminApi extends Handler.Wrapper {
                 }
             }
         }
+    }
+
+    /** A published {@link OperatorActions} action: the operator's only, audited under its name. */
+    private void operatorAction(Request request, Response response, Callback callback, String name, String tenant,
+            String actor, String sourceIp) throws IOException {
+        RequestFacts facts = RequestFacts.of(request).audited(name);
+        requireOperator(tenant, name);
+        JsonNode body = jsonBody(request);
+        Object answer = actions.find(name).orElseThrow().apply(body);
+        facts.action("request");
+        audit.record(actor, sourceIp, name, AuditEvent.OK, null, null, null, body.toString());
+        Responses.json(response, callback, 200, answer);
     }
 
     private void device(Request request, Response response, Callback callback, String method, MacAddress mac,

@@ -101,8 +101,11 @@ final class TenantAdmin {
         }
         String name = AdminApi.text(body, "name");
         String domain = AdminApi.text(body, "sipDomain");
-        Tenants.Created created = changed(request, actor, sourceIp, "tenant-create", name,
-                () -> tenants.create(name, domain));
+        // The audit row is written in the tenant's own transaction: no tenant without it after a kill -9.
+        RequestFacts facts = RequestFacts.of(request).audited("tenant-create");
+        Tenants.Created created = tenants.create(name, domain, (connection, tenant) -> audit.record(connection,
+                actor, sourceIp, "tenant-create", AuditEvent.OK, null, null, null, "tenant=" + tenant.name()));
+        facts.action("request");
         Map<String, Object> json = json(created.tenant());
         json.put("token", created.token());
         Responses.json(response, callback, 201, json);

@@ -24,8 +24,13 @@ public final class Database {
      * @throws org.flywaydb.core.api.FlywayException when a migration fails or the history does not match
      */
     public static Database migrate(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        schema(dataSource).migrate();
         return new Database(dataSource);
+    }
+
+    /** Provisioning's migrations over {@code dataSource}, to migrate or to read what is applied. */
+    public static Flyway schema(DataSource dataSource) {
+        return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
     }
 
     public DataSource dataSource() {

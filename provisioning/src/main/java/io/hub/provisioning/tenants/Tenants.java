@@ -55,6 +55,12 @@ public final class Tenants {
     public record Created(Tenant tenant, String token) {
     }
 
+    /** Work done in the transaction that creates a tenant, such as its audit row. */
+    @FunctionalInterface
+    public interface InTransaction {
+        void run(Connection connection, Tenant tenant) throws SQLException;
+    }
+
     /** A tenant a SIP domain belongs to, with that domain as it is written (an alias resolved). */
     public record DomainOwner(String tenant, String domain) {
     }
@@ -67,6 +73,15 @@ public final class Tenants {
      *     problem, 409 {@code tenant-exists} or {@code domain-taken}; nothing is created then
      */
     public Created create(String name, String sipDomain) {
+        return create(name, sipDomain, (connection, tenant) -> {
+        });
+    }
+
+    /**
+     * Creates a tenant as {@link #create(String, String)} does, running {@code alongside} (its audit
+     * row) in the same transaction: a kill -9 leaves the tenant with its audit row, or neither.
+     */
+    public Created create(String name, String sipDomain, InTransaction alongside) {
         String checkedName = checkName(name);
         String wanted = sipDomain == null ? hub.derive(checkedName) : sipDomain;
         if (hub.names(wanted)) {
@@ -88,7 +103,9 @@ public final class Tenants {
                 Rows.bind(insert, checkedName, checkedName, hash(token), domain, clock.instant());
                 insert.executeUpdate();
             }
-            return find(connection, checkedName).orElseThrow();
+            Tenant created = find(connection, checkedName).orElseThrow();
+            alongside.run(connection, created);
+            return created;
         });
         return new Created(tenant, token);
     }

@@ -85,6 +85,7 @@ class RefusalTest {
             FIRMWARE_QUOTA 507 firmware-quota
             TENANT_EXISTS 409 tenant-exists
             DOMAIN_TAKEN 409 domain-taken
+            BACKUP_REFUSED 409 backup-refused
             RESYNC_DISABLED 409 disabled
             NO_FLOW 409 no-flow
             RATE_LIMITED 429 rate-limited

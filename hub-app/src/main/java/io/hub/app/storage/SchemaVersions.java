@@ -1,0 +1,60 @@
+package io.hub.app.storage;
+
+import io.hub.provisioning.storage.Database;
+import io.hub.sip.SipSchema;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
+
+/**
+ * The schema versions of the modules that keep tables, as the database's Flyway histories record
+ * them. A database a newer hub migrated holds versions this hub has no migration for; Flyway would
+ * ignore them and start on a schema it does not know, so {@link #requireKnown} refuses instead.
+ */
+public final class SchemaVersions {
+
+    private SchemaVersions() {
+    }
+
+    private static Map<String, Flyway> schemas(DataSource dataSource) {
+        Map<String, Flyway> schemas = new LinkedHashMap<>();
+        schemas.put("provisioning", Database.schema(dataSource));
+        schemas.put("registrar", SipSchema.schema(dataSource));
+        return schemas;
+    }
+
+    /** Per module, the version its history says is applied ({@code none} before the first migration). */
+    public static Map<String, String> applied(DataSource dataSource) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        schemas(dataSource).forEach((module, flyway) -> {
+            MigrationInfo current = flyway.info().current();
+            versions.put(module, current == null || current.getVersion() == null ? "none"
+                    : current.getVersion().getVersion());
+        });
+        return versions;
+    }
+
+    /**
+     * @param database the database file (or URL) named in the refusal
+     * @throws DatabaseFileException when a module's history holds a migration this hub does not have
+     */
+    public static void requireKnown(DataSource dataSource, String database) {
+        schemas(dataSource).forEach((module, flyway) -> {
+            MigrationInfoService info = flyway.info();
+            String versions = Arrays.stream(info.applied()).filter(applied -> (applied.getState() == MigrationState.FUTURE_SUCCESS
+                    || applied.getState() == MigrationState.FUTURE_FAILED) && applied.getVersion() != null).map(applied -> applied.getVersion().getVersion())
+                    .collect(Collectors.joining(", "));
+            if (!versions.isEmpty()) {
+                throw new DatabaseFileException("database file " + database + " holds " + module + " schema version "
+                        + versions + ", newer than this hub knows: it was written by a newer hub; the hub left it "
+                        + "untouched: run that hub, or restore a backup this version made (hub restore DIR)");
+            }
+        });
+    }
+}
