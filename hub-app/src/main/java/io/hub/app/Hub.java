@@ -1,13 +1,15 @@
 package io.hub.app;
 
+import io.hub.provisioning.AuditUpkeep;
 import io.hub.pki.HubPki;
 import io.hub.app.storage.DatabaseFileException;
 import io.hub.app.storage.HubDatabase;
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.relay.RelayConfig;
+import io.hub.provisioning.AuditUpkeep;
 import io.hub.provisioning.Provisioning;
-import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import io.hub.provisioning.DeviceEndpointSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

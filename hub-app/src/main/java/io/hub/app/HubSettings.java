@@ -262,12 +262,12 @@ public final class HubSettings {
     }
 
     /** The HTTPS ports' deadlines and connection caps. */
-    io.hub.provisioning.http.HttpLimits httpLimits() {
+    io.hub.provisioning.HttpLimits httpLimits() {
         if (httpHeaderTimeoutSeconds < 1 || httpIdleTimeoutSeconds < 1) {
             throw new UserError("httpHeaderTimeoutSeconds and httpIdleTimeoutSeconds must be at least 1");
         }
         try {
-            return new io.hub.provisioning.http.HttpLimits(java.time.Duration.ofSeconds(httpHeaderTimeoutSeconds),
+            return new io.hub.provisioning.HttpLimits(java.time.Duration.ofSeconds(httpHeaderTimeoutSeconds),
                     java.time.Duration.ofSeconds(httpIdleTimeoutSeconds), httpConnectionsPerSource, httpMaxConnections);
         } catch (IllegalArgumentException e) {
             throw new UserError("httpConnectionsPerSource and httpMaxConnections: " + e.getMessage());

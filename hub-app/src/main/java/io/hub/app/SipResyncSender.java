@@ -2,8 +2,8 @@ package io.hub.app;
 
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.provisioning.devices.Device;
-import io.hub.provisioning.resync.Delivery;
-import io.hub.provisioning.resync.ResyncOutcome;
+import io.hub.provisioning.Delivery;
+import io.hub.provisioning.ResyncOutcome;
 import io.hub.provisioning.resync.ResyncSender;
 import io.hub.provisioning.tenants.Tenants;
 import io.hub.sip.PhoneRequests;

@@ -8,7 +8,7 @@ import io.hub.provisioning.admin.AdminApi;
 import io.hub.provisioning.admin.LiveViews;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.deviceapi.DeviceApi;
-import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+
 import io.hub.provisioning.alerts.DhcpAlerts;
 import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
@@ -16,7 +16,7 @@ import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.devices.ImportJournal;
 import io.hub.provisioning.firmware.FirmwareStore;
-import io.hub.provisioning.http.HttpLimits;
+
 import io.hub.provisioning.http.HttpsServers;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;

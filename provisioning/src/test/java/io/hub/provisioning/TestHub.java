@@ -8,8 +8,7 @@ import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.provisioning.deviceapi.DeviceApi;
-import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
-import io.hub.provisioning.http.HttpLimits;
+
 import io.hub.provisioning.storage.SecretKeyFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

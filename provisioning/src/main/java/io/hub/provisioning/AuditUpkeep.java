@@ -1,4 +1,4 @@
-package io.hub.app;
+package io.hub.provisioning;
 
 import io.hub.provisioning.audit.RefusalTally;
 import io.hub.provisioning.audit.Retention;
@@ -27,12 +27,12 @@ public final class AuditUpkeep implements AutoCloseable {
         return thread;
     });
 
-    AuditUpkeep(RefusalTally refusals, Retention retention) {
+    public AuditUpkeep(RefusalTally refusals, Retention retention) {
         this.refusals = refusals;
         this.retention = retention;
     }
 
-    void start() {
+    public void start() {
         timer.scheduleWithFixedDelay(this::flush, FLUSH_SECONDS, FLUSH_SECONDS, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(this::purge, 0, PURGE_MINUTES, TimeUnit.MINUTES);
     }
