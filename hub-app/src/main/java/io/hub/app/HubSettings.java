@@ -168,7 +168,7 @@ public final class HubSettings {
         if (sipKeepaliveSeconds < 5 || sipKeepaliveSeconds > 3600) {
             throw new UserError("sipKeepaliveSeconds " + sipKeepaliveSeconds + " is not from 5 to 3600");
         }
-        if (!io.hub.provisioning.tenants.Tenants.SIP_CLIENT_CERTIFICATE.contains(sipClientCertificate)) {
+        if (!io.hub.provisioning.Phones.SIP_CLIENT_CERTIFICATE.contains(sipClientCertificate)) {
             throw new UserError("sipClientCertificate '" + sipClientCertificate + "' is not wanted or required");
         }
         for (String region : sipEntryPoints.keySet()) {

@@ -7,7 +7,6 @@ import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
-import io.hub.provisioning.deviceapi.DeviceApi;
 
 import io.hub.provisioning.storage.SecretKeyFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -60,21 +59,18 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Path home) throws Exception {
-        return start(home, null);
+        return start(home, HttpLimits.standard());
     }
 
-    public static TestHub start(Path home, DeviceApi.Limits limits) throws Exception {
-        return start(home, limits, HttpLimits.standard());
-    }
-
-    public static TestHub start(Path home, DeviceApi.Limits limits, HttpLimits http) throws Exception {
+    public static TestHub start(Path home, HttpLimits http) throws Exception {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         HikariDataSource database = TestDatabase.pool(home.resolve("db"));
         try {
             Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, home.resolve("firmware"),
                     home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
-                    DeviceEndpointSettings.defaults(null, 5061), limits,
+                    DeviceEndpointSettings.defaults(null, 5061),
+                    Provisioning.Settings.DEVICE_REQUESTS_PER_SECOND,
                     SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http), database,
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
             return new TestHub(home, pki, provisioning, database);
