@@ -14,27 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class AdminApiTest {
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = TestHub.start(home);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        hub.close();
-    }
+class AdminApiTest extends HubTest {
 
     @Test
     void everyAdminRequestNeedsTheTokenButHealth() throws Exception {
