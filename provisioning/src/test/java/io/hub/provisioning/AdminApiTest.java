@@ -37,6 +37,21 @@ class AdminApiTest extends HubTest {
     }
 
     @Test
+    void aResourceRefusesAMethodItDoesNotServeAndAPathThatNamesNoneIsNotFound() throws Exception {
+        ContentResponse wrongMethod = hub.adminJson("DELETE", "/admin/v1/devices", null);
+        ContentResponse noSuchView = hub.adminJson("GET", "/admin/v1/nothing-here", null);
+        ContentResponse noToken = hub.anonymousAdminClient().GET(hub.adminUrl("/admin/v1/nothing-here"));
+        ContentResponse healthByPost = hub.anonymousAdminClient().POST(hub.adminUrl("/healthz")).send();
+
+        assertEquals(405, wrongMethod.getStatus());
+        assertEquals("method-not-allowed", wrongMethod.getHeaders().get("X-Hub-Reason"));
+        assertEquals(404, noSuchView.getStatus());
+        assertEquals("no-such-resource", noSuchView.getHeaders().get("X-Hub-Reason"));
+        assertEquals(401, noToken.getStatus(), "a wrong path tells nothing to a caller without a token");
+        assertEquals(405, healthByPost.getStatus());
+    }
+
+    @Test
     void badDevicesAreRefusedWithTheirReason() throws Exception {
         ContentResponse mac = enroll("{\"mac\": \"00:80:9f:aa:bb\", \"model\": \"Myriad M7\"}");
         ContentResponse model = enroll("{\"mac\": \"00809faabbcc\", \"model\": \"Myriad M9\"}");
