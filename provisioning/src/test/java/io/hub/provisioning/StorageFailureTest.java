@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hub.provisioning.http.Responses;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,16 +14,7 @@ import org.junit.jupiter.api.Test;
  * unreachable database server leaves it) is answered 503 {@code storage-unavailable} with
  * {@code Retry-After}, in each API's own error format, at once: never Jetty's HTML page, never a wait.
  */
-class StorageFailureTest extends HubTest {
-
-    private static final String MAC = "00809faabbcc";
-    private static final String CONFIG = "/prov/v1/config/" + MAC + ".xml";
-
-    @BeforeEach
-    void enrollOnePhone() throws Exception {
-        assertEquals(201, hub.adminJson("POST", "/admin/v1/devices",
-                "{\"mac\": \"" + MAC + "\", \"model\": \"Myriad M7\", \"extension\": \"1001\"}").getStatus());
-    }
+class StorageFailureTest extends OnePhoneHubTest {
 
     @Test
     void theDeviceSideAnswers503WithRetryAfterInItsXmlOnceTheDatabaseFails() throws Exception {
