@@ -1,8 +1,7 @@
 package io.hub.app;
 
-import io.hub.provisioning.devices.Device;
-import io.hub.provisioning.devices.Enrollment;
-import io.hub.provisioning.tenants.Tenants;
+import io.hub.provisioning.Phones;
+import io.hub.provisioning.ProvisionedPhone;
 import io.hub.sip.CallSummary;
 import io.hub.sip.SipService;
 import java.util.ArrayList;
@@ -21,18 +20,18 @@ final class CallList {
     private CallList() {
     }
 
-    static Map<String, Object> of(SipService sip, Tenants tenants, Enrollment enrollment, String tenant) {
-        String domain = tenants.domainOf(tenant);
-        return Map.of("active", rows(sip.activeCalls(), domain, enrollment, tenant),
-                "recent", rows(sip.recentCalls(), domain, enrollment, tenant));
+    static Map<String, Object> of(SipService sip, Phones phones, String tenant) {
+        String domain = phones.domainOf(tenant);
+        return Map.of("active", rows(sip.activeCalls(), domain, phones, tenant),
+                "recent", rows(sip.recentCalls(), domain, phones, tenant));
     }
 
-    private static List<Map<String, Object>> rows(List<CallSummary> records, String domain, Enrollment enrollment,
+    private static List<Map<String, Object>> rows(List<CallSummary> records, String domain, Phones phones,
             String tenant) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (CallSummary record : records) {
-            if (deviceOf(record.caller(), domain, enrollment, tenant).isEmpty()
-                    && deviceOf(record.callee(), domain, enrollment, tenant).isEmpty()) {
+            if (phoneOf(record.caller(), domain, phones, tenant).isEmpty()
+                    && phoneOf(record.callee(), domain, phones, tenant).isEmpty()) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
@@ -55,12 +54,12 @@ final class CallList {
      * stores and the router writes AORs in their tenant's domain as the hub writes it) and its user
      * one of the tenant's extensions.
      */
-    static Optional<Device> deviceOf(String aor, String domain, Enrollment enrollment, String tenant) {
+    static Optional<ProvisionedPhone> phoneOf(String aor, String domain, Phones phones, String tenant) {
         String address = aor.replaceFirst("^sips?:", "");
         int at = address.lastIndexOf('@');
         if (at <= 0 || !address.substring(at + 1).equalsIgnoreCase(domain)) {
             return Optional.empty();
         }
-        return enrollment.byExtension(tenant, address.substring(0, at));
+        return phones.byExtension(tenant, address.substring(0, at));
     }
 }

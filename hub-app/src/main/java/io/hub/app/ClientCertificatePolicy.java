@@ -1,6 +1,6 @@
 package io.hub.app;
 
-import io.hub.provisioning.tenants.Tenants;
+import io.hub.provisioning.Phones;
 
 /**
  * {@code sipClientCertificate} as it applies to one tenant's phones: the tenant's own value when it
@@ -8,16 +8,16 @@ import io.hub.provisioning.tenants.Tenants;
  */
 final class ClientCertificatePolicy {
 
-    private final Tenants tenants;
+    private final Phones phones;
     private final String hubDefault;
 
-    ClientCertificatePolicy(Tenants tenants, String hubDefault) {
-        this.tenants = tenants;
+    ClientCertificatePolicy(Phones phones, String hubDefault) {
+        this.phones = phones;
         this.hubDefault = hubDefault;
     }
 
     /** True when the tenant's phones register only with a valid certificate of their own device. */
     boolean required(String tenant) {
-        return "required".equals(tenants.sipClientCertificate(tenant).orElse(hubDefault));
+        return "required".equals(phones.sipClientCertificate(tenant).orElse(hubDefault));
     }
 }

@@ -6,8 +6,11 @@ import io.hub.app.storage.HubDatabase;
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.relay.RelayConfig;
+import io.hub.provisioning.AuditUpkeep;
 import io.hub.provisioning.Provisioning;
-import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+import io.hub.provisioning.DeviceEndpointSettings;
+import io.hub.provisioning.Phones;
+import io.hub.sip.WithdrawReason;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -120,14 +123,14 @@ public final class Hub implements AutoCloseable {
                     home.root().resolve("profiles"), settings.bind, settings.httpsPort, settings.adminBind,
                     settings.adminPort, adminToken(), new DeviceEndpointSettings(settings.publicAddress,
                             this::sipTlsPort, settings.sipEntryPoints, settings.sipDomain, globalLayer()),
-                    deviceLimits(clock), home.sipPasswordsKey(), settings.httpLimits(),
+                    settings.deviceRequestsPerSecond, home.sipPasswordsKey(), settings.httpLimits(),
                     new io.hub.provisioning.FirmwareLimits(settings.firmwareMaxBytes,
                             settings.firmwareQuotaBytes)), database.dataSource(),
                     metrics, clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
                     + "--admin-port)");
-        } catch (io.hub.provisioning.storage.StorageException e) {
+        } catch (Provisioning.StorageRefused e) {
             // A sealed password that does not open: the key in var/secrets is not this database's.
             throw new UserError("the database cannot be opened with this home's secrets: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -136,44 +139,44 @@ public final class Hub implements AutoCloseable {
             throw new IllegalStateException("provisioning did not start", e);
         }
         services.add(provisioning);
-        auditUpkeep = new AuditUpkeep(new io.hub.provisioning.audit.RefusalTally(provisioning.audit(), clock,
-                this::tenantOfDomain), provisioning.audit().retention(
-                        java.time.Duration.ofDays(settings.auditRetentionDays),
-                        java.time.Duration.ofDays(settings.statusRetentionDays)));
-        auditUpkeep.start();
+        Phones phones = provisioning.phones();
+        auditUpkeep = provisioning.startAuditUpkeep(Duration.ofDays(settings.auditRetentionDays),
+                Duration.ofDays(settings.statusRetentionDays));
         services.add(auditUpkeep);
         try {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                    pki.validator(), new ProvisionedSipAccounts(provisioning.tenants(), provisioning.enrollment(),
-                            new ClientCertificatePolicy(provisioning.tenants(), settings.sipClientCertificate)),
+                    pki.validator(), new ProvisionedSipAccounts(phones,
+                            new ClientCertificatePolicy(phones, settings.sipClientCertificate)),
                     database.dataSource(), metrics, clock, sipOptions(bind), SipService.Standing.of(pki));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
-        SipFollowsDevices.wire(provisioning.enrollment(), sip);
-        provisioning.resyncs().start(new SipResyncSender(sip, provisioning.tenants(),
-                java.time.Duration.ofSeconds(settings.resyncTimeoutSeconds)), settings.resyncPerSecond);
-        OwedResyncsFollowRegistrations.wire(sip, provisioning, this::tenantOfDomain);
+        SipFollowsDevices.wire(phones, sip);
+        provisioning.startResyncs(new SipResyncSender(sip, Duration.ofSeconds(settings.resyncTimeoutSeconds)),
+                settings.resyncPerSecond);
+        OwedResyncsFollowRegistrations.wire(sip, provisioning);
         ServerCertificateFollow certificateFollow = new ServerCertificateFollow(pki, provisioning, sip);
         crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
                 CERTIFICATE_LOOK_SECONDS, TimeUnit.SECONDS);
-        RevokedCertificatesFollow.wire(pki, provisioning.seenCertificates(clock), provisioning.enrollment(), sip);
+        // A revoked certificate a phone was seen with takes it off SIP (which rotates its password).
+        var revoked = provisioning.revokedCertificates();
+        sip.onPkiChange(() -> revoked.follow(certificate -> !sip.withdrawDevice(certificate.mac(),
+                WithdrawReason.REVOKED, certificate.detail()).isEmpty()));
+        sip.onCertificateAccepted(revoked::seen);
         // Counted, not committed: the tally writes one row per source, reason and minute.
-        sip.onRegisterRefused(refusal -> auditUpkeep.refusals().count(domainOf(refusal.aor()), "sip",
+        sip.onRegisterRefused(refusal -> auditUpkeep.count(domainOf(refusal.aor()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "register", refusal.code(),
                 refusal.aor() + ": " + refusal.detail()));
-        sip.onCallRefused(refusal -> auditUpkeep.refusals().count(domainOf(refusal.who()), "sip",
+        sip.onCallRefused(refusal -> auditUpkeep.count(domainOf(refusal.who()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "call", refusal.code(),
                 refusal.who() + " " + refusal.method() + ": " + refusal.detail()));
         provisioning.publishOperatorAction("backup", io.hub.app.backup.BackupAction.of(home, database.dataSource(),
                 clock));
-        provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, provisioning.tenants(),
-                provisioning.enrollment(), tenant));
-        provisioning.publishLiveView("calls", tenant -> CallList.of(sip, provisioning.tenants(),
-                provisioning.enrollment(), tenant));
+        provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, phones, tenant));
+        provisioning.publishLiveView("calls", tenant -> CallList.of(sip, phones, tenant));
         startNodeHeartbeat(clock);
     }
 
@@ -186,7 +189,7 @@ public final class Hub implements AutoCloseable {
         heartbeat.start();
         services.add(heartbeat);
         provisioning.publishLiveView("nodes", tenant -> {
-            if (!io.hub.provisioning.tenants.Tenants.DEFAULT.equals(tenant)) {
+            if (!Provisioning.isOperator(tenant)) {
                 throw new io.hub.provisioning.ProvisioningException(io.hub.provisioning.Refusal.OPERATOR_ONLY,
                         "the node list is for the operator (the token in var/admin-token) only");
             }
@@ -198,11 +201,6 @@ public final class Hub implements AutoCloseable {
     private static String domainOf(String aor) {
         return aor.replaceFirst("^<?sips?:", "").replaceFirst("^[^@]*@", "").replaceFirst("[;>].*$", "")
                 .replaceFirst(":\\d+$", "");
-    }
-
-    /** The tenant of a SIP domain, so it reads the refusals of its own AORs; null for none. */
-    private String tenantOfDomain(String domain) {
-        return provisioning.tenants().byDomain(domain).map(owner -> owner.tenant()).orElse(null);
     }
 
     /**
@@ -218,15 +216,6 @@ public final class Hub implements AutoCloseable {
                 settings.sipUnregisteredPerSource, Duration.ofSeconds(settings.sipRegisterDeadlineSeconds), relay,
                 mediaAddress, settings.relayModeParsed(), Duration.ofSeconds(settings.mediaTimeoutSeconds),
                 settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds);
-    }
-
-    private io.hub.provisioning.deviceapi.DeviceApi.Limits deviceLimits(Clock clock) {
-        io.hub.provisioning.deviceapi.DeviceApi.Limits standard =
-                io.hub.provisioning.deviceapi.DeviceApi.Limits.standard(clock);
-        int perSecond = settings.deviceRequestsPerSecond;
-        return new io.hub.provisioning.deviceapi.DeviceApi.Limits(
-                new io.hub.provisioning.http.RateLimiter(perSecond * 2.5, perSecond, clock),
-                standard.refusalsPerAddress(), standard.refusalsPerCertificate());
     }
 
     private java.util.Map<String, String> globalLayer() {
@@ -292,7 +281,7 @@ public final class Hub implements AutoCloseable {
                 + provisioning.adminPort() + "/admin/v1/devices");
         row(out, "health", "https://" + host(settings.adminBind) + ":" + provisioning.adminPort() + "/healthz");
         row(out, "SIP over TLS", "sip:" + host(settings.bind) + ":" + sip.tlsPort() + ";transport=tls");
-        row(out, "SIP domain (default tenant)", provisioning.tenants().hubDomain().domain());
+        row(out, "SIP domain (default tenant)", provisioning.phones().hubDomain());
         row(out, "SIP plain (testers)", sip.plainPort() == null ? "off"
                 : "sip:" + host(settings.bind) + ":" + sip.plainPort() + ";transport=tcp");
         row(out, "SRTP relay", "UDP " + settings.relayPorts + " (" + sip.relay().freePorts() + " ports free)");

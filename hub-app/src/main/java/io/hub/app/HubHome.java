@@ -2,8 +2,7 @@ package io.hub.app;
 
 import io.hub.pki.HubPki;
 import io.hub.pki.SecureFiles;
-import io.hub.provisioning.storage.PrivateFiles;
-import io.hub.provisioning.storage.SecretKeyFile;
+import io.hub.provisioning.Provisioning;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,8 +72,8 @@ public final class HubHome {
                 Files.createDirectories(directory);
             }
             // They hold every phone's SIP password (sealed) and the key that opens them.
-            PrivateFiles.directory(databaseDirectory());
-            PrivateFiles.directory(secretsDirectory());
+            Provisioning.privateDirectory(databaseDirectory());
+            Provisioning.privateDirectory(secretsDirectory());
             Files.delete(Files.createTempFile(root, ".write-check-", ".tmp"));
         } catch (IOException e) {
             throw new UserError("home " + root + " is not writable: " + e.getClass().getSimpleName()
@@ -90,7 +89,7 @@ public final class HubHome {
      */
     public byte[] sipPasswordsKey() {
         try {
-            return SecretKeyFile.loadOrCreate(secretsDirectory().resolve(SIP_PASSWORDS_KEY));
+            return Provisioning.secretsKey(secretsDirectory().resolve(SIP_PASSWORDS_KEY));
         } catch (IllegalStateException e) {
             throw new UserError(e.getMessage());
         }

@@ -210,7 +210,7 @@ public final class HubSettings {
         if (sipKeepaliveSeconds < 5 || sipKeepaliveSeconds > 3600) {
             throw new UserError("sipKeepaliveSeconds " + sipKeepaliveSeconds + " is not from 5 to 3600");
         }
-        if (!io.hub.provisioning.tenants.Tenants.SIP_CLIENT_CERTIFICATE.contains(sipClientCertificate)) {
+        if (!io.hub.provisioning.Phones.SIP_CLIENT_CERTIFICATE.contains(sipClientCertificate)) {
             throw new UserError("sipClientCertificate '" + sipClientCertificate + "' is not wanted or required");
         }
         for (String region : sipEntryPoints.keySet()) {
@@ -328,12 +328,12 @@ public final class HubSettings {
     }
 
     /** The HTTPS ports' deadlines and connection caps. */
-    io.hub.provisioning.http.HttpLimits httpLimits() {
+    io.hub.provisioning.HttpLimits httpLimits() {
         if (httpHeaderTimeoutSeconds < 1 || httpIdleTimeoutSeconds < 1) {
             throw new UserError("httpHeaderTimeoutSeconds and httpIdleTimeoutSeconds must be at least 1");
         }
         try {
-            return new io.hub.provisioning.http.HttpLimits(java.time.Duration.ofSeconds(httpHeaderTimeoutSeconds),
+            return new io.hub.provisioning.HttpLimits(java.time.Duration.ofSeconds(httpHeaderTimeoutSeconds),
                     java.time.Duration.ofSeconds(httpIdleTimeoutSeconds), httpConnectionsPerSource, httpMaxConnections);
         } catch (IllegalArgumentException e) {
             throw new UserError("httpConnectionsPerSource and httpMaxConnections: " + e.getMessage());

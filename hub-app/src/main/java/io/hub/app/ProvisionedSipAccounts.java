@@ -1,10 +1,8 @@
 package io.hub.app;
 
-import io.hub.provisioning.devices.Device;
-import io.hub.provisioning.devices.DeviceState;
-import io.hub.provisioning.devices.Enrollment;
-import io.hub.provisioning.storage.StorageException;
-import io.hub.provisioning.tenants.Tenants;
+import io.hub.provisioning.Phones;
+import io.hub.provisioning.ProvisionedPhone;
+import io.hub.provisioning.Provisioning;
 import io.hub.sip.SipAccount;
 import io.hub.sip.SipAccounts;
 import io.hub.sip.StoreUnavailableException;
@@ -19,36 +17,33 @@ import java.util.Optional;
  */
 final class ProvisionedSipAccounts implements SipAccounts {
 
-    private final Tenants tenants;
-    private final Enrollment enrollment;
+    private final Phones phones;
     private final ClientCertificatePolicy certificates;
 
     /** @param certificates whether a tenant's phones must present their certificate */
-    ProvisionedSipAccounts(Tenants tenants, Enrollment enrollment, ClientCertificatePolicy certificates) {
-        this.tenants = tenants;
-        this.enrollment = enrollment;
+    ProvisionedSipAccounts(Phones phones, ClientCertificatePolicy certificates) {
+        this.phones = phones;
         this.certificates = certificates;
     }
 
     @Override
     public Optional<SipAccount> account(String user, String domain) {
         try {
-            return tenants.byDomain(domain).flatMap(owner -> enrollment.byExtension(owner.tenant(), user)
-                    .map(device -> account(user, owner.domain(), device)));
-        } catch (StorageException e) {
+            return phones.tenantOf(domain).flatMap(owner -> phones.byExtension(owner.tenant(), user)
+                    .map(phone -> account(user, owner.domain(), phone)));
+        } catch (Provisioning.StorageRefused e) {
             throw new StoreUnavailableException(e.getMessage(), e);
         }
     }
 
     @Override
     public Optional<String> canonicalDomain(String host) {
-        return tenants.byDomain(host).map(Tenants.DomainOwner::domain);
+        return phones.tenantOf(host).map(Phones.TenantDomain::domain);
     }
 
     /** A generic-CA phone is accepted on SIP only with the certificate bound to its device. */
-    private SipAccount account(String user, String domain, Device device) {
-        return new SipAccount(user, domain, device.sipPassword(), Optional.of(device.mac()),
-                device.state() == DeviceState.ENABLED, device.certificateSha256(),
-                certificates.required(device.tenant()));
+    private SipAccount account(String user, String domain, ProvisionedPhone phone) {
+        return new SipAccount(user, domain, phone.sipPassword(), Optional.of(phone.mac()), phone.enabled(),
+                phone.certificateSha256(), certificates.required(phone.tenant()));
     }
 }

@@ -1,8 +1,7 @@
 package io.hub.app;
 
-import io.hub.provisioning.devices.Device;
-import io.hub.provisioning.devices.Enrollment;
-import io.hub.provisioning.tenants.Tenants;
+import io.hub.provisioning.Phones;
+import io.hub.provisioning.ProvisionedPhone;
 import io.hub.sip.Registration;
 import io.hub.sip.SipService;
 import java.time.Instant;
@@ -22,13 +21,13 @@ final class Registrations {
     private Registrations() {
     }
 
-    static Map<String, Object> of(SipService sip, Tenants tenants, Enrollment enrollment, String tenant) {
+    static Map<String, Object> of(SipService sip, Phones phones, String tenant) {
         List<Map<String, Object>> rows = new ArrayList<>();
         java.util.Set<Long> flows = new java.util.HashSet<>();
-        String domain = tenants.domainOf(tenant);
+        String domain = phones.domainOf(tenant);
         Instant now = Instant.now();
         for (Registration registration : sip.registrations()) {
-            Optional<Device> device = CallList.deviceOf(registration.aor(), domain, enrollment, tenant);
+            Optional<ProvisionedPhone> device = CallList.phoneOf(registration.aor(), domain, phones, tenant);
             if (device.isEmpty()) {
                 continue;
             }

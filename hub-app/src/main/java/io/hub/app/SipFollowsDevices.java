@@ -1,8 +1,8 @@
 package io.hub.app;
 
 import io.hub.pki.log.LogText;
-import io.hub.provisioning.devices.DeviceChange;
-import io.hub.provisioning.devices.Enrollment;
+import io.hub.provisioning.Phones;
+import io.hub.provisioning.ProvisionedPhone;
 import io.hub.sip.SipService;
 import io.hub.sip.WithdrawReason;
 import io.hub.sip.Withdrawal;
@@ -23,24 +23,22 @@ final class SipFollowsDevices {
     private SipFollowsDevices() {
     }
 
-    static void wire(Enrollment enrollment, SipService sip) {
-        enrollment.onChange(change -> follow(change, sip));
-        sip.onWithdrawal(withdrawal -> rotateIfRevoked(withdrawal, enrollment));
+    static void wire(Phones phones, SipService sip) {
+        phones.onRegistrationEnded(before -> follow(before, sip));
+        sip.onWithdrawal(withdrawal -> rotateIfRevoked(withdrawal, phones));
     }
 
-    private static void follow(DeviceChange change, SipService sip) {
-        if (change.endsRegistration()) {
-            int withdrawn = sip.recheckUser(change.before().extension()).size();
-            LOG.info("sip follows device change mac={} extension={} withdrawn={}", change.before().mac(),
-                    LogText.of(change.before().extension()), withdrawn);
-        }
+    private static void follow(ProvisionedPhone before, SipService sip) {
+        int withdrawn = sip.recheckUser(before.extension()).size();
+        LOG.info("sip follows device change mac={} extension={} withdrawn={}", before.mac(),
+                LogText.of(before.extension()), withdrawn);
     }
 
-    private static void rotateIfRevoked(Withdrawal withdrawal, Enrollment enrollment) {
+    private static void rotateIfRevoked(Withdrawal withdrawal, Phones phones) {
         boolean certificateGone = withdrawal.reason() == WithdrawReason.REVOKED
                 || withdrawal.reason() == WithdrawReason.UNTRUSTED;
         if (certificateGone && withdrawal.device().isPresent()) {
-            enrollment.rotateSipPassword(withdrawal.device().get(), "sip",
+            phones.rotateSipPassword(withdrawal.device().get(), "sip",
                     withdrawal.reason().code() + ": " + withdrawal.detail());
         }
     }

@@ -1,11 +1,9 @@
 package io.hub.app;
 
 import gov.nist.javax.sip.message.SIPResponse;
-import io.hub.provisioning.devices.Device;
-import io.hub.provisioning.resync.Delivery;
-import io.hub.provisioning.resync.ResyncOutcome;
-import io.hub.provisioning.resync.ResyncSender;
-import io.hub.provisioning.tenants.Tenants;
+import io.hub.provisioning.CheckSyncSender;
+import io.hub.provisioning.Delivery;
+import io.hub.provisioning.ResyncOutcome;
 import io.hub.sip.PhoneRequests;
 import io.hub.sip.SipService;
 import java.time.Duration;
@@ -20,21 +18,18 @@ import java.util.concurrent.TimeoutException;
  * told). The best answer of its flows is the outcome: a 2xx from any, else an error status, else a
  * timeout; no live flow at all is {@code no-flow}.
  */
-final class SipResyncSender implements ResyncSender {
+final class SipResyncSender implements CheckSyncSender {
 
     private final SipService sip;
-    private final Tenants tenants;
     private final Duration timeout;
 
-    SipResyncSender(SipService sip, Tenants tenants, Duration timeout) {
+    SipResyncSender(SipService sip, Duration timeout) {
         this.sip = sip;
-        this.tenants = tenants;
         this.timeout = timeout;
     }
 
     @Override
-    public CompletableFuture<Delivery> send(Device device, boolean reboot) {
-        String aor = "sip:" + device.extension() + "@" + tenants.domainOf(device.tenant());
+    public CompletableFuture<Delivery> send(String aor, boolean reboot) {
         String event = reboot ? "check-sync;reboot=true" : "check-sync";
         List<CompletableFuture<SIPResponse>> sent = sip.notifyLiveFlows(aor, event, timeout);
         if (sent.isEmpty()) {

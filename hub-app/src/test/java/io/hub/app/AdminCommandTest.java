@@ -38,14 +38,12 @@ class AdminCommandTest {
 
     private Hub running;
     private String home;
-    private String url;
 
     @BeforeEach
     void startHub() {
         HubSettings settings = TestSettings.ephemeralPorts();
         running = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
         home = dir.resolve("var").toString();
-        url = "https://127.0.0.1:" + running.provisioning().adminPort() + "/";
     }
 
     @AfterEach
@@ -270,12 +268,6 @@ class AdminCommandTest {
     }
 
     private CommandLineRun admin(String... args) {
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--home";
-        all[args.length + 1] = home;
-        all[args.length + 2] = "--admin-url";
-        all[args.length + 3] = url;
-        return hub(all);
+        return CommandLineRun.admin(running, home, args);
     }
 }

@@ -2,6 +2,7 @@ package io.hub.app;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 
 /** One in-process run of the {@code hub} command tree, with what it printed. */
 record CommandLineRun(int exitCode, String out, String err) {
@@ -11,6 +12,16 @@ record CommandLineRun(int exitCode, String out, String err) {
         StringWriter err = new StringWriter();
         int exitCode = HubMain.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
         return new CommandLineRun(exitCode, out.toString(), err.toString());
+    }
+
+    /** An admin command against {@code running}, the hub on {@code home}: {@code args} then {@code --home} and {@code --admin-url}. */
+    static CommandLineRun admin(Hub running, String home, String... args) {
+        String[] all = Arrays.copyOf(args, args.length + 4);
+        all[args.length] = "--home";
+        all[args.length + 1] = home;
+        all[args.length + 2] = "--admin-url";
+        all[args.length + 3] = "https://127.0.0.1:" + running.provisioning().adminPort() + "/";
+        return hub(all);
     }
 
     /** The one line of stderr, failing if there is not exactly one. */

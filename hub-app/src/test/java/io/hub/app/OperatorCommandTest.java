@@ -195,9 +195,7 @@ class OperatorCommandTest {
     }
 
     private CommandLineRun admin(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--home", home, "--admin-url", "https://127.0.0.1:" + hub.provisioning().adminPort() + "/"));
-        return CommandLineRun.hub(all.toArray(String[]::new));
+        return CommandLineRun.admin(hub, home, args);
     }
 
     private CallPhone registered(String user, String mac) throws Exception {

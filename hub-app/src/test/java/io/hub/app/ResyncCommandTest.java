@@ -22,14 +22,12 @@ class ResyncCommandTest {
 
     private Hub running;
     private String home;
-    private String url;
 
     @BeforeEach
     void startHub() {
         running = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(),
                 Clock.systemUTC());
         home = dir.resolve("var").toString();
-        url = "https://127.0.0.1:" + running.provisioning().adminPort() + "/";
         running.provisioning().enrollment().enroll("default", new DeviceDraft("00809f000001", "Myriad M7", "1001",
                 null, "Paris", null, null, null), "test", "127.0.0.1");
     }
@@ -82,12 +80,6 @@ class ResyncCommandTest {
     }
 
     private CommandLineRun admin(String... args) {
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--home";
-        all[args.length + 1] = home;
-        all[args.length + 2] = "--admin-url";
-        all[args.length + 3] = url;
-        return hub(all);
+        return CommandLineRun.admin(running, home, args);
     }
 }

@@ -9,7 +9,7 @@ import io.hub.provisioning.admin.LiveViews;
 import io.hub.provisioning.admin.OperatorActions;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.deviceapi.DeviceApi;
-import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
+
 import io.hub.provisioning.alerts.DhcpAlerts;
 import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
@@ -17,11 +17,16 @@ import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.devices.ImportJournal;
 import io.hub.provisioning.firmware.FirmwareStore;
-import io.hub.provisioning.http.HttpLimits;
+
 import io.hub.provisioning.http.HttpsServers;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.storage.PrivateFiles;
 import io.hub.provisioning.storage.SealedSecrets;
+import io.hub.provisioning.storage.SecretKeyFile;
+import io.hub.provisioning.storage.StorageException;
+import io.hub.provisioning.audit.RefusalTally;
+import io.hub.provisioning.devices.SeenCertificates;
 import io.hub.provisioning.resync.ResyncAdmin;
 import io.hub.provisioning.resync.ResyncRecords;
 import io.hub.provisioning.resync.Resyncs;
@@ -31,6 +36,7 @@ import io.hub.provisioning.tenants.Tenants;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -50,7 +56,8 @@ public final class Provisioning implements AutoCloseable {
      *
      * @param profilesDirectory extra phone family files, if the directory exists
      * @param adminToken the default tenant's bearer token
-     * @param deviceLimits rate limits of the device side; null for the standard ones
+     * @param deviceRequestsPerSecond device HTTPS requests per second per source address (bursts of
+     *     2.5 times that); {@link #DEVICE_REQUESTS_PER_SECOND} as standard
      * @param secretsKey the 32-byte key that seals SIP passwords at rest, kept outside the database
      *     ({@link io.hub.provisioning.storage.SecretKeyFile})
      * @param http deadlines and connection caps of both HTTPS ports
@@ -58,22 +65,35 @@ public final class Provisioning implements AutoCloseable {
      */
     public record Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
             String adminBind, int adminPort, String adminToken, DeviceEndpointSettings device,
-            DeviceApi.Limits deviceLimits, byte[] secretsKey, HttpLimits http, FirmwareLimits firmware) {
+            int deviceRequestsPerSecond, byte[] secretsKey, HttpLimits http, FirmwareLimits firmware) {
+
+        /** A boot storm behind one NAT passes; a source asking more is answered 429. */
+        public static final int DEVICE_REQUESTS_PER_SECOND = 200;
 
         /** With the standard {@link FirmwareLimits}. */
         public Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
                 String adminBind, int adminPort, String adminToken, DeviceEndpointSettings device,
-                DeviceApi.Limits deviceLimits, byte[] secretsKey, HttpLimits http) {
+                int deviceRequestsPerSecond, byte[] secretsKey, HttpLimits http) {
             this(pki, firmwareDirectory, profilesDirectory, bind, httpsPort, adminBind, adminPort, adminToken, device,
-                    deviceLimits, secretsKey, http, FirmwareLimits.standard());
+                    deviceRequestsPerSecond, secretsKey, http, FirmwareLimits.standard());
         }
 
         /** With the standard {@link HttpLimits}. */
         public Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
                 String adminBind, int adminPort, String adminToken, DeviceEndpointSettings device,
-                DeviceApi.Limits deviceLimits, byte[] secretsKey) {
+                int deviceRequestsPerSecond, byte[] secretsKey) {
             this(pki, firmwareDirectory, profilesDirectory, bind, httpsPort, adminBind, adminPort, adminToken, device,
-                    deviceLimits, secretsKey, HttpLimits.standard());
+                    deviceRequestsPerSecond, secretsKey, HttpLimits.standard());
+        }
+    }
+
+    /**
+     * The database failed (at start, or under a lookup of {@link Phones}), or holds secrets this home's key
+     * does not open.
+     */
+    public static final class StorageRefused extends RuntimeException {
+        StorageRefused(StorageException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
@@ -87,10 +107,14 @@ public final class Provisioning implements AutoCloseable {
     private final LiveViews liveViews;
     private final OperatorActions actions;
     private final Resyncs resyncs;
+    private final HubPki pki;
+    private final Clock clock;
 
     private Provisioning(Database database, Server deviceServer, Server adminServer, Enrollment enrollment,
             FirmwareStore firmware, Tenants tenants, AuditLog audit, LiveViews liveViews, OperatorActions actions,
-            Resyncs resyncs) {
+            Resyncs resyncs, HubPki pki, Clock clock) {
+        this.pki = pki;
+        this.clock = clock;
         this.resyncs = resyncs;
         this.liveViews = liveViews;
         this.actions = actions;
@@ -109,8 +133,19 @@ public final class Provisioning implements AutoCloseable {
      *
      * @param dataSource the hub's database, which the caller keeps open until after {@link #close}
      * @param metrics the registry {@code /metrics} serves, which the other modules fill too
+     * @throws StorageRefused when the database fails, or holds SIP passwords another key sealed
+     * @throws java.io.IOException when a port cannot be bound
      */
     public static Provisioning start(Settings settings, DataSource dataSource, PrometheusMeterRegistry metrics,
+            Clock clock) throws Exception {
+        try {
+            return startOn(settings, dataSource, metrics, clock);
+        } catch (StorageException e) {
+            throw new StorageRefused(e);
+        }
+    }
+
+    private static Provisioning startOn(Settings settings, DataSource dataSource, PrometheusMeterRegistry metrics,
             Clock clock) throws Exception {
         SealedSecrets secrets = new SealedSecrets(settings.secretsKey());
         Database database = Database.migrate(dataSource);
@@ -139,8 +174,7 @@ public final class Provisioning implements AutoCloseable {
         LiveViews liveViews = new LiveViews();
         OperatorActions actions = new OperatorActions();
         DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);
-        DeviceApi.Limits limits = settings.deviceLimits() != null ? settings.deviceLimits()
-                : DeviceApi.Limits.standard(clock);
+        DeviceApi.Limits limits = DeviceApi.Limits.of(settings.deviceRequestsPerSecond(), clock);
         HubPki pki = settings.pki();
         Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                 pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
@@ -158,7 +192,7 @@ public final class Provisioning implements AutoCloseable {
                         liveViews, actions, bindings, new ResyncAdmin(resyncs, audit)),
                 settings.http(), clock, metrics);
         Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
-                liveViews, actions, resyncs);
+                liveViews, actions, resyncs, pki, clock);
         try {
             device.start();
             admin.start();
@@ -192,11 +226,80 @@ public final class Provisioning implements AutoCloseable {
         return HttpsServers.port(adminServer);
     }
 
-    /** The certificates devices fetched their configuration with, to follow revocations of them. */
-    public io.hub.provisioning.devices.SeenCertificates seenCertificates(java.time.Clock clock) {
-        return new io.hub.provisioning.devices.SeenCertificates(database, clock);
+    /** True for the default tenant, whose token is the operator's ({@code var/admin-token}). */
+    public static boolean isOperator(String tenant) {
+        return Tenants.DEFAULT.equals(tenant);
     }
 
+    /** True while some phone is owed a check-sync since the start. */
+    public boolean resyncsOwed() {
+        return resyncs.owed() > 0;
+    }
+
+    /**
+     * The phone holding {@code extension} in {@code tenant} registered: a check-sync owed to it since
+     * the start (other {@code deviceDefaults}) is queued now. Nothing is looked up while nothing is owed.
+     *
+     * @return the phone's MAC when a check-sync was queued
+     */
+    public java.util.Optional<io.hub.pki.MacAddress> phoneRegistered(String tenant, String extension) {
+        if (resyncs.owed() == 0) {
+            return java.util.Optional.empty();
+        }
+        return enrollment.byExtension(tenant, extension).map(device -> device.mac())
+                .filter(resyncs::registered);
+    }
+
+    /** The phones and tenants, as SIP asks for them. */
+    public Phones phones() {
+        return new Phones(tenants, enrollment);
+    }
+
+    /** The certificates phones were seen with, to follow revocations of them. */
+    public RevokedCertificates revokedCertificates() {
+        return new RevokedCertificates(pki, new SeenCertificates(database, clock), enrollment);
+    }
+
+    /**
+     * Starts telling phones of changes through {@code sender}, at most {@code perSecond} NOTIFYs a
+     * second; until then every phone is {@link ResyncOutcome#NO_FLOW}.
+     */
+    public void startResyncs(CheckSyncSender sender, int perSecond) {
+        resyncs.start((device, reboot) -> sender.send("sip:" + device.extension() + "@"
+                + tenants.domainOf(device.tenant()), reboot), perSecond);
+    }
+
+    /**
+     * Starts the audit log's timers: refusals counted with {@link AuditUpkeep#count} are written
+     * every few seconds, rows past their retention purged every hour. The caller closes it.
+     */
+    public AuditUpkeep startAuditUpkeep(Duration auditRetention, Duration statusRetention) {
+        AuditUpkeep upkeep = new AuditUpkeep(new RefusalTally(audit, clock,
+                domain -> tenants.byDomain(domain).map(Tenants.DomainOwner::tenant).orElse(null)),
+                audit.retention(auditRetention, statusRetention));
+        upkeep.start();
+        return upkeep;
+    }
+
+    /**
+     * The 32-byte key that seals SIP passwords at rest ({@link Settings#secretsKey}), read from
+     * {@code file} or created there, readable by the hub's user only.
+     *
+     * @throws IllegalStateException when the file cannot be read or written, or holds no key
+     */
+    public static byte[] secretsKey(Path file) {
+        return SecretKeyFile.loadOrCreate(file);
+    }
+
+    /**
+     * Creates {@code directory} if missing and makes it the hub's user's only (0700), with every file
+     * directly in it 0600: for the database and the secrets.
+     */
+    public static void privateDirectory(Path directory) throws java.io.IOException {
+        PrivateFiles.tighten(directory);
+    }
+
+    /** For tests and tools of the same process; the rest of the hub uses {@link #phones()}. */
     public Enrollment enrollment() {
         return enrollment;
     }
@@ -226,7 +329,7 @@ public final class Provisioning implements AutoCloseable {
         actions.publish(name, action);
     }
 
-    /** Pushes changes to phones; the SIP side gives it a sender ({@link Resyncs#start}). */
+    /** Pushes changes to phones; the SIP side gives it a sender ({@link #startResyncs}). */
     public Resyncs resyncs() {
         return resyncs;
     }

@@ -14,32 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class AdminApiTest {
-
-    /** The database the tests run on; {@link AdminApiOnPostgresTest} runs them on PostgreSQL. */
-    TestStore store() {
-        return TestStore.H2;
-    }
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = TestHub.start(store(), home);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        hub.close();
-    }
+class AdminApiTest extends HubTest {
 
     @Test
     void everyAdminRequestNeedsTheTokenButHealth() throws Exception {
@@ -57,6 +34,21 @@ class AdminApiTest {
         assertEquals("ok", json(health).get("status").asText());
         JsonNode audit = json(hub.adminJson("GET", "/admin/v1/audit?limit=2", null)).get("events");
         assertEquals("bad-token", audit.get(0).get("reason").asText());
+    }
+
+    @Test
+    void aResourceRefusesAMethodItDoesNotServeAndAPathThatNamesNoneIsNotFound() throws Exception {
+        ContentResponse wrongMethod = hub.adminJson("DELETE", "/admin/v1/devices", null);
+        ContentResponse noSuchView = hub.adminJson("GET", "/admin/v1/nothing-here", null);
+        ContentResponse noToken = hub.anonymousAdminClient().GET(hub.adminUrl("/admin/v1/nothing-here"));
+        ContentResponse healthByPost = hub.anonymousAdminClient().POST(hub.adminUrl("/healthz")).send();
+
+        assertEquals(405, wrongMethod.getStatus());
+        assertEquals("method-not-allowed", wrongMethod.getHeaders().get("X-Hub-Reason"));
+        assertEquals(404, noSuchView.getStatus());
+        assertEquals("no-such-resource", noSuchView.getHeaders().get("X-Hub-Reason"));
+        assertEquals(401, noToken.getStatus(), "a wrong path tells nothing to a caller without a token");
+        assertEquals(405, healthByPost.getStatus());
     }
 
     @Test

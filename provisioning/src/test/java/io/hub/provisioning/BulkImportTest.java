@@ -7,37 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hub.provisioning.http.Responses;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bulk enrollment over the admin API: all or nothing, every bad line named. */
-class BulkImportTest {
-
-    /** The database the tests run on; {@link BulkImportOnPostgresTest} runs them on PostgreSQL. */
-    TestStore store() {
-        return TestStore.H2;
-    }
+class BulkImportTest extends HubTest {
 
     private static final String HEADER = "action,macAddress,deviceType,extension,displayName,site,region\n";
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = TestHub.start(store(), home);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        hub.close();
-    }
 
     @Test
     void tenThousandLinesImportAtOnce() throws Exception {

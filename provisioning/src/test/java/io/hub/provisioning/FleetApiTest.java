@@ -7,36 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hub.provisioning.http.Responses;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console's device list ({@code GET /admin/v1/fleet}) joins the devices with the live
  * registrations another module publishes, searches, filters and pages; {@code GET
  * /admin/v1/audit/search} filters the audit log. Bad filters are refused with what is allowed.
  */
-class FleetApiTest {
-
-    /** The database the tests run on; {@link FleetApiOnPostgresTest} runs them on PostgreSQL. */
-    TestStore store() {
-        return TestStore.H2;
-    }
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
+class FleetApiTest extends HubTest {
 
     @BeforeEach
-    void start() throws Exception {
-        hub = TestHub.start(store(), home);
+    void enrollThreePhones() throws Exception {
         enroll("00809f000001", "Myriad M7", "1001", "Reception <b>desk</b>", "Paris");
         enroll("00809f000002", "Halo H6P", "1002", "Boardroom", "Paris");
         enroll("00809f000003", "Myriad M7", "1003", "Warehouse 100%", "Lyon");
@@ -44,11 +30,6 @@ class FleetApiTest {
         hub.provisioning.publishLiveView("registrations", tenant -> Map.of("registrations", List.of(
                 Map.of("aor", "sip:1002@localhost", "mac", "00809f000002", "flow", "up", "source", "10.1.0.7:5061",
                         "transport", "tls")), "flows", 1));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        hub.close();
     }
 
     @Test

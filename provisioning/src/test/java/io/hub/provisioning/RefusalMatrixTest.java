@@ -23,36 +23,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every way a phone can be refused over HTTPS: its status, its reason, its audit record, and never
  * a byte of configuration.
  */
-class RefusalMatrixTest {
-
-    private static final String MAC = "00809faabbcc";
-    private static final String CONFIG = "/prov/v1/config/" + MAC + ".xml";
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
-
-    @BeforeEach
-    void enrollOnePhone() throws Exception {
-        hub = TestHub.start(home);
-        assertEquals(201, hub.adminJson("POST", "/admin/v1/devices",
-                "{\"mac\": \"" + MAC + "\", \"model\": \"Myriad M7\", \"extension\": \"1001\"}").getStatus());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        hub.close();
-    }
+class RefusalMatrixTest extends OnePhoneHubTest {
 
     @Test
     void noClientCertificate() throws Exception {

@@ -5,36 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hub.provisioning.http.Responses;
-import java.nio.file.Path;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Both APIs refuse through one mapping: the same {@code X-Hub-Reason}, each API's own body, the
  * request counter's {@code outcome} label, and an audit row exactly for the causes and actions that
  * call for one.
  */
-class RefusalRepliesTest {
+class RefusalRepliesTest extends HubTest {
 
     private static final String MAC = "00809faabbcc";
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = TestHub.start(home);
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-    }
 
     @Test
     void aBadTokenIs401WithTheChallengeAndIsAuditedAndCounted() throws Exception {

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hub.provisioning.resync.Delivery;
-import io.hub.provisioning.resync.ResyncOutcome;
+
 import io.hub.provisioning.resync.ResyncSender;
 import io.hub.provisioning.resync.Resyncs;
 import java.net.URLEncoder;

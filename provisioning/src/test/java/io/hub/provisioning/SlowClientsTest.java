@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hub.provisioning.http.HttpLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,7 +48,7 @@ class SlowClientsTest {
 
     @Test
     void aHeaderSentOneByteAtATimeIsCutOnBothPortsWhileOthersAreServed() throws Exception {
-        hub = TestHub.start(home, null, new HttpLimits(Duration.ofSeconds(2), Duration.ofSeconds(30), 64, 1_000));
+        hub = TestHub.start(home, new HttpLimits(Duration.ofSeconds(2), Duration.ofSeconds(30), 64, 1_000));
         try (TestHub.Phone phone = hub.phone(MAC, "Myriad M7")) {
             assertEquals(201, hub.adminJson("POST", "/admin/v1/devices",
                     "{\"mac\": \"" + MAC + "\", \"model\": \"Myriad M7\", \"extension\": \"1001\"}").getStatus());
@@ -78,7 +77,7 @@ class SlowClientsTest {
 
     @Test
     void aConnectionWhoseRequestsKeepComingInTimeIsKept() throws Exception {
-        hub = TestHub.start(home, null, new HttpLimits(Duration.ofSeconds(2), Duration.ofSeconds(30), 64, 1_000));
+        hub = TestHub.start(home, new HttpLimits(Duration.ofSeconds(2), Duration.ofSeconds(30), 64, 1_000));
         SSLSocket socket = open(hub.provisioning.adminPort());
         for (int i = 0; i < 3; i++) {
             write(socket, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
@@ -89,7 +88,7 @@ class SlowClientsTest {
 
     @Test
     void connectionsBeyondTheCapOfOneSourceAreClosedAtOnce() throws Exception {
-        hub = TestHub.start(home, null, new HttpLimits(Duration.ofSeconds(60), Duration.ofSeconds(60), 4, 100));
+        hub = TestHub.start(home, new HttpLimits(Duration.ofSeconds(60), Duration.ofSeconds(60), 4, 100));
         int port = hub.provisioning.devicePort();
         for (int i = 0; i < 4; i++) {
             open(port);

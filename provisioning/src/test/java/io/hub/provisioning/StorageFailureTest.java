@@ -6,44 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hub.provisioning.http.Responses;
-import java.nio.file.Path;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A database that fails under a running hub (here its connection pool closed, as a crashed or
  * unreachable database server leaves it) is answered 503 {@code storage-unavailable} with
  * {@code Retry-After}, in each API's own error format, at once: never Jetty's HTML page, never a wait.
  */
-class StorageFailureTest {
-
-    /** The database the tests run on; {@link StorageFailureOnPostgresTest} runs them on PostgreSQL. */
-    TestStore store() {
-        return TestStore.H2;
-    }
-
-    private static final String MAC = "00809faabbcc";
-    private static final String CONFIG = "/prov/v1/config/" + MAC + ".xml";
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
-
-    @BeforeEach
-    void enrollOnePhone() throws Exception {
-        hub = TestHub.start(store(), home);
-        assertEquals(201, hub.adminJson("POST", "/admin/v1/devices",
-                "{\"mac\": \"" + MAC + "\", \"model\": \"Myriad M7\", \"extension\": \"1001\"}").getStatus());
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-    }
+class StorageFailureTest extends OnePhoneHubTest {
 
     @Test
     void theDeviceSideAnswers503WithRetryAfterInItsXmlOnceTheDatabaseFails() throws Exception {

@@ -9,42 +9,18 @@ import io.hub.pki.MacAddress;
 import io.hub.provisioning.http.Responses;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tenants made through the admin API by the operator, and what each of them sees: its own devices,
  * firmware, audit and status history, its own SIP domain in its phones' configurations.
  */
-class TenantIsolationTest {
-
-    /** The database the tests run on; {@link TenantIsolationOnPostgresTest} runs them on PostgreSQL. */
-    TestStore store() {
-        return TestStore.H2;
-    }
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = TestHub.start(store(), home);
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-    }
+class TenantIsolationTest extends HubTest {
 
     @Test
     void theOperatorCreatesATenantWhoseTokenWorksAndIsNeverListed() throws Exception {

@@ -7,9 +7,7 @@ import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
-import io.hub.provisioning.deviceapi.DeviceApi;
-import io.hub.provisioning.deviceapi.DeviceEndpointSettings;
-import io.hub.provisioning.http.HttpLimits;
+
 import io.hub.provisioning.storage.SecretKeyFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,34 +63,24 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Path home) throws Exception {
-        return start(home, (DeviceApi.Limits) null);
+        return start(home, HttpLimits.standard());
     }
 
-    public static TestHub start(Path home, DeviceApi.Limits limits) throws Exception {
-        return start(home, limits, HttpLimits.standard());
-    }
-
-    public static TestHub start(Path home, DeviceApi.Limits limits, HttpLimits http) throws Exception {
-        return start(TestStore.H2, home, limits, http, FirmwareLimits.standard());
+    public static TestHub start(Path home, HttpLimits http) throws Exception {
+        return start(TestStore.H2, home, http, FirmwareLimits.standard());
     }
 
     /** With another largest firmware image and tenant quota. */
     public static TestHub start(Path home, FirmwareLimits firmware) throws Exception {
-        return start(TestStore.H2, home, null, HttpLimits.standard(), firmware);
+        return start(TestStore.H2, home, HttpLimits.standard(), firmware);
     }
 
     /** A hub on a new database of {@code store}. */
     public static TestHub start(TestStore store, Path home) throws Exception {
-        return start(store, home, null, HttpLimits.standard());
+        return start(store, home, HttpLimits.standard(), FirmwareLimits.standard());
     }
 
-    public static TestHub start(TestStore store, Path home, DeviceApi.Limits limits, HttpLimits http)
-            throws Exception {
-        return start(store, home, limits, http, FirmwareLimits.standard());
-    }
-
-    private static TestHub start(TestStore store, Path home, DeviceApi.Limits limits, HttpLimits http,
-            FirmwareLimits firmware)
+    private static TestHub start(TestStore store, Path home, HttpLimits http, FirmwareLimits firmware)
             throws Exception {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
@@ -101,7 +89,8 @@ public final class TestHub implements AutoCloseable {
         try {
             Provisioning provisioning = Provisioning.start(new Provisioning.Settings(pki, home.resolve("firmware"),
                     home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
-                    DeviceEndpointSettings.defaults(null, 5061), limits,
+                    DeviceEndpointSettings.defaults(null, 5061),
+                    Provisioning.Settings.DEVICE_REQUESTS_PER_SECOND,
                     SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http, firmware), database,
                     metrics, Clock.systemUTC());
             return new TestHub(home, pki, provisioning, database, metrics);

@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,9 +33,7 @@ public final class DeviceCommand implements Runnable {
     }
 
     @Command(name = "enroll", mixinStandardHelpOptions = true, description = "Enroll one phone.")
-    static final class Enroll implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
+    static final class Enroll extends AdminCommand {
         @Option(names = "--mac", required = true, paramLabel = "MAC")
         MacAddress mac;
         @Option(names = "--model", required = true, paramLabel = "MODEL", description = "e.g. \"Myriad M7\".")
@@ -54,11 +50,9 @@ public final class DeviceCommand implements Runnable {
                 description = "Bind this certificate (SHA-256 of its DER, hex or colon pairs): needed for a phone "
                         + "whose CA is trusted --generic, unless you approve it later with 'device approve'.")
         String certificateSha256;
-        @Spec
-        CommandSpec spec;
 
         @Override
-        public Integer call() {
+        void run(AdminClient client, PrintWriter out) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("mac", mac.value());
             body.put("model", model);
@@ -68,32 +62,26 @@ public final class DeviceCommand implements Runnable {
             body.put("region", region);
             body.put("certificateSha256", certificateSha256);
             body.values().removeIf(java.util.Objects::isNull);
-            JsonNode device = admin.client().json("POST", "admin/v1/devices", body);
-            spec.commandLine().getOut().printf("enrolled %s (%s)%s%n", device.path("mac").asText(),
+            JsonNode device = client.json("POST", "admin/v1/devices", body);
+            out.printf("enrolled %s (%s)%s%n", device.path("mac").asText(),
                     device.path("model").asText(), device.path("extension").isTextual()
                             ? " as extension " + device.path("extension").asText() : ", not assigned to a user yet");
-            return 0;
         }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = {"Enroll, update or remove phones from a CSV file, all or nothing.",
                     "Columns: action, macAddress, deviceType, extension, displayName, site, region, certificateSha256."})
-    static final class Import implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
+    static final class Import extends AdminCommand {
         @Parameters(paramLabel = "FILE")
         Path file;
         @Option(names = "--dry-run", description = "Check every line, change nothing.")
         boolean dryRun;
-        @Spec
-        CommandSpec spec;
 
         @Override
-        public Integer call() {
-            JsonNode report = admin.client().upload("admin/v1/devices/import" + (dryRun ? "?dryRun=true" : ""),
+        void run(AdminClient client, PrintWriter out) {
+            JsonNode report = client.upload("admin/v1/devices/import" + (dryRun ? "?dryRun=true" : ""),
                     "text/csv", file, "importing " + file.getFileName());
-            PrintWriter out = spec.commandLine().getOut();
             if (report.path("errors").size() > 0) {
                 PrintWriter err = spec.commandLine().getErr();
                 for (JsonNode error : report.path("errors")) {
@@ -108,14 +96,11 @@ public final class DeviceCommand implements Runnable {
             if (dryRun) {
                 out.println("dry run: nothing was changed");
             }
-            return 0;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List enrolled phones.")
-    static final class List implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
+    static final class List extends AdminCommand {
         @Option(names = "--state", paramLabel = "STATE", description = "enabled or disabled.")
         String state;
         @Option(names = "--site", paramLabel = "SITE")
@@ -128,11 +113,9 @@ public final class DeviceCommand implements Runnable {
         int size;
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
-        @Spec
-        CommandSpec spec;
 
         @Override
-        public Integer call() throws Exception {
+        void run(AdminClient client, PrintWriter out) throws Exception {
             StringBuilder query = new StringBuilder("admin/v1/devices?page=" + page + "&size=" + size);
             for (String[] filter : new String[][] {{"state", state}, {"site", site}, {"model", model}}) {
                 if (filter[1] != null) {
@@ -140,11 +123,10 @@ public final class DeviceCommand implements Runnable {
                             .append(URLEncoder.encode(filter[1], StandardCharsets.UTF_8));
                 }
             }
-            JsonNode answer = admin.client().json("GET", query.toString(), null);
-            PrintWriter out = spec.commandLine().getOut();
+            JsonNode answer = client.json("GET", query.toString(), null);
             if (json) {
                 out.println(AdminClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-                return 0;
+                return;
             }
             out.printf("%-12s  %-10s  %-9s  %-8s  %-12s  %s%n", "MAC", "MODEL", "EXTENSION", "STATE", "SITE",
                     "DISPLAY NAME");
@@ -154,49 +136,24 @@ public final class DeviceCommand implements Runnable {
                         device.path("state").asText(), device.path("site").asText("-"),
                         device.path("displayName").asText(""));
             }
-            return 0;
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One phone with its status history.")
-    static final class Show implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
-        @Parameters(paramLabel = "MAC")
-        MacAddress mac;
-        @Spec
-        CommandSpec spec;
-
+    static final class Show extends AdminCommand.ByMac {
         @Override
-        public Integer call() throws Exception {
-            JsonNode device = admin.client().json("GET", "admin/v1/devices/" + mac.value(), null);
-            spec.commandLine().getOut().println(AdminClient.JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(device));
-            return 0;
-        }
-    }
-
-    /** The commands that act on one phone by its MAC and print one line. */
-    abstract static class ByMac implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
-        @Parameters(paramLabel = "MAC")
-        MacAddress mac;
-        @Spec
-        CommandSpec spec;
-
-        /** Does the work through the API and returns the line to print. */
-        abstract String act(AdminClient client, String mac);
-
-        @Override
-        public Integer call() {
-            spec.commandLine().getOut().println(act(admin.client(), mac.value()));
-            return 0;
+        String act(AdminClient client, String mac) {
+            try {
+                return AdminClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+                        client.json("GET", "admin/v1/devices/" + mac, null));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("the device's JSON does not print", e);
+            }
         }
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true, description = "Refuse a phone until enabled again.")
-    static final class Disable extends ByMac {
+    static final class Disable extends AdminCommand.ByMac {
         @Override
         String act(AdminClient client, String mac) {
             client.json("PATCH", "admin/v1/devices/" + mac, Map.of("state", "disabled"));
@@ -205,7 +162,7 @@ public final class DeviceCommand implements Runnable {
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true, description = "Serve a disabled phone again.")
-    static final class Enable extends ByMac {
+    static final class Enable extends AdminCommand.ByMac {
         @Override
         String act(AdminClient client, String mac) {
             client.json("PATCH", "admin/v1/devices/" + mac, Map.of("state", "enabled"));
@@ -218,27 +175,20 @@ public final class DeviceCommand implements Runnable {
                     "A phone whose CA is trusted --generic gets its configuration only with its bound certificate; "
                             + "check the pending fingerprint (and where it came from, 'device show') against the "
                             + "phone before approving it."})
-    static final class Approve implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
-        @Parameters(paramLabel = "MAC")
-        MacAddress mac;
+    static final class Approve extends AdminCommand.ByMac {
         @Option(names = "--fingerprint", paramLabel = "SHA256",
                 description = "The certificate's SHA-256 (hex or colon pairs); default: the pending one.")
         String fingerprint;
-        @Spec
-        CommandSpec spec;
 
         @Override
-        public Integer call() {
-            AdminClient client = admin.client();
-            String path = "admin/v1/devices/" + mac.value();
+        String act(AdminClient client, String mac) {
+            String path = "admin/v1/devices/" + mac;
             String chosen = fingerprint;
             String origin = "";
             if (chosen == null) {
                 JsonNode pending = client.json("GET", path, null).path("certificate");
                 if (!pending.path("pending").isTextual()) {
-                    throw new UserError("no certificate is waiting for approval for " + mac.value()
+                    throw new UserError("no certificate is waiting for approval for " + mac
                             + "; give --fingerprint to bind one");
                 }
                 chosen = pending.path("pending").asText();
@@ -246,15 +196,13 @@ public final class DeviceCommand implements Runnable {
                         + pending.path("pendingSourceIp").asText() + ")";
             }
             JsonNode device = client.json("POST", path + "/certificate", Map.of("fingerprint", chosen));
-            spec.commandLine().getOut().printf("bound certificate %s to %s%s%n",
-                    device.path("certificate").path("bound").asText(), mac.value(), origin);
-            return 0;
+            return "bound certificate " + device.path("certificate").path("bound").asText() + " to " + mac + origin;
         }
     }
 
     @Command(name = "unbind", mixinStandardHelpOptions = true,
             description = "Forget a phone's bound and pending certificates; the next generic one waits again.")
-    static final class Unbind extends ByMac {
+    static final class Unbind extends AdminCommand.ByMac {
         @Override
         String act(AdminClient client, String mac) {
             client.json("DELETE", "admin/v1/devices/" + mac + "/certificate", null);
@@ -273,7 +221,7 @@ public final class DeviceCommand implements Runnable {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a phone.")
-    static final class Remove extends ByMac {
+    static final class Remove extends AdminCommand.ByMac {
         @Override
         String act(AdminClient client, String mac) {
             client.json("DELETE", "admin/v1/devices/" + mac, null);

@@ -3,16 +3,10 @@ package io.hub.app.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hub.pki.MacAddress;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code hub device resync} and {@code hub device reboot}: a check-sync NOTIFY to phones. */
 final class ResyncCommands {
@@ -24,13 +18,9 @@ final class ResyncCommands {
             description = {"Tell a phone, or every phone of a site, to fetch its configuration now.",
                     "A phone answers at once; a site is queued at the hub's resyncPerSecond and answered with its "
                             + "rollout, whose progress --rollout ID shows."})
-    static final class Resync implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
+    static final class Resync extends AdminCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Target target;
-        @Spec
-        CommandSpec spec;
 
         static final class Target {
             @Parameters(paramLabel = "MAC", arity = "0..1")
@@ -42,36 +32,24 @@ final class ResyncCommands {
         }
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
+        void run(AdminClient client, PrintWriter out) {
             if (target.mac != null) {
-                out.println(phone(admin.client(), target.mac.value(), "resync"));
+                out.println(phone(client, target.mac.value(), "resync"));
             } else if (target.site != null) {
-                out.println(rollout(admin.client().json("POST", "admin/v1/sites/"
-                        + URLEncoder.encode(target.site, StandardCharsets.UTF_8).replace("+", "%20") + "/resync",
+                out.println(rollout(client.json("POST", "admin/v1/sites/" + pathSegment(target.site) + "/resync",
                         null)));
             } else {
-                out.println(rollout(admin.client().json("GET", "admin/v1/resyncs/"
-                        + URLEncoder.encode(target.rollout, StandardCharsets.UTF_8), null)));
+                out.println(rollout(client.json("GET", "admin/v1/resyncs/" + pathSegment(target.rollout), null)));
             }
-            return 0;
         }
     }
 
     @Command(name = "reboot", mixinStandardHelpOptions = true,
             description = "Tell a phone to fetch its configuration and restart (check-sync;reboot=true).")
-    static final class Reboot implements Callable<Integer> {
-        @Mixin
-        AdminOptions admin;
-        @Parameters(paramLabel = "MAC")
-        MacAddress mac;
-        @Spec
-        CommandSpec spec;
-
+    static final class Reboot extends AdminCommand.ByMac {
         @Override
-        public Integer call() {
-            spec.commandLine().getOut().println(phone(admin.client(), mac.value(), "reboot"));
-            return 0;
+        String act(AdminClient client, String mac) {
+            return phone(client, mac, "reboot");
         }
     }
 

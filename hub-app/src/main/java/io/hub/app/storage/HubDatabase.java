@@ -3,7 +3,7 @@ package io.hub.app.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import io.hub.provisioning.storage.PrivateFiles;
+import io.hub.provisioning.Provisioning;
 import java.io.IOException;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -168,7 +168,7 @@ public final class HubDatabase implements AutoCloseable {
             return;
         }
         try {
-            PrivateFiles.tighten(directory);
+            Provisioning.privateDirectory(directory);
         } catch (IOException e) {
             throw new IllegalStateException("cannot make the database directory " + directory + " private: "
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);

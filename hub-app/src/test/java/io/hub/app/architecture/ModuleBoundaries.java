@@ -97,10 +97,8 @@ final class ModuleBoundaries {
             "io.hub.relay", "io.hub.relay.control",
             "io.hub.pki", "io.hub.pki.tls", "io.hub.pki.log",
             "io.hub.profiles",
-            // Not narrowed yet: hub-app wires tenants, devices, the audit log and resyncs into SIP itself.
-            "io.hub.provisioning", "io.hub.provisioning.tenants", "io.hub.provisioning.devices",
-            "io.hub.provisioning.audit", "io.hub.provisioning.resync", "io.hub.provisioning.storage",
-            "io.hub.provisioning.http", "io.hub.provisioning.deviceapi",
+            // Provisioning, its root only: Provisioning hands out Phones, RevokedCertificates, AuditUpkeep.
+            "io.hub.provisioning",
             // hub dhcp and hub phone print what the checker and the emulator report.
             "io.hub.dhcp", "io.hub.dhcp.config", "io.hub.dhcp.probe",
             "io.hub.phone", "io.hub.phone.fleet", "io.hub.phone.identity", "io.hub.phone.net", "io.hub.phone.sip",

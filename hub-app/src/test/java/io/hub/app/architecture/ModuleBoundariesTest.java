@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.EvaluationResult;
+import io.hub.app.architecture.bad.ReachesIntoProvisioningDevices;
 import io.hub.app.architecture.bad.ReachesIntoSipLocation;
 import io.hub.archfixture.left.Left;
 import io.hub.archfixture.right.Right;
@@ -74,6 +75,17 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void aHubAppClassThatReadsAProvisioningFeaturePackageIsCaught() {
+        JavaClasses bad = new ClassFileImporter().importClasses(ReachesIntoProvisioningDevices.class);
+
+        EvaluationResult result = ModuleBoundaries.APP_USES_PUBLIC_FACES.evaluate(bad);
+
+        assertTrue(result.hasViolation());
+        assertTrue(result.getFailureReport().toString().contains("io.hub.provisioning.devices.Device"),
+                result.getFailureReport().toString());
+    }
+
+    @Test
     void twoFeaturePackagesThatUseEachOtherAreCaught() {
         JavaClasses cycle = new ClassFileImporter().importClasses(Left.class, Right.class);
 
@@ -86,6 +98,7 @@ class ModuleBoundariesTest {
     @Test
     void theTestFixturesAreNotPartOfTheHub() {
         assertFalse(hub.contain(ReachesIntoSipLocation.class));
+        assertFalse(hub.contain(ReachesIntoProvisioningDevices.class));
         assertFalse(hub.contain(Left.class));
         assertTrue(hub.contain("io.hub.sip.SipService"));
         assertTrue(hub.contain("io.hub.relay.MediaRelay"));

@@ -1,11 +1,11 @@
 package io.hub.app.storage;
 
+import static io.hub.pki.CrashChildOutput.say;
+import static io.hub.pki.CrashChildOutput.watchWrites;
+
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -49,9 +49,7 @@ public final class CommitCrashChild {
         database.transaction(connection -> {
             insertDevices(connection, devices);
             audit(connection, "import", "created=" + devices);
-            Thread watcher = new Thread(() -> reportWrites(file), "file-watcher");
-            watcher.setDaemon(true);
-            watcher.start();
+            watchWrites(file);
             say("committing");
             return null;
         });
@@ -90,27 +88,5 @@ public final class CommitCrashChild {
                 return null;
             });
         }
-    }
-
-    /** Says {@code stored N} after each change of the file's modification time, while the commit runs. */
-    private static void reportWrites(Path file) {
-        try {
-            FileTime last = Files.getLastModifiedTime(file);
-            for (int stored = 1; stored <= 1_000; ) {
-                FileTime now = Files.getLastModifiedTime(file);
-                if (!now.equals(last)) {
-                    last = now;
-                    say("stored " + stored++);
-                }
-                Thread.onSpinWait();
-            }
-        } catch (IOException e) {
-            say("watcher failed: " + e.getMessage());
-        }
-    }
-
-    private static synchronized void say(String line) {
-        System.out.println(line);
-        System.out.flush();
     }
 }

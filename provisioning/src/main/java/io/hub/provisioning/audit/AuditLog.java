@@ -183,22 +183,7 @@ public final class AuditLog {
                 values.add(mac);
             }
             values.add(limit);
-            String sql = "SELECT id, at, actor, source_ip, action, outcome, reason, mac, fingerprint, detail, "
-                    + "tenant_id, event_count FROM audit_event" + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
-                    + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                Rows.bind(statement, values.toArray());
-                List<AuditEvent> events = new ArrayList<>();
-                try (ResultSet row = statement.executeQuery()) {
-                    while (row.next()) {
-                        events.add(new AuditEvent(row.getLong("id"), Rows.instant(row, "at"), row.getString("actor"),
-                                row.getString("source_ip"), row.getString("action"), row.getString("outcome"),
-                                row.getString("reason"), row.getString("mac"), row.getString("fingerprint"),
-                                row.getString("detail"), row.getString("tenant_id"), row.getInt("event_count")));
-                    }
-                }
-                return events;
-            }
+            return AuditSearch.newest(connection, conditions, values);
         });
     }
 

@@ -4,8 +4,10 @@ import io.hub.provisioning.Refusal;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,24 +67,31 @@ public final class AuditSearch {
         add(conditions, values, "actor = ?", query.actor());
         add(conditions, values, "at >= ?", query.since());
         values.add(query.limit());
+        return database.transaction(connection -> newest(connection, conditions, values));
+    }
+
+    /**
+     * The newest audit rows that meet every one of {@code conditions} (SQL with {@code ?}), newest
+     * first; {@code values} binds their parameters and, last, the number of rows.
+     */
+    static List<AuditEvent> newest(Connection connection, List<String> conditions, List<Object> values)
+            throws SQLException {
         String sql = "SELECT id, at, actor, source_ip, action, outcome, reason, mac, fingerprint, detail, tenant_id, "
                 + "event_count FROM audit_event" + (conditions.isEmpty() ? "" : " WHERE "
                 + String.join(" AND ", conditions)) + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
-        return database.transaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                Rows.bind(statement, values.toArray());
-                List<AuditEvent> events = new ArrayList<>();
-                try (ResultSet row = statement.executeQuery()) {
-                    while (row.next()) {
-                        events.add(new AuditEvent(row.getLong("id"), Rows.instant(row, "at"), row.getString("actor"),
-                                row.getString("source_ip"), row.getString("action"), row.getString("outcome"),
-                                row.getString("reason"), row.getString("mac"), row.getString("fingerprint"),
-                                row.getString("detail"), row.getString("tenant_id"), row.getInt("event_count")));
-                    }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            Rows.bind(statement, values.toArray());
+            List<AuditEvent> events = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    events.add(new AuditEvent(row.getLong("id"), Rows.instant(row, "at"), row.getString("actor"),
+                            row.getString("source_ip"), row.getString("action"), row.getString("outcome"),
+                            row.getString("reason"), row.getString("mac"), row.getString("fingerprint"),
+                            row.getString("detail"), row.getString("tenant_id"), row.getInt("event_count")));
                 }
-                return events;
             }
-        });
+            return events;
+        }
     }
 
     private static void add(List<String> conditions, List<Object> values, String condition, Object value) {

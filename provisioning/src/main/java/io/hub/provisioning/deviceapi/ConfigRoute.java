@@ -1,5 +1,6 @@
 package io.hub.provisioning.deviceapi;
 
+import io.hub.provisioning.DeviceEndpointSettings;
 import io.hub.pki.MacAddress;
 import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.ConfigRequest;

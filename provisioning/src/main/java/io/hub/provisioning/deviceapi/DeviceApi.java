@@ -1,5 +1,6 @@
 package io.hub.provisioning.deviceapi;
 
+import io.hub.provisioning.DeviceEndpointSettings;
 import io.hub.pki.DeviceCertificateValidator;
 import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.PhoneCatalogue;
@@ -85,10 +86,13 @@ public final class DeviceApi extends Handler.Wrapper {
     public record Limits(RateLimiter requestsPerAddress, RateLimiter refusalsPerAddress,
             RateLimiter refusalsPerCertificate) {
 
-        /** Generous for a boot storm behind one NAT, tight for refusals (probing). */
-        public static Limits standard(Clock clock) {
-            return new Limits(new RateLimiter(500, 200, clock), new RateLimiter(30, 0.5, clock),
-                    new RateLimiter(10, 0.1, clock));
+        /**
+         * {@code requestsPerSecond} per source address with bursts of 2.5 times that (a boot storm
+         * behind one NAT), tight for refusals (probing).
+         */
+        public static Limits of(int requestsPerSecond, Clock clock) {
+            return new Limits(new RateLimiter(requestsPerSecond * 2.5, requestsPerSecond, clock),
+                    new RateLimiter(30, 0.5, clock), new RateLimiter(10, 0.1, clock));
         }
     }
 

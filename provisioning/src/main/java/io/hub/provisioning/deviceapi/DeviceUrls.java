@@ -1,5 +1,6 @@
 package io.hub.provisioning.deviceapi;
 
+import io.hub.provisioning.DeviceEndpointSettings;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.firmware.FirmwareImage;
 import org.eclipse.jetty.server.Request;

@@ -1,5 +1,6 @@
 package io.hub.provisioning.http;
 
+import io.hub.provisioning.HttpLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;

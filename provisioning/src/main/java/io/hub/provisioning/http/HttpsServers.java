@@ -1,5 +1,6 @@
 package io.hub.provisioning.http;
 
+import io.hub.provisioning.HttpLimits;
 import io.hub.pki.tls.ServerTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;

@@ -1,30 +1,22 @@
 package io.hub.provisioning.resync;
 
+import io.hub.provisioning.ResyncOutcome;
+import io.hub.provisioning.Delivery;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.Refusal;
-import io.hub.provisioning.http.Responses;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.URIUtil;
 
 /**
- * The admin API's resync routes: {@code POST /admin/v1/devices/{mac}/resync} and {@code …/reboot}
+ * What the admin API's resync routes do: {@code POST /admin/v1/devices/{mac}/resync} and {@code …/reboot}
  * (sent at once; 200 with the phone's answer, 409 {@code no-flow} when it has no live flow),
  * {@code POST /admin/v1/sites/{site}/resync} (queued at the bounded rate; 202 with the rollout) and
  * {@code GET /admin/v1/resyncs/{id}} (the rollout's progress). Everything is the token's tenant's.
  */
 public final class ResyncAdmin {
-
-    private static final Pattern DEVICE = Pattern.compile("/admin/v1/devices/([^/]+)/(resync|reboot)");
-    private static final Pattern SITE = Pattern.compile("/admin/v1/sites/([^/]+)/resync");
-    private static final Pattern ROLLOUT = Pattern.compile("/admin/v1/resyncs/([^/]+)");
 
     private final Resyncs resyncs;
     private final AuditLog audit;
@@ -34,33 +26,18 @@ public final class ResyncAdmin {
         this.audit = audit;
     }
 
-    /** Serves the request when it is one of these routes; false otherwise. */
-    public boolean route(Response response, Callback callback, String path, String method, String tenant,
-            String actor, String sourceIp) {
-        Matcher matcher;
-        if ((matcher = DEVICE.matcher(path)).matches()) {
-            requirePost(method);
-            device(response, callback, mac(URIUtil.decodePath(matcher.group(1))), matcher.group(2).equals("reboot"),
-                    tenant, actor, sourceIp);
-            return true;
-        }
-        if ((matcher = SITE.matcher(path)).matches()) {
-            requirePost(method);
-            String site = URIUtil.decodePath(matcher.group(1));
-            Rollout rollout = resyncs.site(tenant, site, false);
-            audit.record(actor, sourceIp, "resync-site", AuditEvent.OK, null, null, null,
-                    site + ": " + rollout.total() + " phone(s), rollout " + rollout.id());
-            Responses.json(response, callback, 202, rollout.json());
-            return true;
-        }
-        if ((matcher = ROLLOUT.matcher(path)).matches() && method.equals("GET")) {
-            String id = URIUtil.decodePath(matcher.group(1));
-            Rollout rollout = resyncs.rollout(tenant, id).orElseThrow(() ->
-                    new ProvisioningException(Refusal.NO_SUCH_RESYNC, "no resync " + id));
-            Responses.json(response, callback, 200, rollout.json());
-            return true;
-        }
-        return false;
+    /** Queues the site's phones at the bounded rate, audited; the rollout to follow. */
+    public Rollout site(String tenant, String site, String actor, String sourceIp) {
+        Rollout rollout = resyncs.site(tenant, site, false);
+        audit.record(actor, sourceIp, "resync-site", AuditEvent.OK, null, null, null,
+                site + ": " + rollout.total() + " phone(s), rollout " + rollout.id());
+        return rollout;
+    }
+
+    /** The tenant's rollout {@code id}; 404 {@code no-such-resync} when there is none. */
+    public Rollout rollout(String tenant, String id) {
+        return resyncs.rollout(tenant, id).orElseThrow(() ->
+                new ProvisioningException(Refusal.NO_SUCH_RESYNC, "no resync " + id));
     }
 
     /** A site's settings changed: its phones are queued; an empty site is nothing to tell. */
@@ -82,8 +59,11 @@ public final class ResyncAdmin {
         return resyncs.last(tenant, mac).map(ResyncAdmin::json).orElse(null);
     }
 
-    private void device(Response response, Callback callback, MacAddress mac, boolean reboot, String tenant,
-            String actor, String sourceIp) {
+    /**
+     * Tells the phone to fetch its configuration (and to boot, with {@code reboot}) now, audited;
+     * its answer as JSON. 409 {@code no-flow} when it has no live SIP flow.
+     */
+    public Map<String, Object> now(String tenant, MacAddress mac, boolean reboot, String actor, String sourceIp) {
         Delivery delivery = resyncs.now(tenant, mac, reboot).join();
         String action = reboot ? "reboot" : "resync";
         audit.record(actor, sourceIp, action, delivery.outcome() == ResyncOutcome.OK ? AuditEvent.OK
@@ -98,7 +78,7 @@ public final class ResyncAdmin {
         json.put("outcome", delivery.outcome().code());
         json.put("status", delivery.status());
         json.put("detail", delivery.detail());
-        Responses.json(response, callback, 200, json);
+        return json;
     }
 
     private static Map<String, Object> json(ResyncRecord record) {
@@ -110,19 +90,5 @@ public final class ResyncAdmin {
         json.put("requestedAt", record.requestedAt());
         json.put("finishedAt", record.finishedAt());
         return json;
-    }
-
-    private static void requirePost(String method) {
-        if (!method.equals("POST")) {
-            throw new ProvisioningException(Refusal.METHOD_NOT_ALLOWED, method + " is not allowed here");
-        }
-    }
-
-    private static MacAddress mac(String text) {
-        try {
-            return MacAddress.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ProvisioningException(Refusal.MALFORMED_MAC, e.getMessage());
-        }
     }
 }

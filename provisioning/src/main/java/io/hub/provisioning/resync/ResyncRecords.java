@@ -1,5 +1,6 @@
 package io.hub.provisioning.resync;
 
+import io.hub.provisioning.Delivery;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;

@@ -1,5 +1,7 @@
 package io.hub.provisioning.resync;
 
+import io.hub.provisioning.ResyncOutcome;
+import io.hub.provisioning.Delivery;
 import io.hub.provisioning.devices.Device;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,5 +1,7 @@
 package io.hub.provisioning.resync;
 
+import io.hub.provisioning.ResyncOutcome;
+import io.hub.provisioning.Delivery;
 import io.hub.pki.MacAddress;
 import io.hub.pki.log.LogText;
 import io.hub.provisioning.ProvisioningException;

@@ -1,5 +1,6 @@
 package io.hub.provisioning.resync;
 
+import io.hub.provisioning.ResyncOutcome;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

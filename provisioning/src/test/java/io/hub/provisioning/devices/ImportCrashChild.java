@@ -1,5 +1,8 @@
 package io.hub.provisioning.devices;
 
+import static io.hub.pki.CrashChildOutput.say;
+import static io.hub.pki.CrashChildOutput.watchWrites;
+
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.settings.SettingLayers;
@@ -7,11 +10,8 @@ import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import io.hub.provisioning.storage.SealedSecrets;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,7 +36,7 @@ public final class ImportCrashChild {
         Database database = TestDatabase.open(directory).database();
         Path file = directory.resolve("hub.mv.db");
         if (args[0].equals("recover")) {
-            watch(file);
+            watchWrites(file);
             say("recovering");
             new ImportJournal(database).recover();
             say("recovered");
@@ -59,7 +59,7 @@ public final class ImportCrashChild {
         Thread others = new Thread(() -> commitSmallChanges(audit), "other-connections");
         others.setDaemon(true);
         others.start();
-        watch(file);
+        watchWrites(file);
         say("importing");
         enrollment.importCsv(TENANT, csv(size, false), false, "crash-test", null);
         say("imported");
@@ -89,31 +89,5 @@ public final class ImportCrashChild {
         for (long i = 0; i < 10_000_000; i++) {
             audit.record("crash-test", null, "tick", "ok", null, null, null, "tick " + i);
         }
-    }
-
-    /** Says {@code stored K} after each change of the file's modification time. */
-    private static void watch(Path file) {
-        Thread watcher = new Thread(() -> {
-            try {
-                FileTime last = Files.getLastModifiedTime(file);
-                for (int stored = 1; stored <= 1_000; ) {
-                    FileTime now = Files.getLastModifiedTime(file);
-                    if (!now.equals(last)) {
-                        last = now;
-                        say("stored " + stored++);
-                    }
-                    Thread.onSpinWait();
-                }
-            } catch (IOException e) {
-                say("watcher failed: " + e.getMessage());
-            }
-        }, "file-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
-    }
-
-    private static synchronized void say(String line) {
-        System.out.println(line);
-        System.out.flush();
     }
 }

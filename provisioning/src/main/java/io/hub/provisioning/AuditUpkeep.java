@@ -1,4 +1,4 @@
-package io.hub.app;
+package io.hub.provisioning;
 
 import io.hub.provisioning.audit.RefusalTally;
 import io.hub.provisioning.audit.Retention;
@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit log's timers while the hub runs: counted refusals are written every few seconds (so a
  * flood costs the SIP workers no database commit), and rows past their retention are purged every
- * hour, the first time at start. Closing writes what is still counted.
+ * hour, the first time at start ({@link Provisioning#startAuditUpkeep}). Closing writes what is still
+ * counted.
  */
 public final class AuditUpkeep implements AutoCloseable {
 
@@ -37,9 +38,14 @@ public final class AuditUpkeep implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::purge, 0, PURGE_MINUTES, TimeUnit.MINUTES);
     }
 
-    /** The refusals counted and not yet written. */
-    public RefusalTally refusals() {
-        return refusals;
+    /**
+     * Counts a refusal another part of the hub made (SIP's REGISTERs and calls): one audit row per
+     * scope, source, reason and minute is written at the next flush, so a flood costs no commit each.
+     *
+     * @param scope the SIP domain refused in, which names the tenant whose log shows the row
+     */
+    public void count(String scope, String actor, String sourceIp, String action, String reason, String detail) {
+        refusals.count(scope, actor, sourceIp, action, reason, detail);
     }
 
     /** Writes the counted refusals now (the timer does it every few seconds). */

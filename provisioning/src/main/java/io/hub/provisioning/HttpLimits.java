@@ -1,4 +1,4 @@
-package io.hub.provisioning.http;
+package io.hub.provisioning;
 
 import java.time.Duration;
 
@@ -9,7 +9,7 @@ import java.time.Duration;
  *     answer, to complete the TLS handshake and the next request's headers; a client dribbling a
  *     header byte at a time is closed when it runs out, however lively it looks
  * @param idleTimeout how long a connection may stay silent (reading a body, writing an answer)
- * @param connectionsPerSource open connections per IPv4 address or IPv6 /64 ({@link SourceKey});
+ * @param connectionsPerSource open connections per IPv4 address or IPv6 /64 ({@link io.hub.provisioning.http.SourceKey});
  *     one beyond is closed at once
  * @param maxConnections open connections on the port; beyond, the port stops accepting until one
  *     closes

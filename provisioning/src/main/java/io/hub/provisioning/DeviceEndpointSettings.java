@@ -1,4 +1,4 @@
-package io.hub.provisioning.deviceapi;
+package io.hub.provisioning;
 
 import java.util.Map;
 import java.util.function.IntSupplier;

@@ -1,9 +1,5 @@
 package io.hub.provisioning.admin;
 
-import io.hub.provisioning.Refusal;
-import io.hub.pki.MacAddress;
-import io.hub.provisioning.ProvisioningException;
-import io.hub.provisioning.audit.AuditSearch;
 import io.hub.provisioning.firmware.FirmwareImage;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.fleet.FleetDevice;
@@ -11,55 +7,43 @@ import io.hub.provisioning.fleet.FleetFilter;
 import io.hub.provisioning.fleet.FleetSearch;
 import io.hub.provisioning.http.Responses;
 import io.hub.provisioning.storage.Database;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * The console's read routes: {@code GET /admin/v1/fleet} (the device list joined with the live
- * registrations, with search, filters, paging and the filters' choices) and
- * {@code GET /admin/v1/audit/search} (the audit log by MAC, action, outcome, reason, actor and
- * time). Everything is the token's tenant's; the operator's audit search reads every row.
+ * {@code GET /admin/v1/fleet}, the console's device list: the devices joined with the live
+ * registrations, with search, filters, paging and the filters' choices; the token's tenant's.
  */
-final class FleetAdmin {
+final class FleetRoute extends AdminRoute {
+
+    static final String PATH = "/admin/v1/fleet";
 
     private final FleetSearch search;
-    private final AuditSearch auditSearch;
     private final FirmwareStore firmware;
     private final LiveViews liveViews;
 
-    FleetAdmin(Database database, FirmwareStore firmware, LiveViews liveViews) {
+    FleetRoute(Database database, FirmwareStore firmware, LiveViews liveViews) {
+        super("GET");
         this.search = new FleetSearch(database);
-        this.auditSearch = new AuditSearch(database);
         this.firmware = firmware;
         this.liveViews = liveViews;
     }
 
-    /** Serves the request when it is one of these routes; false otherwise. */
-    boolean route(Fields query, Response response, Callback callback, String path, String method, String tenant) {
-        if (!method.equals("GET")) {
-            return false;
-        }
-        switch (path) {
-            case "/admin/v1/fleet" -> Responses.json(response, callback, 200, fleet(tenant, new FleetFilter(
-                    query.getValue("q"), query.getValue("site"), query.getValue("model"), query.getValue("state"),
-                    query.getValue("live"), number(query, "page", 0, Integer.MAX_VALUE),
-                    Math.max(1, number(query, "size", 50, FleetFilter.MAX_SIZE)))));
-            case "/admin/v1/audit/search" -> Responses.json(response, callback, 200, Map.of("events",
-                    auditSearch.find(AdminApi.isOperator(tenant) ? null : tenant, auditQuery(query))));
-            default -> {
-                return false;
-            }
-        }
-        return true;
+    @Override
+    void serve(AdminCall call, Request request, Response response, Callback callback) {
+        Fields query = Request.extractQueryParameters(request);
+        Responses.json(response, callback, 200, fleet(call.tenant(), new FleetFilter(query.getValue("q"),
+                query.getValue("site"), query.getValue("model"), query.getValue("state"), query.getValue("live"),
+                AdminInput.formNumber(query, "page", 0, Integer.MAX_VALUE),
+                Math.max(1, AdminInput.formNumber(query, "size", 50, FleetFilter.MAX_SIZE)))));
     }
 
     private Map<String, Object> fleet(String tenant, FleetFilter filter) {
@@ -122,50 +106,5 @@ final class FleetAdmin {
         }
         json.put("resync", resync);
         return json;
-    }
-
-    private static AuditSearch.Query auditQuery(Fields query) {
-        String mac = query.getValue("mac");
-        String since = query.getValue("since");
-        Instant from = null;
-        if (since != null && !since.isBlank()) {
-            try {
-                from = Instant.parse(since.strip());
-            } catch (DateTimeParseException e) {
-                throw new ProvisioningException(Refusal.INVALID_QUERY, "since must be a time such as "
-                        + "2026-12-04T10:00:00Z");
-            }
-        }
-        String parsedMac = null;
-        if (mac != null && !mac.isBlank()) {
-            try {
-                parsedMac = MacAddress.parse(mac.strip()).value();
-            } catch (IllegalArgumentException e) {
-                throw new ProvisioningException(Refusal.MALFORMED_MAC, e.getMessage());
-            }
-        }
-        return new AuditSearch.Query(parsedMac, blank(query.getValue("action")), blank(query.getValue("outcome")),
-                blank(query.getValue("reason")), blank(query.getValue("actor")), from,
-                Math.max(1, number(query, "limit", 100, 10_000)));
-    }
-
-    private static String blank(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-    }
-
-    private static int number(Fields query, String name, int fallback, int max) {
-        String value = query.getValue(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int number = Integer.parseInt(value.strip());
-            if (number >= 0 && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // Refused below.
-        }
-        throw new ProvisioningException(Refusal.INVALID_QUERY, name + " must be a number from 0 to " + max);
     }
 }

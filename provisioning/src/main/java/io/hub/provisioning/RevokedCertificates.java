@@ -1,15 +1,16 @@
-package io.hub.app;
+package io.hub.provisioning;
 
+import io.hub.pki.DeviceIdentity;
 import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
 import io.hub.pki.PkiException;
 import io.hub.pki.TrustedManufacturer;
 import io.hub.pki.log.LogText;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.devices.SeenCertificates;
-import io.hub.sip.SipService;
-import io.hub.sip.WithdrawReason;
 import java.security.cert.X509CRL;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,50 +21,48 @@ import org.slf4j.LoggerFactory;
  * could fetch, once, so a copy of the old password stops working even where no certificate is
  * required on SIP.
  */
-final class RevokedCertificatesFollow {
+public final class RevokedCertificates {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RevokedCertificatesFollow.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RevokedCertificates.class);
 
     private final HubPki pki;
     private final SeenCertificates seen;
     private final Enrollment enrollment;
-    private final SipService sip;
 
-    private RevokedCertificatesFollow(HubPki pki, SeenCertificates seen, Enrollment enrollment, SipService sip) {
+    RevokedCertificates(HubPki pki, SeenCertificates seen, Enrollment enrollment) {
         this.pki = pki;
         this.seen = seen;
         this.enrollment = enrollment;
-        this.sip = sip;
+    }
+
+    /** A certificate a device was seen with, revoked now, and why. */
+    public record Revoked(MacAddress mac, String fingerprint, String detail) {
     }
 
     /**
-     * Follows PKI changes on {@code sip}, and remembers the certificates REGISTERs are accepted
-     * with (configuration fetches are remembered by provisioning itself).
+     * Remembers a certificate another part of the hub accepted (SIP's REGISTERs; configuration
+     * fetches are remembered by provisioning itself). A validation keeps the trusted CA's name, not
+     * the leaf's issuer: the CA's own subject stands for it, which is the issuer for the phones it
+     * signs directly and the key revocations by serial ({@code hub pki revoke --serial}) are kept under.
      */
-    static void wire(HubPki pki, SeenCertificates seen, Enrollment enrollment, SipService sip) {
-        sip.onPkiChange(new RevokedCertificatesFollow(pki, seen, enrollment, sip)::follow);
-        sip.onCertificateAccepted(identity -> rememberSeen(pki, seen, identity));
-    }
-
-    /**
-     * A validation keeps the trusted CA's name, not the leaf's issuer: the CA's own subject stands
-     * for it, which is the issuer for the phones it signs directly and the key revocations by
-     * serial ({@code hub pki revoke --serial}) are kept under.
-     */
-    private static void rememberSeen(HubPki pki, SeenCertificates seen, io.hub.pki.DeviceIdentity identity) {
+    public void seen(DeviceIdentity identity) {
         pki.trusted().list().stream().filter(anchor -> anchor.name().equals(identity.issuer())).findFirst()
                 .ifPresent(anchor -> seen.record(identity.mac(), identity.fingerprint(),
                         anchor.certificate().getSubjectX500Principal(), identity.serial()));
     }
 
-    void follow() {
+    /**
+     * Follows up every seen certificate revoked since: {@code takenOffSip} withdraws its phone from
+     * SIP and answers whether it was registered (its withdrawal then rotates the password); one that
+     * was not gets a new SIP password here. Each revocation is followed once.
+     */
+    public void follow(Predicate<Revoked> takenOffSip) {
         for (SeenCertificates.Seen certificate : seen.pending()) {
             Optional<String> revoked = revocation(certificate);
             if (revoked.isEmpty()) {
                 continue;
             }
-            // A phone still registered is withdrawn, which rotates its password (SipFollowsDevices).
-            if (sip.withdrawDevice(certificate.mac(), WithdrawReason.REVOKED, revoked.get()).isEmpty()) {
+            if (!takenOffSip.test(new Revoked(certificate.mac(), certificate.fingerprint(), revoked.get()))) {
                 enrollment.rotateSipPassword(certificate.mac(), "sip", "revoked: " + revoked.get());
             }
             seen.acted(certificate);

@@ -1,4 +1,4 @@
-package io.hub.provisioning.resync;
+package io.hub.provisioning;
 
 /**
  * How a phone took a check-sync NOTIFY: one code each, the same in the admin API, the table and

@@ -1,4 +1,4 @@
-package io.hub.provisioning.resync;
+package io.hub.provisioning;
 
 import java.util.Objects;
 
