@@ -56,12 +56,23 @@ class ChangedDefaultsResyncTest {
 
         hub = start(Map.of("ntp.server", "ntp2.example.com"));
         assertEquals(1, hub.provisioning().resyncs().owed());
+        hub.close();
+
+        hub = start(Map.of("ntp.server", "ntp2.example.com"));
+        assertEquals(1, hub.provisioning().resyncs().owed(), "a second restart before the phone registers keeps "
+                + "the debt, though the new defaults' digest is stored");
         boot();
         assertEquals(false, resynced.poll(60, TimeUnit.SECONDS), "check-sync once registered");
         assertEquals(2, phone.configFetches(), "the boot's fetch, then the check-sync's");
         assertEquals(0, hub.provisioning().resyncs().owed());
         assertEquals("ok", hub.provisioning().resyncs().last("default", MacAddress.parse(MAC)).orElseThrow()
                 .outcome());
+        emulated.close();
+        emulated = null;
+        hub.close();
+
+        hub = start(Map.of("ntp.server", "ntp2.example.com"));
+        assertEquals(0, hub.provisioning().resyncs().owed(), "a phone told is not owed again after a restart");
     }
 
     private Hub start(Map<String, String> defaults) {

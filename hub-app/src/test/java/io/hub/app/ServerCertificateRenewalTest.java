@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
+import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.sip.SipTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,6 +88,30 @@ class ServerCertificateRenewalTest {
             assertEquals('\r', sip.getInputStream().read(), "the open SIP flow answers its keepalive");
             assertEquals('\n', sip.getInputStream().read());
         }
+    }
+
+    @Test
+    void aNameAddedByARenewalRegistersWithoutARestart() throws Exception {
+        hub.provisioning().enrollment().enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001", "Desk",
+                null, null, null, null), "test", "127.0.0.1");
+        String password = hub.provisioning().enrollment().find("default", MacAddress.parse("00809faabbcc"))
+                .sipPassword();
+        X509Certificate ca = PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE));
+        try (SipTestClient phone = SipTestClient.tls(hub.sip().tlsPort(), ca, null, null).inDomain("renewed.hub.test")) {
+            assertNotEquals(200, phone.registerWithPassword("1001", password, "MD5", "<sip:1001@10.0.0.5>")
+                    .getStatusCode(), "not a name of the hub yet");
+        }
+        CommandLineRun renew = CommandLineRun.hub("pki", "renew-server", "--home", dir.resolve("var").toString(),
+                "--server-name", "renewed.hub.test");
+        assertEquals(0, renew.exitCode(), renew.err());
+        awaitServed(PemFiles.readCertificate(hub.pki().file(HubPki.SERVER_CERTIFICATE)).getSerialNumber(),
+                hub.sip().tlsPort());
+        try (SipTestClient phone = SipTestClient.tls(hub.sip().tlsPort(), ca, null, null).inDomain("renewed.hub.test")) {
+            assertEquals(200, phone.registerWithPassword("1001", password, "MD5", "<sip:1001@10.0.0.5>")
+                    .getStatusCode(), "the renewed certificate's name is an alias of the hub's domain");
+        }
+        String domain = hub.provisioning().tenants().hubDomain().domain();
+        assertEquals(1, hub.sip().location().bindings("sip:1001@" + domain).size(), "under the one AOR");
     }
 
     @Test

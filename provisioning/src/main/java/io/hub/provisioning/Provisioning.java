@@ -185,7 +185,7 @@ public final class Provisioning implements AutoCloseable {
         // What a phone would receive changed: it is told to fetch its configuration again.
         enrollment.onChange(resyncs::deviceChanged);
         // Before SIP listens, so no phone registers before it is known what it is owed.
-        StartedDefaults.follow(database, endpoints.global(), tenants, resyncs, clock);
+        StartedDefaults.follow(database, endpoints.global(), resyncs, clock);
         Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
                 pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
                 new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
@@ -216,6 +216,8 @@ public final class Provisioning implements AutoCloseable {
                 pki.file(HubPki.SERVER_KEY), true);
         HttpsServers.reloadCertificate(adminServer, pki.file(HubPki.SERVER_CERTIFICATE),
                 pki.file(HubPki.SERVER_KEY), false);
+        // The certificate's names are the SIP domain's aliases: a name added by the renewal registers now.
+        tenants.followServerCertificate(PemFiles.readCertificate(pki.file(HubPki.SERVER_CERTIFICATE)));
     }
 
     public int devicePort() {

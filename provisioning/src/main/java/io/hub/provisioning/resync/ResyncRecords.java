@@ -6,9 +6,14 @@ import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-/** The {@code device_resync} table: each phone's last outcome, per tenant. */
+/**
+ * The {@code device_resync} table, each phone's last outcome per tenant, and {@code resync_owed}, the
+ * phones owed a check-sync when they register: a phone's debt is paid by a check-sync it answers 200.
+ */
 public final class ResyncRecords {
 
     private final Database database;
@@ -27,6 +32,13 @@ public final class ResyncRecords {
                 Rows.bind(delete, mac.value());
                 delete.executeUpdate();
             }
+            if (delivery.outcome() == ResyncOutcome.OK) {
+                try (PreparedStatement paid = connection.prepareStatement(
+                        "DELETE FROM resync_owed WHERE mac = ? AND tenant = ?")) {
+                    Rows.bind(paid, mac.value(), tenant);
+                    paid.executeUpdate();
+                }
+            }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_resync (mac, tenant, "
                     + "reboot, outcome, sip_status, detail, requested_at, finished_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? "
                     + "FROM device WHERE mac = ? AND tenant_id = ?")) {
@@ -34,6 +46,25 @@ public final class ResyncRecords {
                         requestedAt, finishedAt, mac.value(), tenant);
                 return insert.executeUpdate();
             }
+        });
+    }
+
+    /** A phone owed a check-sync, and for what. */
+    record Owed(String tenant, MacAddress mac, String what) {
+    }
+
+    /** Every phone owed a check-sync, oldest debt first. */
+    List<Owed> owed() {
+        return database.transaction(connection -> {
+            List<Owed> owed = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT tenant, mac, what FROM resync_owed ORDER BY owed_since, mac");
+                    ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    owed.add(new Owed(row.getString(1), MacAddress.parse(row.getString(2).strip()), row.getString(3)));
+                }
+            }
+            return owed;
         });
     }
 

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * fetches, at once. Every outcome is recorded per phone and counted per rollout.
  *
  * <p>A change made while phones cannot be reached (the defaults the hub started with) is
- * {@link #oweAtRegistration owed} instead: each phone is queued when it {@link #registered registers}.
+ * {@link #resumeOwed owed} instead: each phone is queued when it {@link #registered registers}.
  */
 public final class Resyncs implements AutoCloseable {
 
@@ -151,20 +151,26 @@ public final class Resyncs implements AutoCloseable {
     }
 
     /**
-     * Owes every enabled, assigned phone of the tenant a resync for a change they could not be told
-     * of when it was made: each is queued when it next {@link #registered registers} (a phone owed
-     * twice is owed once). The rollout's pending count is the phones not back yet.
+     * Takes up the check-syncs owed in the database ({@code resync_owed}) for changes phones could not
+     * be told of when they were made: each phone is queued when it next {@link #registered registers}
+     * (a phone owed twice is owed once), one rollout per tenant and cause whose pending count is the
+     * phones not back yet. A debt stays stored until the phone answers a check-sync with 200, so one not
+     * reached before the next restart is owed again then.
+     *
+     * @return how many phones are owed a check-sync
      */
-    public synchronized Rollout oweAtRegistration(String tenant, String what) {
-        Rollout rollout = newRollout(tenant, what, false);
-        for (Device phone : all(tenant, null, null)) {
-            Job job = owed.computeIfAbsent(phone.mac(), mac -> new Job(tenant, mac, false, clock.instant()));
+    public synchronized int resumeOwed() {
+        Map<String, Rollout> byCause = new LinkedHashMap<>();
+        for (ResyncRecords.Owed debt : records.owed()) {
+            Rollout rollout = byCause.computeIfAbsent(debt.tenant() + "\n" + debt.what(),
+                    key -> newRollout(debt.tenant(), debt.what(), false));
+            Job job = owed.computeIfAbsent(debt.mac(), mac -> new Job(debt.tenant(), mac, false, clock.instant()));
             job.rollouts.add(rollout);
             rollout.queued();
         }
-        LOG.info("resync owed at registration tenant={} what={} phones={} owed={}", LogText.of(tenant),
-                LogText.of(what), rollout.total(), owed.size());
-        return rollout;
+        byCause.values().forEach(rollout -> LOG.info("resync owed at registration tenant={} what={} phones={}",
+                LogText.of(rollout.tenant()), LogText.of(rollout.what()), rollout.total()));
+        return owed.size();
     }
 
     /**

@@ -37,6 +37,10 @@ public final class Rollout {
         return tenant;
     }
 
+    String what() {
+        return what;
+    }
+
     synchronized void queued() {
         total++;
         pending++;

@@ -2,8 +2,7 @@ package io.hub.provisioning.resync;
 
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
-import io.hub.provisioning.tenants.Tenant;
-import io.hub.provisioning.tenants.Tenants;
+import io.hub.provisioning.devices.DeviceState;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,26 +20,30 @@ import org.slf4j.LoggerFactory;
  * The global settings layer comes from the hub's settings file, so it changes only across a restart,
  * when no phone has a flow to be told on. The layer's SHA-256 is kept in the database: a hub that
  * starts with another layer than the one last stored owes every enabled, assigned phone of every
- * tenant a check-sync, sent when the phone registers again ({@link Resyncs#oweAtRegistration}). The
- * first start of a database stores the layer and owes nothing: its phones fetch what it serves.
+ * tenant a check-sync, sent when the phone registers again ({@link Resyncs#resumeOwed}). The debt is
+ * written as rows of {@code resync_owed} in the transaction that stores the new digest, so a second
+ * restart before the phones register (or a kill between the two writes) cannot lose it. The first
+ * start of a database stores the layer and owes nothing: its phones fetch what it serves.
  */
 public final class StartedDefaults {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartedDefaults.class);
     static final String NAME = "global-layer";
+    static final String WHAT = "deviceDefaults changed";
 
     private StartedDefaults() {
     }
 
     /**
-     * Stores the layer's digest and, when it differs from the stored one, owes the phones a resync.
+     * Stores the layer's digest and, when it differs from the stored one, owes the phones a resync;
+     * then hands {@code resyncs} every debt stored, this start's and earlier starts' alike.
      *
-     * @return how many phones are owed one (0 when the layer is unchanged or new)
+     * @return how many phones are owed one
      */
-    public static int follow(Database database, Map<String, String> global, Tenants tenants, Resyncs resyncs,
+    public static int follow(Database database, Map<String, String> global, Resyncs resyncs,
             Clock clock) {
         String digest = digest(global);
-        Optional<String> stored = database.transaction(connection -> {
+        int newlyOwed = database.transaction(connection -> {
             Optional<String> before;
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT sha256 FROM setting_digest WHERE name = ?")) {
@@ -57,18 +60,23 @@ public final class StartedDefaults {
                     write.executeUpdate();
                 }
             }
-            return before;
+            return before.isPresent() && !before.get().equals(digest) ? oweEveryPhone(connection, clock) : 0;
         });
-        if (stored.isEmpty() || stored.get().equals(digest)) {
-            return 0;
+        if (newlyOwed > 0) {
+            LOG.info("global settings layer changed since the last start: {} phone(s) are told when they register",
+                    newlyOwed);
         }
-        int owed = 0;
-        for (Tenant tenant : tenants.list()) {
-            owed += resyncs.oweAtRegistration(tenant.name(), "deviceDefaults changed").total();
+        return resyncs.resumeOwed();
+    }
+
+    /** One row per enabled, assigned phone not owed already, in one statement however many phones. */
+    private static int oweEveryPhone(java.sql.Connection connection, Clock clock) throws java.sql.SQLException {
+        try (PreparedStatement owe = connection.prepareStatement("INSERT INTO resync_owed (mac, tenant, what, "
+                + "owed_since) SELECT mac, tenant_id, ?, ? FROM device WHERE state = ? AND extension IS NOT NULL "
+                + "AND TRIM(extension) <> '' AND mac NOT IN (SELECT mac FROM resync_owed)")) {
+            Rows.bind(owe, WHAT, clock.instant(), DeviceState.ENABLED.code());
+            return owe.executeUpdate();
         }
-        LOG.info("global settings layer changed since the last start: {} phone(s) are told when they register",
-                owed);
-        return owed;
     }
 
     /** SHA-256 of the layer's {@code key=value} lines in key order, so the file's order does not count. */

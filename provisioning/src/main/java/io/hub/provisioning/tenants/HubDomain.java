@@ -48,6 +48,17 @@ public record HubDomain(String domain, Set<String> aliases) {
         return new HubDomain(domain, aliases);
     }
 
+    /**
+     * This domain with the names of a renewed server certificate as aliases too. The domain itself
+     * stays (phones and derived tenant domains were provisioned under it), and so do the names the
+     * old certificate had: phones configured with one keep registering until the hub restarts.
+     */
+    public HubDomain withNamesOf(X509Certificate renewed) {
+        Set<String> more = new LinkedHashSet<>(aliases);
+        more.addAll(certificateNames(renewed));
+        return new HubDomain(domain, more);
+    }
+
     /** True for the domain itself or one of its aliases. */
     public boolean names(String host) {
         String lower = host.toLowerCase(Locale.ROOT);

@@ -43,7 +43,8 @@ public final class Tenants {
 
     private final Database database;
     private final Clock clock;
-    private final HubDomain hub;
+    /** Replaced when the server certificate is renewed, read by every REGISTER. */
+    private volatile HubDomain hub;
 
     public Tenants(Database database, Clock clock, HubDomain hub) {
         this.database = database;
@@ -225,6 +226,17 @@ public final class Tenants {
 
     public HubDomain hubDomain() {
         return hub;
+    }
+
+    /**
+     * Takes the names of a renewed server certificate as the hub's aliases too, so a phone that
+     * reaches the hub by a new name registers in the default tenant without a restart.
+     *
+     * @return the names the hub now answers to besides its domain
+     */
+    public synchronized java.util.Set<String> followServerCertificate(java.security.cert.X509Certificate renewed) {
+        hub = hub.withNamesOf(renewed);
+        return hub.aliases();
     }
 
     private static Optional<String> domainOwner(Connection connection, String domain) throws SQLException {

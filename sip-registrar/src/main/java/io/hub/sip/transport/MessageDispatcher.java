@@ -1,6 +1,7 @@
 package io.hub.sip.transport;
 
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.log.LogText;
@@ -154,6 +155,19 @@ final class MessageDispatcher {
         }
         BusyAnswer.of(bytes, retryAfter).ifPresent(flow::send);
         return false;
+    }
+
+    /** 503 with Retry-After to a parsed request the hub cannot serve now (its database does not answer). */
+    private static SIPResponse busy(SIPRequest request, long seconds) {
+        SIPResponse busy = request.createResponse(503, "Service Unavailable");
+        RetryAfter retryAfter = new RetryAfter();
+        try {
+            retryAfter.setRetryAfter((int) Math.min(Integer.MAX_VALUE, seconds));
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        busy.setHeader(retryAfter);
+        return busy;
     }
 
     /** Parses past their time limit that still hold a thread. */
