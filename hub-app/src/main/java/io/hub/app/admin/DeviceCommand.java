@@ -212,7 +212,7 @@ public final class DeviceCommand implements Runnable {
 
     @Command(name = "rotate-password", mixinStandardHelpOptions = true,
             description = "Give a phone a new SIP password; a registered phone is told to fetch it (check-sync).")
-    static final class RotatePassword extends ByMac {
+    static final class RotatePassword extends AdminCommand.ByMac {
         @Override
         String act(AdminClient client, String mac) {
             client.json("POST", "admin/v1/devices/" + mac + "/sip-password", null);

@@ -1,6 +1,7 @@
 package io.hub.provisioning.resync;
 
 import io.hub.provisioning.Delivery;
+import io.hub.provisioning.ResyncOutcome;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
