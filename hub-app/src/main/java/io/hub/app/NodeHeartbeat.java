@@ -3,7 +3,7 @@ package io.hub.app;
 import io.hub.pki.log.LogText;
 import io.hub.provisioning.HubNode;
 import io.hub.provisioning.NodeTable;
-import io.hub.provisioning.storage.StorageException;
+import io.hub.provisioning.Provisioning;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +64,7 @@ final class NodeHeartbeat implements AutoCloseable {
                 LOG.info("node {} heartbeat stored again", LogText.of(name));
                 failing = false;
             }
-        } catch (StorageException e) {
+        } catch (Provisioning.StorageRefused e) {
             if (!failing) {
                 LOG.warn("node {} heartbeat not stored: {}", LogText.of(name), LogText.of(e.getMessage()));
                 failing = true;

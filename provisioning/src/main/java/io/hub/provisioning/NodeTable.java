@@ -23,9 +23,17 @@ public final class NodeTable {
      * Writes {@code node}'s row, replacing the one its previous heartbeat (or a previous run of the
      * same name) wrote.
      *
-     * @throws io.hub.provisioning.storage.StorageException when the database does not answer
+     * @throws Provisioning.StorageRefused when the database does not answer
      */
     public void heartbeat(HubNode node) {
+        try {
+            write(node);
+        } catch (io.hub.provisioning.storage.StorageException e) {
+            throw new Provisioning.StorageRefused(e);
+        }
+    }
+
+    private void write(HubNode node) {
         database.transaction(connection -> {
             // Update, then insert: the same statements on H2 and PostgreSQL (no MERGE or ON CONFLICT).
             try (PreparedStatement update = connection.prepareStatement("UPDATE hub_node SET version = ?, "

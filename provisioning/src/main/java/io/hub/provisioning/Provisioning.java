@@ -293,6 +293,11 @@ public final class Provisioning implements AutoCloseable {
         return SecretKeyFile.loadOrCreate(file);
     }
 
+    /** Provisioning's Flyway, to read which schema version a database holds without migrating it. */
+    public static org.flywaydb.core.Flyway schema(DataSource dataSource) {
+        return Database.schema(dataSource);
+    }
+
     /**
      * Creates {@code directory} if missing and makes it the hub's user's only (0700), with every file
      * directly in it 0600: for the database and the secrets.

@@ -3,7 +3,7 @@ package io.hub.app.backup;
 import io.hub.app.HubHome;
 import io.hub.app.HubVersion;
 import io.hub.app.storage.SchemaVersions;
-import io.hub.provisioning.storage.PrivateFiles;
+import io.hub.provisioning.Provisioning;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ final class HubBackup {
             if (backup.startsWith(home.root())) {
                 throw new BackupRefused(backup + " is inside the home " + home.root() + ": give a directory outside it");
             }
-            PrivateFiles.directory(backup);
+            Provisioning.privateDirectory(backup);
             copyTree(home.firmwareDirectory(), backup.resolve("firmware"));
             Path zip = backup.resolve(DATABASE);
             Files.createDirectories(zip.getParent());
@@ -111,7 +111,7 @@ final class HubBackup {
     private static void tightenAll(Path backup) throws IOException {
         try (Stream<Path> walk = Files.walk(backup)) {
             for (Path directory : walk.filter(Files::isDirectory).toList()) {
-                PrivateFiles.tighten(directory);
+                Provisioning.privateDirectory(directory);
             }
         }
     }

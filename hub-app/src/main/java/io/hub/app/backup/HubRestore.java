@@ -5,7 +5,7 @@ import io.hub.app.HubHome;
 import io.hub.app.UserError;
 import io.hub.app.storage.DatabaseFileException;
 import io.hub.app.storage.HubDatabase;
-import io.hub.provisioning.storage.PrivateFiles;
+import io.hub.provisioning.Provisioning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ final class HubRestore {
 
     /** Copies the backup's files into {@code staging}, the database unzipped as {@code db/hub.mv.db}. */
     private static void stage(Path backup, BackupManifest manifest, Path staging) throws IOException {
-        PrivateFiles.directory(staging);
+        Provisioning.privateDirectory(staging);
         for (String name : manifest.files().keySet()) {
             if (name.equals(HubBackup.DATABASE)) {
                 continue;
@@ -69,7 +69,7 @@ final class HubRestore {
             Files.copy(backup.resolve(name), target);
         }
         Path db = staging.resolve("db");
-        PrivateFiles.directory(db);
+        Provisioning.privateDirectory(db);
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(backup.resolve(HubBackup.DATABASE)))) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 Path target = db.resolve(entry.getName()).normalize();
@@ -86,7 +86,7 @@ final class HubRestore {
         }
         for (String entry : List.of("pki", "secrets")) {
             if (Files.isDirectory(staging.resolve(entry))) {
-                PrivateFiles.tighten(staging.resolve(entry));
+                Provisioning.privateDirectory(staging.resolve(entry));
             }
         }
     }
@@ -109,7 +109,7 @@ final class HubRestore {
     private static void swap(HubHome home, Path staging, Path replaced) throws IOException {
         List<String> entries = new ArrayList<>(HubBackup.HOME_ENTRIES);
         entries.add("db");
-        PrivateFiles.directory(replaced);
+        Provisioning.privateDirectory(replaced);
         for (String entry : entries) {
             Path current = home.root().resolve(entry);
             if (Files.exists(current)) {

@@ -1,6 +1,6 @@
 package io.hub.app.storage;
 
-import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.Provisioning;
 import io.hub.sip.SipSchema;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,7 +24,7 @@ public final class SchemaVersions {
 
     private static Map<String, Flyway> schemas(DataSource dataSource) {
         Map<String, Flyway> schemas = new LinkedHashMap<>();
-        schemas.put("provisioning", Database.schema(dataSource));
+        schemas.put("provisioning", Provisioning.schema(dataSource));
         schemas.put("registrar", SipSchema.schema(dataSource));
         return schemas;
     }
