@@ -173,8 +173,14 @@ public final class Hub implements AutoCloseable {
         sip.onCallRefused(refusal -> auditUpkeep.count(domainOf(refusal.who()), "sip",
                 refusal.source().replaceAll(":\\d+$", ""), "call", refusal.code(),
                 refusal.who() + " " + refusal.method() + ": " + refusal.detail()));
-        provisioning.publishOperatorAction("backup", io.hub.app.backup.BackupAction.of(home, database.dataSource(),
-                clock));
+        provisioning.publishOperatorAction("backup", settings.databaseUrl == null
+                ? io.hub.app.backup.BackupAction.of(home, database.dataSource(), clock)
+                : body -> {
+                    // BACKUP TO is H2's; a shared PostgreSQL has its own tools and its own schedule.
+                    throw new io.hub.provisioning.ProvisioningException(io.hub.provisioning.Refusal.BACKUP_REFUSED,
+                            "the database is PostgreSQL, not the hub's H2 file: back it up with pg_dump, and "
+                                    + "pki/, secrets/ and admin-token from the home");
+                });
         provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, phones, tenant));
         provisioning.publishLiveView("calls", tenant -> CallList.of(sip, phones, tenant));
         startNodeHeartbeat(clock);
