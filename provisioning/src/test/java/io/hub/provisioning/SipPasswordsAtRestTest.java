@@ -96,7 +96,8 @@ class SipPasswordsAtRestTest {
         Path key = home.resolve("secrets").resolve(TestHub.SECRETS_KEY);
         Files.writeString(key, Base64.getEncoder().encodeToString(new byte[SealedSecrets.KEY_BYTES]) + "\n");
 
-        StorageException refused = assertThrows(StorageException.class, () -> TestHub.start(store(), home).close());
+        Provisioning.StorageRefused refused = assertThrows(Provisioning.StorageRefused.class,
+                () -> TestHub.start(store(), home).close());
         assertTrue(refused.getMessage().contains("does not open with this home's key"), refused.getMessage());
     }
 
