@@ -71,7 +71,10 @@ final class DeviceAuthenticator {
         this.catalogue = catalogue;
         this.refusalsPerCertificate = refusalsPerCertificate;
         this.clock = clock;
-        metrics.gauge(KEPT_VALIDATIONS, accepted, Cache::estimatedSize);
+        io.micrometer.core.instrument.Gauge.builder(KEPT_VALIDATIONS, accepted, Cache::estimatedSize)
+                .description("device certificates whose acceptance is kept, so a kept connection is not "
+                        + "validated again on every request (bounded by " + MAX_KEPT_VALIDATIONS + ")")
+                .register(metrics);
     }
 
     /**
