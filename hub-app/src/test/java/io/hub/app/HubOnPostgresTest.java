@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.phone.Phone;
-import io.hub.phone.PhoneSettings;
-import io.hub.phone.identity.PhoneCertificates;
-import io.hub.phone.net.NetLoop;
 import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.sip.SipTestClient;
 import io.hub.testing.TestPostgres;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,11 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import javax.sip.header.RetryAfterHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,10 +45,11 @@ class HubOnPostgresTest {
         try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
             hub.provisioning().enrollment().enroll("default", new DeviceDraft(MAC, "Myriad M7", "1001", "Desk",
                     null, null, null, null), "test", "127.0.0.1");
-            try (BootedPhone phone = BootedPhone.boot(hub);
+            try (EmulatedPhone phone = EmulatedPhone.booted(hub, MAC, Clock.systemUTC(), new Phone.Listener() {
+                    });
                     Connection connection = DriverManager.getConnection(url);
                     Statement sql = connection.createStatement()) {
-                assertEquals(1, phone.phone.configFetches());
+                assertEquals(1, phone.phone().configFetches());
                 assertEquals(1, hub.sip().location().bindings("sip:1001@localhost").size());
                 assertEquals(MAC, single(sql, "SELECT mac FROM device"));
                 assertEquals("sip:1001@localhost", single(sql, "SELECT aor FROM sip_binding"));
@@ -129,39 +122,6 @@ class HubOnPostgresTest {
             String value = row.getString(1);
             assertTrue(!row.next(), "one row: " + query);
             return value;
-        }
-    }
-
-    /** The phone emulator booted against the hub: discovery, configuration, registration. */
-    private record BootedPhone(Phone phone, NetLoop loop, ExecutorService work) implements AutoCloseable {
-
-        static BootedPhone boot(Hub hub) throws Exception {
-            NetLoop loop = new NetLoop("phones");
-            ExecutorService work = Executors.newSingleThreadExecutor();
-            PhoneSettings settings = PhoneSettings.defaults(URI.create("https://localhost:"
-                    + hub.provisioning().devicePort() + "/"), List.of(PemFiles.readCertificate(
-                            hub.pki().file(HubPki.HUB_CA_CERTIFICATE))));
-            Phone phone = new Phone(loop, settings, new PhoneCertificates(Optional.empty(), hub.pki(),
-                    Clock.systemUTC()), work, MacAddress.parse(MAC), "Myriad M7", null, new Phone.Listener() {
-                    });
-            BootedPhone booted = new BootedPhone(phone, loop, work);
-            try {
-                phone.boot().get(120, TimeUnit.SECONDS);
-                return booted;
-            } catch (Exception e) {
-                booted.close();
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            try {
-                phone.stop().get(15, TimeUnit.SECONDS);
-            } finally {
-                loop.close();
-                work.shutdownNow();
-            }
         }
     }
 }
