@@ -25,16 +25,12 @@ final class OwedResyncsFollowRegistrations {
             if (!provisioning.resyncsOwed()) {
                 return; // the common case: nothing is looked up
             }
-            String address = aor.replaceFirst("^sips?:", "");
-            int at = address.indexOf('@');
-            if (at <= 0) {
-                return;
-            }
-            String user = address.substring(0, at);
-            String domain = address.substring(at + 1).replaceFirst("[:;].*$", "");
-            phones.tenantOf(domain).flatMap(owner -> provisioning.phoneRegistered(owner.tenant(), user))
-                    .ifPresent(mac -> LOG.info("resync owed since start queued mac={} aor={}", mac.value(),
-                            LogText.of(aor)));
+            String domain = aor.replaceFirst("^sips?:", "").replaceFirst("^[^@]*@", "");
+            phones.tenantOf(domain)
+                    .flatMap(owner -> CallList.phoneOf(aor, owner.domain(), phones, owner.tenant()))
+                    .filter(phone -> provisioning.phoneRegistered(phone.mac()))
+                    .ifPresent(phone -> LOG.info("resync owed since start queued mac={} aor={}",
+                            phone.mac().value(), LogText.of(aor)));
         });
     }
 }

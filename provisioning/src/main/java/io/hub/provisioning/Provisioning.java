@@ -239,17 +239,13 @@ public final class Provisioning implements AutoCloseable {
     }
 
     /**
-     * The phone holding {@code extension} in {@code tenant} registered: a check-sync owed to it since
-     * the start (other {@code deviceDefaults}) is queued now. Nothing is looked up while nothing is owed.
+     * The phone registered: a check-sync owed to it since the start (other {@code deviceDefaults}) is
+     * queued now.
      *
-     * @return the phone's MAC when a check-sync was queued
+     * @return true when one was owed and is queued
      */
-    public java.util.Optional<io.hub.pki.MacAddress> phoneRegistered(String tenant, String extension) {
-        if (resyncs.owed() == 0) {
-            return java.util.Optional.empty();
-        }
-        return enrollment.byExtension(tenant, extension).map(device -> device.mac())
-                .filter(resyncs::registered);
+    public boolean phoneRegistered(io.hub.pki.MacAddress mac) {
+        return resyncs.registered(mac);
     }
 
     /** The phones and tenants, as SIP asks for them. */
