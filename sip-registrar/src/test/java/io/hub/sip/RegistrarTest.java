@@ -355,6 +355,21 @@ class RegistrarTest {
     }
 
     @Test
+    void aDigestUriNamingTheAddressTheRequestArrivedOnRegistersAndAnotherPortDoesNot() throws Exception {
+        try (SipTestClient phone = client()) {
+            SIPResponse challenge = phone.send(phone.register("1001", "<sip:1001@h>"));
+            SIPResponse otherPort = phone.send(phone.register("1001", "<sip:1001@h>", SipTestClient.authorization(
+                    challenge, "1001", "secret-1001", "MD5", 1, "sip:127.0.0.1:" + (sip.tlsPort() + 1))));
+
+            assertEquals(400, otherPort.getStatusCode(), "another port is another server");
+            SIPResponse again = phone.send(phone.register("1001", "<sip:1001@h>"));
+            assertEquals(200, phone.send(phone.register("1001", "<sip:1001@h>", SipTestClient.authorization(again,
+                    "1001", "secret-1001", "MD5", 1, "sip:127.0.0.1:" + sip.tlsPort()))).getStatusCode(),
+                    "SIPp's default digest uri names the hub's own address and port");
+        }
+    }
+
+    @Test
     void anAorRegisteringBeyondItsRateIs503WithRetryAfterWhileWrongPasswordsAndOtherAorsAreNotCounted()
             throws Exception {
         sip.close();

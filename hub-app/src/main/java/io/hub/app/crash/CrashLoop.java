@@ -36,6 +36,10 @@ final class CrashLoop {
     /** @return true when every invariant held at every kill point (and on the undisturbed run) */
     boolean run(String name, CrashPath path, int kills) throws Exception {
         Path seed = work.resolve("seed");
+        if (!path.settings().isEmpty()) {
+            Files.createDirectories(seed);
+            Files.write(seed.resolve("hub.yaml"), path.settings());
+        }
         try (HubProcess hub = HubProcess.start(jar, seed)) {
             path.seed(new AdminHttps(hub));
         }

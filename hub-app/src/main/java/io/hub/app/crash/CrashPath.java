@@ -12,6 +12,14 @@ import java.util.List;
  */
 interface CrashPath {
 
+    /**
+     * Lines of {@code hub.yaml} the path's hub runs with (empty: the embedded defaults), for a
+     * limit that would otherwise turn the workload away before it reaches the store.
+     */
+    default List<String> settings() {
+        return List.of();
+    }
+
     /** Puts the state the workload starts from (devices to update, say) into a fresh hub. */
     void seed(AdminHttps admin) throws Exception;
 

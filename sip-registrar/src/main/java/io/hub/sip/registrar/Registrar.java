@@ -16,6 +16,7 @@ import io.hub.sip.StoreUnavailableException;
 import io.hub.sip.location.Binding;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.transport.Flow;
+import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,7 +145,7 @@ public final class Registrar {
         }
         // The account's realm is its domain as the hub writes it: another name of it registers the same AOR.
         String aor = "sip:" + to.getUser() + "@" + account.realm();
-        authenticate(request, account);
+        authenticate(request, flow.local(), account);
         if (!account.enabled()) {
             throw new Refused(RegisterFailure.DISABLED, aor, null);
         }
@@ -190,11 +191,11 @@ public final class Registrar {
         return ok;
     }
 
-    private void authenticate(SIPRequest request, SipCredentials account) throws Refused {
+    private void authenticate(SIPRequest request, InetSocketAddress local, SipCredentials account) throws Refused {
         Map<String, String> authorization = request.getHeader("Authorization") instanceof AuthorizationHeader header
                 ? DigestAuthenticator.parameters(header) : null;
         DigestAuthenticator.Verdict verdict = digest.check(authorization, "REGISTER",
-                uri -> RequestUris.same(uri, request.getRequestURI()), account);
+                uri -> RequestUris.designatesRegistrar(uri, request.getRequestURI(), local), account);
         switch (verdict) {
             case OK -> {
                 return;
@@ -208,7 +209,7 @@ public final class Registrar {
             case WRONG_PASSWORD -> throw new Refused(RegisterFailure.WRONG_PASSWORD, account.user(), null);
             case REPLAYED -> throw new Refused(RegisterFailure.REPLAYED, account.user(), null);
             case WRONG_URI -> throw new Refused(RegisterFailure.WRONG_URI, "digest uri " + authorization.get("uri")
-                    + " is not the Request-URI " + request.getRequestURI(), null);
+                    + " names neither the Request-URI " + request.getRequestURI() + " nor this registrar", null);
             default -> throw new IllegalStateException(verdict.name());
         }
     }
