@@ -18,6 +18,12 @@ public enum Setting {
     SIP_REGISTRAR_HOST("sip.registrar.host", "", Check.TEXT),
     SIP_REGISTRAR_PORT("sip.registrar.port", "5061", Check.PORT),
     SIP_REGISTRAR_TRANSPORT("sip.registrar.transport", "tls", Check.oneOf("tls", "tcp", "udp")),
+    /**
+     * A second entry point of the phone's region (another hub node), tried when the registrar
+     * cannot be reached or its flow is lost; empty for none, as phones read an empty server 2.
+     */
+    SIP_REGISTRAR_FALLBACK_HOST("sip.registrar.fallback.host", "", Check.TEXT),
+    SIP_REGISTRAR_FALLBACK_PORT("sip.registrar.fallback.port", "5061", Check.PORT),
     SIP_ACCOUNT_USER("sip.account.user", "", Check.TEXT),
     SIP_ACCOUNT_AUTH_USER("sip.account.authUser", "", Check.TEXT),
     SIP_ACCOUNT_PASSWORD("sip.account.password", "", Check.TEXT),

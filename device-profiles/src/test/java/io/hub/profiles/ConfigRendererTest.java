@@ -29,6 +29,7 @@ class ConfigRendererTest {
         assertEquals("eu1.hub.example.test", xpath(document, "/deviceConfig/sip/registrar/@host"));
         assertEquals("5061", xpath(document, "/deviceConfig/sip/registrar/@port"));
         assertEquals("tls", xpath(document, "/deviceConfig/sip/registrar/@transport"));
+        assertEquals("", xpath(document, "/deviceConfig/sip/fallbackRegistrar/@host"), "no second entry point set");
         assertEquals("1001", xpath(document, "/deviceConfig/sip/account/@user"));
         assertEquals("1001", xpath(document, "/deviceConfig/sip/account/@authUser"), "authUser defaults to user");
         assertEquals("s3cret", xpath(document, "/deviceConfig/sip/account/@password"));
@@ -44,6 +45,20 @@ class ConfigRendererTest {
         assertEquals("https://hub.example.test:8443/prov/v1/firmware/x/1", xpath(document, "/deviceConfig/firmware/@url"));
         assertEquals("UTC", xpath(document, "/deviceConfig/locale/@timezone"));
         assertEquals("6", xpath(document, "/deviceConfig/device/@lines"));
+    }
+
+    @Test
+    void aSiteNamesASecondEntryPointOfItsRegion() throws Exception {
+        Document document = parse(render("Myriad M7", Map.of("sip.registrar.fallback.host", "eu1-b.hub.example.test",
+                "sip.registrar.fallback.port", "5071"), Map.of()));
+
+        assertEquals("eu1.hub.example.test", xpath(document, "/deviceConfig/sip/registrar/@host"));
+        assertEquals("eu1-b.hub.example.test", xpath(document, "/deviceConfig/sip/fallbackRegistrar/@host"));
+        assertEquals("5071", xpath(document, "/deviceConfig/sip/fallbackRegistrar/@port"));
+        assertEquals("tls", xpath(document, "/deviceConfig/sip/fallbackRegistrar/@transport"));
+        assertEquals("site layer: sip.registrar.fallback.port '0' is not valid: expected a number from 1 to 65535",
+                assertThrows(IllegalArgumentException.class, () -> render("Myriad M7",
+                        Map.of("sip.registrar.fallback.port", "0"), Map.of())).getMessage());
     }
 
     @Test

@@ -214,7 +214,8 @@ public final class Phone {
                         get(URI.create(discovery.configUrl().orElseThrow()), MAX_DOCUMENT).thenApply(answer ->
                                 PhoneConfig.parse(expect(answer, 200, "configuration").body())),
                         parsed -> parsed.user() + "@" + parsed.domain() + " via " + parsed.registrarHost() + ":"
-                                + parsed.registrarPort() + ", keepalive " + parsed.keepaliveSeconds() + " s, expires "
+                                + parsed.registrarPort() + parsed.fallback().map(f -> " (fallback " + f.host() + ":"
+                                        + f.port() + ")").orElse("") + ", keepalive " + parsed.keepaliveSeconds() + " s, expires "
                                 + parsed.registrationExpires() + " s")
                         .thenCompose(parsed -> {
                             configFetches++;
@@ -272,8 +273,12 @@ public final class Phone {
     private SipAccount account() {
         InetSocketAddress registrar = settings.sipServer().orElseGet(() ->
                 new InetSocketAddress(config.registrarHost(), config.registrarPort()));
+        // A test's sipServer stands in for the registrar's name only; a second entry point is used as named.
+        Optional<SipAccount.EntryPoint> fallback = config.fallback().map(other -> new SipAccount.EntryPoint(
+                new InetSocketAddress(other.host(), other.port()), other.host()));
         return new SipAccount(registrar, config.registrarHost(), config.domain(), config.user(),
-                config.authUser(), config.password(), config.keepaliveSeconds(), config.registrationExpires());
+                config.authUser(), config.password(), config.keepaliveSeconds(), config.registrationExpires(),
+                fallback);
     }
 
     private CompletableFuture<Object> firmware(Discovery discovery, PhoneConfig parsed) {
@@ -363,7 +368,8 @@ public final class Phone {
         agent = new SipUserAgent(loop, account, tls, local, settings, mac.value(), listener);
         agent.onCheckSync(this::checkSync);
         return step(Step.REGISTER, settings.stepDeadline().multipliedBy(2), agent::connectAndRegister,
-                registration -> account.aor() + ", expires " + registration.expires() + " s"
+                registration -> account.aor() + " via " + agent.entryPoint() + ", expires " + registration.expires()
+                        + " s"
                         + (registration.outbound() ? ", outbound flow-timer " + registration.flowTimer() + " s" : "")
                         + ", " + registration.cipherSuite());
     }

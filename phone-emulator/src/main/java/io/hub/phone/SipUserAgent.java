@@ -82,6 +82,9 @@ public final class SipUserAgent implements SipFlow.Handler {
     private ScheduledFuture<?> refreshTimer;
     private boolean stopped;
     private boolean reconnecting;
+    /** Connection attempts since the last registration: which entry point the next one uses. */
+    private int attemptsInARow;
+    private SipAccount.EntryPoint entryPoint;
 
     /**
      * @param instanceSeed what the phone's {@code +sip.instance} UUID is derived from (its MAC), so
@@ -138,14 +141,23 @@ public final class SipUserAgent implements SipFlow.Handler {
         if (flow != null) {
             flow.close("replaced by a new flow");
         }
-        flow = SipFlow.connect(loop, account.registrar(), local, tls, account.serverName(), settings.stepDeadline(),
+        SipAccount.EntryPoint target = account.entryPoint(attemptsInARow++);
+        entryPoint = target;
+        flow = SipFlow.connect(loop, target.address(), local, tls, target.serverName(), settings.stepDeadline(),
                 this);
         SipFlow mine = flow;
         return flow.opened().thenCompose(opened -> register(account.expires(), false)).whenComplete((r, e) -> {
             if (e != null) {
                 mine.close("registration failed");
+            } else {
+                attemptsInARow = 0;
             }
         });
+    }
+
+    /** Where the current (or last) flow was opened: the registrar or the region's fallback. */
+    public SipAccount.EntryPoint entryPoint() {
+        return entryPoint;
     }
 
     /**

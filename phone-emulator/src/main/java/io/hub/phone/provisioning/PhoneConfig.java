@@ -9,11 +9,16 @@ import java.util.Optional;
  * @param authUser the digest user name; the user when the document leaves it blank
  * @param keepaliveSeconds seconds between CRLF keepalives
  * @param firmwareVersion the target version, empty when the hub sets none
+ * @param fallback the region's second entry point, tried when the registrar cannot be reached
  */
 public record PhoneConfig(String mac, String registrarHost, int registrarPort, String transport, String domain,
         String user, String authUser, String password, String displayName, int keepaliveSeconds,
         int registrationExpires, String srtp, int mediaPortMin, int mediaPortMax, Optional<String> firmwareVersion,
-        Optional<String> firmwareUrl) {
+        Optional<String> firmwareUrl, Optional<Registrar> fallback) {
+
+    /** A registrar's host name (what its certificate must carry) and port. */
+    public record Registrar(String host, int port) {
+    }
 
     /**
      * Reads a configuration document.
@@ -46,6 +51,12 @@ public record PhoneConfig(String mac, String registrarHost, int registrarPort, S
                 user, xml.value("sip/account/@authUser").orElse(user), xml.required("sip/account/@password"),
                 xml.value("sip/account/@displayName").orElse(""), xml.number("sip/keepalive/@interval", 1, 86400),
                 xml.number("sip/registration/@expires", 1, 604800), xml.value("media/@srtp").orElse("mandatory"),
-                portMin, portMax, xml.value("firmware/@version"), xml.value("firmware/@url"));
+                portMin, portMax, xml.value("firmware/@version"), xml.value("firmware/@url"), fallback(xml));
+    }
+
+    /** An empty host is no second entry point, as phones read an empty "server 2". */
+    private static Optional<Registrar> fallback(XmlDocument xml) {
+        return xml.value("sip/fallbackRegistrar/@host").map(host -> new Registrar(host,
+                xml.number("sip/fallbackRegistrar/@port", 1, 65535)));
     }
 }

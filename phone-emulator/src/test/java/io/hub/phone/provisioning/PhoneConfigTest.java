@@ -16,6 +16,7 @@ class PhoneConfigTest {
             <deviceConfig mac="00809faabbcc" model="Myriad M7">
               <sip domain="hub.example.com">
                 <registrar host="sip-eu1.example.com" port="5061" transport="tls"/>
+                <fallbackRegistrar host="" port="5061" transport="tls"/>
                 <account user="1001" authUser="" password="s3cr&amp;t&lt;" domain="hub.example.com" displayName="&lt;/x&gt;&lt;y&gt;"/>
                 <keepalive interval="30" type="crlf"/>
                 <registration expires="600"/>
@@ -48,6 +49,19 @@ class PhoneConfigTest {
         assertEquals(40000, config.mediaPortMax());
         assertEquals(Optional.of("2.1.0"), config.firmwareVersion());
         assertTrue(config.firmwareUrl().orElseThrow().endsWith("/2.1.0"));
+        assertEquals(Optional.empty(), config.fallback(), "an empty fallback host is none");
+    }
+
+    @Test
+    void readsTheRegionsSecondEntryPoint() {
+        PhoneConfig config = parse(CONFIG.replace("<fallbackRegistrar host=\"\" port=\"5061\"",
+                "<fallbackRegistrar host=\"sip-eu1-b.example.com\" port=\"5071\""));
+
+        assertEquals(Optional.of(new PhoneConfig.Registrar("sip-eu1-b.example.com", 5071)), config.fallback());
+        assertEquals("/deviceConfig/sip/fallbackRegistrar/@port is 0, not from 1 to 65535",
+                assertThrows(IllegalArgumentException.class, () -> parse(CONFIG.replace(
+                        "<fallbackRegistrar host=\"\" port=\"5061\"",
+                        "<fallbackRegistrar host=\"b.example.com\" port=\"0\""))).getMessage());
     }
 
     @Test
