@@ -215,7 +215,8 @@ public final class Hub implements AutoCloseable {
      */
     private SipService.Options sipOptions(InetAddress bind) {
         int[] range = settings.relayPortRange();
-        RelayConfig relay = RelayConfig.defaults(bind).withPorts(range[0] + "-" + range[1]);
+        RelayConfig relay = RelayConfig.defaults(bind).withPorts(range[0] + "-" + range[1])
+                .withIoThreads(settings.relayIoThreads);
         String mediaAddress = settings.publicAddress != null && settings.publicAddress.matches("[0-9a-fA-F:.]+")
                 ? settings.publicAddress : null;
         return new SipService.Options(Duration.ofSeconds(settings.sipKeepaliveSeconds),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hub.relay.RelayConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,8 @@ public final class HubSettings {
     /** Plain SIP over TCP for testers and SIPp (no TLS); null means off. */
     public Integer sipPlainPort;
     public String relayPorts = "30000-44999";
+    /** I/O threads of the relay, each carrying whole sessions; 0 means one per core. */
+    public int relayIoThreads = 0;
     /**
      * {@code termination}: the relay gives each phone its own SRTP key and re-encrypts between
      * them; {@code passthrough}: the caller's key goes end to end and SRTP is forwarded untouched.
@@ -188,6 +191,10 @@ public final class HubSettings {
         }
         if (sipRegisterDeadlineSeconds < 5 || sipRegisterDeadlineSeconds > 3600) {
             throw new UserError("sipRegisterDeadlineSeconds " + sipRegisterDeadlineSeconds + " is not from 5 to 3600");
+        }
+        if (relayIoThreads < 0 || relayIoThreads > RelayConfig.MAX_IO_THREADS) {
+            throw new UserError("relayIoThreads " + relayIoThreads + " is not from 0 (one per core) to "
+                    + RelayConfig.MAX_IO_THREADS);
         }
         if (sipRegistersPerAorPerSecond < 1 || sipRegistersPerAorPerSecond > 1000) {
             throw new UserError("sipRegistersPerAorPerSecond " + sipRegistersPerAorPerSecond + " is not from 1 to 1000");

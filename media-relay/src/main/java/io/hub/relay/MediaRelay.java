@@ -8,10 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,13 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,39 +33,32 @@ import org.slf4j.LoggerFactory;
  * calling the control API before {@link #start} or after {@link #close} throws
  * {@link IllegalStateException}.
  *
- * <p>Threading: one I/O thread runs a {@link Selector} over every relay channel. A G.711 stream is
- * 50 packets/s and forwarding one costs a few microseconds (two AES-CM passes and two HMACs in
- * termination), so one thread carries thousands of streams on one core, while a thread per session
- * would park hundreds of threads and pay a context switch per packet. The thread blocks in
- * {@code select} (never spins), reads at most {@value #READS_PER_WAKEUP} datagrams from a channel per
- * wake-up so a flooded port cannot starve the others, and wakes at least once a second to check for
- * dead streams against the injected {@link Clock}. Channels are bound by the caller of
- * {@code allocate}, registered and closed on the I/O thread (a channel closed while registered keeps
- * its port until the selector deregisters it, so {@code release} waits for that).
+ * <p>Threading: one {@link RelayLoop} per configured I/O thread (by default one per core), each a
+ * {@link java.nio.channels.Selector} over the channels of the sessions placed on it; a new session
+ * goes to the least loaded loop, with both its legs, so a packet is read and forwarded by one thread.
+ * A G.711 stream is 50 packets/s and forwarding one costs a few microseconds (two AES-CM passes and
+ * two HMACs in termination), so one loop carries thousands of streams on one core, while a thread
+ * per session would park hundreds of threads and pay a context switch per packet. The first loop
+ * checks every session for dead streams once a second against the injected {@link Clock}. Channels
+ * are bound by the caller of {@code allocate}, registered and closed on their loop's thread (a
+ * channel closed while registered keeps its port until the selector deregisters it, so
+ * {@code release} waits for that).
  */
 public final class MediaRelay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MediaRelay.class);
-    static final int READS_PER_WAKEUP = 32;
-    /** Larger than any RTP packet on an Ethernet path; a datagram filling it is taken as truncated. */
-    private static final int MAX_DATAGRAM = 2048;
-    /** Room past the datagram for the largest SRTCP index and tag the relay appends. */
-    private static final int TRAILER_ROOM = 64;
     private static final long TICK_MILLIS = 1000;
-    private static final long CONTROL_WAIT_SECONDS = 5;
 
     private final RelayConfig config;
     private final Clock clock;
     private final RelayListener listener;
     private final PortAllocator ports;
     private final RelayMetrics metrics;
-    private final Selector selector;
-    private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM + TRAILER_ROOM);
-    private volatile Thread ioThread;
+    private final List<RelayLoop> loops;
+    /** Each open session and the loop its channels are read on. */
+    private final Map<RelaySession, RelayLoop> sessions = new ConcurrentHashMap<>();
+    private volatile boolean started;
     private volatile boolean running;
-    private long lastExpiryMillis;
 
     /**
      * @param clock the time that dead-stream timeouts are measured in; jitter uses the monotonic clock
@@ -84,20 +70,39 @@ public final class MediaRelay implements AutoCloseable {
         this.listener = listener;
         this.ports = new PortAllocator(config.minPort(), config.maxPort(), new SecureRandom());
         this.metrics = new RelayMetrics(registry, sessions::size, ports::freePorts);
-        this.selector = Selector.open();
+        List<RelayLoop> made = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.ioThreads(); i++) {
+                made.add(new RelayLoop("hub-relay-io-" + i, clock::millis, TICK_MILLIS,
+                        i == 0 ? now -> expire(Instant.ofEpochMilli(now)) : null));
+            }
+        } catch (IOException e) {
+            made.forEach(RelayLoop::stop);
+            throw e;
+        }
+        this.loops = List.copyOf(made);
     }
 
-    /** Starts the I/O thread. */
+    /** Starts the I/O threads. */
     public synchronized void start() {
-        if (running || ioThread != null) {
+        if (started) {
             throw new IllegalStateException("the relay was already started");
         }
+        started = true;
         running = true;
-        lastExpiryMillis = clock.millis();
-        ioThread = new Thread(this::run, "hub-relay-io");
-        ioThread.setDaemon(true);
-        ioThread.start();
-        LOG.info("relay listening on {} ports {}-{}", config.bindAddress().getHostAddress(), config.minPort(), config.maxPort());
+        loops.forEach(RelayLoop::start);
+        LOG.info("relay listening on {} ports {}-{} with {} I/O thread(s)", config.bindAddress().getHostAddress(),
+                config.minPort(), config.maxPort(), loops.size());
+    }
+
+    /** How many I/O threads carry the sessions. */
+    public int ioThreads() {
+        return loops.size();
+    }
+
+    /** The open sessions each I/O thread carries, in thread order: how evenly calls are spread. */
+    public List<Integer> sessionsPerThread() {
+        return loops.stream().map(RelayLoop::load).toList();
     }
 
     /**
@@ -122,8 +127,9 @@ public final class MediaRelay implements AutoCloseable {
             RelayLeg legA = bindLeg(Side.A, a, opened, now);
             RelayLeg legB = bindLeg(Side.B, b, opened, now);
             RelaySession session = new RelaySession(callId, mode, legA, legB, config.deadStreamTimeout(), metrics);
-            onIoThread(() -> register(session));
-            sessions.add(session);
+            RelayLoop loop = leastLoaded();
+            loop.add(session);
+            sessions.put(session, loop);
             LOG.info("relay call {} allocated {} A {}/{} B {}/{}", callId, mode, legA.rtpPort, legA.rtcpPort,
                     legB.rtpPort, legB.rtcpPort);
             return session;
@@ -225,23 +231,20 @@ public final class MediaRelay implements AutoCloseable {
         if (!session.markReleased()) {
             return;
         }
-        sessions.remove(session);
-        Runnable close = () -> {
-            for (Side side : Side.values()) {
-                RelayLeg leg = session.leg(side);
-                closeQuietly(leg.rtpChannel);
-                closeQuietly(leg.rtcpChannel);
-            }
-            flushCancelledKeys();
-            for (Side side : Side.values()) {
-                ports.free(session.leg(side).rtpPort);
-                ports.free(session.leg(side).rtcpPort);
-            }
-        };
-        if (running) {
-            onIoThread(close);
-        } else {
-            close.run();
+        RelayLoop loop = sessions.remove(session);
+        if (loop != null) {
+            loop.remove(() -> {
+                for (Side side : Side.values()) {
+                    RelayLeg leg = session.leg(side);
+                    closeQuietly(leg.rtpChannel);
+                    closeQuietly(leg.rtcpChannel);
+                }
+            });
+        }
+        // Freed once the loop let the channels' keys go, so the ports are really unbound.
+        for (Side side : Side.values()) {
+            ports.free(session.leg(side).rtpPort);
+            ports.free(session.leg(side).rtcpPort);
         }
         LOG.info("relay call {} released", session.callId());
     }
@@ -252,7 +255,7 @@ public final class MediaRelay implements AutoCloseable {
 
     /** The sessions allocated and not yet released, for the admin API's call list. */
     public List<RelaySession> sessions() {
-        return List.copyOf(sessions);
+        return List.copyOf(sessions.keySet());
     }
 
     public int freePorts() {
@@ -267,7 +270,7 @@ public final class MediaRelay implements AutoCloseable {
     public List<DeadStream> expire(Instant now) {
         List<DeadStream> dead = new ArrayList<>();
         long millis = now.toEpochMilli();
-        for (RelaySession session : sessions) {
+        for (RelaySession session : sessions.keySet()) {
             DeadStream event = session.deadLeg(millis);
             if (event != null) {
                 dead.add(event);
@@ -284,7 +287,7 @@ public final class MediaRelay implements AutoCloseable {
         return dead;
     }
 
-    /** Releases every session, stops the I/O thread and closes the selector. */
+    /** Releases every session and stops the I/O threads. */
     @Override
     public void close() {
         synchronized (this) {
@@ -296,17 +299,18 @@ public final class MediaRelay implements AutoCloseable {
             release(session);
         }
         running = false;
-        selector.wakeup();
-        Thread thread = ioThread;
-        if (thread != null && thread != Thread.currentThread()) {
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(CONTROL_WAIT_SECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        loops.forEach(RelayLoop::stop);
+        LOG.info("relay stopped");
+    }
+
+    private RelayLoop leastLoaded() {
+        RelayLoop least = loops.get(0);
+        for (RelayLoop loop : loops) {
+            if (loop.load() < least.load()) {
+                least = loop;
             }
         }
-        closeQuietly(selector);
-        LOG.info("relay stopped");
+        return least;
     }
 
     private RelayLeg bindLeg(Side side, LegSpec spec, List<DatagramChannel> opened, long now) throws IOException,
@@ -356,118 +360,6 @@ public final class MediaRelay implements AutoCloseable {
         }
     }
 
-    private void register(RelaySession session) {
-        for (Side side : Side.values()) {
-            RelayLeg leg = session.leg(side);
-            try {
-                leg.rtpChannel.register(selector, SelectionKey.OP_READ, new Endpoint(session, leg, false));
-                if (leg.rtcpChannel != null) {
-                    leg.rtcpChannel.register(selector, SelectionKey.OP_READ, new Endpoint(session, leg, true));
-                }
-            } catch (ClosedChannelException e) {
-                // released before the I/O thread got to it
-                return;
-            }
-        }
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                // The consumer form fills no selected-key set: no set entry or iterator garbage per wake-up.
-                selector.select(this::ready, TICK_MILLIS);
-                runTasks();
-                long now = clock.millis();
-                if (now - lastExpiryMillis >= TICK_MILLIS || now < lastExpiryMillis) {
-                    lastExpiryMillis = now;
-                    expire(Instant.ofEpochMilli(now));
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.error("relay I/O loop error, continuing", e);
-            }
-        }
-        runTasks();
-    }
-
-    private void ready(SelectionKey key) {
-        if (key.isValid() && key.isReadable()) {
-            read(key);
-        }
-    }
-
-    private void read(SelectionKey key) {
-        Endpoint endpoint = (Endpoint) key.attachment();
-        DatagramChannel channel = (DatagramChannel) key.channel();
-        for (int i = 0; i < READS_PER_WAKEUP; i++) {
-            buffer.clear().limit(MAX_DATAGRAM);
-            InetSocketAddress source;
-            try {
-                source = (InetSocketAddress) channel.receive(buffer);
-            } catch (IOException e) {
-                // An ICMP port-unreachable surfaces here on Linux; the next read goes on.
-                continue;
-            }
-            if (source == null) {
-                return;
-            }
-            buffer.flip();
-            if (buffer.limit() == MAX_DATAGRAM) {
-                buffer.limit(0);
-            }
-            try {
-                endpoint.session.forward(endpoint.leg, endpoint.rtcpPort, source, buffer,
-                        clock.millis(), System.nanoTime());
-            } catch (RuntimeException e) {
-                LOG.warn("relay call {} leg {}: packet from {} failed: {}", endpoint.session.callId(), endpoint.leg.side,
-                        source, e.toString());
-            }
-        }
-    }
-
-    private void runTasks() {
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
-            task.run();
-        }
-    }
-
-    /** Runs {@code task} on the I/O thread and waits for it (or runs it here if this is that thread). */
-    private void onIoThread(Runnable task) {
-        if (Thread.currentThread() == ioThread) {
-            task.run();
-            return;
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        tasks.add(() -> {
-            try {
-                task.run();
-                done.complete(null);
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        selector.wakeup();
-        try {
-            done.get(CONTROL_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for the relay I/O thread", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the relay I/O thread did not run a control task: " + e, e);
-        }
-    }
-
-    private void flushCancelledKeys() {
-        if (!selector.isOpen()) {
-            return; // closed with the relay: its keys went with it
-        }
-        try {
-            selector.selectNow(this::ready);
-        } catch (IOException e) {
-            LOG.warn("relay selector flush failed: {}", e.toString());
-        }
-    }
-
     private void requireRunning() {
         if (!running) {
             throw new IllegalStateException("the relay is not running");
@@ -486,8 +378,5 @@ public final class MediaRelay implements AutoCloseable {
                 LOG.debug("relay close failed: {}", e.toString());
             }
         }
-    }
-
-    private record Endpoint(RelaySession session, RelayLeg leg, boolean rtcpPort) {
     }
 }

@@ -11,8 +11,13 @@ import java.time.Duration;
  * @param maxPort last port of the range, inclusive
  * @param deadStreamTimeout how long a leg may send nothing before the session is reported dead
  * @param clockRate the RTP clock used to express jitter in milliseconds (8000 Hz for G.711 and G.722)
+ * @param ioThreads how many I/O threads carry the sessions (each session, both legs, on one)
  */
-public record RelayConfig(InetAddress bindAddress, int minPort, int maxPort, Duration deadStreamTimeout, int clockRate) {
+public record RelayConfig(InetAddress bindAddress, int minPort, int maxPort, Duration deadStreamTimeout, int clockRate,
+        int ioThreads) {
+
+    /** More I/O threads than this buys nothing a relay on one machine could use. */
+    public static final int MAX_IO_THREADS = 64;
 
     public static final int DEFAULT_MIN_PORT = 30000;
     public static final int DEFAULT_MAX_PORT = 44999;
@@ -29,9 +34,23 @@ public record RelayConfig(InetAddress bindAddress, int minPort, int maxPort, Dur
         if (clockRate <= 0) {
             throw new IllegalArgumentException("the RTP clock rate must be positive, not " + clockRate);
         }
+        if (ioThreads < 1 || ioThreads > MAX_IO_THREADS) {
+            throw new IllegalArgumentException("relay I/O threads must be from 1 to " + MAX_IO_THREADS + ", not "
+                    + ioThreads);
+        }
     }
 
-    /** The production defaults: 30000-44999 on every address, 60 s, 8000 Hz. */
+    /** These settings with one I/O thread per core. */
+    public RelayConfig(InetAddress bindAddress, int minPort, int maxPort, Duration deadStreamTimeout, int clockRate) {
+        this(bindAddress, minPort, maxPort, deadStreamTimeout, clockRate, threadPerCore());
+    }
+
+    /** One I/O thread per core the JVM may use, as rtpengine's default of one thread per core. */
+    public static int threadPerCore() {
+        return Math.min(MAX_IO_THREADS, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The production defaults: 30000-44999 on every address, 60 s, 8000 Hz, one I/O thread per core. */
     public static RelayConfig defaults(InetAddress bindAddress) {
         return new RelayConfig(bindAddress, DEFAULT_MIN_PORT, DEFAULT_MAX_PORT, DEFAULT_DEAD_STREAM_TIMEOUT, 8000);
     }
@@ -46,7 +65,7 @@ public record RelayConfig(InetAddress bindAddress, int minPort, int maxPort, Dur
         try {
             if (parts.length == 2) {
                 return new RelayConfig(bindAddress, Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()),
-                        deadStreamTimeout, clockRate);
+                        deadStreamTimeout, clockRate, ioThreads);
             }
         } catch (NumberFormatException e) {
             // the message below names the value
@@ -55,6 +74,12 @@ public record RelayConfig(InetAddress bindAddress, int minPort, int maxPort, Dur
     }
 
     public RelayConfig withDeadStreamTimeout(Duration timeout) {
-        return new RelayConfig(bindAddress, minPort, maxPort, timeout, clockRate);
+        return new RelayConfig(bindAddress, minPort, maxPort, timeout, clockRate, ioThreads);
+    }
+
+    /** These settings with {@code threads} I/O threads; 0 means one per core. */
+    public RelayConfig withIoThreads(int threads) {
+        return new RelayConfig(bindAddress, minPort, maxPort, deadStreamTimeout, clockRate,
+                threads == 0 ? threadPerCore() : threads);
     }
 }

@@ -90,6 +90,42 @@ class MediaRelayTest {
     }
 
     @Test
+    void callsAreSpreadOverTheIoThreadsAndEachRelaysBothWays() throws Exception {
+        relay.close();
+        relay = new MediaRelay(new RelayConfig(LOOPBACK, 20000, 29999, Duration.ofSeconds(60), 8000, 3), clock,
+                new SimpleMeterRegistry(), dead::add);
+        relay.start();
+        List<Call> calls = List.of(terminatedCall(false), terminatedCall(false), terminatedCall(false));
+
+        assertEquals(List.of(1, 1, 1), relay.sessionsPerThread(), "a call per thread");
+        for (Call call : calls) {
+            call.a.sendRtp(1, 160);
+            call.b.sendRtp(1, 160);
+        }
+        for (Call call : calls) {
+            assertArrayEquals(FakePhone.plainRtp(call.b.ssrc, 0, 0), call.a.receiveRtp());
+            assertArrayEquals(FakePhone.plainRtp(call.b.ssrc, 1, 160), call.a.receiveRtp());
+            assertArrayEquals(FakePhone.plainRtp(call.a.ssrc, 1, 160), call.b.receiveRtp());
+        }
+        relay.release(calls.get(1).session);
+        assertEquals(List.of(1, 0, 1), relay.sessionsPerThread());
+        Call next = terminatedCall(false);
+        assertEquals(List.of(1, 1, 1), relay.sessionsPerThread(), "the freed thread takes the next call");
+        next.a.sendRtp(1, 160);
+        next.b.sendRtp(1, 160);
+        assertArrayEquals(FakePhone.plainRtp(next.a.ssrc, 1, 160), next.b.receiveRtp());
+    }
+
+    @Test
+    void aRelayWithoutIoThreadsOrWithTooManyIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new RelayConfig(LOOPBACK, 20000, 29999,
+                Duration.ofSeconds(60), 8000, 0));
+        assertEquals("relay I/O threads must be from 1 to 64, not 65", assertThrows(IllegalArgumentException.class,
+                () -> new RelayConfig(LOOPBACK, 20000, 29999, Duration.ofSeconds(60), 8000, 65)).getMessage());
+        assertEquals(RelayConfig.threadPerCore(), RelayConfig.defaults(LOOPBACK).withIoThreads(0).ioThreads());
+    }
+
+    @Test
     void aPacketUnderOnePhonesKeyDoesNotDecryptUnderAnotherUntilTheRelayReencryptsIt() throws Exception {
         Call call = terminatedCall(false);
         byte[] wire = call.a.sendRtp(1, 160);

@@ -49,6 +49,9 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--dead-stream-seconds", paramLabel = "SECONDS", defaultValue = "60",
             description = "A call whose leg sends nothing this long is deleted (default ${DEFAULT-VALUE}).")
     int deadStreamSeconds;
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
+            description = "I/O threads, each carrying whole calls; 0: one per core (default ${DEFAULT-VALUE}).")
+    int ioThreads;
     @Spec
     CommandSpec spec;
 
@@ -69,8 +72,8 @@ public final class RelayCommand implements Callable<Integer> {
         InetSocketAddress control = relay.controlAddress();
         return Foreground.serve(out, "relay", () -> {
             out.printf("ng control   udp %s:%d%n", control.getAddress().getHostAddress(), control.getPort());
-            out.printf("relay ports  udp %s %d-%d, SDP address %s%n", media.getHostAddress(), config.minPort(),
-                    config.maxPort(), sdpAddress);
+            out.printf("relay ports  udp %s %d-%d, SDP address %s, %d I/O thread(s)%n", media.getHostAddress(),
+                    config.minPort(), config.maxPort(), sdpAddress, config.ioThreads());
         }, relay::close);
     }
 
@@ -78,9 +81,13 @@ public final class RelayCommand implements Callable<Integer> {
         if (deadStreamSeconds < 1) {
             throw new UserError("--dead-stream-seconds must be at least 1, not " + deadStreamSeconds);
         }
+        if (ioThreads < 0 || ioThreads > RelayConfig.MAX_IO_THREADS) {
+            throw new UserError("--io-threads must be from 0 (one per core) to " + RelayConfig.MAX_IO_THREADS
+                    + ", not " + ioThreads);
+        }
         try {
             return RelayConfig.defaults(media).withPorts(relayPorts)
-                    .withDeadStreamTimeout(Duration.ofSeconds(deadStreamSeconds));
+                    .withDeadStreamTimeout(Duration.ofSeconds(deadStreamSeconds)).withIoThreads(ioThreads);
         } catch (IllegalArgumentException e) {
             throw new UserError("--relay-ports: " + e.getMessage());
         }

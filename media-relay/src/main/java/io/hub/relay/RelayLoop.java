@@ -1,0 +1,237 @@
+package io.hub.relay;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One relay I/O thread: a {@link Selector} over the channels of the sessions placed on it. Both legs
+ * of a session live on one loop, so a packet is read and forwarded by one thread without a hand-off;
+ * sessions are spread over one loop per core, and since each session has its own monitor, loops
+ * never wait for each other.
+ *
+ * <p>The thread blocks in {@code select} (never spins), reads at most {@value #READS_PER_WAKEUP}
+ * datagrams from a channel per wake-up so a flooded port cannot starve the others, and wakes at
+ * least once every {@code tickMillis} to run its tick (the dead-stream check on the first loop).
+ */
+final class RelayLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
+    static final int READS_PER_WAKEUP = 32;
+    /** Larger than any RTP packet on an Ethernet path; a datagram filling it is taken as truncated. */
+    static final int MAX_DATAGRAM = 2048;
+    /** Room past the datagram for the largest SRTCP index and tag the relay appends. */
+    private static final int TRAILER_ROOM = 64;
+    private static final long CONTROL_WAIT_SECONDS = 5;
+
+    private final String name;
+    private final Selector selector;
+    private final LongSupplier millis;
+    private final long tickMillis;
+    private final LongConsumer tick;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM + TRAILER_ROOM);
+    private final AtomicInteger sessions = new AtomicInteger();
+    private volatile Thread thread;
+    private volatile boolean running;
+    private long lastTick;
+
+    /**
+     * @param millis the injected clock's time, for forwarding and the tick
+     * @param tick run on this loop's thread every {@code tickMillis} with the time; null for none
+     */
+    RelayLoop(String name, LongSupplier millis, long tickMillis, LongConsumer tick) throws IOException {
+        this.name = name;
+        this.selector = Selector.open();
+        this.millis = millis;
+        this.tickMillis = tickMillis;
+        this.tick = tick;
+    }
+
+    void start() {
+        running = true;
+        lastTick = millis.getAsLong();
+        Thread started = new Thread(this::run, name);
+        started.setDaemon(true);
+        thread = started;
+        started.start();
+    }
+
+    /** Sessions placed on this loop and not yet released: what the least loaded loop is chosen by. */
+    int load() {
+        return sessions.get();
+    }
+
+    /** Places {@code session} on this loop: its channels are read here from now on. */
+    void add(RelaySession session) {
+        sessions.incrementAndGet();
+        try {
+            run(() -> register(session));
+        } catch (RuntimeException e) {
+            sessions.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Runs {@code close} (which closes the session's channels) here, then lets the channels' keys go. */
+    void remove(Runnable close) {
+        sessions.decrementAndGet();
+        Runnable closeAndFlush = () -> {
+            close.run();
+            flushCancelledKeys();
+        };
+        if (running) {
+            run(closeAndFlush);
+        } else {
+            closeAndFlush.run();
+        }
+    }
+
+    /** Stops the thread after it ran what was queued, and closes the selector. */
+    void stop() {
+        running = false;
+        selector.wakeup();
+        Thread current = thread;
+        if (current != null && current != Thread.currentThread()) {
+            try {
+                current.join(TimeUnit.SECONDS.toMillis(CONTROL_WAIT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("relay selector close failed: {}", e.toString());
+        }
+    }
+
+    private void register(RelaySession session) {
+        for (Side side : Side.values()) {
+            RelayLeg leg = session.leg(side);
+            try {
+                leg.rtpChannel.register(selector, SelectionKey.OP_READ, new Endpoint(session, leg, false));
+                if (leg.rtcpChannel != null) {
+                    leg.rtcpChannel.register(selector, SelectionKey.OP_READ, new Endpoint(session, leg, true));
+                }
+            } catch (ClosedChannelException e) {
+                // released before this loop got to it
+                return;
+            }
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                // The consumer form fills no selected-key set: no set entry or iterator garbage per wake-up.
+                selector.select(this::ready, tickMillis);
+                runTasks();
+                long now = millis.getAsLong();
+                if (tick != null && (now - lastTick >= tickMillis || now < lastTick)) {
+                    lastTick = now;
+                    tick.accept(now);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("relay I/O loop {} error, continuing", name, e);
+            }
+        }
+        runTasks();
+    }
+
+    private void ready(SelectionKey key) {
+        if (key.isValid() && key.isReadable()) {
+            read(key);
+        }
+    }
+
+    private void read(SelectionKey key) {
+        Endpoint endpoint = (Endpoint) key.attachment();
+        DatagramChannel channel = (DatagramChannel) key.channel();
+        for (int i = 0; i < READS_PER_WAKEUP; i++) {
+            buffer.clear().limit(MAX_DATAGRAM);
+            InetSocketAddress source;
+            try {
+                source = (InetSocketAddress) channel.receive(buffer);
+            } catch (IOException e) {
+                // An ICMP port-unreachable surfaces here on Linux; the next read goes on.
+                continue;
+            }
+            if (source == null) {
+                return;
+            }
+            buffer.flip();
+            if (buffer.limit() == MAX_DATAGRAM) {
+                buffer.limit(0);
+            }
+            try {
+                endpoint.session().forward(endpoint.leg(), endpoint.rtcpPort(), source, buffer, millis.getAsLong(),
+                        System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.warn("relay call {} leg {}: packet from {} failed: {}", endpoint.session().callId(),
+                        endpoint.leg().side, source, e.toString());
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+        }
+    }
+
+    /** Runs {@code task} on this loop's thread and waits for it (or runs it here if this is that thread). */
+    private void run(Runnable task) {
+        if (Thread.currentThread() == thread) {
+            task.run();
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        tasks.add(() -> {
+            try {
+                task.run();
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        selector.wakeup();
+        try {
+            done.get(CONTROL_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for relay I/O thread " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("relay I/O thread " + name + " did not run a control task: " + e, e);
+        }
+    }
+
+    private void flushCancelledKeys() {
+        if (!selector.isOpen()) {
+            return; // closed with the relay: its keys went with it
+        }
+        try {
+            selector.selectNow(this::ready);
+        } catch (IOException e) {
+            LOG.warn("relay selector flush failed: {}", e.toString());
+        }
+    }
+
+    private record Endpoint(RelaySession session, RelayLeg leg, boolean rtcpPort) {
+    }
+}
