@@ -24,13 +24,11 @@ while [ $# -gt 0 ]; do
 done
 [ "$accounts" -ge "$flows" ] || { echo "bench: more flows than accounts" >&2; exit 2; }
 
-if ! command -v kamailio >/dev/null 2>&1 || ! ls /usr/lib/*/kamailio/modules/tls.so >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kamailio kamailio-tls-modules >/dev/null
-fi
-modules="$(dirname "$(ls /usr/lib/*/kamailio/modules/tls.so | head -1)")"
+# shellcheck source=lib/kamailio.sh
+. "$repo/bench/lib/kamailio.sh"
+kamailio_install
 # Thousands of TLS connections on each side: lift the descriptor limit for everything started here.
 ulimit -n "$(ulimit -Hn)"
-fds="$(ulimit -n)"
 
 work="$(mktemp -d)"
 hub_pid="" kamailio_pid=""
@@ -121,62 +119,7 @@ stop "$hub_pid"; hub_pid=""
 
 # Kamailio: the same certificate, the same accounts in a db_text subscriber table, MD5 digest
 # with qop=auth and nonce-count checks as the hub does, bindings in memory.
-mkdir -p "$work/db" "$work/run"
-cp /usr/share/kamailio/dbtext/kamailio/version "$work/db/version"
-{ echo "id(int,auto) username(string) domain(string) password(string) ha1(string,null) ha1b(string,null)"
-  awk '{printf "%d:%s:localhost:%s::\n", NR, $1, $2}' "$work/accounts"
-} > "$work/db/subscriber"
-cat > "$work/tls.cfg" <<CONF
-[server:default]
-method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
-private_key = $home/pki/server.key
-certificate = $home/pki/server.pem
-cipher_list = ECDHE+AESGCM:ECDHE+CHACHA20
-CONF
-cat > "$work/kamailio.cfg" <<CONF
-#!KAMAILIO
-debug=0
-log_stderror=yes
-children=2
-tcp_children=4
-enable_tls=yes
-listen=tls:127.0.0.1:$kamailio_sip
-tcp_max_connections=60000
-tls_max_connections=60000
-tcp_connection_lifetime=3605
-tcp_crlf_ping=yes
-open_files_limit=$fds
-mpath="$modules/"
-loadmodule "tls.so"
-loadmodule "sl.so"
-loadmodule "pv.so"
-loadmodule "textops.so"
-loadmodule "db_text.so"
-loadmodule "usrloc.so"
-loadmodule "registrar.so"
-loadmodule "auth.so"
-loadmodule "auth_db.so"
-modparam("tls", "config", "$work/tls.cfg")
-modparam("usrloc", "db_mode", 0)
-modparam("auth", "nonce_count", 1)
-modparam("auth", "qop", "auth")
-modparam("auth_db", "db_url", "text://$work/db")
-modparam("auth_db", "calculate_ha1", yes)
-modparam("auth_db", "password_column", "password")
-modparam("auth_db", "load_credentials", "")
-request_route {
-  if (!is_method("REGISTER")) { sl_send_reply("405", "Method Not Allowed"); exit; }
-  if (!auth_check("\$fd", "subscriber", "1")) { auth_challenge("\$fd", "1"); exit; }
-  if (!save("location")) { sl_reply_error(); }
-  exit;
-}
-CONF
-kamailio -f "$work/kamailio.cfg" -DD -E -m 2048 -M 16 -Y "$work/run" >"$work/kamailio.log" 2>&1 &
-kamailio_pid=$!
-for _ in $(seq 60); do (exec 3<>"/dev/tcp/127.0.0.1/$kamailio_sip") 2>/dev/null && break; sleep 0.5; done
-kill -0 "$kamailio_pid" 2>/dev/null || { echo "bench: kamailio did not start" >&2; cat "$work/kamailio.log" >&2; exit 1; }
+kamailio_start "$work" "$kamailio_sip" "$work/accounts" "$home/pki/server.pem" "$home/pki/server.key" localhost
 measure_all kamailio "$kamailio_sip" "$kamailio_pid"
 
 ratio() { awk -v h="$1" -v k="$2" 'BEGIN {printf "%.2f", (k > 0 ? h / k : 0)}'; }

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# A site's boot storm, on this machine, in one run: N enrolled phones power on as after a power cut
+# (the phone emulator, `hub phone fleet`, with a real phone's retries and backoff, each phone on its
+# own loopback address, one kept-alive HTTPS connection for discovery, configuration and status,
+# then SIP-TLS registration with digest and keepalives), against the hub, then the same phones
+# against the anchor pair: nginx serving the same discovery and configuration documents as static
+# files with mutual TLS, and Kamailio as the registrar with the same kind of accounts.
+#
+#   bench/bootstorm.sh [--quick] [--phones N] [--rate R]
+#
+# Prints, per side: the time until every phone was registered, how many registered, the p50/p99 of
+# each step, retries and failures by cause, and the CPU seconds of the server(s) and of the emulator
+# (so it shows when the emulator, not the server, is the limit); then the ratios hub/anchor.
+# --quick: 300 phones at 100/s, to show that everything works. Before the storm, a few hundred other
+# phones boot against the hub so that its JVM is warm, as a hub that was running when the site lost
+# power is.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+phones=10000 rate=500 attempts=30 warmup=500
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) phones=300 rate=100 warmup=100; shift ;;
+    --phones) phones="$2"; shift 2 ;;
+    --rate) rate="$2"; shift 2 ;;
+    *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R]" >&2; exit 2 ;;
+  esac
+done
+
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+missing=()
+need nginx nginx-light; need curl curl
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# shellcheck source=lib/kamailio.sh
+. "$repo/bench/lib/kamailio.sh"
+kamailio_install
+ulimit -n "$(ulimit -Hn)"
+
+if [ ! -f "$repo/hub-app/target/hub.jar" ] \
+    || [ -n "$(find "$repo" -path '*/src/main/*' -newer "$repo/hub-app/target/hub.jar" -print -quit)" ]; then
+  echo "bench: building the hub ..." >&2
+  (cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl hub-app -am package) >&2
+fi
+
+work="$(mktemp -d)"
+chmod 755 "$work" # nginx's workers run as nobody and read the files from here
+hub_pid="" nginx_pid="" kamailio_pid=""
+stop() { # pid
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then kill "$1"; wait "$1" 2>/dev/null || true; fi
+}
+cleanup() { stop "$hub_pid"; stop "$nginx_pid"; stop "$kamailio_pid"; rm -rf "$work"; }
+trap cleanup EXIT
+
+hub() { HUB_NO_BUILD=1 "$repo/scripts/hub" "$@"; }
+home="$work/var"
+https=18710 admin=18711 sip=18712 nginx_port=18720 kamailio_sip=18722
+first=1
+mac() { printf '00809d%06x' "$1"; }
+
+hub pki init --home "$home" >/dev/null
+printf 'sipKeepaliveSeconds: 30\n' > "$home/hub.yaml"
+# Started without the function, so that $! is the hub (scripts/hub execs java) and kill reaches it.
+HUB_NO_BUILD=1 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port "$https" \
+    --admin-port "$admin" --sip-tls-port "$sip" >"$work/hub.out" 2>"$work/hub.err" &
+hub_pid=$!
+for _ in $(seq 120); do grep -q '^ready' "$work/hub.out" 2>/dev/null && break; sleep 0.5; done
+grep -q '^ready' "$work/hub.out" || { echo "bench: the hub did not start" >&2; cat "$work/hub.err" >&2; exit 1; }
+{ echo "action,macAddress,deviceType,extension"
+  for i in $(seq "$first" "$phones"); do echo "create,$(mac "$i"),Myriad M7,$((100000 + i))"; done
+  for i in $(seq 1 "$warmup"); do printf 'create,00809c%06x,Myriad M7,%d\n' "$i" $((200000 + i)); done
+} > "$work/phones.csv"
+hub device import --home "$home" --admin-url "https://127.0.0.1:$admin/" "$work/phones.csv" >/dev/null
+
+cpu_ticks() { # pids...: user+system clock ticks of the processes and their children
+  local total=0 pid
+  for pid in "$@" $(for p in "$@"; do pgrep -P "$p" || true; done); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+tick="$(getconf CLK_TCK)"
+storm() { # label url local-addresses server-pids...: one boot storm, its report in $work/LABEL.out
+  local label="$1" url="$2" locals="$3"; shift 3
+  local before after
+  before="$(cpu_ticks "$@")"
+  TIMEFORMAT='%U %S'
+  { time hub phone fleet --home "$home" --hub "$url" --count "$phones" --rate "$rate" \
+      --first-mac "$(mac "$first")" --local-addresses "$locals" --attempts "$attempts" --timeout 20 \
+      >"$work/$label.out" 2>"$work/$label.err" || true; } 2>"$work/$label.time"
+  after="$(cpu_ticks "$@")"
+  awk -v b="$before" -v a="$after" -v t="$tick" 'BEGIN {printf "%.1f\n", (a - b) / t}' > "$work/$label.cpu"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), \
+$(java -version 2>&1 | head -1), $(nginx -v 2>&1), $(kamailio -v | head -1)"
+echo "storm: $phones phones powered on at $rate/s, up to $attempts attempts a step"
+# The hub has run for a while before a site loses power: its JVM has compiled its hot paths. Other
+# phones boot first so that the storm does not measure a cold JVM (nginx and Kamailio need none).
+hub phone fleet --home "$home" --hub "https://localhost:$https" --count "$warmup" --rate 50 \
+    --first-mac 00809c000001 --local-addresses 127.29.0.0/16 --attempts "$attempts" >"$work/warmup.out" 2>&1 || true
+echo "warm-up: $(grep '^done in' "$work/warmup.out" || echo "no result")"
+storm hub "https://localhost:$https" 127.30.0.0/16 "$hub_pid"
+
+# The anchor's documents: the hub's own discovery answer and configuration for the first phone,
+# turned into every phone's by replacing its MAC, extension, password and the two servers, so both
+# sides send the same bytes. Kamailio gets the same accounts.
+hub pki device-cert --home "$home" --mac "$(mac "$first")" --model "Myriad M7" --out "$work/phone" >/dev/null
+tls=(--cacert "$home/pki/ca.pem" --cert "$work/phone/cert.pem" --key "$work/phone/key.pem")
+curl -sS --fail "${tls[@]}" "https://localhost:$https/rdd/v1/discovery" > "$work/discovery.xml"
+curl -sS --fail "${tls[@]}" "https://localhost:$https/prov/v1/config/$(mac "$first").xml" > "$work/config.xml"
+stop "$hub_pid"; hub_pid=""
+password="$(sed -n 's/.*password="\([^"]*\)".*/\1/p' "$work/config.xml" | head -1)"
+mkdir -p "$work/www/discovery" "$work/www/prov/v1/config"
+awk -v first="$first" -v last="$phones" -v pw="$password" -v fm="$(mac "$first")" -v hp="$https" -v np="$nginx_port" \
+    -v sp="$sip" -v kp="$kamailio_sip" -v dir="$work/www" -v acc="$work/anchor-accounts" '
+  function readall(file,   line, text) { text = ""; while ((getline line < file) > 0) text = text line "\n"; close(file); return text }
+  function swap(text, from, to) { gsub(from, to, text); return text }
+  BEGIN {
+    discovery = readall(dir "/../discovery.xml"); config = readall(dir "/../config.xml")
+    for (i = first; i <= last; i++) {
+      m = sprintf("00809d%06x", i); ext = 100000 + i; own = sprintf("%s%06d", substr(pw, 1, length(pw) - 6), i)
+      d = swap(swap(swap(discovery, fm, m), ":" hp "/", ":" np "/"), "port=\"" sp "\"", "port=\"" kp "\"")
+      c = swap(swap(config, fm, m), "port=\"" sp "\"", "port=\"" kp "\"")
+      c = swap(swap(c, "\"" (100000 + first) "\"", "\"" ext "\""), "password=\"" pw "\"", "password=\"" own "\"")
+      c = swap(c, ":" hp "/", ":" np "/")
+      printf "%s", d > (dir "/discovery/" m ".xml"); close(dir "/discovery/" m ".xml")
+      printf "%s", c > (dir "/prov/v1/config/" m ".xml"); close(dir "/prov/v1/config/" m ".xml")
+      print ext, own > acc
+    }
+  }'
+chmod -R a+rX "$work/www" "$home/pki/dev-manufacturer-ca.pem"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+  map \$ssl_client_s_dn \$phone { "~CN=(?<m>[0-9a-f]{12})" \$m; default none; }
+  server {
+    listen 127.0.0.1:$nginx_port ssl;
+    ssl_certificate $home/pki/server.pem;
+    ssl_certificate_key $home/pki/server.key;
+    ssl_client_certificate $home/pki/dev-manufacturer-ca.pem;
+    ssl_verify_client on;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;
+    ssl_session_cache shared:phones:16m;
+    root $work/www;
+    default_type application/xml;
+    location = /rdd/v1/discovery { try_files /discovery/\$phone.xml =404; }
+    location /prov/v1/status/ { client_max_body_size 8k; return 204; }
+  }
+}
+CONF
+mkdir -p "$work/tmp"
+nginx -c "$work/nginx.conf" -g 'daemon off;' >"$work/nginx.out" 2>&1 &
+nginx_pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "${tls[@]}" "https://localhost:$nginx_port/rdd/v1/discovery" && break; sleep 0.2; done
+curl -sS --fail -o /dev/null "${tls[@]}" "https://localhost:$nginx_port/rdd/v1/discovery" \
+    || { echo "bench: nginx does not serve discovery" >&2; cat "$work/nginx-error.log" >&2; exit 1; }
+domain="$(sed -n 's/.*account [^>]*domain="\([^"]*\)".*/\1/p' "$work/config.xml" | head -1)"
+kamailio_start "$work/kamailio" "$kamailio_sip" "$work/anchor-accounts" "$home/pki/server.pem" "$home/pki/server.key" \
+    "$domain"
+storm anchor "https://localhost:$nginx_port" 127.31.0.0/16 "$nginx_pid" "$kamailio_pid"
+
+report() { # label
+  local out="$work/$1.out"
+  echo "== $1"
+  sed -n '/^done in/,$p' "$out"
+  echo "server CPU $(cat "$work/$1.cpu") s; emulator CPU $(awk '{printf "%.1f", $1 + $2}' "$work/$1.time") s"
+}
+report hub
+report anchor
+seconds() { awk '/^done in/ {print $3}' "$work/$1.out"; }
+registered() { awk '/^done in/ {print $5}' "$work/$1.out"; }
+ratio() { awk -v h="$1" -v a="$2" 'BEGIN {printf "%.2f", (h > 0 && a > 0 ? h / a : 0)}'; }
+printf '%-44s hub %8s  anchor %8s  ratio %s\n' "phones registered (of $phones)" "$(registered hub)" \
+    "$(registered anchor)" "$(ratio "$(registered hub)" "$(registered anchor)")"
+printf '%-44s hub %8s  anchor %8s  ratio %s\n' "seconds until the storm was over (lower wins)" "$(seconds hub)" \
+    "$(seconds anchor)" "$(ratio "$(seconds anchor)" "$(seconds hub)")"
+printf '%-44s hub %8s  anchor %8s  ratio %s\n' "server CPU seconds (lower wins)" "$(cat "$work/hub.cpu")" \
+    "$(cat "$work/anchor.cpu")" "$(ratio "$(cat "$work/anchor.cpu")" "$(cat "$work/hub.cpu")")"
