@@ -131,9 +131,18 @@ public final class OfferAnswer {
      */
     public static OfferAnswer open(MediaRelay relay, String callId, RelayMode mode, PhoneMedia offer,
             DtlsSrtpLegs dtlsLegs) throws SdpException, RelayException {
+        return open(relay, callId, mode, Mux.FIRST_OFFERERS, offer, dtlsLegs);
+    }
+
+    /**
+     * {@link #open(MediaRelay, String, RelayMode, PhoneMedia, DtlsSrtpLegs)} where an SDES first offer
+     * keeps {@code mux}; a DTLS-SRTP leg always muxes, as WebRTC does.
+     */
+    public static OfferAnswer open(MediaRelay relay, String callId, RelayMode mode, Mux mux, PhoneMedia offer,
+            DtlsSrtpLegs dtlsLegs) throws SdpException, RelayException {
         PhoneMedia.Dtls keying = offer.dtls();
         if (keying == null) {
-            return open(relay, callId, mode, Mux.FIRST_OFFERERS, offer);
+            return open(relay, callId, mode, mux, offer);
         }
         if (mode != RelayMode.TERMINATION) {
             throw new SdpException("DTLS-SRTP is bridged only when the hub terminates SRTP, not in " + mode);
