@@ -48,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A WebRTC browser calls a registered desk phone through the B2BUA over real SIP-TLS flows: its SDP is
  * {@code UDP/TLS/RTP/SAVPF} with a fingerprint, so its leg is DTLS-SRTP with ICE-lite on the relay,
- * while the desk phone is offered SDES {@code RTP/SAVP}; the media is terminated per leg. The browser's
+ * while the desk phone is offered SDES {@code RTP/SAVP}; the media is terminated per leg. And a desk
+ * phone calls a browser (registered with a {@code transport=ws} contact), which the hub offers
+ * DTLS-SRTP and whose DTLS answer becomes an SDES answer to the desk phone. The browser's
  * media end is {@link BrowserPeer} (its own DTLS client, STUN and SRTP), the phone is {@link CallPhone}.
  */
 class BrowserCallsTest {
@@ -137,6 +139,63 @@ class BrowserCallsTest {
     }
 
     @Test
+    void aDeskPhoneCallsABrowserWhichIsOfferedDtlsSrtpAndEachDecryptsTheOthersMedia() throws Exception {
+        CallPhone desk = phone("2131");
+        CallPhone browserSip = phone("2132", "<sip:2132@k3j2h1g0.invalid;transport=ws>");
+        BrowserPeer browser = browser();
+
+        String callId = UUID.randomUUID().toString();
+        desk.send(desk.invite(browserSip.user, callId, desk.sdp()));
+        SIPRequest invite = browserSip.expectRequest("INVITE");
+        String offer = new String(invite.getRawContent(), StandardCharsets.UTF_8);
+        assertTrue(offer.contains(" UDP/TLS/RTP/SAVPF ") && offer.contains("a=setup:actpass")
+                && offer.contains("a=ice-lite") && offer.contains("a=fingerprint:sha-256 "), offer);
+        assertFalse(offer.contains("a=crypto") || offer.contains(desk.ownKey.inline()), "no SDES key to a browser");
+        browserSip.answer(invite, 200, "browser-tag", browser.answer(offer));
+        SIPResponse ok = desk.expectResponse(200, "INVITE");
+        String deskAnswer = new String(ok.getRawContent(), StandardCharsets.UTF_8);
+        assertTrue(deskAnswer.contains(" RTP/SAVP ") && deskAnswer.contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80"),
+                "the desk phone's answer is SDES: " + deskAnswer);
+        assertFalse(deskAnswer.contains("fingerprint") || deskAnswer.contains("ice-"), deskAnswer);
+        desk.hubSdp(ok);
+        desk.send(desk.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + desk.user, ok.getTo().getTag(),
+                "<sip:" + browserSip.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
+        browserSip.expectRequest("ACK");
+
+        browser.checkConnectivity();
+        browser.handshake();
+        desk.sendMedia();
+        for (int seq = 1; seq <= 10; seq++) {
+            browser.sendAudio(seq);
+            byte[] heard = receive(desk);
+            assertArrayEquals(BrowserPeer.payload(seq), Arrays.copyOfRange(heard, 12, heard.length),
+                    "the desk phone decrypts the browser's packet " + seq);
+            desk.sendMedia();
+            assertNotNull(browser.receiveAudio(), "the browser decrypts the desk phone's packet " + seq);
+        }
+        assertEquals(0, browser.authFailures());
+        Map<?, ?> media = (Map<?, ?>) sip.activeCalls().get(0).media();
+        assertEquals("SDES", ((Map<?, ?>) media.get("caller")).get("kind"));
+        Map<?, ?> callee = (Map<?, ?>) media.get("callee");
+        assertEquals("DTLS-SRTP", callee.get("kind"));
+        assertEquals("ok", ((Map<?, ?>) callee.get("dtls")).get("outcome"));
+        assertEquals("server", ((Map<?, ?>) callee.get("dtls")).get("role"), "the browser answered active");
+    }
+
+    @Test
+    void aDeskPhoneIsNeverOfferedDtlsEvenWhenTheHubServesIt() throws Exception {
+        CallPhone caller = phone("2141");
+        CallPhone desk = phone("2142");
+
+        caller.send(caller.invite(desk.user, UUID.randomUUID().toString(), caller.sdp()));
+        SIPRequest invite = desk.expectRequest("INVITE");
+
+        String offer = new String(invite.getRawContent(), StandardCharsets.UTF_8);
+        assertTrue(offer.contains(" RTP/SAVP ") && offer.contains("a=crypto:1 "), offer);
+        assertFalse(offer.contains("fingerprint") || offer.contains("UDP/TLS"), offer);
+    }
+
+    @Test
     void aBrowserWhoseCertificateIsNotItsFingerprintIsRefusedAndTheCallEndedAndAudited() throws Exception {
         CallPhone browserSip = phone("2111");
         BrowserPeer browser = browser();
@@ -219,8 +278,13 @@ class BrowserCallsTest {
     }
 
     private CallPhone phone(String user) throws Exception {
+        return phone(user, null);
+    }
+
+    /** A registered phone; with {@code contact}, registered under that contact (a browser's). */
+    private CallPhone phone(String user, String contact) throws Exception {
         CallPhone phone = new CallPhone(user, SipTestClient.tls(sip.tlsPort(),
-                PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)), null, null));
+                PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)), null, null)).withContact(contact);
         closing.add(phone);
         clock.advance(Duration.ofSeconds(1));
         phone.register("secret");

@@ -110,6 +110,19 @@ public final class BrowserPeer implements AutoCloseable {
 
     /** A Chromium-like audio offer: G.711 µ-law and telephone-event, DTLS-SRTP, ICE, BUNDLE. */
     public String offer() {
+        return description("actpass");
+    }
+
+    /**
+     * Reads the hub's DTLS-SRTP offer ({@link #read}) and answers it as Chromium does: {@code a=setup:active}
+     * (the browser is the DTLS client), its own ICE credentials and fingerprint, the offer's mid bundled.
+     */
+    public String answer(String hubOffer) {
+        read(hubOffer);
+        return description("active");
+    }
+
+    private String description(String setup) {
         int port = address().getPort();
         String host = address().getAddress().getHostAddress();
         return "v=0\r\n"
@@ -126,7 +139,7 @@ public final class BrowserPeer implements AutoCloseable {
                 + "a=ice-pwd:" + password + "\r\n"
                 + "a=ice-options:trickle\r\n"
                 + "a=fingerprint:" + fingerprint() + "\r\n"
-                + "a=setup:actpass\r\n"
+                + "a=setup:" + setup + "\r\n"
                 + "a=mid:0\r\n"
                 + "a=sendrecv\r\n"
                 + "a=rtcp-mux\r\n"

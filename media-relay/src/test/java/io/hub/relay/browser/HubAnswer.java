@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.HexFormat;
 
 /**
- * The hub's SDP answer as a browser reads it for its one audio medium: where the media goes, the
+ * The hub's SDP, an answer or an offer, as a browser reads it for its one audio medium: where the media goes, the
  * hub's ICE-lite credentials, its fingerprint, and what a WebRTC stack insists on (RFC 8829, 8842):
  * {@code UDP/TLS/RTP/SAVPF}, a setup that leaves the browser the DTLS client when it offered actpass,
  * rtcp-mux, and the offer's mid in a BUNDLE group.
@@ -62,13 +62,13 @@ public record HubAnswer(InetSocketAddress media, String protocol, String iceUfra
             throw new IllegalArgumentException("no audio address in the answer");
         }
         if (!"UDP/TLS/RTP/SAVPF".equals(protocol)) {
-            throw new IllegalArgumentException("the answer's audio is " + protocol + ", not UDP/TLS/RTP/SAVPF");
+            throw new IllegalArgumentException("the hub's audio is " + protocol + ", not UDP/TLS/RTP/SAVPF");
         }
         if (fingerprint == null || ufrag == null || pwd == null) {
             throw new IllegalArgumentException("the answer has no fingerprint or ICE credentials");
         }
-        if (!"passive".equals(setup)) {
-            throw new IllegalArgumentException("the answer's a=setup is " + setup + "; this browser is DTLS client only");
+        if (!"passive".equals(setup) && !"actpass".equals(setup)) {
+            throw new IllegalArgumentException("the hub's a=setup is " + setup + "; this browser is DTLS client only");
         }
         return new HubAnswer(new InetSocketAddress(address, port), protocol, ufrag, pwd, fingerprint, setup, mid,
                 bundled, lite, mux, candidate);

@@ -60,9 +60,13 @@ final class CallMedia {
         relay.timeout(exchange.session(), settings.ringTimeout().plus(settings.transactionTimeout()));
     }
 
-    /** The offer one ringing phone gets, with a key of its own. */
-    String offerForFork(String fork, String address) throws SdpException {
-        OfferAnswer.Onward offer = exchange.onward(address);
+    /**
+     * The offer one ringing phone gets, with a key of its own; a WebRTC phone ({@link WebRtcContact}) of
+     * a hub with DTLS legs gets DTLS-SRTP with ICE-lite instead, with credentials of its own.
+     */
+    String offerForFork(String fork, String address, boolean webRtc) throws SdpException {
+        OfferAnswer.Onward offer = webRtc && dtlsLegs != null ? exchange.onwardToWebRtc(address)
+                : exchange.onward(address);
         forkOffers.put(fork, offer);
         return offer.sdp();
     }
@@ -75,7 +79,8 @@ final class CallMedia {
      */
     String answerFromFork(String fork, String sdp, String callerAddress) throws SdpException {
         OfferAnswer.Onward offer = forkOffers.get(fork);
-        String answer = exchange.answer(Side.B, offer, PhoneMedia.of(sdp), callerAddress);
+        String answer = exchange.answer(Side.B, offer, offer.webRtc() != null ? PhoneMedia.ofSdesOrDtls(sdp)
+                : PhoneMedia.of(sdp), callerAddress);
         forkOffers.clear();
         lastSent.put(Side.B, offer.sdp());
         lastSent.put(Side.A, answer);
