@@ -10,6 +10,7 @@ import io.hub.relay.dtls.DtlsLegReport;
 import io.hub.relay.dtls.DtlsSrtpLegs;
 import io.hub.relay.offer.OfferAnswer;
 import io.hub.relay.offer.PhoneMedia;
+import io.hub.relay.sdp.DtlsSdp;
 import io.hub.relay.sdp.SdpException;
 import io.hub.relay.sdp.SrtpRequired;
 import io.hub.relay.srtp.SrtpSuite;
@@ -109,10 +110,7 @@ final class RelayCalls {
         String fromTag = request.string("from-tag");
         PhoneMedia media = phoneMedia(request.string("sdp"), dtlsLegs != null);
         SdesOptions options = SdesOptions.of(request);
-        if (options.transportProtocol() != null && !options.transportProtocol().equals(media.medium().protocol())) {
-            throw new NgError("the hub keeps the offered transport protocol " + media.medium().protocol()
-                    + ", it does not change it to " + options.transportProtocol());
-        }
+        boolean toWebRtc = webRtcAsked(options.transportProtocol(), media);
         // Everything the offer could be refused for is checked before a port is taken. A DTLS-SRTP
         // offerer names no SDES suite: the desk phone is offered the one every SDES phone speaks.
         List<SrtpSuite> suites = options.mode() != RelayMode.TERMINATION ? List.of()
@@ -142,7 +140,8 @@ final class RelayCalls {
             });
         }
         NgCall current = call;
-        call.onward = refused(() -> current.exchange.onward(publicAddress, suites));
+        call.onward = refused(() -> toWebRtc ? current.exchange.onwardToWebRtc(publicAddress)
+                : current.exchange.onward(publicAddress, suites));
         relay.signalled(call.session);
         call.lastSignalSeconds = nowSeconds();
         Side receiver = offerer.side.other();
@@ -164,7 +163,7 @@ final class RelayCalls {
             throw new NgError("to-tag " + toTag + " is not the call's other side (" + answerer.tag
                     + "); forked answers are not relayed");
         }
-        PhoneMedia media = phoneMedia(request.string("sdp"), false);
+        PhoneMedia media = phoneMedia(request.string("sdp"), call.onward != null && call.onward.webRtc() != null);
         String sdp = refused(() -> call.exchange.answer(answerer.side, call.onward, media, publicAddress));
         call.onward = null;
         relay.signalled(call.session);
@@ -210,9 +209,27 @@ final class RelayCalls {
     }
 
     /**
+     * Whether the offer's {@code transport-protocol} asks the other phone be offered DTLS-SRTP, as
+     * rtpengine is asked to bridge SDES to WebRTC. The hub bridges only the two ways it terminates: a
+     * DTLS-SRTP offer goes on as {@code RTP/SAVP} (asked or not), an SDES one as {@code UDP/TLS/RTP/SAVPF}
+     * when asked and the relay has its DTLS legs; any other change of profile is refused.
+     */
+    private boolean webRtcAsked(String asked, PhoneMedia media) throws NgError {
+        String offered = media.medium().protocol();
+        if (asked == null || asked.equals(offered) || media.dtls() != null && asked.equals("RTP/SAVP")) {
+            return false;
+        }
+        if (media.dtls() == null && asked.equals(DtlsSdp.PROFILE) && dtlsLegs != null) {
+            return true;
+        }
+        throw new NgError("the hub keeps the offered transport protocol " + offered + ", it does not change it to "
+                + asked);
+    }
+
+    /**
      * A phone's SDP, refused in rtpengine's words when it is not SDP or has no SRTP audio; DTLS-SRTP
-     * is taken only in a first offer, when the relay was given its DTLS legs ({@link OfferAnswer}
-     * serves no DTLS-SRTP answer or re-offer yet, and refuses them itself).
+     * is taken in an offer when the relay was given its DTLS legs ({@link OfferAnswer} serves no
+     * DTLS-SRTP re-offer yet, and refuses it itself), and in the answer to the hub's DTLS-SRTP offer.
      */
     private static PhoneMedia phoneMedia(String body, boolean dtlsServed) throws NgError {
         try {

@@ -62,6 +62,7 @@ public final class BrowserPeer implements AutoCloseable {
     private volatile InetSocketAddress hub;
     private String hubUfrag;
     private String hubPassword;
+    private byte[] hubFingerprint;
     private DTLSTransport dtlsTransport;
     private SrtpSender sender;
     private volatile SrtpReceiver receiver;
@@ -163,8 +164,6 @@ public final class BrowserPeer implements AutoCloseable {
         this.hubFingerprint = parsed.fingerprint();
         return parsed;
     }
-
-    private byte[] hubFingerprint;
 
     /**
      * The controlling agent's check to the hub's candidate, nominating it.

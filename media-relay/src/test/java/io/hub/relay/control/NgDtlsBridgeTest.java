@@ -120,6 +120,50 @@ class NgDtlsBridgeTest {
     }
 
     @Test
+    void aDeskPhonesSdesOfferAskedOnAsWebRtcReachesTheBrowserAsDtlsAndBothHearTheOther() throws Exception {
+        FakePhone phone = phone();
+        BrowserPeer browser = browser();
+        Map<String, Object> offer = offer("call-5", "tag-phone", phoneSdp(phone));
+        offer.put("transport-protocol", "UDP/TLS/RTP/SAVPF");
+
+        String toBrowser = sdp(ng.request(offer)).encode();
+        String answer = browser.answer(toBrowser);
+        SessionDescription toPhone = sdp(ng.request(answer("call-5", "tag-phone", "tag-browser", answer)));
+
+        assertEquals("RTP/SAVP", toPhone.media().get(0).protocol());
+        assertTrue(toPhone.media().get(0).attribute("fingerprint").isEmpty());
+        browser.checkConnectivity();
+        browser.handshake();
+        phone.receiveWith(key(toPhone.media().get(0)));
+        phone.sendTo(toPhone.media().get(0).port());
+        phone.sendRtp(1, 160);
+        awaitQuery("call-5", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        for (int seq = 1; seq <= 5; seq++) {
+            browser.sendAudio(seq);
+            byte[] heard = phone.receiveRtp();
+            assertNotNull(heard, "the phone heard the browser's packet " + seq);
+            assertArrayEquals(BrowserPeer.payload(seq), Arrays.copyOfRange(heard, 12, heard.length));
+            phone.sendRtp(seq + 1, (seq + 1) * 160);
+            assertArrayEquals(FakePhone.plainRtp(phone.ssrc, seq + 1, (seq + 1) * 160), browser.receiveAudio());
+        }
+        Map<?, ?> query = ng.request(Map.of("command", "query", "call-id", "call-5"));
+        assertEquals("DTLS-SRTP", stream(query, "tag-browser").get("kind"));
+        assertEquals("SDES", stream(query, "tag-phone").get("kind"));
+    }
+
+    @Test
+    void aProfileChangeTheHubDoesNotBridgeIsRefused() throws Exception {
+        Map<String, Object> offer = offer("call-6", "tag-phone", phoneSdp(phone()));
+        offer.put("transport-protocol", "RTP/SAVPF");
+
+        Map<?, ?> reply = ng.request(offer);
+
+        assertEquals("the hub keeps the offered transport protocol RTP/SAVP, it does not change it to RTP/SAVPF",
+                reply.get("error-reason"));
+        assertEquals(0, relay.calls());
+    }
+
+    @Test
     void aCertificateThatIsNotTheOffersFingerprintIsRefusedAndTheCallDeleted() throws Exception {
         BrowserPeer browser = browser();
         browser.offerAnotherFingerprint();
