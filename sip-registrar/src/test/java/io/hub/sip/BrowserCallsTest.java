@@ -113,6 +113,7 @@ class BrowserCallsTest {
 
         browser.checkConnectivity();
         browser.handshake();
+        awaitHubKeys("caller");
         desk.sendMedia();
         for (int seq = 1; seq <= 10; seq++) {
             browser.sendAudio(seq);
@@ -164,6 +165,7 @@ class BrowserCallsTest {
 
         browser.checkConnectivity();
         browser.handshake();
+        awaitHubKeys("callee");
         desk.sendMedia();
         for (int seq = 1; seq <= 10; seq++) {
             browser.sendAudio(seq);
@@ -253,6 +255,22 @@ class BrowserCallsTest {
         browserSip.send(browserSip.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + browserSip.user,
                 ok.getTo().getTag(), "<sip:" + desk.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
         return new Call(invite, new String(ok.getRawContent(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Waits until the hub's side of the browser's handshake has its keys too: the browser's client
+     * finishes on the hub's last flight, a moment before the hub's handshake thread hands the keys on.
+     */
+    private void awaitHubKeys(String leg) throws InterruptedException {
+        for (int i = 0; i < 400; i++) {
+            Map<?, ?> media = (Map<?, ?>) sip.activeCalls().get(0).media();
+            Map<?, ?> dtls = (Map<?, ?>) ((Map<?, ?>) media.get(leg)).get("dtls");
+            if (dtls != null && "ok".equals(dtls.get("outcome"))) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the hub's DTLS leg never got its keys");
     }
 
     /** The desk phone's next packet, waiting a bounded number of its 200 ms reads. */

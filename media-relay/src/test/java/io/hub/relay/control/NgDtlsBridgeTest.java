@@ -91,6 +91,7 @@ class NgDtlsBridgeTest {
 
         browser.checkConnectivity();
         browser.handshake();
+        awaitQuery("call-1", q -> dtlsOk(q, "tag-browser"));
         phone.receiveWith(key(toPhone.media().get(0)));
         phone.sendTo(phoneAudio.port());
         phone.sendRtp(1, 160);
@@ -134,6 +135,7 @@ class NgDtlsBridgeTest {
         assertTrue(toPhone.media().get(0).attribute("fingerprint").isEmpty());
         browser.checkConnectivity();
         browser.handshake();
+        awaitQuery("call-5", q -> dtlsOk(q, "tag-browser"));
         phone.receiveWith(key(toPhone.media().get(0)));
         phone.sendTo(toPhone.media().get(0).port());
         phone.sendRtp(1, 160);
@@ -266,6 +268,12 @@ class NgDtlsBridgeTest {
         Map<?, ?> party = (Map<?, ?>) ((Map<?, ?>) query.get("tags")).get(tag);
         Map<?, ?> medium = (Map<?, ?>) ((List<?>) party.get("medias")).get(0);
         return (Map<?, ?>) ((List<?>) medium.get("streams")).get(0);
+    }
+
+    /** The hub's side of the browser's handshake has its keys (a moment after the browser's). */
+    private static boolean dtlsOk(Map<?, ?> query, String tag) {
+        Map<?, ?> dtls = (Map<?, ?>) stream(query, tag).get("dtls");
+        return dtls != null && "ok".equals(dtls.get("outcome"));
     }
 
     private Map<?, ?> awaitQuery(String callId, Predicate<Map<?, ?>> condition) throws Exception {
