@@ -6,6 +6,8 @@ import io.hub.app.storage.HubDatabase;
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.relay.RelayConfig;
+import io.hub.relay.dtls.DtlsSrtpLegs;
+import io.hub.app.relay.RelayDtls;
 import io.hub.provisioning.AuditUpkeep;
 import io.hub.provisioning.Provisioning;
 import io.hub.provisioning.DeviceEndpointSettings;
@@ -143,13 +145,17 @@ public final class Hub implements AutoCloseable {
         auditUpkeep = provisioning.startAuditUpkeep(Duration.ofDays(settings.auditRetentionDays),
                 Duration.ofDays(settings.statusRetentionDays));
         services.add(auditUpkeep);
+        // One set of DTLS-SRTP legs for the B2BUA's relay: WebRTC callers' legs; closed after SIP.
+        DtlsSrtpLegs dtlsLegs = RelayDtls.legs(clock, metrics);
+        services.add(dtlsLegs);
         try {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
                     pki.validator(), new ProvisionedSipAccounts(phones,
                             new ClientCertificatePolicy(phones, settings.sipClientCertificate)),
-                    database.dataSource(), metrics, clock, sipOptions(bind), SipService.Standing.of(pki));
+                    database.dataSource(), metrics, clock, sipOptions(bind, dtlsLegs),
+                    SipService.Standing.of(pki));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
@@ -213,7 +219,7 @@ public final class Hub implements AutoCloseable {
      * The relay on the SIP bind address and the configured range; SDP names the public address when
      * set. The keepalive interval phones are told is the Flow-Timer the registrar announces.
      */
-    private SipService.Options sipOptions(InetAddress bind) {
+    private SipService.Options sipOptions(InetAddress bind, DtlsSrtpLegs dtlsLegs) {
         int[] range = settings.relayPortRange();
         RelayConfig relay = RelayConfig.defaults(bind).withPorts(range[0] + "-" + range[1])
                 .withIoThreads(settings.relayIoThreads);
@@ -222,7 +228,7 @@ public final class Hub implements AutoCloseable {
         return new SipService.Options(Duration.ofSeconds(settings.sipKeepaliveSeconds),
                 settings.sipUnregisteredPerSource, Duration.ofSeconds(settings.sipRegisterDeadlineSeconds), relay,
                 mediaAddress, settings.relayModeParsed(), Duration.ofSeconds(settings.mediaTimeoutSeconds),
-                settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds);
+                settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds, dtlsLegs);
     }
 
     private java.util.Map<String, String> globalLayer() {

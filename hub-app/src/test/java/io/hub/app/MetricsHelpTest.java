@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /metrics} of a running hub, after a phone booted and registered: every metric family has
- * a HELP text that says more than its name, and the resync outcomes are there from the start.
+ * a HELP text that says more than its name, and the resync and DTLS handshake outcomes are there from
+ * the start.
  */
 class MetricsHelpTest {
 
@@ -66,6 +67,12 @@ class MetricsHelpTest {
         for (String outcome : List.of("ok", "no-flow", "timeout", "refused")) {
             assertTrue(scrape.contains("hub_resync_total{outcome=\"" + outcome + "\"}"), outcome + ": " + scrape);
         }
+        // The DTLS-SRTP legs' meters are there from the start, each outcome at zero.
+        for (String outcome : List.of("ok", "fingerprint_mismatch", "timeout")) {
+            assertTrue(scrape.contains("hub_relay_dtls_handshakes_total{outcome=\"" + outcome + "\"}"),
+                    outcome + ": " + scrape);
+        }
+        assertTrue(families.contains("hub_relay_dtls_handshake_time_seconds"), scrape);
         assertTrue(families.stream().anyMatch(f -> f.startsWith("hub_sip_register")), scrape);
         assertTrue(families.stream().anyMatch(f -> f.startsWith("hub_device_requests")), scrape);
     }

@@ -16,13 +16,14 @@ import java.util.Objects;
 final class RelayLeg {
 
     final Side side;
-    final boolean rtcpMux;
+    /** Becomes true once at most: a port-pair leg whose WebRTC answer muxes ({@link #apply}). */
+    boolean rtcpMux;
     final int rtpPort;
     final int rtcpPort;
     final DatagramChannel rtpChannel;
     final DatagramChannel rtcpChannel;
     final Latch rtpLatch = new Latch();
-    final Latch rtcpLatch;
+    Latch rtcpLatch;
     final RtpStreamStats rtpStats;
     private final long[] dropped = new long[DropReason.values().length];
 
@@ -57,7 +58,13 @@ final class RelayLeg {
 
     /** Takes a re-INVITE's view of the phone; returns whether the expected addresses changed. */
     boolean apply(LegSpec spec, RelayMode mode) {
-        if (spec.rtcpMux() != rtcpMux) {
+        if (spec.rtcpMux() && !rtcpMux && rtpLatch.address() == null && rtcpLatch.address() == null) {
+            // The first answer of a leg allocated as a port pair before its phone was known, from a
+            // WebRTC phone, which muxes: RTCP moves onto the RTP port; the RTCP port stays reserved, unused,
+            // until the session is released.
+            rtcpMux = true;
+            rtcpLatch = rtpLatch;
+        } else if (spec.rtcpMux() != rtcpMux) {
             throw new IllegalArgumentException("leg " + side + " cannot switch rtcp-mux on a re-INVITE; allocate anew");
         }
         boolean moved = !Objects.equals(expectedRtp, spec.expectedRtp())

@@ -18,6 +18,7 @@ import io.hub.sip.call.CallTimers;
 import io.hub.sip.location.BindingStore;
 import io.hub.relay.MediaRelay;
 import io.hub.relay.RelayConfig;
+import io.hub.relay.dtls.DtlsSrtpLegs;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.registrar.CredentialSource;
 import io.hub.sip.registrar.DigestAuthenticator;
@@ -70,11 +71,25 @@ public final class SipService implements AutoCloseable {
      * How calls are made: the relay's ports, the call timeouts, where ended calls are kept and
      * where the call timers run (the SIP service closes them).
      */
-    public record Calls(RelayConfig relay, CallSettings settings, CallRecords records, CallTimers timers) {
+    public record Calls(RelayConfig relay, CallSettings settings, CallRecords records, CallTimers timers,
+                        DtlsSrtpLegs dtls) {
 
-        /** With the hub's own timers, on a thread of their own. */
+        /** With the hub's own timers, on a thread of their own, and no DTLS-SRTP. */
         public Calls(RelayConfig relay, CallSettings settings, CallRecords records) {
             this(relay, settings, records, CallTimers.threaded());
+        }
+
+        /** Without DTLS-SRTP: a WebRTC offer is refused with 488. */
+        public Calls(RelayConfig relay, CallSettings settings, CallRecords records, CallTimers timers) {
+            this(relay, settings, records, timers, null);
+        }
+
+        /**
+         * With {@code dtls}: a caller's or callee's WebRTC SDP ({@code UDP/TLS/RTP/SAVPF} with a
+         * fingerprint) gets a DTLS-SRTP leg; the hub's owner closes it after the SIP service.
+         */
+        public Calls withDtls(DtlsSrtpLegs dtls) {
+            return new Calls(relay, settings, records, timers, dtls);
         }
     }
 
@@ -110,10 +125,11 @@ public final class SipService implements AutoCloseable {
      * @param mediaTimeout how long a call's media may stop before the call is ended
      * @param registersPerAorPerSecond authenticated REGISTERs one AOR may make in a second
      * @param flowDensity requests one registered phone's flow may send per density window (2 s)
+     * @param dtls where WebRTC callers' DTLS-SRTP legs are made, or null to refuse them (488)
      */
     public record Options(Duration keepalive, int unregisteredPerSource, Duration registerDeadline, RelayConfig relay,
             String mediaAddress, RelayMode relayMode, Duration mediaTimeout, int registersPerAorPerSecond,
-            int flowDensity) {
+            int flowDensity, DtlsSrtpLegs dtls) {
     }
 
     private final SipServer server;
@@ -162,7 +178,8 @@ public final class SipService implements AutoCloseable {
         return start(listen, validator, new AccountCredentials(accounts), new JdbcBindingStore(database), registrar,
                 SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline())
                         .flowDensity(options.flowDensity()),
-                clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)), standing);
+                clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)).withDtls(options.dtls()),
+                standing);
     }
 
     public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
@@ -187,7 +204,7 @@ public final class SipService implements AutoCloseable {
         MediaRelay relay = new MediaRelay(callSetup.relay().withDeadStreamTimeout(callSetup.settings().mediaTimeout()),
                 clock, metrics, dead -> router[0].deadStream(dead));
         router[0] = new CallRouter(location, credentials, relay, callSetup.settings(), callSetup.records(), clock,
-                metrics, callSetup.timers());
+                metrics, callSetup.timers(), callSetup.dtls());
         CallRouter calls = router[0];
         SipAccess access = new SipAccess(location, calls, credentials, standing.revokedDevice(), standing.pkiState(),
                 clock);

@@ -38,6 +38,7 @@ public final class CallPhone implements AutoCloseable {
     private int seq = 1000;
     private int cseq = 10;
     final String instance = "urn:uuid:" + UUID.randomUUID();
+    private String contact;
 
     public CallPhone(String user, SipTestClient sip) throws IOException {
         this.user = user;
@@ -56,7 +57,14 @@ public final class CallPhone implements AutoCloseable {
     }
 
     public String contact() {
-        return "<sip:" + user + "@10.0.0." + user.substring(user.length() - 1) + ":5061;transport=tls;ob>";
+        return contact != null ? contact
+                : "<sip:" + user + "@10.0.0." + user.substring(user.length() - 1) + ":5061;transport=tls;ob>";
+    }
+
+    /** Registers and answers with {@code uri} as its contact instead: a browser's, for example. */
+    public CallPhone withContact(String uri) {
+        this.contact = uri;
+        return this;
     }
 
     /** An SDP offer or answer for this phone's media socket, SRTP with its own key. */

@@ -4,6 +4,7 @@ import io.hub.app.Foreground;
 import io.hub.app.UserError;
 import io.hub.relay.RelayConfig;
 import io.hub.relay.control.NgRelay;
+import io.hub.relay.dtls.DtlsSrtpLegs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "relay", mixinStandardHelpOptions = true,
         description = {"Run the SRTP relay alone, controlled like rtpengine over the ng protocol (bencode over UDP):",
                 "ping, offer, answer, delete, query. SRTP is terminated per leg with the hub's own keys, or",
-                "forwarded untouched when an offer asks SDES=nonew. Serves until SIGTERM."})
+                "forwarded untouched when an offer asks SDES=nonew. A WebRTC offer (UDP/TLS/RTP/SAVPF with",
+                "a=fingerprint) gets a DTLS-SRTP leg with ICE-lite, bridged to SDES toward the other phone.",
+                "Serves until SIGTERM."})
 public final class RelayCommand implements Callable<Integer> {
 
     @Option(names = "--ng", paramLabel = "ADDRESS:PORT", defaultValue = "127.0.0.1:2223",
@@ -61,10 +64,14 @@ public final class RelayCommand implements Callable<Integer> {
         RelayConfig config = relayConfig(media);
         String sdpAddress = publicAddress != null ? address("--public-address", publicAddress).getHostAddress()
                 : media.isAnyLocalAddress() ? firstNonLoopbackAddress() : media.getHostAddress();
+        Clock clock = Clock.systemUTC();
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        DtlsSrtpLegs dtlsLegs = RelayDtls.legs(clock, metrics);
         NgRelay relay;
         try {
-            relay = new NgRelay(config, control(), sdpAddress, Clock.systemUTC(), new SimpleMeterRegistry());
+            relay = new NgRelay(config, control(), sdpAddress, clock, metrics, dtlsLegs);
         } catch (IOException e) {
+            dtlsLegs.close();
             throw new UserError("the relay cannot open its sockets: " + e.getMessage());
         }
         relay.start();
@@ -74,7 +81,10 @@ public final class RelayCommand implements Callable<Integer> {
             out.printf("ng control   udp %s:%d%n", control.getAddress().getHostAddress(), control.getPort());
             out.printf("relay ports  udp %s %d-%d, SDP address %s, %d I/O thread(s)%n", media.getHostAddress(),
                     config.minPort(), config.maxPort(), sdpAddress, config.ioThreads());
-        }, relay::close);
+        }, () -> {
+            relay.close();
+            dtlsLegs.close();
+        });
     }
 
     private RelayConfig relayConfig(InetAddress media) {

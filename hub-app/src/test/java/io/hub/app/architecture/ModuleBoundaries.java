@@ -95,6 +95,8 @@ final class ModuleBoundaries {
             "io.hub.sip",
             // The relay's own entry points: the library (root) and the ng daemon (hub relay).
             "io.hub.relay", "io.hub.relay.control",
+            // DTLS-SRTP legs: hub-app makes the one DtlsSrtpLegs (and its certificate) both relay drivers use.
+            "io.hub.relay.dtls",
             "io.hub.pki", "io.hub.pki.tls", "io.hub.pki.log",
             "io.hub.profiles",
             // Provisioning, its root only: Provisioning hands out Phones, RevokedCertificates, AuditUpkeep.

@@ -6,6 +6,7 @@ import io.hub.relay.RelayMode;
 import io.hub.relay.SessionStats;
 import io.hub.relay.Side;
 import io.hub.relay.StreamStats;
+import io.hub.relay.dtls.DtlsSrtpLeg;
 import io.hub.relay.offer.PhoneMedia;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -20,8 +21,9 @@ import java.util.Map;
  * {@code endpoint} (where the relay latched), {@code advertised endpoint} (the SDP's),
  * {@code crypto suite} and {@code stats}. The relay counts RTCP with RTP, so {@code totals} has
  * {@code RTP} only, and a stream covers both ports of its leg. Beside rtpengine's keys each stream
- * carries the hub's own: {@code lost}, {@code jitter} (ms), {@code sent} and {@code dropped} by
- * reason.
+ * carries the hub's own: {@code lost}, {@code jitter} (ms), {@code sent}, {@code dropped} by
+ * reason, {@code kind} (SDES or DTLS-SRTP) and on a DTLS-SRTP leg {@code dtls}: its role, handshake
+ * state, outcome and time, and ICE state ({@link DtlsSrtpLeg#figures}).
  */
 final class CallReport {
 
@@ -69,8 +71,9 @@ final class CallReport {
         if (media != null) {
             medium.put("protocol", media.medium().protocol());
         }
+        DtlsSrtpLeg dtls = call.exchange.dtlsLeg(party.side);
         medium.put("flags", call.mode == RelayMode.PASSTHROUGH ? List.of("initialized", "SDES", "passthrough")
-                : List.of("initialized", "SDES"));
+                : List.of("initialized", dtls == null ? "SDES" : "DTLS-SRTP"));
         medium.put("streams", List.of(stream(call, party, leg)));
         return medium;
     }
@@ -87,8 +90,16 @@ final class CallReport {
         if (media != null && media.rtp() != null) {
             stream.put("advertised endpoint", endpoint(media.rtp()));
         }
-        if (media != null) {
+        DtlsSrtpLeg dtls = call.exchange.dtlsLeg(party.side);
+        if (media != null && media.crypto() != null) {
             stream.put("crypto suite", media.crypto().suite());
+        }
+        // The hub's own: SDES or DTLS-SRTP, and on a DTLS-SRTP leg its handshake and ICE state.
+        stream.put("kind", dtls == null ? DtlsSrtpLeg.SDES_KIND : DtlsSrtpLeg.KIND);
+        if (dtls != null) {
+            Map<String, Object> figures = dtls.figures();
+            figures.remove("kind");
+            stream.put("dtls", figures);
         }
         if (received.lastPacket() != null) {
             stream.put("last packet", received.lastPacket().getEpochSecond());

@@ -3,6 +3,7 @@ package io.hub.relay.control;
 import io.hub.relay.DeadStream;
 import io.hub.relay.MediaRelay;
 import io.hub.relay.RelayConfig;
+import io.hub.relay.dtls.DtlsSrtpLegs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -30,9 +31,22 @@ public final class NgRelay implements AutoCloseable {
      */
     public NgRelay(RelayConfig config, InetSocketAddress control, String publicAddress, Clock clock,
                    MeterRegistry registry) throws IOException {
+        this(config, control, publicAddress, clock, registry, null);
+    }
+
+    /**
+     * @param dtlsLegs where a WebRTC offer's DTLS-SRTP leg is made (its handshake failures delete the
+     *     call), or null to refuse DTLS-SRTP offers; the caller closes it after this relay
+     * @throws IOException if the relay's selector or the control socket cannot be opened
+     */
+    public NgRelay(RelayConfig config, InetSocketAddress control, String publicAddress, Clock clock,
+                   MeterRegistry registry, DtlsSrtpLegs dtlsLegs) throws IOException {
         // The listener runs only once the relay is started, after every field here is set.
         this.relay = new MediaRelay(config, clock, registry, this::ended);
-        this.calls = new RelayCalls(relay, publicAddress, clock);
+        this.calls = new RelayCalls(relay, publicAddress, clock, dtlsLegs);
+        if (dtlsLegs != null) {
+            dtlsLegs.onHandshake(calls::dtlsEnded);
+        }
         try {
             this.server = new NgServer(control, calls, clock);
         } catch (IOException | RuntimeException e) {

@@ -6,8 +6,11 @@ import io.hub.relay.PortsExhaustedException;
 import io.hub.relay.RelayException;
 import io.hub.relay.RelayMode;
 import io.hub.relay.Side;
+import io.hub.relay.dtls.DtlsLegReport;
+import io.hub.relay.dtls.DtlsSrtpLegs;
 import io.hub.relay.offer.OfferAnswer;
 import io.hub.relay.offer.PhoneMedia;
+import io.hub.relay.sdp.DtlsSdp;
 import io.hub.relay.sdp.SdpException;
 import io.hub.relay.sdp.SrtpRequired;
 import io.hub.relay.srtp.SrtpSuite;
@@ -27,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * rewritten for the other phone: the relay's address and ports, ICE removed, further media refused,
  * and in termination the hub's own keys, one per suite the SDES options leave. The answer does the
  * same the other way. rtcp-mux is declined on both legs ({@link OfferAnswer.Mux#DECLINED}), so
- * every leg is an even/odd port pair. A re-offer may come from either phone, and keeps a call's
+ * every leg is an even/odd port pair, except a WebRTC offerer's DTLS-SRTP leg (given the relay's
+ * {@link DtlsSrtpLegs}), which muxes as WebRTC must and is deleted when its handshake fails
+ * ({@link #dtlsEnded}). A re-offer may come from either phone, and keeps a call's
  * mode; its hub keys follow {@link io.hub.relay.HubKeys}. Each offer and answer counts as activity
  * for the dead-stream timeout, so a long ring does not end a call.
  *
@@ -41,12 +46,17 @@ final class RelayCalls {
     private final MediaRelay relay;
     private final String publicAddress;
     private final Clock clock;
+    private final DtlsSrtpLegs dtlsLegs;
     private final Map<String, NgCall> calls = new ConcurrentHashMap<>();
 
-    RelayCalls(MediaRelay relay, String publicAddress, Clock clock) {
+    /**
+     * @param dtlsLegs where a WebRTC offer's DTLS-SRTP leg is made, or null to refuse DTLS-SRTP offers
+     */
+    RelayCalls(MediaRelay relay, String publicAddress, Clock clock, DtlsSrtpLegs dtlsLegs) {
         this.relay = relay;
         this.publicAddress = publicAddress;
         this.clock = clock;
+        this.dtlsLegs = dtlsLegs;
     }
 
     /** The reply dictionary for one request. */
@@ -76,18 +86,36 @@ final class RelayCalls {
         relay.release(event.session());
     }
 
+    /**
+     * A DTLS-SRTP leg's handshake failed (a fingerprint mismatch, a timeout …): whoever holds the
+     * media path is not who signalled the call, or nobody came, so the call is deleted. Runs on the
+     * handshake's thread.
+     */
+    void dtlsEnded(DtlsLegReport report) {
+        if (report.established()) {
+            return;
+        }
+        NgCall call = calls.get(report.callId());
+        if (call == null || call.exchange.dtlsLeg(report.side()) == null
+                || call.exchange.dtlsLeg(report.side()).report() != report || !calls.remove(report.callId(), call)) {
+            return;
+        }
+        LOG.info("ng call {} deleted: DTLS on leg {} from {} failed: {}", call.callId, report.side(), report.peer(),
+                report.failure().name().toLowerCase(java.util.Locale.ROOT));
+        relay.release(call.session);
+    }
+
     private Map<String, Object> offer(NgRequest request) throws NgError {
         String callId = request.string("call-id");
         String fromTag = request.string("from-tag");
-        PhoneMedia media = phoneMedia(request.string("sdp"));
+        PhoneMedia media = phoneMedia(request.string("sdp"), dtlsLegs != null);
         SdesOptions options = SdesOptions.of(request);
-        if (options.transportProtocol() != null && !options.transportProtocol().equals(media.medium().protocol())) {
-            throw new NgError("the hub keeps the offered transport protocol " + media.medium().protocol()
-                    + ", it does not change it to " + options.transportProtocol());
-        }
-        // Everything the offer could be refused for is checked before a port is taken.
-        List<SrtpSuite> suites = options.mode() == RelayMode.TERMINATION
-                ? options.suitesOnward(refused(media::suite)) : List.of();
+        boolean toWebRtc = webRtcAsked(options.transportProtocol(), media);
+        // Everything the offer could be refused for is checked before a port is taken. A DTLS-SRTP
+        // offerer names no SDES suite: the desk phone is offered the one every SDES phone speaks.
+        List<SrtpSuite> suites = options.mode() != RelayMode.TERMINATION ? List.of()
+                : options.suitesOnward(media.dtls() != null ? SrtpSuite.AES_CM_128_HMAC_SHA1_80
+                : refused(media::suite));
         NgCall call = calls.get(callId);
         NgCall.Party offerer;
         if (call == null) {
@@ -112,7 +140,8 @@ final class RelayCalls {
             });
         }
         NgCall current = call;
-        call.onward = refused(() -> current.exchange.onward(publicAddress, suites));
+        call.onward = refused(() -> toWebRtc ? current.exchange.onwardToWebRtc(publicAddress)
+                : current.exchange.onward(publicAddress, suites));
         relay.signalled(call.session);
         call.lastSignalSeconds = nowSeconds();
         Side receiver = offerer.side.other();
@@ -134,7 +163,7 @@ final class RelayCalls {
             throw new NgError("to-tag " + toTag + " is not the call's other side (" + answerer.tag
                     + "); forked answers are not relayed");
         }
-        PhoneMedia media = phoneMedia(request.string("sdp"));
+        PhoneMedia media = phoneMedia(request.string("sdp"), call.onward != null && call.onward.webRtc() != null);
         String sdp = refused(() -> call.exchange.answer(answerer.side, call.onward, media, publicAddress));
         call.onward = null;
         relay.signalled(call.session);
@@ -164,7 +193,9 @@ final class RelayCalls {
 
     private NgCall allocate(String callId, RelayMode mode, PhoneMedia media) throws NgError {
         try {
-            NgCall call = new NgCall(callId, mode, OfferAnswer.open(relay, callId, mode, OfferAnswer.Mux.DECLINED, media),
+            NgCall call = new NgCall(callId, mode, dtlsLegs == null
+                    ? OfferAnswer.open(relay, callId, mode, OfferAnswer.Mux.DECLINED, media)
+                    : OfferAnswer.open(relay, callId, mode, OfferAnswer.Mux.DECLINED, media, dtlsLegs),
                     nowSeconds());
             calls.put(callId, call);
             return call;
@@ -177,10 +208,32 @@ final class RelayCalls {
         }
     }
 
-    /** A phone's SDP, refused in rtpengine's words when it is not SDP or has no SRTP audio. */
-    private static PhoneMedia phoneMedia(String body) throws NgError {
+    /**
+     * Whether the offer's {@code transport-protocol} asks the other phone be offered DTLS-SRTP, as
+     * rtpengine is asked to bridge SDES to WebRTC. The hub bridges only the two ways it terminates: a
+     * DTLS-SRTP offer goes on as {@code RTP/SAVP} (asked or not), an SDES one as {@code UDP/TLS/RTP/SAVPF}
+     * when asked and the relay has its DTLS legs; any other change of profile is refused.
+     */
+    private boolean webRtcAsked(String asked, PhoneMedia media) throws NgError {
+        String offered = media.medium().protocol();
+        if (asked == null || asked.equals(offered) || media.dtls() != null && asked.equals("RTP/SAVP")) {
+            return false;
+        }
+        if (media.dtls() == null && asked.equals(DtlsSdp.PROFILE) && dtlsLegs != null) {
+            return true;
+        }
+        throw new NgError("the hub keeps the offered transport protocol " + offered + ", it does not change it to "
+                + asked);
+    }
+
+    /**
+     * A phone's SDP, refused in rtpengine's words when it is not SDP or has no SRTP audio; DTLS-SRTP
+     * is taken in an offer when the relay was given its DTLS legs ({@link OfferAnswer} serves no
+     * DTLS-SRTP re-offer yet, and refuses it itself), and in the answer to the hub's DTLS-SRTP offer.
+     */
+    private static PhoneMedia phoneMedia(String body, boolean dtlsServed) throws NgError {
         try {
-            return PhoneMedia.of(body);
+            return dtlsServed ? PhoneMedia.ofSdesOrDtls(body) : PhoneMedia.of(body);
         } catch (SrtpRequired e) {
             throw new NgError("SRTP is mandatory: " + e.getMessage());
         } catch (SdpException e) {

@@ -28,7 +28,8 @@ import java.util.Set;
 record SdesOptions(RelayMode mode, List<SrtpSuite> excluded, List<SrtpSuite> only, boolean onlyAsked,
                    String transportProtocol) {
 
-    private static final Set<String> SRTP_PROFILES = Set.of("RTP/SAVP", "RTP/SAVPF");
+    /** SDES profiles, and WebRTC's DTLS-SRTP one (RelayCalls bridges to it only with DTLS legs). */
+    private static final Set<String> SRTP_PROFILES = Set.of("RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVPF");
 
     static SdesOptions of(NgRequest request) throws NgError {
         List<String> sdes = new ArrayList<>();
@@ -58,7 +59,8 @@ record SdesOptions(RelayMode mode, List<SrtpSuite> excluded, List<SrtpSuite> onl
         }
         String protocol = request.optionalString("transport-protocol");
         if (protocol != null && !SRTP_PROFILES.contains(protocol.strip().toUpperCase(Locale.ROOT))) {
-            throw new NgError("SRTP is mandatory: transport-protocol " + protocol + " is not RTP/SAVP or RTP/SAVPF");
+            throw new NgError("SRTP is mandatory: transport-protocol " + protocol
+                    + " is not RTP/SAVP, RTP/SAVPF or UDP/TLS/RTP/SAVPF");
         }
         return new SdesOptions(mode, List.copyOf(excluded), List.copyOf(only), onlyAsked,
                 protocol == null ? null : protocol.strip().toUpperCase(Locale.ROOT));

@@ -6,6 +6,9 @@ import io.hub.relay.PacketKind;
 import io.hub.relay.stun.IceLiteResponder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import org.bouncycastle.tls.DTLSClientProtocol;
@@ -30,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * call into the relay's session while the I/O thread holds its lock in {@link #received}.
  */
 public final class DtlsSrtpLeg implements LegKeying {
+
+    /** What the calls views name a DTLS-SRTP leg; an SDES leg is {@value #SDES_KIND}. */
+    public static final String KIND = "DTLS-SRTP";
+    public static final String SDES_KIND = "SDES";
 
     private static final Logger LOG = LoggerFactory.getLogger(DtlsSrtpLeg.class);
 
@@ -66,6 +73,28 @@ public final class DtlsSrtpLeg implements LegKeying {
     /** The ICE-lite responder, or null on a leg without ICE. */
     public IceLiteResponder ice() {
         return ice;
+    }
+
+    /**
+     * The leg as the calls views show it (the B2BUA's {@code /admin/v1/calls}, ng's {@code query}):
+     * {@code kind} DTLS-SRTP, the hub's DTLS {@code role}, the handshake's {@code state},
+     * {@code outcome} (ok or the {@link DtlsFailure} in lower case, absent while it runs) and
+     * {@code handshakeMs}, and {@code ice}: none (a leg without ICE), waiting (no authenticated check
+     * yet), connected (checked) or nominated (the browser's USE-CANDIDATE). No key or password.
+     */
+    public Map<String, Object> figures() {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("kind", KIND);
+        figures.put("role", role.name().toLowerCase(Locale.ROOT));
+        figures.put("state", state.name().toLowerCase(Locale.ROOT));
+        DtlsLegReport ended = report;
+        if (ended != null) {
+            figures.put("outcome", ended.established() ? "ok" : ended.failure().name().toLowerCase(Locale.ROOT));
+            figures.put("handshakeMs", ended.handshakeTime() == null ? null : ended.handshakeTime().toMillis());
+        }
+        figures.put("ice", ice == null ? "none" : ice.nominated() ? "nominated"
+                : ice.consented() != null ? "connected" : "waiting");
+        return figures;
     }
 
     /** How the handshake ended, or null while it has not. */

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +41,7 @@ public final class DtlsSrtpLegs implements AutoCloseable {
     private final HubCertificate certificate;
     private final Clock clock;
     private final DtlsMetrics metrics;
-    private final DtlsLegListener listener;
+    private final List<DtlsLegListener> listeners = new CopyOnWriteArrayList<>();
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     private final ThreadPoolExecutor handshakes;
 
@@ -48,7 +50,7 @@ public final class DtlsSrtpLegs implements AutoCloseable {
         this.certificate = certificate;
         this.clock = clock;
         this.metrics = new DtlsMetrics(registry);
-        this.listener = listener;
+        this.listeners.add(listener);
         AtomicInteger count = new AtomicInteger();
         this.handshakes = new ThreadPoolExecutor(0, maxHandshakes, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 task -> {
@@ -56,6 +58,22 @@ public final class DtlsSrtpLegs implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
+    }
+
+    /**
+     * Legs whose handshake ends are told only to the listeners added with {@link #onHandshake}: the one
+     * instance a hub makes serves whichever call side (B2BUA, ng) subscribes to it.
+     */
+    public DtlsSrtpLegs(HubCertificate certificate, Clock clock, MeterRegistry registry, int maxHandshakes) {
+        this(certificate, clock, registry, report -> { }, maxHandshakes);
+    }
+
+    /**
+     * Tells {@code listener} too of every handshake that ends from now on. Each listener picks the
+     * reports of its own calls by call id; one that throws is logged and does not stop the others.
+     */
+    public void onHandshake(DtlsLegListener listener) {
+        listeners.add(listener);
     }
 
     /** What the hub's DTLS answers put in {@code a=fingerprint}. */
@@ -95,10 +113,13 @@ public final class DtlsSrtpLegs implements AutoCloseable {
     }
 
     void ended(DtlsLegReport report) {
-        try {
-            listener.handshakeEnded(report);
-        } catch (RuntimeException e) {
-            LOG.warn("relay call {} leg {}: DTLS listener failed: {}", report.callId(), report.side(), e.toString());
+        for (DtlsLegListener listener : listeners) {
+            try {
+                listener.handshakeEnded(report);
+            } catch (RuntimeException e) {
+                LOG.warn("relay call {} leg {}: DTLS listener failed: {}", report.callId(), report.side(),
+                        e.toString());
+            }
         }
     }
 

@@ -46,8 +46,10 @@ import java.util.Map;
  * was given its {@link DtlsSrtpLegs}: the offerer's leg becomes a DTLS-SRTP leg with ICE-lite and
  * rtcp-mux, whose keys come from the handshake; the other phone gets an SDES offer with a hub key
  * of its own, and the offerer gets the hub's DTLS answer (its fingerprint, {@code a=setup} by
- * RFC 8842, the relay port as its one candidate). Re-offers on a call with a DTLS-SRTP leg are not
- * served yet.
+ * RFC 8842, the relay port as its one candidate). The other way, an SDES first offer can be written
+ * for a WebRTC callee ({@link #onwardToWebRtc}: DTLS-SRTP, actpass, ICE-lite), whose DTLS-SRTP answer
+ * makes side B a DTLS-SRTP leg, while the SDES caller gets an SDES answer. Re-offers on a call with a
+ * DTLS-SRTP leg are not served yet.
  *
  * <p>An offer or answer that is refused (an {@link SdpException}) changes nothing. Not thread-safe:
  * the caller serialises a call's offers and answers.
@@ -68,7 +70,18 @@ public final class OfferAnswer {
      * @param sdp the rewritten SDP to send on
      * @param keys termination: the hub's keys in it, crypto tag 1 first; empty in passthrough
      */
-    public record Onward(String sdp, List<SdesKey> keys) {
+    public record Onward(String sdp, List<SdesKey> keys, WebRtcOffer webRtc) {
+
+        public Onward(String sdp, List<SdesKey> keys) {
+            this(sdp, keys, null);
+        }
+    }
+
+    /**
+     * The hub's ICE-lite credentials in a DTLS-SRTP offer to a WebRTC phone ({@link #onwardToWebRtc}),
+     * kept for its answer, which brings the phone's own.
+     */
+    public record WebRtcOffer(String iceUfrag, String icePassword) {
     }
 
     /** What the hub knows of one phone's media, as the last offer/answer in force gave it. */
@@ -91,6 +104,10 @@ public final class OfferAnswer {
     private final Map<Side, Leg> legs = new EnumMap<>(Side.class);
     private Pending pending;
     private Dtls dtls;
+    /** The answerer's DTLS-SRTP leg when the hub offered DTLS-SRTP to a WebRTC callee. */
+    private Dtls calleeDtls;
+    /** Where DTLS-SRTP legs are made, when the side that opened the call serves them. */
+    private DtlsSrtpLegs dtlsLegs;
 
     private OfferAnswer(MediaRelay relay, RelaySession session, int mediaIndex, Leg offerer, PhoneMedia offer,
             SdesKey phoneKey) {
@@ -131,9 +148,20 @@ public final class OfferAnswer {
      */
     public static OfferAnswer open(MediaRelay relay, String callId, RelayMode mode, PhoneMedia offer,
             DtlsSrtpLegs dtlsLegs) throws SdpException, RelayException {
+        return open(relay, callId, mode, Mux.FIRST_OFFERERS, offer, dtlsLegs);
+    }
+
+    /**
+     * {@link #open(MediaRelay, String, RelayMode, PhoneMedia, DtlsSrtpLegs)} where an SDES first offer
+     * keeps {@code mux}; a DTLS-SRTP leg always muxes, as WebRTC does.
+     */
+    public static OfferAnswer open(MediaRelay relay, String callId, RelayMode mode, Mux mux, PhoneMedia offer,
+            DtlsSrtpLegs dtlsLegs) throws SdpException, RelayException {
         PhoneMedia.Dtls keying = offer.dtls();
         if (keying == null) {
-            return open(relay, callId, mode, Mux.FIRST_OFFERERS, offer);
+            OfferAnswer exchange = open(relay, callId, mode, mux, offer);
+            exchange.dtlsLegs = dtlsLegs;
+            return exchange;
         }
         if (mode != RelayMode.TERMINATION) {
             throw new SdpException("DTLS-SRTP is bridged only when the hub terminates SRTP, not in " + mode);
@@ -148,6 +176,7 @@ public final class OfferAnswer {
         Leg a = new Leg(offer, null, null, true);
         RelaySession session = relay.allocate(callId, mode, spec(mode, a), spec(mode, Leg.UNKNOWN));
         OfferAnswer exchange = new OfferAnswer(relay, session, offer.index(), a, offer, null);
+        exchange.dtlsLegs = dtlsLegs;
         IceCredentials ice = keying.iceUfrag() == null ? null
                 : IceCredentials.generate(keying.iceUfrag(), keying.icePwd());
         try {
@@ -162,7 +191,8 @@ public final class OfferAnswer {
 
     /** A side's DTLS-SRTP leg, or null for an SDES one. */
     public DtlsSrtpLeg dtlsLeg(Side side) {
-        return dtls != null && side == Side.A ? dtls.leg() : null;
+        Dtls leg = side == Side.A ? dtls : calleeDtls;
+        return leg == null ? null : leg.leg();
     }
 
     public RelaySession session() {
@@ -197,7 +227,7 @@ public final class OfferAnswer {
      * @throws SdpException when it moves the audio to another m-line, or its key cannot be read
      */
     public void offer(Side from, PhoneMedia offer) throws SdpException {
-        if (dtls != null || offer.dtls() != null) {
+        if (dtls != null || calleeDtls != null || offer.dtls() != null) {
             throw new SdpException("call " + session.callId() + ": re-offers on a DTLS-SRTP leg are not served yet");
         }
         if (offer.index() != mediaIndex) {
@@ -252,6 +282,41 @@ public final class OfferAnswer {
     }
 
     /**
+     * The open first offer, from an SDES phone, as a WebRTC phone is to see it: DTLS-SRTP
+     * ({@code UDP/TLS/RTP/SAVPF}) with the hub's fingerprint and {@code a=setup:actpass}, the hub as an
+     * ICE-lite agent with fresh credentials and the relay port as its one candidate, rtcp-mux, and the
+     * audio as {@code a=mid:0} in a BUNDLE group (RFC 8829 asks both of a browser's offers and answers).
+     * Each call writes it anew with fresh credentials, so every ringing browser of a forked call has
+     * its own; the answer ({@link #answer}) takes the ones its {@link Onward} carries.
+     *
+     * @throws SdpException when no offer is open, the hub has no DTLS legs or does not terminate SRTP,
+     *     or the offer is not a call's first from an SDES phone
+     */
+    public Onward onwardToWebRtc(String relayAddress) throws SdpException {
+        if (pending == null) {
+            throw new SdpException("no offer is open");
+        }
+        if (dtlsLegs == null || !terminating()) {
+            throw new SdpException("the hub offers DTLS-SRTP only where it terminates SRTP with DTLS legs");
+        }
+        if (pending.from() != Side.A || dtls != null || legs.get(Side.B).media() != null) {
+            throw new SdpException("the hub offers DTLS-SRTP only in a call's first offer, from an SDES phone");
+        }
+        // The browser's credentials come with its answer; the hub's are fixed now, in its offer.
+        IceCredentials local = IceCredentials.generate("answer", "answer");
+        SessionDescription sdp = rewrite(pending.media(), Side.B, relayAddress, List.of(), true);
+        List<String> lines = new ArrayList<>();
+        lines.add("fingerprint:" + dtlsLegs.fingerprint().sdpValue());
+        lines.add("setup:actpass");
+        lines.add("ice-ufrag:" + local.localUfrag());
+        lines.add("ice-pwd:" + local.localPassword());
+        lines.add("candidate:1 1 udp 2130706431 " + relayAddress + " " + session.rtpPort(Side.B) + " typ host");
+        lines.add("end-of-candidates");
+        DtlsSdp.toDtls(sdp, mediaIndex, lines, true, "0", true);
+        return new Onward(sdp.encode(), List.of(), new WebRtcOffer(local.localUfrag(), local.localPassword()));
+    }
+
+    /**
      * The answer from {@code from} to the open offer, as {@code answered} carried it: both legs change
      * together, and the offerer's answer is returned.
      *
@@ -267,8 +332,20 @@ public final class OfferAnswer {
             throw new SdpException("the answer relays m-line " + (answer.index() + 1) + ", the offer m-line "
                     + (mediaIndex + 1));
         }
+        if ((answer.dtls() != null) != (answered.webRtc() != null)) {
+            throw new SdpException(answer.dtls() != null ? "a DTLS-SRTP answer to the hub's SDES offer"
+                    : "an SDES answer to the hub's DTLS-SRTP offer");
+        }
+        DtlsRole calleeRole = null;
         if (answer.dtls() != null) {
-            throw new SdpException("a DTLS-SRTP answer to the hub's SDES offer is not served yet");
+            try {
+                calleeRole = DtlsRole.offered(answer.dtls().setup());
+            } catch (IllegalArgumentException e) {
+                throw new SdpException(e.getMessage());
+            }
+            if (answer.dtls().iceUfrag() == null) {
+                throw new SdpException("the DTLS-SRTP answer has no ICE credentials for the hub's ICE-lite offer");
+            }
         }
         boolean dtlsOfferer = pending.media().dtls() != null;
         Leg offering = legs.get(pending.from());
@@ -277,7 +354,11 @@ public final class OfferAnswer {
         SdesKey answererHubKey = null;
         SdesKey offererHubKey = null;
         List<String> crypto = null;
-        if (terminating()) {
+        if (terminating() && answer.dtls() != null) {
+            // The answerer's keys come from its DTLS handshake; the offerer keeps the hub key it has.
+            crypto = List.of(offering.hubKey().cryptoAttribute(pending.media().crypto().tag()));
+            offererHubKey = offering.hubKey();
+        } else if (terminating()) {
             int tag = answer.crypto().tag();
             List<SdesKey> offered = answered.keys();
             if (tag < 1 || tag > offered.size() || offered.get(tag - 1).suite() != answer.suite()) {
@@ -297,15 +378,26 @@ public final class OfferAnswer {
             }
         }
         SessionDescription written = rewrite(answer, pending.from(), relayAddress, crypto, offering.mux());
+        if (answer.dtls() != null) {
+            // The WebRTC callee's answer reaches the desk phone as SDES, with the hub's key for it.
+            DtlsSdp.toSdes(written, mediaIndex);
+        }
         if (dtlsOfferer) {
             dtlsAnswer(written, pending.media().dtls(), relayAddress);
         }
         String sdp = written.encode();
         legs.put(pending.from(), new Leg(pending.media(), pending.phoneKey(), offererHubKey, offering.mux()));
-        legs.put(from, new Leg(answer, answererKey, answererHubKey, answering.mux()));
+        legs.put(from, new Leg(answer, answererKey, answererHubKey, answering.mux() || answer.dtls() != null));
         pending = null;
         relay.update(session, Side.A, spec(session.mode(), legs.get(Side.A)));
         relay.update(session, Side.B, spec(session.mode(), legs.get(Side.B)));
+        if (answer.dtls() != null) {
+            PhoneMedia.Dtls keying = answer.dtls();
+            IceCredentials ice = new IceCredentials(answered.webRtc().iceUfrag(), answered.webRtc().icePassword(),
+                    keying.iceUfrag(), keying.icePwd());
+            calleeDtls = new Dtls(dtlsLegs.attach(relay, session, from, calleeRole, keying.fingerprint(), ice,
+                    answer.rtp()), calleeRole, ice, dtlsLegs);
+        }
         return sdp;
     }
 
@@ -316,7 +408,7 @@ public final class OfferAnswer {
      * @throws SdpException when it relays another m-line or its key cannot be read
      */
     public void answerToHub(Side from, PhoneMedia answer) throws SdpException {
-        if (dtls != null) {
+        if (dtls != null || calleeDtls != null) {
             throw new SdpException("call " + session.callId() + ": re-offers on a DTLS-SRTP leg are not served yet");
         }
         if (answer.index() != mediaIndex) {

@@ -17,6 +17,8 @@ import io.hub.relay.MediaRelay;
 import io.hub.relay.RelayConfig;
 import io.hub.relay.RelayMode;
 import io.hub.relay.Side;
+import io.hub.relay.dtls.DtlsSrtpLegs;
+import io.hub.relay.dtls.HubCertificate;
 import io.hub.relay.sdp.MediaDescription;
 import io.hub.relay.sdp.SdpException;
 import io.hub.relay.sdp.SessionDescription;
@@ -215,6 +217,43 @@ class OfferAnswerTest {
         SdesKey bobs = SdesKey.generate(S80);
         String answer = call.answer(Side.B, toBob, PhoneMedia.of(sdp(47000, "sendrecv", 1, bobs)), RELAY);
         assertEquals(List.of("1 AES_CM_128_HMAC_SHA1_80 " + bobs.inline()), medium(answer).attributes("crypto"));
+    }
+
+    @Test
+    void theHubOffersAWebRtcCalleeDtlsSrtpAndRefusesAnSdesAnswerToIt() throws Exception {
+        FakePhone alice = phone(0x0A);
+        FakePhone bob = phone(0x0B);
+        try (DtlsSrtpLegs dtlsLegs = new DtlsSrtpLegs(HubCertificate.generate(clock), clock, new SimpleMeterRegistry(),
+                2)) {
+            OfferAnswer call = OfferAnswer.open(relay, "call-webrtc", RelayMode.TERMINATION,
+                    OfferAnswer.Mux.FIRST_OFFERERS, PhoneMedia.of(sdp(alice, "sendrecv", 1)), dtlsLegs);
+            OfferAnswer.Onward toBrowser = call.onwardToWebRtc(RELAY);
+
+            MediaDescription offered = medium(toBrowser.sdp());
+            assertEquals("UDP/TLS/RTP/SAVPF", offered.protocol());
+            assertEquals("actpass", offered.attribute("setup").orElseThrow());
+            assertEquals(dtlsLegs.fingerprint().sdpValue(), offered.attribute("fingerprint").orElseThrow());
+            assertEquals(toBrowser.webRtc().iceUfrag(), offered.attribute("ice-ufrag").orElseThrow());
+            assertTrue(offered.attributes("crypto").isEmpty() && offered.attribute("rtcp-mux").isPresent());
+            assertTrue(toBrowser.keys().isEmpty(), "no SDES key goes to a browser");
+            assertTrue(toBrowser.sdp().contains("a=ice-lite") && toBrowser.sdp().contains("a=group:BUNDLE 0"));
+            assertTrue(!call.onwardToWebRtc(RELAY).webRtc().iceUfrag().equals(toBrowser.webRtc().iceUfrag()),
+                    "each ringing browser gets credentials of its own");
+
+            SdpException sdes = assertThrows(SdpException.class, () -> call.answer(Side.B, toBrowser,
+                    PhoneMedia.of(sdp(bob, "sendrecv", 1)), RELAY));
+            assertEquals("an SDES answer to the hub's DTLS-SRTP offer", sdes.getMessage());
+            assertNull(call.dtlsLeg(Side.B));
+        }
+    }
+
+    @Test
+    void withoutDtlsLegsTheHubOffersNoDtls() throws Exception {
+        OfferAnswer call = OfferAnswer.open(relay, "call-sdes", RelayMode.TERMINATION, OfferAnswer.Mux.DECLINED,
+                PhoneMedia.of(sdp(phone(0x0C), "sendrecv", 1)));
+
+        SdpException refused = assertThrows(SdpException.class, () -> call.onwardToWebRtc(RELAY));
+        assertEquals("the hub offers DTLS-SRTP only where it terminates SRTP with DTLS legs", refused.getMessage());
     }
 
     @Test

@@ -340,7 +340,7 @@ final class Call {
             CallTimers.cancel(ringTimer);
             CallTimers.cancel(ackTimer);
             forks.cancelTimers();
-            finalMedia = CallFigures.of(media.stats());
+            finalMedia = media.figures();
             media.release();
         } catch (RuntimeException e) {
             LOG.warn("call {} did not end cleanly: {}", id, e.getMessage());
@@ -353,7 +353,7 @@ final class Call {
 
     synchronized CallRecord record() {
         return new CallRecord(id, caller, callee, startedAt, answeredAt, endedAt, cause, status,
-                state == State.ENDED ? finalMedia : CallFigures.of(media.stats()));
+                state == State.ENDED ? finalMedia : media.figures());
     }
 
     private static String address(javax.sip.header.HeaderAddress header) {

@@ -4,6 +4,7 @@ import io.hub.relay.DropReason;
 import io.hub.relay.LegStats;
 import io.hub.relay.SessionStats;
 import io.hub.relay.StreamStats;
+import io.hub.relay.dtls.DtlsSrtpLeg;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,6 +23,22 @@ final class CallFigures {
         legs.put("caller", leg(stats.a()));
         legs.put("callee", leg(stats.b()));
         return legs;
+    }
+
+    /**
+     * Adds a leg's {@code kind} (SDES or DTLS-SRTP) and, for DTLS-SRTP, {@code dtls}: the hub's role, the
+     * handshake's state, outcome and time, and the ICE state.
+     */
+    static void keying(Map<String, Object> figures, DtlsSrtpLeg dtls) {
+        if (figures == null) {
+            return;
+        }
+        figures.put("kind", dtls == null ? DtlsSrtpLeg.SDES_KIND : DtlsSrtpLeg.KIND);
+        if (dtls != null) {
+            Map<String, Object> handshake = dtls.figures();
+            handshake.remove("kind");
+            figures.put("dtls", handshake);
+        }
     }
 
     private static Map<String, Object> leg(LegStats leg) {

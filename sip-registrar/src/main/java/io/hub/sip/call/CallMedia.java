@@ -4,6 +4,7 @@ import io.hub.relay.MediaRelay;
 import io.hub.relay.RelayException;
 import io.hub.relay.SessionStats;
 import io.hub.relay.Side;
+import io.hub.relay.dtls.DtlsSrtpLegs;
 import io.hub.relay.offer.OfferAnswer;
 import io.hub.relay.offer.PhoneMedia;
 import io.hub.relay.sdp.SdpException;
@@ -25,12 +26,15 @@ final class CallMedia {
     private final String callId;
     private final MediaRelay relay;
     private final CallSettings settings;
+    private final DtlsSrtpLegs dtlsLegs;
     private final Map<Side, String> lastSent = new EnumMap<>(Side.class);
     private final Map<String, OfferAnswer.Onward> forkOffers = new HashMap<>();
     private OfferAnswer exchange;
     private OfferAnswer.Onward pendingOffer;
 
-    CallMedia(String callId, MediaRelay relay, CallSettings settings) {
+    /** @param dtlsLegs where a WebRTC caller's leg is made, or null to refuse WebRTC offers */
+    CallMedia(String callId, MediaRelay relay, CallSettings settings, DtlsSrtpLegs dtlsLegs) {
+        this.dtlsLegs = dtlsLegs;
         this.callId = callId;
         this.relay = relay;
         this.settings = settings;
@@ -40,17 +44,29 @@ final class CallMedia {
      * The caller's offer in its INVITE: allocates the relay, whose dead-stream timer waits for as
      * long as the call may ring.
      *
-     * @throws io.hub.relay.sdp.SrtpRequired when the offer has no SDES SRTP audio (488)
+     * A WebRTC offer ({@code UDP/TLS/RTP/SAVPF} with {@code a=fingerprint}) makes the caller's leg
+     * DTLS-SRTP with ICE-lite when the hub has its DTLS legs; the callee is still offered SDES
+     * {@code RTP/SAVP}, since the hub never offers DTLS toward a desk phone.
+     *
+     * @throws io.hub.relay.sdp.SrtpRequired when the offer has no SRTP audio the hub serves (488)
+     * @throws SdpException when it cannot be read, or its fingerprint is in a hash the hub does not take (488)
      * @throws io.hub.relay.PortsExhaustedException when the relay has no ports left (503)
      */
     void callerOffer(String sdp) throws SdpException, RelayException {
-        exchange = OfferAnswer.open(relay, callId, settings.mode(), OfferAnswer.Mux.FIRST_OFFERERS, PhoneMedia.of(sdp));
+        exchange = dtlsLegs == null
+                ? OfferAnswer.open(relay, callId, settings.mode(), OfferAnswer.Mux.FIRST_OFFERERS, PhoneMedia.of(sdp))
+                : OfferAnswer.open(relay, callId, settings.mode(), OfferAnswer.Mux.FIRST_OFFERERS,
+                        PhoneMedia.ofSdesOrDtls(sdp), dtlsLegs);
         relay.timeout(exchange.session(), settings.ringTimeout().plus(settings.transactionTimeout()));
     }
 
-    /** The offer one ringing phone gets, with a key of its own. */
-    String offerForFork(String fork, String address) throws SdpException {
-        OfferAnswer.Onward offer = exchange.onward(address);
+    /**
+     * The offer one ringing phone gets, with a key of its own; a WebRTC phone ({@link WebRtcContact}) of
+     * a hub with DTLS legs gets DTLS-SRTP with ICE-lite instead, with credentials of its own.
+     */
+    String offerForFork(String fork, String address, boolean webRtc) throws SdpException {
+        OfferAnswer.Onward offer = webRtc && dtlsLegs != null ? exchange.onwardToWebRtc(address)
+                : exchange.onward(address);
         forkOffers.put(fork, offer);
         return offer.sdp();
     }
@@ -63,7 +79,8 @@ final class CallMedia {
      */
     String answerFromFork(String fork, String sdp, String callerAddress) throws SdpException {
         OfferAnswer.Onward offer = forkOffers.get(fork);
-        String answer = exchange.answer(Side.B, offer, PhoneMedia.of(sdp), callerAddress);
+        String answer = exchange.answer(Side.B, offer, offer.webRtc() != null ? PhoneMedia.ofSdesOrDtls(sdp)
+                : PhoneMedia.of(sdp), callerAddress);
         forkOffers.clear();
         lastSent.put(Side.B, offer.sdp());
         lastSent.put(Side.A, answer);
@@ -119,6 +136,16 @@ final class CallMedia {
 
     SessionStats stats() {
         return exchange == null ? null : relay.stats(exchange.session());
+    }
+
+    /** The caller's and callee's leg as admins see them: the relay's figures, the leg's kind, DTLS and ICE. */
+    Map<String, Map<String, Object>> figures() {
+        Map<String, Map<String, Object>> figures = CallFigures.of(stats());
+        if (exchange != null) {
+            CallFigures.keying(figures.get("caller"), exchange.dtlsLeg(Side.A));
+            CallFigures.keying(figures.get("callee"), exchange.dtlsLeg(Side.B));
+        }
+        return figures;
     }
 
     void release() {

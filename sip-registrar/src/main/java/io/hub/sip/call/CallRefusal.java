@@ -33,6 +33,12 @@ public enum CallRefusal {
     BAD_SDP(488, "Not Acceptable Here", "bad-sdp"),
     RELAY_BUSY(503, "Service Unavailable", "relay-busy"),
     RELAY_FAILED(500, "Server Internal Error", "relay-failed"),
+    /**
+     * A WebRTC leg's DTLS handshake failed after the call was set up (a certificate that does not match
+     * the SDP's fingerprint, a timeout …): never answered, the call is ended with BYE
+     * ({@link EndCause#DTLS_FAILED}); counted and audited as a refusal of the media.
+     */
+    DTLS_FAILED(488, "Not Acceptable Here", "dtls-failed"),
     // Requests inside a call's dialogs.
     /** A request with a To tag, or a CANCEL, that matches no dialog or INVITE of the hub. */
     NO_DIALOG(481, "Call/Transaction Does Not Exist", "no-dialog"),

@@ -54,6 +54,21 @@ final class CallRefusals {
         }
     }
 
+    /**
+     * A refusal of a call's media, found after its INVITE was answered: counted, logged and told to the
+     * listeners like any other, answered by nobody (the call ends with BYE).
+     *
+     * @param source the address the refused media came from, or "?"
+     */
+    void refuseMedia(CallRefusal cause, String method, String who, String source, String detail) {
+        io.micrometer.core.instrument.Counter.builder("hub.calls.refused").description("call requests refused, by cause")
+                .tag("reason", cause.code()).register(metrics).increment();
+        LOG.info("call refused {} aor={} source={} reason={} detail={}", LogText.of(method), LogText.of(who), source,
+                cause.code(), LogText.of(detail));
+        CallRefusal.Refused refused = new CallRefusal.Refused(cause, method, who, source, detail);
+        listeners.forEach(listener -> listener.accept(refused));
+    }
+
     /** The answer for {@code cause}: every header it needs, decided here and nowhere else. */
     static String answer(CallRefusal cause, SIPRequest request, String detail) {
         String warning = Answers.warning(cause.code(), detail);

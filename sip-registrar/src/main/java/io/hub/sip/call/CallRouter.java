@@ -6,6 +6,8 @@ import io.hub.relay.DeadStream;
 import io.hub.relay.MediaRelay;
 import io.hub.relay.PortsExhaustedException;
 import io.hub.relay.RelayException;
+import io.hub.relay.dtls.DtlsLegReport;
+import io.hub.relay.dtls.DtlsSrtpLegs;
 import io.hub.relay.sdp.SdpException;
 import io.hub.relay.sdp.SrtpRequired;
 import io.hub.sip.location.LocationService;
@@ -38,6 +40,7 @@ public final class CallRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CallRouter.class);
 
     private final MediaRelay relay;
+    private final DtlsSrtpLegs dtlsLegs;
     private final CallSettings settings;
     private final Clock clock;
     private final MeterRegistry metrics;
@@ -59,6 +62,16 @@ public final class CallRouter implements AutoCloseable {
      */
     public CallRouter(LocationService location, CredentialSource accounts, MediaRelay relay, CallSettings settings,
             CallRecords records, Clock clock, MeterRegistry metrics, CallTimers timers) {
+        this(location, accounts, relay, settings, records, clock, metrics, timers, null);
+    }
+
+    /**
+     * @param dtlsLegs where a WebRTC caller's DTLS-SRTP leg is made, or null to refuse WebRTC offers
+     *     (488); a failed handshake on one of its legs ends the call ({@link #dtlsEnded})
+     */
+    public CallRouter(LocationService location, CredentialSource accounts, MediaRelay relay, CallSettings settings,
+            CallRecords records, Clock clock, MeterRegistry metrics, CallTimers timers, DtlsSrtpLegs dtlsLegs) {
+        this.dtlsLegs = dtlsLegs;
         this.relay = relay;
         this.settings = settings;
         this.clock = clock;
@@ -70,6 +83,9 @@ public final class CallRouter implements AutoCloseable {
         this.ledger = new CallLedger(records, metrics);
         io.micrometer.core.instrument.Gauge.builder("hub.calls.active", calls, Map::size)
                 .description("calls in progress now").register(metrics);
+        if (dtlsLegs != null) {
+            dtlsLegs.onHandshake(this::dtlsEnded);
+        }
     }
 
     /** Told of every refusal of the hub's own, for the audit log. */
@@ -90,6 +106,36 @@ public final class CallRouter implements AutoCloseable {
                     call.hangUp(EndCause.MEDIA_TIMEOUT);
                 } catch (RuntimeException e) {
                     LOG.error("call {} could not be hung up after its media stopped", call.id, e);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            // The router is closing: it hangs up every call itself.
+        }
+    }
+
+    /**
+     * A DTLS-SRTP leg's handshake ended. A failed one (a certificate that does not hash to the SDP's
+     * fingerprint is someone else on the media path) ends its call with a BYE to both phones, counted
+     * and audited as the media's refusal. Comes on the handshake's thread; the hang-up runs off it.
+     */
+    void dtlsEnded(DtlsLegReport report) {
+        if (report.established()) {
+            return;
+        }
+        Call call = calls.get(report.callId());
+        if (call == null) {
+            return;
+        }
+        String who = report.side() == io.hub.relay.Side.A ? call.caller : call.callee;
+        String failure = report.failure().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        refusals.refuseMedia(CallRefusal.DTLS_FAILED, "DTLS", who, report.peer() == null ? "?"
+                : report.peer().getAddress().getHostAddress() + ":" + report.peer().getPort(), failure);
+        try {
+            relayEvents.execute(() -> {
+                try {
+                    call.hangUp(EndCause.DTLS_FAILED);
+                } catch (RuntimeException e) {
+                    LOG.error("call {} could not be hung up after its DTLS failed", call.id, e);
                 }
             });
         } catch (RejectedExecutionException stopping) {
@@ -202,7 +248,7 @@ public final class CallRouter implements AutoCloseable {
             return;
         }
         String id = UUID.randomUUID().toString();
-        CallMedia media = new CallMedia(id, relay, settings);
+        CallMedia media = new CallMedia(id, relay, settings, dtlsLegs);
         try {
             media.callerOffer(admitted.offer());
         } catch (SrtpRequired e) {

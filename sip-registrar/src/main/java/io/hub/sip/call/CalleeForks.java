@@ -72,7 +72,8 @@ final class CalleeForks {
             forks.add(fork);
             String request;
             try {
-                String offer = media.offerForFork(dialog.callId, router.mediaAddress(target.flow()));
+                String offer = media.offerForFork(dialog.callId, router.mediaAddress(target.flow()),
+                        WebRtcContact.is(target.contactUri()));
                 request = Requests.build("INVITE", fork.requestUri, dialog, target.flow(), fork.cseq, fork.branch,
                         null, List.of(Requests.contact(target.flow()), "Max-Forwards: " + Math.max(0, maxForwards - 1),
                                 "P-Asserted-Identity: <" + call.caller + ">", "Allow: " + Answers.ALLOW,

@@ -14,6 +14,8 @@ public enum EndCause {
     SRTP_REQUIRED("srtp-required"),
     RELAY_BUSY("relay-busy"),
     MEDIA_TIMEOUT("media-timeout"),
+    /** A DTLS-SRTP leg's handshake failed: a fingerprint mismatch (someone else on the media path), a timeout … */
+    DTLS_FAILED("dtls-failed"),
     NO_ACK("no-ack"),
     PHONE_GONE("phone-gone"),
     /** One of the phones lost its right to SIP: revoked, disabled or deleted. */

@@ -1,0 +1,122 @@
+package io.hub.relay.browser;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Hashtable;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.ExporterLabel;
+import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SRTPProtectionProfile;
+import org.bouncycastle.tls.SignatureAlgorithm;
+import org.bouncycastle.tls.SignatureAndHashAlgorithm;
+import org.bouncycastle.tls.TlsAuthentication;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsSRTPUtils;
+import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.UseSRTPData;
+import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+/**
+ * The browser as DTLS client, as Chromium is when the hub answers {@code a=setup:passive}: DTLS 1.2,
+ * ECDHE-ECDSA, use_srtp with SRTP_AES128_CM_HMAC_SHA1_80 only, its own certificate sent, the hub's
+ * checked against the SHA-256 fingerprint of the hub's SDP, and the SRTP keying material exported
+ * (RFC 5764 §4.2) when the handshake completes.
+ */
+final class BrowserDtlsClient extends DefaultTlsClient {
+
+    /** client write key, server write key, client salt, server salt (RFC 5764 §4.2). */
+    static final int KEYING_LENGTH = 2 * (16 + 14);
+
+    private final BcTlsCrypto crypto;
+    private final byte[] certificateDer;
+    private final AsymmetricKeyParameter privateKey;
+    private final byte[] hubFingerprint;
+    private volatile byte[] keying;
+
+    BrowserDtlsClient(BcTlsCrypto crypto, byte[] certificateDer, AsymmetricKeyParameter privateKey,
+                      byte[] hubFingerprint) {
+        super(crypto);
+        this.crypto = crypto;
+        this.certificateDer = certificateDer;
+        this.privateKey = privateKey;
+        this.hubFingerprint = hubFingerprint;
+    }
+
+    /** The exported keying material, or null before the handshake completed. */
+    byte[] keying() {
+        return keying;
+    }
+
+    @Override
+    protected ProtocolVersion[] getSupportedVersions() {
+        return ProtocolVersion.DTLSv12.only();
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        return TlsUtils.getSupportedCipherSuites(getCrypto(), new int[] {
+                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA});
+    }
+
+    @Override
+    public int getHandshakeTimeoutMillis() {
+        return 15_000;
+    }
+
+    @Override
+    public Hashtable getClientExtensions() throws IOException {
+        Hashtable extensions = super.getClientExtensions();
+        TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(
+                new int[] {SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80}, TlsUtils.EMPTY_BYTES));
+        return extensions;
+    }
+
+    @Override
+    public TlsAuthentication getAuthentication() {
+        return new TlsAuthentication() {
+            @Override
+            public void notifyServerCertificate(TlsServerCertificate server) throws IOException {
+                Certificate chain = server.getCertificate();
+                if (chain == null || chain.isEmpty()
+                        || !MessageDigest.isEqual(sha256(chain.getCertificateAt(0).getEncoded()), hubFingerprint)) {
+                    throw new TlsFatalAlert(AlertDescription.bad_certificate);
+                }
+            }
+
+            @Override
+            public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
+                TlsCertificate own = crypto.createCertificate(certificateDer);
+                return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, privateKey,
+                        new Certificate(new TlsCertificate[] {own}),
+                        SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+            }
+        };
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        keying = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, KEYING_LENGTH);
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

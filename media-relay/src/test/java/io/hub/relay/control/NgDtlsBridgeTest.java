@@ -1,0 +1,290 @@
+package io.hub.relay.control;
+
+import static io.hub.relay.FakePhone.LOOPBACK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hub.phone.srtp.CryptoLine;
+import io.hub.phone.srtp.MasterKey;
+import io.hub.pki.MutableClock;
+import io.hub.relay.FakePhone;
+import io.hub.relay.RelayConfig;
+import io.hub.relay.browser.BrowserPeer;
+import io.hub.relay.browser.HubAnswer;
+import io.hub.relay.browser.IceCheck;
+import io.hub.relay.dtls.DtlsSrtpLegs;
+import io.hub.relay.dtls.HubCertificate;
+import io.hub.relay.sdp.MediaDescription;
+import io.hub.relay.sdp.SessionDescription;
+import io.hub.relay.srtp.SdesKey;
+import io.hub.relay.srtp.SrtpSuite;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A WebRTC browser calling a desk phone through {@code hub relay}'s ng control, as Kamailio's
+ * rtpengine module drives rtpengine to bridge DTLS-SRTP and SDES: the browser's offer gets a DTLS-SRTP
+ * leg with ICE-lite, the desk phone an SDES {@code RTP/SAVP} offer. The browser is {@link BrowserPeer}
+ * (its own DTLS client, STUN and SRTP), the phone {@link FakePhone}; both on loopback over real UDP.
+ */
+class NgDtlsBridgeTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private DtlsSrtpLegs dtlsLegs;
+    private NgRelay relay;
+    private NgClient ng;
+
+    @BeforeEach
+    void start() throws Exception {
+        dtlsLegs = new DtlsSrtpLegs(HubCertificate.generate(clock), clock, registry, 4);
+        relay = new NgRelay(new RelayConfig(LOOPBACK, 32000, 32999, Duration.ofSeconds(60), 8000),
+                new InetSocketAddress(LOOPBACK, 0), "127.0.0.1", clock, registry, dtlsLegs);
+        relay.start();
+        ng = new NgClient(relay.controlAddress(), Duration.ofSeconds(5), 1);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        ng.close();
+        relay.close();
+        dtlsLegs.close();
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    @Test
+    void aBrowsersDtlsOfferIsBridgedToADeskPhonesSdesAndBothHearTheOther() throws Exception {
+        BrowserPeer browser = browser();
+        FakePhone phone = phone();
+
+        SessionDescription toPhone = sdp(ng.request(offer("call-1", "tag-browser", browser.offer())));
+        MediaDescription phoneAudio = toPhone.media().get(0);
+        assertEquals("RTP/SAVP", phoneAudio.protocol(), "the hub never offers DTLS to a desk phone");
+        assertTrue(phoneAudio.attribute("fingerprint").isEmpty() && phoneAudio.attribute("ice-ufrag").isEmpty());
+        assertTrue(phoneAudio.attributes("crypto").get(0).startsWith("1 AES_CM_128_HMAC_SHA1_80 inline:"));
+        String answer = sdp(ng.request(answer("call-1", "tag-browser", "tag-phone",
+                phoneSdp(phone)))).encode();
+        HubAnswer hub = browser.read(answer);
+        assertEquals("0", hub.mid(), "the answer names the offer's mid");
+        assertTrue(hub.bundled() && hub.rtcpMux() && hub.iceLite(), answer);
+        assertTrue(hub.candidate().contains(" 127.0.0.1 " + hub.media().getPort() + " typ host"), hub.candidate());
+
+        browser.checkConnectivity();
+        browser.handshake();
+        awaitQuery("call-1", q -> dtlsOk(q, "tag-browser"));
+        phone.receiveWith(key(toPhone.media().get(0)));
+        phone.sendTo(phoneAudio.port());
+        phone.sendRtp(1, 160);
+        awaitQuery("call-1", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        for (int seq = 1; seq <= 10; seq++) {
+            browser.sendAudio(seq);
+            byte[] heard = phone.receiveRtp();
+            assertNotNull(heard, "the phone heard the browser's packet " + seq);
+            assertArrayEquals(BrowserPeer.payload(seq), Arrays.copyOfRange(heard, 12, heard.length));
+            phone.sendRtp(seq + 1, (seq + 1) * 160);
+            assertArrayEquals(FakePhone.plainRtp(phone.ssrc, seq + 1, (seq + 1) * 160), browser.receiveAudio(),
+                    "the browser heard the phone's packet " + seq);
+        }
+        assertEquals(0, browser.authFailures());
+
+        Map<?, ?> query = ng.request(Map.of("command", "query", "call-id", "call-1"));
+        Map<?, ?> browserLeg = stream(query, "tag-browser");
+        assertEquals("DTLS-SRTP", browserLeg.get("kind"));
+        Map<?, ?> dtls = (Map<?, ?>) browserLeg.get("dtls");
+        assertEquals("server", dtls.get("role"));
+        assertEquals("established", dtls.get("state"));
+        assertEquals("ok", dtls.get("outcome"));
+        assertTrue(dtls.containsKey("handshakeMs"));
+        assertEquals("nominated", dtls.get("ice"));
+        assertEquals("SDES", stream(query, "tag-phone").get("kind"));
+        assertEquals(1.0, registry.get("hub.relay.dtls.handshakes").tag("outcome", "ok").counter().count());
+    }
+
+    @Test
+    void aDeskPhonesSdesOfferAskedOnAsWebRtcReachesTheBrowserAsDtlsAndBothHearTheOther() throws Exception {
+        FakePhone phone = phone();
+        BrowserPeer browser = browser();
+        Map<String, Object> offer = offer("call-5", "tag-phone", phoneSdp(phone));
+        offer.put("transport-protocol", "UDP/TLS/RTP/SAVPF");
+
+        String toBrowser = sdp(ng.request(offer)).encode();
+        String answer = browser.answer(toBrowser);
+        SessionDescription toPhone = sdp(ng.request(answer("call-5", "tag-phone", "tag-browser", answer)));
+
+        assertEquals("RTP/SAVP", toPhone.media().get(0).protocol());
+        assertTrue(toPhone.media().get(0).attribute("fingerprint").isEmpty());
+        browser.checkConnectivity();
+        browser.handshake();
+        awaitQuery("call-5", q -> dtlsOk(q, "tag-browser"));
+        phone.receiveWith(key(toPhone.media().get(0)));
+        phone.sendTo(toPhone.media().get(0).port());
+        phone.sendRtp(1, 160);
+        awaitQuery("call-5", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        for (int seq = 1; seq <= 5; seq++) {
+            browser.sendAudio(seq);
+            byte[] heard = phone.receiveRtp();
+            assertNotNull(heard, "the phone heard the browser's packet " + seq);
+            assertArrayEquals(BrowserPeer.payload(seq), Arrays.copyOfRange(heard, 12, heard.length));
+            phone.sendRtp(seq + 1, (seq + 1) * 160);
+            assertArrayEquals(FakePhone.plainRtp(phone.ssrc, seq + 1, (seq + 1) * 160), browser.receiveAudio());
+        }
+        Map<?, ?> query = ng.request(Map.of("command", "query", "call-id", "call-5"));
+        assertEquals("DTLS-SRTP", stream(query, "tag-browser").get("kind"));
+        assertEquals("SDES", stream(query, "tag-phone").get("kind"));
+    }
+
+    @Test
+    void aProfileChangeTheHubDoesNotBridgeIsRefused() throws Exception {
+        Map<String, Object> offer = offer("call-6", "tag-phone", phoneSdp(phone()));
+        offer.put("transport-protocol", "RTP/SAVPF");
+
+        Map<?, ?> reply = ng.request(offer);
+
+        assertEquals("the hub keeps the offered transport protocol RTP/SAVP, it does not change it to RTP/SAVPF",
+                reply.get("error-reason"));
+        assertEquals(0, relay.calls());
+    }
+
+    @Test
+    void aCertificateThatIsNotTheOffersFingerprintIsRefusedAndTheCallDeleted() throws Exception {
+        BrowserPeer browser = browser();
+        browser.offerAnotherFingerprint();
+        FakePhone phone = phone();
+        ng.request(offer("call-2", "tag-browser", browser.offer()));
+        browser.read(sdp(ng.request(answer("call-2", "tag-browser", "tag-phone", phoneSdp(phone))))
+                .encode());
+        browser.checkConnectivity();
+
+        assertThrows(IOException.class, browser::handshake, "the hub refuses the handshake");
+
+        Map<?, ?> gone = awaitQuery("call-2", q -> "error".equals(q.get("result")));
+        assertEquals("Unknown call-id", gone.get("error-reason"), "the call was deleted");
+        assertEquals(1.0, registry.get("hub.relay.dtls.handshakes").tag("outcome", "fingerprint_mismatch")
+                .counter().count());
+    }
+
+    @Test
+    void aReplayedOrForeignIceCheckIsDroppedAndCounted() throws Exception {
+        BrowserPeer browser = browser();
+        BrowserPeer other = browser();
+        FakePhone phone = phone();
+        ng.request(offer("call-3", "tag-browser", browser.offer()));
+        HubAnswer hub = browser.read(sdp(ng.request(answer("call-3", "tag-browser", "tag-phone",
+                phoneSdp(phone)))).encode());
+        byte[] check = browser.checkConnectivity();
+
+        other.sendRaw(IceCheck.copy(check), hub.media());
+        assertNull(other.nextStun(1), "a check played again from elsewhere gets no answer");
+        other.sendRaw(IceCheck.request(IceCheck.transactionId(), "someone:else", hub.icePassword()), hub.media());
+        assertNull(other.nextStun(1), "a check for another leg's credentials gets no answer");
+
+        assertEquals(1.0, registry.get("hub.relay.stun.dropped").tag("reason", "replayed").counter().count());
+        assertEquals(1.0, registry.get("hub.relay.stun.dropped").tag("reason", "foreign_username").counter().count());
+        browser.handshake();
+    }
+
+    @Test
+    void aFingerprintInAHashTheHubDoesNotTakeIsRefusedWithItsReason() throws Exception {
+        BrowserPeer browser = browser();
+        String offer = browser.offer().replace(browser.fingerprint(),
+                "md5 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF");
+
+        Map<?, ?> reply = ng.request(offer("call-4", "tag-browser", offer));
+
+        assertEquals("error", reply.get("result"));
+        assertEquals("bad SDP: fingerprint hash md5 is not one of sha-256, sha-384, sha-512",
+                reply.get("error-reason"));
+        assertEquals(0, relay.calls());
+    }
+
+    private BrowserPeer browser() throws Exception {
+        BrowserPeer browser = BrowserPeer.start();
+        closing.add(browser);
+        return browser;
+    }
+
+    private FakePhone phone() throws Exception {
+        FakePhone phone = new FakePhone(0x4D, SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80), null);
+        closing.add(phone);
+        return phone;
+    }
+
+    /** The desk phone's SDES answer: G.711, no rtcp-mux. */
+    private static String phoneSdp(FakePhone phone) {
+        int port = phone.address().getPort();
+        return "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio " + port + " RTP/SAVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + phone.ownKey.inline() + "\r\n";
+    }
+
+    private static Map<String, Object> offer(String callId, String fromTag, String sdp) {
+        Map<String, Object> offer = new HashMap<>();
+        offer.put("command", "offer");
+        offer.put("call-id", callId);
+        offer.put("from-tag", fromTag);
+        offer.put("sdp", sdp);
+        return offer;
+    }
+
+    private static Map<String, Object> answer(String callId, String fromTag, String toTag, String sdp) {
+        Map<String, Object> answer = offer(callId, fromTag, sdp);
+        answer.put("command", "answer");
+        answer.put("to-tag", toTag);
+        return answer;
+    }
+
+    private static SessionDescription sdp(Map<?, ?> reply) throws Exception {
+        assertEquals("ok", reply.get("result"), String.valueOf(reply.get("error-reason")));
+        return SessionDescription.parse((String) reply.get("sdp"));
+    }
+
+    /** The hub's key for the phone, read by the phone emulator's SDES code. */
+    private static SdesKey key(MediaDescription medium) throws Exception {
+        MasterKey key = CryptoLine.parse(medium.attributes("crypto").get(0)).key();
+        return new SdesKey(SrtpSuite.valueOf(key.suite().name()), key.key(), key.salt());
+    }
+
+    private static Map<?, ?> stream(Map<?, ?> query, String tag) {
+        Map<?, ?> party = (Map<?, ?>) ((Map<?, ?>) query.get("tags")).get(tag);
+        Map<?, ?> medium = (Map<?, ?>) ((List<?>) party.get("medias")).get(0);
+        return (Map<?, ?>) ((List<?>) medium.get("streams")).get(0);
+    }
+
+    /** The hub's side of the browser's handshake has its keys (a moment after the browser's). */
+    private static boolean dtlsOk(Map<?, ?> query, String tag) {
+        Map<?, ?> dtls = (Map<?, ?>) stream(query, tag).get("dtls");
+        return dtls != null && "ok".equals(dtls.get("outcome"));
+    }
+
+    private Map<?, ?> awaitQuery(String callId, Predicate<Map<?, ?>> condition) throws Exception {
+        Map<?, ?> query = null;
+        for (int i = 0; i < 250; i++) {
+            query = ng.request(Map.of("command", "query", "call-id", callId));
+            if (condition.test(query)) {
+                return query;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        throw new AssertionError("the relay never got there: " + query);
+    }
+}
