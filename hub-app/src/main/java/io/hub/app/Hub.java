@@ -3,6 +3,8 @@ package io.hub.app;
 import io.hub.pki.HubPki;
 import io.hub.app.storage.DatabaseFileException;
 import io.hub.app.storage.HubDatabase;
+import io.hub.app.node.ClusterCertificateNames;
+import io.hub.app.node.ClusterMembership;
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.relay.RelayConfig;
@@ -50,6 +52,7 @@ public final class Hub implements AutoCloseable {
     private Provisioning provisioning;
     private SipService sip;
     private AuditUpkeep auditUpkeep;
+    private NodeHeartbeat heartbeat;
     private boolean closed;
 
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
@@ -118,6 +121,7 @@ public final class Hub implements AutoCloseable {
         }
         // Closed last: every module that was handed the pool stops before it.
         services.add(database);
+        ClusterCertificateNames clusterNames = settings.databaseUrl == null ? null : joinCluster(database, clock);
         try {
             provisioning = Provisioning.start(new Provisioning.Settings(pki, home.firmwareDirectory(),
                     home.root().resolve("profiles"), settings.bind, settings.httpsPort, settings.adminBind,
@@ -183,11 +187,37 @@ public final class Hub implements AutoCloseable {
                 });
         provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, phones, tenant));
         provisioning.publishLiveView("calls", tenant -> CallList.of(sip, phones, tenant));
-        startNodeHeartbeat(clock);
+        heartbeat = startNodeHeartbeat(clock);
+        if (clusterNames != null) {
+            // A node that joins later is covered by the others' certificates within a heartbeat.
+            heartbeat.onBeat(nodes -> clusterNames.cover(nodes.stream().map(io.hub.provisioning.HubNode::name)
+                    .toList()));
+        }
+    }
+
+    /**
+     * Before anything is served on a shared database: this home's PKI and secrets must be the
+     * cluster's, and the server certificate covers the cluster's names and every node's.
+     */
+    private ClusterCertificateNames joinCluster(HubDatabase database, Clock clock) {
+        String node = settings.nodeNameResolved();
+        try {
+            io.hub.provisioning.ClusterRecord cluster = Provisioning.cluster(database.dataSource());
+            if (ClusterMembership.join(cluster, ClusterMembership.identity(pki, home.sipPasswordsKey(), node,
+                    clock.instant()))) {
+                LOG.info("node {} founded the cluster of this database", node);
+            }
+            ClusterCertificateNames names = new ClusterCertificateNames(pki, settings.sharedClusterNames());
+            names.cover(cluster.nodeNames());
+            return names;
+        } catch (Provisioning.StorageRefused e) {
+            throw new UserError("the database did not answer while node " + node + " joined its cluster: "
+                    + e.getMessage());
+        }
     }
 
     /** This node's heartbeat in the node table (its live flows and calls), and the operator's node list. */
-    private void startNodeHeartbeat(Clock clock) {
+    private NodeHeartbeat startNodeHeartbeat(Clock clock) {
         NodeHeartbeat heartbeat = new NodeHeartbeat(provisioning.nodes(), settings.nodeNameResolved(), clock,
                 () -> (int) sip.registrations().stream().filter(io.hub.sip.Registration::flowUp)
                         .mapToLong(io.hub.sip.Registration::flowId).distinct().count(),
@@ -201,6 +231,7 @@ public final class Hub implements AutoCloseable {
             }
             return heartbeat.view();
         });
+        return heartbeat;
     }
 
     /** The domain an AOR names (its host, without port or parameters). */
@@ -263,6 +294,11 @@ public final class Hub implements AutoCloseable {
 
     public SipService sip() {
         return sip;
+    }
+
+    /** This node's heartbeat, for tests that beat without waiting for its timer. */
+    NodeHeartbeat heartbeat() {
+        return heartbeat;
     }
 
     /** The port phones register to: the bound one once SIP listens (it may have been 0, "any"). */

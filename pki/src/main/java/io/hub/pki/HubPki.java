@@ -189,6 +189,24 @@ public final class HubPki {
         }
     }
 
+    /**
+     * Makes the server certificate cover {@code names}: when some are missing, renews it
+     * ({@link #renewServerCertificate}) with them; otherwise leaves it as it is.
+     *
+     * @return the names the certificate did not cover and covers now; empty when nothing was renewed
+     * @throws PkiException without a PKI, or for a malformed name
+     */
+    public List<String> coverServerNames(List<String> names) {
+        names.forEach(ServerNames::check);
+        requireInitialised();
+        List<String> missing = List.copyOf(ServerNames.missingFrom(PemFiles.readCertificate(file(SERVER_CERTIFICATE)),
+                List.copyOf(new LinkedHashSet<>(names))));
+        if (!missing.isEmpty()) {
+            renewServerCertificate(missing);
+        }
+        return missing;
+    }
+
     public CertificateAuthority hubCa() {
         return authorities.load(HUB_CA_CERTIFICATE, HUB_CA_KEY);
     }
