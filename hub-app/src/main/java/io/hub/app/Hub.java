@@ -5,6 +5,7 @@ import io.hub.app.storage.DatabaseFileException;
 import io.hub.app.storage.HubDatabase;
 import io.hub.app.node.ClusterCertificateNames;
 import io.hub.app.node.ClusterMembership;
+import io.hub.app.node.ClusterNotices;
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.relay.RelayConfig;
@@ -159,8 +160,16 @@ public final class Hub implements AutoCloseable {
         }
         services.add(sip);
         SipFollowsDevices.wire(phones, sip);
-        provisioning.startResyncs(new SipResyncSender(sip, Duration.ofSeconds(settings.resyncTimeoutSeconds)),
-                settings.resyncPerSecond);
+        Duration resyncTimeout = Duration.ofSeconds(settings.resyncTimeoutSeconds);
+        io.hub.provisioning.CheckSyncSender checkSync = new SipResyncSender(sip, resyncTimeout);
+        if (settings.databaseUrl != null && settings.databaseUrl.startsWith("jdbc:postgresql:")) {
+            // Closed before SIP, whose withdrawals its handlers call.
+            ClusterNotices notices = new ClusterNotices(settings.databaseUrl, database.dataSource(),
+                    settings.nodeNameResolved()).start();
+            services.add(notices);
+            checkSync = ClusterFollowers.wire(notices, provisioning, sip, pki, checkSync, resyncTimeout, clock);
+        }
+        provisioning.startResyncs(checkSync, settings.resyncPerSecond);
         OwedResyncsFollowRegistrations.wire(sip, provisioning);
         ServerCertificateFollow certificateFollow = new ServerCertificateFollow(pki, provisioning, sip);
         crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
@@ -252,7 +261,9 @@ public final class Hub implements AutoCloseable {
         return new SipService.Options(Duration.ofSeconds(settings.sipKeepaliveSeconds),
                 settings.sipUnregisteredPerSource, Duration.ofSeconds(settings.sipRegisterDeadlineSeconds), relay,
                 mediaAddress, settings.relayModeParsed(), Duration.ofSeconds(settings.mediaTimeoutSeconds),
-                settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds);
+                settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds,
+                // Nodes sharing PostgreSQL each own their binding rows; a hub alone owns them all.
+                settings.databaseUrl == null ? null : settings.nodeNameResolved());
     }
 
     private java.util.Map<String, String> globalLayer() {

@@ -110,10 +110,12 @@ public final class SipService implements AutoCloseable {
      * @param mediaTimeout how long a call's media may stop before the call is ended
      * @param registersPerAorPerSecond authenticated REGISTERs one AOR may make in a second
      * @param flowDensity requests one registered phone's flow may send per density window (2 s)
+     * @param node this node's name among nodes sharing the database, whose binding rows are its own;
+     *     null for a hub alone
      */
     public record Options(Duration keepalive, int unregisteredPerSource, Duration registerDeadline, RelayConfig relay,
             String mediaAddress, RelayMode relayMode, Duration mediaTimeout, int registersPerAorPerSecond,
-            int flowDensity) {
+            int flowDensity, String node) {
     }
 
     private final SipServer server;
@@ -159,7 +161,8 @@ public final class SipService implements AutoCloseable {
         CallSettings calls = CallSettings.standard();
         calls = calls.withMediaAddress(options.mediaAddress()).withMode(options.relayMode()).withTimeouts(
                 calls.ringTimeout(), calls.transactionTimeout(), calls.holdTimeout(), options.mediaTimeout());
-        return start(listen, validator, new AccountCredentials(accounts), new JdbcBindingStore(database), registrar,
+        return start(listen, validator, new AccountCredentials(accounts), new JdbcBindingStore(database, options.node()),
+                registrar,
                 SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline())
                         .flowDensity(options.flowDensity()),
                 clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)), standing);
