@@ -351,6 +351,11 @@ public final class Provisioning implements AutoCloseable {
         }
     }
 
+    /** The revocations the nodes of a cluster share. */
+    public SharedRevocations sharedRevocations() {
+        return new SharedRevocations(database);
+    }
+
     /** The nodes sharing this database, with their heartbeats. */
     public NodeTable nodes() {
         return new NodeTable(database);
