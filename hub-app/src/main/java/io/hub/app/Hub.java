@@ -201,6 +201,12 @@ public final class Hub implements AutoCloseable {
             // A node that joins later is covered by the others' certificates within a heartbeat.
             heartbeat.onBeat(nodes -> clusterNames.cover(nodes.stream().map(io.hub.provisioning.HubNode::name)
                     .toList()));
+            // A node whose heartbeat stopped took its flows with it: its bindings are forgotten.
+            io.hub.app.node.GoneNodes gone = new io.hub.app.node.GoneNodes(settings.nodeNameResolved());
+            heartbeat.onBeat(nodes -> gone.look(nodes, clock.instant(), name -> LOG.info(
+                    "node {} is gone (no heartbeat for {} s): {} binding(s) of its phones forgotten",
+                    io.hub.pki.log.LogText.of(name),
+                    io.hub.provisioning.HubNode.GONE_AFTER.toSeconds(), sip.forgetNode(name))));
         }
     }
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class NodeHeartbeat implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeHeartbeat.class);
-    /** Five of these fit in {@link HubNode#GONE_AFTER}: one lost heartbeat does not make a node gone. */
+    /** Four of these fit in {@link HubNode#GONE_AFTER}: a lost heartbeat or two do not make a node gone. */
     static final Duration INTERVAL = Duration.ofSeconds(2);
 
     private final NodeTable table;

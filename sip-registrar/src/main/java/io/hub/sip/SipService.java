@@ -380,6 +380,22 @@ public final class SipService implements AutoCloseable {
     }
 
     /**
+     * Another node of the cluster is gone (its heartbeat stopped): its bindings, whose flows died with
+     * it, are deleted from the shared store, so no one counts on them; its phones register again on a
+     * node that is up.
+     *
+     * @return how many bindings were deleted
+     * @throws StoreUnavailableException when the database does not answer
+     */
+    public int forgetNode(String node) {
+        try {
+            return location.forgetNode(node);
+        } catch (IllegalStateException e) {
+            throw new StoreUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    /**
      * Re-checks the accounts registered with the user part {@code user} (an extension, in any domain)
      * and withdraws those whose device is gone, disabled or revoked.
      */

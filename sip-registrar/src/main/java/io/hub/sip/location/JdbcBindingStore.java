@@ -135,6 +135,27 @@ public final class JdbcBindingStore implements BindingStore {
         }
     }
 
+    /**
+     * Deletes the binding rows of another node, which is gone: its flows died with it, and its phones
+     * register again on a node that is up.
+     *
+     * @return how many rows were deleted
+     * @throws IllegalStateException when the database does not answer
+     */
+    @Override
+    public int forgetNode(String gone) {
+        if (gone.equals(node)) {
+            throw new IllegalArgumentException("node " + gone + " cannot forget its own bindings");
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM sip_binding WHERE node = ?")) {
+            delete.setString(1, gone);
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot delete the bindings of node " + gone + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A binding this node writes replaces the row another node kept under the same key: the phone moved here. */
     private static void takeOver(Connection connection, Map<String, List<Binding>> changes) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sip_binding WHERE aor = ? AND "
