@@ -269,7 +269,9 @@ public final class Hub implements AutoCloseable {
                 mediaAddress, settings.relayModeParsed(), Duration.ofSeconds(settings.mediaTimeoutSeconds),
                 settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds,
                 // Nodes sharing PostgreSQL each own their binding rows; a hub alone owns them all.
-                settings.databaseUrl == null ? null : settings.nodeNameResolved());
+                settings.databaseUrl == null ? null : settings.nodeNameResolved(),
+                // Derived from the secrets every node of a cluster shares: a nonce verifies on any node.
+                io.hub.app.node.ClusterMembership.nonceKey(home.sipPasswordsKey()));
     }
 
     private java.util.Map<String, String> globalLayer() {

@@ -112,10 +112,12 @@ public final class SipService implements AutoCloseable {
      * @param flowDensity requests one registered phone's flow may send per density window (2 s)
      * @param node this node's name among nodes sharing the database, whose binding rows are its own;
      *     null for a hub alone
+     * @param nonceKey the key digest nonces are made under (32 bytes or more), the same on every node of
+     *     a cluster so that a nonce one node issued verifies on another; null for a key of this process's own
      */
     public record Options(Duration keepalive, int unregisteredPerSource, Duration registerDeadline, RelayConfig relay,
             String mediaAddress, RelayMode relayMode, Duration mediaTimeout, int registersPerAorPerSecond,
-            int flowDensity, String node) {
+            int flowDensity, String node, byte[] nonceKey) {
     }
 
     private final SipServer server;
@@ -165,7 +167,8 @@ public final class SipService implements AutoCloseable {
                 registrar,
                 SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline())
                         .flowDensity(options.flowDensity()),
-                clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)), standing);
+                clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)), standing,
+                options.nonceKey());
     }
 
     public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
@@ -182,8 +185,15 @@ public final class SipService implements AutoCloseable {
     public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
             BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics,
             Calls callSetup, Standing standing) throws IOException {
+        return start(listen, validator, credentials, store, settings, limits, clock, metrics, callSetup, standing, null);
+    }
+
+    private static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
+            BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics,
+            Calls callSetup, Standing standing, byte[] nonceKey) throws IOException {
         LocationService location = new LocationService(store, clock);
-        Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock), location, settings, clock,
+        Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock, nonceKey), location, settings,
+                clock,
                 metrics, standing.revokedDevice());
         PhoneRequests phoneRequests = new PhoneRequests(location);
         CallRouter[] router = new CallRouter[1];

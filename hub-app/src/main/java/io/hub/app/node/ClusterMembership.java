@@ -58,15 +58,26 @@ public final class ClusterMembership {
     }
 
     /**
+     * The key SIP digest nonces are made under, derived from the SIP-password key the nodes of a
+     * cluster share (and {@link #join} checks): a nonce one node issued verifies on every node.
+     */
+    public static byte[] nonceKey(byte[] secretsKey) {
+        return hmac(secretsKey, "hub sip nonce key");
+    }
+
+    /**
      * A value that tells whether two homes hold the same key without telling the key: an HMAC of a
      * fixed text under it.
      */
     static String secretsCheck(byte[] key) {
+        return HexFormat.of().formatHex(hmac(key, "hub cluster secrets check"), 0, 16);
+    }
+
+    private static byte[] hmac(byte[] key, String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] check = mac.doFinal("hub cluster secrets check".getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(check, 0, 16);
+            return mac.doFinal(text.getBytes(StandardCharsets.US_ASCII));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
         }
