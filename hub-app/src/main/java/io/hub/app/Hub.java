@@ -54,6 +54,7 @@ public final class Hub implements AutoCloseable {
     private SipService sip;
     private AuditUpkeep auditUpkeep;
     private NodeHeartbeat heartbeat;
+    private ClusterNotices notices;
     private boolean closed;
 
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
@@ -164,7 +165,7 @@ public final class Hub implements AutoCloseable {
         io.hub.provisioning.CheckSyncSender checkSync = new SipResyncSender(sip, resyncTimeout);
         if (settings.databaseUrl != null && settings.databaseUrl.startsWith("jdbc:postgresql:")) {
             // Closed before SIP, whose withdrawals its handlers call.
-            ClusterNotices notices = new ClusterNotices(settings.databaseUrl, database.dataSource(),
+            notices = new ClusterNotices(settings.databaseUrl, database.dataSource(),
                     settings.nodeNameResolved()).start();
             services.add(notices);
             checkSync = ClusterFollowers.wire(notices, provisioning, sip, pki, checkSync, resyncTimeout, clock);
@@ -313,6 +314,11 @@ public final class Hub implements AutoCloseable {
 
     public SipService sip() {
         return sip;
+    }
+
+    /** The cluster's notices on PostgreSQL, null on H2; for tests that wait for them to listen again. */
+    ClusterNotices notices() {
+        return notices;
     }
 
     /** This node's heartbeat, for tests that beat without waiting for its timer. */

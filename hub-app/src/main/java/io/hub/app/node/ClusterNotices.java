@@ -55,6 +55,8 @@ public final class ClusterNotices implements AutoCloseable {
     private final Thread listener;
     private volatile boolean closed;
     private volatile boolean listening;
+    /** How many times a LISTEN was put in place: the first, then once per reconnection. */
+    private int listens;
 
     /**
      * @param url the database's JDBC URL, for the listening connection
@@ -96,6 +98,28 @@ public final class ClusterNotices implements AutoCloseable {
         return listening;
     }
 
+    /** How many times a LISTEN was put in place: 1 after the start, one more per reconnection. */
+    public synchronized int listens() {
+        return listens;
+    }
+
+    /**
+     * Waits until a LISTEN was put in place {@code times} times in all, at most {@code bound}.
+     *
+     * @return whether it was
+     */
+    public synchronized boolean awaitListens(int times, java.time.Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (listens < times && !closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return listens >= times;
+    }
+
     public String self() {
         return self;
     }
@@ -135,7 +159,11 @@ public final class ClusterNotices implements AutoCloseable {
                 try (Statement sql = connection.createStatement()) {
                     sql.execute("LISTEN " + CHANNEL);
                 }
-                listening = true;
+                synchronized (this) {
+                    listening = true;
+                    listens++;
+                    notifyAll();
+                }
                 if (lostLogged) {
                     LOG.info("node {} hears the cluster's notices again", LogText.of(self));
                     lostLogged = false;
