@@ -3,6 +3,9 @@ package io.hub.app;
 import io.hub.pki.HubPki;
 import io.hub.app.storage.DatabaseFileException;
 import io.hub.app.storage.HubDatabase;
+import io.hub.app.node.ClusterCertificateNames;
+import io.hub.app.node.ClusterMembership;
+import io.hub.app.node.ClusterNotices;
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.relay.RelayConfig;
@@ -52,6 +55,8 @@ public final class Hub implements AutoCloseable {
     private Provisioning provisioning;
     private SipService sip;
     private AuditUpkeep auditUpkeep;
+    private NodeHeartbeat heartbeat;
+    private ClusterNotices notices;
     private boolean closed;
 
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
@@ -120,6 +125,7 @@ public final class Hub implements AutoCloseable {
         }
         // Closed last: every module that was handed the pool stops before it.
         services.add(database);
+        ClusterCertificateNames clusterNames = settings.databaseUrl == null ? null : joinCluster(database, clock);
         try {
             provisioning = Provisioning.start(new Provisioning.Settings(pki, home.firmwareDirectory(),
                     home.root().resolve("profiles"), settings.bind, settings.httpsPort, settings.adminBind,
@@ -161,8 +167,16 @@ public final class Hub implements AutoCloseable {
         }
         services.add(sip);
         SipFollowsDevices.wire(phones, sip);
-        provisioning.startResyncs(new SipResyncSender(sip, Duration.ofSeconds(settings.resyncTimeoutSeconds)),
-                settings.resyncPerSecond);
+        Duration resyncTimeout = Duration.ofSeconds(settings.resyncTimeoutSeconds);
+        io.hub.provisioning.CheckSyncSender checkSync = new SipResyncSender(sip, resyncTimeout);
+        if (settings.databaseUrl != null && settings.databaseUrl.startsWith("jdbc:postgresql:")) {
+            // Closed before SIP, whose withdrawals its handlers call.
+            notices = new ClusterNotices(settings.databaseUrl, database.dataSource(),
+                    settings.nodeNameResolved()).start();
+            services.add(notices);
+            checkSync = ClusterFollowers.wire(notices, provisioning, sip, pki, checkSync, resyncTimeout, clock);
+        }
+        provisioning.startResyncs(checkSync, settings.resyncPerSecond);
         OwedResyncsFollowRegistrations.wire(sip, provisioning);
         ServerCertificateFollow certificateFollow = new ServerCertificateFollow(pki, provisioning, sip);
         crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
@@ -189,11 +203,43 @@ public final class Hub implements AutoCloseable {
                 });
         provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, phones, tenant));
         provisioning.publishLiveView("calls", tenant -> CallList.of(sip, phones, tenant));
-        startNodeHeartbeat(clock);
+        heartbeat = startNodeHeartbeat(clock);
+        if (clusterNames != null) {
+            // A node that joins later is covered by the others' certificates within a heartbeat.
+            heartbeat.onBeat(nodes -> clusterNames.cover(nodes.stream().map(io.hub.provisioning.HubNode::name)
+                    .toList()));
+            // A node whose heartbeat stopped took its flows with it: its bindings are forgotten.
+            io.hub.app.node.GoneNodes gone = new io.hub.app.node.GoneNodes(settings.nodeNameResolved());
+            heartbeat.onBeat(nodes -> gone.look(nodes, clock.instant(), name -> LOG.info(
+                    "node {} is gone (no heartbeat for {} s): {} binding(s) of its phones forgotten",
+                    io.hub.pki.log.LogText.of(name),
+                    io.hub.provisioning.HubNode.GONE_AFTER.toSeconds(), sip.forgetNode(name))));
+        }
+    }
+
+    /**
+     * Before anything is served on a shared database: this home's PKI and secrets must be the
+     * cluster's, and the server certificate covers the cluster's names and every node's.
+     */
+    private ClusterCertificateNames joinCluster(HubDatabase database, Clock clock) {
+        String node = settings.nodeNameResolved();
+        try {
+            io.hub.provisioning.ClusterRecord cluster = Provisioning.cluster(database.dataSource());
+            if (ClusterMembership.join(cluster, ClusterMembership.identity(pki, home.sipPasswordsKey(), node,
+                    clock.instant()))) {
+                LOG.info("node {} founded the cluster of this database", node);
+            }
+            ClusterCertificateNames names = new ClusterCertificateNames(pki, settings.sharedClusterNames());
+            names.cover(cluster.nodeNames());
+            return names;
+        } catch (Provisioning.StorageRefused e) {
+            throw new UserError("the database did not answer while node " + node + " joined its cluster: "
+                    + e.getMessage());
+        }
     }
 
     /** This node's heartbeat in the node table (its live flows and calls), and the operator's node list. */
-    private void startNodeHeartbeat(Clock clock) {
+    private NodeHeartbeat startNodeHeartbeat(Clock clock) {
         NodeHeartbeat heartbeat = new NodeHeartbeat(provisioning.nodes(), settings.nodeNameResolved(), clock,
                 () -> (int) sip.registrations().stream().filter(io.hub.sip.Registration::flowUp)
                         .mapToLong(io.hub.sip.Registration::flowId).distinct().count(),
@@ -207,6 +253,7 @@ public final class Hub implements AutoCloseable {
             }
             return heartbeat.view();
         });
+        return heartbeat;
     }
 
     /** The domain an AOR names (its host, without port or parameters). */
@@ -228,7 +275,11 @@ public final class Hub implements AutoCloseable {
         return new SipService.Options(Duration.ofSeconds(settings.sipKeepaliveSeconds),
                 settings.sipUnregisteredPerSource, Duration.ofSeconds(settings.sipRegisterDeadlineSeconds), relay,
                 mediaAddress, settings.relayModeParsed(), Duration.ofSeconds(settings.mediaTimeoutSeconds),
-                settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds, dtlsLegs);
+                settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds,
+                // Nodes sharing PostgreSQL each own their binding rows; a hub alone owns them all.
+                settings.databaseUrl == null ? null : settings.nodeNameResolved(),
+                // Derived from the secrets every node of a cluster shares: a nonce verifies on any node.
+                io.hub.app.node.ClusterMembership.nonceKey(home.sipPasswordsKey()), dtlsLegs);
     }
 
     private java.util.Map<String, String> globalLayer() {
@@ -270,6 +321,16 @@ public final class Hub implements AutoCloseable {
 
     public SipService sip() {
         return sip;
+    }
+
+    /** The cluster's notices on PostgreSQL, null on H2; for tests that wait for them to listen again. */
+    ClusterNotices notices() {
+        return notices;
+    }
+
+    /** This node's heartbeat, for tests that beat without waiting for its timer. */
+    NodeHeartbeat heartbeat() {
+        return heartbeat;
     }
 
     /** The port phones register to: the bound one once SIP listens (it may have been 0, "any"). */

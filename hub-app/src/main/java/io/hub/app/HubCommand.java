@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 io.hub.app.dhcp.DhcpCommand.class,
                 io.hub.app.phone.PhoneCommand.class, io.hub.app.relay.RelayCommand.class,
                 io.hub.app.backup.BackupCommands.Backup.class, io.hub.app.backup.BackupCommands.Restore.class,
-                io.hub.app.crash.CrashLoopCommand.class},
+                io.hub.app.crash.CrashLoopCommand.class, io.hub.app.node.NodeCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class HubCommand implements Runnable {
 

@@ -56,6 +56,12 @@ public final class HubSettings {
      * the host name. Nodes of one cluster need distinct names.
      */
     public String nodeName;
+    /**
+     * In a cluster (PostgreSQL): the names phones and nodes reach the region by (its DNS SRV target and
+     * entry names, e.g. eu1.sip.example.com), which every node's server certificate covers beside its
+     * own nodeName, the other nodes' names and the sipEntryPoints.
+     */
+    public List<String> clusterNames = new ArrayList<>();
     /** Connections the hub's pool holds at most. */
     public int databasePoolSize = io.hub.app.storage.HubDatabase.DEFAULT_POOL_SIZE;
     /** Idle connections the pool keeps ready; null means databasePoolSize (a fixed pool). */
@@ -172,6 +178,12 @@ public final class HubSettings {
         keyTypeParsed();
         databasePool();
         nodeNameResolved();
+        for (String name : clusterNames) {
+            if (name == null || !name.matches("[A-Za-z0-9*][A-Za-z0-9.:*-]{0,252}")) {
+                throw new UserError("clusterNames: '" + io.hub.pki.log.LogText.of(String.valueOf(name))
+                        + "' is not a DNS name or an IP address");
+            }
+        }
         if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql://") && !databaseUrl.startsWith("jdbc:h2:")) {
             throw new UserError("databaseUrl '" + io.hub.app.storage.HubDatabase.redacted(databaseUrl) + "' is not "
                     + "jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD (or jdbc:h2:...); leave it out for "
@@ -254,6 +266,17 @@ public final class HubSettings {
                     + "dots and dashes starting with a letter or digit");
         }
         return name;
+    }
+
+    /**
+     * The names every node of the cluster covers in its server certificate, with this node's own:
+     * {@link #clusterNames}, the {@link #sipEntryPoints} hosts and {@link #nodeNameResolved}.
+     */
+    public List<String> sharedClusterNames() {
+        List<String> names = new ArrayList<>(clusterNames);
+        names.addAll(sipEntryPoints.values());
+        names.add(nodeNameResolved());
+        return names.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct().toList();
     }
 
     /** The pool's sizes. */

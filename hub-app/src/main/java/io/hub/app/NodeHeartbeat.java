@@ -7,7 +7,10 @@ import io.hub.provisioning.Provisioning;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class NodeHeartbeat implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeHeartbeat.class);
-    /** Five of these fit in {@link HubNode#GONE_AFTER}: one lost heartbeat does not make a node gone. */
+    /** Four of these fit in {@link HubNode#GONE_AFTER}: a lost heartbeat or two do not make a node gone. */
     static final Duration INTERVAL = Duration.ofSeconds(2);
 
     private final NodeTable table;
@@ -37,6 +40,7 @@ final class NodeHeartbeat implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final List<Consumer<List<HubNode>>> followers = new CopyOnWriteArrayList<>();
     private boolean failing;
 
     NodeHeartbeat(NodeTable table, String name, Clock clock, IntSupplier flows, IntSupplier calls) {
@@ -46,6 +50,14 @@ final class NodeHeartbeat implements AutoCloseable {
         this.flows = flows;
         this.calls = calls;
         this.startedAt = clock.instant();
+    }
+
+    /**
+     * After each heartbeat stored, {@code follower} is handed every node's row (this one's included),
+     * on the heartbeat's thread; a follower that throws is logged and the others still run.
+     */
+    void onBeat(Consumer<List<HubNode>> follower) {
+        followers.add(follower);
     }
 
     /** Writes the first heartbeat now, so the node is listed once the hub has started, then one per interval. */
@@ -63,6 +75,16 @@ final class NodeHeartbeat implements AutoCloseable {
             if (failing) {
                 LOG.info("node {} heartbeat stored again", LogText.of(name));
                 failing = false;
+            }
+            if (!followers.isEmpty()) {
+                List<HubNode> nodes = table.list();
+                for (Consumer<List<HubNode>> follower : followers) {
+                    try {
+                        follower.accept(nodes);
+                    } catch (RuntimeException e) {
+                        LOG.warn("node {} heartbeat follower failed: {}", LogText.of(name), e.toString());
+                    }
+                }
             }
         } catch (Provisioning.StorageRefused e) {
             if (!failing) {

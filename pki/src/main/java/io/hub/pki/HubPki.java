@@ -189,6 +189,24 @@ public final class HubPki {
         }
     }
 
+    /**
+     * Makes the server certificate cover {@code names}: when some are missing, renews it
+     * ({@link #renewServerCertificate}) with them; otherwise leaves it as it is.
+     *
+     * @return the names the certificate did not cover and covers now; empty when nothing was renewed
+     * @throws PkiException without a PKI, or for a malformed name
+     */
+    public List<String> coverServerNames(List<String> names) {
+        names.forEach(ServerNames::check);
+        requireInitialised();
+        List<String> missing = List.copyOf(ServerNames.missingFrom(PemFiles.readCertificate(file(SERVER_CERTIFICATE)),
+                List.copyOf(new LinkedHashSet<>(names))));
+        if (!missing.isEmpty()) {
+            renewServerCertificate(missing);
+        }
+        return missing;
+    }
+
     public CertificateAuthority hubCa() {
         return authorities.load(HUB_CA_CERTIFICATE, HUB_CA_KEY);
     }
@@ -344,6 +362,36 @@ public final class HubPki {
             }
         }
         return revoke(issued, mac, reason);
+    }
+
+    /**
+     * Takes up revocations made elsewhere (another node of a cluster): every entry of {@code entries}
+     * this PKI does not hold yet is added, with its reason, and the CRL republished once.
+     *
+     * @return how many entries were added
+     */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
+    public int adoptRevocations(List<RevocationList.Entry> entries) {
+        requireInitialised();
+        try (DirectoryLock ignored = lock()) {
+            int added = 0;
+            for (RevocationList.Entry entry : entries) {
+                boolean changed = entry.isCertificate()
+                        ? revocations.revokeCertificate(new X500Principal(entry.issuer()), new BigInteger(entry.serial(),
+                                16), entry.reason(), entry.revokedAt())
+                        : entry.mac() != null && revocations.revokeMac(MacAddress.parse(entry.mac()), entry.reason(),
+                                entry.revokedAt());
+                if (changed) {
+                    LOG.info("revocation taken up serial={} issuer={} mac={} reason={}", entry.serial(), entry.issuer(),
+                            entry.mac(), entry.reason());
+                    added++;
+                }
+            }
+            if (added > 0) {
+                writeCrls(hubCa());
+            }
+            return added;
+        }
     }
 
     /** Signs and writes {@code crl.pem} from the current revocations; see {@link #writeCrls}. */

@@ -11,8 +11,12 @@ import java.time.Instant;
  */
 public record HubNode(String name, String version, Instant startedAt, Instant heartbeatAt, int flows, int calls) {
 
-    /** A node silent this long is gone: five missed heartbeats. */
-    public static final Duration GONE_AFTER = Duration.ofSeconds(10);
+    /**
+     * A node silent this long is gone: four missed heartbeats. A node killed just after a heartbeat is
+     * gone this long after, and the others see it at their next heartbeat, 2 s later at most: within
+     * 10 s of the kill.
+     */
+    public static final Duration GONE_AFTER = Duration.ofSeconds(8);
 
     /** {@code up} while its heartbeat is younger than {@link #GONE_AFTER} at {@code now}, else {@code gone}. */
     public String state(Instant now) {

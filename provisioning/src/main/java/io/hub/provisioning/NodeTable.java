@@ -54,8 +54,20 @@ public final class NodeTable {
         });
     }
 
-    /** Every node that ever beat, by name. */
+    /**
+     * Every node that ever beat, by name.
+     *
+     * @throws Provisioning.StorageRefused when the database does not answer
+     */
     public List<HubNode> list() {
+        try {
+            return read();
+        } catch (io.hub.provisioning.storage.StorageException e) {
+            throw new Provisioning.StorageRefused(e);
+        }
+    }
+
+    private List<HubNode> read() {
         return database.transaction(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT name, version, started_at, "
                     + "heartbeat_at, flows, calls FROM hub_node ORDER BY name");

@@ -337,6 +337,25 @@ public final class Provisioning implements AutoCloseable {
         return resyncs;
     }
 
+    /**
+     * The cluster's identity in the database over {@code dataSource}, provisioning's schema migrated
+     * first: what a node checks before it starts serving ({@link ClusterRecord#claim}).
+     *
+     * @throws StorageRefused when the database fails
+     */
+    public static ClusterRecord cluster(DataSource dataSource) {
+        try {
+            return new ClusterRecord(Database.migrate(dataSource));
+        } catch (StorageException e) {
+            throw new StorageRefused(e);
+        }
+    }
+
+    /** The revocations the nodes of a cluster share. */
+    public SharedRevocations sharedRevocations() {
+        return new SharedRevocations(database);
+    }
+
     /** The nodes sharing this database, with their heartbeats. */
     public NodeTable nodes() {
         return new NodeTable(database);

@@ -47,10 +47,10 @@ class NodeTableTest {
     }
 
     @Test
-    void aNodeWhoseHeartbeatStoppedForTenSecondsIsGone() {
+    void aNodeWhoseHeartbeatStoppedForEightSecondsIsGone() {
         HubNode node = new HubNode("node-a", "1.0", START, START, 0, 0);
 
-        assertEquals("up", node.state(START.plusSeconds(9)));
-        assertEquals("gone", node.state(START.plusSeconds(10)));
+        assertEquals("up", node.state(START.plusSeconds(7)));
+        assertEquals("gone", node.state(START.plusSeconds(8)));
     }
 }

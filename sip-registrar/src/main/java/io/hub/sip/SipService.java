@@ -125,11 +125,15 @@ public final class SipService implements AutoCloseable {
      * @param mediaTimeout how long a call's media may stop before the call is ended
      * @param registersPerAorPerSecond authenticated REGISTERs one AOR may make in a second
      * @param flowDensity requests one registered phone's flow may send per density window (2 s)
+     * @param node this node's name among nodes sharing the database, whose binding rows are its own;
+     *     null for a hub alone
+     * @param nonceKey the key digest nonces are made under (32 bytes or more), the same on every node of
+     *     a cluster so that a nonce one node issued verifies on another; null for a key of this process's own
      * @param dtls where WebRTC callers' DTLS-SRTP legs are made, or null to refuse them (488)
      */
     public record Options(Duration keepalive, int unregisteredPerSource, Duration registerDeadline, RelayConfig relay,
             String mediaAddress, RelayMode relayMode, Duration mediaTimeout, int registersPerAorPerSecond,
-            int flowDensity, DtlsSrtpLegs dtls) {
+            int flowDensity, String node, byte[] nonceKey, DtlsSrtpLegs dtls) {
     }
 
     private final SipServer server;
@@ -175,11 +179,12 @@ public final class SipService implements AutoCloseable {
         CallSettings calls = CallSettings.standard();
         calls = calls.withMediaAddress(options.mediaAddress()).withMode(options.relayMode()).withTimeouts(
                 calls.ringTimeout(), calls.transactionTimeout(), calls.holdTimeout(), options.mediaTimeout());
-        return start(listen, validator, new AccountCredentials(accounts), new JdbcBindingStore(database), registrar,
+        return start(listen, validator, new AccountCredentials(accounts), new JdbcBindingStore(database, options.node()),
+                registrar,
                 SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline())
                         .flowDensity(options.flowDensity()),
                 clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)).withDtls(options.dtls()),
-                standing);
+                standing, options.nonceKey());
     }
 
     public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
@@ -196,8 +201,15 @@ public final class SipService implements AutoCloseable {
     public static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
             BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics,
             Calls callSetup, Standing standing) throws IOException {
+        return start(listen, validator, credentials, store, settings, limits, clock, metrics, callSetup, standing, null);
+    }
+
+    private static SipService start(Listen listen, DeviceCertificateValidator validator, CredentialSource credentials,
+            BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics,
+            Calls callSetup, Standing standing, byte[] nonceKey) throws IOException {
         LocationService location = new LocationService(store, clock);
-        Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock), location, settings, clock,
+        Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock, nonceKey), location, settings,
+                clock,
                 metrics, standing.revokedDevice());
         PhoneRequests phoneRequests = new PhoneRequests(location);
         CallRouter[] router = new CallRouter[1];
@@ -391,6 +403,22 @@ public final class SipService implements AutoCloseable {
      */
     public List<Withdrawal> withdrawDevice(MacAddress device, WithdrawReason reason, String detail) {
         return access.withdrawDevice(device, reason, detail);
+    }
+
+    /**
+     * Another node of the cluster is gone (its heartbeat stopped): its bindings, whose flows died with
+     * it, are deleted from the shared store, so no one counts on them; its phones register again on a
+     * node that is up.
+     *
+     * @return how many bindings were deleted
+     * @throws StoreUnavailableException when the database does not answer
+     */
+    public int forgetNode(String node) {
+        try {
+            return location.forgetNode(node);
+        } catch (IllegalStateException e) {
+            throw new StoreUnavailableException(e.getMessage(), e);
+        }
     }
 
     /**

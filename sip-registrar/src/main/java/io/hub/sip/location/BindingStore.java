@@ -21,6 +21,15 @@ public interface BindingStore {
         }
     }
 
+    /**
+     * Deletes the stored bindings of another node of a cluster, which is gone.
+     *
+     * @return how many were deleted; 0 for a store that keeps no node's bindings
+     */
+    default int forgetNode(String node) {
+        return 0;
+    }
+
     /** A store that keeps nothing, for a hub run without a database. */
     BindingStore NONE = new BindingStore() {
         @Override

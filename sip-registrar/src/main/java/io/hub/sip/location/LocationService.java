@@ -36,10 +36,12 @@ public final class LocationService implements AutoCloseable {
     private final AorLocks locks = new AorLocks();
     private final List<Consumer<LocationEvent>> listeners = new CopyOnWriteArrayList<>();
     private final GroupCommit writer;
+    private final BindingStore store;
     private final Clock clock;
 
     public LocationService(BindingStore store, Clock clock) {
         this.clock = clock;
+        this.store = store;
         Map<String, List<Binding>> loaded = new HashMap<>();
         for (Binding binding : store.load()) {
             loaded.computeIfAbsent(binding.aor(), aor -> new ArrayList<>()).add(binding.withoutFlow());
@@ -160,6 +162,17 @@ public final class LocationService implements AutoCloseable {
             }
         }
         events.forEach(this::announce);
+    }
+
+    /**
+     * Deletes the stored bindings of another node of the cluster, which is gone; this node's own are
+     * untouched.
+     *
+     * @return how many were deleted
+     * @throws IllegalStateException when the store could not delete them
+     */
+    public int forgetNode(String node) {
+        return store.forgetNode(node);
     }
 
     /** Binding changes written so far and the transactions that carried them. */

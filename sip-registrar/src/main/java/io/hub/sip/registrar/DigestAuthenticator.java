@@ -40,15 +40,35 @@ public final class DigestAuthenticator {
         WRONG_URI
     }
 
-    private final byte[] key = new byte[32];
+    private final byte[] key;
+    private final ThreadLocal<Mac> macs;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Map<String, Seen> highestCount = new ConcurrentHashMap<>();
     private volatile long lastSweep;
 
+    /** Nonces under a key of this process's own: only this process verifies them. */
     public DigestAuthenticator(Clock clock) {
+        this(clock, null);
+    }
+
+    /**
+     * Nonces under {@code nonceKey}: every process holding the same key (the nodes of a cluster)
+     * verifies the nonces any of them issued. A count seen is remembered by the process that saw it.
+     *
+     * @param nonceKey at least 32 bytes, or null for a key of this process's own
+     */
+    public DigestAuthenticator(Clock clock, byte[] nonceKey) {
         this.clock = clock;
-        random.nextBytes(key);
+        if (nonceKey == null) {
+            this.key = new byte[32];
+            random.nextBytes(key);
+        } else if (nonceKey.length < 32) {
+            throw new IllegalArgumentException("a nonce key of " + nonceKey.length + " bytes is shorter than 32");
+        } else {
+            this.key = nonceKey.clone();
+        }
+        this.macs = keyedMacs(key);
     }
 
     /**
@@ -270,13 +290,15 @@ public final class DigestAuthenticator {
     }
 
     /** One keyed HMAC per thread: a Mac is not thread-safe, and making one per nonce cost a provider lookup. */
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    });
+    private static ThreadLocal<Mac> keyedMacs(byte[] key) {
+        return ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
 }

@@ -114,4 +114,24 @@ class JdbcBindingStoreTest {
     private List<String> rows() {
         return store.load().stream().map(b -> b.aor() + " " + b.contact()).sorted().toList();
     }
+
+    @Test
+    void nodesSharingTheDatabaseEachLoadAndReplaceTheirOwnRowsOnly() {
+        JdbcBindingStore a = new JdbcBindingStore(database, "node-a");
+        JdbcBindingStore b = new JdbcBindingStore(database, "node-b");
+        String aor = "sip:1001@hub.test";
+
+        a.replace(aor, List.of(binding(aor, "<sip:1001@10.0.0.1;transport=tls>")));
+        b.replace(aor, List.of(binding(aor, "<sip:1001@10.0.0.2;transport=tls>")));
+        b.replace(aor, List.of());
+
+        assertEquals(List.of("<sip:1001@10.0.0.1;transport=tls>"), a.load().stream().map(Binding::contact).toList(),
+                "node B's expiry left node A's binding");
+        assertEquals(List.of(), b.load());
+
+        b.replace(aor, List.of(binding(aor, "<sip:1001@10.0.0.1;transport=tls>")));
+
+        assertEquals(List.of(), a.load(), "the phone moved to node B under the same key");
+        assertEquals(1, b.load().size());
+    }
 }

@@ -176,4 +176,27 @@ class DigestAuthenticatorTest {
         assertEquals(DigestAuthenticator.Verdict.MISSING, digest.check(null, "REGISTER", ANY_URI,
                 DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true)));
     }
+
+    @Test
+    void aNonceIssuedByOneNodeVerifiesOnAnotherWithTheSameKeyAndOnNoOtherNode() {
+        byte[] shared = new byte[32];
+        java.util.Arrays.fill(shared, (byte) 7);
+        DigestAuthenticator nodeA = new DigestAuthenticator(stopped, shared);
+        DigestAuthenticator nodeB = new DigestAuthenticator(stopped, shared.clone());
+        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+        String challenge = nodeA.challenges("hub", false, true).get(0);
+
+        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(challenge, "1001", "a", "00000001"),
+                "REGISTER", ANY_URI, alice));
+        assertEquals(DigestAuthenticator.Verdict.BAD_NONCE, digest.check(answer(challenge, "1001", "a", "00000001"),
+                "REGISTER", ANY_URI, alice), "a node of another key did not issue it");
+    }
+
+    @Test
+    void aNonceKeyShorterThan32BytesIsRefused() {
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> new DigestAuthenticator(stopped, new byte[16]));
+
+        assertEquals("a nonce key of 16 bytes is shorter than 32", refused.getMessage());
+    }
 }

@@ -1,0 +1,138 @@
+package io.hub.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import io.hub.app.node.NodeInit;
+import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
+import io.hub.pki.PemFiles;
+import io.hub.pki.RevocationList;
+import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.sip.SipTestClient;
+import io.hub.testing.TestPostgres;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes on one PostgreSQL, a phone registered on node A: what an admin does on node B reaches the
+ * phone's flow on A over the cluster's notices. A device disabled on B loses its flow on A; a resync
+ * asked on B goes down A's flow and B records the phone's answer; a device revoked in B's PKI is
+ * revoked in A's, which takes the phone off.
+ */
+class ClusterChangesOnPostgresTest {
+
+    private static final String MAC = "00809f000001";
+    private static final String AOR = "sip:1001@hub.test";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private Hub a;
+    private Hub b;
+    private AdminHttp adminB;
+    private SipTestClient phone;
+
+    @BeforeEach
+    void twoNodesAndAPhoneOnA() throws Exception {
+        String url = TestPostgres.shared().newDatabase();
+        HubHome homeA = new HubHome(dir.resolve("a"));
+        HubHome homeB = new HubHome(dir.resolve("b"));
+        a = Hub.start(homeA, settings(url, "node-a"), Clock.systemUTC());
+        NodeInit.copy(homeA, homeB);
+        b = Hub.start(homeB, settings(url, "node-b"), Clock.systemUTC());
+        adminB = new AdminHttp(b, homeB.root());
+        a.provisioning().enrollment().enroll("default", new DeviceDraft(MAC, "Myriad M7", "1001", "Desk", null, null,
+                null, null), "test", "127.0.0.1");
+        String password = a.provisioning().enrollment().find("default", MacAddress.parse(MAC)).sipPassword();
+        phone = SipTestClient.tls(a.sip().tlsPort(), PemFiles.readCertificate(a.pki().file(HubPki.HUB_CA_CERTIFICATE)),
+                null, null);
+        assertEquals(200, phone.registerWithPassword("1001", password, "MD5", "<sip:1001@10.0.0.5;transport=tls>")
+                .getStatusCode());
+        assertEquals(1, a.sip().location().bindings(AOR).size());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        phone.close();
+        b.close();
+        a.close();
+    }
+
+    @Test
+    void aDeviceDisabledOnNodeBLosesItsFlowOnNodeA() throws Exception {
+        assertEquals(200, adminB.send("PATCH", "/admin/v1/devices/" + MAC, "{\"state\": \"disabled\"}"));
+
+        assertTrue(phone.closedByHub(), "node A closed the phone's flow");
+        assertTrue(a.sip().location().bindings(AOR).isEmpty(), "node A took the binding off");
+    }
+
+    @Test
+    void aResyncAskedOnNodeBGoesDownTheFlowOnNodeAAndBRecordsTheAnswer() throws Exception {
+        a.heartbeat().beat();
+        b.heartbeat().beat();
+
+        CompletableFuture<HttpResponse<String>> resync = CompletableFuture.supplyAsync(() -> {
+            try {
+                return adminB.send("POST", "/admin/v1/devices/" + MAC + "/resync", null, null);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        SIPMessage message = phone.readMessage();
+        assertTrue(message instanceof SIPRequest && "NOTIFY".equals(((SIPRequest) message).getMethod()),
+                message.toString());
+        assertEquals("check-sync", message.getHeader("Event").toString().replaceFirst("^Event:\\s*", "").strip());
+        phone.write(((SIPRequest) message).createResponse(200).toString());
+
+        JsonNode answer = JSON.readTree(resync.join().body());
+        assertEquals("ok", answer.get("outcome").asText(), answer.toString());
+        assertEquals(200, answer.get("status").asInt());
+    }
+
+    @Test
+    void aResyncForAPhoneOnNoNodeIsNoFlowOnceEveryNodeSaidSo() throws Exception {
+        b.provisioning().enrollment().enroll("default", new DeviceDraft("00809f000002", "Myriad M7", "1002", "Desk",
+                null, null, null, null), "test", "127.0.0.1");
+        a.heartbeat().beat();
+        b.heartbeat().beat();
+
+        HttpResponse<String> resync = adminB.send("POST", "/admin/v1/devices/00809f000002/resync", null, null);
+
+        assertEquals(409, resync.statusCode(), resync.body());
+        assertTrue(resync.body().contains("\"no-flow\""), resync.body());
+        JsonNode recorded = JSON.readTree(adminB.get("/admin/v1/devices/00809f000002")).at("/resync");
+        assertEquals("no-flow", recorded.path("outcome").asText(), recorded.toString());
+        assertEquals("no live flow for sip:1002@hub.test on any node", recorded.path("detail").asText(),
+                "every node was asked: " + recorded);
+    }
+
+    @Test
+    void aDeviceRevokedOnNodeBIsRevokedOnNodeAWhichTakesItsPhoneOff() throws Exception {
+        assertTrue(b.pki().revokeMac(MacAddress.parse(MAC), RevocationList.Reason.KEY_COMPROMISE));
+
+        assertTrue(phone.closedByHub(), "node A closed the phone's flow");
+        assertTrue(a.pki().revocations().isRevoked(MacAddress.parse(MAC)), "node A's PKI holds the revocation");
+        assertTrue(a.sip().location().bindings(AOR).isEmpty(), "node A took the binding off");
+    }
+
+    private static HubSettings settings(String url, String node) {
+        HubSettings settings = TestSettings.ephemeralPorts();
+        settings.sipDomain = "hub.test";
+        settings.databaseUrl = url;
+        settings.nodeName = node;
+        settings.resyncTimeoutSeconds = 5;
+        return settings.validate();
+    }
+}
