@@ -45,6 +45,7 @@ public final class Hub implements AutoCloseable {
     private final HubSettings settings;
     private final HubPki pki;
     private final List<AutoCloseable> services = new ArrayList<>();
+    private io.hub.app.web.WebPort web;
     /** The registry {@code /metrics} serves; every module registers its meters in it. */
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Provisioning provisioning;
@@ -154,6 +155,17 @@ public final class Hub implements AutoCloseable {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
+        try {
+            web = io.hub.app.web.WebPort.start(InetAddress.getByName(settings.bind), settings.webPort,
+                    pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), sip);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot listen on the web port: " + e.getMessage() + " (see --web-port)");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the web port did not start", e);
+        }
+        services.add(web);
         SipFollowsDevices.wire(phones, sip);
         provisioning.startResyncs(new SipResyncSender(sip, Duration.ofSeconds(settings.resyncTimeoutSeconds)),
                 settings.resyncPerSecond);
@@ -261,6 +273,11 @@ public final class Hub implements AutoCloseable {
         return auditUpkeep;
     }
 
+    /** The web port (SIP over WebSocket), once started. */
+    public int webPort() {
+        return web.port();
+    }
+
     public SipService sip() {
         return sip;
     }
@@ -287,6 +304,7 @@ public final class Hub implements AutoCloseable {
                 + provisioning.adminPort() + "/admin/v1/devices");
         row(out, "health", "https://" + host(settings.adminBind) + ":" + provisioning.adminPort() + "/healthz");
         row(out, "SIP over TLS", "sip:" + host(settings.bind) + ":" + sip.tlsPort() + ";transport=tls");
+        row(out, "SIP over WebSocket (softphones)", "wss://" + host(settings.bind) + ":" + web.port() + "/sip");
         row(out, "SIP domain (default tenant)", provisioning.phones().hubDomain());
         row(out, "SIP plain (testers)", sip.plainPort() == null ? "off"
                 : "sip:" + host(settings.bind) + ":" + sip.plainPort() + ";transport=tcp");
