@@ -170,7 +170,7 @@ public final class Hub implements AutoCloseable {
         provisioning.startResyncs(new SipResyncSender(sip, Duration.ofSeconds(settings.resyncTimeoutSeconds)),
                 settings.resyncPerSecond);
         OwedResyncsFollowRegistrations.wire(sip, provisioning);
-        ServerCertificateFollow certificateFollow = new ServerCertificateFollow(pki, provisioning, sip);
+        ServerCertificateFollow certificateFollow = new ServerCertificateFollow(pki, provisioning, sip, web);
         crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
                 CERTIFICATE_LOOK_SECONDS, TimeUnit.SECONDS);
         // A revoked certificate a phone was seen with takes it off SIP (which rotates its password).

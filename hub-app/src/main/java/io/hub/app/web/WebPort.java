@@ -65,6 +65,17 @@ public final class WebPort implements AutoCloseable {
         return new WebPort(jetty, connector);
     }
 
+    /**
+     * Serves a renewed server certificate to new connections; open WebSockets keep their session.
+     *
+     * @throws Exception when Jetty cannot reload the context
+     */
+    public void replaceCertificate(Path serverCertificate, Path serverKey) throws Exception {
+        javax.net.ssl.SSLContext context = ServerTls.context(serverCertificate, serverKey, false);
+        connector.getConnectionFactory(SslConnectionFactory.class).getSslContextFactory()
+                .reload(factory -> factory.setSslContext(context));
+    }
+
     /** The port listened on. */
     public int port() {
         return connector.getLocalPort();
