@@ -43,8 +43,12 @@ class WebSocketRegisterTest {
 
     private static final Map<String, SipCredentials> ACCOUNTS = Map.of(
             "1001", DigestAuthenticator.credentials("1001", "hub.test", "secret-1001",
-                    Optional.of(MacAddress.parse("00809faabbcc")), true));
-    private static final String CONTACT = "<sip:k3v9q2@df7jal23ls0d.invalid;transport=ws>;expires=600";
+                    Optional.of(MacAddress.parse("00809faabbcc")), true),
+            "1002", DigestAuthenticator.credentials("1002", "hub.test", "secret-1002",
+                    Optional.of(MacAddress.parse("00809faabbcd")), true));
+    // What JsSIP sends: an .invalid host, transport=ws, and RFC 5626 instance and reg-id.
+    private static final String CONTACT = "<sip:k3v9q2@df7jal23ls0d.invalid;transport=ws>;expires=600"
+            + ";+sip.instance=\"<urn:uuid:6e2c1c44-4f5b-4a57-9c0e-1f4c3e3d2a10>\";reg-id=1";
 
     @TempDir
     Path home;
@@ -110,12 +114,36 @@ class WebSocketRegisterTest {
         for (String line : extra) {
             message.append(line).append("\r\n");
         }
-        return message.append("User-Agent: JsSIP 3.13.0\r\nContent-Length: 0\r\n\r\n").toString();
+        return message.append("Supported: outbound\r\nUser-Agent: JsSIP 3.13.0\r\nContent-Length: 0\r\n\r\n").toString();
     }
 
     @Test
     void aBrowserIsChallengedWithMd5AloneAndRegistersOverItsWebSocket() throws Exception {
+        registerBrowser(new Browser());
+    }
+
+    @Test
+    void aCallToTheExtensionRingsTheDeskPhoneAndTheBrowserDownItsWebSocket() throws Exception {
         Browser browser = new Browser();
+        registerBrowser(browser);
+        java.security.cert.X509Certificate ca = io.hub.pki.PemFiles.readCertificate(
+                HubPki.at(home.resolve("pki"), Clock.systemUTC()).file(HubPki.HUB_CA_CERTIFICATE));
+        try (CallPhone desk = new CallPhone("1001", SipTestClient.tls(sip.tlsPort(), ca, null, null));
+                CallPhone caller = new CallPhone("1002", SipTestClient.tls(sip.tlsPort(), ca, null, null))) {
+            desk.register("secret-1001");
+            caller.register("secret-1002");
+
+            caller.send(caller.invite("1001", "fork-1", caller.sdp()));
+
+            assertEquals("INVITE", desk.expectRequest("INVITE").getMethod());
+            String invite = browser.frames.poll(10, TimeUnit.SECONDS);
+            assertTrue(invite != null && invite.startsWith("INVITE sip:k3v9q2@df7jal23ls0d.invalid"), invite);
+            assertTrue(invite.contains("Via: SIP/2.0/WSS "), invite);
+            assertTrue(invite.contains("Call-ID: "), invite);
+        }
+    }
+
+    private void registerBrowser(Browser browser) throws Exception {
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
         upgrade.setSubProtocols("sip");
         Session session = client.connect(browser, uri, upgrade).get(10, TimeUnit.SECONDS);
