@@ -62,7 +62,7 @@ mac() { printf '00809d%06x' "$1"; }
 hub pki init --home "$home" >/dev/null
 printf 'sipKeepaliveSeconds: 30\n' > "$home/hub.yaml"
 # Started without the function, so that $! is the hub (scripts/hub execs java) and kill reaches it.
-HUB_NO_BUILD=1 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port "$https" \
+HUB_NO_BUILD=1 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port "$https" --web-port 0 \
     --admin-port "$admin" --sip-tls-port "$sip" >"$work/hub.out" 2>"$work/hub.err" &
 hub_pid=$!
 for _ in $(seq 120); do grep -q '^ready' "$work/hub.out" 2>/dev/null && break; sleep 0.5; done

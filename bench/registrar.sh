@@ -50,7 +50,7 @@ printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersP
     > "$home/hub.yaml"
 HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port 18543 --admin-port 18544 \
-    --sip-tls-port "$hub_sip" >"$work/hub.out" 2>"$work/hub.err" &
+    --sip-tls-port "$hub_sip" --web-port 0 >"$work/hub.out" 2>"$work/hub.err" &
 hub_pid=$!
 for _ in $(seq 120); do grep -q '^ready' "$work/hub.out" 2>/dev/null && break; sleep 0.5; done
 grep -q '^ready' "$work/hub.out" || { echo "bench: the hub did not start" >&2; cat "$work/hub.err" >&2; exit 1; }

@@ -50,6 +50,7 @@ public final class Hub implements AutoCloseable {
     private final HubSettings settings;
     private final HubPki pki;
     private final List<AutoCloseable> services = new ArrayList<>();
+    private io.hub.app.web.WebPort web;
     /** The registry {@code /metrics} serves; every module registers its meters in it. */
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Provisioning provisioning;
@@ -166,6 +167,17 @@ public final class Hub implements AutoCloseable {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
+        try {
+            web = io.hub.app.web.WebPort.start(InetAddress.getByName(settings.bind), settings.webPort,
+                    pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), sip);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot listen on the web port: " + e.getMessage() + " (see --web-port)");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the web port did not start", e);
+        }
+        services.add(web);
         SipFollowsDevices.wire(phones, sip);
         Duration resyncTimeout = Duration.ofSeconds(settings.resyncTimeoutSeconds);
         io.hub.provisioning.CheckSyncSender checkSync = new SipResyncSender(sip, resyncTimeout);
@@ -178,7 +190,7 @@ public final class Hub implements AutoCloseable {
         }
         provisioning.startResyncs(checkSync, settings.resyncPerSecond);
         OwedResyncsFollowRegistrations.wire(sip, provisioning);
-        ServerCertificateFollow certificateFollow = new ServerCertificateFollow(pki, provisioning, sip);
+        ServerCertificateFollow certificateFollow = new ServerCertificateFollow(pki, provisioning, sip, web);
         crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
                 CERTIFICATE_LOOK_SECONDS, TimeUnit.SECONDS);
         // A revoked certificate a phone was seen with takes it off SIP (which rotates its password).
@@ -319,6 +331,11 @@ public final class Hub implements AutoCloseable {
         return auditUpkeep;
     }
 
+    /** The web port (SIP over WebSocket), once started. */
+    public int webPort() {
+        return web.port();
+    }
+
     public SipService sip() {
         return sip;
     }
@@ -355,6 +372,7 @@ public final class Hub implements AutoCloseable {
                 + provisioning.adminPort() + "/admin/v1/devices");
         row(out, "health", "https://" + host(settings.adminBind) + ":" + provisioning.adminPort() + "/healthz");
         row(out, "SIP over TLS", "sip:" + host(settings.bind) + ":" + sip.tlsPort() + ";transport=tls");
+        row(out, "SIP over WebSocket (softphones)", "wss://" + host(settings.bind) + ":" + web.port() + "/sip");
         row(out, "SIP domain (default tenant)", provisioning.phones().hubDomain());
         row(out, "SIP plain (testers)", sip.plainPort() == null ? "off"
                 : "sip:" + host(settings.bind) + ":" + sip.plainPort() + ";transport=tcp");

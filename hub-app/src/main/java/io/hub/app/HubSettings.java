@@ -33,6 +33,8 @@ public final class HubSettings {
     public String adminBind = "127.0.0.1";
     public int adminPort = 9443;
     public int sipTlsPort = 5061;
+    /** The web port: SIP over secure WebSocket for softphones ({@code wss://HOST:WEBPORT/sip}). */
+    public int webPort = 8444;
     /** Plain SIP over TCP for testers and SIPp (no TLS); null means off. */
     public Integer sipPlainPort;
     public String relayPorts = "30000-44999";
@@ -167,6 +169,7 @@ public final class HubSettings {
         checkPort("httpsPort", httpsPort);
         checkPort("adminPort", adminPort);
         checkPort("sipTlsPort", sipTlsPort);
+        checkPort("webPort", webPort);
         if (sipPlainPort != null) {
             checkPort("sipPlainPort", sipPlainPort);
         }

@@ -29,12 +29,14 @@ final class ServerCertificateFollow {
     private final HubPki pki;
     private final Provisioning provisioning;
     private final SipService sip;
+    private final io.hub.app.web.WebPort web;
     private String served;
 
-    ServerCertificateFollow(HubPki pki, Provisioning provisioning, SipService sip) {
+    ServerCertificateFollow(HubPki pki, Provisioning provisioning, SipService sip, io.hub.app.web.WebPort web) {
         this.pki = pki;
         this.provisioning = provisioning;
         this.sip = sip;
+        this.web = web;
         this.served = fingerprint();
     }
 
@@ -59,6 +61,7 @@ final class ServerCertificateFollow {
             }
             provisioning.reloadServerCertificate(pki);
             sip.replaceTls(ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true));
+            web.replaceCertificate(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY));
         } catch (Exception e) {
             LOG.warn("server certificate not reloaded: {}", e.toString());
             return false;

@@ -26,6 +26,9 @@ public final class StartCommand implements Callable<Integer> {
     Integer adminPort;
     @Option(names = "--sip-tls-port", paramLabel = "PORT", description = "SIP over TLS port (default 5061).")
     Integer sipTlsPort;
+    @Option(names = "--web-port", paramLabel = "PORT",
+            description = "Web port: SIP over secure WebSocket for softphones, no client certificate (default 8444).")
+    Integer webPort;
     @Option(names = "--sip-plain-port", paramLabel = "PORT",
             description = "Plain SIP over TCP for testers and SIPp, no TLS (default off).")
     Integer sipPlainPort;
@@ -83,6 +86,9 @@ public final class StartCommand implements Callable<Integer> {
         }
         if (sipTlsPort != null) {
             settings.sipTlsPort = sipTlsPort;
+        }
+        if (webPort != null) {
+            settings.webPort = webPort;
         }
         if (sipPlainPort != null) {
             settings.sipPlainPort = sipPlainPort;

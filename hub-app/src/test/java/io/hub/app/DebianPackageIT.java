@@ -76,7 +76,7 @@ class DebianPackageIT {
 
                 int adminPort = freePort();
                 Files.writeString(HOME.resolve("hub.yaml"), "bind: 127.0.0.1\nadminBind: 127.0.0.1\n"
-                        + "httpsPort: " + freePort() + "\nadminPort: " + adminPort + "\nsipTlsPort: " + freePort()
+                        + "httpsPort: " + freePort() + "\nadminPort: " + adminPort + "\nsipTlsPort: " + freePort() + "\nwebPort: " + freePort()
                         + "\nrelayPorts: 47000-47099\n");
                 run("chown", "hub:hub", HOME.resolve("hub.yaml").toString());
 

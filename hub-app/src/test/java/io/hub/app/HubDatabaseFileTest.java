@@ -29,7 +29,7 @@ class HubDatabaseFileTest {
         Files.write(file, garbage);
 
         CommandLineRun run = CommandLineRun.hub("start", "--home", home.toString(), "--https-port", "0",
-                "--admin-port", "0", "--sip-tls-port", "0");
+                "--admin-port", "0", "--sip-tls-port", "0", "--web-port", "0");
 
         assertEquals(2, run.exitCode(), run.err());
         String line = run.errorLine();
@@ -52,7 +52,7 @@ class HubDatabaseFileTest {
         }
 
         CommandLineRun run = CommandLineRun.hub("start", "--home", home.toString(), "--https-port", "0",
-                "--admin-port", "0", "--sip-tls-port", "0");
+                "--admin-port", "0", "--sip-tls-port", "0", "--web-port", "0");
 
         assertEquals(2, run.exitCode(), run.err());
         assertEquals("hub: database file " + file + " holds registrar schema version 99, newer than this hub knows: it "
@@ -77,7 +77,7 @@ class HubDatabaseFileTest {
         Files.write(file, cut);
 
         CommandLineRun run = CommandLineRun.hub("start", "--home", home.toString(), "--https-port", "0",
-                "--admin-port", "0", "--sip-tls-port", "0");
+                "--admin-port", "0", "--sip-tls-port", "0", "--web-port", "0");
 
         assertEquals(2, run.exitCode(), run.err());
         String line = run.errorLine();

@@ -108,7 +108,7 @@ class HubLauncherIT {
     void aNewUserBringsTheHubUpAndCurlFetchesAnEnrolledPhonesConfiguration() throws Exception {
         Path home = dir.resolve("var");
         Process hub = HubScript.command("scripts/hub", "start", "--home", home.toString(), "--https-port", "0",
-                "--admin-port", "0", "--sip-tls-port", "0").start();
+                "--admin-port", "0", "--sip-tls-port", "0", "--web-port", "0").start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String printed = HubScript.untilReady(out);
@@ -173,7 +173,7 @@ class HubLauncherIT {
 
     private byte[] startAndStop(Path home) throws Exception {
         Process hub = HubScript.command("scripts/hub", "start", "--home", home.toString(), "--https-port", "0",
-                "--admin-port", "0", "--sip-tls-port", "0").start();
+                "--admin-port", "0", "--sip-tls-port", "0", "--web-port", "0").start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String printed = HubScript.untilReady(out);

@@ -128,7 +128,7 @@ class OperatorCommandTest {
     @Test
     void aSecondStartOnAHomeInUseSaysSoInOneLine() {
         CommandLineRun second = CommandLineRun.hub("start", "--home", home, "--https-port", "0", "--admin-port", "0",
-                "--sip-tls-port", "0", "--bind", "127.0.0.1");
+                "--sip-tls-port", "0", "--web-port", "0", "--bind", "127.0.0.1");
 
         assertEquals(2, second.exitCode());
         assertEquals("hub: the home " + home + " is in use by another hub (pid " + ProcessHandle.current().pid()

@@ -80,6 +80,7 @@ class ServerCertificateRenewalTest {
             awaitServed(renewed.getSerialNumber(), hub.provisioning().devicePort());
             awaitServed(renewed.getSerialNumber(), hub.provisioning().adminPort());
             awaitServed(renewed.getSerialNumber(), hub.sip().tlsPort());
+            awaitServed(renewed.getSerialNumber(), hub.webPort());
 
             assertEquals("200", healthz(admin), "the kept-alive connection still answers");
             assertEquals(before, serial(admin), "on the session it negotiated");

@@ -46,7 +46,7 @@ class SippIT {
         dir = temporary;
         Path home = dir.resolve("var");
         hub = HubScript.command("scripts/hub", "start", "--home", home.toString(), "--bind", "127.0.0.1", "--https-port", "0",
-                "--admin-port", "0", "--sip-tls-port", "0", "--sip-plain-port", "0").start();
+                "--admin-port", "0", "--sip-tls-port", "0", "--web-port", "0", "--sip-plain-port", "0").start();
         String printed = HubScript.untilReady(new BufferedReader(new InputStreamReader(hub.getInputStream(),
                 StandardCharsets.UTF_8)));
         plainPort = Integer.parseInt(find(printed, "SIP plain \\(testers\\)\\s+sip:127\\.0\\.0\\.1:(\\d+);transport=tcp"));

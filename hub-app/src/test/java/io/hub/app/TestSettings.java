@@ -15,6 +15,7 @@ final class TestSettings {
         settings.httpsPort = 0;
         settings.adminPort = 0;
         settings.sipTlsPort = 0;
+        settings.webPort = 0;
         settings.sipDomain = "localhost";
         return settings;
     }

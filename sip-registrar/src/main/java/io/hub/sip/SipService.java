@@ -281,6 +281,15 @@ public final class SipService implements AutoCloseable {
     }
 
     /**
+     * The web port's SIP over WebSocket endpoint ({@code /sip}, RFC 7118) for {@code jetty}: each
+     * WebSocket offering the {@code sip} subprotocol is a flow of this service, with the rules of a
+     * TLS flow. The caller owns {@code jetty} (its TLS, port and other paths).
+     */
+    public org.eclipse.jetty.server.Handler webSocketHandler(org.eclipse.jetty.server.Server jetty) {
+        return io.hub.sip.transport.SipWebSocketUpgrade.handler(jetty, server);
+    }
+
+    /**
      * New SIP-TLS connections are accepted with {@code tls} from now on (a renewed server
      * certificate); open flows keep theirs.
      */

@@ -33,7 +33,7 @@ final class HubProcess implements AutoCloseable {
     static HubProcess start(Path jar, Path home) throws IOException {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString(), "start", "--home", home.toString(), "--bind", "127.0.0.1", "--https-port", "0",
-                "--admin-port", "0", "--sip-tls-port", "0");
+                "--admin-port", "0", "--sip-tls-port", "0", "--web-port", "0");
         Process process = new ProcessBuilder(command).redirectError(home.resolveSibling(home.getFileName()
                 + ".log").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -16,7 +16,6 @@ import io.hub.sip.StoreUnavailableException;
 import io.hub.sip.location.Binding;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.transport.Flow;
-import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -145,7 +144,7 @@ public final class Registrar {
         }
         // The account's realm is its domain as the hub writes it: another name of it registers the same AOR.
         String aor = "sip:" + to.getUser() + "@" + account.realm();
-        authenticate(request, flow.local(), account);
+        authenticate(request, flow, account);
         if (!account.enabled()) {
             throw new Refused(RegisterFailure.DISABLED, aor, null);
         }
@@ -191,19 +190,19 @@ public final class Registrar {
         return ok;
     }
 
-    private void authenticate(SIPRequest request, InetSocketAddress local, SipCredentials account) throws Refused {
+    private void authenticate(SIPRequest request, Flow flow, SipCredentials account) throws Refused {
         Map<String, String> authorization = request.getHeader("Authorization") instanceof AuthorizationHeader header
                 ? DigestAuthenticator.parameters(header) : null;
         DigestAuthenticator.Verdict verdict = digest.check(authorization, "REGISTER",
-                uri -> RequestUris.designatesRegistrar(uri, request.getRequestURI(), local), account);
+                uri -> RequestUris.designatesRegistrar(uri, request.getRequestURI(), flow.local()), account);
         switch (verdict) {
             case OK -> {
                 return;
             }
             case MISSING, BAD_NONCE, MALFORMED -> throw new Refused(null, "challenge", digest.challenges(
-                    account.realm(), false, md5Only(request)));
+                    account.realm(), false, md5Only(request, flow)));
             case STALE -> throw new Refused(null, "stale nonce", digest.challenges(account.realm(), true,
-                    md5Only(request)));
+                    md5Only(request, flow)));
             case WRONG_USER -> throw new Refused(RegisterFailure.WRONG_USER, "username "
                     + authorization.get("username") + " may not register " + account.user(), null);
             case WRONG_PASSWORD -> throw new Refused(RegisterFailure.WRONG_PASSWORD, account.user(), null);
@@ -214,8 +213,16 @@ public final class Registrar {
         }
     }
 
-    /** True for a client known to give up on a challenge that offers SHA-256 (by its User-Agent). */
-    private boolean md5Only(SIPRequest request) {
+    /**
+     * True for a client known to give up on a challenge that offers SHA-256: by its User-Agent, or any
+     * client on a WebSocket flow. Browser SIP libraries (JsSIP 3.13, SIP.js 0.21) read only the first
+     * WWW-Authenticate and answer only MD5, so offering SHA-256 first would lock every softphone out;
+     * the WebSocket itself is TLS, which is what protects the digest there.
+     */
+    private boolean md5Only(SIPRequest request, Flow flow) {
+        if ("WSS".equals(flow.transport())) {
+            return true;
+        }
         SIPHeader agent = (SIPHeader) request.getHeader("User-Agent");
         String name = agent == null ? "" : agent.getHeaderValue().toLowerCase(Locale.ROOT);
         return settings.md5OnlyAgents().stream().anyMatch(name::contains);

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * told the flow is gone, then the output is shut (TLS close_notify) and the rest of the input is
  * read and discarded for a moment, so a final answer is not destroyed by a reset.
  */
-final class Connection {
+final class Connection implements FlowLink {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     /** Bytes read in one readiness event before the loop serves other connections. */
@@ -99,11 +99,13 @@ final class Connection {
     }
 
     /** A phone registered on this connection's flow. */
-    void registered() {
+    @Override
+    public void registered() {
         server.registered(this);
     }
 
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return phase == Phase.OPEN;
     }
 
@@ -422,7 +424,8 @@ final class Connection {
     // ---- output, from any thread
 
     /** Writes one message or pong down the connection, never blocking; false when it is gone. */
-    boolean send(byte[] bytes) {
+    @Override
+    public boolean send(byte[] bytes) {
         synchronized (this) {
             if (!sendable) {
                 return false;
@@ -464,7 +467,8 @@ final class Connection {
      * Closes the connection in order: reading stops, queued messages are handled, the handler hears
      * {@code why}, then the output is shut. Counted under {@code reason} when it is a refusal.
      */
-    void close(String why, RefusalReason reason) {
+    @Override
+    public void close(String why, RefusalReason reason) {
         synchronized (this) {
             if (phase != Phase.HANDSHAKE && phase != Phase.OPEN) {
                 return;

@@ -21,7 +21,7 @@ public final class Flow {
     private static final AtomicLong IDS = new AtomicLong();
 
     private final long id = IDS.incrementAndGet();
-    private final Connection connection;
+    private final FlowLink connection;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
     private final String transport;
@@ -42,7 +42,7 @@ public final class Flow {
     private record Verdict(Optional<MacAddress> requested, DeviceValidation validation, Instant judgedAt) {
     }
 
-    Flow(Connection connection, String transport, String cipherSuite, Function<Optional<MacAddress>,
+    Flow(FlowLink connection, String transport, String cipherSuite, Function<Optional<MacAddress>,
             DeviceValidation> judge,
             InetSocketAddress remote, InetSocketAddress local, Instant now, long idleTimeoutMillis) {
         this.connection = connection;
@@ -71,7 +71,7 @@ public final class Flow {
         return local;
     }
 
-    /** {@code TLS}, or {@code TCP} on the plain port for testers. */
+    /** {@code TLS}, {@code WSS} for a WebSocket on the web port, or {@code TCP} on the plain port for testers. */
     public String transport() {
         return transport;
     }

@@ -34,6 +34,8 @@ enum RefusalReason {
     SILENT("silent"),
     /** A message was begun and not finished in time. */
     SLOW_SENDER("slow-sender"),
+    /** A WebSocket upgrade on the web port that did not offer the {@code sip} subprotocol (RFC 7118). */
+    WS_SUBPROTOCOL("ws-subprotocol"),
     /** The peer did not read what the hub sent, past the bound of its output queue. */
     SLOW_READER("slow-reader");
 
