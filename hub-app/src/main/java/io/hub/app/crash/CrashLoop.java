@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,19 +23,25 @@ final class CrashLoop {
     private final Path work;
     private final PrintWriter out;
     private final int backupEvery;
+    private final CrashDatabase database;
 
-    /** @param backupEvery take a backup during every this many rounds and check it restored (0: none) */
-    CrashLoop(Path jar, Path work, PrintWriter out, int backupEvery) {
+    /**
+     * @param backupEvery take a backup during every this many rounds and check it restored (0: none;
+     *     H2 only, as {@code hub backup} is)
+     * @param database where the hubs keep their tables; the loop does not close it
+     */
+    CrashLoop(Path jar, Path work, PrintWriter out, int backupEvery, CrashDatabase database) {
         this.jar = jar;
         this.work = work;
         this.out = out;
         this.backupEvery = backupEvery;
+        this.database = database;
     }
 
     /** @return true when every invariant held at every kill point (and on the undisturbed run) */
     boolean run(String name, CrashPath path, int kills) throws Exception {
         Path seed = work.resolve("seed");
-        try (HubProcess hub = HubProcess.start(jar, seed)) {
+        try (HubProcess hub = HubProcess.start(jar, seed, database.prepare("seed", true))) {
             path.seed(new AdminHttps(hub));
         }
         // Measured twice, the shorter run kept: the first run of a fresh JVM is sometimes much slower,
@@ -47,29 +52,33 @@ final class CrashLoop {
             Path measured = copy(seed, work.resolve("measure"));
             CrashPath.Workload whole;
             long took;
-            try (HubProcess hub = HubProcess.start(jar, measured)) {
+            String measuredUrl = database.prepare("measure", false);
+            try (HubProcess hub = HubProcess.start(jar, measured, measuredUrl)) {
                 AdminHttps admin = new AdminHttps(hub);
                 long started = System.nanoTime();
                 whole = path.drive(admin);
                 took = (System.nanoTime() - started) / 1_000_000;
             }
-            CrashPath.Outcome undisturbed = check(path, measured, whole);
+            CrashPath.Outcome undisturbed = check(path, measured, "measure", whole);
             out.printf("%s: undisturbed run %d took %d ms (%s); %s%n", name, run, took, whole.acknowledged(),
                     verdict(undisturbed));
             duration = Math.min(duration, took);
             allHeld &= undisturbed.held();
             delete(measured);
+            database.discard("measure");
         }
         Map<String, int[]> tally = new LinkedHashMap<>();
         int restartFailures = 0;
         for (int i = 0; i < kills; i++) {
             long at = Math.max(1, duration * (2L * i + 1) / (2L * kills));
-            Path home = copy(seed, work.resolve("round-" + i));
+            String roundName = "round-" + i;
+            Path home = copy(seed, work.resolve(roundName));
+            String roundUrl = database.prepare(roundName, false);
             String line;
             boolean held;
             Path backup = backupEvery > 0 && i % backupEvery == 0 ? work.resolve("backup-" + i) : null;
             try {
-                CrashPath.Outcome outcome = round(path, home, at, backup);
+                CrashPath.Outcome outcome = round(path, home, roundName, roundUrl, at, backup);
                 for (CrashPath.Invariant invariant : outcome.invariants()) {
                     tally.computeIfAbsent(invariant.name(), k -> new int[2])[invariant.held() ? 0 : 1]++;
                 }
@@ -88,10 +97,12 @@ final class CrashLoop {
                 held = false;
                 line = "the hub did not start again: " + e.getMessage().lines().findFirst().orElse("");
             }
-            out.printf("kill %d/%d at %d ms: %s%s%n", i + 1, kills, at, line, held ? "" : " (home kept: " + home + ")");
+            out.printf("kill %d/%d at %d ms: %s%s%n", i + 1, kills, at, line, held ? "" : " (home kept: " + home
+                    + (roundUrl == null ? "" : ", database " + CrashDatabase.databaseName(roundName)) + ")");
             out.flush();
             if (held) {
                 delete(home);
+                database.discard(roundName);
                 if (backup != null) {
                     delete(backup);
                     delete(work.resolve("restored-" + i));
@@ -99,7 +110,8 @@ final class CrashLoop {
             }
             allHeld &= held;
         }
-        StringBuilder summary = new StringBuilder(name + ": " + kills + " kills over " + duration + " ms;");
+        StringBuilder summary = new StringBuilder(name + ": " + kills + " kills over " + duration + " ms on "
+                + database.describe() + ";");
         tally.forEach((invariant, counts) -> summary.append(' ').append(invariant).append(" held ").append(counts[0])
                 .append(counts[1] == 0 ? "" : ", broke " + counts[1]).append(';'));
         summary.append(" restart failed ").append(restartFailures).append(allHeld ? "; every invariant held"
@@ -107,11 +119,13 @@ final class CrashLoop {
         out.println(summary);
         out.flush();
         delete(seed);
+        database.discard("seed");
         return allHeld;
     }
 
-    private CrashPath.Outcome round(CrashPath path, Path home, long killAtMillis, Path backup) throws Exception {
-        HubProcess hub = HubProcess.start(jar, home);
+    private CrashPath.Outcome round(CrashPath path, Path home, String name, String databaseUrl, long killAtMillis,
+            Path backup) throws Exception {
+        HubProcess hub = HubProcess.start(jar, home, databaseUrl);
         AdminHttps admin = new AdminHttps(hub);
         AtomicReference<CrashPath.Workload> workload = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -156,11 +170,11 @@ final class CrashLoop {
             throw new IllegalStateException("the workload did not end after the kill", failure.get());
         }
         try {
-            HubProcess.start(jar, home).close();
+            HubProcess.start(jar, home, databaseUrl).close();
         } catch (IOException e) {
             throw new RestartFailed(e.getMessage());
         }
-        return check(path, home, workload.get());
+        return check(path, home, name, workload.get());
     }
 
     /**
@@ -195,15 +209,15 @@ final class CrashLoop {
                     false, e.getMessage().lines().findFirst().orElse(""))));
         }
         // Checked with nothing acknowledged, the "-survives" invariants hold trivially: leave them out.
-        CrashPath.Outcome outcome = check(path, home, path.unacknowledged());
+        CrashPath.Outcome outcome = check(path, home, home.getFileName().toString(), path.unacknowledged());
         return new CrashPath.Outcome(outcome.survived(), outcome.invariants().stream()
                 .filter(invariant -> !invariant.name().endsWith("-survives")).toList());
     }
 
-    private static CrashPath.Outcome check(CrashPath path, Path home, CrashPath.Workload workload) throws Exception {
-        try (Connection database = DriverManager.getConnection("jdbc:h2:file:"
-                + home.resolve("db").resolve("hub").toAbsolutePath())) {
-            return path.check(database, home, workload);
+    private CrashPath.Outcome check(CrashPath path, Path home, String name, CrashPath.Workload workload)
+            throws Exception {
+        try (Connection connection = database.open(home, name)) {
+            return path.check(connection, home, workload);
         }
     }
 
