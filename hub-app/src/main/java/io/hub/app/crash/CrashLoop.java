@@ -97,8 +97,7 @@ final class CrashLoop {
                 held = false;
                 line = "the hub did not start again: " + e.getMessage().lines().findFirst().orElse("");
             }
-            out.printf("kill %d/%d at %d ms: %s%s%n", i + 1, kills, at, line, held ? "" : " (home kept: " + home
-                    + (roundUrl == null ? "" : ", database " + CrashDatabase.databaseName(roundName)) + ")");
+            out.printf("kill %d/%d at %d ms: %s%s%n", i + 1, kills, at, line, held ? "" : " (home kept: " + home + ")");
             out.flush();
             if (held) {
                 delete(home);

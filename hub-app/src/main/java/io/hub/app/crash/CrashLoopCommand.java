@@ -70,6 +70,13 @@ public final class CrashLoopCommand implements Callable<Integer> {
         if (size != null && (size < 1 || size > 100_000)) {
             throw new UserError("--size must be 1 to 100000, not " + size);
         }
+        if (!database.equals("h2") && !database.equals("postgresql")) {
+            throw new UserError("--database must be h2 or postgresql, not '" + database + "'");
+        }
+        if (database.equals("postgresql") && backupEvery > 0) {
+            throw new UserError("--backup-every needs --database h2: hub backup copies the H2 file (back PostgreSQL "
+                    + "up with pg_dump)");
+        }
         CrashPath crashPath = switch (path) {
             case "import" -> new ImportPath(size == null ? 5000 : size);
             case "enroll" -> new EnrollPath(size == null ? 600 : size);
@@ -83,13 +90,6 @@ public final class CrashLoopCommand implements Callable<Integer> {
         Path directory = work != null ? Files.createDirectories(work) : Files.createTempDirectory("hub-crashloop-");
         if (backupEvery < 0) {
             throw new UserError("--backup-every must be 0 (none) or more, not " + backupEvery);
-        }
-        if (!database.equals("h2") && !database.equals("postgresql")) {
-            throw new UserError("--database must be h2 or postgresql, not '" + database + "'");
-        }
-        if (database.equals("postgresql") && backupEvery > 0) {
-            throw new UserError("--backup-every needs --database h2: hub backup copies the H2 file (back PostgreSQL "
-                    + "up with pg_dump)");
         }
         try (CrashDatabase store = database.equals("h2") ? CrashDatabase.h2() : CrashDatabase.postgresql()) {
             boolean held = new CrashLoop(jar, directory, spec.commandLine().getOut(), backupEvery, store).run(path,
