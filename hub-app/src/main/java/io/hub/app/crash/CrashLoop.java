@@ -69,6 +69,7 @@ final class CrashLoop {
         }
         Map<String, int[]> tally = new LinkedHashMap<>();
         int restartFailures = 0;
+        int reached = 0;
         for (int i = 0; i < kills; i++) {
             long at = Math.max(1, duration * (2L * i + 1) / (2L * kills));
             String roundName = "round-" + i;
@@ -78,12 +79,15 @@ final class CrashLoop {
             boolean held;
             Path backup = backupEvery > 0 && i % backupEvery == 0 ? work.resolve("backup-" + i) : null;
             try {
-                CrashPath.Outcome outcome = round(path, home, roundName, roundUrl, at, backup);
+                Round done = round(path, home, roundName, roundUrl, at, backup);
+                CrashPath.Outcome outcome = done.outcome();
+                reached += done.duringWorkload() ? 1 : 0;
                 for (CrashPath.Invariant invariant : outcome.invariants()) {
                     tally.computeIfAbsent(invariant.name(), k -> new int[2])[invariant.held() ? 0 : 1]++;
                 }
                 held = outcome.held();
-                line = outcome.survived() + "; " + verdict(outcome);
+                line = (done.duringWorkload() ? "" : "after the workload ended: ") + outcome.survived() + "; "
+                        + verdict(outcome);
                 if (backup != null) {
                     CrashPath.Outcome restored = restored(path, backup, work.resolve("restored-" + i));
                     for (CrashPath.Invariant invariant : restored.invariants()) {
@@ -113,6 +117,7 @@ final class CrashLoop {
                 + database.describe() + ";");
         tally.forEach((invariant, counts) -> summary.append(' ').append(invariant).append(" held ").append(counts[0])
                 .append(counts[1] == 0 ? "" : ", broke " + counts[1]).append(';'));
+        summary.append(" kills during the workload ").append(reached).append(" of ").append(kills).append(';');
         summary.append(" restart failed ").append(restartFailures).append(allHeld ? "; every invariant held"
                 : "; SOME INVARIANT BROKE");
         out.println(summary);
@@ -122,7 +127,14 @@ final class CrashLoop {
         return allHeld;
     }
 
-    private CrashPath.Outcome round(CrashPath path, Path home, String name, String databaseUrl, long killAtMillis,
+    /**
+     * One round's outcome, and whether the kill landed while the workload still ran: a kill after it
+     * ended (a round faster than the measured run) proves only what an undisturbed run proves.
+     */
+    private record Round(CrashPath.Outcome outcome, boolean duringWorkload) {
+    }
+
+    private Round round(CrashPath path, Path home, String name, String databaseUrl, long killAtMillis,
             Path backup) throws Exception {
         HubProcess hub = HubProcess.start(jar, home, databaseUrl);
         AdminHttps admin = new AdminHttps(hub);
@@ -160,6 +172,7 @@ final class CrashLoop {
         if (wait > 0) {
             Thread.sleep(wait);
         }
+        boolean duringWorkload = driver.isAlive();
         hub.kill();
         if (backupTaker != null) {
             backupTaker.join(120_000);
@@ -173,7 +186,7 @@ final class CrashLoop {
         } catch (IOException e) {
             throw new RestartFailed(e.getMessage());
         }
-        return check(path, home, name, workload.get());
+        return new Round(check(path, home, name, workload.get()), duringWorkload);
     }
 
     /**
