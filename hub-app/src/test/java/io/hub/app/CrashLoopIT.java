@@ -37,6 +37,30 @@ class CrashLoopIT {
                 && line.endsWith("every invariant held")), run.out);
     }
 
+    /** The same loop on a throwaway PostgreSQL cluster: each round on a copy of the seeded database. */
+    @ParameterizedTest(name = "{0} on PostgreSQL")
+    @CsvSource({"import, 1500", "enroll, 200"})
+    void everyInvariantHoldsOnPostgresql(String path, int size) throws Exception {
+        Run run = crashloop("--path", path, "--kills", "2", "--size", String.valueOf(size), "--database",
+                "postgresql", "--work", dir.resolve(path + "-pg").toString());
+
+        assertEquals(0, run.exitCode, run.out);
+        assertEquals(2, run.out.lines().filter(line -> line.startsWith("kill ")).count(), run.out);
+        assertTrue(run.out.lines().anyMatch(line -> line.startsWith(path + ": 2 kills over ")
+                && line.contains(" ms on PostgreSQL;") && line.endsWith("every invariant held")), run.out);
+    }
+
+    @Test
+    void aDatabaseItDoesNotKnowIsRefusedInOneLine() throws Exception {
+        Process process = HubScript.command("scripts/crashloop", "--path", "import", "--kills", "1", "--database",
+                "mysql").redirectError(ProcessBuilder.Redirect.PIPE).start();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+
+        assertEquals(2, process.exitValue(), err);
+        assertEquals("hub: --database must be h2 or postgresql, not 'mysql'", err.strip());
+    }
+
     @Test
     void aPathItDoesNotKnowIsRefusedInOneLine() throws Exception {
         Process process = HubScript.command("scripts/crashloop", "--path", "tenants", "--kills", "1")

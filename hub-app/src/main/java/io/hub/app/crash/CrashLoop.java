@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,13 +23,19 @@ final class CrashLoop {
     private final Path work;
     private final PrintWriter out;
     private final int backupEvery;
+    private final CrashDatabase database;
 
-    /** @param backupEvery take a backup during every this many rounds and check it restored (0: none) */
-    CrashLoop(Path jar, Path work, PrintWriter out, int backupEvery) {
+    /**
+     * @param backupEvery take a backup during every this many rounds and check it restored (0: none;
+     *     H2 only, as {@code hub backup} is)
+     * @param database where the hubs keep their tables; the loop does not close it
+     */
+    CrashLoop(Path jar, Path work, PrintWriter out, int backupEvery, CrashDatabase database) {
         this.jar = jar;
         this.work = work;
         this.out = out;
         this.backupEvery = backupEvery;
+        this.database = database;
     }
 
     /** @return true when every invariant held at every kill point (and on the undisturbed run) */
@@ -40,7 +45,7 @@ final class CrashLoop {
             Files.createDirectories(seed);
             Files.write(seed.resolve("hub.yaml"), path.settings());
         }
-        try (HubProcess hub = HubProcess.start(jar, seed)) {
+        try (HubProcess hub = HubProcess.start(jar, seed, database.prepare("seed", true))) {
             path.seed(new AdminHttps(hub));
         }
         // Measured twice, the shorter run kept: the first run of a fresh JVM is sometimes much slower,
@@ -51,34 +56,42 @@ final class CrashLoop {
             Path measured = copy(seed, work.resolve("measure"));
             CrashPath.Workload whole;
             long took;
-            try (HubProcess hub = HubProcess.start(jar, measured)) {
+            String measuredUrl = database.prepare("measure", false);
+            try (HubProcess hub = HubProcess.start(jar, measured, measuredUrl)) {
                 AdminHttps admin = new AdminHttps(hub);
                 long started = System.nanoTime();
                 whole = path.drive(admin);
                 took = (System.nanoTime() - started) / 1_000_000;
             }
-            CrashPath.Outcome undisturbed = check(path, measured, whole);
+            CrashPath.Outcome undisturbed = check(path, measured, "measure", whole);
             out.printf("%s: undisturbed run %d took %d ms (%s); %s%n", name, run, took, whole.acknowledged(),
                     verdict(undisturbed));
             duration = Math.min(duration, took);
             allHeld &= undisturbed.held();
             delete(measured);
+            database.discard("measure");
         }
         Map<String, int[]> tally = new LinkedHashMap<>();
         int restartFailures = 0;
+        int reached = 0;
         for (int i = 0; i < kills; i++) {
             long at = Math.max(1, duration * (2L * i + 1) / (2L * kills));
-            Path home = copy(seed, work.resolve("round-" + i));
+            String roundName = "round-" + i;
+            Path home = copy(seed, work.resolve(roundName));
+            String roundUrl = database.prepare(roundName, false);
             String line;
             boolean held;
             Path backup = backupEvery > 0 && i % backupEvery == 0 ? work.resolve("backup-" + i) : null;
             try {
-                CrashPath.Outcome outcome = round(path, home, at, backup);
+                Round done = round(path, home, roundName, roundUrl, at, backup);
+                CrashPath.Outcome outcome = done.outcome();
+                reached += done.duringWorkload() ? 1 : 0;
                 for (CrashPath.Invariant invariant : outcome.invariants()) {
                     tally.computeIfAbsent(invariant.name(), k -> new int[2])[invariant.held() ? 0 : 1]++;
                 }
                 held = outcome.held();
-                line = outcome.survived() + "; " + verdict(outcome);
+                line = (done.duringWorkload() ? "" : "after the workload ended: ") + outcome.survived() + "; "
+                        + verdict(outcome);
                 if (backup != null) {
                     CrashPath.Outcome restored = restored(path, backup, work.resolve("restored-" + i));
                     for (CrashPath.Invariant invariant : restored.invariants()) {
@@ -96,6 +109,7 @@ final class CrashLoop {
             out.flush();
             if (held) {
                 delete(home);
+                database.discard(roundName);
                 if (backup != null) {
                     delete(backup);
                     delete(work.resolve("restored-" + i));
@@ -103,19 +117,30 @@ final class CrashLoop {
             }
             allHeld &= held;
         }
-        StringBuilder summary = new StringBuilder(name + ": " + kills + " kills over " + duration + " ms;");
+        StringBuilder summary = new StringBuilder(name + ": " + kills + " kills over " + duration + " ms on "
+                + database.describe() + ";");
         tally.forEach((invariant, counts) -> summary.append(' ').append(invariant).append(" held ").append(counts[0])
                 .append(counts[1] == 0 ? "" : ", broke " + counts[1]).append(';'));
+        summary.append(" kills during the workload ").append(reached).append(" of ").append(kills).append(';');
         summary.append(" restart failed ").append(restartFailures).append(allHeld ? "; every invariant held"
                 : "; SOME INVARIANT BROKE");
         out.println(summary);
         out.flush();
         delete(seed);
+        database.discard("seed");
         return allHeld;
     }
 
-    private CrashPath.Outcome round(CrashPath path, Path home, long killAtMillis, Path backup) throws Exception {
-        HubProcess hub = HubProcess.start(jar, home);
+    /**
+     * One round's outcome, and whether the kill landed while the workload still ran: a kill after it
+     * ended (a round faster than the measured run) proves only what an undisturbed run proves.
+     */
+    private record Round(CrashPath.Outcome outcome, boolean duringWorkload) {
+    }
+
+    private Round round(CrashPath path, Path home, String name, String databaseUrl, long killAtMillis,
+            Path backup) throws Exception {
+        HubProcess hub = HubProcess.start(jar, home, databaseUrl);
         AdminHttps admin = new AdminHttps(hub);
         AtomicReference<CrashPath.Workload> workload = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -151,6 +176,7 @@ final class CrashLoop {
         if (wait > 0) {
             Thread.sleep(wait);
         }
+        boolean duringWorkload = driver.isAlive();
         hub.kill();
         if (backupTaker != null) {
             backupTaker.join(120_000);
@@ -160,11 +186,11 @@ final class CrashLoop {
             throw new IllegalStateException("the workload did not end after the kill", failure.get());
         }
         try {
-            HubProcess.start(jar, home).close();
+            HubProcess.start(jar, home, databaseUrl).close();
         } catch (IOException e) {
             throw new RestartFailed(e.getMessage());
         }
-        return check(path, home, workload.get());
+        return new Round(check(path, home, name, workload.get()), duringWorkload);
     }
 
     /**
@@ -199,15 +225,15 @@ final class CrashLoop {
                     false, e.getMessage().lines().findFirst().orElse(""))));
         }
         // Checked with nothing acknowledged, the "-survives" invariants hold trivially: leave them out.
-        CrashPath.Outcome outcome = check(path, home, path.unacknowledged());
+        CrashPath.Outcome outcome = check(path, home, home.getFileName().toString(), path.unacknowledged());
         return new CrashPath.Outcome(outcome.survived(), outcome.invariants().stream()
                 .filter(invariant -> !invariant.name().endsWith("-survives")).toList());
     }
 
-    private static CrashPath.Outcome check(CrashPath path, Path home, CrashPath.Workload workload) throws Exception {
-        try (Connection database = DriverManager.getConnection("jdbc:h2:file:"
-                + home.resolve("db").resolve("hub").toAbsolutePath())) {
-            return path.check(database, home, workload);
+    private CrashPath.Outcome check(CrashPath path, Path home, String name, CrashPath.Workload workload)
+            throws Exception {
+        try (Connection connection = database.open(home, name)) {
+            return path.check(connection, home, workload);
         }
     }
 

@@ -43,6 +43,12 @@ public final class CrashLoopCommand implements Callable<Integer> {
             + "(default 0: no backups).")
     int backupEvery;
 
+    @Option(names = "--database", defaultValue = "h2", paramLabel = "STORE", description = "h2 (default: the "
+            + "file in each home) or postgresql: a throwaway PostgreSQL cluster (Debian's postgresql package; initdb "
+            + "in a temporary directory) started for the loop and removed after it, each round on a database "
+            + "created from the seeded one as a template.")
+    String database;
+
     @Option(names = "--work", paramLabel = "DIR", description = "Where the homes go (default: a new temporary "
             + "directory). Homes where an invariant broke are kept.")
     Path work;
@@ -64,6 +70,13 @@ public final class CrashLoopCommand implements Callable<Integer> {
         if (size != null && (size < 1 || size > 100_000)) {
             throw new UserError("--size must be 1 to 100000, not " + size);
         }
+        if (!database.equals("h2") && !database.equals("postgresql")) {
+            throw new UserError("--database must be h2 or postgresql, not '" + database + "'");
+        }
+        if (database.equals("postgresql") && backupEvery > 0) {
+            throw new UserError("--backup-every needs --database h2: hub backup copies the H2 file (back PostgreSQL "
+                    + "up with pg_dump)");
+        }
         CrashPath crashPath = switch (path) {
             case "import" -> new ImportPath(size == null ? 5000 : size);
             case "enroll" -> new EnrollPath(size == null ? 600 : size);
@@ -78,8 +91,10 @@ public final class CrashLoopCommand implements Callable<Integer> {
         if (backupEvery < 0) {
             throw new UserError("--backup-every must be 0 (none) or more, not " + backupEvery);
         }
-        boolean held = new CrashLoop(jar, directory, spec.commandLine().getOut(), backupEvery).run(path, crashPath,
-                kills);
-        return held ? 0 : 1;
+        try (CrashDatabase store = database.equals("h2") ? CrashDatabase.h2() : CrashDatabase.postgresql()) {
+            boolean held = new CrashLoop(jar, directory, spec.commandLine().getOut(), backupEvery, store).run(path,
+                    crashPath, kills);
+            return held ? 0 : 1;
+        }
     }
 }

@@ -31,9 +31,17 @@ final class HubProcess implements AutoCloseable {
 
     /** Starts the hub and returns once it printed {@code ready}; fails with what it printed if it ended first. */
     static HubProcess start(Path jar, Path home) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                jar.toString(), "start", "--home", home.toString(), "--bind", "127.0.0.1", "--https-port", "0",
-                "--admin-port", "0", "--sip-tls-port", "0", "--web-port", "0");
+        return start(jar, home, null);
+    }
+
+    /** As {@link #start(Path, Path)}, on PostgreSQL at {@code databaseUrl} when it is not null. */
+    static HubProcess start(Path jar, Path home, String databaseUrl) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar.toString(), "start", "--home", home.toString(), "--bind", "127.0.0.1",
+                "--https-port", "0", "--admin-port", "0", "--sip-tls-port", "0", "--web-port", "0"));
+        if (databaseUrl != null) {
+            command.addAll(List.of("--database-url", databaseUrl));
+        }
         Process process = new ProcessBuilder(command).redirectError(home.resolveSibling(home.getFileName()
                 + ".log").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A throwaway PostgreSQL cluster for tests: {@code initdb} into a temporary directory, one
+ * A throwaway PostgreSQL cluster for tests and for the crash loop ({@code hub crashloop --database
+ * postgresql}), which is why it is main code: {@code initdb} into a temporary directory, one
  * {@code postgres} listening on 127.0.0.1 on a free port (its unix socket in that directory too),
  * password authentication for one superuser. {@link #close} stops it and deletes the directory.
  *
@@ -106,6 +107,43 @@ public final class TestPostgres implements AutoCloseable {
             throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
         }
         return url(name);
+    }
+
+    /**
+     * Creates database {@code name} as a copy of database {@code template} (CREATE DATABASE ... TEMPLATE):
+     * nobody may be connected to the template meanwhile.
+     *
+     * @return the JDBC URL of the copy, with user and password
+     * @throws IllegalArgumentException when a name is not a lower-case SQL identifier
+     * @throws IllegalStateException when PostgreSQL refuses (the template in use, the name taken)
+     */
+    public String copyDatabase(String template, String name) {
+        for (String identifier : List.of(template, name)) {
+            if (!identifier.matches("[a-z_][a-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException("not a database name: " + identifier);
+            }
+        }
+        try (Connection connection = DriverManager.getConnection(url("postgres"));
+                Statement sql = connection.createStatement()) {
+            sql.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + " from " + template + ": "
+                    + e.getMessage(), e);
+        }
+        return url(name);
+    }
+
+    /** Drops database {@code name} if it exists, cutting its connections (PostgreSQL 13 and later). */
+    public void dropDatabase(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("not a database name: " + name);
+        }
+        try (Connection connection = DriverManager.getConnection(url("postgres"));
+                Statement sql = connection.createStatement()) {
+            sql.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop database " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** The JDBC URL of database {@code name}, in the form an operator writes in hub.yaml. */
