@@ -111,21 +111,7 @@ class BrowserCallsTest {
         assertEquals("0", answer.mid());
         assertTrue(answer.bundled() && answer.rtcpMux() && answer.iceLite(), call.browserAnswer);
 
-        browser.checkConnectivity();
-        browser.handshake();
-        awaitHubKeys("caller");
-        desk.sendMedia();
-        for (int seq = 1; seq <= 10; seq++) {
-            browser.sendAudio(seq);
-            byte[] heard = receive(desk);
-            assertArrayEquals(BrowserPeer.payload(seq), Arrays.copyOfRange(heard, 12, heard.length),
-                    "the desk phone decrypts the browser's packet " + seq);
-            desk.sendMedia();
-            byte[] fromDesk = browser.receiveAudio();
-            assertNotNull(fromDesk, "the browser decrypts the desk phone's packet " + seq);
-            assertEquals(12 + 160, fromDesk.length);
-        }
-        assertEquals(0, browser.authFailures());
+        connectAndTalk(browser, desk, "caller");
 
         CallSummary active = sip.activeCalls().get(0);
         Map<?, ?> caller = (Map<?, ?>) ((Map<?, ?>) active.media()).get("caller");
@@ -163,19 +149,7 @@ class BrowserCallsTest {
                 "<sip:" + browserSip.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
         browserSip.expectRequest("ACK");
 
-        browser.checkConnectivity();
-        browser.handshake();
-        awaitHubKeys("callee");
-        desk.sendMedia();
-        for (int seq = 1; seq <= 10; seq++) {
-            browser.sendAudio(seq);
-            byte[] heard = receive(desk);
-            assertArrayEquals(BrowserPeer.payload(seq), Arrays.copyOfRange(heard, 12, heard.length),
-                    "the desk phone decrypts the browser's packet " + seq);
-            desk.sendMedia();
-            assertNotNull(browser.receiveAudio(), "the browser decrypts the desk phone's packet " + seq);
-        }
-        assertEquals(0, browser.authFailures());
+        connectAndTalk(browser, desk, "callee");
         Map<?, ?> media = (Map<?, ?>) sip.activeCalls().get(0).media();
         assertEquals("SDES", ((Map<?, ?>) media.get("caller")).get("kind"));
         Map<?, ?> callee = (Map<?, ?>) media.get("callee");
@@ -255,6 +229,28 @@ class BrowserCallsTest {
         browserSip.send(browserSip.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + browserSip.user,
                 ok.getTo().getTag(), "<sip:" + desk.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
         return new Call(invite, new String(ok.getRawContent(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The browser's ICE check and DTLS handshake, then ten packets each way: each side must decrypt
+     * every packet of the other, the browser with no authentication failure.
+     */
+    private void connectAndTalk(BrowserPeer browser, CallPhone desk, String browserLeg) throws Exception {
+        browser.checkConnectivity();
+        browser.handshake();
+        awaitHubKeys(browserLeg);
+        desk.sendMedia();
+        for (int seq = 1; seq <= 10; seq++) {
+            browser.sendAudio(seq);
+            byte[] heard = receive(desk);
+            assertArrayEquals(BrowserPeer.payload(seq), Arrays.copyOfRange(heard, 12, heard.length),
+                    "the desk phone decrypts the browser's packet " + seq);
+            desk.sendMedia();
+            byte[] fromDesk = browser.receiveAudio();
+            assertNotNull(fromDesk, "the browser decrypts the desk phone's packet " + seq);
+            assertEquals(12 + 160, fromDesk.length);
+        }
+        assertEquals(0, browser.authFailures());
     }
 
     /**
