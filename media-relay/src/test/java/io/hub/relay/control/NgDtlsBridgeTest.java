@@ -1,6 +1,8 @@
 package io.hub.relay.control;
 
 import static io.hub.relay.FakePhone.LOOPBACK;
+import static io.hub.relay.control.NgMessages.offer;
+import static io.hub.relay.control.NgMessages.sdp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -237,25 +238,8 @@ class NgDtlsBridgeTest {
                 + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + phone.ownKey.inline() + "\r\n";
     }
 
-    private static Map<String, Object> offer(String callId, String fromTag, String sdp) {
-        Map<String, Object> offer = new HashMap<>();
-        offer.put("command", "offer");
-        offer.put("call-id", callId);
-        offer.put("from-tag", fromTag);
-        offer.put("sdp", sdp);
-        return offer;
-    }
-
     private static Map<String, Object> answer(String callId, String fromTag, String toTag, String sdp) {
-        Map<String, Object> answer = offer(callId, fromTag, sdp);
-        answer.put("command", "answer");
-        answer.put("to-tag", toTag);
-        return answer;
-    }
-
-    private static SessionDescription sdp(Map<?, ?> reply) throws Exception {
-        assertEquals("ok", reply.get("result"), String.valueOf(reply.get("error-reason")));
-        return SessionDescription.parse((String) reply.get("sdp"));
+        return NgMessages.answer(offer(callId, fromTag, sdp), toTag);
     }
 
     /** The hub's key for the phone, read by the phone emulator's SDES code. */

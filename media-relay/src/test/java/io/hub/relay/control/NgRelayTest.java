@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -389,27 +388,21 @@ class NgRelayTest {
                 + "a=candidate:1 1 udp 2130706431 192.0.2.10 " + port + " typ host\r\n" + crypto + "\r\n";
     }
 
+    /** An offer with the flags a SIP proxy in front of rtpengine sends for phones behind NAT. */
     private static Map<String, Object> offer(String callId, String fromTag, String sdp) {
-        Map<String, Object> offer = new HashMap<>();
-        offer.put("command", "offer");
-        offer.put("call-id", callId);
-        offer.put("from-tag", fromTag);
-        offer.put("sdp", sdp);
+        Map<String, Object> offer = NgMessages.offer(callId, fromTag, sdp);
         offer.put("ICE", "remove");
         offer.put("replace", List.of("origin", "session-connection"));
         return offer;
     }
 
     private static Map<String, Object> answer(String callId, String fromTag, String toTag, String sdp) {
-        Map<String, Object> answer = offer(callId, fromTag, sdp);
-        answer.put("command", "answer");
-        answer.put("to-tag", toTag);
-        return answer;
+        return NgMessages.answer(offer(callId, fromTag, sdp), toTag);
     }
 
+    /** The SDP of an ok reply (the other {@code sdp} builds a phone's). */
     private static SessionDescription sdp(Map<?, ?> reply) throws Exception {
-        assertEquals("ok", reply.get("result"), String.valueOf(reply.get("error-reason")));
-        return SessionDescription.parse((String) reply.get("sdp"));
+        return NgMessages.sdp(reply);
     }
 
     /** The key of the relay's {@code index}th a=crypto line, read by the phone emulator's SDES code. */
