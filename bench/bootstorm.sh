@@ -131,36 +131,14 @@ awk -v first="$first" -v last="$phones" -v pw="$password" -v fm="$(mac "$first")
     }
   }'
 chmod -R a+rX "$work/www" "$home/pki/dev-manufacturer-ca.pem"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 2;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 16384; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
-  map \$ssl_client_s_dn \$phone { "~CN=(?<m>[0-9a-f]{12})" \$m; default none; }
-  server {
-    listen 127.0.0.1:$nginx_port ssl;
-    ssl_certificate $home/pki/server.pem;
-    ssl_certificate_key $home/pki/server.key;
-    ssl_client_certificate $home/pki/dev-manufacturer-ca.pem;
-    ssl_verify_client on;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;
-    ssl_session_cache shared:phones:16m;
-    root $work/www;
+# shellcheck source=lib/nginx.sh
+. "$repo/bench/lib/nginx.sh"
+nginx_start "$work" "$nginx_port" "$home" \
+    'map $ssl_client_s_dn $phone { "~CN=(?<m>[0-9a-f]{12})" $m; default none; }' \
+    'ssl_session_cache shared:phones:16m;
     default_type application/xml;
-    location = /rdd/v1/discovery { try_files /discovery/\$phone.xml =404; }
-    location /prov/v1/status/ { client_max_body_size 8k; return 204; }
-  }
-}
-CONF
-mkdir -p "$work/tmp"
-nginx -c "$work/nginx.conf" -g 'daemon off;' >"$work/nginx.out" 2>&1 &
-nginx_pid=$!
+    location = /rdd/v1/discovery { try_files /discovery/$phone.xml =404; }
+    location /prov/v1/status/ { client_max_body_size 8k; return 204; }'
 for _ in $(seq 50); do curl -s -o /dev/null "${tls[@]}" "https://localhost:$nginx_port/rdd/v1/discovery" && break; sleep 0.2; done
 curl -sS --fail -o /dev/null "${tls[@]}" "https://localhost:$nginx_port/rdd/v1/discovery" \
     || { echo "bench: nginx does not serve discovery" >&2; cat "$work/nginx-error.log" >&2; exit 1; }

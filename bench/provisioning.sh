@@ -64,32 +64,9 @@ curl -sS --fail "${tls[@]}" "https://localhost:18500/prov/v1/config/$mac.xml" > 
 cp "$work/firmware.bin" "$work/www/prov/v1/firmware/image.bin"
 chmod -R a+rX "$work/www" "$home/pki/dev-manufacturer-ca.pem"
 
-cat > "$work/nginx.conf" <<CONF
-worker_processes 2;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
-  server {
-    listen 127.0.0.1:18600 ssl;
-    ssl_certificate $home/pki/server.pem;
-    ssl_certificate_key $home/pki/server.key;
-    ssl_client_certificate $home/pki/dev-manufacturer-ca.pem;
-    ssl_verify_client on;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;
-    root $work/www;
-  }
-}
-CONF
-mkdir -p "$work/tmp"
-nginx -c "$work/nginx.conf" -g 'daemon off;' >"$work/nginx.out" 2>&1 &
-nginx_pid=$!
+# shellcheck source=lib/nginx.sh
+. "$repo/bench/lib/nginx.sh"
+nginx_start "$work" 18600 "$home"
 for _ in $(seq 50); do curl -s -o /dev/null "${tls[@]}" "https://localhost:18600/prov/v1/config/$mac.xml" && break; sleep 0.2; done
 
 rps() { # url keepalive count
