@@ -1,6 +1,12 @@
 package io.hub.app;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +70,28 @@ final class Baresip implements AutoCloseable {
         Process process = new ProcessBuilder("baresip", "-f", config.toString(), "-t", String.valueOf(lifetimeSeconds))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Baresip(process, log);
+    }
+
+    /** A 440 Hz tone, 8 kHz mono 16-bit PCM: what the G.711 codec takes. */
+    static void writeTone(Path file, int seconds) throws IOException {
+        int samples = 8000 * seconds;
+        ByteBuffer wav = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        wav.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples * 2)
+                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples * 2);
+        for (int i = 0; i < samples; i++) {
+            wav.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
+        }
+        Files.write(file, wav.array());
+    }
+
+    /** Sends baresip's UDP console (see {@link #calls}) one command line. */
+    static void command(int port, String line) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            byte[] bytes = (line + "\n").getBytes(StandardCharsets.US_ASCII);
+            socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+        }
     }
 
     boolean isAlive() {

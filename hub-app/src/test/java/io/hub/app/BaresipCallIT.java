@@ -9,12 +9,8 @@ import io.hub.pki.MacAddress;
 import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.sip.call.CallRecord;
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,7 +43,7 @@ class BaresipCallIT {
             enrollment.enroll("default", new DeviceDraft("00809f000102", "Myriad M7", "1002", "Callee", null, null,
                     null, null), "test", "127.0.0.1");
             Path tone = dir.resolve("tone.wav");
-            writeTone(tone, CALL_SECONDS + 20);
+            Baresip.writeTone(tone, CALL_SECONDS + 20);
             int console;
             try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
                 console = probe.getLocalPort();
@@ -59,7 +55,7 @@ class BaresipCallIT {
             try {
                 awaitRegistered(hub, "sip:1001@localhost");
                 awaitRegistered(hub, "sip:1002@localhost");
-                command(console, "/dial sip:1002@localhost");
+                Baresip.command(console, "/dial sip:1002@localhost");
                 CallRecord answered = awaitAnswered(hub);
                 Thread.sleep(CALL_SECONDS * 1000L);
 
@@ -78,7 +74,7 @@ class BaresipCallIT {
                 String listed = new AdminHttp(hub, dir.resolve("var")).get("/admin/v1/calls");
                 assertTrue(listed.contains("\"id\":\"" + answered.id() + "\"")
                         && listed.contains("\"caller\":\"sip:1001@localhost\""), listed);
-                command(console, "/hangup");
+                Baresip.command(console, "/hangup");
                 caller.close();
                 callee.close();
                 for (String user : List.of("1001", "1002")) {
@@ -110,27 +106,6 @@ class BaresipCallIT {
     private Baresip baresip(Hub hub, String user, String password, Path tone, Integer console) throws IOException {
         return Baresip.calls(new Baresip.Account(dir, "baresip-" + user, hub.pki().file(HubPki.HUB_CA_CERTIFICATE),
                 hub.sip().tlsPort(), user, password), CALL_SECONDS + 60, tone, console);
-    }
-
-    /** A 440 Hz tone, 8 kHz mono 16-bit PCM: what the G.711 codec takes. */
-    private static void writeTone(Path file, int seconds) throws IOException {
-        int samples = 8000 * seconds;
-        ByteBuffer wav = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
-        wav.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples * 2)
-                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
-                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples * 2);
-        for (int i = 0; i < samples; i++) {
-            wav.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
-        }
-        Files.write(file, wav.array());
-    }
-
-    private static void command(int port, String line) throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            byte[] bytes = (line + "\n").getBytes(StandardCharsets.US_ASCII);
-            socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
-        }
     }
 
     private void awaitRegistered(Hub hub, String aor) throws Exception {

@@ -14,11 +14,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +28,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -44,13 +39,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * holding markup shown as text. Screenshots of the views go to {@code target/console-screenshots},
  * or to the folder {@code -Dhub.console.screenshots} names (README's come from {@code docs/console}).
  *
- * <p>No chromium is a failure, not a skip: scripts/test installs it, and a console nobody tested
- * in a browser is not tested.
+ * <p>The browser is {@link Chromium}'s: no chromium is a failure, not a skip.
  */
 class ConsoleBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String PROBE = "\"><img src=x onerror=\"document.title='pwned'\">Reception";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -64,9 +56,7 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
-        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "the console's browser tests "
-                + "need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver "
-                + "(scripts/test installs them)");
+        Chromium.assertInstalled();
         HubSettings settings = TestSettings.ephemeralPorts();
         settings.sipDomain = "hub.test";
         hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
@@ -82,7 +72,7 @@ class ConsoleBrowserTest {
         hub.provisioning().firmware().upload("default", "Myriad M7", "2.1.0", new ByteArrayInputStream(image),
                 image.length);
         hub.provisioning().firmware().setTarget("default", "Myriad M7", "2.1.0");
-        browser = chromium();
+        browser = Chromium.start(hub, dir.resolve("chromium-profile"));
         wait = new WebDriverWait(browser, WAIT);
     }
 
@@ -189,26 +179,6 @@ class ConsoleBrowserTest {
     }
 
     // ---- the browser
-
-    /**
-     * Headless chromium that accepts the hub's own server key and nothing else unverified: the hub's
-     * test CA is made fresh for this run and is in no trust store, so instead of ignoring every
-     * certificate error the browser is given the SHA-256 of the server certificate's public key
-     * ({@code --ignore-certificate-errors-spki-list}, which chromium honours with a profile folder
-     * of its own).
-     */
-    private WebDriver chromium() throws Exception {
-        byte[] spki = PemFiles.readCertificate(hub.pki().file(HubPki.SERVER_CERTIFICATE)).getPublicKey().getEncoded();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1500,1000", "--user-data-dir=" + dir.resolve("chromium-profile"),
-                "--ignore-certificate-errors-spki-list=" + Base64.getEncoder().encodeToString(
-                        MessageDigest.getInstance("SHA-256").digest(spki)));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
 
     private void tab(String view) {
         browser.findElement(By.cssSelector("#views button[data-view='" + view + "']")).click();
