@@ -155,12 +155,13 @@ public final class Hub implements AutoCloseable {
         // One set of DTLS-SRTP legs for the B2BUA's relay: WebRTC callers' legs; closed after SIP.
         DtlsSrtpLegs dtlsLegs = RelayDtls.legs(clock, metrics);
         services.add(dtlsLegs);
+        ProvisionedSipAccounts accounts = new ProvisionedSipAccounts(phones,
+                new ClientCertificatePolicy(phones, settings.sipClientCertificate));
         try {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                    pki.validator(), new ProvisionedSipAccounts(phones,
-                            new ClientCertificatePolicy(phones, settings.sipClientCertificate)),
+                    pki.validator(), accounts,
                     database.dataSource(), metrics, clock, sipOptions(bind, dtlsLegs),
                     SipService.Standing.of(pki));
         } catch (java.io.IOException e) {
@@ -169,7 +170,8 @@ public final class Hub implements AutoCloseable {
         services.add(sip);
         try {
             web = io.hub.app.web.WebPort.start(InetAddress.getByName(settings.bind), settings.webPort,
-                    pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), sip);
+                    pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), sip,
+                    new io.hub.app.web.WebPort.Softphones(accounts, settings.turn(clock), clock));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen on the web port: " + e.getMessage() + " (see --web-port)");
         } catch (RuntimeException e) {

@@ -37,6 +37,13 @@ public final class HubSettings {
     public int webPort = 8444;
     /** Plain SIP over TCP for testers and SIPp (no TLS); null means off. */
     public Integer sipPlainPort;
+    /**
+     * TURN servers the softphone page hands browsers ({@code turn:HOST:3478?transport=udp},
+     * {@code turn:HOST:3478?transport=tcp}, {@code turns:HOST:443?transport=tcp}); empty: none.
+     */
+    public List<String> turnUris = new ArrayList<>();
+    /** coturn's {@code static-auth-secret} ({@code use-auth-secret}): the hub issues credentials with it. */
+    public String turnSecret;
     public String relayPorts = "30000-44999";
     /** I/O threads of the relay, each carrying whole sessions; 0 means one per core. */
     public int relayIoThreads = 0;
@@ -163,6 +170,27 @@ public final class HubSettings {
     }
 
     /**
+     * The TURN credentials the softphone page hands out, when {@code turnUris} names servers.
+     *
+     * @throws UserError when TURN URIs come without a secret, a secret without URIs, or a URI is not turn:/turns:
+     */
+    public java.util.Optional<io.hub.app.web.TurnCredentials> turn(java.time.Clock clock) {
+        boolean secret = turnSecret != null && !turnSecret.isEmpty();
+        if (turnUris.isEmpty() && !secret) {
+            return java.util.Optional.empty();
+        }
+        if (turnUris.isEmpty() || !secret) {
+            throw new UserError("turnUris and turnSecret go together: the hub issues credentials for those servers "
+                    + "with that secret (coturn's static-auth-secret)");
+        }
+        try {
+            return java.util.Optional.of(new io.hub.app.web.TurnCredentials(turnUris, turnSecret, clock));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("turnUris: " + io.hub.pki.log.LogText.of(e.getMessage()));
+        }
+    }
+
+    /**
      * Checks every value and throws a {@link UserError} naming the first bad one.
      */
     public HubSettings validate() {
@@ -175,6 +203,7 @@ public final class HubSettings {
         }
         relayPortRange();
         relayModeParsed();
+        turn(java.time.Clock.systemUTC());
         if (mediaTimeoutSeconds < 5 || mediaTimeoutSeconds > 3600) {
             throw new UserError("mediaTimeoutSeconds " + mediaTimeoutSeconds + " is not from 5 to 3600");
         }

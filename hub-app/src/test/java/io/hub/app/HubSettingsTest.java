@@ -85,6 +85,25 @@ class HubSettingsTest {
     }
 
     @Test
+    void turnServersComeWithTheirSecretAndAsTurnUris() {
+        HubSettings noSecret = new HubSettings();
+        noSecret.turnUris = List.of("turn:turn.example:3478?transport=udp");
+        HubSettings stun = new HubSettings();
+        stun.turnUris = List.of("stun:turn.example:3478");
+        stun.turnSecret = "s3cret";
+        HubSettings both = new HubSettings();
+        both.turnUris = List.of("turn:turn.example:3478?transport=tcp");
+        both.turnSecret = "s3cret";
+
+        assertEquals("turnUris and turnSecret go together: the hub issues credentials for those servers with that "
+                + "secret (coturn's static-auth-secret)", assertThrows(UserError.class, noSecret::validate).getMessage());
+        assertEquals("turnUris: 'stun:turn.example:3478' is not a turn: or turns: URI",
+                assertThrows(UserError.class, stun::validate).getMessage());
+        assertTrue(both.validate().turn(java.time.Clock.systemUTC()).isPresent());
+        assertTrue(new HubSettings().validate().turn(java.time.Clock.systemUTC()).isEmpty());
+    }
+
+    @Test
     void aMisspeltSettingIsRefusedWithItsLine() throws IOException {
         Path file = Files.writeString(dir.resolve("hub.yaml"), "httpsPort: 443\nhttpPort: 80\n");
 

@@ -283,9 +283,10 @@ public final class SipService implements AutoCloseable {
     /**
      * The web port's SIP over WebSocket endpoint ({@code /sip}, RFC 7118) for {@code jetty}: each
      * WebSocket offering the {@code sip} subprotocol is a flow of this service, with the rules of a
-     * TLS flow. The caller owns {@code jetty} (its TLS, port and other paths).
+     * TLS flow. The caller owns {@code jetty} (its TLS, port and other paths: requests for them go to
+     * the handler it sets inside the one returned).
      */
-    public org.eclipse.jetty.server.Handler webSocketHandler(org.eclipse.jetty.server.Server jetty) {
+    public org.eclipse.jetty.server.Handler.Wrapper webSocketHandler(org.eclipse.jetty.server.Server jetty) {
         return io.hub.sip.transport.SipWebSocketUpgrade.handler(jetty, server);
     }
 

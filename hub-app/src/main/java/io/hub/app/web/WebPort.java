@@ -15,7 +15,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The web port browsers use: {@code wss://HOST:WEBPORT/sip}, SIP over WebSocket (RFC 7118) into the
- * same registrar as SIP-TLS. It presents the hub's server certificate and asks for no client
+ * same registrar as SIP-TLS; the softphone page at {@code /phone/} and its TURN credentials at
+ * {@code /phone/turn}. It presents the hub's server certificate and asks for no client
  * certificate: a browser would show its user a certificate picker, and softphones are admitted by
  * the registrar's digest.
  */
@@ -34,8 +35,8 @@ public final class WebPort implements AutoCloseable {
      *
      * @throws Exception when the port cannot be bound or Jetty does not start
      */
-    public static WebPort start(InetAddress bind, int port, Path serverCertificate, Path serverKey, SipService sip)
-            throws Exception {
+    public static WebPort start(InetAddress bind, int port, Path serverCertificate, Path serverKey, SipService sip,
+            Softphones softphones) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("web");
         Server jetty = new Server(threads);
@@ -59,7 +60,11 @@ public final class WebPort implements AutoCloseable {
         connector.setHost(bind.getHostAddress());
         connector.setPort(port);
         jetty.addConnector(connector);
-        jetty.setHandler(sip.webSocketHandler(jetty));
+        org.eclipse.jetty.server.Handler.Wrapper webSockets = sip.webSocketHandler(jetty);
+        // /phone/turn before /phone/: the page's files are everything else under /phone/.
+        webSockets.setHandler(new org.eclipse.jetty.server.Handler.Sequence(
+                new TurnOffer(softphones.turn(), softphones.accounts(), softphones.clock()), new PhonePage()));
+        jetty.setHandler(webSockets);
         jetty.setStopTimeout(5_000);
         jetty.start();
         return new WebPort(jetty, connector);
@@ -74,6 +79,14 @@ public final class WebPort implements AutoCloseable {
         javax.net.ssl.SSLContext context = ServerTls.context(serverCertificate, serverKey, false);
         connector.getConnectionFactory(SslConnectionFactory.class).getSslContextFactory()
                 .reload(factory -> factory.setSslContext(context));
+    }
+
+    /**
+     * What the softphone page needs from the hub: the accounts its TURN endpoint checks a digest
+     * against, and the TURN servers with their shared secret when a deployment has them.
+     */
+    public record Softphones(io.hub.sip.SipAccounts accounts, java.util.Optional<TurnCredentials> turn,
+            java.time.Clock clock) {
     }
 
     /** The port listened on. */
