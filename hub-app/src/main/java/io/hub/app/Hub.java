@@ -168,6 +168,16 @@ public final class Hub implements AutoCloseable {
             throw new UserError("cannot listen for SIP: " + e.getMessage() + " (see --sip-tls-port, --sip-plain-port)");
         }
         services.add(sip);
+        if (clusterNames != null) {
+            // Calls reach phones whose flows other nodes hold, over SIP-TLS with the hub CA's node certificates.
+            java.security.cert.X509Certificate hubCa = io.hub.pki.PemFiles.readCertificate(
+                    pki.file(HubPki.HUB_CA_CERTIFICATE));
+            sip.reachOtherNodes(database.dataSource(), settings.nodeNameResolved(),
+                    new io.hub.app.node.ClusterDirectory(provisioning.nodes(), clock),
+                    io.hub.pki.tls.NodeTls.client(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
+                            hubCa),
+                    chain -> io.hub.pki.tls.NodeTls.isNodeCertificate(chain, hubCa, clock.instant()), clock);
+        }
         try {
             web = io.hub.app.web.WebPort.start(InetAddress.getByName(settings.bind), settings.webPort,
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), sip,
@@ -257,7 +267,8 @@ public final class Hub implements AutoCloseable {
         NodeHeartbeat heartbeat = new NodeHeartbeat(provisioning.nodes(), settings.nodeNameResolved(), clock,
                 () -> (int) sip.registrations().stream().filter(io.hub.sip.Registration::flowUp)
                         .mapToLong(io.hub.sip.Registration::flowId).distinct().count(),
-                () -> sip.activeCalls().size());
+                () -> sip.activeCalls().size(),
+                () -> io.hub.app.node.ClusterDirectory.format(settings.nodeAddressResolved(), sip.tlsPort()));
         heartbeat.start();
         services.add(heartbeat);
         provisioning.publishLiveView("nodes", tenant -> {

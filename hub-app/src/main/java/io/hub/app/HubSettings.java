@@ -66,6 +66,12 @@ public final class HubSettings {
      */
     public String nodeName;
     /**
+     * In a cluster: the host (name or address) the other nodes reach this node's SIP-TLS port at, for
+     * calls to the phones whose flows this node holds. Null means the bind address when it is not a
+     * wildcard, else publicAddress, else the node name.
+     */
+    public String nodeAddress;
+    /**
      * In a cluster (PostgreSQL): the names phones and nodes reach the region by (its DNS SRV target and
      * entry names, e.g. eu1.sip.example.com), which every node's server certificate covers beside its
      * own nodeName, the other nodes' names and the sipEntryPoints.
@@ -210,6 +216,10 @@ public final class HubSettings {
         keyTypeParsed();
         databasePool();
         nodeNameResolved();
+        if (nodeAddress != null && !nodeAddress.matches("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}")) {
+            throw new UserError("nodeAddress: '" + io.hub.pki.log.LogText.of(nodeAddress)
+                    + "' is not a DNS name or an IP address");
+        }
         for (String name : clusterNames) {
             if (name == null || !name.matches("[A-Za-z0-9*][A-Za-z0-9.:*-]{0,252}")) {
                 throw new UserError("clusterNames: '" + io.hub.pki.log.LogText.of(String.valueOf(name))
@@ -284,6 +294,17 @@ public final class HubSettings {
             }
         });
         return this;
+    }
+
+    /** The host other nodes reach this node's SIP-TLS port at: see {@link #nodeAddress}. */
+    public String nodeAddressResolved() {
+        if (nodeAddress != null) {
+            return nodeAddress;
+        }
+        if (!bind.equals("0.0.0.0") && !bind.equals("::") && !bind.equals("[::]")) {
+            return bind;
+        }
+        return publicAddress != null ? publicAddress : nodeNameResolved();
     }
 
     /**

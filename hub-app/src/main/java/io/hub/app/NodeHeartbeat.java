@@ -34,6 +34,7 @@ final class NodeHeartbeat implements AutoCloseable {
     private final Clock clock;
     private final IntSupplier flows;
     private final IntSupplier calls;
+    private final java.util.function.Supplier<String> sipAddress;
     private final Instant startedAt;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "hub-node-heartbeat");
@@ -44,6 +45,13 @@ final class NodeHeartbeat implements AutoCloseable {
     private boolean failing;
 
     NodeHeartbeat(NodeTable table, String name, Clock clock, IntSupplier flows, IntSupplier calls) {
+        this(table, name, clock, flows, calls, () -> null);
+    }
+
+    /** @param sipAddress where the other nodes reach this node's SIP-TLS port ({@code host:port}) */
+    NodeHeartbeat(NodeTable table, String name, Clock clock, IntSupplier flows, IntSupplier calls,
+            java.util.function.Supplier<String> sipAddress) {
+        this.sipAddress = sipAddress;
         this.table = table;
         this.name = name;
         this.clock = clock;
@@ -71,7 +79,7 @@ final class NodeHeartbeat implements AutoCloseable {
     synchronized void beat() {
         try {
             table.heartbeat(new HubNode(name, HubVersion.version(), startedAt, clock.instant(), flows.getAsInt(),
-                    calls.getAsInt()));
+                    calls.getAsInt(), sipAddress.get()));
             if (failing) {
                 LOG.info("node {} heartbeat stored again", LogText.of(name));
                 failing = false;
@@ -110,6 +118,9 @@ final class NodeHeartbeat implements AutoCloseable {
             row.put("heartbeatAt", node.heartbeatAt().toString());
             row.put("flows", node.flows());
             row.put("calls", node.calls());
+            if (node.sipAddress() != null) {
+                row.put("sipAddress", node.sipAddress());
+            }
             return row;
         }).toList());
     }

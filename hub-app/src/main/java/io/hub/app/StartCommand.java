@@ -53,6 +53,10 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--node", paramLabel = "NAME",
             description = "This node's name among the nodes sharing one database (default: the host name).")
     String node;
+    @Option(names = "--node-address", paramLabel = "HOST",
+            description = "The host the other nodes reach this node's SIP-TLS port at, for calls to its phones "
+                    + "(default: the bind address, else publicAddress, else the node name).")
+    String nodeAddress;
     @Spec
     CommandSpec spec;
 
@@ -71,6 +75,9 @@ public final class StartCommand implements Callable<Integer> {
     void applyFlags(HubSettings settings) {
         if (databaseUrl != null) {
             settings.databaseUrl = databaseUrl;
+        }
+        if (nodeAddress != null) {
+            settings.nodeAddress = nodeAddress;
         }
         if (node != null) {
             settings.nodeName = node;

@@ -8,8 +8,15 @@ import java.time.Instant;
  *
  * @param flows the phone connections (SIP flows) it held
  * @param calls the calls under way on it
+ * @param sipAddress where the other nodes reach its SIP-TLS port ({@code host:port}, {@code [v6]:port}),
+ *     or null when it did not say (a node of an older version)
  */
-public record HubNode(String name, String version, Instant startedAt, Instant heartbeatAt, int flows, int calls) {
+public record HubNode(String name, String version, Instant startedAt, Instant heartbeatAt, int flows, int calls,
+        String sipAddress) {
+
+    public HubNode(String name, String version, Instant startedAt, Instant heartbeatAt, int flows, int calls) {
+        this(name, version, startedAt, heartbeatAt, flows, calls, null);
+    }
 
     /**
      * A node silent this long is gone: four missed heartbeats. A node killed just after a heartbeat is

@@ -37,17 +37,17 @@ public final class NodeTable {
         database.transaction(connection -> {
             // Update, then insert: the same statements on H2 and PostgreSQL (no MERGE or ON CONFLICT).
             try (PreparedStatement update = connection.prepareStatement("UPDATE hub_node SET version = ?, "
-                    + "started_at = ?, heartbeat_at = ?, flows = ?, calls = ? WHERE name = ?")) {
+                    + "started_at = ?, heartbeat_at = ?, flows = ?, calls = ?, sip_address = ? WHERE name = ?")) {
                 Rows.bind(update, node.version(), node.startedAt(), node.heartbeatAt(), node.flows(), node.calls(),
-                        node.name());
+                        node.sipAddress(), node.name());
                 if (update.executeUpdate() == 1) {
                     return null;
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO hub_node (name, version, "
-                    + "started_at, heartbeat_at, flows, calls) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    + "started_at, heartbeat_at, flows, calls, sip_address) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 Rows.bind(insert, node.name(), node.version(), node.startedAt(), node.heartbeatAt(), node.flows(),
-                        node.calls());
+                        node.calls(), node.sipAddress());
                 insert.executeUpdate();
             }
             return null;
@@ -70,13 +70,13 @@ public final class NodeTable {
     private List<HubNode> read() {
         return database.transaction(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT name, version, started_at, "
-                    + "heartbeat_at, flows, calls FROM hub_node ORDER BY name");
+                    + "heartbeat_at, flows, calls, sip_address FROM hub_node ORDER BY name");
                     ResultSet row = select.executeQuery()) {
                 List<HubNode> nodes = new ArrayList<>();
                 while (row.next()) {
                     nodes.add(new HubNode(row.getString("name"), row.getString("version"),
                             Rows.instant(row, "started_at"), Rows.instant(row, "heartbeat_at"), row.getInt("flows"),
-                            row.getInt("calls")));
+                            row.getInt("calls"), row.getString("sip_address")));
                 }
                 return nodes;
             }

@@ -47,6 +47,15 @@ class NodeTableTest {
     }
 
     @Test
+    void aHeartbeatCarriesWhereTheNodesSipTlsPortIsAndAnOlderNodesRowSaysNothing() {
+        nodes.heartbeat(new HubNode("node-a", "1.0", START, START, 0, 0, "10.1.0.7:5061"));
+        nodes.heartbeat(new HubNode("node-b", "1.0", START, START, 0, 0));
+
+        assertEquals("10.1.0.7:5061", nodes.list().get(0).sipAddress());
+        assertEquals(null, nodes.list().get(1).sipAddress());
+    }
+
+    @Test
     void aNodeWhoseHeartbeatStoppedForEightSecondsIsGone() {
         HubNode node = new HubNode("node-a", "1.0", START, START, 0, 0);
 

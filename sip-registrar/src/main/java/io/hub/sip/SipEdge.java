@@ -27,6 +27,7 @@ final class SipEdge implements SipHandler {
     private final PhoneRequests phoneRequests;
     private final CallRouter calls;
     private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
+    private volatile io.hub.sip.node.NodeRelay relay;
 
     SipEdge(Registrar registrar, LocationService location, PhoneRequests phoneRequests, CallRouter calls) {
         this.registrar = registrar;
@@ -35,9 +36,18 @@ final class SipEdge implements SipHandler {
         this.phoneRequests = phoneRequests;
     }
 
+    /** From now on, node peers' calls to this node's phones are relayed by {@code relay}. */
+    void relay(io.hub.sip.node.NodeRelay relay) {
+        this.relay = relay;
+    }
+
     @Override
     public void response(SIPResponse response, Flow flow) {
         try {
+            io.hub.sip.node.NodeRelay nodes = relay;
+            if (nodes != null && nodes.response(response, flow)) {
+                return;
+            }
             if (!phoneRequests.answer(response) && !calls.response(response, flow)) {
                 LOG.debug("sip stray response {} from {}", response.getStatusCode(), flow);
             }
@@ -49,6 +59,15 @@ final class SipEdge implements SipHandler {
 
     @Override
     public void request(SIPRequest request, Flow flow) {
+        io.hub.sip.node.NodeRelay nodes = relay;
+        if (nodes != null && nodes.request(request, flow)) {
+            return;
+        }
+        if (flow.nodePeer() && request.getMethod().equals("REGISTER")) {
+            // A link between nodes carries calls; phones register on their own flows.
+            flow.send(request.createResponse(403, "Forbidden").encode());
+            return;
+        }
         if (!request.getMethod().equals("REGISTER") && calls.request(request, flow)) {
             return;
         }
@@ -79,6 +98,10 @@ final class SipEdge implements SipHandler {
         LOG.debug("sip {} closed: {}", flow, io.hub.pki.log.LogText.of(why));
         location.flowClosed(flow);
         calls.flowClosed(flow);
+        io.hub.sip.node.NodeRelay nodes = relay;
+        if (nodes != null) {
+            nodes.flowClosed(flow);
+        }
     }
 
     /** One Allow header per method: JAIN-SIP takes Allow as a list header, one value each. */

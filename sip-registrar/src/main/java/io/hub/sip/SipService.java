@@ -146,10 +146,14 @@ public final class SipService implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final int tlsPort;
     private final Integer plainPort;
+    private final SipEdge edge;
+    private volatile io.hub.sip.node.NodeLinks nodeLinks;
+    private volatile io.hub.sip.node.NodeRelay nodeRelay;
 
     private SipService(SipServer server, LocationService location, Registrar registrar, PhoneRequests phoneRequests,
             ScheduledExecutorService ticker, int tlsPort, Integer plainPort, MediaRelay relay, CallRouter calls,
-            SipAccess access) {
+            SipAccess access, SipEdge edge) {
+        this.edge = edge;
         this.access = access;
         this.relay = relay;
         this.calls = calls;
@@ -220,8 +224,8 @@ public final class SipService implements AutoCloseable {
         CallRouter calls = router[0];
         SipAccess access = new SipAccess(location, calls, credentials, standing.revokedDevice(), standing.pkiState(),
                 clock);
-        SipServer server = new SipServer(new SipEdge(registrar, location, phoneRequests, calls), validator, clock,
-                limits, metrics);
+        SipEdge edge = new SipEdge(registrar, location, phoneRequests, calls);
+        SipServer server = new SipServer(edge, validator, clock, limits, metrics);
         io.micrometer.core.instrument.Gauge.builder("hub.sip.bindings", location, l -> l.all().size())
                 .description("registered contact bindings (AOR to contact) now").register(metrics);
         io.micrometer.core.instrument.Gauge.builder("hub.sip.flows", location, LocationService::flowCount)
@@ -261,7 +265,7 @@ public final class SipService implements AutoCloseable {
             }, 1, 1, TimeUnit.SECONDS);
             ticker.scheduleWithFixedDelay(registrar::summarizeRefusals, 10, 10, TimeUnit.SECONDS);
             return new SipService(server, location, registrar, phoneRequests, ticker, tlsPort, plainPort, relay, calls,
-                    access);
+                    access, edge);
         } catch (IOException | RuntimeException e) {
             server.close();
             calls.close();
@@ -270,6 +274,35 @@ public final class SipService implements AutoCloseable {
             location.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes this node one of a cluster's for calls: a call to a phone whose flow another node holds
+     * goes to that node over SIP-TLS ({@link io.hub.sip.node.NodeLinks}, its binding row naming the
+     * node, {@code directory} its address), and a node peer's call to a phone whose flow is here goes
+     * down that flow ({@link io.hub.sip.node.NodeRelay}). The calling node's relay carries the media.
+     *
+     * @param database the shared database whose {@code sip_binding} rows name each binding's node
+     * @param self this node's name
+     * @param nodeTls this node's certificate as a client's and the hub CA as the only anchor
+     * @param nodeCertificate whether a client chain is a node's of this cluster
+     */
+    public void reachOtherNodes(DataSource database, String self, NodeDirectory directory,
+            SSLContext nodeTls, java.util.function.Predicate<List<java.security.cert.X509Certificate>> nodeCertificate,
+            Clock clock) {
+        io.hub.sip.node.NodeRelay relayed = new io.hub.sip.node.NodeRelay(location, nodeCertificate);
+        edge.relay(relayed);
+        nodeRelay = relayed;
+        io.hub.sip.node.NodeLinks links = new io.hub.sip.node.NodeLinks(server, database, self, directory, nodeTls,
+                clock);
+        nodeLinks = links;
+        calls.reachOtherNodes(links);
+    }
+
+    /** Dialogs this node relays now between node peers and its phones (0 for a hub alone). */
+    public int relayedDialogs() {
+        io.hub.sip.node.NodeRelay relayed = nodeRelay;
+        return relayed == null ? 0 : relayed.dialogs();
     }
 
     public int tlsPort() {
@@ -443,6 +476,10 @@ public final class SipService implements AutoCloseable {
     public void close() {
         ticker.shutdownNow();
         calls.close();
+        io.hub.sip.node.NodeLinks links = nodeLinks;
+        if (links != null) {
+            links.close();
+        }
         server.close();
         relay.close();
         location.close();

@@ -193,7 +193,7 @@ public final class CallPhone implements AutoCloseable {
     }
 
     /** Sends one SRTP packet of 20 ms G.711 to the relay, encrypted with this phone's own key. */
-    void sendMedia() throws IOException {
+    public void sendMedia() throws IOException {
         ByteBuffer packet = ByteBuffer.allocate(12 + 160 + 64);
         packet.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * 160).putInt(user.hashCode());
         for (int i = 0; i < 160; i++) {
@@ -206,7 +206,7 @@ public final class CallPhone implements AutoCloseable {
     }
 
     /** The next media packet, decrypted with the hub's key for this phone; null after 200 ms. */
-    byte[] receiveMedia() throws IOException {
+    public byte[] receiveMedia() throws IOException {
         DatagramPacket datagram = new DatagramPacket(new byte[2048], 2048);
         try {
             media.receive(datagram);

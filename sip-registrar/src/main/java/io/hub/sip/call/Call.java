@@ -361,6 +361,10 @@ final class Call {
     }
 
     /** A callee contact with the flow it is reached on. */
-    record Target(String contactUri, Flow flow) {
+    /** One flow to ring: a phone's own, or a link to the node holding it with the {@code route} naming it. */
+    record Target(String contactUri, Flow flow, String route) {
+        Target(String contactUri, Flow flow) {
+            this(contactUri, flow, null);
+        }
     }
 }

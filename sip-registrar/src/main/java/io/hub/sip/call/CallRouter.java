@@ -88,6 +88,14 @@ public final class CallRouter implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls to a callee also ring its phones on other nodes of the cluster, found by {@code remote},
+     * down links to those nodes; this node's relay anchors the media.
+     */
+    public void reachOtherNodes(RemoteCallees remote) {
+        admission.remote(remote);
+    }
+
     /** Told of every refusal of the hub's own, for the audit log. */
     public void onRefusal(Consumer<CallRefusal.Refused> listener) {
         refusals.onRefusal(listener);

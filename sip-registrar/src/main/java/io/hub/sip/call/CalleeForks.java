@@ -74,11 +74,16 @@ final class CalleeForks {
             try {
                 String offer = media.offerForFork(dialog.callId, router.mediaAddress(target.flow()),
                         WebRtcContact.is(target.contactUri()));
+                List<String> headers = new ArrayList<>();
+                if (target.route() != null) {
+                    // The node holding the phone's flow finds it by this Route's flow token.
+                    headers.add(target.route());
+                }
+                headers.addAll(List.of(Requests.contact(target.flow()), "Max-Forwards: " + Math.max(0, maxForwards - 1),
+                        "P-Asserted-Identity: <" + call.caller + ">", "Allow: " + Answers.ALLOW,
+                        "Supported: outbound"));
                 request = Requests.build("INVITE", fork.requestUri, dialog, target.flow(), fork.cseq, fork.branch,
-                        null, List.of(Requests.contact(target.flow()), "Max-Forwards: " + Math.max(0, maxForwards - 1),
-                                "P-Asserted-Identity: <" + call.caller + ">", "Allow: " + Answers.ALLOW,
-                                "Supported: outbound"),
-                        "application/sdp", offer);
+                        null, headers, "application/sdp", offer);
             } catch (SdpException | IllegalArgumentException e) {
                 // A caller's value made an unsendable request: treated like a fork that failed.
                 LOG.info("call {} fork to {} not sent: {}", call.id, LogText.of(target.contactUri()),

@@ -24,11 +24,17 @@ final class InviteAdmission {
     private final LocationService location;
     private final CredentialSource accounts;
     private final CallSettings settings;
+    private volatile RemoteCallees remote;
 
     InviteAdmission(LocationService location, CredentialSource accounts, CallSettings settings) {
         this.location = location;
         this.accounts = accounts;
         this.settings = settings;
+    }
+
+    /** Where the callee's phones on other nodes are found from now on. */
+    void remote(RemoteCallees remote) {
+        this.remote = remote;
     }
 
     /** What an admitted INVITE becomes: a call from {@code caller} to {@code callee} ringing {@code targets}. */
@@ -126,6 +132,12 @@ final class InviteAdmission {
             Optional<Flow> flow = location.flow(binding);
             if (flow.isPresent() && flow.get() != callerFlow) {
                 targets.add(new Call.Target(binding.contact().replaceFirst("^<([^>]*)>.*$", "$1"), flow.get()));
+            }
+        }
+        RemoteCallees elsewhere = remote;
+        if (elsewhere != null) {
+            for (RemoteCallees.Reach reach : elsewhere.reach(callee)) {
+                targets.add(new Call.Target(reach.contactUri(), reach.link(), reach.route()));
             }
         }
         return targets;

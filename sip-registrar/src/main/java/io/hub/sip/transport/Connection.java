@@ -287,6 +287,7 @@ final class Connection implements FlowLink {
         synchronized (this) {
             flow = new Flow(this, endpoint.transport(), cipherSuite, requested -> server.validate(chain, requested),
                     remote, local, server.clock().instant(), server.limits().defaultIdleTimeout().toMillis());
+            flow.peerCertificates(chain);
             sendable = true;
             phase = Phase.OPEN;
         }

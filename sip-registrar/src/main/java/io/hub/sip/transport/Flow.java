@@ -34,6 +34,9 @@ public final class Flow {
     private volatile long idleTimeoutMillis;
     private final long defaultIdleTimeoutMillis;
     private volatile boolean trusted;
+    private volatile boolean nodePeer;
+    private volatile boolean linkOpenedHere;
+    private volatile java.util.List<java.security.cert.X509Certificate> peerChain = java.util.List.of();
     // The flow's own request budget once trusted: the window's start and the requests in it.
     private long budgetWindowStart;
     private int budgetUsed;
@@ -125,6 +128,43 @@ public final class Flow {
     /** True once a phone has registered on this flow: its requests are exempt from flood control. */
     public boolean trusted() {
         return trusted;
+    }
+
+    /** The certificate chain the other end presented in the TLS handshake; empty when none. */
+    public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+        return peerChain;
+    }
+
+    void peerCertificates(java.util.List<java.security.cert.X509Certificate> chain) {
+        this.peerChain = java.util.List.copyOf(chain);
+    }
+
+    /**
+     * True when the flow links this node with another node of the cluster (either end), not with a
+     * phone: what comes down it is relayed for calls, never registered, and has no request budget.
+     */
+    public boolean nodePeer() {
+        return nodePeer;
+    }
+
+    /**
+     * The flow's other end proved itself a node of the cluster: trusted like a registered phone's
+     * (no register deadline, no per-source cap) and exempt from the per-flow request budget, since it
+     * carries the calls of many phones.
+     */
+    public void markNodePeer() {
+        nodePeer = true;
+        trust();
+    }
+
+    /** True for a link this node opened to another node ({@link SipServer#connectNode}), false for one accepted. */
+    public boolean linkOpenedHere() {
+        return linkOpenedHere;
+    }
+
+    void openedHere() {
+        linkOpenedHere = true;
+        markNodePeer();
     }
 
     /** A phone registered on this flow: exempt from flood control, the register deadline and the per-source cap. */

@@ -132,7 +132,7 @@ final class MessageDispatcher {
             LOG.debug("sip message refused {}: over the request density", flow);
             retryAfter = density.retryAfterSeconds(flow.remote().getAddress());
         } else {
-            if (BusyAnswer.isResponse(bytes)) {
+            if (flow.nodePeer() || BusyAnswer.isResponse(bytes)) {
                 return true;
             }
             long now = clock.millis();

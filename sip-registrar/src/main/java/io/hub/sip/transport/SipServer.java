@@ -232,6 +232,20 @@ public final class SipServer implements AutoCloseable {
         return new Endpoint("TLS", tls, parameters, 2 * packet);
     }
 
+    /**
+     * Opens a SIP-TLS connection to another node of the cluster at {@code address}: a {@link Flow}
+     * marked {@link Flow#nodePeer()} whose messages come to this server's handler like a phone's.
+     *
+     * @param tls this node's certificate as the client's and the hub CA as the only anchor
+     * @throws IOException when the node cannot be reached in {@code timeout} or the handshake fails
+     */
+    public Flow connectNode(InetSocketAddress address, SSLContext tls, Duration timeout) throws IOException {
+        if (closed) {
+            throw new IOException("the SIP server is closed");
+        }
+        return NodeLink.open(this, address, tls, timeout);
+    }
+
     /** Starts listening for plain SIP over TCP (testers only); returns the bound port. */
     public int listenTcp(InetAddress bind, int port) throws IOException {
         Endpoint plain = new Endpoint("TCP", null, null, PLAIN_BUFFER);
