@@ -6,11 +6,10 @@ import io.hub.app.storage.HubDatabase;
 import io.hub.app.node.ClusterCertificateNames;
 import io.hub.app.node.ClusterMembership;
 import io.hub.app.node.ClusterNotices;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.relay.RelayConfig;
 import io.hub.relay.dtls.DtlsSrtpLegs;
-import io.hub.app.relay.RelayDtls;
 import io.hub.provisioning.AuditUpkeep;
 import io.hub.provisioning.Provisioning;
 import io.hub.provisioning.DeviceEndpointSettings;
@@ -153,7 +152,7 @@ public final class Hub implements AutoCloseable {
                 Duration.ofDays(settings.statusRetentionDays));
         services.add(auditUpkeep);
         // One set of DTLS-SRTP legs for the B2BUA's relay: WebRTC callers' legs; closed after SIP.
-        DtlsSrtpLegs dtlsLegs = RelayDtls.legs(clock, metrics);
+        DtlsSrtpLegs dtlsLegs = DtlsSrtpLegs.withFreshCertificate(clock, metrics);
         services.add(dtlsLegs);
         try {
             InetAddress bind = InetAddress.getByName(settings.bind);
