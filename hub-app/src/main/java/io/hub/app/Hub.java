@@ -6,11 +6,10 @@ import io.hub.app.storage.HubDatabase;
 import io.hub.app.node.ClusterCertificateNames;
 import io.hub.app.node.ClusterMembership;
 import io.hub.app.node.ClusterNotices;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.relay.RelayConfig;
 import io.hub.relay.dtls.DtlsSrtpLegs;
-import io.hub.app.relay.RelayDtls;
 import io.hub.provisioning.AuditUpkeep;
 import io.hub.provisioning.Provisioning;
 import io.hub.provisioning.DeviceEndpointSettings;
@@ -153,7 +152,7 @@ public final class Hub implements AutoCloseable {
                 Duration.ofDays(settings.statusRetentionDays));
         services.add(auditUpkeep);
         // One set of DTLS-SRTP legs for the B2BUA's relay: WebRTC callers' legs; closed after SIP.
-        DtlsSrtpLegs dtlsLegs = RelayDtls.legs(clock, metrics);
+        DtlsSrtpLegs dtlsLegs = DtlsSrtpLegs.withFreshCertificate(clock, metrics);
         services.add(dtlsLegs);
         ProvisionedSipAccounts accounts = new ProvisionedSipAccounts(phones,
                 new ClientCertificatePolicy(phones, settings.sipClientCertificate));
@@ -174,9 +173,9 @@ public final class Hub implements AutoCloseable {
                     pki.file(HubPki.HUB_CA_CERTIFICATE));
             sip.reachOtherNodes(database.dataSource(), settings.nodeNameResolved(),
                     new io.hub.app.node.ClusterDirectory(provisioning.nodes(), clock),
-                    io.hub.pki.tls.NodeTls.client(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
+                    io.hub.pki.NodeTls.client(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
                             hubCa),
-                    chain -> io.hub.pki.tls.NodeTls.isNodeCertificate(chain, hubCa, clock.instant()), clock);
+                    chain -> io.hub.pki.NodeTls.isNodeCertificate(chain, hubCa, clock.instant()), clock);
         }
         try {
             web = io.hub.app.web.WebPort.start(InetAddress.getByName(settings.bind), settings.webPort,

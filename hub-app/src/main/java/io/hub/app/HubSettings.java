@@ -246,9 +246,10 @@ public final class HubSettings {
         if (sipRegisterDeadlineSeconds < 5 || sipRegisterDeadlineSeconds > 3600) {
             throw new UserError("sipRegisterDeadlineSeconds " + sipRegisterDeadlineSeconds + " is not from 5 to 3600");
         }
-        if (relayIoThreads < 0 || relayIoThreads > RelayConfig.MAX_IO_THREADS) {
-            throw new UserError("relayIoThreads " + relayIoThreads + " is not from 0 (one per core) to "
-                    + RelayConfig.MAX_IO_THREADS);
+        try {
+            RelayConfig.checkIoThreads(relayIoThreads);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("relayIoThreads: " + e.getMessage());
         }
         if (sipRegistersPerAorPerSecond < 1 || sipRegistersPerAorPerSecond > 1000) {
             throw new UserError("sipRegistersPerAorPerSecond " + sipRegistersPerAorPerSecond + " is not from 1 to 1000");

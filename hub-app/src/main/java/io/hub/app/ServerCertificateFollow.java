@@ -5,7 +5,7 @@ import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.PemFiles;
 import io.hub.pki.PkiException;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.hub.provisioning.Provisioning;
 import io.hub.sip.SipService;
 import java.nio.charset.StandardCharsets;

@@ -7,17 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
-import io.hub.app.node.NodeInit;
-import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
-import io.hub.pki.PemFiles;
 import io.hub.pki.RevocationList;
 import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.sip.SipTestClient;
-import io.hub.testing.TestPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
@@ -46,18 +41,13 @@ class ClusterChangesOnPostgresTest {
 
     @BeforeEach
     void twoNodesAndAPhoneOnA() throws Exception {
-        String url = TestPostgres.shared().newDatabase();
-        HubHome homeA = new HubHome(dir.resolve("a"));
-        HubHome homeB = new HubHome(dir.resolve("b"));
-        a = Hub.start(homeA, settings(url, "node-a"), Clock.systemUTC());
-        NodeInit.copy(homeA, homeB);
-        b = Hub.start(homeB, settings(url, "node-b"), Clock.systemUTC());
-        adminB = new AdminHttp(b, homeB.root());
-        a.provisioning().enrollment().enroll("default", new DeviceDraft(MAC, "Myriad M7", "1001", "Desk", null, null,
-                null, null), "test", "127.0.0.1");
-        String password = a.provisioning().enrollment().find("default", MacAddress.parse(MAC)).sipPassword();
-        phone = SipTestClient.tls(a.sip().tlsPort(), PemFiles.readCertificate(a.pki().file(HubPki.HUB_CA_CERTIFICATE)),
-                null, null);
+        ClusterNodes nodes = ClusterNodes.onSharedPostgres(dir).tuned(settings -> settings.resyncTimeoutSeconds = 5);
+        a = nodes.start("a");
+        nodes.copyHome("a", "b");
+        b = nodes.start("b");
+        adminB = new AdminHttp(b, nodes.home("b").root());
+        String password = ClusterNodes.enroll(a, MAC, "1001");
+        phone = ClusterNodes.sipClient(a);
         assertEquals(200, phone.registerWithPassword("1001", password, "MD5", "<sip:1001@10.0.0.5;transport=tls>")
                 .getStatusCode());
         assertEquals(1, a.sip().location().bindings(AOR).size());
@@ -127,12 +117,4 @@ class ClusterChangesOnPostgresTest {
         assertTrue(a.sip().location().bindings(AOR).isEmpty(), "node A took the binding off");
     }
 
-    private static HubSettings settings(String url, String node) {
-        HubSettings settings = TestSettings.ephemeralPorts();
-        settings.sipDomain = "hub.test";
-        settings.databaseUrl = url;
-        settings.nodeName = node;
-        settings.resyncTimeoutSeconds = 5;
-        return settings.validate();
-    }
 }

@@ -1,19 +1,15 @@
 package io.hub.app;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hub.app.node.NodeInit;
 import io.hub.pki.Fingerprints;
 import io.hub.pki.HubPki;
 import io.hub.pki.PemFiles;
-import io.hub.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,12 +28,12 @@ class ClusterJoinOnPostgresTest {
 
     @Test
     void aNodeMadeFromTheFirstJoinsAndEveryCertificateCoversEveryNodesName() throws Exception {
-        String url = TestPostgres.shared().newDatabase();
-        HubHome homeA = new HubHome(dir.resolve("a"));
-        HubHome homeB = new HubHome(dir.resolve("b"));
-        try (Hub a = Hub.start(homeA, settings(url, "node-a"), Clock.systemUTC())) {
-            NodeInit.copy(homeA, homeB);
-            try (Hub b = Hub.start(homeB, settings(url, "node-b"), Clock.systemUTC())) {
+        ClusterNodes nodes = nodes();
+        HubHome homeA = nodes.home("a");
+        HubHome homeB = nodes.home("b");
+        try (Hub a = nodes.start("a")) {
+            nodes.copyHome("a", "b");
+            try (Hub b = nodes.start("b")) {
                 assertTrue(names(homeB).containsAll(List.of("node-a", "node-b", "eu1.sip.test")), names(homeB)
                         .toString());
                 assertNotEquals(server(homeA).getPublicKey(), server(homeB).getPublicKey(),
@@ -53,13 +49,12 @@ class ClusterJoinOnPostgresTest {
 
     @Test
     void aNodeWithAnotherPkiRefusesToJoinAndSaysWhy() throws Exception {
-        String url = TestPostgres.shared().newDatabase();
-        HubHome homeA = new HubHome(dir.resolve("a"));
-        Hub.start(homeA, settings(url, "node-a"), Clock.systemUTC()).close();
-        HubHome stranger = new HubHome(dir.resolve("c"));
+        ClusterNodes nodes = nodes();
+        HubHome homeA = nodes.home("a");
+        nodes.start("a").close();
+        HubHome stranger = nodes.home("c");
 
-        UserError refused = assertThrows(UserError.class, () -> Hub.start(stranger, settings(url, "node-c"),
-                Clock.systemUTC()));
+        UserError refused = assertThrows(UserError.class, () -> nodes.start("c"));
 
         String ours = Fingerprints.sha256(PemFiles.readCertificate(stranger.pkiDirectory().resolve("ca.pem")));
         String cluster = Fingerprints.sha256(PemFiles.readCertificate(homeA.pkiDirectory().resolve("ca.pem")));
@@ -72,27 +67,21 @@ class ClusterJoinOnPostgresTest {
 
     @Test
     void aNodeWithTheClustersPkiButOtherSecretsRefusesToJoin() throws Exception {
-        String url = TestPostgres.shared().newDatabase();
-        HubHome homeA = new HubHome(dir.resolve("a"));
-        Hub.start(homeA, settings(url, "node-a"), Clock.systemUTC()).close();
-        HubHome homeD = new HubHome(dir.resolve("d"));
-        NodeInit.copy(homeA, homeD);
+        ClusterNodes nodes = nodes();
+        nodes.start("a").close();
+        nodes.copyHome("a", "d");
+        HubHome homeD = nodes.home("d");
         Path key = homeD.secretsDirectory().resolve(HubHome.SIP_PASSWORDS_KEY);
         Files.delete(key);
 
-        UserError refused = assertThrows(UserError.class, () -> Hub.start(homeD, settings(url, "node-d"),
-                Clock.systemUTC()));
+        UserError refused = assertThrows(UserError.class, () -> nodes.start("d"));
 
         assertTrue(refused.getMessage().startsWith("node node-d refuses to join the cluster of this database: its "
                 + "secrets/ key is not the cluster's (first started by node node-a at "), refused.getMessage());
     }
 
-    private static HubSettings settings(String url, String node) {
-        HubSettings settings = TestSettings.ephemeralPorts();
-        settings.databaseUrl = url;
-        settings.nodeName = node;
-        settings.clusterNames = List.of("eu1.sip.test");
-        return settings.validate();
+    private ClusterNodes nodes() {
+        return ClusterNodes.onSharedPostgres(dir).tuned(settings -> settings.clusterNames = List.of("eu1.sip.test"));
     }
 
     private static X509Certificate server(HubHome home) {

@@ -3,15 +3,9 @@ package io.hub.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hub.app.node.NodeInit;
-import io.hub.pki.HubPki;
-import io.hub.pki.MacAddress;
-import io.hub.pki.PemFiles;
-import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.sip.SipTestClient;
 import io.hub.testing.TestPostgres;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,18 +24,12 @@ class ClusterNoticesRecoveryOnPostgresTest {
     @Test
     void afterADatabaseRestartADeviceDisabledOnNodeBStillLosesItsFlowOnNodeA() throws Exception {
         try (TestPostgres cluster = TestPostgres.start()) {
-            String url = cluster.newDatabase();
-            HubHome homeA = new HubHome(dir.resolve("a"));
-            HubHome homeB = new HubHome(dir.resolve("b"));
-            try (Hub a = Hub.start(homeA, settings(url, "node-a"), Clock.systemUTC())) {
-                NodeInit.copy(homeA, homeB);
-                try (Hub b = Hub.start(homeB, settings(url, "node-b"), Clock.systemUTC())) {
-                    a.provisioning().enrollment().enroll("default", new DeviceDraft(MAC, "Myriad M7", "1001", "Desk",
-                            null, null, null, null), "test", "127.0.0.1");
-                    String password = a.provisioning().enrollment().find("default", MacAddress.parse(MAC))
-                            .sipPassword();
-                    try (SipTestClient phone = SipTestClient.tls(a.sip().tlsPort(),
-                            PemFiles.readCertificate(a.pki().file(HubPki.HUB_CA_CERTIFICATE)), null, null)) {
+            ClusterNodes nodes = ClusterNodes.on(cluster.newDatabase(), dir);
+            try (Hub a = nodes.start("a")) {
+                nodes.copyHome("a", "b");
+                try (Hub b = nodes.start("b")) {
+                    String password = ClusterNodes.enroll(a, MAC, "1001");
+                    try (SipTestClient phone = ClusterNodes.sipClient(a)) {
                         assertEquals(200, phone.registerWithPassword("1001", password, "MD5",
                                 "<sip:1001@10.0.0.5;transport=tls>").getStatusCode());
                         int listensA = a.notices().listens();
@@ -52,7 +40,7 @@ class ClusterNoticesRecoveryOnPostgresTest {
 
                         assertTrue(a.notices().awaitListens(listensA + 1, Duration.ofSeconds(30)), "A listens again");
                         assertTrue(b.notices().awaitListens(listensB + 1, Duration.ofSeconds(30)), "B listens again");
-                        assertEquals(200, disable(new AdminHttp(b, homeB.root())));
+                        assertEquals(200, disable(new AdminHttp(b, nodes.home("b").root())));
                         assertTrue(phone.closedByHub(), "node A closed the phone's flow");
                         assertTrue(a.sip().location().bindings("sip:1001@hub.test").isEmpty());
                     }
@@ -70,11 +58,4 @@ class ClusterNoticesRecoveryOnPostgresTest {
         return status;
     }
 
-    private static HubSettings settings(String url, String node) {
-        HubSettings settings = TestSettings.ephemeralPorts();
-        settings.sipDomain = "hub.test";
-        settings.databaseUrl = url;
-        settings.nodeName = node;
-        return settings.validate();
-    }
 }

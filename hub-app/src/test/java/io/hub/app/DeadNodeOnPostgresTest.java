@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hub.app.node.NodeInit;
-import io.hub.pki.HubPki;
-import io.hub.pki.MacAddress;
 import io.hub.pki.MutableClock;
-import io.hub.pki.PemFiles;
-import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.sip.SipTestClient;
-import io.hub.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,17 +30,12 @@ class DeadNodeOnPostgresTest {
 
     @Test
     void theBindingsOfANodeWhoseHeartbeatStoppedAreForgottenAtTheNextHeartbeatOfAnother() throws Exception {
-        String url = TestPostgres.shared().newDatabase();
-        HubHome homeA = new HubHome(dir.resolve("a"));
-        HubHome homeB = new HubHome(dir.resolve("b"));
-        try (Hub a = Hub.start(homeA, settings(url, "node-a"), Clock.systemUTC())) {
-            NodeInit.copy(homeA, homeB);
-            a.provisioning().enrollment().enroll("default", new DeviceDraft("00809f000001", "Myriad M7", "1001",
-                    "Desk", null, null, null, null), "test", "127.0.0.1");
-            String password = a.provisioning().enrollment().find("default", MacAddress.parse("00809f000001"))
-                    .sipPassword();
-            try (SipTestClient phone = SipTestClient.tls(a.sip().tlsPort(),
-                    PemFiles.readCertificate(a.pki().file(HubPki.HUB_CA_CERTIFICATE)), null, null)) {
+        ClusterNodes cluster = ClusterNodes.onSharedPostgres(dir);
+        String url = cluster.url;
+        try (Hub a = cluster.start("a")) {
+            cluster.copyHome("a", "b");
+            String password = ClusterNodes.enroll(a, "00809f000001", "1001");
+            try (SipTestClient phone = ClusterNodes.sipClient(a)) {
                 assertEquals(200, phone.registerWithPassword("1001", password, "MD5",
                         "<sip:1001@10.0.0.5;transport=tls>").getStatusCode());
             }
@@ -54,7 +43,7 @@ class DeadNodeOnPostgresTest {
         assertEquals(1, bindingsOf(url, "node-a"), "node A stopped and kept its rows");
         // Node A's last heartbeat is before this instant, and less than 8 s before.
         MutableClock clockB = new MutableClock(Clock.systemUTC().instant());
-        try (Hub b = Hub.start(homeB, settings(url, "node-b"), clockB)) {
+        try (Hub b = cluster.start("b", clockB)) {
             b.heartbeat().beat();
             assertEquals(1, bindingsOf(url, "node-a"), "node A's heartbeat is still recent");
 
@@ -62,7 +51,8 @@ class DeadNodeOnPostgresTest {
             b.heartbeat().beat();
 
             assertEquals(0, bindingsOf(url, "node-a"));
-            JsonNode nodes = JSON.readTree(new AdminHttp(b, homeB.root()).get("/admin/v1/nodes")).get("nodes");
+            JsonNode nodes = JSON.readTree(new AdminHttp(b, cluster.home("b").root()).get("/admin/v1/nodes"))
+                    .get("nodes");
             assertEquals("node-a", nodes.get(0).get("name").asText());
             assertEquals("gone", nodes.get(0).get("state").asText(), nodes.toString());
             assertEquals("up", nodes.get(1).get("state").asText(), nodes.toString());
@@ -78,11 +68,4 @@ class DeadNodeOnPostgresTest {
         }
     }
 
-    private static HubSettings settings(String url, String node) {
-        HubSettings settings = TestSettings.ephemeralPorts();
-        settings.sipDomain = "hub.test";
-        settings.databaseUrl = url;
-        settings.nodeName = node;
-        return settings.validate();
-    }
 }

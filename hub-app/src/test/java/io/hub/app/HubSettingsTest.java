@@ -160,6 +160,10 @@ class HubSettingsTest {
         settings.mediaTimeoutSeconds = 1;
         assertEquals("mediaTimeoutSeconds 1 is not from 5 to 3600",
                 assertThrows(UserError.class, settings::validate).getMessage());
+        settings.mediaTimeoutSeconds = 60;
+        settings.relayIoThreads = -1;
+        assertEquals("relayIoThreads: relay I/O threads must be from 0 (one per core) to 64, not -1",
+                assertThrows(UserError.class, settings::validate).getMessage());
     }
 
     @Test

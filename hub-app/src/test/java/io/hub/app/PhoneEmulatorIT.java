@@ -9,7 +9,7 @@ import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.pki.RevocationList;
 import io.hub.pki.TestPki;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.provisioning.devices.Enrollment;
 import java.io.IOException;

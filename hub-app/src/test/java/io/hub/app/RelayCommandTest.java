@@ -31,4 +31,13 @@ class RelayCommandTest {
         assertEquals(2, run.exitCode());
         assertEquals("hub: --dead-stream-seconds must be at least 1, not 0", run.errorLine());
     }
+
+    @Test
+    void ioThreadsOutsideTheRelaysRangeAreRefused() {
+        CommandLineRun run = CommandLineRun.hub("relay", "--io-threads", "65");
+
+        assertEquals(2, run.exitCode());
+        assertEquals("hub: --io-threads: relay I/O threads must be from 0 (one per core) to 64, not 65",
+                run.errorLine());
+    }
 }

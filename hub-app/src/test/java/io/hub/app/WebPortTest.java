@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.HubPki;
 import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.sip.WebSocketBrowser;
 import java.io.FileInputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.io.ClientConnector;
@@ -31,21 +31,6 @@ class WebPortTest {
 
     @TempDir
     Path dir;
-
-    /** A browser's end of the WebSocket. */
-    public static final class Browser implements Session.Listener.AutoDemanding {
-        final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onWebSocketText(String message) {
-            frames.add(message);
-        }
-
-        @Override
-        public void onWebSocketError(Throwable cause) {
-            // The WebSocket closing as the hub stops.
-        }
-    }
 
     @Test
     void aBrowserWithoutAClientCertificateReachesTheRegistrarOverWss() throws Exception {
@@ -67,7 +52,7 @@ class WebPortTest {
                     new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector)));
             client.start();
             try {
-                Browser browser = new Browser();
+                WebSocketBrowser browser = new WebSocketBrowser();
                 ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
                 upgrade.setSubProtocols("sip");
                 Session session = client.connect(browser, URI.create("wss://127.0.0.1:" + hub.webPort() + "/sip"),
@@ -78,7 +63,7 @@ class WebPortTest {
                         + "From: <sip:1001@localhost>;tag=w1\r\nTo: <sip:1001@localhost>\r\nCall-ID: web-1\r\n"
                         + "CSeq: 1 REGISTER\r\nContact: <sip:k3v9@df7jal23ls0d.invalid;transport=ws>\r\n"
                         + "User-Agent: JsSIP 3.13.0\r\nContent-Length: 0\r\n\r\n", Callback.NOOP);
-                String challenge = browser.frames.poll(10, TimeUnit.SECONDS);
+                String challenge = browser.nextFrame();
                 assertTrue(challenge.startsWith("SIP/2.0 401 "), challenge);
                 assertEquals(1, challenge.split("WWW-Authenticate:", -1).length - 1, challenge);
                 assertTrue(challenge.contains("algorithm=MD5"), challenge);

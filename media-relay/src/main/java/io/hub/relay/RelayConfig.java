@@ -34,10 +34,25 @@ public record RelayConfig(InetAddress bindAddress, int minPort, int maxPort, Dur
         if (clockRate <= 0) {
             throw new IllegalArgumentException("the RTP clock rate must be positive, not " + clockRate);
         }
-        if (ioThreads < 1 || ioThreads > MAX_IO_THREADS) {
-            throw new IllegalArgumentException("relay I/O threads must be from 1 to " + MAX_IO_THREADS + ", not "
-                    + ioThreads);
+        if (checkIoThreads(ioThreads) == 0) {
+            throw new IllegalArgumentException(
+                    "a relay needs at least one I/O thread (withIoThreads(0) makes one per core)");
         }
+    }
+
+    /**
+     * The one check of a number of I/O threads, for the record, {@code hub.yaml}'s {@code relayIoThreads}
+     * and {@code hub relay --io-threads}: from 0 (one per core) to {@link #MAX_IO_THREADS}.
+     *
+     * @return {@code requested}
+     * @throws IllegalArgumentException naming the value when it is outside that range
+     */
+    public static int checkIoThreads(int requested) {
+        if (requested < 0 || requested > MAX_IO_THREADS) {
+            throw new IllegalArgumentException("relay I/O threads must be from 0 (one per core) to " + MAX_IO_THREADS
+                    + ", not " + requested);
+        }
+        return requested;
     }
 
     /** These settings with one I/O thread per core. */
@@ -80,6 +95,6 @@ public record RelayConfig(InetAddress bindAddress, int minPort, int maxPort, Dur
     /** These settings with {@code threads} I/O threads; 0 means one per core. */
     public RelayConfig withIoThreads(int threads) {
         return new RelayConfig(bindAddress, minPort, maxPort, deadStreamTimeout, clockRate,
-                threads == 0 ? threadPerCore() : threads);
+                checkIoThreads(threads) == 0 ? threadPerCore() : threads);
     }
 }

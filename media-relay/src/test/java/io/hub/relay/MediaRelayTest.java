@@ -31,7 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,22 +44,14 @@ class MediaRelayTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final BlockingQueue<DeadStream> dead = new LinkedBlockingQueue<>();
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @AutoClose
+    private LoopbackRelay loopback;
     private MediaRelay relay;
 
     @BeforeEach
     void startRelay() throws IOException {
-        relay = new MediaRelay(new RelayConfig(LOOPBACK, 20000, 29999, Duration.ofSeconds(60), 8000), clock, registry,
-                dead::add);
-        relay.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
+        loopback = LoopbackRelay.start(20000, 29999, clock, registry, dead::add);
+        relay = loopback.relay;
     }
 
     @Test
@@ -92,8 +84,8 @@ class MediaRelayTest {
     @Test
     void callsAreSpreadOverTheIoThreadsAndEachRelaysBothWays() throws Exception {
         relay.close();
-        relay = new MediaRelay(new RelayConfig(LOOPBACK, 20000, 29999, Duration.ofSeconds(60), 8000, 3), clock,
-                new SimpleMeterRegistry(), dead::add);
+        relay = loopback.closeAfter(new MediaRelay(new RelayConfig(LOOPBACK, 20000, 29999, Duration.ofSeconds(60),
+                8000, 3), clock, new SimpleMeterRegistry(), dead::add));
         relay.start();
         List<Call> calls = List.of(terminatedCall(false), terminatedCall(false), terminatedCall(false));
 
@@ -120,8 +112,11 @@ class MediaRelayTest {
     void aRelayWithoutIoThreadsOrWithTooManyIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new RelayConfig(LOOPBACK, 20000, 29999,
                 Duration.ofSeconds(60), 8000, 0));
-        assertEquals("relay I/O threads must be from 1 to 64, not 65", assertThrows(IllegalArgumentException.class,
-                () -> new RelayConfig(LOOPBACK, 20000, 29999, Duration.ofSeconds(60), 8000, 65)).getMessage());
+        assertEquals("relay I/O threads must be from 0 (one per core) to 64, not 65",
+                assertThrows(IllegalArgumentException.class,
+                        () -> new RelayConfig(LOOPBACK, 20000, 29999, Duration.ofSeconds(60), 8000, 65)).getMessage());
+        assertEquals("relay I/O threads must be from 0 (one per core) to 64, not -1", assertThrows(
+                IllegalArgumentException.class, () -> RelayConfig.defaults(LOOPBACK).withIoThreads(-1)).getMessage());
         assertEquals(RelayConfig.threadPerCore(), RelayConfig.defaults(LOOPBACK).withIoThreads(0).ioThreads());
     }
 
@@ -377,13 +372,13 @@ class MediaRelayTest {
 
     private FakePhone phone(int ssrc, SdesKey own, SdesKey hub) throws IOException {
         FakePhone phone = new FakePhone(ssrc, own, hub);
-        closing.add(phone);
+        loopback.closeAfter(phone);
         return phone;
     }
 
     private DatagramSocket socket() throws IOException {
         DatagramSocket s = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
-        closing.add(s);
+        loopback.closeAfter(s);
         return s;
     }
 

@@ -12,14 +12,13 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,22 +30,14 @@ import org.junit.jupiter.api.Test;
 class RelayHostileInputTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @AutoClose
+    private LoopbackRelay loopback;
     private MediaRelay relay;
 
     @BeforeEach
     void startRelay() throws Exception {
-        relay = new MediaRelay(new RelayConfig(LOOPBACK, 20000, 29999, Duration.ofSeconds(60), 8000), clock,
-                new SimpleMeterRegistry(), dead -> { });
-        relay.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
+        loopback = LoopbackRelay.start(20000, 29999, clock, new SimpleMeterRegistry(), dead -> { });
+        relay = loopback.relay;
     }
 
     @Test
@@ -124,8 +115,8 @@ class RelayHostileInputTest {
         SdesKey hubForB = SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80);
         FakePhone a = new FakePhone(0xAAAA, aKey, hubForA);
         FakePhone b = new FakePhone(0xBBBB, bKey, hubForB);
-        closing.add(a);
-        closing.add(b);
+        loopback.closeAfter(a);
+        loopback.closeAfter(b);
         RelaySession session = relay.allocate(name, RelayMode.TERMINATION, LegSpec.termination(false, null, aKey,
                 hubForA), LegSpec.termination(false, null, bKey, hubForB));
         a.sendTo(session.rtpPort(Side.A));

@@ -110,6 +110,15 @@ public final class Phone {
         return config;
     }
 
+    /** The SIP user and password a provisioned phone registers with. */
+    public record SipLogin(String user, String password) {
+    }
+
+    /** The SIP login its configuration gave it, once fetched. */
+    public Optional<SipLogin> sipLogin() {
+        return Optional.ofNullable(config).map(fetched -> new SipLogin(fetched.authUser(), fetched.password()));
+    }
+
     /** The SIP side once the phone got that far, else null. */
     public SipUserAgent agent() {
         return agent;

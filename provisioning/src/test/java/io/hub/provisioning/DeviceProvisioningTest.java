@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hub.provisioning.http.Responses;
 import java.io.ByteArrayInputStream;
 
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
@@ -16,34 +15,11 @@ import java.util.Random;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathFactory;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
 /** A phone's whole boot over real mutual TLS: enroll, discovery, configuration, firmware, status. */
-class DeviceProvisioningTest {
-
-    private static final String MAC = "00:80:9f:aa:bb:cc";
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
-    private TestHub.Phone phone;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = TestHub.start(home);
-        phone = hub.phone(MAC, "Myriad M7");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        phone.close();
-        hub.close();
-    }
+class DeviceProvisioningTest extends PhoneHubTest {
 
     @Test
     void enrollThenDiscoveryThenConfigurationThenFirmwareThenStatus() throws Exception {

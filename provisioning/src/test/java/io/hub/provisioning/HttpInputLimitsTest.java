@@ -4,36 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.MacAddress;
-import java.nio.file.Path;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Status report throttling, duplicate JSON keys and page arithmetic, through the real servers. */
-class HttpInputLimitsTest {
-
-    private static final String MAC = "00-80-9F-AB-CD-01";
-
-    @TempDir
-    Path home;
-
-    private TestHub hub;
-    private TestHub.Phone phone;
+class HttpInputLimitsTest extends PhoneHubTest {
 
     @BeforeEach
-    void start() throws Exception {
-        hub = TestHub.start(home);
-        phone = hub.phone(MAC, "Myriad M7");
-        assertEquals(201, hub.adminJson("POST", "/admin/v1/devices",
-                "{\"mac\": \"" + MAC + "\", \"model\": \"Myriad M7\", \"extension\": \"1001\"}").getStatus());
-    }
-
-    @AfterEach
-    void stop() {
-        phone.close();
-        hub.close();
+    void enrollThePhone() throws Exception {
+        hub.enroll(MAC, "Myriad M7", "1001");
     }
 
     @Test
@@ -41,7 +21,7 @@ class HttpInputLimitsTest {
         int stored = 0;
         int notStored = 0;
         for (int i = 0; i < 300; i++) {
-            ContentResponse answer = phone.post("/prov/v1/status/00809fabcd01", "{\"firmware\": \"2.1." + i + "\"}");
+            ContentResponse answer = phone.post("/prov/v1/status/" + MAC, "{\"firmware\": \"2.1." + i + "\"}");
             if (answer.getStatus() == 204) {
                 stored++;
             } else {
@@ -61,12 +41,12 @@ class HttpInputLimitsTest {
 
     @Test
     void aStatusReportWithADuplicateKeyIsRefused() throws Exception {
-        ContentResponse refused = phone.post("/prov/v1/status/00809fabcd01",
+        ContentResponse refused = phone.post("/prov/v1/status/" + MAC,
                 "{\"firmware\": \"2.1.0\", \"firmware\": \"9.9.9\"}");
         assertEquals(400, refused.getStatus());
         assertEquals("invalid-status", refused.getHeaders().get("X-Hub-Reason"));
         assertTrue(refused.getContentAsString().contains("Duplicate field 'firmware'"), refused.getContentAsString());
-        assertEquals(204, phone.post("/prov/v1/status/00809fabcd01", "{\"firmware\": \"2.1.0\"}").getStatus());
+        assertEquals(204, phone.post("/prov/v1/status/" + MAC, "{\"firmware\": \"2.1.0\"}").getStatus());
     }
 
     @Test

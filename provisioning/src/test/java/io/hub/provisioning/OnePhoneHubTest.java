@@ -1,7 +1,5 @@
 package io.hub.provisioning;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.BeforeEach;
 
 /** A {@link HubTest} whose hub has one phone enrolled, {@link #MAC}, a Myriad M7 on extension 1001. */
@@ -13,7 +11,6 @@ abstract class OnePhoneHubTest extends HubTest {
 
     @BeforeEach
     void enrollOnePhone() throws Exception {
-        assertEquals(201, hub.adminJson("POST", "/admin/v1/devices",
-                "{\"mac\": \"" + MAC + "\", \"model\": \"Myriad M7\", \"extension\": \"1001\"}").getStatus());
+        hub.enroll(MAC, "Myriad M7", "1001");
     }
 }

@@ -50,8 +50,7 @@ class SlowClientsTest {
     void aHeaderSentOneByteAtATimeIsCutOnBothPortsWhileOthersAreServed() throws Exception {
         hub = TestHub.start(home, new HttpLimits(Duration.ofSeconds(2), Duration.ofSeconds(30), 64, 1_000));
         try (TestHub.Phone phone = hub.phone(MAC, "Myriad M7")) {
-            assertEquals(201, hub.adminJson("POST", "/admin/v1/devices",
-                    "{\"mac\": \"" + MAC + "\", \"model\": \"Myriad M7\", \"extension\": \"1001\"}").getStatus());
+            hub.enroll(MAC, "Myriad M7", "1001");
             List<SSLSocket> slow = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 slow.add(startSlowRequest(hub.provisioning.devicePort()));

@@ -107,6 +107,16 @@ public final class TestHub implements AutoCloseable {
         return phone(issued.certificate(), issued.keys().getPrivate());
     }
 
+    /** Enrolls {@code mac} with {@code extension} through the admin API, as an operator would (201). */
+    public void enroll(String mac, String model, String extension) throws Exception {
+        ContentResponse enrolled = adminJson("POST", "/admin/v1/devices", "{\"mac\": \"" + mac + "\", \"model\": \""
+                + model + "\", \"extension\": \"" + extension + "\"}");
+        if (enrolled.getStatus() != 201) {
+            throw new IllegalStateException("enrolling " + mac + ": " + enrolled.getStatus() + " "
+                    + enrolled.getContentAsString());
+        }
+    }
+
     public Phone phone(X509Certificate certificate, PrivateKey key) throws Exception {
         return new Phone(this, client(certificate, key));
     }

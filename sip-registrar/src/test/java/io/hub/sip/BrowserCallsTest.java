@@ -14,7 +14,7 @@ import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MutableClock;
 import io.hub.pki.PemFiles;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.hub.relay.RelayConfig;
 import io.hub.relay.browser.BrowserPeer;
 import io.hub.relay.browser.HubAnswer;

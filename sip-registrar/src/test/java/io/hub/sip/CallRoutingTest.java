@@ -17,7 +17,7 @@ import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
 import io.hub.pki.MutableClock;
 import io.hub.pki.PemFiles;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.hub.sip.CallPhone.Established;
 import io.hub.sip.call.CallRecord;
 import io.hub.sip.call.CallRefusal;

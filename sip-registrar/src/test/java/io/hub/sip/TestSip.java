@@ -1,7 +1,7 @@
 package io.hub.sip;
 
 import io.hub.pki.HubPki;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.hub.sip.call.CallSettings;
 import io.hub.sip.call.JdbcCallRecords;
 import io.hub.sip.location.BindingStore;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gov.nist.javax.sip.message.SIPResponse;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
@@ -13,7 +12,6 @@ import io.hub.sip.registrar.DigestAuthenticator;
 import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.registrar.SipCredentials;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -85,27 +82,6 @@ class WebSocketRegisterTest {
         sip.close();
     }
 
-    /** A browser's end of the WebSocket. */
-    public static final class Browser implements Session.Listener.AutoDemanding {
-        final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onWebSocketText(String message) {
-            frames.add(message);
-        }
-
-        @Override
-        public void onWebSocketError(Throwable cause) {
-            // The WebSocket closing as the test stops: the test reads its answers from the frames.
-        }
-
-        SIPResponse next() throws Exception {
-            String frame = frames.poll(10, TimeUnit.SECONDS);
-            return (SIPResponse) new StringMsgParser().parseSIPMessage(frame.getBytes(StandardCharsets.UTF_8), true,
-                    false, null);
-        }
-    }
-
     private static String register(int cseq, String... extra) {
         StringBuilder message = new StringBuilder("REGISTER sip:hub.test SIP/2.0\r\n"
                 + "Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKws" + cseq + "\r\nMax-Forwards: 70\r\n"
@@ -119,12 +95,12 @@ class WebSocketRegisterTest {
 
     @Test
     void aBrowserIsChallengedWithMd5AloneAndRegistersOverItsWebSocket() throws Exception {
-        registerBrowser(new Browser());
+        registerBrowser(new WebSocketBrowser());
     }
 
     @Test
     void aCallToTheExtensionRingsTheDeskPhoneAndTheBrowserDownItsWebSocket() throws Exception {
-        Browser browser = new Browser();
+        WebSocketBrowser browser = new WebSocketBrowser();
         registerBrowser(browser);
         java.security.cert.X509Certificate ca = io.hub.pki.PemFiles.readCertificate(
                 HubPki.at(home.resolve("pki"), Clock.systemUTC()).file(HubPki.HUB_CA_CERTIFICATE));
@@ -136,14 +112,14 @@ class WebSocketRegisterTest {
             caller.send(caller.invite("1001", "fork-1", caller.sdp()));
 
             assertEquals("INVITE", desk.expectRequest("INVITE").getMethod());
-            String invite = browser.frames.poll(10, TimeUnit.SECONDS);
+            String invite = browser.nextFrame();
             assertTrue(invite != null && invite.startsWith("INVITE sip:k3v9q2@df7jal23ls0d.invalid"), invite);
             assertTrue(invite.contains("Via: SIP/2.0/WSS "), invite);
             assertTrue(invite.contains("Call-ID: "), invite);
         }
     }
 
-    private void registerBrowser(Browser browser) throws Exception {
+    private void registerBrowser(WebSocketBrowser browser) throws Exception {
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
         upgrade.setSubProtocols("sip");
         Session session = client.connect(browser, uri, upgrade).get(10, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.hub.dhcp.probe;
 
+import io.hub.dhcp.ProbeReport;
 import io.hub.dhcp.AlePhones;
 import io.hub.dhcp.DhcpRules;
 import io.hub.dhcp.Finding;

@@ -1,5 +1,6 @@
 package io.hub.dhcp.probe;
 
+import io.hub.dhcp.ProbeReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One write path of the hub that the crash loop drives, kills and checks. The loop calls
@@ -46,6 +47,17 @@ interface CrashPath {
     interface Workload {
         /** One line: what was acknowledged, e.g. {@code 212 of 600 enrollments answered 201}. */
         String acknowledged();
+    }
+
+    /**
+     * A workload of requests each acknowledged with 201: the keys acknowledged (MACs, versions …) of
+     * {@code count} sent, {@code what} naming them ({@code enrollments}, {@code uploads}).
+     */
+    record AnsweredCreated(Set<String> keys, int count, String what) implements Workload {
+        @Override
+        public String acknowledged() {
+            return keys.size() + " of " + count + " " + what + " answered 201";
+        }
     }
 
     /** What survived a kill, and each invariant with whether it held. */

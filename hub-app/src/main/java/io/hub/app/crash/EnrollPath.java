@@ -66,19 +66,12 @@ final class EnrollPath implements CrashPath {
         for (Thread client : clients) {
             client.join();
         }
-        return new Enrolled(Set.copyOf(acknowledged), count);
-    }
-
-    private record Enrolled(Set<String> macs, int count) implements Workload {
-        @Override
-        public String acknowledged() {
-            return macs.size() + " of " + count + " enrollments answered 201";
-        }
+        return new AnsweredCreated(Set.copyOf(acknowledged), count, "enrollments");
     }
 
     @Override
     public Workload unacknowledged() {
-        return new Enrolled(Set.of(), count);
+        return new AnsweredCreated(Set.of(), count, "enrollments");
     }
 
     @Override
@@ -86,7 +79,7 @@ final class EnrollPath implements CrashPath {
         Set<String> devices = strings(database, "SELECT mac FROM device");
         Set<String> audited = strings(database,
                 "SELECT mac FROM audit_event WHERE action = 'enroll' AND outcome = 'ok' AND mac IS NOT NULL");
-        Set<String> acknowledged = ((Enrolled) workload).macs();
+        Set<String> acknowledged = ((AnsweredCreated) workload).keys();
         Set<String> lost = new HashSet<>(acknowledged);
         lost.removeAll(devices);
         Set<String> lostAudit = new HashSet<>(acknowledged);

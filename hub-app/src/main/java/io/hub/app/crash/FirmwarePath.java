@@ -60,19 +60,12 @@ final class FirmwarePath implements CrashPath {
                 break; // the hub is gone
             }
         }
-        return new Uploaded(Set.copyOf(acknowledged), count);
-    }
-
-    private record Uploaded(Set<String> versions, int count) implements Workload {
-        @Override
-        public String acknowledged() {
-            return versions.size() + " of " + count + " uploads answered 201";
-        }
+        return new AnsweredCreated(Set.copyOf(acknowledged), count, "uploads");
     }
 
     @Override
     public Workload unacknowledged() {
-        return new Uploaded(Set.of(), count);
+        return new AnsweredCreated(Set.of(), count, "uploads");
     }
 
     @Override
@@ -111,7 +104,7 @@ final class FirmwarePath implements CrashPath {
             }
         }
         List<Path> orphans = images.stream().filter(file -> !recorded.contains(file)).toList();
-        Set<String> lost = new HashSet<>(((Uploaded) workload).versions());
+        Set<String> lost = new HashSet<>(((AnsweredCreated) workload).keys());
         lost.removeAll(versions);
         String survived = versions.size() + " catalogue rows, " + images.size() + " image files, " + temporary
                 + " .part files; " + workload.acknowledged();

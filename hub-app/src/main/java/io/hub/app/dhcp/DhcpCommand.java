@@ -6,13 +6,9 @@ import io.hub.app.UserError;
 import io.hub.dhcp.AlePhones;
 import io.hub.dhcp.DhcpRules;
 import io.hub.dhcp.Finding;
-import io.hub.dhcp.config.ConfigChecker;
-import io.hub.dhcp.config.ConfigException;
-import io.hub.dhcp.probe.DhcpProbe;
-import io.hub.dhcp.probe.ProbeException;
-import io.hub.dhcp.probe.ProbeInterface;
-import io.hub.dhcp.probe.ProbePlan;
-import io.hub.dhcp.probe.ProbeReport;
+import io.hub.dhcp.DhcpCheck;
+import io.hub.dhcp.DhcpCheckException;
+import io.hub.dhcp.ProbeReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -87,8 +83,8 @@ public final class DhcpCommand implements Runnable {
             Path file = source.dnsmasq != null ? source.dnsmasq : source.isc != null ? source.isc : source.kea;
             List<Finding> findings;
             try {
-                findings = ConfigChecker.forServer(server).check(file, rules);
-            } catch (ConfigException e) {
+                findings = DhcpCheck.configuration(server, file, rules);
+            } catch (DhcpCheckException e) {
                 throw new UserError(e.getMessage());
             }
             FindingReport report = new FindingReport(server + " " + file, rules.hub().toString(), findings);
@@ -133,9 +129,8 @@ public final class DhcpCommand implements Runnable {
             DhcpRules rules = new DhcpRules(DiscoveryDefaults.resolve(output.home, output.discoveryUrl));
             ProbeReport probed;
             try {
-                ProbePlan plan = ProbeInterface.plan(device, Duration.ofSeconds(timeout), inform, vendorClass);
-                probed = new DhcpProbe().run(plan, rules);
-            } catch (ProbeException e) {
+                probed = DhcpCheck.probe(device, Duration.ofSeconds(timeout), inform, vendorClass, rules);
+            } catch (DhcpCheckException e) {
                 throw new UserError(e.getMessage());
             }
             FindingReport report = new FindingReport("probe on " + device, rules.hub().toString(), probed.findings());

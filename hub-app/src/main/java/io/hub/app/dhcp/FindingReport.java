@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hub.dhcp.Finding;
 import io.hub.dhcp.FindingKind;
-import io.hub.dhcp.probe.ProbeReport;
+import io.hub.dhcp.ProbeReport;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

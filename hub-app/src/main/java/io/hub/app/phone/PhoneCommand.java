@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -239,8 +240,9 @@ public final class PhoneCommand implements Runnable {
             StringBuilder lines = new StringBuilder();
             int written = 0;
             for (Phone each : fleet.phones()) {
-                if (each.config() != null) {
-                    lines.append(each.config().authUser()).append(' ').append(each.config().password()).append('\n');
+                Optional<Phone.SipLogin> login = each.sipLogin();
+                if (login.isPresent()) {
+                    lines.append(login.get().user()).append(' ').append(login.get().password()).append('\n');
                     written++;
                 }
             }

@@ -3,7 +3,7 @@ package io.hub.app.relay;
 import io.hub.app.Foreground;
 import io.hub.app.UserError;
 import io.hub.relay.RelayConfig;
-import io.hub.relay.control.NgRelay;
+import io.hub.relay.NgRelay;
 import io.hub.relay.dtls.DtlsSrtpLegs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -66,7 +66,7 @@ public final class RelayCommand implements Callable<Integer> {
                 : media.isAnyLocalAddress() ? firstNonLoopbackAddress() : media.getHostAddress();
         Clock clock = Clock.systemUTC();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        DtlsSrtpLegs dtlsLegs = RelayDtls.legs(clock, metrics);
+        DtlsSrtpLegs dtlsLegs = DtlsSrtpLegs.withFreshCertificate(clock, metrics);
         NgRelay relay;
         try {
             relay = new NgRelay(config, control(), sdpAddress, clock, metrics, dtlsLegs);
@@ -91,15 +91,17 @@ public final class RelayCommand implements Callable<Integer> {
         if (deadStreamSeconds < 1) {
             throw new UserError("--dead-stream-seconds must be at least 1, not " + deadStreamSeconds);
         }
-        if (ioThreads < 0 || ioThreads > RelayConfig.MAX_IO_THREADS) {
-            throw new UserError("--io-threads must be from 0 (one per core) to " + RelayConfig.MAX_IO_THREADS
-                    + ", not " + ioThreads);
-        }
+        RelayConfig ranged;
         try {
-            return RelayConfig.defaults(media).withPorts(relayPorts)
-                    .withDeadStreamTimeout(Duration.ofSeconds(deadStreamSeconds)).withIoThreads(ioThreads);
+            ranged = RelayConfig.defaults(media).withPorts(relayPorts)
+                    .withDeadStreamTimeout(Duration.ofSeconds(deadStreamSeconds));
         } catch (IllegalArgumentException e) {
             throw new UserError("--relay-ports: " + e.getMessage());
+        }
+        try {
+            return ranged.withIoThreads(ioThreads);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--io-threads: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.hub.app.web;
 
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.hub.sip.SipService;
 import java.net.InetAddress;
 import java.nio.file.Path;

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * The module lines of the hub as rules over its compiled classes (README, "Layout"). Each module is
- * one root package; what another module may use of it is its root package, the public face, plus
- * the few packages listed here where it has not been narrowed yet.
+ * one root package; what hub-app may use of it is its root package, the public face, plus the few
+ * packages {@link #PUBLISHED} names with their reasons.
  */
 final class ModuleBoundaries {
 
@@ -90,21 +90,24 @@ final class ModuleBoundaries {
             .because("the emulator's media must not share the relay's SRTP, or a bug on both sides cancels out")
             .allowEmptyShould(false);
 
-    /** The packages other modules may use, per module: the root package first. */
+    /**
+     * The packages hub-app may use, per module: its root package (the face), and beside it only the
+     * packages named here, each for the reason given. Everything else of a module is its own.
+     */
     static final List<String> PUBLISHED = List.of(
             "io.hub.sip",
-            // The relay's own entry points: the library (root) and the ng daemon (hub relay).
-            "io.hub.relay", "io.hub.relay.control",
-            // DTLS-SRTP legs: hub-app makes the one DtlsSrtpLegs (and its certificate) both relay drivers use.
-            "io.hub.relay.dtls",
-            "io.hub.pki", "io.hub.pki.tls", "io.hub.pki.log",
+            // The relay's root holds the library (MediaRelay) and the ng daemon (NgRelay, hub relay); the
+            // DTLS-SRTP legs are the one relay object a hub process makes and hands to whichever drives it.
+            "io.hub.relay", "io.hub.relay.dtls",
+            // LogText: the one escaping of log values every module's log lines use.
+            "io.hub.pki", "io.hub.pki.log",
             "io.hub.profiles",
-            // Provisioning, its root only: Provisioning hands out Phones, RevokedCertificates, AuditUpkeep.
             "io.hub.provisioning",
-            // hub dhcp and hub phone print what the checker and the emulator report.
-            "io.hub.dhcp", "io.hub.dhcp.config", "io.hub.dhcp.probe",
-            "io.hub.phone", "io.hub.phone.fleet", "io.hub.phone.identity", "io.hub.phone.net", "io.hub.phone.sip",
-            "io.hub.phone.provisioning");
+            // DhcpCheck: a configuration file checked, or a network probed.
+            "io.hub.dhcp",
+            // hub phone drives the emulator's parts itself: the fleet and its bench, the I/O loop, the
+            // phones' certificates, and the digest answer (hub crashloop's register path).
+            "io.hub.phone", "io.hub.phone.fleet", "io.hub.phone.identity", "io.hub.phone.net", "io.hub.phone.sip");
 
     /**
      * hub-app reaches each module through its public face: the module's root package, plus, where a

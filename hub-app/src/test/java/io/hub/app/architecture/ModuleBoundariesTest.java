@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.EvaluationResult;
+import io.hub.app.architecture.bad.ReachesIntoModuleInternals;
 import io.hub.app.architecture.bad.ReachesIntoProvisioningDevices;
 import io.hub.app.architecture.bad.ReachesIntoSipLocation;
 import io.hub.archfixture.left.Left;
@@ -86,6 +87,18 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void aHubAppClassThatReadsTheDhcpCheckersInsidesTheNgControlOrTheEmulatorsProvisioningIsCaught() {
+        JavaClasses bad = new ClassFileImporter().importClasses(ReachesIntoModuleInternals.class);
+
+        String report = ModuleBoundaries.APP_USES_PUBLIC_FACES.evaluate(bad).getFailureReport().toString();
+
+        assertTrue(report.contains("io.hub.dhcp.probe.ProbePlan"), report);
+        assertTrue(report.contains("io.hub.dhcp.config.ConfigChecker"), report);
+        assertTrue(report.contains("io.hub.relay.control.Bencode"), report);
+        assertTrue(report.contains("io.hub.phone.provisioning.Discovery"), report);
+    }
+
+    @Test
     void twoFeaturePackagesThatUseEachOtherAreCaught() {
         JavaClasses cycle = new ClassFileImporter().importClasses(Left.class, Right.class);
 
@@ -100,6 +113,7 @@ class ModuleBoundariesTest {
         assertFalse(hub.contain(ReachesIntoSipLocation.class));
         assertFalse(hub.contain(ReachesIntoProvisioningDevices.class));
         assertFalse(hub.contain(Left.class));
+        assertFalse(hub.contain(ReachesIntoModuleInternals.class));
         assertTrue(hub.contain("io.hub.sip.SipService"));
         assertTrue(hub.contain("io.hub.relay.MediaRelay"));
         assertTrue(hub.contain("io.hub.dhcp.DhcpRules"));

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code error-reason}. Only a datagram without a cookie, which no reply could be matched to, is
  * dropped (and logged). One thread reads and answers, in order.
  */
-final class NgServer implements AutoCloseable {
+public final class NgServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NgServer.class);
     static final int RETRANSMISSION_SECONDS = 30;
@@ -43,7 +43,7 @@ final class NgServer implements AutoCloseable {
     private final Cache<String, byte[]> replies;
     private volatile Thread thread;
 
-    NgServer(InetSocketAddress bind, RelayCalls calls, Clock clock) throws IOException {
+    public NgServer(InetSocketAddress bind, RelayCalls calls, Clock clock) throws IOException {
         this.calls = calls;
         this.replies = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED)
                 .expireAfterWrite(Duration.ofSeconds(RETRANSMISSION_SECONDS))
@@ -57,7 +57,7 @@ final class NgServer implements AutoCloseable {
         }
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         try {
             return (InetSocketAddress) channel.getLocalAddress();
         } catch (IOException e) {
@@ -65,7 +65,7 @@ final class NgServer implements AutoCloseable {
         }
     }
 
-    void start() {
+    public void start() {
         Thread reader = new Thread(this::run, "hub-ng-control");
         reader.setDaemon(true);
         thread = reader;

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Called by one control thread; only {@link #ended} comes from the relay's I/O thread, and it
  * only takes a call out of the table.
  */
-final class RelayCalls {
+public final class RelayCalls {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayCalls.class);
 
@@ -52,7 +52,7 @@ final class RelayCalls {
     /**
      * @param dtlsLegs where a WebRTC offer's DTLS-SRTP leg is made, or null to refuse DTLS-SRTP offers
      */
-    RelayCalls(MediaRelay relay, String publicAddress, Clock clock, DtlsSrtpLegs dtlsLegs) {
+    public RelayCalls(MediaRelay relay, String publicAddress, Clock clock, DtlsSrtpLegs dtlsLegs) {
         this.relay = relay;
         this.publicAddress = publicAddress;
         this.clock = clock;
@@ -72,12 +72,12 @@ final class RelayCalls {
         };
     }
 
-    int size() {
+    public int size() {
         return calls.size();
     }
 
     /** A leg went silent: the call is over, as rtpengine ends a call after its timeout. */
-    void ended(DeadStream event) {
+    public void ended(DeadStream event) {
         String callId = event.session().callId();
         NgCall call = calls.get(callId);
         if (call != null && call.session == event.session() && calls.remove(callId, call)) {
@@ -91,7 +91,7 @@ final class RelayCalls {
      * media path is not who signalled the call, or nobody came, so the call is deleted. Runs on the
      * handshake's thread.
      */
-    void dtlsEnded(DtlsLegReport report) {
+    public void dtlsEnded(DtlsLegReport report) {
         if (report.established()) {
             return;
         }

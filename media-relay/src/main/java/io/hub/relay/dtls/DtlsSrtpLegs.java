@@ -69,6 +69,24 @@ public final class DtlsSrtpLegs implements AutoCloseable {
     }
 
     /**
+     * Handshakes a hub process runs at once; more wait for the peer's retransmission. Each costs a thread
+     * for a few round trips, so a burst of browsers calling is served in turn while the relay's I/O
+     * thread stays free.
+     */
+    public static final int HUB_MAX_HANDSHAKES = 16;
+
+    /**
+     * The one set of legs a hub process makes, for whichever side drives its relay: the B2BUA
+     * ({@code hub serve}) or the ng control ({@code hub relay}). Its certificate is made now, as a
+     * browser makes its own: only its fingerprint in the hub's SDP binds it (RFC 5763 §5), which the
+     * SIP-TLS server certificate would not make any stronger, and a fresh key per run is never shared
+     * with SIP's. The caller closes them.
+     */
+    public static DtlsSrtpLegs withFreshCertificate(Clock clock, MeterRegistry registry) {
+        return new DtlsSrtpLegs(HubCertificate.generate(clock), clock, registry, HUB_MAX_HANDSHAKES);
+    }
+
+    /**
      * Tells {@code listener} too of every handshake that ends from now on. Each listener picks the
      * reports of its own calls by call id; one that throws is logged and does not stop the others.
      */

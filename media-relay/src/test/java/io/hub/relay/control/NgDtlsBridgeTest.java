@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hub.phone.srtp.CryptoLine;
 import io.hub.phone.srtp.MasterKey;
 import io.hub.pki.MutableClock;
+import io.hub.relay.NgRelay;
 import io.hub.relay.FakePhone;
 import io.hub.relay.RelayConfig;
 import io.hub.relay.browser.BrowserPeer;

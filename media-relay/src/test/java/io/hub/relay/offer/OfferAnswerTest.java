@@ -1,6 +1,5 @@
 package io.hub.relay.offer;
 
-import static io.hub.relay.FakePhone.LOOPBACK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hub.phone.srtp.CryptoLine;
 import io.hub.phone.srtp.MasterKey;
 import io.hub.pki.MutableClock;
+import io.hub.relay.LoopbackRelay;
 import io.hub.relay.FakePhone;
 import io.hub.relay.MediaRelay;
-import io.hub.relay.RelayConfig;
 import io.hub.relay.RelayMode;
 import io.hub.relay.Side;
 import io.hub.relay.dtls.DtlsSrtpLegs;
@@ -28,11 +27,10 @@ import io.hub.relay.srtp.SrtpSuite;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,24 +42,16 @@ class OfferAnswerTest {
     private static final String RELAY = "192.0.2.1";
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    @AutoClose
+    private LoopbackRelay loopback;
     private MediaRelay relay;
     private int freePorts;
 
     @BeforeEach
     void startRelay() throws Exception {
-        relay = new MediaRelay(new RelayConfig(LOOPBACK, 45000, 45999, Duration.ofSeconds(60), 8000), clock,
-                new SimpleMeterRegistry(), event -> { });
-        relay.start();
+        loopback = LoopbackRelay.start(45000, 45999, clock, new SimpleMeterRegistry(), event -> { });
+        relay = loopback.relay;
         freePorts = relay.freePorts();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.close();
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
     }
 
     @Test
@@ -311,7 +301,7 @@ class OfferAnswerTest {
 
     private FakePhone phone(int ssrc) throws Exception {
         FakePhone phone = new FakePhone(ssrc, SdesKey.generate(S80), null);
-        closing.add(phone);
+        loopback.closeAfter(phone);
         return phone;
     }
 

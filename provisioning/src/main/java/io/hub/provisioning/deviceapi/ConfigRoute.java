@@ -15,7 +15,6 @@ import io.hub.provisioning.http.Responses;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.tenants.Tenants;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,8 +35,6 @@ final class ConfigRoute extends DeviceRoute {
     static final String PATH = "/prov/v1/config/{file}";
     private static final String SUFFIX = ".xml";
 
-    private final DeviceAuthenticator authenticator;
-    private final DeviceUrls urls;
     private final DeviceEndpointSettings settings;
     private final Database database;
     private final SettingLayers layers;
@@ -45,14 +42,10 @@ final class ConfigRoute extends DeviceRoute {
     private final ConfigRenderer renderer;
     private final Tenants tenants;
     private final SeenCertificates seen;
-    private final DeviceContacts contacts;
 
-    ConfigRoute(DeviceAuthenticator authenticator, DeviceUrls urls, DeviceEndpointSettings settings, Database database,
-            SettingLayers layers, FirmwareStore firmware, ConfigRenderer renderer, Tenants tenants,
-            SeenCertificates seen, DeviceContacts contacts, MeterRegistry metrics) {
-        super("config", Set.of("GET"), metrics);
-        this.authenticator = authenticator;
-        this.urls = urls;
+    ConfigRoute(Desk desk, DeviceEndpointSettings settings, Database database, SettingLayers layers,
+            FirmwareStore firmware, ConfigRenderer renderer, Tenants tenants, SeenCertificates seen) {
+        super("config", Set.of("GET"), desk);
         this.settings = settings;
         this.database = database;
         this.layers = layers;
@@ -60,7 +53,6 @@ final class ConfigRoute extends DeviceRoute {
         this.renderer = renderer;
         this.tenants = tenants;
         this.seen = seen;
-        this.contacts = contacts;
     }
 
     @Override

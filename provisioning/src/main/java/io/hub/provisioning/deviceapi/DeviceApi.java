@@ -65,18 +65,15 @@ public final class DeviceApi extends Handler.Wrapper {
             PhoneCatalogue catalogue, Tenants tenants) {
         DeviceAuthenticator authenticator = new DeviceAuthenticator(validator, database, devices, bindings, catalogue,
                 limits.refusalsPerCertificate(), clock, metrics);
-        DeviceUrls urls = new DeviceUrls(settings);
-        DeviceContacts contacts = new DeviceContacts(database, devices, clock);
+        DeviceRoute.Desk desk = new DeviceRoute.Desk(authenticator, new DeviceUrls(settings),
+                new DeviceContacts(database, devices, clock), metrics);
         PathMappingsHandler routes = new PathMappingsHandler();
-        routes.addMapping(new ServletPathSpec(DiscoveryRoute.PATH), new DiscoveryRoute(authenticator, urls,
-                settings.sipTlsPort(), firmware, contacts, audit, metrics));
-        routes.addMapping(new UriTemplatePathSpec(ConfigRoute.PATH), new ConfigRoute(authenticator, urls, settings,
-                database, layers, firmware, renderer, tenants, new SeenCertificates(database, clock), contacts,
-                metrics));
-        routes.addMapping(new UriTemplatePathSpec(FirmwareRoute.PATH), new FirmwareRoute(authenticator, firmware,
-                contacts, metrics));
-        routes.addMapping(new UriTemplatePathSpec(StatusRoute.PATH), new StatusRoute(authenticator, urls, contacts,
-                dhcpAlerts, audit, clock, metrics));
+        routes.addMapping(new ServletPathSpec(DiscoveryRoute.PATH), new DiscoveryRoute(desk, settings.sipTlsPort(),
+                firmware, audit));
+        routes.addMapping(new UriTemplatePathSpec(ConfigRoute.PATH), new ConfigRoute(desk, settings, database, layers,
+                firmware, renderer, tenants, new SeenCertificates(database, clock)));
+        routes.addMapping(new UriTemplatePathSpec(FirmwareRoute.PATH), new FirmwareRoute(desk, firmware));
+        routes.addMapping(new UriTemplatePathSpec(StatusRoute.PATH), new StatusRoute(desk, dhcpAlerts, audit, clock));
         RefusalReplies replies = new RefusalReplies("device", XML_ERROR, audit, metrics, DeviceRoute.REQUESTS,
                 sourceIp -> limits.refusalsPerAddress().acquire(SourceKey.ofLiteral(sourceIp)));
         setHandler(new RefusingHandler(replies, "device", true, new SourceLimits(limits, routes)));

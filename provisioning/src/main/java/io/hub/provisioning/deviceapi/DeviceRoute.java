@@ -19,14 +19,27 @@ abstract class DeviceRoute extends Handler.Abstract {
     /** The device side's request counter, tagged {@code action} and {@code outcome} (ok or a reason code). */
     static final String REQUESTS = "hub.device.requests";
 
+    /**
+     * What every device resource works with: who the phone is, the hub's URLs as the phone reached
+     * them, the phone's contact history, and the registry of the request counter.
+     */
+    record Desk(DeviceAuthenticator authenticator, DeviceUrls urls, DeviceContacts contacts, MeterRegistry metrics) {
+    }
+
+    final DeviceAuthenticator authenticator;
+    final DeviceUrls urls;
+    final DeviceContacts contacts;
     private final String action;
     private final Set<String> methods;
     private final MeterRegistry metrics;
 
-    DeviceRoute(String action, Set<String> methods, MeterRegistry metrics) {
+    DeviceRoute(String action, Set<String> methods, Desk desk) {
         this.action = action;
         this.methods = methods;
-        this.metrics = metrics;
+        this.authenticator = desk.authenticator();
+        this.urls = desk.urls();
+        this.contacts = desk.contacts();
+        this.metrics = desk.metrics();
     }
 
     @Override

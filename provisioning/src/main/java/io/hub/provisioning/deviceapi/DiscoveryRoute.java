@@ -6,7 +6,6 @@ import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.Responses;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,21 +23,14 @@ final class DiscoveryRoute extends DeviceRoute {
 
     static final String PATH = "/rdd/v1/discovery";
 
-    private final DeviceAuthenticator authenticator;
-    private final DeviceUrls urls;
     private final IntSupplier sipTlsPort;
     private final FirmwareStore firmware;
-    private final DeviceContacts contacts;
     private final AuditLog audit;
 
-    DiscoveryRoute(DeviceAuthenticator authenticator, DeviceUrls urls, IntSupplier sipTlsPort, FirmwareStore firmware,
-            DeviceContacts contacts, AuditLog audit, MeterRegistry metrics) {
-        super("discovery", Set.of("GET"), metrics);
-        this.authenticator = authenticator;
-        this.urls = urls;
+    DiscoveryRoute(Desk desk, IntSupplier sipTlsPort, FirmwareStore firmware, AuditLog audit) {
+        super("discovery", Set.of("GET"), desk);
         this.sipTlsPort = sipTlsPort;
         this.firmware = firmware;
-        this.contacts = contacts;
         this.audit = audit;
     }
 

@@ -7,7 +7,6 @@ import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.PathParameters;
 import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.Responses;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
@@ -23,16 +22,11 @@ final class FirmwareRoute extends DeviceRoute {
 
     static final String PATH = "/prov/v1/firmware/{model}/{version}";
 
-    private final DeviceAuthenticator authenticator;
     private final FirmwareStore firmware;
-    private final DeviceContacts contacts;
 
-    FirmwareRoute(DeviceAuthenticator authenticator, FirmwareStore firmware, DeviceContacts contacts,
-            MeterRegistry metrics) {
-        super("firmware", Set.of("GET", "HEAD"), metrics);
-        this.authenticator = authenticator;
+    FirmwareRoute(Desk desk, FirmwareStore firmware) {
+        super("firmware", Set.of("GET", "HEAD"), desk);
         this.firmware = firmware;
-        this.contacts = contacts;
     }
 
     @Override

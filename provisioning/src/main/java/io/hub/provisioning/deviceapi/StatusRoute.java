@@ -11,7 +11,6 @@ import io.hub.provisioning.http.PathParameters;
 import io.hub.provisioning.http.RateLimiter;
 import io.hub.provisioning.Refusal;
 import io.hub.provisioning.http.Responses;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,19 +36,12 @@ final class StatusRoute extends DeviceRoute {
     static final int STATUS_BURST = 5;
     private static final int MAX_STATUS_BYTES = 16 * 1024;
 
-    private final DeviceAuthenticator authenticator;
-    private final DeviceUrls urls;
-    private final DeviceContacts contacts;
     private final DhcpAlerts dhcpAlerts;
     private final AuditLog audit;
     private final RateLimiter statusReports;
 
-    StatusRoute(DeviceAuthenticator authenticator, DeviceUrls urls, DeviceContacts contacts, DhcpAlerts dhcpAlerts,
-            AuditLog audit, Clock clock, MeterRegistry metrics) {
-        super("status", Set.of("POST"), metrics);
-        this.authenticator = authenticator;
-        this.urls = urls;
-        this.contacts = contacts;
+    StatusRoute(Desk desk, DhcpAlerts dhcpAlerts, AuditLog audit, Clock clock) {
+        super("status", Set.of("POST"), desk);
         this.dhcpAlerts = dhcpAlerts;
         this.audit = audit;
         this.statusReports = new RateLimiter(STATUS_BURST, 1.0 / STATUS_EVERY.toSeconds(), clock);

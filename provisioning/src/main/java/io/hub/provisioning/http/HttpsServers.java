@@ -1,7 +1,7 @@
 package io.hub.provisioning.http;
 
 import io.hub.provisioning.HttpLimits;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;

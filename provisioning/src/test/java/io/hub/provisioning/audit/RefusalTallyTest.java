@@ -3,47 +3,24 @@ package io.hub.provisioning.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hub.pki.MutableClock;
-import io.hub.provisioning.TestDatabase;
-import io.hub.provisioning.TestStore;
-import io.hub.provisioning.storage.Database;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Refusals are counted in memory and leave one audit row per source, reason and minute. */
-class RefusalTallyTest {
+class RefusalTallyTest extends AuditStoreTest {
 
-    /** The database the tests run on; {@link RefusalTallyOnPostgresTest} runs them on PostgreSQL. */
-    TestStore store() {
-        return TestStore.H2;
+    RefusalTallyTest() {
+        super(Instant.parse("2026-12-04T10:00:05Z"));
     }
 
-    @TempDir
-    Path dir;
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:05Z"));
-    private TestDatabase pool;
-    private Database database;
-    private AuditLog audit;
     private RefusalTally tally;
 
     @BeforeEach
-    void open() {
-        pool = TestDatabase.open(store(), dir.resolve("db"));
-        database = pool.database();
-        audit = new AuditLog(database, clock);
+    void makeTheTally() {
         tally = new RefusalTally(audit, clock, domain -> domain.equals("acme.test") ? "acme" : null);
-    }
-
-    @AfterEach
-    void close() {
-        pool.close();
     }
 
     private void refuse(String source, String reason, String aor) {

@@ -3,42 +3,23 @@ package io.hub.provisioning.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.hub.pki.MutableClock;
-import io.hub.provisioning.TestDatabase;
-import io.hub.provisioning.TestStore;
-import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Audit rows and status reports older than their retention go, in batches; younger ones stay. */
-class RetentionTest {
+class RetentionTest extends AuditStoreTest {
 
-    /** The database the tests run on; {@link RetentionOnPostgresTest} runs them on PostgreSQL. */
-    TestStore store() {
-        return TestStore.H2;
+    RetentionTest() {
+        super(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
-    @TempDir
-    Path dir;
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private TestDatabase pool;
-    private Database database;
-    private AuditLog audit;
-
     @BeforeEach
-    void open() {
-        pool = TestDatabase.open(store(), dir.resolve("db"));
-        database = pool.database();
-        audit = new AuditLog(database, clock);
+    void aTenantAndADevice() {
         database.transaction(connection -> {
             connection.createStatement().execute("INSERT INTO tenant (id, name, token_sha256, created_at) "
                     + "VALUES ('default', 'Default', 'aa', CURRENT_TIMESTAMP)");
@@ -47,11 +28,6 @@ class RetentionTest {
                     + "'enabled', 'pw', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
             return null;
         });
-    }
-
-    @AfterEach
-    void close() {
-        pool.close();
     }
 
     private void statusReport() {

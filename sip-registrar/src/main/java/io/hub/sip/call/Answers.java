@@ -3,6 +3,7 @@ package io.hub.sip.call;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.sip.refusal.RefusalAnswer;
 import io.hub.sip.transport.Flow;
 import java.text.ParseException;
 import java.util.Set;
@@ -31,10 +32,10 @@ final class Answers {
                 response.getTo().setTag(toTag);
             }
             if (status > 100 && status < 300 && flow != null && isDialogForming(request)) {
-                header(response, Requests.contact(flow));
+                RefusalAnswer.header(response, Requests.contact(flow));
             }
             for (String header : headers) {
-                header(response, header);
+                RefusalAnswer.header(response, header);
             }
             if (sdp != null) {
                 ContentTypeHeader type = HEADERS.createContentTypeHeader("application", "sdp");
@@ -46,43 +47,7 @@ final class Answers {
         return response.encode();
     }
 
-    /** A refusal of the hub's own: {@code status} with its phrase, a To tag of the hub's, and {@code headers}. */
-    static String refusal(SIPRequest request, int status, String reasonPhrase, String... headers) {
-        SIPResponse response = request.createResponse(status, reasonPhrase);
-        try {
-            if (response.getTo().getTag() == null) {
-                response.getTo().setTag(Dialog.newTag());
-            }
-            for (String header : headers) {
-                header(response, header);
-            }
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("cannot build a " + status + " answer: " + e.getMessage(), e);
-        }
-        return response.encode();
-    }
-
-    /**
-     * A Warning header (RFC 3261 §20.43, code 399: miscellaneous) in the hub's one form, as REGISTER
-     * refusals carry it: {@code 399 hub "<code>"} or {@code 399 hub "<code>: <detail>"}.
-     */
-    static String warning(String code, String detail) {
-        String text = detail == null || detail.isBlank() ? code : code + ": " + detail;
-        return "Warning: 399 hub \"" + text.replace('"', '\'').replace('\\', '/').replaceAll("[\\r\\n]", " ")
-                + "\"";
-    }
-
     private static boolean isDialogForming(SIPRequest request) {
         return request.getMethod().equals("INVITE") || request.getMethod().equals("UPDATE");
-    }
-
-    private static void header(SIPResponse response, String line) throws ParseException {
-        int colon = line.indexOf(':');
-        String name = line.substring(0, colon).strip();
-        String value = line.substring(colon + 1).strip();
-        // JAIN-SIP keeps list headers such as Allow one value per header object.
-        for (String one : name.equalsIgnoreCase("Allow") ? value.split(",\\s*") : new String[] {value}) {
-            response.addHeader(HEADERS.createHeader(name, one));
-        }
     }
 }

@@ -6,6 +6,7 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.log.LogText;
 import io.hub.relay.Side;
 import io.hub.relay.sdp.SdpException;
+import io.hub.sip.refusal.RefusalAnswer;
 import io.hub.sip.transport.Flow;
 import java.time.Instant;
 import java.util.List;
@@ -121,7 +122,7 @@ final class Call {
         } catch (SdpException e) {
             LOG.info("call {} callee {} answered with unusable SDP: {}", id, callee, LogText.of(e.getMessage()));
             bye(b);
-            fail(488, EndCause.SRTP_REQUIRED, Answers.warning(CallRefusal.BAD_SDP.code(), e.getMessage()));
+            fail(488, EndCause.SRTP_REQUIRED, RefusalAnswer.warning(CallRefusal.BAD_SDP.code(), e.getMessage()));
             return;
         }
         CallTimers.cancel(ringTimer);

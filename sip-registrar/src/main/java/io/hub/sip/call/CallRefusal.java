@@ -1,5 +1,7 @@
 package io.hub.sip.call;
 
+import io.hub.sip.refusal.SipRefusal;
+
 /**
  * Every way the hub itself refuses a call or a request inside one, each mapped once to the answer
  * sent, as {@link io.hub.sip.registrar.RegisterFailure} does for REGISTER. The code is the
@@ -9,7 +11,7 @@ package io.hub.sip.call;
  *
  * <p>Answers a phone gives (busy, decline …) are handed back, not refused here.
  */
-public enum CallRefusal {
+public enum CallRefusal implements SipRefusal {
     // An INVITE that starts no call.
     UNSUPPORTED_EXTENSION(420, "Bad Extension", "unsupported-extension"),
     TOO_MANY_HOPS(483, "Too Many Hops", "too-many-hops"),
@@ -52,26 +54,15 @@ public enum CallRefusal {
     NOT_ANSWERED(403, "Forbidden", "not-answered"),
     NOT_IMPLEMENTED(501, "Not Implemented", "not-implemented");
 
-    private final int status;
-    private final String reasonPhrase;
-    private final String code;
+    private final Answer answer;
 
     CallRefusal(int status, String reasonPhrase, String code) {
-        this.status = status;
-        this.reasonPhrase = reasonPhrase;
-        this.code = code;
+        this.answer = new Answer(status, reasonPhrase, code);
     }
 
-    public int status() {
-        return status;
-    }
-
-    public String reasonPhrase() {
-        return reasonPhrase;
-    }
-
-    public String code() {
-        return code;
+    @Override
+    public Answer answer() {
+        return answer;
     }
 
     /**

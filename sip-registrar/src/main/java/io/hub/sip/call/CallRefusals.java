@@ -4,8 +4,8 @@ import gov.nist.javax.sip.message.SIPRequest;
 import io.hub.pki.log.LogText;
 import io.hub.sip.transport.Flow;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import io.hub.sip.refusal.RefusalAnswer;
+import io.hub.sip.refusal.RefusalTally;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,15 +22,14 @@ final class CallRefusals {
     /** How long a caller refused 503 (relay or its own call cap full) is asked to wait. */
     static final int BUSY_RETRY_SECONDS = 5;
 
-    private final MeterRegistry metrics;
-    private final List<Consumer<CallRefusal.Refused>> listeners = new CopyOnWriteArrayList<>();
+    private final RefusalTally<CallRefusal.Refused> tally;
 
     CallRefusals(MeterRegistry metrics) {
-        this.metrics = metrics;
+        this.tally = new RefusalTally<>(metrics, "hub.calls.refused", "call requests refused, by cause", "reason");
     }
 
     void onRefusal(Consumer<CallRefusal.Refused> listener) {
-        listeners.add(listener);
+        tally.onRefusal(listener);
     }
 
     /**
@@ -41,14 +40,11 @@ final class CallRefusals {
      * @param detail the words after the code in the Warning, or null
      */
     void refuse(CallRefusal cause, SIPRequest request, Flow flow, String who, String detail) {
-        io.micrometer.core.instrument.Counter.builder("hub.calls.refused").description("call requests refused, by cause")
-                .tag("reason", cause.code()).register(metrics).increment();
         String source = flow.remote().getAddress().getHostAddress() + ":" + flow.remote().getPort();
         LOG.info("call refused {} aor={} source={} target={} reason={} detail={}", LogText.of(request.getMethod()),
                 LogText.of(who), source, LogText.of(String.valueOf(request.getRequestURI())), cause.code(),
                 LogText.of(detail));
-        CallRefusal.Refused refused = new CallRefusal.Refused(cause, request.getMethod(), who, source, detail);
-        listeners.forEach(listener -> listener.accept(refused));
+        tally.record(cause, new CallRefusal.Refused(cause, request.getMethod(), who, source, detail));
         if (!request.getMethod().equals("ACK")) {
             flow.send(answer(cause, request, detail));
         }
@@ -61,25 +57,21 @@ final class CallRefusals {
      * @param source the address the refused media came from, or "?"
      */
     void refuseMedia(CallRefusal cause, String method, String who, String source, String detail) {
-        io.micrometer.core.instrument.Counter.builder("hub.calls.refused").description("call requests refused, by cause")
-                .tag("reason", cause.code()).register(metrics).increment();
         LOG.info("call refused {} aor={} source={} reason={} detail={}", LogText.of(method), LogText.of(who), source,
                 cause.code(), LogText.of(detail));
-        CallRefusal.Refused refused = new CallRefusal.Refused(cause, method, who, source, detail);
-        listeners.forEach(listener -> listener.accept(refused));
+        tally.record(cause, new CallRefusal.Refused(cause, method, who, source, detail));
     }
 
     /** The answer for {@code cause}: every header it needs, decided here and nowhere else. */
     static String answer(CallRefusal cause, SIPRequest request, String detail) {
-        String warning = Answers.warning(cause.code(), detail);
         String[] headers = switch (cause) {
-            case UNSUPPORTED_EXTENSION -> new String[] {"Unsupported: " + detail, warning};
-            case TOO_MANY_CALLS, RELAY_BUSY -> new String[] {"Retry-After: " + BUSY_RETRY_SECONDS, warning};
+            case UNSUPPORTED_EXTENSION -> new String[] {"Unsupported: " + detail};
+            case TOO_MANY_CALLS, RELAY_BUSY -> new String[] {"Retry-After: " + BUSY_RETRY_SECONDS};
             // RFC 3261 §14.2: a UAS that gets a lower CSeq answers 500 with a Retry-After.
-            case CSEQ_OUT_OF_ORDER -> new String[] {"Retry-After: 1", warning};
-            case NOT_IMPLEMENTED -> new String[] {"Allow: " + Answers.ALLOW, warning};
-            default -> new String[] {warning};
+            case CSEQ_OUT_OF_ORDER -> new String[] {"Retry-After: 1"};
+            case NOT_IMPLEMENTED -> new String[] {"Allow: " + Answers.ALLOW};
+            default -> new String[0];
         };
-        return Answers.refusal(request, cause.status(), cause.reasonPhrase(), headers);
+        return RefusalAnswer.to(request, cause, detail, headers).encode();
     }
 }

@@ -1,10 +1,12 @@
 package io.hub.sip.registrar;
 
+import io.hub.sip.refusal.SipRefusal;
+
 /**
  * Every way a REGISTER fails, each mapped once to the response sent (as Kamailio's registrar
  * enumerates its errors in one place). The code is what logs and the audit trail carry.
  */
-public enum RegisterFailure {
+public enum RegisterFailure implements SipRefusal {
     MALFORMED(400, "Bad Request", "malformed"),
     /** The digest answers for another Request-URI than the REGISTER's own (RFC 7616 §3.4.6). */
     WRONG_URI(400, "Bad Request", "wrong-uri"),
@@ -30,25 +32,14 @@ public enum RegisterFailure {
     /** The database did not answer: try again later (Retry-After), the binding held stays. */
     STORE_UNAVAILABLE(503, "Service Unavailable", "store-unavailable");
 
-    private final int status;
-    private final String reasonPhrase;
-    private final String code;
+    private final Answer answer;
 
     RegisterFailure(int status, String reasonPhrase, String code) {
-        this.status = status;
-        this.reasonPhrase = reasonPhrase;
-        this.code = code;
+        this.answer = new Answer(status, reasonPhrase, code);
     }
 
-    public int status() {
-        return status;
-    }
-
-    public String reasonPhrase() {
-        return reasonPhrase;
-    }
-
-    public String code() {
-        return code;
+    @Override
+    public Answer answer() {
+        return answer;
     }
 }

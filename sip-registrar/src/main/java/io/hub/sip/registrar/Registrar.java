@@ -14,6 +14,8 @@ import io.hub.pki.TrustLevel;
 import io.hub.pki.log.LogText;
 import io.hub.sip.StoreUnavailableException;
 import io.hub.sip.location.Binding;
+import io.hub.sip.refusal.RefusalAnswer;
+import io.hub.sip.refusal.RefusalTally;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.transport.Flow;
 import java.text.ParseException;
@@ -65,10 +67,9 @@ public final class Registrar {
     private final RegistrarSettings settings;
     private final Clock clock;
     private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
-    private final MeterRegistry metrics;
+    private final RefusalTally<Refusal> refusals;
     private final io.micrometer.core.instrument.Counter registeredOk;
     private final io.micrometer.core.instrument.Counter challenged;
-    private final List<Consumer<Refusal>> refusalListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RefusalLogLimiter refusalLog;
     private final RegisterRate rate;
     private final List<Consumer<DeviceIdentity>> certificateListeners =
@@ -86,11 +87,12 @@ public final class Registrar {
     public Registrar(CredentialSource credentials, DigestAuthenticator digest, LocationService location,
             RegistrarSettings settings, Clock clock, MeterRegistry metrics, Predicate<MacAddress> revokedDevice) {
         this.revokedDevice = revokedDevice;
-        this.metrics = metrics;
-        // Looked up once: a registry lookup per REGISTER showed in the profile.
-        // The two outcomes of every registration are looked up once, not per REGISTER.
-        this.registeredOk = outcomeCounter(metrics, "ok");
-        this.challenged = outcomeCounter(metrics, "challenged");
+        this.refusals = new RefusalTally<>(metrics, "hub.sip.register",
+                "REGISTER requests by outcome (ok, challenged, or the refusal's reason)", "outcome");
+        // The two outcomes of every registration are looked up once: a registry lookup per REGISTER
+        // showed in the profile.
+        this.registeredOk = refusals.counter("ok");
+        this.challenged = refusals.counter("challenged");
         this.credentials = credentials;
         this.digest = digest;
         this.location = location;
@@ -107,7 +109,7 @@ public final class Registrar {
 
     /** Refusals (wrong passwords above all) are reported to these, for the audit log and metrics. */
     public void onRefusal(Consumer<Refusal> listener) {
-        refusalListeners.add(listener);
+        refusals.onRefusal(listener);
     }
 
     /** Told of every certificate a REGISTER was accepted with: the hub remembers it for its device. */
@@ -412,22 +414,17 @@ public final class Registrar {
             LOG.info("register refused aor={} source={} reason={} detail={}", LogText.of(aor), source,
                     failure.code(), LogText.of(refused.detail));
         }
-        refusalListeners.forEach(listener -> listener.accept(new Refusal(aor, source, failure, refused.detail)));
-        registerOutcome(failure.code());
-        SIPResponse response = request.createResponse(failure.status(), failure.reasonPhrase());
-        tag(response);
-        if (failure == RegisterFailure.INTERVAL_TOO_BRIEF) {
-            add(response, "Min-Expires", Integer.toString(settings.minExpires()));
-        } else if (failure == RegisterFailure.UNSUPPORTED_EXTENSION) {
-            add(response, "Unsupported", refused.detail);
-        } else if (failure == RegisterFailure.STORE_UNAVAILABLE) {
-            add(response, "Retry-After", Integer.toString(StoreUnavailableException.RETRY_SECONDS));
-        } else if (failure == RegisterFailure.TOO_FREQUENT) {
+        refusals.record(failure, new Refusal(aor, source, failure, refused.detail));
+        String[] headers = switch (failure) {
+            case INTERVAL_TOO_BRIEF -> new String[] {"Min-Expires: " + settings.minExpires()};
+            case UNSUPPORTED_EXTENSION -> new String[] {"Unsupported: " + refused.detail};
+            case STORE_UNAVAILABLE -> new String[] {"Retry-After: " + StoreUnavailableException.RETRY_SECONDS};
             // The rate is counted in one-second windows: the next one is at most a second away.
-            add(response, "Retry-After", "1");
-        }
-        add(response, "Warning", "399 hub \"" + failure.code() + "\"");
-        return response;
+            case TOO_FREQUENT -> new String[] {"Retry-After: 1"};
+            default -> new String[0];
+        };
+        // A REGISTER refusal's Warning carries the code alone; its detail is in the log line above.
+        return RefusalAnswer.to(request, failure, null, headers);
     }
 
     private static void tag(SIPResponse response) {
@@ -465,16 +462,6 @@ public final class Registrar {
     /** The bindings an AOR has now, for tests and the admin API. */
     public List<Binding> bindings(String aor) {
         return location.bindings(aor);
-    }
-
-    private void registerOutcome(String outcome) {
-        outcomeCounter(metrics, outcome).increment();
-    }
-
-    private static io.micrometer.core.instrument.Counter outcomeCounter(MeterRegistry metrics, String outcome) {
-        return io.micrometer.core.instrument.Counter.builder("hub.sip.register")
-                .description("REGISTER requests by outcome (ok, challenged, or the refusal's reason)")
-                .tag("outcome", outcome).register(metrics);
     }
 
 }

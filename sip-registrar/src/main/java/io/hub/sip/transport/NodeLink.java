@@ -1,7 +1,7 @@
 package io.hub.sip.transport;
 
 import io.hub.pki.log.LogText;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

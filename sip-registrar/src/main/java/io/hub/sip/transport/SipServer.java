@@ -2,7 +2,7 @@ package io.hub.sip.transport;
 
 import io.hub.pki.DeviceCertificateValidator;
 import io.hub.pki.DeviceValidation;
-import io.hub.pki.tls.ServerTls;
+import io.hub.pki.ServerTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.hub.pki.tls;
+package io.hub.pki;
 
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -13,7 +13,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * It names no acceptable issuers, so a phone offers whatever certificate it has. It is never used
  * to judge a server.
  */
-public final class AnyClientCertificate extends X509ExtendedTrustManager {
+final class AnyClientCertificate extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {

@@ -1,7 +1,5 @@
-package io.hub.pki.tls;
+package io.hub.pki;
 
-import io.hub.pki.PemFiles;
-import io.hub.pki.PkiException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

@@ -1,8 +1,7 @@
-package io.hub.relay.control;
+package io.hub.relay;
 
-import io.hub.relay.DeadStream;
-import io.hub.relay.MediaRelay;
-import io.hub.relay.RelayConfig;
+import io.hub.relay.control.NgServer;
+import io.hub.relay.control.RelayCalls;
 import io.hub.relay.dtls.DtlsSrtpLegs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -11,8 +10,8 @@ import java.time.Clock;
 
 /**
  * The relay on its own, driven the way rtpengine is: a {@link MediaRelay} and an ng control socket
- * ({@code ping}, {@code offer}, {@code answer}, {@code delete}, {@code query}; see {@link RelayCalls}
- * and {@link SdesOptions} for what each does). This is what {@code hub relay} runs, so a SIP proxy
+ * ({@code ping}, {@code offer}, {@code answer}, {@code delete}, {@code query}; see {@code RelayCalls}
+ * and {@code SdesOptions} in the control package for what each does). This is what {@code hub relay} runs, so a SIP proxy
  * that speaks ng (Kamailio's rtpengine module, or a benchmark) can use the hub's relay in place of
  * rtpengine.
  *

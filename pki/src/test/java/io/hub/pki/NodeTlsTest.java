@@ -1,14 +1,8 @@
-package io.hub.pki.tls;
+package io.hub.pki;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hub.pki.DeviceCertificateRequest;
-import io.hub.pki.HubPki;
-import io.hub.pki.KeyType;
-import io.hub.pki.MacAddress;
-import io.hub.pki.MacPlacement;
-import io.hub.pki.PemFiles;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;

@@ -1,6 +1,5 @@
-package io.hub.dhcp.probe;
+package io.hub.dhcp;
 
-import io.hub.dhcp.Finding;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package io.hub.pki.tls;
+package io.hub.pki;
 
 import io.hub.pki.PemFiles;
 import io.hub.pki.PkiException;
