@@ -30,6 +30,15 @@ final class NgMessages {
         return answer;
     }
 
+    /** A desk phone's SDES SDP: G.711, no rtcp-mux, and {@code direction} unless null. */
+    static String deskSdp(io.hub.relay.FakePhone phone, String direction) {
+        int port = phone.address().getPort();
+        return "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio " + port + " RTP/SAVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + phone.ownKey.inline() + "\r\n"
+                + (direction == null ? "" : "a=" + direction + "\r\n");
+    }
+
     /** The SDP of a reply that must be {@code ok}. */
     static SessionDescription sdp(Map<?, ?> reply) throws Exception {
         assertEquals("ok", reply.get("result"), String.valueOf(reply.get("error-reason")));
