@@ -289,6 +289,12 @@ public final class SipService implements AutoCloseable {
         return io.hub.sip.transport.SipWebSocketUpgrade.handler(jetty, server);
     }
 
+    /** {@link #webSocketHandler(org.eclipse.jetty.server.Server)} under the web port's {@code guard}. */
+    public org.eclipse.jetty.server.Handler webSocketHandler(org.eclipse.jetty.server.Server jetty,
+            io.hub.sip.transport.WebPortGuard guard) {
+        return io.hub.sip.transport.SipWebSocketUpgrade.handler(jetty, server, guard);
+    }
+
     /**
      * New SIP-TLS connections are accepted with {@code tls} from now on (a renewed server
      * certificate); open flows keep theirs.

@@ -2,6 +2,7 @@ package io.hub.app.web;
 
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
+import io.hub.sip.transport.WebPortGuard;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -30,12 +31,13 @@ public final class WebPort implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code bind:port} (0 picks a free port) and serves {@code sip}'s WebSocket endpoint.
+     * Listens on {@code bind:port} (0 picks a free port) and serves {@code sip}'s WebSocket endpoint,
+     * its connections under {@code guard}'s caps and deadlines.
      *
      * @throws Exception when the port cannot be bound or Jetty does not start
      */
-    public static WebPort start(InetAddress bind, int port, Path serverCertificate, Path serverKey, SipService sip)
-            throws Exception {
+    public static WebPort start(InetAddress bind, int port, Path serverCertificate, Path serverKey, SipService sip,
+            WebPortGuard guard) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("web");
         Server jetty = new Server(threads);
@@ -58,8 +60,9 @@ public final class WebPort implements AutoCloseable {
                 new HttpConnectionFactory(http));
         connector.setHost(bind.getHostAddress());
         connector.setPort(port);
+        connector.addEventListener(guard);
         jetty.addConnector(connector);
-        jetty.setHandler(sip.webSocketHandler(jetty));
+        jetty.setHandler(sip.webSocketHandler(jetty, guard));
         jetty.setStopTimeout(5_000);
         jetty.start();
         return new WebPort(jetty, connector);
