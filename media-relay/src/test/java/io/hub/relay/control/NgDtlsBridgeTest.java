@@ -311,6 +311,35 @@ class NgDtlsBridgeTest {
     }
 
     @Test
+    void aReofferThatDropsIceFromTheLegIsRefusedAndTheCallGoesOn() throws Exception {
+        Bridged call = bridged("call-13");
+        String withoutIce = call.browser().offer().replaceAll("a=ice-(ufrag|pwd):[^\r]*\r\n", "");
+
+        Map<?, ?> reply = ng.request(offer("call-13", "tag-browser", withoutIce));
+
+        assertEquals("call call-13 leg A has ICE; the SDP drops it", reply.get("error-reason"));
+        talk(call, 6);
+    }
+
+    @Test
+    void aBrowsersAnswerThatTakesTheHubsOwnDtlsRoleIsRefusedAndTheOfferStaysOpen() throws Exception {
+        FakePhone phone = phone();
+        BrowserPeer browser = browser();
+        Map<String, Object> offer = offer("call-14", "tag-phone", phoneSdp(phone));
+        offer.put("transport-protocol", "UDP/TLS/RTP/SAVPF");
+        String toBrowser = sdp(ng.request(offer)).encode();
+        sdp(ng.request(answer("call-14", "tag-phone", "tag-browser", browser.answer(toBrowser))));
+        String hold = sdp(ng.request(offer("call-14", "tag-phone", phoneSdp(phone, "sendonly")))).encode();
+
+        Map<?, ?> reply = ng.request(answer("call-14", "tag-phone", "tag-browser",
+                browser.answer(hold, "recvonly").replace("a=setup:active", "a=setup:passive")));
+
+        assertEquals("the answer's a=setup:passive takes the hub's own DTLS role; the hub offered a=setup:passive",
+                reply.get("error-reason"));
+        sdp(ng.request(answer("call-14", "tag-phone", "tag-browser", browser.answer(hold, "recvonly"))));
+    }
+
+    @Test
     void aDeskPhonesHoldReachesItsBrowserCalleeAsTheHubsDtlsOfferAndKeepsTheAssociation() throws Exception {
         FakePhone phone = phone();
         BrowserPeer browser = browser();
