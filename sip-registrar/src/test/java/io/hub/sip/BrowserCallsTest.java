@@ -3,6 +3,7 @@ package io.hub.sip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -244,6 +245,31 @@ class BrowserCallsTest {
         assertEquals("ok", ((Map<?, ?>) caller.get("dtls")).get("outcome"));
         assertEquals(1.0, metrics.get("hub.relay.dtls.handshakes").tag("outcome", "ok").counter().count(),
                 "one association all along");
+    }
+
+    @Test
+    void aBrowsersReInviteWithNewIceCredentialsRestartsIceAndTheMediaGoesOnAfterTheNewCheck() throws Exception {
+        CallPhone browserSip = phone("2181");
+        BrowserPeer browser = browser();
+        CallPhone desk = phone("2182");
+        Call call = call(browserSip, browser, desk);
+        HubAnswer first = browser.read(call.browserAnswer());
+        connectAndTalk(browser, desk, "caller");
+
+        browser.restartIce();
+        SIPRequest reinvite = reinvite(browserSip, call, desk, browser.offer());
+        assertEquals(crypto(call.deskInvite()), crypto(reinvite), "an ICE restart keeps the keys");
+        HubAnswer restarted = browser.read(answerReinvite(browserSip, call, desk, reinvite, "sendrecv"));
+
+        assertNotEquals(first.iceUfrag(), restarted.iceUfrag(), "the hub restarts with new credentials");
+        assertNotEquals(first.icePassword(), restarted.icePassword());
+        assertArrayEquals(first.fingerprint(), restarted.fingerprint());
+        Map<?, ?> caller = (Map<?, ?>) ((Map<?, ?>) sip.activeCalls().get(0).media()).get("caller");
+        assertEquals("waiting", ((Map<?, ?>) caller.get("dtls")).get("ice"), "consent starts again");
+        browser.checkConnectivity();
+        talk(browser, desk, 11);
+        assertEquals(1.0, metrics.get("hub.relay.dtls.handshakes").tag("outcome", "ok").counter().count(),
+                "the association outlives the ICE restart");
     }
 
     @Test
