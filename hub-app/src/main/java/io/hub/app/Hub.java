@@ -170,7 +170,7 @@ public final class Hub implements AutoCloseable {
         try {
             web = io.hub.app.web.WebPort.start(InetAddress.getByName(settings.bind), settings.webPort,
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), sip,
-                    new io.hub.sip.transport.WebPortGuard(settings.webLimits(), clock, metrics));
+                    settings.webLimits(), clock, metrics);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen on the web port: " + e.getMessage() + " (see --web-port)");
         } catch (RuntimeException e) {

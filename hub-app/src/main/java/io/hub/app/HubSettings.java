@@ -370,7 +370,7 @@ public final class HubSettings {
     }
 
     /** The web port's connection caps and deadlines. */
-    io.hub.sip.transport.WebPortGuard.Limits webLimits() {
+    io.hub.sip.WebPortLimits webLimits() {
         if (webHandshakeTimeoutSeconds < 1 || webHandshakeTimeoutSeconds > 300) {
             throw new UserError("webHandshakeTimeoutSeconds " + webHandshakeTimeoutSeconds + " is not from 1 to 300");
         }
@@ -379,7 +379,7 @@ public final class HubSettings {
                     + " is not from webHandshakeTimeoutSeconds to 3600");
         }
         try {
-            return new io.hub.sip.transport.WebPortGuard.Limits(webConnectionsPerSource, webMaxConnections,
+            return new io.hub.sip.WebPortLimits(webConnectionsPerSource, webMaxConnections,
                     java.time.Duration.ofSeconds(webHandshakeTimeoutSeconds),
                     java.time.Duration.ofSeconds(webRegisterDeadlineSeconds));
         } catch (IllegalArgumentException e) {

@@ -146,7 +146,7 @@ class HubSettingsTest {
     @Test
     void theWebPortLimitsAreReadAndChecked() throws IOException {
         HubSettings defaults = new HubSettings().validate();
-        assertEquals(new io.hub.sip.transport.WebPortGuard.Limits(100, 10_000, java.time.Duration.ofSeconds(10),
+        assertEquals(new io.hub.sip.WebPortLimits(100, 10_000, java.time.Duration.ofSeconds(10),
                 java.time.Duration.ofSeconds(60)), defaults.webLimits());
         Path file = Files.writeString(dir.resolve("hub.yaml"), "webConnectionsPerSource: 8
 webMaxConnections: 80
@@ -154,7 +154,7 @@ webMaxConnections: 80
                 + "webHandshakeTimeoutSeconds: 5
 webRegisterDeadlineSeconds: 30
 ");
-        assertEquals(new io.hub.sip.transport.WebPortGuard.Limits(8, 80, java.time.Duration.ofSeconds(5),
+        assertEquals(new io.hub.sip.WebPortLimits(8, 80, java.time.Duration.ofSeconds(5),
                 java.time.Duration.ofSeconds(30)), HubSettings.load(file, true).validate().webLimits());
 
         HubSettings cap = new HubSettings();

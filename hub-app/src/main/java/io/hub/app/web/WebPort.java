@@ -2,9 +2,11 @@ package io.hub.app.web;
 
 import io.hub.pki.tls.ServerTls;
 import io.hub.sip.SipService;
-import io.hub.sip.transport.WebPortGuard;
+import io.hub.sip.WebPortLimits;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -32,12 +34,12 @@ public final class WebPort implements AutoCloseable {
 
     /**
      * Listens on {@code bind:port} (0 picks a free port) and serves {@code sip}'s WebSocket endpoint,
-     * its connections under {@code guard}'s caps and deadlines.
+     * its connections held to {@code limits} (deadlines on {@code clock}, refusals counted in {@code metrics}).
      *
      * @throws Exception when the port cannot be bound or Jetty does not start
      */
     public static WebPort start(InetAddress bind, int port, Path serverCertificate, Path serverKey, SipService sip,
-            WebPortGuard guard) throws Exception {
+            WebPortLimits limits, Clock clock, MeterRegistry metrics) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("web");
         Server jetty = new Server(threads);
@@ -60,9 +62,8 @@ public final class WebPort implements AutoCloseable {
                 new HttpConnectionFactory(http));
         connector.setHost(bind.getHostAddress());
         connector.setPort(port);
-        connector.addEventListener(guard);
         jetty.addConnector(connector);
-        jetty.setHandler(sip.webSocketHandler(jetty, guard));
+        jetty.setHandler(sip.webSocketHandler(jetty, connector, limits, clock, metrics));
         jetty.setStopTimeout(5_000);
         jetty.start();
         return new WebPort(jetty, connector);

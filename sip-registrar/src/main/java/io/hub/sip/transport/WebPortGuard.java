@@ -1,12 +1,12 @@
 package io.hub.sip.transport;
 
+import io.hub.sip.WebPortLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,12 +26,14 @@ import org.slf4j.LoggerFactory;
  * The web port's watch over its TCP connections, before and after they become SIP flows: a cap per
  * source (an IPv4 address or an IPv6 /64, as the TLS ports count them) and one in all, each refusing
  * the connection beyond it at once; a deadline for the TLS handshake and WebSocket upgrade together;
- * and a deadline for a WebSocket on which no phone has registered. The TLS ports keep the same rules
- * in their own transport ({@link SipServer.Limits}); Jetty's idle timeout alone would let a squatter
- * that sends a byte now and then hold its slot forever. Registered WebSockets are held to no deadline
- * here (their flow's pings and the registrar's expiry look after them).
+ * and a deadline for a WebSocket on which no phone has registered, as {@link WebPortLimits} sets them.
+ * The TLS ports keep the same rules in their own transport ({@link SipServer.Limits}); on the web port
+ * Jetty's idle timeout alone would let a squatter that sends a byte now and then hold its slot
+ * forever. Registered WebSockets are held to no deadline here (their flow's pings and the
+ * registrar's expiry look after them).
  *
- * <p>Added to the web port's connector as a {@link Connection.Listener}; told of upgrades and
+ * <p>Added to the web port's connector as a {@link Connection.Listener} (by
+ * {@code SipService.webSocketHandler}); told of upgrades and
  * registrations by {@link WebSocketFlow}. Refusals are counted in {@code hub.web.refused} by
  * {@link Refusal}. Deadlines are measured with the injected {@link Clock} and checked by
  * {@link #sweep} every half second; tests call it themselves after moving their clock.
@@ -40,38 +42,6 @@ public final class WebPortGuard extends AbstractLifeCycle implements Connection.
 
     private static final Logger LOG = LoggerFactory.getLogger(WebPortGuard.class);
     private static final long SWEEP_MILLIS = 500;
-
-    /**
-     * What the web port grants a connection.
-     *
-     * @param connectionsPerSource open connections from one IPv4 address or IPv6 /64; the next is closed
-     * @param maxConnections open connections in all; the next is closed
-     * @param handshakeDeadline from the TCP accept to the WebSocket's upgrade (TLS handshake included)
-     * @param registerDeadline from the TCP accept to a phone's REGISTER succeeding on the WebSocket
-     */
-    public record Limits(int connectionsPerSource, int maxConnections, Duration handshakeDeadline,
-                         Duration registerDeadline) {
-
-        public Limits {
-            if (connectionsPerSource < 1 || maxConnections < connectionsPerSource) {
-                throw new IllegalArgumentException("connections per source (" + connectionsPerSource
-                        + ") must be at least 1 and at most the total (" + maxConnections + ")");
-            }
-            if (handshakeDeadline.isNegative() || handshakeDeadline.isZero()
-                    || registerDeadline.compareTo(handshakeDeadline) < 0) {
-                throw new IllegalArgumentException("the handshake deadline must be positive and the register "
-                        + "deadline at least as long, not " + handshakeDeadline + " and " + registerDeadline);
-            }
-        }
-
-        /**
-         * 100 connections per source (an office of softphones behind one NAT), 10,000 in all, 10 s to
-         * finish TLS and the upgrade, 60 s to register (the TLS ports' register deadline).
-         */
-        public static Limits standard() {
-            return new Limits(100, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(60));
-        }
-    }
 
     /** Why the web port closed a connection: the {@code reason} tag of {@code hub.web.refused}. */
     public enum Refusal {
@@ -106,7 +76,7 @@ public final class WebPortGuard extends AbstractLifeCycle implements Connection.
         }
     }
 
-    private final Limits limits;
+    private final WebPortLimits limits;
     private final Clock clock;
     private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
     private final Map<InetSocketAddress, Tracked> open = new ConcurrentHashMap<>();
@@ -116,7 +86,7 @@ public final class WebPortGuard extends AbstractLifeCycle implements Connection.
     private final AtomicInteger total = new AtomicInteger();
     private ScheduledExecutorService sweeper;
 
-    public WebPortGuard(Limits limits, Clock clock, MeterRegistry metrics) {
+    public WebPortGuard(WebPortLimits limits, Clock clock, MeterRegistry metrics) {
         this.limits = limits;
         this.clock = clock;
         for (Refusal reason : Refusal.values()) {
@@ -126,7 +96,7 @@ public final class WebPortGuard extends AbstractLifeCycle implements Connection.
         }
     }
 
-    public Limits limits() {
+    public WebPortLimits limits() {
         return limits;
     }
 

@@ -9,6 +9,7 @@ import gov.nist.javax.sip.message.SIPRequest;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MutableClock;
+import io.hub.sip.WebPortLimits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -71,7 +72,7 @@ class WebPortLimitsTest {
     void start() throws Exception {
         sip = new SipServer(new Answering(), pki.validator(), Clock.systemUTC(), SipServer.Limits.standard(), metrics,
                 MessageParser.JAIN_SIP);
-        guard = new WebPortGuard(new WebPortGuard.Limits(2, 3, Duration.ofSeconds(10), Duration.ofSeconds(60)), clock,
+        guard = new WebPortGuard(new WebPortLimits(2, 3, Duration.ofSeconds(10), Duration.ofSeconds(60)), clock,
                 metrics);
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
@@ -160,13 +161,13 @@ class WebPortLimitsTest {
     @Test
     void limitsThatCannotHoldAreRefusedByName() {
         assertThrows(IllegalArgumentException.class,
-                () -> new WebPortGuard.Limits(0, 10, Duration.ofSeconds(10), Duration.ofSeconds(60)));
+                () -> new WebPortLimits(0, 10, Duration.ofSeconds(10), Duration.ofSeconds(60)));
         assertThrows(IllegalArgumentException.class,
-                () -> new WebPortGuard.Limits(20, 10, Duration.ofSeconds(10), Duration.ofSeconds(60)));
+                () -> new WebPortLimits(20, 10, Duration.ofSeconds(10), Duration.ofSeconds(60)));
         IllegalArgumentException deadlines = assertThrows(IllegalArgumentException.class,
-                () -> new WebPortGuard.Limits(2, 10, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+                () -> new WebPortLimits(2, 10, Duration.ofSeconds(10), Duration.ofSeconds(5)));
         assertTrue(deadlines.getMessage().contains("register deadline at least as long"), deadlines.getMessage());
-        assertEquals(100, WebPortGuard.Limits.standard().connectionsPerSource());
+        assertEquals(100, WebPortLimits.standard().connectionsPerSource());
     }
 
     /** Answers every request 200 down its flow. */
