@@ -3,7 +3,9 @@ package io.hub.relay.control;
 import static io.hub.relay.FakePhone.LOOPBACK;
 import static io.hub.relay.control.NgMessages.deskSdp;
 import static io.hub.relay.control.NgMessages.offer;
+import static io.hub.relay.control.NgMessages.awaitQuery;
 import static io.hub.relay.control.NgMessages.sdp;
+import static io.hub.relay.control.NgMessages.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,8 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,10 +88,10 @@ class DtlsVersionFallbackTest {
         assertFalse(hello.extensions().containsKey(43), "a DTLS 1.2 ServerHello has no supported_versions");
         assertFalse(hello.signalsDowngrade(), "no DTLS 1.3 downgrade sentinel: the hub speaks 1.2 only");
         assertArrayEquals(new int[] {0x0001}, hello.srtpProfiles(), "use_srtp: SRTP_AES128_CM_HMAC_SHA1_80");
-        awaitQuery("call-1", q -> "ok".equals(dtls(q).get("outcome")));
+        awaitQuery(ng, "call-1", q -> "ok".equals(dtls(q).get("outcome")));
         phone.receiveWith(phoneKey);
         phone.sendRtp(1, 160);
-        awaitQuery("call-1", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        awaitQuery(ng, "call-1", q -> stream(q, "tag-phone").containsKey("endpoint"));
         browser.sendAudio(1);
         byte[] heard = phone.receiveRtp();
         assertNotNull(heard, "the phone heard the browser: the SRTP keys of the DTLS 1.2 handshake are in use");
@@ -135,7 +135,7 @@ class DtlsVersionFallbackTest {
         assertNotNull(alert, "the hub answers with an alert");
         assertEquals(21, alert[0], "an alert record");
         assertArrayEquals(new byte[] {2, 70}, Arrays.copyOfRange(alert, 13, 15), "fatal protocol_version");
-        Map<?, ?> gone = awaitQuery("call-3", q -> "error".equals(q.get("result")));
+        Map<?, ?> gone = awaitQuery(ng, "call-3", q -> "error".equals(q.get("result")));
         assertEquals("Unknown call-id", gone.get("error-reason"), "the call was deleted");
         assertEquals(1.0, registry.get("hub.relay.dtls.handshakes").tag("outcome", "unsupported_version").counter()
                 .count());
@@ -173,26 +173,10 @@ class DtlsVersionFallbackTest {
         return false;
     }
 
-    private static Map<?, ?> stream(Map<?, ?> query, String tag) {
-        Map<?, ?> party = (Map<?, ?>) ((Map<?, ?>) query.get("tags")).get(tag);
-        Map<?, ?> medium = (Map<?, ?>) ((List<?>) party.get("medias")).get(0);
-        return (Map<?, ?>) ((List<?>) medium.get("streams")).get(0);
-    }
 
     private static Map<?, ?> dtls(Map<?, ?> query) {
         Map<?, ?> dtls = (Map<?, ?>) stream(query, "tag-browser").get("dtls");
         return dtls == null ? Map.of() : dtls;
     }
 
-    private Map<?, ?> awaitQuery(String callId, Predicate<Map<?, ?>> condition) throws Exception {
-        Map<?, ?> query = null;
-        for (int i = 0; i < 250; i++) {
-            query = ng.request(Map.of("command", "query", "call-id", callId));
-            if (condition.test(query)) {
-                return query;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-        throw new AssertionError("the relay never got there: " + query);
-    }
 }

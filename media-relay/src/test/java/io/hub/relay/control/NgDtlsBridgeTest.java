@@ -2,7 +2,9 @@ package io.hub.relay.control;
 
 import static io.hub.relay.FakePhone.LOOPBACK;
 import static io.hub.relay.control.NgMessages.offer;
+import static io.hub.relay.control.NgMessages.awaitQuery;
 import static io.hub.relay.control.NgMessages.sdp;
+import static io.hub.relay.control.NgMessages.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,8 +36,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,11 +93,11 @@ class NgDtlsBridgeTest {
 
         browser.checkConnectivity();
         browser.handshake();
-        awaitQuery("call-1", q -> dtlsOk(q, "tag-browser"));
+        awaitQuery(ng, "call-1", q -> dtlsOk(q, "tag-browser"));
         phone.receiveWith(key(toPhone.media().get(0)));
         phone.sendTo(phoneAudio.port());
         phone.sendRtp(1, 160);
-        awaitQuery("call-1", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        awaitQuery(ng, "call-1", q -> stream(q, "tag-phone").containsKey("endpoint"));
         for (int seq = 1; seq <= 10; seq++) {
             browser.sendAudio(seq);
             byte[] heard = phone.receiveRtp();
@@ -137,11 +137,11 @@ class NgDtlsBridgeTest {
         assertTrue(toPhone.media().get(0).attribute("fingerprint").isEmpty());
         browser.checkConnectivity();
         browser.handshake();
-        awaitQuery("call-5", q -> dtlsOk(q, "tag-browser"));
+        awaitQuery(ng, "call-5", q -> dtlsOk(q, "tag-browser"));
         phone.receiveWith(key(toPhone.media().get(0)));
         phone.sendTo(toPhone.media().get(0).port());
         phone.sendRtp(1, 160);
-        awaitQuery("call-5", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        awaitQuery(ng, "call-5", q -> stream(q, "tag-phone").containsKey("endpoint"));
         for (int seq = 1; seq <= 5; seq++) {
             browser.sendAudio(seq);
             byte[] heard = phone.receiveRtp();
@@ -179,7 +179,7 @@ class NgDtlsBridgeTest {
 
         assertThrows(IOException.class, browser::handshake, "the hub refuses the handshake");
 
-        Map<?, ?> gone = awaitQuery("call-2", q -> "error".equals(q.get("result")));
+        Map<?, ?> gone = awaitQuery(ng, "call-2", q -> "error".equals(q.get("result")));
         assertEquals("Unknown call-id", gone.get("error-reason"), "the call was deleted");
         assertEquals(1.0, registry.get("hub.relay.dtls.handshakes").tag("outcome", "fingerprint_mismatch")
                 .counter().count());
@@ -278,7 +278,7 @@ class NgDtlsBridgeTest {
                 phoneSdp(call.phone(), "sendrecv")))).encode());
         assertSameDtls(call.hub(), again);
         call.browser().handshake();
-        awaitQuery("call-9", q -> dtlsOk(q, "tag-browser"));
+        awaitQuery(ng, "call-9", q -> dtlsOk(q, "tag-browser"));
         call.phone().receiveWith(fresh);
 
         talk(call, 6);
@@ -295,7 +295,7 @@ class NgDtlsBridgeTest {
                 phoneSdp(call.phone(), "sendrecv")))).encode());
 
         assertThrows(IOException.class, call.browser()::handshake, "the hub refuses the new handshake");
-        Map<?, ?> gone = awaitQuery("call-10", q -> "error".equals(q.get("result")));
+        Map<?, ?> gone = awaitQuery(ng, "call-10", q -> "error".equals(q.get("result")));
         assertEquals("Unknown call-id", gone.get("error-reason"), "the call was deleted");
         assertEquals(1.0, handshakes("fingerprint_mismatch"));
     }
@@ -351,12 +351,12 @@ class NgDtlsBridgeTest {
                 browser.answer(toBrowser))));
         browser.checkConnectivity();
         browser.handshake();
-        awaitQuery("call-11", q -> dtlsOk(q, "tag-browser"));
+        awaitQuery(ng, "call-11", q -> dtlsOk(q, "tag-browser"));
         SdesKey phoneKey = key(toPhone.media().get(0));
         phone.receiveWith(phoneKey);
         phone.sendTo(toPhone.media().get(0).port());
         phone.sendRtp(1, 160);
-        awaitQuery("call-11", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        awaitQuery(ng, "call-11", q -> stream(q, "tag-phone").containsKey("endpoint"));
         Bridged call = new Bridged(browser, phone, phoneKey, first);
 
         String hold = sdp(ng.request(offer("call-11", "tag-phone", phoneSdp(phone, "sendonly")))).encode();
@@ -385,12 +385,12 @@ class NgDtlsBridgeTest {
                 phoneSdp(phone)))).encode());
         browser.checkConnectivity();
         browser.handshake();
-        awaitQuery(callId, q -> dtlsOk(q, "tag-browser"));
+        awaitQuery(ng, callId, q -> dtlsOk(q, "tag-browser"));
         SdesKey phoneKey = key(toPhone.media().get(0));
         phone.receiveWith(phoneKey);
         phone.sendTo(toPhone.media().get(0).port());
         phone.sendRtp(1, 160);
-        awaitQuery(callId, q -> stream(q, "tag-phone").containsKey("endpoint"));
+        awaitQuery(ng, callId, q -> stream(q, "tag-phone").containsKey("endpoint"));
         Bridged call = new Bridged(browser, phone, phoneKey, hub);
         talk(call, 1);
         return call;
@@ -446,11 +446,7 @@ class NgDtlsBridgeTest {
 
     /** {@link #phoneSdp(FakePhone)} with a direction attribute, as a phone holds or resumes. */
     private static String phoneSdp(FakePhone phone, String direction) {
-        int port = phone.address().getPort();
-        return "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                + "m=audio " + port + " RTP/SAVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
-                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + phone.ownKey.inline() + "\r\n"
-                + (direction == null ? "" : "a=" + direction + "\r\n");
+        return NgMessages.deskSdp(phone, direction);
     }
 
     private static Map<String, Object> answer(String callId, String fromTag, String toTag, String sdp) {
@@ -463,11 +459,6 @@ class NgDtlsBridgeTest {
         return new SdesKey(SrtpSuite.valueOf(key.suite().name()), key.key(), key.salt());
     }
 
-    private static Map<?, ?> stream(Map<?, ?> query, String tag) {
-        Map<?, ?> party = (Map<?, ?>) ((Map<?, ?>) query.get("tags")).get(tag);
-        Map<?, ?> medium = (Map<?, ?>) ((List<?>) party.get("medias")).get(0);
-        return (Map<?, ?>) ((List<?>) medium.get("streams")).get(0);
-    }
 
     /** The hub's side of the browser's handshake has its keys (a moment after the browser's). */
     private static boolean dtlsOk(Map<?, ?> query, String tag) {
@@ -475,15 +466,4 @@ class NgDtlsBridgeTest {
         return dtls != null && "ok".equals(dtls.get("outcome"));
     }
 
-    private Map<?, ?> awaitQuery(String callId, Predicate<Map<?, ?>> condition) throws Exception {
-        Map<?, ?> query = null;
-        for (int i = 0; i < 250; i++) {
-            query = ng.request(Map.of("command", "query", "call-id", callId));
-            if (condition.test(query)) {
-                return query;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-        throw new AssertionError("the relay never got there: " + query);
-    }
 }

@@ -39,6 +39,30 @@ final class NgMessages {
                 + (direction == null ? "" : "a=" + direction + "\r\n");
     }
 
+    /** One tag's first stream in a {@code query} reply. */
+    static Map<?, ?> stream(Map<?, ?> query, String tag) {
+        Map<?, ?> party = (Map<?, ?>) ((Map<?, ?>) query.get("tags")).get(tag);
+        Map<?, ?> medium = (Map<?, ?>) ((java.util.List<?>) party.get("medias")).get(0);
+        return (Map<?, ?>) ((java.util.List<?>) medium.get("streams")).get(0);
+    }
+
+    /**
+     * Queries {@code callId} until {@code condition} holds, a bounded number of short turns: the relay's
+     * threads (a handshake's, the I/O one) get there a moment after the test's own step.
+     */
+    static Map<?, ?> awaitQuery(NgClient ng, String callId, java.util.function.Predicate<Map<?, ?>> condition)
+            throws Exception {
+        Map<?, ?> query = null;
+        for (int i = 0; i < 250; i++) {
+            query = ng.request(Map.of("command", "query", "call-id", callId));
+            if (condition.test(query)) {
+                return query;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(20).toNanos());
+        }
+        throw new AssertionError("the relay never got there: " + query);
+    }
+
     /** The SDP of a reply that must be {@code ok}. */
     static SessionDescription sdp(Map<?, ?> reply) throws Exception {
         assertEquals("ok", reply.get("result"), String.valueOf(reply.get("error-reason")));
