@@ -148,12 +148,8 @@ class HubSettingsTest {
         HubSettings defaults = new HubSettings().validate();
         assertEquals(new io.hub.sip.WebPortLimits(100, 10_000, java.time.Duration.ofSeconds(10),
                 java.time.Duration.ofSeconds(60)), defaults.webLimits());
-        Path file = Files.writeString(dir.resolve("hub.yaml"), "webConnectionsPerSource: 8
-webMaxConnections: 80
-"
-                + "webHandshakeTimeoutSeconds: 5
-webRegisterDeadlineSeconds: 30
-");
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "webConnectionsPerSource: 8\nwebMaxConnections: 80\n"
+                + "webHandshakeTimeoutSeconds: 5\nwebRegisterDeadlineSeconds: 30\n");
         assertEquals(new io.hub.sip.WebPortLimits(8, 80, java.time.Duration.ofSeconds(5),
                 java.time.Duration.ofSeconds(30)), HubSettings.load(file, true).validate().webLimits());
 
