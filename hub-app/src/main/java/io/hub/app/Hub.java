@@ -180,6 +180,7 @@ public final class Hub implements AutoCloseable {
         try {
             web = io.hub.app.web.WebPort.start(InetAddress.getByName(settings.bind), settings.webPort,
                     pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), sip,
+                    settings.webLimits(), clock, metrics,
                     new io.hub.app.web.WebPort.Softphones(accounts, settings.turn(clock), clock));
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen on the web port: " + e.getMessage() + " (see --web-port)");

@@ -35,6 +35,14 @@ public final class HubSettings {
     public int sipTlsPort = 5061;
     /** The web port: SIP over secure WebSocket for softphones ({@code wss://HOST:WEBPORT/sip}). */
     public int webPort = 8444;
+    /** Open web port connections from one IPv4 address or IPv6 /64; the next is closed at once. */
+    public int webConnectionsPerSource = 100;
+    /** Open web port connections in all; the next is closed at once. */
+    public int webMaxConnections = 10_000;
+    /** Seconds a web port connection has from its accept to finish TLS and the WebSocket upgrade. */
+    public int webHandshakeTimeoutSeconds = 10;
+    /** Seconds a web port connection has from its accept until a phone registers on its WebSocket. */
+    public int webRegisterDeadlineSeconds = 60;
     /** Plain SIP over TCP for testers and SIPp (no TLS); null means off. */
     public Integer sipPlainPort;
     /**
@@ -246,6 +254,7 @@ public final class HubSettings {
         if (sipRegisterDeadlineSeconds < 5 || sipRegisterDeadlineSeconds > 3600) {
             throw new UserError("sipRegisterDeadlineSeconds " + sipRegisterDeadlineSeconds + " is not from 5 to 3600");
         }
+        webLimits();
         try {
             RelayConfig.checkIoThreads(relayIoThreads);
         } catch (IllegalArgumentException e) {
@@ -408,6 +417,24 @@ public final class HubSettings {
     private static void checkPort(String name, int port) {
         if (port < 0 || port > 65535) {
             throw new UserError(name + " " + port + " is not a port (0-65535; 0 picks a free one)");
+        }
+    }
+
+    /** The web port's connection caps and deadlines. */
+    io.hub.sip.WebPortLimits webLimits() {
+        if (webHandshakeTimeoutSeconds < 1 || webHandshakeTimeoutSeconds > 300) {
+            throw new UserError("webHandshakeTimeoutSeconds " + webHandshakeTimeoutSeconds + " is not from 1 to 300");
+        }
+        if (webRegisterDeadlineSeconds < webHandshakeTimeoutSeconds || webRegisterDeadlineSeconds > 3600) {
+            throw new UserError("webRegisterDeadlineSeconds " + webRegisterDeadlineSeconds
+                    + " is not from webHandshakeTimeoutSeconds to 3600");
+        }
+        try {
+            return new io.hub.sip.WebPortLimits(webConnectionsPerSource, webMaxConnections,
+                    java.time.Duration.ofSeconds(webHandshakeTimeoutSeconds),
+                    java.time.Duration.ofSeconds(webRegisterDeadlineSeconds));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("webConnectionsPerSource and webMaxConnections: " + e.getMessage());
         }
     }
 

@@ -167,6 +167,26 @@ class HubSettingsTest {
     }
 
     @Test
+    void theWebPortLimitsAreReadAndChecked() throws IOException {
+        HubSettings defaults = new HubSettings().validate();
+        assertEquals(new io.hub.sip.WebPortLimits(100, 10_000, java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofSeconds(60)), defaults.webLimits());
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "webConnectionsPerSource: 8\nwebMaxConnections: 80\n"
+                + "webHandshakeTimeoutSeconds: 5\nwebRegisterDeadlineSeconds: 30\n");
+        assertEquals(new io.hub.sip.WebPortLimits(8, 80, java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(30)), HubSettings.load(file, true).validate().webLimits());
+
+        HubSettings cap = new HubSettings();
+        cap.webConnectionsPerSource = 0;
+        assertEquals("webConnectionsPerSource and webMaxConnections: connections per source (0) must be at least 1 "
+                + "and at most the total (10000)", assertThrows(UserError.class, cap::validate).getMessage());
+        HubSettings deadline = new HubSettings();
+        deadline.webRegisterDeadlineSeconds = 5;
+        assertEquals("webRegisterDeadlineSeconds 5 is not from webHandshakeTimeoutSeconds to 3600",
+                assertThrows(UserError.class, deadline::validate).getMessage());
+    }
+
+    @Test
     void theSipSourceLimitsAndRetentionsAreReadAndChecked() throws IOException {
         HubSettings defaults = new HubSettings().validate();
         assertEquals(50, defaults.sipUnregisteredPerSource);

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /metrics} of a running hub, after a phone booted and registered: every metric family has
- * a HELP text that says more than its name, and the resync and DTLS handshake outcomes are there from
- * the start.
+ * a HELP text that says more than its name, and the resync and DTLS handshake outcomes and the web
+ * port's refusals are there from the start.
  */
 class MetricsHelpTest {
 
@@ -73,6 +73,11 @@ class MetricsHelpTest {
                     outcome + ": " + scrape);
         }
         assertTrue(families.contains("hub_relay_dtls_handshake_time_seconds"), scrape);
+        // So are the web port's refusals, each reason at zero, and a DTLS 1.3-only client's outcome.
+        for (String reason : List.of("per-source", "connections", "handshake-timeout", "register-deadline")) {
+            assertTrue(scrape.contains("hub_web_refused_total{reason=\"" + reason + "\"}"), reason + ": " + scrape);
+        }
+        assertTrue(scrape.contains("hub_relay_dtls_handshakes_total{outcome=\"unsupported_version\"}"), scrape);
         assertTrue(families.stream().anyMatch(f -> f.startsWith("hub_sip_register")), scrape);
         assertTrue(families.stream().anyMatch(f -> f.startsWith("hub_device_requests")), scrape);
     }

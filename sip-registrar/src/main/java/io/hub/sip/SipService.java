@@ -324,6 +324,20 @@ public final class SipService implements AutoCloseable {
     }
 
     /**
+     * {@link #webSocketHandler(org.eclipse.jetty.server.Server)} for the web port's {@code connector},
+     * whose connections are held to {@code limits} from now on: a guard (its deadlines measured with
+     * {@code clock}, its refusals counted in {@code hub.web.refused} of {@code metrics}) listens to the
+     * connector and is told of every upgrade and registration.
+     */
+    public org.eclipse.jetty.server.Handler.Wrapper webSocketHandler(org.eclipse.jetty.server.Server jetty,
+            org.eclipse.jetty.server.Connector connector, WebPortLimits limits, Clock clock,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
+        io.hub.sip.transport.WebPortGuard guard = new io.hub.sip.transport.WebPortGuard(limits, clock, metrics);
+        connector.addEventListener(guard);
+        return io.hub.sip.transport.SipWebSocketUpgrade.handler(jetty, server, guard);
+    }
+
+    /**
      * New SIP-TLS connections are accepted with {@code tls} from now on (a renewed server
      * certificate); open flows keep theirs.
      */

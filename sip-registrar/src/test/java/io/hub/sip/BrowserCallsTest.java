@@ -3,11 +3,13 @@ package io.hub.sip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
+import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.HubPki;
@@ -214,8 +216,163 @@ class BrowserCallsTest {
         assertTrue(sip.activeCalls().isEmpty());
     }
 
-    /** The call as both ends see it once the browser's INVITE was answered by the desk phone. */
-    private record Call(SIPRequest deskInvite, String browserAnswer) {
+    @Test
+    void aBrowserHoldsAndResumesWithReInvitesKeepingItsDtlsAssociationAndTheMediaGoesOn() throws Exception {
+        CallPhone browserSip = phone("2151");
+        BrowserPeer browser = browser();
+        CallPhone desk = phone("2152");
+        Call call = call(browserSip, browser, desk);
+        HubAnswer first = browser.read(call.browserAnswer());
+        connectAndTalk(browser, desk, "caller");
+
+        for (String direction : List.of("sendonly", "sendrecv")) {
+            SIPRequest reinvite = reinvite(browserSip, call, desk, browser.offer(direction));
+            String deskOffer = new String(reinvite.getRawContent(), StandardCharsets.UTF_8);
+            assertTrue(deskOffer.contains(" RTP/SAVP ") && deskOffer.contains("a=" + direction)
+                    && !deskOffer.contains("fingerprint"), deskOffer);
+            assertEquals(crypto(call.deskInvite()), crypto(reinvite), "the desk phone's hub key stays");
+            String browserAnswer = answerReinvite(browserSip, call, desk, reinvite,
+                    direction.equals("sendonly") ? "recvonly" : "sendrecv");
+            HubAnswer again = browser.read(browserAnswer);
+            assertEquals(first.media(), again.media());
+            assertArrayEquals(first.fingerprint(), again.fingerprint(), "the hub's fingerprint");
+            assertEquals(first.iceUfrag(), again.iceUfrag(), "no ICE restart was asked");
+            assertEquals("passive", again.setup(), "the role in place");
+        }
+
+        talk(browser, desk, 11);
+        Map<?, ?> caller = (Map<?, ?>) ((Map<?, ?>) sip.activeCalls().get(0).media()).get("caller");
+        assertEquals("ok", ((Map<?, ?>) caller.get("dtls")).get("outcome"));
+        assertEquals(1.0, metrics.get("hub.relay.dtls.handshakes").tag("outcome", "ok").counter().count(),
+                "one association all along");
+    }
+
+    @Test
+    void aBrowsersReInviteWithNewIceCredentialsRestartsIceAndTheMediaGoesOnAfterTheNewCheck() throws Exception {
+        CallPhone browserSip = phone("2181");
+        BrowserPeer browser = browser();
+        CallPhone desk = phone("2182");
+        Call call = call(browserSip, browser, desk);
+        HubAnswer first = browser.read(call.browserAnswer());
+        connectAndTalk(browser, desk, "caller");
+
+        browser.restartIce();
+        SIPRequest reinvite = reinvite(browserSip, call, desk, browser.offer());
+        assertEquals(crypto(call.deskInvite()), crypto(reinvite), "an ICE restart keeps the keys");
+        HubAnswer restarted = browser.read(answerReinvite(browserSip, call, desk, reinvite, "sendrecv"));
+
+        assertNotEquals(first.iceUfrag(), restarted.iceUfrag(), "the hub restarts with new credentials");
+        assertNotEquals(first.icePassword(), restarted.icePassword());
+        assertArrayEquals(first.fingerprint(), restarted.fingerprint());
+        Map<?, ?> caller = (Map<?, ?>) ((Map<?, ?>) sip.activeCalls().get(0).media()).get("caller");
+        assertEquals("waiting", ((Map<?, ?>) caller.get("dtls")).get("ice"), "consent starts again");
+        browser.checkConnectivity();
+        talk(browser, desk, 11);
+        assertEquals(1.0, metrics.get("hub.relay.dtls.handshakes").tag("outcome", "ok").counter().count(),
+                "the association outlives the ICE restart");
+    }
+
+    @Test
+    void aReInviteWhoseFingerprintIsNotTheCertificateEndsTheCallAtTheNewHandshakeAndIsAudited() throws Exception {
+        CallPhone browserSip = phone("2161");
+        BrowserPeer browser = browser();
+        CallPhone desk = phone("2162");
+        Call call = call(browserSip, browser, desk);
+        browser.read(call.browserAnswer());
+        connectAndTalk(browser, desk, "caller");
+
+        browser.offerAnotherFingerprint();
+        SIPRequest reinvite = reinvite(browserSip, call, desk, browser.offer());
+        browser.read(answerReinvite(browserSip, call, desk, reinvite, "sendrecv"));
+
+        assertThrows(IOException.class, browser::handshake, "the hub refuses the new handshake");
+        browserSip.answer(browserSip.expectRequest("BYE"), 200, null, null);
+        desk.answer(desk.expectRequest("BYE"), 200, null, null);
+        CallRecord ended = awaitRecord();
+        assertEquals(EndCause.DTLS_FAILED, ended.cause());
+        CallRefused refused = refusals.stream().filter(r -> r.code().equals("dtls-failed")).findFirst().orElseThrow();
+        assertEquals("fingerprint-mismatch", refused.detail());
+    }
+
+    @Test
+    void aDeskPhonesReInviteReachesItsBrowserCalleeAsTheHubsDtlsOfferAndTheAssociationStays() throws Exception {
+        CallPhone desk = phone("2171");
+        CallPhone browserSip = phone("2172", "<sip:2172@k3j2h1g0.invalid;transport=ws>");
+        BrowserPeer browser = browser();
+        String callId = UUID.randomUUID().toString();
+        desk.send(desk.invite(browserSip.user, callId, desk.sdp()));
+        SIPRequest invite = browserSip.expectRequest("INVITE");
+        String offer = new String(invite.getRawContent(), StandardCharsets.UTF_8);
+        HubAnswer first = HubAnswer.parse(offer);
+        browserSip.answer(invite, 200, "browser-tag", browser.answer(offer));
+        SIPResponse ok = desk.expectResponse(200, "INVITE");
+        desk.hubSdp(ok);
+        desk.send(desk.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + desk.user, ok.getTo().getTag(),
+                "<sip:" + browserSip.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
+        browserSip.expectRequest("ACK");
+        connectAndTalk(browser, desk, "callee");
+
+        int cseq = desk.nextCseq();
+        desk.send(desk.request("INVITE", "sip:hub@127.0.0.1", callId, "tag-" + desk.user, ok.getTo().getTag(),
+                "<sip:" + browserSip.user + "@hub.test>", cseq, desk.sdp("RTP/SAVP", "sendonly", false),
+                "Contact: " + desk.contact()));
+        SIPRequest reinvite = browserSip.expectRequest("INVITE");
+        String hubOffer = new String(reinvite.getRawContent(), StandardCharsets.UTF_8);
+        HubAnswer again = HubAnswer.parse(hubOffer);
+        assertTrue(hubOffer.contains(" UDP/TLS/RTP/SAVPF ") && hubOffer.contains("a=sendonly")
+                && !hubOffer.contains("a=crypto"), hubOffer);
+        assertArrayEquals(first.fingerprint(), again.fingerprint());
+        assertEquals(first.iceUfrag(), again.iceUfrag());
+        assertEquals("passive", again.setup(), "the hub offers its role in place: the browser stays the client");
+        browserSip.answer(reinvite, 200, null, browser.answer(hubOffer, "recvonly"));
+        SIPResponse held = desk.expectResponse(200, "INVITE");
+        String deskAnswer = new String(held.getRawContent(), StandardCharsets.UTF_8);
+        assertTrue(deskAnswer.contains(" RTP/SAVP ") && deskAnswer.contains("a=recvonly"), deskAnswer);
+        assertEquals(crypto(ok), crypto(held), "the association stays: so does the desk phone's hub key");
+        desk.send(desk.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + desk.user, ok.getTo().getTag(),
+                "<sip:" + browserSip.user + "@hub.test>", cseq, null));
+        browserSip.expectRequest("ACK");
+
+        talk(browser, desk, 11);
+        assertEquals(1.0, metrics.get("hub.relay.dtls.handshakes").tag("outcome", "ok").counter().count());
+    }
+
+    /** The browser's re-INVITE in its call with {@code sdp}; the re-INVITE the desk phone got is returned. */
+    private SIPRequest reinvite(CallPhone browserSip, Call call, CallPhone desk, String sdp) throws Exception {
+        int cseq = browserSip.nextCseq();
+        browserSip.send(browserSip.request("INVITE", "sip:hub@127.0.0.1", call.callId(), "tag-" + browserSip.user,
+                call.hubTag(), "<sip:" + desk.user + "@hub.test>", cseq, sdp, "Contact: " + browserSip.contact()));
+        call.reinviteCseq[0] = cseq;
+        return desk.expectRequest("INVITE");
+    }
+
+    /**
+     * The desk phone answers the re-INVITE with {@code direction}, and the browser acknowledges the
+     * hub's 200, whose SDP is returned.
+     */
+    private String answerReinvite(CallPhone browserSip, Call call, CallPhone desk, SIPRequest reinvite,
+            String direction) throws Exception {
+        desk.answer(reinvite, 200, null, desk.sdp("RTP/SAVP", direction, false));
+        desk.expectRequest("ACK");
+        desk.hubSdp(reinvite);
+        SIPResponse ok = browserSip.expectResponse(200, "INVITE");
+        browserSip.send(browserSip.request("ACK", "sip:hub@127.0.0.1", call.callId(), "tag-" + browserSip.user,
+                call.hubTag(), "<sip:" + desk.user + "@hub.test>", call.reinviteCseq[0], null));
+        return new String(ok.getRawContent(), StandardCharsets.UTF_8);
+    }
+
+    /** The {@code a=crypto} key of a message's SDP. */
+    private static String crypto(SIPMessage message) {
+        String sdp = new String(message.getRawContent(), StandardCharsets.UTF_8);
+        int at = sdp.indexOf("inline:");
+        return sdp.substring(at, sdp.indexOf("\r\n", at));
+    }
+
+    /**
+     * The call as both ends see it once the browser's INVITE was answered by the desk phone: its
+     * Call-ID, the hub's tag in the browser's dialog, and the CSeq of the browser's latest re-INVITE.
+     */
+    private record Call(SIPRequest deskInvite, String browserAnswer, String callId, String hubTag, int[] reinviteCseq) {
     }
 
     private Call call(CallPhone browserSip, BrowserPeer browser, CallPhone desk) throws Exception {
@@ -228,7 +385,8 @@ class BrowserCallsTest {
         desk.expectRequest("ACK");
         browserSip.send(browserSip.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + browserSip.user,
                 ok.getTo().getTag(), "<sip:" + desk.user + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
-        return new Call(invite, new String(ok.getRawContent(), StandardCharsets.UTF_8));
+        return new Call(invite, new String(ok.getRawContent(), StandardCharsets.UTF_8), callId, ok.getTo().getTag(),
+                new int[1]);
     }
 
     /**
@@ -240,7 +398,12 @@ class BrowserCallsTest {
         browser.handshake();
         awaitHubKeys(browserLeg);
         desk.sendMedia();
-        for (int seq = 1; seq <= 10; seq++) {
+        talk(browser, desk, 1);
+    }
+
+    /** Ten packets each way from the browser's sequence {@code first}, as {@link #connectAndTalk} checks them. */
+    private void talk(BrowserPeer browser, CallPhone desk, int first) throws Exception {
+        for (int seq = first; seq < first + 10; seq++) {
             browser.sendAudio(seq);
             byte[] heard = receive(desk);
             assertArrayEquals(BrowserPeer.payload(seq), Arrays.copyOfRange(heard, 12, heard.length),

@@ -2,8 +2,11 @@ package io.hub.app.web;
 
 import io.hub.pki.ServerTls;
 import io.hub.sip.SipService;
+import io.hub.sip.WebPortLimits;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -31,12 +34,14 @@ public final class WebPort implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code bind:port} (0 picks a free port) and serves {@code sip}'s WebSocket endpoint.
+     * Listens on {@code bind:port} (0 picks a free port) and serves {@code sip}'s WebSocket endpoint,
+     * its connections held to {@code limits} (deadlines on {@code clock}, refusals counted in {@code metrics}),
+     * and the softphone page with its TURN offer ({@code softphones}).
      *
      * @throws Exception when the port cannot be bound or Jetty does not start
      */
     public static WebPort start(InetAddress bind, int port, Path serverCertificate, Path serverKey, SipService sip,
-            Softphones softphones) throws Exception {
+            WebPortLimits limits, Clock clock, MeterRegistry metrics, Softphones softphones) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("web");
         Server jetty = new Server(threads);
@@ -60,7 +65,7 @@ public final class WebPort implements AutoCloseable {
         connector.setHost(bind.getHostAddress());
         connector.setPort(port);
         jetty.addConnector(connector);
-        org.eclipse.jetty.server.Handler.Wrapper webSockets = sip.webSocketHandler(jetty);
+        org.eclipse.jetty.server.Handler.Wrapper webSockets = sip.webSocketHandler(jetty, connector, limits, clock, metrics);
         // /phone/turn before /phone/: the page's files are everything else under /phone/.
         webSockets.setHandler(new org.eclipse.jetty.server.Handler.Sequence(
                 new TurnOffer(softphones.turn(), softphones.accounts(), softphones.clock()), new PhonePage()));

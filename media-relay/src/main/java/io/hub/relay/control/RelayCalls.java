@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * every leg is an even/odd port pair, except a WebRTC offerer's DTLS-SRTP leg (given the relay's
  * {@link DtlsSrtpLegs}), which muxes as WebRTC must and is deleted when its handshake fails
  * ({@link #dtlsEnded}). A re-offer may come from either phone, and keeps a call's
- * mode; its hub keys follow {@link io.hub.relay.HubKeys}. Each offer and answer counts as activity
+ * mode; its hub keys follow {@link io.hub.relay.HubKeys}, and on a DTLS-SRTP leg {@link OfferAnswer}'s
+ * re-offer rules (the association kept unless the browser's fingerprint changes, ICE restarts answered). Each offer and answer counts as activity
  * for the dead-stream timeout, so a long ring does not end a call.
  *
  * <p>Called by one control thread; only {@link #ended} comes from the relay's I/O thread, and it
@@ -228,8 +229,8 @@ public final class RelayCalls {
 
     /**
      * A phone's SDP, refused in rtpengine's words when it is not SDP or has no SRTP audio; DTLS-SRTP
-     * is taken in an offer when the relay was given its DTLS legs ({@link OfferAnswer} serves no
-     * DTLS-SRTP re-offer yet, and refuses it itself), and in the answer to the hub's DTLS-SRTP offer.
+     * is taken in an offer when the relay was given its DTLS legs, and in the answer to the hub's
+     * DTLS-SRTP offer ({@link OfferAnswer} refuses a re-offer that changes a leg's keying itself).
      */
     private static PhoneMedia phoneMedia(String body, boolean dtlsServed) throws NgError {
         try {

@@ -8,6 +8,11 @@ public enum DtlsFailure {
     NO_CERTIFICATE,
     /** The peer offered no SRTP_AES128_CM_HMAC_SHA1_80 in use_srtp, or the server chose another profile. */
     NO_SRTP_PROFILE,
+    /**
+     * The peer offers no DTLS 1.2, the one version the hub speaks (a DTLS 1.3-only client), or answers
+     * the hub's ClientHello with protocol_version; a browser that offers 1.3 and 1.2 gets 1.2.
+     */
+    UNSUPPORTED_VERSION,
     /** The peer sent a fatal alert or broke the protocol (bad version, bad record, no common cipher). */
     PROTOCOL,
     /** The handshake did not finish within its time. */

@@ -28,6 +28,18 @@ public enum DtlsRole {
     }
 
     /**
+     * The hub's role when it answers a re-offer with {@code a=setup:<offered>} on a leg where it is
+     * {@code current}: an actpass re-offer keeps the role in place, so the association in place can stay
+     * (RFC 8842 §5.5); active or passive decide it as in a first offer.
+     *
+     * @throws IllegalArgumentException for a value other than active, passive, actpass
+     */
+    public static DtlsRole answeringAgain(String offered, DtlsRole current) {
+        DtlsRole first = answering(offered);
+        return offered.strip().equalsIgnoreCase("actpass") ? current : first;
+    }
+
+    /**
      * The hub's role after it offered {@code a=setup:actpass} and the peer answered {@code a=setup:<answered>}.
      *
      * @throws IllegalArgumentException for an answer that is not active or passive

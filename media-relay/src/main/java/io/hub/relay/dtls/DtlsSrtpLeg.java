@@ -3,6 +3,7 @@ package io.hub.relay.dtls;
 import io.hub.relay.LegKeying;
 import io.hub.relay.LegPort;
 import io.hub.relay.PacketKind;
+import io.hub.relay.stun.IceCredentials;
 import io.hub.relay.stun.IceLiteResponder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,10 +12,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.List;
+import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSVerifier;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +52,11 @@ public final class DtlsSrtpLeg implements LegKeying {
     private final LegPort port;
     private final DtlsRole role;
     private final Fingerprint expected;
-    private final IceLiteResponder ice;
     private final DTLSVerifier verifier;
+    /** Replaced on an ICE restart: the I/O thread reads it once per datagram. */
+    private volatile IceLiteResponder ice;
+    /** Set when a re-offer replaced this leg with a new association: its handshake no longer counts. */
+    private volatile boolean retired;
     private volatile State state = State.WAITING;
     private volatile LegDatagramTransport transport;
     private volatile DtlsLegReport report;
@@ -76,6 +84,23 @@ public final class DtlsSrtpLeg implements LegKeying {
     }
 
     /**
+     * An ICE restart (RFC 8445 §9): from now on only checks with the new credentials are answered, and
+     * consent starts again with them. The DTLS association and its SRTP keys stay.
+     */
+    public void restartIce(IceCredentials credentials) {
+        ice = new IceLiteResponder(credentials);
+        LOG.info("relay call {} leg {}: ICE restarted as {}", port.callId(), port.side(), credentials);
+    }
+
+    /**
+     * A re-offer replaced this leg with a new DTLS association ({@link DtlsSrtpLegs#renew}): a handshake
+     * still running here neither hands its keys to the relay nor reports to the call side.
+     */
+    void retire() {
+        retired = true;
+    }
+
+    /**
      * The leg as the calls views show it (the B2BUA's {@code /admin/v1/calls}, ng's {@code query}):
      * {@code kind} DTLS-SRTP, the hub's DTLS {@code role}, the handshake's {@code state},
      * {@code outcome} (ok or the {@link DtlsFailure} in lower case, absent while it runs) and
@@ -92,8 +117,9 @@ public final class DtlsSrtpLeg implements LegKeying {
             figures.put("outcome", ended.established() ? "ok" : ended.failure().name().toLowerCase(Locale.ROOT));
             figures.put("handshakeMs", ended.handshakeTime() == null ? null : ended.handshakeTime().toMillis());
         }
-        figures.put("ice", ice == null ? "none" : ice.nominated() ? "nominated"
-                : ice.consented() != null ? "connected" : "waiting");
+        IceLiteResponder responder = ice;
+        figures.put("ice", responder == null ? "none" : responder.nominated() ? "nominated"
+                : responder.consented() != null ? "connected" : "waiting");
         return figures;
     }
 
@@ -123,6 +149,7 @@ public final class DtlsSrtpLeg implements LegKeying {
     }
 
     private void stun(byte[] data, int offset, int length, InetSocketAddress source) {
+        IceLiteResponder ice = this.ice;
         if (ice == null) {
             owner.metrics().stunDropped(io.hub.relay.stun.StunRefusal.UNEXPECTED_TYPE);
             return;
@@ -155,8 +182,14 @@ public final class DtlsSrtpLeg implements LegKeying {
                     owner.metrics().dtlsDropped(DtlsDrop.UNEXPECTED);
                     return;
                 }
-                if (ice != null && !source.equals(ice.consented())) {
+                IceLiteResponder checked = ice;
+                if (checked != null && !source.equals(checked.consented())) {
                     owner.metrics().dtlsDropped(DtlsDrop.NO_CONSENT);
+                    return;
+                }
+                List<Integer> versions = ClientHelloVersions.offered(data, offset, length);
+                if (versions != null && !ClientHelloVersions.includesDtls12(versions)) {
+                    refuseVersions(versions, source);
                     return;
                 }
                 DTLSRequest request = verifier.verifyRequest(clientId(source), data, offset, length,
@@ -178,6 +211,27 @@ public final class DtlsSrtpLeg implements LegKeying {
                 start(source, request);
             }
             default -> owner.metrics().dtlsDropped(DtlsDrop.UNEXPECTED);
+        }
+    }
+
+    /**
+     * A ClientHello without DTLS 1.2 (a DTLS 1.3-only client): refused before any state is kept, with
+     * the fatal protocol_version alert RFC 8446 §4.2.1 names, and the leg fails with its reason. A
+     * DTLS 1.3 client would not answer the HelloVerifyRequest of 1.2 anyway, so without this it would
+     * only retransmit until the call side gave up, with nothing to say why.
+     */
+    private void refuseVersions(List<Integer> versions, InetSocketAddress source) {
+        port.send(PROTOCOL_VERSION_ALERT, 0, PROTOCOL_VERSION_ALERT.length, source);
+        state = State.FAILED;
+        LOG.warn("relay call {} leg {}: DTLS from {} refused: its ClientHello offers {}, not DTLS 1.2",
+                port.callId(), port.side(), source, versions.stream().map(ClientHelloVersions::name).toList());
+        // The call side ends the call on this report, which takes the session's lock and the relay's
+        // loop: not on this I/O thread, which holds that lock now.
+        Runnable report = () -> finish(DtlsFailure.UNSUPPORTED_VERSION, source, Duration.ZERO);
+        try {
+            owner.handshakes().execute(report);
+        } catch (RejectedExecutionException busy) {
+            java.util.concurrent.ForkJoinPool.commonPool().execute(report);
         }
     }
 
@@ -214,13 +268,20 @@ public final class DtlsSrtpLeg implements LegKeying {
         } catch (TlsTimeoutException e) {
             failure = check.failure() != null ? check.failure() : DtlsFailure.TIMEOUT;
         } catch (IOException | RuntimeException e) {
-            failure = check.failure() != null ? check.failure() : DtlsFailure.PROTOCOL;
+            failure = check.failure() != null ? check.failure() : versionRefused(e) ? DtlsFailure.UNSUPPORTED_VERSION
+                    : DtlsFailure.PROTOCOL;
             LOG.debug("relay call {} leg {}: DTLS handshake with {} failed: {}", port.callId(), port.side(),
                     handshakeTransport.peer(), e.toString());
         } finally {
             handshakeTransport.close();
         }
         Duration time = Duration.ofMillis(Math.max(0, owner.clock().millis() - started));
+        if (retired) {
+            state = failure == null ? State.ESTABLISHED : State.FAILED;
+            LOG.info("relay call {} leg {}: DTLS handshake of a replaced association ended ({}), not used",
+                    port.callId(), port.side(), failure == null ? "ok" : failure);
+            return;
+        }
         if (failure == null) {
             port.keys(check.keys().inbound(role), check.keys().outbound(role));
             state = State.ESTABLISHED;
@@ -231,11 +292,28 @@ public final class DtlsSrtpLeg implements LegKeying {
             LOG.warn("relay call {} leg {}: DTLS handshake with {} refused: {}", port.callId(), port.side(),
                     handshakeTransport.peer(), failure);
         }
-        owner.metrics().handshake(failure, time);
-        DtlsLegReport ended = new DtlsLegReport(port.callId(), port.side(), role, handshakeTransport.peer(), failure, time);
-        report = ended;
-        owner.ended(ended);
+        finish(failure, handshakeTransport.peer(), time);
     }
+
+    private void finish(DtlsFailure failure, InetSocketAddress peer, Duration time) {
+        owner.metrics().handshake(failure, time);
+        DtlsLegReport ended = new DtlsLegReport(port.callId(), port.side(), role, peer, failure, time);
+        report = ended;
+        if (!retired) {
+            owner.ended(ended);
+        }
+    }
+
+    /** A protocol_version alert, sent or received: the two ends have no DTLS version in common. */
+    private static boolean versionRefused(Exception e) {
+        return e instanceof TlsFatalAlert alert && alert.getAlertDescription() == AlertDescription.protocol_version
+                || e instanceof TlsFatalAlertReceived received
+                        && received.getAlertDescription() == AlertDescription.protocol_version;
+    }
+
+    /** A fatal protocol_version alert in a DTLS 1.2 record of epoch 0 (RFC 6347 §4.1, RFC 5246 §7.2). */
+    private static final byte[] PROTOCOL_VERSION_ALERT = {
+        21, (byte) 0xFE, (byte) 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, (byte) AlertDescription.protocol_version};
 
     /** The cookie binds the ClientHello to the address it came from. */
     private static byte[] clientId(InetSocketAddress source) {

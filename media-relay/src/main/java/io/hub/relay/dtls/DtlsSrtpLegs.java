@@ -119,6 +119,30 @@ public final class DtlsSrtpLegs implements AutoCloseable {
         return leg;
     }
 
+    /**
+     * A new DTLS association on a leg that has one (a re-offer or its answer changed the peer's
+     * fingerprint or the roles, RFC 8842 §5.5): {@code old} is retired, a new leg takes the port's STUN
+     * and DTLS, and the old SRTP keys stay in force until the new handshake hands on its own. When the
+     * ICE credentials are the same the responder goes over to the new leg with its consent, so the
+     * browser's new ClientHello is taken without waiting for its next check; as client, the hub then
+     * starts the handshake at once.
+     */
+    public DtlsSrtpLeg renew(MediaRelay relay, RelaySession session, Side side, DtlsSrtpLeg old, DtlsRole role,
+                             Fingerprint peerFingerprint, IceCredentials ice, InetSocketAddress peerAddress) {
+        IceLiteResponder kept = old.ice() != null && old.ice().credentials().equals(ice) ? old.ice() : null;
+        IceLiteResponder responder = kept != null ? kept : ice == null ? null : new IceLiteResponder(ice);
+        old.retire();
+        DtlsSrtpLeg leg = new DtlsSrtpLeg(this, relay.legPort(session, side), role, peerFingerprint, responder);
+        relay.attach(session, side, leg);
+        if (responder != null && responder.consented() != null) {
+            leg.connect(responder.consented());
+        } else if (ice == null && peerAddress != null) {
+            leg.connect(peerAddress);
+        }
+        LOG.info("relay call {} leg {}: new DTLS association as {}", session.callId(), side, role);
+        return leg;
+    }
+
     /** A leg on any {@link LegPort}: {@link #attach} for the relay's, a test's own otherwise. */
     public DtlsSrtpLeg create(LegPort port, DtlsRole role, Fingerprint peerFingerprint, IceCredentials ice) {
         return new DtlsSrtpLeg(this, port, role, peerFingerprint, ice == null ? null : new IceLiteResponder(ice));

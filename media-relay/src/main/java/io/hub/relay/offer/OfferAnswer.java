@@ -10,6 +10,7 @@ import io.hub.relay.Side;
 import io.hub.relay.dtls.DtlsRole;
 import io.hub.relay.dtls.DtlsSrtpLeg;
 import io.hub.relay.dtls.DtlsSrtpLegs;
+import io.hub.relay.dtls.Fingerprint;
 import io.hub.relay.sdp.DtlsSdp;
 import io.hub.relay.sdp.MediaPlan;
 import io.hub.relay.sdp.SdpException;
@@ -48,8 +49,25 @@ import java.util.Map;
  * of its own, and the offerer gets the hub's DTLS answer (its fingerprint, {@code a=setup} by
  * RFC 8842, the relay port as its one candidate). The other way, an SDES first offer can be written
  * for a WebRTC callee ({@link #onwardToWebRtc}: DTLS-SRTP, actpass, ICE-lite), whose DTLS-SRTP answer
- * makes side B a DTLS-SRTP leg, while the SDES caller gets an SDES answer. Re-offers on a call with a
- * DTLS-SRTP leg are not served yet.
+ * makes side B a DTLS-SRTP leg, while the SDES caller gets an SDES answer.
+ *
+ * <p>Re-offers on a call with a DTLS-SRTP leg (hold, resume, an ICE restart, a new certificate), from
+ * either phone, keep each leg's kind (a re-offer that would change it is refused) and follow RFC 8842
+ * §5.5 and RFC 8445 §9:
+ * <ul>
+ *   <li>The hub's DTLS lines stay the same: its fingerprint, and its role in place as {@code a=setup}
+ *       ({@code active} or {@code passive}, which RFC 8842 lets a re-offer say instead of actpass), so
+ *       an answerer keeps the roles and the association stays. An actpass re-offer is answered with the
+ *       role in place too.</li>
+ *   <li>The peer's fingerprint and role unchanged: the DTLS association and its SRTP keys stay. A new
+ *       fingerprint or role: a new handshake ({@link DtlsSrtpLegs#renew}), whose keys replace the old
+ *       ones when it ends; the other phone's hub key is then a fresh one too ({@link HubKeys}: the
+ *       browser's packets come under a new SRTP context). A handshake whose certificate is not the new
+ *       fingerprint fails as a first one does, and the call side ends the call.</li>
+ *   <li>New ICE credentials from the peer are an ICE restart: the hub answers with new ones of its own
+ *       and answers only checks made with them from then on; the association stays. When the hub made
+ *       the re-offer its own credentials are the ones it offered.</li>
+ * </ul>
  *
  * <p>An offer or answer that is refused (an {@link SdpException}) changes nothing. Not thread-safe:
  * the caller serialises a call's offers and answers.
@@ -90,8 +108,19 @@ public final class OfferAnswer {
         static final Leg UNKNOWN = new Leg(null, null, null, false);
     }
 
-    /** The offerer's DTLS-SRTP leg: the hub's role and ICE credentials on it, written into every answer. */
-    private record Dtls(DtlsSrtpLeg leg, DtlsRole role, IceCredentials ice, DtlsSrtpLegs legs) {
+    /**
+     * A DTLS-SRTP leg: the hub's role and ICE credentials on it, written into every SDP the hub sends
+     * that phone, and the peer's fingerprint its association was made with.
+     */
+    private record Dtls(DtlsSrtpLeg leg, DtlsRole role, IceCredentials ice, Fingerprint peer) {
+    }
+
+    /**
+     * What an offer or answer of a DTLS-SRTP phone does to its leg: {@code next} is the leg as it is to
+     * be (its {@code leg} still the current one), with a new association or an ICE restart.
+     */
+    private record DtlsChange(Side side, Dtls current, Dtls next, boolean newAssociation, boolean iceRestart,
+                              java.net.InetSocketAddress peerAddress) {
     }
 
     /** An offer that waits for its answer. */
@@ -103,9 +132,8 @@ public final class OfferAnswer {
     private final int mediaIndex;
     private final Map<Side, Leg> legs = new EnumMap<>(Side.class);
     private Pending pending;
-    private Dtls dtls;
-    /** The answerer's DTLS-SRTP leg when the hub offered DTLS-SRTP to a WebRTC callee. */
-    private Dtls calleeDtls;
+    /** The DTLS-SRTP legs: the WebRTC offerer's, and the callee's when the hub offered it DTLS-SRTP. */
+    private final Map<Side, Dtls> dtls = new EnumMap<>(Side.class);
     /** Where DTLS-SRTP legs are made, when the side that opened the call serves them. */
     private DtlsSrtpLegs dtlsLegs;
 
@@ -180,8 +208,8 @@ public final class OfferAnswer {
         IceCredentials ice = keying.iceUfrag() == null ? null
                 : IceCredentials.generate(keying.iceUfrag(), keying.icePwd());
         try {
-            exchange.dtls = new Dtls(dtlsLegs.attach(relay, session, Side.A, role, keying.fingerprint(), ice,
-                    offer.rtp()), role, ice, dtlsLegs);
+            exchange.dtls.put(Side.A, new Dtls(dtlsLegs.attach(relay, session, Side.A, role, keying.fingerprint(), ice,
+                    offer.rtp()), role, ice, keying.fingerprint()));
         } catch (RuntimeException e) {
             relay.release(session);
             throw e;
@@ -191,7 +219,7 @@ public final class OfferAnswer {
 
     /** A side's DTLS-SRTP leg, or null for an SDES one. */
     public DtlsSrtpLeg dtlsLeg(Side side) {
-        Dtls leg = side == Side.A ? dtls : calleeDtls;
+        Dtls leg = dtls.get(side);
         return leg == null ? null : leg.leg();
     }
 
@@ -224,17 +252,28 @@ public final class OfferAnswer {
      * staged until the other side answers, replacing any offer still open. Write what the other
      * phone gets with {@link #onward}.
      *
-     * @throws SdpException when it moves the audio to another m-line, or its key cannot be read
+     * @throws SdpException when it moves the audio to another m-line, changes the leg's keying between
+     *     SDES and DTLS-SRTP, has an {@code a=setup} the hub cannot answer, or its key cannot be read
      */
     public void offer(Side from, PhoneMedia offer) throws SdpException {
-        if (dtls != null || calleeDtls != null || offer.dtls() != null) {
-            throw new SdpException("call " + session.callId() + ": re-offers on a DTLS-SRTP leg are not served yet");
-        }
         if (offer.index() != mediaIndex) {
             throw new SdpException("call " + session.callId() + " relays m-line " + (mediaIndex + 1)
                     + ", the re-offer m-line " + (offer.index() + 1));
         }
-        pending = new Pending(from, offer, terminating() ? offer.key() : null);
+        sameKeying(from, offer);
+        if (offer.dtls() != null) {
+            role(() -> DtlsRole.answeringAgain(offer.dtls().setup(), dtls.get(from).role()));
+        }
+        pending = new Pending(from, offer, terminating() && offer.dtls() == null ? offer.key() : null);
+    }
+
+    /** A leg stays SDES or DTLS-SRTP for the whole call: the hub made its keys and SDP for that kind. */
+    private void sameKeying(Side side, PhoneMedia media) throws SdpException {
+        boolean isDtls = dtls.containsKey(side);
+        if ((media.dtls() != null) != isDtls) {
+            throw new SdpException("call " + session.callId() + " leg " + side + " is " + (isDtls ? "DTLS-SRTP" : "SDES")
+                    + "; its SDP cannot make it " + (isDtls ? "SDES" : "DTLS-SRTP"));
+        }
     }
 
     /** {@link #onward(String, List)} in the offerer's own suite only. */
@@ -260,12 +299,20 @@ public final class OfferAnswer {
         if (pending == null) {
             throw new SdpException("no offer is open");
         }
-        Leg receiver = legs.get(pending.from().other());
+        Side to = pending.from().other();
+        if (dtls.containsKey(to)) {
+            return dtlsReoffer(to, relayAddress);
+        }
+        Leg receiver = legs.get(to);
         List<SdesKey> keys = new ArrayList<>();
         List<String> crypto = null;
         if (terminating()) {
-            // The receiver's hub key carries the offerer's packets: kept unless the offerer took a new key.
-            boolean rekeyed = HubKeys.rekeyed(legs.get(pending.from()).phoneKey(), pending.phoneKey());
+            // The receiver's hub key carries the offerer's packets: kept unless the offerer took a new key,
+            // or, from a DTLS-SRTP phone, makes a new association (new keys, a new SRTP context).
+            PhoneMedia.Dtls keying = pending.media().dtls();
+            boolean rekeyed = keying != null ? dtlsChange(pending.from(), keying, answeringRole(pending.from(),
+                    keying), false, null).newAssociation()
+                    : HubKeys.rekeyed(legs.get(pending.from()).phoneKey(), pending.phoneKey());
             crypto = new ArrayList<>();
             for (SrtpSuite suite : suites) {
                 SdesKey key = HubKeys.forLeg(receiver.hubKey(), suite, rekeyed);
@@ -296,10 +343,14 @@ public final class OfferAnswer {
         if (pending == null) {
             throw new SdpException("no offer is open");
         }
+        if (dtls.containsKey(pending.from().other())) {
+            // A re-offer to a phone whose leg is DTLS-SRTP already: the hub's lines it has.
+            return dtlsReoffer(pending.from().other(), relayAddress);
+        }
         if (dtlsLegs == null || !terminating()) {
             throw new SdpException("the hub offers DTLS-SRTP only where it terminates SRTP with DTLS legs");
         }
-        if (pending.from() != Side.A || dtls != null || legs.get(Side.B).media() != null) {
+        if (pending.from() != Side.A || dtls.containsKey(Side.A) || legs.get(Side.B).media() != null) {
             throw new SdpException("the hub offers DTLS-SRTP only in a call's first offer, from an SDES phone");
         }
         // The browser's credentials come with its answer; the hub's are fixed now, in its offer.
@@ -336,28 +387,39 @@ public final class OfferAnswer {
             throw new SdpException(answer.dtls() != null ? "a DTLS-SRTP answer to the hub's SDES offer"
                     : "an SDES answer to the hub's DTLS-SRTP offer");
         }
+        Side offererSide = pending.from();
         DtlsRole calleeRole = null;
+        DtlsChange answererChange = null;
         if (answer.dtls() != null) {
-            try {
-                calleeRole = DtlsRole.offered(answer.dtls().setup());
-            } catch (IllegalArgumentException e) {
-                throw new SdpException(e.getMessage());
-            }
-            if (answer.dtls().iceUfrag() == null) {
+            calleeRole = role(() -> DtlsRole.offered(answer.dtls().setup()));
+            if (dtls.containsKey(from)) {
+                // The hub's re-offer named its role in place: the answer must take the other one.
+                if (calleeRole != dtls.get(from).role()) {
+                    throw new SdpException("the answer's a=setup:" + answer.dtls().setup().strip()
+                            + " takes the hub's own DTLS role; the hub offered a=setup:"
+                            + dtls.get(from).role().setupAttribute());
+                }
+                answererChange = dtlsChange(from, answer.dtls(), calleeRole, true, answer.rtp());
+            } else if (answer.dtls().iceUfrag() == null) {
                 throw new SdpException("the DTLS-SRTP answer has no ICE credentials for the hub's ICE-lite offer");
             }
         }
-        boolean dtlsOfferer = pending.media().dtls() != null;
-        Leg offering = legs.get(pending.from());
+        PhoneMedia.Dtls offererKeying = pending.media().dtls();
+        DtlsChange offererChange = offererKeying == null ? null
+                : dtlsChange(offererSide, offererKeying, answeringRole(offererSide, offererKeying), false,
+                        pending.media().rtp());
+        Leg offering = legs.get(offererSide);
         Leg answering = legs.get(from);
         SdesKey answererKey = null;
         SdesKey answererHubKey = null;
         SdesKey offererHubKey = null;
         List<String> crypto = null;
         if (terminating() && answer.dtls() != null) {
-            // The answerer's keys come from its DTLS handshake; the offerer keeps the hub key it has.
-            crypto = List.of(offering.hubKey().cryptoAttribute(pending.media().crypto().tag()));
-            offererHubKey = offering.hubKey();
+            // The answerer's keys come from its DTLS handshake. The offerer's hub key carries them: it
+            // stays unless they come from a new association.
+            offererHubKey = HubKeys.forLeg(offering.hubKey(), pending.phoneKey().suite(),
+                    answererChange != null && answererChange.newAssociation());
+            crypto = List.of(offererHubKey.cryptoAttribute(pending.media().crypto().tag()));
         } else if (terminating()) {
             int tag = answer.crypto().tag();
             List<SdesKey> offered = answered.keys();
@@ -367,7 +429,7 @@ public final class OfferAnswer {
             }
             answererKey = answer.key();
             answererHubKey = offered.get(tag - 1);
-            if (dtlsOfferer) {
+            if (offererKeying != null) {
                 // The offerer's keys come from its DTLS handshake, not from the SDP.
                 crypto = List.of();
             } else {
@@ -377,48 +439,67 @@ public final class OfferAnswer {
                 crypto = List.of(offererHubKey.cryptoAttribute(pending.media().crypto().tag()));
             }
         }
-        SessionDescription written = rewrite(answer, pending.from(), relayAddress, crypto, offering.mux());
+        SessionDescription written = rewrite(answer, offererSide, relayAddress, crypto, offering.mux());
         if (answer.dtls() != null) {
-            // The WebRTC callee's answer reaches the desk phone as SDES, with the hub's key for it.
+            // The WebRTC answer reaches the desk phone as SDES, with the hub's key for it.
             DtlsSdp.toSdes(written, mediaIndex);
         }
-        if (dtlsOfferer) {
-            dtlsAnswer(written, pending.media().dtls(), relayAddress);
+        if (offererChange != null) {
+            dtlsAnswer(written, offererKeying, relayAddress, offererSide, offererChange.next());
         }
         String sdp = written.encode();
-        legs.put(pending.from(), new Leg(pending.media(), pending.phoneKey(), offererHubKey, offering.mux()));
+        legs.put(offererSide, new Leg(pending.media(), pending.phoneKey(), offererHubKey, offering.mux()));
         legs.put(from, new Leg(answer, answererKey, answererHubKey, answering.mux() || answer.dtls() != null));
         pending = null;
         relay.update(session, Side.A, spec(session.mode(), legs.get(Side.A)));
         relay.update(session, Side.B, spec(session.mode(), legs.get(Side.B)));
-        if (answer.dtls() != null) {
+        if (offererChange != null) {
+            apply(offererChange);
+        }
+        if (answererChange != null) {
+            apply(answererChange);
+        } else if (answer.dtls() != null) {
             PhoneMedia.Dtls keying = answer.dtls();
             IceCredentials ice = new IceCredentials(answered.webRtc().iceUfrag(), answered.webRtc().icePassword(),
                     keying.iceUfrag(), keying.icePwd());
-            calleeDtls = new Dtls(dtlsLegs.attach(relay, session, from, calleeRole, keying.fingerprint(), ice,
-                    answer.rtp()), calleeRole, ice, dtlsLegs);
+            dtls.put(from, new Dtls(dtlsLegs.attach(relay, session, from, calleeRole, keying.fingerprint(), ice,
+                    answer.rtp()), calleeRole, ice, keying.fingerprint()));
         }
         return sdp;
     }
 
     /**
      * A phone's answer to the SDP the hub last sent it, when the hub made the offer (a re-INVITE
-     * without one, answered in the ACK): only its own leg changes, its hub key stays.
+     * without one, answered in the ACK): only its own leg changes, its hub key stays. On a DTLS-SRTP
+     * leg the answer must keep the hub's role; a new fingerprint makes a new association, new ICE
+     * credentials restart ICE, as for any answer.
      *
-     * @throws SdpException when it relays another m-line or its key cannot be read
+     * @throws SdpException when it relays another m-line, changes the leg's keying or DTLS roles, or its
+     *     key cannot be read
      */
     public void answerToHub(Side from, PhoneMedia answer) throws SdpException {
-        if (dtls != null || calleeDtls != null) {
-            throw new SdpException("call " + session.callId() + ": re-offers on a DTLS-SRTP leg are not served yet");
-        }
         if (answer.index() != mediaIndex) {
             throw new SdpException("the answer relays m-line " + (answer.index() + 1) + ", the offer m-line "
                     + (mediaIndex + 1));
         }
+        sameKeying(from, answer);
+        DtlsChange change = null;
+        if (answer.dtls() != null) {
+            DtlsRole role = role(() -> DtlsRole.offered(answer.dtls().setup()));
+            if (role != dtls.get(from).role()) {
+                throw new SdpException("the answer's a=setup:" + answer.dtls().setup().strip()
+                        + " takes the hub's own DTLS role");
+            }
+            change = dtlsChange(from, answer.dtls(), role, true, answer.rtp());
+        }
         Leg leg = legs.get(from);
-        Leg next = new Leg(answer, terminating() ? answer.key() : null, leg.hubKey(), leg.mux());
+        Leg next = new Leg(answer, terminating() && answer.dtls() == null ? answer.key() : null, leg.hubKey(),
+                leg.mux());
         legs.put(from, next);
         relay.update(session, from, spec(session.mode(), next));
+        if (change != null) {
+            apply(change);
+        }
     }
 
     /** The open offer was refused or timed out: forgotten, the media stays as it was. */
@@ -430,21 +511,106 @@ public final class OfferAnswer {
         return session.mode() == RelayMode.TERMINATION;
     }
 
+    /** The hub's role in its answer to a DTLS-SRTP offer from {@code side}: the one in place for actpass. */
+    private DtlsRole answeringRole(Side side, PhoneMedia.Dtls keying) throws SdpException {
+        return role(() -> DtlsRole.answeringAgain(keying.setup(), dtls.get(side).role()));
+    }
+
+    /**
+     * What {@code keying}, in an offer or answer of the phone on DTLS-SRTP leg {@code side}, does to the
+     * leg: a new association when the fingerprint or the roles change, an ICE restart when the peer's
+     * credentials change, with new hub credentials unless the hub made the offer ({@code hubOffered}).
+     * {@code peerAddress} is where the hub as client sends its ClientHello on a leg without ICE.
+     *
+     * @throws SdpException when the peer drops ICE from a leg that has it
+     */
+    private DtlsChange dtlsChange(Side side, PhoneMedia.Dtls keying, DtlsRole role, boolean hubOffered,
+            java.net.InetSocketAddress peerAddress) throws SdpException {
+        Dtls current = dtls.get(side);
+        boolean newAssociation = !current.peer().equals(keying.fingerprint()) || current.role() != role;
+        IceCredentials ice = current.ice();
+        boolean restart;
+        if (ice == null) {
+            // A leg without ICE gets it only from a peer that offers it; the hub offered none.
+            restart = keying.iceUfrag() != null && !hubOffered;
+            if (restart) {
+                ice = IceCredentials.generate(keying.iceUfrag(), keying.icePwd());
+            }
+        } else if (keying.iceUfrag() == null) {
+            throw new SdpException("call " + session.callId() + " leg " + side + " has ICE; the SDP drops it");
+        } else {
+            restart = !ice.remoteUfrag().equals(keying.iceUfrag()) || !ice.remotePassword().equals(keying.icePwd());
+            if (restart) {
+                ice = hubOffered
+                        ? new IceCredentials(ice.localUfrag(), ice.localPassword(), keying.iceUfrag(), keying.icePwd())
+                        : IceCredentials.generate(keying.iceUfrag(), keying.icePwd());
+            }
+        }
+        return new DtlsChange(side, current, new Dtls(current.leg(), role, ice, keying.fingerprint()), newAssociation,
+                restart, peerAddress);
+    }
+
+    /** Puts a DTLS-SRTP leg's change into force once the offer/answer that made it is taken. */
+    private void apply(DtlsChange change) {
+        Dtls next = change.next();
+        DtlsSrtpLeg leg = change.current().leg();
+        if (change.newAssociation()) {
+            leg = dtlsLegs.renew(relay, session, change.side(), leg, next.role(), next.peer(), next.ice(),
+                    change.peerAddress());
+        } else if (change.iceRestart()) {
+            leg.restartIce(next.ice());
+        }
+        dtls.put(change.side(), new Dtls(leg, next.role(), next.ice(), next.peer()));
+    }
+
+    /**
+     * The hub's re-offer to the phone on DTLS-SRTP leg {@code to}: the open offer with the hub's lines
+     * for that leg, its fingerprint, its role in place and its ICE credentials.
+     */
+    private Onward dtlsReoffer(Side to, String relayAddress) throws SdpException {
+        Dtls leg = dtls.get(to);
+        SessionDescription sdp = rewrite(pending.media(), to, relayAddress, List.of(), true);
+        PhoneMedia.Dtls peer = legs.get(to).media().dtls();
+        DtlsSdp.toDtls(sdp, mediaIndex, hubDtlsLines(to, leg, relayAddress), leg.ice() != null, peer.mid(),
+                peer.bundled());
+        return new Onward(sdp.encode(), List.of(), new WebRtcOffer(leg.ice() == null ? null : leg.ice().localUfrag(),
+                leg.ice() == null ? null : leg.ice().localPassword()));
+    }
+
     /**
      * The hub's DTLS-SRTP answer lines for the offerer's leg: its certificate's fingerprint, its role,
      * and as an ICE-lite agent its credentials and the relay port as its one host candidate.
      */
-    private void dtlsAnswer(SessionDescription answer, PhoneMedia.Dtls offered, String relayAddress) {
+    private void dtlsAnswer(SessionDescription answer, PhoneMedia.Dtls offered, String relayAddress, Side side,
+            Dtls leg) {
+        DtlsSdp.toDtls(answer, mediaIndex, hubDtlsLines(side, leg, relayAddress), leg.ice() != null, offered.mid(),
+                offered.bundled());
+    }
+
+    private List<String> hubDtlsLines(Side side, Dtls leg, String relayAddress) {
         List<String> lines = new ArrayList<>();
-        lines.add("fingerprint:" + dtls.legs().fingerprint().sdpValue());
-        lines.add("setup:" + dtls.role().setupAttribute());
-        if (dtls.ice() != null) {
-            lines.add("ice-ufrag:" + dtls.ice().localUfrag());
-            lines.add("ice-pwd:" + dtls.ice().localPassword());
-            lines.add("candidate:1 1 udp 2130706431 " + relayAddress + " " + session.rtpPort(Side.A) + " typ host");
+        lines.add("fingerprint:" + dtlsLegs.fingerprint().sdpValue());
+        lines.add("setup:" + leg.role().setupAttribute());
+        if (leg.ice() != null) {
+            lines.add("ice-ufrag:" + leg.ice().localUfrag());
+            lines.add("ice-pwd:" + leg.ice().localPassword());
+            lines.add("candidate:1 1 udp 2130706431 " + relayAddress + " " + session.rtpPort(side) + " typ host");
             lines.add("end-of-candidates");
         }
-        DtlsSdp.toDtls(answer, mediaIndex, lines, dtls.ice() != null, offered.mid(), offered.bundled());
+        return lines;
+    }
+
+    /** A step that reads an {@code a=setup}, its refusal turned into the SDP's. */
+    private interface RoleStep {
+        DtlsRole run();
+    }
+
+    private static DtlsRole role(RoleStep step) throws SdpException {
+        try {
+            return step.run();
+        } catch (IllegalArgumentException e) {
+            throw new SdpException(e.getMessage());
+        }
     }
 
     /** {@code media} as the phone on {@code toward} is to see it: the relay's side facing it. */

@@ -12,6 +12,10 @@ import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DefaultTlsClient;
 import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.KeyShareEntry;
+import org.bouncycastle.tls.NamedGroup;
+import org.bouncycastle.tls.PskKeyExchangeMode;
+import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SRTPProtectionProfile;
 import org.bouncycastle.tls.SignatureAlgorithm;
@@ -43,15 +47,18 @@ final class BrowserDtlsClient extends DefaultTlsClient {
     private final byte[] certificateDer;
     private final AsymmetricKeyParameter privateKey;
     private final byte[] hubFingerprint;
+    private final boolean offerDtls13;
     private volatile byte[] keying;
 
+    /** @param offerDtls13 the ClientHello offers DTLS 1.3 before 1.2, as a DTLS 1.3 Chromium's does */
     BrowserDtlsClient(BcTlsCrypto crypto, byte[] certificateDer, AsymmetricKeyParameter privateKey,
-                      byte[] hubFingerprint) {
+                      byte[] hubFingerprint, boolean offerDtls13) {
         super(crypto);
         this.crypto = crypto;
         this.certificateDer = certificateDer;
         this.privateKey = privateKey;
         this.hubFingerprint = hubFingerprint;
+        this.offerDtls13 = offerDtls13;
     }
 
     /** The exported keying material, or null before the handshake completed. */
@@ -81,6 +88,17 @@ final class BrowserDtlsClient extends DefaultTlsClient {
         Hashtable extensions = super.getClientExtensions();
         TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(
                 new int[] {SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80}, TlsUtils.EMPTY_BYTES));
+        if (offerDtls13) {
+            // Bouncy Castle writes supported_versions only for a client that speaks 1.3 itself; these
+            // are the extensions a DTLS 1.3 client adds to a ClientHello that also offers 1.2.
+            TlsExtensionsUtils.addSupportedVersionsExtensionClient(extensions,
+                    new ProtocolVersion[] {ProtocolVersion.DTLSv13, ProtocolVersion.DTLSv12});
+            byte[] share = new byte[32];
+            new java.security.SecureRandom().nextBytes(share);
+            TlsExtensionsUtils.addKeyShareClientHello(extensions,
+                    new java.util.Vector<>(java.util.List.of(new KeyShareEntry(NamedGroup.x25519, share))));
+            TlsExtensionsUtils.addPSKKeyExchangeModesExtension(extensions, new short[] {PskKeyExchangeMode.psk_dhe_ke});
+        }
         return extensions;
     }
 

@@ -18,7 +18,9 @@ import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,17 +55,19 @@ public final class BrowserPeer implements AutoCloseable {
     private final BlockingQueue<byte[]> dtls = new LinkedBlockingQueue<>();
     private final BlockingQueue<byte[]> media = new LinkedBlockingQueue<>();
     private final AtomicLong authFailures = new AtomicLong();
-    private final byte[] certificateDer;
-    private final AsymmetricKeyParameter privateKey;
-    private final String ufrag = token(8);
-    private final String password = token(24);
+    private final List<DTLSTransport> associations = new CopyOnWriteArrayList<>();
+    private final List<byte[]> dtlsReceived = new CopyOnWriteArrayList<>();
+    private final List<byte[]> dtlsSent = new CopyOnWriteArrayList<>();
+    private byte[] certificateDer;
+    private AsymmetricKeyParameter privateKey;
+    private String ufrag = token(8);
+    private String password = token(24);
     private final int ssrc = RANDOM.nextInt();
     private byte[] offeredFingerprint;
     private volatile InetSocketAddress hub;
     private String hubUfrag;
     private String hubPassword;
     private byte[] hubFingerprint;
-    private DTLSTransport dtlsTransport;
     private SrtpSender sender;
     private volatile SrtpReceiver receiver;
 
@@ -79,6 +83,35 @@ public final class BrowserPeer implements AutoCloseable {
 
     /** A browser with a fresh certificate, listening on a loopback port. */
     public static BrowserPeer start() throws Exception {
+        Credentials fresh = credentials();
+        return new BrowserPeer(fresh.der(), fresh.key());
+    }
+
+    /**
+     * The browser takes a new certificate, as when its page makes a new RTCPeerConnection certificate:
+     * its next offer or answer carries the new fingerprint, and its next handshake shows the new one.
+     */
+    public void newCertificate() throws Exception {
+        Credentials fresh = credentials();
+        certificateDer = fresh.der();
+        privateKey = fresh.key();
+        offeredFingerprint = BrowserDtlsClient.sha256(certificateDer);
+    }
+
+    /** An ICE restart (RFC 8445 §9): the next offer carries a new ufrag and password. */
+    public void restartIce() {
+        ufrag = token(8);
+        password = token(24);
+    }
+
+    public String iceUfrag() {
+        return ufrag;
+    }
+
+    private record Credentials(byte[] der, AsymmetricKeyParameter key) {
+    }
+
+    private static Credentials credentials() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         KeyPair pair = generator.generateKeyPair();
@@ -87,7 +120,7 @@ public final class BrowserPeer implements AutoCloseable {
         byte[] der = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(RANDOM.nextInt(Integer.MAX_VALUE) + 1L),
                 new java.util.Date(now - 86_400_000L), new java.util.Date(now + 30 * 86_400_000L), name, pair.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())).getEncoded();
-        return new BrowserPeer(der, PrivateKeyFactory.createKey(PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded())));
+        return new Credentials(der, PrivateKeyFactory.createKey(PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded())));
     }
 
     /**
@@ -111,7 +144,12 @@ public final class BrowserPeer implements AutoCloseable {
 
     /** A Chromium-like audio offer: G.711 µ-law and telephone-event, DTLS-SRTP, ICE, BUNDLE. */
     public String offer() {
-        return description("actpass");
+        return offer("sendrecv");
+    }
+
+    /** {@link #offer()} with another direction: {@code sendonly} or {@code inactive} holds the call. */
+    public String offer(String direction) {
+        return description("actpass", direction);
     }
 
     /**
@@ -119,11 +157,16 @@ public final class BrowserPeer implements AutoCloseable {
      * (the browser is the DTLS client), its own ICE credentials and fingerprint, the offer's mid bundled.
      */
     public String answer(String hubOffer) {
-        read(hubOffer);
-        return description("active");
+        return answer(hubOffer, "sendrecv");
     }
 
-    private String description(String setup) {
+    /** {@link #answer(String)} with another direction, such as {@code recvonly} to a hold. */
+    public String answer(String hubOffer, String direction) {
+        read(hubOffer);
+        return description("active", direction);
+    }
+
+    private String description(String setup, String direction) {
         int port = address().getPort();
         String host = address().getAddress().getHostAddress();
         return "v=0\r\n"
@@ -142,7 +185,7 @@ public final class BrowserPeer implements AutoCloseable {
                 + "a=fingerprint:" + fingerprint() + "\r\n"
                 + "a=setup:" + setup + "\r\n"
                 + "a=mid:0\r\n"
-                + "a=sendrecv\r\n"
+                + "a=" + direction + "\r\n"
                 + "a=rtcp-mux\r\n"
                 + "a=rtpmap:0 PCMU/8000\r\n"
                 + "a=rtpmap:101 telephone-event/8000\r\n"
@@ -184,6 +227,16 @@ public final class BrowserPeer implements AutoCloseable {
         throw new IllegalStateException("the hub did not answer the ICE check at " + hub);
     }
 
+    /** A DTLS datagram that came to this browser within the wait, or null: for a test's own handshake bytes. */
+    public byte[] nextDtls(long seconds) throws InterruptedException {
+        return dtls.poll(seconds, TimeUnit.SECONDS);
+    }
+
+    /** Where the hub's answer said to send media: its relay port. */
+    public InetSocketAddress hub() {
+        return hub;
+    }
+
     /** A STUN response that came to this browser within the wait, or null. */
     public byte[] nextStun(long seconds) throws InterruptedException {
         return stun.poll(seconds, TimeUnit.SECONDS);
@@ -195,9 +248,27 @@ public final class BrowserPeer implements AutoCloseable {
      * @throws IOException when the handshake fails (the hub refused the certificate, or timed out)
      */
     public void handshake() throws IOException {
+        handshake(false);
+    }
+
+    /**
+     * {@link #handshake()} as a browser that speaks DTLS 1.3 too: its ClientHello lists DTLS 1.3 and 1.2
+     * in supported_versions and carries an x25519 key_share and psk_key_exchange_modes, as Chromium's
+     * does (Bouncy Castle's client speaks DTLS 1.2 at most, so it goes on in the version the hub picks,
+     * and fails if that is not 1.2). The records it sent and received are kept ({@link #dtlsReceived}).
+     */
+    public void handshakeOfferingDtls13() throws IOException {
+        handshake(true);
+    }
+
+    private void handshake(boolean offerDtls13) throws IOException {
         BrowserDtlsClient client = new BrowserDtlsClient(new BcTlsCrypto(RANDOM), certificateDer, privateKey,
-                hubFingerprint);
-        dtlsTransport = new DTLSClientProtocol().connect(client, new Transport());
+                hubFingerprint, offerDtls13);
+        // A new association: what is left of an earlier one's flights is not this handshake's.
+        dtls.clear();
+        dtlsReceived.clear();
+        dtlsSent.clear();
+        associations.add(new DTLSClientProtocol().connect(client, new Transport()));
         byte[] keying = client.keying();
         byte[] clientKey = Arrays.copyOfRange(keying, 0, 16);
         byte[] serverKey = Arrays.copyOfRange(keying, 16, 32);
@@ -260,6 +331,16 @@ public final class BrowserPeer implements AutoCloseable {
         return authFailures.get();
     }
 
+    /** The DTLS datagrams the last handshake received from the hub, in order. */
+    public List<byte[]> dtlsReceived() {
+        return List.copyOf(dtlsReceived);
+    }
+
+    /** The DTLS datagrams the last handshake sent, in order (its ClientHello first). */
+    public List<byte[]> dtlsSent() {
+        return List.copyOf(dtlsSent);
+    }
+
     /** Sends raw bytes from this browser's port: a test's foreign or replayed packet. */
     public void sendRaw(byte[] data, InetSocketAddress to) throws IOException {
         socket.send(new DatagramPacket(data, data.length, to));
@@ -267,9 +348,9 @@ public final class BrowserPeer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (dtlsTransport != null) {
+        for (DTLSTransport association : associations) {
             try {
-                dtlsTransport.close();
+                association.close();
             } catch (IOException e) {
                 // closing anyway
             }
@@ -321,6 +402,7 @@ public final class BrowserPeer implements AutoCloseable {
                 if (record == null) {
                     return -1;
                 }
+                dtlsReceived.add(record);
                 int n = Math.min(len, record.length);
                 System.arraycopy(record, 0, buf, off, n);
                 return n;
@@ -332,6 +414,7 @@ public final class BrowserPeer implements AutoCloseable {
 
         @Override
         public void send(byte[] buf, int off, int len) throws IOException {
+            dtlsSent.add(Arrays.copyOfRange(buf, off, off + len));
             socket.send(new DatagramPacket(buf, off, len, hub));
         }
 

@@ -2,9 +2,12 @@ package io.hub.relay.control;
 
 import static io.hub.relay.FakePhone.LOOPBACK;
 import static io.hub.relay.control.NgMessages.offer;
+import static io.hub.relay.control.NgMessages.awaitQuery;
 import static io.hub.relay.control.NgMessages.sdp;
+import static io.hub.relay.control.NgMessages.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,8 +37,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,11 +94,11 @@ class NgDtlsBridgeTest {
 
         browser.checkConnectivity();
         browser.handshake();
-        awaitQuery("call-1", q -> dtlsOk(q, "tag-browser"));
+        awaitQuery(ng, "call-1", q -> dtlsOk(q, "tag-browser"));
         phone.receiveWith(key(toPhone.media().get(0)));
         phone.sendTo(phoneAudio.port());
         phone.sendRtp(1, 160);
-        awaitQuery("call-1", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        awaitQuery(ng, "call-1", q -> stream(q, "tag-phone").containsKey("endpoint"));
         for (int seq = 1; seq <= 10; seq++) {
             browser.sendAudio(seq);
             byte[] heard = phone.receiveRtp();
@@ -137,11 +138,11 @@ class NgDtlsBridgeTest {
         assertTrue(toPhone.media().get(0).attribute("fingerprint").isEmpty());
         browser.checkConnectivity();
         browser.handshake();
-        awaitQuery("call-5", q -> dtlsOk(q, "tag-browser"));
+        awaitQuery(ng, "call-5", q -> dtlsOk(q, "tag-browser"));
         phone.receiveWith(key(toPhone.media().get(0)));
         phone.sendTo(toPhone.media().get(0).port());
         phone.sendRtp(1, 160);
-        awaitQuery("call-5", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        awaitQuery(ng, "call-5", q -> stream(q, "tag-phone").containsKey("endpoint"));
         for (int seq = 1; seq <= 5; seq++) {
             browser.sendAudio(seq);
             byte[] heard = phone.receiveRtp();
@@ -179,7 +180,7 @@ class NgDtlsBridgeTest {
 
         assertThrows(IOException.class, browser::handshake, "the hub refuses the handshake");
 
-        Map<?, ?> gone = awaitQuery("call-2", q -> "error".equals(q.get("result")));
+        Map<?, ?> gone = awaitQuery(ng, "call-2", q -> "error".equals(q.get("result")));
         assertEquals("Unknown call-id", gone.get("error-reason"), "the call was deleted");
         assertEquals(1.0, registry.get("hub.relay.dtls.handshakes").tag("outcome", "fingerprint_mismatch")
                 .counter().count());
@@ -219,6 +220,214 @@ class NgDtlsBridgeTest {
         assertEquals(0, relay.calls());
     }
 
+    @Test
+    void aBrowsersHoldAndResumeKeepItsDtlsAssociationAndTheMediaGoesOn() throws Exception {
+        Bridged call = bridged("call-7");
+
+        SessionDescription hold = sdp(ng.request(offer("call-7", "tag-browser", call.browser().offer("sendonly"))));
+        assertEquals("RTP/SAVP", hold.media().get(0).protocol());
+        assertEquals("sendonly", hold.media().get(0).direction(hold));
+        assertEquals(call.phoneKey(), key(hold.media().get(0)), "the browser's packets keep their context and key");
+        HubAnswer held = call.browser().read(sdp(ng.request(answer("call-7", "tag-browser", "tag-phone",
+                phoneSdp(call.phone(), "recvonly")))).encode());
+        assertSameDtls(call.hub(), held);
+        sdp(ng.request(offer("call-7", "tag-browser", call.browser().offer())));
+        assertSameDtls(call.hub(), call.browser().read(sdp(ng.request(answer("call-7", "tag-browser", "tag-phone",
+                phoneSdp(call.phone(), "sendrecv")))).encode()));
+
+        talk(call, 6);
+        Map<?, ?> dtls = (Map<?, ?>) stream(ng.request(Map.of("command", "query", "call-id", "call-7")),
+                "tag-browser").get("dtls");
+        assertEquals("established", dtls.get("state"));
+        assertEquals(1.0, handshakes("ok"), "one association all along");
+    }
+
+    @Test
+    void anIceRestartGetsNewHubCredentialsOnlyTheirChecksAreAnsweredAndTheMediaGoesOn() throws Exception {
+        Bridged call = bridged("call-8");
+        String oldBrowserUfrag = call.browser().iceUfrag();
+
+        call.browser().restartIce();
+        SessionDescription toPhone = sdp(ng.request(offer("call-8", "tag-browser", call.browser().offer())));
+        assertEquals(call.phoneKey(), key(toPhone.media().get(0)), "an ICE restart keeps the keys");
+        HubAnswer restarted = call.browser().read(sdp(ng.request(answer("call-8", "tag-browser", "tag-phone",
+                phoneSdp(call.phone(), "sendrecv")))).encode());
+
+        assertNotEquals(call.hub().iceUfrag(), restarted.iceUfrag(), "the hub restarts with new credentials");
+        assertNotEquals(call.hub().icePassword(), restarted.icePassword());
+        assertArrayEquals(call.hub().fingerprint(), restarted.fingerprint());
+        assertEquals("passive", restarted.setup());
+        assertEquals("waiting", dtlsFigure("call-8", "ice"), "consent starts again");
+        call.browser().sendRaw(IceCheck.request(IceCheck.transactionId(), call.hub().iceUfrag() + ":" + oldBrowserUfrag,
+                call.hub().icePassword()), restarted.media());
+        assertNull(call.browser().nextStun(1), "a check with the old credentials is not answered");
+        call.browser().checkConnectivity();
+        assertEquals("nominated", dtlsFigure("call-8", "ice"));
+        talk(call, 6);
+        assertEquals(1.0, handshakes("ok"), "the association outlives the ICE restart");
+    }
+
+    @Test
+    void aNewCertificateInAReofferBringsANewHandshakeAndNewKeysBothWays() throws Exception {
+        Bridged call = bridged("call-9");
+
+        call.browser().newCertificate();
+        SessionDescription toPhone = sdp(ng.request(offer("call-9", "tag-browser", call.browser().offer())));
+        SdesKey fresh = key(toPhone.media().get(0));
+        assertNotEquals(call.phoneKey(), fresh, "the browser's packets come under a new context: so the phone's key");
+        HubAnswer again = call.browser().read(sdp(ng.request(answer("call-9", "tag-browser", "tag-phone",
+                phoneSdp(call.phone(), "sendrecv")))).encode());
+        assertSameDtls(call.hub(), again);
+        call.browser().handshake();
+        awaitQuery(ng, "call-9", q -> dtlsOk(q, "tag-browser"));
+        call.phone().receiveWith(fresh);
+
+        talk(call, 6);
+        assertEquals(2.0, handshakes("ok"), "a second association");
+    }
+
+    @Test
+    void aReofferWhoseFingerprintIsNotTheCertificateEndsTheCallAtTheNewHandshake() throws Exception {
+        Bridged call = bridged("call-10");
+
+        call.browser().offerAnotherFingerprint();
+        sdp(ng.request(offer("call-10", "tag-browser", call.browser().offer())));
+        call.browser().read(sdp(ng.request(answer("call-10", "tag-browser", "tag-phone",
+                phoneSdp(call.phone(), "sendrecv")))).encode());
+
+        assertThrows(IOException.class, call.browser()::handshake, "the hub refuses the new handshake");
+        Map<?, ?> gone = awaitQuery(ng, "call-10", q -> "error".equals(q.get("result")));
+        assertEquals("Unknown call-id", gone.get("error-reason"), "the call was deleted");
+        assertEquals(1.0, handshakes("fingerprint_mismatch"));
+    }
+
+    @Test
+    void aReofferThatWouldMakeTheBrowsersLegSdesIsRefusedAndTheCallGoesOn() throws Exception {
+        Bridged call = bridged("call-12");
+
+        Map<?, ?> reply = ng.request(offer("call-12", "tag-browser", phoneSdp(phone(), "sendrecv")));
+
+        assertEquals("call call-12 leg A is DTLS-SRTP; its SDP cannot make it SDES", reply.get("error-reason"));
+        talk(call, 6);
+    }
+
+    @Test
+    void aReofferThatDropsIceFromTheLegIsRefusedAndTheCallGoesOn() throws Exception {
+        Bridged call = bridged("call-13");
+        String withoutIce = call.browser().offer().replaceAll("a=ice-(ufrag|pwd):[^\r]*\r\n", "");
+
+        Map<?, ?> reply = ng.request(offer("call-13", "tag-browser", withoutIce));
+
+        assertEquals("call call-13 leg A has ICE; the SDP drops it", reply.get("error-reason"));
+        talk(call, 6);
+    }
+
+    @Test
+    void aBrowsersAnswerThatTakesTheHubsOwnDtlsRoleIsRefusedAndTheOfferStaysOpen() throws Exception {
+        FakePhone phone = phone();
+        BrowserPeer browser = browser();
+        Map<String, Object> offer = offer("call-14", "tag-phone", phoneSdp(phone));
+        offer.put("transport-protocol", "UDP/TLS/RTP/SAVPF");
+        String toBrowser = sdp(ng.request(offer)).encode();
+        sdp(ng.request(answer("call-14", "tag-phone", "tag-browser", browser.answer(toBrowser))));
+        String hold = sdp(ng.request(offer("call-14", "tag-phone", phoneSdp(phone, "sendonly")))).encode();
+
+        Map<?, ?> reply = ng.request(answer("call-14", "tag-phone", "tag-browser",
+                browser.answer(hold, "recvonly").replace("a=setup:active", "a=setup:passive")));
+
+        assertEquals("the answer's a=setup:passive takes the hub's own DTLS role; the hub offered a=setup:passive",
+                reply.get("error-reason"));
+        sdp(ng.request(answer("call-14", "tag-phone", "tag-browser", browser.answer(hold, "recvonly"))));
+    }
+
+    @Test
+    void aDeskPhonesHoldReachesItsBrowserCalleeAsTheHubsDtlsOfferAndKeepsTheAssociation() throws Exception {
+        FakePhone phone = phone();
+        BrowserPeer browser = browser();
+        Map<String, Object> offer = offer("call-11", "tag-phone", phoneSdp(phone));
+        offer.put("transport-protocol", "UDP/TLS/RTP/SAVPF");
+        String toBrowser = sdp(ng.request(offer)).encode();
+        HubAnswer first = HubAnswer.parse(toBrowser);
+        SessionDescription toPhone = sdp(ng.request(answer("call-11", "tag-phone", "tag-browser",
+                browser.answer(toBrowser))));
+        browser.checkConnectivity();
+        browser.handshake();
+        awaitQuery(ng, "call-11", q -> dtlsOk(q, "tag-browser"));
+        SdesKey phoneKey = key(toPhone.media().get(0));
+        phone.receiveWith(phoneKey);
+        phone.sendTo(toPhone.media().get(0).port());
+        phone.sendRtp(1, 160);
+        awaitQuery(ng, "call-11", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        Bridged call = new Bridged(browser, phone, phoneKey, first);
+
+        String hold = sdp(ng.request(offer("call-11", "tag-phone", phoneSdp(phone, "sendonly")))).encode();
+        HubAnswer reoffer = HubAnswer.parse(hold);
+        assertSameDtls(first, reoffer);
+        assertEquals("passive", reoffer.setup(), "the hub offers the role in place: the browser stays the client");
+        assertTrue(hold.contains("a=sendonly\r\n") && !hold.contains("a=crypto"), hold);
+        SessionDescription held = sdp(ng.request(answer("call-11", "tag-phone", "tag-browser",
+                browser.answer(hold, "recvonly"))));
+
+        assertEquals("RTP/SAVP", held.media().get(0).protocol());
+        assertEquals(phoneKey, key(held.media().get(0)), "the association stays, so does the phone's key");
+        talk(call, 2);
+        assertEquals(1.0, handshakes("ok"));
+    }
+
+    /** A browser's call to a desk phone over ng, answered, with its media up both ways. */
+    private record Bridged(BrowserPeer browser, FakePhone phone, SdesKey phoneKey, HubAnswer hub) {
+    }
+
+    private Bridged bridged(String callId) throws Exception {
+        BrowserPeer browser = browser();
+        FakePhone phone = phone();
+        SessionDescription toPhone = sdp(ng.request(offer(callId, "tag-browser", browser.offer())));
+        HubAnswer hub = browser.read(sdp(ng.request(answer(callId, "tag-browser", "tag-phone",
+                phoneSdp(phone)))).encode());
+        browser.checkConnectivity();
+        browser.handshake();
+        awaitQuery(ng, callId, q -> dtlsOk(q, "tag-browser"));
+        SdesKey phoneKey = key(toPhone.media().get(0));
+        phone.receiveWith(phoneKey);
+        phone.sendTo(toPhone.media().get(0).port());
+        phone.sendRtp(1, 160);
+        awaitQuery(ng, callId, q -> stream(q, "tag-phone").containsKey("endpoint"));
+        Bridged call = new Bridged(browser, phone, phoneKey, hub);
+        talk(call, 1);
+        return call;
+    }
+
+    /** Five packets each way from sequence {@code first}: each end hears every one of the other's. */
+    private static void talk(Bridged call, int first) throws Exception {
+        for (int seq = first; seq < first + 5; seq++) {
+            call.browser().sendAudio(seq);
+            byte[] heard = call.phone().receiveRtp();
+            assertNotNull(heard, "the phone heard the browser's packet " + seq);
+            assertArrayEquals(BrowserPeer.payload(seq), Arrays.copyOfRange(heard, 12, heard.length));
+            call.phone().sendRtp(seq + 1, (seq + 1) * 160);
+            assertArrayEquals(FakePhone.plainRtp(call.phone().ssrc, seq + 1, (seq + 1) * 160),
+                    call.browser().receiveAudio(), "the browser heard the phone's packet " + (seq + 1));
+        }
+    }
+
+    /** The hub's DTLS lines to the browser did not change: its address, fingerprint, role and ICE. */
+    private static void assertSameDtls(HubAnswer before, HubAnswer after) {
+        assertEquals(before.media(), after.media());
+        assertArrayEquals(before.fingerprint(), after.fingerprint());
+        assertEquals(before.iceUfrag(), after.iceUfrag());
+        assertEquals(before.icePassword(), after.icePassword());
+        assertEquals("passive", after.setup());
+    }
+
+    private String dtlsFigure(String callId, String name) throws Exception {
+        Map<?, ?> query = ng.request(Map.of("command", "query", "call-id", callId));
+        return String.valueOf(((Map<?, ?>) stream(query, "tag-browser").get("dtls")).get(name));
+    }
+
+    private double handshakes(String outcome) {
+        return registry.get("hub.relay.dtls.handshakes").tag("outcome", outcome).counter().count();
+    }
+
     private BrowserPeer browser() throws Exception {
         BrowserPeer browser = BrowserPeer.start();
         closing.add(browser);
@@ -233,10 +442,12 @@ class NgDtlsBridgeTest {
 
     /** The desk phone's SDES answer: G.711, no rtcp-mux. */
     private static String phoneSdp(FakePhone phone) {
-        int port = phone.address().getPort();
-        return "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                + "m=audio " + port + " RTP/SAVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
-                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " + phone.ownKey.inline() + "\r\n";
+        return phoneSdp(phone, null);
+    }
+
+    /** {@link #phoneSdp(FakePhone)} with a direction attribute, as a phone holds or resumes. */
+    private static String phoneSdp(FakePhone phone, String direction) {
+        return NgMessages.deskSdp(phone, direction);
     }
 
     private static Map<String, Object> answer(String callId, String fromTag, String toTag, String sdp) {
@@ -249,11 +460,6 @@ class NgDtlsBridgeTest {
         return new SdesKey(SrtpSuite.valueOf(key.suite().name()), key.key(), key.salt());
     }
 
-    private static Map<?, ?> stream(Map<?, ?> query, String tag) {
-        Map<?, ?> party = (Map<?, ?>) ((Map<?, ?>) query.get("tags")).get(tag);
-        Map<?, ?> medium = (Map<?, ?>) ((List<?>) party.get("medias")).get(0);
-        return (Map<?, ?>) ((List<?>) medium.get("streams")).get(0);
-    }
 
     /** The hub's side of the browser's handshake has its keys (a moment after the browser's). */
     private static boolean dtlsOk(Map<?, ?> query, String tag) {
@@ -261,15 +467,4 @@ class NgDtlsBridgeTest {
         return dtls != null && "ok".equals(dtls.get("outcome"));
     }
 
-    private Map<?, ?> awaitQuery(String callId, Predicate<Map<?, ?>> condition) throws Exception {
-        Map<?, ?> query = null;
-        for (int i = 0; i < 250; i++) {
-            query = ng.request(Map.of("command", "query", "call-id", callId));
-            if (condition.test(query)) {
-                return query;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-        throw new AssertionError("the relay never got there: " + query);
-    }
 }

@@ -89,12 +89,14 @@ final class CallMedia {
     }
 
     /**
-     * A re-offer from {@code from} (re-INVITE or UPDATE): staged until the other side answers.
+     * A re-offer from {@code from} (re-INVITE or UPDATE): staged until the other side answers. On a call
+     * with a DTLS-SRTP leg it follows {@link OfferAnswer}'s re-offer rules: the browser's leg keeps its
+     * association unless its fingerprint changes, and gets the hub's DTLS lines whoever offered.
      *
      * @return the offer the other side gets
      */
     String offer(Side from, String sdp, String otherAddress) throws SdpException {
-        exchange.offer(from, PhoneMedia.of(sdp));
+        exchange.offer(from, dtlsLegs == null ? PhoneMedia.of(sdp) : PhoneMedia.ofSdesOrDtls(sdp));
         pendingOffer = exchange.onward(otherAddress);
         return pendingOffer.sdp();
     }
@@ -109,7 +111,8 @@ final class CallMedia {
         if (pendingOffer == null) {
             throw new SdpException("an answer from " + from + " with no offer from the other side open");
         }
-        String answer = exchange.answer(from, pendingOffer, PhoneMedia.of(sdp), offererAddress);
+        String answer = exchange.answer(from, pendingOffer, pendingOffer.webRtc() != null
+                ? PhoneMedia.ofSdesOrDtls(sdp) : PhoneMedia.of(sdp), offererAddress);
         lastSent.put(from, pendingOffer.sdp());
         lastSent.put(from.other(), answer);
         pendingOffer = null;
@@ -130,7 +133,7 @@ final class CallMedia {
 
     /** A phone's answer in the ACK to the hub's offer of {@link #lastSentTo}: only its own leg changes. */
     void answerInAck(Side from, String sdp) throws SdpException {
-        exchange.answerToHub(from, PhoneMedia.of(sdp));
+        exchange.answerToHub(from, exchange.dtlsLeg(from) != null ? PhoneMedia.ofSdesOrDtls(sdp) : PhoneMedia.of(sdp));
         applyTimeout();
     }
 

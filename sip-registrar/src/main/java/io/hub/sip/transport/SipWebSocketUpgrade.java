@@ -33,6 +33,14 @@ public final class SipWebSocketUpgrade {
      * for other paths go to the handler set as its next one.
      */
     public static WebSocketUpgradeHandler handler(Server jetty, SipServer sip) {
+        return handler(jetty, sip, null);
+    }
+
+    /**
+     * {@link #handler(Server, SipServer)} whose WebSockets tell {@code guard} (the web port's caps and
+     * deadlines, a listener of its connector) when they are upgraded and when a phone registers on them.
+     */
+    public static WebSocketUpgradeHandler handler(Server jetty, SipServer sip, WebPortGuard guard) {
         return WebSocketUpgradeHandler.from(jetty, container -> {
             container.setMaxTextMessageSize(MAX_FRAME_BYTES);
             container.setMaxFrameSize(MAX_FRAME_BYTES);
@@ -48,7 +56,7 @@ public final class SipWebSocketUpgrade {
                 }
                 response.setAcceptedSubProtocol(SUBPROTOCOL);
                 return new WebSocketFlow(sip, (InetSocketAddress) remote,
-                        (InetSocketAddress) request.getConnectionMetaData().getLocalSocketAddress());
+                        (InetSocketAddress) request.getConnectionMetaData().getLocalSocketAddress(), guard);
             });
         });
     }

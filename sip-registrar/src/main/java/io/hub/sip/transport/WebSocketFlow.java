@@ -28,14 +28,17 @@ public final class WebSocketFlow implements Session.Listener.AutoDemanding, Flow
     private final SipServer server;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    private final WebPortGuard guard;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Session session;
     private volatile Flow flow;
 
-    WebSocketFlow(SipServer server, InetSocketAddress remote, InetSocketAddress local) {
+    /** @param guard the web port's caps and deadlines, told of the upgrade and the registration; or null */
+    WebSocketFlow(SipServer server, InetSocketAddress remote, InetSocketAddress local, WebPortGuard guard) {
         this.server = server;
         this.remote = remote;
         this.local = local;
+        this.guard = guard;
     }
 
     @Override
@@ -44,6 +47,19 @@ public final class WebSocketFlow implements Session.Listener.AutoDemanding, Flow
         this.flow = new Flow(this, "WSS", "", requested -> server.validate(List.of(), requested), remote, local,
                 server.clock().instant(), server.limits().defaultIdleTimeout().toMillis());
         LOG.info("sip websocket open {}", flow);
+        if (guard != null) {
+            guard.upgraded(remote, () -> closeUnregistered(guard.limits().registerDeadline().toSeconds()));
+        }
+    }
+
+    /** The web port's register deadline passed with no phone registered here (counted by the guard). */
+    private void closeUnregistered(long deadlineSeconds) {
+        String why = "no phone registered within " + deadlineSeconds + " s";
+        Session current = session;
+        if (current != null) {
+            current.close(StatusCode.POLICY_VIOLATION, why, Callback.NOOP);
+        }
+        closedBy(why);
     }
 
     @Override
@@ -108,7 +124,11 @@ public final class WebSocketFlow implements Session.Listener.AutoDemanding, Flow
 
     @Override
     public void registered() {
-        // A WebSocket is not held to the TLS ports' per-source cap of unregistered connections.
+        // Not held to the TLS ports' per-source cap of unregistered connections; the web port's guard
+        // lifts its register deadline.
+        if (guard != null) {
+            guard.registered(remote);
+        }
     }
 
     private void closedBy(String why) {
