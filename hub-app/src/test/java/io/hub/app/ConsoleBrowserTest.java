@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gov.nist.javax.sip.message.SIPRequest;
+import io.hub.pki.DeviceCertificateRequest;
+import io.hub.pki.DeviceCertificates;
 import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
@@ -11,6 +13,10 @@ import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.sip.CallPhone;
 import io.hub.sip.SipTestClient;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -276,6 +282,9 @@ class ConsoleBrowserTest {
         for (int i = 0; i < 26; i++) {
             enroll(String.format("00809f0001%02d", i), Integer.toString(3000 + i), "Desk " + i, "Nice");
         }
+        // The Lyon spare phone reports a firmware behind the target and a DHCP option that misleads it.
+        reportStatus("00809f000004", "{\"firmware\": \"2.0.0\", \"ip\": \"10.1.0.20\", "
+                + "\"dhcp\": {\"66\": \"tftp://10.1.1.5\"}}");
         browser.get(adminUrl("/admin/"));
         signIn();
         deviceMacs();
@@ -294,11 +303,22 @@ class ConsoleBrowserTest {
         new Select(browser.findElement(By.id("filter-site"))).selectByVisibleText("Lyon");
         browser.findElement(By.cssSelector("#device-filter button[type=submit]")).click();
         wait.until(driver -> deviceMacs().equals(List.of("00809f000003", "00809f000004")));
+        WebElement spare = deviceRow("00809f000004");
+        assertEquals("1", spare.findElement(By.cssSelector("td.alert")).getText(), "its DHCP alert: " + spare.getText());
+        assertEquals("2.0.0 → 2.1.0", spare.findElement(By.cssSelector("td.behind")).getText(), spare.getText());
+        assertTrue(spare.getText().contains(" status from "), "its last contact: " + spare.getText());
         new Select(browser.findElement(By.id("filter-live"))).selectByVisibleText("registered");
         browser.findElement(By.cssSelector("#device-filter button[type=submit]")).click();
         wait.until(driver -> deviceMacs().equals(List.of("00809f000003")));
         new Select(browser.findElement(By.id("filter-site"))).selectByVisibleText("every site");
         new Select(browser.findElement(By.id("filter-live"))).selectByVisibleText("registered or not");
+
+        // The alert itself: what the phones got, why it misleads them and how to fix it.
+        tab("alerts");
+        wait.until(driver -> text(By.id("alerts")).contains("1 phone at site Lyon got option 66 = tftp://10.1.1.5"));
+        assertTrue(text(By.id("alerts")).contains("00809f000004"), text(By.id("alerts")));
+        screenshot("alerts");
+        tab("devices");
 
         // Enrolled from the form, then found by search.
         browser.findElement(By.id("show-enroll")).click();
@@ -468,6 +488,20 @@ class ConsoleBrowserTest {
         }, "answers " + phone.user);
         answering.setDaemon(true);
         answering.start();
+    }
+
+    /** A status report from the phone itself, over HTTPS with a device certificate the hub's CA issued. */
+    private void reportStatus(String mac, String json) throws Exception {
+        DeviceCertificates.IssuedCertificate certificate = hub.pki().issueDeviceCertificate(
+                DeviceCertificateRequest.of(MacAddress.parse(mac), "Myriad M7"), dir.resolve("certificate-" + mac));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(SipTestClient.context(PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE)),
+                        certificate.certificate(), certificate.keys().getPrivate())).build();
+        HttpResponse<String> status = client.send(HttpRequest.newBuilder(URI.create("https://localhost:"
+                + hub.provisioning().devicePort() + "/prov/v1/status/" + mac))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, status.statusCode(), status.body());
     }
 
     private CallPhone registered(String user, String mac) throws Exception {
