@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -45,8 +46,8 @@ class FleetAtScaleTest {
     /**
      * Statements a page may cost: the page and its count, the page's contacts, firmware, alerts and
      * resyncs, the filters' sites and models, the firmware targets of the page's models, the tenant's
-     * domain and the AORs of the registrations and calls views, with room for the token check. Far
-     * below the {@value #REGISTERED} lookups one per binding would take.
+     * domain and the AORs of the registrations and calls views, the token check, and room for the
+     * hub's own heartbeat meanwhile. Far below the {@value #REGISTERED} lookups one per binding would take.
      */
     private static final int STATEMENTS_PER_PAGE = 20;
 
@@ -56,6 +57,7 @@ class FleetAtScaleTest {
     private Hub hub;
     private AdminHttp admin;
     private final List<CallPhone> phones = new ArrayList<>();
+    private long readings;
 
     @BeforeEach
     void start() throws Exception {
@@ -152,21 +154,32 @@ class FleetAtScaleTest {
                 .map(Map.Entry::getValue).toList(), statement + " in " + spent);
     }
 
+    /**
+     * The statements the request cost, besides the COMMIT that ends each transaction, are few; and no
+     * statement, COMMIT included, ran anywhere near once per registered phone.
+     */
     private static void assertWithinBound(Map<String, Long> spent) {
-        long total = spent.values().stream().mapToLong(Long::longValue).sum();
+        long total = spent.entrySet().stream().filter(entry -> !entry.getKey().equals("COMMIT"))
+                .mapToLong(Map.Entry::getValue).sum();
         assertTrue(total <= STATEMENTS_PER_PAGE, total + " statements: " + spent);
         assertTrue(spent.values().stream().allMatch(count -> count < REGISTERED),
                 "no statement once per binding: " + spent);
     }
 
-    /** Each statement H2 has executed since the statistics were switched on, with how many times. */
-    private static Map<String, Long> executions(Connection connection) throws Exception {
+    /**
+     * Each statement H2 has executed since the statistics were switched on, with how many times. The
+     * parameter differs at each reading: H2 hands back its last result for the same query and the
+     * same parameters while no table changed, and a request that only reads changes none.
+     */
+    private Map<String, Long> executions(Connection connection) throws Exception {
         Map<String, Long> counts = new HashMap<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(
-                        "SELECT SQL_STATEMENT, EXECUTION_COUNT FROM INFORMATION_SCHEMA.QUERY_STATISTICS")) {
-            while (row.next()) {
-                counts.put(row.getString(1), row.getLong(2));
+        try (PreparedStatement statement = connection.prepareStatement("SELECT SQL_STATEMENT, EXECUTION_COUNT "
+                + "FROM INFORMATION_SCHEMA.QUERY_STATISTICS WHERE EXECUTION_COUNT > ?")) {
+            statement.setLong(1, -(++readings));
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    counts.put(row.getString(1), row.getLong(2));
+                }
             }
         }
         return counts;
