@@ -159,6 +159,19 @@ class ConfigRendererTest {
         assertEquals("sip.registrar.host is not set in any layer", e.getMessage());
     }
 
+    @Test
+    void noModelsConfigurationNorAnySettingTellsAPhoneToReboot() {
+        // A phone restarts only when a check-sync NOTIFY says reboot=true: no key of any layer can ask it to.
+        assertTrue(Setting.keys().stream().noneMatch(key -> key.toLowerCase(java.util.Locale.ROOT).contains("reboot")),
+                Setting.keys().toString());
+        for (PhoneModel model : PhoneCatalogue.builtIn().models()) {
+            String document = new String(render(model.name(), Map.of(), Map.of()).document(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(!document.toLowerCase(java.util.Locale.ROOT).contains("reboot")
+                    && !document.toLowerCase(java.util.Locale.ROOT).contains("restart"), model.name() + ":\n" + document);
+        }
+    }
+
     private static RenderedConfig render(String model, Map<String, String> site, Map<String, String> device) {
         return RENDERER.render(new ConfigRequest("00809faabbcc", model, GLOBAL, site, device));
     }

@@ -27,7 +27,7 @@ final class OwedResyncsFollowRegistrations {
             }
             String domain = aor.replaceFirst("^sips?:", "").replaceFirst("^[^@]*@", "");
             phones.tenantOf(domain)
-                    .flatMap(owner -> CallList.phoneOf(aor, owner.domain(), phones, owner.tenant()))
+                    .flatMap(owner -> TenantAors.phone(aor, owner.domain(), phones, owner.tenant()))
                     .filter(phone -> provisioning.phoneRegistered(phone.mac()))
                     .ifPresent(phone -> LOG.info("resync owed since start queued mac={} aor={}",
                             phone.mac().value(), LogText.of(aor)));

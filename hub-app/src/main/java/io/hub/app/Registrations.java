@@ -1,7 +1,7 @@
 package io.hub.app;
 
+import io.hub.pki.MacAddress;
 import io.hub.provisioning.Phones;
-import io.hub.provisioning.ProvisionedPhone;
 import io.hub.sip.Registration;
 import io.hub.sip.SipService;
 import java.time.Instant;
@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The registrations a tenant sees at {@code GET /admin/v1/registrations}: the bindings of its domain's
@@ -26,14 +25,18 @@ final class Registrations {
         java.util.Set<Long> flows = new java.util.HashSet<>();
         String domain = phones.domainOf(tenant);
         Instant now = Instant.now();
-        for (Registration registration : sip.registrations()) {
-            Optional<ProvisionedPhone> device = CallList.phoneOf(registration.aor(), domain, phones, tenant);
-            if (device.isEmpty()) {
+        List<Registration> registrations = sip.registrations();
+        // Every AOR resolved in one query: a lookup per binding is a query per registered phone.
+        Map<String, MacAddress> macs = TenantAors.macs(registrations.stream().map(Registration::aor).toList(),
+                domain, phones, tenant);
+        for (Registration registration : registrations) {
+            MacAddress mac = macs.get(registration.aor());
+            if (mac == null) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("aor", registration.aor());
-            row.put("mac", device.get().mac().value());
+            row.put("mac", mac.value());
             row.put("contact", registration.contact());
             row.put("instance", registration.instance());
             row.put("regId", registration.regId());

@@ -11,6 +11,7 @@ import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.sip.CallPhone;
 import io.hub.sip.SipTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,6 +24,8 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +105,44 @@ class LogLinesTest {
                 && line.contains("detail=macAddress is missing")), String.join("\n", lines));
         assertTrue(lines.stream().anyMatch(line -> line.contains("enroll refused reason=invalid-device mac=00809f000001 ip=")),
                 String.join("\n", lines));
+        assertFalse(lines.stream().anyMatch(line -> line.contains("=null")), String.join("\n", lines));
+    }
+
+    @Test
+    void aPhonesRegistrationAndResyncLinesNameItsMacAndItsAor() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        HubSettings settings = TestSettings.ephemeralPorts();
+        settings.sipDomain = "hub.test";
+        try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
+            hub.provisioning().enrollment().enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001",
+                    null, null, null, null, null), "test", "127.0.0.1");
+            AdminHttp admin = new AdminHttp(hub, dir.resolve("var"));
+            X509Certificate ca = PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE));
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try (CallPhone phone = new CallPhone("1001", SipTestClient.tls(hub.sip().tlsPort(), ca, null, null))) {
+                phone.register(hub.provisioning().enrollment().find("default", MacAddress.parse("00809faabbcc"))
+                        .sipPassword());
+                CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> {
+                    try {
+                        phone.answer(phone.expectRequest("NOTIFY"), 200, null, null);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                HttpResponse<String> resync = admin.send("POST", "/admin/v1/devices/00809faabbcc/resync", null, null);
+                answered.get(30, TimeUnit.SECONDS);
+                assertEquals(200, resync.statusCode(), resync.body());
+            }
+            System.setErr(original);
+        } finally {
+            System.setErr(original);
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.stream().anyMatch(line -> line.contains("register ok aor=sip:1001@hub.test mac=00809faabbcc ")),
+                String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(line -> line.contains("resync mac=00809faabbcc aor=sip:1001@hub.test "
+                + "tenant=default reboot=false outcome=ok status=200")), String.join("\n", lines));
         assertFalse(lines.stream().anyMatch(line -> line.contains("=null")), String.join("\n", lines));
     }
 

@@ -4,9 +4,17 @@ import static io.hub.app.CommandLineRun.hub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gov.nist.javax.sip.message.SIPRequest;
+import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
+import io.hub.pki.PemFiles;
 import io.hub.provisioning.devices.DeviceDraft;
+import io.hub.sip.CallPhone;
+import io.hub.sip.SipTestClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +70,41 @@ class ResyncCommandTest {
         assertTrue(!after.equals(before) && !rotated.out().contains(after));
         assertEquals("hub: the hub refused (404 not-found): no device 00809f0000ff",
                 admin("device", "rotate-password", "00809f0000ff").errorLine());
+    }
+
+    @Test
+    void aRegisteredPhoneIsToldDownItsFlowAndTheCommandPrintsItsAnswer() throws Exception {
+        running.close();
+        HubSettings settings = TestSettings.ephemeralPorts();
+        settings.sipDomain = "hub.test";
+        running = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
+        try (CallPhone phone = new CallPhone("1001", SipTestClient.tls(running.sip().tlsPort(),
+                PemFiles.readCertificate(running.pki().file(HubPki.HUB_CA_CERTIFICATE)), null, null))) {
+            phone.register(running.provisioning().enrollment().find("default", MacAddress.parse("00809f000001"))
+                    .sipPassword());
+
+            CompletableFuture<String> events = CompletableFuture.supplyAsync(() -> {
+                try {
+                    SIPRequest resync = phone.expectRequest("NOTIFY");
+                    phone.answer(resync, 200, null, null);
+                    SIPRequest reboot = phone.expectRequest("NOTIFY");
+                    phone.answer(reboot, 200, null, null);
+                    return resync.getHeader("Event").toString().strip() + " then "
+                            + reboot.getHeader("Event").toString().strip();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            CommandLineRun resync = admin("device", "resync", "00:80:9f:00:00:01");
+            CommandLineRun reboot = admin("device", "reboot", "00809f000001");
+
+            assertEquals(0, resync.exitCode(), resync.err());
+            assertEquals("resync 00809f000001: ok (200)", resync.out().strip());
+            assertEquals(0, reboot.exitCode(), reboot.err());
+            assertEquals("reboot 00809f000001: ok (200)", reboot.out().strip());
+            assertEquals("Event: check-sync then Event: check-sync;reboot=true",
+                    events.get(30, TimeUnit.SECONDS));
+        }
     }
 
     @Test

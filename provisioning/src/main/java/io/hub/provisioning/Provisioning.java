@@ -263,8 +263,10 @@ public final class Provisioning implements AutoCloseable {
      * second; until then every phone is {@link ResyncOutcome#NO_FLOW}.
      */
     public void startResyncs(CheckSyncSender sender, int perSecond) {
-        resyncs.start((device, reboot) -> sender.send("sip:" + device.extension() + "@"
-                + tenants.domainOf(device.tenant()), reboot), perSecond);
+        java.util.function.Function<io.hub.provisioning.devices.Device, String> aorOf = device -> "sip:"
+                + device.extension() + "@" + tenants.domainOf(device.tenant());
+        resyncs.naming(aorOf);
+        resyncs.start((device, reboot) -> sender.send(aorOf.apply(device), reboot), perSecond);
     }
 
     /**

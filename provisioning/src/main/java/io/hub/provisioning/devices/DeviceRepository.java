@@ -65,6 +65,29 @@ public final class DeviceRepository {
         return owners;
     }
 
+    /**
+     * The MACs of the tenant's devices that hold these extensions, by extension, in one statement
+     * (the live views name thousands of registered phones at once; a lookup each would be a query each).
+     */
+    public Map<String, MacAddress> macsByExtension(Connection connection, String tenant,
+            java.util.Collection<String> extensions) throws SQLException {
+        Map<String, MacAddress> macs = new HashMap<>();
+        if (extensions.isEmpty()) {
+            return macs;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT extension, mac FROM device WHERE tenant_id = ? AND extension = ANY(?)")) {
+            statement.setString(1, tenant);
+            statement.setArray(2, connection.createArrayOf("VARCHAR", extensions.toArray(String[]::new)));
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    macs.put(row.getString(1), MacAddress.parse(row.getString(2).strip()));
+                }
+            }
+        }
+        return macs;
+    }
+
     /** The extensions in use in {@code tenant}, by MAC. */
     public Map<String, String> extensions(Connection connection, String tenant) throws SQLException {
         Map<String, String> extensions = new HashMap<>();

@@ -127,6 +127,11 @@ public final class Enrollment {
         return database.transaction(connection -> devices.byExtension(connection, tenant, extension));
     }
 
+    /** The MACs of the tenant's devices holding these extensions, by extension, in one query. */
+    public Map<String, MacAddress> macsByExtension(String tenant, java.util.Collection<String> extensions) {
+        return database.transaction(connection -> devices.macsByExtension(connection, tenant, extensions));
+    }
+
     public List<DeviceContact> contacts(MacAddress mac, int limit) {
         return database.transaction(connection -> devices.contacts(connection, mac, limit));
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ public final class Resyncs implements AutoCloseable {
         }
     };
     private volatile ResyncSender sender = ResyncSender.NONE;
+    /** The AOR a device's NOTIFY goes to, for the outcome's log line; none until {@link #naming} says. */
+    private volatile Function<Device, String> aorOf = device -> null;
     private volatile int perTick = 50;
     private ScheduledExecutorService ticker;
     /** When the ticker sends its next batch, by the injected clock; null before the first. */
@@ -107,6 +110,11 @@ public final class Resyncs implements AutoCloseable {
         }
         this.sender = sender;
         this.perTick = perTick;
+    }
+
+    /** How a device's AOR is written (its extension at its tenant's domain), for the outcomes' log lines. */
+    public void naming(Function<Device, String> aorOf) {
+        this.aorOf = aorOf;
     }
 
     /**
@@ -218,7 +226,7 @@ public final class Resyncs implements AutoCloseable {
         }
         Instant requestedAt = clock.instant();
         return safeSend(device, reboot).thenApply(delivery -> {
-            finish(tenant, mac, reboot, delivery, requestedAt, List.of());
+            finish(tenant, mac, device, reboot, delivery, requestedAt, List.of());
             return delivery;
         });
     }
@@ -255,7 +263,7 @@ public final class Resyncs implements AutoCloseable {
         for (Job job : batch) {
             Optional<Device> device = current(job);
             if (device.isEmpty()) {
-                finish(job.tenant, job.mac, job.reboot, new Delivery(ResyncOutcome.GONE, null,
+                finish(job.tenant, job.mac, null, job.reboot, new Delivery(ResyncOutcome.GONE, null,
                         "removed, disabled or unassigned before its turn"), job.queuedAt, job.rollouts);
                 continue;
             }
@@ -263,9 +271,9 @@ public final class Resyncs implements AutoCloseable {
             job.attempts++;
             safeSend(device.get(), job.reboot).thenAccept(delivery -> {
                 if (retries(job, delivery)) {
-                    finish(job.tenant, job.mac, job.reboot, delivery, requestedAt, List.of());
+                    finish(job.tenant, job.mac, device.get(), job.reboot, delivery, requestedAt, List.of());
                 } else {
-                    finish(job.tenant, job.mac, job.reboot, delivery, requestedAt, job.rollouts);
+                    finish(job.tenant, job.mac, device.get(), job.reboot, delivery, requestedAt, job.rollouts);
                 }
             });
         }
@@ -327,8 +335,9 @@ public final class Resyncs implements AutoCloseable {
         }
     }
 
-    private void finish(String tenant, MacAddress mac, boolean reboot, Delivery delivery, Instant requestedAt,
-            List<Rollout> owners) {
+    /** Records and counts an outcome; {@code device} is null for a phone gone before its turn (no AOR left). */
+    private void finish(String tenant, MacAddress mac, Device device, boolean reboot, Delivery delivery,
+            Instant requestedAt, List<Rollout> owners) {
         try {
             records.record(tenant, mac, reboot, delivery, requestedAt, clock.instant());
         } catch (RuntimeException e) {
@@ -338,8 +347,11 @@ public final class Resyncs implements AutoCloseable {
             owners.forEach(rollout -> rollout.finished(delivery.outcome()));
         }
         outcomeCounter(delivery.outcome()).increment();
-        LOG.info("resync mac={} tenant={} reboot={} outcome={} status={} detail={}", mac.value(), LogText.of(tenant),
-                reboot, delivery.outcome().code(), delivery.status(), LogText.of(String.valueOf(delivery.detail())));
+        String aor = device == null ? null : aorOf.apply(device);
+        LOG.info("resync mac={}{} tenant={} reboot={} outcome={}{}{}", mac.value(),
+                aor == null ? "" : " aor=" + LogText.of(aor), LogText.of(tenant), reboot, delivery.outcome().code(),
+                delivery.status() == null ? "" : " status=" + delivery.status(),
+                delivery.detail() == null ? "" : " detail=" + LogText.of(delivery.detail()));
     }
 
     private synchronized Rollout newRollout(String tenant, String what, boolean reboot) {

@@ -163,8 +163,8 @@ public final class SipAccess {
         }
         List<Flow> closing = flows.stream().filter(flow -> location.aorsOn(flow.id()).isEmpty()).toList();
         Withdrawal withdrawal = new Withdrawal(aor, device, reason, detail, bindings.size(), closing.size(), ended);
-        LOG.info("sip access withdrawn aor={} device={} reason={} bindings={} flows={} calls={} detail={}",
-                LogText.of(aor), device.map(MacAddress::value).orElse("-"), reason.code(), bindings.size(),
+        LOG.info("sip access withdrawn aor={}{} reason={} bindings={} flows={} calls={} detail={}",
+                LogText.of(aor), device.map(mac -> " mac=" + mac.value()).orElse(""), reason.code(), bindings.size(),
                 closing.size(), ended, LogText.of(detail));
         // Listeners first (the password is rotated), so the phone sees its flow close only after that.
         for (Consumer<Withdrawal> listener : listeners) {

@@ -186,8 +186,11 @@ public final class Registrar {
             add(ok, "Flow-Timer", Long.toString(settings.flowTimer().toSeconds()));
         }
         add(ok, "Date", HTTP_DATE.format(now));
-        LOG.info("register ok aor={} bindings={} flow={} outbound={}", LogText.of(aor), updated.size(), flow,
-                outbound);
+        // The phone's MAC: its certificate's, else the device the account belongs to (a line without one
+        // names no phone; an account of no device is the only case, and then the field is left out).
+        String mac = deviceMac != null ? deviceMac : account.device().map(MacAddress::value).orElse(null);
+        LOG.info("register ok aor={}{} bindings={} flow={} outbound={}", LogText.of(aor),
+                mac == null ? "" : " mac=" + mac, updated.size(), flow, outbound);
         registeredOk.increment();
         return ok;
     }
