@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.relay.NgRelay;
 import io.hub.pki.MutableClock;
 import io.hub.relay.FakePhone;
 import io.hub.relay.RelayConfig;
