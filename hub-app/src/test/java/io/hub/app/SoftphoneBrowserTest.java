@@ -39,9 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * with the hub's ICE-lite candidate on 127.0.0.1 (in practice its checks leave its host address's
  * socket for 127.0.0.1, which this machine delivers to itself); and
  * {@code --disable-features=WebRtcHideLocalIpsWithMdns}, so its candidates are addresses and not
- * mDNS names (the hub only answers checks, so only its own candidate really matters); and {@code WebRtcPqcForDtls} disabled with it: Chromium's post-quantum key share
- * makes its ClientHello larger than one datagram, and the relay's stateless cookie check takes a
- * ClientHello in one piece only (a fragmented one is the DTLS work's, not this page's).
+ * mDNS names (the hub only answers checks, so only its own candidate really matters). Chromium's
+ * post-quantum key share stays on: its ClientHello spans two datagrams, which the relay reassembles.
  */
 class SoftphoneBrowserTest {
 
@@ -79,7 +78,7 @@ class SoftphoneBrowserTest {
                 hub.sip().tlsPort(), "1002", password("00809f000102")), 180, tone, console);
         browser = Chromium.start(hub, dir.resolve("chromium-profile"), "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
-                "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns,WebRtcPqcForDtls");
+                "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns");
         wait = new WebDriverWait(browser, WAIT);
     }
 

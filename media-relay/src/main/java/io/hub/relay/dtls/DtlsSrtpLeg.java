@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * 1.2 handshake whose exported keys become the leg's SRTP keys. Media on the port is the relay's own
  * business; this class sees only STUN and DTLS (RFC 7983).
  *
- * <p>As server, a ClientHello is first answered with a stateless HelloVerifyRequest cookie on the I/O
- * thread (RFC 6347 §4.2.1): a flood of ClientHellos, spoofed or not, costs an HMAC each and keeps no state,
- * and only a peer that can receive at its address starts the one handshake the leg runs. With ICE, DTLS
- * is taken only from the address that passed a check keyed with the hub's ice-pwd. The handshake itself
+ * <p>As server with ICE, DTLS is taken only from the address that passed a check keyed with the hub's
+ * ice-pwd, and its first handshake record starts the handshake (see {@link #startChecked}). Without ICE,
+ * a ClientHello is first answered with a stateless HelloVerifyRequest cookie on the I/O thread (RFC 6347
+ * §4.2.1): a flood of ClientHellos, spoofed or not, costs an HMAC each and keeps no state, and only a
+ * peer that can receive at its address starts the one handshake the leg runs. The handshake itself
  * blocks, so it runs on a thread of {@link DtlsSrtpLegs}, fed by a bounded queue, and never on the I/O
  * thread; the leg's state is volatile, and the leg takes no lock of its own, so the handshake thread may
  * call into the relay's session while the I/O thread holds its lock in {@link #received}.
@@ -173,8 +174,8 @@ public final class DtlsSrtpLeg implements LegKeying {
                 LegDatagramTransport running = transport;
                 if (!source.equals(running.peer())) {
                     owner.metrics().dtlsDropped(DtlsDrop.FOREIGN_SOURCE);
-                } else if (!running.offer(data, offset, length)) {
-                    owner.metrics().dtlsDropped(DtlsDrop.QUEUE_FULL);
+                } else {
+                    feed(running, data, offset, length);
                 }
             }
             case WAITING -> {
@@ -190,6 +191,10 @@ public final class DtlsSrtpLeg implements LegKeying {
                 List<Integer> versions = ClientHelloVersions.offered(data, offset, length);
                 if (versions != null && !ClientHelloVersions.includesDtls12(versions)) {
                     refuseVersions(versions, source);
+                    return;
+                }
+                if (ice != null) {
+                    startChecked(source, data, offset, length);
                     return;
                 }
                 DTLSRequest request = verifier.verifyRequest(clientId(source), data, offset, length,
@@ -232,6 +237,36 @@ public final class DtlsSrtpLeg implements LegKeying {
             owner.handshakes().execute(report);
         } catch (RejectedExecutionException busy) {
             java.util.concurrent.ForkJoinPool.commonPool().execute(report);
+        }
+    }
+
+     * A leg with ICE takes DTLS only from the address whose latest check carried MESSAGE-INTEGRITY keyed
+     * with the hub's ice-pwd, so that address already proved it receives there: the cookie exchange would
+     * prove it again, and Bouncy Castle's {@link DTLSVerifier} takes a ClientHello in one datagram only,
+     * which Chromium's, with its post-quantum key share, is not. The handshake starts on the first
+     * handshake record and reassembles the fragments itself; what it buffers stays bounded by the
+     * transport's queue, the relay's datagram size and {@link HandshakeRecords#MAX_MESSAGE}.
+     */
+    private void startChecked(InetSocketAddress source, byte[] data, int offset, int length) {
+        if (!HandshakeRecords.startsWithHandshake(data, offset, length)) {
+            owner.metrics().dtlsDropped(DtlsDrop.UNEXPECTED);
+            return;
+        }
+        if (!HandshakeRecords.withinBounds(data, offset, length)) {
+            owner.metrics().dtlsDropped(DtlsDrop.OVERSIZED);
+            return;
+        }
+        start(source, null);
+        if (state == State.HANDSHAKING) {
+            feed(transport, data, offset, length);
+        }
+    }
+
+    private void feed(LegDatagramTransport running, byte[] data, int offset, int length) {
+        if (!HandshakeRecords.withinBounds(data, offset, length)) {
+            owner.metrics().dtlsDropped(DtlsDrop.OVERSIZED);
+        } else if (!running.offer(data, offset, length)) {
+            owner.metrics().dtlsDropped(DtlsDrop.QUEUE_FULL);
         }
     }
 

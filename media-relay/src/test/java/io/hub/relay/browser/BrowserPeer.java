@@ -70,6 +70,8 @@ public final class BrowserPeer implements AutoCloseable {
     private byte[] hubFingerprint;
     private SrtpSender sender;
     private volatile SrtpReceiver receiver;
+    private volatile int sendLimit = 1200;
+    private final java.util.List<byte[]> clientHelloDatagrams = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private BrowserPeer(byte[] certificateDer, AsymmetricKeyParameter privateKey) throws IOException {
         this.certificateDer = certificateDer;
@@ -237,6 +239,34 @@ public final class BrowserPeer implements AutoCloseable {
         return hub;
     }
 
+    /**
+     * From now on DTLS datagrams are at most {@code bytes} long, so the handshake fragments its messages
+     * to fit: the ClientHello too, as Chromium's with a post-quantum key share spans two datagrams.
+     */
+    public void limitDatagramsTo(int bytes) {
+        sendLimit = bytes;
+    }
+
+    /** Every datagram this browser sent that carried a fragment of its ClientHello, retransmissions included. */
+    public java.util.List<byte[]> clientHelloDatagrams() {
+        return java.util.List.copyOf(clientHelloDatagrams);
+    }
+
+    /**
+     * The ClientHello fragment in a datagram's first record as {fragment offset, fragment length,
+     * message length}, or null when that record is not a plaintext ClientHello fragment.
+     */
+    public static int[] clientHelloFragment(byte[] datagram) {
+        if (datagram.length < 25 || datagram[0] != 22 || datagram[3] != 0 || datagram[4] != 0 || datagram[13] != 1) {
+            return null;
+        }
+        return new int[] {uint24(datagram, 19), uint24(datagram, 22), uint24(datagram, 14)};
+    }
+
+    private static int uint24(byte[] data, int at) {
+        return ((data[at] & 0xff) << 16) | ((data[at + 1] & 0xff) << 8) | (data[at + 2] & 0xff);
+    }
+
     /** A STUN response that came to this browser within the wait, or null. */
     public byte[] nextStun(long seconds) throws InterruptedException {
         return stun.poll(seconds, TimeUnit.SECONDS);
@@ -392,7 +422,7 @@ public final class BrowserPeer implements AutoCloseable {
 
         @Override
         public int getSendLimit() {
-            return 1200;
+            return sendLimit;
         }
 
         @Override
@@ -414,7 +444,11 @@ public final class BrowserPeer implements AutoCloseable {
 
         @Override
         public void send(byte[] buf, int off, int len) throws IOException {
-            dtlsSent.add(Arrays.copyOfRange(buf, off, off + len));
+            byte[] datagram = Arrays.copyOfRange(buf, off, off + len);
+            dtlsSent.add(datagram);
+            if (clientHelloFragment(datagram) != null) {
+                clientHelloDatagrams.add(datagram);
+            }
             socket.send(new DatagramPacket(buf, off, len, hub));
         }
 

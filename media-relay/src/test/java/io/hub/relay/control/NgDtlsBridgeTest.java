@@ -28,6 +28,7 @@ import io.hub.relay.sdp.MediaDescription;
 import io.hub.relay.sdp.SessionDescription;
 import io.hub.relay.srtp.SdesKey;
 import io.hub.relay.srtp.SrtpSuite;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -204,6 +205,96 @@ class NgDtlsBridgeTest {
         assertEquals(1.0, registry.get("hub.relay.stun.dropped").tag("reason", "replayed").counter().count());
         assertEquals(1.0, registry.get("hub.relay.stun.dropped").tag("reason", "foreign_username").counter().count());
         browser.handshake();
+    }
+
+    @Test
+    void aClientHelloFragmentedOverTwoDatagramsCompletesTheHandshakeWithUseSrtp() throws Exception {
+        BrowserPeer browser = browser();
+        FakePhone phone = phone();
+        SessionDescription toPhone = sdp(ng.request(offer("call-5", "tag-browser", browser.offer())));
+        browser.read(sdp(ng.request(answer("call-5", "tag-browser", "tag-phone", phoneSdp(phone)))).encode());
+        browser.limitDatagramsTo(FRAGMENTING_LIMIT);
+
+        browser.checkConnectivity();
+        browser.handshake();
+
+        List<int[]> fragments = browser.clientHelloDatagrams().stream().map(BrowserPeer::clientHelloFragment).toList();
+        assertTrue(fragments.stream().map(f -> f[0]).distinct().count() >= 2,
+                "the ClientHello went in more than one datagram");
+        assertTrue(fragments.stream().allMatch(f -> f[1] < f[2]), "no datagram carried the whole ClientHello");
+        awaitQuery("call-5", q -> dtlsOk(q, "tag-browser"));
+        // The SRTP keys exported from the handshake (use_srtp) carry the browser's audio to the phone.
+        phone.receiveWith(key(toPhone.media().get(0)));
+        phone.sendTo(toPhone.media().get(0).port());
+        phone.sendRtp(1, 160);
+        awaitQuery("call-5", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        browser.sendAudio(1);
+        byte[] heard = phone.receiveRtp();
+        assertNotNull(heard, "the phone heard the browser");
+        assertArrayEquals(BrowserPeer.payload(1), Arrays.copyOfRange(heard, 12, heard.length));
+        phone.sendRtp(2, 320);
+        assertArrayEquals(FakePhone.plainRtp(phone.ssrc, 2, 320), browser.receiveAudio(), "the browser heard the phone");
+        assertEquals(0.0, registry.get("hub.relay.dtls.dropped").tag("reason", "cookie_exchange").counter().count());
+    }
+
+    @Test
+    void aFragmentedClientHelloFromAnAddressThatPassedNoCheckIsNotAnswered() throws Exception {
+        BrowserPeer browser = browser();
+        BrowserPeer stranger = browser();
+        ng.request(offer("call-6", "tag-browser", browser.offer()));
+        browser.read(sdp(ng.request(answer("call-6", "tag-browser", "tag-phone", phoneSdp(phone())))).encode());
+        browser.limitDatagramsTo(FRAGMENTING_LIMIT);
+        browser.checkConnectivity();
+        browser.handshake();
+        List<byte[]> hello = browser.clientHelloDatagrams();
+        ng.request(offer("call-7", "tag-browser", browser.offer()));
+        HubAnswer other = HubAnswer.parse(sdp(ng.request(answer("call-7", "tag-browser", "tag-phone",
+                phoneSdp(phone())))).encode());
+
+        for (byte[] datagram : hello) {
+            stranger.sendRaw(datagram, other.media());
+        }
+
+        Counter noConsent = registry.get("hub.relay.dtls.dropped").tag("reason", "no_consent").counter();
+        for (int i = 0; i < 500 && noConsent.count() < hello.size(); i++) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        assertEquals(hello.size(), noConsent.count(), "every fragment dropped: the address passed no ICE check");
+        Map<?, ?> dtls = (Map<?, ?>) stream(ng.request(Map.of("command", "query", "call-id", "call-7")),
+                "tag-browser").get("dtls");
+        assertEquals("waiting", dtls.get("state"));
+        assertEquals("waiting", dtls.get("ice"));
+    }
+
+    @Test
+    void aHandshakeFragmentDeclaringAHugeMessageIsDroppedAndCounted() throws Exception {
+        BrowserPeer browser = browser();
+        ng.request(offer("call-8", "tag-browser", browser.offer()));
+        HubAnswer hub = browser.read(sdp(ng.request(answer("call-8", "tag-browser", "tag-phone",
+                phoneSdp(phone())))).encode());
+        browser.checkConnectivity();
+        // A ClientHello fragment whose message claims 16 MiB: reassembly would allocate it whole.
+        byte[] fragment = new byte[13 + 12 + 100];
+        fragment[0] = 22;
+        fragment[1] = (byte) 0xfe;
+        fragment[2] = (byte) 0xfd;
+        fragment[12] = 112;
+        fragment[13] = 1;
+        fragment[14] = (byte) 0xff;
+        fragment[15] = (byte) 0xff;
+        fragment[16] = (byte) 0xff;
+        fragment[24] = 100;
+
+        browser.sendRaw(fragment, hub.media());
+
+        Counter oversized = registry.get("hub.relay.dtls.dropped").tag("reason", "oversized").counter();
+        for (int i = 0; i < 500 && oversized.count() < 1; i++) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        assertEquals(1.0, oversized.count());
+        Map<?, ?> dtls = (Map<?, ?>) stream(ng.request(Map.of("command", "query", "call-id", "call-8")),
+                "tag-browser").get("dtls");
+        assertEquals("waiting", dtls.get("state"), "no handshake started for it");
     }
 
     @Test
@@ -427,6 +518,9 @@ class NgDtlsBridgeTest {
     private double handshakes(String outcome) {
         return registry.get("hub.relay.dtls.handshakes").tag("outcome", outcome).counter().count();
     }
+
+    /** Smaller than Bouncy Castle's ClientHello, so it goes in fragments. */
+    private static final int FRAGMENTING_LIMIT = 160;
 
     private BrowserPeer browser() throws Exception {
         BrowserPeer browser = BrowserPeer.start();
