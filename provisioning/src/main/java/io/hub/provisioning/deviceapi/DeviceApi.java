@@ -1,5 +1,6 @@
 package io.hub.provisioning.deviceapi;
 
+import io.hub.provisioning.changes.ConfigChanges;
 import io.hub.provisioning.DeviceEndpointSettings;
 import io.hub.pki.DeviceCertificateValidator;
 import io.hub.profiles.ConfigRenderer;
@@ -62,9 +63,9 @@ public final class DeviceApi extends Handler.Wrapper {
     public DeviceApi(DeviceCertificateValidator validator, Database database, AuditLog audit, ConfigRenderer renderer,
             FirmwareStore firmware, SettingLayers layers, DeviceEndpointSettings settings, Limits limits, Clock clock,
             MeterRegistry metrics, DhcpAlerts dhcpAlerts, DeviceRepository devices, CertificateBindings bindings,
-            PhoneCatalogue catalogue, Tenants tenants) {
+            PhoneCatalogue catalogue, Tenants tenants, ConfigChanges changes) {
         DeviceAuthenticator authenticator = new DeviceAuthenticator(validator, database, devices, bindings, catalogue,
-                limits.refusalsPerCertificate(), clock, metrics);
+                limits.refusalsPerCertificate(), clock, metrics, changes);
         DeviceUrls urls = new DeviceUrls(settings);
         DeviceContacts contacts = new DeviceContacts(database, devices, clock);
         PathMappingsHandler routes = new PathMappingsHandler();
@@ -72,7 +73,7 @@ public final class DeviceApi extends Handler.Wrapper {
                 settings.sipTlsPort(), firmware, contacts, audit, metrics));
         routes.addMapping(new UriTemplatePathSpec(ConfigRoute.PATH), new ConfigRoute(authenticator, urls, settings,
                 database, layers, firmware, renderer, tenants, new SeenCertificates(database, clock), contacts,
-                metrics));
+                metrics, changes, clock));
         routes.addMapping(new UriTemplatePathSpec(FirmwareRoute.PATH), new FirmwareRoute(authenticator, firmware,
                 contacts, metrics));
         routes.addMapping(new UriTemplatePathSpec(StatusRoute.PATH), new StatusRoute(authenticator, urls, contacts,
