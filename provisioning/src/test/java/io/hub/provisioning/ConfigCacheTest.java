@@ -110,18 +110,18 @@ class ConfigCacheTest {
 
     @Test
     void theFirmwareTargetChangeIsServedAtOnce() throws Exception {
-        assertFalse(config().contains("version=\"1.0\""));
+        assertFalse(config().contains("version=\"7.1\""));
         byte[] image = "image one".getBytes(StandardCharsets.UTF_8);
-        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=1.0",
+        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.1",
                 "application/octet-stream", image).getStatus());
-        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=1.1",
+        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.2",
                 "application/octet-stream", image).getStatus());
         assertEquals(200, hub.adminJson("PUT", "/admin/v1/firmware/target",
-                "{\"model\": \"Myriad M7\", \"version\": \"1.0\"}").getStatus());
-        assertTrue(config().contains("version=\"1.0\""));
+                "{\"model\": \"Myriad M7\", \"version\": \"7.1\"}").getStatus());
+        assertTrue(config().contains("version=\"7.1\""));
         assertEquals(200, hub.adminJson("PUT", "/admin/v1/firmware/target",
-                "{\"model\": \"Myriad M7\", \"version\": \"1.1\"}").getStatus());
-        assertTrue(config().contains("version=\"1.1\""));
+                "{\"model\": \"Myriad M7\", \"version\": \"7.2\"}").getStatus());
+        assertTrue(config().contains("version=\"7.2\""));
     }
 
     @Test
