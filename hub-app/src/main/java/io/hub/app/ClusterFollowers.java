@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * node it is on (its calls ended, its flow closed);
  * <li>a check-sync (a resync, a reboot, a rotated SIP password, a changed setting) for a phone with no
  * flow on this node goes to the node holding it ({@link ClusterCheckSync});
+ * <li>a change to what a phone is served (its device, settings layers, firmware target, tenant):
+ * every other node drops the devices and configurations it kept that the change reaches;
  * <li>a revocation on one node's PKI is taken up by every node's ({@link RevocationSharing}).
  * </ul>
  */
@@ -37,6 +39,7 @@ final class ClusterFollowers {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterFollowers.class);
     static final String REGISTRATION_ENDED = "registration-ended";
+    static final String CONFIG_CHANGED = "config-changed";
 
     private ClusterFollowers() {
     }
@@ -54,6 +57,10 @@ final class ClusterFollowers {
                     LogText.of(notice.path("from").asText()), LogText.of(notice.path("mac").asText()),
                     LogText.of(extension), withdrawn);
         });
+        // What a phone is served changed on one node: every other node drops what it kept of it.
+        provisioning.onConfigChange(fields -> notices.publish(CONFIG_CHANGED, fields));
+        notices.on(CONFIG_CHANGED, notice -> provisioning.configChangedElsewhere(notice.path("scope").asText(),
+                notice.path("tenant").asText(), notice.path("name").asText()));
         RevocationSharing revocations = new RevocationSharing(pki, provisioning.sharedRevocations(), notices);
         revocations.start();
         sip.onPkiChange(revocations::share);

@@ -118,6 +118,61 @@ class SipAccessHubTest {
     }
 
     @Test
+    void aRotatedPasswordIsRefusedOnTheVeryNextRegisterThoughTheAccountWasKept() throws Exception {
+        hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());
+        admin = new AdminHttp(hub, dir.resolve("var"));
+        enroll("00809f000006", "1006");
+        String old = password("00809f000006");
+        assertEquals(200, register("1006", null, old).getStatusCode());
+        assertEquals(200, register("1006", null, old).getStatusCode(), "the account is kept now");
+
+        assertEquals(200, admin.send("POST", "/admin/v1/devices/00809f000006/sip-password", null));
+
+        assertRefused(403, "wrong-password", register("1006", null, old));
+        assertEquals(200, register("1006", null, password("00809f000006")).getStatusCode());
+    }
+
+    @Test
+    void aPhoneResumesItsSipTlsSessionAndACertificateRevokedSinceIsRefusedOnIt() throws Exception {
+        hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());
+        enroll("00809f000007", "1007");
+        DeviceCertificates.IssuedCertificate certificate = certificate("00809f000007");
+        javax.net.ssl.SSLContext phone = SipTestClient.context(ca(), certificate.certificate(),
+                certificate.keys().getPrivate());
+        byte[] first;
+        try (SipTestClient client = resumable(phone)) {
+            first = ((javax.net.ssl.SSLSocket) client.socket()).getSession().getId();
+            assertEquals(200, client.registerWithPassword("1007", password("00809f000007"), "MD5",
+                    "<sip:1007@10.0.0.7>").getStatusCode());
+        }
+        try (SipTestClient client = resumable(phone)) {
+            assertTrue(java.util.Arrays.equals(first, ((javax.net.ssl.SSLSocket) client.socket()).getSession()
+                    .getId()), "the reconnection resumed the session");
+            assertEquals(200, client.registerWithPassword("1007", password("00809f000007"), "MD5",
+                    "<sip:1007@10.0.0.7>").getStatusCode());
+        }
+
+        hub.pki().revokeCertificate(certificate.certificate(), RevocationList.Reason.KEY_COMPROMISE);
+
+        try (SipTestClient client = resumable(phone)) {
+            assertTrue(java.util.Arrays.equals(first, ((javax.net.ssl.SSLSocket) client.socket()).getSession()
+                    .getId()), "resumed, not a new handshake");
+            SIPResponse refused = client.registerWithPassword("1007", password("00809f000007"), "MD5",
+                    "<sip:1007@10.0.0.7>");
+            assertEquals(403, refused.getStatusCode(), refused.encode());
+        }
+    }
+
+    /** A TLS 1.2 connection of {@code phone}'s context, whose session id shows a resumption. */
+    private SipTestClient resumable(javax.net.ssl.SSLContext phone) throws Exception {
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) phone.getSocketFactory().createSocket("localhost",
+                hub.sip().tlsPort());
+        socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+        socket.startHandshake();
+        return SipTestClient.over(socket);
+    }
+
+    @Test
     void aCertificateRevokedBySerialWhileItsPhoneIsOfflineRotatesThePasswordItFetched() throws Exception {
         hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());
         enroll("00809f000004", "1004");

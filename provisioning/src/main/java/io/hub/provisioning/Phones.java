@@ -4,7 +4,15 @@ import io.hub.pki.MacAddress;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.tenants.Tenants;
 import io.hub.provisioning.storage.StorageException;
+import io.hub.provisioning.changes.ConfigChange;
+import io.hub.provisioning.changes.ConfigChanges;
+import io.hub.provisioning.changes.KeptUntilChanged;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -18,12 +26,38 @@ public final class Phones {
     /** The values of {@code sipClientCertificate}, the hub's ({@code hub.yaml}) and a tenant's own. */
     public static final List<String> SIP_CLIENT_CERTIFICATE = Tenants.SIP_CLIENT_CERTIFICATE;
 
+    /** Accounts kept; past it the least used are evicted (the gauge {@value #KEPT_ACCOUNTS} shows the size). */
+    static final int MAX_KEPT_ACCOUNTS = 100_000;
+    static final String KEPT_ACCOUNTS = "hub.sip.accounts.kept";
+    /** Kept at most this long even when no change is heard (a notice another node could not send). */
+    static final Duration MAX_AGE = Duration.ofMinutes(10);
+
     private final Tenants tenants;
     private final Enrollment enrollment;
+    /**
+     * Each REGISTER asks for its extension's phone twice (challenge and answer): the device row and
+     * the opening of its sealed password are kept per phone until a change to the device (a rotated
+     * password, disabling, a delete, a new extension) or its tenant commits.
+     */
+    private final KeptUntilChanged<MacAddress, ProvisionedPhone> accounts;
+    /** Which phone held a tenant's extension when last read; checked against the kept phone on use. */
+    private final Map<String, MacAddress> holders = new ConcurrentHashMap<>();
+    private final KeptUntilChanged<String, Optional<String>> certificatePolicies;
+    private final KeptUntilChanged<String, TenantDomain> domains;
 
-    Phones(Tenants tenants, Enrollment enrollment) {
+    Phones(Tenants tenants, Enrollment enrollment, ConfigChanges changes, Clock clock, MeterRegistry metrics) {
         this.tenants = tenants;
         this.enrollment = enrollment;
+        this.accounts = new KeptUntilChanged<>(changes, KEPT_ACCOUNTS, "SIP accounts kept in memory, dropped by "
+                + "every change to their device or tenant", MAX_KEPT_ACCOUNTS, MAX_AGE, clock, metrics,
+                (change, phone) -> change.scope() == ConfigChange.Scope.TENANT && change.tenant().equals(phone.tenant()),
+                change -> MacAddress.parse(change.name()));
+        this.certificatePolicies = new KeptUntilChanged<>(changes, "hub.sip.tenant-policies.kept", "tenants' "
+                + "sipClientCertificate kept in memory", 10_000, MAX_AGE, clock, metrics,
+                (change, policy) -> change.scope() == ConfigChange.Scope.TENANT, change -> "");
+        this.domains = new KeptUntilChanged<>(changes, "hub.sip.domains.kept", "SIP domains whose tenant is kept in "
+                + "memory", 10_000, MAX_AGE, clock, metrics,
+                (change, owner) -> change.scope() == ConfigChange.Scope.TENANT, change -> "");
     }
 
     /**
@@ -39,7 +73,9 @@ public final class Phones {
     /** The tenant that owns {@code host} (its domain or, for the default tenant, one of the hub's names). */
     public Optional<TenantDomain> tenantOf(String host) {
         try {
-            return tenants.byDomain(host).map(owner -> new TenantDomain(owner.tenant(), owner.domain()));
+            // Unknown names are not kept (a flood of them must not fill memory); they are read each time.
+            return Optional.ofNullable(domains.get(host == null ? "" : host, () -> tenants.byDomain(host)
+                    .map(owner -> new TenantDomain(owner.tenant(), owner.domain())).orElse(null)));
         } catch (StorageException e) {
             throw new Provisioning.StorageRefused(e);
         }
@@ -57,8 +93,23 @@ public final class Phones {
 
     /** The phone that holds {@code extension} in {@code tenant}, if any. */
     public Optional<ProvisionedPhone> byExtension(String tenant, String extension) {
+        String holder = tenant + "\n" + extension;
+        MacAddress mac = holders.get(holder);
+        ProvisionedPhone kept = mac == null ? null : accounts.kept(mac);
+        if (kept != null && kept.tenant().equals(tenant) && extension.equals(kept.extension())) {
+            return Optional.of(kept);
+        }
         try {
-            return enrollment.byExtension(tenant, extension).map(ProvisionedPhone::of);
+            long epoch = accounts.epoch();
+            Optional<ProvisionedPhone> found = enrollment.byExtension(tenant, extension).map(ProvisionedPhone::of);
+            found.ifPresent(phone -> {
+                if (holders.size() >= MAX_KEPT_ACCOUNTS) {
+                    holders.clear();
+                }
+                holders.put(holder, phone.mac());
+                accounts.keep(phone.mac(), phone, epoch);
+            });
+            return found;
         } catch (StorageException e) {
             throw new Provisioning.StorageRefused(e);
         }
@@ -79,7 +130,7 @@ public final class Phones {
 
     /** The tenant's own {@code sipClientCertificate}; empty when it follows the hub's. */
     public Optional<String> sipClientCertificate(String tenant) {
-        return tenants.sipClientCertificate(tenant);
+        return certificatePolicies.get(tenant, () -> tenants.sipClientCertificate(tenant));
     }
 
     /**

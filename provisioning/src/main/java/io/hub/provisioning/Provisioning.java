@@ -5,6 +5,9 @@ import io.hub.pki.PemFiles;
 import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.admin.AdminApi;
+import io.hub.provisioning.changes.ConfigChange;
+import io.hub.provisioning.changes.ConfigChanges;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.hub.provisioning.admin.LiveViews;
 import io.hub.provisioning.admin.OperatorActions;
 import io.hub.provisioning.audit.AuditLog;
@@ -109,10 +112,14 @@ public final class Provisioning implements AutoCloseable {
     private final Resyncs resyncs;
     private final HubPki pki;
     private final Clock clock;
+    private final ConfigChanges changes;
+    private final Phones phones;
 
     private Provisioning(Database database, Server deviceServer, Server adminServer, Enrollment enrollment,
             FirmwareStore firmware, Tenants tenants, AuditLog audit, LiveViews liveViews, OperatorActions actions,
-            Resyncs resyncs, HubPki pki, Clock clock) {
+            Resyncs resyncs, HubPki pki, Clock clock, ConfigChanges changes, MeterRegistry metrics) {
+        this.changes = changes;
+        this.phones = new Phones(tenants, enrollment, changes, clock, metrics);
         this.pki = pki;
         this.clock = clock;
         this.resyncs = resyncs;
@@ -151,7 +158,10 @@ public final class Provisioning implements AutoCloseable {
         Database database = Database.migrate(dataSource);
         // Before anything is served: an import a kill cut short is undone (ImportJournal).
         new ImportJournal(database).recover();
-        DeviceRepository deviceRepository = new DeviceRepository(secrets);
+        // Every change to what phones are served, announced once committed: the device side keeps
+        // devices and rendered configurations in memory until one reaches them.
+        ConfigChanges changes = new ConfigChanges();
+        DeviceRepository deviceRepository = new DeviceRepository(secrets, changes);
         int sealed = database.transaction(deviceRepository::sealPlaintextPasswords);
         if (sealed > 0) {
             LOG.info("sealed {} SIP password(s) an older hub stored in plain text", sealed);
@@ -162,14 +172,14 @@ public final class Provisioning implements AutoCloseable {
         DeviceEndpointSettings endpoints = settings.device();
         Tenants tenants = new Tenants(database, clock, HubDomain.of(endpoints.sipDomain(), endpoints.publicHost(),
                 endpoints.regionHosts().values(),
-                PemFiles.readCertificate(settings.pki().file(HubPki.SERVER_CERTIFICATE))));
+                PemFiles.readCertificate(settings.pki().file(HubPki.SERVER_CERTIFICATE))), changes);
         tenants.upsert(Tenants.DEFAULT, "Default", settings.adminToken());
-        SettingLayers layers = new SettingLayers(database, audit);
+        SettingLayers layers = new SettingLayers(database, audit, changes);
         Enrollment enrollment = new Enrollment(database, deviceRepository, new ClaimableRepository(), audit,
                 layers, catalogue, clock);
         CertificateBindings bindings = new CertificateBindings(database, deviceRepository, audit, clock);
         FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock,
-                settings.firmware());
+                settings.firmware(), changes);
         firmware.removeUnrecordedFiles();
         LiveViews liveViews = new LiveViews();
         OperatorActions actions = new OperatorActions();
@@ -179,7 +189,7 @@ public final class Provisioning implements AutoCloseable {
         Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                 pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                 new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
-                        limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants),
+                        limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants, changes),
                 settings.http(), clock, metrics);
         Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
         // What a phone would receive changed: it is told to fetch its configuration again.
@@ -192,7 +202,7 @@ public final class Provisioning implements AutoCloseable {
                         liveViews, actions, bindings, new ResyncAdmin(resyncs, audit)),
                 settings.http(), clock, metrics);
         Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
-                liveViews, actions, resyncs, pki, clock);
+                liveViews, actions, resyncs, pki, clock, changes, metrics);
         try {
             device.start();
             admin.start();
@@ -218,6 +228,8 @@ public final class Provisioning implements AutoCloseable {
                 pki.file(HubPki.SERVER_KEY), false);
         // The certificate's names are the SIP domain's aliases: a name added by the renewal registers now.
         tenants.followServerCertificate(PemFiles.readCertificate(pki.file(HubPki.SERVER_CERTIFICATE)));
+        // The hub's names may have changed with it: the domains kept for SIP are read again.
+        changes.changed(ConfigChange.all());
     }
 
     public int devicePort() {
@@ -250,7 +262,7 @@ public final class Provisioning implements AutoCloseable {
 
     /** The phones and tenants, as SIP asks for them. */
     public Phones phones() {
-        return new Phones(tenants, enrollment);
+        return phones;
     }
 
     /** The certificates phones were seen with, to follow revocations of them. */
@@ -332,6 +344,31 @@ public final class Provisioning implements AutoCloseable {
     public void publishOperatorAction(String name, java.util.function.Function<com.fasterxml.jackson.databind.JsonNode,
             Object> action) {
         actions.publish(name, action);
+    }
+
+    /**
+     * Every committed change to what phones are served: the cluster's notices carry this node's to
+     * the others ({@link ConfigChanges#onLocal}) and hand theirs in ({@link ConfigChanges#heard}).
+     */
+    public ConfigChanges configChanges() {
+        return changes;
+    }
+
+    /**
+     * Calls {@code publish} with the fields of every change made on this node to what phones are
+     * served ({@code scope}, {@code tenant}, {@code name}), for the other nodes of a cluster.
+     */
+    public void onConfigChange(java.util.function.Consumer<java.util.Map<String, String>> publish) {
+        changes.onLocal(change -> publish.accept(change.fields()));
+    }
+
+    /**
+     * Another node changed what phones are served: what this node keeps of it is dropped.
+     *
+     * @throws IllegalArgumentException when {@code scope} is not a change's scope
+     */
+    public void configChangedElsewhere(String scope, String tenant, String name) {
+        changes.heard(ConfigChange.of(scope, tenant, name));
     }
 
     /** Pushes changes to phones; the SIP side gives it a sender ({@link #startResyncs}). */

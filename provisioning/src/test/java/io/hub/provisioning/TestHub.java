@@ -80,8 +80,19 @@ public final class TestHub implements AutoCloseable {
         return start(store, home, HttpLimits.standard(), FirmwareLimits.standard());
     }
 
+    /** A hub whose provisioning reaches its database through {@code wrap} (a test's statement counter). */
+    public static TestHub start(Path home, java.util.function.UnaryOperator<javax.sql.DataSource> wrap)
+            throws Exception {
+        return start(TestStore.H2, home, HttpLimits.standard(), FirmwareLimits.standard(), wrap);
+    }
+
     private static TestHub start(TestStore store, Path home, HttpLimits http, FirmwareLimits firmware)
             throws Exception {
+        return start(store, home, http, firmware, java.util.function.UnaryOperator.identity());
+    }
+
+    private static TestHub start(TestStore store, Path home, HttpLimits http, FirmwareLimits firmware,
+            java.util.function.UnaryOperator<javax.sql.DataSource> wrap) throws Exception {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         HikariDataSource database = store.pool(home.resolve("db"));
@@ -91,8 +102,8 @@ public final class TestHub implements AutoCloseable {
                     home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
                     DeviceEndpointSettings.defaults(null, 5061),
                     Provisioning.Settings.DEVICE_REQUESTS_PER_SECOND,
-                    SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http, firmware), database,
-                    metrics, Clock.systemUTC());
+                    SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http, firmware),
+                    wrap.apply(database), metrics, Clock.systemUTC());
             return new TestHub(home, pki, provisioning, database, metrics);
         } catch (Exception | Error e) {
             database.close();

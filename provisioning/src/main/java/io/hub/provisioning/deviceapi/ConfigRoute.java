@@ -6,6 +6,8 @@ import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.ConfigRequest;
 import io.hub.profiles.RenderedConfig;
 import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.changes.ConfigChanges;
+import io.hub.provisioning.changes.KeptUntilChanged;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.SeenCertificates;
 import io.hub.provisioning.firmware.FirmwareStore;
@@ -15,6 +17,8 @@ import io.hub.provisioning.http.Responses;
 import io.hub.provisioning.settings.SettingLayers;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.tenants.Tenants;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,10 +46,31 @@ final class ConfigRoute extends DeviceRoute {
     private final ConfigRenderer renderer;
     private final Tenants tenants;
     private final SeenCertificates seen;
+    private final KeptUntilChanged<MacAddress, KeptConfig> rendered;
+
+    /** Rendered configurations kept; past it the least used are evicted (a gauge shows the size). */
+    static final int MAX_KEPT_CONFIGS = 100_000;
+    /** The gauge of the configurations kept. */
+    static final String KEPT_CONFIGS = "hub.device.configs.kept";
+    /** Kept at most this long even when no change is heard (a notice another node could not send). */
+    static final Duration CONFIG_MAX_AGE = Duration.ofMinutes(10);
+
+    /**
+     * A configuration as rendered for {@code device} asked by the name and port in {@code asked}; a
+     * phone asking by another name, or a device that changed, is rendered again.
+     */
+    private record KeptConfig(Device device, String asked, RenderedConfig config) {
+    }
 
     ConfigRoute(Desk desk, DeviceEndpointSettings settings, Database database, SettingLayers layers,
-            FirmwareStore firmware, ConfigRenderer renderer, Tenants tenants, SeenCertificates seen) {
+            FirmwareStore firmware, ConfigRenderer renderer, Tenants tenants, SeenCertificates seen,
+            ConfigChanges changes, Clock clock) {
         super("config", Set.of("GET"), desk);
+        this.rendered = new KeptUntilChanged<>(changes, KEPT_CONFIGS, "rendered configurations kept in memory, "
+                + "dropped by every change to a layer they were rendered from", MAX_KEPT_CONFIGS, CONFIG_MAX_AGE,
+                clock, desk.metrics(), (change, kept) -> change.reaches(kept.device().mac().value(),
+                        kept.device().tenant(), kept.device().site(), kept.device().model()),
+                change -> MacAddress.parse(change.name()));
         this.settings = settings;
         this.database = database;
         this.layers = layers;
@@ -68,7 +93,12 @@ final class ConfigRoute extends DeviceRoute {
         if (!device.isAssigned()) {
             throw new ProvisioningException(Refusal.NOT_ASSIGNED, "the device is enrolled but not assigned to a user");
         }
-        RenderedConfig config = render(request, device);
+        // No database read for a phone whose layers did not change since its last fetch: every
+        // layer's writer announces its change once committed (ConfigChanges), which drops the entry.
+        String asked = urls.base(request) + "\n" + urls.entryPoint(request, device.region()) + "\n"
+                + settings.sipTlsPort().getAsInt();
+        RenderedConfig config = rendered.get(mac, () -> new KeptConfig(device, asked, render(request, device)),
+                kept -> kept.device().equals(device) && kept.asked().equals(asked)).config();
         // The password goes out with this certificate: a later revocation of it must reach the device.
         seen.record(mac, access.leaf());
         contacts.record(mac, "config", request, Responses.sourceIp(request), null);

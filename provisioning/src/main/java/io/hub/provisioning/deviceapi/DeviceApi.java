@@ -1,5 +1,6 @@
 package io.hub.provisioning.deviceapi;
 
+import io.hub.provisioning.changes.ConfigChanges;
 import io.hub.provisioning.DeviceEndpointSettings;
 import io.hub.pki.DeviceCertificateValidator;
 import io.hub.profiles.ConfigRenderer;
@@ -62,16 +63,16 @@ public final class DeviceApi extends Handler.Wrapper {
     public DeviceApi(DeviceCertificateValidator validator, Database database, AuditLog audit, ConfigRenderer renderer,
             FirmwareStore firmware, SettingLayers layers, DeviceEndpointSettings settings, Limits limits, Clock clock,
             MeterRegistry metrics, DhcpAlerts dhcpAlerts, DeviceRepository devices, CertificateBindings bindings,
-            PhoneCatalogue catalogue, Tenants tenants) {
+            PhoneCatalogue catalogue, Tenants tenants, ConfigChanges changes) {
         DeviceAuthenticator authenticator = new DeviceAuthenticator(validator, database, devices, bindings, catalogue,
-                limits.refusalsPerCertificate(), clock, metrics);
+                limits.refusalsPerCertificate(), clock, metrics, changes);
         DeviceRoute.Desk desk = new DeviceRoute.Desk(authenticator, new DeviceUrls(settings),
                 new DeviceContacts(database, devices, clock), metrics);
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(new ServletPathSpec(DiscoveryRoute.PATH), new DiscoveryRoute(desk, settings.sipTlsPort(),
                 firmware, audit));
         routes.addMapping(new UriTemplatePathSpec(ConfigRoute.PATH), new ConfigRoute(desk, settings, database, layers,
-                firmware, renderer, tenants, new SeenCertificates(database, clock)));
+                firmware, renderer, tenants, new SeenCertificates(database, clock), changes, clock));
         routes.addMapping(new UriTemplatePathSpec(FirmwareRoute.PATH), new FirmwareRoute(desk, firmware));
         routes.addMapping(new UriTemplatePathSpec(StatusRoute.PATH), new StatusRoute(desk, dhcpAlerts, audit, clock));
         RefusalReplies replies = new RefusalReplies("device", XML_ERROR, audit, metrics, DeviceRoute.REQUESTS,

@@ -12,6 +12,8 @@ import io.hub.pki.TrustLevel;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.profiles.PhoneModel;
 import io.hub.provisioning.ProvisioningException;
+import io.hub.provisioning.changes.ConfigChanges;
+import io.hub.provisioning.changes.KeptUntilChanged;
 import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.Device;
@@ -60,10 +62,22 @@ final class DeviceAuthenticator {
     private final Clock clock;
     private final Cache<KeptKey, KeptValidation> accepted =
             Caffeine.newBuilder().maximumSize(MAX_KEPT_VALIDATIONS).build();
+    private final KeptUntilChanged<MacAddress, Device> enrolled;
+
+    /** Enrolled devices kept in memory; unknown MACs are never kept. */
+    static final int MAX_KEPT_DEVICES = 100_000;
+    /** The gauge of the devices kept. */
+    static final String KEPT_DEVICES = "hub.device.devices.kept";
+    /** Kept at most this long even when no change is heard (a notice another node could not send). */
+    static final Duration DEVICE_MAX_AGE = Duration.ofMinutes(10);
 
     DeviceAuthenticator(DeviceCertificateValidator validator, Database database, DeviceRepository devices,
             CertificateBindings bindings, PhoneCatalogue catalogue, RateLimiter refusalsPerCertificate, Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, ConfigChanges changes) {
+        this.enrolled = new KeptUntilChanged<>(changes, KEPT_DEVICES, "enrolled devices kept in memory, dropped by "
+                + "every change to them", MAX_KEPT_DEVICES, DEVICE_MAX_AGE, clock, metrics,
+                (change, device) -> change.reaches(device.mac().value(), device.tenant(), device.site(), device.model()),
+                change -> MacAddress.parse(change.name()));
         this.validator = validator;
         this.database = database;
         this.devices = devices;
@@ -115,7 +129,9 @@ final class DeviceAuthenticator {
         DeviceIdentity identity = validation.identityOrThrow();
         MacAddress mac = identity.mac();
         facts.mac(mac.value());
-        Optional<Device> found = database.transaction(connection -> devices.find(connection, mac));
+        // A phone's device row is read once, then kept until a change to it commits (ConfigChanges).
+        Optional<Device> found = Optional.ofNullable(enrolled.get(mac, () -> database.transaction(
+                connection -> devices.find(connection, mac)).orElse(null)));
         if (found.isEmpty()) {
             RateLimits.acquire(refusalsPerCertificate, fingerprint);
             if (recordClaimable && identity.trustLevel() == TrustLevel.MAC_ATTESTED) {

@@ -1,6 +1,8 @@
 package io.hub.provisioning.devices;
 
 import io.hub.pki.MacAddress;
+import io.hub.provisioning.changes.ConfigChange;
+import io.hub.provisioning.changes.ConfigChanges;
 import io.hub.provisioning.storage.Rows;
 import io.hub.provisioning.storage.SealedSecrets;
 import java.sql.Connection;
@@ -28,7 +30,16 @@ public final class DeviceRepository {
 
     private final SealedSecrets secrets;
 
+    private final ConfigChanges changes;
+
+    /** With changes announced to no one (tools and tests without caches). */
     public DeviceRepository(SealedSecrets secrets) {
+        this(secrets, new ConfigChanges());
+    }
+
+    /** Every write to a device is announced to {@code changes} once its transaction commits. */
+    public DeviceRepository(SealedSecrets secrets, ConfigChanges changes) {
+        this.changes = changes;
         this.secrets = secrets;
     }
 
@@ -108,6 +119,7 @@ public final class DeviceRepository {
                 "INSERT INTO device (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Device device : devices) {
                 CertificateBinding certificate = device.certificate();
+                changed(device.mac());
                 Rows.bind(statement, device.mac().value(), device.tenant(), device.model(), device.extension(),
                         device.displayName(), device.site(), device.region(), device.state().code(),
                         secrets.seal(device.sipPassword(), device.mac().value()), device.createdAt(),
@@ -135,6 +147,7 @@ public final class DeviceRepository {
                 }
                 values.add(device.mac().value());
                 values.add(device.tenant());
+                changed(device.mac());
                 Rows.bind(statement, values.toArray());
                 statement.addBatch();
             }
@@ -148,6 +161,7 @@ public final class DeviceRepository {
                 "UPDATE device SET sip_password = ? WHERE mac = ?")) {
             Rows.bind(statement, secrets.seal(sipPassword, mac.value()), mac.value());
             statement.executeUpdate();
+            changed(mac);
         }
     }
 
@@ -156,6 +170,7 @@ public final class DeviceRepository {
                 "DELETE FROM device WHERE mac = ? AND tenant_id = ?")) {
             for (MacAddress mac : macs) {
                 Rows.bind(statement, mac.value(), tenant);
+                changed(mac);
                 statement.addBatch();
             }
             statement.executeBatch();
@@ -266,6 +281,7 @@ public final class DeviceRepository {
                 + "pending_sha256 = NULL, pending_since = NULL, pending_source_ip = NULL, updated_at = ? WHERE mac = ?")) {
             Rows.bind(statement, fingerprint, now, mac.value());
             statement.executeUpdate();
+            changed(mac);
         }
     }
 
@@ -275,6 +291,7 @@ public final class DeviceRepository {
                 + "pending_sha256 = NULL, pending_since = NULL, pending_source_ip = NULL, updated_at = ? WHERE mac = ?")) {
             Rows.bind(statement, now, mac.value());
             statement.executeUpdate();
+            changed(mac);
         }
     }
 
@@ -289,8 +306,17 @@ public final class DeviceRepository {
                 + "pending_since = ?, pending_source_ip = ? WHERE mac = ? AND certificate_sha256 IS NULL "
                 + "AND pending_sha256 IS NULL")) {
             Rows.bind(statement, fingerprint, at, clip(sourceIp, 45), mac.value());
-            return statement.executeUpdate() == 1;
+            boolean recorded = statement.executeUpdate() == 1;
+            if (recorded) {
+                changed(mac);
+            }
+            return recorded;
         }
+    }
+
+    /** What is kept of the device in memory is dropped once the writing transaction commits. */
+    private void changed(MacAddress mac) {
+        changes.afterCommit(ConfigChange.device(mac.value()));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.hub.provisioning.devices;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hub.pki.Fingerprints;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.storage.Database;
@@ -9,6 +11,8 @@ import java.security.cert.X509Certificate;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
@@ -25,8 +29,18 @@ public final class SeenCertificates {
     /** A phone changes certificates rarely; a few rows cover a renewal and a replacement. */
     public static final int PER_DEVICE = 4;
 
+    /**
+     * A certificate already on record for its device is written again at most this often: its row
+     * only has to stay among the device's latest, and a write per configuration fetch (every
+     * fetch of a phone updating one row) serialised all of its fetches on that row and a commit.
+     */
+    public static final Duration RECORD_EVERY = Duration.ofHours(1);
+    /** Pairs remembered as written; past it the oldest are forgotten and simply written again. */
+    static final int MAX_REMEMBERED = 100_000;
+
     private final Database database;
     private final Clock clock;
+    private final Cache<String, Instant> written = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED).build();
 
     public SeenCertificates(Database database, Clock clock) {
         this.database = database;
@@ -42,8 +56,22 @@ public final class SeenCertificates {
         record(mac, Fingerprints.sha256(leaf), leaf.getIssuerX500Principal(), leaf.getSerialNumber());
     }
 
-    /** As {@link #record(MacAddress, X509Certificate)}, from what a validation kept of the certificate. */
+    /**
+     * As {@link #record(MacAddress, X509Certificate)}, from what a validation kept of the certificate;
+     * a pair this object wrote less than {@link #RECORD_EVERY} ago is not written again.
+     */
     public void record(MacAddress mac, String fingerprint, X500Principal issuer, BigInteger serial) {
+        String pair = mac.value() + "/" + fingerprint;
+        Instant now = clock.instant();
+        Instant last = written.getIfPresent(pair);
+        if (last != null && last.plus(RECORD_EVERY).isAfter(now)) {
+            return;
+        }
+        write(mac, fingerprint, issuer, serial);
+        written.put(pair, now);
+    }
+
+    private void write(MacAddress mac, String fingerprint, X500Principal issuer, BigInteger serial) {
         database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE device_certificate_seen SET last_seen = ? WHERE mac = ? AND fingerprint = ?")) {

@@ -1,5 +1,7 @@
 package io.hub.provisioning.firmware;
 
+import io.hub.provisioning.changes.ConfigChange;
+import io.hub.provisioning.changes.ConfigChanges;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.profiles.PhoneModel;
 import io.hub.provisioning.FirmwareLimits;
@@ -52,6 +54,7 @@ public final class FirmwareStore {
     private final PhoneCatalogue catalogue;
     private final Clock clock;
     private final FirmwareLimits limits;
+    private final ConfigChanges changes;
     /** Held while an upload is checked against what is stored and recorded: never while it streams. */
     private final java.util.concurrent.locks.ReentrantLock recording = new java.util.concurrent.locks.ReentrantLock();
 
@@ -61,6 +64,13 @@ public final class FirmwareStore {
 
     public FirmwareStore(Database database, Path directory, PhoneCatalogue catalogue, Clock clock,
             FirmwareLimits limits) {
+        this(database, directory, catalogue, clock, limits, new ConfigChanges());
+    }
+
+    /** Every target set is announced to {@code changes} once its transaction commits. */
+    public FirmwareStore(Database database, Path directory, PhoneCatalogue catalogue, Clock clock,
+            FirmwareLimits limits, ConfigChanges changes) {
+        this.changes = changes;
         this.database = database;
         this.directory = directory.toAbsolutePath().normalize();
         this.catalogue = catalogue;
@@ -250,6 +260,7 @@ public final class FirmwareStore {
         FirmwareImage image = find(tenant, model.name(), version).orElseThrow(() -> new ProvisioningException(
                 Refusal.UNKNOWN_FIRMWARE, "no firmware " + version + " is stored for " + model.name()));
         database.transaction(connection -> {
+            changes.afterCommit(ConfigChange.model(tenant, model.name()));
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE firmware_target SET version = ? WHERE tenant_id = ? AND model = ?")) {
                 Rows.bind(update, version, tenant, model.name());

@@ -5,6 +5,8 @@ import io.hub.profiles.Setting;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
+import io.hub.provisioning.changes.ConfigChange;
+import io.hub.provisioning.changes.ConfigChanges;
 import io.hub.provisioning.Refusal;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
@@ -38,9 +40,17 @@ public final class SettingLayers {
     private final Database database;
     private final AuditLog audit;
 
+    private final ConfigChanges changes;
+
     public SettingLayers(Database database, AuditLog audit) {
+        this(database, audit, new ConfigChanges());
+    }
+
+    /** Every replaced layer is announced to {@code changes} once its transaction commits. */
+    public SettingLayers(Database database, AuditLog audit, ConfigChanges changes) {
         this.database = database;
         this.audit = audit;
+        this.changes = changes;
     }
 
     public Map<String, String> site(String tenant, String site) {
@@ -81,6 +91,7 @@ public final class SettingLayers {
                 }
                 insert.executeBatch();
             }
+            changes.afterCommit(ConfigChange.site(tenant, site));
             audit.record(connection, actor, sourceIp, "site-settings", AuditEvent.OK, null, null, null,
                     "site=" + site + " keys=" + new TreeMap<>(settings).keySet());
             return site(connection, tenant, site);
@@ -91,6 +102,7 @@ public final class SettingLayers {
     public void replaceDevice(Connection connection, MacAddress mac, Map<String, String> settings)
             throws SQLException {
         check(settings);
+        changes.afterCommit(ConfigChange.device(mac.value()));
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device_setting WHERE mac = ?")) {
             delete.setString(1, mac.value());
             delete.executeUpdate();

@@ -2,6 +2,10 @@ package io.hub.provisioning.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -11,6 +15,8 @@ import org.flywaydb.core.Flyway;
  * schema up to date with Flyway's default history table, once, at start.
  */
 public final class Database {
+
+    private static final ThreadLocal<Deque<List<Runnable>>> AFTER_COMMIT = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final DataSource dataSource;
 
@@ -41,12 +47,15 @@ public final class Database {
      * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
      */
     public <T> T transaction(SqlWork<T> work) {
+        List<Runnable> committed = new ArrayList<>(0);
+        Deque<List<Runnable>> open = AFTER_COMMIT.get();
+        open.push(committed);
+        T result;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                T result = work.run(connection);
+                result = work.run(connection);
                 connection.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -55,6 +64,24 @@ public final class Database {
             }
         } catch (SQLException e) {
             throw new StorageException(e);
+        } finally {
+            open.pop();
+        }
+        committed.forEach(Runnable::run);
+        return result;
+    }
+
+    /**
+     * Runs {@code task} once the transaction this thread is in has committed (never when it rolls
+     * back), or now when the thread is in none of {@link #transaction}'s. Caches of what was
+     * written are told here: told before the commit, a reader could load and keep the old rows.
+     */
+    public static void afterCommit(Runnable task) {
+        List<Runnable> current = AFTER_COMMIT.get().peek();
+        if (current == null) {
+            task.run();
+        } else {
+            current.add(task);
         }
     }
 

@@ -46,7 +46,15 @@ public final class Tenants {
     /** Replaced when the server certificate is renewed, read by every REGISTER. */
     private volatile HubDomain hub;
 
+    private final io.hub.provisioning.changes.ConfigChanges changes;
+
     public Tenants(Database database, Clock clock, HubDomain hub) {
+        this(database, clock, hub, new io.hub.provisioning.changes.ConfigChanges());
+    }
+
+    /** Every write to a tenant is announced to {@code changes} once its transaction commits. */
+    public Tenants(Database database, Clock clock, HubDomain hub, io.hub.provisioning.changes.ConfigChanges changes) {
+        this.changes = changes;
         this.database = database;
         this.clock = clock;
         this.hub = hub;
@@ -104,6 +112,7 @@ public final class Tenants {
                 Rows.bind(insert, checkedName, checkedName, hash(token), domain, clock.instant());
                 insert.executeUpdate();
             }
+            changes.afterCommit(io.hub.provisioning.changes.ConfigChange.tenant(checkedName));
             Tenant created = find(connection, checkedName).orElseThrow();
             alongside.run(connection, created);
             return created;
@@ -166,6 +175,7 @@ public final class Tenants {
     public void upsert(String id, String name, String token) {
         String hash = hash(token);
         database.transaction(connection -> {
+            changes.afterCommit(io.hub.provisioning.changes.ConfigChange.tenant(id));
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE tenant SET token_sha256 = ?, name = ? WHERE id = ?")) {
                 Rows.bind(update, hash, name, id);
@@ -350,6 +360,7 @@ public final class Tenants {
                     + "' is not wanted or required");
         }
         int updated = database.transaction(connection -> {
+            changes.afterCommit(io.hub.provisioning.changes.ConfigChange.tenant(tenant));
             try (PreparedStatement statement = connection.prepareStatement(
                     "UPDATE tenant SET sip_client_certificate = ? WHERE id = ?")) {
                 Rows.bind(statement, policy, tenant);
