@@ -240,6 +240,7 @@ public final class DtlsSrtpLeg implements LegKeying {
         }
     }
 
+    /**
      * A leg with ICE takes DTLS only from the address whose latest check carried MESSAGE-INTEGRITY keyed
      * with the hub's ice-pwd, so that address already proved it receives there: the cookie exchange would
      * prove it again, and Bouncy Castle's {@link DTLSVerifier} takes a ClientHello in one datagram only,

@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,12 +223,12 @@ class NgDtlsBridgeTest {
         assertTrue(fragments.stream().map(f -> f[0]).distinct().count() >= 2,
                 "the ClientHello went in more than one datagram");
         assertTrue(fragments.stream().allMatch(f -> f[1] < f[2]), "no datagram carried the whole ClientHello");
-        awaitQuery("call-5", q -> dtlsOk(q, "tag-browser"));
+        awaitQuery(ng, "call-5", q -> dtlsOk(q, "tag-browser"));
         // The SRTP keys exported from the handshake (use_srtp) carry the browser's audio to the phone.
         phone.receiveWith(key(toPhone.media().get(0)));
         phone.sendTo(toPhone.media().get(0).port());
         phone.sendRtp(1, 160);
-        awaitQuery("call-5", q -> stream(q, "tag-phone").containsKey("endpoint"));
+        awaitQuery(ng, "call-5", q -> stream(q, "tag-phone").containsKey("endpoint"));
         browser.sendAudio(1);
         byte[] heard = phone.receiveRtp();
         assertNotNull(heard, "the phone heard the browser");
