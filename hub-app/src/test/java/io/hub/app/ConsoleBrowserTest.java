@@ -133,6 +133,7 @@ class ConsoleBrowserTest {
 
         // A CSV with a bad line: the check names the line and stores nothing.
         tab("import");
+        recordUploadProgress();
         browser.findElement(By.id("import-text")).sendKeys("action,macAddress,deviceType,extension,displayName\n"
                 + "create,00:80:9f:00:00:10,Myriad M7,1010,Lobby\n"
                 + "create,00:80:9f:00:00,Myriad M7,1011,Broken\n");
@@ -143,21 +144,15 @@ class ConsoleBrowserTest {
                 text(By.id("import-errors")));
         assertTrue(text(By.id("import-summary")).endsWith("1 bad line(s); nothing stored"),
                 text(By.id("import-summary")));
+        assertProgressReached("import-progress", ("action,macAddress,deviceType,extension,displayName\n"
+                + "create,00:80:9f:00:00:10,Myriad M7,1010,Lobby\n"
+                + "create,00:80:9f:00:00,Myriad M7,1011,Broken\n").length());
         screenshot("import");
 
         // A resync of 1003: the phone answers the NOTIFY down its flow, and the console shows how.
         tab("devices");
         search("1003");
-        CallPhone warehouse = phones.get(2);
-        CompletableFuture<SIPRequest> notify = CompletableFuture.supplyAsync(() -> {
-            try {
-                SIPRequest request = warehouse.expectRequest("NOTIFY");
-                warehouse.answer(request, 200, null, null);
-                return request;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<SIPRequest> notify = nextNotifyAnswered(phones.get(2));
         deviceRow("00809f000003").findElement(By.xpath(".//button[text()='Resync']")).click();
         assertTrue(notify.get(WAIT.toSeconds(), TimeUnit.SECONDS).getHeader("Event").toString().contains("check-sync"));
         waitForStatus("resync 00809f000003: ok (SIP 200) · sip:1003@hub.test");
@@ -200,11 +195,7 @@ class ConsoleBrowserTest {
         byte[] image = new byte[1 << 20];
         new java.util.Random(7).nextBytes(image);
         Path file = Files.write(dir.resolve("m7-2.2.0.bin"), image);
-        ((JavascriptExecutor) browser).executeScript("window.uploadProgress = [];"
-                + "const send = XMLHttpRequest.prototype.send;"
-                + "XMLHttpRequest.prototype.send = function (body) {"
-                + "  this.upload.addEventListener('progress', e => window.uploadProgress.push([e.loaded, e.total]));"
-                + "  return send.call(this, body); };");
+        recordUploadProgress();
         WebElement upload = browser.findElement(By.id("firmware-upload"));
         upload.findElement(By.name("model")).sendKeys("Myriad M7");
         upload.findElement(By.name("version")).sendKeys("2.2.0");
@@ -212,10 +203,7 @@ class ConsoleBrowserTest {
         upload.findElement(By.cssSelector("button[type=submit]")).click();
         waitForStatus("uploaded Myriad M7 2.2.0 (sha256 " + java.util.HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest(image)) + ")");
-        assertEquals("100", browser.findElement(By.id("firmware-progress")).getDomProperty("value"));
-        List<?> progress = (List<?>) ((JavascriptExecutor) browser).executeScript("return window.uploadProgress");
-        assertTrue(!progress.isEmpty() && progress.get(progress.size() - 1).equals(List.of((long) image.length,
-                (long) image.length)), "the upload reported its progress up to every byte: " + progress);
+        assertProgressReached("firmware-progress", image.length);
 
         // Made the model's target from its row; the targets table says so.
         wait.until(driver -> text(By.id("firmware")).contains("2.2.0"));
@@ -353,16 +341,7 @@ class ConsoleBrowserTest {
 
         // A reboot goes down the phone's flow as check-sync;reboot=true, and its answer is shown.
         search("1003");
-        CallPhone warehouse = phones.get(2);
-        CompletableFuture<SIPRequest> notify = CompletableFuture.supplyAsync(() -> {
-            try {
-                SIPRequest request = warehouse.expectRequest("NOTIFY");
-                warehouse.answer(request, 200, null, null);
-                return request;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<SIPRequest> notify = nextNotifyAnswered(phones.get(2));
         deviceRow("00809f000003").findElement(By.xpath(".//button[text()='Reboot']")).click();
         assertEquals("Event: check-sync;reboot=true", notify.get(WAIT.toSeconds(), TimeUnit.SECONDS)
                 .getHeader("Event").toString().strip());
@@ -385,6 +364,36 @@ class ConsoleBrowserTest {
         WebElement row = rows.get(rows.size() - 1);
         row.findElement(By.name("key")).sendKeys(key);
         row.findElement(By.name("value")).sendKeys(value);
+    }
+
+    /** From now on the page's uploads record their progress events, for {@link #assertProgressReached}. */
+    private void recordUploadProgress() {
+        ((JavascriptExecutor) browser).executeScript("window.uploadProgress = [];"
+                + "const send = XMLHttpRequest.prototype.send;"
+                + "XMLHttpRequest.prototype.send = function (body) {"
+                + "  this.upload.addEventListener('progress', e => window.uploadProgress.push([e.loaded, e.total]));"
+                + "  return send.call(this, body); };");
+    }
+
+    /** The last upload reported its progress up to its every byte, and its bar {@code bar} ended full. */
+    private void assertProgressReached(String bar, long bytes) {
+        assertEquals("100", browser.findElement(By.id(bar)).getDomProperty("value"));
+        List<?> progress = (List<?>) ((JavascriptExecutor) browser).executeScript("return window.uploadProgress");
+        assertTrue(!progress.isEmpty() && progress.get(progress.size() - 1).equals(List.of(bytes, bytes)),
+                "the upload reported its progress up to every byte: " + progress);
+    }
+
+    /** The next NOTIFY that comes down {@code phone}'s flow, answered 200 by it. */
+    private static CompletableFuture<SIPRequest> nextNotifyAnswered(CallPhone phone) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                SIPRequest request = phone.expectRequest("NOTIFY");
+                phone.answer(request, 200, null, null);
+                return request;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private void tab(String view) {

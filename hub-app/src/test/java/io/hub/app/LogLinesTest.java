@@ -43,11 +43,7 @@ class LogLinesTest {
     void aPhonesLineBreaksAndEscapesStayInsideOneEscapedLogLine() throws Exception {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        HubSettings settings = TestSettings.ephemeralPorts();
-        settings.sipDomain = "hub.test";
-        try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
-            hub.provisioning().enrollment().enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001",
-                    null, null, null, null, null), "test", "127.0.0.1");
+        try (Hub hub = hubWithPhone1001()) {
             DeviceCertificates.IssuedCertificate phone = hub.pki().issueDeviceCertificate(
                     DeviceCertificateRequest.of(MacAddress.parse("00809faabbcc"), "Myriad M7"), dir.resolve("phone"));
             X509Certificate ca = PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE));
@@ -112,11 +108,7 @@ class LogLinesTest {
     void aPhonesRegistrationAndResyncLinesNameItsMacAndItsAor() throws Exception {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        HubSettings settings = TestSettings.ephemeralPorts();
-        settings.sipDomain = "hub.test";
-        try (Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC())) {
-            hub.provisioning().enrollment().enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001",
-                    null, null, null, null, null), "test", "127.0.0.1");
+        try (Hub hub = hubWithPhone1001()) {
             AdminHttp admin = new AdminHttp(hub, dir.resolve("var"));
             X509Certificate ca = PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE));
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -146,4 +138,19 @@ class LogLinesTest {
         assertFalse(lines.stream().anyMatch(line -> line.contains("=null")), String.join("\n", lines));
     }
 
+
+    /** A hub of domain hub.test on free ports, with phone 00809faabbcc enrolled as extension 1001. */
+    private Hub hubWithPhone1001() throws Exception {
+        HubSettings settings = TestSettings.ephemeralPorts();
+        settings.sipDomain = "hub.test";
+        Hub hub = Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
+        try {
+            hub.provisioning().enrollment().enroll("default", new DeviceDraft("00809faabbcc", "Myriad M7", "1001",
+                    null, null, null, null, null), "test", "127.0.0.1");
+            return hub;
+        } catch (RuntimeException e) {
+            hub.close();
+            throw e;
+        }
+    }
 }

@@ -109,14 +109,10 @@ class SoftphoneBrowserTest {
         signIn("1001", "not-the-password");
         waitFor("error", text -> text.equals("signing in: TURN credentials refused: HTTP 401 (wrong extension or "
                 + "SIP password?)"));
-        signIn("1001", password("00809f000101"));
-        waitFor("state", text -> text.equals("registered as 1001@localhost"));
-        awaitRegistered("sip:1002@localhost");
+        signInAs1001();
 
         // (a) The browser calls the desk phone, which answers by itself.
-        browser.findElement(By.id("target")).sendKeys("1002");
-        browser.findElement(By.id("call")).click();
-        waitFor("call-state", text -> text.equals("in call"));
+        callTheDeskPhone();
         CallRecord outgoing = talking("sip:1001@localhost", "caller", "callee");
         browser.findElement(By.id("hangup")).click();
         waitFor("call-state", text -> text.equals("none"));
@@ -142,13 +138,9 @@ class SoftphoneBrowserTest {
     @Test
     void theBrowserReachesTheRelayThroughCoturnOverTcp() throws Exception {
         browser.get("https://localhost:" + hub.webPort() + "/phone/?ice=relay");
-        signIn("1001", password("00809f000101"));
-        waitFor("state", text -> text.equals("registered as 1001@localhost"));
-        awaitRegistered("sip:1002@localhost");
+        signInAs1001();
 
-        browser.findElement(By.id("target")).sendKeys("1002");
-        browser.findElement(By.id("call")).click();
-        waitFor("call-state", text -> text.equals("in call"));
+        callTheDeskPhone();
         CallRecord call = talking("sip:1001@localhost", "caller", "callee");
         assertEquals("relay over tcp", browser.findElement(By.id("quality")).getAttribute("data-path"), text("quality"));
         String latched = String.valueOf(call.media().get("caller").get("latched"));
@@ -182,6 +174,20 @@ class SoftphoneBrowserTest {
             assertEquals(0L, ((Number) media.get("authFailures")).longValue(), media.toString());
         }
         return call;
+    }
+
+    /** Signs the page in as 1001 and waits until it and the desk phone 1002 are registered. */
+    private void signInAs1001() throws Exception {
+        signIn("1001", password("00809f000101"));
+        waitFor("state", text -> text.equals("registered as 1001@localhost"));
+        awaitRegistered("sip:1002@localhost");
+    }
+
+    /** Dials the desk phone 1002 from the page, which answers by itself, and waits for the call. */
+    private void callTheDeskPhone() {
+        browser.findElement(By.id("target")).sendKeys("1002");
+        browser.findElement(By.id("call")).click();
+        waitFor("call-state", text -> text.equals("in call"));
     }
 
     private void signIn(String extension, String password) {

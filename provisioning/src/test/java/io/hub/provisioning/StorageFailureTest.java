@@ -13,16 +13,23 @@ import org.junit.jupiter.api.Test;
  * A database that fails under a running hub (here its connection pool closed, as a crashed or
  * unreachable database server leaves it) is answered 503 {@code storage-unavailable} with
  * {@code Retry-After}, in each API's own error format, at once: never Jetty's HTML page, never a wait.
+ * A phone whose configuration the hub keeps in memory is still served it.
  */
 class StorageFailureTest extends OnePhoneHubTest {
 
+    private static final String OTHER_MAC = "00809faabbcd";
+
     @Test
     void theDeviceSideAnswers503WithRetryAfterInItsXmlOnceTheDatabaseFails() throws Exception {
-        try (TestHub.Phone phone = hub.phone(MAC, "Myriad M7")) {
+        hub.enroll(OTHER_MAC, "Myriad M7", "1002");
+        try (TestHub.Phone phone = hub.phone(MAC, "Myriad M7"); TestHub.Phone other = hub.phone(OTHER_MAC, "Myriad M7")) {
             assertEquals(200, phone.get(CONFIG).getStatus(), "served while the database works");
 
             failTheDatabase();
-            ContentResponse refused = phone.get(CONFIG);
+            // A configuration kept since its phone's last fetch is dropped by every committed change to its
+            // layers, so serving it needs no database; a phone whose configuration is not kept needs one.
+            assertEquals(200, phone.get(CONFIG).getStatus(), "a kept configuration is served without the database");
+            ContentResponse refused = other.get("/prov/v1/config/" + OTHER_MAC + ".xml");
 
             assertEquals(503, refused.getStatus(), refused.getContentAsString());
             assertEquals("5", refused.getHeaders().get("Retry-After"));
@@ -31,7 +38,7 @@ class StorageFailureTest extends OnePhoneHubTest {
             assertTrue(refused.getContentAsString().contains("<error reason=\"storage-unavailable\">"),
                     refused.getContentAsString());
             assertFalse(refused.getContentAsString().contains("sip.account"), "no byte of configuration");
-            assertStorageRefusal(phone.get("/rdd/v1/discovery"), "application/xml");
+            assertStorageRefusal(other.get("/rdd/v1/discovery"), "application/xml");
         }
     }
 

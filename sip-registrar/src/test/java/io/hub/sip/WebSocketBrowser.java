@@ -7,10 +7,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Session;
 
-/** A browser's end of a SIP WebSocket: it keeps every text frame the hub sends, for the test to read in turn. */
+/**
+ * A browser's end of a SIP WebSocket: it keeps every text frame the hub sends and the status code of
+ * every close, for the test to read in turn.
+ */
 public final class WebSocketBrowser implements Session.Listener.AutoDemanding {
 
     private final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
 
     @Override
     public void onWebSocketText(String message) {
@@ -18,13 +22,23 @@ public final class WebSocketBrowser implements Session.Listener.AutoDemanding {
     }
 
     @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        closes.add(statusCode);
+    }
+
+    @Override
     public void onWebSocketError(Throwable cause) {
-        // The WebSocket closing as the test stops: the test reads its answers from the frames.
+        // A refused upgrade or a closed WebSocket: the test reads the outcome from the frames and the closes.
     }
 
     /** The next frame, waited for at most 10 s; null when none came. */
     public String nextFrame() throws InterruptedException {
         return frames.poll(10, TimeUnit.SECONDS);
+    }
+
+    /** The status code the WebSocket was closed with, waited for at most 10 s; null when it stayed open. */
+    public Integer nextClose() throws InterruptedException {
+        return closes.poll(10, TimeUnit.SECONDS);
     }
 
     /** The next frame, as the SIP response it must be. */

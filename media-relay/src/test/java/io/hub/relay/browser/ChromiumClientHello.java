@@ -96,15 +96,6 @@ public final class ChromiumClientHello {
         return record.toByteArray();
     }
 
-    /** The cookie of a HelloVerifyRequest record (handshake type 3), or null when it is not one. */
-    public static byte[] cookie(byte[] record) {
-        if (record.length < 13 + 12 + 3 || record[0] != 22 || record[13] != 3) {
-            return null;
-        }
-        int length = record[13 + 12 + 2] & 0xff;
-        return Arrays.copyOfRange(record, 13 + 12 + 3, 13 + 12 + 3 + length);
-    }
-
     private static void extension(ByteArrayOutputStream out, int type, byte[] data) {
         u16(out, type);
         u16(out, data.length);

@@ -1,6 +1,5 @@
 package io.hub.relay.control;
 
-import static io.hub.relay.FakePhone.LOOPBACK;
 import static io.hub.relay.control.NgMessages.offer;
 import static io.hub.relay.control.NgMessages.awaitQuery;
 import static io.hub.relay.control.NgMessages.sdp;
@@ -15,32 +14,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.phone.srtp.CryptoLine;
 import io.hub.phone.srtp.MasterKey;
-import io.hub.pki.MutableClock;
-import io.hub.relay.NgRelay;
 import io.hub.relay.FakePhone;
-import io.hub.relay.RelayConfig;
 import io.hub.relay.browser.BrowserPeer;
 import io.hub.relay.browser.HubAnswer;
 import io.hub.relay.browser.IceCheck;
-import io.hub.relay.dtls.DtlsSrtpLegs;
-import io.hub.relay.dtls.HubCertificate;
 import io.hub.relay.sdp.MediaDescription;
 import io.hub.relay.sdp.SessionDescription;
 import io.hub.relay.srtp.SdesKey;
 import io.hub.relay.srtp.SrtpSuite;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,32 +37,10 @@ import org.junit.jupiter.api.Test;
  * leg with ICE-lite, the desk phone an SDES {@code RTP/SAVP} offer. The browser is {@link BrowserPeer}
  * (its own DTLS client, STUN and SRTP), the phone {@link FakePhone}; both on loopback over real UDP.
  */
-class NgDtlsBridgeTest {
+class NgDtlsBridgeTest extends DtlsNgCase {
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private DtlsSrtpLegs dtlsLegs;
-    private NgRelay relay;
-    private NgClient ng;
-
-    @BeforeEach
-    void start() throws Exception {
-        dtlsLegs = new DtlsSrtpLegs(HubCertificate.generate(clock), clock, registry, 4);
-        relay = new NgRelay(new RelayConfig(LOOPBACK, 32000, 32999, Duration.ofSeconds(60), 8000),
-                new InetSocketAddress(LOOPBACK, 0), "127.0.0.1", clock, registry, dtlsLegs);
-        relay.start();
-        ng = new NgClient(relay.controlAddress(), Duration.ofSeconds(5), 1);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        ng.close();
-        relay.close();
-        dtlsLegs.close();
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
+    NgDtlsBridgeTest() {
+        super(32000, 32999, 0x4D);
     }
 
     @Test
@@ -522,18 +488,6 @@ class NgDtlsBridgeTest {
 
     /** Smaller than Bouncy Castle's ClientHello, so it goes in fragments. */
     private static final int FRAGMENTING_LIMIT = 160;
-
-    private BrowserPeer browser() throws Exception {
-        BrowserPeer browser = BrowserPeer.start();
-        closing.add(browser);
-        return browser;
-    }
-
-    private FakePhone phone() throws Exception {
-        FakePhone phone = new FakePhone(0x4D, SdesKey.generate(SrtpSuite.AES_CM_128_HMAC_SHA1_80), null);
-        closing.add(phone);
-        return phone;
-    }
 
     /** The desk phone's SDES answer: G.711, no rtcp-mux. */
     private static String phoneSdp(FakePhone phone) {

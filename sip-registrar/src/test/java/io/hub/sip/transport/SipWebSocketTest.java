@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
+import io.hub.sip.WebSocketBrowser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -93,28 +94,7 @@ class SipWebSocketTest {
         }
     }
 
-    /** A browser's end: the frames it received and how it was closed. */
-    public static final class Browser implements Session.Listener.AutoDemanding {
-        final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        final LinkedBlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onWebSocketText(String message) {
-            frames.add(message);
-        }
-
-        @Override
-        public void onWebSocketClose(int statusCode, String reason) {
-            closes.add(statusCode);
-        }
-
-        @Override
-        public void onWebSocketError(Throwable cause) {
-            // A refused upgrade or a closed WebSocket: the tests read the outcome from the future and the closes.
-        }
-    }
-
-    private Session open(Browser browser, String... subprotocols) throws Exception {
+    private Session open(WebSocketBrowser browser, String... subprotocols) throws Exception {
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
         upgrade.setSubProtocols(subprotocols);
         return client.connect(browser, uri, upgrade).get(10, TimeUnit.SECONDS);
@@ -132,12 +112,12 @@ class SipWebSocketTest {
 
     @Test
     void aTextFrameIsOneRequestAnsweredDownItsWebSocketFlow() throws Exception {
-        Browser browser = new Browser();
+        WebSocketBrowser browser = new WebSocketBrowser();
         Session session = open(browser, "sip");
         assertEquals("sip", session.getUpgradeResponse().getAcceptedSubProtocol());
         session.sendText(options("ws-1"), Callback.NOOP);
 
-        String answer = browser.frames.poll(10, TimeUnit.SECONDS);
+        String answer = browser.nextFrame();
         assertTrue(answer.startsWith("SIP/2.0 200 OK\r\n"), answer);
         assertTrue(answer.contains("Call-ID: ws-1"), answer);
         Flow flow = handler.flows.poll(10, TimeUnit.SECONDS);
@@ -150,52 +130,52 @@ class SipWebSocketTest {
 
     @Test
     void anUpgradeWithoutTheSipSubprotocolIsRefusedAndCounted() {
-        ExecutionException refusal = assertThrows(ExecutionException.class, () -> open(new Browser()));
+        ExecutionException refusal = assertThrows(ExecutionException.class, () -> open(new WebSocketBrowser()));
         assertTrue(String.valueOf(refusal.getCause().getMessage()).contains("403"), refusal.getCause().toString());
         assertEquals(1.0, refused("ws-subprotocol"));
     }
 
     @Test
     void aFrameThatIsNotSipIsCountedAndTheOtherFlowGoesOn() throws Exception {
-        Browser bad = new Browser();
+        WebSocketBrowser bad = new WebSocketBrowser();
         Session badSession = open(bad, "sip");
-        Browser good = new Browser();
+        WebSocketBrowser good = new WebSocketBrowser();
         Session goodSession = open(good, "sip");
 
         badSession.sendText("GET / HTTP/1.1\r\nHost: x\r\n\r\n", Callback.NOOP);
         goodSession.sendText(options("ws-good"), Callback.NOOP);
 
-        assertTrue(good.frames.poll(10, TimeUnit.SECONDS).startsWith("SIP/2.0 200 OK"));
+        assertTrue(good.nextFrame().startsWith("SIP/2.0 200 OK"));
         // The bad frame was handled before this one on the same flow, so it has been counted by now.
         badSession.sendText(options("ws-after"), Callback.NOOP);
-        assertTrue(bad.frames.poll(10, TimeUnit.SECONDS).contains("Call-ID: ws-after"));
+        assertTrue(bad.nextFrame().contains("Call-ID: ws-after"));
         assertEquals(1.0, refused("malformed"));
     }
 
     @Test
     void anOversizedFrameClosesItsWebSocketWith1009AndIsCounted() throws Exception {
-        Browser big = new Browser();
+        WebSocketBrowser big = new WebSocketBrowser();
         Session bigSession = open(big, "sip");
-        Browser other = new Browser();
+        WebSocketBrowser other = new WebSocketBrowser();
         Session otherSession = open(other, "sip");
 
         bigSession.sendText("x".repeat(SipWebSocketUpgrade.MAX_FRAME_BYTES + 1), Callback.NOOP);
 
-        assertEquals(1009, big.closes.poll(10, TimeUnit.SECONDS));
+        assertEquals(1009, big.nextClose());
         assertTrue(handler.closed.poll(10, TimeUnit.SECONDS).startsWith("closed: 1009"));
         assertEquals(1.0, refused("framing"));
         otherSession.sendText(options("ws-other"), Callback.NOOP);
-        assertTrue(other.frames.poll(10, TimeUnit.SECONDS).startsWith("SIP/2.0 200 OK"));
+        assertTrue(other.nextFrame().startsWith("SIP/2.0 200 OK"));
     }
 
     @Test
     void aBinaryFrameClosesItsWebSocketAndIsCounted() throws Exception {
-        Browser browser = new Browser();
+        WebSocketBrowser browser = new WebSocketBrowser();
         Session session = open(browser, "sip");
         session.sendBinary(java.nio.ByteBuffer.wrap(options("ws-bin").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 Callback.NOOP);
 
-        assertEquals(1008, browser.closes.poll(10, TimeUnit.SECONDS));
+        assertEquals(1008, browser.nextClose());
         assertEquals(1.0, refused("framing"));
     }
 }

@@ -10,6 +10,7 @@ import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MutableClock;
 import io.hub.sip.WebPortLimits;
+import io.hub.sip.WebSocketBrowser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
@@ -104,10 +104,10 @@ class WebPortLimitsTest {
 
         assertClosedByHub(third);
         assertEquals(1.0, refused("per-source"));
-        Browser other = new Browser();
+        WebSocketBrowser other = new WebSocketBrowser();
         Session session = open(other, "127.0.0.2");
         session.sendText(options("cap-1"), Callback.NOOP);
-        String answer = other.frames.poll(10, TimeUnit.SECONDS);
+        String answer = other.nextFrame();
         assertNotNull(answer, "another source's WebSocket is served");
         assertTrue(answer.startsWith("SIP/2.0 200"), answer);
     }
@@ -142,7 +142,7 @@ class WebPortLimitsTest {
 
     @Test
     void aWebSocketNobodyRegistersOnIsClosedAtTheRegisterDeadlineNotAtTheHandshakeOne() throws Exception {
-        Browser browser = new Browser();
+        WebSocketBrowser browser = new WebSocketBrowser();
         Session session = open(browser, "127.0.0.1");
         InetSocketAddress remote = (InetSocketAddress) session.getLocalSocketAddress();
         await(() -> guard.upgradedFrom(remote));
@@ -153,7 +153,7 @@ class WebPortLimitsTest {
         clock.advance(Duration.ofSeconds(31));
         guard.sweep();
 
-        assertEquals(StatusCode.POLICY_VIOLATION, browser.closes.poll(10, TimeUnit.SECONDS));
+        assertEquals(StatusCode.POLICY_VIOLATION, browser.nextClose());
         assertEquals(1.0, refused("register-deadline"));
         assertEquals(0.0, refused("handshake-timeout"));
     }
@@ -182,29 +182,8 @@ class WebPortLimitsTest {
         }
     }
 
-    /** A browser's end: the frames it received and how it was closed. */
-    public static final class Browser implements Session.Listener.AutoDemanding {
-        final LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        final LinkedBlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onWebSocketText(String message) {
-            frames.add(message);
-        }
-
-        @Override
-        public void onWebSocketClose(int statusCode, String reason) {
-            closes.add(statusCode);
-        }
-
-        @Override
-        public void onWebSocketError(Throwable cause) {
-            // A closed WebSocket: the test reads the outcome from the closes.
-        }
-    }
-
     /** A WebSocket offering {@code sip} from a client bound to {@code source}. */
-    private Session open(Browser browser, String source) throws Exception {
+    private Session open(WebSocketBrowser browser, String source) throws Exception {
         HttpClient http = new HttpClient();
         http.setBindAddress(new InetSocketAddress(source, 0));
         WebSocketClient client = new WebSocketClient(http);
