@@ -52,10 +52,10 @@ final class ClusterFollowers {
                 before.extension(), "mac", before.mac().value())));
         notices.on(REGISTRATION_ENDED, notice -> {
             String extension = notice.path("extension").asText();
-            int withdrawn = sip.recheckUser(extension).size();
-            LOG.info("sip follows device change on node {} mac={} extension={} withdrawn={}",
+            java.util.List<io.hub.sip.Withdrawal> withdrawn = sip.recheckUser(extension);
+            LOG.info("sip follows device change on node {} mac={} extension={} withdrawn={}{}",
                     LogText.of(notice.path("from").asText()), LogText.of(notice.path("mac").asText()),
-                    LogText.of(extension), withdrawn);
+                    LogText.of(extension), withdrawn.size(), SipFollowsDevices.aors(withdrawn));
         });
         // What a phone is served changed on one node: every other node drops what it kept of it.
         provisioning.onConfigChange(fields -> notices.publish(CONFIG_CHANGED, fields));

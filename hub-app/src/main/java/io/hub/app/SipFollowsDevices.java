@@ -29,9 +29,15 @@ final class SipFollowsDevices {
     }
 
     private static void follow(ProvisionedPhone before, SipService sip) {
-        int withdrawn = sip.recheckUser(before.extension()).size();
-        LOG.info("sip follows device change mac={} extension={} withdrawn={}", before.mac(),
-                LogText.of(before.extension()), withdrawn);
+        java.util.List<Withdrawal> withdrawn = sip.recheckUser(before.extension());
+        LOG.info("sip follows device change mac={} extension={} withdrawn={}{}", before.mac(),
+                LogText.of(before.extension()), withdrawn.size(), aors(withdrawn));
+    }
+
+    /** " aor=A[,B]" naming the AORs the change took off SIP, or nothing when it took none off. */
+    static String aors(java.util.List<Withdrawal> withdrawn) {
+        java.util.List<String> aors = withdrawn.stream().map(Withdrawal::aor).distinct().toList();
+        return aors.isEmpty() ? "" : " aor=" + LogText.of(String.join(",", aors));
     }
 
     private static void rotateIfRevoked(Withdrawal withdrawal, Phones phones) {
