@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * baresip, a real SIP client, registered over TLS, is sent the check-sync NOTIFY down its own flow
  * after each kind of change (its device row, its device settings, its site's settings, its model's
- * firmware target, its SIP password) and on an admin's resync and reboot, and whatever it answers is the
+ * firmware target, its SIP password, the hub's deviceDefaults) and on an admin's resync and reboot, and whatever it answers is the
  * outcome the hub records. A phone that never got the NOTIFY would be recorded {@code timeout} or
  * {@code no-flow}; any SIP answer proves the request reached the client on its flow.
  */
@@ -90,6 +90,43 @@ class BaresipResyncIT {
                 baresip.close();
             }
         }
+    }
+
+    /**
+     * {@code deviceDefaults} come from hub.yaml, so they change across a restart: the hub owes each
+     * phone a check-sync and sends it when the phone registers, as baresip does on the restarted hub.
+     */
+    @Test
+    void baresipIsToldOfChangedDeviceDefaultsWhenItRegistersAfterTheRestart() throws Exception {
+        String password;
+        try (Hub hub = start(Map.of())) {
+            var enrollment = hub.provisioning().enrollment();
+            enrollment.enroll("default", new DeviceDraft(MAC, "Myriad M7", "1001", "Desk", "Paris", null, null, null),
+                    "test", "127.0.0.1");
+            password = enrollment.find("default", MacAddress.parse(MAC)).sipPassword();
+        }
+        try (Hub hub = start(Map.of("locale.timezone", "Europe/Berlin"))) {
+            assertEquals(1, hub.provisioning().resyncs().owed(), "the changed defaults owe the phone a check-sync");
+            AdminHttp admin = new AdminHttp(hub, dir.resolve("var"));
+            String before = JSON.readTree(admin.get("/admin/v1/devices/" + MAC)).at("/resync/requestedAt").asText();
+            Baresip baresip = Baresip.register(new Baresip.Account(dir, "baresip",
+                    hub.pki().file(HubPki.HUB_CA_CERTIFICATE), hub.sip().tlsPort(), "1001", password), 60);
+            try {
+                awaitFlow(hub, 15);
+                JsonNode after = awaitAnswered(admin, before);
+                assertTrue(ANSWERED.contains(after.at("/resync/outcome").asText()),
+                        after + "\n" + Files.readString(dir.resolve("baresip.log")));
+            } finally {
+                baresip.close();
+            }
+        }
+    }
+
+    private Hub start(Map<String, String> deviceDefaults) {
+        HubSettings settings = TestSettings.ephemeralPorts();
+        settings.resyncTimeoutSeconds = 5;
+        settings.deviceDefaults.putAll(deviceDefaults);
+        return Hub.start(new HubHome(dir.resolve("var")), settings.validate(), Clock.systemUTC());
     }
 
     private static void awaitFlow(Hub hub, int seconds) throws Exception {
