@@ -42,8 +42,9 @@ final class HubProcess implements AutoCloseable {
         if (databaseUrl != null) {
             command.addAll(List.of("--database-url", databaseUrl));
         }
-        Process process = new ProcessBuilder(command).redirectError(home.resolveSibling(home.getFileName()
-                + ".log").toFile()).start();
+        // Appended, so that a killed run's log is still there beside its restart's.
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
+                home.resolveSibling(home.getFileName() + ".log").toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         List<String> printed = new ArrayList<>();
         URI admin = null;

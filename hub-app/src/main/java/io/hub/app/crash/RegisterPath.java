@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,6 +117,7 @@ final class RegisterPath implements CrashPath {
         Map<String, Integer> acknowledged = new ConcurrentHashMap<>();
         Map<String, Integer> sent = new ConcurrentHashMap<>();
         AtomicInteger answered = new AtomicInteger();
+        Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
         int rounds = Math.max(1, registers / PHONES);
         List<Thread> connections = new ArrayList<>();
         for (int c = 0; c < CONNECTIONS; c++) {
@@ -126,7 +128,7 @@ final class RegisterPath implements CrashPath {
             Thread connection = new Thread(() -> {
                 try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
                     socket.setSoTimeout(120_000);
-                    Phones phones = new Phones(socket);
+                    Phones phones = new Phones(socket, refused);
                     for (int k = 1; k <= rounds; k++) {
                         for (Account account : mine) {
                             sent.put(account.user, k);
@@ -146,7 +148,10 @@ final class RegisterPath implements CrashPath {
         for (Thread connection : connections) {
             connection.join();
         }
-        return new Registered(Map.copyOf(acknowledged), Map.copyOf(sent), answered.get(), rounds * accounts.size());
+        Map<String, Integer> refusals = new HashMap<>();
+        refused.forEach((answer, count) -> refusals.put(answer, count.get()));
+        return new Registered(Map.copyOf(acknowledged), Map.copyOf(sent), answered.get(), rounds * accounts.size(),
+                refusals);
     }
 
     /**
@@ -160,15 +165,22 @@ final class RegisterPath implements CrashPath {
         private final Map<String, DigestAnswer.Challenge> challenges = new HashMap<>();
         private final Map<String, Integer> counts = new HashMap<>();
         private final Map<String, Integer> cseqs = new HashMap<>();
+        private final Map<String, AtomicInteger> refused;
 
-        Phones(SSLSocket socket) throws IOException {
+        Phones(SSLSocket socket, Map<String, AtomicInteger> refused) throws IOException {
+            this.refused = refused;
             this.out = socket.getOutputStream();
             this.in = new BufferedInputStream(socket.getInputStream());
             this.localPort = socket.getLocalPort();
         }
 
-        /** Moves the phone's binding to contact {@code k}; true when the hub answered 200. */
+        /**
+         * Moves the phone's binding to contact {@code k}; true when the hub answered 200. Any other
+         * final answer is counted by its status line and Warning, so a round the hub turned away can
+         * be told from a change it lost.
+         */
         boolean move(Account account, int k) throws IOException {
+            Response response = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 DigestAnswer.Challenge challenge = challenges.get(account.user);
                 String authorization = null;
@@ -177,21 +189,23 @@ final class RegisterPath implements CrashPath {
                     authorization = DigestAnswer.authorization(challenge, "REGISTER", "sip:localhost",
                             account.user, account.password, nc, Long.toHexString(System.nanoTime()));
                 }
-                Response response = send(account, k, authorization);
+                response = send(account, k, authorization);
                 if (response.status == 200) {
                     return true;
                 }
                 if (response.status != 401) {
-                    return false;
+                    break;
                 }
                 Optional<DigestAnswer.Challenge> next = DigestAnswer.choose(response.headers("www-authenticate"),
                         DigestAnswer.Preference.MD5);
                 if (next.isEmpty()) {
-                    return false;
+                    break;
                 }
                 challenges.put(account.user, next.get());
                 counts.put(account.user, 0);
             }
+            String warning = response.headers("warning").stream().findFirst().map(w -> " (" + w + ")").orElse("");
+            refused.computeIfAbsent(response.statusLine + warning, answer -> new AtomicInteger()).incrementAndGet();
             return false;
         }
 
@@ -224,7 +238,7 @@ final class RegisterPath implements CrashPath {
     }
 
     /** A SIP response's status and headers (names in lower case); its body is read and dropped. */
-    private record Response(int status, Map<String, List<String>> headers) {
+    private record Response(int status, String statusLine, Map<String, List<String>> headers) {
 
         List<String> headers(String name) {
             return headers.getOrDefault(name, List.of());
@@ -266,7 +280,7 @@ final class RegisterPath implements CrashPath {
             }
             int length = Integer.parseInt(headers.getOrDefault("content-length", List.of("0")).get(0));
             in.readNBytes(length);
-            return new Response(Integer.parseInt(start[1]), headers);
+            return new Response(Integer.parseInt(start[1]), lines.get(0).substring(start[0].length() + 1), headers);
         }
     }
 
@@ -274,11 +288,12 @@ final class RegisterPath implements CrashPath {
      * What the phones were told: per user, the last contact round answered 200 and the last one
      * sent; how many REGISTERs were answered 200 of how many the workload holds.
      */
-    private record Registered(Map<String, Integer> answeredRound, Map<String, Integer> sent, int answered, int total)
-            implements Workload {
+    private record Registered(Map<String, Integer> answeredRound, Map<String, Integer> sent, int answered, int total,
+            Map<String, Integer> refused) implements Workload {
         @Override
         public String acknowledged() {
-            return answered + " of " + total + " REGISTERs answered 200";
+            return answered + " of " + total + " REGISTERs answered 200"
+                    + (refused.isEmpty() ? "" : ", other answers " + new TreeMap<>(refused));
         }
     }
 
@@ -287,7 +302,7 @@ final class RegisterPath implements CrashPath {
         int rounds = Math.max(1, registers / PHONES);
         Map<String, Integer> sent = new HashMap<>();
         accounts.forEach(account -> sent.put(account.user, rounds));
-        return new Registered(Map.of(), Map.copyOf(sent), 0, rounds * accounts.size());
+        return new Registered(Map.of(), Map.copyOf(sent), 0, rounds * accounts.size(), Map.of());
     }
 
     @Override
