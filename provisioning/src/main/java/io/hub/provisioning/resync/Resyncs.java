@@ -125,6 +125,9 @@ public final class Resyncs implements AutoCloseable {
     public synchronized void start(ResyncSender sender, int perSecond) {
         sendWith(sender, perSecond);
         if (ticker == null) {
+            // The first batch a second after the start too, by the injected clock: a change made just
+            // after the start waits for its tick like any other (and coalesces with the next ones).
+            nextTick = clock.instant().plusSeconds(1);
             ticker = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "hub-resync");
                 thread.setDaemon(true);
