@@ -3,11 +3,9 @@ package io.hub.pki;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
@@ -38,14 +36,8 @@ public final class ServerTls {
         List<X509Certificate> chain = PemFiles.readCertificates(certificateFile);
         PrivateKey key = PemFiles.readPrivateKey(keyFile);
         try {
-            char[] password = "in-memory".toCharArray();
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(null, null);
-            keyStore.setKeyEntry("hub", key, password, chain.toArray(X509Certificate[]::new));
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
-            keyManagers.init(keyStore, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(),
+            context.init(HeldKey.managers("hub", key, chain),
                     acceptAnyClient ? new TrustManager[] {new AnyClientCertificate()} : null, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
