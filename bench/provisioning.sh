@@ -3,6 +3,7 @@
 # mutual TLS, full handshakes (a boot storm), and firmware download throughput. nginx serves the
 # same configuration document as a static file with ssl_verify_client on and the same TLS
 # settings, so the difference is the hub's work per request (validation, lookup, rendering).
+# Last, one phone's discovery on a new connection, as after a reboot: its median time in ms.
 #
 #   bench/provisioning.sh [--quick] [--runs N] [--jfr FILE]
 # Prints one line per measure with the median of the runs and the ratio hub/nginx.
@@ -11,10 +12,10 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 requests=20000 handshakes=2000 firmware_mib=64 concurrency=16 jfr=""
+runs=3 requests=20000 handshakes=2000 firmware_mib=64 concurrency=16 jfr="" lookups=50
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) runs=1 requests=2000 handshakes=200 firmware_mib=8; shift ;;
+    --quick) runs=1 requests=2000 handshakes=200 firmware_mib=8 lookups=20; shift ;;
     --runs) runs="$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     *) echo "usage: bench/provisioning.sh [--quick] [--runs N] [--jfr FILE]" >&2; exit 2 ;;
@@ -61,6 +62,8 @@ head -c "$((firmware_mib * 1024 * 1024))" /dev/urandom > "$work/firmware.bin"
 tls=(--cacert "$home/pki/ca.pem" --cert "$work/phone/cert.pem" --key "$work/phone/key.pem")
 mkdir -p "$work/www/prov/v1/config" "$work/www/prov/v1/firmware"
 curl -sS --fail "${tls[@]}" "https://localhost:18500/prov/v1/config/$mac.xml" > "$work/www/prov/v1/config/$mac.xml"
+mkdir -p "$work/www/rdd/v1"
+curl -sS --fail "${tls[@]}" "https://localhost:18500/rdd/v1/discovery" > "$work/www/rdd/v1/discovery"
 cp "$work/firmware.bin" "$work/www/prov/v1/firmware/image.bin"
 chmod -R a+rX "$work/www" "$home/pki/dev-manufacturer-ca.pem"
 
@@ -80,6 +83,10 @@ mibps() { # url
   curl -s -o /dev/null -w '%{speed_download}' "${tls[@]}" "$1" | awk '{printf "%.1f", $1 / 1048576}'
 }
 median() { sort -g | awk 'NF {a[++n] = $1} END {print a[int((n + 1) / 2)]}'; }
+discovery_ms() { # url: one phone's discovery, a new connection and full handshake each time (curl, a native client)
+  for _ in $(seq "$lookups"); do curl -s -o /dev/null -w '%{time_total}\n' "${tls[@]}" "$1"; done \
+      | awk '{printf "%.1f\n", $1 * 1000}' | median
+}
 measure() { # name unit hub-command nginx-command
   local hub nginx
   hub="$(for _ in $(seq "$runs"); do eval "$3"; echo; done | median)"
@@ -98,4 +105,9 @@ measure "config, new handshake each" "req/s" "rps https://localhost:18500$config
     "rps https://localhost:18600$config no $handshakes"
 measure "firmware download ($firmware_mib MiB)" "MiB/s" "mibps https://localhost:18500/prov/v1/firmware/Myriad%20M7/9.9" \
     "mibps https://localhost:18600/prov/v1/firmware/image.bin"
+# Lower is better here, so the ratio is nginx/hub: above 1 still means the hub is faster.
+hub_ms="$(for _ in $(seq "$runs"); do discovery_ms https://localhost:18500/rdd/v1/discovery; done | median)"
+nginx_ms="$(for _ in $(seq "$runs"); do discovery_ms https://localhost:18600/rdd/v1/discovery; done | median)"
+printf '%-34s hub %10s %-6s nginx %10s %-6s ratio %s\n' "one discovery, new handshake" "$hub_ms" "ms" "$nginx_ms" \
+    "ms" "$(awk -v h="$hub_ms" -v n="$nginx_ms" 'BEGIN {printf "%.2f", (h > 0 ? n / h : 0)}')"
 echo "hub resident memory after the run: $(awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' /proc/"$hub_pid"/status)"
