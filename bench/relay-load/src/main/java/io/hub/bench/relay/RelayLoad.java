@@ -41,6 +41,9 @@ public final class RelayLoad {
                    double seconds, double lossBound, int refinements, Duration ngTimeout, int parallel) {
     }
 
+    /** Calls of the unmeasured DTLS step before the measured ones. */
+    static final int DTLS_WARMUP_CALLS = 40;
+
     private RelayLoad() {
     }
 
@@ -57,6 +60,12 @@ public final class RelayLoad {
             awaitRelay(options);
         }
         for (String mode : options.modes()) {
+            if (mode.equals("dtls")) {
+                // Handshakes are Java on the generator's side and on the hub's: both JITs are warmed on a
+                // few calls first, so the figures are of running code and not of its compilation.
+                LoadStep.Result warm = LoadStep.runDtls(options, DTLS_WARMUP_CALLS);
+                System.out.println(line("warmup", options, mode, warm));
+            }
             Found found = options.calls() > 0 ? fixed(options, mode) : search(options, mode);
             System.out.println(line("result", options, mode, found.result()) + " limit=" + found.limit());
         }
