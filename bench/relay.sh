@@ -2,21 +2,25 @@
 # The hub's SRTP relay against rtpengine, on this machine, in one run: the same load generator
 # (bench/relay-load) drives each relay over the ng control protocol with emulated G.711 calls
 # (two legs each, 172-byte RTP every 20 ms per direction, SRTP with AES_CM_128_HMAC_SHA1_80) in
-# SRTP passthrough and SRTP termination, one relay after the other.
+# SRTP passthrough and SRTP termination, one relay after the other; and DTLS-SRTP ⇄ SDES bridging
+# (a WebRTC browser's UDP/TLS/RTP/SAVPF leg with its fingerprint, a desk phone's SDES leg), whose
+# emulated browsers run their own DTLS handshakes (Bouncy Castle, as client) with each relay.
 #
 #   bench/relay.sh [--quick] [--runs N]
 #
 # Per run and relay: a fixed level (packets/s, loss, one-way time p50/p99 through the relay, the
 # relay's CPU from /proc), then, outside --quick and in the first run only, a climb to the highest
 # level that stays under 0.1 % loss; and the phones talking without a relay, so the time a relay adds
-# can be told apart. Prints the medians and the ratios hub/rtpengine.
+# can be told apart. The DTLS-SRTP row times the handshakes of its calls (8 in flight at a time,
+# after 40 unmeasured ones that warm both JVMs) with the relay's CPU per handshake, then carries
+# their media as the fixed level does. Prints the medians and the ratios hub/rtpengine.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 fixed_calls=200 warmup=3 seconds=5 search=yes
+runs=3 fixed_calls=200 dtls_calls=200 warmup=3 seconds=5 search=yes
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) runs=1 fixed_calls=50 warmup=2 seconds=3 search=no; shift ;;
+    --quick) runs=1 fixed_calls=50 dtls_calls=50 warmup=2 seconds=3 search=no; shift ;;
     --runs) runs="$2"; shift 2 ;;
     *) echo "usage: bench/relay.sh [--quick] [--runs N]" >&2; exit 2 ;;
   esac
@@ -55,8 +59,9 @@ start_hub() {
 }
 start_rtpengine() {
   # Userspace only (no kernel table), no config file, one interface, the same port range as the hub;
-  # deleted calls give their ports back at once, as the hub's do.
-  rtpengine --table=-1 --config-file=none --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port" \
+  # deleted calls give their ports back at once, as the hub's do. DTLS: the passive (server) role, as
+  # the hub takes toward an actpass offer, with an ECDSA P-256 certificate, as the hub's and browsers'.
+  rtpengine --dtls-passive --dtls-cert-cipher=EC-PRIME256v1 --table=-1 --config-file=none --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port" \
       --port-min="${ports[0]}" --port-max="${ports[1]}" --delete-delay=0 --foreground --log-stderr \
       --log-level=4 >"$work/rtpengine.log" 2>&1 &
   relay_pid=$!
@@ -70,7 +75,8 @@ load() { # label, load options...
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
      "$(java -version 2>&1 | head -1), rtpengine $(rtpengine --version 2>&1 | awk '{print $2}')"
 echo "load: G.711, 172-byte RTP every 20 ms each way, SRTP AES_CM_128_HMAC_SHA1_80; fixed level" \
-     "$fixed_calls calls ($((fixed_calls * 100)) packets/s through the relay), $runs run(s), median"
+     "$fixed_calls calls ($((fixed_calls * 100)) packets/s through the relay), DTLS-SRTP <-> SDES" \
+     "$dtls_calls calls, $runs run(s), median"
 for run in $(seq "$runs"); do
   # The phones alone, talking to each other: what one-way time the generator and loopback take.
   java -jar "$load_jar" --direct --label direct --mode passthrough,termination --calls "$fixed_calls" \
@@ -81,6 +87,8 @@ for run in $(seq "$runs"); do
     "start_$relay"
     load "$relay" --calls "$fixed_calls" --attempts 3 --seconds "$seconds" | sed "s/^/run=$run fixed /" \
         | tee -a "$work/lines" >&2
+    load "$relay" --mode dtls --calls "$dtls_calls" --attempts 3 --seconds "$seconds" \
+        | sed "s/^/run=$run fixed /" | tee -a "$work/lines" >&2
     if [ "$search" = yes ] && [ "$run" = 1 ]; then
       load "$relay" --start 100 --max 3200 --warmup 1.5 --seconds 3 | sed "s/^/run=$run climb /" \
           | tee -a "$work/lines" >&2
@@ -90,7 +98,7 @@ for run in $(seq "$runs"); do
 done
 
 # Medians over the runs of every field of the result lines, then the table.
-awk -v calls="$fixed_calls" '
+awk -v calls="$fixed_calls" -v dtls_calls="$dtls_calls" '
   / result / {
     kind = $2
     for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
@@ -130,6 +138,21 @@ awk -v calls="$fixed_calls" '
         printf "    (hub %s calls, climb stopped by %s; rtpengine %s calls, stopped by %s)\n",
             median(hub, "calls"), median(hub, "limit"), median(rtp, "calls"), median(rtp, "limit")
       }
+    }
+    hub = "fixed" SUBSEP "hub" SUBSEP "dtls"; rtp = "fixed" SUBSEP "rtpengine" SUBSEP "dtls"
+    if (count[hub, "handshakes"] || count[rtp, "handshakes"]) {
+      row("DTLS-SRTP <-> SDES, " dtls_calls " calls: handshakes/s", median(hub, "handshakes_per_s"),
+          median(rtp, "handshakes_per_s"), "")
+      row("dtls: relay CPU per handshake", median(hub, "relay_cpu_ms_per_handshake"),
+          median(rtp, "relay_cpu_ms_per_handshake"), " ms")
+      row("dtls: generator CPU per handshake", median(hub, "generator_cpu_ms_per_handshake"),
+          median(rtp, "generator_cpu_ms_per_handshake"), " ms")
+      row("dtls: loss", median(hub, "loss_pct"), median(rtp, "loss_pct"), " %")
+      for (p = 50; p <= 99; p += 49) {
+        row("dtls: one-way time p" p " through the relay", median(hub, "p" p "_us"), median(rtp, "p" p "_us"), " us")
+      }
+      row("dtls: relay CPU", median(hub, "relay_cpu_pct"), median(rtp, "relay_cpu_pct"), " %")
+      row("dtls: relay CPU per packet", median(hub, "cpu_us_per_packet"), median(rtp, "cpu_us_per_packet"), " us")
     }
     for (k in count) {
       split(k, parts, SUBSEP)

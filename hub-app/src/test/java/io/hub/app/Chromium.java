@@ -46,6 +46,24 @@ final class Chromium {
      * {@code extraArguments} added to the usual headless ones.
      */
     static WebDriver start(Hub hub, Path profile, String... extraArguments) throws Exception {
+        return start(hub, profile, BINARY, extraArguments);
+    }
+
+    /**
+     * The same browser with every process of it in group {@code gid} (through {@code setpriv}, a
+     * launcher script written beside {@code profile}), so that a firewall rule of the test can tell
+     * its packets from everyone else's ({@link UdpDrop}).
+     */
+    static WebDriver startInGroup(Hub hub, Path profile, int gid, String... extraArguments) throws Exception {
+        assertInstalled();
+        Path launcher = profile.resolveSibling(profile.getFileName() + "-launcher.sh");
+        Files.writeString(launcher, "#!/bin/sh\nexec /usr/bin/setpriv --regid=" + gid + " --clear-groups " + BINARY
+                + " \"$@\"\n");
+        Files.setPosixFilePermissions(launcher, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return start(hub, profile, launcher, extraArguments);
+    }
+
+    private static WebDriver start(Hub hub, Path profile, Path binary, String... extraArguments) throws Exception {
         assertInstalled();
         byte[] spki = PemFiles.readCertificate(hub.pki().file(HubPki.SERVER_CERTIFICATE)).getPublicKey().getEncoded();
         List<String> arguments = new ArrayList<>(List.of("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
@@ -54,7 +72,7 @@ final class Chromium {
                         MessageDigest.getInstance("SHA-256").digest(spki))));
         arguments.addAll(List.of(extraArguments));
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(BINARY.toFile());
+        options.setBinary(binary.toFile());
         options.addArguments(arguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +32,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * desk phone (1002, mandatory SDES-SRTP, auto-answer) and then answers that desk phone's call.
  * Each call carries media both ways on both legs: the hub's call record shows the browser's leg as
  * DTLS-SRTP and the desk phone's as SDES, each with packets received and sent, and the page's own
- * {@code getStats()} figures show packets in and out. And the same call with the page restricted to
- * TURN candidates, through a coturn on loopback over TCP.
+ * {@code getStats()} figures show packets in and out. And the same call from a browser whose UDP to
+ * the relay's ports the test's nftables rule drops ({@link UdpDrop}), so that it must fall back to
+ * its TURN candidate through a coturn on loopback over TCP.
  *
  * <p>Chromium's flags beyond the headless ones: {@code --use-fake-ui-for-media-stream} (grant the
  * microphone without a prompt) and {@code --use-fake-device-for-media-stream} (a generated tone as
@@ -48,6 +51,13 @@ class SoftphoneBrowserTest {
     /** Packets each way before a call counts as talking: two seconds of 20 ms G.711. */
     private static final long PACKETS = 100;
     private static final String TURN_SECRET = "north-wind-7";
+    private static final String[] BROWSER_FLAGS = {"--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
+        "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns"};
+    /** The group the TURN test's browser runs in, whose UDP to the relay's ports {@link #udpDrop} drops. */
+    private static final int BLOCKED_BROWSER_GROUP = 64117;
+
+    private static UdpDrop udpDrop;
 
     @TempDir
     Path dir;
@@ -58,6 +68,23 @@ class SoftphoneBrowserTest {
     private Baresip desk;
     private Coturn coturn;
     private int console;
+
+    /**
+     * Drops every UDP datagram the TURN test's browser sends to the relay's port range; nothing else
+     * (coturn's relayed datagrams, the desk phone's) is touched. Removed after the class, pass or fail.
+     */
+    @BeforeAll
+    static void blockTheBlockedBrowsersUdpToTheRelay() throws Exception {
+        int[] relayPorts = TestSettings.ephemeralPorts().relayPortRange();
+        udpDrop = UdpDrop.install(BLOCKED_BROWSER_GROUP, relayPorts[0], relayPorts[1]);
+    }
+
+    @AfterAll
+    static void removeTheUdpDrop() throws Exception {
+        if (udpDrop != null) {
+            udpDrop.close();
+        }
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -76,9 +103,7 @@ class SoftphoneBrowserTest {
         }
         desk = Baresip.calls(new Baresip.Account(dir, "baresip-1002", hub.pki().file(HubPki.HUB_CA_CERTIFICATE),
                 hub.sip().tlsPort(), "1002", password("00809f000102")), 180, tone, console);
-        browser = Chromium.start(hub, dir.resolve("chromium-profile"), "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
-                "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns");
+        browser = Chromium.start(hub, dir.resolve("chromium-profile"), BROWSER_FLAGS);
         wait = new WebDriverWait(browser, WAIT);
     }
 
@@ -131,13 +156,18 @@ class SoftphoneBrowserTest {
     }
 
     /**
-     * With {@code ?ice=relay} the page takes only TURN candidates: its media reaches the relay through
-     * the loopback coturn over TCP with the credentials {@code /phone/turn} issued, and the hub latches
-     * the browser's leg on coturn's relayed address.
+     * The browser's UDP to the relay is dropped by the firewall ({@link UdpDrop}): the page, gathering
+     * every kind of candidate as usual, finds its direct pairs to the relay dead and falls back to its
+     * TURN candidate through the loopback coturn over TCP (with the credentials {@code /phone/turn}
+     * issued), and the hub latches the browser's leg on coturn's relayed address.
      */
     @Test
-    void theBrowserReachesTheRelayThroughCoturnOverTcp() throws Exception {
-        browser.get("https://localhost:" + hub.webPort() + "/phone/?ice=relay");
+    void theBrowserFallsBackToCoturnOverTcpWhenItsUdpToTheRelayIsBlocked() throws Exception {
+        browser.quit();
+        browser = Chromium.startInGroup(hub, dir.resolve("blocked-chromium-profile"), BLOCKED_BROWSER_GROUP,
+                BROWSER_FLAGS);
+        wait = new WebDriverWait(browser, WAIT);
+        browser.get("https://localhost:" + hub.webPort() + "/phone/");
         signInAs1001();
 
         callTheDeskPhone();
@@ -147,6 +177,9 @@ class SoftphoneBrowserTest {
         int port = Integer.parseInt(latched.substring(latched.lastIndexOf(':') + 1));
         assertTrue(latched.startsWith("/127.0.0.1:") && port >= Coturn.MIN_RELAY_PORT && port <= Coturn.MAX_RELAY_PORT,
                 "the browser's leg comes from coturn's relayed address: " + latched + "\n" + coturn.log());
+        // The browser did try the relay directly (its host candidates' checks), and the rule dropped them.
+        assertTrue(udpDrop.dropped() > 0, "the browser's direct UDP to the relay was tried and dropped: "
+                + udpDrop.listing());
         browser.findElement(By.id("hangup")).click();
         assertEquals("caller-hung-up", awaitEnded(call.id()).cause().code());
     }

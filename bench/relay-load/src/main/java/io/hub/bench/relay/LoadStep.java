@@ -1,5 +1,6 @@
 package io.hub.bench.relay;
 
+import io.hub.bench.relay.dtls.DtlsIdentity;
 import io.hub.relay.control.NgClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,6 +8,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +37,7 @@ final class LoadStep {
     /** What one level measured. */
     record Result(int calls, double seconds, long sent, long received, long rejected, long sendFailures,
                   int p50Micros, int p99Micros, double relayCpuSeconds, double generatorCpuSeconds,
-                  double lateFraction, double setupSeconds) {
+                  double lateFraction, double setupSeconds, Handshakes handshakes) {
 
         double loss() {
             return sent == 0 ? 1 : Math.max(0, (double) (sent - received) / sent);
@@ -51,7 +56,99 @@ final class LoadStep {
         }
     }
 
+    /**
+     * The DTLS handshakes of a DTLS-SRTP step, all run before its media: how many, the wall time from
+     * the first started to the last finished, and the CPU the relay and the generator used meanwhile.
+     */
+    record Handshakes(int count, int parallel, double seconds, double relayCpuSeconds, double generatorCpuSeconds) {
+
+        double perSecond() {
+            return count / seconds;
+        }
+    }
+
+    /** One certificate for every emulated browser of the run, made when the first DTLS step needs it. */
+    private static DtlsIdentity identity;
+
     private LoadStep() {
+    }
+
+    private static synchronized DtlsIdentity identity() {
+        if (identity == null) {
+            identity = DtlsIdentity.generate();
+        }
+        return identity;
+    }
+
+    /**
+     * A DTLS-SRTP ⇄ SDES step: {@code calls} browser-to-desk-phone calls negotiated through ng one after
+     * the other, then every browser's DTLS handshake with {@code options.parallel()} in flight at a time
+     * (timed, with both processes' CPU), then the media measured as for the SDES modes, and the calls
+     * deleted.
+     *
+     * @throws IOException when a call is refused or a handshake fails: a step with a browser cut off
+     *     measures nothing comparable
+     */
+    static Result runDtls(RelayLoad.Options options, int calls) throws IOException, InterruptedException {
+        List<DtlsCall> dtlsCalls = new ArrayList<>();
+        NgClient ng = new NgClient(options.ng(), options.ngTimeout(), 3);
+        ExecutorService pool = Executors.newFixedThreadPool(options.parallel());
+        try {
+            DtlsIdentity browsers = identity();
+            long setupStart = System.nanoTime();
+            int ssrc = ThreadLocalRandom.current().nextInt();
+            for (int i = 0; i < calls; i++) {
+                DtlsCall call = new DtlsCall("bench-dtls-" + Long.toHexString(ssrc & 0xffffffffL) + "-" + i,
+                        InetAddress.getLoopbackAddress(), ssrc + 2 * i, browsers);
+                dtlsCalls.add(call);
+                call.negotiate(ng);
+            }
+            double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+
+            ProcessCpu relayCpu = new ProcessCpu(options.relayPid(), options.clockTicks());
+            ProcessCpu ownCpu = ProcessCpu.self(options.clockTicks());
+            double relayBefore = options.relayPid() > 0 ? relayCpu.seconds() : 0;
+            double ownBefore = ownCpu.seconds();
+            long start = System.nanoTime();
+            List<Future<?>> handshakes = new ArrayList<>();
+            for (DtlsCall call : dtlsCalls) {
+                handshakes.add(pool.submit(() -> {
+                    call.handshake();
+                    return null;
+                }));
+            }
+            for (int i = 0; i < handshakes.size(); i++) {
+                try {
+                    handshakes.get(i).get();
+                } catch (ExecutionException e) {
+                    throw new IOException("call " + dtlsCalls.get(i).callId + ": " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Handshakes figures = new Handshakes(calls, options.parallel(), seconds,
+                    options.relayPid() > 0 ? relayCpu.seconds() - relayBefore : Double.NaN,
+                    ownCpu.seconds() - ownBefore);
+
+            List<Phone> phones = new ArrayList<>();
+            for (DtlsCall call : dtlsCalls) {
+                phones.add(call.a);
+                phones.add(call.b);
+            }
+            return measure(options, phones, setupSeconds, figures);
+        } finally {
+            pool.shutdownNow();
+            for (DtlsCall call : dtlsCalls) {
+                try {
+                    call.delete(ng);
+                } catch (IOException e) {
+                    System.err.println("relay-load: " + e.getMessage());
+                }
+                call.a.close();
+                call.b.close();
+            }
+            ng.close();
+        }
     }
 
     /** Sets up the calls through the relay (or directly, without one), measures, and deletes them. */
@@ -72,7 +169,12 @@ final class LoadStep {
                 }
             }
             double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
-            return measure(options, loadCalls, setupSeconds);
+            List<Phone> phones = new ArrayList<>();
+            for (LoadCall call : loadCalls) {
+                phones.add(call.a);
+                phones.add(call.b);
+            }
+            return measure(options, phones, setupSeconds, null);
         } finally {
             for (LoadCall call : loadCalls) {
                 try {
@@ -91,13 +193,8 @@ final class LoadStep {
         }
     }
 
-    private static Result measure(RelayLoad.Options options, List<LoadCall> calls, double setupSeconds)
-            throws IOException, InterruptedException {
-        List<Phone> phones = new ArrayList<>();
-        for (LoadCall call : calls) {
-            phones.add(call.a);
-            phones.add(call.b);
-        }
+    private static Result measure(RelayLoad.Options options, List<Phone> phones, double setupSeconds,
+                                  Handshakes handshakes) throws IOException, InterruptedException {
         int warmupTicks = (int) (options.warmupSeconds() * 50);
         int measuredTicks = (int) (options.seconds() * 50);
         Phone.Window window = new Phone.Window(warmupTicks, warmupTicks + measuredTicks - 1);
@@ -143,8 +240,8 @@ final class LoadStep {
             rejected += phone.rejected;
             failures += phone.sendFailures;
         }
-        return new Result(calls.size(), seconds, sent, received, rejected, failures, latencies.percentile(0.5),
-                latencies.percentile(0.99), relayUsed, ownUsed, lateFraction[0], setupSeconds);
+        return new Result(phones.size() / 2, seconds, sent, received, rejected, failures, latencies.percentile(0.5),
+                latencies.percentile(0.99), relayUsed, ownUsed, lateFraction[0], setupSeconds, handshakes);
     }
 
     /**

@@ -28,7 +28,7 @@ final class Phone implements AutoCloseable {
     final DatagramChannel channel;
     final MasterKey ownKey;
     final int ssrc;
-    private final SrtpSender sending;
+    private SrtpSender sending;
     private SrtpReceiver receiving;
     private Phone peer;
     private final AtomicLongArray sentNanos = new AtomicLongArray(RING);
@@ -57,6 +57,14 @@ final class Phone implements AutoCloseable {
 
     InetSocketAddress address() {
         return (InetSocketAddress) channel.socket().getLocalSocketAddress();
+    }
+
+    /**
+     * From now on this phone sends under {@code key} instead of its own: a DTLS-SRTP phone's key comes
+     * from its handshake. Called before the sender thread starts.
+     */
+    void sendWith(MasterKey key) {
+        sending = new SrtpSender(key);
     }
 
     /** Where to send, the key to decrypt with, and whose stream arrives here (for its send times). */

@@ -18,8 +18,12 @@ import java.util.Map;
  * <pre>
  * java -jar relay-load.jar (--ng 127.0.0.1:2223 | --direct) --label hub --pid PID --mode passthrough,termination
  *     [--calls N [--attempts K] | --start N --max N] [--warmup S] [--seconds S] [--loss FRACTION]
- *     [--clk-tck 100]
+ *     [--clk-tck 100] [--parallel 8]
  * </pre>
+ *
+ * {@code --mode dtls} bridges DTLS-SRTP to SDES ({@link DtlsCall}): each call's browser leg runs a DTLS
+ * handshake as client, {@code --parallel} at a time, before the media, and the lines add the
+ * handshakes per second and the relay's and the generator's CPU per handshake.
  *
  * {@code --direct} connects the phones of each call to each other, without a relay: the one-way time
  * it measures is what the generator and the loopback take alone, to be subtracted from a relay's.
@@ -34,8 +38,11 @@ public final class RelayLoad {
     /** How to reach and load the relay. */
     record Options(InetSocketAddress ng, boolean direct, String label, long relayPid, int clockTicks,
                    List<String> modes, int calls, int attempts, int start, int max, double warmupSeconds,
-                   double seconds, double lossBound, int refinements, Duration ngTimeout) {
+                   double seconds, double lossBound, int refinements, Duration ngTimeout, int parallel) {
     }
+
+    /** Calls of the unmeasured DTLS step before the measured ones. */
+    static final int DTLS_WARMUP_CALLS = 40;
 
     private RelayLoad() {
     }
@@ -53,6 +60,12 @@ public final class RelayLoad {
             awaitRelay(options);
         }
         for (String mode : options.modes()) {
+            if (mode.equals("dtls")) {
+                // Handshakes are Java on the generator's side and on the hub's: both JITs are warmed on a
+                // few calls first, so the figures are of running code and not of its compilation.
+                LoadStep.Result warm = LoadStep.runDtls(options, DTLS_WARMUP_CALLS);
+                System.out.println(line("warmup", options, mode, warm));
+            }
             Found found = options.calls() > 0 ? fixed(options, mode) : search(options, mode);
             System.out.println(line("result", options, mode, found.result()) + " limit=" + found.limit());
         }
@@ -129,7 +142,8 @@ public final class RelayLoad {
     }
 
     private static LoadStep.Result step(Options options, String mode, int calls) throws IOException, InterruptedException {
-        LoadStep.Result result = LoadStep.run(options, mode.equals("passthrough"), calls);
+        LoadStep.Result result = mode.equals("dtls") ? LoadStep.runDtls(options, calls)
+                : LoadStep.run(options, mode.equals("passthrough"), calls);
         System.out.println(line("step", options, mode, result));
         return result;
     }
@@ -137,12 +151,20 @@ public final class RelayLoad {
     private static String line(String kind, Options options, String mode, LoadStep.Result r) {
         double cpuPercent = 100 * r.relayCpuSeconds() / r.seconds();
         double microsPerPacket = r.received() == 0 ? Double.NaN : 1e6 * r.relayCpuSeconds() / r.received();
+        String handshakes = "";
+        if (r.handshakes() != null) {
+            LoadStep.Handshakes h = r.handshakes();
+            handshakes = String.format(Locale.ROOT, " handshakes=%d parallel=%d handshake_s=%.2f handshakes_per_s=%.1f "
+                            + "relay_cpu_ms_per_handshake=%.2f generator_cpu_ms_per_handshake=%.2f",
+                    h.count(), h.parallel(), h.seconds(), h.perSecond(), 1e3 * h.relayCpuSeconds() / h.count(),
+                    1e3 * h.generatorCpuSeconds() / h.count());
+        }
         return String.format(Locale.ROOT, "%s relay=%s mode=%s calls=%d pps=%.0f loss_pct=%.3f p50_us=%d p99_us=%d "
                         + "relay_cpu_pct=%.1f cpu_us_per_packet=%.2f generator_cpu_pct=%.1f late_pct=%.2f rejected=%d "
                         + "send_failures=%d setup_s=%.1f",
                 kind, options.label(), mode, r.calls(), r.packetsPerSecond(), 100 * r.loss(), r.p50Micros(),
                 r.p99Micros(), cpuPercent, microsPerPacket, 100 * r.generatorCpuSeconds() / r.seconds(),
-                100 * r.lateFraction(), r.rejected(), r.sendFailures(), r.setupSeconds());
+                100 * r.lateFraction(), r.rejected(), r.sendFailures(), r.setupSeconds()) + handshakes;
     }
 
     static Options parse(String[] args) {
@@ -160,6 +182,7 @@ public final class RelayLoad {
         double seconds = 8;
         double loss = 0.001;
         int refinements = 2;
+        int parallel = 8;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--direct")) {
                 direct = true;
@@ -183,24 +206,29 @@ public final class RelayLoad {
                 case "--seconds" -> seconds = Double.parseDouble(value);
                 case "--loss" -> loss = Double.parseDouble(value);
                 case "--refine" -> refinements = Integer.parseInt(value);
+                case "--parallel" -> parallel = positive(args[i - 1], value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
             }
         }
         if ((ng == null) == !direct) {
             throw new IllegalArgumentException("give --ng HOST:PORT, or --direct to measure without a relay");
         }
+        if (direct && modes.contains("dtls")) {
+            throw new IllegalArgumentException("--mode dtls needs a relay to bridge DTLS-SRTP to SDES, not --direct");
+        }
         if (seconds < 1 || warmup < 0.5 || (warmup + seconds) * 50 > 60_000) {
             throw new IllegalArgumentException("--warmup must be at least 0.5 s and --seconds 1 s, together under 20 min");
         }
         return new Options(ng, direct, label, pid, clockTicks, modes, calls, attempts, start, Math.max(start, max),
-                warmup, seconds, loss, refinements, Duration.ofSeconds(2));
+                warmup, seconds, loss, refinements, Duration.ofSeconds(2), parallel);
     }
 
     private static List<String> modes(String value) {
         List<String> modes = new ArrayList<>();
         for (String mode : value.split(",")) {
-            if (!mode.equals("passthrough") && !mode.equals("termination")) {
-                throw new IllegalArgumentException("--mode is passthrough, termination or both, not " + mode);
+            if (!mode.equals("passthrough") && !mode.equals("termination") && !mode.equals("dtls")) {
+                throw new IllegalArgumentException("--mode is passthrough, termination, dtls or a list of them, not "
+                        + mode);
             }
             modes.add(mode);
         }
