@@ -6,24 +6,25 @@
 # against the anchor pair: nginx serving the same discovery and configuration documents as static
 # files with mutual TLS, and Kamailio as the registrar with the same kind of accounts.
 #
-#   bench/bootstorm.sh [--quick] [--phones N] [--rate R]
+#   bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE]
 #
 # Prints, per side: the time until every phone was registered, how many registered, the p50/p99 of
 # each step, retries and failures by cause, and the CPU seconds of the server(s) and of the emulator
 # (so it shows when the emulator, not the server, is the limit); then the ratios hub/anchor.
 # --quick: 300 phones at 100/s, to show that everything works. Before the storm, a few hundred other
 # phones boot against the hub so that its JVM is warm, as a hub that was running when the site lost
-# power is.
+# power is. --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=500 attempts=30 warmup=500
+phones=10000 rate=500 attempts=30 warmup=500 jfr=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=300 rate=100 warmup=100; shift ;;
     --phones) phones="$2"; shift 2 ;;
     --rate) rate="$2"; shift 2 ;;
-    *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R]" >&2; exit 2 ;;
+    --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
+    *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE]" >&2; exit 2 ;;
   esac
 done
 
@@ -62,6 +63,7 @@ mac() { printf '00809d%06x' "$1"; }
 hub pki init --home "$home" >/dev/null
 printf 'sipKeepaliveSeconds: 30\n' > "$home/hub.yaml"
 # Started without the function, so that $! is the hub (scripts/hub execs java) and kill reaches it.
+HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 HUB_NO_BUILD=1 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port "$https" --web-port 0 \
     --admin-port "$admin" --sip-tls-port "$sip" >"$work/hub.out" 2>"$work/hub.err" &
 hub_pid=$!

@@ -100,8 +100,8 @@ final class ConfigRoute extends DeviceRoute {
         RenderedConfig config = rendered.get(mac, () -> new KeptConfig(device, asked, render(request, device)),
                 kept -> kept.device().equals(device) && kept.asked().equals(asked)).config();
         // The password goes out with this certificate: a later revocation of it must reach the device.
-        seen.record(mac, access.leaf());
-        contacts.record(mac, "config", request, Responses.sourceIp(request), null);
+        contacts.record(mac, "config", request, Responses.sourceIp(request), null,
+                seen.due(mac, access.leaf()).orElse(null));
         count("ok");
         response.getHeaders().put(HttpHeader.ETAG, config.etag());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");

@@ -35,26 +35,46 @@ final class DeviceContacts {
      * same one from the same place is not in the history of the last {@link #CONTACT_EVERY}.
      */
     void record(MacAddress mac, String kind, Request request, String sourceIp, StatusReport report) {
+        record(mac, kind, request, sourceIp, report, null);
+    }
+
+    /**
+     * As {@link #record(MacAddress, String, Request, String, StatusReport)}, with {@code alongside}
+     * (when not null) written in the same transaction: one commit for the request, not one per row,
+     * which is what a boot storm of thousands of phones is made of. Nothing to write, no transaction.
+     */
+    void record(MacAddress mac, String kind, Request request, String sourceIp, StatusReport report,
+            Database.SqlWork<Void> alongside) {
+        DeviceContact contact = due(mac, kind, request, sourceIp, report);
+        if (contact == null && alongside == null) {
+            return;
+        }
+        database.transaction(connection -> {
+            if (contact != null) {
+                devices.recordContact(connection, mac, contact);
+            }
+            return alongside == null ? null : alongside.run(connection);
+        });
+    }
+
+    /** The contact to write now, or null when the same fetch from the same place was written moments ago. */
+    private DeviceContact due(MacAddress mac, String kind, Request request, String sourceIp, StatusReport report) {
         Instant now = clock.instant();
         String key = mac.value() + "/" + kind + "/" + sourceIp;
         Instant previous = report == null ? lastContacts.get(key) : null;
         if (previous != null && previous.plus(CONTACT_EVERY).isAfter(now)) {
             // The same fetch from the same place moments ago is already in the history; a commit
             // per request (H2 syncs each one) would cap the fetch rate at the disk's.
-            return;
+            return null;
         }
         if (lastContacts.size() > MAX_REMEMBERED) {
             lastContacts.clear();
         }
         lastContacts.put(key, now);
         String userAgent = request.getHeaders().get(HttpHeader.USER_AGENT);
-        DeviceContact contact = report == null
+        return report == null
                 ? new DeviceContact(now, kind, sourceIp, userAgent, null, null, null, null, null)
                 : new DeviceContact(now, kind, sourceIp, userAgent, report.firmware(), report.ip(),
                         report.dhcp43(), report.dhcp66(), report.dhcp67());
-        database.transaction(connection -> {
-            devices.recordContact(connection, mac, contact);
-            return null;
-        });
     }
 }

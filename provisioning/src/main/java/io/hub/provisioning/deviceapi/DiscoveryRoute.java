@@ -55,9 +55,11 @@ final class DiscoveryRoute extends DeviceRoute {
         firmware.target(device.tenant(), device.model()).ifPresent(image -> children.put("firmware",
                 XmlDocuments.attributes("version", image.version(), "url", DeviceUrls.firmware(base, image),
                         "sha256", image.sha256(), "size", Long.toString(image.size()))));
-        contacts.record(device.mac(), "discovery", request, sourceIp, null);
-        audit.record("device", sourceIp, "discovery", AuditEvent.OK, null, device.mac().value(),
-                access.identity().fingerprint(), device.isAssigned() ? "ready" : "unassigned");
+        contacts.record(device.mac(), "discovery", request, sourceIp, null, connection -> {
+            audit.record(connection, "device", sourceIp, "discovery", AuditEvent.OK, null, device.mac().value(),
+                    access.identity().fingerprint(), device.isAssigned() ? "ready" : "unassigned");
+            return null;
+        });
         count("ok");
         Responses.send(response, callback, 200, DeviceApi.XML, XmlDocuments.element("discovery", root, children));
     }

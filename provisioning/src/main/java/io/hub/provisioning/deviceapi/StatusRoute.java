@@ -69,7 +69,6 @@ final class StatusRoute extends DeviceRoute {
             return;
         }
         String sourceIp = Responses.sourceIp(request);
-        contacts.record(mac, "status", request, sourceIp, report);
         // The phone reached the hub at this very URL (or the configured public host), so a DHCP
         // value naming it leads phones here and any other location leads them away.
         String conflicts = "";
@@ -82,8 +81,12 @@ final class StatusRoute extends DeviceRoute {
                 conflicts = " dhcp-not-judged: " + e.getMessage();
             }
         }
-        audit.record("device", sourceIp, "status", AuditEvent.OK, null, mac.value(), access.identity().fingerprint(),
-                "firmware=" + report.firmware() + " ip=" + report.ip() + conflicts);
+        String detail = "firmware=" + report.firmware() + " ip=" + report.ip() + conflicts;
+        contacts.record(mac, "status", request, sourceIp, report, connection -> {
+            audit.record(connection, "device", sourceIp, "status", AuditEvent.OK, null, mac.value(),
+                    access.identity().fingerprint(), detail);
+            return null;
+        });
         count("ok");
         Responses.empty(response, callback, 204);
     }

@@ -8,13 +8,16 @@ import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -61,51 +64,66 @@ public final class SeenCertificates {
      * a pair this object wrote less than {@link #RECORD_EVERY} ago is not written again.
      */
     public void record(MacAddress mac, String fingerprint, X500Principal issuer, BigInteger serial) {
+        due(mac, fingerprint, issuer, serial).ifPresent(database::transaction);
+    }
+
+    /**
+     * The write that {@link #record(MacAddress, X509Certificate)} would make, for the caller to run
+     * in a transaction of its own with its other rows (one commit); empty when none is due. The pair
+     * counts as written once that transaction commits.
+     */
+    public Optional<Database.SqlWork<Void>> due(MacAddress mac, X509Certificate leaf) {
+        return due(mac, Fingerprints.sha256(leaf), leaf.getIssuerX500Principal(), leaf.getSerialNumber());
+    }
+
+    private Optional<Database.SqlWork<Void>> due(MacAddress mac, String fingerprint, X500Principal issuer,
+            BigInteger serial) {
         String pair = mac.value() + "/" + fingerprint;
         Instant now = clock.instant();
         Instant last = written.getIfPresent(pair);
         if (last != null && last.plus(RECORD_EVERY).isAfter(now)) {
-            return;
+            return Optional.empty();
         }
-        write(mac, fingerprint, issuer, serial);
-        written.put(pair, now);
-    }
-
-    private void write(MacAddress mac, String fingerprint, X500Principal issuer, BigInteger serial) {
-        database.transaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE device_certificate_seen SET last_seen = ? WHERE mac = ? AND fingerprint = ?")) {
-                Rows.bind(update, clock.instant(), mac.value(), fingerprint);
-                if (update.executeUpdate() == 0) {
-                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_certificate_seen "
-                            + "(mac, fingerprint, issuer, serial, last_seen) VALUES (?, ?, ?, ?, ?)")) {
-                        Rows.bind(insert, mac.value(), fingerprint, issuer.getName(), serial.toString(16),
-                                clock.instant());
-                        insert.executeUpdate();
-                    }
-                }
-            }
-            List<String> older = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT fingerprint FROM "
-                    + "device_certificate_seen WHERE mac = ? ORDER BY last_seen DESC, fingerprint")) {
-                Rows.bind(select, mac.value());
-                try (ResultSet row = select.executeQuery()) {
-                    for (int i = 0; row.next(); i++) {
-                        if (i >= PER_DEVICE) {
-                            older.add(row.getString(1));
-                        }
-                    }
-                }
-            }
-            for (String gone : older) {
-                try (PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM device_certificate_seen WHERE mac = ? AND fingerprint = ?")) {
-                    Rows.bind(delete, mac.value(), gone);
-                    delete.executeUpdate();
-                }
-            }
+        return Optional.of(connection -> {
+            write(connection, mac, fingerprint, issuer, serial);
+            Database.afterCommit(() -> written.put(pair, now));
             return null;
         });
+    }
+
+    private void write(Connection connection, MacAddress mac, String fingerprint, X500Principal issuer,
+            BigInteger serial) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE device_certificate_seen SET last_seen = ? WHERE mac = ? AND fingerprint = ?")) {
+            Rows.bind(update, clock.instant(), mac.value(), fingerprint);
+            if (update.executeUpdate() == 0) {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_certificate_seen "
+                        + "(mac, fingerprint, issuer, serial, last_seen) VALUES (?, ?, ?, ?, ?)")) {
+                    Rows.bind(insert, mac.value(), fingerprint, issuer.getName(), serial.toString(16),
+                            clock.instant());
+                    insert.executeUpdate();
+                }
+            }
+        }
+        List<String> older = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT fingerprint FROM "
+                + "device_certificate_seen WHERE mac = ? ORDER BY last_seen DESC, fingerprint")) {
+            Rows.bind(select, mac.value());
+            try (ResultSet row = select.executeQuery()) {
+                for (int i = 0; row.next(); i++) {
+                    if (i >= PER_DEVICE) {
+                        older.add(row.getString(1));
+                    }
+                }
+            }
+        }
+        for (String gone : older) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM device_certificate_seen WHERE mac = ? AND fingerprint = ?")) {
+                Rows.bind(delete, mac.value(), gone);
+                delete.executeUpdate();
+            }
+        }
     }
 
     /** Every certificate whose revocation has not been followed up yet. */
