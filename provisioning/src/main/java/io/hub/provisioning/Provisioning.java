@@ -395,6 +395,11 @@ public final class Provisioning implements AutoCloseable {
         return new SharedRevocations(database);
     }
 
+    /** The trusted manufacturer CAs and imported CRLs the nodes of a cluster share. */
+    public SharedTrust sharedTrust() {
+        return new SharedTrust(database);
+    }
+
     /** The nodes sharing this database, with their heartbeats. */
     public NodeTable nodes() {
         return new NodeTable(database);
