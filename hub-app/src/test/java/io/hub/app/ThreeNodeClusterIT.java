@@ -1,0 +1,274 @@
+package io.hub.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hub.pki.DeviceCertificateRequest;
+import io.hub.pki.DeviceCertificates;
+import io.hub.pki.HubPki;
+import io.hub.pki.MacAddress;
+import io.hub.pki.PemFiles;
+import io.hub.sip.CallPhone;
+import io.hub.sip.SipTestClient;
+import io.hub.testing.TestPostgres;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three packaged hubs ({@code scripts/hub start --node}) on loopback and one PostgreSQL: phones
+ * enrolled on node A and given their configuration by node B, registered on different nodes, call each other with SRTP media both ways; the admin API of any node
+ * lists every registration; one node killed with -9, its phone registers again on another node and is
+ * called there, and no binding answered 200 on a node still up is lost; a device disabled on node C
+ * loses its flow on node A.
+ */
+class ThreeNodeClusterIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> PHONES = Map.of("1001", "00809f000001", "1002", "00809f000002",
+            "1003", "00809f000003");
+
+    @TempDir
+    Path dir;
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final List<CallPhone> phones = new ArrayList<>();
+
+    /** One hub process: its home, the ports it printed, and its admin API. */
+    private record Node(String name, Path home, Process process, int sipTlsPort, String admin, String device) {
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        phones.forEach(CallPhone::close);
+        for (Node node : nodes.values()) {
+            node.process().destroy();
+            if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
+                node.process().destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void threeNodesCarryCallsSurviveAKillAndFollowAnAdminOnAnyNode() throws Exception {
+        String url = TestPostgres.shared().newDatabase();
+        Path homeA = dir.resolve("a");
+        Files.createDirectories(homeA);
+        Files.writeString(homeA.resolve("hub.yaml"), String.join("\n", "bind: 127.0.0.1", "httpsPort: 0",
+                "adminPort: 0", "sipTlsPort: 0", "webPort: 0", "sipDomain: hub.test", "databaseUrl: '" + url + "'", ""));
+        start("a", 31000);
+        for (String name : List.of("b", "c")) {
+            Process init = HubScript.command("scripts/hub", "node", "init", "--from", homeA.toString(), "--home",
+                    dir.resolve(name).toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertTrue(init.waitFor(60, TimeUnit.SECONDS) && init.exitValue() == 0, "hub node init of " + name);
+            start(name, name.equals("b") ? 31100 : 31200);
+        }
+        X509Certificate hubCa = PemFiles.readCertificate(homeA.resolve("pki/ca.pem"));
+        String token = Files.readString(homeA.resolve("admin-token")).strip();
+        HttpClient admin = adminClient(hubCa);
+        await(() -> upNodes(admin, token, node("c")) == 3, "every node sees the three nodes up");
+
+        Map<String, String> passwords = new LinkedHashMap<>();
+        for (Map.Entry<String, String> phone : new java.util.TreeMap<>(PHONES).entrySet()) {
+            HttpResponse<String> enrolled = send(admin, token, node("a"), "POST", "/admin/v1/devices",
+                    "{\"mac\":\"" + phone.getValue() + "\",\"model\":\"Myriad M7\",\"extension\":\"" + phone.getKey()
+                            + "\"}");
+            assertEquals(201, enrolled.statusCode(), enrolled.body());
+            passwords.put(phone.getKey(), sipPassword(homeA, hubCa, node("b"), phone.getValue()));
+        }
+        CallPhone x = phone("1001", node("a"), hubCa, passwords);
+        CallPhone y = phone("1002", node("b"), hubCa, passwords);
+        phone("1003", node("c"), hubCa, passwords);
+
+        // A phone on node B calls a phone on node A: SRTP both ways through B's relay.
+        talk(y, x);
+        for (String on : List.of("a", "b", "c")) {
+            assertEquals(Map.of("1001", "node-a", "1002", "node-b", "1003", "node-c"),
+                    registered(admin, token, node(on)), "node " + on + "'s admin API lists every registration");
+        }
+
+        // Node B killed with -9: its phone registers again on node C and is called there.
+        node("b").process().destroyForcibly();
+        assertTrue(node("b").process().waitFor(30, TimeUnit.SECONDS));
+        assertTrue(y.sip.closedByHub(), "the phone on node B lost its connection");
+        await(() -> !registered(admin, token, node("a")).containsValue("node-b"),
+                "the other nodes forget node B's bindings once its heartbeat stopped");
+        CallPhone yAgain = phone("1002", node("c"), hubCa, passwords);
+        talk(x, yAgain);
+        assertEquals(Map.of("1001", "node-a", "1002", "node-c", "1003", "node-c"), registered(admin, token, node("a")),
+                "every binding answered 200 on a node that is up is still there");
+
+        // A device disabled through node C's admin API loses its flow on node A.
+        assertEquals(200, send(admin, token, node("c"), "PATCH", "/admin/v1/devices/" + PHONES.get("1001"),
+                "{\"state\": \"disabled\"}").statusCode());
+        assertTrue(x.sip.closedByHub(), "node A closed the disabled phone's flow");
+        await(() -> !registered(admin, token, node("c")).containsKey("1001"), "no node lists the disabled phone");
+    }
+
+    private Node start(String name, int relayFrom) throws Exception {
+        Path home = dir.resolve(name);
+        Process process = HubScript.command("scripts/hub", "start", "--home", home.toString(), "--node",
+                "node-" + name, "--relay-ports", relayFrom + "-" + (relayFrom + 99))
+                .redirectError(dir.resolve(name + ".log").toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String printed = HubScript.untilReady(out);
+        int sip = Integer.parseInt(line(printed, "SIP over TLS").replaceAll(".*:(\\d+);transport=tls.*", "$1"));
+        String admin = line(printed, "admin HTTPS (API, metrics)").replaceAll(".*(https://[^/ ]+).*", "$1");
+        String device = line(printed, "device HTTPS (discovery)").replaceAll(".*(https://[^/ ]+).*", "$1");
+        Node node = new Node(name, home, process, sip, admin, device);
+        nodes.put(name, node);
+        // The rest of what it prints is drained, so the hub never blocks on a full pipe.
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // nothing to keep
+                }
+            } catch (java.io.IOException e) {
+                // the hub ended
+            }
+        }, "drain-" + name);
+        drain.setDaemon(true);
+        drain.start();
+        return node;
+    }
+
+    /**
+     * The SIP password in the phone's configuration, fetched as the phone does (its factory certificate,
+     * mutual TLS) from {@code node}: node B serves what node A enrolled.
+     */
+    private String sipPassword(Path homeA, X509Certificate hubCa, Node node, String mac) throws Exception {
+        DeviceCertificates.IssuedCertificate certificate = HubPki.at(homeA.resolve("pki"), Clock.systemUTC())
+                .issueDeviceCertificate(DeviceCertificateRequest.of(MacAddress.parse(mac), "Myriad M7"),
+                        dir.resolve("phone-" + mac));
+        HttpClient phone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(
+                SipTestClient.context(hubCa, certificate.certificate(), certificate.keys().getPrivate())).build();
+        HttpResponse<String> config = phone.send(HttpRequest.newBuilder(URI.create(node.device() + "/prov/v1/config/"
+                + mac + ".xml")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, config.statusCode(), config.body());
+        String password = javax.xml.xpath.XPathFactory.newInstance().newXPath().evaluate(
+                "/deviceConfig/sip/account/@password", new org.xml.sax.InputSource(new java.io.StringReader(
+                        config.body())));
+        assertTrue(password.length() >= 20, config.body());
+        return password;
+    }
+
+    private Node node(String name) {
+        return nodes.get(name);
+    }
+
+    private CallPhone phone(String user, Node node, X509Certificate hubCa, Map<String, String> passwords)
+            throws Exception {
+        CallPhone phone = new CallPhone(user, SipTestClient.tls(node.sipTlsPort(), hubCa, null, null));
+        phones.add(phone);
+        phone.register(passwords.get(user));
+        return phone;
+    }
+
+    /** A call from {@code caller} to {@code callee}, media both ways, hung up by the caller. */
+    private static void talk(CallPhone caller, CallPhone callee) throws Exception {
+        CallPhone.Established call = CallPhone.call(caller, callee);
+        boolean callerHeard = false;
+        boolean calleeHeard = false;
+        for (int i = 0; i < 100 && !(callerHeard && calleeHeard); i++) {
+            caller.sendMedia();
+            callee.sendMedia();
+            calleeHeard |= callee.receiveMedia() != null;
+            callerHeard |= caller.receiveMedia() != null;
+        }
+        assertTrue(callerHeard && calleeHeard, caller.user + " and " + callee.user + " heard each other: "
+                + callerHeard + "/" + calleeHeard);
+        caller.send(caller.request("BYE", "sip:hub@127.0.0.1", call.callId(), "tag-" + caller.user, call.hubTag(),
+                "<sip:" + callee.user + "@hub.test>", 50, null));
+        callee.answer(callee.expectRequest("BYE"), 200, null, null);
+        caller.expectResponse(200, "BYE");
+    }
+
+    /** Extension to node of every registration the node's admin API lists. */
+    private static Map<String, String> registered(HttpClient admin, String token, Node node) {
+        try {
+            JsonNode listed = JSON.readTree(send(admin, token, node, "GET", "/admin/v1/registrations", null).body());
+            Map<String, String> byExtension = new java.util.TreeMap<>();
+            Set<String> seen = new HashSet<>();
+            for (JsonNode row : listed.path("registrations")) {
+                String extension = row.path("aor").asText().replaceAll("^sip:([^@]+)@.*$", "$1");
+                if (seen.add(extension + row.path("node").asText())) {
+                    byExtension.merge(extension, row.path("node").asText(), (a, b) -> a + "," + b);
+                }
+            }
+            return byExtension;
+        } catch (Exception e) {
+            throw new AssertionError("node " + node.name() + "'s registrations: " + e, e);
+        }
+    }
+
+    private static long upNodes(HttpClient admin, String token, Node node) {
+        try {
+            JsonNode listed = JSON.readTree(send(admin, token, node, "GET", "/admin/v1/nodes", null).body());
+            long up = 0;
+            for (JsonNode row : listed.path("nodes")) {
+                up += "up".equals(row.path("state").asText()) ? 1 : 0;
+            }
+            return up;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient admin, String token, Node node, String method, String path,
+            String json) throws Exception {
+        return admin.send(HttpRequest.newBuilder(URI.create(node.admin() + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpClient adminClient(X509Certificate hubCa) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("hub", hubCa);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(context).build();
+    }
+
+    private static String line(String printed, String label) {
+        return printed.lines().filter(l -> l.strip().startsWith(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + label + " in\n" + printed));
+    }
+
+    /** Waits for what the hubs do on their own; bounded, and a failure says what was awaited. */
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 60 s: " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
