@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three packaged hubs ({@code scripts/hub start --node}) on loopback and one PostgreSQL: phones
- * enrolled on node A and given their configuration by node B, registered on different nodes, call each other with SRTP media both ways; the admin API of any node
+ * enrolled on node A and given their configuration by node B, registered on different nodes (test
+ * phones speaking SDES-SRTP, and baresip), call each other with SRTP media both ways; the admin API of any node
  * lists every registration; one node killed with -9, its phone registers again on another node and is
  * called there, and no binding answered 200 on a node still up is lost; a device disabled on node C
  * loses its flow on node A.
@@ -61,9 +62,14 @@ class ThreeNodeClusterIT {
     private record Node(String name, Path home, Process process, int sipTlsPort, String admin, String device) {
     }
 
+    private Baresip baresip;
+
     @AfterEach
     void stop() throws Exception {
         phones.forEach(CallPhone::close);
+        if (baresip != null) {
+            baresip.close();
+        }
         for (Node node : nodes.values()) {
             node.process().destroy();
             if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
@@ -101,7 +107,11 @@ class ThreeNodeClusterIT {
         }
         CallPhone x = phone("1001", node("a"), hubCa, passwords);
         CallPhone y = phone("1002", node("b"), hubCa, passwords);
-        phone("1003", node("c"), hubCa, passwords);
+        Path tone = dir.resolve("tone.wav");
+        Baresip.writeTone(tone, 120);
+        baresip = Baresip.calls(new Baresip.Account(dir, "baresip-1003", homeA.resolve("pki/ca.pem"),
+                node("c").sipTlsPort(), "1003", passwords.get("1003"), "hub.test"), 180, tone, null);
+        await(() -> "node-c".equals(registered(admin, token, node("c")).get("1003")), "baresip registers on node C");
 
         // A phone on node B calls a phone on node A: SRTP both ways through B's relay.
         talk(y, x);
@@ -120,6 +130,8 @@ class ThreeNodeClusterIT {
         talk(x, yAgain);
         assertEquals(Map.of("1001", "node-a", "1002", "node-c", "1003", "node-c"), registered(admin, token, node("a")),
                 "every binding answered 200 on a node that is up is still there");
+        // The phone on node A calls baresip on node C, which answers by itself: SRTP both ways.
+        callBaresip(x, "1003");
 
         // A device disabled through node C's admin API loses its flow on node A.
         assertEquals(200, send(admin, token, node("c"), "PATCH", "/admin/v1/devices/" + PHONES.get("1001"),
@@ -204,6 +216,44 @@ class ThreeNodeClusterIT {
                 "<sip:" + callee.user + "@hub.test>", 50, null));
         callee.answer(callee.expectRequest("BYE"), 200, null, null);
         caller.expectResponse(200, "BYE");
+    }
+
+    /**
+     * A call from {@code caller} to baresip, which answers by itself and plays its tone: the caller
+     * decrypts baresip's media from the hub, and baresip decrypts the caller's.
+     */
+    private void callBaresip(CallPhone caller, String callee) throws Exception {
+        String callId = java.util.UUID.randomUUID().toString();
+        caller.send(caller.invite(callee, callId, caller.sdp()));
+        gov.nist.javax.sip.message.SIPResponse ok = caller.expectFinal("INVITE");
+        assertEquals(200, ok.getStatusCode(), "baresip answered: " + ok);
+        caller.hubSdp(ok);
+        caller.send(caller.request("ACK", "sip:hub@127.0.0.1", callId, "tag-" + caller.user, ok.getTo().getTag(),
+                "<sip:" + callee + "@hub.test>", ok.getCSeq().getSeqNumber(), null));
+        int heard = 0;
+        for (int i = 0; i < 150 && heard < 50; i++) {
+            caller.sendMedia();
+            heard += caller.receiveMedia() != null ? 1 : 0;
+        }
+        assertTrue(heard >= 50, caller.user + " heard baresip through the hub: " + heard + " packets");
+        caller.send(caller.request("BYE", "sip:hub@127.0.0.1", callId, "tag-" + caller.user, ok.getTo().getTag(),
+                "<sip:" + callee + "@hub.test>", ok.getCSeq().getSeqNumber() + 1, null));
+        caller.expectResponse(200, "BYE");
+        // The hub's BYE reaches baresip down its flow on node C.
+        await(() -> baresipLog().contains("Call with sip:" + caller.user + "@hub.test terminated"),
+                "baresip hears the call end");
+        baresip.close();
+        // baresip hands a packet to its stream only once its SRTP layer authenticated and decrypted it.
+        assertTrue(baresipLog().contains("incoming rtp for 'audio' established"), "baresip decrypted the caller's "
+                + "media:\n" + baresipLog());
+    }
+
+    private String baresipLog() {
+        try {
+            return Files.readString(baresip.log);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     /** Extension to node of every registration the node's admin API lists. */
