@@ -95,6 +95,13 @@ class TrustAcrossNodesOnPostgresTest {
         assertEquals(Optional.of(RefusalCause.REVOKED), validateOn(b, revoked).refusal());
         assertTrue(validateOn(b, phone).isAccepted(), "the vendor's other phone stays accepted on B");
         assertFalse(b.pki().importedCrls().isEmpty(), "node B holds the CRL in its own PKI");
+
+        a.pki().untrust("vendor");
+        await(() -> !validateOn(b, phone).isAccepted(), "node B follows the untrust");
+        a.pki().trust(vendorPem, Optional.of("vendor"), MacRule.SERIAL, false);
+        await(() -> validateOn(b, phone).isAccepted(), "node B follows the trust again");
+        assertTrue(validateOn(b, revoked).isAccepted(), "the CRL went with the untrust, on every node");
+        assertTrue(a.provisioning().sharedTrust().crls().isEmpty(), "and from the database");
     }
 
     private static DeviceValidation validateOn(Hub node, X509Certificate phone) {

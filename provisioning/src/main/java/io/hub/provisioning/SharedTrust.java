@@ -33,7 +33,8 @@ public final class SharedTrust {
     }
 
     /**
-     * Stores {@code record} unless a decision about the same CA as late or later is stored.
+     * Stores {@code record} unless a decision about the same CA as late or later is stored; an untrust
+     * also forgets the CA's stored CRL.
      *
      * @return true when it was stored
      * @throws Provisioning.StorageRefused when the database does not answer
@@ -61,6 +62,14 @@ public final class SharedTrust {
                     write.setObject(6, OffsetDateTime.ofInstant(decidedAt, ZoneOffset.UTC));
                     write.setString(7, record.fingerprint());
                     write.executeUpdate();
+                }
+                if (!record.trusted()) {
+                    // An untrusted CA's CRL goes with it, as on one node: a later trust starts without one.
+                    try (PreparedStatement forget = connection.prepareStatement(
+                            "DELETE FROM shared_crl WHERE ca_fingerprint = ?")) {
+                        forget.setString(1, record.fingerprint());
+                        forget.executeUpdate();
+                    }
                 }
                 return true;
             });
