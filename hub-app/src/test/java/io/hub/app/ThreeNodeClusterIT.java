@@ -41,11 +41,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three packaged hubs ({@code scripts/hub start --node}) on loopback and one PostgreSQL: phones
- * enrolled on node A and given their configuration by node B, registered on different nodes (test
- * phones speaking SDES-SRTP, and baresip), call each other with SRTP media both ways; the admin API of any node
- * lists every registration; one node killed with -9, its phone registers again on another node and is
- * called there, and no binding answered 200 on a node still up is lost; a device disabled on node C
- * loses its flow on node A.
+ * enrolled on node A and given their configuration by node B (test phones speaking SDES-SRTP, baresip,
+ * and the emulator), registered on different nodes, call each other with SRTP media both ways; the
+ * admin API of any node lists every registration; node B killed with -9, its phones register again on
+ * node C (the emulator by itself, through its configuration's fallback entry point) and are called
+ * there, and every binding answered 200 on a node still up is still listed; a device disabled through
+ * node C loses its flow on node A.
  */
 class ThreeNodeClusterIT {
 
@@ -62,13 +63,27 @@ class ThreeNodeClusterIT {
     private record Node(String name, Path home, Process process, int sipTlsPort, String admin, String device) {
     }
 
+    private static final String EMULATOR = "00809f000004";
     private Baresip baresip;
+    private final java.util.concurrent.BlockingQueue<Integer> emulatorRegisteredAt =
+            new java.util.concurrent.LinkedBlockingQueue<>();
+    private io.hub.phone.net.NetLoop emulatorLoop;
+    private java.util.concurrent.ExecutorService emulatorWork;
+    private io.hub.phone.Phone emulator;
 
     @AfterEach
     void stop() throws Exception {
         phones.forEach(CallPhone::close);
         if (baresip != null) {
             baresip.close();
+        }
+        if (emulator != null) {
+            try {
+                emulator.stop().get(15, TimeUnit.SECONDS);
+            } finally {
+                emulatorLoop.close();
+                emulatorWork.shutdownNow();
+            }
         }
         for (Node node : nodes.values()) {
             node.process().destroy();
@@ -113,10 +128,20 @@ class ThreeNodeClusterIT {
                 node("c").sipTlsPort(), "1003", passwords.get("1003"), "hub.test"), 180, tone, null);
         await(() -> "node-c".equals(registered(admin, token, node("c")).get("1003")), "baresip registers on node C");
 
+        // The emulator, whose site names node B as its registrar and node C as its fallback.
+        assertEquals(200, send(admin, token, node("a"), "PUT", "/admin/v1/sites/Paris", "{\"settings\": "
+                + "{\"sip.registrar.port\": \"" + node("b").sipTlsPort() + "\", \"sip.registrar.fallback.host\": "
+                + "\"localhost\", \"sip.registrar.fallback.port\": \"" + node("c").sipTlsPort() + "\"}}").statusCode());
+        assertEquals(201, send(admin, token, node("c"), "POST", "/admin/v1/devices", "{\"mac\":\"" + EMULATOR
+                + "\",\"model\":\"Myriad M7\",\"extension\":\"1004\",\"site\":\"Paris\"}").statusCode());
+        bootEmulator(homeA, hubCa, node("b"));
+        assertEquals(node("b").sipTlsPort(), emulatorRegisteredAt.poll(60, TimeUnit.SECONDS),
+                "the emulator registers on node B");
+
         // A phone on node B calls a phone on node A: SRTP both ways through B's relay.
         talk(y, x);
         for (String on : List.of("a", "b", "c")) {
-            assertEquals(Map.of("1001", "node-a", "1002", "node-b", "1003", "node-c"),
+            assertEquals(Map.of("1001", "node-a", "1002", "node-b", "1003", "node-c", "1004", "node-b"),
                     registered(admin, token, node(on)), "node " + on + "'s admin API lists every registration");
         }
 
@@ -128,7 +153,11 @@ class ThreeNodeClusterIT {
                 "the other nodes forget node B's bindings once its heartbeat stopped");
         CallPhone yAgain = phone("1002", node("c"), hubCa, passwords);
         talk(x, yAgain);
-        assertEquals(Map.of("1001", "node-a", "1002", "node-c", "1003", "node-c"), registered(admin, token, node("a")),
+        assertEquals(node("c").sipTlsPort(), emulatorRegisteredAt.poll(60, TimeUnit.SECONDS),
+                "the emulator fails over to node C by itself");
+        emulatorCalls(x);
+        assertEquals(Map.of("1001", "node-a", "1002", "node-c", "1003", "node-c", "1004", "node-c"),
+                registered(admin, token, node("a")),
                 "every binding answered 200 on a node that is up is still there");
         // The phone on node A calls baresip on node C, which answers by itself: SRTP both ways.
         callBaresip(x, "1003");
@@ -254,6 +283,64 @@ class ThreeNodeClusterIT {
         } catch (java.io.IOException e) {
             return "";
         }
+    }
+
+    /** The emulator phone, booted from {@code node}'s device port with a factory certificate of the cluster's CA. */
+    private void bootEmulator(Path homeA, X509Certificate hubCa, Node node) throws Exception {
+        emulatorLoop = new io.hub.phone.net.NetLoop("emulator");
+        emulatorWork = java.util.concurrent.Executors.newSingleThreadExecutor();
+        io.hub.phone.PhoneSettings settings = io.hub.phone.PhoneSettings.defaults(URI.create("https://localhost:"
+                + node.device().replaceAll(".*:", "") + "/"), List.of(hubCa));
+        emulator = new io.hub.phone.Phone(emulatorLoop, settings, new io.hub.phone.identity.PhoneCertificates(
+                java.util.Optional.empty(), HubPki.at(homeA.resolve("pki"), Clock.systemUTC()), Clock.systemUTC()),
+                emulatorWork, MacAddress.parse(EMULATOR), "Myriad M7", null, new io.hub.phone.Phone.Listener() {
+                    @Override
+                    public void registered(io.hub.phone.SipUserAgent agent,
+                            io.hub.phone.SipUserAgent.Registration registration) {
+                        emulatorRegisteredAt.add(agent.entryPoint().address().getPort());
+                    }
+                });
+        emulator.boot().get(120, TimeUnit.SECONDS);
+    }
+
+    /** The emulator calls {@code callee} for two seconds: each side decrypts the other's media. */
+    private void emulatorCalls(CallPhone callee) throws Exception {
+        java.util.concurrent.CompletableFuture<io.hub.phone.call.PhoneCalls.CallResult> result =
+                new java.util.concurrent.CompletableFuture<>();
+        emulatorLoop.execute(() -> {
+            io.hub.phone.call.PhoneCalls calls = new io.hub.phone.call.PhoneCalls(emulatorLoop,
+                    new io.hub.phone.call.MediaClock(emulatorLoop), emulator.config().mediaPortMin(),
+                    emulator.config().mediaPortMax(), ended -> { });
+            emulator.agent().calls(calls);
+            calls.call(emulator.agent(), callee.user, java.time.Duration.ofSeconds(2)).whenComplete((done, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(done);
+                }
+            });
+        });
+        gov.nist.javax.sip.message.SIPRequest invite = callee.expectRequest("INVITE");
+        callee.answer(invite, 200, "callee-tag", callee.sdp());
+        callee.hubSdp(invite);
+        int heard = 0;
+        for (int i = 0; i < 100 && heard < 20; i++) {
+            callee.sendMedia();
+            heard += callee.receiveMedia() != null ? 1 : 0;
+        }
+        assertTrue(heard >= 20, callee.user + " heard the emulator: " + heard + " packets");
+        for (int i = 0; i < 50; i++) {
+            callee.sendMedia();
+        }
+        callee.answer(callee.expectRequest("BYE"), 200, null, null);
+        io.hub.phone.call.PhoneCalls.CallResult done = result.get(60, TimeUnit.SECONDS);
+        // What the relay sent before the BYE is read here, under this call's key, not by the next call.
+        for (int i = 0; i < 1000 && callee.receiveMedia() != null; i++) {
+            // drained
+        }
+        assertTrue(done.answered(), "the emulator's call: " + done);
+        assertTrue(done.received() != null && done.received().received() >= 20 && done.received().authFailures() == 0,
+                "the emulator decrypted " + callee.user + "'s media: " + done);
     }
 
     /** Extension to node of every registration the node's admin API lists. */
