@@ -3,6 +3,7 @@ package io.hub.app;
 import io.hub.app.node.ClusterCheckSync;
 import io.hub.app.node.ClusterNotices;
 import io.hub.app.node.RevocationSharing;
+import io.hub.app.node.TrustSharing;
 import io.hub.pki.HubPki;
 import io.hub.pki.log.LogText;
 import io.hub.provisioning.CheckSyncSender;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * flow on this node goes to the node holding it ({@link ClusterCheckSync});
  * <li>a change to what a phone is served (its device, settings layers, firmware target, tenant):
  * every other node drops the devices and configurations it kept that the change reaches;
- * <li>a revocation on one node's PKI is taken up by every node's ({@link RevocationSharing}).
+ * <li>a revocation on one node's PKI is taken up by every node's ({@link RevocationSharing});
+ * <li>a manufacturer CA trusted or untrusted, or a CRL imported, on one node's PKI is taken up by
+ * every node's ({@link TrustSharing}).
  * </ul>
  */
 final class ClusterFollowers {
@@ -64,6 +67,9 @@ final class ClusterFollowers {
         RevocationSharing revocations = new RevocationSharing(pki, provisioning.sharedRevocations(), notices);
         revocations.start();
         sip.onPkiChange(revocations::share);
+        TrustSharing trust = new TrustSharing(pki, provisioning.sharedTrust(), notices, clock);
+        trust.start();
+        sip.onPkiChange(trust::share);
         NodeTable nodes = provisioning.nodes();
         return new ClusterCheckSync(local, notices, () -> peersUp(nodes, notices.self(), clock.instant()),
                 resyncTimeout);

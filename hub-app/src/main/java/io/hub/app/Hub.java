@@ -225,7 +225,12 @@ public final class Hub implements AutoCloseable {
                             "the database is PostgreSQL, not the hub's H2 file: back it up with pg_dump, and "
                                     + "pki/, secrets/ and admin-token from the home");
                 });
-        provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, phones, tenant));
+        // On a node of a cluster the other nodes' registrations are listed too, from their binding rows.
+        io.hub.app.node.RegistrationsElsewhere elsewhere = clusterNames == null ? null
+                : new io.hub.app.node.RegistrationsElsewhere(database.dataSource(), settings.nodeNameResolved());
+        String self = clusterNames == null ? null : settings.nodeNameResolved();
+        provisioning.publishLiveView("registrations", tenant -> Registrations.of(sip, phones, tenant, self,
+                elsewhere));
         provisioning.publishLiveView("calls", tenant -> CallList.of(sip, phones, tenant));
         heartbeat = startNodeHeartbeat(clock);
         if (clusterNames != null) {

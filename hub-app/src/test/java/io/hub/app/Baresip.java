@@ -30,8 +30,13 @@ final class Baresip implements AutoCloseable {
         this.log = log;
     }
 
-    /** What a phone needs to register: where its files go, the hub's CA and TLS port, its account. */
-    record Account(Path dir, String name, Path hubCa, int tlsPort, String user, String password) {
+    /** What a phone needs to register: where its files go, the hub's CA and TLS port, its account and SIP domain. */
+    record Account(Path dir, String name, Path hubCa, int tlsPort, String user, String password, String domain) {
+
+        /** An account in the domain {@code localhost}, a hub's default one in the tests. */
+        Account(Path dir, String name, Path hubCa, int tlsPort, String user, String password) {
+            this(dir, name, hubCa, tlsPort, user, password, "localhost");
+        }
     }
 
     /** A phone that only registers and keeps its flow. */
@@ -63,7 +68,7 @@ final class Baresip implements AutoCloseable {
         lines.addAll(extraConfig);
         lines.add("");
         Files.writeString(config.resolve("config"), String.join("\n", lines));
-        Files.writeString(config.resolve("accounts"), "<sip:" + account.user() + "@localhost;transport=tls>;auth_pass="
+        Files.writeString(config.resolve("accounts"), "<sip:" + account.user() + "@" + account.domain() + ";transport=tls>;auth_pass="
                 + account.password() + ";outbound=\"sip:127.0.0.1:" + account.tlsPort()
                 + ";transport=tls\";regint=600;sipnat=outbound" + accountExtras + "\n");
         Path log = account.dir().resolve(account.name() + ".log");

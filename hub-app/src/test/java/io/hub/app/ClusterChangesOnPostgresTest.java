@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two nodes on one PostgreSQL, a phone registered on node A: what an admin does on node B reaches the
  * phone's flow on A over the cluster's notices. A device disabled on B loses its flow on A; a resync
  * asked on B goes down A's flow and B records the phone's answer; a device revoked in B's PKI is
- * revoked in A's, which takes the phone off.
+ * revoked in A's, which takes the phone off; B's admin API lists the phone registered on A.
  */
 class ClusterChangesOnPostgresTest {
 
@@ -58,6 +58,19 @@ class ClusterChangesOnPostgresTest {
         phone.close();
         b.close();
         a.close();
+    }
+
+    @Test
+    void theAdminApiOfNodeBListsThePhoneRegisteredOnNodeA() throws Exception {
+        JsonNode listed = JSON.readTree(adminB.get("/admin/v1/registrations"));
+
+        JsonNode row = listed.at("/registrations/0");
+        assertEquals(1, listed.path("registrations").size(), listed.toString());
+        assertEquals(AOR, row.path("aor").asText(), listed.toString());
+        assertEquals(MAC, row.path("mac").asText());
+        assertEquals("node-a", row.path("node").asText());
+        assertEquals("elsewhere", row.path("flow").asText());
+        assertEquals("listed", listed.path("otherNodes").asText());
     }
 
     @Test

@@ -303,6 +303,109 @@ public final class HubPki {
         }
     }
 
+    /** What this PKI decided about each manufacturer CA: the trusted ones and the untrusted. */
+    public List<TrustRecord> trustRecords() {
+        List<TrustRecord> records = new ArrayList<>();
+        for (TrustedManufacturers.Entry entry : trusted.entries()) {
+            X509Certificate certificate = PemFiles.readCertificate(directory.resolve(entry.certificateFile()));
+            try {
+                records.add(new TrustRecord(entry.fingerprint(), entry.name(), certificate.getEncoded(),
+                        entry.macRule(), entry.generic(), true, entry.addedAt()));
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new PkiException("cannot encode trusted CA " + entry.name() + ": " + PemFiles.oneLine(e));
+            }
+        }
+        for (TrustedManufacturers.Untrusted untrusted : trusted.untrusted()) {
+            records.add(new TrustRecord(untrusted.fingerprint(), untrusted.name(), null, null, false, false,
+                    untrusted.untrustedAt()));
+        }
+        return records;
+    }
+
+    /**
+     * Takes up a decision made elsewhere (another node of a cluster) when it is later than this PKI's
+     * own about the same CA: trusts the CA under the record's name, rule and time, or untrusts it (its
+     * imported CRL dropped). An untrust of a CA this PKI never trusted changes nothing.
+     *
+     * @return true when this PKI changed
+     * @throws PkiException when the record's certificate is not a CA certificate
+     */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
+    public boolean adoptTrust(TrustRecord record) {
+        requireInitialised();
+        try (DirectoryLock ignored = lock()) {
+            java.util.Optional<TrustRecord> own = trustRecords().stream()
+                    .filter(r -> r.fingerprint().equals(record.fingerprint())).findFirst();
+            if (own.isPresent() && !record.laterThan(own.get())) {
+                return false;
+            }
+            if (record.trusted()) {
+                if (own.isPresent() && own.get().trusted() && own.get().macRule().equals(record.macRule())
+                        && own.get().generic() == record.generic()) {
+                    return false; // trusted alike here, only earlier: nothing to change
+                }
+                X509Certificate certificate = PemFiles.parseCertificate(record.certificate());
+                if (!Fingerprints.sha256(certificate).equals(record.fingerprint())) {
+                    throw new PkiException("the shared certificate of " + record.name() + " does not match its "
+                            + "fingerprint " + record.fingerprint());
+                }
+                trusted.trust(List.of(certificate), "shared CA " + record.name(), Optional.of(record.name()),
+                        MacRule.parse(record.macRule()), record.generic(), record.decidedAt());
+                LOG.info("trusted manufacturer CA taken up name={} rule={} generic={} fingerprint={}", record.name(),
+                        record.macRule(), record.generic(), record.fingerprint());
+                return true;
+            }
+            if (own.isEmpty() || !own.get().trusted()) {
+                return false;
+            }
+            TrustedManufacturers.Entry removed = trusted.untrust(own.get().name(), record.decidedAt());
+            manufacturerCrls.remove(removed.name());
+            LOG.info("untrusted manufacturer CA taken up name={} fingerprint={}", removed.name(), removed.fingerprint());
+            return true;
+        }
+    }
+
+    /** The imported CRL of each trusted CA that has one, by the CA's fingerprint; a damaged one is left out. */
+    public java.util.Map<String, X509CRL> importedCrls() {
+        java.util.Map<String, X509CRL> crls = new java.util.LinkedHashMap<>();
+        for (TrustedManufacturer anchor : trusted.list()) {
+            try {
+                manufacturerCrls.of(anchor).ifPresent(crl -> crls.put(Fingerprints.sha256(anchor.certificate()), crl));
+            } catch (PkiException e) {
+                LOG.warn("imported CRL of {} left out: {}", anchor.name(), e.getMessage());
+            }
+        }
+        return crls;
+    }
+
+    /**
+     * Takes up a CRL imported elsewhere (another node of a cluster) for the trusted CA with fingerprint
+     * {@code caFingerprint}, when it is newer than the one imported here.
+     *
+     * @return true when it was imported; false when the CA is not trusted here or the CRL is not newer
+     * @throws PkiException when the CRL is refused (not signed by the CA, stale, partial: the message says why)
+     */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
+    public boolean adoptCrl(String caFingerprint, X509CRL crl) {
+        requireInitialised();
+        try (DirectoryLock ignored = lock()) {
+            Optional<TrustedManufacturer> anchor = trusted.list().stream()
+                    .filter(t -> Fingerprints.sha256(t.certificate()).equals(caFingerprint)).findFirst();
+            if (anchor.isEmpty()) {
+                return false;
+            }
+            Optional<X509CRL> own = manufacturerCrls.of(anchor.get());
+            if (own.isPresent() && !ManufacturerCrls.newer(crl, own.get())) {
+                return false;
+            }
+            ManufacturerCrls.Imported imported = manufacturerCrls.importCrl(anchor.get(), crl, "shared CRL of "
+                    + anchor.get().name(), clock.instant());
+            LOG.info("manufacturer CRL taken up ca={} {} revoked={}", anchor.get().name(),
+                    ManufacturerCrls.describe(imported.crl()), imported.revokedCount());
+            return true;
+        }
+    }
+
     /**
      * Imports a manufacturer's CRL for the trusted CA called {@code caName}; see
      * {@link ManufacturerCrls#importCrl}. The validator applies it at once.

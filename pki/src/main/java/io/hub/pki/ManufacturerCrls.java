@@ -84,7 +84,11 @@ public final class ManufacturerCrls {
      *     is a delta or partial CRL, has no next update or one already past, or is not newer
      */
     synchronized Imported importCrl(TrustedManufacturer ca, Path source, Instant now) {
-        X509CRL crl = parse(source);
+        return importCrl(ca, parse(source), source.toString(), now);
+    }
+
+    /** Imports {@code crl} as {@link #importCrl(TrustedManufacturer, Path, Instant)} does; {@code source} names it in messages. */
+    synchronized Imported importCrl(TrustedManufacturer ca, X509CRL crl, String source, Instant now) {
         String problem = problem(crl, ca);
         if (problem != null) {
             throw new PkiException(source + ": " + problem);
@@ -186,7 +190,8 @@ public final class ManufacturerCrls {
         return null;
     }
 
-    private static boolean newer(X509CRL candidate, X509CRL stored) {
+    /** True when {@code candidate} replaces {@code stored}: a higher CRL number, or else a later thisUpdate. */
+    public static boolean newer(X509CRL candidate, X509CRL stored) {
         BigInteger candidateNumber = number(candidate);
         BigInteger storedNumber = number(stored);
         if (candidateNumber != null && storedNumber != null && !candidateNumber.equals(storedNumber)) {

@@ -56,6 +56,26 @@ public final class PemFiles {
         return certificates;
     }
 
+    /** A certificate from its DER encoding (as a cluster's database keeps it). */
+    public static X509Certificate parseCertificate(byte[] der) {
+        try {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(der));
+        } catch (CertificateException | RuntimeException e) {
+            throw new PkiException("not a DER certificate: " + oneLine(e));
+        }
+    }
+
+    /** A CRL from its DER encoding (as a cluster's database keeps it). */
+    public static X509CRL parseCrl(byte[] der) {
+        try {
+            return (X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCRL(new java.io.ByteArrayInputStream(der));
+        } catch (java.security.cert.CRLException | CertificateException | RuntimeException e) {
+            throw new PkiException("not a DER CRL: " + oneLine(e));
+        }
+    }
+
     /** The first certificate of a PEM file. */
     public static X509Certificate readCertificate(Path file) {
         return readCertificates(file).get(0);

@@ -125,11 +125,20 @@ public final class TrustedManufacturers {
      */
     synchronized List<Entry> trust(Path pemFile, Optional<String> name, MacRule rule, boolean generic,
             Instant now) {
+        return trust(PemFiles.readCertificates(pemFile), pemFile.toString(), name, rule, generic, now);
+    }
+
+    /**
+     * Trusts {@code certificates} as {@link #trust(Path, Optional, MacRule, boolean, Instant)} does;
+     * {@code source} names where they came from in messages. A CA trusted again with another rule is
+     * recorded as trusted at {@code now}; with the same rule and kind, nothing changes.
+     */
+    synchronized List<Entry> trust(List<X509Certificate> certificates, String source, Optional<String> name,
+            MacRule rule, boolean generic, Instant now) {
         name.ifPresent(TrustedManufacturers::checkName);
-        List<X509Certificate> certificates = PemFiles.readCertificates(pemFile);
         for (X509Certificate certificate : certificates) {
             if (certificate.getBasicConstraints() < 0) {
-                throw new PkiException(pemFile + ": " + certificate.getSubjectX500Principal().getName()
+                throw new PkiException(source + ": " + certificate.getSubjectX500Principal().getName()
                         + " is not a CA certificate (no basicConstraints CA:TRUE)");
             }
         }
@@ -144,8 +153,9 @@ public final class TrustedManufacturers {
             untrusted.removeIf(u -> u.fingerprint().equals(fingerprint));
             Optional<Entry> existing = entries.stream().filter(e -> e.fingerprint().equals(fingerprint)).findFirst();
             if (existing.isPresent()) {
+                boolean same = existing.get().macRule().equals(rule.toString()) && existing.get().generic() == generic;
                 Entry updated = new Entry(existing.get().name(), existing.get().certificateFile(), fingerprint,
-                        rule.toString(), generic, existing.get().addedAt());
+                        rule.toString(), generic, same ? existing.get().addedAt() : now);
                 entries.set(entries.indexOf(existing.get()), updated);
                 result.add(updated);
                 continue;

@@ -192,6 +192,42 @@ class HubPkiTest {
     }
 
     @Test
+    void aTrustDecisionFromElsewhereIsTakenUpOnlyWhenLaterThanThisPkisOwn() throws Exception {
+        pki.init(KeyType.EC_P256, NAMES);
+        X509Certificate vendor = TestPki.root("CN=Vendor Root,O=Vendor").certificate();
+        String fingerprint = Fingerprints.sha256(vendor);
+        TrustRecord trusted = new TrustRecord(fingerprint, "vendor", vendor.getEncoded(), "serial", false, true,
+                TestPki.NOW.minusSeconds(60));
+
+        assertTrue(pki.adoptTrust(trusted));
+        assertFalse(pki.adoptTrust(trusted), "the same decision again changes nothing");
+        assertEquals(List.of("dev-manufacturer", "vendor"),
+                pki.trusted().list().stream().map(TrustedManufacturer::name).toList());
+
+        assertFalse(pki.adoptTrust(new TrustRecord(fingerprint, "vendor", null, null, false, false,
+                TestPki.NOW.minusSeconds(120))), "an untrust older than the trust is ignored");
+        assertTrue(pki.adoptTrust(new TrustRecord(fingerprint, "vendor", null, null, false, false,
+                TestPki.NOW.minusSeconds(30))));
+        assertEquals(List.of("dev-manufacturer"), pki.trusted().list().stream().map(TrustedManufacturer::name)
+                .toList(), "a later untrust is taken up");
+    }
+
+    @Test
+    void aSharedCertificateThatDoesNotMatchItsFingerprintIsRefused() throws Exception {
+        pki.init(KeyType.EC_P256, NAMES);
+        X509Certificate vendor = TestPki.root("CN=Vendor Root,O=Vendor").certificate();
+        X509Certificate other = TestPki.root("CN=Other Root,O=Other").certificate();
+
+        PkiException refused = assertThrows(PkiException.class, () -> pki.adoptTrust(new TrustRecord(
+                Fingerprints.sha256(vendor), "vendor", other.getEncoded(), "serial", false, true, TestPki.NOW)));
+
+        assertEquals("the shared certificate of vendor does not match its fingerprint " + Fingerprints.sha256(vendor),
+                refused.getMessage());
+        assertEquals(List.of("dev-manufacturer"), pki.trusted().list().stream().map(TrustedManufacturer::name)
+                .toList());
+    }
+
+    @Test
     void revocationsArePublishedInTheCrlSignedByTheHubCa() throws Exception {
         pki.init(KeyType.EC_P256, NAMES);
         X509Certificate phone = pki.issueDeviceCertificate(DeviceCertificateRequest.of(MAC, "Myriad M3"),

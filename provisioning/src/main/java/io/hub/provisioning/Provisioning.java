@@ -178,9 +178,11 @@ public final class Provisioning implements AutoCloseable {
         Enrollment enrollment = new Enrollment(database, deviceRepository, new ClaimableRepository(), audit,
                 layers, catalogue, clock);
         CertificateBindings bindings = new CertificateBindings(database, deviceRepository, audit, clock);
+        // On PostgreSQL (the nodes of a cluster) every node serves every image: the database keeps a copy.
         FirmwareStore firmware = new FirmwareStore(database, settings.firmwareDirectory(), catalogue, clock,
-                settings.firmware(), changes);
+                settings.firmware(), changes, isPostgres(dataSource));
         firmware.removeUnrecordedFiles();
+        firmware.copyLocalImages();
         LiveViews liveViews = new LiveViews();
         OperatorActions actions = new OperatorActions();
         DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);
@@ -393,6 +395,17 @@ public final class Provisioning implements AutoCloseable {
     /** The revocations the nodes of a cluster share. */
     public SharedRevocations sharedRevocations() {
         return new SharedRevocations(database);
+    }
+
+    private static boolean isPostgres(DataSource dataSource) throws java.sql.SQLException {
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+        }
+    }
+
+    /** The trusted manufacturer CAs and imported CRLs the nodes of a cluster share. */
+    public SharedTrust sharedTrust() {
+        return new SharedTrust(database);
     }
 
     /** The nodes sharing this database, with their heartbeats. */

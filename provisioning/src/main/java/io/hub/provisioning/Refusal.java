@@ -97,6 +97,11 @@ public enum Refusal {
     RATE_LIMITED(429, "rate-limited", false),
     /** The database failed or its pool is closed or exhausted: retry, nothing was changed. */
     STORAGE_UNAVAILABLE(503, "storage-unavailable", false, Duration.ofSeconds(5)),
+    /**
+     * A node of a cluster cannot serve an image uploaded on another: the database's copy of it is
+     * missing or does not match the catalogue's size and SHA-256; nothing was served.
+     */
+    FIRMWARE_UNAVAILABLE(503, "firmware-unavailable"),
     /** A fault of the hub's own; logged with its stack trace. */
     INTERNAL_ERROR(500, "internal-error", false);
 

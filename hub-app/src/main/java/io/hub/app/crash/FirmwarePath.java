@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * Firmware uploads one after the other: the catalogue and the files agree (every row has its file,
  * of the recorded size and SHA-256; no image file without its row), and every upload answered 201
- * is in the catalogue. Temporary {@code .part} files are counted apart: they are never served.
+ * is in the catalogue; on PostgreSQL every row's copy in the database is whole. Temporary
+ * {@code .part} files are counted apart: they are never served.
  */
 final class FirmwarePath implements CrashPath {
 
@@ -103,6 +104,7 @@ final class FirmwarePath implements CrashPath {
                 }
             }
         }
+        List<String> uncopied = uncopied(database);
         List<Path> orphans = images.stream().filter(file -> !recorded.contains(file)).toList();
         Set<String> lost = new HashSet<>(((AnsweredCreated) workload).keys());
         lost.removeAll(versions);
@@ -112,7 +114,34 @@ final class FirmwarePath implements CrashPath {
                 Invariant.of("row-has-its-file", bad.isEmpty(), String.join("; ", bad)),
                 Invariant.of("no-orphan-file", orphans.isEmpty(), orphans.size() + " file(s) without a row, e.g. "
                         + (orphans.isEmpty() ? "-" : directory.relativize(orphans.get(0)))),
-                Invariant.of("acknowledged-survives", lost.isEmpty(), lost.size() + " upload(s) answered 201 lost")));
+                Invariant.of("acknowledged-survives", lost.isEmpty(), lost.size() + " upload(s) answered 201 lost"),
+                Invariant.of("row-has-its-copy", uncopied.isEmpty(), String.join("; ", uncopied))));
+    }
+
+    /**
+     * On PostgreSQL, where every node serves every image, the catalogue rows whose copy in the database
+     * (firmware_chunk) is not whole: recorded in one transaction with its row, it can never be partial.
+     */
+    private static List<String> uncopied(Connection database) throws SQLException {
+        if (!"PostgreSQL".equals(database.getMetaData().getDatabaseProductName())) {
+            return List.of();
+        }
+        List<String> bad = new ArrayList<>();
+        try (PreparedStatement query = database.prepareStatement("SELECT i.version, i.size_bytes, "
+                + "COALESCE(SUM(OCTET_LENGTH(c.bytes)), 0) FROM firmware_image i LEFT JOIN firmware_chunk c "
+                + "ON c.tenant_id = i.tenant_id AND c.model = i.model AND c.version = i.version "
+                + "WHERE i.model = ? GROUP BY i.version, i.size_bytes")) {
+            query.setString(1, MODEL);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    if (row.getLong(2) != row.getLong(3)) {
+                        bad.add(row.getString(1) + " has " + row.getLong(3) + " of " + row.getLong(2)
+                                + " bytes copied in the database");
+                    }
+                }
+            }
+        }
+        return bad;
     }
 
     private static String sha256(Path file) throws IOException {

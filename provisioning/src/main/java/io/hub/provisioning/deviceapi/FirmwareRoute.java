@@ -40,6 +40,8 @@ final class FirmwareRoute extends DeviceRoute {
             throw new ProvisioningException(Refusal.WRONG_MODEL, "firmware for " + image.model() + " is not for a "
                     + device.model());
         }
+        // On a node of a cluster that lacks the file, it is copied from the database first (checked).
+        firmware.servable(device.tenant(), image);
         contacts.record(device.mac(), "firmware", request, Responses.sourceIp(request), null);
         count("ok");
         FirmwareResponder.respond(request, response, callback, image);

@@ -43,8 +43,14 @@ import java.util.regex.Pattern;
  * recording are one step under the store's lock, and a file is moved into place only by the upload
  * that recorded it). One image is at most {@link FirmwareLimits#maxBytes()}, and a tenant's images
  * together at most {@link FirmwareLimits#quotaBytes()}.
+ *
+ * <p>On the nodes of a cluster (PostgreSQL) each image is also copied into the database when it is
+ * recorded, and a node that lacks an image's file writes it from that copy before serving it
+ * ({@link #servable}); on one node (H2) the files are all there is.
  */
 public final class FirmwareStore {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FirmwareStore.class);
 
     /** Versions are file names too, so they may not contain a path. */
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,63}");
@@ -55,6 +61,9 @@ public final class FirmwareStore {
     private final Clock clock;
     private final FirmwareLimits limits;
     private final ConfigChanges changes;
+    private final boolean copies;
+    /** The files this process checked against the catalogue (file and SHA-256): each is digested once. */
+    private final java.util.Set<String> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Held while an upload is checked against what is stored and recorded: never while it streams. */
     private final java.util.concurrent.locks.ReentrantLock recording = new java.util.concurrent.locks.ReentrantLock();
 
@@ -70,6 +79,16 @@ public final class FirmwareStore {
     /** Every target set is announced to {@code changes} once its transaction commits. */
     public FirmwareStore(Database database, Path directory, PhoneCatalogue catalogue, Clock clock,
             FirmwareLimits limits, ConfigChanges changes) {
+        this(database, directory, catalogue, clock, limits, changes, false);
+    }
+
+    /**
+     * @param copies true for the nodes of a cluster: every image is copied into the database when it is
+     *     recorded, and a node serves an image it lacks from that copy ({@link FirmwareCopies})
+     */
+    public FirmwareStore(Database database, Path directory, PhoneCatalogue catalogue, Clock clock,
+            FirmwareLimits limits, ConfigChanges changes, boolean copies) {
+        this.copies = copies;
         this.changes = changes;
         this.database = database;
         this.directory = directory.toAbsolutePath().normalize();
@@ -159,13 +178,113 @@ public final class FirmwareStore {
                             directory.relativize(image.file()).toString(), image.uploadedAt());
                     insert.executeUpdate();
                 }
+                if (copies) {
+                    FirmwareCopies.write(connection, tenant, image.model(), image.version(), temporary);
+                }
                 // Inside the transaction: a file that cannot be moved leaves no row either.
                 moveIntoPlace(temporary, image.file());
                 return null;
             });
+            if (copies) {
+                checked.add(checkedKey(image));
+            }
         } finally {
             recording.unlock();
         }
+    }
+
+    /**
+     * Makes sure this node can serve {@code image} from its file. On one node that is the upload's own
+     * file. On a node of a cluster, a file not checked yet by this process is digested, and one that is
+     * missing or does not match the catalogue is written again from the database's copy, checked first.
+     *
+     * @throws ProvisioningException 503 {@code firmware-unavailable} when the database's copy is missing
+     *     or damaged; the message says which, and nothing is served
+     */
+    public FirmwareImage servable(String tenant, FirmwareImage image) {
+        if (!copies || checked.contains(checkedKey(image))) {
+            return image;
+        }
+        if (!matches(image)) {
+            FirmwareCopies.restore(database, tenant, image);
+            LOG.info("firmware tenant={} model={} version={} copied here from the database ({} bytes, SHA-256 "
+                    + "checked)", tenant, image.model(), image.version(), image.size());
+        }
+        checked.add(checkedKey(image));
+        return image;
+    }
+
+    /**
+     * On the nodes of a cluster, copies into the database the images this node holds that have no copy
+     * there yet (uploaded before copies were kept), once their file matches the catalogue; call at start.
+     *
+     * @return how many images were copied
+     */
+    public int copyLocalImages() {
+        if (!copies) {
+            return 0;
+        }
+        List<String[]> missing = database.transaction(connection -> {
+            List<String[]> rows = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT tenant_id, model, version "
+                    + "FROM firmware_image i WHERE NOT EXISTS (SELECT 1 FROM firmware_chunk c WHERE "
+                    + "c.tenant_id = i.tenant_id AND c.model = i.model AND c.version = i.version)");
+                    ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    rows.add(new String[] {row.getString(1), row.getString(2), row.getString(3)});
+                }
+            }
+            return rows;
+        });
+        int copied = 0;
+        for (String[] row : missing) {
+            Optional<FirmwareImage> image = find(row[0], row[1], row[2]);
+            if (image.isEmpty() || !matches(image.get())) {
+                continue; // another node holds it, or nobody does: it stays unavailable elsewhere
+            }
+            try {
+                database.transaction(connection -> {
+                    if (!FirmwareCopies.has(connection, row[0], row[1], row[2])) {
+                        FirmwareCopies.write(connection, row[0], row[1], row[2], image.get().file());
+                    }
+                    return null;
+                });
+                copied++;
+                LOG.info("firmware tenant={} model={} version={} copied into the database", row[0], row[1], row[2]);
+            } catch (io.hub.provisioning.storage.StorageException e) {
+                // Another node copied it at the same moment (primary key): the database holds a copy.
+                LOG.info("firmware tenant={} model={} version={} not copied: {}", row[0], row[1], row[2],
+                        e.getMessage());
+            }
+        }
+        return copied;
+    }
+
+    /** True when the image's file exists with the catalogue's size and SHA-256. */
+    private static boolean matches(FirmwareImage image) {
+        Path file = image.file();
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) != image.size()) {
+                return false;
+            }
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[64 * 1024];
+                int read;
+                while ((read = in.read(buffer)) != -1) {
+                    digest.update(buffer, 0, read);
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest()).equals(image.sha256().strip());
+        } catch (IOException e) {
+            return false;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String checkedKey(FirmwareImage image) {
+        return image.file() + "|" + image.sha256().strip();
     }
 
     private static void moveIntoPlace(Path temporary, Path target) {

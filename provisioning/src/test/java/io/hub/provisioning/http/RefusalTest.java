@@ -90,6 +90,7 @@ class RefusalTest {
             NO_FLOW 409 no-flow
             RATE_LIMITED 429 rate-limited
             STORAGE_UNAVAILABLE 503 storage-unavailable
+            FIRMWARE_UNAVAILABLE 503 firmware-unavailable
             INTERNAL_ERROR 500 internal-error
             """;
 
