@@ -114,10 +114,14 @@ public final class Provisioning implements AutoCloseable {
     private final Clock clock;
     private final ConfigChanges changes;
     private final Phones phones;
+    /** One for the device port and the registrar, so a pair one of them wrote is not written again by the other. */
+    private final SeenCertificates seen;
 
     private Provisioning(Database database, Server deviceServer, Server adminServer, Enrollment enrollment,
             FirmwareStore firmware, Tenants tenants, AuditLog audit, LiveViews liveViews, OperatorActions actions,
-            Resyncs resyncs, HubPki pki, Clock clock, ConfigChanges changes, MeterRegistry metrics) {
+            Resyncs resyncs, HubPki pki, Clock clock, ConfigChanges changes, MeterRegistry metrics,
+            SeenCertificates seen) {
+        this.seen = seen;
         this.changes = changes;
         this.phones = new Phones(tenants, enrollment, changes, clock, metrics);
         this.pki = pki;
@@ -188,10 +192,12 @@ public final class Provisioning implements AutoCloseable {
         DhcpAlerts dhcpAlerts = new DhcpAlerts(database, clock);
         DeviceApi.Limits limits = DeviceApi.Limits.of(settings.deviceRequestsPerSecond(), clock);
         HubPki pki = settings.pki();
+        SeenCertificates seen = new SeenCertificates(database, clock);
         Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                 pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                 new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
-                        limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants, changes),
+                        limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants, changes,
+                        seen),
                 settings.http(), clock, metrics);
         Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
         // What a phone would receive changed: it is told to fetch its configuration again.
@@ -204,7 +210,7 @@ public final class Provisioning implements AutoCloseable {
                         liveViews, actions, bindings, new ResyncAdmin(resyncs, audit)),
                 settings.http(), clock, metrics);
         Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
-                liveViews, actions, resyncs, pki, clock, changes, metrics);
+                liveViews, actions, resyncs, pki, clock, changes, metrics, seen);
         try {
             device.start();
             admin.start();
@@ -269,7 +275,7 @@ public final class Provisioning implements AutoCloseable {
 
     /** The certificates phones were seen with, to follow revocations of them. */
     public RevokedCertificates revokedCertificates() {
-        return new RevokedCertificates(pki, new SeenCertificates(database, clock), enrollment);
+        return new RevokedCertificates(pki, seen, enrollment);
     }
 
     /**

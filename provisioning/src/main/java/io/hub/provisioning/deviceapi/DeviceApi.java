@@ -63,7 +63,7 @@ public final class DeviceApi extends Handler.Wrapper {
     public DeviceApi(DeviceCertificateValidator validator, Database database, AuditLog audit, ConfigRenderer renderer,
             FirmwareStore firmware, SettingLayers layers, DeviceEndpointSettings settings, Limits limits, Clock clock,
             MeterRegistry metrics, DhcpAlerts dhcpAlerts, DeviceRepository devices, CertificateBindings bindings,
-            PhoneCatalogue catalogue, Tenants tenants, ConfigChanges changes) {
+            PhoneCatalogue catalogue, Tenants tenants, ConfigChanges changes, SeenCertificates seen) {
         DeviceAuthenticator authenticator = new DeviceAuthenticator(validator, database, devices, bindings, catalogue,
                 limits.refusalsPerCertificate(), clock, metrics, changes);
         DeviceRoute.Desk desk = new DeviceRoute.Desk(authenticator, new DeviceUrls(settings),
@@ -72,7 +72,7 @@ public final class DeviceApi extends Handler.Wrapper {
         routes.addMapping(new ServletPathSpec(DiscoveryRoute.PATH), new DiscoveryRoute(desk, settings.sipTlsPort(),
                 firmware, audit));
         routes.addMapping(new UriTemplatePathSpec(ConfigRoute.PATH), new ConfigRoute(desk, settings, database, layers,
-                firmware, renderer, tenants, new SeenCertificates(database, clock), changes, clock));
+                firmware, renderer, tenants, seen, changes, clock));
         routes.addMapping(new UriTemplatePathSpec(FirmwareRoute.PATH), new FirmwareRoute(desk, firmware));
         routes.addMapping(new UriTemplatePathSpec(StatusRoute.PATH), new StatusRoute(desk, dhcpAlerts, audit, clock));
         RefusalReplies replies = new RefusalReplies("device", XML_ERROR, audit, metrics, DeviceRoute.REQUESTS,
