@@ -4,8 +4,10 @@
 # SIP-TLS connection from its own loopback address (127.64.0.0/10, so no per-address limit and no
 # ephemeral port exhaustion), registers with digest, then only sends keepalives.
 #
-#   bench/hold.sh [--phones N] [--quick] [--rate R] [--emulators P] [--loops L] [--idle SECONDS]
+#   bench/hold.sh [--phones N] [--quick] [--rate R] [--provision-rate R] [--emulators P] [--loops L] [--idle SECONDS]
 #                 [--histogram FILE] [--jfr FILE]
+# --rate is the phones offered per second over SIP, --provision-rate the accounts provisioned per
+# second before (each a mutual-TLS boot: discovery, configuration, status).
 # Reports per server: phones held, time until all were registered, resident memory of the server
 # (RSS of its main process and PSS of it with its children, as bench/registrar.sh), the growth per
 # held connection, and its CPU over --idle seconds of holding (keepalives only); then ratios
@@ -18,18 +20,19 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=200 emulators=2 loops=2 idle=30 histogram="" jfr=""
+phones=10000 rate=200 provision_rate=20 emulators=2 loops=2 idle=30 histogram="" jfr=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) phones=1000 rate=100 idle=10; shift ;;
+    --quick) phones=500 rate=25 idle=10; shift ;;
     --phones) phones="$2"; shift 2 ;;
     --rate) rate="$2"; shift 2 ;;
+    --provision-rate) provision_rate="$2"; shift 2 ;;
     --emulators) emulators="$2"; shift 2 ;;
     --loops) loops="$2"; shift 2 ;;
     --idle) idle="$2"; shift 2 ;;
     --histogram) histogram="$(realpath -m "$2")"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
-    *) echo "usage: bench/hold.sh [--phones N] [--quick] [--rate R] [--emulators P] [--loops L] [--idle S]" \
+    *) echo "usage: bench/hold.sh [--phones N] [--quick] [--rate R] [--provision-rate R] [--emulators P] [--loops L] [--idle S]" \
             "[--histogram FILE] [--jfr FILE]" >&2; exit 2 ;;
   esac
 done
@@ -89,7 +92,7 @@ grep -q '^ready' "$work/hub.out" || { echo "bench: the hub did not start" >&2; c
   for i in $(seq 1 "$accounts"); do printf 'create,00809f%06x,Myriad M7,%d\n' "$i" $((200000 + i)); done
 } > "$work/phones.csv"
 hub device import --home "$home" --admin-url https://127.0.0.1:18554/ "$work/phones.csv" >/dev/null
-hub phone fleet --home "$home" --hub https://localhost:18553 --count "$accounts" --rate 50 --provision-only \
+hub phone fleet --home "$home" --hub https://localhost:18553 --count "$accounts" --rate "$provision_rate" --provision-only \
     --attempts 8 --timeout 20 --first-mac 00809f000001 --local-addresses 127.30.0.0/16 \
     --accounts-out "$work/accounts" >"$work/fleet.out" || true
 made="$(wc -l < "$work/accounts" 2>/dev/null || echo 0)"
