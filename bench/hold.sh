@@ -5,7 +5,7 @@
 # ephemeral port exhaustion), registers with digest, then only sends keepalives.
 #
 #   bench/hold.sh [--phones N] [--quick] [--rate R] [--provision-rate R] [--emulators P] [--loops L] [--idle SECONDS]
-#                 [--histogram FILE] [--jfr FILE]
+#                 [--histogram FILE] [--jfr FILE] [--only hub|kamailio]
 # --rate is the phones offered per second over SIP, --provision-rate the accounts provisioned per
 # second before (each a mutual-TLS boot: discovery, configuration, status).
 # Reports per server: phones held, time until all were registered, resident memory of the server
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=200 provision_rate=20 emulators=2 loops=2 idle=30 histogram="" jfr=""
+phones=10000 rate=200 provision_rate=20 emulators=2 loops=2 idle=30 histogram="" jfr="" only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=500 rate=25 idle=10; shift ;;
@@ -32,8 +32,9 @@ while [ $# -gt 0 ]; do
     --idle) idle="$2"; shift 2 ;;
     --histogram) histogram="$(realpath -m "$2")"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
     *) echo "usage: bench/hold.sh [--phones N] [--quick] [--rate R] [--provision-rate R] [--emulators P] [--loops L] [--idle S]" \
-            "[--histogram FILE] [--jfr FILE]" >&2; exit 2 ;;
+            "[--histogram FILE] [--jfr FILE] [--only hub|kamailio]" >&2; exit 2 ;;
   esac
 done
 # The hub keeps at most 10 contacts per AOR: ten phones share an account, as desk phones of one
@@ -116,7 +117,7 @@ pss_kib() { # pid: proportional set size of the process and its children, KiB
   done
   echo "$total"
 }
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 settle() { # pid: a JVM collects its garbage first, so heap slack is not counted as connections
   if [ "$(cat "/proc/$1/comm")" = java ]; then jcmd "$1" GC.run >/dev/null 2>&1 || true; sleep 2; fi
 }
@@ -129,6 +130,7 @@ hold() { # label port pid
   hold_s=$((idle + 60))
   settle "$pid"
   base_pss="$(pss_kib "$pid")" base_rss="$(rss_kib "$pid")"
+  if [ "$label" = hub ] && [ -n "$histogram" ]; then jcmd "$pid" GC.class_histogram > "$histogram.before" 2>&1 || true; fi
   started="$(now)"
   for e in $(seq 0 $((emulators - 1))); do
     hub phone register --home "$home" --registrar "127.0.0.1:$port" --server-name localhost --domain localhost \
@@ -153,7 +155,13 @@ hold() { # label port pid
   settle "$pid"
   local pss rss held
   pss="$(pss_kib "$pid")" rss="$(rss_kib "$pid")"
-  if [ "$label" = hub ] && [ -n "$histogram" ]; then jcmd "$pid" GC.class_histogram > "$histogram" 2>&1 || true; fi
+  if [ "$label" = hub ] && [ -n "$histogram" ]; then
+    jcmd "$pid" GC.class_histogram > "$histogram" 2>&1 || true
+    # What the held phones added, by class: bytes per held connection, largest first.
+    awk -v n="$phones" 'NR == FNR && $1 ~ /^[0-9]+:$/ {before[$4] = $3; next}
+        $1 ~ /^[0-9]+:$/ {d = $3 - before[$4]; if (d > 0) printf "%10.1f %s\n", d / n, $4}' \
+        "$histogram.before" "$histogram" | sort -rn | head -40 > "$histogram.per-connection"
+  fi
   for e in "${pids[@]}"; do wait "$e" || true; done
   held="$(cat "$work/$label".emulator* | awk -F= '/^result held=/ {s += $2} END {print s + 0}')"
   local keepalives
@@ -172,16 +180,20 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 104857
 $(java -version 2>&1 | head -1), $(kamailio -v | head -1), open files $limit, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "phones: $phones on $made accounts, offered at $rate/s by $emulators emulator processes of $loops loops;" \
      "idle window $idle s"
-hold hub "$hub_sip" "$hub_pid" | tee "$work/hub.line"
+[ "$only" = kamailio ] || hold hub "$hub_sip" "$hub_pid" | tee "$work/hub.line"
 stop "$hub_pid"; hub_pid=""
+[ "$only" != hub ] || exit 0
 
 # Kamailio: the same certificate and accounts, bindings in memory; shared memory sized for the
 # phones' TLS state (its OpenSSL allocations live there).
 KAMAILIO_SHM_MB=$(( 2048 + phones / 8 )) KAMAILIO_MAX_CONNECTIONS=$((phones + 1000)) \
   kamailio_start "$work" "$kamailio_sip" "$work/accounts" "$home/pki/server.pem" "$home/pki/server.key" localhost
+# Its first process, which the others are children of, whatever $! named.
+kamailio_pid="$(pgrep -o -f "$work/kamailio.cfg")"
 hold kamailio "$kamailio_sip" "$kamailio_pid" | tee "$work/kamailio.line"
+kill -0 "$kamailio_pid" 2>/dev/null || { echo "bench: kamailio exited during the run:" >&2; tail -5 "$work/kamailio.log" >&2; }
 
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$work/$1.line"; }
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" "$work/$1.line" 2>/dev/null || true; }
 ratio() { awk -v h="$1" -v k="$2" 'BEGIN {printf "%.2f", (k > 0 ? h / k : 0)}'; }
 for f in held registered_s rss_mib pss_mib rss_kib_per pss_kib_per idle_cpu_pct; do
   printf '%-22s hub %10s  kamailio %10s  hub/kamailio %s\n' "$f" "$(field hub "$f")" "$(field kamailio "$f")" \
