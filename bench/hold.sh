@@ -160,7 +160,7 @@ hold() { # label port pid
     # What the held phones added, by class: bytes per held connection, largest first.
     awk -v n="$phones" 'NR == FNR && $1 ~ /^[0-9]+:$/ {before[$4] = $3; next}
         $1 ~ /^[0-9]+:$/ {d = $3 - before[$4]; if (d > 0) printf "%10.1f %s\n", d / n, $4}' \
-        "$histogram.before" "$histogram" | sort -rn | head -40 > "$histogram.per-connection"
+        "$histogram.before" "$histogram" | sort -rn > "$histogram.per-connection" || true
   fi
   for e in "${pids[@]}"; do wait "$e" || true; done
   held="$(cat "$work/$label".emulator* | awk -F= '/^result held=/ {s += $2} END {print s + 0}')"
