@@ -5,6 +5,7 @@
 #   source bench/lib/kamailio.sh
 #   kamailio_install                                   # Debian's kamailio and its TLS modules
 #   kamailio_start WORK PORT ACCOUNTS CERT KEY DOMAIN  # sets kamailio_pid; ACCOUNTS: "user password" lines
+#   KAMAILIO_SHM_MB (default 2048) and KAMAILIO_MAX_CONNECTIONS (default 60000) size it for many phones.
 
 kamailio_install() {
   if ! command -v kamailio >/dev/null 2>&1 || ! ls /usr/lib/*/kamailio/modules/tls.so >/dev/null 2>&1; then
@@ -37,8 +38,8 @@ children=2
 tcp_children=4
 enable_tls=yes
 listen=tls:127.0.0.1:$port
-tcp_max_connections=60000
-tls_max_connections=60000
+tcp_max_connections=${KAMAILIO_MAX_CONNECTIONS:-60000}
+tls_max_connections=${KAMAILIO_MAX_CONNECTIONS:-60000}
 tcp_connection_lifetime=3605
 tcp_crlf_ping=yes
 open_files_limit=$(ulimit -n)
@@ -67,7 +68,7 @@ request_route {
   exit;
 }
 CONF
-  kamailio -f "$work/kamailio.cfg" -DD -E -m 2048 -M 16 -Y "$work/run" >"$work/kamailio.log" 2>&1 &
+  kamailio -f "$work/kamailio.cfg" -DD -E -m "${KAMAILIO_SHM_MB:-2048}" -M 16 -Y "$work/run" >"$work/kamailio.log" 2>&1 &
   kamailio_pid=$!
   for _ in $(seq 60); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.5; done
   kill -0 "$kamailio_pid" 2>/dev/null || { echo "bench: kamailio did not start" >&2; cat "$work/kamailio.log" >&2; return 1; }

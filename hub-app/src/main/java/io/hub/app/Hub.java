@@ -305,7 +305,7 @@ public final class Hub implements AutoCloseable {
         return new SipService.Options(Duration.ofSeconds(settings.sipKeepaliveSeconds),
                 settings.sipUnregisteredPerSource, Duration.ofSeconds(settings.sipRegisterDeadlineSeconds), relay,
                 mediaAddress, settings.relayModeParsed(), Duration.ofSeconds(settings.mediaTimeoutSeconds),
-                settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds,
+                settings.sipRegistersPerAorPerSecond, settings.sipFlowRequestsPer2Seconds, settings.sipMaxConnections,
                 // Nodes sharing PostgreSQL each own their binding rows; a hub alone owns them all.
                 settings.databaseUrl == null ? null : settings.nodeNameResolved(),
                 // Derived from the secrets every node of a cluster shares: a nonce verifies on any node.

@@ -23,6 +23,8 @@ public final class HubMain {
     }
 
     public static void main(String[] args) {
+        // Before anything touches TLS: the JDK reads this switch once.
+        io.hub.pki.ServerTls.preferCachedSessions();
         quietLogsUnlessServing(args);
         System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
     }

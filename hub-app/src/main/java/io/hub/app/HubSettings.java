@@ -119,6 +119,11 @@ public final class HubSettings {
      * address); beyond it 503 with Retry-After, unparsed, and at four times it the flow is closed.
      */
     public int sipFlowRequestsPer2Seconds = 200;
+    /**
+     * SIP connections (TLS and plain) open at once; the next is closed as it arrives. A held phone
+     * costs about one connection, so this is the most phones one hub holds.
+     */
+    public int sipMaxConnections = io.hub.sip.transport.SipServer.Limits.DEFAULT_MAX_CONNECTIONS;
     /** The largest firmware image an upload may store, in bytes; larger is refused 413 too-large. */
     public long firmwareMaxBytes = io.hub.provisioning.FirmwareLimits.DEFAULT_MAX_BYTES;
     /** What one tenant's firmware images may take together, in bytes; beyond it 507 firmware-quota. */
@@ -262,6 +267,9 @@ public final class HubSettings {
         }
         if (sipRegistersPerAorPerSecond < 1 || sipRegistersPerAorPerSecond > 1000) {
             throw new UserError("sipRegistersPerAorPerSecond " + sipRegistersPerAorPerSecond + " is not from 1 to 1000");
+        }
+        if (sipMaxConnections < 100 || sipMaxConnections > 1_000_000) {
+            throw new UserError("sipMaxConnections " + sipMaxConnections + " is not from 100 to 1000000");
         }
         if (sipFlowRequestsPer2Seconds < 10 || sipFlowRequestsPer2Seconds > 100_000) {
             throw new UserError("sipFlowRequestsPer2Seconds " + sipFlowRequestsPer2Seconds

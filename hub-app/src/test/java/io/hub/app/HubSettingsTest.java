@@ -249,6 +249,18 @@ class HubSettingsTest {
     }
 
     @Test
+    void sipMaxConnectionsIsReadAndChecked() throws IOException {
+        assertEquals(60_000, new HubSettings().validate().sipMaxConnections);
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "sipMaxConnections: 120000\n");
+        assertEquals(120_000, HubSettings.load(file, true).validate().sipMaxConnections);
+
+        HubSettings few = new HubSettings();
+        few.sipMaxConnections = 10;
+        assertEquals("sipMaxConnections 10 is not from 100 to 1000000",
+                assertThrows(UserError.class, few::validate).getMessage());
+    }
+
+    @Test
     void sipClientCertificateIsWantedOrRequired() throws IOException {
         assertEquals("wanted", new HubSettings().validate().sipClientCertificate);
         Path file = Files.writeString(dir.resolve("hub.yaml"), "sipClientCertificate: required\n");

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -50,8 +51,12 @@ public final class RevocationList {
     }
 
     private final java.nio.file.Path file;
-    private Object loadedVersion;
-    private Snapshot snapshot = new Snapshot(new State(BigInteger.ZERO, List.of()));
+    /**
+     * The file's version and what it held, swapped as one: readers (every device request asks)
+     * take no lock, and only a changed file is parsed again.
+     */
+    private final AtomicReference<Loaded> loaded =
+            new AtomicReference<>(new Loaded(null, new Snapshot(new State(BigInteger.ZERO, List.of()))));
 
     RevocationList(java.nio.file.Path pkiDirectory) {
         this.file = pkiDirectory.resolve(FILE);
@@ -118,14 +123,20 @@ public final class RevocationList {
         JsonFiles.write(file, new State(state.crlNumber(), entries));
     }
 
-    private synchronized Snapshot current() {
+    private Snapshot current() {
         Object version = JsonFiles.version(file);
-        if (version != null && !version.equals(loadedVersion)) {
-            State state = JsonFiles.read(file, State.class, null);
-            snapshot = new Snapshot(state == null ? new State(BigInteger.ZERO, List.of()) : state);
-            loadedVersion = version;
+        Loaded seen = loaded.get();
+        if (version == null || version.equals(seen.version())) {
+            return seen.snapshot();
         }
-        return snapshot;
+        // Two threads seeing the change may both parse it; one result is kept, both are the file's.
+        State state = JsonFiles.read(file, State.class, null);
+        Loaded fresh = new Loaded(version, new Snapshot(state == null ? new State(BigInteger.ZERO, List.of()) : state));
+        loaded.compareAndSet(seen, fresh);
+        return fresh.snapshot();
+    }
+
+    private record Loaded(Object version, Snapshot snapshot) {
     }
 
     private static String certificateKey(X500Principal issuer, BigInteger serial) {

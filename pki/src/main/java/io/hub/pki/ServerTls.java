@@ -23,7 +23,24 @@ public final class ServerTls {
         "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
         "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
 
+    /** The JDK's switch between stateless TLS session tickets and the server's session cache. */
+    static final String SESSION_TICKETS = "jdk.tls.server.enableSessionTicketExtension";
+
     private ServerTls() {
+    }
+
+    /**
+     * Resumes TLS sessions from the server's session cache instead of stateless tickets, unless the
+     * JVM was told otherwise. With tickets (the JDK's default) a resumed session is rebuilt from the
+     * ticket, its certificates parsed again: every phone that reconnects with resumption holds its
+     * own copy of the hub's certificate chain (about 5 KiB) for as long as its connection lives,
+     * which held SIP connections do for days. A cached session shares the chain it was made with.
+     * The JDK reads the switch once, when its TLS code loads: call this before any TLS is used.
+     */
+    public static void preferCachedSessions() {
+        if (System.getProperty(SESSION_TICKETS) == null) {
+            System.setProperty(SESSION_TICKETS, "false");
+        }
     }
 
     /**

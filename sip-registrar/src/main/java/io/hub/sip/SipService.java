@@ -125,6 +125,7 @@ public final class SipService implements AutoCloseable {
      * @param mediaTimeout how long a call's media may stop before the call is ended
      * @param registersPerAorPerSecond authenticated REGISTERs one AOR may make in a second
      * @param flowDensity requests one registered phone's flow may send per density window (2 s)
+     * @param maxConnections SIP connections open at once; the next is closed as it arrives
      * @param node this node's name among nodes sharing the database, whose binding rows are its own;
      *     null for a hub alone
      * @param nonceKey the key digest nonces are made under (32 bytes or more), the same on every node of
@@ -133,7 +134,7 @@ public final class SipService implements AutoCloseable {
      */
     public record Options(Duration keepalive, int unregisteredPerSource, Duration registerDeadline, RelayConfig relay,
             String mediaAddress, RelayMode relayMode, Duration mediaTimeout, int registersPerAorPerSecond,
-            int flowDensity, String node, byte[] nonceKey, DtlsSrtpLegs dtls) {
+            int flowDensity, int maxConnections, String node, byte[] nonceKey, DtlsSrtpLegs dtls) {
     }
 
     private final SipServer server;
@@ -186,7 +187,7 @@ public final class SipService implements AutoCloseable {
         return start(listen, validator, new AccountCredentials(accounts), new JdbcBindingStore(database, options.node()),
                 registrar,
                 SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline())
-                        .flowDensity(options.flowDensity()),
+                        .flowDensity(options.flowDensity()).maxConnections(options.maxConnections()),
                 clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)).withDtls(options.dtls()),
                 standing, options.nonceKey());
     }

@@ -288,6 +288,12 @@ public final class PhoneCommand implements Runnable {
         @Option(names = "--keepalive", defaultValue = "30", paramLabel = "SECONDS",
                 description = "Keepalive interval without a Flow-Timer (default: ${DEFAULT-VALUE}).")
         int keepalive;
+        @Option(names = "--loops", defaultValue = "1", paramLabel = "L",
+                description = "Selector threads the phones are spread over; more make more TLS handshakes a second "
+                        + "(default: ${DEFAULT-VALUE}).")
+        int loops;
+        @Option(names = "--progress", description = "With --count: print 'registered X/N' every 2 s while ramping.")
+        boolean progress;
         @Option(names = "--expires", defaultValue = "600", paramLabel = "SECONDS",
                 description = "Registration lifetime asked for (default: ${DEFAULT-VALUE}).")
         int expires;
@@ -312,9 +318,16 @@ public final class PhoneCommand implements Runnable {
             RegisterBench.Target target = new RegisterBench.Target(address,
                     serverName != null ? serverName : address.getHostString(), domain, keepalive, expires,
                     phone.locals());
+            if (loops < 1 || loops > 64) {
+                throw new UserError("--loops must be from 1 to 64");
+            }
             PrintWriter out = spec.commandLine().getOut();
-            try (NetLoop loop = new NetLoop("phones")) {
-                RegisterBench bench = new RegisterBench(loop, settings, target, list);
+            List<NetLoop> netLoops = new java.util.ArrayList<>();
+            try {
+                for (int l = 0; l < loops; l++) {
+                    netLoops.add(new NetLoop("phones-" + l));
+                }
+                RegisterBench bench = new RegisterBench(netLoops, settings, target, list);
                 if (flows != null) {
                     if (flows < 1 || durationSeconds < 1) {
                         throw new UserError("--flows and --duration must be at least 1");
@@ -333,6 +346,10 @@ public final class PhoneCommand implements Runnable {
                     out.println(line);
                     out.flush();
                 }, line -> {
+                    if (progress) {
+                        out.println(line);
+                        out.flush();
+                    }
                 });
                 out.printf("registered %d of %d at the peak, %d still registered after %d s; %d keepalives "
                         + "answered%n", result.registeredAtPeak(), count, result.registeredAtEnd(), holdSeconds,
@@ -340,6 +357,8 @@ public final class PhoneCommand implements Runnable {
                 failures(out, result.failures());
                 out.printf("result held=%d%n", result.registeredAtEnd());
                 return result.registeredAtEnd() == count ? 0 : PHONE_FAILED;
+            } finally {
+                netLoops.forEach(NetLoop::close);
             }
         }
 

@@ -30,6 +30,11 @@ import javax.net.ssl.SSLContext;
  * REGISTERs per second a set of flows gets through (each one a full challenge: REGISTER, 401,
  * REGISTER with Authorization, 200), and how many registered phones with keepalives a registrar
  * holds.
+ *
+ * <p>Phones are spread over one or more {@link NetLoop}s (phone {@code i} on loop {@code i % loops}),
+ * each a selector thread: a held phone costs its socket and TLS state, not a thread, and more loops
+ * make more TLS handshakes a second when the emulator is what limits the ramp. Each phone's agent is
+ * touched by its own loop's thread only.
  */
 public final class RegisterBench {
 
@@ -56,17 +61,24 @@ public final class RegisterBench {
     public record Hold(int wanted, int registeredAtPeak, int registeredAtEnd, long keepalives, Map<String, Long> failures) {
     }
 
-    private final NetLoop loop;
+    private final List<NetLoop> loops;
     private final PhoneSettings settings;
     private final SSLContext tls;
     private final Target target;
     private final List<Account> accounts;
 
     public RegisterBench(NetLoop loop, PhoneSettings settings, Target target, List<Account> accounts) {
+        this(List.of(loop), settings, target, accounts);
+    }
+
+    public RegisterBench(List<NetLoop> loops, PhoneSettings settings, Target target, List<Account> accounts) {
         if (accounts.isEmpty()) {
             throw new IllegalArgumentException("no accounts to register");
         }
-        this.loop = loop;
+        if (loops.isEmpty()) {
+            throw new IllegalArgumentException("no loop to run the phones on");
+        }
+        this.loops = List.copyOf(loops);
         this.settings = settings;
         this.target = target;
         this.accounts = accounts;
@@ -106,24 +118,31 @@ public final class RegisterBench {
     public Throughput throughput(int flows, Duration duration) throws InterruptedException {
         AtomicLong done = new AtomicLong();
         Map<String, Long> failures = new TreeMap<>();
-        List<SipUserAgent> agents = new ArrayList<>();
-        CompletableFuture<Void> opened = onLoop(() -> {
-            List<CompletableFuture<?>> all = new ArrayList<>();
-            for (int i = 0; i < flows; i++) {
-                SipUserAgent agent = agent(i);
-                agents.add(agent);
-                all.add(agent.connectAndRegister().exceptionally(e -> {
-                    failed(failures, e);
-                    return null;
-                }));
-            }
-            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-        });
-        join(opened, settings.stepDeadline().multipliedBy(3));
+        List<List<SipUserAgent>> agents = perLoop();
+        List<CompletableFuture<Void>> opened = new ArrayList<>();
+        for (int l = 0; l < loops.size(); l++) {
+            int loopIndex = l;
+            opened.add(onLoop(loopIndex, () -> {
+                List<CompletableFuture<?>> all = new ArrayList<>();
+                for (int i = loopIndex; i < flows; i += loops.size()) {
+                    SipUserAgent agent = agent(i);
+                    agents.get(loopIndex).add(agent);
+                    all.add(agent.connectAndRegister().exceptionally(e -> {
+                        failed(failures, e);
+                        return null;
+                    }));
+                }
+                return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+            }));
+        }
+        join(CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new)), settings.stepDeadline().multipliedBy(3));
         long start = System.nanoTime();
         long end = start + duration.toNanos();
-        loop.execute(() -> agents.stream().filter(SipUserAgent::isRegistered).forEach(a -> again(a, end, done,
-                failures)));
+        for (int l = 0; l < loops.size(); l++) {
+            List<SipUserAgent> mine = agents.get(l);
+            loops.get(l).execute(() -> mine.stream().filter(SipUserAgent::isRegistered).forEach(a -> again(a, end,
+                    done, failures)));
+        }
         Thread.sleep(duration.toMillis());
         long count = done.get();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -140,12 +159,14 @@ public final class RegisterBench {
      */
     public Hold hold(int count, double rate, Duration hold, Consumer<String> holding, Consumer<String> progress)
             throws InterruptedException {
-        List<SipUserAgent> agents = new ArrayList<>();
+        List<List<SipUserAgent>> agents = perLoop();
         Map<String, Long> failures = new TreeMap<>();
         AtomicLong keepalives = new AtomicLong();
         List<CompletableFuture<?>> registrations = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int index = i;
+            int loopIndex = i % loops.size();
+            NetLoop loop = loops.get(loopIndex);
             CompletableFuture<Object> registered = new CompletableFuture<>();
             registrations.add(registered);
             loop.schedule(() -> {
@@ -155,7 +176,7 @@ public final class RegisterBench {
                         keepalives.incrementAndGet();
                     }
                 });
-                agents.add(agent);
+                agents.get(loopIndex).add(agent);
                 // As a phone does: a refused or timed-out registration is tried again after a backoff.
                 Retries.register(loop, settings, agent).whenComplete((r, e) -> {
                     if (e != null) {
@@ -165,9 +186,9 @@ public final class RegisterBench {
                 });
             }, Duration.ofNanos((long) (i * 1e9 / rate)));
         }
-        ScheduledFutureHolder ticker = new ScheduledFutureHolder(loop.every(() -> progress.accept("registered "
-                + agents.stream().filter(SipUserAgent::isRegistered).count() + "/" + count + ", keepalives "
-                + keepalives.get()), Duration.ofSeconds(2)));
+        ScheduledFutureHolder ticker = new ScheduledFutureHolder(loops.get(0).every(() -> countThen(agents,
+                registered -> progress.accept("registered " + registered + "/" + count + ", keepalives "
+                        + keepalives.get())), Duration.ofSeconds(2)));
         try {
             join(CompletableFuture.allOf(registrations.toArray(CompletableFuture[]::new)),
                     Duration.ofSeconds((long) (count / rate)).plus(settings.stepDeadline().multipliedBy(3)));
@@ -210,19 +231,54 @@ public final class RegisterBench {
         Account account = accounts.get(index % accounts.size());
         SipAccount sip = new SipAccount(target.registrar(), target.serverName(), target.domain(), account.user(),
                 account.user(), account.password(), target.keepaliveSeconds(), target.expires());
-        return new SipUserAgent(loop, sip, tls, target.locals().map(l -> l.address(index)).orElse(null), settings,
+        return new SipUserAgent(loops.get(index % loops.size()), sip, tls, target.locals().map(l -> l.address(index)).orElse(null), settings,
                 "bench-" + index, listener);
     }
 
-    private int registeredNow(List<SipUserAgent> agents) throws InterruptedException {
-        Integer count = join(onLoop(() -> CompletableFuture.completedFuture(
-                (int) agents.stream().filter(SipUserAgent::isRegistered).count())), Duration.ofSeconds(10));
-        return count == null ? 0 : count;
+    /** One list of agents per loop, each filled and read by its loop's thread only. */
+    private List<List<SipUserAgent>> perLoop() {
+        List<List<SipUserAgent>> lists = new ArrayList<>();
+        for (int l = 0; l < loops.size(); l++) {
+            lists.add(new ArrayList<>());
+        }
+        return lists;
     }
 
-    private void stopAll(List<SipUserAgent> agents) throws InterruptedException {
-        join(onLoop(() -> CompletableFuture.allOf(agents.stream().map(SipUserAgent::stop)
-                .toArray(CompletableFuture[]::new))), Duration.ofSeconds(30));
+    /** Registered phones on every loop, each loop counting its own; a loop that does not answer counts 0. */
+    private int registeredNow(List<List<SipUserAgent>> agents) throws InterruptedException {
+        int total = 0;
+        for (int l = 0; l < loops.size(); l++) {
+            List<SipUserAgent> mine = agents.get(l);
+            Integer count = join(onLoop(l, () -> CompletableFuture.completedFuture(
+                    (int) mine.stream().filter(SipUserAgent::isRegistered).count())), Duration.ofSeconds(10));
+            total += count == null ? 0 : count;
+        }
+        return total;
+    }
+
+    /** Without waiting: each loop counts its registered phones, and the last to answer tells the sum. */
+    private void countThen(List<List<SipUserAgent>> agents, java.util.function.IntConsumer then) {
+        java.util.concurrent.atomic.AtomicInteger sum = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger(loops.size());
+        for (int l = 0; l < loops.size(); l++) {
+            List<SipUserAgent> mine = agents.get(l);
+            loops.get(l).execute(() -> {
+                sum.addAndGet((int) mine.stream().filter(SipUserAgent::isRegistered).count());
+                if (waiting.decrementAndGet() == 0) {
+                    then.accept(sum.get());
+                }
+            });
+        }
+    }
+
+    private void stopAll(List<List<SipUserAgent>> agents) throws InterruptedException {
+        List<CompletableFuture<Void>> stopped = new ArrayList<>();
+        for (int l = 0; l < loops.size(); l++) {
+            List<SipUserAgent> mine = agents.get(l);
+            stopped.add(onLoop(l, () -> CompletableFuture.allOf(mine.stream().map(SipUserAgent::stop)
+                    .toArray(CompletableFuture[]::new))));
+        }
+        join(CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)), Duration.ofSeconds(30));
     }
 
     private static void failed(Map<String, Long> failures, Throwable error) {
@@ -231,9 +287,9 @@ public final class RegisterBench {
         }
     }
 
-    private <T> CompletableFuture<T> onLoop(java.util.function.Supplier<CompletableFuture<T>> work) {
+    private <T> CompletableFuture<T> onLoop(int loopIndex, java.util.function.Supplier<CompletableFuture<T>> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        loop.execute(() -> work.get().whenComplete((v, e) -> {
+        loops.get(loopIndex).execute(() -> work.get().whenComplete((v, e) -> {
             if (e == null) {
                 result.complete(v);
             } else {

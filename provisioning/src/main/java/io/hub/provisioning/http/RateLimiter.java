@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Past {@code maxKeys} Caffeine drops keys by frequency and recency (W-TinyLFU), never more than it
  * must: a key in use, whether it spent its budget or not, survives any number of fresh keys sprayed
  * after it, so nobody's bucket is reset because somebody else sprayed keys.
+ *
+ * <p>No lock is shared between keys: the table is concurrent, and each bucket is locked alone while
+ * it is refilled and spent, so requests from different sources never wait for each other.
  */
 public final class RateLimiter {
 
@@ -62,29 +65,33 @@ public final class RateLimiter {
     }
 
     /** Takes a token for {@code key}; empty when granted, else how long until one is available. */
-    public synchronized Optional<Duration> acquire(String key) {
+    public Optional<Duration> acquire(String key) {
         long now = clock.millis();
         Bucket bucket = buckets.get(key, fresh -> new Bucket(capacity, now));
-        bucket.refill(now, capacity, perSecond);
-        if (bucket.tokens >= 1) {
-            bucket.tokens -= 1;
-            return Optional.empty();
+        synchronized (bucket) {
+            bucket.refill(now, capacity, perSecond);
+            if (bucket.tokens >= 1) {
+                bucket.tokens -= 1;
+                return Optional.empty();
+            }
+            return Optional.of(wait(bucket));
         }
-        return Optional.of(wait(bucket));
     }
 
     /** Whether a token is left for {@code key}, without taking it; empty when one is. */
-    public synchronized Optional<Duration> peek(String key) {
+    public Optional<Duration> peek(String key) {
         Bucket bucket = buckets.getIfPresent(key);
         if (bucket == null) {
             return Optional.empty();
         }
-        bucket.refill(clock.millis(), capacity, perSecond);
-        return bucket.tokens >= 1 ? Optional.empty() : Optional.of(wait(bucket));
+        synchronized (bucket) {
+            bucket.refill(clock.millis(), capacity, perSecond);
+            return bucket.tokens >= 1 ? Optional.empty() : Optional.of(wait(bucket));
+        }
     }
 
     /** How many keys the table holds (at most the bound). */
-    public synchronized int size() {
+    public int size() {
         buckets.cleanUp();
         return (int) buckets.estimatedSize();
     }
@@ -98,6 +105,7 @@ public final class RateLimiter {
         return Duration.ofMillis(Math.max(1, (long) Math.ceil((1 - bucket.tokens) / perSecond * 1000)));
     }
 
+    /** Guarded by itself. */
     private static final class Bucket {
         double tokens;
         long updated;

@@ -83,6 +83,8 @@ public final class SipServer implements AutoCloseable {
         public static final Duration DEFAULT_REGISTER_DEADLINE = Duration.ofSeconds(60);
         /** 100 requests a second on average: far above what a phone sends, even booting with every line. */
         public static final int DEFAULT_FLOW_DENSITY = 200;
+        /** Enough for 50,000 held phones with room for the ones reconnecting while their old flow closes. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 60_000;
 
         public Limits {
             if (unregisteredPerSource < 1) {
@@ -127,8 +129,15 @@ public final class SipServer implements AutoCloseable {
                     messageTimeout, maxUnsentBytes, unregisteredPerSource, registerDeadline, perWindow);
         }
 
+        /** These limits with another cap on open connections. */
+        public Limits maxConnections(int open) {
+            return new Limits(handshakeTimeout, defaultIdleTimeout, open, density, densityWindow, messageTimeout,
+                    maxUnsentBytes, unregisteredPerSource, registerDeadline, flowDensity);
+        }
+
         public static Limits standard() {
-            return new Limits(Duration.ofSeconds(10), Duration.ofSeconds(60), 50_000, 400, Duration.ofSeconds(2));
+            return new Limits(Duration.ofSeconds(10), Duration.ofSeconds(60), DEFAULT_MAX_CONNECTIONS, 400,
+                    Duration.ofSeconds(2));
         }
     }
 

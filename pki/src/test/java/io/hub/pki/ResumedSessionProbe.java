@@ -1,0 +1,90 @@
+package io.hub.pki;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Run in a child JVM (the JDK reads its session-ticket switch once per process): makes a hub PKI in
+ * {@code args[0]}, then three TLS 1.3 handshakes in memory from one client, which resumes the first
+ * session in the later two, and prints {@code shared} when the last session's server certificate is
+ * the very object of the first, else {@code copied}. With {@code args[1]} = {@code cached} it first
+ * calls {@link ServerTls#preferCachedSessions()}, as the hub's main does.
+ */
+public final class ResumedSessionProbe {
+
+    private ResumedSessionProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[1].equals("cached")) {
+            ServerTls.preferCachedSessions();
+        }
+        HubPki pki = HubPki.at(Path.of(args[0]), java.time.Clock.systemUTC());
+        pki.init(KeyType.EC_P256, List.of("localhost"));
+        SSLContext server = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true);
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("hub", PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(trusted);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, trust.getTrustManagers(), null);
+        Certificate first = null;
+        Certificate last = null;
+        for (int i = 0; i < 3; i++) {
+            SSLEngine serverEngine = server.createSSLEngine();
+            serverEngine.setUseClientMode(false);
+            serverEngine.setSSLParameters(ServerTls.parameters(server, true));
+            SSLEngine clientEngine = client.createSSLEngine("localhost", 5061);
+            clientEngine.setUseClientMode(true);
+            handshake(clientEngine, serverEngine);
+            last = serverEngine.getSession().getLocalCertificates()[0];
+            first = first == null ? last : first;
+        }
+        System.out.println(first == last ? "shared" : "copied");
+    }
+
+    /** Both engines' records passed back and forth until neither has more to do; at most 100 rounds. */
+    private static void handshake(SSLEngine client, SSLEngine server) throws Exception {
+        ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
+        ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
+        ByteBuffer app = ByteBuffer.allocate(1 << 17);
+        ByteBuffer nothing = ByteBuffer.allocate(0);
+        for (int round = 0; round < 100; round++) {
+            client.wrap(nothing, toServer);
+            toServer.flip();
+            server.unwrap(toServer, app);
+            toServer.compact();
+            tasks(client);
+            tasks(server);
+            server.wrap(nothing, toClient);
+            toClient.flip();
+            client.unwrap(toClient, app);
+            toClient.compact();
+            tasks(client);
+            tasks(server);
+            if (round > 4 && done(client) && done(server) && toServer.position() == 0 && toClient.position() == 0) {
+                return;
+            }
+        }
+        throw new IllegalStateException("no handshake in 100 rounds");
+    }
+
+    private static boolean done(SSLEngine engine) {
+        HandshakeStatus status = engine.getHandshakeStatus();
+        return status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED;
+    }
+
+    private static void tasks(SSLEngine engine) {
+        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+            task.run();
+        }
+    }
+}
