@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/cluster.sh [--quick] [--runs N] [--phones N] [--rate R]" >&2; exit 2 ;;
   esac
 done
-third=$((phones / 3)) phones=$((3 * (phones / 3)))
+third=$((phones / 3)) phones=$((3 * (phones / 3))) share=$(( (rate + 2) / 3 ))
 
 pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 if [ -z "$pgbin" ]; then
@@ -79,8 +79,8 @@ import() { # home admin-port
   } > "$work/phones.csv"
   hub device import --home "$1" --admin-url "https://127.0.0.1:$2/" "$work/phones.csv" >/dev/null
 }
-fleet() { # home https count first-index local-addresses out
-  hub phone fleet --home "$1" --hub "https://localhost:$2" --count "$3" --rate "$rate" --first-mac "$(mac "$4")" \
+fleet() { # home https count first-index local-addresses out rate
+  hub phone fleet --home "$1" --hub "https://localhost:$2" --count "$3" --rate "$7" --first-mac "$(mac "$4")" \
       --local-addresses "$5" --attempts "$attempts" --timeout 20 >"$6" 2>"$6.err" || true
 }
 seconds() { awk '/^done in/ {print $3}' "$1"; }
@@ -88,7 +88,7 @@ registered() { awk '/^done in/ {print $5}' "$1"; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), \
 $(java -version 2>&1 | head -1), $("$pgbin/postgres" --version); load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "storm: $phones phones at $rate/s per fleet (three fleets of $third against three nodes), $runs run(s)"
+echo "storm: $phones phones powered on at $rate/s in all (three fleets of $third at $share/s against three nodes), $runs run(s)"
 : > "$work/one.rates"; : > "$work/three.rates"
 for run in $(seq 1 "$runs"); do
   # One node on PostgreSQL.
@@ -98,7 +98,7 @@ for run in $(seq 1 "$runs"); do
   printf 'sipKeepaliveSeconds: 30\n' > "$solo/hub.yaml"
   start_node "$solo" solo 18810 18811 18812 "jdbc:postgresql://127.0.0.1:$pgport/one_$run?user=postgres"
   import "$solo" 18811
-  fleet "$solo" 18810 "$phones" 1 127.40.0.0/16 "$work/one-$run.out"
+  fleet "$solo" 18810 "$phones" 1 127.40.0.0/16 "$work/one-$run.out" "$rate"
   stop_hubs
   one_s="$(seconds "$work/one-$run.out")" one_r="$(registered "$work/one-$run.out")"
   awk -v r="$one_r" -v s="$one_s" 'BEGIN {if (s > 0) printf "%.1f\n", r / s}' >> "$work/one.rates"
@@ -116,11 +116,11 @@ for run in $(seq 1 "$runs"); do
   start_node "$c" node-c 18840 18841 18842 "$url"
   import "$a" 18821
   start=$(date +%s.%N)
-  fleet "$a" 18820 "$third" 1 127.41.0.0/16 "$work/three-a-$run.out" &
+  fleet "$a" 18820 "$third" 1 127.41.0.0/16 "$work/three-a-$run.out" "$share" &
   fa=$!
-  fleet "$b" 18830 "$third" $((third + 1)) 127.42.0.0/16 "$work/three-b-$run.out" &
+  fleet "$b" 18830 "$third" $((third + 1)) 127.42.0.0/16 "$work/three-b-$run.out" "$share" &
   fb=$!
-  fleet "$c" 18840 "$third" $((2 * third + 1)) 127.43.0.0/16 "$work/three-c-$run.out" &
+  fleet "$c" 18840 "$third" $((2 * third + 1)) 127.43.0.0/16 "$work/three-c-$run.out" "$share" &
   fc=$!
   wait "$fa" "$fb" "$fc"
   stop_hubs
