@@ -57,6 +57,7 @@ public final class Hub implements AutoCloseable {
     private AuditUpkeep auditUpkeep;
     private NodeHeartbeat heartbeat;
     private ClusterNotices notices;
+    private ServerCertificateFollow certificateFollow;
     private boolean closed;
 
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
@@ -202,7 +203,7 @@ public final class Hub implements AutoCloseable {
         }
         provisioning.startResyncs(checkSync, settings.resyncPerSecond);
         OwedResyncsFollowRegistrations.wire(sip, provisioning);
-        ServerCertificateFollow certificateFollow = new ServerCertificateFollow(pki, provisioning, sip, web);
+        certificateFollow = new ServerCertificateFollow(pki, provisioning, sip, web);
         crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
                 CERTIFICATE_LOOK_SECONDS, TimeUnit.SECONDS);
         // A revoked certificate a phone was seen with takes it off SIP (which rotates its password).
@@ -334,6 +335,11 @@ public final class Hub implements AutoCloseable {
         } catch (IOException e) {
             throw new UserError("cannot read " + home.adminTokenFile() + ": " + e.getMessage());
         }
+    }
+
+    /** One look at the server certificate file, as the hub takes every few seconds; true when reloaded. */
+    boolean followServerCertificate() {
+        return certificateFollow.check();
     }
 
     public HubPki pki() {

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The server certificate can be renewed while the hub runs ({@code hub pki renew-server}, another
  * process): the hub looks at the certificate file every few seconds and, when it holds another
- * certificate whose key is the one beside it, gives it to both HTTPS ports and to SIP-TLS. New
- * connections get the new certificate; open ones keep the session they negotiated.
+ * certificate whose key is the one beside it, gives it to both HTTPS ports, to SIP-TLS and to
+ * the links to other nodes. New connections get the new certificate; open ones keep the session they
+ * negotiated (links to other nodes are retired: no new call uses them).
  */
 final class ServerCertificateFollow {
 
@@ -61,6 +62,9 @@ final class ServerCertificateFollow {
             }
             provisioning.reloadServerCertificate(pki);
             sip.replaceTls(ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true));
+            // Links to other nodes present the server certificate too: new ones take the renewed one.
+            sip.replaceNodeTls(io.hub.pki.NodeTls.client(pki.file(HubPki.SERVER_CERTIFICATE),
+                    pki.file(HubPki.SERVER_KEY), PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE))));
             web.replaceCertificate(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY));
         } catch (Exception e) {
             LOG.warn("server certificate not reloaded: {}", e.toString());

@@ -89,6 +89,32 @@ class CallsAcrossNodesOnPostgresTest {
     }
 
     @Test
+    void afterNodeBsCertificateIsRenewedItsNextCallReachesNodeAWithTheNewCertificate() throws Exception {
+        X509Certificate before = PemFiles.readCertificate(b.pki().file(HubPki.SERVER_CERTIFICATE));
+        CallPhone.Established first = CallPhone.call(y, x);
+        assertEquals(java.util.Set.of(before.getSerialNumber()), a.sip().relayedPeerSerials(),
+                "node A saw node B's certificate on the link");
+        hangUp(first);
+
+        X509Certificate renewed = b.pki().renewServerCertificate(List.of("node-c"));
+        assertTrue(b.followServerCertificate(), "node B reloads the renewed certificate");
+        assertEquals(1, b.sip().retiredNodeLinks(), "the link opened with the old certificate is retired");
+
+        CallPhone.Established second = CallPhone.call(y, x);
+        assertEquals(java.util.Set.of(renewed.getSerialNumber()), a.sip().relayedPeerSerials(),
+                "the new call came over a new link presenting the renewed certificate");
+        hangUp(second);
+    }
+
+    private void hangUp(CallPhone.Established call) throws Exception {
+        y.send(y.request("BYE", "sip:hub@127.0.0.1", call.callId(), "tag-1002", call.hubTag(), "<sip:1001@hub.test>",
+                50, null));
+        x.answer(x.expectRequest("BYE"), 200, null, null);
+        y.expectResponse(200, "BYE");
+        handledSoFar(x);
+    }
+
+    @Test
     void theCalleeOnNodeAHangsUpAndTheCallerOnNodeBHearsTheBye() throws Exception {
         CallPhone.Established call = CallPhone.call(y, x);
         SIPRequest invite = call.calleeInvite();

@@ -300,6 +300,29 @@ public final class SipService implements AutoCloseable {
         calls.reachOtherNodes(links);
     }
 
+    /**
+     * The node certificate was renewed: links to other nodes opened from now on present it, the open
+     * ones are retired ({@link io.hub.sip.node.NodeLinks#replaceTls}). Nothing for a hub alone.
+     */
+    public void replaceNodeTls(SSLContext fresh) {
+        io.hub.sip.node.NodeLinks links = nodeLinks;
+        if (links != null) {
+            links.replaceTls(fresh);
+        }
+    }
+
+    /** Links to other nodes retired by a renewal and still open (0 for a hub alone). */
+    public int retiredNodeLinks() {
+        io.hub.sip.node.NodeLinks links = nodeLinks;
+        return links == null ? 0 : links.retiredLinks();
+    }
+
+    /** The serials of the node certificates the peers of the dialogs relayed now presented. */
+    public java.util.Set<java.math.BigInteger> relayedPeerSerials() {
+        io.hub.sip.node.NodeRelay relayed = nodeRelay;
+        return relayed == null ? java.util.Set.of() : relayed.peerSerials();
+    }
+
     /** Dialogs this node relays now between node peers and its phones (0 for a hub alone). */
     public int relayedDialogs() {
         io.hub.sip.node.NodeRelay relayed = nodeRelay;

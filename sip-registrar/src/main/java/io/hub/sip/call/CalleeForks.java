@@ -105,7 +105,15 @@ final class CalleeForks {
             });
             if (!target.flow().send(request)) {
                 CallTimers.cancel(fork.timer);
-                fork.status = 480;
+                if (target.route() != null) {
+                    // The link to the node holding the phone's flow is gone or its outbox full: the
+                    // phone may well be there, the hub cannot reach it now.
+                    LOG.info("call {} fork to {} not sent: the link to its node refused it", call.id,
+                            LogText.of(target.contactUri()));
+                    fork.status = 503;
+                } else {
+                    fork.status = 480;
+                }
             }
         }
     }

@@ -32,9 +32,14 @@ public final class NodeLinks implements RemoteCallees, AutoCloseable {
     private final SipServer server;
     private final BindingsElsewhere bindings;
     private final NodeDirectory directory;
-    private final SSLContext tls;
+    /** Links left open after a renewal this long (by the injected clock) for the calls on them. */
+    static final Duration RETIRED_LINK_DRAIN = Duration.ofHours(1);
+
+    private volatile SSLContext tls;
     private final Clock clock;
     private final Map<String, Flow> links = new ConcurrentHashMap<>();
+    /** Links opened with a context since replaced, with when they were retired; no new call uses them. */
+    private final Map<Flow, java.time.Instant> retired = new ConcurrentHashMap<>();
 
     /**
      * @param self this node's name (its own rows are not elsewhere)
@@ -49,8 +54,48 @@ public final class NodeLinks implements RemoteCallees, AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * The node certificate was renewed: links opened from now on present the new one. The links open
+     * now are retired: no new call goes down them, the calls on them carry on, and they close once
+     * {@link #RETIRED_LINK_DRAIN} has passed (or sooner, when the other node closes them).
+     */
+    public void replaceTls(SSLContext fresh) {
+        synchronized (this) {
+            tls = fresh;
+            java.time.Instant now = clock.instant();
+            for (Map.Entry<String, Flow> link : links.entrySet()) {
+                retired.put(link.getValue(), now);
+                LOG.info("sip node link to {} retired: the node certificate was renewed", LogText.of(link.getKey()));
+            }
+            links.clear();
+        }
+    }
+
+    /** Closes the retired links whose drain time has passed; called with every call's look-up. */
+    void closeDrained() {
+        java.time.Instant now = clock.instant();
+        retired.entrySet().removeIf(entry -> {
+            if (!entry.getKey().isOpen()) {
+                return true;
+            }
+            if (now.isBefore(entry.getValue().plus(RETIRED_LINK_DRAIN))) {
+                return false;
+            }
+            LOG.info("sip node link {} closed: retired at renewal {} ago", entry.getKey(), RETIRED_LINK_DRAIN);
+            entry.getKey().close();
+            return true;
+        });
+    }
+
+    /** Links retired by a renewal and still open. */
+    public int retiredLinks() {
+        closeDrained();
+        return retired.size();
+    }
+
     @Override
     public List<Reach> reach(String aor) {
+        closeDrained();
         List<BindingsElsewhere.Elsewhere> found;
         try {
             found = bindings.of(aor, clock.instant());
@@ -110,5 +155,9 @@ public final class NodeLinks implements RemoteCallees, AutoCloseable {
             flow.close();
         }
         links.clear();
+        for (Flow flow : retired.keySet()) {
+            flow.close();
+        }
+        retired.clear();
     }
 }

@@ -77,6 +77,17 @@ public final class NodeRelay {
         return dialogs.size();
     }
 
+    /** The serial numbers of the node certificates the peers of the dialogs relayed now presented. */
+    public java.util.Set<java.math.BigInteger> peerSerials() {
+        java.util.Set<java.math.BigInteger> serials = new java.util.HashSet<>();
+        for (Relayed relayed : dialogs.values()) {
+            if (!relayed.peer.peerCertificates().isEmpty()) {
+                serials.add(relayed.peer.peerCertificates().get(0).getSerialNumber());
+            }
+        }
+        return serials;
+    }
+
     /**
      * A request on {@code flow}; true when it was the relay's (a node peer's, or a phone's in a
      * relayed dialog), false when the hub handles it as a phone's.

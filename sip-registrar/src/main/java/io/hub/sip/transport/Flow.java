@@ -232,6 +232,11 @@ public final class Flow {
      * @return false when the flow is gone, or was dropped just now because its queue passed the
      *     bound (a phone that does not read)
      */
+    /** The connection under this flow. */
+    FlowLink link() {
+        return connection;
+    }
+
     public boolean send(byte[] bytes) {
         return connection.send(bytes);
     }

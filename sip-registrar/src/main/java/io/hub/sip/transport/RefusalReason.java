@@ -37,7 +37,11 @@ enum RefusalReason {
     /** A WebSocket upgrade on the web port that did not offer the {@code sip} subprotocol (RFC 7118). */
     WS_SUBPROTOCOL("ws-subprotocol"),
     /** The peer did not read what the hub sent, past the bound of its output queue. */
-    SLOW_READER("slow-reader");
+    SLOW_READER("slow-reader"),
+    /** A message for another node refused: the link's outbox to that node was full. */
+    NODE_LINK_FULL("node-link-full"),
+    /** A link to another node closed: a write to it made no progress past the write timeout. */
+    NODE_LINK_STUCK("node-link-stuck");
 
     final String tag;
 
