@@ -10,7 +10,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -40,19 +39,13 @@ public final class NodeTls {
         List<X509Certificate> chain = PemFiles.readCertificates(certificateFile);
         PrivateKey key = PemFiles.readPrivateKey(keyFile);
         try {
-            char[] password = "in-memory".toCharArray();
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("node", key, password, chain.toArray(X509Certificate[]::new));
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
-            keyManagers.init(keys, password);
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
             anchors.setCertificateEntry("hub-ca", hubCa);
             TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
             trust.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
+            context.init(HeldKey.managers("node", key, chain), trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new PkiException("cannot build the node TLS context from " + certificateFile + ": " + e.getMessage());
