@@ -39,18 +39,13 @@ fi
 kamailio_install
 ulimit -n "$(ulimit -Hn)"
 
-if [ ! -f "$repo/hub-app/target/hub.jar" ] \
-    || [ -n "$(find "$repo" -path '*/src/main/*' -newer "$repo/hub-app/target/hub.jar" -print -quit)" ]; then
-  echo "bench: building the hub ..." >&2
-  (cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl hub-app -am package) >&2
-fi
+# shellcheck source=lib/hub.sh
+. "$repo/bench/lib/hub.sh"
+hub_jar_fresh "$repo"
 
 work="$(mktemp -d)"
 chmod 755 "$work" # nginx's workers run as nobody and read the files from here
 hub_pid="" nginx_pid="" kamailio_pid=""
-stop() { # pid
-  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then kill "$1"; wait "$1" 2>/dev/null || true; fi
-}
 cleanup() { stop "$hub_pid"; stop "$nginx_pid"; stop "$kamailio_pid"; rm -rf "$work"; }
 trap cleanup EXIT
 

@@ -33,11 +33,9 @@ if [ -z "$pgbin" ]; then
 fi
 ulimit -n "$(ulimit -Hn)"
 
-if [ ! -f "$repo/hub-app/target/hub.jar" ] \
-    || [ -n "$(find "$repo" -path '*/src/main/*' -newer "$repo/hub-app/target/hub.jar" -print -quit)" ]; then
-  echo "bench: building the hub ..." >&2
-  (cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -DskipTests -pl hub-app -am package) >&2
-fi
+# shellcheck source=lib/hub.sh
+. "$repo/bench/lib/hub.sh"
+hub_jar_fresh "$repo"
 
 work="$(mktemp -d)"
 chmod 755 "$work"

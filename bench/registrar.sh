@@ -32,9 +32,8 @@ ulimit -n "$(ulimit -Hn)"
 
 work="$(mktemp -d)"
 hub_pid="" kamailio_pid=""
-stop() { # pid
-  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then kill "$1"; wait "$1" 2>/dev/null || true; fi
-}
+# shellcheck source=lib/hub.sh
+. "$repo/bench/lib/hub.sh"
 cleanup() { stop "$hub_pid"; stop "$kamailio_pid"; rm -rf "$work"; }
 trap cleanup EXIT
 
