@@ -11,44 +11,26 @@ import java.util.List;
  * then one {@code <model>} per model, which may override any of them.
  */
 @JacksonXmlRootElement(localName = "family")
-final class FamilyFile {
+final class FamilyFile extends FamilyDefaults {
 
     @JacksonXmlProperty(isAttribute = true)
     public String name;
     @JacksonXmlProperty(isAttribute = true)
     public String vendor;
-    @JacksonXmlProperty(isAttribute = true)
-    public String firmwareTrack;
-    @JacksonXmlProperty(isAttribute = true)
-    public String macRule;
-    @JacksonXmlProperty(isAttribute = true)
-    public String template;
-    @JacksonXmlElementWrapper(localName = "defaults")
-    @JacksonXmlProperty(localName = "setting")
-    public List<SettingEntry> defaults = new ArrayList<>();
     @JacksonXmlElementWrapper(useWrapping = false)
     @JacksonXmlProperty(localName = "model")
     public List<ModelEntry> models = new ArrayList<>();
 
-    static final class ModelEntry {
+    static final class ModelEntry extends FamilyDefaults {
         @JacksonXmlProperty(isAttribute = true)
         public String name;
         @JacksonXmlProperty(isAttribute = true)
         public Integer lines;
         @JacksonXmlProperty(isAttribute = true)
         public Integer keys;
-        @JacksonXmlProperty(isAttribute = true)
-        public String firmwareTrack;
-        @JacksonXmlProperty(isAttribute = true)
-        public String macRule;
-        @JacksonXmlProperty(isAttribute = true)
-        public String template;
         @JacksonXmlElementWrapper(useWrapping = false)
         @JacksonXmlProperty(localName = "alias")
         public List<String> aliases = new ArrayList<>();
-        @JacksonXmlElementWrapper(localName = "defaults")
-        @JacksonXmlProperty(localName = "setting")
-        public List<SettingEntry> defaults = new ArrayList<>();
     }
 
     static final class SettingEntry {
