@@ -5,7 +5,6 @@ import io.hub.pki.ManufacturerCrls;
 import io.hub.pki.PemFiles;
 import io.hub.pki.PkiException;
 import io.hub.pki.TrustRecord;
-import io.hub.provisioning.Provisioning;
 import io.hub.provisioning.SharedTrust;
 import java.security.cert.CRLException;
 import java.security.cert.X509CRL;
@@ -22,39 +21,32 @@ import org.slf4j.LoggerFactory;
  * than its own, at start and on each notice. Its SIP sweep then judges the live flows again within a
  * second, as for a change made on its own home.
  */
-public final class TrustSharing {
+public final class TrustSharing extends SharedPkiPart {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrustSharing.class);
     static final String NOTICE = "trust";
 
     private final HubPki pki;
     private final SharedTrust shared;
-    private final ClusterNotices notices;
     private final Clock clock;
 
     public TrustSharing(HubPki pki, SharedTrust shared, ClusterNotices notices, Clock clock) {
+        super(notices, NOTICE, "trust decision(s) and CRL(s)");
         this.pki = pki;
         this.shared = shared;
-        this.notices = notices;
         this.clock = clock;
-        notices.on(NOTICE, notice -> takeUp());
     }
 
-    /** This node's decisions and CRLs to the database, the others' into this node's PKI. */
-    public void start() {
-        share();
-        takeUp();
-    }
-
-    /** This node's PKI changed: its later decisions and newer CRLs go to the database, and the others are told. */
-    public synchronized void share() {
-        try {
-            int written = 0;
-            for (TrustRecord record : pki.trustRecords()) {
-                if (shared.record(record)) {
-                    written++;
-                }
+    /** This node's later decisions and newer CRLs; a CRL that does not parse is logged and left. */
+    @Override
+    int writeOwn() {
+        int written = 0;
+        for (TrustRecord record : pki.trustRecords()) {
+            if (shared.record(record)) {
+                written++;
             }
+        }
+        try {
             Map<String, byte[]> stored = shared.crls();
             for (Map.Entry<String, X509CRL> own : pki.importedCrls().entrySet()) {
                 byte[] storedCrl = stored.get(own.getKey());
@@ -63,42 +55,30 @@ public final class TrustSharing {
                     written++;
                 }
             }
-            if (written > 0) {
-                LOG.info("node {} shared {} trust decision(s) and CRL(s)", notices.self(), written);
-                notices.publish(NOTICE, Map.of("written", written));
-            }
-        } catch (Provisioning.StorageRefused e) {
-            LOG.warn("node {} trusted CAs not shared: {} (shared at the next change or start)", notices.self(),
-                    e.getMessage());
         } catch (CRLException | PkiException e) {
-            LOG.warn("node {} trusted CAs not all shared: {}", notices.self(), e.getMessage());
+            LOG.warn("node {} trusted CAs not all shared: {}", self(), e.getMessage());
         }
+        return written;
     }
 
-    /** The cluster's decisions later than this node's, and its CRLs newer than this node's, into this node's PKI. */
-    public synchronized void takeUp() {
-        try {
-            int changed = 0;
-            for (TrustRecord record : shared.all()) {
-                changed += takeUp(record) ? 1 : 0;
-            }
-            for (Map.Entry<String, byte[]> crl : shared.crls().entrySet()) {
-                changed += takeUp(crl.getKey(), crl.getValue()) ? 1 : 0;
-            }
-            if (changed > 0) {
-                LOG.info("node {} took up {} trust decision(s) and CRL(s) of the cluster", notices.self(), changed);
-            }
-        } catch (Provisioning.StorageRefused e) {
-            LOG.warn("node {} cluster trust not taken up: {} (taken up at the next notice or start)", notices.self(),
-                    e.getMessage());
+    /** The cluster's decisions later than this node's, and its CRLs newer than this node's. */
+    @Override
+    int adoptOthers() {
+        int changed = 0;
+        for (TrustRecord record : shared.all()) {
+            changed += takeUp(record) ? 1 : 0;
         }
+        for (Map.Entry<String, byte[]> crl : shared.crls().entrySet()) {
+            changed += takeUp(crl.getKey(), crl.getValue()) ? 1 : 0;
+        }
+        return changed;
     }
 
     private boolean takeUp(TrustRecord record) {
         try {
             return pki.adoptTrust(record);
         } catch (PkiException e) {
-            LOG.warn("node {} shared trust of {} refused: {}", notices.self(), record.name(), e.getMessage());
+            LOG.warn("node {} shared trust of {} refused: {}", self(), record.name(), e.getMessage());
             return false;
         }
     }
@@ -107,7 +87,7 @@ public final class TrustSharing {
         try {
             return pki.adoptCrl(caFingerprint, PemFiles.parseCrl(crl));
         } catch (PkiException e) {
-            LOG.warn("node {} shared CRL of CA {} refused: {}", notices.self(), caFingerprint, e.getMessage());
+            LOG.warn("node {} shared CRL of CA {} refused: {}", self(), caFingerprint, e.getMessage());
             return false;
         }
     }
