@@ -107,13 +107,7 @@ final class FirmwareCopies {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // A stray .part file is never served; the next start removes it.
-                }
-            }
+            FirmwareStore.discard(temporary);
         }
     }
 

@@ -147,13 +147,7 @@ public final class FirmwareStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // A stray .part file is harmless and never served; the next start removes it.
-                }
-            }
+            discard(temporary);
         }
     }
 
@@ -487,5 +481,16 @@ public final class FirmwareStore {
             out.write(buffer, 0, read);
         }
         return total;
+    }
+
+    /** Removes a temporary file that was not moved into place; null is nothing to remove. */
+    static void discard(Path temporary) {
+        if (temporary != null) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // A stray .part file is harmless and never served; the next start removes it.
+            }
+        }
     }
 }
