@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * by itself once the server answers again, so the hub recovers without a restart.
  *
  * <p>H2 runs with {@code WRITE_DELAY=0}: its default delay of half a second acknowledges commits
- * that a kill -9 then loses, and an import the admin was told succeeded must survive. H2 is pinned
+ * that a kill -9 then loses, and an import the admin was told succeeded must survive. Its connections
+ * let one writing transaction be open at a time ({@link OneWriterAtATime} says why). H2 is pinned
  * to 2.4 because 2.5's recovery leaves part of a commit that a kill -9 cut short (docs/ARCHITECTURE.md,
  * Storage; {@code CommitCrashTest}). A database file H2 cannot read stops {@link #open} with a
  * {@link DatabaseFileException} before the pool touches it, and so does a database whose schema a
@@ -94,7 +95,14 @@ public final class HubDatabase implements AutoCloseable {
             DatabaseFileCheck.check(url, directory.toAbsolutePath().resolve(FILE_NAME + DatabaseFileCheck.FILE_SUFFIX));
         }
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        if (isH2(url)) {
+            // One writing transaction at a time: OneWriterAtATime says why.
+            org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+            h2.setURL(url);
+            config.setDataSource(new OneWriterAtATime(h2));
+        } else {
+            config.setJdbcUrl(url);
+        }
         config.setPoolName("hub-db");
         config.setMaximumPoolSize(size.maximum());
         config.setMinimumIdle(size.minimumIdle());
@@ -128,6 +136,10 @@ public final class HubDatabase implements AutoCloseable {
     /** True for a PostgreSQL JDBC URL. */
     public static boolean isPostgres(String jdbcUrl) {
         return jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
+    }
+
+    private static boolean isH2(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:h2:");
     }
 
     /** {@code jdbcUrl} with its password hidden, for logs and messages. */

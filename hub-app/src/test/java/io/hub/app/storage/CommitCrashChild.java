@@ -33,14 +33,7 @@ public final class CommitCrashChild {
         Path directory = Path.of(args[0]);
         int devices = Integer.parseInt(args[1]);
         Database database = Database.migrate(HubDatabase.open(null, directory).dataSource());
-        database.transaction(connection -> {
-            try (PreparedStatement tenant = connection.prepareStatement(
-                    "INSERT INTO tenant (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)")) {
-                Rows.bind(tenant, TENANT, TENANT, "0".repeat(64), Instant.EPOCH);
-                tenant.executeUpdate();
-            }
-            return null;
-        });
+        createTenant(database);
         Thread others = new Thread(() -> commitSmallChanges(database), "other-connections");
         others.setDaemon(true);
         others.start();
@@ -55,6 +48,18 @@ public final class CommitCrashChild {
         });
         say("committed");
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /** The tenant {@link #TENANT} the children's devices belong to. */
+    static void createTenant(Database database) {
+        database.transaction(connection -> {
+            try (PreparedStatement tenant = connection.prepareStatement(
+                    "INSERT INTO tenant (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)")) {
+                Rows.bind(tenant, TENANT, TENANT, "0".repeat(64), Instant.EPOCH);
+                tenant.executeUpdate();
+            }
+            return null;
+        });
     }
 
     private static void insertDevices(Connection connection, int count) throws SQLException {

@@ -3,17 +3,12 @@ package io.hub.app.storage;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.provisioning.storage.Database;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,22 +37,8 @@ class CommitCrashTest {
     @ValueSource(strings = {"stored 2", "stored 6", "stored 12", "committed"})
     void aKillDuringTheCommitLeavesNoneOrAllOfTheTransaction(String killAt) throws Exception {
         Path directory = dir.resolve("db");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), CommitCrashChild.class.getName(), directory.toString(),
-                String.valueOf(DEVICES)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> said = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                said.add(line);
-                if (line.equals(killAt) || line.equals("committed")) {
-                    break;
-                }
-            }
-            child.destroyForcibly();
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not end after SIGKILL");
-        }
+        List<String> said = KilledChild.run(CommitCrashChild.class,
+                line -> line.equals(killAt) || line.equals("committed"), directory.toString(), String.valueOf(DEVICES));
         assertTrue(said.contains("committing"), "the child never reached its commit: " + said);
 
         try (HubDatabase database = HubDatabase.open(null, directory);
