@@ -190,10 +190,19 @@ final class OneWriterAtATime implements DataSource {
             try {
                 return invokeOn(statement, method, args);
             } finally {
-                if (connection.getAutoCommit()) {
+                if (autoCommitted()) {
                     writing = false;
                     turn.leave();
                 }
+            }
+        }
+
+        /** True when the statement committed itself; a connection that cannot tell is broken, its transaction over. */
+        private boolean autoCommitted() {
+            try {
+                return connection.getAutoCommit();
+            } catch (SQLException e) {
+                return true;
             }
         }
 
