@@ -152,6 +152,7 @@ final class OneWriterAtATime implements DataSource {
                     return statement(CallableStatement.class, call(method, args), "CALL");
                 case "commit":
                 case "close":
+                case "abort":
                     return ending(method, args);
                 case "rollback":
                     return args == null ? ending(method, args) : call(method, args);
