@@ -1,4 +1,4 @@
-package io.hub.app.storage;
+package io.hub.pki;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,14 +11,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A child JVM of this test classpath, killed with SIGKILL at the first line it says that {@code killAt} accepts. */
-final class KilledChild {
+/**
+ * The parent side of {@link CrashChildOutput}: a child JVM of this test classpath, killed with
+ * SIGKILL at the first line it says that {@code killAt} accepts.
+ */
+public final class KilledChild {
 
     private KilledChild() {
     }
 
     /** Runs {@code main} with {@code args}; returns every line it said, up to the one it was killed at. */
-    static List<String> run(Class<?> main, Predicate<String> killAt, String... args) throws Exception {
+    public static List<String> run(Class<?> main, Predicate<String> killAt, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));

@@ -2,6 +2,7 @@ package io.hub.app.storage;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.pki.KilledChild;
 import io.hub.provisioning.storage.Database;
 import java.nio.file.Path;
 import java.sql.Connection;

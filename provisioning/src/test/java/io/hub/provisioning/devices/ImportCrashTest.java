@@ -3,19 +3,15 @@ package io.hub.provisioning.devices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.pki.KilledChild;
 import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.storage.Database;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,24 +67,8 @@ class ImportCrashTest {
     }
 
     private static List<String> runAndKill(String killAt, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), ImportCrashChild.class.getName()));
-        command.addAll(List.of(args));
-        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> said = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                said.add(line);
-                if (line.equals(killAt) || line.equals("imported") || line.equals("recovered")) {
-                    break;
-                }
-            }
-            child.destroyForcibly();
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not end after SIGKILL");
-        }
-        return said;
+        return KilledChild.run(ImportCrashChild.class,
+                line -> line.equals(killAt) || line.equals("imported") || line.equals("recovered"), args);
     }
 
     /** Starts as the hub does (recovery first), then checks none-or-all; returns what it saw. */
