@@ -68,7 +68,7 @@ class OneWriterAtATimeTest {
     }
 
     @Test
-    void rollbackAndCloseEndTheTurnAsCommitDoes() throws Exception {
+    void rollbackCloseAndAbortEndTheTurnAsCommitDoes() throws Exception {
         try (Connection first = gate.getConnection()) {
             first.setAutoCommit(false);
             insert(first, 1);
@@ -79,8 +79,13 @@ class OneWriterAtATimeTest {
         insert(open, 2);
         open.close();
         insertElsewhere(3).get(30, TimeUnit.SECONDS);
+        Connection aborted = gate.getConnection();
+        aborted.setAutoCommit(false);
+        insert(aborted, 4);
+        aborted.abort(Runnable::run);
+        insertElsewhere(5).get(30, TimeUnit.SECONDS);
         try (Connection reader = gate.getConnection()) {
-            assertEquals(1, count(reader));
+            assertEquals(2, count(reader), "only the autocommitted rows 3 and 5 are there");
         }
     }
 
