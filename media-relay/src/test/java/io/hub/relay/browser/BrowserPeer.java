@@ -1,9 +1,8 @@
 package io.hub.relay.browser;
 
-import io.hub.phone.srtp.CryptoSuite;
-import io.hub.phone.srtp.MasterKey;
 import io.hub.phone.srtp.SrtpReceiver;
 import io.hub.phone.srtp.SrtpSender;
+import io.hub.phone.webrtc.BrowserDtlsClient;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.DatagramPacket;
@@ -299,13 +298,9 @@ public final class BrowserPeer implements AutoCloseable {
         dtlsReceived.clear();
         dtlsSent.clear();
         associations.add(new DTLSClientProtocol().connect(client, new Transport()));
-        byte[] keying = client.keying();
-        byte[] clientKey = Arrays.copyOfRange(keying, 0, 16);
-        byte[] serverKey = Arrays.copyOfRange(keying, 16, 32);
-        byte[] clientSalt = Arrays.copyOfRange(keying, 32, 46);
-        byte[] serverSalt = Arrays.copyOfRange(keying, 46, 60);
-        sender = new SrtpSender(new MasterKey(CryptoSuite.AES_CM_128_HMAC_SHA1_80, clientKey, clientSalt));
-        receiver = new SrtpReceiver(new MasterKey(CryptoSuite.AES_CM_128_HMAC_SHA1_80, serverKey, serverSalt));
+        BrowserDtlsClient.SrtpKeys keys = client.srtpKeys();
+        sender = new SrtpSender(keys.sending());
+        receiver = new SrtpReceiver(keys.receiving());
     }
 
     /** {@link #read}, {@link #checkConnectivity} and {@link #handshake}: the browser's media is up. */

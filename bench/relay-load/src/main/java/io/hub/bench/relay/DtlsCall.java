@@ -9,6 +9,7 @@ import io.hub.phone.srtp.CryptoLine;
 import io.hub.phone.srtp.CryptoSuite;
 import io.hub.phone.srtp.MasterKey;
 import io.hub.phone.srtp.SdesException;
+import io.hub.phone.webrtc.BrowserDtlsClient;
 import io.hub.relay.control.NgClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -86,7 +87,7 @@ final class DtlsCall {
 
     /** A's DTLS handshake with the relay port it was given; A then sends with the exported key. */
     void handshake() throws IOException {
-        DtlsHandshake.Keys keys = DtlsHandshake.run(a.channel.socket(), relayForA, identity, relayCertificate);
+        BrowserDtlsClient.SrtpKeys keys = DtlsHandshake.run(a.channel.socket(), relayForA, identity, relayCertificate);
         a.sendWith(keys.sending());
         a.connect(relayForA, keys.receiving(), b);
         b.connect(relayForB, bReceives, a);

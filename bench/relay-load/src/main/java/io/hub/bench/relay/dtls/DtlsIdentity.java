@@ -1,11 +1,10 @@
 package io.hub.bench.relay.dtls;
 
+import io.hub.phone.webrtc.BrowserDtlsClient;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Date;
@@ -57,15 +56,7 @@ public final class DtlsIdentity {
 
     /** {@code sha-256 AB:CD:…}, the value of this identity's {@code a=fingerprint}. */
     public String fingerprint() {
-        return "sha-256 " + colons(sha256(certificateDer));
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "sha-256 " + colons(BrowserDtlsClient.sha256(certificateDer));
     }
 
     static String colons(byte[] digest) {

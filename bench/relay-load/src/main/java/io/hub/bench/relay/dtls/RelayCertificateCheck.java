@@ -1,6 +1,5 @@
 package io.hub.bench.relay.dtls;
 
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -25,9 +24,5 @@ public record RelayCertificateCheck(byte[] sha256) {
             throw new IllegalArgumentException("the relay's fingerprint is not 32 bytes: " + parts[1]);
         }
         return new RelayCertificateCheck(HexFormat.of().parseHex(hex));
-    }
-
-    boolean matches(byte[] certificateDer) {
-        return MessageDigest.isEqual(DtlsIdentity.sha256(certificateDer), sha256);
     }
 }
