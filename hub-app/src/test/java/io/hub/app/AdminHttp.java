@@ -2,15 +2,14 @@ package io.hub.app;
 
 import io.hub.pki.HubPki;
 import io.hub.pki.PemFiles;
+import io.hub.sip.SipTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /** The admin API of a running hub over HTTPS, trusting the hub's own CA, with its admin token. */
 final class AdminHttp {
@@ -20,16 +19,14 @@ final class AdminHttp {
     private final String token;
 
     AdminHttp(Hub hub, Path home) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("hub", PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE)));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        this.client = HttpClient.newBuilder().sslContext(context).build();
+        this.client = HttpClient.newBuilder().sslContext(trustingHub(hub)).build();
         this.base = "https://localhost:" + hub.provisioning().adminPort();
         this.token = Files.readString(home.resolve("admin-token")).strip();
+    }
+
+    /** A client TLS context that trusts {@code hub}'s own CA and shows no certificate: an admin's browser. */
+    static SSLContext trustingHub(Hub hub) throws Exception {
+        return SipTestClient.context(PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE)), null, null);
     }
 
     /** The status and body of a request with {@code token} (null for the operator's) and a JSON body or none. */

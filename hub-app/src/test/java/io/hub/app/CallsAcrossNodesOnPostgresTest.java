@@ -225,16 +225,9 @@ class CallsAcrossNodesOnPostgresTest {
     }
 
     private static void assertMediaBothWays(CallPhone caller, CallPhone callee) throws Exception {
-        boolean callerHeard = false;
-        boolean calleeHeard = false;
-        for (int i = 0; i < 100 && !(callerHeard && calleeHeard); i++) {
-            caller.sendMedia();
-            callee.sendMedia();
-            calleeHeard |= callee.receiveMedia() != null;
-            callerHeard |= caller.receiveMedia() != null;
-        }
-        assertTrue(callerHeard, "the caller on node B heard the callee on node A");
-        assertTrue(calleeHeard, "the callee on node A heard the caller on node B");
+        CallPhone.Heard heard = CallPhone.exchangeMedia(caller, callee);
+        assertTrue(heard.byCaller(), "the caller on node B heard the callee on node A");
+        assertTrue(heard.byCallee(), "the callee on node A heard the caller on node B");
     }
 
     private static HubSettings settings(String url, String node) {

@@ -95,13 +95,7 @@ class FirmwareAcrossNodesOnPostgresTest {
             assertEquals(1, damage.executeUpdate());
         }
 
-        HttpResponse<byte[]> refused = downloadOnB("2.2.0");
-
-        assertEquals(503, refused.statusCode());
-        String body = new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals("firmware-unavailable", refused.headers().firstValue("X-Hub-Reason").orElse(""), body);
-        assertTrue(body.contains("does not match the catalogue"), body);
-        assertEquals(List.of(), filesOnB(), "nothing of the damaged copy is left on node B");
+        assertRefusedOnB("2.2.0", "does not match the catalogue");
     }
 
     @Test
@@ -113,13 +107,7 @@ class FirmwareAcrossNodesOnPostgresTest {
             assertEquals(1, lose.executeUpdate());
         }
 
-        HttpResponse<byte[]> refused = downloadOnB("2.3.0");
-
-        assertEquals(503, refused.statusCode());
-        String body = new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals("firmware-unavailable", refused.headers().firstValue("X-Hub-Reason").orElse(""), body);
-        assertTrue(body.contains("holds no copy"), body);
-        assertEquals(List.of(), filesOnB());
+        assertRefusedOnB("2.3.0", "holds no copy");
     }
 
     @Test
@@ -161,5 +149,16 @@ class FirmwareAcrossNodesOnPostgresTest {
         byte[] image = new byte[size];
         new Random(size).nextBytes(image);
         return image;
+    }
+
+    /** Node B answers 503 firmware-unavailable with {@code reason} in its body, and keeps no file of the image. */
+    private void assertRefusedOnB(String version, String reason) throws Exception {
+        HttpResponse<byte[]> refused = downloadOnB(version);
+
+        assertEquals(503, refused.statusCode());
+        String body = new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("firmware-unavailable", refused.headers().firstValue("X-Hub-Reason").orElse(""), body);
+        assertTrue(body.contains(reason), body);
+        assertEquals(List.of(), filesOnB(), "nothing of the refused copy is left on node B");
     }
 }

@@ -3,9 +3,7 @@ package io.hub.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
-import io.hub.pki.PemFiles;
 import io.hub.provisioning.devices.DeviceDraft;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,15 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,14 +48,7 @@ class SoftphonePageTest {
         hub.provisioning().enrollment().enroll("default", new DeviceDraft("00809f000101", "Myriad M7", "1001",
                 "Softphone", null, null, null, null), "test", "127.0.0.1");
         password = hub.provisioning().enrollment().find("default", MacAddress.parse("00809f000101")).sipPassword();
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("hub", PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE)));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        client = HttpClient.newBuilder().sslContext(context).build();
+        client = HttpClient.newBuilder().sslContext(AdminHttp.trustingHub(hub)).build();
     }
 
     @AfterEach

@@ -231,16 +231,8 @@ class ThreeNodeClusterIT {
     /** A call from {@code caller} to {@code callee}, media both ways, hung up by the caller. */
     private static void talk(CallPhone caller, CallPhone callee) throws Exception {
         CallPhone.Established call = CallPhone.call(caller, callee);
-        boolean callerHeard = false;
-        boolean calleeHeard = false;
-        for (int i = 0; i < 100 && !(callerHeard && calleeHeard); i++) {
-            caller.sendMedia();
-            callee.sendMedia();
-            calleeHeard |= callee.receiveMedia() != null;
-            callerHeard |= caller.receiveMedia() != null;
-        }
-        assertTrue(callerHeard && calleeHeard, caller.user + " and " + callee.user + " heard each other: "
-                + callerHeard + "/" + calleeHeard);
+        CallPhone.Heard heard = CallPhone.exchangeMedia(caller, callee);
+        assertTrue(heard.both(), caller.user + " and " + callee.user + " heard each other: " + heard);
         caller.send(caller.request("BYE", "sip:hub@127.0.0.1", call.callId(), "tag-" + caller.user, call.hubTag(),
                 "<sip:" + callee.user + "@hub.test>", 50, null));
         callee.answer(callee.expectRequest("BYE"), 200, null, null);

@@ -221,6 +221,30 @@ public final class CallPhone implements AutoCloseable {
         return Arrays.copyOf(packet.array(), packet.limit());
     }
 
+    /** Which side of a call heard the other within the rounds {@link #exchangeMedia} took. */
+    public record Heard(boolean byCaller, boolean byCallee) {
+
+        public boolean both() {
+            return byCaller && byCallee;
+        }
+    }
+
+    /**
+     * Both phones send a packet and read what came, round after round (100 at most, each read waiting
+     * 200 ms at most), until each has heard the other.
+     */
+    public static Heard exchangeMedia(CallPhone caller, CallPhone callee) throws IOException {
+        boolean callerHeard = false;
+        boolean calleeHeard = false;
+        for (int i = 0; i < 100 && !(callerHeard && calleeHeard); i++) {
+            caller.sendMedia();
+            callee.sendMedia();
+            calleeHeard |= callee.receiveMedia() != null;
+            callerHeard |= caller.receiveMedia() != null;
+        }
+        return new Heard(callerHeard, calleeHeard);
+    }
+
     /** A raw datagram to any port, as a spoofer would send it. */
     void sendRaw(byte[] bytes, InetSocketAddress to) throws IOException {
         media.send(new DatagramPacket(bytes, bytes.length, to));

@@ -8,14 +8,11 @@ import io.hub.phone.sdp.SdpException;
 import io.hub.phone.srtp.CryptoLine;
 import io.hub.phone.srtp.CryptoSuite;
 import io.hub.phone.srtp.MasterKey;
-import io.hub.phone.srtp.SdesException;
 import io.hub.phone.webrtc.BrowserDtlsClient;
 import io.hub.relay.control.NgClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +34,7 @@ final class DtlsCall {
     final Phone b;
 
     private final DtlsIdentity identity;
+    private final NgCallRequests requests;
     private InetSocketAddress relayForA;
     private RelayCertificateCheck relayCertificate;
     private InetSocketAddress relayForB;
@@ -45,37 +43,22 @@ final class DtlsCall {
     DtlsCall(String callId, InetAddress address, int ssrc, DtlsIdentity identity) throws IOException {
         this.callId = callId;
         this.identity = identity;
+        this.requests = new NgCallRequests(callId, "passive");
         this.a = new Phone(address, ssrc, CryptoSuite.AES_CM_128_HMAC_SHA1_80);
         this.b = new Phone(address, ssrc + 1, CryptoSuite.AES_CM_128_HMAC_SHA1_80);
     }
 
     /** The offer and the answer through ng: where each phone sends, B's key, the relay's fingerprint. */
     void negotiate(NgClient ng) throws IOException {
-        Map<String, Object> offer = request("offer", browserOffer());
+        Map<String, Object> offer = requests.offer(browserOffer());
         offer.put("transport-protocol", "RTP/SAVP");
         AudioStream toB = sdes(ng.request(offer));
-        CryptoLine chosen = null;
-        for (CryptoLine crypto : toB.cryptos()) {
-            if (crypto.suite().equals(LoadCall.S80) && chosen == null) {
-                chosen = crypto;
-            }
-        }
-        if (chosen == null) {
-            throw new IOException("call " + callId + ": the relay offered B no " + LoadCall.S80 + " line");
-        }
-        try {
-            bReceives = chosen.key();
-        } catch (SdesException e) {
-            throw new IOException("call " + callId + ": " + e.getMessage());
-        }
+        CryptoLine chosen = requests.line(toB, LoadCall.S80);
+        bReceives = requests.key(chosen);
         relayForB = address(toB.address(), toB.port());
 
-        Map<String, Object> answer = request("answer", "v=0\r\no=- " + b.ssrc + " 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-                + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " + b.port() + " RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
-                + "a=ptime:20\r\na=sendrecv\r\na=crypto:" + CryptoLine.of(chosen.tag(), b.ownKey).format() + "\r\n");
-        answer.put("to-tag", callId + "-b");
-        Map<?, ?> reply = ng.request(answer);
-        RelayAnswer toA = RelayAnswer.read(callId, sdpOf(reply, "answer"));
+        Map<?, ?> reply = ng.request(requests.answer(LoadCall.sdp(b, CryptoLine.of(chosen.tag(), b.ownKey).format())));
+        RelayAnswer toA = RelayAnswer.read(callId, requests.sdpOf(reply, "answer"));
         relayForA = toA.media();
         relayCertificate = toA.certificate();
     }
@@ -94,11 +77,7 @@ final class DtlsCall {
     }
 
     void delete(NgClient ng) throws IOException {
-        Map<String, Object> delete = new HashMap<>();
-        delete.put("command", "delete");
-        delete.put("call-id", callId);
-        delete.put("from-tag", callId + "-a");
-        ng.request(delete);
+        requests.delete(ng);
     }
 
     /** A WebRTC-like audio offer without ICE: G.711 µ-law, rtcp-mux, the fingerprint, actpass. */
@@ -108,31 +87,12 @@ final class DtlsCall {
                 + "a=sendrecv\r\na=rtcp-mux\r\na=fingerprint:" + identity.fingerprint() + "\r\na=setup:actpass\r\n";
     }
 
-    private Map<String, Object> request(String command, String sdp) {
-        Map<String, Object> request = new HashMap<>();
-        request.put("command", command);
-        request.put("call-id", callId);
-        request.put("from-tag", callId + "-a");
-        request.put("sdp", sdp);
-        request.put("ICE", "remove");
-        request.put("DTLS", "passive");
-        request.put("replace", List.of("origin", "session-connection"));
-        return request;
-    }
-
     private AudioStream sdes(Map<?, ?> reply) throws IOException {
         try {
-            return AudioStream.read(sdpOf(reply, "offer"));
+            return AudioStream.read(requests.sdpOf(reply, "offer"));
         } catch (SdpException e) {
             throw new IOException("call " + callId + ": the relay's offer to B does not parse: " + e.getMessage());
         }
-    }
-
-    private String sdpOf(Map<?, ?> reply, String what) throws IOException {
-        if (!"ok".equals(reply.get("result")) || !(reply.get("sdp") instanceof String text)) {
-            throw new IOException("call " + callId + ": the " + what + " was refused: " + reply.get("error-reason"));
-        }
-        return text;
     }
 
     private static InetSocketAddress address(String host, int port) throws IOException {

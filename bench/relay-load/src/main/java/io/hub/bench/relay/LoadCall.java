@@ -5,12 +5,10 @@ import io.hub.phone.sdp.SdpException;
 import io.hub.phone.srtp.CryptoLine;
 import io.hub.phone.srtp.CryptoSuite;
 import io.hub.phone.srtp.MasterKey;
-import io.hub.phone.srtp.SdesException;
 import io.hub.relay.control.NgClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,29 +39,30 @@ final class LoadCall {
     final Phone b;
 
     private final boolean passthrough;
+    private final NgCallRequests requests;
 
     /** Opens both phones' sockets; B's key is of the suite it will pick. */
     LoadCall(String callId, InetAddress address, int ssrc, boolean passthrough) throws IOException {
         this.callId = callId;
         this.passthrough = passthrough;
+        this.requests = new NgCallRequests(callId, "off");
         this.a = new Phone(address, ssrc, CryptoSuite.AES_CM_128_HMAC_SHA1_80);
         this.b = new Phone(address, ssrc + 1,
                 passthrough ? CryptoSuite.AES_CM_128_HMAC_SHA1_80 : CryptoSuite.AES_CM_128_HMAC_SHA1_32);
     }
 
     void setUp(NgClient ng) throws IOException {
-        Map<String, Object> offer = request("offer", sdp(a, CryptoLine.of(1, a.ownKey).format()));
+        Map<String, Object> offer = requests.offer(sdp(a, CryptoLine.of(1, a.ownKey).format()));
         if (passthrough) {
             offer.put("SDES", List.of("nonew"));
         }
         RelaySide toB = relaySide(ng.request(offer), "offer");
-        CryptoLine chosen = line(toB.medium, passthrough ? S80 : S32);
-        MasterKey bReceives = key(chosen);
+        CryptoLine chosen = requests.line(toB.medium, passthrough ? S80 : S32);
+        MasterKey bReceives = requests.key(chosen);
 
-        Map<String, Object> answer = request("answer", sdp(b, CryptoLine.of(chosen.tag(), b.ownKey).format()));
-        answer.put("to-tag", callId + "-b");
-        RelaySide toA = relaySide(ng.request(answer), "answer");
-        MasterKey aReceives = key(line(toA.medium, S80));
+        RelaySide toA = relaySide(ng.request(requests.answer(sdp(b, CryptoLine.of(chosen.tag(), b.ownKey).format()))),
+                "answer");
+        MasterKey aReceives = requests.key(requests.line(toA.medium, S80));
 
         if (passthrough != bReceives.equals(a.ownKey)) {
             throw new IOException("call " + callId + ": the relay did not " + (passthrough ? "pass A's key on"
@@ -80,26 +79,11 @@ final class LoadCall {
     }
 
     void delete(NgClient ng) throws IOException {
-        Map<String, Object> delete = new HashMap<>();
-        delete.put("command", "delete");
-        delete.put("call-id", callId);
-        delete.put("from-tag", callId + "-a");
-        ng.request(delete);
+        requests.delete(ng);
     }
 
-    private Map<String, Object> request(String command, String sdp) {
-        Map<String, Object> request = new HashMap<>();
-        request.put("command", command);
-        request.put("call-id", callId);
-        request.put("from-tag", callId + "-a");
-        request.put("sdp", sdp);
-        request.put("ICE", "remove");
-        request.put("DTLS", "off");
-        request.put("replace", List.of("origin", "session-connection"));
-        return request;
-    }
-
-    private static String sdp(Phone phone, String crypto) {
+    /** A desk phone's SDES audio SDP: G.711 µ-law over RTP/SAVP with one crypto line. */
+    static String sdp(Phone phone, String crypto) {
         return "v=0\r\no=- " + phone.ssrc + " 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                 + "m=audio " + phone.port() + " RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n"
                 + "a=crypto:" + crypto + "\r\n";
@@ -110,32 +94,12 @@ final class LoadCall {
     }
 
     private RelaySide relaySide(Map<?, ?> reply, String what) throws IOException {
-        if (!"ok".equals(reply.get("result")) || !(reply.get("sdp") instanceof String text)) {
-            throw new IOException("call " + callId + ": the " + what + " was refused: " + reply.get("error-reason"));
-        }
+        String text = requests.sdpOf(reply, what);
         try {
             AudioStream medium = AudioStream.read(text);
             return new RelaySide(new InetSocketAddress(InetAddress.getByName(medium.address()), medium.port()), medium);
         } catch (SdpException e) {
             throw new IOException("call " + callId + ": the relay's " + what + " SDP does not parse: " + e.getMessage());
-        }
-    }
-
-    private CryptoLine line(AudioStream medium, String suite) throws IOException {
-        for (CryptoLine crypto : medium.cryptos()) {
-            if (crypto.suite().equals(suite)) {
-                return crypto;
-            }
-        }
-        throw new IOException("call " + callId + ": no " + suite + " line in "
-                + medium.cryptos().stream().map(CryptoLine::format).toList());
-    }
-
-    private MasterKey key(CryptoLine crypto) throws IOException {
-        try {
-            return crypto.key();
-        } catch (SdesException e) {
-            throw new IOException("call " + callId + ": " + e.getMessage());
         }
     }
 }
