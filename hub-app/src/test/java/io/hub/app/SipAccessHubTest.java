@@ -1,10 +1,10 @@
 package io.hub.app;
 
+import static io.hub.sip.SipReplies.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.DeviceCertificateRequest;
 import io.hub.pki.DeviceCertificates;
@@ -29,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathFactory;
@@ -342,14 +341,5 @@ class SipAccessHubTest {
 
     private X509Certificate ca() {
         return PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE));
-    }
-
-    private static void assertRefused(int status, String code, SIPResponse response) {
-        assertEquals(status, response.getStatusCode(), response.encode());
-        List<String> warnings = new ArrayList<>();
-        for (Iterator<?> i = response.getHeaders("Warning"); i != null && i.hasNext(); ) {
-            warnings.add(((SIPHeader) i.next()).getHeaderValue());
-        }
-        assertEquals(List.of("399 hub \"" + code + "\""), warnings);
     }
 }

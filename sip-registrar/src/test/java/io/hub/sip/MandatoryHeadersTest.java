@@ -1,9 +1,9 @@
 package io.hub.sip;
 
+import static io.hub.sip.SipReplies.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -141,13 +140,5 @@ class MandatoryHeadersTest {
     private static SipTestClient client() throws Exception {
         return SipTestClient.tls(sip.tlsPort(), PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)), null,
                 null);
-    }
-
-    private static List<String> values(SIPResponse response, String name) {
-        List<String> values = new ArrayList<>();
-        for (Iterator<?> i = response.getHeaders(name); i != null && i.hasNext(); ) {
-            values.add(((SIPHeader) i.next()).getHeaderValue());
-        }
-        return values;
     }
 }

@@ -1,12 +1,13 @@
 package io.hub.sip;
 
+import static io.hub.sip.SipReplies.values;
+import static io.hub.sip.SipReplies.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.DeviceCertificateRequest;
 import io.hub.pki.DeviceCertificates;
@@ -26,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -502,18 +502,5 @@ class RegistrarTest {
     private SipTestClient client(DeviceCertificates.IssuedCertificate phone) throws Exception {
         X509Certificate ca = PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE));
         return SipTestClient.tls(sip.tlsPort(), ca, phone.certificate(), phone.keys().getPrivate());
-    }
-
-    private static void assertRefused(int status, String code, SIPResponse response) {
-        assertEquals(status, response.getStatusCode(), response.encode());
-        assertEquals(List.of("399 hub \"" + code + "\""), values(response, "Warning"));
-    }
-
-    private static List<String> values(SIPResponse response, String name) {
-        List<String> values = new ArrayList<>();
-        for (Iterator<?> i = response.getHeaders(name); i != null && i.hasNext(); ) {
-            values.add(((SIPHeader) i.next()).getHeaderValue());
-        }
-        return values;
     }
 }

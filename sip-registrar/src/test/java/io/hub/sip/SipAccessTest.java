@@ -1,11 +1,10 @@
 package io.hub.sip;
 
+import static io.hub.sip.SipReplies.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.CertificateAuthority;
 import io.hub.pki.DeviceCertificateRequest;
@@ -32,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -307,15 +305,5 @@ class SipAccessTest {
         return "OPTIONS sip:hub.test SIP/2.0\r\nVia: SIP/2.0/TLS 10.0.0.5;branch=z9hG4bKo1\r\n"
                 + "From: <sip:2002@hub.test>;tag=1\r\nTo: <sip:hub.test>\r\nCall-ID: o1\r\nCSeq: 1 OPTIONS\r\n"
                 + "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
-    }
-
-    private static void assertRefused(int status, String code, SIPResponse response) {
-        assertEquals(status, response.getStatusCode(), response.encode());
-        List<String> warnings = new ArrayList<>();
-        for (Iterator<?> i = response.getHeaders("Warning"); i != null && i.hasNext(); ) {
-            warnings.add(((SIPHeader) i.next()).getHeaderValue());
-        }
-        assertEquals(List.of("399 hub \"" + code + "\""), warnings);
-        assertFalse(response.getStatusCode() == 200);
     }
 }

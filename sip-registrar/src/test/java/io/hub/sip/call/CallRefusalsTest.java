@@ -1,18 +1,16 @@
 package io.hub.sip.call;
 
+import static io.hub.sip.SipReplies.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -36,7 +34,8 @@ class CallRefusalsTest {
             assertEquals(cause.status(), answer.getStatusCode(), cause.name());
             assertEquals(cause.reasonPhrase(), answer.getReasonPhrase(), cause.name());
             assertEquals(List.of("399 hub \"" + cause.code() + (tags ? ": 100rel" : ": why 'quoted'  and broken")
-                    + "\""), warnings(answer), "one Warning, quotes and line ends made harmless: " + cause.name());
+                    + "\""), values(answer, "Warning"),
+                    "one Warning, quotes and line ends made harmless: " + cause.name());
             assertNotNull(answer.getTo().getTag(), "a refusal carries the hub's To tag: " + cause.name());
             assertTrue(codes.add(cause.code()), "codes are distinct metric labels: " + cause.code());
             assertTrue(cause.code().matches("[a-z]+(-[a-z]+)*"), "a code is a plain label: " + cause.code());
@@ -58,7 +57,7 @@ class CallRefusalsTest {
 
     @Test
     void aRefusalWithoutDetailCarriesTheCodeAlone() throws Exception {
-        assertEquals(List.of("399 hub \"loop\""), warnings(answer(CallRefusal.LOOP, null)));
+        assertEquals(List.of("399 hub \"loop\""), values(answer(CallRefusal.LOOP, null), "Warning"));
     }
 
     private static SIPResponse answer(CallRefusal cause, String detail) throws Exception {
@@ -66,13 +65,5 @@ class CallRefusalsTest {
                 INVITE.getBytes(StandardCharsets.UTF_8), true, false, null);
         return (SIPResponse) new StringMsgParser().parseSIPMessage(
                 CallRefusals.answer(cause, request, detail).getBytes(StandardCharsets.UTF_8), true, false, null);
-    }
-
-    private static List<String> warnings(SIPResponse response) {
-        List<String> warnings = new ArrayList<>();
-        for (Iterator<?> i = response.getHeaders("Warning"); i != null && i.hasNext(); ) {
-            warnings.add(((SIPHeader) i.next()).getHeaderValue());
-        }
-        return warnings;
     }
 }
