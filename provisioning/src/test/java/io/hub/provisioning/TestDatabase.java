@@ -2,7 +2,10 @@ package io.hub.provisioning;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.hub.provisioning.storage.Database;
+import io.hub.provisioning.storage.Rows;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.time.Instant;
 import javax.sql.DataSource;
 
 /**
@@ -44,6 +47,21 @@ public final class TestDatabase implements AutoCloseable {
     /** The H2 URL of the file in {@code directory}, with the hub's settings. */
     public static String url(Path directory) {
         return "jdbc:h2:file:" + directory.toAbsolutePath().resolve("hub") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /**
+     * A tenant row named {@code id} with a token nobody holds, for tests that write devices without
+     * going through {@code Tenants} (a crash child, a journal or audit test).
+     */
+    public static void insertTenant(Database database, String id) {
+        database.transaction(connection -> {
+            try (PreparedStatement tenant = connection.prepareStatement(
+                    "INSERT INTO tenant (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)")) {
+                Rows.bind(tenant, id, id, "0".repeat(64), Instant.EPOCH);
+                tenant.executeUpdate();
+            }
+            return null;
+        });
     }
 
     public Database database() {

@@ -3,6 +3,7 @@ package io.hub.app.storage;
 import static io.hub.pki.CrashChildOutput.say;
 import static io.hub.pki.CrashChildOutput.watchWrites;
 
+import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
 import java.nio.file.Path;
@@ -52,14 +53,7 @@ public final class CommitCrashChild {
 
     /** The tenant {@link #TENANT} the children's devices belong to. */
     static void createTenant(Database database) {
-        database.transaction(connection -> {
-            try (PreparedStatement tenant = connection.prepareStatement(
-                    "INSERT INTO tenant (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)")) {
-                Rows.bind(tenant, TENANT, TENANT, "0".repeat(64), Instant.EPOCH);
-                tenant.executeUpdate();
-            }
-            return null;
-        });
+        TestDatabase.insertTenant(database, TENANT);
     }
 
     private static void insertDevices(Connection connection, int count) throws SQLException {

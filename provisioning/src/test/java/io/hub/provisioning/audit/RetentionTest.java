@@ -3,6 +3,7 @@ package io.hub.provisioning.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.storage.Rows;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,9 +21,8 @@ class RetentionTest extends AuditStoreTest {
 
     @BeforeEach
     void aTenantAndADevice() {
+        TestDatabase.insertTenant(database, "default");
         database.transaction(connection -> {
-            connection.createStatement().execute("INSERT INTO tenant (id, name, token_sha256, created_at) "
-                    + "VALUES ('default', 'Default', 'aa', CURRENT_TIMESTAMP)");
             connection.createStatement().execute("INSERT INTO device (mac, tenant_id, model, region, state, "
                     + "sip_password, created_at, updated_at) VALUES ('00809f000002', 'default', 'Myriad M7', 'eu1', "
                     + "'enabled', 'pw', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");

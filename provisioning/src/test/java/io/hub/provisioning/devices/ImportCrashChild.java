@@ -4,17 +4,14 @@ import static io.hub.pki.CrashChildOutput.say;
 import static io.hub.pki.CrashChildOutput.watchWrites;
 
 import io.hub.profiles.PhoneCatalogue;
+import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.settings.SettingLayers;
-import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.storage.Database;
-import io.hub.provisioning.storage.Rows;
 import io.hub.provisioning.storage.SealedSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.time.Clock;
-import java.time.Instant;
 
 /**
  * A bulk import through the real import code, in a child JVM that {@link ImportCrashTest} kills.
@@ -43,14 +40,7 @@ public final class ImportCrashChild {
             Thread.sleep(Long.MAX_VALUE);
         }
         int size = Integer.parseInt(args[2]);
-        database.transaction(connection -> {
-            try (PreparedStatement tenant = connection.prepareStatement(
-                    "INSERT INTO tenant (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)")) {
-                Rows.bind(tenant, TENANT, TENANT, "0".repeat(64), Instant.EPOCH);
-                tenant.executeUpdate();
-            }
-            return null;
-        });
+        TestDatabase.insertTenant(database, TENANT);
         Clock clock = Clock.systemUTC();
         AuditLog audit = new AuditLog(database, clock);
         Enrollment enrollment = new Enrollment(database, new DeviceRepository(new SealedSecrets(new byte[32])),

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.hub.pki.MacAddress;
 import io.hub.profiles.PhoneCatalogue;
+import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.settings.SettingLayers;
-import io.hub.provisioning.TestDatabase;
 import io.hub.provisioning.TestStore;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
@@ -52,14 +52,7 @@ class ImportJournalTest {
     void seed() {
         opened = TestDatabase.open(store(), dir);
         database = opened.database();
-        database.transaction(connection -> {
-            try (PreparedStatement tenant = connection.prepareStatement(
-                    "INSERT INTO tenant (id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)")) {
-                Rows.bind(tenant, TENANT, TENANT, "0".repeat(64), Instant.EPOCH);
-                tenant.executeUpdate();
-            }
-            return null;
-        });
+        TestDatabase.insertTenant(database, TENANT);
         AuditLog audit = new AuditLog(database, Clock.systemUTC());
         Enrollment enrollment = new Enrollment(database, new DeviceRepository(new SealedSecrets(new byte[32])),
                 new ClaimableRepository(), audit, new SettingLayers(database, audit), PhoneCatalogue.builtIn(),
