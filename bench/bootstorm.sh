@@ -43,11 +43,8 @@ ulimit -n "$(ulimit -Hn)"
 . "$repo/bench/lib/hub.sh"
 hub_jar_fresh "$repo"
 
-work="$(mktemp -d)"
-chmod 755 "$work" # nginx's workers run as nobody and read the files from here
 hub_pid="" nginx_pid="" kamailio_pid=""
-cleanup() { stop "$hub_pid"; stop "$nginx_pid"; stop "$kamailio_pid"; rm -rf "$work"; }
-trap cleanup EXIT
+bench_scratch hub_pid nginx_pid kamailio_pid
 
 hub() { HUB_NO_BUILD=1 "$repo/scripts/hub" "$@"; }
 home="$work/var"

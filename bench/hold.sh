@@ -57,12 +57,10 @@ if [ $((phones / emulators)) -gt $((limit - 500)) ]; then
   exit 2
 fi
 
-work="$(mktemp -d)"
-hub_pid="" kamailio_pid=""
 # shellcheck source=lib/hub.sh
 . "$repo/bench/lib/hub.sh"
-cleanup() { stop "$hub_pid"; stop "$kamailio_pid"; rm -rf "$work"; }
-trap cleanup EXIT
+hub_pid="" kamailio_pid=""
+bench_scratch hub_pid kamailio_pid
 
 home="$work/var"
 hub_sip=18571 kamailio_sip=18572

@@ -29,15 +29,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-work="$(mktemp -d)"
-chmod 755 "$work" # nginx's workers run as nobody and read the files from here
+# shellcheck source=lib/hub.sh
+. "$repo/bench/lib/hub.sh"
 hub_pid="" nginx_pid=""
-cleanup() {
-  if [ -n "$hub_pid" ]; then kill "$hub_pid" 2>/dev/null || true; wait "$hub_pid" 2>/dev/null || true; fi
-  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_scratch hub_pid nginx_pid
 
 home="$work/var"
 mac=00809faabbcc

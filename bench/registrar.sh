@@ -30,12 +30,10 @@ kamailio_install
 # Thousands of TLS connections on each side: lift the descriptor limit for everything started here.
 ulimit -n "$(ulimit -Hn)"
 
-work="$(mktemp -d)"
-hub_pid="" kamailio_pid=""
 # shellcheck source=lib/hub.sh
 . "$repo/bench/lib/hub.sh"
-cleanup() { stop "$hub_pid"; stop "$kamailio_pid"; rm -rf "$work"; }
-trap cleanup EXIT
+hub_pid="" kamailio_pid=""
+bench_scratch hub_pid kamailio_pid
 
 home="$work/var"
 hub_sip=18561 kamailio_sip=18562

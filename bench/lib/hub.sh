@@ -15,3 +15,19 @@ hub_jar_fresh() { # repo
 stop() { # pid
   if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then kill "$1"; wait "$1" 2>/dev/null || true; fi
 }
+
+# Makes $work, the run's scratch directory (readable by all: nginx's workers run as nobody and read
+# files from it), and on exit stops the processes whose pids the named variables then hold and removes
+# $work. The variables must be set (empty) before.
+bench_scratch() { # pid variable names...
+  work="$(mktemp -d)"
+  chmod 755 "$work"
+  bench_children=("$@")
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  local name
+  for name in "${bench_children[@]}"; do stop "${!name}"; done
+  rm -rf "$work"
+}
