@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
@@ -51,7 +49,7 @@ class WebSocketRegisterTest {
     Path home;
 
     private SipService sip;
-    private Server jetty;
+    private LoopbackJetty jetty;
     private WebSocketClient client;
     private URI uri;
 
@@ -63,14 +61,8 @@ class WebSocketRegisterTest {
                 ? Optional.ofNullable(ACCOUNTS.get(user)) : Optional.empty();
         sip = TestSip.with(pki, home).credentials(credentials).settings(new RegistrarSettings(60, 3600, 600, 3,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), List.of("baresip"))).start();
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        jetty.setHandler(sip.webSocketHandler(jetty));
-        jetty.start();
-        uri = URI.create("ws://127.0.0.1:" + connector.getLocalPort() + "/sip");
+        jetty = LoopbackJetty.start(sip::webSocketHandler);
+        uri = URI.create("ws://127.0.0.1:" + jetty.port() + "/sip");
         client = new WebSocketClient();
         client.start();
     }
@@ -78,7 +70,7 @@ class WebSocketRegisterTest {
     @AfterEach
     void stop() throws Exception {
         client.stop();
-        jetty.stop();
+        jetty.close();
         sip.close();
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
+import io.hub.sip.LoopbackJetty;
 import io.hub.sip.WebSocketBrowser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
@@ -44,7 +43,7 @@ class SipWebSocketTest {
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final Handler handler = new Handler();
     private SipServer sip;
-    private Server jetty;
+    private LoopbackJetty jetty;
     private WebSocketClient client;
     private URI uri;
 
@@ -58,14 +57,8 @@ class SipWebSocketTest {
     void start() throws Exception {
         sip = new SipServer(handler, pki.validator(), Clock.systemUTC(), SipServer.Limits.standard(), metrics,
                 MessageParser.JAIN_SIP);
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        jetty.setHandler(SipWebSocketUpgrade.handler(jetty, sip));
-        jetty.start();
-        uri = URI.create("ws://127.0.0.1:" + connector.getLocalPort() + SipWebSocketUpgrade.PATH);
+        jetty = LoopbackJetty.start(server -> SipWebSocketUpgrade.handler(server, sip));
+        uri = URI.create("ws://127.0.0.1:" + jetty.port() + SipWebSocketUpgrade.PATH);
         client = new WebSocketClient();
         client.start();
     }
@@ -73,7 +66,7 @@ class SipWebSocketTest {
     @AfterEach
     void stop() throws Exception {
         client.stop();
-        jetty.stop();
+        jetty.close();
         sip.close();
     }
 

@@ -9,6 +9,7 @@ import gov.nist.javax.sip.message.SIPRequest;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MutableClock;
+import io.hub.sip.LoopbackJetty;
 import io.hub.sip.WebPortLimits;
 import io.hub.sip.WebSocketBrowser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -59,7 +58,7 @@ class WebPortLimitsTest {
     private final List<AutoCloseable> closing = new ArrayList<>();
     private SipServer sip;
     private WebPortGuard guard;
-    private Server jetty;
+    private LoopbackJetty jetty;
     private int port;
 
     @BeforeAll
@@ -74,15 +73,9 @@ class WebPortLimitsTest {
                 MessageParser.JAIN_SIP);
         guard = new WebPortGuard(new WebPortLimits(2, 3, Duration.ofSeconds(10), Duration.ofSeconds(60)), clock,
                 metrics);
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        connector.addEventListener(guard);
-        jetty.addConnector(connector);
-        jetty.setHandler(SipWebSocketUpgrade.handler(jetty, sip, guard));
-        jetty.start();
-        port = connector.getLocalPort();
+        jetty = LoopbackJetty.start(server -> SipWebSocketUpgrade.handler(server, sip, guard),
+                connector -> connector.addEventListener(guard));
+        port = jetty.port();
     }
 
     @AfterEach
@@ -90,7 +83,7 @@ class WebPortLimitsTest {
         for (AutoCloseable c : closing) {
             c.close();
         }
-        jetty.stop();
+        jetty.close();
         sip.close();
     }
 
