@@ -16,7 +16,6 @@ import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MutableClock;
 import io.hub.pki.PemFiles;
-import io.hub.pki.ServerTls;
 import io.hub.relay.RelayConfig;
 import io.hub.relay.browser.BrowserPeer;
 import io.hub.relay.browser.HubAnswer;
@@ -27,8 +26,6 @@ import io.hub.sip.call.CallSettings;
 import io.hub.sip.call.EndCause;
 import io.hub.sip.call.JdbcCallRecords;
 import io.hub.sip.location.JdbcBindingStore;
-import io.hub.sip.registrar.RegistrarSettings;
-import io.hub.sip.transport.SipServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -78,12 +75,10 @@ class BrowserCallsTest {
         database.setJdbcUrl("jdbc:h2:file:" + home.resolve("db/hub") + ";WRITE_DELAY=0");
         records = new JdbcCallRecords(database);
         dtlsLegs = new DtlsSrtpLegs(HubCertificate.generate(clock), clock, metrics, 4);
-        sip = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
-                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                pki.validator(), TestSip.everyUser("secret"), new JdbcBindingStore(database),
-                RegistrarSettings.standard(), SipServer.Limits.standard(), clock, metrics,
-                new SipService.Calls(new RelayConfig(InetAddress.getLoopbackAddress(), 33000, 33999,
-                        Duration.ofSeconds(60), 8000), CallSettings.standard(), records).withDtls(dtlsLegs));
+        sip = TestSip.with(pki, home).bindings(new JdbcBindingStore(database)).clock(clock).metrics(metrics)
+                .calls(new SipService.Calls(new RelayConfig(InetAddress.getLoopbackAddress(), 33000, 33999,
+                        Duration.ofSeconds(60), 8000), CallSettings.standard(), records).withDtls(dtlsLegs))
+                .start();
         sip.onCallRefused(refusals::add);
     }
 

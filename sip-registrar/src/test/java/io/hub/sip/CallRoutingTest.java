@@ -17,7 +17,6 @@ import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
 import io.hub.pki.MutableClock;
 import io.hub.pki.PemFiles;
-import io.hub.pki.ServerTls;
 import io.hub.sip.CallPhone.Established;
 import io.hub.sip.call.CallRecord;
 import io.hub.sip.call.CallRefusal;
@@ -27,12 +26,10 @@ import io.hub.sip.call.JdbcCallRecords;
 import io.hub.sip.location.JdbcBindingStore;
 import io.hub.sip.registrar.CredentialSource;
 import io.hub.sip.registrar.DigestAuthenticator;
-import io.hub.sip.registrar.RegistrarSettings;
 import io.hub.sip.registrar.SipCredentials;
 import io.hub.relay.RelayConfig;
 import io.hub.relay.RelayMode;
 import io.hub.relay.sdp.SessionDescription;
-import io.hub.sip.transport.SipServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -95,11 +92,8 @@ class CallRoutingTest {
                 ? Optional.ofNullable(ACCOUNTS.get(user)) : Optional.empty();
         timers = new HandMovedTimers(clock);
         metrics = new SimpleMeterRegistry();
-        sip = SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, null,
-                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
-                pki.validator(), credentials, new JdbcBindingStore(database), RegistrarSettings.standard(),
-                SipServer.Limits.standard(), clock, metrics,
-                new SipService.Calls(relay, settings, records, timers));
+        sip = TestSip.with(pki, home).credentials(credentials).bindings(new JdbcBindingStore(database)).clock(clock)
+                .metrics(metrics).calls(new SipService.Calls(relay, settings, records, timers)).start();
     }
 
     @AfterEach

@@ -81,6 +81,17 @@ public final class TestSip {
         return this;
     }
 
+    public TestSip bindings(BindingStore store) {
+        this.bindings = store;
+        return this;
+    }
+
+    /** Calls set up as {@code setup} says (its relay, timers, records, DTLS legs). */
+    public TestSip calls(SipService.Calls setup) {
+        this.calls = setup;
+        return this;
+    }
+
     /** Binding and call records both in {@code database}, as the hub keeps them. */
     public TestSip storedIn(DataSource database) {
         this.bindings = new JdbcBindingStore(database);
