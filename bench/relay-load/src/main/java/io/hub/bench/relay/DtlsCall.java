@@ -4,7 +4,6 @@ import io.hub.bench.relay.dtls.DtlsHandshake;
 import io.hub.bench.relay.dtls.DtlsIdentity;
 import io.hub.bench.relay.dtls.RelayCertificateCheck;
 import io.hub.phone.sdp.AudioStream;
-import io.hub.phone.sdp.SdpException;
 import io.hub.phone.srtp.CryptoLine;
 import io.hub.phone.srtp.CryptoSuite;
 import io.hub.phone.srtp.MasterKey;
@@ -52,10 +51,10 @@ final class DtlsCall {
     void negotiate(NgClient ng) throws IOException {
         Map<String, Object> offer = requests.offer(browserOffer());
         offer.put("transport-protocol", "RTP/SAVP");
-        AudioStream toB = sdes(ng.request(offer));
+        AudioStream toB = requests.audioOf(ng.request(offer), "offer");
         CryptoLine chosen = requests.line(toB, LoadCall.S80);
         bReceives = requests.key(chosen);
-        relayForB = address(toB.address(), toB.port());
+        relayForB = NgCallRequests.addressOf(toB);
 
         Map<?, ?> reply = ng.request(requests.answer(LoadCall.sdp(b, CryptoLine.of(chosen.tag(), b.ownKey).format())));
         RelayAnswer toA = RelayAnswer.read(callId, requests.sdpOf(reply, "answer"));
@@ -85,17 +84,5 @@ final class DtlsCall {
         return "v=0\r\no=- " + a.ssrc + " 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                 + "m=audio " + a.port() + " " + PROFILE + " 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\n"
                 + "a=sendrecv\r\na=rtcp-mux\r\na=fingerprint:" + identity.fingerprint() + "\r\na=setup:actpass\r\n";
-    }
-
-    private AudioStream sdes(Map<?, ?> reply) throws IOException {
-        try {
-            return AudioStream.read(requests.sdpOf(reply, "offer"));
-        } catch (SdpException e) {
-            throw new IOException("call " + callId + ": the relay's offer to B does not parse: " + e.getMessage());
-        }
-    }
-
-    private static InetSocketAddress address(String host, int port) throws IOException {
-        return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 }

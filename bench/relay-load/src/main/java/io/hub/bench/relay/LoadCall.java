@@ -1,7 +1,6 @@
 package io.hub.bench.relay;
 
 import io.hub.phone.sdp.AudioStream;
-import io.hub.phone.sdp.SdpException;
 import io.hub.phone.srtp.CryptoLine;
 import io.hub.phone.srtp.CryptoSuite;
 import io.hub.phone.srtp.MasterKey;
@@ -94,12 +93,7 @@ final class LoadCall {
     }
 
     private RelaySide relaySide(Map<?, ?> reply, String what) throws IOException {
-        String text = requests.sdpOf(reply, what);
-        try {
-            AudioStream medium = AudioStream.read(text);
-            return new RelaySide(new InetSocketAddress(InetAddress.getByName(medium.address()), medium.port()), medium);
-        } catch (SdpException e) {
-            throw new IOException("call " + callId + ": the relay's " + what + " SDP does not parse: " + e.getMessage());
-        }
+        AudioStream medium = requests.audioOf(reply, what);
+        return new RelaySide(NgCallRequests.addressOf(medium), medium);
     }
 }

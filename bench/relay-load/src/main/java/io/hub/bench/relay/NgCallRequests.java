@@ -1,11 +1,14 @@
 package io.hub.bench.relay;
 
 import io.hub.phone.sdp.AudioStream;
+import io.hub.phone.sdp.SdpException;
 import io.hub.phone.srtp.CryptoLine;
 import io.hub.phone.srtp.MasterKey;
 import io.hub.phone.srtp.SdesException;
 import io.hub.relay.control.NgClient;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +54,20 @@ final class NgCallRequests {
             throw new IOException("call " + callId + ": the " + what + " was refused: " + reply.get("error-reason"));
         }
         return text;
+    }
+
+    /** The audio stream of an {@code ok} reply's SDP. */
+    AudioStream audioOf(Map<?, ?> reply, String what) throws IOException {
+        try {
+            return AudioStream.read(sdpOf(reply, what));
+        } catch (SdpException e) {
+            throw new IOException("call " + callId + ": the relay's " + what + " SDP does not parse: " + e.getMessage());
+        }
+    }
+
+    /** Where the relay wants {@code medium}'s packets sent. */
+    static InetSocketAddress addressOf(AudioStream medium) throws IOException {
+        return new InetSocketAddress(InetAddress.getByName(medium.address()), medium.port());
     }
 
     /** The first crypto line of {@code suite} the relay wrote. */
