@@ -178,7 +178,9 @@ public final class Registrar {
         tag(ok);
         Instant now = clock.instant();
         for (Binding binding : updated) {
-            long remaining = Math.max(0, binding.expiresAt().getEpochSecond() - now.getEpochSecond());
+            // Rounded up: a binding stored a few milliseconds ago across a second's edge has its whole
+            // interval left, not one second less.
+            long remaining = Math.max(0, (binding.expiresAt().toEpochMilli() - now.toEpochMilli() + 999) / 1000);
             add(ok, "Contact", binding.contact() + ";expires=" + remaining);
         }
         if (outbound) {

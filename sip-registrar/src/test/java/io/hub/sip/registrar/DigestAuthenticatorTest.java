@@ -45,7 +45,7 @@ class DigestAuthenticatorTest {
     }
 
     @Test
-    void pastTenThousandNoncesExpiredOnesAreSweptAndFreshOnesStillRefuseReplays() {
+    void expiredNoncesAreForgottenOnTheNextAnswerAndFreshOnesStillRefuseReplays() {
         Instant[] now = {Instant.parse("2026-06-01T12:00:00Z")};
         DigestAuthenticator moving = new DigestAuthenticator(new Clock() {
             @Override
@@ -64,16 +64,25 @@ class DigestAuthenticatorTest {
             }
         });
         SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
-        for (int i = 0; i < 10_001; i++) {
+        for (int i = 0; i < 300; i++) {
             assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(moving.challenges("hub", false, true)
                     .get(0), "1001", "a", "00000001"), "REGISTER", ANY_URI, alice));
         }
-        now[0] = now[0].plus(DigestAuthenticator.NONCE_LIFETIME).plusSeconds(2);
+        now[0] = now[0].plusSeconds(60);
+        String later = moving.challenges("hub", false, true).get(0);
+        assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(later, "1001", "a", "00000001"), "REGISTER",
+                ANY_URI, alice));
+        assertEquals(301, moving.noncesTracked());
+
+        now[0] = now[0].plus(DigestAuthenticator.NONCE_LIFETIME).minusSeconds(58);
         String fresh = moving.challenges("hub", false, true).get(0);
         assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(fresh, "1001", "a", "00000001"), "REGISTER", ANY_URI,
-                alice), "this answer sweeps the ten thousand expired nonces");
+                alice), "this answer forgets the 300 nonces issued more than a lifetime ago");
+        assertEquals(2, moving.noncesTracked(), "the nonce issued a minute later is still live, and the fresh one");
         assertEquals(DigestAuthenticator.Verdict.REPLAYED, moving.check(answer(fresh, "1001", "a", "00000001"),
-                "REGISTER", ANY_URI, alice), "the sweep keeps what is fresh");
+                "REGISTER", ANY_URI, alice), "what is fresh is kept");
+        assertEquals(DigestAuthenticator.Verdict.REPLAYED, moving.check(answer(later, "1001", "a", "00000001"),
+                "REGISTER", ANY_URI, alice), "a nonce within its lifetime still refuses a repeated count");
     }
 
     @Test

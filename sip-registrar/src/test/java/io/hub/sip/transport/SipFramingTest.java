@@ -106,4 +106,40 @@ class SipFramingTest {
 
         assertEquals(400, e.status);
     }
+
+    @Test
+    void theLengthIsFoundInAnyCaseItsCompactFormAndWithBlanksAroundTheName() throws Exception {
+        feed("MESSAGE sip:a SIP/2.0\r\nCONTENT-LENGTH: 2\r\n\r\nab");
+        feed("MESSAGE sip:b SIP/2.0\r\nL:3\r\n\r\nabc");
+        feed("MESSAGE sip:c SIP/2.0\r\ncontent-length \t:  4 \r\n\r\nabcd");
+
+        assertEquals(List.of("MESSAGE sip:a SIP/2.0\r\nCONTENT-LENGTH: 2\r\n\r\nab",
+                "MESSAGE sip:b SIP/2.0\r\nL:3\r\n\r\nabc",
+                "MESSAGE sip:c SIP/2.0\r\ncontent-length \t:  4 \r\n\r\nabcd"), units);
+    }
+
+    @Test
+    void otherHeadersNamedAlikeAreNotTheLength() throws Exception {
+        feed("MESSAGE sip:a SIP/2.0\r\nX-Content-Length: 9\r\nContent-Lengths: 9\r\nLl: 9\r\n"
+                + "Subject: Content-Length: 9\r\n\r\n");
+
+        assertEquals(1, units.size(), "no length: the message ends with its headers");
+    }
+
+    @Test
+    void aLengthThatIsNotANumberIs400WithTheValue() {
+        var e = assertThrows(SipFraming.FramingException.class, () -> feed(
+                "MESSAGE sip:hub.test SIP/2.0\r\nContent-Length: 1x\r\n\r\n"));
+
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().contains("'1x'"), e.getMessage());
+    }
+
+    @Test
+    void aNegativeLengthIs400() {
+        var e = assertThrows(SipFraming.FramingException.class, () -> feed(
+                "MESSAGE sip:hub.test SIP/2.0\r\nl: -1\r\n\r\n"));
+
+        assertEquals(400, e.status);
+    }
 }
