@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hub.pki.DeviceCertificateValidator;
 import io.hub.pki.DeviceIdentity;
-import io.hub.pki.Fingerprints;
 import io.hub.pki.DeviceValidation;
 import io.hub.pki.MacAddress;
 import io.hub.pki.RefusalCause;
@@ -19,6 +18,7 @@ import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.DeviceState;
+import io.hub.provisioning.devices.KeptFingerprints;
 import io.hub.provisioning.http.RateLimiter;
 import io.hub.provisioning.http.RateLimits;
 import io.hub.provisioning.Refusal;
@@ -190,7 +190,7 @@ final class DeviceAuthenticator {
         if (chain.isEmpty()) {
             return validator.validate(chain, named);
         }
-        KeptKey key = new KeptKey(chain.stream().map(Fingerprints::sha256).toList(),
+        KeptKey key = new KeptKey(chain.stream().map(KeptFingerprints::sha256).toList(),
                 named.map(MacAddress::value).orElse(""));
         Object state = validator.state();
         Instant now = clock.instant();

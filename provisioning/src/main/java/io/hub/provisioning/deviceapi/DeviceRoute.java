@@ -1,9 +1,12 @@
 package io.hub.provisioning.deviceapi;
 
 import io.hub.provisioning.http.RequestFacts;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -32,6 +35,7 @@ abstract class DeviceRoute extends Handler.Abstract {
     private final String action;
     private final Set<String> methods;
     private final MeterRegistry metrics;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     DeviceRoute(String action, Set<String> methods, Desk desk) {
         this.action = action;
@@ -57,7 +61,10 @@ abstract class DeviceRoute extends Handler.Abstract {
 
     /** Counts a request that was answered with something other than a refusal. */
     void count(String outcome) {
-        io.micrometer.core.instrument.Counter.builder(REQUESTS).description("requests to the device HTTPS, by action and outcome")
-                .tags("action", action, "outcome", outcome).register(metrics).increment();
+        // Looked up once per outcome: building and registering the meter on each request was a tenth
+        // of a kept-alive fetch's own work.
+        counters.computeIfAbsent(outcome, key -> Counter.builder(REQUESTS)
+                .description("requests to the device HTTPS, by action and outcome")
+                .tags("action", action, "outcome", key).register(metrics)).increment();
     }
 }

@@ -2,7 +2,6 @@ package io.hub.provisioning.devices;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.hub.pki.Fingerprints;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.storage.Database;
 import io.hub.provisioning.storage.Rows;
@@ -56,7 +55,7 @@ public final class SeenCertificates {
 
     /** Remembers that {@code mac} presented {@code leaf} now, keeping only the latest {@link #PER_DEVICE}. */
     public void record(MacAddress mac, X509Certificate leaf) {
-        record(mac, Fingerprints.sha256(leaf), leaf.getIssuerX500Principal(), leaf.getSerialNumber());
+        record(mac, KeptFingerprints.sha256(leaf), leaf.getIssuerX500Principal(), leaf.getSerialNumber());
     }
 
     /**
@@ -73,7 +72,7 @@ public final class SeenCertificates {
      * counts as written once that transaction commits.
      */
     public Optional<Database.SqlWork<Void>> due(MacAddress mac, X509Certificate leaf) {
-        return due(mac, Fingerprints.sha256(leaf), leaf.getIssuerX500Principal(), leaf.getSerialNumber());
+        return due(mac, KeptFingerprints.sha256(leaf), leaf.getIssuerX500Principal(), leaf.getSerialNumber());
     }
 
     private Optional<Database.SqlWork<Void>> due(MacAddress mac, String fingerprint, X500Principal issuer,
