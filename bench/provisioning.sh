@@ -94,19 +94,22 @@ config="/prov/v1/config/$mac.xml"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 echo "runs: $runs (median), concurrency $concurrency"
 # Warm-up, the same for both servers: the hub is a long-running JVM whose compiler needs many
-# thousands of requests of each kind before it runs at its pace (2,000 left it at a third of it).
-warm() { # base-url
+# thousands of requests of each kind before it runs at its pace (2,000 left it at a third of it),
+# and a few downloads before it streams firmware at its pace.
+warm() { # base-url firmware-path
   ab -q -k -t "$warmup" -n 10000000 -c "$concurrency" -E "$work/phone/both.pem" "$1$config" >/dev/null 2>&1 || true
   ab -q -n "$((handshakes / 2))" -c "$concurrency" -E "$work/phone/both.pem" "$1$config" >/dev/null 2>&1 || true
+  for _ in 1 2 3 4 5; do mibps "$1$2" >/dev/null; done
 }
-warm https://localhost:18500
-warm https://localhost:18600
+hub_firmware="/prov/v1/firmware/Myriad%20M7/9.9" nginx_firmware="/prov/v1/firmware/image.bin"
+warm https://localhost:18500 "$hub_firmware"
+warm https://localhost:18600 "$nginx_firmware"
 measure "config, kept-alive mTLS" "req/s" "rps https://localhost:18500$config yes $requests" \
     "rps https://localhost:18600$config yes $requests"
 measure "config, new handshake each" "req/s" "rps https://localhost:18500$config no $handshakes" \
     "rps https://localhost:18600$config no $handshakes"
-measure "firmware download ($firmware_mib MiB)" "MiB/s" "mibps https://localhost:18500/prov/v1/firmware/Myriad%20M7/9.9" \
-    "mibps https://localhost:18600/prov/v1/firmware/image.bin"
+measure "firmware download ($firmware_mib MiB)" "MiB/s" "mibps https://localhost:18500$hub_firmware" \
+    "mibps https://localhost:18600$nginx_firmware"
 # Lower is better here, so the ratio is nginx/hub: above 1 still means the hub is faster.
 hub_ms="$(for _ in $(seq "$runs"); do discovery_ms https://localhost:18500/rdd/v1/discovery; done | median)"
 nginx_ms="$(for _ in $(seq "$runs"); do discovery_ms https://localhost:18600/rdd/v1/discovery; done | median)"

@@ -107,8 +107,17 @@ public final class PhoneCatalogue {
         return names;
     }
 
+    /** The name lower-cased without blanks, underscores and dashes; a loop, as every device request asks. */
     private static String matchKey(String name) {
-        return name.toLowerCase(Locale.ROOT).replaceAll("[\\s_-]+", "");
+        StringBuilder key = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            // The blanks a regular expression calls \s, underscores and dashes.
+            if (" \t\n\u000b\f\r_-".indexOf(c) < 0) {
+                key.append(c);
+            }
+        }
+        return key.toString().toLowerCase(Locale.ROOT);
     }
 
     private static List<PhoneModel> readBuiltIn() {
