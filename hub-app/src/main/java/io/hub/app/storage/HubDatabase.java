@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * that a kill -9 then loses, and an import the admin was told succeeded must survive. Its connections
  * let one writing transaction be open at a time ({@link OneWriterAtATime} says why). H2 is pinned
  * to 2.4 because 2.5's recovery leaves part of a commit that a kill -9 cut short (docs/ARCHITECTURE.md,
- * Storage; {@code CommitCrashTest}). A database file H2 cannot read stops {@link #open} with a
+ * Storage; {@code CommitCrashTest}). That setting also stops H2's own chunk compaction, which
+ * {@link H2Housekeeping} runs instead. A database file H2 cannot read stops {@link #open} with a
  * {@link DatabaseFileException} before the pool touches it, and so does a database whose schema a
  * newer hub migrated ({@link SchemaVersions}).
  *
@@ -50,10 +51,12 @@ public final class HubDatabase implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Path privateDirectory;
+    private final H2Housekeeping housekeeping;
 
-    private HubDatabase(HikariDataSource pool, Path privateDirectory) {
+    private HubDatabase(HikariDataSource pool, Path privateDirectory, H2Housekeeping housekeeping) {
         this.pool = pool;
         this.privateDirectory = privateDirectory;
+        this.housekeeping = housekeeping;
     }
 
     /** How many connections the pool keeps: at most {@code maximum}, at least {@code minimumIdle} idle. */
@@ -95,11 +98,13 @@ public final class HubDatabase implements AutoCloseable {
             DatabaseFileCheck.check(url, directory.toAbsolutePath().resolve(FILE_NAME + DatabaseFileCheck.FILE_SUFFIX));
         }
         HikariConfig config = new HikariConfig();
+        H2Housekeeping housekeeping = null;
         if (isH2(url)) {
             // One writing transaction at a time: OneWriterAtATime says why.
             org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
             h2.setURL(url);
             config.setDataSource(new OneWriterAtATime(h2));
+            housekeeping = new H2Housekeeping(h2);
         } else {
             config.setJdbcUrl(url);
         }
@@ -130,7 +135,10 @@ public final class HubDatabase implements AutoCloseable {
             throw e;
         }
         LOG.info("database open url={} pool={} idle={}", redacted(url), size.maximum(), size.minimumIdle());
-        return new HubDatabase(pool, privateDirectory);
+        if (housekeeping != null) {
+            housekeeping.start();
+        }
+        return new HubDatabase(pool, privateDirectory, housekeeping);
     }
 
     /** True for a PostgreSQL JDBC URL. */
@@ -167,6 +175,9 @@ public final class HubDatabase implements AutoCloseable {
     /** Closes the pool, then makes the files H2 created since the open private too. */
     @Override
     public void close() {
+        if (housekeeping != null) {
+            housekeeping.close();
+        }
         pool.close();
         try {
             tighten(privateDirectory);
