@@ -103,8 +103,9 @@ public final class HubDatabase implements AutoCloseable {
             // One writing transaction at a time: OneWriterAtATime says why.
             org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
             h2.setURL(url);
-            config.setDataSource(new OneWriterAtATime(h2));
-            housekeeping = new H2Housekeeping(h2);
+            OneWriterAtATime writers = new OneWriterAtATime(h2);
+            config.setDataSource(writers);
+            housekeeping = new H2Housekeeping(h2, writers);
         } else {
             config.setJdbcUrl(url);
         }

@@ -29,8 +29,9 @@ import javax.sql.DataSource;
  * with its rows already turned committed, another table without. After a kill -9, recovery sees
  * the transaction as open and rolls back only the rows that still carry its mark: an enrollment
  * came back as a device without its audit row. Chunks are written by the commits of writing
- * transactions (the hub runs with {@code WRITE_DELAY=0}, so there is no background writer), and
- * by a large transaction whose unsaved pages outgrow H2's buffer. With one writer at a time, each
+ * transactions (the hub runs with {@code WRITE_DELAY=0}, so there is no background writer), by a
+ * large transaction whose unsaved pages outgrow H2's buffer, and by the hub's own compaction
+ * ({@link H2Housekeeping}), which takes the turn like a writer ({@link #alone}). With one writer at a time, each
  * chunk is gathered by the one thread that changes anything, so it holds every transaction whole
  * or, for the writer's own open transaction, together with the undo log that rolls it back.
  *
@@ -67,6 +68,26 @@ final class OneWriterAtATime implements DataSource {
         }
         String first = text.substring(0, end).toUpperCase(Locale.ROOT);
         return QUERIES.contains(first) && !text.toUpperCase(Locale.ROOT).contains("FOR UPDATE");
+    }
+
+    /** Work on the database that throws what JDBC throws. */
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} holding the turn to write, as a writing transaction does: for work that writes
+     * chunks of the file without a connection of the pool ({@link H2Housekeeping}'s compaction).
+     *
+     * @throws SQLException when the turn does not come within {@link #WAIT_SECONDS}, or from the work
+     */
+    <T> T alone(SqlWork<T> work) throws SQLException {
+        turn.enter();
+        try {
+            return work.run();
+        } finally {
+            turn.leave();
+        }
     }
 
     /** How many threads wait for their turn to write, for tests. */

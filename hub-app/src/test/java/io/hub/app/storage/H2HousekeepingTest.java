@@ -1,6 +1,7 @@
 package io.hub.app.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -9,6 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +64,8 @@ class H2HousekeepingTest {
 
     @Test
     void ticksMoveTheLivePagesOfSparseChunksAndKeepEveryRow() throws Exception {
-        H2Housekeeping housekeeping = new H2Housekeeping(churned("kept"));
+        JdbcDataSource h2 = churned("kept");
+        H2Housekeeping housekeeping = new H2Housekeeping(h2, new OneWriterAtATime(h2));
         int before = housekeeping.chunksFillPercent();
         assertTrue(before < H2Housekeeping.TARGET_FILL_PERCENT, "the churn left sparse chunks: " + before + " %");
 
@@ -79,13 +85,41 @@ class H2HousekeepingTest {
 
     @Test
     void withoutTicksTheChunksStaySparse() throws Exception {
-        H2Housekeeping housekeeping = new H2Housekeeping(churned("left"));
+        JdbcDataSource h2 = churned("left");
+        H2Housekeeping housekeeping = new H2Housekeeping(h2, new OneWriterAtATime(h2));
         for (int i = 0; i < 10; i++) {
             commitOne();
         }
 
         assertTrue(housekeeping.chunksFillPercent() < H2Housekeeping.TARGET_FILL_PERCENT,
                 "H2 with WRITE_DELAY=0 does not compact by itself: " + housekeeping.chunksFillPercent() + " %");
+    }
+
+    @Test
+    void aTickWaitsForTheTransactionThatIsWritingAsAnotherWriterWould() throws Exception {
+        JdbcDataSource h2 = churned("gated");
+        OneWriterAtATime writers = new OneWriterAtATime(h2);
+        H2Housekeeping housekeeping = new H2Housekeeping(h2, writers);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection writer = writers.getConnection()) {
+            writer.setAutoCommit(false);
+            try (Statement statement = writer.createStatement()) {
+                statement.executeUpdate("UPDATE other SET note = 'half-way' WHERE id = 2");
+            }
+            Future<Boolean> tick = other.submit(housekeeping::tick);
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (writers.waiting() == 0 && !tick.isDone() && System.nanoTime() < giveUp) {
+                Thread.yield(); // the tick's thread reaches the turn's queue; bounded by the deadline
+            }
+
+            assertEquals(1, writers.waiting(), "the tick waits for the open writing transaction");
+            assertFalse(tick.isDone());
+            writer.commit();
+            tick.get(30, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+        assertEquals(0, writers.waiting());
     }
 
     private void commitOne() throws SQLException {
