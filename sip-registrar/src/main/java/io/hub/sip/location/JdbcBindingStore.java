@@ -75,8 +75,13 @@ public final class JdbcBindingStore implements BindingStore {
     }
 
     /**
-     * One transaction for every change: a delete of each AOR's rows, then its new rows, in two
-     * batches. Rolled back whole when any statement fails.
+     * One transaction for every change, rolled back whole when any statement fails. Each AOR's rows
+     * that are not among its new bindings are deleted; a binding whose row exists is updated in
+     * place, and only a new one is inserted. An update in place leaves the primary key's index and
+     * the row's place in the table as they were, so a refresh (most REGISTERs) rewrites one page of
+     * the table instead of three; the commits of the binding writer were a quarter of the hub's CPU
+     * under REGISTER load. On several nodes, a binding this node writes takes over the row another
+     * node kept under the same key (the phone moved here), and other nodes' other rows stay.
      */
     @Override
     public void replaceAll(List<AorBindings> changes) {
@@ -85,43 +90,8 @@ public final class JdbcBindingStore implements BindingStore {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                try (PreparedStatement delete = connection.prepareStatement(node == null
-                        ? "DELETE FROM sip_binding WHERE aor = ?"
-                        : "DELETE FROM sip_binding WHERE aor = ? AND (node = ? OR node IS NULL)")) {
-                    for (String aor : last.keySet()) {
-                        delete.setString(1, aor);
-                        if (node != null) {
-                            delete.setString(2, node);
-                        }
-                        delete.addBatch();
-                    }
-                    delete.executeBatch();
-                }
-                if (node != null) {
-                    takeOver(connection, last);
-                }
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sip_binding (aor, "
-                        + "binding_key, contact, instance, reg_id, call_id, cseq, expires_at, registered_at, "
-                        + "refreshed_at, source, transport, user_agent, device_mac, cipher, node) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    boolean any = false;
-                    for (Map.Entry<String, List<Binding>> change : last.entrySet()) {
-                        for (Binding b : change.getValue()) {
-                            Object[] values = {change.getKey(), b.key(), b.contact(), b.instance(), b.regId(),
-                                b.callId(), b.cseq(), time(b.expiresAt()), time(b.registeredAt()),
-                                time(b.refreshedAt()), b.source(), b.transport(), clip(b.userAgent()), b.deviceMac(),
-                                b.cipher(), node};
-                            for (int i = 0; i < values.length; i++) {
-                                insert.setObject(i + 1, values[i]);
-                            }
-                            insert.addBatch();
-                            any = true;
-                        }
-                    }
-                    if (any) {
-                        insert.executeBatch();
-                    }
-                }
+                deleteOthers(connection, last);
+                insert(connection, update(connection, last));
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -132,6 +102,79 @@ public final class JdbcBindingStore implements BindingStore {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store the bindings of " + (last.size() == 1
                     ? last.keySet().iterator().next() : last.size() + " AORs") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes each AOR's rows of this node whose keys are not among its new bindings. */
+    private void deleteOthers(Connection connection, Map<String, List<Binding>> changes) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sip_binding WHERE aor = ? "
+                + (node == null ? "" : "AND (node = ? OR node IS NULL) ") + "AND NOT (binding_key = ANY (?))")) {
+            for (Map.Entry<String, List<Binding>> change : changes.entrySet()) {
+                int parameter = 1;
+                delete.setString(parameter++, change.getKey());
+                if (node != null) {
+                    delete.setString(parameter++, node);
+                }
+                delete.setArray(parameter, connection.createArrayOf("VARCHAR",
+                        change.getValue().stream().map(Binding::key).toArray()));
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+    }
+
+    /** Updates the rows that exist; returns the bindings that have none yet, with their AORs. */
+    private Map<String, List<Binding>> update(Connection connection, Map<String, List<Binding>> changes)
+            throws SQLException {
+        List<Map.Entry<String, Binding>> sent = new ArrayList<>();
+        int[] counts;
+        try (PreparedStatement update = connection.prepareStatement("UPDATE sip_binding SET contact = ?, "
+                + "instance = ?, reg_id = ?, call_id = ?, cseq = ?, expires_at = ?, registered_at = ?, "
+                + "refreshed_at = ?, source = ?, transport = ?, user_agent = ?, device_mac = ?, cipher = ?, node = ? "
+                + "WHERE aor = ? AND binding_key = ?")) {
+            for (Map.Entry<String, List<Binding>> change : changes.entrySet()) {
+                for (Binding b : change.getValue()) {
+                    bind(update, b.contact(), b.instance(), b.regId(), b.callId(), b.cseq(), time(b.expiresAt()),
+                            time(b.registeredAt()), time(b.refreshedAt()), b.source(), b.transport(),
+                            clip(b.userAgent()), b.deviceMac(), b.cipher(), node, change.getKey(), b.key());
+                    update.addBatch();
+                    sent.add(Map.entry(change.getKey(), b));
+                }
+            }
+            counts = sent.isEmpty() ? new int[0] : update.executeBatch();
+        }
+        Map<String, List<Binding>> missing = new LinkedHashMap<>();
+        for (int i = 0; i < sent.size(); i++) {
+            if (counts[i] == 0) {
+                missing.computeIfAbsent(sent.get(i).getKey(), aor -> new ArrayList<>()).add(sent.get(i).getValue());
+            }
+        }
+        return missing;
+    }
+
+    private void insert(Connection connection, Map<String, List<Binding>> bindings) throws SQLException {
+        if (bindings.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sip_binding (aor, "
+                + "binding_key, contact, instance, reg_id, call_id, cseq, expires_at, registered_at, "
+                + "refreshed_at, source, transport, user_agent, device_mac, cipher, node) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Map.Entry<String, List<Binding>> change : bindings.entrySet()) {
+                for (Binding b : change.getValue()) {
+                    bind(insert, change.getKey(), b.key(), b.contact(), b.instance(), b.regId(), b.callId(), b.cseq(),
+                            time(b.expiresAt()), time(b.registeredAt()), time(b.refreshedAt()), b.source(),
+                            b.transport(), clip(b.userAgent()), b.deviceMac(), b.cipher(), node);
+                    insert.addBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            statement.setObject(i + 1, values[i]);
         }
     }
 
@@ -153,25 +196,6 @@ public final class JdbcBindingStore implements BindingStore {
             return delete.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot delete the bindings of node " + gone + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A binding this node writes replaces the row another node kept under the same key: the phone moved here. */
-    private static void takeOver(Connection connection, Map<String, List<Binding>> changes) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sip_binding WHERE aor = ? AND "
-                + "binding_key = ?")) {
-            boolean any = false;
-            for (Map.Entry<String, List<Binding>> change : changes.entrySet()) {
-                for (Binding b : change.getValue()) {
-                    delete.setString(1, change.getKey());
-                    delete.setString(2, b.key());
-                    delete.addBatch();
-                    any = true;
-                }
-            }
-            if (any) {
-                delete.executeBatch();
-            }
         }
     }
 

@@ -111,6 +111,49 @@ class JdbcBindingStoreTest {
                 stored.stream().map(Binding::aor).sorted().toList());
     }
 
+    @Test
+    void aRefreshUpdatesItsRowInPlaceAndARemovedBindingGoesWhileTheOthersStay() throws Exception {
+        String aor = "sip:1001@hub.test";
+        Binding desk = binding(aor, "<sip:1001@10.0.0.1;transport=tls>");
+        Binding soft = binding(aor, "<sip:1001@10.0.0.2;transport=tls>");
+        Binding other = binding("sip:1002@hub.test", "<sip:1002@10.0.0.3;transport=tls>");
+        store.replaceAll(List.of(new AorBindings(aor, List.of(desk, soft)),
+                new AorBindings(other.aor(), List.of(other))));
+        boolean h2 = url().startsWith("jdbc:h2:");
+        long deskRow = h2 ? rowId(desk) : -1;
+        Binding refreshed = new Binding(aor, desk.contact(), null, null, "call-1", 2, NOW.plusSeconds(600), NOW,
+                NOW.plusSeconds(300), 4, "127.0.0.1:5000", "TLS", "test", null, null);
+
+        store.replace(aor, List.of(refreshed));
+
+        List<Binding> stored = store.load();
+        assertEquals(List.of(desk.contact(), other.contact()), stored.stream().map(Binding::contact).sorted().toList(),
+                "the binding left out of the set is gone, the other AOR's row stays");
+        Binding kept = stored.stream().filter(b -> b.contact().equals(desk.contact())).findFirst().orElseThrow();
+        assertEquals(2, kept.cseq());
+        assertEquals(NOW.plusSeconds(600), kept.expiresAt());
+        if (h2) {
+            assertEquals(deskRow, rowId(desk), "the refresh updated the row where it was");
+        }
+
+        store.replace(aor, List.of());
+
+        assertEquals(List.of(other.contact()), store.load().stream().map(Binding::contact).toList());
+    }
+
+    /** H2's internal row id of a binding's row: it stays when a row is updated, a new row gets another. */
+    private long rowId(Binding binding) throws Exception {
+        try (var connection = database.getConnection(); var query = connection.prepareStatement(
+                "SELECT _ROWID_ FROM sip_binding WHERE aor = ? AND binding_key = ?")) {
+            query.setString(1, binding.aor());
+            query.setString(2, binding.key());
+            try (var row = query.executeQuery()) {
+                assertTrue(row.next(), "a row for " + binding.contact());
+                return row.getLong(1);
+            }
+        }
+    }
+
     private List<String> rows() {
         return store.load().stream().map(b -> b.aor() + " " + b.contact()).sorted().toList();
     }
