@@ -77,10 +77,10 @@ public final class JdbcBindingStore implements BindingStore {
     /**
      * One transaction for every change, rolled back whole when any statement fails. Each AOR's rows
      * that are not among its new bindings are deleted; a binding whose row exists is updated in
-     * place, and only a new one is inserted. An update in place leaves the primary key's index and
-     * the row's place in the table as they were, so a refresh (most REGISTERs) rewrites one page of
-     * the table instead of three; the commits of the binding writer were a quarter of the hub's CPU
-     * under REGISTER load. On several nodes, a binding this node writes takes over the row another
+     * place, and only a new one is inserted. H2 keeps an updated row where it was and leaves the
+     * primary key's index alone, so a refresh (most REGISTERs) rewrites the page its row is on, where
+     * a delete and an insert also rewrote the table's last page and a page of the index: the binding
+     * writer's commits were the largest part of the SIP threads' time under REGISTER load. On several nodes, a binding this node writes takes over the row another
      * node kept under the same key (the phone moved here), and other nodes' other rows stay.
      */
     @Override
