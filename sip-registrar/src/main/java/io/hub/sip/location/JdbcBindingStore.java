@@ -18,6 +18,11 @@ import javax.sql.DataSource;
  */
 public final class JdbcBindingStore implements BindingStore {
 
+    /** The columns a binding's row holds besides its AOR and key, in the order {@link #values} gives them. */
+    private static final List<String> VALUE_COLUMNS = List.of("contact", "instance", "reg_id", "call_id", "cseq",
+            "expires_at", "registered_at", "refreshed_at", "source", "transport", "user_agent", "device_mac", "cipher",
+            "node");
+
     private final DataSource dataSource;
     private final String node;
 
@@ -123,56 +128,54 @@ public final class JdbcBindingStore implements BindingStore {
         }
     }
 
-    /** Updates the rows that exist; returns the bindings that have none yet, with their AORs. */
-    private Map<String, List<Binding>> update(Connection connection, Map<String, List<Binding>> changes)
+    /** The row of {@code b}: the {@link #VALUE_COLUMNS}, then its AOR and key, as both writes bind them. */
+    private Object[] values(String aor, Binding b) {
+        return new Object[] {b.contact(), b.instance(), b.regId(), b.callId(), b.cseq(), time(b.expiresAt()),
+            time(b.registeredAt()), time(b.refreshedAt()), b.source(), b.transport(), clip(b.userAgent()),
+            b.deviceMac(), b.cipher(), node, aor, b.key()};
+    }
+
+    /** Updates the rows that exist; returns the bindings that have none yet, each with its AOR. */
+    private List<Map.Entry<String, Binding>> update(Connection connection, Map<String, List<Binding>> changes)
             throws SQLException {
         List<Map.Entry<String, Binding>> sent = new ArrayList<>();
         int[] counts;
-        try (PreparedStatement update = connection.prepareStatement("UPDATE sip_binding SET contact = ?, "
-                + "instance = ?, reg_id = ?, call_id = ?, cseq = ?, expires_at = ?, registered_at = ?, "
-                + "refreshed_at = ?, source = ?, transport = ?, user_agent = ?, device_mac = ?, cipher = ?, node = ? "
-                + "WHERE aor = ? AND binding_key = ?")) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE sip_binding SET "
+                + String.join(" = ?, ", VALUE_COLUMNS) + " = ? WHERE aor = ? AND binding_key = ?")) {
             for (Map.Entry<String, List<Binding>> change : changes.entrySet()) {
                 for (Binding b : change.getValue()) {
-                    bind(update, b.contact(), b.instance(), b.regId(), b.callId(), b.cseq(), time(b.expiresAt()),
-                            time(b.registeredAt()), time(b.refreshedAt()), b.source(), b.transport(),
-                            clip(b.userAgent()), b.deviceMac(), b.cipher(), node, change.getKey(), b.key());
+                    bind(update, values(change.getKey(), b));
                     update.addBatch();
                     sent.add(Map.entry(change.getKey(), b));
                 }
             }
             counts = sent.isEmpty() ? new int[0] : update.executeBatch();
         }
-        Map<String, List<Binding>> missing = new LinkedHashMap<>();
+        List<Map.Entry<String, Binding>> missing = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
             if (counts[i] == 0) {
-                missing.computeIfAbsent(sent.get(i).getKey(), aor -> new ArrayList<>()).add(sent.get(i).getValue());
+                missing.add(sent.get(i));
             }
         }
         return missing;
     }
 
-    private void insert(Connection connection, Map<String, List<Binding>> bindings) throws SQLException {
+    private void insert(Connection connection, List<Map.Entry<String, Binding>> bindings) throws SQLException {
         if (bindings.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sip_binding (aor, "
-                + "binding_key, contact, instance, reg_id, call_id, cseq, expires_at, registered_at, "
-                + "refreshed_at, source, transport, user_agent, device_mac, cipher, node) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Map.Entry<String, List<Binding>> change : bindings.entrySet()) {
-                for (Binding b : change.getValue()) {
-                    bind(insert, change.getKey(), b.key(), b.contact(), b.instance(), b.regId(), b.callId(), b.cseq(),
-                            time(b.expiresAt()), time(b.registeredAt()), time(b.refreshedAt()), b.source(),
-                            b.transport(), clip(b.userAgent()), b.deviceMac(), b.cipher(), node);
-                    insert.addBatch();
-                }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sip_binding ("
+                + String.join(", ", VALUE_COLUMNS) + ", aor, binding_key) VALUES ("
+                + "?, ".repeat(VALUE_COLUMNS.size() + 1) + "?)")) {
+            for (Map.Entry<String, Binding> binding : bindings) {
+                bind(insert, values(binding.getKey(), binding.getValue()));
+                insert.addBatch();
             }
             insert.executeBatch();
         }
     }
 
-    private static void bind(PreparedStatement statement, Object... values) throws SQLException {
+    private static void bind(PreparedStatement statement, Object[] values) throws SQLException {
         for (int i = 0; i < values.length; i++) {
             statement.setObject(i + 1, values[i]);
         }
