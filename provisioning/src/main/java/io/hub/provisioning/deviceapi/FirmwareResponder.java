@@ -1,7 +1,6 @@
 package io.hub.provisioning.deviceapi;
 
 import io.hub.provisioning.firmware.FirmwareImage;
-import java.io.IOException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
@@ -29,7 +28,7 @@ final class FirmwareResponder {
     private FirmwareResponder() {
     }
 
-    static void respond(Request request, Response response, Callback callback, FirmwareImage image) throws IOException {
+    static void respond(Request request, Response response, Callback callback, FirmwareImage image) {
         long size = image.size();
         String etag = "\"" + image.sha256().substring(0, 32) + "\"";
         String digest = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(image.sha256()));
