@@ -14,6 +14,12 @@
 # can be told apart. The DTLS-SRTP row times the handshakes of its calls (8 in flight at a time,
 # after 40 unmeasured ones that warm both JVMs) with the relay's CPU per handshake, then carries
 # their media as the fixed level does. Prints the medians and the ratios hub/rtpengine.
+#
+# The SDES rows send and check their packets from a small native pump (bench/relay-load/native,
+# built here with cc): every packet is still encrypted in advance under the phone emulator's SRTP and
+# compared byte for byte with what the phone must receive, but the pump costs the machine little more
+# than its system calls, so that at the climb's top it is the relay that runs out of the two cores,
+# not the generator. The DTLS row keeps the generator's Java phones, which run the handshakes.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,8 +32,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if ! command -v rtpengine >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rtpengine-daemon >/dev/null
+needs=()
+command -v rtpengine >/dev/null 2>&1 || needs+=(rtpengine-daemon)
+command -v cc >/dev/null 2>&1 || needs+=(gcc)
+if [ "${#needs[@]}" -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needs[@]}" >/dev/null
 fi
 # Where systemd runs, the Debian package also starts a system rtpengine; it is left alone (a port it
 # holds is one either relay skips, and its ng port is 2223, not ours).
@@ -50,6 +59,8 @@ stop_relay() {
   relay_pid=""
 }
 trap 'stop_relay; rm -rf "$work"' EXIT
+pump="$work/rtp-pump"
+cc -O2 -Wall -pthread -o "$pump" "$repo/bench/relay-load/native/rtp-pump.c"
 
 ng_port=18700 ports=(20000 39999)
 start_hub() {
@@ -68,7 +79,7 @@ start_rtpengine() {
 }
 load() { # label, load options...
   local label="$1"; shift
-  java -jar "$load_jar" --ng "127.0.0.1:$ng_port" --label "$label" --pid "$relay_pid" \
+  java -jar "$load_jar" --ng "127.0.0.1:$ng_port" --label "$label" --pid "$relay_pid" --pump "$pump" \
       --clk-tck "$(getconf CLK_TCK)" --mode passthrough,termination --warmup "$warmup" "$@"
 }
 
@@ -79,7 +90,7 @@ echo "load: G.711, 172-byte RTP every 20 ms each way, SRTP AES_CM_128_HMAC_SHA1_
      "$dtls_calls calls, $runs run(s), median"
 for run in $(seq "$runs"); do
   # The phones alone, talking to each other: what one-way time the generator and loopback take.
-  java -jar "$load_jar" --direct --label direct --mode passthrough,termination --calls "$fixed_calls" \
+  java -jar "$load_jar" --direct --label direct --pump "$pump" --mode passthrough,termination --calls "$fixed_calls" \
       --attempts 3 --warmup "$warmup" --seconds "$seconds" | sed "s/^/run=$run fixed /" | tee -a "$work/lines" >&2
   # Each run swaps who goes first, so a neighbour's load that comes and goes does not always fall on one.
   order="hub rtpengine"; [ $((run % 2)) = 0 ] && order="rtpengine hub"
@@ -90,7 +101,7 @@ for run in $(seq "$runs"); do
     load "$relay" --mode dtls --calls "$dtls_calls" --attempts 3 --seconds "$seconds" \
         | sed "s/^/run=$run fixed /" | tee -a "$work/lines" >&2
     if [ "$search" = yes ] && [ "$run" = 1 ]; then
-      load "$relay" --start 100 --max 3200 --warmup 1.5 --seconds 3 | sed "s/^/run=$run climb /" \
+      load "$relay" --start 200 --max 3200 --warmup 1.5 --seconds 3 | sed "s/^/run=$run climb /" \
           | tee -a "$work/lines" >&2
     fi
     stop_relay
@@ -137,6 +148,9 @@ awk -v calls="$fixed_calls" -v dtls_calls="$dtls_calls" '
         row(mode ": loss-free packets/s", median(hub, "pps"), median(rtp, "pps"), "")
         printf "    (hub %s calls, climb stopped by %s; rtpengine %s calls, stopped by %s)\n",
             median(hub, "calls"), median(hub, "limit"), median(rtp, "calls"), median(rtp, "limit")
+        printf "    (at that level: relay CPU hub %s %%, rtpengine %s %%; generator CPU %s %% and %s %%)\n",
+            median(hub, "relay_cpu_pct"), median(rtp, "relay_cpu_pct"), median(hub, "generator_cpu_pct"),
+            median(rtp, "generator_cpu_pct")
       }
     }
     hub = "fixed" SUBSEP "hub" SUBSEP "dtls"; rtp = "fixed" SUBSEP "rtpengine" SUBSEP "dtls"

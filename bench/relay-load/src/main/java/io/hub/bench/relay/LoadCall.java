@@ -6,7 +6,6 @@ import io.hub.phone.srtp.CryptoSuite;
 import io.hub.phone.srtp.MasterKey;
 import io.hub.relay.control.NgClient;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -28,30 +27,52 @@ import java.util.Map;
  * The keys each phone ends up with are checked against the mode, so a relay that quietly did the
  * other mode fails the run instead of skewing it.
  */
-final class LoadCall {
+final class LoadCall<P extends LoadCall.Party<P>> {
+
+    /**
+     * What setting a call up needs of one of its phones, whether the phone is a socket of this process
+     * ({@link Phone}) or of the native packet pump ({@link PumpedPhone}).
+     */
+    interface Party<P> {
+        int ssrc();
+
+        MasterKey ownKey();
+
+        int port();
+
+        InetSocketAddress address();
+
+        /** Where to send, the key to decrypt what arrives with, and whose stream that is. */
+        void connect(InetSocketAddress relayPort, MasterKey receiveKey, P sender) throws IOException;
+    }
+
+    /** Makes the phones of calls. */
+    interface Parties<P> {
+        P make(int ssrc, CryptoSuite suite) throws IOException;
+    }
 
     static final String S80 = CryptoSuite.AES_CM_128_HMAC_SHA1_80.name();
     static final String S32 = CryptoSuite.AES_CM_128_HMAC_SHA1_32.name();
 
     final String callId;
-    final Phone a;
-    final Phone b;
+    final P a;
+    final P b;
 
     private final boolean passthrough;
     private final NgCallRequests requests;
 
-    /** Opens both phones' sockets; B's key is of the suite it will pick. */
-    LoadCall(String callId, InetAddress address, int ssrc, boolean passthrough) throws IOException {
+    /** Makes both phones; B's key is of the suite it will pick. */
+    LoadCall(String callId, Parties<P> parties, int ssrc, boolean passthrough) throws IOException {
         this.callId = callId;
         this.passthrough = passthrough;
         this.requests = new NgCallRequests(callId, "off");
-        this.a = new Phone(address, ssrc, CryptoSuite.AES_CM_128_HMAC_SHA1_80);
-        this.b = new Phone(address, ssrc + 1,
+        this.a = parties.make(ssrc, CryptoSuite.AES_CM_128_HMAC_SHA1_80);
+        this.b = parties.make(ssrc + 1,
                 passthrough ? CryptoSuite.AES_CM_128_HMAC_SHA1_80 : CryptoSuite.AES_CM_128_HMAC_SHA1_32);
     }
 
     void setUp(NgClient ng) throws IOException {
-        Map<String, Object> offer = requests.offer(sdp(a, CryptoLine.of(1, a.ownKey).format()));
+        Map<String, Object> offer = requests.offer(sdp(a, CryptoLine.of(1, a.ownKey()).format()));
         if (passthrough) {
             offer.put("SDES", List.of("nonew"));
         }
@@ -59,11 +80,11 @@ final class LoadCall {
         CryptoLine chosen = requests.line(toB.medium, passthrough ? S80 : S32);
         MasterKey bReceives = requests.key(chosen);
 
-        RelaySide toA = relaySide(ng.request(requests.answer(sdp(b, CryptoLine.of(chosen.tag(), b.ownKey).format()))),
+        RelaySide toA = relaySide(ng.request(requests.answer(sdp(b, CryptoLine.of(chosen.tag(), b.ownKey()).format()))),
                 "answer");
         MasterKey aReceives = requests.key(requests.line(toA.medium, S80));
 
-        if (passthrough != bReceives.equals(a.ownKey)) {
+        if (passthrough != bReceives.equals(a.ownKey())) {
             throw new IOException("call " + callId + ": the relay did not " + (passthrough ? "pass A's key on"
                     : "give B a key of its own"));
         }
@@ -73,8 +94,8 @@ final class LoadCall {
 
     /** No relay: the phones send to each other, to measure what the generator and loopback take alone. */
     void connectDirectly() throws IOException {
-        a.connect(b.address(), b.ownKey, b);
-        b.connect(a.address(), a.ownKey, a);
+        a.connect(b.address(), b.ownKey(), b);
+        b.connect(a.address(), a.ownKey(), a);
     }
 
     void delete(NgClient ng) throws IOException {
@@ -82,8 +103,8 @@ final class LoadCall {
     }
 
     /** A desk phone's SDES audio SDP: G.711 µ-law over RTP/SAVP with one crypto line. */
-    static String sdp(Phone phone, String crypto) {
-        return "v=0\r\no=- " + phone.ssrc + " 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    static String sdp(Party<?> phone, String crypto) {
+        return "v=0\r\no=- " + phone.ssrc() + " 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                 + "m=audio " + phone.port() + " RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n"
                 + "a=crypto:" + crypto + "\r\n";
     }

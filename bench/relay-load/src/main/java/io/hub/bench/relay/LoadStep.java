@@ -153,44 +153,98 @@ final class LoadStep {
 
     /** Sets up the calls through the relay (or directly, without one), measures, and deletes them. */
     static Result run(RelayLoad.Options options, boolean passthrough, int calls) throws IOException, InterruptedException {
-        List<LoadCall> loadCalls = new ArrayList<>();
+        if (options.pump() != null) {
+            return runPumped(options, passthrough, calls);
+        }
+        List<LoadCall<Phone>> loadCalls = new ArrayList<>();
         NgClient ng = options.direct() ? null : new NgClient(options.ng(), options.ngTimeout(), 3);
         try {
             long setupStart = System.nanoTime();
-            int ssrc = ThreadLocalRandom.current().nextInt();
-            for (int i = 0; i < calls; i++) {
-                LoadCall call = new LoadCall("bench-" + Long.toHexString(ssrc & 0xffffffffL) + "-" + i,
-                        InetAddress.getLoopbackAddress(), ssrc + 2 * i, passthrough);
-                loadCalls.add(call);
-                if (ng == null) {
-                    call.connectDirectly();
-                } else {
-                    call.setUp(ng);
-                }
-            }
+            setUp(ng, calls, passthrough, (ssrc, suite) -> new Phone(InetAddress.getLoopbackAddress(), ssrc, suite),
+                    loadCalls);
             double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
-            List<Phone> phones = new ArrayList<>();
-            for (LoadCall call : loadCalls) {
-                phones.add(call.a);
-                phones.add(call.b);
-            }
-            return measure(options, phones, setupSeconds, null);
+            return measure(options, phones(loadCalls), setupSeconds, null);
         } finally {
-            for (LoadCall call : loadCalls) {
-                try {
-                    if (ng != null) {
-                        call.delete(ng);
-                    }
-                } catch (IOException e) {
-                    System.err.println("relay-load: " + e.getMessage());
-                }
+            tearDown(ng, loadCalls);
+            for (LoadCall<Phone> call : loadCalls) {
                 call.a.close();
                 call.b.close();
             }
-            if (ng != null) {
-                ng.close();
+        }
+    }
+
+    /**
+     * As {@link #run}, with the packets sent and checked by the native pump: this process sets the
+     * calls up, prepares every packet in advance and only watches the clock while the pump runs.
+     */
+    private static Result runPumped(RelayLoad.Options options, boolean passthrough, int calls)
+            throws IOException, InterruptedException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<LoadCall<PumpedPhone>> loadCalls = new ArrayList<>();
+        NgClient ng = options.direct() ? null : new NgClient(options.ng(), options.ngTimeout(), 3);
+        try (RtpPump pump = RtpPump.start(options.pump(), 2 * calls, loopback)) {
+            long setupStart = System.nanoTime();
+            int[] next = new int[1];
+            setUp(ng, calls, passthrough, (ssrc, suite) -> {
+                int index = next[0]++;
+                return new PumpedPhone(index, loopback, pump.port(index), ssrc, suite);
+            }, loadCalls);
+            double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+
+            int warmupTicks = (int) (options.warmupSeconds() * 50);
+            int ticks = warmupTicks + (int) (options.seconds() * 50);
+            pump.prepare(phones(loadCalls), ticks, warmupTicks);
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            pump.go(start);
+            WindowCpu cpu = WindowCpu.measure(options, new ProcessCpu(pump.pid(), options.clockTicks()),
+                    start + warmupTicks * PERIOD_NANOS, start + ticks * PERIOD_NANOS);
+            RtpPump.Outcome outcome = pump.outcome(TimeUnit.NANOSECONDS.toSeconds(DRAIN_NANOS) + 60);
+            return new Result(calls, cpu.seconds(), outcome.sent(), outcome.received(),
+                    outcome.rejected() + outcome.duplicates(), outcome.sendFailures(), outcome.p50Micros(),
+                    outcome.p99Micros(), cpu.relay(), cpu.generator(), outcome.lateFraction(), setupSeconds, null);
+        } finally {
+            tearDown(ng, loadCalls);
+        }
+    }
+
+    /** Makes {@code calls} calls of the given phones and sets each up through ng, or directly without it. */
+    private static <P extends LoadCall.Party<P>> void setUp(NgClient ng, int calls, boolean passthrough,
+            LoadCall.Parties<P> parties, List<LoadCall<P>> made) throws IOException {
+        int ssrc = ThreadLocalRandom.current().nextInt();
+        for (int i = 0; i < calls; i++) {
+            LoadCall<P> call = new LoadCall<>("bench-" + Long.toHexString(ssrc & 0xffffffffL) + "-" + i, parties,
+                    ssrc + 2 * i, passthrough);
+            made.add(call);
+            if (ng == null) {
+                call.connectDirectly();
+            } else {
+                call.setUp(ng);
             }
         }
+    }
+
+    private static <P extends LoadCall.Party<P>> List<P> phones(List<LoadCall<P>> calls) {
+        List<P> phones = new ArrayList<>();
+        for (LoadCall<P> call : calls) {
+            phones.add(call.a);
+            phones.add(call.b);
+        }
+        return phones;
+    }
+
+    /** Deletes the calls at the relay (when there is one) and closes the ng client. */
+    private static void tearDown(NgClient ng, List<? extends LoadCall<?>> calls) {
+        if (ng == null) {
+            return;
+        }
+        for (LoadCall<?> call : calls) {
+            try {
+                call.delete(ng);
+            } catch (IOException e) {
+                System.err.println("relay-load: " + e.getMessage());
+            }
+        }
+        ng.close();
     }
 
     private static Result measure(RelayLoad.Options options, List<Phone> phones, double setupSeconds,
@@ -213,16 +267,8 @@ final class LoadStep {
                 "relay-load-send");
         sender.start();
 
-        ProcessCpu relayCpu = options.relayPid() > 0 ? new ProcessCpu(options.relayPid(), options.clockTicks()) : null;
-        ProcessCpu ownCpu = ProcessCpu.self(options.clockTicks());
-        sleepUntil(start + warmupTicks * PERIOD_NANOS);
-        double relayBefore = relayCpu == null ? 0 : relayCpu.seconds();
-        double ownBefore = ownCpu.seconds();
-        long windowStart = System.nanoTime();
-        sleepUntil(start + (long) (warmupTicks + measuredTicks) * PERIOD_NANOS);
-        double relayUsed = relayCpu == null ? Double.NaN : relayCpu.seconds() - relayBefore;
-        double ownUsed = ownCpu.seconds() - ownBefore;
-        double seconds = (System.nanoTime() - windowStart) / 1e9;
+        WindowCpu cpu = WindowCpu.measure(options, ProcessCpu.self(options.clockTicks()),
+                start + warmupTicks * PERIOD_NANOS, start + (long) (warmupTicks + measuredTicks) * PERIOD_NANOS);
         sender.join();
         sleepUntil(System.nanoTime() + DRAIN_NANOS);
         receiving.set(false);
@@ -240,8 +286,9 @@ final class LoadStep {
             rejected += phone.rejected;
             failures += phone.sendFailures;
         }
-        return new Result(phones.size() / 2, seconds, sent, received, rejected, failures, latencies.percentile(0.5),
-                latencies.percentile(0.99), relayUsed, ownUsed, lateFraction[0], setupSeconds, handshakes);
+        return new Result(phones.size() / 2, cpu.seconds(), sent, received, rejected, failures,
+                latencies.percentile(0.5), latencies.percentile(0.99), cpu.relay(), cpu.generator(), lateFraction[0],
+                setupSeconds, handshakes);
     }
 
     /**
@@ -280,6 +327,23 @@ final class LoadStep {
             }
         } catch (IOException e) {
             throw new IllegalStateException("the receiver's selector failed", e);
+        }
+    }
+
+    /** The measured window's length, and the CPU seconds the relay and the generator used in it. */
+    private record WindowCpu(double seconds, double relay, double generator) {
+
+        /** Sleeps until the window's start, then its end, reading both processes' CPU time at each. */
+        static WindowCpu measure(RelayLoad.Options options, ProcessCpu generator, long startNanos, long endNanos)
+                throws IOException {
+            ProcessCpu relay = options.relayPid() > 0 ? new ProcessCpu(options.relayPid(), options.clockTicks()) : null;
+            sleepUntil(startNanos);
+            double relayBefore = relay == null ? 0 : relay.seconds();
+            double generatorBefore = generator.seconds();
+            long windowStart = System.nanoTime();
+            sleepUntil(endNanos);
+            return new WindowCpu((System.nanoTime() - windowStart) / 1e9,
+                    relay == null ? Double.NaN : relay.seconds() - relayBefore, generator.seconds() - generatorBefore);
         }
     }
 

@@ -18,10 +18,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@link #send}, only the receiver thread {@link #receive}; the send times cross between them
  * through an atomic ring.
  */
-final class Phone implements AutoCloseable {
+final class Phone implements LoadCall.Party<Phone>, AutoCloseable {
 
     static final int PAYLOAD = 160;
     static final int RTP_LENGTH = 12 + PAYLOAD;
+    /** Near-silence in µ-law: every phone's 20 ms of audio. */
+    private static final byte[] AUDIO = new byte[PAYLOAD];
+
+    static {
+        for (int i = 0; i < PAYLOAD; i++) {
+            AUDIO[i] = (byte) (0xff - (i & 0x0f));
+        }
+    }
+
     /** Send times kept per sequence number: 20 s at 50 packets/s, far beyond any packet worth waiting for. */
     private static final int RING = 1024;
 
@@ -34,7 +43,6 @@ final class Phone implements AutoCloseable {
     private final AtomicLongArray sentNanos = new AtomicLongArray(RING);
     private final ByteBuffer out = ByteBuffer.allocate(RTP_LENGTH + 64);
     private final ByteBuffer in = ByteBuffer.allocate(2048);
-    private final byte[] audio = new byte[PAYLOAD];
     long sentInWindow;
     long sendFailures;
     long receivedInWindow;
@@ -46,16 +54,32 @@ final class Phone implements AutoCloseable {
         this.sending = new SrtpSender(ownKey);
         this.channel = DatagramChannel.open();
         channel.bind(new InetSocketAddress(address, 0));
-        for (int i = 0; i < PAYLOAD; i++) {
-            audio[i] = (byte) (0xff - (i & 0x0f)); // near-silence in mu-law
-        }
     }
 
-    int port() {
+    /** Puts the plain RTP packet {@code seq} of the stream {@code ssrc} into {@code out}, ready to protect. */
+    static void rtp(ByteBuffer out, int seq, int ssrc) {
+        out.clear();
+        out.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * PAYLOAD).putInt(ssrc).put(AUDIO);
+        out.flip();
+    }
+
+    @Override
+    public int ssrc() {
+        return ssrc;
+    }
+
+    @Override
+    public MasterKey ownKey() {
+        return ownKey;
+    }
+
+    @Override
+    public int port() {
         return channel.socket().getLocalPort();
     }
 
-    InetSocketAddress address() {
+    @Override
+    public InetSocketAddress address() {
         return (InetSocketAddress) channel.socket().getLocalSocketAddress();
     }
 
@@ -68,7 +92,8 @@ final class Phone implements AutoCloseable {
     }
 
     /** Where to send, the key to decrypt with, and whose stream arrives here (for its send times). */
-    void connect(InetSocketAddress relayPort, MasterKey receiveKey, Phone sender) throws IOException {
+    @Override
+    public void connect(InetSocketAddress relayPort, MasterKey receiveKey, Phone sender) throws IOException {
         channel.connect(relayPort);
         channel.configureBlocking(false);
         receiving = new SrtpReceiver(receiveKey);
@@ -77,9 +102,7 @@ final class Phone implements AutoCloseable {
 
     /** Sends packet {@code seq}; counted when {@code inWindow}. Returns false when the socket refused it. */
     boolean send(int seq, boolean inWindow) {
-        out.clear();
-        out.put((byte) 0x80).put((byte) 0).putShort((short) seq).putInt(seq * PAYLOAD).putInt(ssrc).put(audio);
-        out.flip();
+        rtp(out, seq, ssrc);
         sending.protect(out);
         sentNanos.setRelease(seq & (RING - 1), System.nanoTime());
         try {

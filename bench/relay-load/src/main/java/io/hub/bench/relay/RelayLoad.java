@@ -4,6 +4,8 @@ import io.hub.relay.control.NgClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +20,13 @@ import java.util.Map;
  * <pre>
  * java -jar relay-load.jar (--ng 127.0.0.1:2223 | --direct) --label hub --pid PID --mode passthrough,termination
  *     [--calls N [--attempts K] | --start N --max N] [--warmup S] [--seconds S] [--loss FRACTION]
- *     [--clk-tck 100] [--parallel 8]
+ *     [--clk-tck 100] [--parallel 8] [--pump PATH]
  * </pre>
+ *
+ * {@code --pump} gives the native packet pump ({@code native/rtp-pump.c}, built by {@code bench/relay.sh}):
+ * the SDES modes then send and check their packets from it ({@link RtpPump}), which costs the machine
+ * little more than the system calls, so that the relay and not the generator is what runs out of
+ * cores. The DTLS mode keeps this process's phones: its browsers must run their handshakes.
  *
  * {@code --mode dtls} bridges DTLS-SRTP to SDES ({@link DtlsCall}): each call's browser leg runs a DTLS
  * handshake as client, {@code --parallel} at a time, before the media, and the lines add the
@@ -30,7 +37,7 @@ import java.util.Map;
  *
  * With {@code --calls} every mode runs that one level. Otherwise the calls grow by half from
  * {@code --start} until loss reaches {@code --loss} (0.1 % by default), the generator falls behind its
- * own schedule, or {@code --max}; after a loss the gap is halved twice. The result is the highest level
+ * own schedule, or {@code --max}; after a loss or a late generator the gap is halved twice. The result is the highest level
  * that stayed under the loss bound with the generator on schedule, and what stopped the climb.
  */
 public final class RelayLoad {
@@ -38,7 +45,7 @@ public final class RelayLoad {
     /** How to reach and load the relay. */
     record Options(InetSocketAddress ng, boolean direct, String label, long relayPid, int clockTicks,
                    List<String> modes, int calls, int attempts, int start, int max, double warmupSeconds,
-                   double seconds, double lossBound, int refinements, Duration ngTimeout, int parallel) {
+                   double seconds, double lossBound, int refinements, Duration ngTimeout, int parallel, Path pump) {
     }
 
     /** Calls of the unmeasured DTLS step before the measured ones. */
@@ -94,12 +101,10 @@ public final class RelayLoad {
         for (int calls = options.start(); ; calls = Math.min(options.max(), calls * 3 / 2 / 10 * 10)) {
             LoadStep.Result result = step(options, mode, calls);
             first = first == null ? result : first;
-            if (!result.onSchedule()) {
-                limit = "generator"; // from here on the generator is measured, not the relay
-                break;
-            }
-            if (result.loss() >= options.lossBound()) {
-                limit = "loss";
+            if (!result.onSchedule() || result.loss() >= options.lossBound()) {
+                // A generator behind its schedule no longer offers the load it claims: on a machine whose
+                // cores the relay and the generator share, that is where the two together ran out of them.
+                limit = result.onSchedule() ? "loss" : "generator";
                 bad = calls;
                 break;
             }
@@ -183,6 +188,7 @@ public final class RelayLoad {
         double loss = 0.001;
         int refinements = 2;
         int parallel = 8;
+        Path pump = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--direct")) {
                 direct = true;
@@ -207,6 +213,7 @@ public final class RelayLoad {
                 case "--loss" -> loss = Double.parseDouble(value);
                 case "--refine" -> refinements = Integer.parseInt(value);
                 case "--parallel" -> parallel = positive(args[i - 1], value);
+                case "--pump" -> pump = executable(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
             }
         }
@@ -220,7 +227,7 @@ public final class RelayLoad {
             throw new IllegalArgumentException("--warmup must be at least 0.5 s and --seconds 1 s, together under 20 min");
         }
         return new Options(ng, direct, label, pid, clockTicks, modes, calls, attempts, start, Math.max(start, max),
-                warmup, seconds, loss, refinements, Duration.ofSeconds(2), parallel);
+                warmup, seconds, loss, refinements, Duration.ofSeconds(2), parallel, pump);
     }
 
     private static List<String> modes(String value) {
@@ -233,6 +240,14 @@ public final class RelayLoad {
             modes.add(mode);
         }
         return modes;
+    }
+
+    private static Path executable(String value) {
+        Path path = Path.of(value);
+        if (!Files.isExecutable(path)) {
+            throw new IllegalArgumentException("--pump " + value + " is not an executable file");
+        }
+        return path;
     }
 
     private static int positive(String option, String value) {
