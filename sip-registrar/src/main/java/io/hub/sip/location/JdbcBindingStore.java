@@ -85,8 +85,9 @@ public final class JdbcBindingStore implements BindingStore {
      * place, and only a new one is inserted. H2 keeps an updated row where it was and leaves the
      * primary key's index alone, so a refresh (most REGISTERs) rewrites the page its row is on, where
      * a delete and an insert also rewrote the table's last page and a page of the index: the binding
-     * writer's commits were the largest part of the SIP threads' time under REGISTER load. On several nodes, a binding this node writes takes over the row another
-     * node kept under the same key (the phone moved here), and other nodes' other rows stay.
+     * writer's commits were the largest part of the SIP threads' time under REGISTER load. On several
+     * nodes, a binding this node writes takes over the row another node kept under the same key (the
+     * phone moved here), and other nodes' other rows stay.
      */
     @Override
     public void replaceAll(List<AorBindings> changes) {

@@ -25,8 +25,8 @@ import java.util.Map;
  *
  * {@code --pump} gives the native packet pump ({@code native/rtp-pump.c}, built by {@code bench/relay.sh}):
  * the SDES modes then send and check their packets from it ({@link RtpPump}), which costs the machine
- * little more than the system calls, so that the relay and not the generator is what runs out of
- * cores. The DTLS mode keeps this process's phones: its browsers must run their handshakes.
+ * its system calls and nothing more, about twice the load this process's phones keep on schedule. The
+ * DTLS mode keeps this process's phones: its browsers must run their handshakes.
  *
  * {@code --mode dtls} bridges DTLS-SRTP to SDES ({@link DtlsCall}): each call's browser leg runs a DTLS
  * handshake as client, {@code --parallel} at a time, before the media, and the lines add the
@@ -37,8 +37,9 @@ import java.util.Map;
  *
  * With {@code --calls} every mode runs that one level. Otherwise the calls grow by half from
  * {@code --start} until loss reaches {@code --loss} (0.1 % by default), the generator falls behind its
- * own schedule, or {@code --max}; after a loss or a late generator the gap is halved twice. The result is the highest level
- * that stayed under the loss bound with the generator on schedule, and what stopped the climb.
+ * own schedule, or {@code --max}; after a loss or a late generator the gap is halved twice. The result
+ * is the highest level that stayed under the loss bound with the generator on schedule, and what
+ * stopped the climb.
  */
 public final class RelayLoad {
 
