@@ -5,20 +5,22 @@
 # settings, so the difference is the hub's work per request (validation, lookup, rendering).
 # Last, one phone's discovery on a new connection, as after a reboot: its median time in ms.
 #
-#   bench/provisioning.sh [--quick] [--runs N] [--jfr FILE]
+#   bench/provisioning.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]
 # Prints one line per measure with the median of the runs and the ratio hub/nginx.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`.
+# --tls runs the hub's HTTPS ports on that TLS provider (the setting tlsProvider; default conscrypt).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 requests=20000 handshakes=2000 firmware_mib=64 concurrency=16 jfr="" lookups=50 warmup=20
+runs=3 requests=20000 handshakes=2000 firmware_mib=64 concurrency=16 jfr="" lookups=50 warmup=20 tls_provider=conscrypt
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 requests=2000 handshakes=200 firmware_mib=8 lookups=20 warmup=8; shift ;;
     --runs) runs="$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
-    *) echo "usage: bench/provisioning.sh [--quick] [--runs N] [--jfr FILE]" >&2; exit 2 ;;
+    --tls) tls_provider="$2"; shift 2 ;;
+    *) echo "usage: bench/provisioning.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done
 
@@ -38,7 +40,7 @@ home="$work/var"
 mac=00809faabbcc
 "$repo/scripts/hub" pki init --home "$home" >/dev/null
 # ab sends everything from one address; the per-address limit stands for a NAT of phones, not a load tool.
-echo "deviceRequestsPerSecond: 1000000" > "$home/hub.yaml"
+printf 'deviceRequestsPerSecond: 1000000\ntlsProvider: %s\n' "$tls_provider" > "$home/hub.yaml"
 HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port 18500 --admin-port 18501 \
     --sip-tls-port 0 --web-port 0 >"$work/hub.out" 2>"$work/hub.err" &
@@ -93,7 +95,7 @@ measure() { # name unit hub-command nginx-command
 
 config="/prov/v1/config/$mac.xml"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
-echo "runs: $runs (median), concurrency $concurrency"
+echo "runs: $runs (median), concurrency $concurrency, hub TLS provider $tls_provider"
 # Warm-up, the same for both servers: the hub is a long-running JVM whose compiler needs many
 # thousands of requests of each kind before it runs at its pace (2,000 left it at a third of it),
 # and a few downloads before it streams firmware at its pace.

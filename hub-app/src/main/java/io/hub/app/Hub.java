@@ -134,7 +134,7 @@ public final class Hub implements AutoCloseable {
                             this::sipTlsPort, settings.sipEntryPoints, settings.sipDomain, globalLayer()),
                     settings.deviceRequestsPerSecond, home.sipPasswordsKey(), settings.httpLimits(),
                     new io.hub.provisioning.FirmwareLimits(settings.firmwareMaxBytes,
-                            settings.firmwareQuotaBytes)), database.dataSource(),
+                            settings.firmwareQuotaBytes), httpsTls()), database.dataSource(),
                     metrics, clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
@@ -437,5 +437,16 @@ public final class Hub implements AutoCloseable {
             }
         }
         LOG.info("hub stopped home={}", home.root());
+    }
+
+    /** The TLS provider the settings ask for, or the JDK's where Conscrypt's native library does not load. */
+    private io.hub.pki.TlsProvider httpsTls() {
+        io.hub.pki.TlsProvider wanted = io.hub.pki.TlsProvider.named(settings.tlsProvider);
+        if (wanted.available()) {
+            return wanted;
+        }
+        LOG.warn("tlsProvider {} does not load on this platform ({} {}): the HTTPS ports run on the JDK's TLS",
+                settings.tlsProvider, System.getProperty("os.name"), System.getProperty("os.arch"));
+        return io.hub.pki.TlsProvider.JDK;
     }
 }

@@ -124,6 +124,13 @@ public final class HubSettings {
      * costs about one connection, so this is the most phones one hub holds.
      */
     public int sipMaxConnections = io.hub.sip.transport.SipServer.Limits.DEFAULT_MAX_CONNECTIONS;
+    /**
+     * The TLS implementation of the device and admin HTTPS ports: {@code conscrypt} (BoringSSL, a
+     * native library; where it does not load, the JDK's runs and the log says so) or {@code jdk}.
+     * SIP over TLS runs on the JDK's either way: its selector loops hand a handshake's key exchange
+     * to other threads as JSSE tasks, and Conscrypt does that work inside the loop's own call.
+     */
+    public String tlsProvider = "conscrypt";
     /** The largest firmware image an upload may store, in bytes; larger is refused 413 too-large. */
     public long firmwareMaxBytes = io.hub.provisioning.FirmwareLimits.DEFAULT_MAX_BYTES;
     /** What one tenant's firmware images may take together, in bytes; beyond it 507 firmware-quota. */
@@ -267,6 +274,11 @@ public final class HubSettings {
         }
         if (sipRegistersPerAorPerSecond < 1 || sipRegistersPerAorPerSecond > 1000) {
             throw new UserError("sipRegistersPerAorPerSecond " + sipRegistersPerAorPerSecond + " is not from 1 to 1000");
+        }
+        try {
+            io.hub.pki.TlsProvider.named(tlsProvider);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("tlsProvider: " + e.getMessage());
         }
         if (sipMaxConnections < 100 || sipMaxConnections > 1_000_000) {
             throw new UserError("sipMaxConnections " + sipMaxConnections + " is not from 100 to 1000000");

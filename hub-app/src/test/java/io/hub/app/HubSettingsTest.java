@@ -261,6 +261,18 @@ class HubSettingsTest {
     }
 
     @Test
+    void theTlsProviderIsReadAndChecked() throws IOException {
+        assertEquals("conscrypt", new HubSettings().validate().tlsProvider);
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "tlsProvider: jdk\n");
+        assertEquals("jdk", HubSettings.load(file, true).validate().tlsProvider);
+
+        HubSettings other = new HubSettings();
+        other.tlsProvider = "openssl";
+        assertEquals("tlsProvider: TLS provider 'openssl' is neither jdk nor conscrypt",
+                assertThrows(UserError.class, other::validate).getMessage());
+    }
+
+    @Test
     void sipClientCertificateIsWantedOrRequired() throws IOException {
         assertEquals("wanted", new HubSettings().validate().sipClientCertificate);
         Path file = Files.writeString(dir.resolve("hub.yaml"), "sipClientCertificate: required\n");

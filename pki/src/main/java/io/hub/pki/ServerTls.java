@@ -50,10 +50,20 @@ public final class ServerTls {
      * @throws PkiException when the files cannot be read
      */
     public static SSLContext context(Path certificateFile, Path keyFile, boolean acceptAnyClient) {
+        return context(certificateFile, keyFile, acceptAnyClient, TlsProvider.JDK);
+    }
+
+    /**
+     * As {@link #context(Path, Path, boolean)}, on {@code provider}'s TLS.
+     *
+     * @throws PkiException when the files cannot be read or the provider cannot run here
+     */
+    public static SSLContext context(Path certificateFile, Path keyFile, boolean acceptAnyClient,
+            TlsProvider provider) {
         List<X509Certificate> chain = PemFiles.readCertificates(certificateFile);
         PrivateKey key = PemFiles.readPrivateKey(keyFile);
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
+            SSLContext context = provider.newContext();
             context.init(HeldKey.managers("hub", key, chain),
                     acceptAnyClient ? new TrustManager[] {new AnyClientCertificate()} : null, null);
             return context;

@@ -1,13 +1,11 @@
 package io.hub.pki;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -44,47 +42,10 @@ public final class ResumedSessionProbe {
             serverEngine.setSSLParameters(ServerTls.parameters(server, true));
             SSLEngine clientEngine = client.createSSLEngine("localhost", 5061);
             clientEngine.setUseClientMode(true);
-            handshake(clientEngine, serverEngine);
+            InMemoryHandshake.run(clientEngine, serverEngine);
             last = serverEngine.getSession().getLocalCertificates()[0];
             first = first == null ? last : first;
         }
         System.out.println(first == last ? "shared" : "copied");
-    }
-
-    /** Both engines' records passed back and forth until neither has more to do; at most 100 rounds. */
-    private static void handshake(SSLEngine client, SSLEngine server) throws Exception {
-        ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
-        ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
-        ByteBuffer app = ByteBuffer.allocate(1 << 17);
-        ByteBuffer nothing = ByteBuffer.allocate(0);
-        for (int round = 0; round < 100; round++) {
-            client.wrap(nothing, toServer);
-            toServer.flip();
-            server.unwrap(toServer, app);
-            toServer.compact();
-            tasks(client);
-            tasks(server);
-            server.wrap(nothing, toClient);
-            toClient.flip();
-            client.unwrap(toClient, app);
-            toClient.compact();
-            tasks(client);
-            tasks(server);
-            if (round > 4 && done(client) && done(server) && toServer.position() == 0 && toClient.position() == 0) {
-                return;
-            }
-        }
-        throw new IllegalStateException("no handshake in 100 rounds");
-    }
-
-    private static boolean done(SSLEngine engine) {
-        HandshakeStatus status = engine.getHandshakeStatus();
-        return status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED;
-    }
-
-    private static void tasks(SSLEngine engine) {
-        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-            task.run();
-        }
     }
 }

@@ -4,26 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The servers' TLS context: its key is decoded once, and it serves both TLS versions it allows. */
+/**
+ * The servers' TLS context: its key is decoded once, and it serves both TLS versions it allows on
+ * either provider.
+ */
 class ServerTlsTest {
 
     @TempDir
@@ -52,43 +53,65 @@ class ServerTlsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
-    void aClientTrustingTheHubCaCompletesAHandshake(String protocol) throws Exception {
+    @CsvSource({"TLSv1.3, JDK", "TLSv1.2, JDK", "TLSv1.3, CONSCRYPT", "TLSv1.2, CONSCRYPT"})
+    void aClientTrustingTheHubCaCompletesAHandshake(String protocol, TlsProvider provider) throws Exception {
         SSLContext server = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
-                false);
-        try (SSLServerSocket listening = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1,
-                InetAddress.getLoopbackAddress())) {
-            listening.setSSLParameters(ServerTls.parameters(server, false));
-            Thread answering = new Thread(() -> {
-                try (SSLSocket accepted = (SSLSocket) listening.accept()) {
-                    accepted.getOutputStream().write(accepted.getSession().getProtocol()
-                            .getBytes(StandardCharsets.US_ASCII));
-                } catch (Exception ignored) {
-                    // the client's assertion says what went wrong
-                }
-            });
-            answering.start();
-            try (SSLSocket client = (SSLSocket) trustingHubCa().getSocketFactory().createSocket(
-                    InetAddress.getLoopbackAddress(), listening.getLocalPort())) {
-                client.setEnabledProtocols(new String[] {protocol});
-                client.setSoTimeout(30_000);
-                InputStream in = client.getInputStream();
-                assertEquals(protocol, new String(in.readNBytes(protocol.length()), StandardCharsets.US_ASCII));
-                X509Certificate leaf = (X509Certificate) client.getSession().getPeerCertificates()[0];
-                assertEquals(PemFiles.readCertificates(pki.file(HubPki.SERVER_CERTIFICATE)).get(0), leaf);
-            }
-            answering.join(30_000);
-        }
+                false, provider);
+        SSLEngine serverEngine = server.createSSLEngine();
+        serverEngine.setUseClientMode(false);
+        serverEngine.setSSLParameters(ServerTls.parameters(server, false));
+        TlsProvider.prepareServerEngine(serverEngine);
+        SSLEngine client = trustingHubCa().createSSLEngine("localhost", 443);
+        client.setUseClientMode(true);
+        client.setEnabledProtocols(new String[] {protocol});
+
+        InMemoryHandshake.run(client, serverEngine);
+
+        assertEquals(protocol, serverEngine.getSession().getProtocol());
+        X509Certificate leaf = (X509Certificate) client.getSession().getPeerCertificates()[0];
+        assertEquals(PemFiles.readCertificates(pki.file(HubPki.SERVER_CERTIFICATE)).get(0), leaf);
+    }
+
+    /** The device port's set-up: a client certificate wanted, any chain let through to be judged after. */
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void aPhonesCertificateReachesTheServer(TlsProvider provider) throws Exception {
+        DeviceCertificates.IssuedCertificate phone = pki.issueDeviceCertificate(
+                DeviceCertificateRequest.of(MacAddress.parse("00809f0c0003"), "Myriad M7"), home.resolve("phone"));
+        SSLContext server = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
+                true, provider);
+        SSLEngine serverEngine = server.createSSLEngine();
+        serverEngine.setUseClientMode(false);
+        serverEngine.setSSLParameters(ServerTls.parameters(server, true));
+        TlsProvider.prepareServerEngine(serverEngine);
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("phone", phone.keys().getPrivate(), "x".toCharArray(),
+                new X509Certificate[] {phone.certificate()});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, "x".toCharArray());
+        SSLContext clientContext = trustingHubCa(keyManagers);
+        SSLEngine client = clientContext.createSSLEngine("localhost", 443);
+        client.setUseClientMode(true);
+
+        InMemoryHandshake.run(client, serverEngine);
+
+        assertEquals("TLSv1.3", serverEngine.getSession().getProtocol());
+        assertEquals(phone.certificate(), serverEngine.getSession().getPeerCertificates()[0]);
     }
 
     private SSLContext trustingHubCa() throws Exception {
+        return trustingHubCa(null);
+    }
+
+    private SSLContext trustingHubCa(KeyManagerFactory keys) throws Exception {
         KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);
         anchors.setCertificateEntry("hub-ca", PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)));
         TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
         trust.init(anchors);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
         return context;
     }
 }

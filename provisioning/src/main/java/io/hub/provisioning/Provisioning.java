@@ -2,6 +2,7 @@ package io.hub.provisioning;
 
 import io.hub.pki.HubPki;
 import io.hub.pki.PemFiles;
+import io.hub.pki.TlsProvider;
 import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.provisioning.admin.AdminApi;
@@ -65,13 +66,23 @@ public final class Provisioning implements AutoCloseable {
      *     ({@link io.hub.provisioning.storage.SecretKeyFile})
      * @param http deadlines and connection caps of both HTTPS ports
      * @param firmware the largest image and each tenant's quota
+     * @param tlsProvider the TLS implementation of both HTTPS ports
      */
     public record Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
             String adminBind, int adminPort, String adminToken, DeviceEndpointSettings device,
-            int deviceRequestsPerSecond, byte[] secretsKey, HttpLimits http, FirmwareLimits firmware) {
+            int deviceRequestsPerSecond, byte[] secretsKey, HttpLimits http, FirmwareLimits firmware,
+            TlsProvider tlsProvider) {
 
         /** A boot storm behind one NAT passes; a source asking more is answered 429. */
         public static final int DEVICE_REQUESTS_PER_SECOND = 200;
+
+        /** With the {@linkplain TlsProvider#standard() standard} TLS provider. */
+        public Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
+                String adminBind, int adminPort, String adminToken, DeviceEndpointSettings device,
+                int deviceRequestsPerSecond, byte[] secretsKey, HttpLimits http, FirmwareLimits firmware) {
+            this(pki, firmwareDirectory, profilesDirectory, bind, httpsPort, adminBind, adminPort, adminToken, device,
+                    deviceRequestsPerSecond, secretsKey, http, firmware, TlsProvider.standard());
+        }
 
         /** With the standard {@link FirmwareLimits}. */
         public Settings(HubPki pki, Path firmwareDirectory, Path profilesDirectory, String bind, int httpsPort,
@@ -198,7 +209,7 @@ public final class Provisioning implements AutoCloseable {
                 new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
                         limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants, changes,
                         seen),
-                settings.http(), clock, metrics);
+                settings.http(), settings.tlsProvider(), clock, metrics);
         Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
         // What a phone would receive changed: it is told to fetch its configuration again.
         enrollment.onChange(resyncs::deviceChanged);
@@ -208,7 +219,7 @@ public final class Provisioning implements AutoCloseable {
                 pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
                 new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
                         liveViews, actions, bindings, new ResyncAdmin(resyncs, audit)),
-                settings.http(), clock, metrics);
+                settings.http(), settings.tlsProvider(), clock, metrics);
         Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
                 liveViews, actions, resyncs, pki, clock, changes, metrics, seen);
         try {
@@ -218,8 +229,9 @@ public final class Provisioning implements AutoCloseable {
             provisioning.close();
             throw e;
         }
-        LOG.info("provisioning started device-https={}:{} admin-https={}:{}", settings.bind(),
-                HttpsServers.port(device), settings.adminBind(), HttpsServers.port(admin));
+        LOG.info("provisioning started device-https={}:{} admin-https={}:{} tls={}", settings.bind(),
+                HttpsServers.port(device), settings.adminBind(), HttpsServers.port(admin),
+                settings.tlsProvider().name().toLowerCase(java.util.Locale.ROOT));
         return provisioning;
     }
 

@@ -7,6 +7,7 @@ import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
+import io.hub.pki.TlsProvider;
 
 import io.hub.provisioning.storage.SecretKeyFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -83,16 +84,23 @@ public final class TestHub implements AutoCloseable {
     /** A hub whose provisioning reaches its database through {@code wrap} (a test's statement counter). */
     public static TestHub start(Path home, java.util.function.UnaryOperator<javax.sql.DataSource> wrap)
             throws Exception {
-        return start(TestStore.H2, home, HttpLimits.standard(), FirmwareLimits.standard(), wrap);
+        return start(TestStore.H2, home, HttpLimits.standard(), FirmwareLimits.standard(), wrap,
+                TlsProvider.standard());
+    }
+
+    /** A hub whose HTTPS ports run on {@code tls}. */
+    public static TestHub start(Path home, TlsProvider tls) throws Exception {
+        return start(TestStore.H2, home, HttpLimits.standard(), FirmwareLimits.standard(),
+                java.util.function.UnaryOperator.identity(), tls);
     }
 
     private static TestHub start(TestStore store, Path home, HttpLimits http, FirmwareLimits firmware)
             throws Exception {
-        return start(store, home, http, firmware, java.util.function.UnaryOperator.identity());
+        return start(store, home, http, firmware, java.util.function.UnaryOperator.identity(), TlsProvider.standard());
     }
 
     private static TestHub start(TestStore store, Path home, HttpLimits http, FirmwareLimits firmware,
-            java.util.function.UnaryOperator<javax.sql.DataSource> wrap) throws Exception {
+            java.util.function.UnaryOperator<javax.sql.DataSource> wrap, TlsProvider tls) throws Exception {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost", "127.0.0.1"));
         HikariDataSource database = store.pool(home.resolve("db"));
@@ -102,7 +110,7 @@ public final class TestHub implements AutoCloseable {
                     home.resolve("profiles"), "127.0.0.1", 0, "127.0.0.1", 0, TOKEN,
                     DeviceEndpointSettings.defaults(null, 5061),
                     Provisioning.Settings.DEVICE_REQUESTS_PER_SECOND,
-                    SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http, firmware),
+                    SecretKeyFile.loadOrCreate(home.resolve("secrets").resolve(SECRETS_KEY)), http, firmware, tls),
                     wrap.apply(database), metrics, Clock.systemUTC());
             return new TestHub(home, pki, provisioning, database, metrics);
         } catch (Exception | Error e) {

@@ -10,6 +10,7 @@ import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.pki.RevocationList;
+import io.hub.pki.TlsProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,14 +23,15 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A phone reconnecting to the provisioning port resumes its TLS session (no full handshake, no
  * certificate sent again), and a certificate revoked since its session began is still refused on
- * the resumed session: the certificate is judged per request, not per handshake.
+ * the resumed session: the certificate is judged per request, not per handshake. On either TLS
+ * provider the HTTPS ports may run on.
  */
 class TlsResumptionTest {
 
@@ -43,9 +45,9 @@ class TlsResumptionTest {
     private DeviceCertificates.IssuedCertificate issued;
     private SSLContext phone;
 
-    @BeforeEach
-    void start() throws Exception {
-        hub = TestHub.start(home);
+    /** Starts the hub on {@code tls}, enrolls the phone and gives it its certificate. */
+    void start(TlsProvider tls) throws Exception {
+        hub = TestHub.start(home, tls);
         assertEquals(201, hub.adminJson("POST", "/admin/v1/devices", "{\"mac\": \"" + MAC + "\", "
                 + "\"model\": \"Myriad M7\", \"extension\": \"1002\"}").getStatus());
         issued = hub.pki.issueDeviceCertificate(DeviceCertificateRequest.of(MacAddress.parse(MAC), "Myriad M7"),
@@ -55,11 +57,15 @@ class TlsResumptionTest {
 
     @AfterEach
     void stop() {
-        hub.close();
+        if (hub != null) {
+            hub.close();
+        }
     }
 
-    @Test
-    void aReconnectingPhoneResumesItsSession() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void aReconnectingPhoneResumesItsSession(TlsProvider tls) throws Exception {
+        start(tls);
         Fetch first = fetch();
         Fetch second = fetch();
 
@@ -69,8 +75,10 @@ class TlsResumptionTest {
         assertEquals(first.created(), second.created());
     }
 
-    @Test
-    void aCertificateRevokedSinceTheSessionBeganIsRefusedOnTheResumedSession() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void aCertificateRevokedSinceTheSessionBeganIsRefusedOnTheResumedSession(TlsProvider tls) throws Exception {
+        start(tls);
         Fetch first = fetch();
         assertEquals(200, first.status());
         hub.pki.revokeCertificate(issued.certificate(), RevocationList.Reason.KEY_COMPROMISE);

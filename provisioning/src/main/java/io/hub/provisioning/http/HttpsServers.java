@@ -2,6 +2,7 @@ package io.hub.provisioning.http;
 
 import io.hub.provisioning.HttpLimits;
 import io.hub.pki.ServerTls;
+import io.hub.pki.TlsProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,9 +43,11 @@ public final class HttpsServers {
      * @param serverKey PEM private key
      * @param wantClientCertificate ask clients for a certificate (the device side)
      * @param limits deadlines and connection caps of the port
+     * @param tlsProvider the TLS implementation the port runs on
      */
     public static Server create(String name, String host, int port, Path serverCertificate, Path serverKey,
-            boolean wantClientCertificate, Handler handler, HttpLimits limits, Clock clock, MeterRegistry metrics) {
+            boolean wantClientCertificate, Handler handler, HttpLimits limits, TlsProvider tlsProvider, Clock clock,
+            MeterRegistry metrics) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName(name);
         Server server = new Server(threads);
@@ -57,7 +60,8 @@ public final class HttpsServers {
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
         ServerConnector connector = new ServerConnector(server,
-                new SslConnectionFactory(tls(serverCertificate, serverKey, wantClientCertificate), "http/1.1"),
+                new AckingSslConnectionFactory(tls(serverCertificate, serverKey, wantClientCertificate, tlsProvider),
+                        "http/1.1"),
                 new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
@@ -85,23 +89,41 @@ public final class HttpsServers {
      */
     public static void reloadCertificate(Server server, Path serverCertificate, Path serverKey,
             boolean wantClientCertificate) throws Exception {
-        javax.net.ssl.SSLContext context = ServerTls.context(serverCertificate, serverKey, wantClientCertificate);
         for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
             SslConnectionFactory ssl = connector.getConnectionFactory(SslConnectionFactory.class);
-            if (ssl != null) {
-                ssl.getSslContextFactory().reload(factory -> factory.setSslContext(context));
+            if (ssl != null && ssl.getSslContextFactory() instanceof ProviderTls tls) {
+                javax.net.ssl.SSLContext context = ServerTls.context(serverCertificate, serverKey,
+                        wantClientCertificate, tls.provider);
+                tls.reload(factory -> factory.setSslContext(context));
             }
         }
     }
 
-    static SslContextFactory.Server tls(Path certificateFile, Path keyFile, boolean wantClientCertificate) {
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setSslContext(ServerTls.context(certificateFile, keyFile, wantClientCertificate));
+    static SslContextFactory.Server tls(Path certificateFile, Path keyFile, boolean wantClientCertificate,
+            TlsProvider provider) {
+        SslContextFactory.Server tls = new ProviderTls(provider);
+        tls.setSslContext(ServerTls.context(certificateFile, keyFile, wantClientCertificate, provider));
         tls.setIncludeProtocols(ServerTls.PROTOCOLS);
         tls.setIncludeCipherSuites(ServerTls.CIPHER_SUITES);
         tls.setRenegotiationAllowed(false);
         tls.setSniRequired(false);
         tls.setWantClientAuth(wantClientCertificate);
         return tls;
+    }
+
+    /** Jetty's TLS settings of a port, with the provider its contexts come from. */
+    private static final class ProviderTls extends SslContextFactory.Server {
+
+        final TlsProvider provider;
+
+        ProviderTls(TlsProvider provider) {
+            this.provider = provider;
+        }
+
+        @Override
+        public void customize(javax.net.ssl.SSLEngine engine) {
+            super.customize(engine);
+            TlsProvider.prepareServerEngine(engine);
+        }
     }
 }

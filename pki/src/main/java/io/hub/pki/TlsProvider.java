@@ -1,0 +1,77 @@
+package io.hub.pki;
+
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.conscrypt.Conscrypt;
+
+/**
+ * Which TLS implementation a server's handshakes and records run on. Both speak through the same
+ * JSSE interfaces (contexts, engines, key and trust managers), so the hub's certificate checks are
+ * the same on either.
+ */
+public enum TlsProvider {
+
+    /** The JDK's own TLS, in Java. */
+    JDK,
+
+    /**
+     * BoringSSL behind JSSE (Conscrypt), a native library for Linux, macOS and Windows on x86-64
+     * (and Linux on aarch64). On the device port it did a full mutual-TLS handshake for a third of
+     * the JDK's CPU (bench/RESULTS.md).
+     */
+    CONSCRYPT;
+
+    /** Conscrypt where its native library loads on this machine, else the JDK's. */
+    public static TlsProvider standard() {
+        return CONSCRYPT.available() ? CONSCRYPT : JDK;
+    }
+
+    /**
+     * The provider named {@code name}, any case.
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public static TlsProvider named(String name) {
+        for (TlsProvider provider : values()) {
+            if (provider.name().toLowerCase(Locale.ROOT).equals(name.strip().toLowerCase(Locale.ROOT))) {
+                return provider;
+            }
+        }
+        throw new IllegalArgumentException("TLS provider '" + name + "' is neither jdk nor conscrypt");
+    }
+
+    /** Whether this provider can run here: Conscrypt needs its native library for this platform. */
+    public boolean available() {
+        return this == JDK || NativeProvider.AVAILABLE;
+    }
+
+    /** An uninitialised TLS context of this provider. */
+    SSLContext newContext() throws NoSuchAlgorithmException {
+        if (this == JDK) {
+            return SSLContext.getInstance("TLS");
+        }
+        if (!NativeProvider.AVAILABLE) {
+            throw new NoSuchAlgorithmException("Conscrypt's native library does not load on this platform");
+        }
+        return SSLContext.getInstance("TLS", NativeProvider.INSTANCE);
+    }
+
+    /**
+     * Settings a server engine of this provider needs beyond {@link ServerTls#parameters}: Conscrypt
+     * leaves session tickets off unless asked, and without them a TLS 1.3 client cannot resume.
+     */
+    public static void prepareServerEngine(SSLEngine engine) {
+        if (NativeProvider.AVAILABLE && Conscrypt.isConscrypt(engine)) {
+            Conscrypt.setUseSessionTickets(engine, true);
+        }
+    }
+
+    /** Loaded on first use, so a JVM that only runs the JDK's TLS never touches the native library. */
+    private static final class NativeProvider {
+        static final boolean AVAILABLE = Conscrypt.isAvailable();
+        static final Provider INSTANCE = AVAILABLE ? Conscrypt.newProvider() : null;
+    }
+}
