@@ -6,25 +6,27 @@
 # against the anchor pair: nginx serving the same discovery and configuration documents as static
 # files with mutual TLS, and Kamailio as the registrar with the same kind of accounts.
 #
-#   bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE]
+#   bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls conscrypt|jdk]
 #
 # Prints, per side: the time until every phone was registered, how many registered, the p50/p99 of
 # each step, retries and failures by cause, and the CPU seconds of the server(s) and of the emulator
 # (so it shows when the emulator, not the server, is the limit); then the ratios hub/anchor.
 # --quick: 300 phones at 100/s, to show that everything works. Before the storm, a few hundred other
 # phones boot against the hub so that its JVM is warm, as a hub that was running when the site lost
-# power is. --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE.
+# power is. --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE. --tls runs
+# the hub's HTTPS ports on that TLS provider (the setting tlsProvider; default conscrypt).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=500 attempts=30 warmup=500 jfr=""
+phones=10000 rate=500 attempts=30 warmup=500 jfr="" tls_provider=conscrypt
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=300 rate=100 warmup=100; shift ;;
     --phones) phones="$2"; shift 2 ;;
     --rate) rate="$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
-    *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE]" >&2; exit 2 ;;
+    --tls) tls_provider="$2"; shift 2 ;;
+    *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done
 
@@ -53,7 +55,7 @@ first=1
 mac() { printf '00809d%06x' "$1"; }
 
 hub pki init --home "$home" >/dev/null
-printf 'sipKeepaliveSeconds: 30\n' > "$home/hub.yaml"
+printf 'sipKeepaliveSeconds: 30\ntlsProvider: %s\n' "$tls_provider" > "$home/hub.yaml"
 # Started without the function, so that $! is the hub (scripts/hub execs java) and kill reaches it.
 HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 HUB_NO_BUILD=1 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port "$https" --web-port 0 \
@@ -89,7 +91,7 @@ storm() { # label url local-addresses server-pids...: one boot storm, its report
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), \
 $(java -version 2>&1 | head -1), $(nginx -v 2>&1), $(kamailio -v | head -1)"
-echo "storm: $phones phones powered on at $rate/s, up to $attempts attempts a step"
+echo "storm: $phones phones powered on at $rate/s, up to $attempts attempts a step; hub TLS provider $tls_provider"
 # The hub has run for a while before a site loses power: its JVM has compiled its hot paths. Other
 # phones boot first so that the storm does not measure a cold JVM (nginx and Kamailio need none).
 hub phone fleet --home "$home" --hub "https://localhost:$https" --count "$warmup" --rate 50 \

@@ -47,6 +47,7 @@ public final class Hub implements AutoCloseable {
 
     private final HubHome home;
     private final HubSettings settings;
+    private final io.hub.pki.TlsProvider tlsProvider;
     private final HubPki pki;
     private final List<AutoCloseable> services = new ArrayList<>();
     private io.hub.app.web.WebPort web;
@@ -63,6 +64,7 @@ public final class Hub implements AutoCloseable {
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
         this.home = home;
         this.settings = settings;
+        this.tlsProvider = tlsProvider(settings);
         this.pki = pki;
     }
 
@@ -134,7 +136,7 @@ public final class Hub implements AutoCloseable {
                             this::sipTlsPort, settings.sipEntryPoints, settings.sipDomain, globalLayer()),
                     settings.deviceRequestsPerSecond, home.sipPasswordsKey(), settings.httpLimits(),
                     new io.hub.provisioning.FirmwareLimits(settings.firmwareMaxBytes,
-                            settings.firmwareQuotaBytes), httpsTls()), database.dataSource(),
+                            settings.firmwareQuotaBytes), tlsProvider), database.dataSource(),
                     metrics, clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
@@ -160,7 +162,8 @@ public final class Hub implements AutoCloseable {
         try {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
-                    ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
+                    ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
+                            tlsProvider)),
                     pki.validator(), accounts,
                     database.dataSource(), metrics, clock, sipOptions(bind, dtlsLegs),
                     SipService.Standing.of(pki));
@@ -203,7 +206,7 @@ public final class Hub implements AutoCloseable {
         }
         provisioning.startResyncs(checkSync, settings.resyncPerSecond);
         OwedResyncsFollowRegistrations.wire(sip, provisioning);
-        certificateFollow = new ServerCertificateFollow(pki, provisioning, sip, web);
+        certificateFollow = new ServerCertificateFollow(pki, provisioning, sip, web, tlsProvider);
         crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
                 CERTIFICATE_LOOK_SECONDS, TimeUnit.SECONDS);
         // A revoked certificate a phone was seen with takes it off SIP (which rotates its password).
@@ -440,12 +443,12 @@ public final class Hub implements AutoCloseable {
     }
 
     /** The TLS provider the settings ask for, or the JDK's where Conscrypt's native library does not load. */
-    private io.hub.pki.TlsProvider httpsTls() {
+    private static io.hub.pki.TlsProvider tlsProvider(HubSettings settings) {
         io.hub.pki.TlsProvider wanted = io.hub.pki.TlsProvider.named(settings.tlsProvider);
         if (wanted.available()) {
             return wanted;
         }
-        LOG.warn("tlsProvider {} does not load on this platform ({} {}): the HTTPS ports run on the JDK's TLS",
+        LOG.warn("tlsProvider {} does not load on this platform ({} {}): the hub runs on the JDK's TLS",
                 settings.tlsProvider, System.getProperty("os.name"), System.getProperty("os.arch"));
         return io.hub.pki.TlsProvider.JDK;
     }

@@ -125,10 +125,11 @@ public final class HubSettings {
      */
     public int sipMaxConnections = io.hub.sip.transport.SipServer.Limits.DEFAULT_MAX_CONNECTIONS;
     /**
-     * The TLS implementation of the device and admin HTTPS ports: {@code conscrypt} (BoringSSL, a
-     * native library; where it does not load, the JDK's runs and the log says so) or {@code jdk}.
-     * SIP over TLS runs on the JDK's either way: its selector loops hand a handshake's key exchange
-     * to other threads as JSSE tasks, and Conscrypt does that work inside the loop's own call.
+     * The TLS implementation of the device and admin HTTPS ports and of SIP over TLS: {@code
+     * conscrypt} (BoringSSL, a native library; where it does not load, the JDK's runs and the log
+     * says so) or {@code jdk}. On the JDK's, the SIP loops hand a handshake's key exchange to a pool
+     * as JSSE tasks; Conscrypt hands out none and does it in the loop's own call, in a fraction of
+     * the time.
      */
     public String tlsProvider = "conscrypt";
     /** The largest firmware image an upload may store, in bytes; larger is refused 413 too-large. */

@@ -31,13 +31,16 @@ final class ServerCertificateFollow {
     private final Provisioning provisioning;
     private final SipService sip;
     private final io.hub.app.web.WebPort web;
+    private final io.hub.pki.TlsProvider sipTls;
     private String served;
 
-    ServerCertificateFollow(HubPki pki, Provisioning provisioning, SipService sip, io.hub.app.web.WebPort web) {
+    ServerCertificateFollow(HubPki pki, Provisioning provisioning, SipService sip, io.hub.app.web.WebPort web,
+            io.hub.pki.TlsProvider sipTls) {
         this.pki = pki;
         this.provisioning = provisioning;
         this.sip = sip;
         this.web = web;
+        this.sipTls = sipTls;
         this.served = fingerprint();
     }
 
@@ -61,7 +64,8 @@ final class ServerCertificateFollow {
                 return false;
             }
             provisioning.reloadServerCertificate(pki);
-            sip.replaceTls(ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true));
+            sip.replaceTls(ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
+                    sipTls));
             // Links to other nodes present the server certificate too: new ones take the renewed one.
             sip.replaceNodeTls(io.hub.pki.NodeTls.client(pki.file(HubPki.SERVER_CERTIFICATE),
                     pki.file(HubPki.SERVER_KEY), PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE))));

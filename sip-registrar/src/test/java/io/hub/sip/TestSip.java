@@ -114,7 +114,9 @@ public final class TestSip {
 
     public SipService start() throws IOException {
         return SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, plainPort,
-                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true)),
+                // The hub's standard TLS provider (Conscrypt here); SipServerTest keeps the JDK's.
+                ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
+                        io.hub.pki.TlsProvider.standard())),
                 (judge == null ? pki : judge).validator(), credentials, bindings, settings, limits, clock, metrics,
                 calls == null ? TestCalls.setup(home) : calls, standing);
     }

@@ -148,6 +148,7 @@ public final class SipServer implements AutoCloseable {
             SSLEngine engine = tls.createSSLEngine();
             engine.setUseClientMode(false);
             engine.setSSLParameters(parameters);
+            io.hub.pki.TlsProvider.prepareServerEngine(engine);
             return engine;
         }
     }
