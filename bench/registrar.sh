@@ -5,21 +5,23 @@
 # db_text, usrloc in memory, registrar), with the same server certificate from the hub's PKI, the
 # same accounts, and the same load: the phone emulator (hub phone register).
 #
-#   bench/registrar.sh [--quick] [--runs N] [--jfr FILE]
+#   bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]
 # Prints one line per measure with the median of the runs and the ratio hub/Kamailio. --quick (200
 # phones, one run) shows that everything works; its memory per connection is within a JVM's noise.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
-# `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`.
+# `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`. --tls runs the hub's TLS on
+# that provider (the setting tlsProvider; default conscrypt).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15 warmup=30 jfr=""
+runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15 warmup=30 jfr="" tls_provider=conscrypt
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 accounts=200 flows=20 seconds=5 rate=100 hold=8 warmup=10; shift ;;
     --runs) runs="$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
-    *) echo "usage: bench/registrar.sh [--quick] [--runs N] [--jfr FILE]" >&2; exit 2 ;;
+    --tls) tls_provider="$2"; shift 2 ;;
+    *) echo "usage: bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done
 [ "$accounts" -ge "$flows" ] || { echo "bench: more flows than accounts" >&2; exit 2; }
@@ -45,8 +47,8 @@ hub_sip=18561 kamailio_sip=18562
 # REGISTER cap and the per-flow request budget (guards Kamailio is not asked to run here; a flow over
 # its budget of 100 requests a second is closed, and 50 flows at Kamailio's pace carry about 150 each)
 # are lifted to their ceilings.
-printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\n%s\n' \
-    'sipFlowRequestsPer2Seconds: 100000' > "$home/hub.yaml"
+printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\n%s\n%s\n' \
+    'sipFlowRequestsPer2Seconds: 100000' "tlsProvider: $tls_provider" > "$home/hub.yaml"
 HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port 18543 --admin-port 18544 \
     --sip-tls-port "$hub_sip" --web-port 0 >"$work/hub.out" 2>"$work/hub.err" &
@@ -117,7 +119,7 @@ measure_all() { # label port pid
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), \
 $(java -version 2>&1 | head -1), $(kamailio -v | head -1)"
 echo "accounts: $held provisioned in $(awk '/^done in/ {print $3, $4}' "$work/fleet.out" | tr -d :)"
-echo "runs: $runs (median); REGISTERs over $flows TLS flows for $seconds s; $held phones at $rate/s held $hold s"
+echo "runs: $runs (median); REGISTERs over $flows TLS flows for $seconds s; $held phones at $rate/s held $hold s; hub TLS provider $tls_provider"
 measure_all hub "$hub_sip" "$hub_pid"
 stop "$hub_pid"; hub_pid=""
 
