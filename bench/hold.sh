@@ -5,14 +5,15 @@
 # ephemeral port exhaustion), registers with digest, then only sends keepalives.
 #
 #   bench/hold.sh [--phones N] [--quick] [--rate R] [--provision-rate R] [--emulators P] [--loops L] [--idle SECONDS]
-#                 [--histogram FILE] [--jfr FILE] [--only hub|kamailio]
+#                 [--histogram FILE] [--jfr FILE] [--only hub|kamailio] [--tls conscrypt|jdk]
 # --rate is the phones offered per second over SIP, --provision-rate the accounts provisioned per
 # second before (each a mutual-TLS boot: discovery, configuration, status).
 # Reports per server: phones held, time until all were registered, resident memory of the server
 # (RSS of its main process and PSS of it with its children, as bench/registrar.sh), the growth per
 # held connection, and its CPU over --idle seconds of holding (keepalives only); then ratios
 # hub/Kamailio. --histogram writes the hub's heap histogram (jcmd GC.class_histogram) taken with all
-# phones held. Run it niced on a shared machine: nice -n 10 bench/hold.sh ...
+# phones held. --tls runs the hub's TLS on that provider (the setting tlsProvider; default
+# conscrypt). Run it niced on a shared machine: nice -n 10 bench/hold.sh ...
 #
 # The open-file limit bounds N: each held phone is one descriptor in the server and one in an
 # emulator. The script raises the soft limit to the hard one; the emulator's phones are split over P
@@ -20,7 +21,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=200 provision_rate=20 emulators=2 loops=2 idle=30 histogram="" jfr="" only=""
+phones=10000 rate=200 provision_rate=20 emulators=2 loops=2 idle=30 histogram="" jfr="" only="" tls_provider=conscrypt
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=500 rate=25 idle=10; shift ;;
@@ -33,8 +34,9 @@ while [ $# -gt 0 ]; do
     --histogram) histogram="$(realpath -m "$2")"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
+    --tls) tls_provider="$2"; shift 2 ;;
     *) echo "usage: bench/hold.sh [--phones N] [--quick] [--rate R] [--provision-rate R] [--emulators P] [--loops L] [--idle S]" \
-            "[--histogram FILE] [--jfr FILE] [--only hub|kamailio]" >&2; exit 2 ;;
+            "[--histogram FILE] [--jfr FILE] [--only hub|kamailio] [--tls conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done
 # The hub keeps at most 10 contacts per AOR: ten phones share an account, as desk phones of one
@@ -72,8 +74,8 @@ hub() { java ${HUB_JAVA_OPTS:-} -jar "$work/dist/hub.jar" "$@"; }
 hub pki init --home "$home" >/dev/null
 # The load re-registers an account's ten phones within a second, above a phone's pace: the per-AOR
 # cap is lifted; the connection cap is set above the phones.
-printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\nsipMaxConnections: %d\n' \
-    $((phones + 1000)) > "$home/hub.yaml"
+printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\nsipMaxConnections: %d\ntlsProvider: %s\n' \
+    $((phones + 1000)) "$tls_provider" > "$home/hub.yaml"
 # Started with exec, so that $! is the JVM itself (its RSS, jcmd).
 # shellcheck disable=SC2086 # HUB_JAVA_OPTS is a list of options
 exec_hub() { exec java ${HUB_JAVA_OPTS:-} ${jfr:+-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr} \

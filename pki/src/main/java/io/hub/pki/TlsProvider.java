@@ -18,9 +18,9 @@ public enum TlsProvider {
     JDK,
 
     /**
-     * BoringSSL behind JSSE (Conscrypt), a native library for Linux, macOS and Windows on x86-64
-     * (and Linux on aarch64). On the device port it did a full mutual-TLS handshake for a third of
-     * the JDK's CPU (bench/RESULTS.md).
+     * BoringSSL behind JSSE (Conscrypt), a native library the jar carries for Linux, macOS and
+     * Windows on x86-64 (and Windows on x86). On the device port it did a full mutual-TLS handshake
+     * for a third of the JDK's CPU (bench/RESULTS.md).
      */
     CONSCRYPT;
 

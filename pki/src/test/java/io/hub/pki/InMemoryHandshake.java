@@ -5,9 +5,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 
 /**
- * A TLS handshake between two engines in memory, their records handed back and forth, as a server
- * engine's handshake runs on a socket but without one: the hub's servers use engines (Jetty, the SIP
- * loops), never a provider's own sockets.
+ * A TLS handshake between two engines in memory, their records handed back and forth. The hub's
+ * servers run TLS on engines (Jetty, the SIP loops), never on a provider's own sockets, so tests
+ * do the same.
  */
 public final class InMemoryHandshake {
 

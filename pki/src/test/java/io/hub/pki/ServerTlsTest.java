@@ -55,12 +55,7 @@ class ServerTlsTest {
     @ParameterizedTest
     @CsvSource({"TLSv1.3, JDK", "TLSv1.2, JDK", "TLSv1.3, CONSCRYPT", "TLSv1.2, CONSCRYPT"})
     void aClientTrustingTheHubCaCompletesAHandshake(String protocol, TlsProvider provider) throws Exception {
-        SSLContext server = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
-                false, provider);
-        SSLEngine serverEngine = server.createSSLEngine();
-        serverEngine.setUseClientMode(false);
-        serverEngine.setSSLParameters(ServerTls.parameters(server, false));
-        TlsProvider.prepareServerEngine(serverEngine);
+        SSLEngine serverEngine = serverEngine(provider, false);
         SSLEngine client = trustingHubCa().createSSLEngine("localhost", 443);
         client.setUseClientMode(true);
         client.setEnabledProtocols(new String[] {protocol});
@@ -78,12 +73,7 @@ class ServerTlsTest {
     void aPhonesCertificateReachesTheServer(TlsProvider provider) throws Exception {
         DeviceCertificates.IssuedCertificate phone = pki.issueDeviceCertificate(
                 DeviceCertificateRequest.of(MacAddress.parse("00809f0c0003"), "Myriad M7"), home.resolve("phone"));
-        SSLContext server = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
-                true, provider);
-        SSLEngine serverEngine = server.createSSLEngine();
-        serverEngine.setUseClientMode(false);
-        serverEngine.setSSLParameters(ServerTls.parameters(server, true));
-        TlsProvider.prepareServerEngine(serverEngine);
+        SSLEngine serverEngine = serverEngine(provider, true);
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         keys.setKeyEntry("phone", phone.keys().getPrivate(), "x".toCharArray(),
@@ -98,6 +88,17 @@ class ServerTlsTest {
 
         assertEquals("TLSv1.3", serverEngine.getSession().getProtocol());
         assertEquals(phone.certificate(), serverEngine.getSession().getPeerCertificates()[0]);
+    }
+
+    /** A server engine as the hub's ports make them; {@code wantClient} asks for the phone's certificate. */
+    private SSLEngine serverEngine(TlsProvider provider, boolean wantClient) {
+        SSLContext server = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
+                wantClient, provider);
+        SSLEngine engine = server.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(ServerTls.parameters(server, wantClient));
+        TlsProvider.prepareServerEngine(engine);
+        return engine;
     }
 
     private SSLContext trustingHubCa() throws Exception {

@@ -51,7 +51,7 @@ final class AckingSslConnectionFactory extends SslConnectionFactory {
             channel.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
         } catch (IOException e) {
             // The connection is going away; its next read or write says so.
-            LOG.debug("device https quick acknowledgement not set: {}", e.toString());
+            LOG.debug("https quick acknowledgement not set: {}", e.toString());
         }
     }
 }
