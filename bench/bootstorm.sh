@@ -14,7 +14,7 @@
 # --quick: 300 phones at 100/s, to show that everything works. Before the storm, a few hundred other
 # phones boot against the hub so that its JVM is warm, as a hub that was running when the site lost
 # power is. --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE. --tls runs
-# the hub's HTTPS ports on that TLS provider (the setting tlsProvider; default conscrypt).
+# the hub's TLS (HTTPS and SIP) on that provider (the setting tlsProvider; default conscrypt).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
