@@ -1,6 +1,7 @@
 package io.hub.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.phone.Phone;
@@ -74,7 +75,8 @@ class EmulatorFailoverTest {
         firstNode.close();
 
         assertTrue(lost.poll(30, TimeUnit.SECONDS) != null, "the phone saw its flow end");
-        SipAccount.EntryPoint second = registeredAt.poll(60, TimeUnit.SECONDS);
+        SipAccount.EntryPoint second = registrationAwayFrom(firstNode.port());
+        assertNotNull(second, "a registration away from the first node within 60 s");
         assertEquals(hub.sip().tlsPort(), second.address().getPort(), "then the fallback, after the first refused");
         assertEquals("localhost", second.serverName());
         assertTrue(phone.agent().isRegistered());
@@ -89,6 +91,22 @@ class EmulatorFailoverTest {
 
         assertEquals(hub.sip().tlsPort(), registeredAt.poll(10, TimeUnit.SECONDS).address().getPort());
         assertEquals(1, hub.sip().location().bindings(AOR).size());
+    }
+
+    /**
+     * The next registration not made through {@code port}. The site change of the set-up sends the
+     * phone a check-sync once it registers, and it may register again through the first node before
+     * that node goes away; no registration can go through a closed node afterwards.
+     */
+    private SipAccount.EntryPoint registrationAwayFrom(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (int i = 0; i < 100; i++) {
+            SipAccount.EntryPoint next = registeredAt.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (next == null || next.address().getPort() != port) {
+                return next;
+            }
+        }
+        return null;
     }
 
     private Phone.Listener listener() {

@@ -21,6 +21,7 @@ final class TcpForwarder implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private boolean closed;
 
     TcpForwarder(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -38,15 +39,30 @@ final class TcpForwarder implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
-                Socket server = new Socket(target.getAddress(), target.getPort());
-                open.add(client);
-                open.add(server);
+                kept(client);
+                Socket server = kept(new Socket(target.getAddress(), target.getPort()));
                 pump(client, server);
                 pump(server, client);
             } catch (IOException e) {
                 // closed, or the target refused: the client's connection ends with it
             }
         }
+    }
+
+    /**
+     * Keeps {@code socket} to be cut by {@link #close()}. A connection accepted while the forwarder
+     * closes is cut here instead: otherwise it would outlive the node it stands for.
+     */
+    private Socket kept(Socket socket) throws IOException {
+        synchronized (open) {
+            if (closed) {
+                open.forEach(TcpForwarder::closeQuietly);
+                closeQuietly(socket);
+                throw new IOException("the forwarder is closed");
+            }
+            open.add(socket);
+        }
+        return socket;
     }
 
     private void pump(Socket from, Socket to) {
@@ -72,6 +88,9 @@ final class TcpForwarder implements AutoCloseable {
     /** Stops listening and cuts every forwarded connection. */
     @Override
     public void close() throws IOException {
+        synchronized (open) {
+            closed = true;
+        }
         listener.close();
         open.forEach(TcpForwarder::closeQuietly);
     }
