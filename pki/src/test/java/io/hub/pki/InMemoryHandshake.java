@@ -11,6 +11,8 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
  */
 public final class InMemoryHandshake {
 
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+
     private InMemoryHandshake() {
     }
 
@@ -24,25 +26,24 @@ public final class InMemoryHandshake {
         ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
         ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
         ByteBuffer app = ByteBuffer.allocate(1 << 17);
-        ByteBuffer nothing = ByteBuffer.allocate(0);
         for (int round = 0; round < 100; round++) {
-            client.wrap(nothing, toServer);
-            toServer.flip();
-            server.unwrap(toServer, app);
-            toServer.compact();
-            tasks(client);
-            tasks(server);
-            server.wrap(nothing, toClient);
-            toClient.flip();
-            client.unwrap(toClient, app);
-            toClient.compact();
-            tasks(client);
-            tasks(server);
+            pass(client, server, toServer, app);
+            pass(server, client, toClient, app);
             if (round > 4 && done(client) && done(server) && toServer.position() == 0 && toClient.position() == 0) {
                 return;
             }
         }
         throw new IllegalStateException("no handshake in 100 rounds");
+    }
+
+    /** What {@code from} has to send, wrapped into {@code wire} and read by {@code to}; then both engines' tasks. */
+    private static void pass(SSLEngine from, SSLEngine to, ByteBuffer wire, ByteBuffer app) throws Exception {
+        from.wrap(NOTHING, wire);
+        wire.flip();
+        to.unwrap(wire, app);
+        wire.compact();
+        tasks(from);
+        tasks(to);
     }
 
     private static boolean done(SSLEngine engine) {
