@@ -444,7 +444,7 @@ public final class Hub implements AutoCloseable {
 
     /** The TLS provider the settings ask for, or the JDK's where Conscrypt's native library does not load. */
     private static io.hub.pki.TlsProvider tlsProvider(HubSettings settings) {
-        io.hub.pki.TlsProvider wanted = io.hub.pki.TlsProvider.named(settings.tlsProvider);
+        io.hub.pki.TlsProvider wanted = settings.tls();
         if (wanted.available()) {
             return wanted;
         }

@@ -276,11 +276,7 @@ public final class HubSettings {
         if (sipRegistersPerAorPerSecond < 1 || sipRegistersPerAorPerSecond > 1000) {
             throw new UserError("sipRegistersPerAorPerSecond " + sipRegistersPerAorPerSecond + " is not from 1 to 1000");
         }
-        try {
-            io.hub.pki.TlsProvider.named(tlsProvider);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("tlsProvider: " + e.getMessage());
-        }
+        tls();
         if (sipMaxConnections < 100 || sipMaxConnections > 1_000_000) {
             throw new UserError("sipMaxConnections " + sipMaxConnections + " is not from 100 to 1000000");
         }
@@ -456,6 +452,15 @@ public final class HubSettings {
                     java.time.Duration.ofSeconds(webRegisterDeadlineSeconds));
         } catch (IllegalArgumentException e) {
             throw new UserError("webConnectionsPerSource and webMaxConnections: " + e.getMessage());
+        }
+    }
+
+    /** The TLS provider {@link #tlsProvider} names. */
+    io.hub.pki.TlsProvider tls() {
+        try {
+            return io.hub.pki.TlsProvider.named(tlsProvider);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("tlsProvider: " + e.getMessage());
         }
     }
 

@@ -56,7 +56,7 @@ final class TcpForwarder implements AutoCloseable {
     private Socket kept(Socket socket) throws IOException {
         synchronized (open) {
             if (closed) {
-                open.forEach(TcpForwarder::closeQuietly);
+                // What was kept before is cut by close(), which marked the forwarder closed first.
                 closeQuietly(socket);
                 throw new IOException("the forwarder is closed");
             }

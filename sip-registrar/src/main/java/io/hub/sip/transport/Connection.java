@@ -277,24 +277,9 @@ final class Connection implements FlowLink {
 
     private void handshakeFinished() throws IOException {
         if (flow == null) {
-            acknowledgeNow();
+            // A phone that keeps Nagle's algorithm on holds its REGISTER until its last flight is acknowledged.
+            io.hub.pki.ServerTls.acknowledgeHandshake(channel);
             open(tls.cipherSuite(), tls.peerChain());
-        }
-    }
-
-    /**
-     * Acknowledges the phone's last handshake flight at once. A phone with Nagle's algorithm on holds
-     * its REGISTER until that flight is acknowledged, and the kernel delays the acknowledgement (up to
-     * 40 ms) hoping to send it with data; BoringSSL (Conscrypt) has none to send yet, as it keeps its
-     * session tickets for the first record the hub writes.
-     */
-    private void acknowledgeNow() {
-        if (channel.supportedOptions().contains(jdk.net.ExtendedSocketOptions.TCP_QUICKACK)) {
-            try {
-                channel.setOption(jdk.net.ExtendedSocketOptions.TCP_QUICKACK, true);
-            } catch (IOException e) {
-                LOG.debug("sip quick acknowledgement not set on {}: {}", this, e.toString());
-            }
         }
     }
 
