@@ -1,7 +1,6 @@
 package io.hub.pki;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -10,17 +9,12 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import jdk.net.ExtendedSocketOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The TLS settings every server of the hub shares (device HTTPS, admin HTTPS, SIP over TLS): the
  * server certificate of the hub PKI, TLS 1.3 and 1.2 only, ECDHE with AEAD ciphers only.
  */
 public final class ServerTls {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
 
     public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     public static final String[] CIPHER_SUITES = {
@@ -85,26 +79,5 @@ public final class ServerTls {
         parameters.setCipherSuites(CIPHER_SUITES);
         parameters.setWantClientAuth(wantClient);
         return parameters;
-    }
-
-    /**
-     * Acknowledges the client's last handshake flight at once; call it when a server handshake on
-     * {@code channel} finishes. A client whose socket keeps Nagle's algorithm on (ApacheBench, and
-     * phones' embedded stacks) holds its first request until the server has acknowledged its TLS 1.3
-     * Finished flight, and the kernel delays that acknowledgement (up to 40 ms) in the hope of sending
-     * it with data. The JDK's TLS sends its session tickets right after the handshake, which carries
-     * it; BoringSSL (Conscrypt) keeps them for the first record the server writes, so every new
-     * connection waited out the delay (22 handshakes a second from one client instead of 290).
-     */
-    public static void acknowledgeHandshake(SocketChannel channel) {
-        if (!channel.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
-            return;
-        }
-        try {
-            channel.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
-        } catch (IOException e) {
-            // The connection is going away; its next read or write says so.
-            LOG.debug("TLS quick acknowledgement not set: {}", e.toString());
-        }
     }
 }

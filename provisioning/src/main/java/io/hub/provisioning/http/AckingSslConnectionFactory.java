@@ -1,6 +1,6 @@
 package io.hub.provisioning.http;
 
-import io.hub.pki.ServerTls;
+import io.hub.pki.HandshakeAcknowledgement;
 import java.nio.channels.SocketChannel;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
@@ -12,7 +12,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * Jetty's TLS connections, which acknowledge the client's last handshake flight at once
- * ({@link ServerTls#acknowledgeHandshake}, for clients that keep Nagle's algorithm on).
+ * ({@link HandshakeAcknowledgement}, for clients that keep Nagle's algorithm on).
  */
 final class AckingSslConnectionFactory extends SslConnectionFactory {
 
@@ -26,7 +26,7 @@ final class AckingSslConnectionFactory extends SslConnectionFactory {
             tls.addHandshakeListener(new SslHandshakeListener() {
                 @Override
                 public void handshakeSucceeded(Event event) {
-                    ServerTls.acknowledgeHandshake(channel);
+                    HandshakeAcknowledgement.now(channel);
                 }
             });
         }

@@ -278,7 +278,7 @@ final class Connection implements FlowLink {
     private void handshakeFinished() throws IOException {
         if (flow == null) {
             // A phone that keeps Nagle's algorithm on holds its REGISTER until its last flight is acknowledged.
-            io.hub.pki.ServerTls.acknowledgeHandshake(channel);
+            io.hub.pki.HandshakeAcknowledgement.now(channel);
             open(tls.cipherSuite(), tls.peerChain());
         }
     }
