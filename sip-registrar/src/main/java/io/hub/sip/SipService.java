@@ -184,8 +184,8 @@ public final class SipService implements AutoCloseable {
         CallSettings calls = CallSettings.standard();
         calls = calls.withMediaAddress(options.mediaAddress()).withMode(options.relayMode()).withTimeouts(
                 calls.ringTimeout(), calls.transactionTimeout(), calls.holdTimeout(), options.mediaTimeout());
-        return start(listen, validator, new AccountCredentials(accounts), new JdbcBindingStore(database, options.node()),
-                registrar,
+        return start(listen, validator, new AccountCredentials(accounts, metrics),
+                new JdbcBindingStore(database, options.node()), registrar,
                 SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline())
                         .flowDensity(options.flowDensity()).maxConnections(options.maxConnections()),
                 clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)).withDtls(options.dtls()),
