@@ -164,7 +164,7 @@ public final class Hub implements AutoCloseable {
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                             tlsProvider)),
-                    pki.validator(), accounts,
+                    pki.validator(tlsProvider), accounts,
                     database.dataSource(), metrics, clock, sipOptions(bind, dtlsLegs),
                     SipService.Standing.of(pki));
         } catch (java.io.IOException e) {

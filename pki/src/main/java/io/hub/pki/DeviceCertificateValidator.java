@@ -1,7 +1,9 @@
 package io.hub.pki;
 
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.PublicKey;
+import java.security.Security;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -66,13 +68,23 @@ public final class DeviceCertificateValidator {
     private final RevocationList revocations;
     private final ManufacturerCrls crls;
     private final Clock clock;
+    /** Where signatures are checked: a registered provider's name, or null for the JDK's default. */
+    private final String signatures;
 
+    /** Checks signatures with the provider beside the {@linkplain TlsProvider#standard() standard} TLS. */
     public DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations,
             ManufacturerCrls crls, Clock clock) {
+        this(trusted, revocations, crls, clock, TlsProvider.standard());
+    }
+
+    /** Checks signatures with the provider that goes with {@code tls} (natively with Conscrypt). */
+    public DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations,
+            ManufacturerCrls crls, Clock clock, TlsProvider tls) {
         this.trusted = Objects.requireNonNull(trusted, "trusted");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.crls = Objects.requireNonNull(crls, "crls");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.signatures = tls.signatureProvider();
     }
 
     /**
@@ -322,9 +334,11 @@ public final class DeviceCertificateValidator {
                 anchor.name(), level));
     }
 
-    private static boolean verifies(X509Certificate certificate, PublicKey issuerKey) {
+    private boolean verifies(X509Certificate certificate, PublicKey issuerKey) {
         try {
-            certificate.verify(issuerKey);
+            // A certificate keeps the outcome for the key and the provider's name, so the PKIX backstop,
+            // asked to use the same provider, does not check the same signature again.
+            certificate.verify(issuerKey, providerFor(List.of(certificate)));
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
@@ -371,7 +385,24 @@ public final class DeviceCertificateValidator {
         return null;
     }
 
-    private static Refusal pkixBackstop(List<X509Certificate> path, X509Certificate anchor, Date now) {
+    /**
+     * The provider to check these certificates' signatures with: the native one when it knows every
+     * algorithm among them, else the JDK's (null), which knows more (RSASSA-PSS, for one).
+     */
+    private String providerFor(List<X509Certificate> certificates) {
+        if (signatures == null) {
+            return null;
+        }
+        Provider provider = Security.getProvider(signatures);
+        for (X509Certificate certificate : certificates) {
+            if (provider == null || provider.getService("Signature", certificate.getSigAlgName()) == null) {
+                return null;
+            }
+        }
+        return signatures;
+    }
+
+    private Refusal pkixBackstop(List<X509Certificate> path, X509Certificate anchor, Date now) {
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             // The JDK takes the anchor as a bare name and key (it refuses name constraints on a trust
@@ -379,6 +410,7 @@ public final class DeviceCertificateValidator {
             PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
             parameters.setRevocationEnabled(false);
             parameters.setDate(now);
+            parameters.setSigProvider(providerFor(path));
             CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
             return null;
         } catch (CertPathValidatorException e) {

@@ -229,7 +229,12 @@ public final class HubPki {
 
     /** A validator over this directory's trusted CAs, revocations and imported CRLs, always current. */
     public DeviceCertificateValidator validator() {
-        return new DeviceCertificateValidator(trusted, revocations, manufacturerCrls, clock);
+        return validator(TlsProvider.standard());
+    }
+
+    /** The same, checking signatures with the provider that goes with {@code tls}. */
+    public DeviceCertificateValidator validator(TlsProvider tls) {
+        return new DeviceCertificateValidator(trusted, revocations, manufacturerCrls, clock, tls);
     }
 
     /**

@@ -89,7 +89,7 @@ class DeviceCertificateValidatorTest {
     void aRequestWithoutAMacTakesTheCertificatesMac() {
         X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
 
-        DeviceValidation result = pki.validator().validate(List.of(leaf), Optional.empty());
+        DeviceValidation result = validator().validate(List.of(leaf), Optional.empty());
 
         assertEquals(MAC, result.identityOrThrow().mac());
     }
@@ -101,7 +101,7 @@ class DeviceCertificateValidatorTest {
                     Duration.ofDays(30), Optional.empty(), KeyType.EC_P256);
             X509Certificate leaf = pki.issueDeviceCertificate(request, home.resolve(placement.name())).certificate();
 
-            DeviceIdentity identity = pki.validator().validate(List.of(leaf), Optional.of(MAC)).identityOrThrow();
+            DeviceIdentity identity = validator().validate(List.of(leaf), Optional.of(MAC)).identityOrThrow();
 
             assertEquals(MAC, identity.mac(), placement.name());
             assertEquals("dev-manufacturer", identity.issuer());
@@ -111,7 +111,7 @@ class DeviceCertificateValidatorTest {
 
     @Test
     void noCertificate() {
-        assertRefused(RefusalCause.NO_CERTIFICATE, pki.validator().validate(List.of(), Optional.of(MAC)));
+        assertRefused(RefusalCause.NO_CERTIFICATE, validator().validate(List.of(), Optional.of(MAC)));
     }
 
     @Test
@@ -233,8 +233,8 @@ class DeviceCertificateValidatorTest {
         List<X509Certificate> withNull = new java.util.ArrayList<>();
         withNull.add(null);
 
-        assertRefused(RefusalCause.NO_CERTIFICATE, pki.validator().validate(withNull, Optional.of(MAC)));
-        assertTrue(pki.validator().validate(List.of(leaf), null).isAccepted());
+        assertRefused(RefusalCause.NO_CERTIFICATE, validator().validate(withNull, Optional.of(MAC)));
+        assertTrue(validator().validate(List.of(leaf), null).isAccepted());
     }
 
     @Test
@@ -374,14 +374,14 @@ class DeviceCertificateValidatorTest {
 
         assertEquals(MAC, identity.mac());
         assertEquals(TrustLevel.VENDOR_ONLY, identity.trustLevel());
-        assertRefused(RefusalCause.NO_MAC, pki.validator().validate(List.of(leaf), Optional.empty()));
+        assertRefused(RefusalCause.NO_MAC, validator().validate(List.of(leaf), Optional.empty()));
     }
 
     @Test
     void aTrustedCaAddedWhileRunningIsHonouredAtOnce() {
         CertificateAuthority late = TestPki.root("CN=Late Vendor");
         X509Certificate leaf = TestPki.leaf("CN=00809faabbcc").issuedBy(late);
-        DeviceCertificateValidator validator = pki.validator();
+        DeviceCertificateValidator validator = validator();
         assertRefused(RefusalCause.UNKNOWN_ISSUER, validator.validate(List.of(leaf), Optional.of(MAC)));
 
         trust(late, "late", MacRule.CN, false);
@@ -510,7 +510,7 @@ class DeviceCertificateValidatorTest {
     void aCertificateInTheManufacturersCrlIsRevokedAndTheRestServed() {
         X509Certificate listed = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
         X509Certificate other = TestPki.leaf("CN=y,serialNumber=00809f000001").issuedBy(vendorRoot);
-        DeviceCertificateValidator validator = pki.validator();
+        DeviceCertificateValidator validator = validator();
         assertTrue(validator.validate(List.of(listed), Optional.of(MAC)).isAccepted());
 
         importCrl("vendor", TestPki.crl(vendorRoot, BigInteger.ONE, TestPki.NOW, TestPki.NOW.plus(Duration.ofDays(7)),
@@ -568,7 +568,7 @@ class DeviceCertificateValidatorTest {
     @Test
     void aCaUntrustedWhileRunningIsRefusedAtOnce() {
         X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
-        DeviceCertificateValidator validator = pki.validator();
+        DeviceCertificateValidator validator = validator();
         assertTrue(validator.validate(List.of(leaf), Optional.of(MAC)).isAccepted());
 
         pki.untrust("vendor");
@@ -611,7 +611,7 @@ class DeviceCertificateValidatorTest {
         expected.put("sha1", RefusalCause.WEAK_SIGNATURE);
         chains.put("md5", List.of(TestPki.resign(rsaLeaf, rsaVendor.privateKey(), "MD5withRSA")));
         expected.put("md5", RefusalCause.WEAK_SIGNATURE);
-        DeviceCertificateValidator validator = pki.validator();
+        DeviceCertificateValidator validator = validator();
 
         chains.forEach((name, chain) -> {
             DeviceValidation result = validator.validate(chain, Optional.of(MAC));
@@ -690,8 +690,17 @@ class DeviceCertificateValidatorTest {
     }
 
     private DeviceValidation validate(Clock clock, List<X509Certificate> chain, MacAddress requested) {
-        return new DeviceCertificateValidator(pki.trusted(), pki.revocations(), pki.manufacturerCrls(), clock)
+        return new DeviceCertificateValidator(pki.trusted(), pki.revocations(), pki.manufacturerCrls(), clock, tls())
                 .validate(chain, Optional.of(requested));
+    }
+
+    /** Whose signature checks go with the validator: the standard (native where it loads) here. */
+    TlsProvider tls() {
+        return TlsProvider.standard();
+    }
+
+    private DeviceCertificateValidator validator() {
+        return pki.validator(tls());
     }
 
     private static Clock at(java.time.Instant instant) {

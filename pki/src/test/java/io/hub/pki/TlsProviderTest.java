@@ -1,9 +1,15 @@
 package io.hub.pki;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.security.Provider;
+import java.security.Security;
+import java.security.Signature;
+import java.util.Arrays;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -38,5 +44,27 @@ class TlsProviderTest {
         assertTrue(TlsProvider.CONSCRYPT.available(), "Conscrypt's native library loads on "
                 + System.getProperty("os.arch").toLowerCase(Locale.ROOT));
         assertEquals(TlsProvider.CONSCRYPT, TlsProvider.standard());
+    }
+
+    @Test
+    void theJdksSignatureChecksAreTheDefaultOnes() {
+        assertNull(TlsProvider.JDK.signatureProvider());
+    }
+
+    /**
+     * With Conscrypt, certificate signatures are checked by a provider registered under its name, and
+     * registered last: code that asks for a signature without naming a provider still gets the JDK's.
+     */
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "x86_64"})
+    void conscryptsSignatureChecksAreRegisteredLastAndTakenOnlyByName() throws Exception {
+        String name = TlsProvider.CONSCRYPT.signatureProvider();
+        assertEquals("Conscrypt", name);
+        Provider[] providers = Security.getProviders();
+        assertEquals(name, providers[providers.length - 1].getName());
+        assertNotEquals(name, Signature.getInstance("SHA256withECDSA").getProvider().getName());
+        assertEquals(name, Signature.getInstance("SHA256withECDSA", name).getProvider().getName());
+        assertEquals(name, TlsProvider.CONSCRYPT.signatureProvider(), "asked again, registered once");
+        assertEquals(1, Arrays.stream(Security.getProviders()).filter(p -> p.getName().equals(name)).count());
     }
 }

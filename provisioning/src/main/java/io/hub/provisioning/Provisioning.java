@@ -206,7 +206,7 @@ public final class Provisioning implements AutoCloseable {
         SeenCertificates seen = new SeenCertificates(database, clock);
         Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                 pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
-                new DeviceApi(pki.validator(), database, audit, renderer, firmware, layers, settings.device(),
+                new DeviceApi(pki.validator(settings.tlsProvider()), database, audit, renderer, firmware, layers, settings.device(),
                         limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants, changes,
                         seen),
                 settings.http(), settings.tlsProvider(), clock, metrics);
