@@ -4,9 +4,11 @@
 # own loopback address, one kept-alive HTTPS connection for discovery, configuration and status,
 # then SIP-TLS registration with digest and keepalives), against the hub, then the same phones
 # against the anchor pair: nginx serving the same discovery and configuration documents as static
-# files with mutual TLS, and Kamailio as the registrar with the same kind of accounts.
+# files with mutual TLS, and Kamailio as the registrar with the same kind of accounts. The phones'
+# factory certificates are made before both storms (`hub phone fleet --certificates-only`).
 #
 #   bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls conscrypt|jdk]
+#                      [--phone-tls conscrypt|jdk]
 #
 # Prints, per side: the time until every phone was registered, how many registered, the p50/p99 of
 # each step, retries and failures by cause, and the CPU seconds of the server(s) and of the emulator
@@ -15,10 +17,12 @@
 # phones boot against the hub so that its JVM is warm, as a hub that was running when the site lost
 # power is. --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE. --tls runs
 # the hub's TLS (HTTPS and SIP) on that provider (the setting tlsProvider; default conscrypt).
+# --phone-tls is the TLS the emulated phones speak (`hub phone fleet --tls`; default conscrypt, since
+# on the JDK's the emulator spent more CPU on its handshakes than the hub did on the whole boot).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=500 attempts=30 warmup=500 jfr="" tls_provider=conscrypt
+phones=10000 rate=500 attempts=30 warmup=500 jfr="" tls_provider=conscrypt phone_tls=conscrypt
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=300 rate=100 warmup=100; shift ;;
@@ -26,7 +30,9 @@ while [ $# -gt 0 ]; do
     --rate) rate="$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     --tls) tls_provider="$2"; shift 2 ;;
-    *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls conscrypt|jdk]" >&2; exit 2 ;;
+    --phone-tls) phone_tls="$2"; shift 2 ;;
+    *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls conscrypt|jdk]" \
+            "[--phone-tls conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done
 
@@ -82,19 +88,26 @@ storm() { # label url local-addresses server-pids...: one boot storm, its report
   local before after
   before="$(cpu_ticks "$@")"
   TIMEFORMAT='%U %S'
-  { time hub phone fleet --home "$home" --hub "$url" --count "$phones" --rate "$rate" \
+  { time hub phone fleet --home "$home" --hub "$url" --count "$phones" --rate "$rate" --tls "$phone_tls" \
       --first-mac "$(mac "$first")" --local-addresses "$locals" --attempts "$attempts" --timeout 20 \
+      --cert-dir "$work/certs" \
       >"$work/$label.out" 2>"$work/$label.err" || true; } 2>"$work/$label.time"
   after="$(cpu_ticks "$@")"
   awk -v b="$before" -v a="$after" -v t="$tick" 'BEGIN {printf "%.1f\n", (a - b) / t}' > "$work/$label.cpu"
 }
 
+# The phones' factory certificates, made before either storm: a phone has its certificate before it
+# boots, and issuing them during the storm was a third of the emulator's CPU.
+hub phone fleet --home "$home" --count "$phones" --first-mac "$(mac "$first")" --cert-dir "$work/certs" \
+    --certificates-only >/dev/null
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), \
 $(java -version 2>&1 | head -1), $(nginx -v 2>&1), $(kamailio -v | head -1)"
-echo "storm: $phones phones powered on at $rate/s, up to $attempts attempts a step; hub TLS provider $tls_provider"
+echo "storm: $phones phones powered on at $rate/s, up to $attempts attempts a step; hub TLS provider $tls_provider;" \
+    "phones' TLS $phone_tls"
 # The hub has run for a while before a site loses power: its JVM has compiled its hot paths. Other
 # phones boot first so that the storm does not measure a cold JVM (nginx and Kamailio need none).
-hub phone fleet --home "$home" --hub "https://localhost:$https" --count "$warmup" --rate 50 \
+hub phone fleet --home "$home" --hub "https://localhost:$https" --count "$warmup" --rate 50 --tls "$phone_tls" \
     --first-mac 00809c000001 --local-addresses 127.29.0.0/16 --attempts "$attempts" >"$work/warmup.out" 2>&1 || true
 echo "warm-up: $(grep '^done in' "$work/warmup.out" || echo "no result")"
 storm hub "https://localhost:$https" 127.30.0.0/16 "$hub_pid"
@@ -146,6 +159,8 @@ storm anchor "https://localhost:$nginx_port" 127.31.0.0/16 "$nginx_pid" "$kamail
 report() { # label
   local out="$work/$1.out"
   echo "== $1"
+  # A fleet that never reported (it could not start, say) shows why, rather than a row of zeros.
+  grep -q '^done in' "$out" || { echo "the emulator did not finish:"; tail -5 "$work/$1.err"; }
   sed -n '/^done in/,$p' "$out"
   echo "server CPU $(cat "$work/$1.cpu") s; emulator CPU $(awk '{printf "%.1f", $1 + $2}' "$work/$1.time") s"
 }

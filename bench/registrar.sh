@@ -5,23 +5,26 @@
 # db_text, usrloc in memory, registrar), with the same server certificate from the hub's PKI, the
 # same accounts, and the same load: the phone emulator (hub phone register).
 #
-#   bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]
+#   bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk] [--phone-tls conscrypt|jdk]
 # Prints one line per measure with the median of the runs and the ratio hub/Kamailio. --quick (200
 # phones, one run) shows that everything works; its memory per connection is within a JVM's noise.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`. --tls runs the hub's TLS on
-# that provider (the setting tlsProvider; default conscrypt).
+# that provider (the setting tlsProvider; default conscrypt). --phone-tls is the TLS the emulated phones
+# speak (`hub phone register --tls`; default conscrypt, so the load costs the shared cores less).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15 warmup=30 jfr="" tls_provider=conscrypt
+runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15 warmup=30 jfr="" tls_provider=conscrypt phone_tls=conscrypt
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 accounts=200 flows=20 seconds=5 rate=100 hold=8 warmup=10; shift ;;
     --runs) runs="$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     --tls) tls_provider="$2"; shift 2 ;;
-    *) echo "usage: bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]" >&2; exit 2 ;;
+    --phone-tls) phone_tls="$2"; shift 2 ;;
+    *) echo "usage: bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]" \
+            "[--phone-tls conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done
 [ "$accounts" -ge "$flows" ] || { echo "bench: more flows than accounts" >&2; exit 2; }
@@ -63,7 +66,7 @@ hub() { HUB_NO_BUILD=1 "$repo/scripts/hub" "$@"; }
 } > "$work/phones.csv"
 hub device import --home "$home" --admin-url https://127.0.0.1:18544/ "$work/phones.csv" >/dev/null
 # Provisioning only (no SIP), patiently: a phone that times out tries again, as in a boot storm.
-hub phone fleet --home "$home" --hub https://localhost:18543 --count "$accounts" --rate 40 --provision-only \
+hub phone fleet --home "$home" --hub https://localhost:18543 --count "$accounts" --rate 40 --provision-only --tls "$phone_tls" \
     --attempts 8 --timeout 20 --first-mac 00809e000001 --local-addresses 127.30.0.0/16 \
     --accounts-out "$work/accounts" >"$work/fleet.out" || true
 held="$(wc -l < "$work/accounts" 2>/dev/null || echo 0)"
@@ -82,7 +85,7 @@ pss_kib() { # pid: proportional resident memory of the process and its children,
 register() { # port extra-args...: one emulator run against a registrar
   local port="$1"; shift
   hub phone register --home "$home" --registrar "127.0.0.1:$port" --server-name localhost --domain localhost \
-      --accounts "$work/accounts" --digest md5 --keepalive 30 "$@"
+      --accounts "$work/accounts" --digest md5 --keepalive 30 --tls "$phone_tls" "$@"
 }
 throughput() { # port
   register "$1" --flows "$flows" --duration "$seconds" --local-addresses 127.40.0.0/16 \
@@ -119,7 +122,7 @@ measure_all() { # label port pid
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), \
 $(java -version 2>&1 | head -1), $(kamailio -v | head -1)"
 echo "accounts: $held provisioned in $(awk '/^done in/ {print $3, $4}' "$work/fleet.out" | tr -d :)"
-echo "runs: $runs (median); REGISTERs over $flows TLS flows for $seconds s; $held phones at $rate/s held $hold s; hub TLS provider $tls_provider"
+echo "runs: $runs (median); REGISTERs over $flows TLS flows for $seconds s; $held phones at $rate/s held $hold s; hub TLS provider $tls_provider; phones' TLS $phone_tls"
 measure_all hub "$hub_sip" "$hub_pid"
 stop "$hub_pid"; hub_pid=""
 

@@ -222,9 +222,10 @@ class PhoneEmulatorIT {
 
         Path accounts = dir.resolve("fleet-accounts");
         String certificate = Files.readString(dir.resolve("fleet-certs/00809f100001/cert.pem"));
+        // Again on Conscrypt, the TLS a large load speaks: its phones present their certificates as well.
         CommandLineRun again = phone("fleet", "--count", "2", "--rate", "10", "--first-mac", "00809f100001",
                 "--cert-dir", dir.resolve("fleet-certs").toString(), "--provision-only", "--accounts-out",
-                accounts.toString());
+                accounts.toString(), "--tls", "conscrypt");
         assertEquals(0, again.exitCode(), again.out() + again.err());
         assertTrue(again.out().contains("2 of 2 provisioned, 0 failed"), again.out());
         assertEquals(certificate, Files.readString(dir.resolve("fleet-certs/00809f100001/cert.pem")),
@@ -233,6 +234,31 @@ class PhoneEmulatorIT {
                 "2002 " + enrollment.find("default", MacAddress.parse("00809f100002")).sipPassword()),
                 Files.readAllLines(accounts), "each phone's account as its configuration gave it");
         assertTrue(!again.out().contains("register "), "provisioning only: no SIP step\n" + again.out());
+    }
+
+    @Test
+    void certificatesAreMadeAheadForLaterRunsWithoutTheHub() throws IOException {
+        Path certificates = dir.resolve("made-ahead");
+        CommandLineRun made = CommandLineRun.hub("phone", "fleet", "--home", home.toString(), "--count", "3",
+                "--first-mac", "00809f300001", "--cert-dir", certificates.toString(), "--certificates-only",
+                "--hub", "https://localhost:1");
+        assertEquals(0, made.exitCode(), made.out() + made.err());
+        assertTrue(made.out().startsWith("certificates of 3 phones in "), made.out());
+        for (String mac : List.of("00809f300001", "00809f300002", "00809f300003")) {
+            assertTrue(Files.readString(certificates.resolve(mac).resolve("cert.pem")).contains("BEGIN CERTIFICATE"));
+            assertTrue(Files.exists(certificates.resolve(mac).resolve("key.pem")));
+        }
+        String kept = Files.readString(certificates.resolve("00809f300001").resolve("cert.pem"));
+        assertEquals(0, CommandLineRun.hub("phone", "fleet", "--home", home.toString(), "--count", "1",
+                "--first-mac", "00809f300001", "--cert-dir", certificates.toString(), "--certificates-only").exitCode());
+        assertEquals(kept, Files.readString(certificates.resolve("00809f300001").resolve("cert.pem")),
+                "a certificate made before is kept");
+
+        CommandLineRun nowhere = CommandLineRun.hub("phone", "fleet", "--home", home.toString(), "--count", "1",
+                "--certificates-only");
+        assertEquals(2, nowhere.exitCode());
+        assertEquals("hub: --certificates-only needs --cert-dir, where the certificates are kept",
+                nowhere.errorLine());
     }
 
     @Test
@@ -255,7 +281,7 @@ class PhoneEmulatorIT {
 
         CommandLineRun hold = CommandLineRun.hub("phone", "register", "--home", home.toString(), "--registrar",
                 registrar, "--server-name", "localhost", "--domain", "localhost", "--accounts", accounts.toString(),
-                "--count", "3", "--rate", "20", "--hold", "1");
+                "--count", "3", "--rate", "20", "--hold", "1", "--tls", "conscrypt");
         assertEquals(0, hold.exitCode(), hold.out() + hold.err());
         assertTrue(hold.out().contains("holding 3 registered flows of 3"), hold.out());
         assertTrue(hold.out().contains("result held=3"), hold.out());
@@ -280,5 +306,9 @@ class PhoneEmulatorIT {
         assertTrue(badHub.errorLine().contains("--hub must be an https:// URL"), badHub.err());
         CommandLineRun badMac = CommandLineRun.hub("phone", "boot", "--home", home.toString(), "--mac", "nope");
         assertEquals(2, badMac.exitCode());
+        CommandLineRun badTls = CommandLineRun.hub("phone", "boot", "--home", home.toString(), "--mac",
+                "00809faabbcc", "--tls", "openssl");
+        assertEquals(2, badTls.exitCode());
+        assertEquals("hub: --tls: TLS library 'openssl' is neither jdk nor conscrypt", badTls.errorLine());
     }
 }

@@ -10,6 +10,7 @@ import io.hub.phone.StepFailure;
 import io.hub.phone.fleet.Fleet;
 import io.hub.phone.fleet.FleetStats;
 import io.hub.phone.fleet.RegisterBench;
+import io.hub.phone.identity.PhoneCertificates;
 import io.hub.phone.net.NetLoop;
 import io.hub.pki.MacAddress;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
@@ -26,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -141,6 +144,9 @@ public final class PhoneCommand implements Runnable {
         @Option(names = "--provision-only",
                 description = "Stop each phone after its status report: no SIP (to make accounts for 'register').")
         boolean provisionOnly;
+        @Option(names = "--certificates-only", description = "Only make the phones' certificates in --cert-dir, "
+                + "without contacting the hub, for later runs to read as phones read their factory ones.")
+        boolean certificatesOnly;
         @Option(names = "--accounts-out", paramLabel = "FILE",
                 description = "Write 'user password' of every phone that got its configuration, for 'hub phone "
                         + "register --accounts'.")
@@ -169,6 +175,9 @@ public final class PhoneCommand implements Runnable {
             }
             if (provisionOnly && calls > 0) {
                 throw new UserError("--calls needs registered phones; leave out --provision-only");
+            }
+            if (certificatesOnly) {
+                return makeCertificates(spec.commandLine().getOut());
             }
             PhoneSettings settings = phone.settings();
             PrintWriter out = spec.commandLine().getOut();
@@ -207,6 +216,34 @@ public final class PhoneCommand implements Runnable {
             notEnrolled(stats, spec.commandLine().getErr());
             boolean callsOk = calls == 0 || stats.callsAnswered() == calls;
             return stats.booted() == count && callsOk ? 0 : PHONE_FAILED;
+        }
+
+        /** The certificates of the fleet's phones made in --cert-dir (kept ones stay), on every core. */
+        private int makeCertificates(PrintWriter out) throws InterruptedException {
+            if (phone.certDir == null) {
+                throw new UserError("--certificates-only needs --cert-dir, where the certificates are kept");
+            }
+            PhoneCertificates certificates = phone.certificates();
+            long first = Long.parseLong(firstMac.value(), 16);
+            long started = System.nanoTime();
+            ExecutorService workers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+            List<Future<?>> made = new ArrayList<>();
+            try {
+                for (int i = 0; i < count; i++) {
+                    MacAddress mac = MacAddress.parse(String.format("%012x", first + i));
+                    made.add(workers.submit(() -> certificates.obtain(mac, phone.model)));
+                }
+                for (Future<?> each : made) {
+                    each.get();
+                }
+            } catch (ExecutionException e) {
+                throw new UserError("cannot make a phone certificate: " + e.getCause().getMessage());
+            } finally {
+                workers.shutdownNow();
+            }
+            out.printf(Locale.ROOT, "certificates of %d phones in %s (%.1f s)%n", count, phone.certDir,
+                    (System.nanoTime() - started) / 1e9);
+            return 0;
         }
 
         private void enroll(PrintWriter out) {

@@ -7,6 +7,8 @@ import io.hub.app.UserError;
 import io.hub.phone.PhoneSettings;
 import io.hub.phone.fleet.LocalAddresses;
 import io.hub.phone.identity.PhoneCertificates;
+import io.hub.phone.identity.PhoneTrust;
+import io.hub.phone.identity.TlsLibrary;
 import io.hub.phone.sip.DigestAnswer;
 import io.hub.pki.HubPki;
 import io.hub.pki.PemFiles;
@@ -69,6 +71,11 @@ final class PhoneOptions {
             description = "Send each phone from its own address of this block, e.g. 127.16.0.0/12.")
     String localAddresses;
 
+    @Option(names = "--tls", paramLabel = "jdk|conscrypt", defaultValue = "jdk",
+            description = "The TLS the phones speak: the JDK's, or Conscrypt (BoringSSL), whose handshakes cost "
+                    + "a load of thousands of phones a fraction of the CPU (default: ${DEFAULT-VALUE}).")
+    String tls;
+
     HubHome hubHome() {
         return home.home();
     }
@@ -86,7 +93,7 @@ final class PhoneOptions {
             throw new UserError("--hub must be an https:// URL with a host, not " + base);
         }
         PhoneSettings defaults = PhoneSettings.defaults(base, trusted());
-        return new PhoneSettings(base, defaults.trusted(), firmware, Duration.ofSeconds(timeoutSeconds),
+        return new PhoneSettings(base, new PhoneTrust(trusted(), tlsLibrary()), firmware, Duration.ofSeconds(timeoutSeconds),
                 defaults.firmwareDeadline(), attempts, defaults.backoff(), defaults.maxBackoff(), digestPreference(),
                 Optional.ofNullable(sipServer).map(PhoneOptions::hostPort), defaults.userAgent(), true);
     }
@@ -118,6 +125,14 @@ final class PhoneOptions {
             return PemFiles.readCertificates(file);
         } catch (PkiException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    TlsLibrary tlsLibrary() {
+        try {
+            return TlsLibrary.named(tls);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--tls: " + e.getMessage());
         }
     }
 

@@ -18,10 +18,8 @@ public record PhoneIdentity(MacAddress mac, String model, X509Certificate certif
     /** A TLS context that presents this phone's certificate (if it has one) and trusts {@code trust}. */
     public SSLContext tls(PhoneTrust trust) {
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
             KeyManager[] keys = certificate == null ? null : new KeyManager[] {new PhoneKeyManager(certificate, key)};
-            context.init(keys, trust.managers(), null);
-            return context;
+            return trust.context(keys);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make the TLS context of phone " + mac + ": " + e.getMessage(), e);
         }
