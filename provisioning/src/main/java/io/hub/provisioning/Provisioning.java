@@ -171,6 +171,11 @@ public final class Provisioning implements AutoCloseable {
             Clock clock) throws Exception {
         SealedSecrets secrets = new SealedSecrets(settings.secretsKey());
         Database database = Database.migrate(dataSource);
+        // What group commit buys: their ratio is the number of phones' writes one commit carried.
+        io.micrometer.core.instrument.Gauge.builder("hub.device.shared.commits", database, d -> d.sharedCommits()[0])
+                .description("transactions that carried devices' contact and audit writes").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("hub.device.shared.writes", database, d -> d.sharedCommits()[1])
+                .description("devices' contact and audit writes, grouped into those transactions").register(metrics);
         // Before anything is served: an import a kill cut short is undone (ImportJournal).
         new ImportJournal(database).recover();
         // Every change to what phones are served, announced once committed: the device side keeps

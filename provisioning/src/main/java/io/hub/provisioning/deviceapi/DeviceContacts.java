@@ -49,7 +49,8 @@ final class DeviceContacts {
         if (contact == null && alongside == null) {
             return;
         }
-        database.transaction(connection -> {
+        // Shared with the other phones writing now: in a boot storm one commit carries many phones' rows.
+        database.sharedTransaction(connection -> {
             if (contact != null) {
                 devices.recordContact(connection, mac, contact);
             }

@@ -19,9 +19,12 @@ public final class Database {
     private static final ThreadLocal<Deque<List<Runnable>>> AFTER_COMMIT = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final DataSource dataSource;
+    private final SharedCommits shared;
 
     private Database(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.shared = new SharedCommits(dataSource, Database::openAfterCommitScope,
+                () -> AFTER_COMMIT.get().pop());
     }
 
     /**
@@ -69,6 +72,32 @@ public final class Database {
         }
         committed.forEach(Runnable::run);
         return result;
+    }
+
+    /**
+     * Runs {@code work} in a transaction it may share with the works other threads hand in at the same
+     * time (group commit): each work runs in a savepoint of its own, so one that throws is undone alone
+     * and only its caller gets the error, and this returns once the commit that carried the work is
+     * durable. For short independent writes that many requests make at once, such as the contacts of
+     * a boot storm's phones; a work must not depend on what the others in its transaction write.
+     */
+    public <T> T sharedTransaction(SqlWork<T> work) {
+        return shared.run(work);
+    }
+
+    /** Shared transactions committed so far, and the works they carried. */
+    public long[] sharedCommits() {
+        return shared.counts();
+    }
+
+    SharedCommits shared() {
+        return shared;
+    }
+
+    private static List<Runnable> openAfterCommitScope() {
+        List<Runnable> tasks = new ArrayList<>(0);
+        AFTER_COMMIT.get().push(tasks);
+        return tasks;
     }
 
     /**

@@ -1,0 +1,196 @@
+package io.hub.provisioning.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hub.provisioning.TestDatabase;
+import io.hub.provisioning.TestStore;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Group commit of short writes ({@link Database#sharedTransaction}) on a real database. */
+class SharedCommitsTest {
+
+    private static final int THREADS = 12;
+
+    @TempDir
+    Path directory;
+
+    private TestDatabase test;
+    private Database database;
+    private final ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+
+    TestStore store() {
+        return TestStore.H2;
+    }
+
+    @BeforeEach
+    void open() {
+        test = TestDatabase.open(store(), directory);
+        database = test.database();
+        database.transaction(connection -> {
+            try (PreparedStatement create = connection.prepareStatement(
+                    "CREATE TABLE shared_note (id INT PRIMARY KEY, text VARCHAR(40))")) {
+                create.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        threads.shutdownNow();
+        threads.awaitTermination(10, TimeUnit.SECONDS);
+        test.close();
+    }
+
+    @Test
+    void worksHandedInWhileACommitIsUnderWayShareTheNextOne() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Integer> first = threads.submit(() -> database.sharedTransaction(connection -> {
+            insert(connection, 0);
+            firstRunning.countDown();
+            await(release);
+            return 0;
+        }));
+        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        List<Future<Integer>> others = new ArrayList<>();
+        for (int i = 1; i < THREADS; i++) {
+            int id = i;
+            others.add(threads.submit(() -> database.sharedTransaction(connection -> {
+                insert(connection, id);
+                return id;
+            })));
+        }
+        // Every other work is waiting for the turn the first one holds.
+        for (int i = 0; i < 1000 && database.shared().waiting() < THREADS - 1; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(THREADS - 1, database.shared().waiting());
+        release.countDown();
+
+        assertEquals(0, first.get(10, TimeUnit.SECONDS));
+        for (int i = 1; i < THREADS; i++) {
+            assertEquals(i, others.get(i - 1).get(10, TimeUnit.SECONDS), "each caller gets its own result");
+        }
+        assertEquals(THREADS, count());
+        long[] commits = database.sharedCommits();
+        assertEquals(THREADS, commits[1], "works carried");
+        assertEquals(2, commits[0], "the first work's transaction, then one for all who waited for it");
+    }
+
+    @Test
+    void aWorkThatThrowsIsUndoneAloneAndOnlyItsCallerLearnsIt() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> first = threads.submit(() -> database.sharedTransaction(connection -> {
+            firstRunning.countDown();
+            await(release);
+            return null;
+        }));
+        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        List<String> told = new CopyOnWriteArrayList<>();
+        Future<?> good = threads.submit(() -> database.sharedTransaction(connection -> {
+            insert(connection, 1);
+            Database.afterCommit(() -> told.add("good"));
+            return null;
+        }));
+        IllegalStateException refusal = new IllegalStateException("refused by the work itself");
+        Future<?> throwing = threads.submit(() -> database.sharedTransaction(connection -> {
+            insert(connection, 2);
+            Database.afterCommit(() -> told.add("throwing"));
+            throw refusal;
+        }));
+        Future<?> failingSql = threads.submit(() -> database.sharedTransaction(connection -> {
+            insert(connection, 3);
+            insert(connection, 3); // a duplicate key: the database refuses it
+            return null;
+        }));
+        Future<?> after = threads.submit(() -> database.sharedTransaction(connection -> {
+            insert(connection, 4);
+            return null;
+        }));
+        for (int i = 0; i < 1000 && database.shared().waiting() < 4; i++) {
+            Thread.sleep(10);
+        }
+        release.countDown();
+
+        first.get(10, TimeUnit.SECONDS);
+        good.get(10, TimeUnit.SECONDS);
+        after.get(10, TimeUnit.SECONDS);
+        assertSame(refusal, assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> throwing.get(10, TimeUnit.SECONDS)).getCause());
+        Throwable storage = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> failingSql.get(10, TimeUnit.SECONDS)).getCause();
+        assertTrue(storage instanceof StorageException, String.valueOf(storage));
+        assertEquals(List.of(1, 4), ids(), "the rows of the works that threw are gone, no one else's");
+        assertEquals(List.of("good"), told, "only the committed work's after-commit task ran");
+    }
+
+    @Test
+    void aLoneWorkCommitsAtOnceAndItsAfterCommitTaskRunsBeforeTheCallerReturns() {
+        List<String> told = new ArrayList<>();
+        String result = database.sharedTransaction(connection -> {
+            insert(connection, 7);
+            Database.afterCommit(() -> told.add("committed"));
+            assertEquals(List.of(), told, "not before the commit");
+            return "done";
+        });
+        assertEquals("done", result);
+        assertEquals(List.of("committed"), told);
+        assertEquals(List.of(7), ids());
+    }
+
+    private static void insert(java.sql.Connection connection, int id) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO shared_note (id, text) VALUES (?, ?)")) {
+            insert.setInt(1, id);
+            insert.setString(2, "note " + id);
+            insert.executeUpdate();
+        }
+    }
+
+    private int count() {
+        return ids().size();
+    }
+
+    private List<Integer> ids() {
+        return database.transaction(connection -> {
+            List<Integer> ids = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM shared_note ORDER BY id");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getInt(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
