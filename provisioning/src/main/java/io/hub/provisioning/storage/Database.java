@@ -80,8 +80,14 @@ public final class Database {
      * and only its caller gets the error, and this returns once the commit that carried the work is
      * durable. For short independent writes that many requests make at once, such as the contacts of
      * a boot storm's phones; a work must not depend on what the others in its transaction write.
+     *
+     * @throws IllegalStateException when called inside a {@link #transaction} or a shared one
      */
     public <T> T sharedTransaction(SqlWork<T> work) {
+        if (!AFTER_COMMIT.get().isEmpty()) {
+            // The shared transaction runs on a connection of its own, which would wait for this one.
+            throw new IllegalStateException("a shared transaction cannot run inside another transaction");
+        }
         return shared.run(work);
     }
 

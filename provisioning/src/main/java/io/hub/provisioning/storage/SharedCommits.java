@@ -46,7 +46,10 @@ final class SharedCommits {
         this.endScope = endScope;
     }
 
-    /** Runs {@code work} in a transaction shared with others handed in meanwhile; see the class. */
+    /**
+     * Runs {@code work} in a transaction shared with others handed in meanwhile; see the class. Not
+     * from inside a transaction: the shared one may need the write turn that one holds.
+     */
     <T> T run(Database.SqlWork<T> work) {
         Pending<T> mine = new Pending<>(work);
         waiting.add(mine);
@@ -76,6 +79,25 @@ final class SharedCommits {
         for (Pending<?> next = waiting.poll(); next != null; next = round.size() < MAX_ROUND ? waiting.poll() : null) {
             round.add(next);
         }
+        try {
+            List<Pending<?>> carried = commit(round);
+            count(carried.size());
+            carried.forEach(Pending::committed);
+        } catch (SQLException | RuntimeException e) {
+            RuntimeException failed = e instanceof RuntimeException runtime ? runtime
+                    : new StorageException((SQLException) e);
+            for (Pending<?> pending : round) {
+                // Works that failed alone keep their own error; the rest, run or not, share this one.
+                pending.failUnlessFailed(failed);
+            }
+        } finally {
+            // Every thread of the round is answered, whatever happened: none waits for a turn in vain.
+            round.forEach(Pending::finish);
+        }
+    }
+
+    /** Runs the round's works in one transaction and commits it; returns those that did not fail alone. */
+    private List<Pending<?>> commit(List<Pending<?>> round) throws SQLException {
         List<Pending<?>> carried = new ArrayList<>(round.size());
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -92,21 +114,8 @@ final class SharedCommits {
             } finally {
                 connection.setAutoCommit(true);
             }
-        } catch (SQLException | RuntimeException e) {
-            RuntimeException failed = e instanceof RuntimeException runtime ? runtime
-                    : new StorageException((SQLException) e);
-            for (Pending<?> pending : round) {
-                // Works that failed alone keep their own error; the rest, run or not, share this one.
-                pending.failUnlessFailed(failed);
-            }
-            round.forEach(Pending::finish);
-            return;
         }
-        count(carried.size());
-        for (Pending<?> pending : carried) {
-            pending.committed();
-        }
-        round.forEach(Pending::finish);
+        return carried;
     }
 
     private synchronized void count(int carried) {
@@ -163,9 +172,16 @@ final class SharedCommits {
             }
         }
 
-        /** Tells the caches of what this work wrote, now that it is durable. */
+        /**
+         * Tells the caches of what this work wrote, now that it is durable. A task that throws is its
+         * caller's error, as after a transaction of its own; the other works' tasks still run.
+         */
         void committed() {
-            afterCommit.forEach(Runnable::run);
+            try {
+                afterCommit.forEach(Runnable::run);
+            } catch (RuntimeException e) {
+                error = e;
+            }
         }
 
         void finish() {

@@ -33,8 +33,8 @@ public final class ImportCrashChild {
         Database database = TestDatabase.open(directory).database();
         Path file = directory.resolve("hub.mv.db");
         if (args[0].equals("recover")) {
-            watchWrites(file);
             say("recovering");
+            watchWrites(file);
             new ImportJournal(database).recover();
             say("recovered");
             Thread.sleep(Long.MAX_VALUE);
@@ -49,8 +49,10 @@ public final class ImportCrashChild {
         Thread others = new Thread(() -> commitSmallChanges(audit), "other-connections");
         others.setDaemon(true);
         others.start();
-        watchWrites(file);
+        // Said before the watcher starts: the other connections write all along, and a write reported
+        // ahead of it let the parent's kill at 'stored 2' land before the import had begun.
         say("importing");
+        watchWrites(file);
         enrollment.importCsv(TENANT, csv(size, false), false, "crash-test", null);
         say("imported");
         Thread.sleep(Long.MAX_VALUE);

@@ -158,6 +158,35 @@ class SharedCommitsTest {
         assertEquals(List.of(7), ids());
     }
 
+    @Test
+    void notFromInsideATransactionWhoseWriteTurnItCouldWaitFor() {
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> database.transaction(
+                connection -> database.sharedTransaction(inner -> null)));
+        assertEquals("a shared transaction cannot run inside another transaction", refused.getMessage());
+        Throwable nested = assertThrows(IllegalStateException.class, () -> database.sharedTransaction(
+                connection -> database.sharedTransaction(inner -> null)));
+        assertEquals(refused.getMessage(), nested.getMessage());
+        assertEquals(List.of(), ids());
+    }
+
+    @Test
+    void anAfterCommitTaskThatThrowsIsItsOwnCallersErrorAndTheWriteStays() {
+        IllegalStateException broken = new IllegalStateException("a cache that could not be told");
+        assertSame(broken, assertThrows(IllegalStateException.class, () -> database.sharedTransaction(connection -> {
+            insert(connection, 5);
+            Database.afterCommit(() -> {
+                throw broken;
+            });
+            return null;
+        })));
+        assertEquals(List.of(5), ids(), "committed before its task ran");
+        int next = database.sharedTransaction(connection -> {
+            insert(connection, 6);
+            return 6;
+        });
+        assertEquals(6, next, "the next caller takes the turn as usual");
+    }
+
     private static void insert(java.sql.Connection connection, int id) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO shared_note (id, text) VALUES (?, ?)")) {
             insert.setInt(1, id);
