@@ -8,7 +8,7 @@
 # factory certificates are made before both storms (`hub phone fleet --certificates-only`).
 #
 #   bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls conscrypt|jdk]
-#                      [--phone-tls conscrypt|jdk]
+#                      [--sip-tls jdk|conscrypt] [--phone-tls conscrypt|jdk] [--emulators E]
 #
 # Prints, per side: the time until every phone was registered, how many registered, the p50/p99 of
 # each step, retries and failures by cause, and the CPU seconds of the server(s) and of the emulator
@@ -16,13 +16,16 @@
 # --quick: 300 phones at 100/s, to show that everything works. Before the storm, a few hundred other
 # phones boot against the hub so that its JVM is warm, as a hub that was running when the site lost
 # power is. --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE. --tls runs
-# the hub's TLS (HTTPS and SIP) on that provider (the setting tlsProvider; default conscrypt).
+# the hub's HTTPS on that provider (the setting tlsProvider; default conscrypt), --sip-tls its SIP
+# (sipTlsProvider; default jdk, as the hub's: on Conscrypt each held phone costs three descriptors).
 # --phone-tls is the TLS the emulated phones speak (`hub phone fleet --tls`; default conscrypt, since
 # on the JDK's the emulator spent more CPU on its handshakes than the hub did on the whole boot).
+# --emulators splits the phones over E emulator processes (default one per 5,000 phones): a phone
+# on Conscrypt holds three descriptors, and one process may open at most the hard open-file limit.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=500 attempts=30 warmup=500 jfr="" tls_provider=conscrypt phone_tls=conscrypt
+phones=10000 rate=500 attempts=30 warmup=500 jfr="" tls_provider=conscrypt sip_tls=jdk phone_tls=conscrypt emulators=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=300 rate=100 warmup=100; shift ;;
@@ -30,11 +33,14 @@ while [ $# -gt 0 ]; do
     --rate) rate="$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     --tls) tls_provider="$2"; shift 2 ;;
+    --sip-tls) sip_tls="$2"; shift 2 ;;
     --phone-tls) phone_tls="$2"; shift 2 ;;
+    --emulators) emulators="$2"; shift 2 ;;
     *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls conscrypt|jdk]" \
-            "[--phone-tls conscrypt|jdk]" >&2; exit 2 ;;
+            "[--sip-tls jdk|conscrypt] [--phone-tls conscrypt|jdk] [--emulators E]" >&2; exit 2 ;;
   esac
 done
+emulators="${emulators:-$(((phones + 4999) / 5000))}"
 
 need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 missing=()
@@ -61,14 +67,14 @@ first=1
 mac() { printf '00809d%06x' "$1"; }
 
 hub pki init --home "$home" >/dev/null
-printf 'sipKeepaliveSeconds: 30\ntlsProvider: %s\n' "$tls_provider" > "$home/hub.yaml"
+printf 'sipKeepaliveSeconds: 30\ntlsProvider: %s\nsipTlsProvider: %s\n' "$tls_provider" "$sip_tls" > "$home/hub.yaml"
 # Started without the function, so that $! is the hub (scripts/hub execs java) and kill reaches it.
 HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 HUB_NO_BUILD=1 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port "$https" --web-port 0 \
-    --admin-port "$admin" --sip-tls-port "$sip" >"$work/hub.out" 2>"$work/hub.err" &
+    --admin-port "$admin" --sip-tls-port "$sip" >"$work/server.out" 2>"$work/server.err" &
 hub_pid=$!
-for _ in $(seq 120); do grep -q '^ready' "$work/hub.out" 2>/dev/null && break; sleep 0.5; done
-grep -q '^ready' "$work/hub.out" || { echo "bench: the hub did not start" >&2; cat "$work/hub.err" >&2; exit 1; }
+for _ in $(seq 120); do grep -q '^ready' "$work/server.out" 2>/dev/null && break; sleep 0.5; done
+grep -q '^ready' "$work/server.out" || { echo "bench: the hub did not start" >&2; cat "$work/server.err" >&2; exit 1; }
 { echo "action,macAddress,deviceType,extension"
   for i in $(seq "$first" "$phones"); do echo "create,$(mac "$i"),Myriad M7,$((100000 + i))"; done
   for i in $(seq 1 "$warmup"); do printf 'create,00809c%06x,Myriad M7,%d\n' "$i" $((200000 + i)); done
@@ -83,15 +89,23 @@ cpu_ticks() { # pids...: user+system clock ticks of the processes and their chil
   echo "$total"
 }
 tick="$(getconf CLK_TCK)"
-storm() { # label url local-addresses server-pids...: one boot storm, its report in $work/LABEL.out
-  local label="$1" url="$2" locals="$3"; shift 3
-  local before after
+storm() { # label url first-octet server-pids...: one boot storm over the emulators, reports in $work/LABEL.E.out
+  local label="$1" url="$2" octet="$3"; shift 3
+  local before after e start count share children=()
   before="$(cpu_ticks "$@")"
   TIMEFORMAT='%U %S'
-  { time hub phone fleet --home "$home" --hub "$url" --count "$phones" --rate "$rate" --tls "$phone_tls" \
-      --first-mac "$(mac "$first")" --local-addresses "$locals" --attempts "$attempts" --timeout 20 \
-      --cert-dir "$work/certs" \
-      >"$work/$label.out" 2>"$work/$label.err" || true; } 2>"$work/$label.time"
+  share=$(((phones + emulators - 1) / emulators))
+  for ((e = 0; e < emulators; e++)); do
+    start=$((first + e * share)) count=$((phones - e * share < share ? phones - e * share : share))
+    [ "$count" -gt 0 ] || break
+    # Each emulator its own block of source addresses and its share of the rate.
+    { time hub phone fleet --home "$home" --hub "$url" --count "$count" --tls "$phone_tls" \
+        --rate "$(awk -v r="$rate" -v n="$emulators" 'BEGIN {print r / n}')" --first-mac "$(mac "$start")" \
+        --local-addresses "127.$((octet + e)).0.0/16" --attempts "$attempts" --timeout 20 --cert-dir "$work/certs" \
+        >"$work/$label.$e.out" 2>"$work/$label.$e.err" || true; } 2>"$work/$label.$e.time" &
+    children+=($!)
+  done
+  wait "${children[@]}"
   after="$(cpu_ticks "$@")"
   awk -v b="$before" -v a="$after" -v t="$tick" 'BEGIN {printf "%.1f\n", (a - b) / t}' > "$work/$label.cpu"
 }
@@ -103,14 +117,14 @@ hub phone fleet --home "$home" --count "$phones" --first-mac "$(mac "$first")" -
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), \
 $(java -version 2>&1 | head -1), $(nginx -v 2>&1), $(kamailio -v | head -1)"
-echo "storm: $phones phones powered on at $rate/s, up to $attempts attempts a step; hub TLS provider $tls_provider;" \
-    "phones' TLS $phone_tls"
+echo "storm: $phones phones powered on at $rate/s, up to $attempts attempts a step; hub TLS provider $tls_provider," \
+    "SIP $sip_tls; phones' TLS $phone_tls, over $emulators emulator process(es)"
 # The hub has run for a while before a site loses power: its JVM has compiled its hot paths. Other
 # phones boot first so that the storm does not measure a cold JVM (nginx and Kamailio need none).
 hub phone fleet --home "$home" --hub "https://localhost:$https" --count "$warmup" --rate 50 --tls "$phone_tls" \
     --first-mac 00809c000001 --local-addresses 127.29.0.0/16 --attempts "$attempts" >"$work/warmup.out" 2>&1 || true
 echo "warm-up: $(grep '^done in' "$work/warmup.out" || echo "no result")"
-storm hub "https://localhost:$https" 127.30.0.0/16 "$hub_pid"
+storm hub "https://localhost:$https" 40 "$hub_pid"
 
 # The anchor's documents: the hub's own discovery answer and configuration for the first phone,
 # turned into every phone's by replacing its MAC, extension, password and the two servers, so both
@@ -154,20 +168,24 @@ curl -sS --fail -o /dev/null "${tls[@]}" "https://localhost:$nginx_port/rdd/v1/d
 domain="$(sed -n 's/.*account [^>]*domain="\([^"]*\)".*/\1/p' "$work/config.xml" | head -1)"
 kamailio_start "$work/kamailio" "$kamailio_sip" "$work/anchor-accounts" "$home/pki/server.pem" "$home/pki/server.key" \
     "$domain"
-storm anchor "https://localhost:$nginx_port" 127.31.0.0/16 "$nginx_pid" "$kamailio_pid"
+storm anchor "https://localhost:$nginx_port" 60 "$nginx_pid" "$kamailio_pid"
 
 report() { # label
-  local out="$work/$1.out"
+  local out
   echo "== $1"
-  # A fleet that never reported (it could not start, say) shows why, rather than a row of zeros.
-  grep -q '^done in' "$out" || { echo "the emulator did not finish:"; tail -5 "$work/$1.err"; }
-  sed -n '/^done in/,$p' "$out"
-  echo "server CPU $(cat "$work/$1.cpu") s; emulator CPU $(awk '{printf "%.1f", $1 + $2}' "$work/$1.time") s"
+  for out in "$work/$1".*.out; do
+    [ "$emulators" -eq 1 ] || echo "-- emulator $(basename "$out" .out | sed 's/.*\.//')"
+    # A fleet that never reported (it could not start, say) shows why, rather than a row of zeros.
+    grep -q '^done in' "$out" || { echo "the emulator did not finish:"; tail -5 "${out%.out}.err"; }
+    sed -n '/^done in/,$p' "$out"
+  done
+  echo "server CPU $(cat "$work/$1.cpu") s; emulator CPU $(cat "$work/$1".*.time | awk '{s += $1 + $2} END {printf "%.1f", s}') s"
 }
 report hub
 report anchor
-seconds() { awk '/^done in/ {print $3}' "$work/$1.out"; }
-registered() { awk '/^done in/ {print $5}' "$work/$1.out"; }
+# Over all emulators: the storm is over when the last one is; the phones registered add up.
+seconds() { cat "$work/$1".*.out | awk '/^done in/ {if ($3 + 0 > m) m = $3 + 0} END {print m + 0}'; }
+registered() { cat "$work/$1".*.out | awk '/^done in/ {s += $5} END {print s + 0}'; }
 ratio() { awk -v h="$1" -v a="$2" 'BEGIN {printf "%.2f", (h > 0 && a > 0 ? h / a : 0)}'; }
 printf '%-44s hub %8s  anchor %8s  ratio %s\n' "phones registered (of $phones)" "$(registered hub)" \
     "$(registered anchor)" "$(ratio "$(registered hub)" "$(registered anchor)")"

@@ -12,16 +12,17 @@
 # (RSS of its main process and PSS of it with its children, as bench/registrar.sh), the growth per
 # held connection, and its CPU over --idle seconds of holding (keepalives only); then ratios
 # hub/Kamailio. --histogram writes the hub's heap histogram (jcmd GC.class_histogram) taken with all
-# phones held. --tls runs the hub's TLS on that provider (the setting tlsProvider; default
-# conscrypt). Run it niced on a shared machine: nice -n 10 bench/hold.sh ...
+# phones held. --tls runs the hub's TLS, HTTPS and SIP, on that provider (the settings tlsProvider
+# and sipTlsProvider; default jdk, SIP's own default: Conscrypt holds three descriptors per
+# connection). Run it niced on a shared machine: nice -n 10 bench/hold.sh ...
 #
-# The open-file limit bounds N: each held phone is one descriptor in the server and one in an
-# emulator. The script raises the soft limit to the hard one; the emulator's phones are split over P
+# The open-file limit bounds N: each held phone is one descriptor in the server (three on Conscrypt)
+# and one in an emulator. The script raises the soft limit to the hard one; the emulator's phones are split over P
 # processes so that none of them needs more than its limit.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=200 provision_rate=20 emulators=2 loops=2 idle=30 histogram="" jfr="" only="" tls_provider=conscrypt
+phones=10000 rate=200 provision_rate=20 emulators=2 loops=2 idle=30 histogram="" jfr="" only="" tls_provider=jdk
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=500 rate=25 idle=10; shift ;;
@@ -76,6 +77,7 @@ hub pki init --home "$home" >/dev/null
 # cap is lifted; the connection cap is set above the phones.
 printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\nsipMaxConnections: %d\ntlsProvider: %s\n' \
     $((phones + 1000)) "$tls_provider" > "$home/hub.yaml"
+echo "sipTlsProvider: $tls_provider" >> "$home/hub.yaml"
 # Started with exec, so that $! is the JVM itself (its RSS, jcmd).
 # shellcheck disable=SC2086 # HUB_JAVA_OPTS is a list of options
 exec_hub() { exec java ${HUB_JAVA_OPTS:-} ${jfr:+-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr} \

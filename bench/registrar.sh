@@ -9,13 +9,14 @@
 # Prints one line per measure with the median of the runs and the ratio hub/Kamailio. --quick (200
 # phones, one run) shows that everything works; its memory per connection is within a JVM's noise.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
-# `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`. --tls runs the hub's TLS on
-# that provider (the setting tlsProvider; default conscrypt). --phone-tls is the TLS the emulated phones
+# `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`. --tls runs the hub's TLS, SIP
+# and HTTPS, on that provider (the settings sipTlsProvider and tlsProvider; default jdk, SIP's own
+# default). --phone-tls is the TLS the emulated phones
 # speak (`hub phone register --tls`; default conscrypt, so the load costs the shared cores less).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15 warmup=30 jfr="" tls_provider=conscrypt phone_tls=conscrypt
+runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15 warmup=30 jfr="" tls_provider=jdk phone_tls=conscrypt
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 accounts=200 flows=20 seconds=5 rate=100 hold=8 warmup=10; shift ;;
@@ -52,6 +53,7 @@ hub_sip=18561 kamailio_sip=18562
 # are lifted to their ceilings.
 printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\n%s\n%s\n' \
     'sipFlowRequestsPer2Seconds: 100000' "tlsProvider: $tls_provider" > "$home/hub.yaml"
+echo "sipTlsProvider: $tls_provider" >> "$home/hub.yaml"
 HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port 18543 --admin-port 18544 \
     --sip-tls-port "$hub_sip" --web-port 0 >"$work/hub.out" 2>"$work/hub.err" &

@@ -48,6 +48,7 @@ public final class Hub implements AutoCloseable {
     private final HubHome home;
     private final HubSettings settings;
     private final io.hub.pki.TlsProvider tlsProvider;
+    private final io.hub.pki.TlsProvider sipTlsProvider;
     private final HubPki pki;
     private final List<AutoCloseable> services = new ArrayList<>();
     private io.hub.app.web.WebPort web;
@@ -64,7 +65,8 @@ public final class Hub implements AutoCloseable {
     private Hub(HubHome home, HubSettings settings, HubPki pki) {
         this.home = home;
         this.settings = settings;
-        this.tlsProvider = tlsProvider(settings);
+        this.tlsProvider = available("tlsProvider", settings.tls());
+        this.sipTlsProvider = available("sipTlsProvider", settings.sipTls());
         this.pki = pki;
     }
 
@@ -163,7 +165,8 @@ public final class Hub implements AutoCloseable {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
-                            tlsProvider)),
+                            sipTlsProvider)),
+                    // Signature checks cost no descriptors: native wherever the HTTPS ports are on Conscrypt.
                     pki.validator(tlsProvider), accounts,
                     database.dataSource(), metrics, clock, sipOptions(bind, dtlsLegs),
                     SipService.Standing.of(pki));
@@ -206,7 +209,7 @@ public final class Hub implements AutoCloseable {
         }
         provisioning.startResyncs(checkSync, settings.resyncPerSecond);
         OwedResyncsFollowRegistrations.wire(sip, provisioning);
-        certificateFollow = new ServerCertificateFollow(pki, provisioning, sip, web, tlsProvider);
+        certificateFollow = new ServerCertificateFollow(pki, provisioning, sip, web, sipTlsProvider);
         crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
                 CERTIFICATE_LOOK_SECONDS, TimeUnit.SECONDS);
         // A revoked certificate a phone was seen with takes it off SIP (which rotates its password).
@@ -442,14 +445,14 @@ public final class Hub implements AutoCloseable {
         LOG.info("hub stopped home={}", home.root());
     }
 
-    /** The TLS provider the settings ask for, or the JDK's where Conscrypt's native library does not load. */
-    private static io.hub.pki.TlsProvider tlsProvider(HubSettings settings) {
-        io.hub.pki.TlsProvider wanted = settings.tls();
+    /** The TLS provider a setting asks for, or the JDK's where Conscrypt's native library does not load. */
+    private static io.hub.pki.TlsProvider available(String setting, io.hub.pki.TlsProvider wanted) {
         if (wanted.available()) {
             return wanted;
         }
-        LOG.warn("tlsProvider {} does not load on this platform ({} {}): the hub runs on the JDK's TLS",
-                settings.tlsProvider, System.getProperty("os.name"), System.getProperty("os.arch"));
+        LOG.warn("{} {} does not load on this platform ({} {}): the hub runs on the JDK's TLS", setting,
+                wanted.name().toLowerCase(java.util.Locale.ROOT), System.getProperty("os.name"),
+                System.getProperty("os.arch"));
         return io.hub.pki.TlsProvider.JDK;
     }
 }

@@ -125,13 +125,19 @@ public final class HubSettings {
      */
     public int sipMaxConnections = io.hub.sip.transport.SipServer.Limits.DEFAULT_MAX_CONNECTIONS;
     /**
-     * The TLS implementation of the device and admin HTTPS ports and of SIP over TLS: {@code
-     * conscrypt} (BoringSSL, a native library; where it does not load, the JDK's runs and the log
-     * says so) or {@code jdk}. On the JDK's, the SIP loops hand a handshake's key exchange to a pool
-     * as JSSE tasks; Conscrypt hands out none and does it in the loop's own call, in a fraction of
-     * the time.
+     * The TLS implementation of the device and admin HTTPS ports: {@code conscrypt} (BoringSSL, a
+     * native library; where it does not load, the JDK's runs and the log says so) or {@code jdk}.
      */
     public String tlsProvider = "conscrypt";
+    /**
+     * The TLS implementation of SIP over TLS, the same names as {@link #tlsProvider}. The JDK's by
+     * default: Conscrypt 2.5 opens a pipe (two descriptors) beside every connection's socket, so a
+     * held phone costs three open files instead of one, and phones are held by the ten thousand
+     * under the process's open-file limit. On the JDK's, the SIP loops hand a handshake's key
+     * exchange to a pool as JSSE tasks; Conscrypt does it in the loop's own call, in a fraction of
+     * the CPU: the choice for a hub whose limit leaves room for three descriptors per phone.
+     */
+    public String sipTlsProvider = "jdk";
     /** The largest firmware image an upload may store, in bytes; larger is refused 413 too-large. */
     public long firmwareMaxBytes = io.hub.provisioning.FirmwareLimits.DEFAULT_MAX_BYTES;
     /** What one tenant's firmware images may take together, in bytes; beyond it 507 firmware-quota. */
@@ -277,6 +283,7 @@ public final class HubSettings {
             throw new UserError("sipRegistersPerAorPerSecond " + sipRegistersPerAorPerSecond + " is not from 1 to 1000");
         }
         tls();
+        sipTls();
         if (sipMaxConnections < 100 || sipMaxConnections > 1_000_000) {
             throw new UserError("sipMaxConnections " + sipMaxConnections + " is not from 100 to 1000000");
         }
@@ -457,10 +464,19 @@ public final class HubSettings {
 
     /** The TLS provider {@link #tlsProvider} names. */
     io.hub.pki.TlsProvider tls() {
+        return provider("tlsProvider", tlsProvider);
+    }
+
+    /** The TLS provider {@link #sipTlsProvider} names. */
+    io.hub.pki.TlsProvider sipTls() {
+        return provider("sipTlsProvider", sipTlsProvider);
+    }
+
+    private static io.hub.pki.TlsProvider provider(String setting, String name) {
         try {
-            return io.hub.pki.TlsProvider.named(tlsProvider);
+            return io.hub.pki.TlsProvider.named(name);
         } catch (IllegalArgumentException e) {
-            throw new UserError("tlsProvider: " + e.getMessage());
+            throw new UserError(setting + ": " + e.getMessage());
         }
     }
 

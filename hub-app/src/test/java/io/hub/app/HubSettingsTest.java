@@ -272,6 +272,24 @@ class HubSettingsTest {
                 assertThrows(UserError.class, other::validate).getMessage());
     }
 
+    /** SIP's own: the JDK's unless told, since Conscrypt holds three descriptors per connection. */
+    @Test
+    void theSipTlsProviderIsReadApartAndChecked() throws IOException {
+        HubSettings standard = new HubSettings().validate();
+        assertEquals("jdk", standard.sipTlsProvider);
+        assertEquals(io.hub.pki.TlsProvider.JDK, standard.sipTls());
+        assertEquals(io.hub.pki.TlsProvider.CONSCRYPT, standard.tls());
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "sipTlsProvider: Conscrypt\ntlsProvider: jdk\n");
+        HubSettings read = HubSettings.load(file, true).validate();
+        assertEquals(io.hub.pki.TlsProvider.CONSCRYPT, read.sipTls());
+        assertEquals(io.hub.pki.TlsProvider.JDK, read.tls());
+
+        HubSettings other = new HubSettings();
+        other.sipTlsProvider = "gnutls";
+        assertEquals("sipTlsProvider: TLS provider 'gnutls' is neither jdk nor conscrypt",
+                assertThrows(UserError.class, other::validate).getMessage());
+    }
+
     @Test
     void sipClientCertificateIsWantedOrRequired() throws IOException {
         assertEquals("wanted", new HubSettings().validate().sipClientCertificate);
