@@ -68,8 +68,9 @@ public final class DeviceCertificateValidator {
     private final RevocationList revocations;
     private final ManufacturerCrls crls;
     private final Clock clock;
-    /** Where signatures are checked: a registered provider's name, or null for the JDK's default. */
+    /** Where signatures are checked: a registered provider and its name, or null for the JDK's default. */
     private final String signatures;
+    private final Provider signatureProvider;
 
     /** Checks signatures with the provider beside the {@linkplain TlsProvider#standard() standard} TLS. */
     public DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations,
@@ -85,6 +86,7 @@ public final class DeviceCertificateValidator {
         this.crls = Objects.requireNonNull(crls, "crls");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.signatures = tls.signatureProvider();
+        this.signatureProvider = signatures == null ? null : Security.getProvider(signatures);
     }
 
     /**
@@ -390,12 +392,11 @@ public final class DeviceCertificateValidator {
      * algorithm among them, else the JDK's (null), which knows more (RSASSA-PSS, for one).
      */
     private String providerFor(List<X509Certificate> certificates) {
-        if (signatures == null) {
+        if (signatureProvider == null) {
             return null;
         }
-        Provider provider = Security.getProvider(signatures);
         for (X509Certificate certificate : certificates) {
-            if (provider == null || provider.getService("Signature", certificate.getSigAlgName()) == null) {
+            if (signatureProvider.getService("Signature", certificate.getSigAlgName()) == null) {
                 return null;
             }
         }

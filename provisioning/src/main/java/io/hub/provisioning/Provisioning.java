@@ -211,9 +211,9 @@ public final class Provisioning implements AutoCloseable {
         SeenCertificates seen = new SeenCertificates(database, clock);
         Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                 pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
-                new DeviceApi(pki.validator(settings.tlsProvider()), database, audit, renderer, firmware, layers, settings.device(),
-                        limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue, tenants, changes,
-                        seen),
+                new DeviceApi(pki.validator(settings.tlsProvider()), database, audit, renderer, firmware, layers,
+                        settings.device(), limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue,
+                        tenants, changes, seen),
                 settings.http(), settings.tlsProvider(), clock, metrics);
         Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
         // What a phone would receive changed: it is told to fetch its configuration again.

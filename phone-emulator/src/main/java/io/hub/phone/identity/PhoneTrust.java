@@ -43,10 +43,6 @@ public final class PhoneTrust {
         }
     }
 
-    public TlsLibrary library() {
-        return library;
-    }
-
     /** A TLS context of the fleet's library that trusts these CAs and presents {@code keys} (may be null). */
     SSLContext context(KeyManager[] keys) throws GeneralSecurityException {
         SSLContext context = library.newContext();
