@@ -104,6 +104,8 @@ public final class Hub implements AutoCloseable {
             hub.close();
             throw e;
         }
+        OpenFileBudget.warning(OpenFileBudget.processLimit(), settings, hub.tlsProvider, hub.sipTlsProvider)
+                .ifPresent(LOG::warn);
         LOG.info("hub started home={}", home.root());
         return hub;
     }
