@@ -75,9 +75,8 @@ hub() { java ${HUB_JAVA_OPTS:-} -jar "$work/dist/hub.jar" "$@"; }
 hub pki init --home "$home" >/dev/null
 # The load re-registers an account's ten phones within a second, above a phone's pace: the per-AOR
 # cap is lifted; the connection cap is set above the phones.
-printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\nsipMaxConnections: %d\ntlsProvider: %s\n' \
-    $((phones + 1000)) "$tls_provider" > "$home/hub.yaml"
-echo "sipTlsProvider: $tls_provider" >> "$home/hub.yaml"
+printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\nsipMaxConnections: %d\ntlsProvider: %s\nsipTlsProvider: %s\n' \
+    $((phones + 1000)) "$tls_provider" "$tls_provider" > "$home/hub.yaml"
 # Started with exec, so that $! is the JVM itself (its RSS, jcmd).
 # shellcheck disable=SC2086 # HUB_JAVA_OPTS is a list of options
 exec_hub() { exec java ${HUB_JAVA_OPTS:-} ${jfr:+-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr} \

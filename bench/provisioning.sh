@@ -9,7 +9,7 @@
 # Prints one line per measure with the median of the runs and the ratio hub/nginx.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`.
-# --tls runs the hub's TLS on that provider (the setting tlsProvider; default conscrypt).
+# --tls runs the hub's HTTPS ports on that provider (the setting tlsProvider; default conscrypt).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

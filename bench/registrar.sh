@@ -51,9 +51,8 @@ hub_sip=18561 kamailio_sip=18562
 # REGISTER cap and the per-flow request budget (guards Kamailio is not asked to run here; a flow over
 # its budget of 100 requests a second is closed, and 50 flows at Kamailio's pace carry about 150 each)
 # are lifted to their ceilings.
-printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\n%s\n%s\n' \
-    'sipFlowRequestsPer2Seconds: 100000' "tlsProvider: $tls_provider" > "$home/hub.yaml"
-echo "sipTlsProvider: $tls_provider" >> "$home/hub.yaml"
+printf 'deviceRequestsPerSecond: 1000000\nsipKeepaliveSeconds: 30\nsipRegistersPerAorPerSecond: 1000\n%s\n%s\n%s\n' \
+    'sipFlowRequestsPer2Seconds: 100000' "tlsProvider: $tls_provider" "sipTlsProvider: $tls_provider" > "$home/hub.yaml"
 HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port 18543 --admin-port 18544 \
     --sip-tls-port "$hub_sip" --web-port 0 >"$work/hub.out" 2>"$work/hub.err" &

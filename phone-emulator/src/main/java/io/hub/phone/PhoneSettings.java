@@ -38,7 +38,12 @@ public record PhoneSettings(URI hub, PhoneTrust trusted, String runningFirmware,
 
     /** Defaults a desk phone would have: 10 s a step, 4 attempts from 1 s of backoff up to 30 s. */
     public static PhoneSettings defaults(URI hub, List<X509Certificate> trusted) {
-        return new PhoneSettings(hub, new PhoneTrust(trusted), "1.0.0", Duration.ofSeconds(10), Duration.ofSeconds(120), 4,
+        return defaults(hub, new PhoneTrust(trusted));
+    }
+
+    /** The same defaults with {@code trusted} made into trust managers already (and its TLS library). */
+    public static PhoneSettings defaults(URI hub, PhoneTrust trusted) {
+        return new PhoneSettings(hub, trusted, "1.0.0", Duration.ofSeconds(10), Duration.ofSeconds(120), 4,
                 Duration.ofSeconds(1), Duration.ofSeconds(30), DigestAnswer.Preference.STRONGEST, Optional.empty(),
                 USER_AGENT, true);
     }

@@ -68,8 +68,7 @@ public final class DeviceCertificateValidator {
     private final RevocationList revocations;
     private final ManufacturerCrls crls;
     private final Clock clock;
-    /** Where signatures are checked: a registered provider and its name, or null for the JDK's default. */
-    private final String signatures;
+    /** Where signatures are checked: a registered provider, or null for the JDK's default. */
     private final Provider signatureProvider;
 
     /** Checks signatures with the provider beside the {@linkplain TlsProvider#standard() standard} TLS. */
@@ -85,7 +84,7 @@ public final class DeviceCertificateValidator {
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.crls = Objects.requireNonNull(crls, "crls");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.signatures = tls.signatureProvider();
+        String signatures = tls.signatureProvider();
         this.signatureProvider = signatures == null ? null : Security.getProvider(signatures);
     }
 
@@ -400,7 +399,7 @@ public final class DeviceCertificateValidator {
                 return null;
             }
         }
-        return signatures;
+        return signatureProvider.getName();
     }
 
     private Refusal pkixBackstop(List<X509Certificate> path, X509Certificate anchor, Date now) {

@@ -92,10 +92,9 @@ final class PhoneOptions {
         if (!"https".equalsIgnoreCase(base.getScheme()) || base.getHost() == null) {
             throw new UserError("--hub must be an https:// URL with a host, not " + base);
         }
-        List<X509Certificate> trusted = trusted();
-        PhoneSettings defaults = PhoneSettings.defaults(base, trusted);
-        return new PhoneSettings(base, new PhoneTrust(trusted, tlsLibrary()), firmware,
-                Duration.ofSeconds(timeoutSeconds), defaults.firmwareDeadline(), attempts, defaults.backoff(), defaults.maxBackoff(), digestPreference(),
+        PhoneSettings defaults = PhoneSettings.defaults(base, new PhoneTrust(trusted(), tlsLibrary()));
+        return new PhoneSettings(base, defaults.trusted(), firmware, Duration.ofSeconds(timeoutSeconds),
+                defaults.firmwareDeadline(), attempts, defaults.backoff(), defaults.maxBackoff(), digestPreference(),
                 Optional.ofNullable(sipServer).map(PhoneOptions::hostPort), defaults.userAgent(), true);
     }
 

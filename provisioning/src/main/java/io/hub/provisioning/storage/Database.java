@@ -23,8 +23,7 @@ public final class Database {
 
     private Database(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.shared = new SharedCommits(dataSource, Database::openAfterCommitScope,
-                () -> AFTER_COMMIT.get().pop());
+        this.shared = new SharedCommits(dataSource);
     }
 
     /**
@@ -50,9 +49,7 @@ public final class Database {
      * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
      */
     public <T> T transaction(SqlWork<T> work) {
-        List<Runnable> committed = new ArrayList<>(0);
-        Deque<List<Runnable>> open = AFTER_COMMIT.get();
-        open.push(committed);
+        List<Runnable> committed = openAfterCommitScope();
         T result;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -68,7 +65,7 @@ public final class Database {
         } catch (SQLException e) {
             throw new StorageException(e);
         } finally {
-            open.pop();
+            closeAfterCommitScope();
         }
         committed.forEach(Runnable::run);
         return result;
@@ -100,10 +97,19 @@ public final class Database {
         return shared;
     }
 
-    private static List<Runnable> openAfterCommitScope() {
+    /**
+     * Opens, on this thread, the scope {@link #afterCommit} gathers tasks in until the scope is
+     * closed: one per transaction, or per work of a shared one.
+     */
+    static List<Runnable> openAfterCommitScope() {
         List<Runnable> tasks = new ArrayList<>(0);
         AFTER_COMMIT.get().push(tasks);
         return tasks;
+    }
+
+    /** Closes this thread's innermost after-commit scope. */
+    static void closeAfterCommitScope() {
+        AFTER_COMMIT.get().pop();
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -28,22 +27,13 @@ final class SharedCommits {
     static final int MAX_ROUND = 64;
 
     private final DataSource dataSource;
-    private final Supplier<List<Runnable>> afterCommitScope;
-    private final Runnable endScope;
     private final ConcurrentLinkedQueue<Pending<?>> waiting = new ConcurrentLinkedQueue<>();
     private final ReentrantLock turn = new ReentrantLock();
     private long transactions;
     private long works;
 
-    /**
-     * @param afterCommitScope opens the scope a work's after-commit tasks are gathered in (see
-     *     {@link Database#afterCommit}), on the thread that runs the work
-     * @param endScope closes it
-     */
-    SharedCommits(DataSource dataSource, Supplier<List<Runnable>> afterCommitScope, Runnable endScope) {
+    SharedCommits(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.afterCommitScope = afterCommitScope;
-        this.endScope = endScope;
     }
 
     /**
@@ -146,7 +136,8 @@ final class SharedCommits {
         /** Runs the work in its savepoint; false when it threw and was undone. */
         boolean runIn(Connection connection) throws SQLException {
             Savepoint savepoint = connection.setSavepoint();
-            List<Runnable> tasks = afterCommitScope.get();
+            // A work's after-commit tasks are its own, gathered on the thread that runs it.
+            List<Runnable> tasks = Database.openAfterCommitScope();
             try {
                 result = work.run(connection);
                 afterCommit = tasks;
@@ -161,7 +152,7 @@ final class SharedCommits {
                 error = e;
                 return false;
             } finally {
-                endScope.run();
+                Database.closeAfterCommitScope();
             }
         }
 
