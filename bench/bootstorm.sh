@@ -7,8 +7,8 @@
 # files with mutual TLS, and Kamailio as the registrar with the same kind of accounts. The phones'
 # factory certificates are made before both storms (`hub phone fleet --certificates-only`).
 #
-#   bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls conscrypt|jdk]
-#                      [--sip-tls jdk|conscrypt] [--phone-tls conscrypt|jdk] [--emulators E]
+#   bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls tcnative|conscrypt|jdk]
+#                      [--sip-tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk] [--emulators E]
 #
 # Prints, per side: the time until every phone was registered, how many registered, the p50/p99 of
 # each step, retries and failures by cause, and the CPU seconds of the server(s) and of the emulator
@@ -16,8 +16,8 @@
 # --quick: 300 phones at 100/s, to show that everything works. Before the storm, a few hundred other
 # phones boot against the hub so that its JVM is warm, as a hub that was running when the site lost
 # power is. --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE. --tls runs
-# the hub's HTTPS on that provider (the setting tlsProvider; default conscrypt), --sip-tls its SIP
-# (sipTlsProvider; default jdk, as the hub's: on Conscrypt each held phone costs three descriptors).
+# the hub's HTTPS on that provider (the setting tlsProvider), --sip-tls its SIP (sipTlsProvider); both
+# default to tcnative, as the hub's settings do.
 # --phone-tls is the TLS the emulated phones speak (`hub phone fleet --tls`; default conscrypt, since
 # on the JDK's the emulator spent more CPU on its handshakes than the hub did on the whole boot).
 # --emulators splits the phones over E emulator processes (default one per 5,000 phones): a phone
@@ -25,7 +25,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=500 attempts=30 warmup=500 jfr="" tls_provider=conscrypt sip_tls=jdk phone_tls=conscrypt emulators=""
+phones=10000 rate=500 attempts=30 warmup=500 jfr="" tls_provider=tcnative sip_tls=tcnative phone_tls=conscrypt emulators=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=300 rate=100 warmup=100; shift ;;
@@ -36,8 +36,8 @@ while [ $# -gt 0 ]; do
     --sip-tls) sip_tls="$2"; shift 2 ;;
     --phone-tls) phone_tls="$2"; shift 2 ;;
     --emulators) emulators="$2"; shift 2 ;;
-    *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls conscrypt|jdk]" \
-            "[--sip-tls jdk|conscrypt] [--phone-tls conscrypt|jdk] [--emulators E]" >&2; exit 2 ;;
+    *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls tcnative|conscrypt|jdk]" \
+            "[--sip-tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk] [--emulators E]" >&2; exit 2 ;;
   esac
 done
 emulators="${emulators:-$(((phones + 4999) / 5000))}"

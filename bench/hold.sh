@@ -5,7 +5,7 @@
 # ephemeral port exhaustion), registers with digest, then only sends keepalives.
 #
 #   bench/hold.sh [--phones N] [--quick] [--rate R] [--provision-rate R] [--emulators P] [--loops L] [--idle SECONDS]
-#                 [--histogram FILE] [--jfr FILE] [--only hub|kamailio] [--tls conscrypt|jdk]
+#                 [--histogram FILE] [--jfr FILE] [--only hub|kamailio] [--tls tcnative|conscrypt|jdk]
 # --rate is the phones offered per second over SIP, --provision-rate the accounts provisioned per
 # second before (each a mutual-TLS boot: discovery, configuration, status).
 # Reports per server: phones held, time until all were registered, resident memory of the server
@@ -13,7 +13,7 @@
 # held connection, and its CPU over --idle seconds of holding (keepalives only); then ratios
 # hub/Kamailio. --histogram writes the hub's heap histogram (jcmd GC.class_histogram) taken with all
 # phones held. --tls runs the hub's TLS, HTTPS and SIP, on that provider (the settings tlsProvider
-# and sipTlsProvider; default jdk, SIP's own default: Conscrypt holds three descriptors per
+# and sipTlsProvider; default tcnative, the hub's; Conscrypt holds three descriptors per
 # connection). Run it niced on a shared machine: nice -n 10 bench/hold.sh ...
 #
 # The open-file limit bounds N: each held phone is one descriptor in the server (three on Conscrypt)
@@ -22,7 +22,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-phones=10000 rate=200 provision_rate=20 emulators=2 loops=2 idle=30 histogram="" jfr="" only="" tls_provider=jdk
+phones=10000 rate=200 provision_rate=20 emulators=2 loops=2 idle=30 histogram="" jfr="" only="" tls_provider=tcnative
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=500 rate=25 idle=10; shift ;;
@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     --only) only="$2"; shift 2 ;;
     --tls) tls_provider="$2"; shift 2 ;;
     *) echo "usage: bench/hold.sh [--phones N] [--quick] [--rate R] [--provision-rate R] [--emulators P] [--loops L] [--idle S]" \
-            "[--histogram FILE] [--jfr FILE] [--only hub|kamailio] [--tls conscrypt|jdk]" >&2; exit 2 ;;
+            "[--histogram FILE] [--jfr FILE] [--only hub|kamailio] [--tls tcnative|conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done
 # The hub keeps at most 10 contacts per AOR: ten phones share an account, as desk phones of one

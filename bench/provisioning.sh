@@ -5,22 +5,22 @@
 # settings, so the difference is the hub's work per request (validation, lookup, rendering).
 # Last, one phone's discovery on a new connection, as after a reboot: its median time in ms.
 #
-#   bench/provisioning.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]
+#   bench/provisioning.sh [--quick] [--runs N] [--jfr FILE] [--tls tcnative|conscrypt|jdk]
 # Prints one line per measure with the median of the runs and the ratio hub/nginx.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`.
-# --tls runs the hub's HTTPS ports on that provider (the setting tlsProvider; default conscrypt).
+# --tls runs the hub's HTTPS ports on that provider (the setting tlsProvider; default tcnative, as the hub's).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 requests=20000 handshakes=2000 firmware_mib=64 concurrency=16 jfr="" lookups=50 warmup=20 tls_provider=conscrypt
+runs=3 requests=20000 handshakes=2000 firmware_mib=64 concurrency=16 jfr="" lookups=50 warmup=20 tls_provider=tcnative
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 requests=2000 handshakes=200 firmware_mib=8 lookups=20 warmup=8; shift ;;
     --runs) runs="$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     --tls) tls_provider="$2"; shift 2 ;;
-    *) echo "usage: bench/provisioning.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]" >&2; exit 2 ;;
+    *) echo "usage: bench/provisioning.sh [--quick] [--runs N] [--jfr FILE] [--tls tcnative|conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done
 

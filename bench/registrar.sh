@@ -5,18 +5,18 @@
 # db_text, usrloc in memory, registrar), with the same server certificate from the hub's PKI, the
 # same accounts, and the same load: the phone emulator (hub phone register).
 #
-#   bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk] [--phone-tls conscrypt|jdk]
+#   bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk]
 # Prints one line per measure with the median of the runs and the ratio hub/Kamailio. --quick (200
 # phones, one run) shows that everything works; its memory per connection is within a JVM's noise.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`. --tls runs the hub's TLS, SIP
-# and HTTPS, on that provider (the settings sipTlsProvider and tlsProvider; default jdk, SIP's own
-# default). --phone-tls is the TLS the emulated phones
+# and HTTPS, on that provider (the settings sipTlsProvider and tlsProvider; default tcnative, the
+# hub's). --phone-tls is the TLS the emulated phones
 # speak (`hub phone register --tls`; default conscrypt, so the load costs the shared cores less).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15 warmup=30 jfr="" tls_provider=jdk phone_tls=conscrypt
+runs=3 accounts=2000 flows=50 seconds=10 rate=250 hold=15 warmup=30 jfr="" tls_provider=tcnative phone_tls=conscrypt
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 accounts=200 flows=20 seconds=5 rate=100 hold=8 warmup=10; shift ;;
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     --tls) tls_provider="$2"; shift 2 ;;
     --phone-tls) phone_tls="$2"; shift 2 ;;
-    *) echo "usage: bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls conscrypt|jdk]" \
+    *) echo "usage: bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls tcnative|conscrypt|jdk]" \
             "[--phone-tls conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done

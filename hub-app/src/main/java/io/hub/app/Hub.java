@@ -168,7 +168,7 @@ public final class Hub implements AutoCloseable {
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
                     ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                             sipTlsProvider)),
-                    // Signature checks cost no descriptors: native wherever the HTTPS ports are on Conscrypt.
+                    // Signature checks cost no descriptors: native wherever the HTTPS ports' TLS is.
                     pki.validator(tlsProvider), accounts,
                     database.dataSource(), metrics, clock, sipOptions(bind, dtlsLegs),
                     SipService.Standing.of(pki));
@@ -447,7 +447,7 @@ public final class Hub implements AutoCloseable {
         LOG.info("hub stopped home={}", home.root());
     }
 
-    /** The TLS provider a setting asks for, or the JDK's where Conscrypt's native library does not load. */
+    /** The TLS provider a setting asks for, or the JDK's where its native library does not load. */
     private static io.hub.pki.TlsProvider available(String setting, io.hub.pki.TlsProvider wanted) {
         if (wanted.available()) {
             return wanted;

@@ -125,19 +125,19 @@ public final class HubSettings {
      */
     public int sipMaxConnections = io.hub.sip.transport.SipServer.Limits.DEFAULT_MAX_CONNECTIONS;
     /**
-     * The TLS implementation of the device and admin HTTPS ports: {@code conscrypt} (BoringSSL, a
-     * native library; where it does not load, the JDK's runs and the log says so) or {@code jdk}.
+     * The TLS implementation of the device and admin HTTPS ports: {@code tcnative} (BoringSSL through
+     * netty-tcnative, a native library; where it does not load, the JDK's runs and the log says so),
+     * {@code conscrypt} (the same BoringSSL through Conscrypt, three descriptors a connection) or
+     * {@code jdk}.
      */
-    public String tlsProvider = "conscrypt";
+    public String tlsProvider = "tcnative";
     /**
-     * The TLS implementation of SIP over TLS, the same names as {@link #tlsProvider}. The JDK's by
-     * default: Conscrypt 2.5 opens a pipe (two descriptors) beside every connection's socket, so a
-     * held phone costs three open files instead of one, and phones are held by the ten thousand
-     * under the process's open-file limit. On the JDK's, the SIP loops hand a handshake's key
-     * exchange to a pool as JSSE tasks; Conscrypt does it in the loop's own call, in a fraction of
-     * the CPU: the choice for a hub whose limit leaves room for three descriptors per phone.
+     * The TLS implementation of SIP over TLS, the same names as {@link #tlsProvider}. Phones are held
+     * by the ten thousand under the process's open-file limit: Conscrypt 2.5 opens a pipe (two
+     * descriptors) beside every connection's socket, netty-tcnative does not. On the JDK's, the SIP
+     * loops hand a handshake's key exchange to a pool as JSSE tasks at several times the CPU.
      */
-    public String sipTlsProvider = "jdk";
+    public String sipTlsProvider = "tcnative";
     /** The largest firmware image an upload may store, in bytes; larger is refused 413 too-large. */
     public long firmwareMaxBytes = io.hub.provisioning.FirmwareLimits.DEFAULT_MAX_BYTES;
     /** What one tenant's firmware images may take together, in bytes; beyond it 507 firmware-quota. */

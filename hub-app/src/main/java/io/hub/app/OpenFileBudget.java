@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * Whether the process may open as many files as the settings' connection caps can take: a connection
  * past the open-file limit is refused by the system, not by the hub's own caps and their counters.
- * A connection is one descriptor on the JDK's TLS and three on Conscrypt 2.5, which keeps a pipe
- * beside every socket.
+ * A connection is one descriptor on the JDK's TLS and netty-tcnative's, and three on Conscrypt 2.5,
+ * which keeps a pipe beside every socket.
  */
 final class OpenFileBudget {
 

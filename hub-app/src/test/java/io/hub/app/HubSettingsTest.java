@@ -262,23 +262,23 @@ class HubSettingsTest {
 
     @Test
     void theTlsProviderIsReadAndChecked() throws IOException {
-        assertEquals("conscrypt", new HubSettings().validate().tlsProvider);
+        assertEquals("tcnative", new HubSettings().validate().tlsProvider);
         Path file = Files.writeString(dir.resolve("hub.yaml"), "tlsProvider: jdk\n");
         assertEquals("jdk", HubSettings.load(file, true).validate().tlsProvider);
 
         HubSettings other = new HubSettings();
         other.tlsProvider = "openssl";
-        assertEquals("tlsProvider: TLS provider 'openssl' is neither jdk nor conscrypt",
+        assertEquals("tlsProvider: TLS provider 'openssl' is none of jdk, conscrypt and tcnative",
                 assertThrows(UserError.class, other::validate).getMessage());
     }
 
-    /** SIP's own: the JDK's unless told, since Conscrypt holds three descriptors per connection. */
+    /** SIP's own, netty-tcnative's unless told (Conscrypt would hold three descriptors per phone). */
     @Test
     void theSipTlsProviderIsReadApartAndChecked() throws IOException {
         HubSettings standard = new HubSettings().validate();
-        assertEquals("jdk", standard.sipTlsProvider);
-        assertEquals(io.hub.pki.TlsProvider.JDK, standard.sipTls());
-        assertEquals(io.hub.pki.TlsProvider.CONSCRYPT, standard.tls());
+        assertEquals("tcnative", standard.sipTlsProvider);
+        assertEquals(io.hub.pki.TlsProvider.TCNATIVE, standard.sipTls());
+        assertEquals(io.hub.pki.TlsProvider.TCNATIVE, standard.tls());
         Path file = Files.writeString(dir.resolve("hub.yaml"), "sipTlsProvider: Conscrypt\ntlsProvider: jdk\n");
         HubSettings read = HubSettings.load(file, true).validate();
         assertEquals(io.hub.pki.TlsProvider.CONSCRYPT, read.sipTls());
@@ -286,7 +286,7 @@ class HubSettingsTest {
 
         HubSettings other = new HubSettings();
         other.sipTlsProvider = "gnutls";
-        assertEquals("sipTlsProvider: TLS provider 'gnutls' is neither jdk nor conscrypt",
+        assertEquals("sipTlsProvider: TLS provider 'gnutls' is none of jdk, conscrypt and tcnative",
                 assertThrows(UserError.class, other::validate).getMessage());
     }
 

@@ -20,8 +20,10 @@ class OpenFileBudgetTest {
     }
 
     @Test
-    void aConscryptConnectionTakesThreeDescriptorsAndAJdkOneOne() {
+    void aConscryptConnectionTakesThreeDescriptorsAndAJdkOrTcnativeOneOne() {
         HubSettings settings = caps(10_000, 1_000, 500);
+        assertEquals(2 * 1_000 + 10_000 + 500, OpenFileBudget.needed(settings, TlsProvider.TCNATIVE,
+                TlsProvider.TCNATIVE));
         assertEquals(2 * 1_000 * 3 + 10_000 + 500, OpenFileBudget.needed(settings, TlsProvider.CONSCRYPT,
                 TlsProvider.JDK));
         assertEquals(2 * 1_000 + 10_000 * 3 + 500, OpenFileBudget.needed(settings, TlsProvider.JDK,

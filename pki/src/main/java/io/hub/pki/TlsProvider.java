@@ -21,13 +21,25 @@ public enum TlsProvider {
     /**
      * BoringSSL behind JSSE (Conscrypt), a native library the jar carries for Linux, macOS and
      * Windows on x86-64 (and Windows on x86). On the device port it did a full mutual-TLS handshake
-     * for a third of the JDK's CPU (bench/RESULTS.md).
+     * for a third of the JDK's CPU (bench/RESULTS.md). Version 2.5 opens a pipe beside every
+     * connection: three descriptors a connection.
      */
-    CONSCRYPT;
+    CONSCRYPT,
 
-    /** Conscrypt where its native library loads on this machine, else the JDK's. */
+    /**
+     * BoringSSL through netty-tcnative ({@link TcnativeContext}), for servers: the same native
+     * handshake as Conscrypt's at one descriptor a connection, and less memory per held connection
+     * than the JDK's (bench/RESULTS.md). The jar carries it for Linux and macOS on x86-64 and ARM64,
+     * and for Windows on x86-64.
+     */
+    TCNATIVE;
+
+    /**
+     * netty-tcnative where its native library loads on this machine, else Conscrypt where its does,
+     * else the JDK's.
+     */
     public static TlsProvider standard() {
-        return CONSCRYPT.available() ? CONSCRYPT : JDK;
+        return TCNATIVE.available() ? TCNATIVE : CONSCRYPT.available() ? CONSCRYPT : JDK;
     }
 
     /**
@@ -41,18 +53,28 @@ public enum TlsProvider {
                 return provider;
             }
         }
-        throw new IllegalArgumentException("TLS provider '" + name + "' is neither jdk nor conscrypt");
+        throw new IllegalArgumentException("TLS provider '" + name + "' is none of jdk, conscrypt and tcnative");
     }
 
-    /** Whether this provider can run here: Conscrypt needs its native library for this platform. */
+    /** Whether this provider can run here: the native ones need their library for this platform. */
     public boolean available() {
-        return this == JDK || NativeProvider.AVAILABLE;
+        return switch (this) {
+            case JDK -> true;
+            case CONSCRYPT -> NativeProvider.AVAILABLE;
+            case TCNATIVE -> Tcnative.AVAILABLE;
+        };
     }
 
     /** An uninitialised TLS context of this provider. */
     SSLContext newContext() throws NoSuchAlgorithmException {
         if (this == JDK) {
             return SSLContext.getInstance("TLS");
+        }
+        if (this == TCNATIVE) {
+            if (!Tcnative.AVAILABLE) {
+                throw new NoSuchAlgorithmException("netty-tcnative's native library does not load on this platform");
+            }
+            return TcnativeContext.newContext();
         }
         if (!NativeProvider.AVAILABLE) {
             throw new NoSuchAlgorithmException("Conscrypt's native library does not load on this platform");
@@ -77,7 +99,13 @@ public enum TlsProvider {
      * port's work in a boot storm. It is registered last, so no code that names no provider gets it.
      */
     String signatureProvider() {
-        return this == CONSCRYPT && NativeProvider.AVAILABLE ? NativeProvider.REGISTERED : null;
+        // Conscrypt's signatures open no pipe: only its TLS engines do, so netty-tcnative's TLS takes them too.
+        return this != JDK && NativeProvider.AVAILABLE ? NativeProvider.REGISTERED : null;
+    }
+
+    /** Loaded on first use, like {@link NativeProvider}. */
+    private static final class Tcnative {
+        static final boolean AVAILABLE = TcnativeContext.available();
     }
 
     /** Loaded on first use, so a JVM that only runs the JDK's TLS never touches the native library. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -12,6 +13,7 @@ import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +55,8 @@ class ServerTlsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"TLSv1.3, JDK", "TLSv1.2, JDK", "TLSv1.3, CONSCRYPT", "TLSv1.2, CONSCRYPT"})
+    @CsvSource({"TLSv1.3, JDK", "TLSv1.2, JDK", "TLSv1.3, CONSCRYPT", "TLSv1.2, CONSCRYPT", "TLSv1.3, TCNATIVE",
+        "TLSv1.2, TCNATIVE"})
     void aClientTrustingTheHubCaCompletesAHandshake(String protocol, TlsProvider provider) throws Exception {
         SSLEngine serverEngine = serverEngine(provider, false);
         SSLEngine client = trustingHubCa().createSSLEngine("localhost", 443);
@@ -88,6 +91,52 @@ class ServerTlsTest {
 
         assertEquals("TLSv1.3", serverEngine.getSession().getProtocol());
         assertEquals(phone.certificate(), serverEngine.getSession().getPeerCertificates()[0]);
+    }
+
+    /**
+     * Once the server has read the client's last handshake flight, it knows the handshake is over
+     * without more input: it asks to wrap (and the wrap says FINISHED). A server that asked for more
+     * would learn it only with the client's first request, which a client with Nagle's algorithm on
+     * holds until its Finished is acknowledged (netty-tcnative's engine, unwrapped, did that).
+     */
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void theServerKnowsItsHandshakeIsOverOnTheClientsLastFlight(TlsProvider provider) throws Exception {
+        SSLEngine server = serverEngine(provider, true);
+        SSLEngine client = trustingHubCa().createSSLEngine("localhost", 443);
+        client.setUseClientMode(true);
+        ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
+        ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
+        ByteBuffer app = ByteBuffer.allocate(1 << 17);
+        for (int round = 0; round < 10; round++) {
+            client.wrap(ByteBuffer.allocate(0), toServer);
+            runTasks(client);
+            boolean clientDone = client.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING;
+            toServer.flip();
+            while (toServer.hasRemaining() && server.unwrap(toServer, app).bytesConsumed() > 0) {
+                runTasks(server);
+            }
+            toServer.compact();
+            if (clientDone) {
+                assertEquals(HandshakeStatus.NEED_WRAP, server.getHandshakeStatus(), "after the client's Finished");
+                assertEquals(HandshakeStatus.FINISHED, server.wrap(ByteBuffer.allocate(0), toClient)
+                        .getHandshakeStatus());
+                return;
+            }
+            server.wrap(ByteBuffer.allocate(0), toClient);
+            toClient.flip();
+            while (toClient.hasRemaining() && client.unwrap(toClient, app).bytesConsumed() > 0) {
+                runTasks(client);
+            }
+            toClient.compact();
+        }
+        throw new AssertionError("the client never finished its handshake");
+    }
+
+    private static void runTasks(SSLEngine engine) {
+        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+            task.run();
+        }
     }
 
     /** A server engine as the hub's ports make them; {@code wantClient} asks for the phone's certificate. */

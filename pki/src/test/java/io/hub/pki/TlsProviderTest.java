@@ -23,6 +23,7 @@ class TlsProviderTest {
         assertEquals(TlsProvider.JDK, TlsProvider.named("jdk"));
         assertEquals(TlsProvider.CONSCRYPT, TlsProvider.named("Conscrypt"));
         assertEquals(TlsProvider.CONSCRYPT, TlsProvider.named(" CONSCRYPT "));
+        assertEquals(TlsProvider.TCNATIVE, TlsProvider.named("tcnative"));
     }
 
     @Test
@@ -30,6 +31,7 @@ class TlsProviderTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> TlsProvider.named("openssl"));
         assertTrue(refused.getMessage().contains("'openssl'"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("jdk, conscrypt and tcnative"), refused.getMessage());
     }
 
     @Test
@@ -40,10 +42,29 @@ class TlsProviderTest {
     /** The jar carries BoringSSL for Linux on x86-64, the machines the hub is built and run on. */
     @Test
     @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "x86_64"})
-    void conscryptLoadsOnLinuxX86AndIsTheStandard() {
+    void conscryptLoadsOnLinuxX86() {
         assertTrue(TlsProvider.CONSCRYPT.available(), "Conscrypt's native library loads on "
                 + System.getProperty("os.arch").toLowerCase(Locale.ROOT));
-        assertEquals(TlsProvider.CONSCRYPT, TlsProvider.standard());
+    }
+
+    /** netty-tcnative carries BoringSSL for the same machines. */
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "x86_64"})
+    void tcnativeLoadsOnLinuxX86AndIsTheStandard() {
+        assertTrue(TlsProvider.TCNATIVE.available());
+        assertEquals(TlsProvider.TCNATIVE, TlsProvider.standard());
+    }
+
+    /** Its contexts make server engines only; asking one for a client's is refused, not half-done. */
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "x86_64"})
+    void tcnativeContextsServeOnly() throws Exception {
+        javax.net.ssl.SSLContext context = TlsProvider.TCNATIVE.newContext();
+        assertThrows(IllegalStateException.class, context::createSSLEngine, "used before init");
+        assertThrows(UnsupportedOperationException.class, context::getSocketFactory);
+        assertThrows(UnsupportedOperationException.class, context::getClientSessionContext);
+        assertThrows(java.security.KeyManagementException.class, () -> context.init(null, null, null),
+                "a server context without a key");
     }
 
     @Test
@@ -66,5 +87,6 @@ class TlsProviderTest {
         assertEquals(name, Signature.getInstance("SHA256withECDSA", name).getProvider().getName());
         assertEquals(name, TlsProvider.CONSCRYPT.signatureProvider(), "asked again, registered once");
         assertEquals(1, Arrays.stream(Security.getProviders()).filter(p -> p.getName().equals(name)).count());
+        assertEquals(name, TlsProvider.TCNATIVE.signatureProvider(), "netty-tcnative's TLS checks with it too");
     }
 }

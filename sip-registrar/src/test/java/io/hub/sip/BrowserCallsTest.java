@@ -393,7 +393,21 @@ class BrowserCallsTest {
         browser.handshake();
         awaitHubKeys(browserLeg);
         desk.sendMedia();
+        // The relay reads each leg's socket on its own loop: the browser's first packet must not
+        // pass the desk phone's, which tells the relay where the desk phone is.
+        awaitLatched("caller".equals(browserLeg) ? "callee" : "caller");
         talk(browser, desk, 1);
+    }
+
+    private void awaitLatched(String leg) throws InterruptedException {
+        for (int i = 0; i < 400; i++) {
+            Map<?, ?> media = (Map<?, ?>) sip.activeCalls().get(0).media();
+            if (((Map<?, ?>) media.get(leg)).get("latched") != null) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the relay never learnt where the " + leg + " is");
     }
 
     /** Ten packets each way from the browser's sequence {@code first}, as {@link #connectAndTalk} checks them. */

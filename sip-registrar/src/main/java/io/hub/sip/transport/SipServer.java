@@ -237,7 +237,9 @@ public final class SipServer implements AutoCloseable {
 
     private static Endpoint tlsEndpoint(SSLContext tls) {
         SSLParameters parameters = ServerTls.parameters(tls, true);
-        int packet = tls.createSSLEngine().getSession().getPacketBufferSize();
+        SSLEngine probe = tls.createSSLEngine();
+        int packet = probe.getSession().getPacketBufferSize();
+        TlsSession.free(probe);
         // Room for a partial record kept from the last read plus a whole new one.
         return new Endpoint("TLS", tls, parameters, 2 * packet);
     }

@@ -81,6 +81,27 @@ final class TlsSession {
         return out;
     }
 
+    /** As the connection closes: frees the engine's native state now, not when it is collected. */
+    void release() {
+        SSLEngine current = engine;
+        if (current != null) {
+            free(current);
+        }
+    }
+
+    /**
+     * Closes both directions of {@code engine}, which is what makes a native engine (Conscrypt's,
+     * netty-tcnative's) free its session and descriptors at once.
+     */
+    static void free(SSLEngine engine) {
+        engine.closeOutbound();
+        try {
+            engine.closeInbound();
+        } catch (SSLException e) {
+            // The peer's close_notify never came: the connection is gone either way.
+        }
+    }
+
     /** True once the engine exists, that is once the peer sent its first bytes. */
     boolean started() {
         return engine != null;

@@ -11,6 +11,7 @@ import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
 import io.hub.pki.PemFiles;
 import io.hub.pki.ServerTls;
+import io.hub.pki.TlsProvider;
 import io.hub.sip.SipTestClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -54,7 +55,6 @@ class SipServerTest {
     static Path home;
 
     private static HubPki pki;
-    private static SSLContext serverTls;
     private static X509Certificate ca;
 
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -66,7 +66,6 @@ class SipServerTest {
     static void pki() {
         pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost"));
-        serverTls = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true);
         ca = PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE));
     }
 
@@ -76,7 +75,14 @@ class SipServerTest {
 
     private void start(SipServer.Limits limits, MessageParser parser) throws IOException {
         server = new SipServer(handler, pki.validator(), Clock.systemUTC(), limits, metrics, parser);
+        SSLContext serverTls = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
+                true, tls());
         port = server.listenTls(InetAddress.getLoopbackAddress(), 0, serverTls);
+    }
+
+    /** The TLS the server runs on: the JDK's here, the native ones in the subclasses. */
+    TlsProvider tls() {
+        return TlsProvider.JDK;
     }
 
     @AfterEach
