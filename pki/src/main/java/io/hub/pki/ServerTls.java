@@ -7,6 +7,8 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
@@ -69,6 +71,19 @@ public final class ServerTls {
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new PkiException("cannot build a TLS context from " + certificateFile + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Closes both directions of {@code engine}: what makes a native engine (Conscrypt's,
+     * netty-tcnative's) free its session and descriptors at once rather than when it is collected.
+     */
+    public static void free(SSLEngine engine) {
+        engine.closeOutbound();
+        try {
+            engine.closeInbound();
+        } catch (SSLException e) {
+            // The peer's close_notify never came: the connection is gone either way.
         }
     }
 

@@ -137,7 +137,7 @@ final class TcnativeContext extends SSLContextSpi {
         try {
             return engine.getSSLParameters();
         } finally {
-            close(engine);
+            ServerTls.free(engine);
         }
     }
 
@@ -150,17 +150,7 @@ final class TcnativeContext extends SSLContextSpi {
             parameters.setCipherSuites(engine.getSupportedCipherSuites());
             return parameters;
         } finally {
-            close(engine);
-        }
-    }
-
-    /** Frees the native session of an engine made only to be asked its settings. */
-    private static void close(SSLEngine engine) {
-        engine.closeOutbound();
-        try {
-            engine.closeInbound();
-        } catch (SSLException e) {
-            // An engine that never handshook has nothing to lose by closing early.
+            ServerTls.free(engine);
         }
     }
 }

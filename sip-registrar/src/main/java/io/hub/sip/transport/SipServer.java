@@ -239,7 +239,7 @@ public final class SipServer implements AutoCloseable {
         SSLParameters parameters = ServerTls.parameters(tls, true);
         SSLEngine probe = tls.createSSLEngine();
         int packet = probe.getSession().getPacketBufferSize();
-        TlsSession.free(probe);
+        ServerTls.free(probe);
         // Room for a partial record kept from the last read plus a whole new one.
         return new Endpoint("TLS", tls, parameters, 2 * packet);
     }

@@ -1,5 +1,6 @@
 package io.hub.sip.transport;
 
+import io.hub.pki.ServerTls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
@@ -85,20 +86,7 @@ final class TlsSession {
     void release() {
         SSLEngine current = engine;
         if (current != null) {
-            free(current);
-        }
-    }
-
-    /**
-     * Closes both directions of {@code engine}, which is what makes a native engine (Conscrypt's,
-     * netty-tcnative's) free its session and descriptors at once.
-     */
-    static void free(SSLEngine engine) {
-        engine.closeOutbound();
-        try {
-            engine.closeInbound();
-        } catch (SSLException e) {
-            // The peer's close_notify never came: the connection is gone either way.
+            ServerTls.free(current);
         }
     }
 
