@@ -114,7 +114,7 @@ public final class TestSip {
 
     public SipService start() throws IOException {
         return SipService.start(new SipService.Listen(InetAddress.getLoopbackAddress(), 0, plainPort,
-                // The hub's standard TLS provider (Conscrypt here); SipServerTest keeps the JDK's.
+                // The hub's standard TLS provider (netty-tcnative here); SipServerTest keeps the JDK's.
                 ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
                         io.hub.pki.TlsProvider.standard())),
                 (judge == null ? pki : judge).validator(), credentials, bindings, settings, limits, clock, metrics,
