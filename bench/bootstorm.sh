@@ -20,8 +20,9 @@
 # default to tcnative, as the hub's settings do.
 # --phone-tls is the TLS the emulated phones speak (`hub phone fleet --tls`; default conscrypt, since
 # on the JDK's the emulator spent more CPU on its handshakes than the hub did on the whole boot).
-# --emulators splits the phones over E emulator processes (default one per 5,000 phones): a phone
-# on Conscrypt holds three descriptors, and one process may open at most the hard open-file limit.
+# --emulators splits the phones over E emulator processes (default one per 3,000 phones): a phone
+# on Conscrypt holds three descriptors per connection, up to six while its HTTPS and SIP connections
+# are both open, and one process may open at most the hard open-file limit (20,000 here).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
             "[--sip-tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk] [--emulators E]" >&2; exit 2 ;;
   esac
 done
-emulators="${emulators:-$(((phones + 4999) / 5000))}"
+emulators="${emulators:-$(((phones + 2999) / 3000))}"
 
 need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 missing=()
