@@ -51,7 +51,8 @@ public final class InMemoryHandshake {
         return status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED;
     }
 
-    private static void tasks(SSLEngine engine) {
+    /** Runs {@code engine}'s delegated tasks, as a server's pool would. */
+    static void tasks(SSLEngine engine) {
         for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
             task.run();
         }

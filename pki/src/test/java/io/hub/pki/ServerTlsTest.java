@@ -110,11 +110,11 @@ class ServerTlsTest {
         ByteBuffer app = ByteBuffer.allocate(1 << 17);
         for (int round = 0; round < 10; round++) {
             client.wrap(ByteBuffer.allocate(0), toServer);
-            runTasks(client);
+            InMemoryHandshake.tasks(client);
             boolean clientDone = client.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING;
             toServer.flip();
             while (toServer.hasRemaining() && server.unwrap(toServer, app).bytesConsumed() > 0) {
-                runTasks(server);
+                InMemoryHandshake.tasks(server);
             }
             toServer.compact();
             if (clientDone) {
@@ -126,17 +126,11 @@ class ServerTlsTest {
             server.wrap(ByteBuffer.allocate(0), toClient);
             toClient.flip();
             while (toClient.hasRemaining() && client.unwrap(toClient, app).bytesConsumed() > 0) {
-                runTasks(client);
+                InMemoryHandshake.tasks(client);
             }
             toClient.compact();
         }
         throw new AssertionError("the client never finished its handshake");
-    }
-
-    private static void runTasks(SSLEngine engine) {
-        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-            task.run();
-        }
     }
 
     /** A server engine as the hub's ports make them; {@code wantClient} asks for the phone's certificate. */
