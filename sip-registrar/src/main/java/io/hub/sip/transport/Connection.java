@@ -186,9 +186,15 @@ final class Connection implements FlowLink {
             app.clear();
             SSLEngineResult result = tls.unwrap(net, app);
             app.flip();
+            boolean handshakeMoved = false;
             if (app.hasRemaining()) {
                 if (flow == null) {
-                    throw new SSLException("application data before the handshake finished");
+                    // netty-tcnative's engine finishes the handshake and decrypts the data behind it in one call.
+                    handshake(result.getHandshakeStatus());
+                    handshakeMoved = true;
+                    if (flow == null) {
+                        throw new SSLException("application data before the handshake finished");
+                    }
                 }
                 frame(app);
             }
@@ -204,7 +210,9 @@ final class Connection implements FlowLink {
                 default:
                     break;
             }
-            handshake(result.getHandshakeStatus());
+            if (!handshakeMoved) {
+                handshake(result.getHandshakeStatus());
+            }
             idle = result.bytesConsumed() == 0 && result.bytesProduced() == 0 ? idle + 1 : 0;
         }
         return false;
