@@ -176,6 +176,13 @@ public final class Provisioning implements AutoCloseable {
                 .description("transactions that carried devices' contact and audit writes").register(metrics);
         io.micrometer.core.instrument.Gauge.builder("hub.device.shared.writes", database, d -> d.sharedCommits()[1])
                 .description("devices' contact and audit writes, grouped into those transactions").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("hub.device.writes.behind", database, d -> d.writesBehind()[0])
+                .description("devices' contacts and routine audit rows queued to be committed shortly")
+                .register(metrics);
+        io.micrometer.core.instrument.FunctionCounter.builder("hub.device.writes.behind.failed", database,
+                d -> d.writesBehind()[1])
+                .description("devices' contacts and routine audit rows that could not be committed (each logged)")
+                .register(metrics);
         // Before anything is served: an import a kill cut short is undone (ImportJournal).
         new ImportJournal(database).recover();
         // Every change to what phones are served, announced once committed: the device side keeps
@@ -450,6 +457,7 @@ public final class Provisioning implements AutoCloseable {
                 LOG.warn("stopping {} failed: {}", server, e.toString());
             }
         }
+        database.close();
         LOG.info("provisioning stopped");
     }
 }

@@ -171,6 +171,7 @@ public final class AuditLog {
      * @param mac only the events of this MAC, or null
      */
     public List<AuditEvent> recent(String tenant, String mac, int limit) {
+        database.awaitWritesBehind(); // phones' routine audit rows are written behind
         return database.transaction(connection -> {
             List<String> conditions = new ArrayList<>();
             List<Object> values = new ArrayList<>();

@@ -67,6 +67,7 @@ public final class AuditSearch {
         add(conditions, values, "actor = ?", query.actor());
         add(conditions, values, "at >= ?", query.since());
         values.add(query.limit());
+        database.awaitWritesBehind(); // phones' routine audit rows are written behind
         return database.transaction(connection -> newest(connection, conditions, values));
     }
 

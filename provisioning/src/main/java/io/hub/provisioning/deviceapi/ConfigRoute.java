@@ -99,9 +99,10 @@ final class ConfigRoute extends DeviceRoute {
                 + settings.sipTlsPort().getAsInt();
         RenderedConfig config = rendered.get(mac, () -> new KeptConfig(device, asked, render(request, device)),
                 kept -> kept.device().equals(device) && kept.asked().equals(asked)).config();
-        // The password goes out with this certificate: a later revocation of it must reach the device.
-        contacts.record(mac, "config", request, Responses.sourceIp(request), null,
-                seen.due(mac, access.leaf()).orElse(null));
+        // The password goes out with this certificate: a later revocation of it must reach the device,
+        // so the certificate is on record before the answer leaves (the contact may follow).
+        seen.due(mac, access.leaf()).ifPresent(database::sharedTransaction);
+        contacts.record(mac, "config", request, Responses.sourceIp(request), null);
         count("ok");
         response.getHeaders().put(HttpHeader.ETAG, config.etag());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");

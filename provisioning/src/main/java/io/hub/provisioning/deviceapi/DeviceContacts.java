@@ -40,8 +40,9 @@ final class DeviceContacts {
 
     /**
      * As {@link #record(MacAddress, String, Request, String, StatusReport)}, with {@code alongside}
-     * (when not null) written in the same transaction: one commit for the request, not one per row,
-     * which is what a boot storm of thousands of phones is made of. Nothing to write, no transaction.
+     * (when not null, such as the request's audit row) in the same transaction. Both are history no
+     * answer depends on, so they are {@linkplain Database#writeBehind written behind}: the phone does
+     * not wait for their commit, and in a boot storm one commit carries many phones' rows.
      */
     void record(MacAddress mac, String kind, Request request, String sourceIp, StatusReport report,
             Database.SqlWork<Void> alongside) {
@@ -49,8 +50,7 @@ final class DeviceContacts {
         if (contact == null && alongside == null) {
             return;
         }
-        // Shared with the other phones writing now: in a boot storm one commit carries many phones' rows.
-        database.sharedTransaction(connection -> {
+        database.writeBehind(connection -> {
             if (contact != null) {
                 devices.recordContact(connection, mac, contact);
             }

@@ -133,6 +133,7 @@ public final class Enrollment {
     }
 
     public List<DeviceContact> contacts(MacAddress mac, int limit) {
+        database.awaitWritesBehind(); // contacts are written behind
         return database.transaction(connection -> devices.contacts(connection, mac, limit));
     }
 

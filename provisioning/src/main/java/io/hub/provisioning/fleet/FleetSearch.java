@@ -126,6 +126,7 @@ public final class FleetSearch {
         }
         List<String> macs = page.stream().map(FleetDevice::mac).toList();
         String in = String.join(", ", Collections.nCopies(macs.size(), "?"));
+        database.awaitWritesBehind(); // contacts are written behind
         return database.transaction(connection -> {
             Map<String, Object[]> contact = rows(connection, "SELECT mac, at, kind, source_ip FROM device_contact "
                     + "WHERE id IN (SELECT MAX(id) FROM device_contact WHERE mac IN (" + in + ") GROUP BY mac)", macs);

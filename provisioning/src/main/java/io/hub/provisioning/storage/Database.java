@@ -20,10 +20,12 @@ public final class Database {
 
     private final DataSource dataSource;
     private final SharedCommits shared;
+    private final WritesBehind behind;
 
     private Database(DataSource dataSource) {
         this.dataSource = dataSource;
         this.shared = new SharedCommits(dataSource);
+        this.behind = new WritesBehind(shared);
     }
 
     /**
@@ -86,6 +88,44 @@ public final class Database {
             throw new IllegalStateException("a shared transaction cannot run inside another transaction");
         }
         return shared.run(work);
+    }
+
+    /**
+     * Hands {@code work} in to be committed shortly, in a transaction shared with others, without
+     * waiting for it: for history no answer depends on (see {@link WritesBehind}). A failure is logged
+     * and counted, not thrown, unless too many works are queued and this thread commits its own.
+     *
+     * @throws IllegalStateException when called inside a {@link #transaction} or a shared one
+     */
+    public void writeBehind(SqlWork<?> work) {
+        if (!AFTER_COMMIT.get().isEmpty()) {
+            throw new IllegalStateException("a write behind cannot be handed in inside a transaction");
+        }
+        behind.write(work);
+    }
+
+    /**
+     * Returns once every {@linkplain #writeBehind write behind} handed in before the call is durable;
+     * readers of what is written behind call it first, to read what this process was told to write.
+     *
+     * @throws IllegalStateException when called inside a {@link #transaction} or a shared one
+     */
+    public void awaitWritesBehind() {
+        if (!AFTER_COMMIT.get().isEmpty()) {
+            // The writes run on a connection of their own, which may wait for this thread's.
+            throw new IllegalStateException("writes behind cannot be awaited inside a transaction");
+        }
+        behind.await();
+    }
+
+    /** Writes behind queued now, and those that failed since start. */
+    public long[] writesBehind() {
+        return new long[] {behind.queued(), behind.failures()};
+    }
+
+    /** Commits the writes behind still queued; later ones are committed by their writers' threads. */
+    public void close() {
+        behind.close();
     }
 
     /** Shared transactions committed so far, and the works they carried. */

@@ -6,6 +6,8 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
@@ -20,6 +22,10 @@ import javax.sql.DataSource;
  * configuration and status, and a commit of H2 writes the changed pages of every table it touched,
  * the same pages again for each phone. Under load, the works of the phones that arrived during one
  * commit share the next.
+ *
+ * <p>A work may also be {@linkplain #handIn handed in} without its thread waiting: it is carried by
+ * the next round anyone runs, a waiting thread's or {@link #drain}'s, and its failure goes to the
+ * handler it came with.
  */
 final class SharedCommits {
 
@@ -29,6 +35,7 @@ final class SharedCommits {
     private final DataSource dataSource;
     private final ConcurrentLinkedQueue<Pending<?>> waiting = new ConcurrentLinkedQueue<>();
     private final ReentrantLock turn = new ReentrantLock();
+    private final AtomicInteger handedIn = new AtomicInteger();
     private long transactions;
     private long works;
 
@@ -41,11 +48,13 @@ final class SharedCommits {
      * from inside a transaction: the shared one may need the write turn that one holds.
      */
     <T> T run(Database.SqlWork<T> work) {
-        Pending<T> mine = new Pending<>(work);
+        Pending<T> mine = new Pending<>(work, null);
         waiting.add(mine);
         turn.lock();
         try {
-            if (!mine.done) {
+            // A round carries at most MAX_ROUND works, oldest first: with more waiting ahead of this
+            // one, it takes more than one round to reach it.
+            while (!mine.done) {
                 runRound();
             }
         } finally {
@@ -54,9 +63,38 @@ final class SharedCommits {
         return mine.outcome();
     }
 
+    /**
+     * Queues {@code work} for the next round without waiting for it; {@code failed} is told (on the
+     * thread that ran the round) when it is undone, alone or with its round.
+     */
+    void handIn(Database.SqlWork<?> work, Consumer<RuntimeException> failed) {
+        handedIn.incrementAndGet();
+        waiting.add(new Pending<>(work, failed));
+    }
+
+    /**
+     * Commits every work queued when called, in as many rounds as that takes, and returns once they
+     * are durable (or have failed). Works queued meanwhile may be carried too.
+     */
+    void drain() {
+        turn.lock();
+        try {
+            for (int rounds = waiting.size() / MAX_ROUND + 1; rounds > 0 && !waiting.isEmpty(); rounds--) {
+                runRound();
+            }
+        } finally {
+            turn.unlock();
+        }
+    }
+
     /** Works handed in and not yet taken into a transaction. */
     int waiting() {
         return waiting.size();
+    }
+
+    /** Works {@linkplain #handIn handed in} whose round has not ended yet. */
+    int handedIn() {
+        return handedIn.get();
     }
 
     /** Transactions committed so far and the works they carried: their ratio is the grouping. */
@@ -124,13 +162,16 @@ final class SharedCommits {
     /** One thread's work and what came of it. Written under the turn, read by its thread after it. */
     private final class Pending<T> {
         private final Database.SqlWork<T> work;
+        /** For a work handed in: told of its failure, since no thread waits for it. */
+        private final Consumer<RuntimeException> failed;
         private List<Runnable> afterCommit = List.of();
         private T result;
         private RuntimeException error;
         private volatile boolean done;
 
-        Pending(Database.SqlWork<T> work) {
+        Pending(Database.SqlWork<T> work, Consumer<RuntimeException> failed) {
             this.work = work;
+            this.failed = failed;
         }
 
         /** Runs the work in its savepoint; false when it threw and was undone. */
@@ -177,6 +218,12 @@ final class SharedCommits {
 
         void finish() {
             done = true;
+            if (failed != null) {
+                handedIn.decrementAndGet();
+                if (error != null) {
+                    failed.accept(error);
+                }
+            }
         }
 
         T outcome() {

@@ -187,6 +187,160 @@ class SharedCommitsTest {
         assertEquals(6, next, "the next caller takes the turn as usual");
     }
 
+    @Test
+    void aCallerBehindMoreThanOneRoundOfWorksIsStillCarried() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> first = threads.submit(() -> database.sharedTransaction(connection -> {
+            firstRunning.countDown();
+            await(release);
+            return null;
+        }));
+        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        int queued = SharedCommits.MAX_ROUND + 6;
+        for (int i = 0; i < queued; i++) {
+            int id = 100 + i;
+            database.shared().handIn(connection -> {
+                insert(connection, id);
+                return null;
+            }, error -> {
+            });
+        }
+        Future<Integer> last = threads.submit(() -> database.sharedTransaction(connection -> {
+            insert(connection, 1);
+            return 1;
+        }));
+        for (int i = 0; i < 1000 && database.shared().waiting() < queued + 1; i++) {
+            Thread.sleep(10);
+        }
+        release.countDown();
+
+        first.get(10, TimeUnit.SECONDS);
+        assertEquals(1, last.get(10, TimeUnit.SECONDS));
+        assertEquals(queued + 1, count(), "the caller's work and every work queued ahead of it");
+        assertEquals(0, database.shared().handedIn());
+    }
+
+    @Test
+    void aWriteBehindReturnsBeforeItsCommitAndIsDurableOnceAwaited() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> first = threads.submit(() -> database.sharedTransaction(connection -> {
+            firstRunning.countDown();
+            await(release);
+            return null;
+        }));
+        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        List<String> told = new CopyOnWriteArrayList<>();
+        // The turn is held: had the write waited for its commit, it would not return until release.
+        database.writeBehind(connection -> {
+            insert(connection, 8);
+            Database.afterCommit(() -> told.add("committed"));
+            return null;
+        });
+        assertEquals(List.of(), told);
+        assertEquals(1, database.writesBehind()[0], "queued");
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+
+        database.awaitWritesBehind();
+        assertEquals(List.of(8), ids());
+        assertEquals(List.of("committed"), told);
+        assertEquals(0, database.writesBehind()[0]);
+    }
+
+    @Test
+    void theFlusherCommitsAWriteBehindThatNobodyAwaits() throws Exception {
+        database.writeBehind(connection -> {
+            insert(connection, 9);
+            return null;
+        });
+        // The flusher's tick is real time; bounded, and far beyond it.
+        for (int i = 0; i < 500 && count() == 0; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(9), ids());
+    }
+
+    @Test
+    void aWriteBehindThatFailsIsUndoneAloneAndCounted() {
+        database.writeBehind(connection -> {
+            insert(connection, 10);
+            return null;
+        });
+        database.writeBehind(connection -> {
+            insert(connection, 11);
+            insert(connection, 11); // a duplicate key: the database refuses it
+            return null;
+        });
+        database.writeBehind(connection -> {
+            insert(connection, 12);
+            return null;
+        });
+        database.awaitWritesBehind();
+        assertEquals(List.of(10, 12), ids());
+        assertEquals(1, database.writesBehind()[1], "failed");
+    }
+
+    @Test
+    void aFullQueueMakesTheWriterCommitItsOwnAndLearnItsError() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> first = threads.submit(() -> database.sharedTransaction(connection -> {
+            firstRunning.countDown();
+            await(release);
+            return null;
+        }));
+        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        for (int i = 0; i < WritesBehind.MAX_QUEUED; i++) {
+            database.shared().handIn(connection -> null, error -> {
+            });
+        }
+        IllegalStateException refusal = new IllegalStateException("refused by the work itself");
+        Future<?> overflowing = threads.submit(() -> {
+            database.writeBehind(connection -> {
+                throw refusal;
+            });
+            return null;
+        });
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        assertSame(refusal, assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> overflowing.get(30, TimeUnit.SECONDS)).getCause(), "committed by its writer, not behind");
+        assertEquals(0, database.writesBehind()[1], "not a failure of a write behind");
+    }
+
+    @Test
+    void writesBehindAreNeitherHandedInNorAwaitedInsideATransaction() {
+        IllegalStateException handed = assertThrows(IllegalStateException.class, () -> database.transaction(
+                connection -> {
+                    database.writeBehind(inner -> null);
+                    return null;
+                }));
+        assertEquals("a write behind cannot be handed in inside a transaction", handed.getMessage());
+        IllegalStateException awaited = assertThrows(IllegalStateException.class, () -> database.transaction(
+                connection -> {
+                    database.awaitWritesBehind();
+                    return null;
+                }));
+        assertEquals("writes behind cannot be awaited inside a transaction", awaited.getMessage());
+    }
+
+    @Test
+    void closingCommitsWhatIsQueued() {
+        database.writeBehind(connection -> {
+            insert(connection, 13);
+            return null;
+        });
+        database.close();
+        assertEquals(List.of(13), ids());
+        database.writeBehind(connection -> {
+            insert(connection, 14);
+            return null;
+        });
+        assertEquals(List.of(13, 14), ids(), "after close, a writer commits its own");
+    }
+
     private static void insert(java.sql.Connection connection, int id) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO shared_note (id, text) VALUES (?, ?)")) {
             insert.setInt(1, id);
