@@ -158,6 +158,12 @@ public final class HubSettings {
     /** Open connections per HTTPS port in all; beyond, the port stops accepting until one closes. */
     public int httpMaxConnections = 5_000;
     /**
+     * TLS handshakes under way per HTTPS port; a connection opened beyond them is closed before any
+     * TLS work, so that the phones admitted wait less. 0 (the default) for no cap: a cap does not
+     * make a boot storm take less work, and on 2 cores it made one end later.
+     */
+    public int httpHandshakesInFlight;
+    /**
      * The SIP domain of the default tenant's phones (other tenants have their own); null means
      * publicAddress, else the first non-loopback name of the server certificate, else localhost.
      */
@@ -487,9 +493,11 @@ public final class HubSettings {
         }
         try {
             return new io.hub.provisioning.HttpLimits(java.time.Duration.ofSeconds(httpHeaderTimeoutSeconds),
-                    java.time.Duration.ofSeconds(httpIdleTimeoutSeconds), httpConnectionsPerSource, httpMaxConnections);
+                    java.time.Duration.ofSeconds(httpIdleTimeoutSeconds), httpConnectionsPerSource, httpMaxConnections,
+                    httpHandshakesInFlight);
         } catch (IllegalArgumentException e) {
-            throw new UserError("httpConnectionsPerSource and httpMaxConnections: " + e.getMessage());
+            throw new UserError("httpConnectionsPerSource, httpMaxConnections and httpHandshakesInFlight: "
+                    + e.getMessage());
         }
     }
 }

@@ -187,6 +187,21 @@ class HubSettingsTest {
     }
 
     @Test
+    void theHttpsPortLimitsAreReadAndChecked() throws IOException {
+        assertEquals(io.hub.provisioning.HttpLimits.standard(), new HubSettings().validate().httpLimits());
+        assertEquals(0, io.hub.provisioning.HttpLimits.standard().handshakesInFlight(), "no handshake cap by default");
+        Path file = Files.writeString(dir.resolve("hub.yaml"), "httpHeaderTimeoutSeconds: 5\nhttpIdleTimeoutSeconds: 20\n"
+                + "httpConnectionsPerSource: 8\nhttpMaxConnections: 800\nhttpHandshakesInFlight: 200\n");
+        assertEquals(new io.hub.provisioning.HttpLimits(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(20),
+                8, 800, 200), HubSettings.load(file, true).validate().httpLimits());
+
+        HubSettings cap = new HubSettings();
+        cap.httpHandshakesInFlight = -1;
+        assertEquals("httpConnectionsPerSource, httpMaxConnections and httpHandshakesInFlight: handshakes in flight "
+                + "must be 0 (no cap) or more, not -1", assertThrows(UserError.class, cap::validate).getMessage());
+    }
+
+    @Test
     void theSipSourceLimitsAndRetentionsAreReadAndChecked() throws IOException {
         HubSettings defaults = new HubSettings().validate();
         assertEquals(50, defaults.sipUnregisteredPerSource);

@@ -13,9 +13,15 @@ import java.time.Duration;
  *     one beyond is closed at once
  * @param maxConnections open connections on the port; beyond, the port stops accepting until one
  *     closes
+ * @param handshakesInFlight TLS handshakes under way on the port; a connection opened beyond them is
+ *     closed at once, before any TLS work, so that a booting phone backs off and comes back rather
+ *     than queueing a handshake; 0 for no cap. A cap bounds how long an admitted phone waits, not the
+ *     work a storm takes: on a 2-core machine a 10,000-phone storm was over later with one, since
+ *     refused phones come back after their backoff, and impatient phones gave up more often
+ *     (bench/RESULTS.md), so there is none unless set
  */
 public record HttpLimits(Duration headerTimeout, Duration idleTimeout, int connectionsPerSource,
-        int maxConnections) {
+        int maxConnections, int handshakesInFlight) {
 
     public HttpLimits {
         if (headerTimeout.isNegative() || headerTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
@@ -25,9 +31,18 @@ public record HttpLimits(Duration headerTimeout, Duration idleTimeout, int conne
             throw new IllegalArgumentException("connections per source (" + connectionsPerSource
                     + ") must be at least 1 and at most the total (" + maxConnections + ")");
         }
+        if (handshakesInFlight < 0) {
+            throw new IllegalArgumentException("handshakes in flight must be 0 (no cap) or more, not "
+                    + handshakesInFlight);
+        }
     }
 
-    /** A slow header is cut within 11 s; 64 connections per source, 5,000 in all. */
+    /** As the canonical constructor, without a cap on handshakes in flight. */
+    public HttpLimits(Duration headerTimeout, Duration idleTimeout, int connectionsPerSource, int maxConnections) {
+        this(headerTimeout, idleTimeout, connectionsPerSource, maxConnections, 0);
+    }
+
+    /** A slow header is cut within 11 s; 64 connections per source, 5,000 in all, handshakes uncapped. */
     public static HttpLimits standard() {
         return new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 64, 5_000);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -123,6 +124,59 @@ class SlowClientsTest {
         String metrics = hub.adminJson("GET", "/metrics", null).getContentAsString();
         assertTrue(metrics.contains("hub_http_connections_refused_total{port=\"hub-device-https\","
                 + "reason=\"per-source\"}"), metrics);
+    }
+
+    @Test
+    void aConnectionBeyondTheHandshakesUnderWayIsClosedAtOnceAndLetInOnceOneEnds() throws Exception {
+        hub = TestHub.start(home, new HttpLimits(Duration.ofSeconds(60), Duration.ofSeconds(60), 64, 100, 2));
+        int port = hub.provisioning.devicePort();
+        // Two connections that never send their ClientHello: two handshakes under way, from the accept on.
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                stalled.add(new Socket("127.0.0.1", port));
+            }
+            for (int i = 0; i < 500 && handshakesInFlight() < 2; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(2, handshakesInFlight());
+            assertThrows(IOException.class, () -> {
+                SSLSocket refused = open(port);
+                write(refused, "GET /rdd/v1/discovery HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                if (refused.getInputStream().read() < 0) {
+                    throw new IOException("closed");
+                }
+            }, "closed before its handshake");
+            String refusals = hub.adminJson("GET", "/metrics", null).getContentAsString();
+            assertTrue(refusals.contains("hub_http_connections_refused_total{port=\"hub-device-https\","
+                    + "reason=\"handshakes\"} 1.0"), refusals);
+
+            stalled.remove(0).close();
+            boolean admitted = false;
+            for (int attempt = 0; attempt < 200 && !admitted; attempt++) {
+                try {
+                    SSLSocket again = open(port);
+                    write(again, "GET /rdd/v1/discovery HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                    admitted = statusLine(again.getInputStream()).startsWith("HTTP/1.1 ");
+                } catch (IOException stillCounted) {
+                    // the server has not yet seen the close; the next attempt will
+                }
+            }
+            assertTrue(admitted, "let in once a handshake under way ended");
+            // A finished handshake no longer counts, though its connection stays open.
+            assertEquals(1, handshakesInFlight());
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    private double handshakesInFlight() throws Exception {
+        String metrics = hub.adminJson("GET", "/metrics", null).getContentAsString();
+        String prefix = "hub_http_handshakes_in_flight{port=\"hub-device-https\"} ";
+        return metrics.lines().filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()))).findFirst().orElse(-1);
     }
 
     private SSLSocket open(int port) throws Exception {

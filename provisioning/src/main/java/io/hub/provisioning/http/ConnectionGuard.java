@@ -2,6 +2,7 @@ package io.hub.provisioning.http;
 
 import io.hub.provisioning.HttpLimits;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,9 +10,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLEngine;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.slf4j.Logger;
@@ -19,15 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the TLS connections of one port: closes a connection beyond {@link
- * HttpLimits#connectionsPerSource()} of its source at once, and a connection that has not
- * completed its next request's headers within {@link HttpLimits#headerTimeout()} of opening or of
- * its last answer.
+ * HttpLimits#connectionsPerSource()} of its source or beyond {@link HttpLimits#handshakesInFlight()}
+ * of the port at once, and a connection that has not completed its next request's headers within
+ * {@link HttpLimits#headerTimeout()} of opening or of its last answer.
  *
  * <p>Jetty's idle timeout restarts on every byte, so on its own it lets a client hold a connection
  * forever with one header byte now and then; this deadline does not move until a request reaches a
  * handler ({@link #requestBegun}). Refusals are counted in {@code hub.http.connections.refused}.
+ *
+ * <p>The handshake cap, when set, bounds how long an admitted phone's handshake waits when the cores
+ * are full: a phone over it costs an accept, no TLS work, and backs off. The gauge {@code
+ * hub.http.handshakes.in.flight} shows the queue either way.
  */
-public final class ConnectionGuard extends AbstractLifeCycle implements Connection.Listener {
+public final class ConnectionGuard extends AbstractLifeCycle implements Connection.Listener, SslHandshakeListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long SWEEP_MILLIS = 500;
@@ -38,6 +45,7 @@ public final class ConnectionGuard extends AbstractLifeCycle implements Connecti
     private final MeterRegistry metrics;
     private final Map<Connection, Tracked> open = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perSource = new ConcurrentHashMap<>();
+    private final Map<SSLEngine, Boolean> handshaking = new ConcurrentHashMap<>();
     private ScheduledExecutorService sweeper;
 
     public ConnectionGuard(String port, HttpLimits limits, Clock clock, MeterRegistry metrics) {
@@ -45,6 +53,10 @@ public final class ConnectionGuard extends AbstractLifeCycle implements Connecti
         this.limits = limits;
         this.clock = clock;
         this.metrics = metrics;
+        Gauge.builder("hub.http.handshakes.in.flight", handshaking, Map::size)
+                .description("TLS handshakes under way, by port; beyond httpHandshakesInFlight (when set) a new "
+                        + "connection is closed")
+                .tags("port", port).register(metrics);
     }
 
     @Override
@@ -58,15 +70,19 @@ public final class ConnectionGuard extends AbstractLifeCycle implements Connecti
             value.incrementAndGet();
             return value;
         });
-        if (count.get() > limits.connectionsPerSource()) {
+        String refusal = count.get() > limits.connectionsPerSource() ? "per-source"
+                : limits.handshakesInFlight() > 0 && handshaking.size() >= limits.handshakesInFlight() ? "handshakes"
+                : null;
+        if (refusal != null) {
             // Counted out here rather than in onClosed, which Jetty may not call for a connection
             // closed while it opens.
             release(source);
-            refused("per-source", source);
+            refused(refusal, source);
             connection.getEndPoint().close();
             return;
         }
         open.put(connection, new Tracked(source, deadline()));
+        handshaking.put(((SslConnection) connection).getSSLEngine(), Boolean.TRUE);
     }
 
     @Override
@@ -74,7 +90,18 @@ public final class ConnectionGuard extends AbstractLifeCycle implements Connecti
         Tracked tracked = open.remove(connection);
         if (tracked != null) {
             release(tracked.source);
+            handshaking.remove(((SslConnection) connection).getSSLEngine());
         }
+    }
+
+    @Override
+    public void handshakeSucceeded(Event event) {
+        handshaking.remove(event.getSSLEngine());
+    }
+
+    @Override
+    public void handshakeFailed(Event event, Throwable failure) {
+        handshaking.remove(event.getSSLEngine());
     }
 
     private void release(String source) {
