@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.pki.DeviceCertificateRequest;
+import io.hub.pki.DeviceCertificates;
 import io.hub.pki.HubPki;
 import io.hub.pki.KeyType;
+import io.hub.pki.LastFlightClient;
+import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.pki.ServerTls;
 import io.hub.pki.TlsProvider;
@@ -34,6 +38,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -310,6 +315,26 @@ class SipServerTest {
             }
         }
         assertEquals(1.0, refused("renegotiation"));
+    }
+
+    @Test
+    void aRequestSentInTheSameWriteAsTheLastHandshakeFlightIsAnswered() throws Exception {
+        start(LIMITS);
+        // With a phone's certificate, as the emulator's phones on the JDK's TLS send it.
+        DeviceCertificates.IssuedCertificate own = pki.issueDeviceCertificate(
+                DeviceCertificateRequest.of(MacAddress.parse("00809f123456"), "Myriad M7"), home.resolve("last-flight"),
+                true);
+        SSLEngine engine = SipTestClient.context(ca, own.certificate(), own.keys().getPrivate())
+                .createSSLEngine("localhost", port);
+        engine.setUseClientMode(true);
+        engine.setEnabledProtocols(new String[] {"TLSv1.3"});
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            LastFlightClient phone = new LastFlightClient(engine, socket);
+            phone.handshakeSending(options("with-finished", 1));
+            String answer = phone.readUntil("\r\n\r\n");
+            assertTrue(answer.startsWith("SIP/2.0 200 "), answer);
+        }
     }
 
     @Test
