@@ -9,6 +9,7 @@
 #
 #   bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls tcnative|conscrypt|jdk]
 #                      [--sip-tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk] [--emulators E]
+#                      [--attempts A] [--timeout S] [--handshakes-in-flight C] [--only hub]
 #
 # Prints, per side: the time until every phone was registered, how many registered, the p50/p99 of
 # each step, retries and failures by cause, and the CPU seconds of the server(s) and of the emulator
@@ -23,10 +24,15 @@
 # --emulators splits the phones over E emulator processes (default one per 3,000 phones): a phone
 # on Conscrypt holds three descriptors per connection, up to six while its HTTPS and SIP connections
 # are both open, and one process may open at most the hard open-file limit (20,000 here).
+# --attempts and --timeout are each phone's attempts per step (default 30) and seconds per attempt
+# (default 20): patient phones, so the time until all are registered is measured; a desk phone's own
+# are about 4 and 10. --handshakes-in-flight sets the hub's httpHandshakesInFlight (default none).
+# --only hub runs the hub's storm alone, without the anchor's (no ratios then).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 phones=10000 rate=500 attempts=30 warmup=500 jfr="" tls_provider=tcnative sip_tls=tcnative phone_tls=conscrypt emulators=""
+only="" timeout=20 handshakes=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) phones=300 rate=100 warmup=100; shift ;;
@@ -37,11 +43,17 @@ while [ $# -gt 0 ]; do
     --sip-tls) sip_tls="$2"; shift 2 ;;
     --phone-tls) phone_tls="$2"; shift 2 ;;
     --emulators) emulators="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
+    --attempts) attempts="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
+    --handshakes-in-flight) handshakes="$2"; shift 2 ;;
     *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls tcnative|conscrypt|jdk]" \
-            "[--sip-tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk] [--emulators E]" >&2; exit 2 ;;
+            "[--sip-tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk] [--emulators E] [--attempts A] [--timeout S]" \
+            "[--handshakes-in-flight C] [--only hub]" >&2; exit 2 ;;
   esac
 done
 emulators="${emulators:-$(((phones + 2999) / 3000))}"
+case "$only" in ""|hub) ;; *) echo "bench: --only takes hub" >&2; exit 2 ;; esac
 
 need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 missing=()
@@ -68,7 +80,8 @@ first=1
 mac() { printf '00809d%06x' "$1"; }
 
 hub pki init --home "$home" >/dev/null
-printf 'sipKeepaliveSeconds: 30\ntlsProvider: %s\nsipTlsProvider: %s\n' "$tls_provider" "$sip_tls" > "$home/hub.yaml"
+printf 'sipKeepaliveSeconds: 30\ntlsProvider: %s\nsipTlsProvider: %s\nhttpHandshakesInFlight: %s\n' "$tls_provider" \
+    "$sip_tls" "$handshakes" > "$home/hub.yaml"
 # Started without the function, so that $! is the hub (scripts/hub execs java) and kill reaches it.
 HUB_JAVA_OPTS="${HUB_JAVA_OPTS:-}${jfr:+ -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr}" \
 HUB_NO_BUILD=1 "$repo/scripts/hub" start --home "$home" --bind 127.0.0.1 --https-port "$https" --web-port 0 \
@@ -102,7 +115,7 @@ storm() { # label url first-octet server-pids...: one boot storm over the emulat
     # Each emulator its own block of source addresses and its share of the rate.
     { time hub phone fleet --home "$home" --hub "$url" --count "$count" --tls "$phone_tls" \
         --rate "$(awk -v r="$rate" -v n="$emulators" 'BEGIN {print r / n}')" --first-mac "$(mac "$start")" \
-        --local-addresses "127.$((octet + e)).0.0/16" --attempts "$attempts" --timeout 20 --cert-dir "$work/certs" \
+        --local-addresses "127.$((octet + e)).0.0/16" --attempts "$attempts" --timeout "$timeout" --cert-dir "$work/certs" \
         >"$work/$label.$e.out" 2>"$work/$label.$e.err" || true; } 2>"$work/$label.$e.time" &
     children+=($!)
   done
@@ -118,7 +131,7 @@ hub phone fleet --home "$home" --count "$phones" --first-mac "$(mac "$first")" -
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), \
 $(java -version 2>&1 | head -1), $(nginx -v 2>&1), $(kamailio -v | head -1)"
-echo "storm: $phones phones powered on at $rate/s, up to $attempts attempts a step; hub TLS provider $tls_provider," \
+echo "storm: $phones phones powered on at $rate/s, up to $attempts attempts of $timeout s a step; hub TLS provider $tls_provider," \
     "SIP $sip_tls; phones' TLS $phone_tls, over $emulators emulator process(es)"
 # The hub has run for a while before a site loses power: its JVM has compiled its hot paths. Other
 # phones boot first so that the storm does not measure a cold JVM (nginx and Kamailio need none).
@@ -126,6 +139,21 @@ hub phone fleet --home "$home" --hub "https://localhost:$https" --count "$warmup
     --first-mac 00809c000001 --local-addresses 127.29.0.0/16 --attempts "$attempts" >"$work/warmup.out" 2>&1 || true
 echo "warm-up: $(grep '^done in' "$work/warmup.out" || echo "no result")"
 storm hub "https://localhost:$https" 40 "$hub_pid"
+report() { # label
+  local out
+  echo "== $1"
+  for out in "$work/$1".*.out; do
+    [ "$emulators" -eq 1 ] || echo "-- emulator $(basename "$out" .out | sed 's/.*\.//')"
+    # A fleet that never reported (it could not start, say) shows why, rather than a row of zeros.
+    grep -q '^done in' "$out" || { echo "the emulator did not finish:"; tail -5 "${out%.out}.err"; }
+    sed -n '/^done in/,$p' "$out"
+  done
+  echo "server CPU $(cat "$work/$1.cpu") s; emulator CPU $(cat "$work/$1".*.time | awk '{s += $1 + $2} END {printf "%.1f", s}') s"
+}
+if [ "$only" = hub ]; then
+  report hub
+  exit 0
+fi
 
 # The anchor's documents: the hub's own discovery answer and configuration for the first phone,
 # turned into every phone's by replacing its MAC, extension, password and the two servers, so both
@@ -171,17 +199,6 @@ kamailio_start "$work/kamailio" "$kamailio_sip" "$work/anchor-accounts" "$home/p
     "$domain"
 storm anchor "https://localhost:$nginx_port" 60 "$nginx_pid" "$kamailio_pid"
 
-report() { # label
-  local out
-  echo "== $1"
-  for out in "$work/$1".*.out; do
-    [ "$emulators" -eq 1 ] || echo "-- emulator $(basename "$out" .out | sed 's/.*\.//')"
-    # A fleet that never reported (it could not start, say) shows why, rather than a row of zeros.
-    grep -q '^done in' "$out" || { echo "the emulator did not finish:"; tail -5 "${out%.out}.err"; }
-    sed -n '/^done in/,$p' "$out"
-  done
-  echo "server CPU $(cat "$work/$1.cpu") s; emulator CPU $(cat "$work/$1".*.time | awk '{s += $1 + $2} END {printf "%.1f", s}') s"
-}
 report hub
 report anchor
 # Over all emulators: the storm is over when the last one is; the phones registered add up.
