@@ -62,6 +62,8 @@ class LogLinesTest {
                         + "username=\"10\u001b[2J01\", realm=\"hub.test\", nonce=\"n\", uri=\"sip:hub.test\", "
                         + "response=\"00\""));
             }
+            // The status request's audit row, and its log line, are written behind: wait for them.
+            hub.provisioning().audit().recent(null, "00809faabbcc", 1);
             System.setErr(original);
 
             assertEquals(204, status.statusCode(), status.body());

@@ -110,17 +110,7 @@ class SlowClientsTest {
             // the answer (403: no certificate) up to the server's close
         }
         leaving.close();
-        boolean admitted = false;
-        for (int attempt = 0; attempt < 200 && !admitted; attempt++) {
-            try {
-                SSLSocket again = open(port);
-                write(again, "GET /rdd/v1/discovery HTTP/1.1\r\nHost: localhost\r\n\r\n");
-                admitted = statusLine(again.getInputStream()).startsWith("HTTP/1.1 ");
-            } catch (IOException stillCounted) {
-                // the server has not yet seen the close; the next attempt will
-            }
-        }
-        assertTrue(admitted);
+        assertTrue(admittedAgain(port));
         String metrics = hub.adminJson("GET", "/metrics", null).getContentAsString();
         assertTrue(metrics.contains("hub_http_connections_refused_total{port=\"hub-device-https\","
                 + "reason=\"per-source\"}"), metrics);
@@ -152,17 +142,7 @@ class SlowClientsTest {
                     + "reason=\"handshakes\"} 1.0"), refusals);
 
             stalled.remove(0).close();
-            boolean admitted = false;
-            for (int attempt = 0; attempt < 200 && !admitted; attempt++) {
-                try {
-                    SSLSocket again = open(port);
-                    write(again, "GET /rdd/v1/discovery HTTP/1.1\r\nHost: localhost\r\n\r\n");
-                    admitted = statusLine(again.getInputStream()).startsWith("HTTP/1.1 ");
-                } catch (IOException stillCounted) {
-                    // the server has not yet seen the close; the next attempt will
-                }
-            }
-            assertTrue(admitted, "let in once a handshake under way ended");
+            assertTrue(admittedAgain(port), "let in once a handshake under way ended");
             // A finished handshake no longer counts, though its connection stays open.
             assertEquals(1, handshakesInFlight());
         } finally {
@@ -170,6 +150,22 @@ class SlowClientsTest {
                 socket.close();
             }
         }
+    }
+
+    /** Whether a new connection is served within 200 attempts, once the server has seen a close. */
+    private boolean admittedAgain(int port) throws Exception {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            try {
+                SSLSocket again = open(port);
+                write(again, "GET /rdd/v1/discovery HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                if (statusLine(again.getInputStream()).startsWith("HTTP/1.1 ")) {
+                    return true;
+                }
+            } catch (IOException stillCounted) {
+                // the server has not yet seen the close; the next attempt will
+            }
+        }
+        return false;
     }
 
     private double handshakesInFlight() throws Exception {

@@ -62,15 +62,10 @@ class SharedCommitsTest {
 
     @Test
     void worksHandedInWhileACommitIsUnderWayShareTheNextOne() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<Integer> first = threads.submit(() -> database.sharedTransaction(connection -> {
+        HeldTurn held = holdTheTurn(connection -> {
             insert(connection, 0);
-            firstRunning.countDown();
-            await(release);
             return 0;
-        }));
-        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        });
         List<Future<Integer>> others = new ArrayList<>();
         for (int i = 1; i < THREADS; i++) {
             int id = i;
@@ -84,9 +79,9 @@ class SharedCommitsTest {
             Thread.sleep(10);
         }
         assertEquals(THREADS - 1, database.shared().waiting());
-        release.countDown();
+        held.release().countDown();
 
-        assertEquals(0, first.get(10, TimeUnit.SECONDS));
+        assertEquals(0, held.holder().get(10, TimeUnit.SECONDS));
         for (int i = 1; i < THREADS; i++) {
             assertEquals(i, others.get(i - 1).get(10, TimeUnit.SECONDS), "each caller gets its own result");
         }
@@ -98,14 +93,7 @@ class SharedCommitsTest {
 
     @Test
     void aWorkThatThrowsIsUndoneAloneAndOnlyItsCallerLearnsIt() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<?> first = threads.submit(() -> database.sharedTransaction(connection -> {
-            firstRunning.countDown();
-            await(release);
-            return null;
-        }));
-        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        HeldTurn held = holdTheTurn(connection -> null);
         List<String> told = new CopyOnWriteArrayList<>();
         Future<?> good = threads.submit(() -> database.sharedTransaction(connection -> {
             insert(connection, 1);
@@ -130,9 +118,9 @@ class SharedCommitsTest {
         for (int i = 0; i < 1000 && database.shared().waiting() < 4; i++) {
             Thread.sleep(10);
         }
-        release.countDown();
+        held.release().countDown();
 
-        first.get(10, TimeUnit.SECONDS);
+        held.holder().get(10, TimeUnit.SECONDS);
         good.get(10, TimeUnit.SECONDS);
         after.get(10, TimeUnit.SECONDS);
         assertSame(refusal, assertThrows(java.util.concurrent.ExecutionException.class,
@@ -189,14 +177,7 @@ class SharedCommitsTest {
 
     @Test
     void aCallerBehindMoreThanOneRoundOfWorksIsStillCarried() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<?> first = threads.submit(() -> database.sharedTransaction(connection -> {
-            firstRunning.countDown();
-            await(release);
-            return null;
-        }));
-        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        HeldTurn held = holdTheTurn(connection -> null);
         int queued = SharedCommits.MAX_ROUND + 6;
         for (int i = 0; i < queued; i++) {
             int id = 100 + i;
@@ -213,9 +194,9 @@ class SharedCommitsTest {
         for (int i = 0; i < 1000 && database.shared().waiting() < queued + 1; i++) {
             Thread.sleep(10);
         }
-        release.countDown();
+        held.release().countDown();
 
-        first.get(10, TimeUnit.SECONDS);
+        held.holder().get(10, TimeUnit.SECONDS);
         assertEquals(1, last.get(10, TimeUnit.SECONDS));
         assertEquals(queued + 1, count(), "the caller's work and every work queued ahead of it");
         assertEquals(0, database.shared().handedIn());
@@ -223,14 +204,7 @@ class SharedCommitsTest {
 
     @Test
     void aWriteBehindReturnsBeforeItsCommitAndIsDurableOnceAwaited() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<?> first = threads.submit(() -> database.sharedTransaction(connection -> {
-            firstRunning.countDown();
-            await(release);
-            return null;
-        }));
-        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        HeldTurn held = holdTheTurn(connection -> null);
         List<String> told = new CopyOnWriteArrayList<>();
         // The turn is held: had the write waited for its commit, it would not return until release.
         database.writeBehind(connection -> {
@@ -240,8 +214,8 @@ class SharedCommitsTest {
         });
         assertEquals(List.of(), told);
         assertEquals(1, database.writesBehind()[0], "queued");
-        release.countDown();
-        first.get(10, TimeUnit.SECONDS);
+        held.release().countDown();
+        held.holder().get(10, TimeUnit.SECONDS);
 
         database.awaitWritesBehind();
         assertEquals(List.of(8), ids());
@@ -284,14 +258,7 @@ class SharedCommitsTest {
 
     @Test
     void aFullQueueMakesTheWriterCommitItsOwnAndLearnItsError() throws Exception {
-        CountDownLatch firstRunning = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<?> first = threads.submit(() -> database.sharedTransaction(connection -> {
-            firstRunning.countDown();
-            await(release);
-            return null;
-        }));
-        assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
+        HeldTurn held = holdTheTurn(connection -> null);
         for (int i = 0; i < WritesBehind.MAX_QUEUED; i++) {
             database.shared().handIn(connection -> null, error -> {
             });
@@ -303,8 +270,8 @@ class SharedCommitsTest {
             });
             return null;
         });
-        release.countDown();
-        first.get(10, TimeUnit.SECONDS);
+        held.release().countDown();
+        held.holder().get(10, TimeUnit.SECONDS);
         assertSame(refusal, assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> overflowing.get(30, TimeUnit.SECONDS)).getCause(), "committed by its writer, not behind");
         assertEquals(0, database.writesBehind()[1], "not a failure of a write behind");
@@ -339,6 +306,23 @@ class SharedCommitsTest {
             return null;
         });
         assertEquals(List.of(13, 14), ids(), "after close, a writer commits its own");
+    }
+
+    /** A shared transaction that runs {@code work} and then holds the turn until released: works handed in meanwhile wait. */
+    private HeldTurn holdTheTurn(Database.SqlWork<Integer> work) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Integer> holder = threads.submit(() -> database.sharedTransaction(connection -> {
+            Integer result = work.run(connection);
+            running.countDown();
+            await(release);
+            return result;
+        }));
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        return new HeldTurn(holder, release);
+    }
+
+    private record HeldTurn(Future<Integer> holder, CountDownLatch release) {
     }
 
     private static void insert(java.sql.Connection connection, int id) throws SQLException {
