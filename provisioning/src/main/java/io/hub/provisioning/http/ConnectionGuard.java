@@ -1,8 +1,8 @@
 package io.hub.provisioning.http;
 
 import io.hub.provisioning.HttpLimits;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
