@@ -57,11 +57,7 @@ public final class LastFlightClient {
                     }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> unwrapInto(ByteBuffer.allocate(1 << 17));
-                case NEED_TASK -> {
-                    for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-                        task.run();
-                    }
-                }
+                case NEED_TASK -> InMemoryHandshake.tasks(engine);
                 default -> throw new IllegalStateException("the handshake ended without a last flight: " + status);
             }
         }
@@ -79,9 +75,7 @@ public final class LastFlightClient {
             if (!unwrapInto(app)) {
                 return text;
             }
-            for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-                task.run();
-            }
+            InMemoryHandshake.tasks(engine);
         }
         throw new IllegalStateException("no " + end + " in " + MAX_STEPS + " records");
     }
