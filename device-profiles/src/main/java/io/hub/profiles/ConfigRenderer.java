@@ -139,9 +139,7 @@ public final class ConfigRenderer {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            DocumentBuilder parser = factory.newDocumentBuilder();
-            parser.setErrorHandler(null);
-            return parser;
+            return factory.newDocumentBuilder();
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser lacks secure processing", e);
         }
@@ -150,7 +148,7 @@ public final class ConfigRenderer {
     private static void requireWellFormed(byte[] document, String template) {
         DocumentBuilder parser = PARSERS.get();
         try {
-            parser.reset();
+            parser.reset(); // which also brings back the default error handler, printing to stderr
             parser.setErrorHandler(null);
             parser.parse(new ByteArrayInputStream(document));
         } catch (SAXException | IOException e) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +46,7 @@ public final class ConnectionGuard extends AbstractLifeCycle implements Connecti
     private final MeterRegistry metrics;
     private final Map<Connection, Tracked> open = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perSource = new ConcurrentHashMap<>();
-    private final Map<SSLEngine, Boolean> handshaking = new ConcurrentHashMap<>();
+    private final Set<SSLEngine> handshaking = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService sweeper;
 
     public ConnectionGuard(String port, HttpLimits limits, Clock clock, MeterRegistry metrics) {
@@ -53,7 +54,7 @@ public final class ConnectionGuard extends AbstractLifeCycle implements Connecti
         this.limits = limits;
         this.clock = clock;
         this.metrics = metrics;
-        Gauge.builder("hub.http.handshakes.in.flight", handshaking, Map::size)
+        Gauge.builder("hub.http.handshakes.in.flight", handshaking, Set::size)
                 .description("TLS handshakes under way, by port; beyond httpHandshakesInFlight (when set) a new "
                         + "connection is closed")
                 .tags("port", port).register(metrics);
@@ -82,7 +83,7 @@ public final class ConnectionGuard extends AbstractLifeCycle implements Connecti
             return;
         }
         open.put(connection, new Tracked(source, deadline()));
-        handshaking.put(((SslConnection) connection).getSSLEngine(), Boolean.TRUE);
+        handshaking.add(((SslConnection) connection).getSSLEngine());
     }
 
     @Override

@@ -83,10 +83,7 @@ public final class Database {
      * @throws IllegalStateException when called inside a {@link #transaction} or a shared one
      */
     public <T> T sharedTransaction(SqlWork<T> work) {
-        if (!AFTER_COMMIT.get().isEmpty()) {
-            // The shared transaction runs on a connection of its own, which would wait for this one.
-            throw new IllegalStateException("a shared transaction cannot run inside another transaction");
-        }
+        refuseInsideTransaction("a shared transaction cannot run inside another transaction");
         return shared.run(work);
     }
 
@@ -98,9 +95,7 @@ public final class Database {
      * @throws IllegalStateException when called inside a {@link #transaction} or a shared one
      */
     public void writeBehind(SqlWork<?> work) {
-        if (!AFTER_COMMIT.get().isEmpty()) {
-            throw new IllegalStateException("a write behind cannot be handed in inside a transaction");
-        }
+        refuseInsideTransaction("a write behind cannot be handed in inside a transaction");
         behind.write(work);
     }
 
@@ -111,11 +106,18 @@ public final class Database {
      * @throws IllegalStateException when called inside a {@link #transaction} or a shared one
      */
     public void awaitWritesBehind() {
-        if (!AFTER_COMMIT.get().isEmpty()) {
-            // The writes run on a connection of their own, which may wait for this thread's.
-            throw new IllegalStateException("writes behind cannot be awaited inside a transaction");
-        }
+        refuseInsideTransaction("writes behind cannot be awaited inside a transaction");
         behind.await();
+    }
+
+    /**
+     * Shared and written-behind works run on a connection of their own, which may wait for the
+     * write turn this thread's transaction holds: from inside one, they are refused with {@code why}.
+     */
+    private static void refuseInsideTransaction(String why) {
+        if (!AFTER_COMMIT.get().isEmpty()) {
+            throw new IllegalStateException(why);
+        }
     }
 
     /** Writes behind queued now, and those that failed since start. */
