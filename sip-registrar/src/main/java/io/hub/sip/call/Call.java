@@ -6,6 +6,7 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.log.LogText;
 import io.hub.relay.Side;
 import io.hub.relay.sdp.SdpException;
+import io.hub.sip.SipTags;
 import io.hub.sip.refusal.RefusalAnswer;
 import io.hub.sip.transport.Flow;
 import java.time.Instant;
@@ -68,7 +69,7 @@ final class Call {
         this.bridge = new DialogBridge(this, router, media);
         Contact contact = invite.getContactHeader();
         this.a = new Dialog(this, Side.A, invite.getCallId().getCallId(), caller, address(invite.getTo()),
-                Dialog.newTag(), address(invite.getFrom()), invite.getFrom().getTag(),
+                SipTags.newTag(), address(invite.getFrom()), invite.getFrom().getTag(),
                 contact.getAddress().getURI().toString(), callerFlow);
         a.remoteCseq = invite.getCSeq().getSeqNumber();
     }

@@ -6,6 +6,7 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.log.LogText;
 import io.hub.relay.Side;
 import io.hub.relay.sdp.SdpException;
+import io.hub.sip.SipTags;
 import io.hub.sip.transport.Flow;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +66,8 @@ final class CalleeForks {
      */
     void ring(List<Call.Target> targets, Dialog caller, String from, int maxForwards) {
         for (Call.Target target : targets) {
-            Dialog dialog = new Dialog(call, Side.B, "hub-" + Dialog.newTag() + Dialog.newTag(), call.callee,
-                    from, Dialog.newTag(), caller.localUri, null, target.contactUri(), target.flow());
+            Dialog dialog = new Dialog(call, Side.B, "hub-" + SipTags.newTag() + SipTags.newTag(), call.callee,
+                    from, SipTags.newTag(), caller.localUri, null, target.contactUri(), target.flow());
             dialog.localCseq = 1;
             Fork fork = new Fork(dialog, target.contactUri(), Requests.branch(), 1);
             forks.add(fork);

@@ -3,7 +3,6 @@ package io.hub.sip.call;
 import io.hub.relay.Side;
 import io.hub.sip.transport.Flow;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -47,10 +46,6 @@ final class Dialog {
         this.remoteTag = remoteTag;
         this.remoteTarget = remoteTarget;
         this.flow = flow;
-    }
-
-    static String newTag() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     @Override

@@ -3,8 +3,8 @@ package io.hub.sip.refusal;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.hub.sip.SipTags;
 import java.text.ParseException;
-import java.util.UUID;
 
 /** The answer to a refused request, in the one form every refusal of the hub's takes. */
 public final class RefusalAnswer {
@@ -26,7 +26,7 @@ public final class RefusalAnswer {
         SIPResponse response = request.createResponse(cause.status(), cause.reasonPhrase());
         try {
             if (response.getTo().getTag() == null) {
-                response.getTo().setTag(newTag());
+                response.getTo().setTag(SipTags.newTag());
             }
             for (String header : headers) {
                 header(response, header);
@@ -46,10 +46,6 @@ public final class RefusalAnswer {
         String text = detail == null || detail.isBlank() ? code : code + ": " + detail;
         return "Warning: 399 hub \"" + text.replace('"', '\'').replace('\\', '/').replaceAll("[\\r\\n]", " ")
                 + "\"";
-    }
-
-    private static String newTag() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     /** Adds a {@code Name: value} line; JAIN-SIP keeps list headers such as Allow one value per header object. */

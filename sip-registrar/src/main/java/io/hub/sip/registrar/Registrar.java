@@ -2,10 +2,8 @@ package io.hub.sip.registrar;
 
 import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.header.Contact;
-import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
 import io.hub.pki.DeviceIdentity;
 import io.hub.pki.DeviceValidation;
 import io.hub.pki.MacAddress;
@@ -18,7 +16,6 @@ import io.hub.sip.refusal.RefusalAnswer;
 import io.hub.sip.refusal.RefusalTally;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.transport.Flow;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.sip.header.AuthorizationHeader;
@@ -66,7 +62,6 @@ public final class Registrar {
     private final LocationService location;
     private final RegistrarSettings settings;
     private final Clock clock;
-    private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
     private final RefusalTally<Refusal> refusals;
     private final io.micrometer.core.instrument.Counter registeredOk;
     private final io.micrometer.core.instrument.Counter challenged;
@@ -119,16 +114,16 @@ public final class Registrar {
 
     /** Handles one REGISTER that arrived on {@code flow} and sends the answer down it. */
     public void register(SIPRequest request, Flow flow) {
-        SIPResponse response;
+        String answer;
         try {
-            response = process(request, flow);
+            answer = process(request, flow);
         } catch (Refused refused) {
-            response = refusal(request, flow, refused);
+            answer = refusal(request, flow, refused);
         }
-        flow.send(response.encode());
+        flow.send(answer);
     }
 
-    private SIPResponse process(SIPRequest request, Flow flow) throws Refused {
+    private String process(SIPRequest request, Flow flow) throws Refused {
         List<String> unsupported = unsupported(request);
         if (!unsupported.isEmpty()) {
             throw new Refused(RegisterFailure.UNSUPPORTED_EXTENSION, String.join(", ", unsupported), null);
@@ -174,27 +169,26 @@ public final class Registrar {
                     : Math.max(flow.idleTimeoutDefault(), maxExpiry(updated, flow) + settings.flowGrace().toMillis());
             flow.idleTimeout(quiet);
         }
-        SIPResponse ok = request.createResponse(200, "OK");
-        tag(ok);
+        RegisterAnswer ok = new RegisterAnswer(request, 200, "OK");
         Instant now = clock.instant();
         for (Binding binding : updated) {
             // Rounded up: a binding stored a few milliseconds ago across a second's edge has its whole
             // interval left, not one second less.
             long remaining = Math.max(0, (binding.expiresAt().toEpochMilli() - now.toEpochMilli() + 999) / 1000);
-            add(ok, "Contact", binding.contact() + ";expires=" + remaining);
+            ok.header("Contact", binding.contact() + ";expires=" + remaining);
         }
         if (outbound) {
-            add(ok, "Require", "outbound");
-            add(ok, "Flow-Timer", Long.toString(settings.flowTimer().toSeconds()));
+            ok.header("Require", "outbound");
+            ok.header("Flow-Timer", Long.toString(settings.flowTimer().toSeconds()));
         }
-        add(ok, "Date", HTTP_DATE.format(now));
+        ok.header("Date", HTTP_DATE.format(now));
         // The phone's MAC: its certificate's, else the device the account belongs to (a line without one
         // names no phone; an account of no device is the only case, and then the field is left out).
         String mac = deviceMac != null ? deviceMac : account.device().map(MacAddress::value).orElse(null);
         LOG.info("register ok aor={}{} bindings={} flow={} outbound={}", LogText.of(aor),
                 mac == null ? "" : " mac=" + mac, updated.size(), flow, outbound);
         registeredOk.increment();
-        return ok;
+        return ok.text();
     }
 
     private void authenticate(SIPRequest request, Flow flow, SipCredentials account) throws Refused {
@@ -403,13 +397,12 @@ public final class Registrar {
                 .mapToLong(b -> b.expiresAt().toEpochMilli() - now.toEpochMilli()).max().orElse(0);
     }
 
-    private SIPResponse refusal(SIPRequest request, Flow flow, Refused refused) {
+    private String refusal(SIPRequest request, Flow flow, Refused refused) {
         if (refused.failure == null) {
             challenged.increment();
-            SIPResponse challenge = request.createResponse(401, "Unauthorized");
-            tag(challenge);
-            refused.challenges.forEach(value -> add(challenge, "WWW-Authenticate", value));
-            return challenge;
+            RegisterAnswer challenge = new RegisterAnswer(request, 401, "Unauthorized");
+            refused.challenges.forEach(value -> challenge.header("WWW-Authenticate", value));
+            return challenge.text();
         }
         RegisterFailure failure = refused.failure;
         String aor = request.getTo().getAddress().getURI().toString();
@@ -429,25 +422,7 @@ public final class Registrar {
             default -> new String[0];
         };
         // A REGISTER refusal's Warning carries the code alone; its detail is in the log line above.
-        return RefusalAnswer.to(request, failure, null, headers);
-    }
-
-    private static void tag(SIPResponse response) {
-        if (response.getTo().getTag() == null) {
-            try {
-                response.getTo().setTag(UUID.randomUUID().toString().substring(0, 8));
-            } catch (ParseException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private void add(SIPResponse response, String name, String value) {
-        try {
-            response.addHeader(headers.createHeader(name, value));
-        } catch (ParseException e) {
-            throw new IllegalStateException("cannot write " + name + ": " + value, e);
-        }
+        return RefusalAnswer.to(request, failure, null, headers).encode();
     }
 
     /** A REGISTER that ends in something other than 200; a null failure means "challenge". */
