@@ -550,6 +550,16 @@ final class Connection implements FlowLink {
         interest(SelectionKey.OP_READ, 0);
     }
 
+    /**
+     * The worker holding this connection's turn is stuck: the socket closes now, and the close is
+     * queued after that turn, so the handler hears of it if the turn ever ends.
+     */
+    @Override
+    public void drop(String why, RefusalReason reason) {
+        abort(why, reason);
+        closeChannel();
+    }
+
     /** A defect met while serving this connection: it is dropped, and the handler told as for any close. */
     void fail(RuntimeException e) {
         abort("failed: " + e, null);

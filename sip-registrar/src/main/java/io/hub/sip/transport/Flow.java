@@ -197,6 +197,11 @@ public final class Flow {
         connection.close(why, reason);
     }
 
+    /** Closed at once, while its handler is held on its turn: see {@link FlowLink#drop}. */
+    void drop(String why, RefusalReason reason) {
+        connection.drop(why, reason);
+    }
+
     public boolean isOpen() {
         return connection.isOpen();
     }

@@ -57,11 +57,17 @@ final class MessageDispatcher {
         if (!withinBudget(bytes, flow)) {
             return true;
         }
-        BoundedParser.Result parsed = parser.parse(bytes);
+        BoundedParser.Result parsed = parser.parse(bytes, () -> {
+            // The parse still holds this flow's turn: the flow is dropped at once, not after the turn.
+            LOG.warn("sip message refused {}: parsing took longer than {} ms", flow, parser.limitMillis());
+            flow.drop("a message that did not parse in time", RefusalReason.PARSE_TIMEOUT);
+        });
         if (parsed.timedOut()) {
-            // Not a phone's mistake: a message built to keep the parser busy. Its flow goes.
-            LOG.warn("sip message refused {}: {}", flow, LogText.of(parsed.errors().get(0)));
-            flow.refuse("a message that did not parse in time", RefusalReason.PARSE_TIMEOUT);
+            if (!parsed.givenUp()) {
+                // Not a phone's mistake: a message built to keep the parser busy. Its flow goes.
+                LOG.warn("sip message refused {}: {}", flow, LogText.of(parsed.errors().get(0)));
+                flow.refuse("a message that did not parse in time", RefusalReason.PARSE_TIMEOUT);
+            }
             return true;
         }
         Optional<StrictSyntax.Violation> violation = StrictSyntax.check(bytes);

@@ -20,9 +20,12 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -159,7 +162,7 @@ public final class SipServer implements AutoCloseable {
     private final Limits limits;
     private final SelectorLoop[] loops;
     private final AtomicInteger nextLoop = new AtomicInteger();
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
     private final ExecutorService tlsTasks;
     private final BoundedParser parser;
     private final MessageDispatcher dispatcher;
@@ -197,10 +200,11 @@ public final class SipServer implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         // Handlers may wait on the database, so there are more workers than cores.
         int workerCount = Math.max(8, 4 * cores);
-        this.parser = new BoundedParser(messageParser, PARSE_LIMIT_MILLIS, workerCount);
+        this.workers = new ThreadPoolExecutor(workerCount, workerCount, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), daemon("sip-worker"));
+        this.parser = new BoundedParser(messageParser, PARSE_LIMIT_MILLIS, new StandInWorkers(workers));
         this.dispatcher = new MessageDispatcher(handler, density, parser, refusals, limits.flowDensity(),
                 limits.densityWindow(), clock);
-        this.workers = Executors.newFixedThreadPool(workerCount, daemon("sip-worker"));
         this.tlsTasks = Executors.newFixedThreadPool(cores, daemon("sip-tls"));
         io.micrometer.core.instrument.Gauge.builder("hub.sip.connections", open, AtomicInteger::get)
                 .description("SIP-TLS connections open now").register(metrics);
