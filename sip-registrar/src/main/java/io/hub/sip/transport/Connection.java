@@ -287,6 +287,7 @@ final class Connection implements FlowLink {
         if (flow == null) {
             // A phone that keeps Nagle's algorithm on holds its REGISTER until its last flight is acknowledged.
             io.hub.pki.HandshakeAcknowledgement.now(channel);
+            tls.handshakeFinished();
             open(tls.cipherSuite(), tls.peerChain());
         }
     }

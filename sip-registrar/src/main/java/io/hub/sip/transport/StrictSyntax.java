@@ -52,17 +52,21 @@ final class StrictSyntax {
             }
             int colon = text.indexOf(':', start);
             if (colon > start && colon < lineEnd) {
-                String name = text.substring(start, colon).strip();
-                String value = text.substring(colon + 1, lineEnd).strip();
-                if (name.equalsIgnoreCase("cseq")) {
-                    if (!method.equals(cseqMethod(value))) {
+                // The name is compared in place: only the three headers checked here are cut out.
+                int nameEnd = colon;
+                while (nameEnd > start && Character.isWhitespace(text.charAt(nameEnd - 1))) {
+                    nameEnd--;
+                }
+                if (isName(text, start, nameEnd, "cseq")) {
+                    if (!method.equals(cseqMethod(text.substring(colon + 1, lineEnd).strip()))) {
                         return Optional.of(new Violation(400, "CSeq method does not match the request line"));
                     }
-                } else if (name.equalsIgnoreCase("from") || name.equalsIgnoreCase("f") || name.equalsIgnoreCase("to")
-                        || name.equalsIgnoreCase("t")) {
-                    String problem = nameAddrProblem(value);
+                } else if (isName(text, start, nameEnd, "from") || isName(text, start, nameEnd, "f")
+                        || isName(text, start, nameEnd, "to") || isName(text, start, nameEnd, "t")) {
+                    String problem = nameAddrProblem(text.substring(colon + 1, lineEnd).strip());
                     if (problem != null) {
-                        return Optional.of(new Violation(400, problem + " in " + name));
+                        return Optional.of(new Violation(400, problem + " in " + text.substring(start, nameEnd)
+                                .strip()));
                     }
                 }
             }
@@ -92,9 +96,26 @@ final class StrictSyntax {
         return value.substring(second);
     }
 
+    /** True when {@code text[start, end)}, white space before it aside, is {@code name} in any case. */
+    private static boolean isName(String text, int start, int end, String name) {
+        while (start < end && Character.isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        return end - start == name.length() && text.regionMatches(true, start, name, 0, name.length());
+    }
+
     /** What {@code \\s} matches. */
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
+    }
+
+    private static boolean hasWhitespace(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Null when {@code value} is a valid name-addr or addr-spec, else what is wrong. */
@@ -108,7 +129,7 @@ final class StrictSyntax {
             return "an unclosed <";
         }
         String uri = value.substring(open + 1, close);
-        if (uri.isEmpty() || uri.chars().anyMatch(Character::isWhitespace)) {
+        if (uri.isEmpty() || hasWhitespace(uri)) {
             return "spaces within the addr-spec";
         }
         String displayName = value.substring(0, open).strip();

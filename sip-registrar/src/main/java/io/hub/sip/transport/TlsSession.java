@@ -34,6 +34,13 @@ final class TlsSession {
     /** The sending thread's scratch buffer of at least the given size. */
     private final IntFunction<ByteBuffer> wrapBuffers;
     private volatile SSLEngine engine;
+    /**
+     * The session's buffer sizes, kept once its handshake finished: a session computes them anew on
+     * each call (netty's engine, a twentieth of a registrar worker's time), and they do not change
+     * after the handshake. Zero until then.
+     */
+    private volatile int packetSize;
+    private volatile int applicationSize;
 
     TlsSession(SipServer.Endpoint endpoint, IntFunction<ByteBuffer> wrapBuffers) {
         this.endpoint = endpoint;
@@ -47,7 +54,15 @@ final class TlsSession {
 
     /** The size the application buffer must have for one record. */
     int applicationBufferSize() {
-        return engine().getSession().getApplicationBufferSize();
+        int kept = applicationSize;
+        return kept > 0 ? kept : engine().getSession().getApplicationBufferSize();
+    }
+
+    /** The handshake finished: the session's sizes are kept from now on. */
+    void handshakeFinished() {
+        SSLSession session = engine.getSession();
+        packetSize = session.getPacketBufferSize();
+        applicationSize = session.getApplicationBufferSize();
     }
 
     /** Encrypts all of {@code bytes} into records for {@code sink}. */
@@ -143,7 +158,8 @@ final class TlsSession {
     }
 
     private ByteBuffer packetBuffer() {
-        ByteBuffer out = wrapBuffers.apply(engine.getSession().getPacketBufferSize());
+        int kept = packetSize;
+        ByteBuffer out = wrapBuffers.apply(kept > 0 ? kept : engine.getSession().getPacketBufferSize());
         out.clear();
         return out;
     }

@@ -40,6 +40,12 @@ class StrictSyntaxTest {
                 "To: Desk <sip:1001 @hub.example>"));
         assertViolation(400, "a display name that is neither tokens nor a quoted string in t", GOOD.replace(
                 "To: Desk <", "t: Desk; <"));
+        assertViolation(400, "an unclosed < in FROM", GOOD.replace("From: \"Desk 1001\" <sip:1001@hub.example>",
+                "FROM \t: <sip:1001@hub.example"));
+        assertViolation(400, "CSeq method does not match the request line", GOOD.replace("CSeq: 7 REGISTER",
+                "cseq : 7 INVITE"));
+        assertEquals(Optional.empty(), check(GOOD.replace("To: Desk <", "Tox: Desk; <")),
+                "a header that only begins like one checked is not checked");
     }
 
     @Test
