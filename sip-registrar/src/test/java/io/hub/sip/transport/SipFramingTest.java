@@ -85,6 +85,17 @@ class SipFramingTest {
     }
 
     @Test
+    void aHeaderBlockOfExactlyTheLimitIsWholeAndOneByteMoreIs513() throws Exception {
+        String start = "OPTIONS sip:hub.test SIP/2.0\r\nX: ";
+        String atLimit = start + "x".repeat(SipFraming.MAX_HEADER_BYTES - start.length() - 4) + "\r\n\r\n";
+        feed(atLimit + REGISTER);
+
+        assertEquals(List.of(atLimit, REGISTER), units, "the block at the limit, then the next message on its own");
+        var e = assertThrows(SipFraming.FramingException.class, () -> feed(atLimit.replace("X: ", "X: y")));
+        assertEquals(513, e.status);
+    }
+
+    @Test
     void aBodyLongerThanTheLimitIs513BeforeItIsRead() {
         var e = assertThrows(SipFraming.FramingException.class, () -> feed(
                 "MESSAGE sip:hub.test SIP/2.0\r\nContent-Length: " + (SipFraming.MAX_BODY_BYTES + 1) + "\r\n\r\n"));
