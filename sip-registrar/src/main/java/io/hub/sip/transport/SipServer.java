@@ -208,6 +208,9 @@ public final class SipServer implements AutoCloseable {
         this.tlsTasks = Executors.newFixedThreadPool(cores, daemon("sip-tls"));
         io.micrometer.core.instrument.Gauge.builder("hub.sip.connections", open, AtomicInteger::get)
                 .description("SIP-TLS connections open now").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("hub.sip.parses.stuck", parser, BoundedParser::stuck)
+                .description("SIP parses given up on that still hold a thread (past " + BoundedParser.MAX_STUCK
+                        + ", messages are refused unparsed)").register(metrics);
         this.loops = new SelectorLoop[Math.max(1, Math.min(4, cores))];
         try {
             for (int i = 0; i < loops.length; i++) {

@@ -82,10 +82,8 @@ class BoundedParserTest {
     @Test
     void aParseJustUnderTheLimitIsNotGivenUpOn() throws Exception {
         AtomicInteger givenUp = new AtomicInteger();
-        CompletableFuture<BoundedParser.Result> result = parseAside(hangingOptions("slow"), givenUp);
-        assertTrue(hanging.tryAcquire(10, TimeUnit.SECONDS));
-        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(LIMIT_MILLIS) - 1);
-        parser.giveUpLate();
+        CompletableFuture<BoundedParser.Result> result = hangingWhile("slow", givenUp,
+                TimeUnit.MILLISECONDS.toNanos(LIMIT_MILLIS) - 1);
         release.countDown();
 
         assertNotNull(result.get(10, TimeUnit.SECONDS).message());
@@ -96,10 +94,8 @@ class BoundedParserTest {
     @Test
     void aParsePastTheLimitIsGivenUpOnWhileItRunsAndTimesOutWhenItEnds() throws Exception {
         AtomicInteger givenUp = new AtomicInteger();
-        CompletableFuture<BoundedParser.Result> result = parseAside(hangingOptions("hang"), givenUp);
-        assertTrue(hanging.tryAcquire(10, TimeUnit.SECONDS));
-        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(LIMIT_MILLIS));
-        parser.giveUpLate();
+        CompletableFuture<BoundedParser.Result> result = hangingWhile("hang", givenUp,
+                TimeUnit.MILLISECONDS.toNanos(LIMIT_MILLIS));
         parser.giveUpLate();
 
         assertEquals(1, givenUp.get(), "its caller's side is told once, while the parse still runs");
@@ -118,11 +114,8 @@ class BoundedParserTest {
 
     @Test
     void aMessageThatHungIsRefusedUnparsedWhenSentAgain() throws Exception {
+        hangingWhile("again", new AtomicInteger(), TimeUnit.MILLISECONDS.toNanos(LIMIT_MILLIS));
         byte[] hang = hangingOptions("again").getBytes(StandardCharsets.UTF_8);
-        parseAside(new String(hang, StandardCharsets.UTF_8), new AtomicInteger());
-        assertTrue(hanging.tryAcquire(10, TimeUnit.SECONDS));
-        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(LIMIT_MILLIS));
-        parser.giveUpLate();
         int before = parses.get();
 
         BoundedParser.Result again = parser.parse(hang, () -> { });
@@ -150,6 +143,19 @@ class BoundedParserTest {
         assertNull(refused.message());
         assertEquals(before, parses.get(), "not parsed");
         assertEquals(BoundedParser.MAX_STUCK, lost.get());
+    }
+
+    /**
+     * A hanging message parsed aside; once it reached the parser, the clock moves on by {@code nanos}
+     * and the watchdog makes its round.
+     */
+    private CompletableFuture<BoundedParser.Result> hangingWhile(String callId, AtomicInteger givenUp, long nanos)
+            throws InterruptedException {
+        CompletableFuture<BoundedParser.Result> result = parseAside(hangingOptions(callId), givenUp);
+        assertTrue(hanging.tryAcquire(10, TimeUnit.SECONDS));
+        now.addAndGet(nanos);
+        parser.giveUpLate();
+        return result;
     }
 
     /** Parses {@code message} on a thread of its own, as a worker would. */

@@ -474,6 +474,7 @@ class SipServerTest {
         }
         assertEquals(2.0, refused("parse-timeout"));
         assertEquals(2, server.dispatcher().stuckParses(), "both parses still hold their threads");
+        assertEquals(2.0, metrics.get("hub.sip.parses.stuck").gauge().value(), "and the gauge says so");
         try (SipTestClient phone = client(); SipTestClient again = client()) {
             assertEquals(200, phone.send(options("after-hangs", 1)).getStatusCode(),
                     "a third phone is served while two parses never end");
