@@ -27,7 +27,7 @@ class BoundedParserTest {
     private final AtomicInteger lost = new AtomicInteger();
     private final AtomicInteger back = new AtomicInteger();
     private final AtomicInteger parses = new AtomicInteger();
-    /** Counted down when the test ends: until then a message with an X-Hang header does not finish. */
+    /** Counted down by a test or after it: until then a message with an X-Hang header does not finish. */
     private final CountDownLatch release = new CountDownLatch(1);
     /** A permit for each hanging message that reached the parser. */
     private final Semaphore hanging = new Semaphore(0);
