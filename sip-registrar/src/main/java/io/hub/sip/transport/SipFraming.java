@@ -218,7 +218,7 @@ final class SipFraming {
             while (colon < end && bytes[colon] != ':') {
                 colon++;
             }
-            if (colon < end && colon > line && isContentLength(bytes, line, colon)) {
+            if (colon < end && isContentLength(bytes, first, colon)) {
                 String text = new String(bytes, colon + 1, end - colon - 1, StandardCharsets.ISO_8859_1).strip();
                 try {
                     int parsed = Integer.parseInt(text);
@@ -235,11 +235,11 @@ final class SipFraming {
         return Math.max(value, 0);
     }
 
-    /** Whether the header name in {@code bytes[from, to)}, blanks around it ignored, is Content-Length or l. */
+    /**
+     * Whether the header name in {@code bytes[from, to)}, which begins at {@code from} and may have
+     * blanks after it, is Content-Length or l.
+     */
     private static boolean isContentLength(byte[] bytes, int from, int to) {
-        while (from < to && isBlank(bytes[from])) {
-            from++;
-        }
         while (to > from && isBlank(bytes[to - 1])) {
             to--;
         }

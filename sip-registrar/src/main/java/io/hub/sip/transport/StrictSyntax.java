@@ -52,21 +52,25 @@ final class StrictSyntax {
             }
             int colon = text.indexOf(':', start);
             if (colon > start && colon < lineEnd) {
-                // The name is compared in place: only the three headers checked here are cut out.
+                // The name, its white space aside as strip() drops it, is compared in place: only the
+                // three headers checked here are cut out.
+                int nameStart = start;
                 int nameEnd = colon;
-                while (nameEnd > start && Character.isWhitespace(text.charAt(nameEnd - 1))) {
+                while (nameStart < nameEnd && Character.isWhitespace(text.charAt(nameStart))) {
+                    nameStart++;
+                }
+                while (nameEnd > nameStart && Character.isWhitespace(text.charAt(nameEnd - 1))) {
                     nameEnd--;
                 }
-                if (isName(text, start, nameEnd, "cseq")) {
+                if (isName(text, nameStart, nameEnd, "cseq")) {
                     if (!method.equals(cseqMethod(text.substring(colon + 1, lineEnd).strip()))) {
                         return Optional.of(new Violation(400, "CSeq method does not match the request line"));
                     }
-                } else if (isName(text, start, nameEnd, "from") || isName(text, start, nameEnd, "f")
-                        || isName(text, start, nameEnd, "to") || isName(text, start, nameEnd, "t")) {
+                } else if (isName(text, nameStart, nameEnd, "from") || isName(text, nameStart, nameEnd, "f")
+                        || isName(text, nameStart, nameEnd, "to") || isName(text, nameStart, nameEnd, "t")) {
                     String problem = nameAddrProblem(text.substring(colon + 1, lineEnd).strip());
                     if (problem != null) {
-                        return Optional.of(new Violation(400, problem + " in " + text.substring(start, nameEnd)
-                                .strip()));
+                        return Optional.of(new Violation(400, problem + " in " + text.substring(nameStart, nameEnd)));
                     }
                 }
             }
@@ -96,11 +100,8 @@ final class StrictSyntax {
         return value.substring(second);
     }
 
-    /** True when {@code text[start, end)}, white space before it aside, is {@code name} in any case. */
+    /** True when {@code text[start, end)} is {@code name} in any case. */
     private static boolean isName(String text, int start, int end, String name) {
-        while (start < end && Character.isWhitespace(text.charAt(start))) {
-            start++;
-        }
         return end - start == name.length() && text.regionMatches(true, start, name, 0, name.length());
     }
 
