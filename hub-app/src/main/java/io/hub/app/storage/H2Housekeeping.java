@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcDataSource;
@@ -28,8 +29,19 @@ import org.slf4j.LoggerFactory;
  * gathered while another thread's commit is half-way).
  *
  * <p>Under four minutes of REGISTER load at 3,400 a second the file settled at 1,314 MB with it and
- * 1,372 MB without (most of both is the 45 s of chunks H2 retains); the registrations per second
- * were the same. What it is for is the months.
+ * 1,372 MB without (most of both is the 45 s of chunks H2 retained then); the registrations per
+ * second were the same. What it is for is the months.
+ *
+ * <p>Every {@link #SYNC_MILLIS} it also forces the file to the disk, and that is what lets
+ * {@link #start} shorten how long H2 keeps chunks nothing uses any more from its default of 45 s to
+ * {@link #RETENTION_MILLIS}. H2 keeps them because writing over one is only safe once the chunks
+ * written after it are on the disk, and it assumes the operating system writes its buffers out within
+ * that time. A kill -9 loses no buffer either way, so this is about power cuts: with a force every
+ * quarter of a second, two seconds leave that margin eight times over. Every chunk H2 keeps costs each
+ * commit: its entry in the layout map that every commit rewrites, and its blocks in the free-space map
+ * a commit searches for room. At a thousand commits a second the 45 s were tens of thousands of
+ * chunks, and a commit of two bindings took about 275 µs instead of 160 µs (bench/RESULTS.md, the
+ * binding writer's commits).
  */
 final class H2Housekeeping implements AutoCloseable {
 
@@ -40,9 +52,14 @@ final class H2Housekeeping implements AutoCloseable {
     /** At most this much live data is moved per tick, so one tick holds the store lock briefly. */
     static final int WRITE_LIMIT_BYTES = 1 << 20;
     private static final long TICK_MILLIS = 1_000;
+    /** How often the file is forced to the disk. */
+    static final long SYNC_MILLIS = 250;
+    /** How long H2 keeps chunks nothing uses any more before it writes over them. */
+    static final int RETENTION_MILLIS = 2_000;
 
     private final JdbcDataSource h2;
     private final OneWriterAtATime writers;
+    private final AtomicLong syncs = new AtomicLong();
     private ScheduledExecutorService timer;
 
     /**
@@ -56,14 +73,27 @@ final class H2Housekeeping implements AutoCloseable {
         this.writers = writers;
     }
 
-    /** Ticks once a second on a daemon thread of its own until {@link #close}. */
+    /**
+     * Shortens H2's retention of unused chunks to {@link #RETENTION_MILLIS}, then ticks once a second
+     * and forces the file every {@link #SYNC_MILLIS}, on a daemon thread of its own until {@link #close}.
+     */
     void start() {
+        try {
+            MVStore store = store();
+            if (store != null) {
+                store.setRetentionTime(RETENTION_MILLIS);
+            }
+        } catch (SQLException e) {
+            // H2's own retention is the safe side of this; the ticks still compact and sync.
+            LOG.warn("database housekeeping keeps H2's retention of unused chunks: {}", e.getMessage());
+        }
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "hub-db-housekeeping");
             thread.setDaemon(true);
             return thread;
         });
         timer.scheduleWithFixedDelay(this::tickQuietly, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::syncQuietly, SYNC_MILLIS, SYNC_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -79,10 +109,42 @@ final class H2Housekeeping implements AutoCloseable {
         });
     }
 
+    /**
+     * Forces what H2 wrote so far to the disk. It takes no turn to write: commits go on meanwhile.
+     *
+     * @throws SQLException when the database cannot be reached
+     */
+    void sync() throws SQLException {
+        MVStore store = store();
+        if (store != null && !store.isClosed()) {
+            store.sync();
+            syncs.incrementAndGet();
+        }
+    }
+
+    /** Times the file was forced to the disk. */
+    long syncs() {
+        return syncs.get();
+    }
+
+    /** How long H2 keeps chunks nothing uses any more, in milliseconds. */
+    int retentionMillis() throws SQLException {
+        MVStore store = store();
+        return store == null ? -1 : store.getRetentionTime();
+    }
+
     /** The live share of the file's chunks, in percent (100 is full), or -1 when the database is closed. */
     int chunksFillPercent() throws SQLException {
         MVStore store = store();
         return store == null || store.isClosed() ? -1 : store.getFileStore().getChunksFillRate();
+    }
+
+    private void syncQuietly() {
+        try {
+            sync();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("database sync failed: {}", e.getMessage());
+        }
     }
 
     private void tickQuietly() {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The compaction H2 skips with {@code WRITE_DELAY=0}: many small commits leave sparse chunks behind,
  * and the housekeeping's ticks move their live pages so the chunks are full again, with every row
  * kept. The test's database frees emptied chunks at once ({@code RETENTION_TIME=0}) so the fill rate
- * shows the effect without waiting for H2's 45 s retention; the hub keeps H2's default.
+ * shows the effect without waiting for the retention; the hub's is {@link H2Housekeeping#RETENTION_MILLIS},
+ * set at start, and it forces the file to the disk every {@link H2Housekeeping#SYNC_MILLIS}.
  */
 class H2HousekeepingTest {
 
@@ -120,6 +121,27 @@ class H2HousekeepingTest {
             other.shutdownNow();
         }
         assertEquals(0, writers.waiting());
+    }
+
+    @Test
+    void startShortensTheRetentionOfUnusedChunksThatTheSyncsMakeSafe() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("synced") + ";WRITE_DELAY=0");
+        held = h2.getConnection();
+        H2Housekeeping housekeeping = new H2Housekeeping(h2, new OneWriterAtATime(h2));
+        assertEquals(45_000, housekeeping.retentionMillis(), "H2's own default");
+        housekeeping.sync();
+        housekeeping.sync();
+        assertEquals(2, housekeeping.syncs());
+
+        housekeeping.start();
+        try {
+            assertEquals(H2Housekeeping.RETENTION_MILLIS, housekeeping.retentionMillis());
+        } finally {
+            housekeeping.close();
+        }
+        // The retention is only safe while the forces come several times within it.
+        assertTrue(H2Housekeeping.RETENTION_MILLIS >= 8 * H2Housekeeping.SYNC_MILLIS);
     }
 
     private void commitOne() throws SQLException {
