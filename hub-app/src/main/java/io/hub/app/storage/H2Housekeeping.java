@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each {@link #tick} does what H2's own background thread does under load: when the live share of
  * the chunks is under {@link #TARGET_FILL_PERCENT}, it moves the live pages of the sparsest chunks, up
  * to {@link #WRITE_LIMIT_BYTES}, into a new chunk. H2 only rewrites chunks older than its retention
- * time (45 s), and frees the old ones itself once they are that old, as any chunk that commits emptied.
+ * time ({@link #RETENTION_MILLIS}), and frees the old ones itself once they are that old, as any chunk
+ * that commits emptied.
  * This is H2's normal compaction, under its store lock, and changes no committed data. It writes a
  * chunk, so it waits for the turn to write ({@link OneWriterAtATime} says why a chunk must never be
  * gathered while another thread's commit is half-way).
