@@ -318,7 +318,9 @@ public final class Hub implements AutoCloseable {
                 // Nodes sharing PostgreSQL each own their binding rows; a hub alone owns them all.
                 settings.databaseUrl == null ? null : settings.nodeNameResolved(),
                 // Derived from the secrets every node of a cluster shares: a nonce verifies on any node.
-                io.hub.app.node.ClusterMembership.nonceKey(home.sipPasswordsKey()), dtlsLegs);
+                io.hub.app.node.ClusterMembership.nonceKey(home.sipPasswordsKey()), dtlsLegs,
+                // The embedded database is this process's alone: bindings are journaled in front of it.
+                settings.databaseUrl == null ? home.databaseDirectory().resolve("sip-bindings") : null);
     }
 
     private java.util.Map<String, String> globalLayer() {

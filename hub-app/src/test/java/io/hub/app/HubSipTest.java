@@ -65,6 +65,20 @@ class HubSipTest {
             assertTrue(metrics.contains("hub_sip_register_total{outcome=\"ok\"} 1.0"), metrics);
             assertTrue(metrics.contains("hub_sip_register_total{outcome=\"wrong-password\"} 1.0"), metrics);
             assertTrue(metrics.contains("hub_sip_bindings 1.0"), metrics);
+            assertTrue(metrics.contains("hub_sip_binding_checkpoints "), "the embedded database has a binding journal");
+        }
+        // Stopping copied the binding journal into the table and left no segment behind.
+        Path journal = dir.resolve("var").resolve("db").resolve("sip-bindings");
+        try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(journal)) {
+            assertEquals(List.of(), left.toList());
+        }
+        try (io.hub.app.storage.HubDatabase database = io.hub.app.storage.HubDatabase.open(null,
+                dir.resolve("var").resolve("db"));
+                var connection = database.dataSource().getConnection();
+                var rows = connection.createStatement().executeQuery("SELECT aor, contact FROM sip_binding")) {
+            assertTrue(rows.next());
+            assertEquals("sip:1001@hub.test <sip:1001@10.0.0.5>", rows.getString(1) + " " + rows.getString(2));
+            assertTrue(!rows.next(), "one binding");
         }
     }
 

@@ -13,6 +13,7 @@ import io.hub.sip.call.CallRouter;
 import io.hub.sip.call.CallSettings;
 import io.hub.sip.call.JdbcCallRecords;
 import io.hub.sip.location.JdbcBindingStore;
+import io.hub.sip.location.JournaledBindingStore;
 import io.hub.sip.transport.Flow;
 import io.hub.sip.call.CallTimers;
 import io.hub.sip.location.BindingStore;
@@ -131,10 +132,13 @@ public final class SipService implements AutoCloseable {
      * @param nonceKey the key digest nonces are made under (32 bytes or more), the same on every node of
      *     a cluster so that a nonce one node issued verifies on another; null for a key of this process's own
      * @param dtls where WebRTC callers' DTLS-SRTP legs are made, or null to refuse them (488)
+     * @param bindingJournal the directory of the binding journal ({@link JournaledBindingStore}) for a
+     *     database this process owns alone, or null to write bindings to the database directly
      */
     public record Options(Duration keepalive, int unregisteredPerSource, Duration registerDeadline, RelayConfig relay,
             String mediaAddress, RelayMode relayMode, Duration mediaTimeout, int registersPerAorPerSecond,
-            int flowDensity, int maxConnections, String node, byte[] nonceKey, DtlsSrtpLegs dtls) {
+            int flowDensity, int maxConnections, String node, byte[] nonceKey, DtlsSrtpLegs dtls,
+            java.nio.file.Path bindingJournal) {
     }
 
     private final SipServer server;
@@ -184,8 +188,16 @@ public final class SipService implements AutoCloseable {
         CallSettings calls = CallSettings.standard();
         calls = calls.withMediaAddress(options.mediaAddress()).withMode(options.relayMode()).withTimeouts(
                 calls.ringTimeout(), calls.transactionTimeout(), calls.holdTimeout(), options.mediaTimeout());
-        return start(listen, validator, new AccountCredentials(accounts, metrics),
-                new JdbcBindingStore(database, options.node()), registrar,
+        BindingStore bindings = new JdbcBindingStore(database, options.node());
+        if (options.bindingJournal() != null) {
+            JournaledBindingStore journal = new JournaledBindingStore(bindings, options.bindingJournal(),
+                    JournaledBindingStore.CHECKPOINT_EVERY);
+            io.micrometer.core.instrument.Gauge.builder("hub.sip.binding.checkpoints", journal,
+                    JournaledBindingStore::checkpoints)
+                    .description("copies of the binding journal into the bindings table").register(metrics);
+            bindings = journal;
+        }
+        return start(listen, validator, new AccountCredentials(accounts, metrics), bindings, registrar,
                 SipServer.Limits.standard().unregistered(options.unregisteredPerSource(), options.registerDeadline())
                         .flowDensity(options.flowDensity()).maxConnections(options.maxConnections()),
                 clock, metrics, new Calls(options.relay(), calls, new JdbcCallRecords(database)).withDtls(options.dtls()),
@@ -234,7 +246,8 @@ public final class SipService implements AutoCloseable {
                 .register(metrics);
         // Their ratio is how many binding changes one commit carries (group commit).
         io.micrometer.core.instrument.Gauge.builder("hub.sip.binding.commits", location, l -> l.commits().transactions())
-                .description("transactions that stored binding changes").register(metrics);
+                .description("writes that made binding changes durable (journal appends or transactions)")
+                .register(metrics);
         io.micrometer.core.instrument.Gauge.builder("hub.sip.binding.changes", location, l -> l.commits().changes())
                 .description("binding changes stored, grouped into those transactions").register(metrics);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {

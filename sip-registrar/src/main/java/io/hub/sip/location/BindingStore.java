@@ -30,6 +30,19 @@ public interface BindingStore {
         return 0;
     }
 
+    /**
+     * Refuses a change this store could not write, before anything is written: for a store in
+     * front of this one that acknowledges changes before they reach it.
+     *
+     * @throws IllegalStateException naming what does not fit
+     */
+    default void check(AorBindings change) {
+    }
+
+    /** Lets go of what the store holds open, once nothing writes to it any more. */
+    default void close() {
+    }
+
     /** A store that keeps nothing, for a hub run without a database. */
     BindingStore NONE = new BindingStore() {
         @Override

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * tried again alone, so one change the store refuses fails only its own caller.
  *
  * <p>The writer thread is never interrupted: H2 closes its file under everyone when a thread is
- * interrupted inside a write. {@link #close} lets the round under way finish and fails the rest.
+ * interrupted inside a write. {@link #close} writes what was handed in before it, then stops the
+ * writer; later changes fail.
  */
 final class GroupCommit implements AutoCloseable {
 
@@ -25,6 +26,9 @@ final class GroupCommit implements AutoCloseable {
 
     /** The most changes one transaction carries; more wait for the next round. */
     static final int MAX_ROUND = 256;
+
+    /** How long {@link #close} waits for the writer to finish what it was handed. */
+    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
 
     private final BindingStore store;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -154,9 +158,15 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** Stops the writer once the changes handed in are written, waiting for it at most {@link #CLOSE_WAIT}. */
     @Override
     public void close() {
         closed = true;
         queue.add(new Pending(null, null));
+        try {
+            writer.join(CLOSE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

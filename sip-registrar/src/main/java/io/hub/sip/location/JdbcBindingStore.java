@@ -111,6 +111,33 @@ public final class JdbcBindingStore implements BindingStore {
         }
     }
 
+    /** The limits of the table's columns (registrar V1), which a row must fit; the user agent is clipped instead. */
+    @Override
+    public void check(AorBindings change) {
+        fits("AOR", change.aor(), 255, false);
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Binding b : change.bindings()) {
+            fits("binding key", b.key(), 600, false);
+            fits("contact", b.contact(), 1000, false);
+            fits("instance", b.instance(), 255, true);
+            fits("Call-ID", b.callId(), 255, false);
+            fits("source", b.source(), 64, true);
+            fits("transport", b.transport(), 8, true);
+            fits("device MAC", b.deviceMac(), 12, true);
+            fits("cipher", b.cipher(), 64, true);
+            if (!keys.add(b.key())) {
+                throw new IllegalStateException("two bindings of " + change.aor() + " have the key " + b.key());
+            }
+        }
+    }
+
+    private static void fits(String what, String value, int length, boolean nullable) {
+        if (value == null ? !nullable : value.length() > length) {
+            throw new IllegalStateException(value == null ? "a binding has no " + what
+                    : "a binding's " + what + " is longer than " + length + " characters");
+        }
+    }
+
     /** Deletes each AOR's rows of this node whose keys are not among its new bindings. */
     private void deleteOthers(Connection connection, Map<String, List<Binding>> changes) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sip_binding WHERE aor = ? "

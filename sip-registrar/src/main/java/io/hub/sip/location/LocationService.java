@@ -267,10 +267,11 @@ public final class LocationService implements AutoCloseable {
         return flows.size();
     }
 
-    /** Stops the writer once the changes handed to it are written; later changes fail. */
+    /** Stops the writer once the changes handed to it are written, then the store; later changes fail. */
     @Override
     public void close() {
         writer.close();
+        store.close();
     }
 
     private void announce(LocationEvent event) {
