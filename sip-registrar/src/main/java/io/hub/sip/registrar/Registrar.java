@@ -155,9 +155,14 @@ public final class Registrar {
                     + " REGISTERs a second", null);
         }
         List<Binding> updated;
+        java.util.concurrent.atomic.AtomicReference<List<Binding>> before = new java.util.concurrent.atomic
+                .AtomicReference<>(List.of());
         try {
             // Under the AOR's lock: the current bindings are read, changed, stored and applied as one step.
-            updated = location.update(aor, current -> bindings(request, flow, aor, deviceMac, current));
+            updated = location.update(aor, current -> {
+                before.set(current);
+                return bindings(request, flow, aor, deviceMac, current);
+            });
         } catch (IllegalStateException e) {
             LOG.warn("register {} could not be stored: {}", LogText.of(aor), LogText.of(e.getMessage()));
             throw new Refused(RegisterFailure.STORE_UNAVAILABLE, e.getMessage(), null);
@@ -185,10 +190,27 @@ public final class Registrar {
         // The phone's MAC: its certificate's, else the device the account belongs to (a line without one
         // names no phone; an account of no device is the only case, and then the field is left out).
         String mac = deviceMac != null ? deviceMac : account.device().map(MacAddress::value).orElse(null);
-        LOG.info("register ok aor={}{} bindings={} flow={} outbound={}", LogText.of(aor),
-                mac == null ? "" : " mac=" + mac, updated.size(), flow, outbound);
+        if (sameBindings(before.get(), updated)) {
+            // A refresh is routine, a line for each would be most of the log (and a write each): the
+            // counter has it.
+            LOG.debug("register refreshed aor={}{} bindings={} flow={}", LogText.of(aor),
+                    mac == null ? "" : " mac=" + mac, updated.size(), flow);
+        } else {
+            LOG.info("register ok aor={}{} bindings={} flow={} outbound={}", LogText.of(aor),
+                    mac == null ? "" : " mac=" + mac, updated.size(), flow, outbound);
+        }
         registeredOk.increment();
         return ok.text();
+    }
+
+    /** Whether a REGISTER left the same bindings on the same flows: a refresh, or a query of its bindings. */
+    private static boolean sameBindings(List<Binding> before, List<Binding> after) {
+        if (before.size() != after.size()) {
+            return false;
+        }
+        java.util.Set<String> held = new java.util.HashSet<>();
+        before.forEach(b -> held.add(b.key() + " " + b.flowId()));
+        return after.stream().allMatch(b -> held.contains(b.key() + " " + b.flowId()));
     }
 
     private void authenticate(SIPRequest request, Flow flow, SipCredentials account) throws Refused {
