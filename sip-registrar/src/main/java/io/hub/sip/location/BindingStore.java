@@ -39,6 +39,14 @@ public interface BindingStore {
     default void check(AorBindings change) {
     }
 
+    /**
+     * Whether a write costs little and many threads may write at once: then each REGISTER writes its
+     * own change, where a store of transactions gets one writer thread that shares them.
+     */
+    default boolean concurrentWrites() {
+        return false;
+    }
+
     /** Lets go of what the store holds open, once nothing writes to it any more. */
     default void close() {
     }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * interrupted inside a write. {@link #close} writes what was handed in before it, then stops the
  * writer; later changes fail.
  */
-final class GroupCommit implements AutoCloseable {
+final class GroupCommit implements BindingWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
@@ -48,8 +48,8 @@ final class GroupCommit implements AutoCloseable {
     private record Pending(AorBindings change, CompletableFuture<Void> stored) {
     }
 
-    /** Hands in a change; the future completes once it is durable, or fails with the store's error. */
-    CompletableFuture<Void> submit(AorBindings change) {
+    @Override
+    public CompletableFuture<Void> submit(AorBindings change) {
         Pending pending = new Pending(change, new CompletableFuture<>());
         if (closed) {
             pending.stored.completeExceptionally(new IllegalStateException("the binding store is closed"));
@@ -63,12 +63,8 @@ final class GroupCommit implements AutoCloseable {
         return pending.stored;
     }
 
-    /**
-     * Stores a change and returns once it is durable.
-     *
-     * @throws IllegalStateException when the store refused it, or is closed
-     */
-    void write(AorBindings change) {
+    @Override
+    public void write(AorBindings change) {
         CompletableFuture<Void> stored = submit(change);
         boolean interrupted = false;
         try {
@@ -92,12 +88,14 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /** Changes waiting for the writer (not counting the round being written). */
-    int queued() {
+    @Override
+    public int queued() {
         return queue.size();
     }
 
     /** Transactions written so far, and the changes they carried: their ratio is the grouping. */
-    synchronized long[] counts() {
+    @Override
+    public synchronized long[] counts() {
         return new long[] {rounds, written};
     }
 

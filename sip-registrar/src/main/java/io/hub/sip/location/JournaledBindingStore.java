@@ -65,6 +65,7 @@ public final class JournaledBindingStore implements BindingStore {
      */
     private FileChannel segment;
     private long segmentNumber = -1;
+    private boolean closed;
     private Map<String, List<Binding>> unwritten = new LinkedHashMap<>();
 
     /**
@@ -129,6 +130,12 @@ public final class JournaledBindingStore implements BindingStore {
         return table.load();
     }
 
+    /** An append under a short lock: REGISTERs write their own, without a writer thread between. */
+    @Override
+    public boolean concurrentWrites() {
+        return true;
+    }
+
     @Override
     public void replace(String aor, List<Binding> bindings) {
         replaceAll(List.of(new AorBindings(aor, bindings)));
@@ -146,8 +153,9 @@ public final class JournaledBindingStore implements BindingStore {
         ByteBuffer bytes;
         synchronized (lock) {
             bytes = records.encode(changes);
-            if (segmentNumber < 0) {
-                throw new IllegalStateException("the binding journal is not loaded yet");
+            if (segmentNumber < 0 || closed) {
+                throw new IllegalStateException(closed ? "the binding journal is closed"
+                        : "the binding journal is not loaded yet");
             }
             try {
                 if (segment == null) {
@@ -349,6 +357,7 @@ public final class JournaledBindingStore implements BindingStore {
             LOG.warn("sip bindings: last checkpoint failed, the journal keeps its changes: {}", e.getMessage());
         }
         synchronized (lock) {
+            closed = true;
             if (segment != null) {
                 try {
                     segment.close();

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the bindings of every AOR and the live flows they point at. Each AOR's state is its own: a
  * change of an AOR ({@link #update}) is made whole under that AOR's lock (read, computed, stored,
- * applied), so REGISTERs of different AORs never wait for each other, and their writes share
- * transactions on one writer ({@link GroupCommit}); a change is durable before it is applied and
+ * applied), so REGISTERs of different AORs never wait for each other; their writes share
+ * transactions on one writer ({@link GroupCommit}), or each REGISTER appends its own to a store
+ * made for it ({@link DirectWrites}, the binding journal); a change is durable before it is applied and
  * before its caller answers. Changes are announced as {@link LocationEvent}s. Which AORs are on a
  * flow is indexed ({@link #aorsOn}). Time comes from the injected clock; {@link #expire} is driven
  * from outside (a timer in the hub, the test in tests).
@@ -35,7 +36,7 @@ public final class LocationService implements AutoCloseable {
     private final FlowIndex flowIndex = new FlowIndex();
     private final AorLocks locks = new AorLocks();
     private final List<Consumer<LocationEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final GroupCommit writer;
+    private final BindingWriter writer;
     private final BindingStore store;
     private final Clock clock;
 
@@ -47,7 +48,7 @@ public final class LocationService implements AutoCloseable {
             loaded.computeIfAbsent(binding.aor(), aor -> new ArrayList<>()).add(binding.withoutFlow());
         }
         loaded.forEach((aor, bindings) -> byAor.put(aor, List.copyOf(bindings)));
-        this.writer = new GroupCommit(store, "sip-binding-writer");
+        this.writer = BindingWriter.of(store);
     }
 
     /**

@@ -256,6 +256,32 @@ class JournaledBindingStoreTest {
         }
     }
 
+    @Test
+    void registersOfManyThreadsEachAppendTheirOwnChangeAndEveryOneIsKept() throws Exception {
+        int aors = 300;
+        JournaledBindingStore store = new JournaledBindingStore(table, journal, null);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try (LocationService location = new LocationService(store, java.time.Clock.fixed(NOW,
+                java.time.ZoneOffset.UTC))) {
+            List<java.util.concurrent.Future<?>> registers = new java.util.ArrayList<>();
+            for (int i = 0; i < aors; i++) {
+                String aor = "sip:" + (1000 + i) + "@hub.test";
+                registers.add(threads.submit(() -> location.replace(aor, List.of(binding(aor, "<sip:" + aor
+                        .substring(4) + ">")))));
+            }
+            for (java.util.concurrent.Future<?> register : registers) {
+                register.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertEquals(new LocationService.Commits(aors, aors), location.commits(), "one append per change");
+            assertEquals(List.of(), inTable(), "no checkpoint yet");
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(aors, inTable().size(), "closing the location service checkpointed the journal");
+        assertThrows(IllegalStateException.class, () -> store.replace("sip:late@hub.test", List.of()),
+                "a closed journal takes no change");
+    }
+
     /** The registrar's table, made to refuse one AOR's changes while a test says so. */
     private static final class FailingTable implements BindingStore {
         private final BindingStore table;
