@@ -249,7 +249,7 @@ public final class SipService implements AutoCloseable {
                 .description("writes that made binding changes durable (journal appends or transactions)")
                 .register(metrics);
         io.micrometer.core.instrument.Gauge.builder("hub.sip.binding.changes", location, l -> l.commits().changes())
-                .description("binding changes stored, grouped into those transactions").register(metrics);
+                .description("binding changes stored, grouped into those writes").register(metrics);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sip-expiry");
             thread.setDaemon(true);
