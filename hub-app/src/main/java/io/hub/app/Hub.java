@@ -319,8 +319,8 @@ public final class Hub implements AutoCloseable {
                 settings.databaseUrl == null ? null : settings.nodeNameResolved(),
                 // Derived from the secrets every node of a cluster shares: a nonce verifies on any node.
                 io.hub.app.node.ClusterMembership.nonceKey(home.sipPasswordsKey()), dtlsLegs,
-                // The embedded database is this process's alone: bindings are journaled in front of it.
-                settings.databaseUrl == null ? home.databaseDirectory().resolve("sip-bindings") : null);
+                // The embedded database is this process's alone: bindings are journaled beside it.
+                settings.databaseUrl == null ? home.databaseDirectory() : null);
     }
 
     private java.util.Map<String, String> globalLayer() {

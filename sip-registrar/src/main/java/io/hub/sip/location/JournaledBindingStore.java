@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * hundred bytes, where a commit of the embedded database rewrites the pages of every row it
  * touched and the store's own bookkeeping; that commit was half of the binding writer's time.
  *
- * <p>The journal is a sequence of segment files ({@code bindings-N.journal}). Every checkpoint
+ * <p>The journal is a sequence of segment files ({@code sip-bindings-N.journal}, 0600,
+ * beside the database's own files). Every checkpoint
  * starts a new segment, hands the changes of the finished ones to the table store (the last set of
  * each AOR, in transactions of at most {@link #CHECKPOINT_BATCH} AORs), forces the finished
  * segment and deletes it once the table holds its changes. Each record is an AOR's whole binding
@@ -50,7 +51,11 @@ public final class JournaledBindingStore implements BindingStore {
     /** The most AORs one checkpoint transaction carries. */
     static final int CHECKPOINT_BATCH = 512;
 
-    private static final Pattern SEGMENT = Pattern.compile("bindings-(\\d{1,18})\\.journal");
+    private static final Pattern SEGMENT = Pattern.compile("sip-bindings-(\\d{1,18})\\.journal");
+
+    /** Segments hold phones' contacts and addresses: the hub's user's only, as the database is. */
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE = java.nio.file.attribute
+            .PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
     private final BindingStore table;
     private final Path directory;
@@ -321,8 +326,9 @@ public final class JournaledBindingStore implements BindingStore {
     }
 
     private FileChannel open(long number) throws IOException {
-        FileChannel channel = FileChannel.open(directory.resolve("bindings-" + number + ".journal"),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        FileChannel channel = FileChannel.open(directory.resolve("sip-bindings-" + number + ".journal"),
+                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                PRIVATE);
         ByteBuffer magic = ByteBuffer.wrap(JournalRecords.MAGIC);
         while (magic.hasRemaining()) {
             channel.write(magic);

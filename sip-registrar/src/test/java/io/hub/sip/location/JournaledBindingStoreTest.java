@@ -214,12 +214,20 @@ class JournaledBindingStoreTest {
     @Test
     void aFileThatIsNotAJournalSegmentStopsTheLoadWithItsName() throws Exception {
         Files.createDirectories(journal);
-        Files.writeString(journal.resolve("bindings-3.journal"), "something else entirely");
+        Files.writeString(journal.resolve("sip-bindings-3.journal"), "something else entirely");
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> new JournaledBindingStore(table, journal, null).load());
 
-        assertTrue(refused.getMessage().contains("bindings-3.journal"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("sip-bindings-3.journal"), refused.getMessage());
+    }
+
+    @Test
+    void aSegmentIsTheHubUsersOnlyWhateverTheUmask() throws Exception {
+        loaded().replace("sip:a@hub.test", List.of(binding("sip:a@hub.test", "<sip:a@1>")));
+
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(segments().get(0))), "contacts and addresses of phones");
     }
 
     @Test
