@@ -121,31 +121,28 @@ class JournaledBindingStoreTest {
 
     @Test
     void aRecordACrashCutShortIsLeftOutAndTheRecordsBeforeItStay() throws Exception {
-        JournaledBindingStore crashed = loaded();
-        crashed.replace("sip:a@hub.test", List.of(binding("sip:a@hub.test", "<sip:kept@1>")));
-        crashed.replace("sip:a@hub.test", List.of(binding("sip:a@hub.test", "<sip:torn@1>")));
-        Path segment = segments().get(0);
-        byte[] whole = Files.readAllBytes(segment);
-        Files.write(segment, java.util.Arrays.copyOf(whole, whole.length - 5), StandardOpenOption.TRUNCATE_EXISTING);
-
-        List<Binding> back = new JournaledBindingStore(table, journal, null).load();
-
-        assertEquals(List.of("<sip:kept@1>"), back.stream().map(Binding::contact).toList());
+        assertEquals(List.of("<sip:kept@1>"), afterTheLastRecordIsDamaged(
+                bytes -> java.util.Arrays.copyOf(bytes, bytes.length - 5)));
     }
 
     @Test
     void aRecordWhoseChecksumDoesNotMatchIsLeftOut() throws Exception {
+        assertEquals(List.of("<sip:kept@1>"), afterTheLastRecordIsDamaged(bytes -> {
+            bytes[bytes.length - 3] ^= 0x40;
+            return bytes;
+        }));
+    }
+
+    /** The contacts a restart finds after two records of one AOR, the second one damaged by {@code damage}. */
+    private List<String> afterTheLastRecordIsDamaged(java.util.function.UnaryOperator<byte[]> damage)
+            throws Exception {
         JournaledBindingStore crashed = loaded();
         crashed.replace("sip:a@hub.test", List.of(binding("sip:a@hub.test", "<sip:kept@1>")));
         crashed.replace("sip:a@hub.test", List.of(binding("sip:a@hub.test", "<sip:damaged@1>")));
         Path segment = segments().get(0);
-        byte[] bytes = Files.readAllBytes(segment);
-        bytes[bytes.length - 3] ^= 0x40;
-        Files.write(segment, bytes);
+        Files.write(segment, damage.apply(Files.readAllBytes(segment)), StandardOpenOption.TRUNCATE_EXISTING);
 
-        List<Binding> back = new JournaledBindingStore(table, journal, null).load();
-
-        assertEquals(List.of("<sip:kept@1>"), back.stream().map(Binding::contact).toList());
+        return new JournaledBindingStore(table, journal, null).load().stream().map(Binding::contact).toList();
     }
 
     @Test
