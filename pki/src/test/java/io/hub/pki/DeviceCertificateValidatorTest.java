@@ -1,6 +1,7 @@
 package io.hub.pki;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -574,6 +575,17 @@ class DeviceCertificateValidatorTest {
         pki.untrust("vendor");
 
         assertRefused(RefusalCause.UNKNOWN_ISSUER, validator.validate(List.of(leaf), Optional.of(MAC)));
+    }
+
+    @Test
+    void theStateStaysEqualUntilACaIsUntrusted() {
+        DeviceCertificateValidator validator = validator();
+        Object before = validator.state();
+        assertEquals(before, validator.state(), "nothing changed");
+
+        pki.untrust("vendor");
+
+        assertNotEquals(before, validator.state(), "a verdict kept beside the old state is not reused");
     }
 
     /**
