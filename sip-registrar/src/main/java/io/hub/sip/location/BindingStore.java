@@ -47,6 +47,15 @@ public interface BindingStore {
         return false;
     }
 
+    /**
+     * Writes what the store keeps in front of its table into the table now (the binding journal's
+     * checkpoint); nothing for a store that writes the table directly.
+     *
+     * @throws IllegalStateException when the table refuses the changes
+     */
+    default void checkpoint() {
+    }
+
     /** Lets go of what the store holds open, once nothing writes to it any more. */
     default void close() {
     }

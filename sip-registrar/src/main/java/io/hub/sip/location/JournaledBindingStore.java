@@ -189,6 +189,7 @@ public final class JournaledBindingStore implements BindingStore {
      *
      * @throws IllegalStateException when the table refuses the changes
      */
+    @Override
     public void checkpoint() {
         synchronized (checkpointing) {
             FileChannel finished = null;

@@ -176,6 +176,14 @@ public final class LocationService implements AutoCloseable {
         return store.forgetNode(node);
     }
 
+    /**
+     * Puts every stored change into the bindings table now, for readers of the table (tests that
+     * count its statements among them); the binding journal would otherwise do so within 250 ms.
+     */
+    public void checkpointStore() {
+        store.checkpoint();
+    }
+
     /** Binding changes written so far and the transactions that carried them. */
     public Commits commits() {
         long[] counts = writer.counts();
