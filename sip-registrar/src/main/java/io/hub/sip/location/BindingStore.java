@@ -8,18 +8,15 @@ public interface BindingStore {
     List<Binding> load();
 
     /** Replaces every binding of {@code aor} at once; durable when it returns. */
-    void replace(String aor, List<Binding> bindings);
+    default void replace(String aor, List<Binding> bindings) {
+        replaceAll(List.of(new AorBindings(aor, bindings)));
+    }
 
     /**
-     * Replaces the binding sets of several AORs in one transaction: all of them or none, durable
-     * when it returns. For an AOR named twice the last set wins. This one writes them one by one;
-     * a store with transactions overrides it.
+     * Replaces the binding sets of several AORs at once: all of them or none, durable when it
+     * returns. For an AOR named twice the last set wins.
      */
-    default void replaceAll(List<AorBindings> changes) {
-        for (AorBindings change : changes) {
-            replace(change.aor(), change.bindings());
-        }
-    }
+    void replaceAll(List<AorBindings> changes);
 
     /**
      * Deletes the stored bindings of another node of a cluster, which is gone.
@@ -65,10 +62,6 @@ public interface BindingStore {
         @Override
         public List<Binding> load() {
             return List.of();
-        }
-
-        @Override
-        public void replace(String aor, List<Binding> bindings) {
         }
 
         @Override

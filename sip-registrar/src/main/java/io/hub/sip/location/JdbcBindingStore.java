@@ -74,11 +74,6 @@ public final class JdbcBindingStore implements BindingStore {
         }
     }
 
-    @Override
-    public void replace(String aor, List<Binding> bindings) {
-        replaceAll(List.of(new AorBindings(aor, bindings)));
-    }
-
     /**
      * One transaction for every change, rolled back whole when any statement fails. Each AOR's rows
      * that are not among its new bindings are deleted; a binding whose row exists is updated in

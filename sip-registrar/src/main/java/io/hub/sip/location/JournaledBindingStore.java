@@ -141,11 +141,6 @@ public final class JournaledBindingStore implements BindingStore {
         return true;
     }
 
-    @Override
-    public void replace(String aor, List<Binding> bindings) {
-        replaceAll(List.of(new AorBindings(aor, bindings)));
-    }
-
     /**
      * Appends the changes to the journal in one write; they are durable when it returns.
      *
@@ -291,7 +286,6 @@ public final class JournaledBindingStore implements BindingStore {
         int read = 0;
         for (Optional<AorBindings> next = JournalRecords.next(bytes); next.isPresent();
                 next = JournalRecords.next(bytes)) {
-            into.remove(next.get().aor()); // so that the map's order is the order of last changes
             into.put(next.get().aor(), next.get().bindings());
             read++;
         }

@@ -306,11 +306,6 @@ class JournaledBindingStoreTest {
         }
 
         @Override
-        public void replace(String aor, List<Binding> bindings) {
-            replaceAll(List.of(new AorBindings(aor, bindings)));
-        }
-
-        @Override
         public void replaceAll(List<AorBindings> changes) {
             if (changes.stream().anyMatch(change -> change.aor().equals(refused))) {
                 throw new IllegalStateException("the table is told to refuse " + refused);

@@ -240,11 +240,6 @@ class LocationServiceTest {
         }
 
         @Override
-        public void replace(String aor, List<Binding> bindings) {
-            replaceAll(List.of(new AorBindings(aor, bindings)));
-        }
-
-        @Override
         public void replaceAll(List<AorBindings> changes) {
             if (holdNext) {
                 holdNext = false;
