@@ -55,6 +55,19 @@ class TlsProviderTest {
         assertEquals(TlsProvider.TCNATIVE, TlsProvider.standard());
     }
 
+    /**
+     * netty's buffer tracking is off on a hub that did not ask for it: the engines give each buffer
+     * back within the call that took it, and the tracking cost every request.
+     */
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "x86_64"})
+    void nettysBufferTrackingIsOffUnlessAskedFor() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty(TcnativeContext.LEAK_DETECTION) == null,
+                "this run chose a level itself");
+        TcnativeContext.newContext();
+        assertEquals(io.netty.util.ResourceLeakDetector.Level.DISABLED, io.netty.util.ResourceLeakDetector.getLevel());
+    }
+
     /** Its contexts make server engines only; asking one for a client's is refused, not half-done. */
     @Test
     @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "x86_64"})
