@@ -95,13 +95,6 @@ grep -q '^ready' "$work/server.out" || { echo "bench: the hub did not start" >&2
 } > "$work/phones.csv"
 hub device import --home "$home" --admin-url "https://127.0.0.1:$admin/" "$work/phones.csv" >/dev/null
 
-cpu_ticks() { # pids...: user+system clock ticks of the processes and their children
-  local total=0 pid
-  for pid in "$@" $(for p in "$@"; do pgrep -P "$p" || true; done); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
 tick="$(getconf CLK_TCK)"
 storm() { # label url first-octet server-pids...: one boot storm over the emulators, reports in $work/LABEL.E.out
   local label="$1" url="$2" octet="$3"; shift 3

@@ -6,8 +6,10 @@
 # same accounts, and the same load: the phone emulator (hub phone register).
 #
 #   bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk]
-# Prints one line per measure with the median of the runs and the ratio hub/Kamailio. --quick (200
-# phones, one run) shows that everything works; its memory per connection is within a JVM's noise.
+# Prints one line per measure with the median of the runs and the ratio hub/Kamailio; for the
+# server's CPU per registration (read from /proc, Kamailio's processes summed) the ratio is
+# Kamailio/hub, since lower wins. --quick (200 phones, one run) shows that everything works; its
+# memory per connection is within a JVM's noise.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`. --tls runs the hub's TLS, SIP
 # and HTTPS, on that provider (the settings sipTlsProvider and tlsProvider; default tcnative, the
@@ -88,9 +90,15 @@ register() { # port extra-args...: one emulator run against a registrar
   hub phone register --home "$home" --registrar "127.0.0.1:$port" --server-name localhost --domain localhost \
       --accounts "$work/accounts" --digest md5 --keepalive 30 --tls "$phone_tls" "$@"
 }
-throughput() { # port
-  register "$1" --flows "$flows" --duration "$seconds" --local-addresses 127.40.0.0/16 \
-      | awk -F= '/^result registers_per_second=/ {print $2}'
+tick="$(getconf CLK_TCK)"
+throughput() { # port pid: prints "registrations-per-second server-cpu-microseconds-per-registration"
+  local before out
+  before="$(cpu_ticks "$2")"
+  out="$(register "$1" --flows "$flows" --duration "$seconds" --local-addresses 127.40.0.0/16)"
+  awk -v ticks="$(($(cpu_ticks "$2") - before))" -v tick="$tick" '
+      / registrations \(REGISTER/ {count = $1}
+      /^result registers_per_second=/ {split($0, kv, "="); rate = kv[2]}
+      END {printf "%s %.1f\n", rate, (count > 0 ? ticks * 1e6 / tick / count : 0)}' <<<"$out"
 }
 settle() { # pid: a JVM collects its garbage first, so heap slack is not counted as connections
   if [ "$(cat "/proc/$1/comm")" = java ]; then jcmd "$1" GC.run >/dev/null 2>&1 || true; sleep 1; fi
@@ -114,9 +122,10 @@ measure_all() { # label port pid
   # Warm-up, the same for both: the hub is a long-running JVM whose compiler needs tens of seconds of
   # this load before it runs at its pace (a cold hub is what bench/bootstorm.sh measures).
   register "$2" --flows "$flows" --duration "$warmup" --local-addresses 127.60.0.0/16 >/dev/null || true
-  for i in $(seq "$runs"); do echo "rate $(throughput "$2")"; done > "$work/$1.rates"
+  for i in $(seq "$runs"); do echo "rate $(throughput "$2" "$3")"; done > "$work/$1.rates"
   for i in $(seq "$runs"); do echo "hold $(hold "$2" "$3")"; done > "$work/$1.holds"
   echo "$1: REGISTERs per second $(awk '{printf "%s ", $2}' "$work/$1.rates");" \
+      "server CPU per registration, µs: $(awk '{printf "%s ", $3}' "$work/$1.rates");" \
       "held, KiB per connection: $(awk '{printf "%s %s; ", $2, $3}' "$work/$1.holds")"
 }
 
@@ -141,6 +150,11 @@ hub_kib="$(awk '{print $3}' "$work/hub.holds" | median)"
 kam_kib="$(awk '{print $3}' "$work/kamailio.holds" | median)"
 printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "REGISTER with digest over TLS, per s" "$hub_rate" "$kam_rate" \
     "$(ratio "$hub_rate" "$kam_rate")"
+hub_cpu="$(awk '{print $3}' "$work/hub.rates" | median)"
+kam_cpu="$(awk '{print $3}' "$work/kamailio.rates" | median)"
+# Lower is better here, so the ratio is Kamailio/hub: above 1 still means the hub is ahead.
+printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "server CPU per registration, µs" "$hub_cpu" "$kam_cpu" \
+    "$(ratio "$kam_cpu" "$hub_cpu")"
 printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "phones held with keepalives (of $held)" "$hub_held" "$kam_held" \
     "$(ratio "$hub_held" "$kam_held")"
 printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "resident memory per connection, KiB" "$hub_kib" "$kam_kib" \

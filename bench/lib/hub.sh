@@ -31,3 +31,12 @@ bench_cleanup() {
   for name in "${bench_children[@]}"; do stop "${!name}"; done
   rm -rf "$work"
 }
+
+# User and system clock ticks (getconf CLK_TCK a second) of the processes and their children.
+cpu_ticks() { # pids...
+  local total=0 pid
+  for pid in "$@" $(for p in "$@"; do pgrep -P "$p" || true; done); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
