@@ -103,13 +103,6 @@ fi
 # One slice of accounts per emulator process, ten phones per account in each.
 split -n "l/$emulators" -d "$work/accounts" "$work/accounts."
 
-cpu_ticks() { # pid: user + system clock ticks of the process and its children (threads included)
-  local total=0 pid
-  for pid in "$1" $(pgrep -P "$1" || true); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
 pss_kib() { # pid: proportional set size of the process and its children, KiB
   local total=0 pid
   for pid in "$1" $(pgrep -P "$1" || true); do
