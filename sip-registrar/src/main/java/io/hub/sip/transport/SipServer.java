@@ -181,7 +181,7 @@ public final class SipServer implements AutoCloseable {
 
     public SipServer(SipHandler handler, DeviceCertificateValidator validator, Clock clock, Limits limits,
             MeterRegistry metrics) {
-        this(handler, validator, clock, limits, metrics, MessageParser.JAIN_SIP);
+        this(handler, validator, clock, limits, metrics, new RememberingParser(metrics));
     }
 
     /** With another parser: tests stand in one that misbehaves. */
