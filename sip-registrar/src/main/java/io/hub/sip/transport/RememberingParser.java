@@ -12,8 +12,6 @@ import gov.nist.javax.sip.parser.StringMsgParser;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.text.ParseException;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * JAIN-SIP's parser that remembers the request lines and header lines it parsed, and gives a copy
@@ -42,8 +40,7 @@ final class RememberingParser implements MessageParser {
     /** Longer lines are parsed each time: they are rare, and their parsed form is large. */
     static final int MAX_LINE = 512;
     /** Header names, in lower case and compact forms, whose lines change with every request. */
-    private static final Set<String> NEVER_REPEATED = Set.of("via", "v", "cseq", "authorization",
-            "proxy-authorization");
+    private static final String[] NEVER_REPEATED = {"via", "v", "cseq", "authorization", "proxy-authorization"};
 
     private final Cache<String, Object> kept = Caffeine.newBuilder()
             .maximumWeight(MAX_KEPT_CHARACTERS)
@@ -125,12 +122,23 @@ final class RememberingParser implements MessageParser {
         }
     }
 
-    /** Whether lines of this header may come again unchanged. */
+    /**
+     * Whether lines of this header may come again unchanged. The name is compared in place: cutting
+     * it out and lowering its case cost a tenth of what the lookups saved.
+     */
     private static boolean repeats(String header) {
-        int colon = header.indexOf(':');
-        if (colon < 0) {
+        int end = header.indexOf(':');
+        if (end < 0) {
             return false;
         }
-        return !NEVER_REPEATED.contains(header.substring(0, colon).strip().toLowerCase(Locale.ROOT));
+        while (end > 0 && header.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        for (String name : NEVER_REPEATED) {
+            if (end == name.length() && header.regionMatches(true, 0, name, 0, end)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
