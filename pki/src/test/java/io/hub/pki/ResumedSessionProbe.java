@@ -1,12 +1,10 @@
 package io.hub.pki;
 
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Run in a child JVM (the JDK reads its session-ticket switch once per process): makes a hub PKI in
@@ -27,13 +25,7 @@ public final class ResumedSessionProbe {
         HubPki pki = HubPki.at(Path.of(args[0]), java.time.Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost"));
         SSLContext server = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true);
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("hub", PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(trusted);
-        SSLContext client = SSLContext.getInstance("TLS");
-        client.init(null, trust.getTrustManagers(), null);
+        SSLContext client = HubTlsEngines.clientTrustingHubCa(pki, null);
         Certificate first = null;
         Certificate last = null;
         for (int i = 0; i < 3; i++) {

@@ -14,7 +14,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,29 +132,15 @@ class ServerTlsTest {
         throw new AssertionError("the client never finished its handshake");
     }
 
-    /** A server engine as the hub's ports make them; {@code wantClient} asks for the phone's certificate. */
     private SSLEngine serverEngine(TlsProvider provider, boolean wantClient) {
-        SSLContext server = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
-                wantClient, provider);
-        SSLEngine engine = server.createSSLEngine();
-        engine.setUseClientMode(false);
-        engine.setSSLParameters(ServerTls.parameters(server, wantClient));
-        TlsProvider.prepareServerEngine(engine);
-        return engine;
+        return HubTlsEngines.server(pki, provider, wantClient);
     }
 
     private SSLContext trustingHubCa() throws Exception {
-        return trustingHubCa(null);
+        return HubTlsEngines.clientTrustingHubCa(pki, null);
     }
 
     private SSLContext trustingHubCa(KeyManagerFactory keys) throws Exception {
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        anchors.setCertificateEntry("hub-ca", PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(anchors);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-        return context;
+        return HubTlsEngines.clientTrustingHubCa(pki, keys);
     }
 }

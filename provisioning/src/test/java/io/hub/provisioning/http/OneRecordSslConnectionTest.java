@@ -5,22 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.hub.pki.HubPki;
+import io.hub.pki.HubTlsEngines;
 import io.hub.pki.InMemoryHandshake;
 import io.hub.pki.KeyType;
-import io.hub.pki.PemFiles;
-import io.hub.pki.ServerTls;
 import io.hub.pki.TlsProvider;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteArrayEndPoint;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,13 +123,8 @@ class OneRecordSslConnectionTest {
     }
 
     private Engines handshake(TlsProvider provider) throws Exception {
-        SSLContext serverTls = ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
-                false, provider);
-        SSLEngine server = serverTls.createSSLEngine();
-        server.setUseClientMode(false);
-        server.setSSLParameters(ServerTls.parameters(serverTls, false));
-        TlsProvider.prepareServerEngine(server);
-        SSLEngine client = trustingHubCa().createSSLEngine("localhost", 443);
+        SSLEngine server = HubTlsEngines.server(pki, provider, false);
+        SSLEngine client = HubTlsEngines.clientTrustingHubCa(pki, null).createSSLEngine("localhost", 443);
         client.setUseClientMode(true);
         InMemoryHandshake.run(client, server);
         Engines engines = new Engines(server, client, new OneRecordSslConnection(new ArrayByteBufferPool(),
@@ -145,17 +136,6 @@ class OneRecordSslConnectionTest {
         return engines;
     }
 
-
-    private SSLContext trustingHubCa() throws Exception {
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        anchors.setCertificateEntry("hub-ca", PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(anchors);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
-    }
 
     /** TLS records in {@code wire}, read from their headers; the buffer is left as it was. */
     private static int records(ByteBuffer wire) {
