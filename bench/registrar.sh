@@ -8,8 +8,11 @@
 #   bench/registrar.sh [--quick] [--runs N] [--jfr FILE] [--tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk]
 # Prints one line per measure with the median of the runs and the ratio hub/Kamailio; for the
 # server's CPU per registration (read from /proc, Kamailio's processes summed) the ratio is
-# Kamailio/hub, since lower wins. --quick (200 phones, one run) shows that everything works; its
-# memory per connection is within a JVM's noise.
+# Kamailio/hub, since lower wins; the same for the emulator's CPU per registration against each
+# (the emulator shares the cores, so what it spends is taken from the server's share; its JVM's start
+# is counted, the same against both). --quick
+# (200 phones, one run) shows that everything works; its memory per connection is within a JVM's
+# noise.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`. --tls runs the hub's TLS, SIP
 # and HTTPS, on that provider (the settings sipTlsProvider and tlsProvider; default tcnative, the
@@ -91,14 +94,23 @@ register() { # port extra-args...: one emulator run against a registrar
       --accounts "$work/accounts" --digest md5 --keepalive 30 --tls "$phone_tls" "$@"
 }
 tick="$(getconf CLK_TCK)"
-throughput() { # port pid: prints "registrations-per-second server-cpu-microseconds-per-registration"
+children_cpu() { # file written by the builtin times: the CPU seconds of the shell's finished children
+  awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2]}' "$1"
+}
+throughput() { # port pid: prints "registrations-per-second server-µs-per-registration emulator-µs-per-registration"
   local before out
   before="$(cpu_ticks "$2")"
+  # times runs in this shell, the one that waits for the emulator, so the emulator's CPU is counted.
+  times > "$work/times.before"
   out="$(register "$1" --flows "$flows" --duration "$seconds" --local-addresses 127.40.0.0/16)"
-  awk -v ticks="$(($(cpu_ticks "$2") - before))" -v tick="$tick" '
+  times > "$work/times.after"
+  awk -v ticks="$(($(cpu_ticks "$2") - before))" -v tick="$tick" \
+      -v emulator="$(awk -v a="$(children_cpu "$work/times.before")" -v b="$(children_cpu "$work/times.after")" \
+          'BEGIN {print b - a}')" '
       / registrations \(REGISTER/ {count = $1}
       /^result registers_per_second=/ {split($0, kv, "="); rate = kv[2]}
-      END {printf "%s %.1f\n", rate, (count > 0 ? ticks * 1e6 / tick / count : 0)}' <<<"$out"
+      END {printf "%s %.1f %.1f\n", rate, (count > 0 ? ticks * 1e6 / tick / count : 0),
+           (count > 0 ? emulator * 1e6 / count : 0)}' <<<"$out"
 }
 settle() { # pid: a JVM collects its garbage first, so heap slack is not counted as connections
   if [ "$(cat "/proc/$1/comm")" = java ]; then jcmd "$1" GC.run >/dev/null 2>&1 || true; sleep 1; fi
@@ -126,6 +138,7 @@ measure_all() { # label port pid
   for i in $(seq "$runs"); do echo "hold $(hold "$2" "$3")"; done > "$work/$1.holds"
   echo "$1: REGISTERs per second $(awk '{printf "%s ", $2}' "$work/$1.rates");" \
       "server CPU per registration, µs: $(awk '{printf "%s ", $3}' "$work/$1.rates");" \
+      "emulator CPU per registration, µs: $(awk '{printf "%s ", $4}' "$work/$1.rates");" \
       "held, KiB per connection: $(awk '{printf "%s %s; ", $2, $3}' "$work/$1.holds")"
 }
 
@@ -155,6 +168,12 @@ kam_cpu="$(awk '{print $3}' "$work/kamailio.rates" | median)"
 # Lower is better here, so the ratio is Kamailio/hub: above 1 still means the hub is ahead.
 printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "server CPU per registration, µs" "$hub_cpu" "$kam_cpu" \
     "$(ratio "$kam_cpu" "$hub_cpu")"
+hub_emulator="$(awk '{print $4}' "$work/hub.rates" | median)"
+kam_emulator="$(awk '{print $4}' "$work/kamailio.rates" | median)"
+# The emulator shares the two cores: what it spends a registration against each server is CPU that
+# server's registrations cannot have, so the rates depend on it as well as on the servers' own.
+printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "emulator CPU per registration, µs" "$hub_emulator" \
+    "$kam_emulator" "$(ratio "$kam_emulator" "$hub_emulator")"
 printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "phones held with keepalives (of $held)" "$hub_held" "$kam_held" \
     "$(ratio "$hub_held" "$kam_held")"
 printf '%-40s hub %9s  kamailio %9s  ratio %s\n' "resident memory per connection, KiB" "$hub_kib" "$kam_kib" \
