@@ -9,10 +9,9 @@
 # Prints one line per measure with the median of the runs and the ratio hub/Kamailio; for the
 # server's CPU per registration (read from /proc, Kamailio's processes summed) the ratio is
 # Kamailio/hub, since lower wins; the same for the emulator's CPU per registration against each
-# (the emulator shares the cores, so what it spends is taken from the server's share; its JVM's start
-# is counted, the same against both). --quick
-# (200 phones, one run) shows that everything works; its memory per connection is within a JVM's
-# noise.
+# (the emulator shares the cores, so what it spends is taken from the server's share; its JVM's
+# start is counted, the same against both). --quick (200 phones, one run) shows that everything
+# works; its memory per connection is within a JVM's noise.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`. --tls runs the hub's TLS, SIP
 # and HTTPS, on that provider (the settings sipTlsProvider and tlsProvider; default tcnative, the
