@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.CertificateAuthority;
-import io.hub.pki.HubPki;
+import io.hub.pki.HubTlsEngines;
 import io.hub.pki.MacRule;
 import io.hub.pki.PemFiles;
 import io.hub.pki.TestPki;
@@ -23,8 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,14 +146,8 @@ class AdminCommandTest {
         keys.setKeyEntry("phone", leaf.keyPair().getPrivate(), "x".toCharArray(), new X509Certificate[] {certificate});
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
         keyManagers.init(keys, "x".toCharArray());
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("hub", PemFiles.readCertificate(running.pki().file(HubPki.HUB_CA_CERTIFICATE)));
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
-        trustManagers.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        HttpClient client = HttpClient.newBuilder().sslContext(context).build();
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(HubTlsEngines.clientTrustingHubCa(running.pki(), keyManagers)).build();
         return client.send(HttpRequest.newBuilder(URI.create("https://localhost:"
                 + running.provisioning().devicePort() + "/prov/v1/config/00809f0000aa.xml")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.HubPki;
+import io.hub.pki.HubTlsEngines;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.provisioning.devices.DeviceDraft;
@@ -15,14 +16,12 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,13 +43,7 @@ class ServerCertificateRenewalTest {
     @BeforeEach
     void start() throws Exception {
         hub = Hub.start(new HubHome(dir.resolve("var")), TestSettings.ephemeralPorts().validate(), Clock.systemUTC());
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("hub-ca", PemFiles.readCertificate(hub.pki().file(HubPki.HUB_CA_CERTIFICATE)));
-        TrustManagerFactory managers = TrustManagerFactory.getInstance("PKIX");
-        managers.init(trust);
-        trustingTheHubCa = SSLContext.getInstance("TLS");
-        trustingTheHubCa.init(null, managers.getTrustManagers(), null);
+        trustingTheHubCa = HubTlsEngines.clientTrustingHubCa(hub.pki(), null);
     }
 
     @AfterEach

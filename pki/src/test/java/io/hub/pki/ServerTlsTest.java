@@ -57,8 +57,8 @@ class ServerTlsTest {
     @CsvSource({"TLSv1.3, JDK", "TLSv1.2, JDK", "TLSv1.3, CONSCRYPT", "TLSv1.2, CONSCRYPT", "TLSv1.3, TCNATIVE",
         "TLSv1.2, TCNATIVE"})
     void aClientTrustingTheHubCaCompletesAHandshake(String protocol, TlsProvider provider) throws Exception {
-        SSLEngine serverEngine = serverEngine(provider, false);
-        SSLEngine client = trustingHubCa().createSSLEngine("localhost", 443);
+        SSLEngine serverEngine = HubTlsEngines.server(pki, provider, false);
+        SSLEngine client = HubTlsEngines.clientTrustingHubCa(pki, null).createSSLEngine("localhost", 443);
         client.setUseClientMode(true);
         client.setEnabledProtocols(new String[] {protocol});
 
@@ -75,14 +75,14 @@ class ServerTlsTest {
     void aPhonesCertificateReachesTheServer(TlsProvider provider) throws Exception {
         DeviceCertificates.IssuedCertificate phone = pki.issueDeviceCertificate(
                 DeviceCertificateRequest.of(MacAddress.parse("00809f0c0003"), "Myriad M7"), home.resolve("phone"));
-        SSLEngine serverEngine = serverEngine(provider, true);
+        SSLEngine serverEngine = HubTlsEngines.server(pki, provider, true);
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         keys.setKeyEntry("phone", phone.keys().getPrivate(), "x".toCharArray(),
                 new X509Certificate[] {phone.certificate()});
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(keys, "x".toCharArray());
-        SSLContext clientContext = trustingHubCa(keyManagers);
+        SSLContext clientContext = HubTlsEngines.clientTrustingHubCa(pki, keyManagers);
         SSLEngine client = clientContext.createSSLEngine("localhost", 443);
         client.setUseClientMode(true);
 
@@ -101,8 +101,8 @@ class ServerTlsTest {
     @ParameterizedTest
     @EnumSource(TlsProvider.class)
     void theServerKnowsItsHandshakeIsOverOnTheClientsLastFlight(TlsProvider provider) throws Exception {
-        SSLEngine server = serverEngine(provider, true);
-        SSLEngine client = trustingHubCa().createSSLEngine("localhost", 443);
+        SSLEngine server = HubTlsEngines.server(pki, provider, true);
+        SSLEngine client = HubTlsEngines.clientTrustingHubCa(pki, null).createSSLEngine("localhost", 443);
         client.setUseClientMode(true);
         ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
         ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
@@ -130,17 +130,5 @@ class ServerTlsTest {
             toClient.compact();
         }
         throw new AssertionError("the client never finished its handshake");
-    }
-
-    private SSLEngine serverEngine(TlsProvider provider, boolean wantClient) {
-        return HubTlsEngines.server(pki, provider, wantClient);
-    }
-
-    private SSLContext trustingHubCa() throws Exception {
-        return HubTlsEngines.clientTrustingHubCa(pki, null);
-    }
-
-    private SSLContext trustingHubCa(KeyManagerFactory keys) throws Exception {
-        return HubTlsEngines.clientTrustingHubCa(pki, keys);
     }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.hub.pki.DeviceCertificateRequest;
 import io.hub.pki.DeviceCertificates;
 import io.hub.pki.HubPki;
+import io.hub.pki.HubTlsEngines;
 import io.hub.pki.KeyType;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
@@ -20,9 +21,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -182,14 +181,7 @@ public final class TestHub implements AutoCloseable {
 
     /** A bare TLS connection to {@code port}, handshake done, that trusts the hub CA and shows no certificate. */
     public SSLSocket rawTls(int port) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("hub", PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)));
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trustManagers.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        SSLSocket socket = (SSLSocket) HubTlsEngines.clientTrustingHubCa(pki, null).getSocketFactory().createSocket("127.0.0.1", port);
         socket.setSoTimeout(30_000);
         socket.startHandshake();
         return socket;
