@@ -10,6 +10,7 @@ import io.hub.pki.DeviceCertificates;
 import io.hub.pki.MacAddress;
 import io.hub.pki.RevocationList;
 import io.hub.provisioning.changes.ConfigChange;
+import io.hub.provisioning.http.IoThreadAnswers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,6 +69,57 @@ class ConfigCacheTest {
         assertEquals(first, third);
         assertEquals(0, counted.layerStatements() - before, "statements on the layer tables for two repeated fetches");
         assertTrue(hub.metrics.get("hub.device.configs.kept").gauge().value() >= 1);
+    }
+
+    @Test
+    void aRepeatedUnchangedFetchIsAnsweredOnTheThreadThatReadItWithoutTheDatabase() throws Exception {
+        String first = config();
+        double onIoThread = answered("io");
+        double onPool = answered("pool");
+
+        assertEquals(first, config());
+        assertEquals(onIoThread + 1, answered("io"));
+        assertEquals(onPool, answered("pool"));
+
+        hub.dataSource().close();
+        assertEquals(first, config(), "answered from memory with the database gone");
+        assertEquals(onIoThread + 2, answered("io"));
+        assertEquals(onPool, answered("pool"));
+    }
+
+    @Test
+    void aFetchAfterAChangeGoesToThePoolAndTheNextFromMemoryAgain() throws Exception {
+        config();
+        config();
+        double onIoThread = answered("io");
+        double onPool = answered("pool");
+        assertEquals(200, hub.adminJson("PATCH", "/admin/v1/devices/" + MAC, "{\"displayName\": \"Front desk\"}")
+                .getStatus());
+
+        assertTrue(config().contains("displayName=\"Front desk\""));
+        assertEquals(onPool + 1, answered("pool"));
+        assertTrue(config().contains("displayName=\"Front desk\""));
+        assertEquals(onIoThread + 1, answered("io"));
+    }
+
+    @Test
+    void aPhoneOverItsRequestBudgetOnAKeptConnectionIsRefused429() throws Exception {
+        config();
+        ContentResponse refused = null;
+        // The budget is a burst of 2.5 seconds' worth, refilled while the loop runs: a bound of four times it.
+        int bound = (int) (Provisioning.Settings.DEVICE_REQUESTS_PER_SECOND * 2.5 * 4);
+        for (int i = 0; i < bound && refused == null; i++) {
+            ContentResponse response = phone.get(CONFIG);
+            if (response.getStatus() != 200) {
+                refused = response;
+            }
+        }
+
+        assertTrue(refused != null, "no refusal within " + bound + " requests");
+        assertEquals(429, refused.getStatus(), refused.getContentAsString());
+        assertEquals("rate-limited", refused.getHeaders().get("X-Hub-Reason"));
+        assertTrue(refused.getContentAsString().contains("reason=\"rate-limited\""), refused.getContentAsString());
+        assertTrue(answered("io") > 1, "the kept fetches were answered on the thread that read them");
     }
 
     @Test
@@ -158,9 +210,11 @@ class ConfigCacheTest {
     void aRevokedCertificateIsRefusedThoughItsConfigurationIsKept() throws Exception {
         config();
         config();
+        double onPool = answered("pool");
         hub.pki.revokeCertificate(issued.certificate(), RevocationList.Reason.KEY_COMPROMISE);
         ContentResponse refused = phone.get(CONFIG);
         assertEquals(403, refused.getStatus());
+        assertEquals(onPool + 1, answered("pool"), "judged again, on the pool");
         assertTrue(refused.getContentAsString().contains("revoked"), refused.getContentAsString());
     }
 
@@ -178,6 +232,10 @@ class ConfigCacheTest {
         hub.provisioning.configChanges().heard(ConfigChange.site("default", "Paris"));
 
         assertTrue(config().contains("<ntp server=\"ntp.node2.test\"/>"));
+    }
+
+    private double answered(String thread) {
+        return hub.metrics.get(IoThreadAnswers.ANSWERED).tags("port", "device", "thread", thread).counter().count();
     }
 
     private String config() throws Exception {

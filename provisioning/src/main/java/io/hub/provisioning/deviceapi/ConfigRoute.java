@@ -37,6 +37,7 @@ import org.eclipse.jetty.util.Callback;
 final class ConfigRoute extends DeviceRoute {
 
     static final String PATH = "/prov/v1/config/{file}";
+    private static final String PREFIX = "/prov/v1/config/";
     private static final String SUFFIX = ".xml";
 
     private final DeviceEndpointSettings settings;
@@ -95,8 +96,7 @@ final class ConfigRoute extends DeviceRoute {
         }
         // No database read for a phone whose layers did not change since its last fetch: every
         // layer's writer announces its change once committed (ConfigChanges), which drops the entry.
-        String asked = urls.base(request) + "\n" + urls.entryPoint(request, device.region()) + "\n"
-                + settings.sipTlsPort().getAsInt();
+        String asked = asked(request, device);
         RenderedConfig config = rendered.get(mac, () -> new KeptConfig(device, asked, render(request, device)),
                 kept -> kept.device().equals(device) && kept.asked().equals(asked)).config();
         // The password goes out with this certificate: a later revocation of it must reach the device,
@@ -115,6 +115,43 @@ final class ConfigRoute extends DeviceRoute {
         // A served configuration is a contact in the status history, not an audit event: the audit
         // log keeps refusals and changes, and one row per fetch would make every fetch a write more.
         Responses.send(response, callback, 200, DeviceApi.XML, config.document());
+    }
+
+    /**
+     * True when memory alone answers the request (see {@link io.hub.provisioning.http.IoThreadAnswers}):
+     * a GET of a MAC's configuration whose certificate acceptance, device, binding and rendered
+     * configuration are kept and still fit, with no certificate sighting due. Only looks: {@link #serve}
+     * does the rest, and whatever this does not let through goes to the pool. A path with an escape is
+     * left to the pool, which matches it as the route's template does. An entry evicted between this
+     * look and the answer costs one database read on the I/O thread, never a wrong answer: the answer
+     * reads the caches again.
+     */
+    boolean answerableFromMemory(Request request) {
+        String path = Request.getPathInContext(request);
+        if (!"GET".equals(request.getMethod()) || !path.startsWith(PREFIX) || !path.endsWith(SUFFIX)
+                || path.indexOf('%') >= 0) {
+            return false;
+        }
+        MacAddress mac;
+        try {
+            mac = MacAddress.parse(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        Optional<Access> access = authenticator.keptAccess(request, mac);
+        if (access.isEmpty() || !access.get().device().isAssigned()) {
+            return false;
+        }
+        Device device = access.get().device();
+        KeptConfig kept = rendered.kept(mac);
+        return kept != null && kept.device().equals(device) && kept.asked().equals(asked(request, device))
+                && seen.due(mac, access.get().leaf()).isEmpty();
+    }
+
+    /** The names and port the phone asked by, which its kept configuration must have been rendered for. */
+    private String asked(Request request, Device device) {
+        return urls.base(request) + "\n" + urls.entryPoint(request, device.region()) + "\n"
+                + settings.sipTlsPort().getAsInt();
     }
 
     private record Layers(Map<String, String> site, Map<String, String> device) {

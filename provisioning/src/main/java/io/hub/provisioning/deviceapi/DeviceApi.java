@@ -12,6 +12,7 @@ import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.SeenCertificates;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.ErrorBody;
+import io.hub.provisioning.http.IoThreadAnswers;
 import io.hub.provisioning.http.RateLimiter;
 import io.hub.provisioning.http.RateLimits;
 import io.hub.provisioning.Refusal;
@@ -71,13 +72,17 @@ public final class DeviceApi extends Handler.Wrapper {
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(new ServletPathSpec(DiscoveryRoute.PATH), new DiscoveryRoute(desk, settings.sipTlsPort(),
                 firmware, audit));
-        routes.addMapping(new UriTemplatePathSpec(ConfigRoute.PATH), new ConfigRoute(desk, settings, database, layers,
-                firmware, renderer, tenants, seen, changes, clock));
+        ConfigRoute config = new ConfigRoute(desk, settings, database, layers, firmware, renderer, tenants, seen,
+                changes, clock);
+        routes.addMapping(new UriTemplatePathSpec(ConfigRoute.PATH), config);
         routes.addMapping(new UriTemplatePathSpec(FirmwareRoute.PATH), new FirmwareRoute(desk, firmware));
         routes.addMapping(new UriTemplatePathSpec(StatusRoute.PATH), new StatusRoute(desk, dhcpAlerts, audit, clock));
         RefusalReplies replies = new RefusalReplies("device", XML_ERROR, audit, metrics, DeviceRoute.REQUESTS,
                 sourceIp -> limits.refusalsPerAddress().acquire(SourceKey.ofLiteral(sourceIp)));
-        setHandler(new RefusingHandler(replies, "device", true, new SourceLimits(limits, routes)));
+        // A kept-alive phone fetching a configuration that did not change is answered from memory on
+        // the thread that read its request; everything else (first fetches, firmware, status) goes to the pool.
+        setHandler(new IoThreadAnswers("device", config::answerableFromMemory, metrics,
+                new RefusingHandler(replies, "device", true, new SourceLimits(limits, routes))));
     }
 
     /** The rate limits of the device side. */

@@ -51,6 +51,8 @@ final class DeviceAuthenticator {
     static final int MAX_KEPT_VALIDATIONS = 100_000;
     /** The gauge of {@link #MAX_KEPT_VALIDATIONS}'s table. */
     static final String KEPT_VALIDATIONS = "hub.device.validations.kept";
+    /** The request attribute that holds the access {@link #keptAccess} granted it. */
+    private static final String KEPT_ACCESS = DeviceAuthenticator.class.getName() + ".keptAccess";
 
     private final DeviceCertificateValidator validator;
     private final Database database;
@@ -100,10 +102,15 @@ final class DeviceAuthenticator {
      */
     Access authenticate(Request request, Optional<MacAddress> named, boolean recordClaimable) {
         RequestFacts facts = RequestFacts.of(request);
+        if (request.getAttribute(KEPT_ACCESS) instanceof Access kept
+                && named.equals(Optional.of(kept.device().mac()))) {
+            // Judged moments ago for this very request, from what memory keeps (keptAccess).
+            facts.mac(kept.device().mac().value());
+            facts.fingerprint(kept.identity().fingerprint());
+            return kept;
+        }
         named.ifPresent(mac -> facts.mac(mac.value()));
-        EndPoint.SslSessionData tls = request.getConnectionMetaData().getConnection().getEndPoint().getSslSessionData();
-        List<X509Certificate> chain = tls == null || tls.peerCertificates() == null ? List.of()
-                : List.of(tls.peerCertificates());
+        List<X509Certificate> chain = chainOf(request);
         DeviceValidation validation = validate(chain, named);
         if (named.isEmpty() && validation.refusal().filter(RefusalCause.NO_MAC::equals).isPresent()
                 && !validation.fingerprint().isEmpty()) {
@@ -146,13 +153,9 @@ final class DeviceAuthenticator {
                             : "recorded as claimable", null);
         }
         Device device = found.get();
-        if (device.state() == DeviceState.DISABLED) {
-            throw new ProvisioningException(Refusal.DISABLED, "device " + mac + " is disabled");
-        }
-        if (identity.model().isPresent() && !isEnrolledModel(identity.model().get(), device)) {
-            throw new ProvisioningException(Refusal.WRONG_MODEL, "the certificate is for a " + identity.model().get()
-                    + ", device " + mac + " is enrolled as a " + device.model());
-        }
+        refusalOf(identity, device).ifPresent(refusal -> {
+            throw refusal;
+        });
         CertificateBindings.Judgement judgement = bindings.judge(device, fingerprint,
                 identity.trustLevel() == TrustLevel.MAC_ATTESTED, facts.sourceIp());
         if (!judgement.served()) {
@@ -161,6 +164,51 @@ final class DeviceAuthenticator {
                     judgement.detail(), null);
         }
         return new Access(identity, device, chain.get(0));
+    }
+
+    /**
+     * The access {@link #authenticate} would grant the request's certificate for {@code named}, when
+     * memory alone can tell: the certificate's acceptance, the enrolled device and a binding that
+     * needs no lookup are all kept. Empty otherwise, or when the answer would be a refusal. Reads
+     * nothing from the database and changes nothing but the request, which keeps the access for
+     * {@link #authenticate} to return without judging again.
+     */
+    Optional<Access> keptAccess(Request request, MacAddress named) {
+        List<X509Certificate> chain = chainOf(request);
+        if (chain.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<MacAddress> asNamed = Optional.of(named);
+        DeviceValidation validation = kept(keyOf(chain, asNamed), validator.state(), clock.instant());
+        if (validation == null) {
+            return Optional.empty();
+        }
+        DeviceIdentity identity = validation.identityOrThrow();
+        Device device = enrolled.kept(identity.mac());
+        if (device == null || refusalOf(identity, device).isPresent() || !bindings.servesWithoutLookup(device,
+                validation.fingerprint(), identity.trustLevel() == TrustLevel.MAC_ATTESTED)) {
+            return Optional.empty();
+        }
+        Access access = new Access(identity, device, chain.get(0));
+        request.setAttribute(KEPT_ACCESS, access);
+        return Optional.of(access);
+    }
+
+    private static List<X509Certificate> chainOf(Request request) {
+        EndPoint.SslSessionData tls = request.getConnectionMetaData().getConnection().getEndPoint().getSslSessionData();
+        return tls == null || tls.peerCertificates() == null ? List.of() : List.of(tls.peerCertificates());
+    }
+
+    /** Why an accepted certificate may still not speak for the enrolled device: disabled, or another model. */
+    private Optional<ProvisioningException> refusalOf(DeviceIdentity identity, Device device) {
+        if (device.state() == DeviceState.DISABLED) {
+            return Optional.of(new ProvisioningException(Refusal.DISABLED, "device " + device.mac() + " is disabled"));
+        }
+        if (identity.model().isPresent() && !isEnrolledModel(identity.model().get(), device)) {
+            return Optional.of(new ProvisioningException(Refusal.WRONG_MODEL, "the certificate is for a "
+                    + identity.model().get() + ", device " + device.mac() + " is enrolled as a " + device.model()));
+        }
+        return Optional.empty();
     }
 
     /** The MAC a path or query names; a malformed one is refused {@code malformed-mac}. */
@@ -190,21 +238,31 @@ final class DeviceAuthenticator {
         if (chain.isEmpty()) {
             return validator.validate(chain, named);
         }
-        KeptKey key = new KeptKey(chain.stream().map(KeptFingerprints::sha256).toList(),
-                named.map(MacAddress::value).orElse(""));
+        KeptKey key = keyOf(chain, named);
         Object state = validator.state();
         Instant now = clock.instant();
-        KeptValidation kept = accepted.getIfPresent(key);
-        if (kept != null && kept.until().isAfter(now) && kept.state().equals(state)) {
-            return kept.validation();
+        DeviceValidation kept = kept(key, state, now);
+        if (kept != null) {
+            return kept;
         }
         DeviceValidation validation = validator.validate(chain, named);
         if (validation.isAccepted()) {
             accepted.put(key, new KeptValidation(validation, state, now.plus(VALIDATION_REUSE)));
-        } else if (kept != null) {
+        } else {
             accepted.invalidate(key);
         }
         return validation;
+    }
+
+    private static KeptKey keyOf(List<X509Certificate> chain, Optional<MacAddress> named) {
+        return new KeptKey(chain.stream().map(KeptFingerprints::sha256).toList(),
+                named.map(MacAddress::value).orElse(""));
+    }
+
+    /** The kept acceptance of {@code key}, when it is still young and nothing the validator reads changed. */
+    private DeviceValidation kept(KeptKey key, Object state, Instant now) {
+        KeptValidation kept = accepted.getIfPresent(key);
+        return kept != null && kept.until().isAfter(now) && kept.state().equals(state) ? kept.validation() : null;
     }
 
     /** The certificates presented (SHA-256 each, leaf first) and the MAC the request names. */

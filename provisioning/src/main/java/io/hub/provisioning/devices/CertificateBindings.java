@@ -85,6 +85,15 @@ public final class CertificateBindings {
     }
 
     /**
+     * True when {@link #judge} serves the certificate without reading the database: it is the one
+     * bound to the device, or, with none bound, its CA vouches for the MAC.
+     */
+    public boolean servesWithoutLookup(Device device, String fingerprint, boolean macAttested) {
+        String bound = device.certificate().bound();
+        return bound != null ? bound.equals(fingerprint) : macAttested;
+    }
+
+    /**
      * Judges a validated certificate for {@code device}, recording it as pending when it is the
      * first generic one seen.
      *

@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -59,7 +60,11 @@ public final class HttpsServers {
         // One certificate serves every name; phones often connect by address, without SNI.
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
-        ServerConnector connector = new ServerConnector(server,
+        // A port whose handler answers on the threads that read it (IoThreadAnswers) gets one
+        // of them per core: they do that work now, not only the reading. Others keep Jetty's default.
+        int selectors = handler.getInvocationType() == Invocable.InvocationType.NON_BLOCKING
+                ? Runtime.getRuntime().availableProcessors() : -1;
+        ServerConnector connector = new ServerConnector(server, -1, selectors,
                 new AckingSslConnectionFactory(tls(serverCertificate, serverKey, wantClientCertificate, tlsProvider),
                         "http/1.1"),
                 new HttpConnectionFactory(http));

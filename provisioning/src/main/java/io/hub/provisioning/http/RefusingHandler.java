@@ -40,7 +40,8 @@ public final class RefusingHandler extends Handler.Wrapper {
             throw new ProvisioningException(Refusal.NO_SUCH_RESOURCE, "no " + request.getMethod() + " "
                     + Request.getPathInContext(request));
         } catch (Exception failure) {
-            replies.reply(request, response, callback, failure);
+            // A refusal is counted and audited in the database: never on the thread that reads the port.
+            IoThreadAnswers.offIoThread(request, () -> replies.reply(request, response, callback, failure));
             return true;
         }
     }
