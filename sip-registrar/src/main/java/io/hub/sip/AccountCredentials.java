@@ -25,8 +25,9 @@ final class AccountCredentials implements CredentialSource {
     private static final Duration KEPT_FOR = Duration.ofMinutes(10);
 
     private final SipAccounts accounts;
+    // Upkeep on the caller's thread: handed to the common pool, it woke a thread every few reads.
     private final Cache<SipAccount, SipCredentials> hashed = Caffeine.newBuilder().maximumSize(MAX_KEPT)
-            .expireAfterAccess(KEPT_FOR).build();
+            .expireAfterAccess(KEPT_FOR).executor(Runnable::run).build();
 
     AccountCredentials(SipAccounts accounts, MeterRegistry metrics) {
         this.accounts = accounts;

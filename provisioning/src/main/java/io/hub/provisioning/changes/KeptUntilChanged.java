@@ -38,7 +38,9 @@ public final class KeptUntilChanged<K, V> {
         this.reaches = reaches;
         this.deviceKey = deviceKey;
         Ticker ticker = () -> clock.millis() * 1_000_000L;
-        this.kept = Caffeine.newBuilder().maximumSize(maxSize).expireAfterWrite(maxAge).ticker(ticker).build();
+        // Upkeep on the caller's thread: handed to the common pool, it woke a thread every few reads.
+        this.kept = Caffeine.newBuilder().maximumSize(maxSize).expireAfterWrite(maxAge).ticker(ticker)
+                .executor(Runnable::run).build();
         Gauge.builder(name, kept, Cache::estimatedSize).description(description + " (at most " + maxSize + ")")
                 .register(metrics);
         changes.follow(this::drop);

@@ -62,8 +62,10 @@ final class DeviceAuthenticator {
     private final PhoneCatalogue catalogue;
     private final RateLimiter refusalsPerCertificate;
     private final Clock clock;
+    // Upkeep on the caller's thread, as for every cache a request reads: handed to the common pool,
+    // it woke a thread every few requests.
     private final Cache<KeptKey, KeptValidation> accepted =
-            Caffeine.newBuilder().maximumSize(MAX_KEPT_VALIDATIONS).build();
+            Caffeine.newBuilder().maximumSize(MAX_KEPT_VALIDATIONS).executor(Runnable::run).build();
     private final KeptUntilChanged<MacAddress, Device> enrolled;
 
     /** Enrolled devices kept in memory; unknown MACs are never kept. */

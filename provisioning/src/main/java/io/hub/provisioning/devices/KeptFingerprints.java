@@ -17,8 +17,9 @@ public final class KeptFingerprints {
     /** The most certificate objects whose fingerprints are kept. */
     static final int MAX_KEPT = 100_000;
 
+    // Upkeep on the caller's thread: handed to the common pool, it woke a thread every few reads.
     private static final Cache<X509Certificate, String> KEPT = Caffeine.newBuilder().weakKeys()
-            .maximumSize(MAX_KEPT).build();
+            .maximumSize(MAX_KEPT).executor(Runnable::run).build();
 
     private KeptFingerprints() {
     }

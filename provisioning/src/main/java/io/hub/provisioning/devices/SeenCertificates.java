@@ -42,7 +42,9 @@ public final class SeenCertificates {
 
     private final Database database;
     private final Clock clock;
-    private final Cache<String, Instant> written = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED).build();
+    // Upkeep on the caller's thread: handed to the common pool, it woke a thread every few reads.
+    private final Cache<String, Instant> written = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED)
+            .executor(Runnable::run).build();
 
     public SeenCertificates(Database database, Clock clock) {
         this.database = database;
