@@ -131,7 +131,11 @@ final class Connection implements FlowLink {
         try {
             int budget = READ_BUDGET;
             while (true) {
+                int room = net.remaining();
                 int read = reading() ? channel.read(net) : 0;
+                // A read that left room took all the socket held: another would only find nothing,
+                // and the loop's selector reports the socket again when more arrives.
+                boolean drained = read > 0 && read < room;
                 if (read < 0) {
                     ended = true;
                 } else if (read > 0) {
@@ -141,7 +145,7 @@ final class Connection implements FlowLink {
                 net.flip();
                 ended |= tls != null ? unwrap(net) : frame(net);
                 net.compact();
-                if (ended || read <= 0 || budget <= 0 || !reading()) {
+                if (ended || read <= 0 || drained || budget <= 0 || !reading()) {
                     break;
                 }
             }
