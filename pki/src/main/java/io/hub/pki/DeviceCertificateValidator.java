@@ -26,6 +26,7 @@ import java.util.Objects;
 import javax.security.auth.x500.X500Principal;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -64,12 +65,23 @@ public final class DeviceCertificateValidator {
     private static final String ANY_PURPOSE = KeyPurposeId.anyExtendedKeyUsage.getId();
     private static final Logger LOG = LoggerFactory.getLogger(DeviceCertificateValidator.class);
 
+    /**
+     * How long a look at the files serves {@link #state()}. Every device request asks for the state,
+     * and three file status calls a request were a seventh of a kept-alive fetch's CPU; a millisecond
+     * is far less than another process's command takes to end, and a kept-alive fetch far less than a
+     * millisecond.
+     */
+    static final long LOOK_EVERY_NANOS = 1_000_000;
+
     private final TrustedManufacturers trusted;
     private final RevocationList revocations;
     private final ManufacturerCrls crls;
     private final Clock clock;
     /** Where signatures are checked: a registered provider, or null for the JDK's default. */
     private final Provider signatureProvider;
+    /** A monotonic clock for the look window only; validity dates come from {@link #clock}. */
+    private final LongSupplier nanoTime;
+    private volatile Looked looked;
 
     /** Checks signatures with the provider beside the {@linkplain TlsProvider#standard() standard} TLS. */
     public DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations,
@@ -80,6 +92,13 @@ public final class DeviceCertificateValidator {
     /** Checks signatures with the provider that goes with {@code tls} (natively with Conscrypt). */
     public DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations,
             ManufacturerCrls crls, Clock clock, TlsProvider tls) {
+        this(trusted, revocations, crls, clock, tls, System::nanoTime);
+    }
+
+    /** As the public constructor, with the monotonic clock of the look window given (tests). */
+    DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations, ManufacturerCrls crls,
+            Clock clock, TlsProvider tls, LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.trusted = Objects.requireNonNull(trusted, "trusted");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.crls = Objects.requireNonNull(crls, "crls");
@@ -90,12 +109,26 @@ public final class DeviceCertificateValidator {
 
     /**
      * A value that changes whenever this validator's answers may have changed: revocations, trusted
-     * and untrusted CAs, imported manufacturer CRLs, also as another process changes them. Compared
-     * with {@code equals}; a verdict kept beside the state it was reached in stays true while the
-     * state is equal (only the clock can change it then).
+     * and untrusted CAs, imported manufacturer CRLs. Compared with {@code equals}; a verdict kept
+     * beside the state it was reached in stays true while the state is equal (only the clock can
+     * change it then). A change this process makes is seen by the next call; a change another
+     * process makes to the files, by the first call {@link #LOOK_EVERY_NANOS} or more after it.
      */
     public Object state() {
-        return List.of(revocations.entries(), trusted.state(), crls.state());
+        // Read before the files: a write of this process landing during the look makes the next call look again.
+        long writes = LocalWrites.count();
+        long now = nanoTime.getAsLong();
+        Looked last = looked;
+        if (last != null && last.localWrites() == writes && now - last.atNanos() < LOOK_EVERY_NANOS) {
+            return last.state();
+        }
+        Object state = List.of(revocations.entries(), trusted.state(), crls.state());
+        looked = new Looked(writes, now, state);
+        return state;
+    }
+
+    /** What the files said at one look, and this process's write count then. */
+    private record Looked(long localWrites, long atNanos, Object state) {
     }
 
     /**

@@ -143,6 +143,8 @@ public final class ManufacturerCrls {
             Files.deleteIfExists(file(name));
         } catch (IOException e) {
             throw new PkiException("cannot remove " + file(name) + ": " + PemFiles.oneLine(e));
+        } finally {
+            LocalWrites.happened();
         }
         loaded.remove(name);
     }

@@ -53,6 +53,7 @@ public final class SecureFiles {
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
             }
             temporary = null;
+            LocalWrites.happened();
             syncDirectory(directory);
         } catch (IOException e) {
             throw new PkiException("cannot write " + target + ": " + PemFiles.oneLine(e));

@@ -2,11 +2,14 @@ package io.hub.pki;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.PrivateKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -586,6 +589,46 @@ class DeviceCertificateValidatorTest {
         pki.untrust("vendor");
 
         assertNotEquals(before, validator.state(), "a verdict kept beside the old state is not reused");
+    }
+
+    @Test
+    void aChangeThroughThePkiOfThisProcessIsSeenAtOnceWithinTheLookWindow() {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        DeviceCertificateValidator validator = windowed(nanos);
+        Object before = validator.state();
+
+        // Another HubPki on the same directory, as a command run inside the hub would make.
+        HubPki.at(home.resolve("pki"), Clock.fixed(TestPki.NOW, ZoneOffset.UTC))
+                .revokeMac(MAC, RevocationList.Reason.KEY_COMPROMISE);
+
+        assertNotEquals(before, validator.state(), "no time passed, and the change is seen");
+    }
+
+    @Test
+    void aFileChangedByAnotherProcessIsSeenOnceTheLookWindowHasPassed() throws Exception {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        Path elsewhere = home.resolve("elsewhere");
+        new RevocationList(elsewhere).revokeMac(MAC, RevocationList.Reason.KEY_COMPROMISE, TestPki.NOW);
+        DeviceCertificateValidator validator = windowed(nanos);
+        Object before = validator.state();
+        Path revocations = pki.file(RevocationList.FILE);
+
+        // What another process's write looks like to this one: the file replaced, no write of this process counted.
+        long written = LocalWrites.count();
+        Files.copy(elsewhere.resolve(RevocationList.FILE), revocations, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(written, LocalWrites.count());
+
+        nanos.addAndGet(DeviceCertificateValidator.LOOK_EVERY_NANOS - 1);
+        assertSame(before, validator.state(), "within the window the last look answers, without a file call");
+        nanos.addAndGet(1);
+        assertNotEquals(before, validator.state(), "the first call after the window looks again");
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        assertRefused(RefusalCause.REVOKED, validator.validate(List.of(leaf), Optional.of(MAC)));
+    }
+
+    private DeviceCertificateValidator windowed(java.util.concurrent.atomic.AtomicLong nanos) {
+        return new DeviceCertificateValidator(pki.trusted(), pki.revocations(), pki.manufacturerCrls(),
+                Clock.fixed(TestPki.NOW, ZoneOffset.UTC), tls(), nanos::get);
     }
 
     /**

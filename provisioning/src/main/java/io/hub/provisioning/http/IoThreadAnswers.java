@@ -15,8 +15,8 @@ import org.eclipse.jetty.util.Callback;
  * memory that hand-off cost more than the answer (a third of the hub's CPU per request).
  *
  * <p>The handler tells Jetty it never blocks ({@link InvocationType#NON_BLOCKING}), so Jetty calls it
- * on the thread that read the request. {@code fromMemory} must only look (caches, no database, no
- * file, no lock held across I/O) and say whether the request can be answered that way; what it lets
+ * on the thread that read the request. {@code fromMemory} must only look (caches; no database, no
+ * file read, no lock held across I/O) and say whether the request can be answered that way; what it lets
  * through must write its answer with callbacks, never wait for it. A refusal of such a request is
  * audited in the database, so {@link RefusingHandler} hands its reply to the pool ({@link #offIoThread}).
  */
