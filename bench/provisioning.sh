@@ -85,10 +85,13 @@ discovery_ms() { # url: one phone's discovery, a new connection and full handsha
   for _ in $(seq "$lookups"); do curl -s -o /dev/null -w '%{time_total}\n' "${tls[@]}" "$1"; done \
       | awk '{printf "%.1f\n", $1 * 1000}' | median
 }
-measure() { # name unit hub-command nginx-command
-  local hub nginx
-  hub="$(for _ in $(seq "$runs"); do eval "$3"; echo; done | median)"
-  nginx="$(for _ in $(seq "$runs"); do eval "$4"; echo; done | median)"
+measure() { # name unit hub-command nginx-command; the runs on stderr, the medians on stdout
+  local hub nginx hub_runs nginx_runs
+  hub_runs="$(for _ in $(seq "$runs"); do eval "$3"; echo; done)"
+  nginx_runs="$(for _ in $(seq "$runs"); do eval "$4"; echo; done)"
+  echo "$1, runs: hub $(tr '\n' ' ' <<<"$hub_runs")nginx $(tr '\n' ' ' <<<"$nginx_runs")" >&2
+  hub="$(median <<<"$hub_runs")"
+  nginx="$(median <<<"$nginx_runs")"
   printf '%-34s hub %10s %-6s nginx %10s %-6s ratio %s\n' "$1" "$hub" "$2" "$nginx" "$2" \
       "$(awk -v h="$hub" -v n="$nginx" 'BEGIN {printf "%.2f", (n > 0 ? h / n : 0)}')"
 }
