@@ -5,7 +5,7 @@
 # settings, so the difference is the hub's work per request (validation, lookup, rendering).
 # Last, one phone's discovery on a new connection, as after a reboot: its median time in ms.
 #
-#   bench/provisioning.sh [--quick] [--runs N] [--jfr FILE] [--tls tcnative|conscrypt|jdk]
+#   bench/provisioning.sh [--quick] [--runs N] [--warmup SECONDS] [--jfr FILE] [--tls tcnative|conscrypt|jdk]
 # Prints one line per measure with the median of the runs and the ratio hub/nginx.
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`.
@@ -18,9 +18,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 requests=2000 handshakes=200 firmware_mib=8 lookups=20 warmup=8; shift ;;
     --runs) runs="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --jfr) jfr="$(realpath -m "$2")"; shift 2 ;;
     --tls) tls_provider="$2"; shift 2 ;;
-    *) echo "usage: bench/provisioning.sh [--quick] [--runs N] [--jfr FILE] [--tls tcnative|conscrypt|jdk]" >&2; exit 2 ;;
+    *) echo "usage: bench/provisioning.sh [--quick] [--runs N] [--warmup SECONDS] [--jfr FILE] [--tls tcnative|conscrypt|jdk]" >&2; exit 2 ;;
   esac
 done
 
