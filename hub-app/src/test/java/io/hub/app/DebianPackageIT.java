@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.pki.HubTlsEngines;
 import io.hub.pki.PemFiles;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,15 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,14 +172,8 @@ class DebianPackageIT {
     }
 
     private static HttpClient client(Path ca) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("hub-ca", PemFiles.readCertificate(ca));
-        TrustManagerFactory managers = TrustManagerFactory.getInstance("PKIX");
-        managers.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, managers.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder().sslContext(HubTlsEngines.clientTrusting(PemFiles.readCertificate(ca), null))
+                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private static String log(Path journal) throws IOException {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hub.pki.DeviceCertificateRequest;
 import io.hub.pki.DeviceCertificates;
 import io.hub.pki.HubPki;
+import io.hub.pki.HubTlsEngines;
 import io.hub.pki.MacAddress;
 import io.hub.pki.PemFiles;
 import io.hub.sip.CallPhone;
@@ -22,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,8 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -375,14 +373,7 @@ class ThreeNodeClusterIT {
     }
 
     private static HttpClient adminClient(X509Certificate hubCa) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("hub", hubCa);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).build();
+        return HttpClient.newBuilder().sslContext(HubTlsEngines.clientTrusting(hubCa, null)).build();
     }
 
     private static String line(String printed, String label) {

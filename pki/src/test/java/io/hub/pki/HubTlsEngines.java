@@ -1,6 +1,7 @@
 package io.hub.pki;
 
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -28,9 +29,14 @@ public final class HubTlsEngines {
 
     /** The JDK's TLS trusting the hub CA alone, with {@code keys} as the client's certificate (or none). */
     public static SSLContext clientTrustingHubCa(HubPki pki, KeyManagerFactory keys) throws Exception {
+        return clientTrusting(PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)), keys);
+    }
+
+    /** The JDK's TLS trusting {@code ca} alone, with {@code keys} as the client's certificate (or none). */
+    public static SSLContext clientTrusting(X509Certificate ca, KeyManagerFactory keys) throws Exception {
         KeyStore anchors = KeyStore.getInstance("PKCS12");
         anchors.load(null, null);
-        anchors.setCertificateEntry("hub-ca", PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE)));
+        anchors.setCertificateEntry("hub-ca", ca);
         TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
         trust.init(anchors);
         SSLContext context = SSLContext.getInstance("TLS");
