@@ -153,7 +153,7 @@ class ConsoleBrowserTest {
         tab("devices");
         search("1003");
         CompletableFuture<SIPRequest> notify = nextNotifyAnswered(phones.get(2));
-        deviceRow("00809f000003").findElement(By.xpath(".//button[text()='Resync']")).click();
+        clickInRow("00809f000003", "Resync");
         assertTrue(notify.get(WAIT.toSeconds(), TimeUnit.SECONDS).getHeader("Event").toString().contains("check-sync"));
         waitForStatus("resync 00809f000003: ok (SIP 200) · sip:1003@hub.test");
         wait.until(driver -> deviceRow("00809f000003").findElement(By.cssSelector("td.resync")).getText()
@@ -313,7 +313,7 @@ class ConsoleBrowserTest {
         assertEquals(List.of("00809f000050"), deviceMacs());
 
         // Edited: markup typed as a name stays text.
-        deviceRow("00809f000050").findElement(By.xpath(".//button[text()='Edit']")).click();
+        clickInRow("00809f000050", "Edit");
         WebElement edit = browser.findElement(By.id("edit"));
         wait.until(ExpectedConditions.visibilityOf(edit));
         edit.findElement(By.name("displayName")).clear();
@@ -326,15 +326,15 @@ class ConsoleBrowserTest {
                 MacAddress.parse("00809f000050")).displayName());
 
         // Disabled and enabled again from its row.
-        deviceRow("00809f000050").findElement(By.xpath(".//button[text()='Disable']")).click();
+        clickInRow("00809f000050", "Disable");
         waitForStatus("00809f000050 disabled");
         wait.until(driver -> deviceRow("00809f000050").findElement(By.cssSelector("td.state")).getText()
                 .equals("disabled"));
-        deviceRow("00809f000050").findElement(By.xpath(".//button[text()='Enable']")).click();
+        clickInRow("00809f000050", "Enable");
         waitForStatus("00809f000050 enabled");
 
         // Removed, once the admin confirms.
-        deviceRow("00809f000050").findElement(By.xpath(".//button[text()='Remove']")).click();
+        clickInRow("00809f000050", "Remove");
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         waitForStatus("00809f000050 removed");
         assertTrue(hub.provisioning().enrollment().byExtension("default", "1050").isEmpty(), "gone from the hub");
@@ -342,7 +342,7 @@ class ConsoleBrowserTest {
         // A reboot goes down the phone's flow as check-sync;reboot=true, and its answer is shown.
         search("1003");
         CompletableFuture<SIPRequest> notify = nextNotifyAnswered(phones.get(2));
-        deviceRow("00809f000003").findElement(By.xpath(".//button[text()='Reboot']")).click();
+        clickInRow("00809f000003", "Reboot");
         assertEquals("Event: check-sync;reboot=true", notify.get(WAIT.toSeconds(), TimeUnit.SECONDS)
                 .getHeader("Event").toString().strip());
         waitForStatus("reboot 00809f000003: ok (SIP 200) · sip:1003@hub.test");
@@ -414,6 +414,17 @@ class ConsoleBrowserTest {
     private List<String> deviceMacs() {
         wait.until(driver -> !driver.findElements(By.cssSelector("#devices td.mac")).isEmpty());
         return browser.findElements(By.cssSelector("#devices td.mac")).stream().map(WebElement::getText).toList();
+    }
+
+    /**
+     * Clicks a button of a device's row. The list is drawn anew after each action, also after its
+     * status line says it is done, so a row found a moment before may be gone: it is looked up again.
+     */
+    private void clickInRow(String mac, String button) {
+        new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class).until(driver -> {
+            deviceRow(mac).findElement(By.xpath(".//button[text()='" + button + "']")).click();
+            return true;
+        });
     }
 
     private WebElement deviceRow(String mac) {
