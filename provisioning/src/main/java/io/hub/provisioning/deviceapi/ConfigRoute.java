@@ -36,8 +36,8 @@ import org.eclipse.jetty.util.Callback;
  */
 final class ConfigRoute extends DeviceRoute {
 
-    static final String PATH = "/prov/v1/config/{file}";
     private static final String PREFIX = "/prov/v1/config/";
+    static final String PATH = PREFIX + "{file}";
     private static final String SUFFIX = ".xml";
 
     private final DeviceEndpointSettings settings;
