@@ -39,6 +39,8 @@ final class ConfigRoute extends DeviceRoute {
     private static final String PREFIX = "/prov/v1/config/";
     static final String PATH = PREFIX + "{file}";
     private static final String SUFFIX = ".xml";
+    /** The request attribute that holds the configuration {@link #answerableFromMemory} found for it. */
+    private static final String KEPT_CONFIG = ConfigRoute.class.getName() + ".keptConfig";
 
     private final DeviceEndpointSettings settings;
     private final Database database;
@@ -94,14 +96,20 @@ final class ConfigRoute extends DeviceRoute {
         if (!device.isAssigned()) {
             throw new ProvisioningException(Refusal.NOT_ASSIGNED, "the device is enrolled but not assigned to a user");
         }
-        // No database read for a phone whose layers did not change since its last fetch: every
-        // layer's writer announces its change once committed (ConfigChanges), which drops the entry.
-        String asked = asked(request, device);
-        RenderedConfig config = rendered.get(mac, () -> new KeptConfig(device, asked, render(request, device)),
-                kept -> kept.device().equals(device) && kept.asked().equals(asked)).config();
-        // The password goes out with this certificate: a later revocation of it must reach the device,
-        // so the certificate is on record before the answer leaves (the contact may follow).
-        seen.due(mac, access.leaf()).ifPresent(database::sharedTransaction);
+        RenderedConfig config;
+        if (request.getAttribute(KEPT_CONFIG) instanceof KeptConfig found && found.device().equals(device)) {
+            // Found for this very request moments ago, its certificate already on record (answerableFromMemory).
+            config = found.config();
+        } else {
+            // No database read for a phone whose layers did not change since its last fetch: every
+            // layer's writer announces its change once committed (ConfigChanges), which drops the entry.
+            String asked = asked(request, device);
+            config = rendered.get(mac, () -> new KeptConfig(device, asked, render(request, device)),
+                    kept -> kept.device().equals(device) && kept.asked().equals(asked)).config();
+            // The password goes out with this certificate: a later revocation of it must reach the device,
+            // so the certificate is on record before the answer leaves (the contact may follow).
+            seen.due(mac, access.leaf()).ifPresent(database::sharedTransaction);
+        }
         contacts.record(mac, "config", request, Responses.sourceIp(request), null);
         count("ok");
         response.getHeaders().put(HttpHeader.ETAG, config.etag());
@@ -122,9 +130,10 @@ final class ConfigRoute extends DeviceRoute {
      * a GET of a MAC's configuration whose certificate acceptance, device, binding and rendered
      * configuration are kept and still fit, with no certificate sighting due. Only looks: {@link #serve}
      * does the rest, and whatever this does not let through goes to the pool. A path with an escape is
-     * left to the pool, which matches it as the route's template does. An entry evicted between this
-     * look and the answer costs one database read on the I/O thread, never a wrong answer: the answer
-     * reads the caches again.
+     * left to the pool, which matches it as the route's template does. The access and configuration
+     * found are kept on the request, and the answer serves them as found: an entry evicted or dropped
+     * by a change in the microseconds between this look and the answer does not send the I/O thread to
+     * the database, and the answer is the one the request would have had a moment earlier.
      */
     boolean answerableFromMemory(Request request) {
         String path = Request.getPathInContext(request);
@@ -144,8 +153,12 @@ final class ConfigRoute extends DeviceRoute {
         }
         Device device = access.get().device();
         KeptConfig kept = rendered.kept(mac);
-        return kept != null && kept.device().equals(device) && kept.asked().equals(asked(request, device))
-                && seen.due(mac, access.get().leaf()).isEmpty();
+        if (kept == null || !kept.device().equals(device) || !kept.asked().equals(asked(request, device))
+                || seen.due(mac, access.get().leaf()).isPresent()) {
+            return false;
+        }
+        request.setAttribute(KEPT_CONFIG, kept);
+        return true;
     }
 
     /** The names and port the phone asked by, which its kept configuration must have been rendered for. */

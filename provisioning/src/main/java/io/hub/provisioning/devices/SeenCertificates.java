@@ -65,7 +65,8 @@ public final class SeenCertificates {
      * a pair this object wrote less than {@link #RECORD_EVERY} ago is not written again.
      */
     public void record(MacAddress mac, String fingerprint, X500Principal issuer, BigInteger serial) {
-        due(mac, fingerprint, issuer, serial).ifPresent(database::transaction);
+        due(mac, fingerprint, connection -> write(connection, mac, fingerprint, issuer, serial))
+                .ifPresent(database::transaction);
     }
 
     /**
@@ -74,11 +75,14 @@ public final class SeenCertificates {
      * counts as written once that transaction commits.
      */
     public Optional<Database.SqlWork<Void>> due(MacAddress mac, X509Certificate leaf) {
-        return due(mac, KeptFingerprints.sha256(leaf), leaf.getIssuerX500Principal(), leaf.getSerialNumber());
+        String fingerprint = KeptFingerprints.sha256(leaf);
+        // The issuer and serial are read only for a write: each read of them from the certificate
+        // goes through its attribute map, and most calls find the pair written already.
+        return due(mac, fingerprint, connection -> write(connection, mac, fingerprint, leaf.getIssuerX500Principal(),
+                leaf.getSerialNumber()));
     }
 
-    private Optional<Database.SqlWork<Void>> due(MacAddress mac, String fingerprint, X500Principal issuer,
-            BigInteger serial) {
+    private Optional<Database.SqlWork<Void>> due(MacAddress mac, String fingerprint, RowWrite write) {
         String pair = mac.value() + "/" + fingerprint;
         Instant now = clock.instant();
         Instant last = written.getIfPresent(pair);
@@ -86,10 +90,16 @@ public final class SeenCertificates {
             return Optional.empty();
         }
         return Optional.of(connection -> {
-            write(connection, mac, fingerprint, issuer, serial);
+            write.to(connection);
             Database.afterCommit(() -> written.put(pair, now));
             return null;
         });
+    }
+
+    /** The write of one sighting's row and the trimming of the device's older ones. */
+    @FunctionalInterface
+    private interface RowWrite {
+        void to(Connection connection) throws SQLException;
     }
 
     private void write(Connection connection, MacAddress mac, String fingerprint, X500Principal issuer,
