@@ -6,7 +6,8 @@
 # Last, one phone's discovery on a new connection, as after a reboot: its median time in ms.
 #
 #   bench/provisioning.sh [--quick] [--runs N] [--warmup SECONDS] [--jfr FILE] [--tls tcnative|conscrypt|jdk]
-# Prints one line per measure with the median of the runs and the ratio hub/nginx.
+# Prints one line per measure with the median of the runs and the ratio hub/nginx, and for the two
+# request rates a second line with the median server CPU a request (user and system, from /proc).
 # --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE, read it with
 # `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`.
 # --tls runs the hub's HTTPS ports on that provider (the setting tlsProvider; default tcnative, as the hub's).
@@ -70,10 +71,14 @@ chmod -R a+rX "$work/www" "$home/pki/dev-manufacturer-ca.pem"
 nginx_start "$work" 18600 "$home"
 for _ in $(seq 50); do curl -s -o /dev/null "${tls[@]}" "https://localhost:18600/prov/v1/config/$mac.xml" && break; sleep 0.2; done
 
-rps() { # url keepalive count
-  local keep=() out
+tick="$(getconf CLK_TCK)"
+rps() { # url keepalive count server-pid: the rate on stdout, the server's CPU a request (µs) appended to $work/cpu
+  local keep=() out before
   [ "$2" = yes ] && keep=(-k)
+  before="$(cpu_ticks "$4")"
   out="$(ab -q "${keep[@]}" -n "$3" -c "$concurrency" -E "$work/phone/both.pem" "$1" 2>&1 || true)"
+  awk -v ticks="$(($(cpu_ticks "$4") - before))" -v tick="$tick" '/^Complete requests/ && $3 > 0 {
+      printf "%.1f\n", ticks * 1000000 / tick / $3 }' <<<"$out" >> "$work/cpu"
   grep -q "^Non-2xx responses" <<<"$out" && { echo "bench: non-2xx answers from $1" >&2; echo 0; return; }
   awk '/^Requests per second/ {print $4}' <<<"$out"
 }
@@ -87,14 +92,25 @@ discovery_ms() { # url: one phone's discovery, a new connection and full handsha
       | awk '{printf "%.1f\n", $1 * 1000}' | median
 }
 measure() { # name unit hub-command nginx-command; the runs on stderr, the medians on stdout
-  local hub nginx hub_runs nginx_runs
+  local hub nginx hub_runs nginx_runs hub_cpu nginx_cpu
+  : > "$work/cpu"
   hub_runs="$(for _ in $(seq "$runs"); do eval "$3"; echo; done)"
+  hub_cpu="$(cat "$work/cpu")"; : > "$work/cpu"
   nginx_runs="$(for _ in $(seq "$runs"); do eval "$4"; echo; done)"
+  nginx_cpu="$(cat "$work/cpu")"
   echo "$1, runs: hub $(tr '\n' ' ' <<<"$hub_runs")nginx $(tr '\n' ' ' <<<"$nginx_runs")" >&2
   hub="$(median <<<"$hub_runs")"
   nginx="$(median <<<"$nginx_runs")"
   printf '%-34s hub %10s %-6s nginx %10s %-6s ratio %s\n' "$1" "$hub" "$2" "$nginx" "$2" \
       "$(awk -v h="$hub" -v n="$nginx" 'BEGIN {printf "%.2f", (n > 0 ? h / n : 0)}')"
+  [ -n "$hub_cpu" ] || return 0
+  # The rate depends on how the two cores are shared with ab at that moment; the server's own CPU
+  # a request is steadier. Lower is better, so the ratio is nginx/hub: above 1 means the hub spends less.
+  echo "$1, server CPU a request (µs), runs: hub $(tr '\n' ' ' <<<"$hub_cpu")nginx $(tr '\n' ' ' <<<"$nginx_cpu")" >&2
+  hub_cpu="$(median <<<"$hub_cpu")"
+  nginx_cpu="$(median <<<"$nginx_cpu")"
+  printf '%-34s hub %10s %-6s nginx %10s %-6s ratio %s\n' "  server CPU a request" "$hub_cpu" "µs" "$nginx_cpu" \
+      "µs" "$(awk -v h="$hub_cpu" -v n="$nginx_cpu" 'BEGIN {printf "%.2f", (h > 0 ? n / h : 0)}')"
 }
 
 config="/prov/v1/config/$mac.xml"
@@ -113,10 +129,10 @@ warm() { # base-url firmware-path
 hub_firmware="/prov/v1/firmware/Myriad%20M7/9.9" nginx_firmware="/prov/v1/firmware/image.bin"
 warm https://localhost:18500 "$hub_firmware"
 warm https://localhost:18600 "$nginx_firmware"
-measure "config, kept-alive mTLS" "req/s" "rps https://localhost:18500$config yes $requests" \
-    "rps https://localhost:18600$config yes $requests"
-measure "config, new handshake each" "req/s" "rps https://localhost:18500$config no $handshakes" \
-    "rps https://localhost:18600$config no $handshakes"
+measure "config, kept-alive mTLS" "req/s" "rps https://localhost:18500$config yes $requests $hub_pid" \
+    "rps https://localhost:18600$config yes $requests $nginx_pid"
+measure "config, new handshake each" "req/s" "rps https://localhost:18500$config no $handshakes $hub_pid" \
+    "rps https://localhost:18600$config no $handshakes $nginx_pid"
 measure "firmware download ($firmware_mib MiB)" "MiB/s" "mibps https://localhost:18500$hub_firmware" \
     "mibps https://localhost:18600$nginx_firmware"
 # Lower is better here, so the ratio is nginx/hub: above 1 still means the hub is faster.

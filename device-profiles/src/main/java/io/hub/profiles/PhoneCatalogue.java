@@ -84,7 +84,12 @@ public final class PhoneCatalogue {
 
     /** The model a phone or an admin names, by its name or an alias. */
     public Optional<PhoneModel> find(String name) {
-        return name == null ? Optional.empty() : Optional.ofNullable(byMatchKey.get(matchKey(name)));
+        if (name == null) {
+            return Optional.empty();
+        }
+        // A certificate names its model exactly on every request of a phone: that needs no key built.
+        PhoneModel exact = byName.get(name);
+        return exact != null ? Optional.of(exact) : Optional.ofNullable(byMatchKey.get(matchKey(name)));
     }
 
     /**

@@ -64,10 +64,14 @@ public final class HttpsServers {
         // of them per core: they do that work now, not only the reading. Others keep Jetty's default.
         int selectors = handler.getInvocationType() == Invocable.InvocationType.NON_BLOCKING
                 ? Runtime.getRuntime().availableProcessors() : -1;
-        ServerConnector connector = new ServerConnector(server, -1, selectors,
-                new AckingSslConnectionFactory(tls(serverCertificate, serverKey, wantClientCertificate, tlsProvider),
-                        "http/1.1"),
-                new HttpConnectionFactory(http));
+        AckingSslConnectionFactory ssl = new AckingSslConnectionFactory(
+                tls(serverCertificate, serverKey, wantClientCertificate, tlsProvider), "http/1.1");
+        // A native engine reads and writes direct buffers in place; given heap buffers it copies
+        // every record into direct memory of its own first, both ways. The JDK's works on arrays.
+        boolean direct = tlsProvider != TlsProvider.JDK;
+        ssl.setDirectBuffersForEncryption(direct);
+        ssl.setDirectBuffersForDecryption(direct);
+        ServerConnector connector = new ServerConnector(server, -1, selectors, ssl, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
