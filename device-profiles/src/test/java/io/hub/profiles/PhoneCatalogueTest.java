@@ -35,7 +35,7 @@ class PhoneCatalogueTest {
     void namesMatchWithoutCaseSpacesOrDashesAndByAlias() {
         PhoneCatalogue catalogue = PhoneCatalogue.builtIn();
 
-        for (String name : new String[] {"myriad m7", "MYRIAD-M7", "M7", "ALE Myriad M7", "myriad_m7"}) {
+        for (String name : new String[] {"Myriad M7", "myriad m7", "MYRIAD-M7", "M7", "ALE Myriad M7", "myriad_m7"}) {
             assertEquals("Myriad M7", catalogue.find(name).orElseThrow().name(), name);
         }
         assertTrue(catalogue.find("Myriad M9").isEmpty());
