@@ -189,7 +189,7 @@ class SoftphoneBrowserTest {
      * record of the call: the browser's leg DTLS-SRTP, the desk phone's SDES, each with media in and out.
      */
     private CallRecord talking(String caller, String browserLeg, String deskLeg) throws Exception {
-        wait.withMessage(() -> "the page's figures: " + text("quality") + logs()).until(driver -> {
+        wait.withMessage(() -> "the page's figures: " + text("quality") + mediaSeen() + logs()).until(driver -> {
             String received = driver.findElement(By.id("quality")).getAttribute("data-received");
             String sent = driver.findElement(By.id("quality")).getAttribute("data-sent");
             return received != null && Long.parseLong(received) >= PACKETS && Long.parseLong(sent) >= PACKETS;
@@ -265,6 +265,12 @@ class SoftphoneBrowserTest {
 
     private String password(String mac) {
         return hub.provisioning().enrollment().find("default", MacAddress.parse(mac)).sipPassword();
+    }
+
+    /** What the hub's relay and the TURN server saw, for a call whose media did not flow. */
+    private String mediaSeen() {
+        return "\n--- the hub's active calls: " + hub.sip().calls().active().stream()
+                .map(call -> call.caller() + " " + call.media()).toList() + "\n--- coturn:\n" + coturn.log();
     }
 
     private String logs() {

@@ -91,7 +91,8 @@ async function quality() {
   element.dataset.sent = String(sent);
   element.dataset.path = path;
   element.textContent = "received " + received + " packets, lost " + lost + ", jitter "
-    + Math.round(jitter * 1000) + " ms, sent " + sent + (pair ? ", ICE pair " + pair.state + " via " + path : "");
+    + Math.round(jitter * 1000) + " ms, sent " + sent + (pair ? ", ICE pair " + pair.state + " via " + path
+      : ", ICE " + connection.iceConnectionState + ", no pair chosen yet");
 }
 
 /** Figures of the call before are not this call's: the quality line starts empty. */
