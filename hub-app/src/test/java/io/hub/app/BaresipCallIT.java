@@ -75,14 +75,12 @@ class BaresipCallIT {
                 assertTrue(listed.contains("\"id\":\"" + answered.id() + "\"")
                         && listed.contains("\"caller\":\"sip:1001@localhost\""), listed);
                 Baresip.command(console, "/hangup");
-                caller.close();
-                callee.close();
+                CallRecord ended = awaitEnded(hub, answered.id());
                 for (String user : List.of("1001", "1002")) {
                     // What each baresip itself received through its SRTP layer (rtcpsummary's PR and
                     // PL): a wrong hub key would leave nothing, since failed packets never reach RTP.
-                    String log = Files.readString(dir.resolve("baresip-" + user + ".log"));
-                    java.util.regex.Matcher summary = java.util.regex.Pattern.compile("PR=(\\d+);PS=\\d+;PL=(\\d+),")
-                            .matcher(log);
+                    // Each prints it as its call closes: stopped before that, a baresip prints none.
+                    java.util.regex.Matcher summary = awaitSummary(user);
                     assertTrue(summary.find(), user + " printed its call summary" + logs());
                     long received = Long.parseLong(summary.group(1));
                     long lost = Long.parseLong(summary.group(2));
@@ -90,7 +88,8 @@ class BaresipCallIT {
                             + summary.group() + logs());
                     assertTrue(lost * 100 < received, user + " lost under 1 %: " + summary.group());
                 }
-                CallRecord ended = awaitEnded(hub, answered.id());
+                caller.close();
+                callee.close();
                 assertEquals("caller-hung-up", ended.cause().code());
                 assertNotNull(ended.answeredAt());
                 String metrics = new AdminHttp(hub, dir.resolve("var")).get("/metrics");
@@ -106,6 +105,18 @@ class BaresipCallIT {
     private Baresip baresip(Hub hub, String user, String password, Path tone, Integer console) throws IOException {
         return Baresip.calls(new Baresip.Account(dir, "baresip-" + user, hub.pki().file(HubPki.HUB_CA_CERTIFICATE),
                 hub.sip().tlsPort(), user, password), CALL_SECONDS + 60, tone, console);
+    }
+
+    /** {@code user}'s call summary line, once its baresip printed it (or its log after 10 s, without it). */
+    private java.util.regex.Matcher awaitSummary(String user) throws Exception {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("PR=(\\d+);PS=\\d+;PL=(\\d+),");
+        for (int i = 0; i < 100; i++) {
+            if (line.matcher(Files.readString(dir.resolve("baresip-" + user + ".log"))).find()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return line.matcher(Files.readString(dir.resolve("baresip-" + user + ".log")));
     }
 
     private void awaitRegistered(Hub hub, String aor) throws Exception {
