@@ -110,13 +110,13 @@ class BaresipCallIT {
     /** {@code user}'s call summary line, once its baresip printed it (or its log after 10 s, without it). */
     private java.util.regex.Matcher awaitSummary(String user) throws Exception {
         java.util.regex.Pattern line = java.util.regex.Pattern.compile("PR=(\\d+);PS=\\d+;PL=(\\d+),");
-        for (int i = 0; i < 100; i++) {
-            if (line.matcher(Files.readString(dir.resolve("baresip-" + user + ".log"))).find()) {
-                break;
-            }
+        Path file = dir.resolve("baresip-" + user + ".log");
+        String log = Files.readString(file);
+        for (int i = 0; i < 100 && !line.matcher(log).find(); i++) {
             Thread.sleep(100);
+            log = Files.readString(file);
         }
-        return line.matcher(Files.readString(dir.resolve("baresip-" + user + ".log")));
+        return line.matcher(log);
     }
 
     private void awaitRegistered(Hub hub, String aor) throws Exception {

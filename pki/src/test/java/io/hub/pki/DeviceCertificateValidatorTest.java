@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -593,7 +594,7 @@ class DeviceCertificateValidatorTest {
 
     @Test
     void aChangeThroughThePkiOfThisProcessIsSeenAtOnceWithinTheLookWindow() {
-        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong nanos = new AtomicLong();
         DeviceCertificateValidator validator = windowed(nanos);
         Object before = validator.state();
 
@@ -606,7 +607,7 @@ class DeviceCertificateValidatorTest {
 
     @Test
     void aFileChangedByAnotherProcessIsSeenOnceTheLookWindowHasPassed() throws Exception {
-        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong nanos = new AtomicLong();
         Path elsewhere = home.resolve("elsewhere");
         new RevocationList(elsewhere).revokeMac(MAC, RevocationList.Reason.KEY_COMPROMISE, TestPki.NOW);
         DeviceCertificateValidator validator = windowed(nanos);
@@ -626,7 +627,7 @@ class DeviceCertificateValidatorTest {
         assertRefused(RefusalCause.REVOKED, validator.validate(List.of(leaf), Optional.of(MAC)));
     }
 
-    private DeviceCertificateValidator windowed(java.util.concurrent.atomic.AtomicLong nanos) {
+    private DeviceCertificateValidator windowed(AtomicLong nanos) {
         return new DeviceCertificateValidator(pki.trusted(), pki.revocations(), pki.manufacturerCrls(),
                 Clock.fixed(TestPki.NOW, ZoneOffset.UTC), tls(), nanos::get);
     }

@@ -63,6 +63,11 @@ final class ConfigRoute extends DeviceRoute {
      * phone asking by another name, or a device that changed, is rendered again.
      */
     private record KeptConfig(Device device, String asked, RenderedConfig config) {
+
+        /** Whether this configuration is the one {@code device}, asking by {@code asked}, gets now. */
+        boolean fits(Device device, String asked) {
+            return this.device.equals(device) && this.asked.equals(asked);
+        }
     }
 
     ConfigRoute(Desk desk, DeviceEndpointSettings settings, Database database, SettingLayers layers,
@@ -105,7 +110,7 @@ final class ConfigRoute extends DeviceRoute {
             // layer's writer announces its change once committed (ConfigChanges), which drops the entry.
             String asked = asked(request, device);
             config = rendered.get(mac, () -> new KeptConfig(device, asked, render(request, device)),
-                    kept -> kept.device().equals(device) && kept.asked().equals(asked)).config();
+                    kept -> kept.fits(device, asked)).config();
             // The password goes out with this certificate: a later revocation of it must reach the device,
             // so the certificate is on record before the answer leaves (the contact may follow).
             seen.due(mac, access.leaf()).ifPresent(database::sharedTransaction);
@@ -153,7 +158,7 @@ final class ConfigRoute extends DeviceRoute {
         }
         Device device = access.get().device();
         KeptConfig kept = rendered.kept(mac);
-        if (kept == null || !kept.device().equals(device) || !kept.asked().equals(asked(request, device))
+        if (kept == null || !kept.fits(device, asked(request, device))
                 || seen.due(mac, access.get().leaf()).isPresent()) {
             return false;
         }
