@@ -6,6 +6,7 @@ import io.hub.app.storage.HubDatabase;
 import io.hub.app.node.ClusterCertificateNames;
 import io.hub.app.node.ClusterMembership;
 import io.hub.app.node.ClusterNotices;
+import io.hub.pki.ServerCredentials;
 import io.hub.pki.ServerTls;
 import io.hub.sip.SipService;
 import io.hub.relay.RelayConfig;
@@ -133,6 +134,8 @@ public final class Hub implements AutoCloseable {
         // Closed last: every module that was handed the pool stops before it.
         services.add(database);
         ClusterCertificateNames clusterNames = settings.databaseUrl == null ? null : joinCluster(database, clock);
+        // Read once for every port: a renewal between two reads would leave a port with a pair that is none.
+        ServerCredentials served = pki.serverCredentials();
         try {
             provisioning = Provisioning.start(new Provisioning.Settings(pki, home.firmwareDirectory(),
                     home.root().resolve("profiles"), settings.bind, settings.httpsPort, settings.adminBind,
@@ -140,7 +143,7 @@ public final class Hub implements AutoCloseable {
                             this::sipTlsPort, settings.sipEntryPoints, settings.sipDomain, globalLayer()),
                     settings.deviceRequestsPerSecond, home.sipPasswordsKey(), settings.httpLimits(),
                     new io.hub.provisioning.FirmwareLimits(settings.firmwareMaxBytes,
-                            settings.firmwareQuotaBytes), tlsProvider), database.dataSource(),
+                            settings.firmwareQuotaBytes), tlsProvider), served, database.dataSource(),
                     metrics, clock);
         } catch (java.io.IOException e) {
             throw new UserError("cannot listen: " + e.getMessage() + " (is another hub running? see --https-port, "
@@ -166,8 +169,7 @@ public final class Hub implements AutoCloseable {
         try {
             InetAddress bind = InetAddress.getByName(settings.bind);
             sip = SipService.start(new SipService.Listen(bind, settings.sipTlsPort, settings.sipPlainPort,
-                    ServerTls.context(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
-                            sipTlsProvider)),
+                    ServerTls.context(served, true, sipTlsProvider)),
                     // Signature checks cost no descriptors: native wherever the HTTPS ports' TLS is.
                     pki.validator(tlsProvider), accounts,
                     database.dataSource(), metrics, clock, sipOptions(bind, dtlsLegs),
@@ -182,13 +184,11 @@ public final class Hub implements AutoCloseable {
                     pki.file(HubPki.HUB_CA_CERTIFICATE));
             sip.reachOtherNodes(database.dataSource(), settings.nodeNameResolved(),
                     new io.hub.app.node.ClusterDirectory(provisioning.nodes(), clock),
-                    io.hub.pki.NodeTls.client(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY),
-                            hubCa),
+                    io.hub.pki.NodeTls.client(served, hubCa),
                     chain -> io.hub.pki.NodeTls.isNodeCertificate(chain, hubCa, clock.instant()), clock);
         }
         try {
-            web = io.hub.app.web.WebPort.start(InetAddress.getByName(settings.bind), settings.webPort,
-                    pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), sip,
+            web = io.hub.app.web.WebPort.start(InetAddress.getByName(settings.bind), settings.webPort, served, sip,
                     settings.webLimits(), clock, metrics,
                     new io.hub.app.web.WebPort.Softphones(accounts, settings.turn(clock), clock));
         } catch (java.io.IOException e) {
@@ -211,7 +211,7 @@ public final class Hub implements AutoCloseable {
         }
         provisioning.startResyncs(checkSync, settings.resyncPerSecond);
         OwedResyncsFollowRegistrations.wire(sip, provisioning);
-        certificateFollow = new ServerCertificateFollow(pki, provisioning, sip, web, sipTlsProvider);
+        certificateFollow = new ServerCertificateFollow(pki, served, provisioning, sip, web, sipTlsProvider);
         crlRefresh.scheduleWithFixedDelay(certificateFollow::check, CERTIFICATE_LOOK_SECONDS,
                 CERTIFICATE_LOOK_SECONDS, TimeUnit.SECONDS);
         // A revoked certificate a phone was seen with takes it off SIP (which rotates its password).

@@ -69,7 +69,8 @@ final class AuthorityFiles {
         }
     }
 
-    private static boolean keyMatches(X509Certificate certificate, PrivateKey key) {
+    /** True when a signature by {@code key} verifies with {@code certificate}'s public key. */
+    static boolean keyMatches(X509Certificate certificate, PrivateKey key) {
         try {
             byte[] probe = "hub key check".getBytes(StandardCharsets.US_ASCII);
             String algorithm = KeyType.signatureAlgorithmFor(key);

@@ -88,6 +88,18 @@ public final class HubPki {
         return directory.resolve(name);
     }
 
+    /**
+     * The server certificate and its key, read under the lock a renewal holds while it writes them.
+     *
+     * @throws PkiException when they cannot be read, or the key is not the certificate's
+     */
+    @SuppressWarnings("try") // the lock is held for the block; its variable is never read
+    public ServerCredentials serverCredentials() {
+        try (DirectoryLock ignored = lock()) {
+            return ServerCredentials.read(file(SERVER_CERTIFICATE), file(SERVER_KEY));
+        }
+    }
+
     /** True when the hub CA, the server certificate and the development manufacturer CA all exist. */
     public boolean isInitialised() {
         return Files.exists(file(HUB_CA_CERTIFICATE)) && Files.exists(file(HUB_CA_KEY))

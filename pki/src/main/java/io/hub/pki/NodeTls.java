@@ -5,7 +5,6 @@ import io.hub.pki.PkiException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
@@ -32,12 +31,9 @@ public final class NodeTls {
      * The context a node connects to another with: its server certificate and key as the client's,
      * and the hub CA as the only anchor for the other node's certificate.
      *
-     * @throws PkiException when the files cannot be read
+     * @throws PkiException when the trust store cannot be built
      */
-    public static SSLContext client(java.nio.file.Path certificateFile, java.nio.file.Path keyFile,
-            X509Certificate hubCa) {
-        List<X509Certificate> chain = PemFiles.readCertificates(certificateFile);
-        PrivateKey key = PemFiles.readPrivateKey(keyFile);
+    public static SSLContext client(ServerCredentials credentials, X509Certificate hubCa) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
@@ -45,10 +41,12 @@ public final class NodeTls {
             TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
             trust.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(HeldKey.managers("node", key, chain), trust.getTrustManagers(), null);
+            context.init(HeldKey.managers("node", credentials.key(), credentials.chain()), trust.getTrustManagers(),
+                    null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
-            throw new PkiException("cannot build the node TLS context from " + certificateFile + ": " + e.getMessage());
+            throw new PkiException("cannot build the node TLS context for "
+                    + credentials.leaf().getSubjectX500Principal() + ": " + e.getMessage());
         }
     }
 

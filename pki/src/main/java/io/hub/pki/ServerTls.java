@@ -3,9 +3,6 @@ package io.hub.pki;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -62,15 +59,24 @@ public final class ServerTls {
      */
     public static SSLContext context(Path certificateFile, Path keyFile, boolean acceptAnyClient,
             TlsProvider provider) {
-        List<X509Certificate> chain = PemFiles.readCertificates(certificateFile);
-        PrivateKey key = PemFiles.readPrivateKey(keyFile);
+        return context(ServerCredentials.read(certificateFile, keyFile), acceptAnyClient, provider);
+    }
+
+    /**
+     * A TLS context presenting {@code credentials}, on {@code provider}'s TLS; when
+     * {@code acceptAnyClient}, every client chain passes the handshake to be judged afterwards.
+     *
+     * @throws PkiException when the provider cannot run here or refuses the key
+     */
+    public static SSLContext context(ServerCredentials credentials, boolean acceptAnyClient, TlsProvider provider) {
         try {
             SSLContext context = provider.newContext();
-            context.init(HeldKey.managers("hub", key, chain),
+            context.init(HeldKey.managers("hub", credentials.key(), credentials.chain()),
                     acceptAnyClient ? new TrustManager[] {new AnyClientCertificate()} : null, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
-            throw new PkiException("cannot build a TLS context from " + certificateFile + ": " + e.getMessage());
+            throw new PkiException("cannot build a TLS context for " + credentials.leaf().getSubjectX500Principal()
+                    + ": " + e.getMessage());
         }
     }
 

@@ -1,7 +1,7 @@
 package io.hub.provisioning;
 
 import io.hub.pki.HubPki;
-import io.hub.pki.PemFiles;
+import io.hub.pki.ServerCredentials;
 import io.hub.pki.TlsProvider;
 import io.hub.profiles.ConfigRenderer;
 import io.hub.profiles.PhoneCatalogue;
@@ -160,15 +160,24 @@ public final class Provisioning implements AutoCloseable {
      */
     public static Provisioning start(Settings settings, DataSource dataSource, PrometheusMeterRegistry metrics,
             Clock clock) throws Exception {
+        return start(settings, settings.pki().serverCredentials(), dataSource, metrics, clock);
+    }
+
+    /**
+     * As {@link #start(Settings, DataSource, PrometheusMeterRegistry, Clock)}, both ports presenting
+     * {@code credentials}: the pair the caller gives its other ports too.
+     */
+    public static Provisioning start(Settings settings, ServerCredentials credentials, DataSource dataSource,
+            PrometheusMeterRegistry metrics, Clock clock) throws Exception {
         try {
-            return startOn(settings, dataSource, metrics, clock);
+            return startOn(settings, credentials, dataSource, metrics, clock);
         } catch (StorageException e) {
             throw new StorageRefused(e);
         }
     }
 
-    private static Provisioning startOn(Settings settings, DataSource dataSource, PrometheusMeterRegistry metrics,
-            Clock clock) throws Exception {
+    private static Provisioning startOn(Settings settings, ServerCredentials credentials, DataSource dataSource,
+            PrometheusMeterRegistry metrics, Clock clock) throws Exception {
         SealedSecrets secrets = new SealedSecrets(settings.secretsKey());
         Database database = Database.migrate(dataSource);
         // What group commit buys: their ratio is the number of phones' writes one commit carried.
@@ -199,7 +208,7 @@ public final class Provisioning implements AutoCloseable {
         DeviceEndpointSettings endpoints = settings.device();
         Tenants tenants = new Tenants(database, clock, HubDomain.of(endpoints.sipDomain(), endpoints.publicHost(),
                 endpoints.regionHosts().values(),
-                PemFiles.readCertificate(settings.pki().file(HubPki.SERVER_CERTIFICATE))), changes);
+                credentials.leaf()), changes);
         tenants.upsert(Tenants.DEFAULT, "Default", settings.adminToken());
         SettingLayers layers = new SettingLayers(database, audit, changes);
         Enrollment enrollment = new Enrollment(database, deviceRepository, new ClaimableRepository(), audit,
@@ -217,7 +226,7 @@ public final class Provisioning implements AutoCloseable {
         HubPki pki = settings.pki();
         SeenCertificates seen = new SeenCertificates(database, clock);
         Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
-                pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), true,
+                credentials, true,
                 new DeviceApi(pki.validator(settings.tlsProvider()), database, audit, renderer, firmware, layers,
                         settings.device(), limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue,
                         tenants, changes, seen),
@@ -228,7 +237,7 @@ public final class Provisioning implements AutoCloseable {
         // Before SIP listens, so no phone registers before it is known what it is owed.
         StartedDefaults.follow(database, endpoints.global(), resyncs, clock);
         Server admin = HttpsServers.create("hub-admin-https", settings.adminBind(), settings.adminPort(),
-                pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), false,
+                credentials, false,
                 new AdminApi(tenants, enrollment, firmware, layers, audit, database, metrics, dhcpAlerts,
                         liveViews, actions, bindings, new ResyncAdmin(resyncs, audit)),
                 settings.http(), settings.tlsProvider(), clock, metrics);
@@ -248,18 +257,16 @@ public final class Provisioning implements AutoCloseable {
     }
 
     /**
-     * Both HTTPS ports take up the server certificate and key now in the PKI: new connections get
-     * them, open ones keep theirs.
+     * Both HTTPS ports take up {@code credentials}, a renewed server certificate and its key: new
+     * connections get them, open ones keep theirs.
      *
      * @throws Exception when Jetty cannot reload a context
      */
-    public void reloadServerCertificate(HubPki pki) throws Exception {
-        HttpsServers.reloadCertificate(deviceServer, pki.file(HubPki.SERVER_CERTIFICATE),
-                pki.file(HubPki.SERVER_KEY), true);
-        HttpsServers.reloadCertificate(adminServer, pki.file(HubPki.SERVER_CERTIFICATE),
-                pki.file(HubPki.SERVER_KEY), false);
+    public void reloadServerCertificate(ServerCredentials credentials) throws Exception {
+        HttpsServers.reloadCertificate(deviceServer, credentials, true);
+        HttpsServers.reloadCertificate(adminServer, credentials, false);
         // The certificate's names are the SIP domain's aliases: a name added by the renewal registers now.
-        tenants.followServerCertificate(PemFiles.readCertificate(pki.file(HubPki.SERVER_CERTIFICATE)));
+        tenants.followServerCertificate(credentials.leaf());
         // The hub's names may have changed with it: the domains kept for SIP are read again.
         changes.changed(ConfigChange.all());
     }

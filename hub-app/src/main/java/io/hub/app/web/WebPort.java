@@ -1,11 +1,12 @@
 package io.hub.app.web;
 
+import io.hub.pki.ServerCredentials;
 import io.hub.pki.ServerTls;
+import io.hub.pki.TlsProvider;
 import io.hub.sip.SipService;
 import io.hub.sip.WebPortLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -40,7 +41,7 @@ public final class WebPort implements AutoCloseable {
      *
      * @throws Exception when the port cannot be bound or Jetty does not start
      */
-    public static WebPort start(InetAddress bind, int port, Path serverCertificate, Path serverKey, SipService sip,
+    public static WebPort start(InetAddress bind, int port, ServerCredentials credentials, SipService sip,
             WebPortLimits limits, Clock clock, MeterRegistry metrics, Softphones softphones) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("web");
@@ -53,7 +54,7 @@ public final class WebPort implements AutoCloseable {
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
         SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setSslContext(ServerTls.context(serverCertificate, serverKey, false));
+        tls.setSslContext(ServerTls.context(credentials, false, TlsProvider.JDK));
         tls.setIncludeProtocols(ServerTls.PROTOCOLS);
         tls.setIncludeCipherSuites(ServerTls.CIPHER_SUITES);
         tls.setRenegotiationAllowed(false);
@@ -80,8 +81,8 @@ public final class WebPort implements AutoCloseable {
      *
      * @throws Exception when Jetty cannot reload the context
      */
-    public void replaceCertificate(Path serverCertificate, Path serverKey) throws Exception {
-        javax.net.ssl.SSLContext context = ServerTls.context(serverCertificate, serverKey, false);
+    public void replaceCertificate(ServerCredentials credentials) throws Exception {
+        javax.net.ssl.SSLContext context = ServerTls.context(credentials, false, TlsProvider.JDK);
         connector.getConnectionFactory(SslConnectionFactory.class).getSslContextFactory()
                 .reload(factory -> factory.setSslContext(context));
     }

@@ -1,10 +1,10 @@
 package io.hub.provisioning.http;
 
 import io.hub.provisioning.HttpLimits;
+import io.hub.pki.ServerCredentials;
 import io.hub.pki.ServerTls;
 import io.hub.pki.TlsProvider;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -40,13 +40,12 @@ public final class HttpsServers {
     /**
      * A server (not started) listening on {@code host:port} (port 0 picks a free one).
      *
-     * @param serverCertificate PEM chain, leaf first
-     * @param serverKey PEM private key
+     * @param credentials the server certificate's chain and key
      * @param wantClientCertificate ask clients for a certificate (the device side)
      * @param limits deadlines and connection caps of the port
      * @param tlsProvider the TLS implementation the port runs on
      */
-    public static Server create(String name, String host, int port, Path serverCertificate, Path serverKey,
+    public static Server create(String name, String host, int port, ServerCredentials credentials,
             boolean wantClientCertificate, Handler handler, HttpLimits limits, TlsProvider tlsProvider, Clock clock,
             MeterRegistry metrics) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -65,7 +64,7 @@ public final class HttpsServers {
         int selectors = handler.getInvocationType() == Invocable.InvocationType.NON_BLOCKING
                 ? Runtime.getRuntime().availableProcessors() : -1;
         AckingSslConnectionFactory ssl = new AckingSslConnectionFactory(
-                tls(serverCertificate, serverKey, wantClientCertificate, tlsProvider), "http/1.1");
+                tls(credentials, wantClientCertificate, tlsProvider), "http/1.1");
         // A native engine reads and writes direct buffers in place; given heap buffers it copies
         // every record into direct memory of its own first, both ways. The JDK's works on arrays.
         boolean direct = tlsProvider != TlsProvider.JDK;
@@ -96,22 +95,22 @@ public final class HttpsServers {
      * @param wantClientCertificate as the server was created with
      * @throws Exception when Jetty cannot reload the context
      */
-    public static void reloadCertificate(Server server, Path serverCertificate, Path serverKey,
+    public static void reloadCertificate(Server server, ServerCredentials credentials,
             boolean wantClientCertificate) throws Exception {
         for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
             SslConnectionFactory ssl = connector.getConnectionFactory(SslConnectionFactory.class);
             if (ssl != null && ssl.getSslContextFactory() instanceof ProviderTls tls) {
-                javax.net.ssl.SSLContext context = ServerTls.context(serverCertificate, serverKey,
-                        wantClientCertificate, tls.provider);
+                javax.net.ssl.SSLContext context = ServerTls.context(credentials, wantClientCertificate,
+                        tls.provider);
                 tls.reload(factory -> factory.setSslContext(context));
             }
         }
     }
 
-    static SslContextFactory.Server tls(Path certificateFile, Path keyFile, boolean wantClientCertificate,
+    static SslContextFactory.Server tls(ServerCredentials credentials, boolean wantClientCertificate,
             TlsProvider provider) {
         SslContextFactory.Server tls = new ProviderTls(provider);
-        tls.setSslContext(ServerTls.context(certificateFile, keyFile, wantClientCertificate, provider));
+        tls.setSslContext(ServerTls.context(credentials, wantClientCertificate, provider));
         tls.setIncludeProtocols(ServerTls.PROTOCOLS);
         tls.setIncludeCipherSuites(ServerTls.CIPHER_SUITES);
         tls.setRenegotiationAllowed(false);

@@ -159,11 +159,9 @@ class IoThreadAnswersTest {
                 return true;
             }
         });
-        Server inline = HttpsServers.create("inline", "127.0.0.1", 0, pki.file(HubPki.SERVER_CERTIFICATE),
-                pki.file(HubPki.SERVER_KEY), true, answering, HttpLimits.standard(), TlsProvider.JDK,
+        Server inline = HttpsServers.create("inline", "127.0.0.1", 0, pki.serverCredentials(), true, answering, HttpLimits.standard(), TlsProvider.JDK,
                 Clock.systemUTC(), metrics);
-        Server pooled = HttpsServers.create("pooled", "127.0.0.1", 0, pki.file(HubPki.SERVER_CERTIFICATE),
-                pki.file(HubPki.SERVER_KEY), true, new Handler.Abstract() {
+        Server pooled = HttpsServers.create("pooled", "127.0.0.1", 0, pki.serverCredentials(), true, new Handler.Abstract() {
                     @Override
                     public boolean handle(Request request, Response response, Callback callback) {
                         callback.succeeded();

@@ -62,7 +62,7 @@ class NodeLinkOutboxTest {
         HubPki pki = HubPki.at(home.resolve("pki"), Clock.systemUTC());
         pki.init(KeyType.EC_P256, List.of("localhost"));
         ca = PemFiles.readCertificate(pki.file(HubPki.HUB_CA_CERTIFICATE));
-        nodeTls = NodeTls.client(pki.file(HubPki.SERVER_CERTIFICATE), pki.file(HubPki.SERVER_KEY), ca);
+        nodeTls = NodeTls.client(pki.serverCredentials(), ca);
         server = new SipServer(new SipHandler() {
             @Override
             public void request(SIPRequest request, Flow flow) {
