@@ -14,26 +14,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Queue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.sip.header.AuthorizationHeader;
 
 /**
  * HTTP digest for SIP (RFC 3261 §22, RFC 8760 for SHA-256) with stateless nonces: a nonce is its
- * issue time, 8 random bytes, and an HMAC of both under a per-process key, so any nonce the hub did
- * not make is refused, and an old one is answered {@code stale=true}. The random bytes make two
- * challenges of the same millisecond differ: phones booting together would otherwise share a nonce,
- * and the second one's {@code nc=1} would look replayed. Each nonce's highest {@code nc} is kept
- * until it expires, so a replayed response is refused.
+ * issue time, 8 bytes that name it (3 random bytes naming this process, then a sequence number of 5),
+ * and an HMAC of both under a per-process key, so any nonce the hub did not make is refused, and an
+ * old one is answered {@code stale=true}. The sequence makes two challenges of the same millisecond
+ * differ: phones booting together would otherwise share a nonce, and the second one's {@code nc=1}
+ * would look replayed. Each nonce's highest {@code nc} is kept ({@link NonceCounts}), so a replayed
+ * response is refused.
  */
 public final class DigestAuthenticator {
 
     /** How long a nonce is good; a phone re-registering later gets stale=true and answers at once. */
     static final Duration NONCE_LIFETIME = Duration.ofMinutes(5);
+    private static final int SEQUENCE_BITS = 40;
+    private static final long SEQUENCE_MASK = (1L << SEQUENCE_BITS) - 1;
+    private static final int ISSUER_BITS = 64 - SEQUENCE_BITS;
 
     /** The outcome of checking an Authorization header. */
     public enum Verdict {
@@ -46,9 +48,10 @@ public final class DigestAuthenticator {
     private final ThreadLocal<Mac> macs;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
-    private final Map<String, Seen> highestCount = new ConcurrentHashMap<>();
-    /** The nonces of {@link #highestCount} in the order they were first answered, for expiry. */
-    private final Queue<Issued> answered = new ConcurrentLinkedQueue<>();
+    /** This process among the nodes that verify each other's nonces, in a nonce's name. */
+    private final long issuer;
+    private final AtomicLong lastSequence = new AtomicLong();
+    private final NonceCounts counts;
 
     /** Nonces under a key of this process's own: only this process verifies them. */
     public DigestAuthenticator(Clock clock) {
@@ -62,7 +65,14 @@ public final class DigestAuthenticator {
      * @param nonceKey at least 32 bytes, or null for a key of this process's own
      */
     public DigestAuthenticator(Clock clock, byte[] nonceKey) {
+        this(clock, nonceKey, NonceCounts.SLOTS);
+    }
+
+    /** With a ring of {@code slots} for this process's nonces' counts. */
+    DigestAuthenticator(Clock clock, byte[] nonceKey, int slots) {
         this.clock = clock;
+        this.issuer = random.nextInt(1 << ISSUER_BITS);
+        this.counts = new NonceCounts(slots, NONCE_LIFETIME.toMillis());
         if (nonceKey == null) {
             this.key = new byte[32];
             random.nextBytes(key);
@@ -116,11 +126,11 @@ public final class DigestAuthenticator {
         if (!username.equals(credentials.user())) {
             return Verdict.WRONG_USER;
         }
-        Long issued = issuedAt(nonce);
-        if (issued == null) {
+        Nonce named = verified(nonce);
+        if (named == null) {
             return Verdict.BAD_NONCE;
         }
-        if (clock.millis() - issued > NONCE_LIFETIME.toMillis()) {
+        if (clock.millis() - named.issued() > NONCE_LIFETIME.toMillis()) {
             return Verdict.STALE;
         }
         String qop = authorization.get("qop");
@@ -138,10 +148,12 @@ public final class DigestAuthenticator {
                 response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
             return Verdict.WRONG_PASSWORD;
         }
-        if (!advance(nonce, issued, Long.parseLong(nc, 16))) {
-            return Verdict.REPLAYED;
-        }
-        return Verdict.OK;
+        return switch (advance(nonce, named, Integer.parseUnsignedInt(nc, 16))) {
+            case ADVANCED -> Verdict.OK;
+            case REPLAYED -> Verdict.REPLAYED;
+            // Its count is no longer known: a fresh nonce, as for one too old.
+            case OVERTAKEN -> Verdict.STALE;
+        };
     }
 
     /**
@@ -233,75 +245,48 @@ public final class DigestAuthenticator {
     private String nonce() {
         ByteBuffer buffer = ByteBuffer.allocate(8 + 8 + 16);
         long now = clock.millis();
-        long salt = random.nextLong();
-        buffer.putLong(now).putLong(salt).put(mac(now, salt), 0, 16);
+        long name = (issuer << SEQUENCE_BITS) | (lastSequence.incrementAndGet() & SEQUENCE_MASK);
+        buffer.putLong(now).putLong(name).put(mac(now, name), 0, 16);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
     }
 
-    private Long issuedAt(String nonce) {
+    /** A nonce's issue time and name, when its HMAC is the one this key makes; null otherwise. */
+    private Nonce verified(String nonce) {
         try {
             byte[] bytes = Base64.getUrlDecoder().decode(nonce);
             if (bytes.length != 32) {
                 return null;
             }
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            long issued = buffer.getLong();
-            long salt = buffer.getLong();
+            long issuedAt = buffer.getLong();
+            long name = buffer.getLong();
             byte[] tag = new byte[16];
             buffer.get(tag);
-            byte[] expected = java.util.Arrays.copyOf(mac(issued, salt), 16);
-            return MessageDigest.isEqual(tag, expected) ? issued : null;
+            byte[] expected = java.util.Arrays.copyOf(mac(issuedAt, name), 16);
+            return MessageDigest.isEqual(tag, expected) ? new Nonce(issuedAt, name) : null;
         } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
-    private boolean advance(String nonce, long issued, long count) {
-        forgetExpired();
-        // Atomic per nonce: two answers with the same nc on two flows at once must not both pass.
-        boolean[] advanced = new boolean[1];
-        boolean[] first = new boolean[1];
-        highestCount.compute(nonce, (key, previous) -> {
-            if (previous != null && count <= previous.highest()) {
-                return previous;
-            }
-            advanced[0] = true;
-            first[0] = previous == null;
-            return new Seen(issued, count);
-        });
-        if (first[0]) {
-            answered.add(new Issued(nonce, issued));
+    private NonceCounts.Outcome advance(String nonce, Nonce named, int nc) {
+        if (named.name() >>> SEQUENCE_BITS != issuer) {
+            return counts.foreign(nonce, named.issued(), nc, clock.millis());
         }
-        return advanced[0];
+        // The nonce carries its sequence's low bits; the whole number is the latest one issued with
+        // those bits, since far fewer than 2^40 nonces are issued within a nonce's lifetime.
+        long latest = lastSequence.get();
+        long sequence = latest - ((latest - named.name()) & SEQUENCE_MASK);
+        return sequence < 1 ? NonceCounts.Outcome.OVERTAKEN : counts.own(sequence, nc);
     }
 
-    /**
-     * Drops the counts of expired nonces from the head of the answer order. A nonce is answered within
-     * its lifetime of being issued (an older one is stale before it gets here), so that order is its
-     * issue order give or take a lifetime, and the walk stops at the first live one: each REGISTER
-     * pays for the nonces that expired since the last, where a sweep of the whole map once a second
-     * took a tenth of the REGISTER threads' time at 2,000 registrations a second.
-     */
-    private void forgetExpired() {
-        long oldest = clock.millis() - NONCE_LIFETIME.toMillis();
-        for (Issued head = answered.peek(); head != null && head.issued() < oldest; head = answered.peek()) {
-            if (answered.remove(head)) {
-                highestCount.computeIfPresent(head.nonce(), (key, seen) -> seen.issued() < oldest ? null : seen);
-            }
-        }
+    /** Nonces of other processes whose answers are being counted. */
+    int foreignNoncesTracked() {
+        return counts.foreignTracked();
     }
 
-    /** Nonces whose answers are being counted, and how many. */
-    int noncesTracked() {
-        return highestCount.size();
-    }
-
-    /** A nonce in the answer order, with its issue time. */
-    private record Issued(String nonce, long issued) {
-    }
-
-    /** The highest nc seen for a nonce, with the nonce's issue time. */
-    private record Seen(long issued, long highest) {
+    /** What a nonce says of itself: when it was issued, and its name (issuer and sequence). */
+    private record Nonce(long issued, long name) {
     }
 
     private byte[] mac(long issued, long salt) {

@@ -44,10 +44,11 @@ class DigestAuthenticatorTest {
                 bob));
     }
 
+    /** Another node's nonces (the same key) are counted by nonce here, and forgotten once expired. */
     @Test
-    void expiredNoncesAreForgottenOnTheNextAnswerAndFreshOnesStillRefuseReplays() {
+    void expiredForeignNoncesAreForgottenOnTheNextAnswerAndFreshOnesStillRefuseReplays() {
         Instant[] now = {Instant.parse("2026-06-01T12:00:00Z")};
-        DigestAuthenticator moving = new DigestAuthenticator(new Clock() {
+        Clock moving = new Clock() {
             @Override
             public java.time.ZoneId getZone() {
                 return ZoneOffset.UTC;
@@ -62,27 +63,104 @@ class DigestAuthenticatorTest {
             public Instant instant() {
                 return now[0];
             }
-        });
+        };
+        byte[] clusterKey = new byte[32];
+        java.util.Arrays.fill(clusterKey, (byte) 7);
+        DigestAuthenticator nodeA = new DigestAuthenticator(moving, clusterKey);
+        DigestAuthenticator nodeB = new DigestAuthenticator(moving, clusterKey);
         SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
         for (int i = 0; i < 300; i++) {
-            assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(moving.challenges("hub", false, true)
+            assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(nodeA.challenges("hub", false, true)
                     .get(0), "1001", "a", "00000001"), "REGISTER", ANY_URI, alice));
         }
         now[0] = now[0].plusSeconds(60);
-        String later = moving.challenges("hub", false, true).get(0);
-        assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(later, "1001", "a", "00000001"), "REGISTER",
+        String later = nodeA.challenges("hub", false, true).get(0);
+        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(later, "1001", "a", "00000001"), "REGISTER",
                 ANY_URI, alice));
-        assertEquals(301, moving.noncesTracked());
+        assertEquals(301, nodeB.foreignNoncesTracked());
 
         now[0] = now[0].plus(DigestAuthenticator.NONCE_LIFETIME).minusSeconds(58);
-        String fresh = moving.challenges("hub", false, true).get(0);
-        assertEquals(DigestAuthenticator.Verdict.OK, moving.check(answer(fresh, "1001", "a", "00000001"), "REGISTER", ANY_URI,
-                alice), "this answer forgets the 300 nonces issued more than a lifetime ago");
-        assertEquals(2, moving.noncesTracked(), "the nonce issued a minute later is still live, and the fresh one");
-        assertEquals(DigestAuthenticator.Verdict.REPLAYED, moving.check(answer(fresh, "1001", "a", "00000001"),
+        String fresh = nodeA.challenges("hub", false, true).get(0);
+        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(fresh, "1001", "a", "00000001"), "REGISTER",
+                ANY_URI, alice), "this answer forgets the 300 nonces issued more than a lifetime ago");
+        assertEquals(2, nodeB.foreignNoncesTracked(), "the nonce issued a minute later is still live, and the fresh one");
+        assertEquals(DigestAuthenticator.Verdict.REPLAYED, nodeB.check(answer(fresh, "1001", "a", "00000001"),
                 "REGISTER", ANY_URI, alice), "what is fresh is kept");
-        assertEquals(DigestAuthenticator.Verdict.REPLAYED, moving.check(answer(later, "1001", "a", "00000001"),
+        assertEquals(DigestAuthenticator.Verdict.REPLAYED, nodeB.check(answer(later, "1001", "a", "00000001"),
                 "REGISTER", ANY_URI, alice), "a nonce within its lifetime still refuses a repeated count");
+        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(later, "1001", "a", "00000002"),
+                "REGISTER", ANY_URI, alice), "a higher count passes");
+    }
+
+    /** This process's own nonces take no memory as they are answered: a ring of slots holds their counts. */
+    @Test
+    void ownNoncesAreCountedInTheRingAndNotByNonce() {
+        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+        for (int i = 0; i < 1000; i++) {
+            String challenge = digest.challenges("hub", false, true).get(0);
+            assertEquals(DigestAuthenticator.Verdict.OK, digest.check(answer(challenge, "1001", "a", "00000001"),
+                    "REGISTER", ANY_URI, alice));
+            assertEquals(DigestAuthenticator.Verdict.REPLAYED, digest.check(answer(challenge, "1001", "a",
+                    "00000001"), "REGISTER", ANY_URI, alice));
+        }
+        assertEquals(0, digest.foreignNoncesTracked());
+    }
+
+    /**
+     * A nonce whose slot a newer answered nonce took is answered stale (a fresh challenge), never let
+     * in: neither its replay nor its first answer, nor a higher count.
+     */
+    @Test
+    void aNonceOvertakenInItsSlotIsStaleNotLetIn() {
+        DigestAuthenticator small = new DigestAuthenticator(stopped, null, 4);
+        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+        String answered = small.challenges("hub", false, true).get(0);
+        assertEquals(DigestAuthenticator.Verdict.OK, small.check(answer(answered, "1001", "a", "00000001"), "REGISTER",
+                ANY_URI, alice));
+        String unanswered = small.challenges("hub", false, true).get(0);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(DigestAuthenticator.Verdict.OK, small.check(answer(small.challenges("hub", false, true)
+                    .get(0), "1001", "a", "00000001"), "REGISTER", ANY_URI, alice));
+        }
+
+        assertEquals(DigestAuthenticator.Verdict.STALE, small.check(answer(answered, "1001", "a", "00000001"),
+                "REGISTER", ANY_URI, alice), "its replay");
+        assertEquals(DigestAuthenticator.Verdict.STALE, small.check(answer(answered, "1001", "a", "00000002"),
+                "REGISTER", ANY_URI, alice), "a higher count");
+        assertEquals(DigestAuthenticator.Verdict.STALE, small.check(answer(unanswered, "1001", "a", "00000001"),
+                "REGISTER", ANY_URI, alice), "its first answer");
+        String next = small.challenges("hub", false, true).get(0);
+        assertEquals(DigestAuthenticator.Verdict.OK, small.check(answer(next, "1001", "a", "00000001"), "REGISTER",
+                ANY_URI, alice), "a fresh nonce gets in");
+    }
+
+    /** Two answers with the same count on two threads at once: one passes. */
+    @Test
+    void theSameCountAnsweredOnTwoThreadsAtOncePassesOnce() throws Exception {
+        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 200; round++) {
+                Map<String, String> answer = answer(digest.challenges("hub", false, true).get(0), "1001", "a",
+                        "00000001");
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                java.util.concurrent.Callable<DigestAuthenticator.Verdict> check = () -> {
+                    together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    return digest.check(answer, "REGISTER", ANY_URI, alice);
+                };
+                var first = two.submit(check);
+                var second = two.submit(check);
+                java.util.List<DigestAuthenticator.Verdict> verdicts = java.util.List.of(
+                        first.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                        second.get(10, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(1, verdicts.stream().filter(DigestAuthenticator.Verdict.OK::equals).count(),
+                        "round " + round + ": " + verdicts);
+                assertEquals(1, verdicts.stream().filter(DigestAuthenticator.Verdict.REPLAYED::equals).count(),
+                        "round " + round + ": " + verdicts);
+            }
+        } finally {
+            two.shutdownNow();
+        }
     }
 
     @Test
