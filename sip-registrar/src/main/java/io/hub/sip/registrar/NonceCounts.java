@@ -44,10 +44,6 @@ final class NonceCounts {
     /** The foreign nonces in the order they were first answered, for expiry. */
     private final Queue<Issued> foreignOrder = new ConcurrentLinkedQueue<>();
 
-    NonceCounts(long lifetimeMillis) {
-        this(SLOTS, lifetimeMillis);
-    }
-
     /** A ring of {@code slots} (a power of two). */
     NonceCounts(int slots, long lifetimeMillis) {
         if (Integer.bitCount(slots) != 1) {
