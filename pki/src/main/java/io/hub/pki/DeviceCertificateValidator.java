@@ -26,6 +26,7 @@ import java.util.Objects;
 import javax.security.auth.x500.X500Principal;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -82,6 +83,9 @@ public final class DeviceCertificateValidator {
     /** A monotonic clock for the look window only; validity dates come from {@link #clock}. */
     private final LongSupplier nanoTime;
     private volatile Looked looked;
+    private final KeptPaths keptPaths = new KeptPaths(KeptPaths.MAX);
+    /** Chains judged in full: path built, every check run (those not answered from {@link #keptPaths}). */
+    private final AtomicLong judged = new AtomicLong();
 
     /** Checks signatures with the provider beside the {@linkplain TlsProvider#standard() standard} TLS. */
     public DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations,
@@ -127,6 +131,16 @@ public final class DeviceCertificateValidator {
         return state;
     }
 
+    /** Accepted chains kept with what their acceptance rested on (a gauge's reading). */
+    public long keptPaths() {
+        return keptPaths.size();
+    }
+
+    /** Chains judged in full since this validator was made. */
+    long judged() {
+        return judged.get();
+    }
+
     /** What the files said at one look, and this process's write count then. */
     private record Looked(long localWrites, long atNanos, Object state) {
     }
@@ -143,8 +157,18 @@ public final class DeviceCertificateValidator {
         }
         X509Certificate leaf = chain.get(0);
         String fingerprint = Fingerprints.sha256(leaf);
+        Optional<MacAddress> requested = requestedMac == null ? Optional.empty() : requestedMac;
         try {
             List<X509Certificate> presented = chain.stream().filter(Objects::nonNull).toList();
+            // Read before judging: a change landing meanwhile leaves what is kept in an older state.
+            Object state = state();
+            long now = clock.millis();
+            String key = KeptPaths.key(presented);
+            Optional<TrustedManufacturer> keptAnchor = keptPaths.anchor(key, state, now);
+            if (keptAnchor.isPresent()) {
+                return identify(leaf, keptAnchor.get(), requested, fingerprint);
+            }
+            judged.incrementAndGet();
             PathResult path = buildPath(presented);
             if (path.refusal != null) {
                 return DeviceValidation.refused(path.refusal, path.detail, fingerprint);
@@ -153,7 +177,8 @@ public final class DeviceCertificateValidator {
             if (refusal != null) {
                 return DeviceValidation.refused(refusal.cause, refusal.detail, fingerprint);
             }
-            return identify(leaf, path.anchor, requestedMac == null ? Optional.empty() : requestedMac, fingerprint);
+            keptPaths.keep(key, path.certificates, path.anchor, state, crls.of(path.anchor));
+            return identify(leaf, path.anchor, requested, fingerprint);
         } catch (RuntimeException e) {
             // A hostile chain or a damaged trust store must refuse, never escape as an exception.
             LOG.warn("certificate validation failed unexpectedly fingerprint={}: {}", fingerprint, e.toString());

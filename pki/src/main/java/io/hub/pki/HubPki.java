@@ -62,6 +62,8 @@ public final class HubPki {
     private final TrustedManufacturers trusted;
     private final RevocationList revocations;
     private final ManufacturerCrls manufacturerCrls;
+    private final java.util.Map<TlsProvider, DeviceCertificateValidator> validators =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AuthorityFiles authorities;
     private final IssuedDeviceLog issuedLog;
 
@@ -244,9 +246,13 @@ public final class HubPki {
         return validator(TlsProvider.standard());
     }
 
-    /** The same, checking signatures with the provider that goes with {@code tls}. */
+    /**
+     * The same, checking signatures with the provider that goes with {@code tls}: one validator per
+     * provider, so the chains it accepted for the device port are known to SIP-TLS too.
+     */
     public DeviceCertificateValidator validator(TlsProvider tls) {
-        return new DeviceCertificateValidator(trusted, revocations, manufacturerCrls, clock, tls);
+        return validators.computeIfAbsent(tls,
+                provider -> new DeviceCertificateValidator(trusted, revocations, manufacturerCrls, clock, provider));
     }
 
     /**

@@ -581,6 +581,95 @@ class DeviceCertificateValidatorTest {
         assertRefused(RefusalCause.UNKNOWN_ISSUER, validator.validate(List.of(leaf), Optional.of(MAC)));
     }
 
+    /** The device port and SIP-TLS judge a phone's chain once between them; the MAC is still checked per request. */
+    @Test
+    void anAcceptedChainIsJudgedOnceAndStillIdentifiedPerRequest() {
+        X509Certificate leaf = TestPki.leaf("CN=Myriad M7,serialNumber=00809FAABBCC,OU=Myriad M7,O=Vendor")
+                .issuedBy(vendorIntermediate);
+        List<X509Certificate> chain = List.of(leaf, vendorIntermediate.certificate());
+        DeviceCertificateValidator validator = validator();
+        assertSame(validator, pki.validator(tls()), "one validator per provider for the whole PKI");
+
+        DeviceIdentity first = validator.validate(chain, Optional.of(MAC)).identityOrThrow();
+        DeviceIdentity again = validator.validate(chain, Optional.empty()).identityOrThrow();
+
+        assertEquals(first, again);
+        assertEquals(1, validator.judged(), "the second validation used the kept acceptance");
+        assertEquals(1, validator.keptPaths());
+        assertRefused(RefusalCause.MAC_MISMATCH, validator.validate(chain, Optional.of(OTHER_MAC)));
+        assertEquals(1, validator.judged());
+        assertTrue(validator.validate(List.of(leaf, vendorIntermediate.certificate(), vendorRoot.certificate()),
+                Optional.of(MAC)).isAccepted(), "another presented chain is judged for itself");
+        assertEquals(2, validator.judged());
+    }
+
+    @Test
+    void aKeptAcceptanceYieldsToARevocationAnUntrustedCaAndARevokedMac() {
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        X509Certificate other = TestPki.leaf("CN=y,serialNumber=00809f000001").issuedBy(vendorRoot);
+        X509Certificate third = TestPki.leaf("CN=z,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        DeviceCertificateValidator validator = validator();
+        for (X509Certificate phone : List.of(leaf, other, third)) {
+            assertTrue(validator.validate(List.of(phone), Optional.empty()).isAccepted());
+        }
+
+        assertTrue(pki.revokeSerial(leaf.getSerialNumber(), "vendor", RevocationList.Reason.KEY_COMPROMISE));
+        assertRefused(RefusalCause.REVOKED, validator.validate(List.of(leaf), Optional.of(MAC)));
+        assertTrue(pki.revokeMac(OTHER_MAC, RevocationList.Reason.CESSATION_OF_OPERATION));
+        assertRefused(RefusalCause.REVOKED, validator.validate(List.of(other), Optional.of(OTHER_MAC)));
+        assertTrue(validator.validate(List.of(third), Optional.of(MAC)).isAccepted(), "the serial only");
+        pki.untrust("vendor");
+        assertRefused(RefusalCause.UNKNOWN_ISSUER, validator.validate(List.of(third), Optional.of(MAC)));
+    }
+
+    @Test
+    void aKeptAcceptanceEndsWhenACertificateExpiresOrTheCrlIsDue() {
+        MutableClock clock = new MutableClock(TestPki.NOW);
+        DeviceCertificateValidator validator = new DeviceCertificateValidator(pki.trusted(), pki.revocations(),
+                pki.manufacturerCrls(), clock, tls());
+        X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc")
+                .validity(TestPki.NOW.minus(Duration.ofDays(10)), TestPki.NOW.plus(Duration.ofDays(10)))
+                .issuedBy(vendorRoot);
+        assertTrue(validator.validate(List.of(leaf), Optional.of(MAC)).isAccepted());
+        clock.advance(Duration.ofDays(-11));
+        // A clock set back before the certificate's start.
+        assertRefused(RefusalCause.NOT_YET_VALID, validator.validate(List.of(leaf), Optional.of(MAC)));
+        clock.advance(Duration.ofDays(21));
+        assertTrue(validator.validate(List.of(leaf), Optional.of(MAC)).isAccepted(), "its last valid instant");
+        clock.advance(Duration.ofMillis(1));
+        assertRefused(RefusalCause.EXPIRED, validator.validate(List.of(leaf), Optional.of(MAC)));
+
+        X509Certificate lasting = TestPki.leaf("CN=y,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+        // A CRL's times are whole seconds.
+        java.time.Instant nextUpdate = TestPki.NOW.plus(Duration.ofDays(17));
+        importCrl("vendor", TestPki.crl(vendorRoot, BigInteger.ONE, TestPki.NOW, nextUpdate));
+        assertTrue(validator.validate(List.of(lasting), Optional.of(MAC)).isAccepted());
+        clock.advance(Duration.between(clock.instant(), nextUpdate).minusMillis(1));
+        assertTrue(validator.validate(List.of(lasting), Optional.of(MAC)).isAccepted(), "before the next update");
+        clock.advance(Duration.ofMillis(1));
+        assertRefused(RefusalCause.CRL_EXPIRED, validator.validate(List.of(lasting), Optional.of(MAC)));
+    }
+
+    /** Refused chains leave nothing behind, and the accepted ones kept are bounded. */
+    @Test
+    void onlyAcceptedChainsAreKeptAndNoMoreThanTheBound() {
+        DeviceCertificateValidator validator = validator();
+        CertificateAuthority stranger = TestPki.root("CN=Stranger");
+        for (int i = 0; i < 20; i++) {
+            assertRefused(RefusalCause.UNKNOWN_ISSUER, validator.validate(List.of(TestPki.leaf(
+                    "CN=x,serialNumber=00809faabbcc").issuedBy(stranger)), Optional.of(MAC)));
+        }
+        assertEquals(0, validator.keptPaths());
+
+        KeptPaths bounded = new KeptPaths(4);
+        TrustedManufacturer anchor = pki.trusted().list().get(0);
+        for (int i = 0; i < 50; i++) {
+            X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
+            bounded.keep(KeptPaths.key(List.of(leaf)), List.of(leaf), anchor, "state", Optional.empty());
+        }
+        assertTrue(bounded.size() <= 4, bounded.size() + " kept");
+    }
+
     @Test
     void theStateStaysEqualUntilACaIsUntrusted() {
         DeviceCertificateValidator validator = validator();

@@ -1,5 +1,6 @@
 package io.hub.provisioning;
 
+import io.hub.pki.DeviceCertificateValidator;
 import io.hub.pki.HubPki;
 import io.hub.pki.ServerCredentials;
 import io.hub.pki.TlsProvider;
@@ -225,9 +226,14 @@ public final class Provisioning implements AutoCloseable {
         DeviceApi.Limits limits = DeviceApi.Limits.of(settings.deviceRequestsPerSecond(), clock);
         HubPki pki = settings.pki();
         SeenCertificates seen = new SeenCertificates(database, clock);
+        DeviceCertificateValidator validator = pki.validator(settings.tlsProvider());
+        io.micrometer.core.instrument.Gauge.builder("hub.device.certificate.paths.kept", validator,
+                DeviceCertificateValidator::keptPaths)
+                .description("phones' certificate chains accepted and kept with what the acceptance rested on")
+                .register(metrics);
         Server device = HttpsServers.create("hub-device-https", settings.bind(), settings.httpsPort(),
                 credentials, true,
-                new DeviceApi(pki.validator(settings.tlsProvider()), database, audit, renderer, firmware, layers,
+                new DeviceApi(validator, database, audit, renderer, firmware, layers,
                         settings.device(), limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue,
                         tenants, changes, seen),
                 settings.http(), settings.tlsProvider(), clock, metrics);

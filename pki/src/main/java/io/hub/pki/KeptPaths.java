@@ -1,0 +1,94 @@
+package io.hub.pki;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Chains the validator accepted, by the certificates presented, with what the acceptance rested on:
+ * the anchor, the validator's state (revocations, trusted CAs, imported CRLs) and the time window
+ * within which every date of the path, and the anchor's CRL, still hold. A phone presents its chain
+ * to the device port (discovery, configuration, status) and then to SIP-TLS within seconds; the path
+ * building, the JDK's PKIX check and the revocation checks were a tenth of the hub's CPU in a boot
+ * storm, twice for each phone. Only accepted chains are kept, at most {@link #MAX} of them, so a
+ * flood of random or refused certificates adds nothing here.
+ */
+final class KeptPaths {
+
+    static final int MAX = 16_384;
+
+    private final Cache<String, Kept> kept;
+
+    KeptPaths(int max) {
+        // Upkeep on the caller's thread: the common pool would be woken by every few reads.
+        this.kept = Caffeine.newBuilder().maximumSize(max).executor(Runnable::run).build();
+    }
+
+    /** What an acceptance rested on; it holds while the state is equal and the time within the window. */
+    private record Kept(TrustedManufacturer anchor, Object state, long fromMillis, long untilMillis) {
+        boolean holds(Object now, long millis) {
+            return millis >= fromMillis && millis <= untilMillis && state.equals(now);
+        }
+    }
+
+    /** The key of a presented chain: the SHA-256 of its certificates' encodings, in order. */
+    static String key(List<X509Certificate> presented) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (X509Certificate certificate : presented) {
+                byte[] encoded = certificate.getEncoded();
+                // The length first, so that two chains cut differently never hash alike.
+                digest.update(new byte[] {(byte) (encoded.length >>> 24), (byte) (encoded.length >>> 16),
+                        (byte) (encoded.length >>> 8), (byte) encoded.length});
+                digest.update(encoded);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot key a chain: " + e.getMessage(), e);
+        }
+    }
+
+    /** The anchor of the chain keyed {@code key} when its acceptance still holds, else empty. */
+    Optional<TrustedManufacturer> anchor(String key, Object state, long nowMillis) {
+        Kept found = kept.getIfPresent(key);
+        return found != null && found.holds(state, nowMillis) ? Optional.of(found.anchor()) : Optional.empty();
+    }
+
+    /**
+     * Keeps an acceptance reached in {@code state}: valid while every certificate of {@code path} and
+     * the anchor is, and while the anchor's imported CRL, if any, is before its next update.
+     */
+    void keep(String key, List<X509Certificate> path, TrustedManufacturer anchor, Object state,
+            Optional<X509CRL> crl) {
+        long from = Long.MIN_VALUE;
+        long until = Long.MAX_VALUE;
+        for (X509Certificate certificate : path) {
+            from = Math.max(from, certificate.getNotBefore().getTime());
+            until = Math.min(until, certificate.getNotAfter().getTime());
+        }
+        from = Math.max(from, anchor.certificate().getNotBefore().getTime());
+        until = Math.min(until, anchor.certificate().getNotAfter().getTime());
+        Date nextUpdate = crl.map(X509CRL::getNextUpdate).orElse(null);
+        if (crl.isPresent()) {
+            if (nextUpdate == null) {
+                return;
+            }
+            until = Math.min(until, nextUpdate.getTime() - 1);
+        }
+        kept.put(key, new Kept(anchor, state, from, until));
+    }
+
+    /** How many are kept, once evictions due are done. */
+    long size() {
+        kept.cleanUp();
+        return kept.estimatedSize();
+    }
+}
