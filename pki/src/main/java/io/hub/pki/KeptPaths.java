@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,8 +29,11 @@ final class KeptPaths {
     private final Cache<String, Kept> kept;
 
     KeptPaths(int max) {
-        // Upkeep on the caller's thread: the common pool would be woken by every few reads.
-        this.kept = Caffeine.newBuilder().maximumSize(max).executor(Runnable::run).build();
+        // Upkeep on the caller's thread: the common pool would be woken by every few reads. An hour at
+        // most: a kept acceptance holds on to the state it was reached in, and a site whose phones
+        // never come back would otherwise keep old revocation lists alive as long as the hub runs.
+        this.kept = Caffeine.newBuilder().maximumSize(max).expireAfterWrite(Duration.ofHours(1))
+                .executor(Runnable::run).build();
     }
 
     /** What an acceptance rested on; it holds while the state is equal and the time within the window. */
