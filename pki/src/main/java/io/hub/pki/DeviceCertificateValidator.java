@@ -163,7 +163,7 @@ public final class DeviceCertificateValidator {
             // Read before judging: a change landing meanwhile leaves what is kept in an older state.
             Object state = state();
             long now = clock.millis();
-            String key = KeptPaths.key(presented);
+            List<String> key = KeptPaths.key(presented, fingerprint);
             Optional<TrustedManufacturer> keptAnchor = keptPaths.anchor(key, state, now);
             if (keptAnchor.isPresent()) {
                 return identify(leaf, keptAnchor.get(), requested, fingerprint);

@@ -2,16 +2,13 @@ package io.hub.pki;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Chains the validator accepted, by the certificates presented, with what the acceptance rested on:
@@ -26,7 +23,7 @@ final class KeptPaths {
 
     static final int MAX = 16_384;
 
-    private final Cache<String, Kept> kept;
+    private final Cache<List<String>, Kept> kept;
 
     KeptPaths(int max) {
         // Upkeep on the caller's thread: the common pool would be woken by every few reads. An hour at
@@ -43,25 +40,17 @@ final class KeptPaths {
         }
     }
 
-    /** The key of a presented chain: the SHA-256 of its certificates' encodings, in order. */
-    static String key(List<X509Certificate> presented) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (X509Certificate certificate : presented) {
-                byte[] encoded = certificate.getEncoded();
-                // The length first, so that two chains cut differently never hash alike.
-                digest.update(new byte[] {(byte) (encoded.length >>> 24), (byte) (encoded.length >>> 16),
-                        (byte) (encoded.length >>> 8), (byte) encoded.length});
-                digest.update(encoded);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-            throw new IllegalStateException("cannot key a chain: " + e.getMessage(), e);
-        }
+    /**
+     * The key of a presented chain: its certificates' SHA-256 fingerprints in order, the leaf's
+     * ({@code leafFingerprint}, which the validator has already taken) first.
+     */
+    static List<String> key(List<X509Certificate> presented, String leafFingerprint) {
+        return Stream.concat(Stream.of(leafFingerprint), presented.stream().skip(1).map(Fingerprints::sha256))
+                .toList();
     }
 
     /** The anchor of the chain keyed {@code key} when its acceptance still holds, else empty. */
-    Optional<TrustedManufacturer> anchor(String key, Object state, long nowMillis) {
+    Optional<TrustedManufacturer> anchor(List<String> key, Object state, long nowMillis) {
         Kept found = kept.getIfPresent(key);
         return found != null && found.holds(state, nowMillis) ? Optional.of(found.anchor()) : Optional.empty();
     }
@@ -70,7 +59,7 @@ final class KeptPaths {
      * Keeps an acceptance reached in {@code state}: valid while every certificate of {@code path} and
      * the anchor is, and while the anchor's imported CRL, if any, is before its next update.
      */
-    void keep(String key, List<X509Certificate> path, TrustedManufacturer anchor, Object state,
+    void keep(List<String> key, List<X509Certificate> path, TrustedManufacturer anchor, Object state,
             Optional<X509CRL> crl) {
         long from = Long.MIN_VALUE;
         long until = Long.MAX_VALUE;
@@ -80,8 +69,8 @@ final class KeptPaths {
         }
         from = Math.max(from, anchor.certificate().getNotBefore().getTime());
         until = Math.min(until, anchor.certificate().getNotAfter().getTime());
-        Date nextUpdate = crl.map(X509CRL::getNextUpdate).orElse(null);
         if (crl.isPresent()) {
+            Date nextUpdate = crl.get().getNextUpdate();
             if (nextUpdate == null) {
                 return;
             }

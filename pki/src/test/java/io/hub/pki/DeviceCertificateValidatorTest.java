@@ -665,7 +665,8 @@ class DeviceCertificateValidatorTest {
         TrustedManufacturer anchor = pki.trusted().list().get(0);
         for (int i = 0; i < 50; i++) {
             X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
-            bounded.keep(KeptPaths.key(List.of(leaf)), List.of(leaf), anchor, "state", Optional.empty());
+            bounded.keep(KeptPaths.key(List.of(leaf), Fingerprints.sha256(leaf)), List.of(leaf), anchor, "state",
+                    Optional.empty());
         }
         assertTrue(bounded.size() <= 4, bounded.size() + " kept");
     }

@@ -52,9 +52,7 @@ class ServerCredentialsTest {
 
     @Test
     void theOldCertificateBesideARenewedKeyIsRefusedWithBothFilesNamed() throws Exception {
-        Path old = home.resolve("old-server.pem");
-        Files.copy(pki.file(HubPki.SERVER_CERTIFICATE), old);
-        pki.renewServerCertificate(List.of("renewed.hub.test"));
+        Path old = renewedKeepingTheOldCertificate();
         Files.copy(old, pki.file(HubPki.SERVER_CERTIFICATE), StandardCopyOption.REPLACE_EXISTING);
 
         PkiException refused = assertThrows(PkiException.class, pki::serverCredentials);
@@ -68,9 +66,7 @@ class ServerCredentialsTest {
     @ParameterizedTest
     @EnumSource(TlsProvider.class)
     void noTlsContextIsBuiltFromAPairThatIsNone(TlsProvider provider) throws Exception {
-        Path old = home.resolve("old-server.pem");
-        Files.copy(pki.file(HubPki.SERVER_CERTIFICATE), old);
-        pki.renewServerCertificate(List.of("renewed.hub.test"));
+        Path old = renewedKeepingTheOldCertificate();
 
         assertThrows(PkiException.class, () -> ServerTls.context(old, pki.file(HubPki.SERVER_KEY), true, provider));
         SSLEngine server = HubTlsEngines.server(pki, provider, false);
@@ -78,6 +74,14 @@ class ServerCredentialsTest {
         client.setUseClientMode(true);
         InMemoryHandshake.run(client, server);
         assertEquals(pki.serverCredentials().leaf(), client.getSession().getPeerCertificates()[0]);
+    }
+
+    /** Renews the server certificate and key; returns where a copy of the certificate before it is. */
+    private Path renewedKeepingTheOldCertificate() throws Exception {
+        Path old = home.resolve("old-server.pem");
+        Files.copy(pki.file(HubPki.SERVER_CERTIFICATE), old);
+        pki.renewServerCertificate(List.of("renewed.hub.test"));
+        return old;
     }
 
     /** Renewals one after another while the pair is read: every pair read is one. */
