@@ -3,8 +3,12 @@ package io.hub.app;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +26,11 @@ final class Coturn implements AutoCloseable {
     /** The UDP ports coturn relays from. */
     static final int MIN_RELAY_PORT = 49160;
     static final int MAX_RELAY_PORT = 49200;
+    private static final int START_ATTEMPTS = 5;
+    /** What coturn logs while it retries a bind another process holds. */
+    private static final String BIND_CONFLICT = "Cannot bind";
+    /** What coturn logs once its listeners and database are set up. */
+    private static final String INITIALISED = "SQLite DB connection success";
 
     private final Process process;
     final int port;
@@ -39,13 +48,26 @@ final class Coturn implements AutoCloseable {
                 + "(scripts/test installs it)");
     }
 
-    static Coturn start(Path dir, String realm, String secret) throws IOException {
+    /**
+     * Starts coturn on a port free for both UDP and TCP (the softphone's TURN runs over TCP), and
+     * returns once its TCP listener answers. A port another process took between the probe and
+     * coturn's bind leaves coturn retrying that bind in its log; it is stopped and started again on
+     * another port, a bounded number of times.
+     */
+    static Coturn start(Path dir, String realm, String secret) throws IOException, InterruptedException {
         assertInstalled();
         Files.createDirectories(dir);
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            Coturn coturn = launch(dir, freeUdpAndTcpPort(), realm, secret);
+            if (coturn.listening()) {
+                return coturn;
+            }
+            coturn.close();
         }
+        throw new IOException("coturn did not listen on a free port in " + START_ATTEMPTS + " attempts");
+    }
+
+    private static Coturn launch(Path dir, int port, String realm, String secret) throws IOException {
         Path log = dir.resolve("turnserver.log");
         Process process = new ProcessBuilder(List.of(BINARY.toString(), "-n", "--listening-ip=127.0.0.1",
                 "--listening-port=" + port, "--relay-ip=127.0.0.1", "--min-port=" + MIN_RELAY_PORT, "--max-port=" + MAX_RELAY_PORT,
@@ -54,6 +76,46 @@ final class Coturn implements AutoCloseable {
                 "--pidfile=" + dir.resolve("turnserver.pid"), "--userdb=" + dir.resolve("turndb")))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Coturn(process, port, log);
+    }
+
+    /** A loopback port bound for TCP and UDP at once, then released for coturn. */
+    private static int freeUdpAndTcpPort() throws IOException {
+        for (int probe = 0; probe < 50; probe++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                    DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), InetAddress.getLoopbackAddress())) {
+                return udp.getLocalPort();
+            } catch (BindException e) {
+                // That port is free for TCP only: probe another.
+            }
+        }
+        throw new IOException("no loopback port free for both TCP and UDP in 50 probes");
+    }
+
+    /**
+     * Waits (at most 15 s) until coturn has set up its listeners and its TCP listener accepts, and
+     * says whether it holds its port: false if it exited or logged a bind conflict.
+     */
+    private boolean listening() throws InterruptedException {
+        for (int look = 0; look < 300 && process.isAlive(); look++) {
+            String text = log();
+            if (text.contains(BIND_CONFLICT)) {
+                return false;
+            }
+            if (text.contains(INITIALISED) && accepts()) {
+                return !log().contains(BIND_CONFLICT);
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private boolean accepts() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     String log() {

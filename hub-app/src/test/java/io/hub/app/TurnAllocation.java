@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * A TURN client's first step over UDP (RFC 5766 §6): an Allocate without credentials, answered 401
@@ -60,16 +61,27 @@ final class TurnAllocation {
         return new StunMessageBuilder(ALLOCATE, id).attribute(REQUESTED_TRANSPORT, new byte[] {17, 0, 0, 0});
     }
 
-    /** Sends {@code request} and waits for its answer, sending again a bounded number of times (UDP). */
+    /**
+     * Sends {@code request} and waits for its answer, sending again a bounded number of times (UDP).
+     * An answer to another transaction is passed over: a server slow to start answers every copy of
+     * the first request, and the late copy of its challenge must not be taken for the answer to the
+     * authenticated request.
+     */
     private static StunMessage exchange(DatagramSocket socket, int port, byte[] request)
             throws IOException, StunException {
+        StunMessage sent = StunMessage.parse(request, 0, request.length);
         byte[] buffer = new byte[1500];
         for (int attempt = 0; attempt < 10; attempt++) {
             socket.send(new DatagramPacket(request, request.length, InetAddress.getLoopbackAddress(), port));
-            DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
             try {
-                socket.receive(reply);
-                return StunMessage.parse(reply.getData(), 0, reply.getLength());
+                for (int reply = 0; reply < 10; reply++) {
+                    DatagramPacket datagram = new DatagramPacket(buffer, buffer.length);
+                    socket.receive(datagram);
+                    StunMessage answer = StunMessage.parse(datagram.getData(), 0, datagram.getLength());
+                    if (Arrays.equals(answer.transactionId(), sent.transactionId())) {
+                        return answer;
+                    }
+                }
             } catch (SocketTimeoutException e) {
                 // Not up yet, or the datagram was lost: ask again.
             }
