@@ -259,18 +259,16 @@ static void *receive_all(void *epoll) {
         if (ready < 0 && errno != EINTR) {
             fail("epoll_wait");
         }
+        /* One read per ready socket: epoll is level-triggered, so a socket with more queued is ready
+         * again at the next wait. Reading until EAGAIN would cost a failed recv for nearly every
+         * packet, a phone's socket rarely holding more than one. */
         for (int e = 0; e < ready; e++) {
             uint32_t i = events[e].data.u32;
-            for (;;) {
-                ssize_t length = recv(phones[i].fd, packet, sizeof packet, MSG_DONTWAIT);
-                if (length < 0) {
-                    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                        break;
-                    }
-                    continue; /* an ICMP error queued on the socket; the next read has the data */
-                }
+            ssize_t length = recv(phones[i].fd, packet, sizeof packet, MSG_DONTWAIT);
+            if (length >= 0) {
                 take(i, packet, length, now_ns());
             }
+            /* else EAGAIN, or an ICMP error queued on the socket: the data behind it is read next time */
         }
     }
     return NULL;

@@ -24,14 +24,17 @@ import org.slf4j.LoggerFactory;
  * sessions are spread over one loop per core, and since each session has its own monitor, loops
  * never wait for each other.
  *
- * <p>The thread blocks in {@code select} (never spins), reads at most {@value #READS_PER_WAKEUP}
- * datagrams from a channel per wake-up so a flooded port cannot starve the others, and wakes at
- * least once every {@code tickMillis} to run its tick (the dead-stream check on the first loop).
+ * <p>The thread blocks in {@code select} (never spins), reads one datagram from each ready channel
+ * per wake-up, and wakes at least once every {@code tickMillis} to run its tick (the dead-stream
+ * check on the first loop). One read a wake-up is enough because the selector is level-triggered:
+ * a channel with more queued is ready again at the next {@code select}, which serves every other
+ * ready channel in between, so a flooded port cannot starve the others. Reading on until a read
+ * finds nothing would cost a failed {@code recvfrom} for almost every packet, since a phone's port
+ * rarely holds more than one.
  */
 final class RelayLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayLoop.class);
-    static final int READS_PER_WAKEUP = 32;
     /** Larger than any RTP packet on an Ethernet path; a datagram filling it is taken as truncated. */
     static final int MAX_DATAGRAM = 2048;
     /** Room past the datagram for the largest SRTCP index and tag the relay appends. */
@@ -162,29 +165,27 @@ final class RelayLoop {
     private void read(SelectionKey key) {
         Endpoint endpoint = (Endpoint) key.attachment();
         DatagramChannel channel = (DatagramChannel) key.channel();
-        for (int i = 0; i < READS_PER_WAKEUP; i++) {
-            buffer.clear().limit(MAX_DATAGRAM);
-            InetSocketAddress source;
-            try {
-                source = (InetSocketAddress) channel.receive(buffer);
-            } catch (IOException e) {
-                // An ICMP port-unreachable surfaces here on Linux; the next read goes on.
-                continue;
-            }
-            if (source == null) {
-                return;
-            }
-            buffer.flip();
-            if (buffer.limit() == MAX_DATAGRAM) {
-                buffer.limit(0);
-            }
-            try {
-                endpoint.session().forward(endpoint.leg(), endpoint.rtcpPort(), source, buffer, millis.getAsLong(),
-                        System.nanoTime());
-            } catch (RuntimeException e) {
-                LOG.warn("relay call {} leg {}: packet from {} failed: {}", endpoint.session().callId(),
-                        endpoint.leg().side, source, e.toString());
-            }
+        buffer.clear().limit(MAX_DATAGRAM);
+        InetSocketAddress source;
+        try {
+            source = (InetSocketAddress) channel.receive(buffer);
+        } catch (IOException e) {
+            // An ICMP port-unreachable surfaces here on Linux; the datagrams behind it are read next time.
+            return;
+        }
+        if (source == null) {
+            return;
+        }
+        buffer.flip();
+        if (buffer.limit() == MAX_DATAGRAM) {
+            buffer.limit(0);
+        }
+        try {
+            endpoint.session().forward(endpoint.leg(), endpoint.rtcpPort(), source, buffer, millis.getAsLong(),
+                    System.nanoTime());
+        } catch (RuntimeException e) {
+            LOG.warn("relay call {} leg {}: packet from {} failed: {}", endpoint.session().callId(),
+                    endpoint.leg().side, source, e.toString());
         }
     }
 
