@@ -225,9 +225,13 @@ public final class SipService implements AutoCloseable {
             BindingStore store, RegistrarSettings settings, SipServer.Limits limits, Clock clock, MeterRegistry metrics,
             Calls callSetup, Standing standing, byte[] nonceKey) throws IOException {
         LocationService location = new LocationService(store, clock);
-        Registrar registrar = new Registrar(credentials, new DigestAuthenticator(clock, nonceKey), location, settings,
-                clock,
-                metrics, standing.revokedDevice());
+        DigestAuthenticator digest = new DigestAuthenticator(clock, nonceKey);
+        Registrar registrar = new Registrar(credentials, digest, location, settings, clock, metrics,
+                standing.revokedDevice());
+        io.micrometer.core.instrument.Gauge.builder("hub.sip.digest.foreign.nonces", digest,
+                DigestAuthenticator::foreignNoncesTracked)
+                .description("nonces of other nodes whose answers are counted here (bounded; past the bound a "
+                        + "fresh challenge is sent)").register(metrics);
         PhoneRequests phoneRequests = new PhoneRequests(location);
         CallRouter[] router = new CallRouter[1];
         MediaRelay relay = new MediaRelay(callSetup.relay().withDeadStreamTimeout(callSetup.settings().mediaTimeout()),

@@ -65,14 +65,14 @@ public final class DigestAuthenticator {
      * @param nonceKey at least 32 bytes, or null for a key of this process's own
      */
     public DigestAuthenticator(Clock clock, byte[] nonceKey) {
-        this(clock, nonceKey, NonceCounts.SLOTS);
+        this(clock, nonceKey, NonceCounts.SLOTS, NonceCounts.MAX_FOREIGN);
     }
 
-    /** With a ring of {@code slots} for this process's nonces' counts. */
-    DigestAuthenticator(Clock clock, byte[] nonceKey, int slots) {
+    /** With a ring of {@code slots} for this process's nonces' counts, and at most {@code maxForeign} others'. */
+    DigestAuthenticator(Clock clock, byte[] nonceKey, int slots, int maxForeign) {
         this.clock = clock;
         this.issuer = random.nextInt(1 << ISSUER_BITS);
-        this.counts = new NonceCounts(slots, NONCE_LIFETIME.toMillis());
+        this.counts = new NonceCounts(slots, NONCE_LIFETIME.toMillis(), maxForeign);
         if (nonceKey == null) {
             this.key = new byte[32];
             random.nextBytes(key);
@@ -280,8 +280,8 @@ public final class DigestAuthenticator {
         return sequence < 1 ? NonceCounts.Outcome.OVERTAKEN : counts.own(sequence, nc);
     }
 
-    /** Nonces of other processes whose answers are being counted. */
-    int foreignNoncesTracked() {
+    /** Nonces of other processes whose answers are being counted (the gauge {@code hub.sip.digest.foreign.nonces}). */
+    public int foreignNoncesTracked() {
         return counts.foreignTracked();
     }
 

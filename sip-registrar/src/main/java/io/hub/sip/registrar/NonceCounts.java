@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>Nonces another node of the cluster issued (or an earlier process under the same key) are rare
  * here, only after a phone moves between nodes mid-challenge: their counts are kept by nonce until
- * the nonce expires.
+ * the nonce expires, at most {@code maxForeign} of them. Past that a new foreign nonce is answered
+ * {@link Outcome#OVERTAKEN} as well, so that phones answering another node's nonces faster than
+ * they expire (a credential misused across nodes) cost a fresh challenge, not memory.
  */
 final class NonceCounts {
 
@@ -34,24 +36,28 @@ final class NonceCounts {
 
     /** Slots of the ring: at 150 challenges a second (a boot storm) half an hour of them. */
     static final int SLOTS = 1 << 18;
+    /** Foreign nonces counted at most (about 250 bytes each). */
+    static final int MAX_FOREIGN = 1 << 16;
     private static final int STRIPES = 64;
 
     private final long[] sequences;
     private final int[] counts;
     private final Object[] stripes = new Object[STRIPES];
     private final long lifetimeMillis;
+    private final int maxForeign;
     private final Map<String, Seen> foreign = new ConcurrentHashMap<>();
     /** The foreign nonces in the order they were first answered, for expiry. */
     private final Queue<Issued> foreignOrder = new ConcurrentLinkedQueue<>();
 
-    /** A ring of {@code slots} (a power of two). */
-    NonceCounts(int slots, long lifetimeMillis) {
+    /** A ring of {@code slots} (a power of two), and at most {@code maxForeign} foreign nonces. */
+    NonceCounts(int slots, long lifetimeMillis, int maxForeign) {
         if (Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("slots must be a power of two: " + slots);
         }
         this.sequences = new long[slots];
         this.counts = new int[slots];
         this.lifetimeMillis = lifetimeMillis;
+        this.maxForeign = maxForeign;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -81,20 +87,25 @@ final class NonceCounts {
     /** An answer to a nonce another process issued at {@code issued} (epoch milliseconds). */
     Outcome foreign(String nonce, long issued, int nc, long now) {
         forgetExpired(now);
-        boolean[] advanced = new boolean[1];
-        boolean[] first = new boolean[1];
+        Outcome[] outcome = new Outcome[1];
+        // The size is read outside the entry's lock: threads racing past it overshoot by one each.
+        boolean full = foreign.size() >= maxForeign;
         foreign.compute(nonce, (key, previous) -> {
+            if (previous == null && full) {
+                outcome[0] = Outcome.OVERTAKEN;
+                return null;
+            }
             if (previous != null && Integer.compareUnsigned(nc, previous.highest()) <= 0) {
+                outcome[0] = Outcome.REPLAYED;
                 return previous;
             }
-            advanced[0] = true;
-            first[0] = previous == null;
+            outcome[0] = Outcome.ADVANCED;
+            if (previous == null) {
+                foreignOrder.add(new Issued(nonce, issued));
+            }
             return new Seen(issued, nc);
         });
-        if (first[0]) {
-            foreignOrder.add(new Issued(nonce, issued));
-        }
-        return advanced[0] ? Outcome.ADVANCED : Outcome.REPLAYED;
+        return outcome[0];
     }
 
     /**

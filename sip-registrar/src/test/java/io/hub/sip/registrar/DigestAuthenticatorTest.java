@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import gov.nist.javax.sip.parser.AuthorizationParser;
 import io.hub.phone.sip.DigestAnswer;
+import io.hub.pki.MutableClock;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sip.header.AuthorizationHeader;
@@ -107,12 +110,53 @@ class DigestAuthenticatorTest {
     }
 
     /**
+     * Another node's nonces are counted here up to a bound: past it a new one is answered stale (the
+     * phone is challenged afresh by this node), those already counted still refuse their replays and
+     * let a higher count in, and room comes back as they expire.
+     */
+    @Test
+    void foreignNoncesPastTheBoundAreStaleAndTakeNoMemory() {
+        byte[] clusterKey = new byte[32];
+        java.util.Arrays.fill(clusterKey, (byte) 9);
+        MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
+        DigestAuthenticator nodeA = new DigestAuthenticator(clock, clusterKey);
+        DigestAuthenticator nodeB = new DigestAuthenticator(clock, clusterKey, NonceCounts.SLOTS, 3);
+        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+        List<String> counted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            counted.add(nodeA.challenges("hub", false, true).get(0));
+            assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(counted.get(i), "1001", "a", "00000001"),
+                    "REGISTER", ANY_URI, alice));
+        }
+        String overflow = nodeA.challenges("hub", false, true).get(0);
+
+        assertEquals(DigestAuthenticator.Verdict.STALE, nodeB.check(answer(overflow, "1001", "a", "00000001"),
+                "REGISTER", ANY_URI, alice), "a fourth foreign nonce finds the table full");
+        assertEquals(DigestAuthenticator.Verdict.STALE, nodeB.check(answer(overflow, "1001", "a", "00000001"),
+                "REGISTER", ANY_URI, alice), "and is not let in on a second try either");
+        assertEquals(3, nodeB.foreignNoncesTracked());
+        assertEquals(DigestAuthenticator.Verdict.REPLAYED, nodeB.check(answer(counted.get(0), "1001", "a",
+                "00000001"), "REGISTER", ANY_URI, alice), "a counted one still refuses its replay");
+        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(counted.get(0), "1001", "a", "00000002"),
+                "REGISTER", ANY_URI, alice), "and lets a higher count in");
+        String own = nodeB.challenges("hub", false, true).get(0);
+        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(own, "1001", "a", "00000001"), "REGISTER",
+                ANY_URI, alice), "the fresh challenge of this node gets in");
+
+        clock.advance(DigestAuthenticator.NONCE_LIFETIME.plusSeconds(1));
+        String later = nodeA.challenges("hub", false, true).get(0);
+        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(later, "1001", "a", "00000001"), "REGISTER",
+                ANY_URI, alice), "room again once the counted ones expired");
+        assertEquals(1, nodeB.foreignNoncesTracked());
+    }
+
+    /**
      * A nonce whose slot a newer answered nonce took is answered stale (a fresh challenge), never let
      * in: neither its replay nor its first answer, nor a higher count.
      */
     @Test
     void aNonceOvertakenInItsSlotIsStaleNotLetIn() {
-        DigestAuthenticator small = new DigestAuthenticator(stopped, null, 4);
+        DigestAuthenticator small = new DigestAuthenticator(stopped, null, 4, NonceCounts.MAX_FOREIGN);
         SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
         String answered = small.challenges("hub", false, true).get(0);
         assertEquals(DigestAuthenticator.Verdict.OK, small.check(answer(answered, "1001", "a", "00000001"), "REGISTER",
