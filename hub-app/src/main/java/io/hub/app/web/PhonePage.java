@@ -18,7 +18,9 @@ import org.eclipse.jetty.util.Callback;
  * The softphone page at {@code /phone/}: static files from the jar (the page, its script and the
  * vendored SIP.js), served to anyone; the page holds no data, and registering takes the account's
  * SIP password. Paths are checked against one pattern (no {@code ..}, no hidden files) before the
- * class path is asked, and a file once read is kept.
+ * class path is asked, and a file once read is kept. Only files that exist are kept: a name asked
+ * for and not found is looked up again the next time, so that requests for made-up names cannot
+ * grow the table; what is kept is at most the jar's own files.
  */
 final class PhonePage extends Handler.Abstract {
 
@@ -34,7 +36,7 @@ final class PhonePage extends Handler.Abstract {
     private static final String POLICY = "default-src 'self'; connect-src 'self' wss:; media-src 'self' blob:; "
             + "frame-ancestors 'none'";
 
-    private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -45,7 +47,7 @@ final class PhonePage extends Handler.Abstract {
         String file = path.equals(PREFIX) ? "index.html" : path.substring(PREFIX.length());
         String type = TYPES.get(file.substring(file.lastIndexOf('.') + 1));
         Optional<byte[]> content = type == null || !SAFE_PATH.matcher(file).matches() || file.contains("..")
-                ? Optional.empty() : files.computeIfAbsent(file, PhonePage::load);
+                ? Optional.empty() : file(file);
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
             Response.writeError(request, response, callback, 405);
@@ -64,6 +66,22 @@ final class PhonePage extends Handler.Abstract {
         response.write(true, request.getMethod().equals("HEAD") ? ByteBuffer.allocate(0)
                 : ByteBuffer.wrap(content.get()), callback);
         return true;
+    }
+
+    /** The file's bytes, kept once found. */
+    private Optional<byte[]> file(String file) {
+        byte[] kept = files.get(file);
+        if (kept != null) {
+            return Optional.of(kept);
+        }
+        Optional<byte[]> loaded = load(file);
+        loaded.ifPresent(bytes -> files.putIfAbsent(file, bytes));
+        return loaded;
+    }
+
+    /** How many files are kept. */
+    int filesKept() {
+        return files.size();
     }
 
     private static Optional<byte[]> load(String file) {
