@@ -177,6 +177,53 @@ class ConfigCacheTest {
     }
 
     @Test
+    void aRepeatedDiscoveryReadsNoFirmwareTargetFromTheDatabase() throws Exception {
+        String first = discovery();
+        int before = counted.layerStatements();
+
+        assertEquals(first, discovery());
+        assertEquals(first, discovery());
+        assertEquals(0, counted.layerStatements() - before, "statements on the layer tables for two repeated discoveries");
+        assertEquals(1.0, hub.metrics.get("hub.device.firmware-targets.kept").gauge().value(),
+                "the model's absence of a target is kept too");
+    }
+
+    @Test
+    void theFirmwareTargetChangeIsDiscoveredAtOnce() throws Exception {
+        assertFalse(discovery().contains("<firmware"), "no target yet, and that is kept");
+        byte[] image = "image one".getBytes(StandardCharsets.UTF_8);
+        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.1",
+                "application/octet-stream", image).getStatus());
+        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.2",
+                "application/octet-stream", image).getStatus());
+        assertEquals(200, hub.adminJson("PUT", "/admin/v1/firmware/target",
+                "{\"model\": \"Myriad M7\", \"version\": \"7.1\"}").getStatus());
+        assertTrue(discovery().contains("version=\"7.1\""));
+        assertEquals(200, hub.adminJson("PUT", "/admin/v1/firmware/target",
+                "{\"model\": \"Myriad M7\", \"version\": \"7.2\"}").getStatus());
+        assertTrue(discovery().contains("version=\"7.2\""));
+    }
+
+    @Test
+    void anotherNodesFirmwareTargetIsDiscoveredOnceItsNoticeIsHeard() throws Exception {
+        byte[] image = "image one".getBytes(StandardCharsets.UTF_8);
+        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.1",
+                "application/octet-stream", image).getStatus());
+        assertFalse(discovery().contains("<firmware"));
+        // Another node of the cluster sets the target in the shared database.
+        try (Connection connection = hub.dataSource().getConnection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO firmware_target (tenant_id, "
+                        + "model, version) VALUES ('default', 'Myriad M7', '7.1')")) {
+            insert.executeUpdate();
+        }
+        assertFalse(discovery().contains("<firmware"), "kept until the change is heard");
+
+        hub.provisioning.configChanges().heard(ConfigChange.model("default", "Myriad M7"));
+
+        assertTrue(discovery().contains("version=\"7.1\""));
+    }
+
+    @Test
     void aRotatedPasswordIsServedAtOnce() throws Exception {
         String before = password(config());
         assertEquals(200, hub.adminJson("POST", "/admin/v1/devices/" + MAC + "/sip-password", null).getStatus());
@@ -236,6 +283,12 @@ class ConfigCacheTest {
 
     private double answered(String thread) {
         return hub.metrics.get(IoThreadAnswers.ANSWERED).tags("port", "device", "thread", thread).counter().count();
+    }
+
+    private String discovery() throws Exception {
+        ContentResponse response = phone.get("/rdd/v1/discovery");
+        assertEquals(200, response.getStatus(), response.getContentAsString());
+        return response.getContentAsString();
     }
 
     private String config() throws Exception {

@@ -71,7 +71,7 @@ public final class DeviceApi extends Handler.Wrapper {
                 new DeviceContacts(database, devices, clock), metrics);
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(new ServletPathSpec(DiscoveryRoute.PATH), new DiscoveryRoute(desk, settings.sipTlsPort(),
-                firmware, audit));
+                firmware, audit, changes, clock));
         ConfigRoute config = new ConfigRoute(desk, settings, database, layers, firmware, renderer, tenants, seen,
                 changes, clock);
         routes.addMapping(new UriTemplatePathSpec(ConfigRoute.PATH), config);
