@@ -163,16 +163,10 @@ class ConfigCacheTest {
     @Test
     void theFirmwareTargetChangeIsServedAtOnce() throws Exception {
         assertFalse(config().contains("version=\"7.1\""));
-        byte[] image = "image one".getBytes(StandardCharsets.UTF_8);
-        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.1",
-                "application/octet-stream", image).getStatus());
-        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.2",
-                "application/octet-stream", image).getStatus());
-        assertEquals(200, hub.adminJson("PUT", "/admin/v1/firmware/target",
-                "{\"model\": \"Myriad M7\", \"version\": \"7.1\"}").getStatus());
+        upload("7.1", "7.2");
+        target("7.1");
         assertTrue(config().contains("version=\"7.1\""));
-        assertEquals(200, hub.adminJson("PUT", "/admin/v1/firmware/target",
-                "{\"model\": \"Myriad M7\", \"version\": \"7.2\"}").getStatus());
+        target("7.2");
         assertTrue(config().contains("version=\"7.2\""));
     }
 
@@ -191,31 +185,19 @@ class ConfigCacheTest {
     @Test
     void theFirmwareTargetChangeIsDiscoveredAtOnce() throws Exception {
         assertFalse(discovery().contains("<firmware"), "no target yet, and that is kept");
-        byte[] image = "image one".getBytes(StandardCharsets.UTF_8);
-        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.1",
-                "application/octet-stream", image).getStatus());
-        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.2",
-                "application/octet-stream", image).getStatus());
-        assertEquals(200, hub.adminJson("PUT", "/admin/v1/firmware/target",
-                "{\"model\": \"Myriad M7\", \"version\": \"7.1\"}").getStatus());
+        upload("7.1", "7.2");
+        target("7.1");
         assertTrue(discovery().contains("version=\"7.1\""));
-        assertEquals(200, hub.adminJson("PUT", "/admin/v1/firmware/target",
-                "{\"model\": \"Myriad M7\", \"version\": \"7.2\"}").getStatus());
+        target("7.2");
         assertTrue(discovery().contains("version=\"7.2\""));
     }
 
     @Test
     void anotherNodesFirmwareTargetIsDiscoveredOnceItsNoticeIsHeard() throws Exception {
-        byte[] image = "image one".getBytes(StandardCharsets.UTF_8);
-        assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=7.1",
-                "application/octet-stream", image).getStatus());
+        upload("7.1");
         assertFalse(discovery().contains("<firmware"));
-        // Another node of the cluster sets the target in the shared database.
-        try (Connection connection = hub.dataSource().getConnection();
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO firmware_target (tenant_id, "
-                        + "model, version) VALUES ('default', 'Myriad M7', '7.1')")) {
-            insert.executeUpdate();
-        }
+        writtenByAnotherNode("INSERT INTO firmware_target (tenant_id, model, version) "
+                + "VALUES ('default', 'Myriad M7', '7.1')");
         assertFalse(discovery().contains("<firmware"), "kept until the change is heard");
 
         hub.provisioning.configChanges().heard(ConfigChange.model("default", "Myriad M7"));
@@ -268,12 +250,8 @@ class ConfigCacheTest {
     @Test
     void anotherNodesChangeIsServedOnceItsNoticeIsHeard() throws Exception {
         config();
-        // Another node of the cluster writes the site's layer in the shared database.
-        try (Connection connection = hub.dataSource().getConnection();
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO site_setting (tenant_id, site, "
-                        + "setting_key, setting_value) VALUES ('default', 'Paris', 'ntp.server', 'ntp.node2.test')")) {
-            insert.executeUpdate();
-        }
+        writtenByAnotherNode("INSERT INTO site_setting (tenant_id, site, setting_key, setting_value) "
+                + "VALUES ('default', 'Paris', 'ntp.server', 'ntp.node2.test')");
         assertFalse(config().contains("ntp.node2.test"), "kept until the change is heard");
 
         hub.provisioning.configChanges().heard(ConfigChange.site("default", "Paris"));
@@ -281,18 +259,43 @@ class ConfigCacheTest {
         assertTrue(config().contains("<ntp server=\"ntp.node2.test\"/>"));
     }
 
+    /** A write another node of the cluster makes in the shared database, without a notice yet. */
+    private void writtenByAnotherNode(String sql) throws Exception {
+        try (Connection connection = hub.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.executeUpdate();
+        }
+    }
+
     private double answered(String thread) {
         return hub.metrics.get(IoThreadAnswers.ANSWERED).tags("port", "device", "thread", thread).counter().count();
     }
 
+    /** Uploads an image of each version for the phone's model. */
+    private void upload(String... versions) throws Exception {
+        byte[] image = "image one".getBytes(StandardCharsets.UTF_8);
+        for (String version : versions) {
+            assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=" + version,
+                    "application/octet-stream", image).getStatus());
+        }
+    }
+
+    private void target(String version) throws Exception {
+        assertEquals(200, hub.adminJson("PUT", "/admin/v1/firmware/target",
+                "{\"model\": \"Myriad M7\", \"version\": \"" + version + "\"}").getStatus());
+    }
+
     private String discovery() throws Exception {
-        ContentResponse response = phone.get("/rdd/v1/discovery");
-        assertEquals(200, response.getStatus(), response.getContentAsString());
-        return response.getContentAsString();
+        return ok("/rdd/v1/discovery");
     }
 
     private String config() throws Exception {
-        ContentResponse response = phone.get(CONFIG);
+        return ok(CONFIG);
+    }
+
+    /** The phone's GET of {@code path}, answered 200. */
+    private String ok(String path) throws Exception {
+        ContentResponse response = phone.get(path);
         assertEquals(200, response.getStatus(), response.getContentAsString());
         return response.getContentAsString();
     }
