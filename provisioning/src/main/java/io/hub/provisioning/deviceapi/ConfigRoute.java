@@ -90,19 +90,16 @@ final class ConfigRoute extends DeviceRoute {
 
     @Override
     void serve(Request request, Response response, Callback callback) {
-        String file = PathParameters.of(request, "file");
-        if (!file.endsWith(SUFFIX)) {
-            throw new ProvisioningException(Refusal.NO_SUCH_RESOURCE, "no " + request.getMethod() + " "
-                    + PathParameters.path(request));
-        }
-        MacAddress mac = DeviceAuthenticator.mac(file.substring(0, file.length() - SUFFIX.length()));
+        KeptConfig found = request.getAttribute(KEPT_CONFIG) instanceof KeptConfig kept ? kept : null;
+        // A request answerableFromMemory found its configuration for has had its path read already.
+        MacAddress mac = found != null ? found.device().mac() : macOf(request);
         Access access = authenticator.authenticate(request, Optional.of(mac), false);
         Device device = access.device();
         if (!device.isAssigned()) {
             throw new ProvisioningException(Refusal.NOT_ASSIGNED, "the device is enrolled but not assigned to a user");
         }
         RenderedConfig config;
-        if (request.getAttribute(KEPT_CONFIG) instanceof KeptConfig found && found.device().equals(device)) {
+        if (found != null && found.device().equals(device)) {
             // Found for this very request moments ago, its certificate already on record (answerableFromMemory).
             config = found.config();
         } else {
@@ -128,6 +125,16 @@ final class ConfigRoute extends DeviceRoute {
         // A served configuration is a contact in the status history, not an audit event: the audit
         // log keeps refusals and changes, and one row per fetch would make every fetch a write more.
         Responses.send(response, callback, 200, DeviceApi.XML, config.document());
+    }
+
+    /** The MAC the path names, {@code {mac}.xml}. */
+    private static MacAddress macOf(Request request) {
+        String file = PathParameters.of(request, "file");
+        if (!file.endsWith(SUFFIX)) {
+            throw new ProvisioningException(Refusal.NO_SUCH_RESOURCE, "no " + request.getMethod() + " "
+                    + PathParameters.path(request));
+        }
+        return DeviceAuthenticator.mac(file.substring(0, file.length() - SUFFIX.length()));
     }
 
     /**

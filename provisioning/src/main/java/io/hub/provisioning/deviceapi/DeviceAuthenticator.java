@@ -257,8 +257,12 @@ final class DeviceAuthenticator {
     }
 
     private static KeptKey keyOf(List<X509Certificate> chain, Optional<MacAddress> named) {
-        return new KeptKey(chain.stream().map(KeptFingerprints::sha256).toList(),
-                named.map(MacAddress::value).orElse(""));
+        // A loop, not a stream: this runs on every kept-alive request.
+        String[] fingerprints = new String[chain.size()];
+        for (int i = 0; i < fingerprints.length; i++) {
+            fingerprints[i] = KeptFingerprints.sha256(chain.get(i));
+        }
+        return new KeptKey(List.of(fingerprints), named.isPresent() ? named.get().value() : "");
     }
 
     /** The kept acceptance of {@code key}, when it is still young and nothing the validator reads changed. */
