@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import gov.nist.javax.sip.parser.AuthorizationParser;
 import io.hub.phone.sip.DigestAnswer;
 import io.hub.pki.MutableClock;
+import io.hub.sip.registrar.DigestAuthenticator.Verdict;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,6 +26,8 @@ class DigestAuthenticatorTest {
     private final DigestAuthenticator digest = new DigestAuthenticator(stopped);
     /** Where a test is not about the Request-URI, the answer's uri is taken to be it. */
     private static final java.util.function.Predicate<String> ANY_URI = uri -> true;
+    private static final SipCredentials ALICE = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(),
+            true);
 
     private static Map<String, String> answer(String challenge, String user, String password, String nc) {
         Map<String, String> offered = DigestAnswer.parse(challenge);
@@ -32,6 +36,23 @@ class DigestAuthenticatorTest {
         return Map.of("username", user, "realm", "hub", "nonce", offered.get("nonce"), "uri", "sip:hub",
                 "response", DigestAnswer.hash("MD5", ha1 + ":" + offered.get("nonce") + ":" + nc + ":c:auth:"
                         + ha2), "algorithm", "MD5", "qop", "auth", "nc", nc, "cnonce", "c");
+    }
+
+    /** A challenge {@code issuer} makes. */
+    private static String challenge(DigestAuthenticator issuer) {
+        return issuer.challenges("hub", false, true).get(0);
+    }
+
+    /** What {@code judge} says of alice's answer to {@code challenge} with count {@code nc}. */
+    private static Verdict aliceAnswers(DigestAuthenticator judge, String challenge, String nc) {
+        return judge.check(answer(challenge, "1001", "a", nc), "REGISTER", ANY_URI, ALICE);
+    }
+
+    /** The key every node of a cluster shares. */
+    private static byte[] clusterKey() {
+        byte[] key = new byte[32];
+        java.util.Arrays.fill(key, (byte) 7);
+        return key;
     }
 
     @Test
@@ -50,61 +71,36 @@ class DigestAuthenticatorTest {
     /** Another node's nonces (the same key) are counted by nonce here, and forgotten once expired. */
     @Test
     void expiredForeignNoncesAreForgottenOnTheNextAnswerAndFreshOnesStillRefuseReplays() {
-        Instant[] now = {Instant.parse("2026-06-01T12:00:00Z")};
-        Clock moving = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
-        byte[] clusterKey = new byte[32];
-        java.util.Arrays.fill(clusterKey, (byte) 7);
-        DigestAuthenticator nodeA = new DigestAuthenticator(moving, clusterKey);
-        DigestAuthenticator nodeB = new DigestAuthenticator(moving, clusterKey);
-        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+        MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
+        DigestAuthenticator nodeA = new DigestAuthenticator(clock, clusterKey());
+        DigestAuthenticator nodeB = new DigestAuthenticator(clock, clusterKey());
         for (int i = 0; i < 300; i++) {
-            assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(nodeA.challenges("hub", false, true)
-                    .get(0), "1001", "a", "00000001"), "REGISTER", ANY_URI, alice));
+            assertEquals(Verdict.OK, aliceAnswers(nodeB, challenge(nodeA), "00000001"));
         }
-        now[0] = now[0].plusSeconds(60);
-        String later = nodeA.challenges("hub", false, true).get(0);
-        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(later, "1001", "a", "00000001"), "REGISTER",
-                ANY_URI, alice));
+        clock.advance(Duration.ofSeconds(60));
+        String later = challenge(nodeA);
+        assertEquals(Verdict.OK, aliceAnswers(nodeB, later, "00000001"));
         assertEquals(301, nodeB.foreignNoncesTracked());
 
-        now[0] = now[0].plus(DigestAuthenticator.NONCE_LIFETIME).minusSeconds(58);
-        String fresh = nodeA.challenges("hub", false, true).get(0);
-        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(fresh, "1001", "a", "00000001"), "REGISTER",
-                ANY_URI, alice), "this answer forgets the 300 nonces issued more than a lifetime ago");
-        assertEquals(2, nodeB.foreignNoncesTracked(), "the nonce issued a minute later is still live, and the fresh one");
-        assertEquals(DigestAuthenticator.Verdict.REPLAYED, nodeB.check(answer(fresh, "1001", "a", "00000001"),
-                "REGISTER", ANY_URI, alice), "what is fresh is kept");
-        assertEquals(DigestAuthenticator.Verdict.REPLAYED, nodeB.check(answer(later, "1001", "a", "00000001"),
-                "REGISTER", ANY_URI, alice), "a nonce within its lifetime still refuses a repeated count");
-        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(later, "1001", "a", "00000002"),
-                "REGISTER", ANY_URI, alice), "a higher count passes");
+        clock.advance(DigestAuthenticator.NONCE_LIFETIME.minusSeconds(58));
+        String fresh = challenge(nodeA);
+        assertEquals(Verdict.OK, aliceAnswers(nodeB, fresh, "00000001"),
+                "this answer forgets the 300 nonces issued more than a lifetime ago");
+        assertEquals(2, nodeB.foreignNoncesTracked(),
+                "the nonce issued a minute later is still live, and the fresh one");
+        assertEquals(Verdict.REPLAYED, aliceAnswers(nodeB, fresh, "00000001"), "what is fresh is kept");
+        assertEquals(Verdict.REPLAYED, aliceAnswers(nodeB, later, "00000001"),
+                "a nonce within its lifetime still refuses a repeated count");
+        assertEquals(Verdict.OK, aliceAnswers(nodeB, later, "00000002"), "a higher count passes");
     }
 
     /** This process's own nonces take no memory as they are answered: a ring of slots holds their counts. */
     @Test
     void ownNoncesAreCountedInTheRingAndNotByNonce() {
-        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
         for (int i = 0; i < 1000; i++) {
-            String challenge = digest.challenges("hub", false, true).get(0);
-            assertEquals(DigestAuthenticator.Verdict.OK, digest.check(answer(challenge, "1001", "a", "00000001"),
-                    "REGISTER", ANY_URI, alice));
-            assertEquals(DigestAuthenticator.Verdict.REPLAYED, digest.check(answer(challenge, "1001", "a",
-                    "00000001"), "REGISTER", ANY_URI, alice));
+            String challenge = challenge(digest);
+            assertEquals(Verdict.OK, aliceAnswers(digest, challenge, "00000001"));
+            assertEquals(Verdict.REPLAYED, aliceAnswers(digest, challenge, "00000001"));
         }
         assertEquals(0, digest.foreignNoncesTracked());
     }
@@ -116,37 +112,30 @@ class DigestAuthenticatorTest {
      */
     @Test
     void foreignNoncesPastTheBoundAreStaleAndTakeNoMemory() {
-        byte[] clusterKey = new byte[32];
-        java.util.Arrays.fill(clusterKey, (byte) 9);
         MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
-        DigestAuthenticator nodeA = new DigestAuthenticator(clock, clusterKey);
-        DigestAuthenticator nodeB = new DigestAuthenticator(clock, clusterKey, NonceCounts.SLOTS, 3);
-        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
+        DigestAuthenticator nodeA = new DigestAuthenticator(clock, clusterKey());
+        DigestAuthenticator nodeB = new DigestAuthenticator(clock, clusterKey(), NonceCounts.SLOTS, 3);
         List<String> counted = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            counted.add(nodeA.challenges("hub", false, true).get(0));
-            assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(counted.get(i), "1001", "a", "00000001"),
-                    "REGISTER", ANY_URI, alice));
+            counted.add(challenge(nodeA));
+            assertEquals(Verdict.OK, aliceAnswers(nodeB, counted.get(i), "00000001"));
         }
-        String overflow = nodeA.challenges("hub", false, true).get(0);
+        String overflow = challenge(nodeA);
 
-        assertEquals(DigestAuthenticator.Verdict.STALE, nodeB.check(answer(overflow, "1001", "a", "00000001"),
-                "REGISTER", ANY_URI, alice), "a fourth foreign nonce finds the table full");
-        assertEquals(DigestAuthenticator.Verdict.STALE, nodeB.check(answer(overflow, "1001", "a", "00000001"),
-                "REGISTER", ANY_URI, alice), "and is not let in on a second try either");
+        assertEquals(Verdict.STALE, aliceAnswers(nodeB, overflow, "00000001"),
+                "a fourth foreign nonce finds the table full");
+        assertEquals(Verdict.STALE, aliceAnswers(nodeB, overflow, "00000001"),
+                "and is not let in on a second try either");
         assertEquals(3, nodeB.foreignNoncesTracked());
-        assertEquals(DigestAuthenticator.Verdict.REPLAYED, nodeB.check(answer(counted.get(0), "1001", "a",
-                "00000001"), "REGISTER", ANY_URI, alice), "a counted one still refuses its replay");
-        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(counted.get(0), "1001", "a", "00000002"),
-                "REGISTER", ANY_URI, alice), "and lets a higher count in");
-        String own = nodeB.challenges("hub", false, true).get(0);
-        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(own, "1001", "a", "00000001"), "REGISTER",
-                ANY_URI, alice), "the fresh challenge of this node gets in");
+        assertEquals(Verdict.REPLAYED, aliceAnswers(nodeB, counted.get(0), "00000001"),
+                "a counted one still refuses its replay");
+        assertEquals(Verdict.OK, aliceAnswers(nodeB, counted.get(0), "00000002"), "and lets a higher count in");
+        assertEquals(Verdict.OK, aliceAnswers(nodeB, challenge(nodeB), "00000001"),
+                "the fresh challenge of this node gets in");
 
         clock.advance(DigestAuthenticator.NONCE_LIFETIME.plusSeconds(1));
-        String later = nodeA.challenges("hub", false, true).get(0);
-        assertEquals(DigestAuthenticator.Verdict.OK, nodeB.check(answer(later, "1001", "a", "00000001"), "REGISTER",
-                ANY_URI, alice), "room again once the counted ones expired");
+        assertEquals(Verdict.OK, aliceAnswers(nodeB, challenge(nodeA), "00000001"),
+                "room again once the counted ones expired");
         assertEquals(1, nodeB.foreignNoncesTracked());
     }
 
@@ -157,40 +146,30 @@ class DigestAuthenticatorTest {
     @Test
     void aNonceOvertakenInItsSlotIsStaleNotLetIn() {
         DigestAuthenticator small = new DigestAuthenticator(stopped, null, 4, NonceCounts.MAX_FOREIGN);
-        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
-        String answered = small.challenges("hub", false, true).get(0);
-        assertEquals(DigestAuthenticator.Verdict.OK, small.check(answer(answered, "1001", "a", "00000001"), "REGISTER",
-                ANY_URI, alice));
-        String unanswered = small.challenges("hub", false, true).get(0);
+        String answered = challenge(small);
+        assertEquals(Verdict.OK, aliceAnswers(small, answered, "00000001"));
+        String unanswered = challenge(small);
         for (int i = 0; i < 4; i++) {
-            assertEquals(DigestAuthenticator.Verdict.OK, small.check(answer(small.challenges("hub", false, true)
-                    .get(0), "1001", "a", "00000001"), "REGISTER", ANY_URI, alice));
+            assertEquals(Verdict.OK, aliceAnswers(small, challenge(small), "00000001"));
         }
 
-        assertEquals(DigestAuthenticator.Verdict.STALE, small.check(answer(answered, "1001", "a", "00000001"),
-                "REGISTER", ANY_URI, alice), "its replay");
-        assertEquals(DigestAuthenticator.Verdict.STALE, small.check(answer(answered, "1001", "a", "00000002"),
-                "REGISTER", ANY_URI, alice), "a higher count");
-        assertEquals(DigestAuthenticator.Verdict.STALE, small.check(answer(unanswered, "1001", "a", "00000001"),
-                "REGISTER", ANY_URI, alice), "its first answer");
-        String next = small.challenges("hub", false, true).get(0);
-        assertEquals(DigestAuthenticator.Verdict.OK, small.check(answer(next, "1001", "a", "00000001"), "REGISTER",
-                ANY_URI, alice), "a fresh nonce gets in");
+        assertEquals(Verdict.STALE, aliceAnswers(small, answered, "00000001"), "its replay");
+        assertEquals(Verdict.STALE, aliceAnswers(small, answered, "00000002"), "a higher count");
+        assertEquals(Verdict.STALE, aliceAnswers(small, unanswered, "00000001"), "its first answer");
+        assertEquals(Verdict.OK, aliceAnswers(small, challenge(small), "00000001"), "a fresh nonce gets in");
     }
 
     /** Two answers with the same count on two threads at once: one passes. */
     @Test
     void theSameCountAnsweredOnTwoThreadsAtOncePassesOnce() throws Exception {
-        SipCredentials alice = DigestAuthenticator.credentials("1001", "hub", "a", Optional.empty(), true);
         java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 200; round++) {
-                Map<String, String> answer = answer(digest.challenges("hub", false, true).get(0), "1001", "a",
-                        "00000001");
+                Map<String, String> answer = answer(challenge(digest), "1001", "a", "00000001");
                 java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
                 java.util.concurrent.Callable<DigestAuthenticator.Verdict> check = () -> {
                     together.await(10, java.util.concurrent.TimeUnit.SECONDS);
-                    return digest.check(answer, "REGISTER", ANY_URI, alice);
+                    return digest.check(answer, "REGISTER", ANY_URI, ALICE);
                 };
                 var first = two.submit(check);
                 var second = two.submit(check);
