@@ -34,18 +34,17 @@ public final class SipMessage {
      * @throws IllegalArgumentException naming what is wrong
      */
     public static SipMessage parse(byte[] head, byte[] body) {
-        String text = new String(head, StandardCharsets.UTF_8);
-        String[] lines = text.split("\r\n");
-        if (lines.length == 0 || lines[0].isBlank()) {
+        List<String> lines = lines(new String(head, StandardCharsets.UTF_8));
+        if (lines.isEmpty() || lines.get(0).isBlank()) {
             throw new IllegalArgumentException("a SIP message needs a start line");
         }
-        String start = lines[0];
+        String start = lines.get(0);
         if (!start.startsWith("SIP/2.0 ") && !start.endsWith(" SIP/2.0")) {
             throw new IllegalArgumentException("not a SIP/2.0 start line: " + start);
         }
         List<String[]> headers = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
             if (line.isEmpty()) {
                 break;
             }
@@ -61,6 +60,20 @@ public final class SipMessage {
             headers.add(new String[] {canonical(line.substring(0, colon).strip()), line.substring(colon + 1).strip()});
         }
         return new SipMessage(start, headers, body);
+    }
+
+    /** The CR LF separated lines of {@code text}, without the empty ones at its end. */
+    private static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>(16);
+        int from = 0;
+        for (int crlf; (crlf = text.indexOf("\r\n", from)) >= 0; from = crlf + 2) {
+            lines.add(text.substring(from, crlf));
+        }
+        lines.add(text.substring(from));
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        return lines;
     }
 
     public static Builder request(String method, String uri) {
@@ -223,6 +236,9 @@ public final class SipMessage {
     }
 
     private static String canonical(String name) {
+        if (name.length() != 1) {
+            return name; // only compact names, one letter each, are expanded
+        }
         String full = COMPACT.get(name.toLowerCase(Locale.ROOT));
         return full != null ? full : name;
     }

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Cuts a SIP stream into messages and RFC 5626 keepalives. Between messages, a lone CRLF is a pong
@@ -61,15 +60,15 @@ final class SipStreamReader {
                 }
                 break;
             }
-            byte[] head = Arrays.copyOfRange(buffer, start, end);
-            int bodyLength = contentLength(new String(head, StandardCharsets.UTF_8));
+            int bodyLength = contentLength(start, end);
             if (bodyLength > MAX_BODY) {
                 throw new IllegalArgumentException("a SIP body of " + bodyLength + " bytes is over " + MAX_BODY);
             }
             if (end + bodyLength > length) {
                 break;
             }
-            sink.message(SipMessage.parse(head, Arrays.copyOfRange(buffer, end, end + bodyLength)));
+            sink.message(SipMessage.parse(Arrays.copyOfRange(buffer, start, end),
+                    Arrays.copyOfRange(buffer, end, end + bodyLength)));
             start = end + bodyLength;
         }
         System.arraycopy(buffer, start, buffer, 0, length - start);
@@ -103,17 +102,62 @@ final class SipStreamReader {
         return -1;
     }
 
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:") || lower.startsWith("l:")) {
-                try {
-                    return Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("bad Content-Length: " + line);
+    /**
+     * The Content-Length (or compact {@code l}) of the head from {@code from} to {@code end}, read in
+     * place: this runs for every message a phone receives, so it neither copies nor decodes the head.
+     */
+    private int contentLength(int from, int end) {
+        for (int line = from; line < end; ) {
+            int next = lineEnd(line, end);
+            int colon = indexOf(':', line, next);
+            if (colon > line) {
+                int nameEnd = colon;
+                while (nameEnd > line && (buffer[nameEnd - 1] == ' ' || buffer[nameEnd - 1] == '\t')) {
+                    nameEnd--;
+                }
+                if (named(line, nameEnd, "content-length") || named(line, nameEnd, "l")) {
+                    String value = new String(buffer, colon + 1, next - colon - 1, StandardCharsets.US_ASCII);
+                    try {
+                        return Integer.parseInt(value.strip());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("bad Content-Length: " + value.strip());
+                    }
                 }
             }
+            line = next + 2;
         }
         throw new IllegalArgumentException("a SIP message over TLS needs a Content-Length");
+    }
+
+    /** Where the line at {@code from} ends: the index of its CR LF, or {@code end}. */
+    private int lineEnd(int from, int end) {
+        for (int i = from; i + 1 < end; i++) {
+            if (buffer[i] == '\r' && buffer[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    private int indexOf(char wanted, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (buffer[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether the bytes from {@code from} to {@code end} spell {@code lowerName}, in any case. */
+    private boolean named(int from, int end, String lowerName) {
+        if (end - from != lowerName.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerName.length(); i++) {
+            if (Character.toLowerCase((char) (buffer[from + i] & 0xff)) != lowerName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

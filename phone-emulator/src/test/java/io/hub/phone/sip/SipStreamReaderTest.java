@@ -45,6 +45,14 @@ class SipStreamReaderTest {
     }
 
     @Test
+    void theBodyLengthIsFoundInAnyCaseAndWithSpaceBeforeTheColon() {
+        feed("SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nCONTENT-LENGTH \t: 2\r\n\r\nab");
+        feed("OPTIONS sip:a SIP/2.0\r\nSubject: l: 9\r\n L: 7\r\nL : 3\r\n\r\nxyz");
+        assertEquals(List.of("SIP/2.0 200 OK body=ab", "OPTIONS sip:a SIP/2.0 body=xyz"), seen);
+        assertThrows(IllegalArgumentException.class, () -> feed("SIP/2.0 200 OK\r\nl: two\r\n\r\n"));
+    }
+
+    @Test
     void aLoneCrlfIsAPongAndADoubleOneAPing() {
         feed("\r\n");
         feed("\r\n\r\nOPTIONS sip:a SIP/2.0\r\nContent-Length: 0\r\n\r\n\r\n");
