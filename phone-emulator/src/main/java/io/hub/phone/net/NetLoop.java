@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ public final class NetLoop implements AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ScheduledExecutorService timer;
+    private final ScheduledThreadPoolExecutor timer;
     private final TlsBuffers buffers = new TlsBuffers();
     private volatile boolean closed;
 
@@ -55,7 +56,11 @@ public final class NetLoop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
-        timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
+        timer = new ScheduledThreadPoolExecutor(1, daemon(name + "-timer"));
+        // Most timers are cancelled long before they are due (a transaction's timeout once its answer
+        // came, a keepalive rescheduled): dropped at once, they neither pile up in the queue nor keep
+        // what their tasks hold from the collector.
+        timer.setRemoveOnCancelPolicy(true);
         thread = daemon(name).newThread(this::run);
         thread.start();
     }
@@ -83,6 +88,11 @@ public final class NetLoop implements AutoCloseable {
         } catch (RejectedExecutionException closing) {
             return NEVER;
         }
+    }
+
+    /** Timers scheduled and neither run nor cancelled yet. */
+    int timersPending() {
+        return timer.getQueue().size();
     }
 
     public boolean inLoop() {
@@ -166,7 +176,7 @@ public final class NetLoop implements AutoCloseable {
     }
 
     private static ScheduledFuture<?> never() {
-        java.util.concurrent.ScheduledExecutorService closed = Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService closed = Executors.newSingleThreadScheduledExecutor();
         ScheduledFuture<?> future = closed.schedule(() -> { }, 1, TimeUnit.DAYS);
         future.cancel(false);
         closed.shutdownNow();
