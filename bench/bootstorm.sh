@@ -9,7 +9,7 @@
 #
 #   bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls tcnative|conscrypt|jdk]
 #                      [--sip-tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk] [--emulators E]
-#                      [--attempts A] [--timeout S] [--handshakes-in-flight C] [--only hub]
+#                      [--attempts A] [--timeout S] [--handshakes-in-flight C] [--warmup W] [--only hub]
 #
 # Prints, per side: the time until every phone was registered, how many registered, the p50/p99 of
 # each step, retries and failures by cause, and the CPU seconds of the server(s) and of the emulator
@@ -27,6 +27,9 @@
 # --attempts and --timeout are each phone's attempts per step (default 30) and seconds per attempt
 # (default 20): patient phones, so the time until all are registered is measured; a desk phone's own
 # are about 4 and 10. --handshakes-in-flight sets the hub's httpHandshakesInFlight (default none).
+# --warmup is how many other phones boot against the hub before the storm (default 500, --quick 100);
+# the hub's report says how much of its CPU in the storm its JIT compiler took, so a hub still
+# compiling shows as such.
 # --only hub runs the hub's storm alone, without the anchor's (no ratios then).
 set -euo pipefail
 
@@ -47,9 +50,10 @@ while [ $# -gt 0 ]; do
     --attempts) attempts="$2"; shift 2 ;;
     --timeout) timeout="$2"; shift 2 ;;
     --handshakes-in-flight) handshakes="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     *) echo "usage: bench/bootstorm.sh [--quick] [--phones N] [--rate R] [--jfr FILE] [--tls tcnative|conscrypt|jdk]" \
             "[--sip-tls tcnative|conscrypt|jdk] [--phone-tls conscrypt|jdk] [--emulators E] [--attempts A] [--timeout S]" \
-            "[--handshakes-in-flight C] [--only hub]" >&2; exit 2 ;;
+            "[--handshakes-in-flight C] [--warmup W] [--only hub]" >&2; exit 2 ;;
   esac
 done
 emulators="${emulators:-$(((phones + 2999) / 3000))}"
@@ -98,8 +102,8 @@ hub device import --home "$home" --admin-url "https://127.0.0.1:$admin/" "$work/
 tick="$(getconf CLK_TCK)"
 storm() { # label url first-octet server-pids...: one boot storm over the emulators, reports in $work/LABEL.E.out
   local label="$1" url="$2" octet="$3"; shift 3
-  local before after e start count share children=()
-  before="$(cpu_ticks "$@")"
+  local before after jit_before e start count share children=()
+  before="$(cpu_ticks "$@")" jit_before="$(jit_ticks "$1")"
   TIMEFORMAT='%U %S'
   share=$(((phones + emulators - 1) / emulators))
   for ((e = 0; e < emulators; e++)); do
@@ -115,6 +119,16 @@ storm() { # label url first-octet server-pids...: one boot storm over the emulat
   wait "${children[@]}"
   after="$(cpu_ticks "$@")"
   awk -v b="$before" -v a="$after" -v t="$tick" 'BEGIN {printf "%.1f\n", (a - b) / t}' > "$work/$label.cpu"
+  awk -v b="$jit_before" -v a="$(jit_ticks "$1")" -v t="$tick" 'BEGIN {printf "%.1f\n", (a - b) / t}' > "$work/$label.jit"
+}
+jit_ticks() { # pid: CPU ticks of a JVM's JIT compiler threads (none for another process)
+  local total=0 task
+  for task in /proc/"$1"/task/*; do
+    case "$(cat "$task/comm" 2>/dev/null)" in
+      C1\ CompilerThre*|C2\ CompilerThre*) total=$((total + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0))) ;;
+    esac
+  done
+  echo "$total"
 }
 
 # The phones' factory certificates, made before either storm: a phone has its certificate before it
@@ -141,7 +155,8 @@ report() { # label
     grep -q '^done in' "$out" || { echo "the emulator did not finish:"; tail -5 "${out%.out}.err"; }
     sed -n '/^done in/,$p' "$out"
   done
-  echo "server CPU $(cat "$work/$1.cpu") s; emulator CPU $(cat "$work/$1".*.time | awk '{s += $1 + $2} END {printf "%.1f", s}') s"
+  echo "server CPU $(cat "$work/$1.cpu") s$([ "$1" = hub ] && echo " (its JIT compiler $(cat "$work/hub.jit") s)");" \
+       "emulator CPU $(cat "$work/$1".*.time | awk '{s += $1 + $2} END {printf "%.1f", s}') s"
 }
 if [ "$only" = hub ]; then
   report hub
