@@ -116,12 +116,17 @@ final class SipStreamReader {
                     nameEnd--;
                 }
                 if (named(line, nameEnd, "content-length") || named(line, nameEnd, "l")) {
-                    String value = new String(buffer, colon + 1, next - colon - 1, StandardCharsets.US_ASCII);
+                    String value = new String(buffer, colon + 1, next - colon - 1, StandardCharsets.US_ASCII).strip();
+                    int length;
                     try {
-                        return Integer.parseInt(value.strip());
+                        length = Integer.parseInt(value);
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("bad Content-Length: " + value.strip());
+                        length = -1;
                     }
+                    if (length < 0) {
+                        throw new IllegalArgumentException("bad Content-Length: " + value);
+                    }
+                    return length;
                 }
             }
             line = next + 2;

@@ -34,6 +34,10 @@ class SipStreamReaderTest {
         reader.feed(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), sink);
     }
 
+    private static ByteBuffer ascii(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
     @Test
     void messagesSplitAnywhereComeOutWholeWithTheirBodies() {
         String message = "SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS 1.2.3.4:5;branch=z9hG4bKa\r\nCSeq: 1 INVITE\r\n"
@@ -49,7 +53,12 @@ class SipStreamReaderTest {
         feed("SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nCONTENT-LENGTH \t: 2\r\n\r\nab");
         feed("OPTIONS sip:a SIP/2.0\r\nSubject: l: 9\r\n L: 7\r\nL : 3\r\n\r\nxyz");
         assertEquals(List.of("SIP/2.0 200 OK body=ab", "OPTIONS sip:a SIP/2.0 body=xyz"), seen);
-        assertThrows(IllegalArgumentException.class, () -> feed("SIP/2.0 200 OK\r\nl: two\r\n\r\n"));
+        IllegalArgumentException notANumber = assertThrows(IllegalArgumentException.class,
+                () -> new SipStreamReader().feed(ascii("SIP/2.0 200 OK\r\nl: two\r\n\r\n"), sink));
+        assertEquals("bad Content-Length: two", notANumber.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> new SipStreamReader().feed(ascii("SIP/2.0 200 OK\r\nContent-Length: -3\r\n\r\n"), sink));
+        assertEquals("bad Content-Length: -3", negative.getMessage());
     }
 
     @Test
@@ -62,10 +71,10 @@ class SipStreamReaderTest {
     @Test
     void aMessageWithoutContentLengthOrNotSipIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> feed("SIP/2.0 200 OK\r\nCSeq: 1 X\r\n\r\n"));
-        assertThrows(IllegalArgumentException.class, () -> new SipStreamReader().feed(ByteBuffer.wrap(
-                "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)), sink));
-        assertThrows(IllegalArgumentException.class, () -> new SipStreamReader().feed(ByteBuffer.wrap(
-                ("SIP/2.0 200 OK\r\nContent-Length: 999999\r\n\r\n").getBytes(StandardCharsets.US_ASCII)), sink));
+        assertThrows(IllegalArgumentException.class, () -> new SipStreamReader().feed(
+                ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), sink));
+        assertThrows(IllegalArgumentException.class, () -> new SipStreamReader().feed(
+                ascii("SIP/2.0 200 OK\r\nContent-Length: 999999\r\n\r\n"), sink));
     }
 
     @Test
