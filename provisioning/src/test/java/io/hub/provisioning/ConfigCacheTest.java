@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.concurrent.Callable;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,11 +164,7 @@ class ConfigCacheTest {
     @Test
     void theFirmwareTargetChangeIsServedAtOnce() throws Exception {
         assertFalse(config().contains("version=\"7.1\""));
-        upload("7.1", "7.2");
-        target("7.1");
-        assertTrue(config().contains("version=\"7.1\""));
-        target("7.2");
-        assertTrue(config().contains("version=\"7.2\""));
+        eachTargetSetIsAnsweredAtOnce(this::config);
     }
 
     @Test
@@ -185,11 +182,7 @@ class ConfigCacheTest {
     @Test
     void theFirmwareTargetChangeIsDiscoveredAtOnce() throws Exception {
         assertFalse(discovery().contains("<firmware"), "no target yet, and that is kept");
-        upload("7.1", "7.2");
-        target("7.1");
-        assertTrue(discovery().contains("version=\"7.1\""));
-        target("7.2");
-        assertTrue(discovery().contains("version=\"7.2\""));
+        eachTargetSetIsAnsweredAtOnce(this::discovery);
     }
 
     @Test
@@ -278,6 +271,15 @@ class ConfigCacheTest {
             assertEquals(201, hub.admin("POST", "/admin/v1/firmware?model=Myriad%20M7&version=" + version,
                     "application/octet-stream", image).getStatus());
         }
+    }
+
+    /** Uploads 7.1 and 7.2 and makes each the target in turn: {@code answer} names each at once. */
+    private void eachTargetSetIsAnsweredAtOnce(Callable<String> answer) throws Exception {
+        upload("7.1", "7.2");
+        target("7.1");
+        assertTrue(answer.call().contains("version=\"7.1\""));
+        target("7.2");
+        assertTrue(answer.call().contains("version=\"7.2\""));
     }
 
     private void target(String version) throws Exception {
