@@ -18,9 +18,10 @@
 # The SDES rows send and check their packets from a small native pump (bench/relay-load/native,
 # built here with cc): every packet is still encrypted in advance under the phone emulator's SRTP and
 # compared byte for byte with what the phone must receive, but the pump costs the machine only its
-# system calls. On loopback those are about what a relay's cost, so on two cores the climb still ends
-# where the relay and the pump together run out of them (the same pump for both relays). The DTLS row
-# keeps the generator's Java phones, which run the handshakes.
+# system calls, made in batches (one socket, each phone its own 127/8 address). On loopback a send
+# costs about what a relay's does, so on two cores the climb still ends where the relay and the pump
+# together run out of them (the same pump for both relays). The DTLS row keeps the generator's Java
+# phones, which run the handshakes.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

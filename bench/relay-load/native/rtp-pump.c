@@ -7,9 +7,18 @@
  * phone the exact bytes it must receive (the other phone's packet, as the relay must forward it under
  * the key the phone was given). This program only moves bytes on the schedule and compares them:
  *
- *   rtp-pump PHONES BIND_ADDRESS
- *     opens PHONES UDP sockets on BIND_ADDRESS and prints "ports P1 P2 ...";
+ *   rtp-pump PHONES FIRST_ADDRESS
+ *     gives phone i the loopback address FIRST_ADDRESS + i, all on one UDP port of one socket, and
+ *     prints "phones FIRST_ADDRESS LAST_ADDRESS PORT";
  *     then reads "go PLAN_FILE" on stdin, runs the plan and prints one "result ..." line.
+ *
+ * One socket for every phone, not one each, so that the pump moves its packets in batches: the sender
+ * hands all packets due within the same short wait to one sendmmsg (each with its phone's source
+ * address in an IP_PKTINFO message), and the receiver takes whatever has arrived with one recvmmsg
+ * (the destination address, also from IP_PKTINFO, says which phone it reached), then pauses briefly
+ * so that the next call finds several. On loopback a send carries the packet all the way into the
+ * receiving socket and wakes its reader, so a generator with a socket per phone and a wake-up per
+ * packet costs about what the relay it drives does, on the same cores.
  *
  * Plan file, little-endian:
  *   u32 magic "RPMP", u32 phones, u32 ticks, u32 warmup ticks, i64 start (CLOCK_MONOTONIC ns), i64 period ns
@@ -19,8 +28,8 @@
  *
  * Phone i sends its packet of tick t at start + t * period + i * period / phones (spread over the
  * period as independent phones would be). A packet counts as received when its length and bytes are
- * exactly the expected packet of its sequence number and it was not seen before; one sent before the
- * warm-up's end is not measured. One-way time: from just before the sender's send to just after the
+ * exactly the expected packet of its sequence number, came from the relay port of the phone's plan
+ * and was not seen before; one sent before the warm-up's end is not measured. One-way time: from just before the sender's send to just after the
  * receiver's read, on the same clock. The receiver stops one second after the last send.
  */
 #define _GNU_SOURCE
@@ -33,9 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -45,13 +52,16 @@
 #define HEADER 32
 #define PHONE_ENTRY 16
 #define PARK_THRESHOLD_NS 80000      /* below this, send at once: a sleep wakes about this late anyway */
+#define BATCH 256                    /* packets per sendmmsg or recvmmsg at most */
+#define RECEIVE_BUFFER (64 << 20)    /* every phone's packets queue in one socket */
+#define RECEIVE_PAUSE_NS 100000      /* after a batch that did not fill, let the next packets gather */
 #define DRAIN_NS 1000000000LL
 #define LATENCY_BUCKETS 1000001      /* one per microsecond up to a second, the last for anything later */
 #define MAX_PHONES 200000
 #define MAX_TICKS 60000
 
 struct phone {
-    int fd;
+    struct in_addr address;
     struct sockaddr_in relay;
     uint16_t send_length;
     uint16_t expected_length;
@@ -62,6 +72,8 @@ struct phone {
 
 static struct phone *phones;
 static uint32_t phone_count;
+static uint32_t first_address;       /* host order */
+static int socket_fd;
 static uint32_t ticks;
 static uint32_t warmup_ticks;
 static int64_t start_ns;
@@ -100,38 +112,51 @@ static uint16_t u16(const uint8_t *p) { return (uint16_t) (p[0] | p[1] << 8); }
 static uint32_t u32(const uint8_t *p) { return (uint32_t) u16(p) | (uint32_t) u16(p + 2) << 16; }
 static int64_t i64(const uint8_t *p) { return (int64_t) ((uint64_t) u32(p) | (uint64_t) u32(p + 4) << 32); }
 
-/* Raises the open-file limit to its hard limit: every phone is a socket. */
-static void allow_sockets(void) {
-    struct rlimit limit;
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
+static void open_socket(const char *first) {
+    struct in_addr address;
+    if (inet_pton(AF_INET, first, &address) != 1) {
+        refuse("FIRST_ADDRESS must be an IPv4 address");
     }
-}
-
-static void open_sockets(const char *bind_address) {
-    struct sockaddr_in local = { .sin_family = AF_INET };
-    if (inet_pton(AF_INET, bind_address, &local.sin_addr) != 1) {
-        refuse("BIND_ADDRESS must be an IPv4 address");
+    first_address = ntohl(address.s_addr);
+    uint32_t last = first_address + phone_count - 1;
+    if (first_address >> 24 != 127 || last >> 24 != 127 || (last & 0xffffff) == 0xffffff || (first_address & 0xffffff) == 0) {
+        refuse("the phones' addresses must lie within 127.0.0.1 to 127.255.255.254");
     }
-    printf("ports");
+    socket_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (socket_fd < 0) {
+        fail("socket");
+    }
+    int on = 1;
+    if (setsockopt(socket_fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) != 0) {
+        fail("IP_PKTINFO");
+    }
+    int buffer = RECEIVE_BUFFER;
+    if (setsockopt(socket_fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer) != 0
+            && setsockopt(socket_fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer) != 0) {
+        fail("SO_RCVBUF");
+    }
+    /* The receiver waits at most this long, to see when it is told to stop. */
+    struct timeval wait = { .tv_sec = 0, .tv_usec = 100000 };
+    if (setsockopt(socket_fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) != 0) {
+        fail("SO_RCVTIMEO");
+    }
+    /* Bound to every address, so that each phone's own loopback address reaches it. */
+    struct sockaddr_in local = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
+    if (bind(socket_fd, (struct sockaddr *) &local, sizeof local) != 0) {
+        fail("bind");
+    }
+    struct sockaddr_in bound;
+    socklen_t length = sizeof bound;
+    if (getsockname(socket_fd, (struct sockaddr *) &bound, &length) != 0) {
+        fail("getsockname");
+    }
     for (uint32_t i = 0; i < phone_count; i++) {
-        int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            fail("socket");
-        }
-        if (bind(fd, (struct sockaddr *) &local, sizeof local) != 0) {
-            fail("bind");
-        }
-        struct sockaddr_in bound;
-        socklen_t length = sizeof bound;
-        if (getsockname(fd, (struct sockaddr *) &bound, &length) != 0) {
-            fail("getsockname");
-        }
-        phones[i].fd = fd;
-        printf(" %u", ntohs(bound.sin_port));
+        phones[i].address.s_addr = htonl(first_address + i);
     }
-    printf("\n");
+    struct in_addr last_address = { .s_addr = htonl(last) };
+    char last_text[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &last_address, last_text, sizeof last_text);
+    printf("phones %s %s %u\n", first, last_text, ntohs(bound.sin_port));
     fflush(stdout);
 }
 
@@ -187,46 +212,86 @@ static void read_plan(const char *path) {
         phone->sending = plan + offset;
         phone->expected = plan + offset + (uint64_t) ticks * phone->send_length;
         offset += need;
-        if (connect(phone->fd, (struct sockaddr *) &phone->relay, sizeof phone->relay) != 0) {
-            fail("connect");
-        }
     }
     if (offset != size) {
         refuse("the plan is longer than its phones and packets");
     }
 }
 
-static void *send_all(void *unused) {
-    (void) unused;
-    for (uint32_t tick = 0; tick < ticks; tick++) {
-        int in_window = tick >= warmup_ticks;
-        for (uint32_t i = 0; i < phone_count; i++) {
-            int64_t due = start_ns + tick * period_ns + (int64_t) i * period_ns / phone_count;
-            int64_t now = now_ns();
-            if (due - now > PARK_THRESHOLD_NS) {
-                sleep_until(due);
-                now = now_ns();
-            } else if (in_window && now - due > period_ns) {
-                late++;
-            }
-            packets_in_window += in_window;
-            struct phone *phone = &phones[i];
-            __atomic_store_n(&sent_ns[(size_t) i * ticks + tick], now, __ATOMIC_RELEASE);
-            ssize_t written = send(phone->fd, phone->sending + (size_t) tick * phone->send_length,
-                                   phone->send_length, MSG_DONTWAIT);
-            if (written == phone->send_length) {
-                sent_in_window += in_window;
-            } else {
-                send_failures++; /* a full socket buffer or an ICMP error from a port that is gone */
+static int64_t due_ns(uint64_t packet) {
+    uint32_t tick = (uint32_t) (packet / phone_count);
+    uint32_t i = (uint32_t) (packet % phone_count);
+    return start_ns + tick * period_ns + (int64_t) i * period_ns / phone_count;
+}
+
+/* Sends the batch; a message the kernel refuses is counted and skipped, the rest still go. */
+static void send_batch(struct mmsghdr *batch, unsigned count, const uint8_t *in_window) {
+    unsigned done = 0;
+    while (done < count) {
+        int sent = sendmmsg(socket_fd, batch + done, count - done, MSG_DONTWAIT);
+        if (sent < 0) {
+            send_failures++; /* a full socket buffer or an ICMP error from a port that is gone */
+            sent = 1;
+        } else {
+            for (int m = 0; m < sent; m++) {
+                sent_in_window += in_window[done + m];
             }
         }
+        done += (unsigned) sent;
+    }
+}
+
+static void *send_all(void *unused) {
+    (void) unused;
+    static struct mmsghdr batch[BATCH];
+    static struct iovec packets[BATCH];
+    static uint8_t controls[BATCH][CMSG_SPACE(sizeof(struct in_pktinfo))];
+    static uint8_t in_window[BATCH];
+    uint64_t total = (uint64_t) ticks * phone_count;
+    uint64_t next = 0;
+    while (next < total) {
+        int64_t now = now_ns();
+        if (due_ns(next) - now > PARK_THRESHOLD_NS) {
+            sleep_until(due_ns(next));
+            now = now_ns();
+        }
+        /* Everything due before the next sleep could end goes now, in one call. */
+        unsigned count = 0;
+        while (next < total && count < BATCH && due_ns(next) - now <= PARK_THRESHOLD_NS) {
+            uint32_t tick = (uint32_t) (next / phone_count);
+            uint32_t i = (uint32_t) (next % phone_count);
+            int window = tick >= warmup_ticks;
+            if (window && now - due_ns(next) > period_ns) {
+                late++;
+            }
+            packets_in_window += window;
+            struct phone *phone = &phones[i];
+            packets[count] = (struct iovec) { .iov_base = (void *) (phone->sending + (size_t) tick * phone->send_length),
+                                              .iov_len = phone->send_length };
+            struct msghdr *message = &batch[count].msg_hdr;
+            *message = (struct msghdr) { .msg_name = &phone->relay, .msg_namelen = sizeof phone->relay,
+                                         .msg_iov = &packets[count], .msg_iovlen = 1,
+                                         .msg_control = controls[count], .msg_controllen = sizeof controls[count] };
+            struct cmsghdr *control = CMSG_FIRSTHDR(message);
+            control->cmsg_level = IPPROTO_IP;
+            control->cmsg_type = IP_PKTINFO;
+            control->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+            struct in_pktinfo source = { .ipi_spec_dst = phone->address };
+            memcpy(CMSG_DATA(control), &source, sizeof source);
+            in_window[count] = (uint8_t) window;
+            __atomic_store_n(&sent_ns[(size_t) i * ticks + tick], now, __ATOMIC_RELEASE);
+            count++;
+            next++;
+        }
+        send_batch(batch, count, in_window);
     }
     return NULL;
 }
 
-static void take(uint32_t i, const uint8_t *packet, ssize_t length, int64_t now) {
+static void take(uint32_t i, const struct sockaddr_in *from, const uint8_t *packet, ssize_t length, int64_t now) {
     struct phone *phone = &phones[i];
-    if (length != phone->expected_length) {
+    if (from->sin_addr.s_addr != phone->relay.sin_addr.s_addr || from->sin_port != phone->relay.sin_port
+            || length != phone->expected_length) {
         rejected++;
         return;
     }
@@ -250,25 +315,57 @@ static void take(uint32_t i, const uint8_t *packet, ssize_t length, int64_t now)
     latency_micros[micros < 0 ? 0 : micros >= LATENCY_BUCKETS ? LATENCY_BUCKETS - 1 : micros]++;
 }
 
-static void *receive_all(void *epoll) {
-    int epoll_fd = *(int *) epoll;
-    struct epoll_event events[1024];
-    uint8_t packet[2048];
-    while (__atomic_load_n(&receiving, __ATOMIC_ACQUIRE)) {
-        int ready = epoll_wait(epoll_fd, events, 1024, 100);
-        if (ready < 0 && errno != EINTR) {
-            fail("epoll_wait");
+/* The phone a packet reached, from its destination address, or -1 for an address of no phone. */
+static int64_t phone_reached(struct msghdr *message) {
+    for (struct cmsghdr *control = CMSG_FIRSTHDR(message); control != NULL; control = CMSG_NXTHDR(message, control)) {
+        if (control->cmsg_level == IPPROTO_IP && control->cmsg_type == IP_PKTINFO) {
+            struct in_pktinfo destination;
+            memcpy(&destination, CMSG_DATA(control), sizeof destination);
+            uint32_t index = ntohl(destination.ipi_addr.s_addr) - first_address;
+            return index < phone_count ? (int64_t) index : -1;
         }
-        /* One read per ready socket: epoll is level-triggered, so a socket with more queued is ready
-         * again at the next wait. Reading until EAGAIN would cost a failed recv for nearly every
-         * packet, a phone's socket rarely holding more than one. */
-        for (int e = 0; e < ready; e++) {
-            uint32_t i = events[e].data.u32;
-            ssize_t length = recv(phones[i].fd, packet, sizeof packet, MSG_DONTWAIT);
-            if (length >= 0) {
-                take(i, packet, length, now_ns());
+    }
+    return -1;
+}
+
+static void *receive_all(void *unused) {
+    (void) unused;
+    static struct mmsghdr batch[BATCH];
+    static struct iovec buffers[BATCH];
+    static uint8_t packets[BATCH][2048];
+    static struct sockaddr_in sources[BATCH];
+    static uint8_t controls[BATCH][CMSG_SPACE(sizeof(struct in_pktinfo))];
+    while (__atomic_load_n(&receiving, __ATOMIC_ACQUIRE)) {
+        for (int m = 0; m < BATCH; m++) {
+            buffers[m] = (struct iovec) { .iov_base = packets[m], .iov_len = sizeof packets[m] };
+            batch[m].msg_hdr = (struct msghdr) { .msg_name = &sources[m], .msg_namelen = sizeof sources[m],
+                                                 .msg_iov = &buffers[m], .msg_iovlen = 1,
+                                                 .msg_control = controls[m], .msg_controllen = sizeof controls[m] };
+        }
+        /* Waits for one packet (at most SO_RCVTIMEO), then takes whatever else has arrived. */
+        int received = recvmmsg(socket_fd, batch, BATCH, MSG_WAITFORONE, NULL);
+        if (received < 0) {
+            if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED) {
+                fail("recvmmsg");
             }
-            /* else EAGAIN, or an ICMP error queued on the socket: the data behind it is read next time */
+            continue; /* nothing in time, or an ICMP error queued on the socket: the data behind it comes next */
+        }
+        int64_t now = now_ns();
+        if (received < BATCH) {
+            /* Waking for every packet would cost the pump a context switch a packet, and whoever sends
+             * to it (the relay) the wake-up, which on a real network happens on the phone, not on the
+             * relay's machine. The packets' times were taken above; those that arrive meanwhile wait
+             * in the socket and count their wait. */
+            struct timespec pause = { .tv_sec = 0, .tv_nsec = RECEIVE_PAUSE_NS };
+            nanosleep(&pause, NULL);
+        }
+        for (int m = 0; m < received; m++) {
+            int64_t i = phone_reached(&batch[m].msg_hdr);
+            if (i < 0 || (batch[m].msg_hdr.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
+                rejected++;
+            } else {
+                take((uint32_t) i, &sources[m], packets[m], batch[m].msg_len, now);
+            }
         }
     }
     return NULL;
@@ -293,7 +390,7 @@ static long percentile(double fraction) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        refuse("usage: rtp-pump PHONES BIND_ADDRESS");
+        refuse("usage: rtp-pump PHONES FIRST_ADDRESS");
     }
     char *end;
     long count = strtol(argv[1], &end, 10);
@@ -301,12 +398,11 @@ int main(int argc, char **argv) {
         refuse("PHONES must be a number from 2 to 200000");
     }
     phone_count = (uint32_t) count;
-    allow_sockets();
     phones = calloc(phone_count, sizeof *phones);
     if (phones == NULL) {
         fail("calloc");
     }
-    open_sockets(argv[2]);
+    open_socket(argv[2]);
 
     char line[4096];
     if (fgets(line, sizeof line, stdin) == NULL || strncmp(line, "go ", 3) != 0) {
@@ -321,18 +417,8 @@ int main(int argc, char **argv) {
     if (sent_ns == NULL || seen == NULL || latency_micros == NULL) {
         fail("calloc");
     }
-    int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    if (epoll_fd < 0) {
-        fail("epoll_create1");
-    }
-    for (uint32_t i = 0; i < phone_count; i++) {
-        struct epoll_event event = { .events = EPOLLIN, .data.u32 = i };
-        if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, phones[i].fd, &event) != 0) {
-            fail("epoll_ctl");
-        }
-    }
     pthread_t receiver, sender;
-    if (pthread_create(&receiver, NULL, receive_all, &epoll_fd) != 0
+    if (pthread_create(&receiver, NULL, receive_all, NULL) != 0
             || pthread_create(&sender, NULL, send_all, NULL) != 0) {
         fail("pthread_create");
     }

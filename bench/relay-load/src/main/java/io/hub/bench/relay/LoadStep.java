@@ -3,7 +3,9 @@ package io.hub.bench.relay;
 import io.hub.bench.relay.dtls.DtlsIdentity;
 import io.hub.relay.control.NgClient;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -30,6 +32,8 @@ import java.util.concurrent.locks.LockSupport;
 final class LoadStep {
 
     static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** The pumped phones take consecutive loopback addresses from here, one each (see {@link RtpPump}). */
+    private static final Inet4Address PUMPED_PHONES = loopbackAddress(127, 64, 0, 1);
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Below this the sender sends at once instead of parking: parking wakes up about this late anyway. */
     private static final long PARK_THRESHOLD_NANOS = TimeUnit.MICROSECONDS.toNanos(80);
@@ -179,15 +183,14 @@ final class LoadStep {
      */
     private static Result runPumped(RelayLoad.Options options, boolean passthrough, int calls)
             throws IOException, InterruptedException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
         List<LoadCall<PumpedPhone>> loadCalls = new ArrayList<>();
         NgClient ng = options.direct() ? null : new NgClient(options.ng(), options.ngTimeout(), 3);
-        try (RtpPump pump = RtpPump.start(options.pump(), 2 * calls, loopback)) {
+        try (RtpPump pump = RtpPump.start(options.pump(), 2 * calls, PUMPED_PHONES)) {
             long setupStart = System.nanoTime();
             int[] next = new int[1];
             setUp(ng, calls, passthrough, (ssrc, suite) -> {
                 int index = next[0]++;
-                return new PumpedPhone(index, loopback, pump.port(index), ssrc, suite);
+                return new PumpedPhone(index, pump.phone(index), ssrc, suite);
             }, loadCalls);
             double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
 
@@ -351,6 +354,14 @@ final class LoadStep {
         long left;
         while ((left = nanoTime - System.nanoTime()) > 0) {
             LockSupport.parkNanos(left);
+        }
+    }
+
+    private static Inet4Address loopbackAddress(int a, int b, int c, int d) {
+        try {
+            return (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are an IPv4 address", e);
         }
     }
 }

@@ -3,14 +3,13 @@ package io.hub.bench.relay;
 import io.hub.phone.srtp.CryptoSuite;
 import io.hub.phone.srtp.MasterKey;
 import io.hub.phone.srtp.SrtpSender;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
  * A phone whose socket belongs to the native packet pump ({@link RtpPump}): this side only knows its
- * port, its key and what it is connected to, and prepares the packets the pump sends for it and the
+ * address and port, its key and what it is connected to, and prepares the packets the pump sends for it and the
  * exact packets it must receive.
  */
 final class PumpedPhone implements LoadCall.Party<PumpedPhone> {
@@ -23,9 +22,9 @@ final class PumpedPhone implements LoadCall.Party<PumpedPhone> {
     private MasterKey receiveKey;
     private PumpedPhone peer;
 
-    PumpedPhone(int index, InetAddress address, int port, int ssrc, CryptoSuite suite) {
+    PumpedPhone(int index, InetSocketAddress address, int ssrc, CryptoSuite suite) {
         this.index = index;
-        this.address = new InetSocketAddress(address, port);
+        this.address = address;
         this.ssrc = ssrc;
         this.ownKey = MasterKey.generate(suite);
     }

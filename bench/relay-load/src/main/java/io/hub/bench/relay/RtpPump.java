@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -16,12 +19,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The native packet pump ({@code bench/relay-load/native/rtp-pump.c}) for one load step: it opens the
- * phones' sockets and says their ports, then sends and checks the packets of the plan this class
- * writes, and answers with one line of counts. Its file format is described in the C source.
+ * The native packet pump ({@code bench/relay-load/native/rtp-pump.c}) for one load step: it gives each
+ * phone its own loopback address on one shared port and says which, then sends and checks the packets
+ * of the plan this class writes, and answers with one line of counts. Its file format is described in
+ * the C source.
  */
 final class RtpPump implements AutoCloseable {
 
@@ -41,37 +46,45 @@ final class RtpPump implements AutoCloseable {
 
     private final Process process;
     private final BufferedReader output;
-    private final int[] ports;
+    private final int phones;
+    private final int firstAddress;
+    private final int port;
     private final Path plan;
 
-    private RtpPump(Process process, BufferedReader output, int[] ports, Path plan) {
+    private RtpPump(Process process, BufferedReader output, int phones, int firstAddress, int port, Path plan) {
         this.process = process;
         this.output = output;
-        this.ports = ports;
+        this.phones = phones;
+        this.firstAddress = firstAddress;
+        this.port = port;
         this.plan = plan;
     }
 
-    /** Starts the pump with {@code phones} sockets on {@code address}, and reads their ports. */
-    static RtpPump start(Path executable, int phones, InetAddress address) throws IOException {
-        Process process = new ProcessBuilder(executable.toString(), Integer.toString(phones), address.getHostAddress())
+    /**
+     * Starts the pump with {@code phones} phones, the first at {@code first} and each next one at the
+     * address after it (all within 127.0.0.0/8), and reads the port they share.
+     */
+    static RtpPump start(Path executable, int phones, Inet4Address first) throws IOException {
+        Process process = new ProcessBuilder(executable.toString(), Integer.toString(phones), first.getHostAddress())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.US_ASCII));
         String line = output.readLine();
         String[] words = line == null ? new String[0] : line.split(" ");
-        if (words.length != phones + 1 || !words[0].equals("ports")) {
+        int firstAddress = ByteBuffer.wrap(first.getAddress()).getInt();
+        if (words.length != 4 || !words[0].equals("phones") || !words[1].equals(first.getHostAddress())
+                || !words[2].equals(text(firstAddress + phones - 1))) {
             process.destroyForcibly();
-            throw new IOException("the pump did not open " + phones + " sockets: " + line);
+            throw new IOException("the pump did not take " + phones + " addresses from " + first.getHostAddress()
+                    + ": " + line);
         }
-        int[] ports = new int[phones];
-        for (int i = 0; i < phones; i++) {
-            ports[i] = Integer.parseInt(words[i + 1]);
-        }
-        return new RtpPump(process, output, ports, Files.createTempFile("rtp-pump", ".plan"));
+        return new RtpPump(process, output, phones, firstAddress, Integer.parseInt(words[3]),
+                Files.createTempFile("rtp-pump", ".plan"));
     }
 
-    int port(int index) {
-        return ports[index];
+    /** The address and port of the phone at {@code index}. */
+    InetSocketAddress phone(int index) {
+        return new InetSocketAddress(address(firstAddress + Objects.checkIndex(index, phones)), port);
     }
 
     long pid() {
@@ -80,11 +93,11 @@ final class RtpPump implements AutoCloseable {
 
     /**
      * Writes the plan of {@code ticks} packets per phone, the first {@code warmupTicks} unmeasured;
-     * {@code phones} in the order of their indexes, each connected.
+     * {@code phones} in the order of their indexes, each at the pump's address for it and connected.
      */
     void prepare(List<PumpedPhone> phones, int ticks, int warmupTicks) throws IOException {
-        if (phones.size() != ports.length) {
-            throw new IllegalArgumentException("the pump has " + ports.length + " sockets, not " + phones.size());
+        if (phones.size() != this.phones) {
+            throw new IllegalArgumentException("the pump has " + this.phones + " phones, not " + phones.size());
         }
         try (FileChannel file = FileChannel.open(plan, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
@@ -92,8 +105,9 @@ final class RtpPump implements AutoCloseable {
                     .putLong(0).putLong(LoadStep.PERIOD_NANOS);
             for (int i = 0; i < phones.size(); i++) {
                 PumpedPhone phone = phones.get(i);
-                if (phone.index != i) {
-                    throw new IllegalArgumentException("phone " + phone.index + " is at place " + i);
+                if (phone.index != i || !phone.address().equals(phone(i))) {
+                    throw new IllegalArgumentException("phone " + phone.index + " at " + phone.address()
+                            + " is not the pump's phone " + i + " at " + phone(i));
                 }
                 byte[] relay = phone.relayPort().getAddress().getAddress();
                 if (relay.length != 4) {
@@ -146,6 +160,18 @@ final class RtpPump implements AutoCloseable {
     public void close() throws IOException {
         process.destroyForcibly();
         Files.deleteIfExists(plan);
+    }
+
+    private static InetAddress address(int value) {
+        try {
+            return InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(value).array());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are an IPv4 address", e);
+        }
+    }
+
+    private static String text(int value) {
+        return address(value).getHostAddress();
     }
 
     private static void write(FileChannel file, ByteBuffer buffer, ByteBuffer packet) {

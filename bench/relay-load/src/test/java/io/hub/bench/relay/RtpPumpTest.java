@@ -10,7 +10,9 @@ import io.hub.relay.NgRelay;
 import io.hub.relay.RelayConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,10 +34,19 @@ import org.junit.jupiter.api.io.TempDir;
 class RtpPumpTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final Inet4Address PHONES = firstPhone();
 
     @TempDir
     static Path build;
     private static Path pump;
+
+    private static Inet4Address firstPhone() {
+        try {
+            return (Inet4Address) InetAddress.getByName("127.77.0.1");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @BeforeAll
     static void compile() throws Exception {
@@ -74,11 +85,14 @@ class RtpPumpTest {
 
     @Test
     void aWrongPacketIsRejectedAndAMissingOneIsLost() throws Exception {
-        try (RtpPump pumping = RtpPump.start(pump, 4, LOOPBACK); DatagramSocket silent = new DatagramSocket(0, LOOPBACK)) {
+        try (RtpPump pumping = RtpPump.start(pump, 4, PHONES); DatagramSocket silent = new DatagramSocket(0, LOOPBACK);
+                DatagramSocket stranger = new DatagramSocket(0, LOOPBACK)) {
             List<PumpedPhone> phones = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                phones.add(new PumpedPhone(i, LOOPBACK, pumping.port(i), 0x7000 + i, CryptoSuite.AES_CM_128_HMAC_SHA1_80));
+                phones.add(new PumpedPhone(i, pumping.phone(i), 0x7000 + i, CryptoSuite.AES_CM_128_HMAC_SHA1_80));
             }
+            assertEquals(new InetSocketAddress("127.77.0.4", pumping.phone(0).getPort()), pumping.phone(3),
+                    "each phone has the address after the one before, on the same port");
             PumpedPhone a = phones.get(0);
             PumpedPhone b = phones.get(1);
             PumpedPhone c = phones.get(2);
@@ -92,21 +106,40 @@ class RtpPumpTest {
             d.connect(nowhere, c.ownKey(), c);
 
             pumping.prepare(phones, 40, 10);
+            // Exactly the packet C must receive at tick 20, but from a port that is not C's relay port:
+            // it queues in the pump's socket until the pump reads it.
+            List<byte[]> forC = new ArrayList<>();
+            c.expected(21, packet -> {
+                byte[] copy = new byte[packet.remaining()];
+                packet.duplicate().get(copy);
+                forC.add(copy);
+            });
+            byte[] packet = forC.get(20);
+            stranger.send(new DatagramPacket(packet, packet.length, c.address()));
+
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             pumping.go(start);
             RtpPump.Outcome outcome = pumping.outcome(60);
 
             assertEquals(4 * 30, outcome.sent());
             assertEquals(4 * 30, outcome.inWindow());
-            assertEquals(40, outcome.rejected(), "every packet B received, warm-up included, was A's under another key");
+            assertEquals(40 + 1, outcome.rejected(),
+                    "every packet B received, warm-up included, was A's under another key; C's came from a stranger");
             assertEquals(30, outcome.received(), "only A hears its peer: B's packets of the window");
             assertEquals(0, outcome.duplicates());
         }
     }
 
     @Test
+    void phonesOutsideTheLoopbackNetworkAreRefused() throws Exception {
+        IOException refused = assertThrows(IOException.class,
+                () -> RtpPump.start(pump, 2, (Inet4Address) InetAddress.getByName("127.255.255.254")).close());
+        assertTrue(refused.getMessage().contains("did not take 2 addresses"), refused.getMessage());
+    }
+
+    @Test
     void aPlanThatIsNotWholeIsRefused() throws Exception {
-        try (RtpPump pumping = RtpPump.start(pump, 2, LOOPBACK)) {
+        try (RtpPump pumping = RtpPump.start(pump, 2, PHONES)) {
             pumping.go(System.nanoTime());
 
             IOException refused = assertThrows(IOException.class, () -> pumping.outcome(60));
