@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -17,7 +18,11 @@ import javax.security.auth.x500.X500Principal;
  * {@link HubPki#publishCrl()}. A MAC entry refuses every certificate carrying that MAC, including
  * ones the hub never saw, which a CRL cannot express.
  *
- * <p>Like {@link TrustedManufacturers}, reads reload the file when it changes.
+ * <p>Like {@link TrustedManufacturers}, reads reload the file when it changes. The checks a request
+ * makes ({@code isRevoked}) look at the file at most once every {@link #LOOK_EVERY_NANOS}, as the
+ * validator's state does: a change this process makes is seen by the next check, one another process
+ * makes by the first check that long after it. Without that, every REGISTER cost a {@code stat} of
+ * the file. Writes always look at the file first, so none overwrites another process's entry.
  */
 public final class RevocationList {
 
@@ -50,7 +55,13 @@ public final class RevocationList {
         }
     }
 
+    /** How long a check trusts its last look at the file, when this process wrote no PKI file since. */
+    static final long LOOK_EVERY_NANOS = DeviceCertificateValidator.LOOK_EVERY_NANOS;
+
     private final java.nio.file.Path file;
+    private final LongSupplier nanoTime;
+    /** The last look the checks made: this process's PKI writes then, when, and what the file held. */
+    private volatile Looked looked;
     /**
      * The file's version and what it held, swapped as one: readers (every device request asks)
      * take no lock, and only a changed file is parsed again.
@@ -59,23 +70,28 @@ public final class RevocationList {
             new AtomicReference<>(new Loaded(null, new Snapshot(new State(BigInteger.ZERO, List.of()))));
 
     RevocationList(java.nio.file.Path pkiDirectory) {
+        this(pkiDirectory, System::nanoTime);
+    }
+
+    RevocationList(java.nio.file.Path pkiDirectory, LongSupplier nanoTime) {
         this.file = pkiDirectory.resolve(FILE);
+        this.nanoTime = nanoTime;
     }
 
     /** True when the certificate (issuer and serial) has been revoked. */
     public boolean isRevoked(X509Certificate certificate) {
-        return current().certificates.contains(certificateKey(certificate.getIssuerX500Principal(),
+        return recent().certificates.contains(certificateKey(certificate.getIssuerX500Principal(),
                 certificate.getSerialNumber()));
     }
 
     /** True when the certificate with {@code serial} issued by {@code issuer} has been revoked. */
     public boolean isRevoked(X500Principal issuer, BigInteger serial) {
-        return current().certificates.contains(certificateKey(issuer, serial));
+        return recent().certificates.contains(certificateKey(issuer, serial));
     }
 
     /** True when every certificate of this device has been revoked. */
     public boolean isRevoked(MacAddress mac) {
-        return current().macs.contains(mac.value());
+        return recent().macs.contains(mac.value());
     }
 
     public List<Entry> entries() {
@@ -121,6 +137,23 @@ public final class RevocationList {
         List<Entry> entries = new ArrayList<>(state.entries());
         entries.add(entry);
         JsonFiles.write(file, new State(state.crlNumber(), entries));
+    }
+
+    /** What the file held at the last look, or at a new one when this process wrote or the look is old. */
+    private Snapshot recent() {
+        // Read before the file: a write of this process landing during the look makes the next check look again.
+        long writes = LocalWrites.count();
+        long now = nanoTime.getAsLong();
+        Looked last = looked;
+        if (last != null && last.localWrites() == writes && now - last.atNanos() < LOOK_EVERY_NANOS) {
+            return last.snapshot();
+        }
+        Snapshot snapshot = current();
+        looked = new Looked(writes, now, snapshot);
+        return snapshot;
+    }
+
+    private record Looked(long localWrites, long atNanos, Snapshot snapshot) {
     }
 
     private Snapshot current() {
