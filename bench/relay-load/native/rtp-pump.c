@@ -29,8 +29,10 @@
  * Phone i sends its packet of tick t at start + t * period + i * period / phones (spread over the
  * period as independent phones would be). A packet counts as received when its length and bytes are
  * exactly the expected packet of its sequence number, came from the relay port of the phone's plan
- * and was not seen before; one sent before the warm-up's end is not measured. One-way time: from just before the sender's send to just after the
- * receiver's read, on the same clock. The receiver stops one second after the last send.
+ * and was not seen before; one sent before the warm-up's end is not measured. One-way time: from just
+ * before the sender's send to just after the receiver's read, on the same clock (a packet that waits
+ * in the socket during the receiver's pause counts its wait). The receiver stops one second after the
+ * last send.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -119,7 +121,8 @@ static void open_socket(const char *first) {
     }
     first_address = ntohl(address.s_addr);
     uint32_t last = first_address + phone_count - 1;
-    if (first_address >> 24 != 127 || last >> 24 != 127 || (last & 0xffffff) == 0xffffff || (first_address & 0xffffff) == 0) {
+    if (first_address >> 24 != 127 || last >> 24 != 127 || (first_address & 0xffffff) == 0
+            || (last & 0xffffff) == 0xffffff) {
         refuse("the phones' addresses must lie within 127.0.0.1 to 127.255.255.254");
     }
     socket_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -266,8 +269,9 @@ static void *send_all(void *unused) {
             }
             packets_in_window += window;
             struct phone *phone = &phones[i];
-            packets[count] = (struct iovec) { .iov_base = (void *) (phone->sending + (size_t) tick * phone->send_length),
-                                              .iov_len = phone->send_length };
+            packets[count] = (struct iovec) {
+                .iov_base = (void *) (phone->sending + (size_t) tick * phone->send_length),
+                .iov_len = phone->send_length };
             struct msghdr *message = &batch[count].msg_hdr;
             *message = (struct msghdr) { .msg_name = &phone->relay, .msg_namelen = sizeof phone->relay,
                                          .msg_iov = &packets[count], .msg_iovlen = 1,
@@ -288,7 +292,8 @@ static void *send_all(void *unused) {
     return NULL;
 }
 
-static void take(uint32_t i, const struct sockaddr_in *from, const uint8_t *packet, ssize_t length, int64_t now) {
+static void take(uint32_t i, const struct sockaddr_in *from, const uint8_t *packet, ssize_t length,
+                 int64_t now) {
     struct phone *phone = &phones[i];
     if (from->sin_addr.s_addr != phone->relay.sin_addr.s_addr || from->sin_port != phone->relay.sin_port
             || length != phone->expected_length) {

@@ -105,7 +105,8 @@ final class LoadCall<P extends LoadCall.Party<P>> {
     /** A desk phone's SDES audio SDP: G.711 µ-law over RTP/SAVP with one crypto line. */
     static String sdp(Party<?> phone, String crypto) {
         String address = phone.address().getAddress().getHostAddress();
-        return "v=0\r\no=- " + phone.ssrc() + " 1 IN IP4 " + address + "\r\ns=-\r\nc=IN IP4 " + address + "\r\nt=0 0\r\n"
+        return "v=0\r\no=- " + phone.ssrc() + " 1 IN IP4 " + address + "\r\ns=-\r\nc=IN IP4 " + address
+                + "\r\nt=0 0\r\n"
                 + "m=audio " + phone.port() + " RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n"
                 + "a=crypto:" + crypto + "\r\n";
     }

@@ -5,7 +5,6 @@ import io.hub.relay.control.NgClient;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ final class LoadStep {
 
     static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** The pumped phones take consecutive loopback addresses from here, one each (see {@link RtpPump}). */
-    private static final Inet4Address PUMPED_PHONES = loopbackAddress(127, 64, 0, 1);
+    private static final Inet4Address PUMPED_PHONES = RtpPump.ipv4("127.64.0.1");
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Below this the sender sends at once instead of parking: parking wakes up about this late anyway. */
     private static final long PARK_THRESHOLD_NANOS = TimeUnit.MICROSECONDS.toNanos(80);
@@ -354,14 +353,6 @@ final class LoadStep {
         long left;
         while ((left = nanoTime - System.nanoTime()) > 0) {
             LockSupport.parkNanos(left);
-        }
-    }
-
-    private static Inet4Address loopbackAddress(int a, int b, int c, int d) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("four bytes are an IPv4 address", e);
         }
     }
 }

@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * A phone whose socket belongs to the native packet pump ({@link RtpPump}): this side only knows its
- * address and port, its key and what it is connected to, and prepares the packets the pump sends for it and the
- * exact packets it must receive.
+ * address and port, its key and what it is connected to, and prepares the packets the pump sends for
+ * it and the exact packets it must receive.
  */
 final class PumpedPhone implements LoadCall.Party<PumpedPhone> {
 

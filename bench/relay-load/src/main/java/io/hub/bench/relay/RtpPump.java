@@ -162,6 +162,18 @@ final class RtpPump implements AutoCloseable {
         Files.deleteIfExists(plan);
     }
 
+    /** The IPv4 address written {@code literal} (dotted, never a name to look up), such as a first phone's. */
+    static Inet4Address ipv4(String literal) {
+        if (!literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            throw new IllegalArgumentException("not a dotted IPv4 address: " + literal);
+        }
+        try {
+            return (Inet4Address) InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv4 address: " + literal, e);
+        }
+    }
+
     private static InetAddress address(int value) {
         try {
             return InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(value).array());

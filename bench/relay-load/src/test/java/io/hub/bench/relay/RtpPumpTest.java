@@ -34,19 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RtpPumpTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final Inet4Address PHONES = firstPhone();
+    private static final Inet4Address PHONES = RtpPump.ipv4("127.77.0.1");
 
     @TempDir
     static Path build;
     private static Path pump;
-
-    private static Inet4Address firstPhone() {
-        try {
-            return (Inet4Address) InetAddress.getByName("127.77.0.1");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @BeforeAll
     static void compile() throws Exception {
@@ -133,7 +125,7 @@ class RtpPumpTest {
     @Test
     void phonesOutsideTheLoopbackNetworkAreRefused() throws Exception {
         IOException refused = assertThrows(IOException.class,
-                () -> RtpPump.start(pump, 2, (Inet4Address) InetAddress.getByName("127.255.255.254")).close());
+                () -> RtpPump.start(pump, 2, RtpPump.ipv4("127.255.255.254")).close());
         assertTrue(refused.getMessage().contains("did not take 2 addresses"), refused.getMessage());
     }
 
