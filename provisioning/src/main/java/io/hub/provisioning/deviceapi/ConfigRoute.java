@@ -173,6 +173,11 @@ final class ConfigRoute extends DeviceRoute {
         return true;
     }
 
+    /** Whether {@link #answerableFromMemory} found this request's configuration, its path read already. */
+    boolean foundInMemory(Request request) {
+        return request.getAttribute(KEPT_CONFIG) instanceof KeptConfig;
+    }
+
     /** The names and port the phone asked by, which its kept configuration must have been rendered for. */
     private String asked(Request request, Device device) {
         return urls.base(request) + "\n" + urls.entryPoint(request, device.region()) + "\n"

@@ -82,7 +82,7 @@ public final class DeviceApi extends Handler.Wrapper {
         // A kept-alive phone fetching a configuration that did not change is answered from memory on
         // the thread that read its request; everything else (first fetches, firmware, status) goes to the pool.
         setHandler(new IoThreadAnswers("device", config::answerableFromMemory, metrics,
-                new RefusingHandler(replies, "device", true, new SourceLimits(limits, routes))));
+                new RefusingHandler(replies, "device", true, new SourceLimits(limits, new FoundInMemory(config, routes)))));
     }
 
     /** The rate limits of the device side. */
@@ -96,6 +96,26 @@ public final class DeviceApi extends Handler.Wrapper {
         public static Limits of(int requestsPerSecond, Clock clock) {
             return new Limits(new RateLimiter(requestsPerSecond * 2.5, requestsPerSecond, clock),
                     new RateLimiter(30, 0.5, clock), new RateLimiter(10, 0.1, clock));
+        }
+    }
+
+    /**
+     * Hands a request whose configuration {@link ConfigRoute#answerableFromMemory} found straight to the
+     * configuration route: its path was read and checked then, so the routes' template match (a regular
+     * expression on every kept-alive fetch) would only find the same route again.
+     */
+    private static final class FoundInMemory extends Handler.Wrapper {
+        private final ConfigRoute config;
+
+        FoundInMemory(ConfigRoute config, Handler routes) {
+            super(routes);
+            this.config = config;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            return config.foundInMemory(request) ? config.handle(request, response, callback)
+                    : super.handle(request, response, callback);
         }
     }
 
