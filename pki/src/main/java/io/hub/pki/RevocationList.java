@@ -117,7 +117,7 @@ public final class RevocationList {
      * @return false when it was already revoked (nothing changes)
      */
     synchronized boolean revokeMac(MacAddress mac, Reason reason, Instant now) {
-        if (isRevoked(mac)) {
+        if (current().macs.contains(mac.value())) {
             return false;
         }
         append(new Entry(null, null, mac.value(), reason, now));

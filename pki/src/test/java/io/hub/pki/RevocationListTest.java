@@ -72,6 +72,17 @@ class RevocationListTest {
         assertEquals(2, onDisk.entries().size());
     }
 
+    @Test
+    void aDeviceAnotherProcessRevokedWithinTheWindowIsNotRevokedTwice() throws Exception {
+        new RevocationList(elsewhere).revokeMac(PHONE, RevocationList.Reason.KEY_COMPROMISE, NOW);
+        RevocationList list = new RevocationList(pki, nanos::get);
+        assertFalse(list.isRevoked(PHONE));
+        replacedByAnotherProcess();
+
+        assertFalse(list.revokeMac(PHONE, RevocationList.Reason.SUPERSEDED, NOW), "already revoked, by the file");
+        assertEquals(1, new RevocationList(pki).entries().size());
+    }
+
     /** The file replaced as another process's write looks to this one: no write of this process counted. */
     private void replacedByAnotherProcess() throws Exception {
         long written = LocalWrites.count();
