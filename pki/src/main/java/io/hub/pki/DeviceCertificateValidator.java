@@ -66,13 +66,8 @@ public final class DeviceCertificateValidator {
     private static final String ANY_PURPOSE = KeyPurposeId.anyExtendedKeyUsage.getId();
     private static final Logger LOG = LoggerFactory.getLogger(DeviceCertificateValidator.class);
 
-    /**
-     * How long a look at the files serves {@link #state()}. Every device request asks for the state,
-     * and three file status calls a request were a seventh of a kept-alive fetch's CPU; a millisecond
-     * is far less than another process's command takes to end, and a kept-alive fetch far less than a
-     * millisecond.
-     */
-    static final long LOOK_EVERY_NANOS = 1_000_000;
+    /** How long a look at the files serves {@link #state()} (see {@link RecentLook#EVERY_NANOS}). */
+    static final long LOOK_EVERY_NANOS = RecentLook.EVERY_NANOS;
 
     private final TrustedManufacturers trusted;
     private final RevocationList revocations;
@@ -80,9 +75,8 @@ public final class DeviceCertificateValidator {
     private final Clock clock;
     /** Where signatures are checked: a registered provider, or null for the JDK's default. */
     private final Provider signatureProvider;
-    /** A monotonic clock for the look window only; validity dates come from {@link #clock}. */
-    private final LongSupplier nanoTime;
-    private volatile Looked looked;
+    /** The files' state, looked at once a window; validity dates come from {@link #clock}. */
+    private final RecentLook<Object> state;
     private final KeptPaths keptPaths = new KeptPaths(KeptPaths.MAX);
     /** Chains judged in full: path built, every check run (those not answered from {@link #keptPaths}). */
     private final AtomicLong judged = new AtomicLong();
@@ -102,11 +96,12 @@ public final class DeviceCertificateValidator {
     /** As the public constructor, with the monotonic clock of the look window given (tests). */
     DeviceCertificateValidator(TrustedManufacturers trusted, RevocationList revocations, ManufacturerCrls crls,
             Clock clock, TlsProvider tls, LongSupplier nanoTime) {
-        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.trusted = Objects.requireNonNull(trusted, "trusted");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.crls = Objects.requireNonNull(crls, "crls");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.state = new RecentLook<>(() -> List.of(revocations.entries(), trusted.state(), crls.state()),
+                Objects.requireNonNull(nanoTime, "nanoTime"));
         String signatures = tls.signatureProvider();
         this.signatureProvider = signatures == null ? null : Security.getProvider(signatures);
     }
@@ -119,16 +114,7 @@ public final class DeviceCertificateValidator {
      * process makes to the files, by the first call {@link #LOOK_EVERY_NANOS} or more after it.
      */
     public Object state() {
-        // Read before the files: a write of this process landing during the look makes the next call look again.
-        long writes = LocalWrites.count();
-        long now = nanoTime.getAsLong();
-        Looked last = looked;
-        if (last != null && last.localWrites() == writes && now - last.atNanos() < LOOK_EVERY_NANOS) {
-            return last.state();
-        }
-        Object state = List.of(revocations.entries(), trusted.state(), crls.state());
-        looked = new Looked(writes, now, state);
-        return state;
+        return state.get();
     }
 
     /** Accepted chains kept with what their acceptance rested on (a gauge's reading). */
@@ -142,8 +128,6 @@ public final class DeviceCertificateValidator {
     }
 
     /** What the files said at one look, and this process's write count then. */
-    private record Looked(long localWrites, long atNanos, Object state) {
-    }
 
     /**
      * Validates {@code chain} for a request that names {@code requestedMac} (empty when the request

@@ -19,7 +19,7 @@ import javax.security.auth.x500.X500Principal;
  * ones the hub never saw, which a CRL cannot express.
  *
  * <p>Like {@link TrustedManufacturers}, reads reload the file when it changes. The checks a request
- * makes ({@code isRevoked}) look at the file at most once every {@link #LOOK_EVERY_NANOS}, as the
+ * makes ({@code isRevoked}) look at the file at most once every {@link RecentLook#EVERY_NANOS}, as the
  * validator's state does: a change this process makes is seen by the next check, one another process
  * makes by the first check that long after it. Without that, every REGISTER cost a {@code stat} of
  * the file. Writes always look at the file first, so none overwrites another process's entry.
@@ -55,13 +55,9 @@ public final class RevocationList {
         }
     }
 
-    /** How long a check trusts its last look at the file, when this process wrote no PKI file since. */
-    static final long LOOK_EVERY_NANOS = DeviceCertificateValidator.LOOK_EVERY_NANOS;
-
     private final java.nio.file.Path file;
-    private final LongSupplier nanoTime;
-    /** The last look the checks made: this process's PKI writes then, when, and what the file held. */
-    private volatile Looked looked;
+    /** What the checks read: the file as last looked at, once a window. */
+    private final RecentLook<Snapshot> recent;
     /**
      * The file's version and what it held, swapped as one: readers (every device request asks)
      * take no lock, and only a changed file is parsed again.
@@ -75,23 +71,23 @@ public final class RevocationList {
 
     RevocationList(java.nio.file.Path pkiDirectory, LongSupplier nanoTime) {
         this.file = pkiDirectory.resolve(FILE);
-        this.nanoTime = nanoTime;
+        this.recent = new RecentLook<>(this::current, nanoTime);
     }
 
     /** True when the certificate (issuer and serial) has been revoked. */
     public boolean isRevoked(X509Certificate certificate) {
-        return recent().certificates.contains(certificateKey(certificate.getIssuerX500Principal(),
+        return recent.get().certificates.contains(certificateKey(certificate.getIssuerX500Principal(),
                 certificate.getSerialNumber()));
     }
 
     /** True when the certificate with {@code serial} issued by {@code issuer} has been revoked. */
     public boolean isRevoked(X500Principal issuer, BigInteger serial) {
-        return recent().certificates.contains(certificateKey(issuer, serial));
+        return recent.get().certificates.contains(certificateKey(issuer, serial));
     }
 
     /** True when every certificate of this device has been revoked. */
     public boolean isRevoked(MacAddress mac) {
-        return recent().macs.contains(mac.value());
+        return recent.get().macs.contains(mac.value());
     }
 
     public List<Entry> entries() {
@@ -137,23 +133,6 @@ public final class RevocationList {
         List<Entry> entries = new ArrayList<>(state.entries());
         entries.add(entry);
         JsonFiles.write(file, new State(state.crlNumber(), entries));
-    }
-
-    /** What the file held at the last look, or at a new one when this process wrote or the look is old. */
-    private Snapshot recent() {
-        // Read before the file: a write of this process landing during the look makes the next check look again.
-        long writes = LocalWrites.count();
-        long now = nanoTime.getAsLong();
-        Looked last = looked;
-        if (last != null && last.localWrites() == writes && now - last.atNanos() < LOOK_EVERY_NANOS) {
-            return last.snapshot();
-        }
-        Snapshot snapshot = current();
-        looked = new Looked(writes, now, snapshot);
-        return snapshot;
-    }
-
-    private record Looked(long localWrites, long atNanos, Snapshot snapshot) {
     }
 
     private Snapshot current() {

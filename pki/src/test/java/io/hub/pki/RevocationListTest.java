@@ -45,13 +45,9 @@ class RevocationListTest {
 
     @Test
     void anotherProcessesChangeIsSeenOnceTheLookWindowHasPassed() throws Exception {
-        new RevocationList(elsewhere).revokeMac(PHONE, RevocationList.Reason.KEY_COMPROMISE, NOW);
-        RevocationList checks = new RevocationList(pki, nanos::get);
-        assertFalse(checks.isRevoked(PHONE));
+        RevocationList checks = lookedJustBeforeAnotherProcessRevokedThePhone();
 
-        replacedByAnotherProcess();
-
-        nanos.addAndGet(RevocationList.LOOK_EVERY_NANOS - 1);
+        nanos.addAndGet(RecentLook.EVERY_NANOS - 1);
         assertFalse(checks.isRevoked(PHONE), "within the window the last look answers");
         nanos.addAndGet(1);
         assertTrue(checks.isRevoked(PHONE), "the first check after the window looks again");
@@ -59,10 +55,7 @@ class RevocationListTest {
 
     @Test
     void aRevocationWithinTheWindowKeepsWhatAnotherProcessWroteMeanwhile() throws Exception {
-        new RevocationList(elsewhere).revokeMac(PHONE, RevocationList.Reason.KEY_COMPROMISE, NOW);
-        RevocationList list = new RevocationList(pki, nanos::get);
-        assertFalse(list.isRevoked(PHONE));
-        replacedByAnotherProcess();
+        RevocationList list = lookedJustBeforeAnotherProcessRevokedThePhone();
 
         assertTrue(list.revokeMac(OTHER_PHONE, RevocationList.Reason.SUPERSEDED, NOW));
 
@@ -74,13 +67,19 @@ class RevocationListTest {
 
     @Test
     void aDeviceAnotherProcessRevokedWithinTheWindowIsNotRevokedTwice() throws Exception {
+        RevocationList list = lookedJustBeforeAnotherProcessRevokedThePhone();
+
+        assertFalse(list.revokeMac(PHONE, RevocationList.Reason.SUPERSEDED, NOW), "already revoked, by the file");
+        assertEquals(1, new RevocationList(pki).entries().size());
+    }
+
+    /** A list whose checks looked at the file just before another process revoked {@link #PHONE}. */
+    private RevocationList lookedJustBeforeAnotherProcessRevokedThePhone() throws Exception {
         new RevocationList(elsewhere).revokeMac(PHONE, RevocationList.Reason.KEY_COMPROMISE, NOW);
         RevocationList list = new RevocationList(pki, nanos::get);
         assertFalse(list.isRevoked(PHONE));
         replacedByAnotherProcess();
-
-        assertFalse(list.revokeMac(PHONE, RevocationList.Reason.SUPERSEDED, NOW), "already revoked, by the file");
-        assertEquals(1, new RevocationList(pki).entries().size());
+        return list;
     }
 
     /** The file replaced as another process's write looks to this one: no write of this process counted. */
