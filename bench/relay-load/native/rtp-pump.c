@@ -143,7 +143,8 @@ static void open_socket(const char *first) {
     if (setsockopt(socket_fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) != 0) {
         fail("SO_RCVTIMEO");
     }
-    /* Bound to every address, so that each phone's own loopback address reaches it. */
+    /* Bound to every address, so that each phone's own loopback address reaches it; a packet to an
+     * address of no phone is counted as rejected. */
     struct sockaddr_in local = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
     if (bind(socket_fd, (struct sockaddr *) &local, sizeof local) != 0) {
         fail("bind");
