@@ -255,17 +255,22 @@ static void *send_all(void *unused) {
     uint64_t next = 0;
     while (next < total) {
         int64_t now = now_ns();
-        if (due_ns(next) - now > PARK_THRESHOLD_NS) {
-            sleep_until(due_ns(next));
+        int64_t first_due = due_ns(next);
+        if (first_due - now > PARK_THRESHOLD_NS) {
+            sleep_until(first_due);
             now = now_ns();
         }
         /* Everything due before the next sleep could end goes now, in one call. */
         unsigned count = 0;
-        while (next < total && count < BATCH && due_ns(next) - now <= PARK_THRESHOLD_NS) {
+        while (next < total && count < BATCH) {
+            int64_t due = due_ns(next);
+            if (due - now > PARK_THRESHOLD_NS) {
+                break; /* due after the next sleep */
+            }
             uint32_t tick = (uint32_t) (next / phone_count);
             uint32_t i = (uint32_t) (next % phone_count);
             int window = tick >= warmup_ticks;
-            if (window && now - due_ns(next) > period_ns) {
+            if (window && now - due > period_ns) {
                 late++;
             }
             packets_in_window += window;
