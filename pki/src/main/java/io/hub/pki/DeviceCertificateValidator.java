@@ -127,8 +127,6 @@ public final class DeviceCertificateValidator {
         return judged.get();
     }
 
-    /** What the files said at one look, and this process's write count then. */
-
     /**
      * Validates {@code chain} for a request that names {@code requestedMac} (empty when the request
      * names none, as discovery does).
