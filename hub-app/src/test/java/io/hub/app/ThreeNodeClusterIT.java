@@ -260,7 +260,7 @@ class ThreeNodeClusterIT {
         caller.expectResponse(200, "BYE");
         // The hub's BYE reaches baresip down its flow on node C.
         await(() -> baresipLog().contains("Call with sip:" + caller.user + "@hub.test terminated"),
-                "baresip hears the call end");
+                "baresip hears the call end", () -> "\nbaresip:\n" + baresipLog() + logTail("a") + logTail("c"));
         baresip.close();
         // baresip hands a packet to its stream only once its SRTP layer authenticated and decrypted it.
         assertTrue(baresipLog().contains("incoming rtp for 'audio' established"), "baresip decrypted the caller's "
@@ -383,12 +383,29 @@ class ThreeNodeClusterIT {
 
     /** Waits for what the hubs do on their own; bounded, and a failure says what was awaited. */
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, what, () -> "");
+    }
+
+    /** As above, and a failure carries {@code evidence}: the logs that tell why, gone with the folder after. */
+    private static void await(BooleanSupplier condition, String what, java.util.function.Supplier<String> evidence)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 60 s: " + what);
+                throw new AssertionError("not within 60 s: " + what + evidence.get());
             }
             Thread.sleep(200);
+        }
+    }
+
+    /** The last lines node {@code name} logged. */
+    private String logTail(String name) {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
+            return "\nnode " + name + "'s log, last lines:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (java.io.IOException e) {
+            return "\n(no log of node " + name + ": " + e.getMessage() + ")";
         }
     }
 }
