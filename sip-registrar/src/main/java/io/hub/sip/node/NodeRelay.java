@@ -138,7 +138,14 @@ public final class NodeRelay {
 
     /** A flow closed: the dialogs relayed over it are forgotten. */
     public void flowClosed(Flow flow) {
-        dialogs.values().removeIf(relayed -> relayed.peer == flow || relayed.phone == flow);
+        dialogs.entrySet().removeIf(entry -> {
+            boolean gone = entry.getValue().peer == flow || entry.getValue().phone == flow;
+            if (gone) {
+                LOG.info("sip node dialog {} of {} forgotten: flow {} closed", LogText.of(entry.getKey()),
+                        LogText.of(entry.getValue().aor), flow);
+            }
+            return gone;
+        });
     }
 
     /** A node peer's link the other node opened to this one, judged once by its certificate. */
@@ -168,6 +175,8 @@ public final class NodeRelay {
         Relayed relayed = dialogs.get(callId);
         if (relayed != null) {
             if (relayed.peer != peer) {
+                LOG.info("sip node {} {} from {} refused: the dialog is relayed for {}", LogText.of(method),
+                        LogText.of(callId), peer, relayed.peer);
                 answer(request, peer, 403, "Forbidden");
                 return;
             }
@@ -179,6 +188,8 @@ public final class NodeRelay {
         }
         if (!method.equals("INVITE") || request.getToTag() != null) {
             if (!method.equals("ACK")) {
+                LOG.info("sip node {} {} from {} answered 481: no dialog relayed here", LogText.of(method),
+                        LogText.of(callId), peer);
                 answer(request, peer, 481, "Call/Transaction Does Not Exist");
             }
             return;
