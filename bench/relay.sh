@@ -6,7 +6,7 @@
 # (a WebRTC browser's UDP/TLS/RTP/SAVPF leg with its fingerprint, a desk phone's SDES leg), whose
 # emulated browsers run their own DTLS handshakes (Bouncy Castle, as client) with each relay.
 #
-#   bench/relay.sh [--quick] [--runs N]
+#   bench/relay.sh [--quick] [--runs N] [--pin]
 #
 # Per run and relay: a fixed level (packets/s, loss, one-way time p50/p99 through the relay, the
 # relay's CPU from /proc), then, outside --quick and in the first run only, a climb to the highest
@@ -22,17 +22,26 @@
 # costs about what a relay's does, so on two cores the climb still ends where the relay and the pump
 # together run out of them (the same pump for both relays). The DTLS row keeps the generator's Java
 # phones, which run the handshakes.
+#
+# --pin puts the relay on the first core and the generator (its Java and the pump) on the second,
+# so that the generator has a core of its own and a climb ends where the relay does, not where the
+# two run out of the machine together. The hub's JVM then sees one core: one relay loop.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=3 fixed_calls=200 dtls_calls=200 warmup=3 seconds=5 search=yes
+pin_relay=() pin_load=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) runs=1 fixed_calls=50 dtls_calls=50 warmup=2 seconds=3 search=no; shift ;;
     --runs) runs="$2"; shift 2 ;;
-    *) echo "usage: bench/relay.sh [--quick] [--runs N]" >&2; exit 2 ;;
+    --pin) pin_relay=(taskset -c 0) pin_load=(taskset -c 1); shift ;;
+    *) echo "usage: bench/relay.sh [--quick] [--runs N] [--pin]" >&2; exit 2 ;;
   esac
 done
+if [ "${#pin_relay[@]}" -gt 0 ] && [ "$(nproc)" -lt 2 ]; then
+  echo "bench: --pin needs two cores" >&2; exit 2
+fi
 
 needs=()
 command -v rtpengine >/dev/null 2>&1 || needs+=(rtpengine-daemon)
@@ -66,7 +75,7 @@ cc -O2 -Wall -pthread -o "$pump" "$repo/bench/relay-load/native/rtp-pump.c"
 
 ng_port=18700 ports=(20000 39999)
 start_hub() {
-  HUB_NO_BUILD=1 "$repo/scripts/hub" relay --ng "127.0.0.1:$ng_port" --bind 127.0.0.1 \
+  HUB_NO_BUILD=1 "${pin_relay[@]}" "$repo/scripts/hub" relay --ng "127.0.0.1:$ng_port" --bind 127.0.0.1 \
       --relay-ports "${ports[0]}-${ports[1]}" >"$work/hub.out" 2>"$work/hub.err" &
   relay_pid=$!
 }
@@ -74,14 +83,14 @@ start_rtpengine() {
   # Userspace only (no kernel table), no config file, one interface, the same port range as the hub;
   # deleted calls give their ports back at once, as the hub's do. DTLS: the passive (server) role, as
   # the hub takes toward an actpass offer, with an ECDSA P-256 certificate, as the hub's and browsers'.
-  rtpengine --dtls-passive --dtls-cert-cipher=EC-PRIME256v1 --table=-1 --config-file=none --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port" \
+  "${pin_relay[@]}" rtpengine --dtls-passive --dtls-cert-cipher=EC-PRIME256v1 --table=-1 --config-file=none --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port" \
       --port-min="${ports[0]}" --port-max="${ports[1]}" --delete-delay=0 --foreground --log-stderr \
       --log-level=4 >"$work/rtpengine.log" 2>&1 &
   relay_pid=$!
 }
 load() { # label, load options...
   local label="$1"; shift
-  java -jar "$load_jar" --ng "127.0.0.1:$ng_port" --label "$label" --pid "$relay_pid" --pump "$pump" \
+  "${pin_load[@]}" java -jar "$load_jar" --ng "127.0.0.1:$ng_port" --label "$label" --pid "$relay_pid" --pump "$pump" \
       --clk-tck "$(getconf CLK_TCK)" --mode passthrough,termination --warmup "$warmup" "$@"
 }
 
@@ -89,10 +98,10 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 104857
      "$(java -version 2>&1 | head -1), rtpengine $(rtpengine --version 2>&1 | awk '{print $2}')"
 echo "load: G.711, 172-byte RTP every 20 ms each way, SRTP AES_CM_128_HMAC_SHA1_80; fixed level" \
      "$fixed_calls calls ($((fixed_calls * 100)) packets/s through the relay), DTLS-SRTP <-> SDES" \
-     "$dtls_calls calls, $runs run(s), median"
+     "$dtls_calls calls, $runs run(s), median$([ "${#pin_relay[@]}" -gt 0 ] && echo "; the relay on core 0, the generator on core 1")"
 for run in $(seq "$runs"); do
   # The phones alone, talking to each other: what one-way time the generator and loopback take.
-  java -jar "$load_jar" --direct --label direct --pump "$pump" --mode passthrough,termination --calls "$fixed_calls" \
+  "${pin_load[@]}" java -jar "$load_jar" --direct --label direct --pump "$pump" --mode passthrough,termination --calls "$fixed_calls" \
       --attempts 3 --warmup "$warmup" --seconds "$seconds" | sed "s/^/run=$run fixed /" | tee -a "$work/lines" >&2
   # Each run swaps who goes first, so a neighbour's load that comes and goes does not always fall on one.
   order="hub rtpengine"; [ $((run % 2)) = 0 ] && order="rtpengine hub"
