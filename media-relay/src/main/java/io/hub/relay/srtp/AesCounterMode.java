@@ -1,5 +1,8 @@
 package io.hub.relay.srtp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
@@ -13,14 +16,18 @@ import javax.crypto.spec.SecretKeySpec;
  * blocks for a packet are written into a reused buffer and encrypted in a single call, which costs no
  * re-initialisation and no allocation per packet (AES/CTR would need {@code init} with a fresh IV
  * each time). Not thread-safe: one instance per crypto context.
+ *
+ * <p>The counter and keystream buffers belong to the thread, not the context: a relay loop serving a
+ * thousand calls would otherwise walk a thousand pairs of them through its caches, one pair a packet.
  */
 final class AesCounterMode {
 
     private static final int BLOCK = 16;
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private final Cipher ecb;
-    private byte[] counters = new byte[BLOCK * 128];
-    private byte[] keystream = new byte[BLOCK * 128];
 
     AesCounterMode(byte[] key) {
         try {
@@ -38,10 +45,9 @@ final class AesCounterMode {
             throw new IllegalArgumentException("AES-CM covers at most 2^16 blocks, not " + blocks);
         }
         int bytes = blocks * BLOCK;
-        if (counters.length < bytes) {
-            counters = new byte[bytes];
-            keystream = new byte[bytes];
-        }
+        Scratch scratch = SCRATCH.get();
+        byte[] counters = scratch.counters(bytes);
+        byte[] keystream = scratch.keystream;
         int low = ((iv[14] & 0xff) << 8) | (iv[15] & 0xff);
         for (int b = 0; b < blocks; b++) {
             int at = b * BLOCK;
@@ -55,8 +61,27 @@ final class AesCounterMode {
         } catch (ShortBufferException e) {
             throw new IllegalStateException("keystream buffer sized for the counters", e);
         }
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            long x = (long) LONGS.get(data, offset + i) ^ (long) LONGS.get(keystream, i);
+            LONGS.set(data, offset + i, x);
+        }
+        for (; i < length; i++) {
             data[offset + i] ^= keystream[i];
+        }
+    }
+
+    /** One thread's counter blocks and keystream, grown to the largest packet it has seen. */
+    private static final class Scratch {
+        byte[] counters = new byte[BLOCK * 128];
+        byte[] keystream = new byte[BLOCK * 128];
+
+        byte[] counters(int bytes) {
+            if (counters.length < bytes) {
+                counters = new byte[bytes];
+                keystream = new byte[bytes];
+            }
+            return counters;
         }
     }
 }
