@@ -12,9 +12,10 @@ import java.util.Map;
  *
  * <p>Packets are heap {@link ByteBuffer}s worked on in place between position and limit: unprotect
  * moves the limit back over the tag, protect moves it forward, so the buffer needs that much room
- * past its limit. The AES and HMAC engines and all scratch arrays are made once here (the HMAC is
- * {@link HmacSha1}, since the JDK's {@code Mac} allocates on every {@code doFinal}), so a packet costs
- * no allocation except the first one of a new SSRC.
+ * past its limit. The AES engines and the HMAC keys are made once here (the HMAC is {@link HmacSha1},
+ * since the JDK's {@code Mac} allocates on every {@code doFinal}); the keystream buffers and the SHA-1
+ * digest are the thread's, shared by every context it serves. A packet costs no allocation except the
+ * first one of a new SSRC.
  *
  * <p>Not thread-safe: the relay keeps one context per stream direction, used by one thread at a time.
  *
@@ -169,8 +170,7 @@ public final class SrtpContext {
         if (!state.rtcpReplay.isFresh(index)) {
             return Verdict.REPLAYED;
         }
-        rtcpMac.update(b, off, authenticated);
-        rtcpMac.doFinal(digest);
+        rtcpMac.compute(b, off, authenticated, digest);
         if (!tagMatches(b, off + authenticated, tagLength)) {
             return Verdict.AUTH_FAILED;
         }
@@ -207,8 +207,7 @@ public final class SrtpContext {
         rtcpCipher.apply(iv, b, off + 8, length - 8);
         putI32(b, off + length, ENCRYPTED | index);
         int authenticated = length + SRTCP_INDEX_LENGTH;
-        rtcpMac.update(b, off, authenticated);
-        rtcpMac.doFinal(digest);
+        rtcpMac.compute(b, off, authenticated, digest);
         System.arraycopy(digest, 0, b, off + authenticated, suite.rtcpTagLength());
         packet.limit(packet.limit() + rtcpOverhead());
     }
@@ -259,9 +258,7 @@ public final class SrtpContext {
 
     private void rtpDigest(byte[] b, int off, int length, long v) {
         putI32(roc, 0, (int) v);
-        rtpMac.update(b, off, length);
-        rtpMac.update(roc, 0, roc.length);
-        rtpMac.doFinal(digest);
+        rtpMac.compute(b, off, length, roc, roc.length, digest);
     }
 
     /** Constant time, so the position of the first wrong byte leaks nothing to a forger. */
