@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -138,14 +139,19 @@ public final class NodeRelay {
 
     /** A flow closed: the dialogs relayed over it are forgotten. */
     public void flowClosed(Flow flow) {
+        List<String> forgotten = new ArrayList<>();
         dialogs.entrySet().removeIf(entry -> {
             boolean gone = entry.getValue().peer == flow || entry.getValue().phone == flow;
             if (gone) {
-                LOG.info("sip node dialog {} of {} forgotten: flow {} closed", LogText.of(entry.getKey()),
-                        LogText.of(entry.getValue().aor), flow);
+                forgotten.add(entry.getKey());
             }
             return gone;
         });
+        if (!forgotten.isEmpty()) {
+            // One line for the flow; a few Call-IDs tell which calls lost their way, all of them would flood.
+            LOG.info("sip node flow {} closed: {} relayed dialog(s) forgotten, such as {}", flow, forgotten.size(),
+                    LogText.of(String.join(" ", forgotten.subList(0, Math.min(3, forgotten.size())))));
+        }
     }
 
     /** A node peer's link the other node opened to this one, judged once by its certificate. */
