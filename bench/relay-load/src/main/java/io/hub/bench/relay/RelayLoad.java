@@ -74,7 +74,7 @@ public final class RelayLoad {
                 LoadStep.Result warm = LoadStep.runDtls(options, DTLS_WARMUP_CALLS);
                 System.out.println(line("warmup", options, mode, warm));
             }
-            Found found = options.calls() > 0 ? fixed(options, mode) : search(options, mode);
+            Climb.Found found = options.calls() > 0 ? fixed(options, mode) : search(options, mode);
             System.out.println(line("result", options, mode, found.result()) + " limit=" + found.limit());
         }
     }
@@ -89,49 +89,10 @@ public final class RelayLoad {
         }
     }
 
-    /**
-     * The highest level with loss under the bound and the generator on schedule (or the first level
-     * when none was), and what stopped the climb: {@code loss}, {@code generator} or {@code max}.
-     */
-    private static Found search(Options options, String mode) throws IOException, InterruptedException {
-        LoadStep.Result best = null;
-        LoadStep.Result first = null;
-        String limit = "max";
-        int good = 0;
-        int bad = 0;
-        for (int calls = options.start(); ; calls = Math.min(options.max(), calls * 3 / 2 / 10 * 10)) {
-            LoadStep.Result result = step(options, mode, calls);
-            first = first == null ? result : first;
-            if (!result.onSchedule() || result.loss() >= options.lossBound()) {
-                // A generator behind its schedule no longer offers the load it claims: on a machine whose
-                // cores the relay and the generator share, that is where the two together ran out of them.
-                limit = result.onSchedule() ? "loss" : "generator";
-                bad = calls;
-                break;
-            }
-            best = result;
-            good = calls;
-            if (calls >= options.max()) {
-                break;
-            }
-        }
-        for (int i = 0; i < options.refinements() && bad > 0; i++) {
-            int calls = (good + bad) / 2 / 10 * 10;
-            if (calls <= good || calls >= bad) {
-                break;
-            }
-            LoadStep.Result result = step(options, mode, calls);
-            if (result.loss() < options.lossBound() && result.onSchedule()) {
-                best = result;
-                good = calls;
-            } else {
-                bad = calls;
-            }
-        }
-        return new Found(best != null ? best : first, limit);
-    }
-
-    private record Found(LoadStep.Result result, String limit) {
+    /** The climb (see {@link Climb}) over levels of this mode. */
+    private static Climb.Found search(Options options, String mode) throws IOException, InterruptedException {
+        return Climb.search(options.start(), options.max(), options.refinements(), options.lossBound(),
+                calls -> step(options, mode, calls));
     }
 
     /**
@@ -139,12 +100,12 @@ public final class RelayLoad {
      * schedule: on a shared machine another process can starve it, and a window in which the load was
      * not what it claims says nothing about the relay. The limit says whether it ever kept it.
      */
-    private static Found fixed(Options options, String mode) throws IOException, InterruptedException {
+    private static Climb.Found fixed(Options options, String mode) throws IOException, InterruptedException {
         LoadStep.Result result = null;
         for (int attempt = 0; attempt < options.attempts() && (result == null || !result.onSchedule()); attempt++) {
             result = step(options, mode, options.calls());
         }
-        return new Found(result, result.onSchedule() ? "fixed" : "generator");
+        return new Climb.Found(result, result.onSchedule() ? "fixed" : "generator");
     }
 
     private static LoadStep.Result step(Options options, String mode, int calls) throws IOException, InterruptedException {
