@@ -66,9 +66,6 @@ public final class DeviceCertificateValidator {
     private static final String ANY_PURPOSE = KeyPurposeId.anyExtendedKeyUsage.getId();
     private static final Logger LOG = LoggerFactory.getLogger(DeviceCertificateValidator.class);
 
-    /** How long a look at the files serves {@link #state()} (see {@link RecentLook#EVERY_NANOS}). */
-    static final long LOOK_EVERY_NANOS = RecentLook.EVERY_NANOS;
-
     private final TrustedManufacturers trusted;
     private final RevocationList revocations;
     private final ManufacturerCrls crls;
@@ -111,7 +108,7 @@ public final class DeviceCertificateValidator {
      * and untrusted CAs, imported manufacturer CRLs. Compared with {@code equals}; a verdict kept
      * beside the state it was reached in stays true while the state is equal (only the clock can
      * change it then). A change this process makes is seen by the next call; a change another
-     * process makes to the files, by the first call {@link #LOOK_EVERY_NANOS} or more after it.
+     * process makes to the files, by the first call {@link RecentLook#EVERY_NANOS} or more after it.
      */
     public Object state() {
         return state.get();

@@ -709,7 +709,7 @@ class DeviceCertificateValidatorTest {
         Files.copy(elsewhere.resolve(RevocationList.FILE), revocations, StandardCopyOption.REPLACE_EXISTING);
         assertEquals(written, LocalWrites.count());
 
-        nanos.addAndGet(DeviceCertificateValidator.LOOK_EVERY_NANOS - 1);
+        nanos.addAndGet(RecentLook.EVERY_NANOS - 1);
         assertSame(before, validator.state(), "within the window the last look answers, without a file call");
         nanos.addAndGet(1);
         assertNotEquals(before, validator.state(), "the first call after the window looks again");
