@@ -17,7 +17,10 @@ final class Climb {
         LoadStep.Result measure(int calls) throws IOException, InterruptedException;
     }
 
-    /** The level found and what stopped the climb: {@code loss}, {@code generator} or {@code max}. */
+    /**
+     * The level found and what stopped the climb: {@code loss}, {@code generator} or {@code max}; for
+     * a fixed level ({@code RelayLoad}'s {@code --calls}), {@code fixed} or {@code generator}.
+     */
     record Found(LoadStep.Result result, String limit) {
     }
 
