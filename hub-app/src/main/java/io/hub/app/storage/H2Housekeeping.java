@@ -62,6 +62,11 @@ final class H2Housekeeping implements AutoCloseable {
     private final OneWriterAtATime writers;
     private final AtomicLong syncs = new AtomicLong();
     private ScheduledExecutorService timer;
+    /**
+     * The store as last found: finding it opens a database session, and the syncs and ticks need it
+     * five times a second.
+     */
+    private volatile MVStore known;
 
     /**
      * Housekeeping of the database {@code h2} opens; nothing runs until {@link #start}.
@@ -157,12 +162,21 @@ final class H2Housekeeping implements AutoCloseable {
         }
     }
 
-    /** The store behind the database: an embedded connection shares the one the pool's connections use. */
+    /**
+     * The store behind the database: an embedded connection shares the one the pool's connections use.
+     * Looked up through a new session only when none is known or the known one was closed.
+     */
     private MVStore store() throws SQLException {
+        MVStore store = known;
+        if (store != null && !store.isClosed()) {
+            return store;
+        }
         try (Connection connection = h2.getConnection()) {
             Object session = connection.unwrap(JdbcConnection.class).getSession();
-            return session instanceof SessionLocal local ? local.getDatabase().getStore().getMvStore() : null;
+            store = session instanceof SessionLocal local ? local.getDatabase().getStore().getMvStore() : null;
         }
+        known = store;
+        return store;
     }
 
     @Override

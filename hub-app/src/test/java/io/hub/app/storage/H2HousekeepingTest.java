@@ -144,6 +144,36 @@ class H2HousekeepingTest {
         assertTrue(H2Housekeeping.RETENTION_MILLIS >= 8 * H2Housekeeping.SYNC_MILLIS);
     }
 
+    @Test
+    void syncsAndTicksOpenNoSessionOnceTheStoreIsKnownAndLookAgainWhenItWasClosed() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("known") + ";WRITE_DELAY=0");
+        held = h2.getConnection();
+        H2Housekeeping housekeeping = new H2Housekeeping(h2, new OneWriterAtATime(h2));
+        int before = sessionId(h2);
+        for (int i = 0; i < 5; i++) {
+            housekeeping.sync();
+            housekeeping.tick();
+        }
+        // H2 numbers sessions in the order they open: one for the lookup, one for this count.
+        assertEquals(before + 2, sessionId(h2), "one session to find the store, none after");
+        assertEquals(5, housekeeping.syncs());
+
+        // The last session gone, H2 closes the database; the next one opens it with a new store.
+        held.close();
+        held = h2.getConnection();
+        housekeeping.sync();
+        assertEquals(6, housekeeping.syncs(), "the reopened store is synced, not the closed one skipped");
+    }
+
+    private static int sessionId(JdbcDataSource h2) throws SQLException {
+        try (Connection connection = h2.getConnection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT SESSION_ID()")) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+
     private void commitOne() throws SQLException {
         try (Statement statement = held.createStatement()) {
             statement.executeUpdate("UPDATE other SET note = note WHERE id = 1");
