@@ -125,9 +125,7 @@ class H2HousekeepingTest {
 
     @Test
     void startShortensTheRetentionOfUnusedChunksThatTheSyncsMakeSafe() throws Exception {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:file:" + dir.resolve("synced") + ";WRITE_DELAY=0");
-        held = h2.getConnection();
+        JdbcDataSource h2 = newDatabase("synced");
         H2Housekeeping housekeeping = new H2Housekeeping(h2, new OneWriterAtATime(h2));
         assertEquals(45_000, housekeeping.retentionMillis(), "H2's own default");
         housekeeping.sync();
@@ -146,9 +144,7 @@ class H2HousekeepingTest {
 
     @Test
     void syncsAndTicksOpenNoSessionOnceTheStoreIsKnownAndLookAgainWhenItWasClosed() throws Exception {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:file:" + dir.resolve("known") + ";WRITE_DELAY=0");
-        held = h2.getConnection();
+        JdbcDataSource h2 = newDatabase("known");
         H2Housekeeping housekeeping = new H2Housekeeping(h2, new OneWriterAtATime(h2));
         int before = sessionId(h2);
         for (int i = 0; i < 5; i++) {
@@ -164,6 +160,14 @@ class H2HousekeepingTest {
         held = h2.getConnection();
         housekeeping.sync();
         assertEquals(6, housekeeping.syncs(), "the reopened store is synced, not the closed one skipped");
+    }
+
+    /** An empty database with the hub's write setting, kept open by {@link #held}. */
+    private JdbcDataSource newDatabase(String name) throws SQLException {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve(name) + ";WRITE_DELAY=0");
+        held = h2.getConnection();
+        return h2;
     }
 
     private static int sessionId(JdbcDataSource h2) throws SQLException {
