@@ -8,6 +8,8 @@ import io.hub.provisioning.storage.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,17 @@ class HubDatabaseTest {
             assertPrivate(directory);
         }
         assertPrivate(directory);
+    }
+
+    @Test
+    void eachConnectionKeepsTheParsedStatementsTheHubAsksFor() throws Exception {
+        try (HubDatabase database = HubDatabase.open(null, dir.resolve("db"));
+                Connection connection = database.dataSource().getConnection();
+                ResultSet kept = connection.createStatement().executeQuery("SELECT SETTING_VALUE FROM "
+                        + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
+            assertTrue(kept.next(), "H2 lists its query cache's size");
+            assertEquals(HubDatabase.STATEMENTS_KEPT, Integer.parseInt(kept.getString(1)));
+        }
     }
 
     @Test
