@@ -85,6 +85,8 @@ class DeviceProvisioningTest extends PhoneHubTest {
                 {"firmware": "2.1.0", "ip": "192.168.1.20",
                  "dhcp": {"66": "tftp://10.1.1.5", "67": "myriad.cfg"}}""");
         assertEquals(204, status.getStatus(), status.getContentAsString());
+        assertEquals(1.0, hub.metrics.get("hub.http.rate.keys").tags("port", "device", "limit",
+                "status-reports-per-device").gauge().value(), "the one phone's status budget is a metric");
 
         JsonNode shown = Responses.JSON.readTree(hub.adminJson("GET", "/admin/v1/devices/0080.9faa.bbcc", null)
                 .getContent());

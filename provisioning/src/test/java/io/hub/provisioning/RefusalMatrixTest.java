@@ -127,6 +127,14 @@ class RefusalMatrixTest extends OnePhoneHubTest {
             assertEquals(1, limited, "probing MACs with one certificate ends in 429");
             assertTrue(Integer.parseInt(retryAfter) >= 1, retryAfter);
         }
+        // Each limit's table is a metric: one source and one certificate probed.
+        assertEquals(1.0, rateKeys("requests-per-source"));
+        assertEquals(1.0, rateKeys("refusals-per-source"));
+        assertEquals(1.0, rateKeys("refusals-per-certificate"));
+    }
+
+    private double rateKeys(String limit) {
+        return hub.metrics.get("hub.http.rate.keys").tags("port", "device", "limit", limit).gauge().value();
     }
 
     private double keptValidations() {

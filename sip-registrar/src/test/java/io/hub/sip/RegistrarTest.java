@@ -397,12 +397,18 @@ class RegistrarTest {
             assertEquals(1, sip.location().bindings("sip:1001@hub.test").size(), "nothing stored");
             assertEquals(200, other.registerWithPassword("1002", "secret-1002", "MD5", "<sip:1002@h>")
                     .getStatusCode(), "another AOR has its own rate");
+            assertEquals(2.0, guardKeys(metrics, "registers-per-aor"), "two AORs counted this second");
+            assertEquals(1.0, guardKeys(metrics, "refusal-logs-per-source"), "the wrong passwords' one source");
             clock.advance(Duration.ofSeconds(1));
             assertEquals(200, phone.registerWithPassword("1001", "secret-1001", "MD5", "<sip:1001@h>")
                     .getStatusCode(), "the next second the AOR registers again");
         }
         assertEquals(1.0, metrics.counter("hub.sip.register", "outcome", "too-frequent").count());
         assertTrue(refusals.contains("too-frequent"), refusals.toString());
+    }
+
+    private static double guardKeys(io.micrometer.core.instrument.MeterRegistry metrics, String guard) {
+        return metrics.get("hub.sip.guard.keys").tag("guard", guard).gauge().value();
     }
 
     @Test

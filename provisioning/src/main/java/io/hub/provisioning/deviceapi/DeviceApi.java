@@ -65,6 +65,7 @@ public final class DeviceApi extends Handler.Wrapper {
             FirmwareStore firmware, SettingLayers layers, DeviceEndpointSettings settings, Limits limits, Clock clock,
             MeterRegistry metrics, DhcpAlerts dhcpAlerts, DeviceRepository devices, CertificateBindings bindings,
             PhoneCatalogue catalogue, Tenants tenants, ConfigChanges changes, SeenCertificates seen) {
+        limits.measured(metrics);
         DeviceAuthenticator authenticator = new DeviceAuthenticator(validator, database, devices, bindings, catalogue,
                 limits.refusalsPerCertificate(), clock, metrics, changes);
         DeviceRoute.Desk desk = new DeviceRoute.Desk(authenticator, new DeviceUrls(settings),
@@ -96,6 +97,13 @@ public final class DeviceApi extends Handler.Wrapper {
         public static Limits of(int requestsPerSecond, Clock clock) {
             return new Limits(new RateLimiter(requestsPerSecond * 2.5, requestsPerSecond, clock),
                     new RateLimiter(30, 0.5, clock), new RateLimiter(10, 0.1, clock));
+        }
+
+        /** Publishes each limit's table (RateLimiter#measured), on the device port. */
+        void measured(MeterRegistry metrics) {
+            requestsPerAddress.measured(metrics, "device", "requests-per-source");
+            refusalsPerAddress.measured(metrics, "device", "refusals-per-source");
+            refusalsPerCertificate.measured(metrics, "device", "refusals-per-certificate");
         }
     }
 

@@ -44,7 +44,8 @@ final class StatusRoute extends DeviceRoute {
         super("status", Set.of("POST"), desk);
         this.dhcpAlerts = dhcpAlerts;
         this.audit = audit;
-        this.statusReports = new RateLimiter(STATUS_BURST, 1.0 / STATUS_EVERY.toSeconds(), clock);
+        this.statusReports = new RateLimiter(STATUS_BURST, 1.0 / STATUS_EVERY.toSeconds(), clock)
+                .measured(desk.metrics(), "device", "status-reports-per-device");
     }
 
     @Override

@@ -3,6 +3,10 @@ package io.hub.provisioning.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -99,6 +103,23 @@ public final class RateLimiter {
     /** How many keys were dropped to keep the table within its bound (idle keys forgotten are not counted). */
     public long evicted() {
         return evicted.get();
+    }
+
+    /**
+     * Publishes the table's size and its evictions as {@code hub.http.rate.keys} and
+     * {@code hub.http.rate.evicted}, tagged with the {@code port} and the {@code limit} it is.
+     *
+     * @return this limiter
+     */
+    public RateLimiter measured(MeterRegistry metrics, String port, String limit) {
+        Tags tags = Tags.of("port", port, "limit", limit);
+        Gauge.builder("hub.http.rate.keys", this, RateLimiter::size).tags(tags)
+                .description("keys (sources, certificates, devices) a rate limit holds a bucket for now; each "
+                        + "table is bounded").register(metrics);
+        FunctionCounter.builder("hub.http.rate.evicted", this, RateLimiter::evicted).tags(tags)
+                .description("keys a rate limit dropped to stay within its bound (a flood of new keys)")
+                .register(metrics);
+        return this;
     }
 
     private Duration wait(Bucket bucket) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,20 @@ class RateLimiterTest {
         assertEquals(3, limiter.size());
         assertEquals(23, limiter.evicted(), "one key dropped for each key beyond the bound");
         assertTrue(limiter.peek("a").isPresent(), "a, in use, keeps its spent bucket");
+    }
+
+    @Test
+    void itsTableSizeAndEvictionsAreMetricsOfItsPortAndLimit() {
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        RateLimiter limiter = new RateLimiter(1, 1, clock, 3).measured(metrics, "device", "requests-per-source");
+        for (char key = 'a'; key <= 'z'; key++) {
+            limiter.acquire(String.valueOf(key));
+        }
+
+        assertEquals(3.0, metrics.get("hub.http.rate.keys").tags("port", "device", "limit", "requests-per-source")
+                .gauge().value(), "at its bound, not 26");
+        assertEquals(23.0, metrics.get("hub.http.rate.evicted").tags("port", "device", "limit", "requests-per-source")
+                .functionCounter().count());
     }
 
     @Test

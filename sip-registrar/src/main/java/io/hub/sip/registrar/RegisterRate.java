@@ -31,4 +31,9 @@ final class RegisterRate {
     boolean allow(String aor) {
         return counts.count(aor) <= perSecond;
     }
+
+    /** AORs being counted now. */
+    int aors() {
+        return counts.size();
+    }
 }

@@ -16,6 +16,7 @@ import io.hub.sip.refusal.RefusalAnswer;
 import io.hub.sip.refusal.RefusalTally;
 import io.hub.sip.location.LocationService;
 import io.hub.sip.transport.Flow;
+import io.hub.sip.transport.GuardGauges;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,6 +96,8 @@ public final class Registrar {
         this.clock = clock;
         this.refusalLog = new RefusalLogLimiter(clock);
         this.rate = new RegisterRate(settings.registersPerAorPerSecond(), clock);
+        GuardGauges.register(metrics, "refusal-logs-per-source", refusalLog, RefusalLogLimiter::sources);
+        GuardGauges.register(metrics, "registers-per-aor", rate, RegisterRate::aors);
     }
 
     /** Logs the counts of refusals left unlogged in minutes that have ended; run by a timer. */

@@ -193,6 +193,7 @@ public final class SipServer implements AutoCloseable {
         this.limits = limits;
         this.slots = new Semaphore(limits.maxConnections());
         this.density = new DensityGuard(limits.density(), limits.densityWindow(), clock);
+        GuardGauges.register(metrics, "requests-per-source", density, DensityGuard::sources);
         this.unregistered = new UnregisteredConnections(limits.unregisteredPerSource());
         this.refusals = new RefusalCounters(metrics);
         this.keepalives = io.micrometer.core.instrument.Counter.builder("hub.sip.keepalives")

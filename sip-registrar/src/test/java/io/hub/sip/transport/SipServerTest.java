@@ -511,6 +511,8 @@ class SipServerTest {
             assertEquals(81, busy);
             assertEquals(19, parsed.get(), "only what was within the density was parsed");
             assertEquals(81.0, refused("density"));
+            assertEquals(1.0, metrics.get("hub.sip.guard.keys").tag("guard", "requests-per-source").gauge().value(),
+                    "one source counted");
         }
     }
 
