@@ -13,7 +13,9 @@
 #
 # Prints, per side: the time until every phone was registered, how many registered, the p50/p99 of
 # each step, retries and failures by cause, and the CPU seconds of the server(s) and of the emulator
-# (so it shows when the emulator, not the server, is the limit); then the ratios hub/anchor.
+# (so it shows when the emulator, not the server, is the limit); then the ratios hub/anchor. The hub's
+# side is printed as soon as its storm is over. A server that dies during its storm (Kamailio under TLS
+# load, see bench/RESULTS.md) has its phones stopped at once and is reported, without ratios.
 # --quick: 300 phones at 100/s, to show that everything works. Before the storm, a few hundred other
 # phones boot against the hub so that its JVM is warm, as a hub that was running when the site lost
 # power is. --jfr records the hub's JVM with Flight Recorder (profile settings) into FILE. --tls runs
@@ -116,10 +118,28 @@ storm() { # label url first-octet server-pids...: one boot storm over the emulat
         >"$work/$label.$e.out" 2>"$work/$label.$e.err" || true; } 2>"$work/$label.$e.time" &
     children+=($!)
   done
+  watch_servers "$label" "$((phones / ${rate%.*} + attempts * timeout * 5 + 60))" "${children[*]}" "$@"
   wait "${children[@]}"
   after="$(cpu_ticks "$@")"
   awk -v b="$before" -v a="$after" -v t="$tick" 'BEGIN {printf "%.1f\n", (a - b) / t}' > "$work/$label.cpu"
   awk -v b="$jit_before" -v a="$(jit_ticks "$1")" -v t="$tick" 'BEGIN {printf "%.1f\n", (a - b) / t}' > "$work/$label.jit"
+}
+watch_servers() { # label max-seconds "emulator-pids" server-pids...: stops the emulators if a server dies
+  # A server that died (Kamailio's TLS crash, see RESULTS) would leave its phones retrying every
+  # step until their attempts run out; its emulators are stopped at once and the death reported.
+  local label="$1" limit="$2" emulator_pids="$3" pid s running; shift 3
+  for ((s = 0; s < limit; s++)); do
+    running=""
+    for pid in $emulator_pids; do kill -0 "$pid" 2>/dev/null && running=yes; done
+    [ -n "$running" ] || return 0
+    for pid in "$@"; do
+      kill -0 "$pid" 2>/dev/null && continue
+      echo "$label: a server (pid $pid) died during the storm; its phones were stopped" | tee "$work/$label.died" >&2
+      pkill -P "$(tr ' ' ',' <<<"$emulator_pids")" || true
+      return 0
+    done
+    sleep 1
+  done
 }
 jit_ticks() { # pid: CPU ticks of a JVM's JIT compiler threads (none for another process)
   local total=0 task
@@ -157,11 +177,11 @@ report() { # label
   done
   echo "server CPU $(cat "$work/$1.cpu") s$([ "$1" = hub ] && echo " (its JIT compiler $(cat "$work/hub.jit") s)");" \
        "emulator CPU $(cat "$work/$1".*.time | awk '{s += $1 + $2} END {printf "%.1f", s}') s"
+  [ ! -e "$work/$1.died" ] || cat "$work/$1.died"
 }
-if [ "$only" = hub ]; then
-  report hub
-  exit 0
-fi
+# The hub's figures first, so that they stand whatever becomes of the anchor's storm.
+report hub
+[ "$only" != hub ] || exit 0
 
 # The anchor's documents: the hub's own discovery answer and configuration for the first phone,
 # turned into every phone's by replacing its MAC, extension, password and the two servers, so both
@@ -207,8 +227,11 @@ kamailio_start "$work/kamailio" "$kamailio_sip" "$work/anchor-accounts" "$home/p
     "$domain"
 storm anchor "https://localhost:$nginx_port" 60 "$nginx_pid" "$kamailio_pid"
 
-report hub
 report anchor
+if [ -e "$work/anchor.died" ]; then
+  echo "no ratios: the anchor died during its storm"
+  exit 0
+fi
 # Over all emulators: the storm is over when the last one is; the phones registered add up.
 seconds() { cat "$work/$1".*.out | awk '/^done in/ {if ($3 + 0 > m) m = $3 + 0} END {print m + 0}'; }
 registered() { cat "$work/$1".*.out | awk '/^done in/ {s += $5} END {print s + 0}'; }
