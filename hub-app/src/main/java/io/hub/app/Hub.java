@@ -279,8 +279,7 @@ public final class Hub implements AutoCloseable {
     /** This node's heartbeat in the node table (its live flows and calls), and the operator's node list. */
     private NodeHeartbeat startNodeHeartbeat(Clock clock) {
         NodeHeartbeat heartbeat = new NodeHeartbeat(provisioning.nodes(), settings.nodeNameResolved(), clock,
-                () -> (int) sip.registrations().stream().filter(io.hub.sip.Registration::flowUp)
-                        .mapToLong(io.hub.sip.Registration::flowId).distinct().count(),
+                sip::liveFlows,
                 () -> sip.activeCalls().size(),
                 () -> io.hub.app.node.ClusterDirectory.format(settings.nodeAddressResolved(), sip.tlsPort()));
         heartbeat.start();

@@ -418,6 +418,11 @@ public final class SipService implements AutoCloseable {
         return relay;
     }
 
+    /** How many open flows carry a live registration: the phones this node holds. */
+    public int liveFlows() {
+        return location.liveFlowCount();
+    }
+
     /** Every registered contact with the state of its flow. */
     public List<Registration> registrations() {
         return location.all().stream().map(binding -> {

@@ -34,6 +34,7 @@ public final class LocationService implements AutoCloseable {
     private final Map<String, List<Binding>> byAor = new ConcurrentHashMap<>();
     private final Map<Long, Flow> flows = new ConcurrentHashMap<>();
     private final FlowIndex flowIndex = new FlowIndex();
+    private final ExpiryQueue expiries = new ExpiryQueue();
     private final AorLocks locks = new AorLocks();
     private final List<Consumer<LocationEvent>> listeners = new CopyOnWriteArrayList<>();
     private final BindingWriter writer;
@@ -47,7 +48,10 @@ public final class LocationService implements AutoCloseable {
         for (Binding binding : store.load()) {
             loaded.computeIfAbsent(binding.aor(), aor -> new ArrayList<>()).add(binding.withoutFlow());
         }
-        loaded.forEach((aor, bindings) -> byAor.put(aor, List.copyOf(bindings)));
+        loaded.forEach((aor, bindings) -> {
+            byAor.put(aor, List.copyOf(bindings));
+            expiries.list(aor, earliestExpiry(bindings));
+        });
         this.writer = BindingWriter.of(store);
     }
 
@@ -138,16 +142,18 @@ public final class LocationService implements AutoCloseable {
      */
     public void expire(Instant now) {
         List<LocationEvent> events = new ArrayList<>();
-        for (String aor : List.copyOf(byAor.keySet())) {
-            if (byAor.getOrDefault(aor, List.of()).stream().allMatch(b -> b.expiresAt().isAfter(now))) {
-                continue;
-            }
+        for (String aor : expiries.take(now)) {
             ReentrantLock lock = locks.of(aor);
             lock.lock();
             try {
                 List<Binding> current = byAor.getOrDefault(aor, List.of());
                 List<Binding> alive = live(current, now);
-                if (alive.size() != current.size()) {
+                if (alive.size() == current.size()) {
+                    // Refreshed since it was listed: due again at its new earliest expiry.
+                    if (!current.isEmpty()) {
+                        expiries.list(aor, earliestExpiry(current));
+                    }
+                } else {
                     writer.submit(new AorBindings(aor, alive)).whenComplete((stored, failure) -> {
                         if (failure != null) {
                             LOG.warn("sip expired bindings of {} not deleted: {}", LogText.of(aor),
@@ -200,8 +206,24 @@ public final class LocationService implements AutoCloseable {
             byAor.remove(aor);
         } else {
             byAor.put(aor, after);
+            expiries.list(aor, earliestExpiry(after));
         }
         flowIndex.changed(aor, before, after);
+    }
+
+    private static Instant earliestExpiry(List<Binding> bindings) {
+        Instant earliest = Instant.MAX;
+        for (Binding binding : bindings) {
+            if (binding.expiresAt().isBefore(earliest)) {
+                earliest = binding.expiresAt();
+            }
+        }
+        return earliest;
+    }
+
+    /** Entries of the expiry queue, for tests. */
+    int listedForExpiry() {
+        return expiries.size();
     }
 
     private static List<LocationEvent> changes(List<Binding> before, List<Binding> after) {
@@ -274,6 +296,20 @@ public final class LocationService implements AutoCloseable {
 
     public int flowCount() {
         return flows.size();
+    }
+
+    /**
+     * The open flows that carry a live binding: what a node reports as the phones it holds. It looks
+     * at each flow, not at each binding.
+     */
+    public int liveFlowCount() {
+        int live = 0;
+        for (Flow flow : flows.values()) {
+            if (flow.isOpen() && !aorsOn(flow.id()).isEmpty()) {
+                live++;
+            }
+        }
+        return live;
     }
 
     /** Stops the writer once the changes handed to it are written, then the store; later changes fail. */

@@ -22,7 +22,13 @@ import org.slf4j.LoggerFactory;
 final class SelectorLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SelectorLoop.class);
-    static final long SWEEP_MILLIS = 250;
+    /**
+     * How often every connection's deadlines are checked. Each check visits every connection of the
+     * loop, so it is what holding phones costs when they only send keepalives: at 250 ms it was 41 %
+     * of the hub's Java samples with 10,000 phones held. The shortest deadline it serves is the 10 s
+     * handshake, so a second late at most is a tenth of it.
+     */
+    static final long SWEEP_MILLIS = 1_000;
     private static final int MIN_BUFFER = 32 * 1024;
 
     private final Selector selector;

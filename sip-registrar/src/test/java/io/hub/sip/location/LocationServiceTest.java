@@ -3,8 +3,11 @@ package io.hub.sip.location;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import io.hub.pki.MutableClock;
+import io.hub.sip.transport.Flow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -167,6 +170,35 @@ class LocationServiceTest {
     }
 
     @Test
+    void theLiveFlowsAreTheOpenFlowsThatCarryALiveBinding() {
+        location.replace("sip:a@hub.test", List.of(binding("sip:a@hub.test", "<sip:a@192.0.2.1>", 7,
+                Duration.ofMinutes(5))));
+        location.replace("sip:b@hub.test", List.of(binding("sip:b@hub.test", "<sip:b@192.0.2.1>", 7,
+                Duration.ofMinutes(5)), binding("sip:b@hub.test", "<sip:b@192.0.2.2>", 8, Duration.ofMinutes(5))));
+        location.replace("sip:c@hub.test", List.of(binding("sip:c@hub.test", "<sip:c@192.0.2.3>", 9,
+                Duration.ofSeconds(30))));
+        Flow seven = openFlow(7);
+        Flow eight = openFlow(8);
+        List.of(seven, eight, openFlow(9), openFlow(10)).forEach(location::flowOpened);
+
+        assertEquals(3, location.liveFlowCount(), "7 and 8 and 9; 10 carries nothing");
+        clock.advance(Duration.ofSeconds(31));
+        assertEquals(2, location.liveFlowCount(), "9's only binding expired");
+        location.flowClosed(eight);
+        assertEquals(1, location.liveFlowCount());
+        when(seven.isOpen()).thenReturn(false);
+        assertEquals(0, location.liveFlowCount(), "a flow closing is not counted while its close is under way");
+    }
+
+    private static Flow openFlow(long id) {
+        // A unit's stand-in: the transport's flows need a connection, which this store never touches.
+        Flow flow = mock(Flow.class);
+        when(flow.id()).thenReturn(id);
+        when(flow.isOpen()).thenReturn(true);
+        return flow;
+    }
+
+    @Test
     void expiryDeletesTheRowsOfExpiredBindings() throws Exception {
         location.replace("sip:c@hub.test", List.of(binding("sip:c@hub.test", "<sip:c@192.0.2.1>", 9,
                 Duration.ofSeconds(30)), binding("sip:c@hub.test", "<sip:c@192.0.2.2>", 9, Duration.ofMinutes(5))));
@@ -179,6 +211,49 @@ class LocationServiceTest {
 
         assertEquals(List.of("<sip:c@192.0.2.2>"), store.lastSetOf("sip:c@hub.test").stream()
                 .map(Binding::contact).toList());
+    }
+
+    @Test
+    void expiryTakesOnlyTheAorsDueAndListsAnAorOnceHoweverOftenItRefreshes() {
+        for (int i = 0; i < 100; i++) {
+            location.replace("sip:busy@hub.test", List.of(binding("sip:busy@hub.test", "<sip:busy@192.0.2.1>", 1,
+                    Duration.ofSeconds(60 + i))));
+        }
+        location.replace("sip:quiet@hub.test", List.of(binding("sip:quiet@hub.test", "<sip:quiet@192.0.2.2>", 2,
+                Duration.ofSeconds(30))));
+        assertEquals(2, location.listedForExpiry(), "one entry an AOR, not one a REGISTER");
+
+        clock.advance(Duration.ofSeconds(31));
+        location.expire(clock.instant());
+        assertEquals(List.of(), location.bindings("sip:quiet@hub.test"));
+        assertEquals(1, location.listedForExpiry());
+
+        clock.advance(Duration.ofSeconds(30));
+        location.expire(clock.instant());
+        assertEquals(1, location.bindings("sip:busy@hub.test").size(),
+                "listed at its first expiry, a minute, and refreshed since to 159 s: taken early, kept");
+        assertEquals(1, location.listedForExpiry(), "listed again at its new expiry");
+        clock.advance(Duration.ofSeconds(100));
+        location.expire(clock.instant());
+        assertEquals(List.of(), location.bindings("sip:busy@hub.test"));
+        assertEquals(0, location.listedForExpiry());
+    }
+
+    @Test
+    void bindingsLoadedAtStartExpireToo() {
+        HeldStore loaded = new HeldStore(List.of(binding("sip:old@hub.test", "<sip:old@192.0.2.9>", 0,
+                Duration.ofSeconds(10))));
+        try (LocationService restarted = new LocationService(loaded, clock)) {
+            clock.advance(Duration.ofSeconds(11));
+            List<LocationEvent> events = Collections.synchronizedList(new ArrayList<>());
+            restarted.subscribe(events::add);
+
+            restarted.expire(clock.instant());
+
+            assertEquals(List.of(LocationEvent.Kind.EXPIRED), events.stream().map(LocationEvent::kind).toList());
+        } finally {
+            loaded.release();
+        }
     }
 
     @Test
@@ -205,8 +280,17 @@ class LocationServiceTest {
         final List<List<AorBindings>> rounds = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch held = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
+        private final List<Binding> loaded;
         private volatile boolean holdNext;
         private volatile String refused;
+
+        HeldStore() {
+            this(List.of());
+        }
+
+        HeldStore(List<Binding> loaded) {
+            this.loaded = loaded;
+        }
 
         void holdNextRound() {
             holdNext = true;
@@ -236,7 +320,7 @@ class LocationServiceTest {
 
         @Override
         public List<Binding> load() {
-            return List.of();
+            return loaded;
         }
 
         @Override
