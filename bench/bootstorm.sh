@@ -118,7 +118,9 @@ storm() { # label url first-octet server-pids...: one boot storm over the emulat
         >"$work/$label.$e.out" 2>"$work/$label.$e.err" || true; } 2>"$work/$label.$e.time" &
     children+=($!)
   done
-  watch_servers "$label" "$((phones / ${rate%.*} + attempts * timeout * 5 + 60))" "${children[*]}" "$@"
+  # At most as long as the slowest phone may take: its power-on, then every attempt of its six steps.
+  watch_servers "$label" "$((phones / (${rate%.*} > 0 ? ${rate%.*} : 1) + attempts * timeout * 6 + 60))" \
+      "${children[*]}" "$@"
   wait "${children[@]}"
   after="$(cpu_ticks "$@")"
   awk -v b="$before" -v a="$after" -v t="$tick" 'BEGIN {printf "%.1f\n", (a - b) / t}' > "$work/$label.cpu"

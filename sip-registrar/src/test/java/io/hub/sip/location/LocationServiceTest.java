@@ -144,14 +144,19 @@ class LocationServiceTest {
         assertEquals(40, store.lastSetOf(aor).size());
     }
 
-    @Test
-    void theFlowIndexNamesTheAorsWithALiveBindingOnAFlow() {
+    /** a on flow 7; b on flows 7 and 8; c on flow 9 for 30 s only. */
+    private void registerThreeAors() {
         location.replace("sip:a@hub.test", List.of(binding("sip:a@hub.test", "<sip:a@192.0.2.1>", 7,
                 Duration.ofMinutes(5))));
         location.replace("sip:b@hub.test", List.of(binding("sip:b@hub.test", "<sip:b@192.0.2.1>", 7,
                 Duration.ofMinutes(5)), binding("sip:b@hub.test", "<sip:b@192.0.2.2>", 8, Duration.ofMinutes(5))));
         location.replace("sip:c@hub.test", List.of(binding("sip:c@hub.test", "<sip:c@192.0.2.1>", 9,
                 Duration.ofSeconds(30))));
+    }
+
+    @Test
+    void theFlowIndexNamesTheAorsWithALiveBindingOnAFlow() {
+        registerThreeAors();
 
         assertEquals(List.of("sip:a@hub.test", "sip:b@hub.test"), location.aorsOn(7).stream().sorted().toList());
         assertEquals(List.of("sip:b@hub.test"), location.aorsOn(8));
@@ -171,12 +176,7 @@ class LocationServiceTest {
 
     @Test
     void theLiveFlowsAreTheOpenFlowsThatCarryALiveBinding() {
-        location.replace("sip:a@hub.test", List.of(binding("sip:a@hub.test", "<sip:a@192.0.2.1>", 7,
-                Duration.ofMinutes(5))));
-        location.replace("sip:b@hub.test", List.of(binding("sip:b@hub.test", "<sip:b@192.0.2.1>", 7,
-                Duration.ofMinutes(5)), binding("sip:b@hub.test", "<sip:b@192.0.2.2>", 8, Duration.ofMinutes(5))));
-        location.replace("sip:c@hub.test", List.of(binding("sip:c@hub.test", "<sip:c@192.0.2.3>", 9,
-                Duration.ofSeconds(30))));
+        registerThreeAors();
         Flow seven = openFlow(7);
         Flow eight = openFlow(8);
         List.of(seven, eight, openFlow(9), openFlow(10)).forEach(location::flowOpened);
