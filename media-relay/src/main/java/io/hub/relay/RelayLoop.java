@@ -153,6 +153,7 @@ final class RelayLoop {
         while (running) {
             try {
                 // The consumer form fills no selected-key set: no set entry or iterator garbage per wake-up.
+                // It reads inside select, so how many channels this wake-up found sets the next one's reads.
                 readsPerChannel = readsPerReadyChannel(selector.select(this::ready, tickMillis));
                 runTasks();
                 long now = millis.getAsLong();
