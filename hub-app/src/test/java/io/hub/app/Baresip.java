@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,16 +21,31 @@ import java.util.concurrent.TimeUnit;
  * (TLS to the hub's CA, one account registering with RFC 5626 outbound over the hub's TLS port),
  * then the process started with a lifetime and its output in {@code <name>.log} beside the folder.
  * Calls add G.711, mandatory SRTP, a tone file as the microphone, auto-answer and, when asked,
- * baresip's UDP console.
+ * baresip's console.
  */
 final class Baresip implements AutoCloseable {
 
+    /**
+     * Console ports are drawn from here: below the kernel's ephemeral range (32768 up), where no
+     * outgoing connection takes a port between the check that it is free and baresip's bind, and
+     * below the relay's and coturn's ports too.
+     */
+    /** The account's parameters for calls: mandatory SDES-SRTP, auto-answer, PCMU only. */
+    private static final String CALLS = ";mediaenc=srtp-mand;answermode=auto;audio_codecs=PCMU";
+    private static final int CONSOLE_PORTS_FROM = 20000;
+    private static final int CONSOLE_PORTS = 10000;
+    private static final int CONSOLE_ATTEMPTS = 5;
+    private static final String READY = "baresip is ready.";
+    private static final String CONSOLE_REFUSED = "cons: failed to listen";
+
     private final Process process;
     final Path log;
+    private final int console;
 
-    private Baresip(Process process, Path log) {
+    private Baresip(Process process, Path log, int console) {
         this.process = process;
         this.log = log;
+        this.console = console;
     }
 
     /** What a phone needs to register: where its files go, the hub's CA and TLS port, its account and SIP domain. */
@@ -41,25 +59,75 @@ final class Baresip implements AutoCloseable {
 
     /** A phone that only registers and keeps its flow. */
     static Baresip register(Account account, int lifetimeSeconds) throws IOException {
-        return start(account, lifetimeSeconds, List.of("module_app account.so"), "");
+        return start(account, lifetimeSeconds, List.of("module_app account.so"), "", 0);
     }
 
     /**
      * A phone that makes and auto-answers calls: SRTP mandatory, PCMU only, {@code tone} as the
-     * microphone; with a {@code console} port baresip takes commands (such as {@code /dial}) over UDP.
+     * microphone; {@code withConsole}, baresip also takes commands (such as {@code /dial}) through
+     * {@link #command}.
      */
-    static Baresip calls(Account account, int lifetimeSeconds, Path tone, Integer console) throws IOException {
+    static Baresip calls(Account account, int lifetimeSeconds, Path tone, boolean withConsole)
+            throws IOException, InterruptedException {
+        if (!withConsole) {
+            return start(account, lifetimeSeconds, callConfig(tone, 0), CALLS, 0);
+        }
+        // baresip's console listens on UDP and TCP alike and goes without when either bind fails,
+        // so a port is taken only once baresip says it is ready without having refused it.
+        for (int attempt = 1; ; attempt++) {
+            int port = freeConsolePort();
+            Baresip phone = start(account, lifetimeSeconds, callConfig(tone, port), CALLS, port);
+            String said = phone.awaitReady();
+            if (said.contains(READY) && !said.contains(CONSOLE_REFUSED)) {
+                return phone;
+            }
+            phone.close();
+            if (attempt == CONSOLE_ATTEMPTS) {
+                throw new IOException("baresip did not start with a console in " + attempt + " attempts:\n" + said);
+            }
+        }
+    }
+
+    private static List<String> callConfig(Path tone, int console) {
         List<String> lines = new ArrayList<>(List.of("module aufile.so", "module rtcpsummary.so"));
-        if (console != null) {
+        if (console != 0) {
             lines.addAll(List.of("module cons.so", "cons_listen 127.0.0.1:" + console));
         }
         lines.addAll(List.of("module_app menu.so", "module_app account.so", "audio_source aufile," + tone,
                 "rtp_timeout 0"));
-        return start(account, lifetimeSeconds, lines, ";mediaenc=srtp-mand;answermode=auto;audio_codecs=PCMU");
+        return lines;
     }
 
-    private static Baresip start(Account account, int lifetimeSeconds, List<String> extraConfig, String accountExtras)
-            throws IOException {
+    /** A port of the console range that is free for both TCP and UDP on loopback right now. */
+    private static int freeConsolePort() throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int tries = 0; tries < 100; tries++) {
+            int port = CONSOLE_PORTS_FROM + ThreadLocalRandom.current().nextInt(CONSOLE_PORTS);
+            try (ServerSocket tcp = new ServerSocket();
+                    DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
+                tcp.bind(new InetSocketAddress(loopback, port));
+                return port;
+            } catch (IOException taken) {
+                // Try another.
+            }
+        }
+        throw new IOException("no port free for both TCP and UDP among 100 tried from " + CONSOLE_PORTS_FROM);
+    }
+
+    /** baresip's output once it said it is ready, or ended, or after ten seconds. */
+    private String awaitReady() throws IOException, InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            String said = Files.exists(log) ? Files.readString(log) : "";
+            if (said.contains(READY) || !process.isAlive()) {
+                return said;
+            }
+            Thread.sleep(50);
+        }
+        return Files.readString(log);
+    }
+
+    private static Baresip start(Account account, int lifetimeSeconds, List<String> extraConfig, String accountExtras,
+            int console) throws IOException {
         Path config = account.dir().resolve(account.name());
         Files.createDirectories(config);
         List<String> lines = new ArrayList<>(List.of("sip_listen 127.0.0.1:0", "sip_cafile " + account.hubCa(),
@@ -74,7 +142,7 @@ final class Baresip implements AutoCloseable {
         Path log = account.dir().resolve(account.name() + ".log");
         Process process = new ProcessBuilder("baresip", "-f", config.toString(), "-t", String.valueOf(lifetimeSeconds))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Baresip(process, log);
+        return new Baresip(process, log, console);
     }
 
     /** A 440 Hz tone, 8 kHz mono 16-bit PCM: what the G.711 codec takes. */
@@ -91,11 +159,14 @@ final class Baresip implements AutoCloseable {
         Files.write(file, wav.array());
     }
 
-    /** Sends baresip's UDP console (see {@link #calls}) one command line. */
-    static void command(int port, String line) throws IOException {
+    /** Sends this phone's console (see {@link #calls}) one command line, over UDP. */
+    void command(String line) throws IOException {
+        if (console == 0) {
+            throw new IllegalStateException("this baresip was started without a console");
+        }
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.US_ASCII);
-            socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+            socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), console));
         }
     }
 

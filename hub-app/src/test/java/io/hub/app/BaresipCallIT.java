@@ -9,8 +9,6 @@ import io.hub.pki.MacAddress;
 import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.sip.call.CallRecord;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,18 +42,14 @@ class BaresipCallIT {
                     null, null), "test", "127.0.0.1");
             Path tone = dir.resolve("tone.wav");
             Baresip.writeTone(tone, CALL_SECONDS + 20);
-            int console;
-            try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                console = probe.getLocalPort();
-            }
             Baresip callee = baresip(hub, "1002", enrollment.find("default", MacAddress.parse("00809f000102"))
-                    .sipPassword(), tone, null);
+                    .sipPassword(), tone, false);
             Baresip caller = baresip(hub, "1001", enrollment.find("default", MacAddress.parse("00809f000101"))
-                    .sipPassword(), tone, console);
+                    .sipPassword(), tone, true);
             try {
                 awaitRegistered(hub, "sip:1001@localhost");
                 awaitRegistered(hub, "sip:1002@localhost");
-                Baresip.command(console, "/dial sip:1002@localhost");
+                caller.command("/dial sip:1002@localhost");
                 CallRecord answered = awaitAnswered(hub);
                 Thread.sleep(CALL_SECONDS * 1000L);
 
@@ -74,7 +68,7 @@ class BaresipCallIT {
                 String listed = new AdminHttp(hub, dir.resolve("var")).get("/admin/v1/calls");
                 assertTrue(listed.contains("\"id\":\"" + answered.id() + "\"")
                         && listed.contains("\"caller\":\"sip:1001@localhost\""), listed);
-                Baresip.command(console, "/hangup");
+                caller.command("/hangup");
                 CallRecord ended = awaitEnded(hub, answered.id());
                 for (String user : List.of("1001", "1002")) {
                     // What each baresip itself received through its SRTP layer (rtcpsummary's PR and
@@ -102,7 +96,8 @@ class BaresipCallIT {
         }
     }
 
-    private Baresip baresip(Hub hub, String user, String password, Path tone, Integer console) throws IOException {
+    private Baresip baresip(Hub hub, String user, String password, Path tone, boolean console)
+            throws IOException, InterruptedException {
         return Baresip.calls(new Baresip.Account(dir, "baresip-" + user, hub.pki().file(HubPki.HUB_CA_CERTIFICATE),
                 hub.sip().tlsPort(), user, password), CALL_SECONDS + 60, tone, console);
     }

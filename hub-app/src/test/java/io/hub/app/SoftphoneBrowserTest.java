@@ -7,8 +7,6 @@ import io.hub.pki.HubPki;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.devices.DeviceDraft;
 import io.hub.sip.call.CallRecord;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,7 +65,6 @@ class SoftphoneBrowserTest {
     private WebDriverWait wait;
     private Baresip desk;
     private Coturn coturn;
-    private int console;
 
     /**
      * Drops every UDP datagram the TURN test's browser sends to the relay's port range; nothing else
@@ -98,11 +95,8 @@ class SoftphoneBrowserTest {
         enroll("00809f000102", "1002", "Desk");
         Path tone = dir.resolve("tone.wav");
         Baresip.writeTone(tone, 120);
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            console = probe.getLocalPort();
-        }
         desk = Baresip.calls(new Baresip.Account(dir, "baresip-1002", hub.pki().file(HubPki.HUB_CA_CERTIFICATE),
-                hub.sip().tlsPort(), "1002", password("00809f000102")), 180, tone, console);
+                hub.sip().tlsPort(), "1002", password("00809f000102")), 180, tone, true);
         browser = Chromium.start(hub, dir.resolve("chromium-profile"), BROWSER_FLAGS);
         wait = new WebDriverWait(browser, WAIT);
     }
@@ -144,7 +138,7 @@ class SoftphoneBrowserTest {
         assertEquals("caller-hung-up", awaitEnded(outgoing.id()).cause().code());
 
         // (b) The desk phone calls the browser, whose user answers.
-        Baresip.command(console, "/dial sip:1001@localhost");
+        desk.command("/dial sip:1001@localhost");
         waitFor("call-state", text -> text.equals("incoming call from sip:1002@localhost"));
         browser.findElement(By.id("answer")).click();
         waitFor("call-state", text -> text.equals("in call"));

@@ -123,7 +123,7 @@ class ThreeNodeClusterIT {
         Path tone = dir.resolve("tone.wav");
         Baresip.writeTone(tone, 120);
         baresip = Baresip.calls(new Baresip.Account(dir, "baresip-1003", homeA.resolve("pki/ca.pem"),
-                node("c").sipTlsPort(), "1003", passwords.get("1003"), "hub.test"), 180, tone, null);
+                node("c").sipTlsPort(), "1003", passwords.get("1003"), "hub.test"), 180, tone, false);
         await(() -> "node-c".equals(registered(admin, token, node("c")).get("1003")), "baresip registers on node C");
 
         // The emulator, whose site names node B as its registrar and node C as its fallback.
