@@ -1,11 +1,10 @@
 package io.hub.app;
 
+import io.hub.testing.LoopbackPorts;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,15 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Baresip implements AutoCloseable {
 
-    /**
-     * Console ports are drawn from here: below the kernel's ephemeral range (32768 up), where no
-     * outgoing connection takes a port between the check that it is free and baresip's bind, and
-     * below the relay's and coturn's ports too.
-     */
     /** The account's parameters for calls: mandatory SDES-SRTP, auto-answer, PCMU only. */
     private static final String CALLS = ";mediaenc=srtp-mand;answermode=auto;audio_codecs=PCMU";
-    private static final int CONSOLE_PORTS_FROM = 20000;
-    private static final int CONSOLE_PORTS = 10000;
     private static final int CONSOLE_ATTEMPTS = 5;
     private static final String READY = "baresip is ready.";
     private static final String CONSOLE_REFUSED = "cons: failed to listen";
@@ -75,7 +66,7 @@ final class Baresip implements AutoCloseable {
         // baresip's console listens on UDP and TCP alike and goes without when either bind fails,
         // so a port is taken only once baresip says it is ready without having refused it.
         for (int attempt = 1; ; attempt++) {
-            int port = freeConsolePort();
+            int port = LoopbackPorts.free();
             Baresip phone = start(account, lifetimeSeconds, callConfig(tone, port), CALLS, port);
             String said = phone.awaitReady();
             if (said.contains(READY) && !said.contains(CONSOLE_REFUSED)) {
@@ -96,22 +87,6 @@ final class Baresip implements AutoCloseable {
         lines.addAll(List.of("module_app menu.so", "module_app account.so", "audio_source aufile," + tone,
                 "rtp_timeout 0"));
         return lines;
-    }
-
-    /** A port of the console range that is free for both TCP and UDP on loopback right now. */
-    private static int freeConsolePort() throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int tries = 0; tries < 100; tries++) {
-            int port = CONSOLE_PORTS_FROM + ThreadLocalRandom.current().nextInt(CONSOLE_PORTS);
-            try (ServerSocket tcp = new ServerSocket();
-                    DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
-                tcp.bind(new InetSocketAddress(loopback, port));
-                return port;
-            } catch (IOException taken) {
-                // Try another.
-            }
-        }
-        throw new IOException("no port free for both TCP and UDP among 100 tried from " + CONSOLE_PORTS_FROM);
     }
 
     /** baresip's output once it said it is ready, or ended, or after ten seconds. */

@@ -2,12 +2,10 @@ package io.hub.app;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hub.testing.LoopbackPorts;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +56,7 @@ final class Coturn implements AutoCloseable {
         assertInstalled();
         Files.createDirectories(dir);
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            Coturn coturn = launch(dir, freeUdpAndTcpPort(), realm, secret);
+            Coturn coturn = launch(dir, LoopbackPorts.free(), realm, secret);
             if (coturn.listening()) {
                 return coturn;
             }
@@ -76,19 +74,6 @@ final class Coturn implements AutoCloseable {
                 "--pidfile=" + dir.resolve("turnserver.pid"), "--userdb=" + dir.resolve("turndb")))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Coturn(process, port, log);
-    }
-
-    /** A loopback port bound for TCP and UDP at once, then released for coturn. */
-    private static int freeUdpAndTcpPort() throws IOException {
-        for (int probe = 0; probe < 50; probe++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                    DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), InetAddress.getLoopbackAddress())) {
-                return udp.getLocalPort();
-            } catch (BindException e) {
-                // That port is free for TCP only: probe another.
-            }
-        }
-        throw new IOException("no loopback port free for both TCP and UDP in 50 probes");
     }
 
     /**

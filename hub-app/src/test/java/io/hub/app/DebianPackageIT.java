@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hub.pki.HubTlsEngines;
 import io.hub.pki.PemFiles;
+import io.hub.testing.LoopbackPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,9 +72,10 @@ class DebianPackageIT {
                 assertEquals("/var/lib/hub", user[5], "the hub user's home");
                 assertEquals("hub", Files.getOwner(HOME).getName());
 
-                int adminPort = freePort();
+                int adminPort = LoopbackPorts.free();
                 Files.writeString(HOME.resolve("hub.yaml"), "bind: 127.0.0.1\nadminBind: 127.0.0.1\n"
-                        + "httpsPort: " + freePort() + "\nadminPort: " + adminPort + "\nsipTlsPort: " + freePort() + "\nwebPort: " + freePort()
+                        + "httpsPort: " + LoopbackPorts.free() + "\nadminPort: " + adminPort + "\nsipTlsPort: "
+                        + LoopbackPorts.free() + "\nwebPort: " + LoopbackPorts.free()
                         + "\nrelayPorts: 47000-47099\n");
                 run("chown", "hub:hub", HOME.resolve("hub.yaml").toString());
 
@@ -178,12 +179,6 @@ class DebianPackageIT {
 
     private static String log(Path journal) throws IOException {
         return Files.exists(journal) ? Files.readString(journal) : "(no output)";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Runs a command to its end (bounded); its output, failing on a non-zero exit. */

@@ -2,8 +2,6 @@ package io.hub.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +84,13 @@ public final class TestPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TestPostgres cluster = new TestPostgres(bin, directory, freePort(), UUID.randomUUID().toString(), root);
+        int port;
+        try {
+            port = LoopbackPorts.free();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TestPostgres cluster = new TestPostgres(bin, directory, port, UUID.randomUUID().toString(), root);
         try {
             cluster.initialise();
             cluster.resume();
@@ -276,13 +280,5 @@ public final class TestPostgres implements AutoCloseable {
         PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
         view.setOwner(user);
         view.setGroup(group);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

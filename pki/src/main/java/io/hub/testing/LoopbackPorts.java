@@ -1,0 +1,41 @@
+package io.hub.testing;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Loopback ports for a program a test starts and that binds them itself (baresip's console, coturn,
+ * PostgreSQL, a packaged hub). A port the kernel hands out for port 0 lies in its ephemeral range,
+ * where any outgoing connection may take it between the probe and the program's bind; these are
+ * drawn below that range (32768 up by default), and below the relay's (30000 up), so only another
+ * explicit bind can take one.
+ */
+public final class LoopbackPorts {
+
+    static final int FROM = 20000;
+    static final int COUNT = 10000;
+    private static final int TRIES = 100;
+
+    private LoopbackPorts() {
+    }
+
+    /** A port of 20000-29999 free for both TCP and UDP on loopback right now. */
+    public static int free() throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int tried = 0; tried < TRIES; tried++) {
+            int port = FROM + ThreadLocalRandom.current().nextInt(COUNT);
+            try (ServerSocket tcp = new ServerSocket();
+                    DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
+                tcp.bind(new InetSocketAddress(loopback, port));
+                return port;
+            } catch (IOException taken) {
+                // Bound already for TCP or UDP: draw another.
+            }
+        }
+        throw new IOException("no loopback port free for both TCP and UDP among " + TRIES + " drawn from " + FROM);
+    }
+}
