@@ -72,13 +72,13 @@ nginx_start "$work" 18600 "$home"
 for _ in $(seq 50); do curl -s -o /dev/null "${tls[@]}" "https://localhost:18600/prov/v1/config/$mac.xml" && break; sleep 0.2; done
 
 tick="$(getconf CLK_TCK)"
-rps() { # url keepalive count server-pid: the rate on stdout, the server's CPU a request (µs) appended to $work/cpu
+rps() { # url keepalive count server-pid: the rate on stdout, the server's CPU a request (µs) appended to $work/cpu-PID
   local keep=() out before
   [ "$2" = yes ] && keep=(-k)
   before="$(cpu_ticks "$4")"
   out="$(ab -q "${keep[@]}" -n "$3" -c "$concurrency" -E "$work/phone/both.pem" "$1" 2>&1 || true)"
   awk -v ticks="$(($(cpu_ticks "$4") - before))" -v tick="$tick" '/^Complete requests/ && $3 > 0 {
-      printf "%.1f\n", ticks * 1000000 / tick / $3 }' <<<"$out" >> "$work/cpu"
+      printf "%.1f\n", ticks * 1000000 / tick / $3 }' <<<"$out" >> "$work/cpu-$4"
   grep -q "^Non-2xx responses" <<<"$out" && { echo "bench: non-2xx answers from $1" >&2; echo 0; return; }
   awk '/^Requests per second/ {print $4}' <<<"$out"
 }
@@ -96,12 +96,16 @@ measure() { # name unit hub-command nginx-command; the runs on stderr, the media
   # One run of each server is not counted: the hub's compiler still finishes the methods of this
   # kind of request there (the warm-up's other kinds kept its queue busy; that run costs the hub
   # about half again the CPU a request of the next ones), and nginx gets the same run.
-  eval "$3" >/dev/null; : > "$work/cpu"
-  hub_runs="$(for _ in $(seq "$runs"); do eval "$3"; echo; done)"
-  hub_cpu="$(cat "$work/cpu")"
-  eval "$4" >/dev/null; : > "$work/cpu"
-  nginx_runs="$(for _ in $(seq "$runs"); do eval "$4"; echo; done)"
-  nginx_cpu="$(cat "$work/cpu")"
+  # The counted runs alternate, hub then nginx, so that a machine growing slower or faster during
+  # the measure (it is shared) weighs on both alike.
+  eval "$3" >/dev/null; eval "$4" >/dev/null; : > "$work/cpu-$hub_pid"; : > "$work/cpu-$nginx_pid"
+  hub_runs="" nginx_runs=""
+  for _ in $(seq "$runs"); do
+    hub_runs+="$(eval "$3")"$'\n'
+    nginx_runs+="$(eval "$4")"$'\n'
+  done
+  hub_cpu="$(cat "$work/cpu-$hub_pid")"
+  nginx_cpu="$(cat "$work/cpu-$nginx_pid")"
   echo "$1, runs: hub $(tr '\n' ' ' <<<"$hub_runs")nginx $(tr '\n' ' ' <<<"$nginx_runs")" >&2
   hub="$(median <<<"$hub_runs")"
   nginx="$(median <<<"$nginx_runs")"
