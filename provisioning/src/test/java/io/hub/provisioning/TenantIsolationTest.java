@@ -238,6 +238,8 @@ class TenantIsolationTest extends HubTest {
                 TestHub.Phone acmes = hub.phone("00809f000002", "Myriad M7")) {
             assertEquals(200, own.get("/rdd/v1/discovery").getStatus());
             assertEquals(200, acmes.get("/rdd/v1/discovery").getStatus());
+            assertEquals(204, acmes.post("/prov/v1/status/00809f000002", "{\"firmware\": \"1.0.0\"}").getStatus());
+            assertEquals(204, own.post("/prov/v1/status/00809f000001", "{\"firmware\": \"1.0.0\"}").getStatus());
             assertEquals(403, acmes.get("/prov/v1/config/00809f000001.xml").getStatus());
         }
 
@@ -247,8 +249,8 @@ class TenantIsolationTest extends HubTest {
         List<String> seen = new ArrayList<>();
         acmes.forEach(event -> seen.add(event.get("action").asText() + " " + event.path("mac").asText("-") + " "
                 + event.get("actor").asText()));
-        assertEquals(List.of("discovery 00809f000002 device", "enroll 00809f000002 admin:acme"), seen,
-                "acme sees its own rows only");
+        assertEquals(List.of("status 00809f000002 device", "discovery 00809f000002 device",
+                "enroll 00809f000002 admin:acme"), seen, "acme sees its own rows only, its phone's among them");
         assertTrue(all.toString().contains("00809f000001") && all.toString().contains("00809f000002")
                 && all.toString().contains("tenant-create"), all.toString());
         assertEquals(0, json(as(acme, "GET", "/admin/v1/audit?mac=00809f000001", null)).get("events").size());

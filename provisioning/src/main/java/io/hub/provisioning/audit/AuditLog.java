@@ -61,6 +61,16 @@ public final class AuditLog {
                 fingerprint, detail);
     }
 
+    /**
+     * Records what a phone did, inside the caller's transaction, in the tenant of the device record
+     * the request was served from: the phone's own requests (discovery, status) read it moments
+     * before, so the row does not look the MAC's tenant up again.
+     */
+    public void recordForDevice(Connection connection, String tenant, String sourceIp, String action, String mac,
+            String fingerprint, String detail) throws SQLException {
+        insert(connection, tenant, "device", sourceIp, action, AuditEvent.OK, null, mac, fingerprint, detail);
+    }
+
     /** Records an event of a known tenant (such as a SIP refusal for an AOR of its domain) in its own transaction. */
     public void recordForTenant(String tenant, String actor, String sourceIp, String action, String outcome,
             String reason, String mac, String fingerprint, String detail) {

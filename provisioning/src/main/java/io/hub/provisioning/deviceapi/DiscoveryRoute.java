@@ -1,7 +1,6 @@
 package io.hub.provisioning.deviceapi;
 
 import io.hub.pki.MacAddress;
-import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.changes.ConfigChanges;
 import io.hub.provisioning.changes.KeptUntilChanged;
@@ -89,7 +88,7 @@ final class DiscoveryRoute extends DeviceRoute {
                 XmlDocuments.attributes("version", image.version(), "url", DeviceUrls.firmware(base, image),
                         "sha256", image.sha256(), "size", Long.toString(image.size()))));
         contacts.record(device.mac(), "discovery", request, sourceIp, null, connection -> {
-            audit.record(connection, "device", sourceIp, "discovery", AuditEvent.OK, null, device.mac().value(),
+            audit.recordForDevice(connection, device.tenant(), sourceIp, "discovery", device.mac().value(),
                     access.identity().fingerprint(), device.isAssigned() ? "ready" : "unassigned");
             return null;
         });

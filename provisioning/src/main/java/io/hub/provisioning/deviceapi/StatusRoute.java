@@ -5,7 +5,6 @@ import io.hub.dhcp.Finding;
 import io.hub.pki.MacAddress;
 import io.hub.provisioning.ProvisioningException;
 import io.hub.provisioning.alerts.DhcpAlerts;
-import io.hub.provisioning.audit.AuditEvent;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.http.PathParameters;
 import io.hub.provisioning.http.RateLimiter;
@@ -84,7 +83,7 @@ final class StatusRoute extends DeviceRoute {
         }
         String detail = "firmware=" + report.firmware() + " ip=" + report.ip() + conflicts;
         contacts.record(mac, "status", request, sourceIp, report, connection -> {
-            audit.record(connection, "device", sourceIp, "status", AuditEvent.OK, null, mac.value(),
+            audit.recordForDevice(connection, access.device().tenant(), sourceIp, "status", mac.value(),
                     access.identity().fingerprint(), detail);
             return null;
         });
