@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
@@ -143,9 +142,9 @@ public final class DeviceCertificateValidator {
             Object state = state();
             long now = clock.millis();
             List<String> key = KeptPaths.key(presented, fingerprint);
-            Optional<TrustedManufacturer> keptAnchor = keptPaths.anchor(key, state, now);
-            if (keptAnchor.isPresent()) {
-                return identify(leaf, keptAnchor.get(), requested, fingerprint);
+            Optional<KeptPaths.Acceptance> kept = keptPaths.accepted(key, state, now);
+            if (kept.isPresent()) {
+                return identify(leaf, kept.get(), requested, fingerprint);
             }
             judged.incrementAndGet();
             PathResult path = buildPath(presented);
@@ -156,8 +155,10 @@ public final class DeviceCertificateValidator {
             if (refusal != null) {
                 return DeviceValidation.refused(refusal.cause, refusal.detail, fingerprint);
             }
-            keptPaths.keep(key, path.certificates, path.anchor, state, crls.of(path.anchor));
-            return identify(leaf, path.anchor, requested, fingerprint);
+            KeptPaths.Acceptance acceptance = new KeptPaths.Acceptance(path.anchor,
+                    LeafNames.read(leaf, path.anchor.macRule()));
+            keptPaths.keep(key, path.certificates, acceptance, state, crls.of(path.anchor));
+            return identify(leaf, acceptance, requested, fingerprint);
         } catch (RuntimeException e) {
             // A hostile chain or a damaged trust store must refuse, never escape as an exception.
             LOG.warn("certificate validation failed unexpectedly fingerprint={}: {}", fingerprint, e.toString());
@@ -346,9 +347,11 @@ public final class DeviceCertificateValidator {
         return null;
     }
 
-    private DeviceValidation identify(X509Certificate leaf, TrustedManufacturer anchor,
+    private DeviceValidation identify(X509Certificate leaf, KeptPaths.Acceptance acceptance,
             Optional<MacAddress> requestedMac, String fingerprint) {
-        Optional<MacAddress> certified = anchor.macRule().extract(leaf);
+        TrustedManufacturer anchor = acceptance.anchor();
+        LeafNames names = acceptance.names();
+        Optional<MacAddress> certified = names.certified();
         MacAddress mac;
         TrustLevel level;
         if (certified.isPresent() && !anchor.generic()) {
@@ -368,7 +371,7 @@ public final class DeviceCertificateValidator {
         if (revocations.isRevoked(mac)) {
             return DeviceValidation.refused(RefusalCause.REVOKED, "device " + mac + " is revoked", fingerprint);
         }
-        return DeviceValidation.accepted(new DeviceIdentity(mac, model(leaf), fingerprint, leaf.getSerialNumber(),
+        return DeviceValidation.accepted(new DeviceIdentity(mac, names.model(), fingerprint, names.serial(),
                 anchor.name(), level));
     }
 
@@ -460,10 +463,6 @@ public final class DeviceCertificateValidator {
         } catch (GeneralSecurityException e) {
             return new Refusal(RefusalCause.INVALID_CHAIN, "PKIX: " + PemFiles.oneLine(e));
         }
-    }
-
-    private static Optional<String> model(X509Certificate leaf) {
-        return SubjectNames.first(leaf, BCStyle.OU);
     }
 
     private static String subject(X509Certificate certificate) {

@@ -33,8 +33,12 @@ final class KeptPaths {
                 .executor(Runnable::run).build();
     }
 
+    /** An accepted chain's anchor, and what its leaf names by that anchor's rule. */
+    record Acceptance(TrustedManufacturer anchor, LeafNames names) {
+    }
+
     /** What an acceptance rested on; it holds while the state is equal and the time within the window. */
-    private record Kept(TrustedManufacturer anchor, Object state, long fromMillis, long untilMillis) {
+    private record Kept(Acceptance acceptance, Object state, long fromMillis, long untilMillis) {
         boolean holds(Object now, long millis) {
             return millis >= fromMillis && millis <= untilMillis && state.equals(now);
         }
@@ -49,18 +53,19 @@ final class KeptPaths {
                 .toList();
     }
 
-    /** The anchor of the chain keyed {@code key} when its acceptance still holds, else empty. */
-    Optional<TrustedManufacturer> anchor(List<String> key, Object state, long nowMillis) {
+    /** The acceptance of the chain keyed {@code key} when it still holds, else empty. */
+    Optional<Acceptance> accepted(List<String> key, Object state, long nowMillis) {
         Kept found = kept.getIfPresent(key);
-        return found != null && found.holds(state, nowMillis) ? Optional.of(found.anchor()) : Optional.empty();
+        return found != null && found.holds(state, nowMillis) ? Optional.of(found.acceptance()) : Optional.empty();
     }
 
     /**
      * Keeps an acceptance reached in {@code state}: valid while every certificate of {@code path} and
      * the anchor is, and while the anchor's imported CRL, if any, is before its next update.
      */
-    void keep(List<String> key, List<X509Certificate> path, TrustedManufacturer anchor, Object state,
+    void keep(List<String> key, List<X509Certificate> path, Acceptance acceptance, Object state,
             Optional<X509CRL> crl) {
+        TrustedManufacturer anchor = acceptance.anchor();
         long from = Long.MIN_VALUE;
         long until = Long.MAX_VALUE;
         for (X509Certificate certificate : path) {
@@ -76,7 +81,7 @@ final class KeptPaths {
             }
             until = Math.min(until, nextUpdate.getTime() - 1);
         }
-        kept.put(key, new Kept(anchor, state, from, until));
+        kept.put(key, new Kept(acceptance, state, from, until));
     }
 
     /** How many are kept, once evictions due are done. */

@@ -603,6 +603,39 @@ class DeviceCertificateValidatorTest {
         assertEquals(2, validator.judged());
     }
 
+    /**
+     * The second connection of a phone (SIP-TLS after the device port) is identified from what the
+     * first one read of its leaf: the native TLS engine parses a certificate only when its subject or
+     * serial number is first read.
+     */
+    @Test
+    void aKeptAcceptanceIdentifiesThePhoneWithoutReadingItsLeafAgain() {
+        X509Certificate real = TestPki.leaf("CN=Myriad M7,serialNumber=00809FAABBCC,OU=Myriad M7,O=Vendor")
+                .issuedBy(vendorIntermediate);
+        DeviceCertificateValidator validator = validator();
+        DeviceIdentity first = validator.validate(List.of(real, vendorIntermediate.certificate()), Optional.of(MAC))
+                .identityOrThrow();
+
+        ReadCountingCertificate presentedAgain = new ReadCountingCertificate(real);
+        DeviceIdentity again = validator.validate(List.of(presentedAgain, vendorIntermediate.certificate()),
+                Optional.of(MAC)).identityOrThrow();
+
+        assertEquals(first, again);
+        assertEquals(Optional.of("Myriad M7"), again.model());
+        assertEquals(real.getSerialNumber(), again.serial());
+        assertEquals(0, presentedAgain.reads(), "neither its subject nor its serial number was read");
+        assertEquals(1, validator.judged());
+        assertRefused(RefusalCause.MAC_MISMATCH, validator.validate(List.of(presentedAgain,
+                vendorIntermediate.certificate()), Optional.of(OTHER_MAC)));
+
+        pki.untrust("vendor");
+        trust(vendorRoot, "vendor-again", MacRule.CN, false);
+        // Trusted again under another rule: the state changed, so the leaf is read and judged anew.
+        assertRefused(RefusalCause.NO_MAC, validator.validate(List.of(presentedAgain,
+                vendorIntermediate.certificate()), Optional.of(MAC)));
+        assertTrue(presentedAgain.reads() > 0);
+    }
+
     @Test
     void aKeptAcceptanceYieldsToARevocationAnUntrustedCaAndARevokedMac() {
         X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
@@ -665,8 +698,8 @@ class DeviceCertificateValidatorTest {
         TrustedManufacturer anchor = pki.trusted().list().get(0);
         for (int i = 0; i < 50; i++) {
             X509Certificate leaf = TestPki.leaf("CN=x,serialNumber=00809faabbcc").issuedBy(vendorRoot);
-            bounded.keep(KeptPaths.key(List.of(leaf), Fingerprints.sha256(leaf)), List.of(leaf), anchor, "state",
-                    Optional.empty());
+            bounded.keep(KeptPaths.key(List.of(leaf), Fingerprints.sha256(leaf)), List.of(leaf),
+                    new KeptPaths.Acceptance(anchor, LeafNames.read(leaf, anchor.macRule())), "state", Optional.empty());
         }
         assertTrue(bounded.size() <= 4, bounded.size() + " kept");
     }
