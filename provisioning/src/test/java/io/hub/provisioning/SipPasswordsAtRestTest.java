@@ -21,7 +21,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -147,6 +153,42 @@ class SipPasswordsAtRestTest {
         assertThrows(StorageException.class, () -> secrets.open("v1:AAAA", MAC), "too short");
         assertThrows(StorageException.class, () -> secrets.open("v1:not base64!", MAC));
         assertThrows(IllegalArgumentException.class, () -> new SealedSecrets(new byte[16]));
+    }
+
+    /** Each thread reuses one cipher: a value refused, or sealed, on it leaves nothing for the next. */
+    @Test
+    void aThreadsCipherServesEveryValueAfterARefusalAndAcrossThreads() throws Exception {
+        byte[] key = new byte[SealedSecrets.KEY_BYTES];
+        key[0] = 2;
+        SealedSecrets secrets = new SealedSecrets(key);
+        String sealed = secrets.seal("s3cret", MAC);
+        assertThrows(StorageException.class, () -> secrets.open(sealed, "00809f000001"));
+        assertEquals("s3cret", secrets.open(sealed, MAC), "opens after a refusal on the same thread");
+        assertEquals("other", secrets.open(secrets.seal("other", "00809f000001"), "00809f000001"));
+
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> opened = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                opened.add(threads.submit(() -> {
+                    int count = 0;
+                    for (int i = 0; i < 200; i++) {
+                        String owner = String.format("00809f%06x", thread * 1000 + i);
+                        String secret = "secret-" + thread + "-" + i;
+                        assertEquals(secret, secrets.open(secrets.seal(secret, owner), owner));
+                        assertEquals("s3cret", secrets.open(sealed, MAC));
+                        count++;
+                    }
+                    return count;
+                }));
+            }
+            for (Future<Integer> each : opened) {
+                assertEquals(200, each.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     private static void enroll(TestHub hub) throws Exception {

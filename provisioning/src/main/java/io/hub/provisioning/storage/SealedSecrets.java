@@ -29,6 +29,11 @@ public final class SealedSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKey key;
+    /**
+     * A cipher per thread, initialised anew for each value: looking one up (the provider list, the
+     * transformation's parsing) cost more than opening the value, and every device read opens one.
+     */
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(SealedSecrets::newCipher);
 
     /**
      * @param key {@link #KEY_BYTES} random bytes
@@ -95,9 +100,17 @@ public final class SealedSecrets {
     }
 
     private Cipher cipher(int mode, byte[] nonce, String context) throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher cipher = ciphers.get();
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
         cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
         return cipher;
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
+        }
     }
 }
