@@ -23,9 +23,10 @@
 # default to tcnative, as the hub's settings do.
 # --phone-tls is the TLS the emulated phones speak (`hub phone fleet --tls`; default conscrypt, since
 # on the JDK's the emulator spent more CPU on its handshakes than the hub did on the whole boot).
-# --emulators splits the phones over E emulator processes (default one per 3,000 phones): a phone
+# --emulators splits the phones over E emulator processes (default one per 2,500 phones): a phone
 # on Conscrypt holds three descriptors per connection, up to six while its HTTPS and SIP connections
-# are both open, and one process may open at most the hard open-file limit (20,000 here).
+# are both open, and one process may open at most the hard open-file limit (20,000 here); 3,000
+# phones in one process ran out of descriptors in a storm against the anchor.
 # --attempts and --timeout are each phone's attempts per step (default 30) and seconds per attempt
 # (default 20): patient phones, so the time until all are registered is measured; a desk phone's own
 # are about 4 and 10. --handshakes-in-flight sets the hub's httpHandshakesInFlight (default none).
@@ -58,7 +59,7 @@ while [ $# -gt 0 ]; do
             "[--handshakes-in-flight C] [--warmup W] [--only hub]" >&2; exit 2 ;;
   esac
 done
-emulators="${emulators:-$(((phones + 2999) / 3000))}"
+emulators="${emulators:-$(((phones + 2499) / 2500))}"
 case "$only" in ""|hub) ;; *) echo "bench: --only takes hub" >&2; exit 2 ;; esac
 
 need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
