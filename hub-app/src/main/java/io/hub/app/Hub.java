@@ -133,6 +133,7 @@ public final class Hub implements AutoCloseable {
         }
         // Closed last: every module that was handed the pool stops before it.
         services.add(database);
+        database.migrate();
         ClusterCertificateNames clusterNames = settings.databaseUrl == null ? null : joinCluster(database, clock);
         // Read once for every port: a renewal between two reads would leave a port with a pair that is none.
         ServerCredentials served = pki.serverCredentials();

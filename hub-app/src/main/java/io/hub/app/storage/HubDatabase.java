@@ -102,6 +102,7 @@ public final class HubDatabase implements AutoCloseable {
         Path privateDirectory = jdbcUrl != null ? null : directory;
         tighten(privateDirectory);
         if (jdbcUrl == null) {
+            MigrationSnapshot.restoreInterrupted(directory, FILE_NAME);
             DatabaseFileCheck.check(url, directory.toAbsolutePath().resolve(FILE_NAME + DatabaseFileCheck.FILE_SUFFIX));
         }
         HikariConfig config = new HikariConfig();
@@ -179,6 +180,18 @@ public final class HubDatabase implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * Migrates every module's schema before the modules start. On the H2 file that is all of it or,
+     * after a kill, none ({@link MigrationSnapshot}); on PostgreSQL each module migrates as it starts,
+     * each migration a transaction of its own.
+     */
+    public void migrate() {
+        if (privateDirectory != null) {
+            MigrationSnapshot.migrate(pool, privateDirectory, SchemaVersions.pending(pool),
+                    () -> SchemaVersions.migrateAll(pool));
+        }
     }
 
     /** Closes the pool, then makes the files H2 created since the open private too. */

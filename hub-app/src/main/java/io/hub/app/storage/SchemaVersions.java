@@ -29,6 +29,16 @@ public final class SchemaVersions {
         return schemas;
     }
 
+    /** Whether any module has a migration its history does not record as applied. */
+    public static boolean pending(DataSource dataSource) {
+        return schemas(dataSource).values().stream().anyMatch(flyway -> flyway.info().pending().length > 0);
+    }
+
+    /** Migrates every module's schema, provisioning's first, as the modules start. */
+    public static void migrateAll(DataSource dataSource) {
+        schemas(dataSource).values().forEach(Flyway::migrate);
+    }
+
     /** Per module, the version its history says is applied ({@code none} before the first migration). */
     public static Map<String, String> applied(DataSource dataSource) {
         Map<String, String> versions = new LinkedHashMap<>();
