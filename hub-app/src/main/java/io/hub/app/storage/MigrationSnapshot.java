@@ -59,11 +59,17 @@ final class MigrationSnapshot {
      * until they are done, when {@code pending}.
      */
     static void migrate(DataSource dataSource, Path directory, boolean pending, Runnable migrations) {
-        if (!pending) {
-            return;
-        }
         Path snapshot = directory.resolve(FILE);
         try {
+            if (!pending) {
+                // A copy put back for a hub that has nothing to migrate on it (an older one, after a
+                // newer one's migration was cut short) is spent: kept, a later start would put it
+                // back over everything written since.
+                if (Files.deleteIfExists(snapshot)) {
+                    syncDirectory(directory);
+                }
+                return;
+            }
             if (!Files.exists(snapshot)) {
                 take(dataSource, directory, snapshot);
             }

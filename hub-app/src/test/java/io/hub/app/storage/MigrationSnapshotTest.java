@@ -102,6 +102,31 @@ class MigrationSnapshotTest {
         assertFalse(Files.exists(directory.resolve(MigrationSnapshot.FILE)));
     }
 
+    /**
+     * A copy put back for a hub with nothing to migrate on it (an older hub started after a newer
+     * one's migration was cut short) is dropped, so no later start puts it back over newer rows.
+     */
+    @Test
+    void aCopyPutBackForAHubWithNothingToMigrateIsDropped() throws Exception {
+        Path directory = dir.resolve("db");
+        try (HubDatabase database = HubDatabase.open(null, directory)) {
+            database.migrate();
+            execute(database.dataSource(), "BACKUP TO '" + directory.resolve(MigrationSnapshot.FILE) + "'");
+        }
+        try (HubDatabase database = HubDatabase.open(null, directory)) {
+            assertTrue(Files.exists(directory.resolve(MigrationSnapshot.FILE)), "put back, kept until migrated");
+            database.migrate();
+            assertFalse(Files.exists(directory.resolve(MigrationSnapshot.FILE)), "nothing to migrate: dropped");
+            Database.migrate(database.dataSource()).transaction(connection -> connection.createStatement()
+                    .executeUpdate("INSERT INTO tenant (id, name, created_at) VALUES ('new', 'New', CURRENT_TIMESTAMP)"));
+        }
+        try (HubDatabase database = HubDatabase.open(null, directory);
+                Connection connection = database.dataSource().getConnection();
+                ResultSet row = connection.createStatement().executeQuery("SELECT name FROM tenant WHERE id = 'new'")) {
+            assertTrue(row.next(), "a row written after the copy was dropped stays");
+        }
+    }
+
     private static void execute(DataSource pool, String sql) {
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
