@@ -76,16 +76,12 @@ public final class TestPostgres implements AutoCloseable {
         Path bin = binaries();
         boolean root = "root".equals(System.getProperty("user.name"));
         Path directory;
+        int port;
         try {
             directory = Files.createTempDirectory("test-postgres-");
             if (root) {
                 giveToPostgres(directory);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int port;
-        try {
             port = LoopbackPorts.free();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
