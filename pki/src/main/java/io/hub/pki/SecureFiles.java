@@ -68,8 +68,12 @@ public final class SecureFiles {
         }
     }
 
-    /** Makes the rename itself durable, so a crash right after it cannot bring the old file back. */
-    private static void syncDirectory(Path directory) {
+    /**
+     * Makes a rename, creation or deletion in {@code directory} durable, so a crash right after it
+     * cannot bring the old entry back. A file system that cannot sync a directory is used as it is:
+     * the files themselves were forced to disk, and refusing to run there would be worse.
+     */
+    public static void syncDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | UnsupportedOperationException e) {

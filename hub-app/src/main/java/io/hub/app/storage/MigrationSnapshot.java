@@ -1,5 +1,6 @@
 package io.hub.app.storage;
 
+import io.hub.pki.SecureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -66,7 +67,7 @@ final class MigrationSnapshot {
                 // newer one's migration was cut short) is spent: kept, a later start would put it
                 // back over everything written since.
                 if (Files.deleteIfExists(snapshot)) {
-                    syncDirectory(directory);
+                    SecureFiles.syncDirectory(directory);
                 }
                 return;
             }
@@ -75,7 +76,7 @@ final class MigrationSnapshot {
             }
             migrations.run();
             Files.delete(snapshot);
-            syncDirectory(directory);
+            SecureFiles.syncDirectory(directory);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -93,12 +94,6 @@ final class MigrationSnapshot {
             written.force(true);
         }
         Files.move(part, snapshot, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(directory);
-    }
-
-    private static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel folder = FileChannel.open(directory, StandardOpenOption.READ)) {
-            folder.force(true);
-        }
+        SecureFiles.syncDirectory(directory);
     }
 }

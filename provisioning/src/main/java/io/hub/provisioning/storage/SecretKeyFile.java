@@ -1,5 +1,6 @@
 package io.hub.provisioning.storage;
 
+import io.hub.pki.SecureFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -92,10 +93,6 @@ public final class SecretKeyFile {
         } finally {
             Files.deleteIfExists(temporary);
         }
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Some file systems cannot sync a directory; the key itself was forced to disk.
-        }
+        SecureFiles.syncDirectory(directory);
     }
 }
