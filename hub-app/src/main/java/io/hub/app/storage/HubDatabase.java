@@ -59,11 +59,15 @@ public final class HubDatabase implements AutoCloseable {
     private final HikariDataSource pool;
     private final Path privateDirectory;
     private final H2Housekeeping housekeeping;
+    /** Whether a module had migrations to apply when the database was opened. */
+    private final boolean migrationsPending;
 
-    private HubDatabase(HikariDataSource pool, Path privateDirectory, H2Housekeeping housekeeping) {
+    private HubDatabase(HikariDataSource pool, Path privateDirectory, H2Housekeeping housekeeping,
+            boolean migrationsPending) {
         this.pool = pool;
         this.privateDirectory = privateDirectory;
         this.housekeeping = housekeeping;
+        this.migrationsPending = migrationsPending;
     }
 
     /** How many connections the pool keeps: at most {@code maximum}, at least {@code minimumIdle} idle. */
@@ -135,9 +139,10 @@ public final class HubDatabase implements AutoCloseable {
             throw new DatabaseUnreachableException("cannot connect to the database " + redacted(url) + ": "
                     + rootMessage(e));
         }
+        boolean migrationsPending;
         try {
             tighten(privateDirectory);
-            SchemaVersions.requireKnown(pool, jdbcUrl != null ? redacted(url)
+            migrationsPending = SchemaVersions.requireKnown(pool, jdbcUrl != null ? redacted(url)
                     : directory.toAbsolutePath().resolve(FILE_NAME + DatabaseFileCheck.FILE_SUFFIX).toString());
         } catch (IllegalStateException | DatabaseFileException e) {
             pool.close();
@@ -147,7 +152,7 @@ public final class HubDatabase implements AutoCloseable {
         if (housekeeping != null) {
             housekeeping.start();
         }
-        return new HubDatabase(pool, privateDirectory, housekeeping);
+        return new HubDatabase(pool, privateDirectory, housekeeping, migrationsPending);
     }
 
     /** True for a PostgreSQL JDBC URL. */
@@ -189,7 +194,7 @@ public final class HubDatabase implements AutoCloseable {
      */
     public void migrate() {
         if (privateDirectory != null) {
-            MigrationSnapshot.migrate(pool, privateDirectory, SchemaVersions.pending(pool),
+            MigrationSnapshot.migrate(pool, privateDirectory, migrationsPending,
                     () -> SchemaVersions.migrateAll(pool));
         }
     }

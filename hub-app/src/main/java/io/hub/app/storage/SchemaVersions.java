@@ -51,12 +51,18 @@ public final class SchemaVersions {
     }
 
     /**
+     * Refuses a database a newer hub migrated, and says whether this hub has migrations to apply to
+     * it: one reading of each module's history serves both, where a start read them twice.
+     *
      * @param database the database file (or URL) named in the refusal
+     * @return whether any module has a migration its history does not record as applied
      * @throws DatabaseFileException when a module's history holds a migration this hub does not have
      */
-    public static void requireKnown(DataSource dataSource, String database) {
-        schemas(dataSource).forEach((module, flyway) -> {
-            MigrationInfoService info = flyway.info();
+    public static boolean requireKnown(DataSource dataSource, String database) {
+        boolean pending = false;
+        for (Map.Entry<String, Flyway> schema : schemas(dataSource).entrySet()) {
+            String module = schema.getKey();
+            MigrationInfoService info = schema.getValue().info();
             String versions = Arrays.stream(info.applied()).filter(applied -> (applied.getState() == MigrationState.FUTURE_SUCCESS
                     || applied.getState() == MigrationState.FUTURE_FAILED) && applied.getVersion() != null).map(applied -> applied.getVersion().getVersion())
                     .collect(Collectors.joining(", "));
@@ -65,6 +71,8 @@ public final class SchemaVersions {
                         + versions + ", newer than this hub knows: it was written by a newer hub; the hub left it "
                         + "untouched: run that hub, or restore a backup this version made (hub restore DIR)");
             }
-        });
+            pending |= info.pending().length > 0;
+        }
+        return pending;
     }
 }
