@@ -1,10 +1,22 @@
 package io.hub.profiles;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.xml.sax.SAXException;
 
 /**
  * A configuration template: XML text with {@code ${key}} placeholders, each replaced by an escaped
@@ -19,12 +31,24 @@ final class ConfigTemplate {
             Pattern.compile("<!-- block:([\\w-]+) -->\\R?(.*?)<!-- endblock -->\\R?", Pattern.DOTALL);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
 
-    private final String name;
-    private final String text;
+    /**
+     * A value standing for any value at the template's check: a comment's end, a CDATA end, every
+     * character escaping changes, white space, and characters beyond ASCII and beyond the BMP.
+     */
+    static final String ANY_VALUE = "-- ]]> <&>\"' \t\n\r é \uD83D\uDE00 x";
 
-    private ConfigTemplate(String name, String text) {
+    private final String name;
+    /** The text around the placeholders: one more than {@link #keys}, the first before the first key. */
+    private final String[] literals;
+    private final String[] keys;
+    /** The literals' length and room for the values: a render's first guess at its size. */
+    private final int expectedLength;
+
+    private ConfigTemplate(String name, String[] literals, String[] keys) {
         this.name = name;
-        this.text = text;
+        this.literals = literals;
+        this.keys = keys;
+        this.expectedLength = Arrays.stream(literals).mapToInt(String::length).sum() + 32 * keys.length;
     }
 
     /**
@@ -45,30 +69,79 @@ final class ConfigTemplate {
         } else {
             text = override(name, source, Map.of());
         }
+        List<String> literals = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         Matcher placeholder = PLACEHOLDER.matcher(text);
+        int from = 0;
         while (placeholder.find()) {
             if (!placeholders.contains(placeholder.group(1))) {
                 throw new CatalogueException("template " + name + " uses unknown placeholder ${"
                         + placeholder.group(1) + "}");
             }
+            literals.add(text.substring(from, placeholder.start()));
+            keys.add(placeholder.group(1));
+            from = placeholder.end();
         }
-        return new ConfigTemplate(name, text);
+        literals.add(text.substring(from));
+        ConfigTemplate template = new ConfigTemplate(name, literals.toArray(String[]::new), keys.toArray(String[]::new));
+        template.requireWellFormedForAnyValue();
+        return template;
     }
 
     String name() {
         return name;
     }
 
-    /** The document with every placeholder replaced by its escaped value. */
+    /**
+     * The document with every placeholder replaced by its escaped value (a missing one by nothing).
+     * Well-formed for values of characters XML can carry ({@link XmlText#requireXmlCharacters}): the
+     * template was checked so at parse.
+     */
     String render(Map<String, String> values) {
-        Matcher placeholder = PLACEHOLDER.matcher(text);
-        StringBuilder out = new StringBuilder(text.length() + 256);
-        while (placeholder.find()) {
-            String value = values.getOrDefault(placeholder.group(1), "");
-            placeholder.appendReplacement(out, Matcher.quoteReplacement(XmlText.attribute(value)));
+        StringBuilder out = new StringBuilder(expectedLength);
+        out.append(literals[0]);
+        for (int i = 0; i < keys.length; i++) {
+            XmlText.appendAttribute(out, values.getOrDefault(keys[i], ""));
+            out.append(literals[i + 1]);
         }
-        placeholder.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Refuses a template where an escaped value could break the document: a placeholder in a
+     * comment, a name, between attributes or unquoted. An escaped value holds no markup character, so
+     * in text, a quoted attribute value, a CDATA section or a processing instruction any value is
+     * fine; everywhere else {@link #ANY_VALUE} (a space, an ampersand, two dashes) breaks the
+     * document, and so does an empty value where something must stand. Checked once here, so that a
+     * render need not parse its document again.
+     */
+    private void requireWellFormedForAnyValue() {
+        for (String probe : new String[] {ANY_VALUE, ""}) {
+            Map<String, String> values = new HashMap<>();
+            for (String key : keys) {
+                values.put(key, probe);
+            }
+            try {
+                secureParser().parse(new ByteArrayInputStream(render(values).getBytes(StandardCharsets.UTF_8)));
+            } catch (SAXException | IOException e) {
+                throw new CatalogueException("template " + name + " is not well-formed with every placeholder set to "
+                        + (probe.isEmpty() ? "nothing" : "an escaped value") + ": " + e.getMessage()
+                        + " (a placeholder may stand only in text or in a quoted attribute value)");
+            }
+        }
+    }
+
+    private static DocumentBuilder secureParser() {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            DocumentBuilder parser = factory.newDocumentBuilder();
+            parser.setErrorHandler(null); // the default handler prints to stderr; the exception says it all
+            return parser;
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("the JDK's XML parser lacks secure processing", e);
+        }
     }
 
     private static Map<String, String> blocks(String source) {

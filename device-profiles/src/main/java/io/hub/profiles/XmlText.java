@@ -6,9 +6,8 @@ final class XmlText {
     private XmlText() {
     }
 
-    /** Escapes {@code value} for use inside a double- or single-quoted attribute. */
-    static String attribute(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 16);
+    /** Appends {@code value} to {@code out} escaped for use inside a double- or single-quoted attribute. */
+    static void appendAttribute(StringBuilder out, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -24,7 +23,6 @@ final class XmlText {
                 default -> out.append(c);
             }
         }
-        return out.toString();
     }
 
     /**

@@ -111,6 +111,14 @@ class ConfigRendererTest {
     }
 
     @Test
+    void aMacXmlCannotCarryIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RENDERER.render(
+                new ConfigRequest("00809faa\u0000bcc", "Myriad M3", GLOBAL, Map.of(), Map.of())));
+
+        assertEquals("mac holds character U+0000, which XML cannot carry", e.getMessage());
+    }
+
+    @Test
     void unknownSettingsAndBadValuesAreRefusedWithTheirLayer() {
         assertEquals("site layer: unknown setting 'sip.keepAlive'", assertThrows(IllegalArgumentException.class,
                 () -> render("Myriad M3", Map.of("sip.keepAlive", "30"), Map.of())).getMessage());
