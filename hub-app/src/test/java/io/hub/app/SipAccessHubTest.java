@@ -131,6 +131,34 @@ class SipAccessHubTest {
         assertEquals(200, register("1006", null, password("00809f000006")).getStatusCode());
     }
 
+    /**
+     * A phone registers moments after its configuration fetch: the device row that fetch read serves the
+     * REGISTER, and a change after the fetch is seen on the very next REGISTER all the same.
+     */
+    @Test
+    void aPhoneRegistersWithTheRowItsFetchReadAndAPasswordRotatedSinceIsRefusedAtOnce() throws Exception {
+        hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());
+        admin = new AdminHttp(hub, dir.resolve("var"));
+        enroll("00809f000008", "1008");
+        DeviceCertificates.IssuedCertificate certificate = certificate("00809f000008");
+        String fetched = fetchPassword(certificate);
+
+        assertEquals(200, register("1008", certificate, fetched).getStatusCode());
+        assertEquals(0.0, gauge("hub_sip_accounts_kept"), "the account was not read from the database again");
+
+        assertEquals(200, admin.send("POST", "/admin/v1/devices/00809f000008/sip-password", null));
+
+        assertRefused(403, "wrong-password", register("1008", certificate, fetched));
+        assertEquals(200, register("1008", certificate, fetchPassword(certificate)).getStatusCode());
+    }
+
+    private double gauge(String name) throws Exception {
+        String scrape = admin.get("/metrics");
+        return scrape.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " is not in /metrics"));
+    }
+
     @Test
     void aPhoneResumesItsSipTlsSessionAndACertificateRevokedSinceIsRefusedOnIt() throws Exception {
         hub = Hub.start(new HubHome(dir.resolve("var")), settings().validate(), Clock.systemUTC());

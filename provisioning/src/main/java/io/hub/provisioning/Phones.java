@@ -1,7 +1,9 @@
 package io.hub.provisioning;
 
 import io.hub.pki.MacAddress;
+import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.Enrollment;
+import io.hub.provisioning.devices.KeptDevices;
 import io.hub.provisioning.tenants.Tenants;
 import io.hub.provisioning.storage.StorageException;
 import io.hub.provisioning.changes.ConfigChange;
@@ -34,6 +36,8 @@ public final class Phones {
 
     private final Tenants tenants;
     private final Enrollment enrollment;
+    /** The device rows the device port keeps: a phone registers moments after its configuration was fetched. */
+    private final KeptDevices keptDevices;
     /**
      * Each REGISTER asks for its extension's phone twice (challenge and answer): the device row and
      * the opening of its sealed password are kept per phone until a change to the device (a rotated
@@ -45,9 +49,11 @@ public final class Phones {
     private final KeptUntilChanged<String, Optional<String>> certificatePolicies;
     private final KeptUntilChanged<String, TenantDomain> domains;
 
-    Phones(Tenants tenants, Enrollment enrollment, ConfigChanges changes, Clock clock, MeterRegistry metrics) {
+    Phones(Tenants tenants, Enrollment enrollment, KeptDevices keptDevices, ConfigChanges changes, Clock clock,
+            MeterRegistry metrics) {
         this.tenants = tenants;
         this.enrollment = enrollment;
+        this.keptDevices = keptDevices;
         this.accounts = new KeptUntilChanged<>(changes, KEPT_ACCOUNTS, "SIP accounts kept in memory, dropped by "
                 + "every change to their device or tenant", MAX_KEPT_ACCOUNTS, MAX_AGE, clock, metrics,
                 (change, phone) -> change.scope() == ConfigChange.Scope.TENANT && change.tenant().equals(phone.tenant()),
@@ -98,6 +104,12 @@ public final class Phones {
         ProvisionedPhone kept = mac == null ? null : accounts.kept(mac);
         if (kept != null && kept.tenant().equals(tenant) && extension.equals(kept.extension())) {
             return Optional.of(kept);
+        }
+        // Not kept as an account: the row its configuration fetch read is as current (the same changes drop
+        // both). It is not copied into the accounts, where a new age would outlast that row's own.
+        Device fetched = keptDevices.holding(tenant, extension);
+        if (fetched != null) {
+            return Optional.of(ProvisionedPhone.of(fetched));
         }
         try {
             long epoch = accounts.epoch();

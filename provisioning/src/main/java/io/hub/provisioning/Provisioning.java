@@ -21,6 +21,7 @@ import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.Enrollment;
 import io.hub.provisioning.devices.ImportJournal;
+import io.hub.provisioning.devices.KeptDevices;
 import io.hub.provisioning.firmware.FirmwareStore;
 
 import io.hub.provisioning.http.HttpsServers;
@@ -132,10 +133,10 @@ public final class Provisioning implements AutoCloseable {
     private Provisioning(Database database, Server deviceServer, Server adminServer, Enrollment enrollment,
             FirmwareStore firmware, Tenants tenants, AuditLog audit, LiveViews liveViews, OperatorActions actions,
             Resyncs resyncs, HubPki pki, Clock clock, ConfigChanges changes, MeterRegistry metrics,
-            SeenCertificates seen) {
+            SeenCertificates seen, KeptDevices keptDevices) {
         this.seen = seen;
         this.changes = changes;
-        this.phones = new Phones(tenants, enrollment, changes, clock, metrics);
+        this.phones = new Phones(tenants, enrollment, keptDevices, changes, clock, metrics);
         this.pki = pki;
         this.clock = clock;
         this.resyncs = resyncs;
@@ -226,6 +227,8 @@ public final class Provisioning implements AutoCloseable {
         DeviceApi.Limits limits = DeviceApi.Limits.of(settings.deviceRequestsPerSecond(), clock);
         HubPki pki = settings.pki();
         SeenCertificates seen = new SeenCertificates(database, clock);
+        // One for the device port and the SIP side: a phone's REGISTER finds the row its fetch read.
+        KeptDevices keptDevices = new KeptDevices(changes, clock, metrics);
         DeviceCertificateValidator validator = pki.validator(settings.tlsProvider());
         io.micrometer.core.instrument.Gauge.builder("hub.device.certificate.paths.kept", validator,
                 DeviceCertificateValidator::keptPaths)
@@ -235,7 +238,7 @@ public final class Provisioning implements AutoCloseable {
                 credentials, true,
                 new DeviceApi(validator, database, audit, renderer, firmware, layers,
                         settings.device(), limits, clock, metrics, dhcpAlerts, deviceRepository, bindings, catalogue,
-                        tenants, changes, seen),
+                        tenants, changes, seen, keptDevices),
                 settings.http(), settings.tlsProvider(), clock, metrics);
         Resyncs resyncs = new Resyncs(enrollment, new ResyncRecords(database), clock, metrics);
         // What a phone would receive changed: it is told to fetch its configuration again.
@@ -248,7 +251,7 @@ public final class Provisioning implements AutoCloseable {
                         liveViews, actions, bindings, new ResyncAdmin(resyncs, audit)),
                 settings.http(), settings.tlsProvider(), clock, metrics);
         Provisioning provisioning = new Provisioning(database, device, admin, enrollment, firmware, tenants, audit,
-                liveViews, actions, resyncs, pki, clock, changes, metrics, seen);
+                liveViews, actions, resyncs, pki, clock, changes, metrics, seen, keptDevices);
         try {
             device.start();
             admin.start();

@@ -9,6 +9,7 @@ import io.hub.provisioning.alerts.DhcpAlerts;
 import io.hub.provisioning.audit.AuditLog;
 import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.DeviceRepository;
+import io.hub.provisioning.devices.KeptDevices;
 import io.hub.provisioning.devices.SeenCertificates;
 import io.hub.provisioning.firmware.FirmwareStore;
 import io.hub.provisioning.http.ErrorBody;
@@ -64,10 +65,11 @@ public final class DeviceApi extends Handler.Wrapper {
     public DeviceApi(DeviceCertificateValidator validator, Database database, AuditLog audit, ConfigRenderer renderer,
             FirmwareStore firmware, SettingLayers layers, DeviceEndpointSettings settings, Limits limits, Clock clock,
             MeterRegistry metrics, DhcpAlerts dhcpAlerts, DeviceRepository devices, CertificateBindings bindings,
-            PhoneCatalogue catalogue, Tenants tenants, ConfigChanges changes, SeenCertificates seen) {
+            PhoneCatalogue catalogue, Tenants tenants, ConfigChanges changes, SeenCertificates seen,
+            KeptDevices keptDevices) {
         limits.measured(metrics);
         DeviceAuthenticator authenticator = new DeviceAuthenticator(validator, database, devices, bindings, catalogue,
-                limits.refusalsPerCertificate(), clock, metrics, changes);
+                limits.refusalsPerCertificate(), clock, metrics, keptDevices);
         DeviceRoute.Desk desk = new DeviceRoute.Desk(authenticator, new DeviceUrls(settings),
                 new DeviceContacts(database, devices, clock), metrics);
         PathMappingsHandler routes = new PathMappingsHandler();

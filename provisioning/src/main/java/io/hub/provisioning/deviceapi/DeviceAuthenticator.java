@@ -11,13 +11,12 @@ import io.hub.pki.TrustLevel;
 import io.hub.profiles.PhoneCatalogue;
 import io.hub.profiles.PhoneModel;
 import io.hub.provisioning.ProvisioningException;
-import io.hub.provisioning.changes.ConfigChanges;
-import io.hub.provisioning.changes.KeptUntilChanged;
 import io.hub.provisioning.devices.CertificateBindings;
 import io.hub.provisioning.devices.ClaimableRepository;
 import io.hub.provisioning.devices.Device;
 import io.hub.provisioning.devices.DeviceRepository;
 import io.hub.provisioning.devices.DeviceState;
+import io.hub.provisioning.devices.KeptDevices;
 import io.hub.provisioning.devices.KeptFingerprints;
 import io.hub.provisioning.http.RateLimiter;
 import io.hub.provisioning.http.RateLimits;
@@ -66,22 +65,13 @@ final class DeviceAuthenticator {
     // it woke a thread every few requests.
     private final Cache<KeptKey, KeptValidation> accepted =
             Caffeine.newBuilder().maximumSize(MAX_KEPT_VALIDATIONS).executor(Runnable::run).build();
-    private final KeptUntilChanged<MacAddress, Device> enrolled;
-
-    /** Enrolled devices kept in memory; unknown MACs are never kept. */
-    static final int MAX_KEPT_DEVICES = 100_000;
-    /** The gauge of the devices kept. */
-    static final String KEPT_DEVICES = "hub.device.devices.kept";
-    /** Kept at most this long even when no change is heard (a notice another node could not send). */
-    static final Duration DEVICE_MAX_AGE = Duration.ofMinutes(10);
+    /** Enrolled devices kept in memory, shared with the SIP side; unknown MACs are never kept. */
+    private final KeptDevices enrolled;
 
     DeviceAuthenticator(DeviceCertificateValidator validator, Database database, DeviceRepository devices,
             CertificateBindings bindings, PhoneCatalogue catalogue, RateLimiter refusalsPerCertificate, Clock clock,
-            MeterRegistry metrics, ConfigChanges changes) {
-        this.enrolled = new KeptUntilChanged<>(changes, KEPT_DEVICES, "enrolled devices kept in memory, dropped by "
-                + "every change to them", MAX_KEPT_DEVICES, DEVICE_MAX_AGE, clock, metrics,
-                (change, device) -> change.reaches(device.mac().value(), device.tenant(), device.site(), device.model()),
-                change -> MacAddress.parse(change.name()));
+            MeterRegistry metrics, KeptDevices enrolled) {
+        this.enrolled = enrolled;
         this.validator = validator;
         this.database = database;
         this.devices = devices;
