@@ -188,7 +188,8 @@ public final class HubDatabase implements AutoCloseable {
     }
 
     /**
-     * Migrates every module's schema before the modules start. On the H2 file that is all of it or,
+     * Migrates every module's schema before the modules start, once, right after {@link #open} (whose
+     * reading of the histories says whether anything is pending). On the H2 file that is all of it or,
      * after a kill, none ({@link MigrationSnapshot}); on PostgreSQL each module migrates as it starts,
      * each migration a transaction of its own.
      */

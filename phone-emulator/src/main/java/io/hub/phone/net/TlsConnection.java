@@ -169,6 +169,7 @@ public final class TlsConnection implements NetLoop.Ready {
                 // The peer may be gone already; closing anyway.
             }
         }
+        release();
         if (key != null) {
             key.cancel();
         }
@@ -178,6 +179,20 @@ public final class TlsConnection implements NetLoop.Ready {
             // Closing anyway.
         }
         listener.closed(why);
+    }
+
+    /**
+     * Closes the engine both ways, whatever its handshake reached: Conscrypt's holds a pipe (two
+     * descriptors) until then, or until the collector finalises it, and a fleet retrying against a
+     * slow server ran out of descriptors waiting for the collector.
+     */
+    private void release() {
+        engine.closeOutbound();
+        try {
+            engine.closeInbound();
+        } catch (SSLException noCloseNotify) {
+            // The peer did not end the session first, which is expected when this side ends it.
+        }
     }
 
     @Override
