@@ -61,7 +61,13 @@ class TlsConnectionTest {
             });
 
             assertTrue(ended.await(30, TimeUnit.SECONDS), "every connection told its end");
+            // A socket closed while registered with the selector gives its descriptor back at the selector's
+            // next select, so the count is taken again after the loop went round; an engine's pipe never comes
+            // back that way.
             long after = onLoop(loop, TlsConnectionTest::openDescriptors);
+            for (int round = 0; round < 10 && after - before >= CONNECTIONS / 10; round++) {
+                after = onLoop(loop, TlsConnectionTest::openDescriptors);
+            }
             assertTrue(after - before < CONNECTIONS / 10, "descriptors open before " + before + ", after " + after
                     + ", for " + 2 * CONNECTIONS + " connections ended");
         }
