@@ -27,9 +27,9 @@ import org.conscrypt.Conscrypt;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection that ends gives back every descriptor it held, its TLS engine's included: Conscrypt's
- * engine holds a pipe until it is closed both ways, or until the collector finalises it, and a fleet of
- * thousands of phones retrying against a slow server ran out of descriptors waiting for the collector.
+ * A connection that ends gives back its TLS engine's descriptors: Conscrypt's engine holds a pipe until
+ * it is closed both ways, or until the collector finalises it, and a fleet of thousands of phones
+ * retrying against a slow server ran out of descriptors waiting for the collector.
  */
 class TlsConnectionTest {
 
@@ -40,13 +40,13 @@ class TlsConnectionTest {
         SSLContext conscrypt = SSLContext.getInstance("TLS", Conscrypt.newProvider());
         conscrypt.init(null, null, null);
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        int refusing;
-        try (ServerSocket closed = new ServerSocket(0, 1, loopback)) {
-            refusing = closed.getLocalPort();
-        }
         // A server that takes the connections and never answers: their handshakes wait.
         try (ServerSocket silent = new ServerSocket(0, CONNECTIONS * 2, loopback);
                 NetLoop loop = new NetLoop("tls-test")) {
+            int refusing; // bound while the silent server holds its port, so never that one
+            try (ServerSocket closed = new ServerSocket(0, 1, loopback)) {
+                refusing = closed.getLocalPort();
+            }
             long pipesBefore = descriptorKinds().getOrDefault("pipe", 0L);
             CountDownLatch ended = new CountDownLatch(2 * CONNECTIONS);
             List<TlsConnection> waiting = onLoop(loop, () -> {
