@@ -29,11 +29,6 @@ public final class SchemaVersions {
         return schemas;
     }
 
-    /** Whether any module has a migration its history does not record as applied. */
-    public static boolean pending(DataSource dataSource) {
-        return schemas(dataSource).values().stream().anyMatch(flyway -> flyway.info().pending().length > 0);
-    }
-
     /** Migrates every module's schema, provisioning's first, as the modules start. */
     public static void migrateAll(DataSource dataSource) {
         schemas(dataSource).values().forEach(Flyway::migrate);

@@ -39,7 +39,7 @@ class MigrationSnapshotTest {
                     .executeUpdate("INSERT INTO tenant (id, name, created_at) VALUES ('kept', 'Kept', CURRENT_TIMESTAMP)"));
             // The registrar's first migration begun and cut short after its first statement: H2 kept
             // the table, and no history records it.
-            assertThrows(CutShort.class, () -> MigrationSnapshot.migrate(pool, directory, SchemaVersions.pending(pool),
+            assertThrows(CutShort.class, () -> MigrationSnapshot.migrate(pool, directory, SchemaVersions.requireKnown(pool, "db"),
                     () -> {
                         execute(pool, "CREATE TABLE sip_binding (aor VARCHAR(255))");
                         throw new CutShort();
@@ -56,7 +56,7 @@ class MigrationSnapshotTest {
             database.migrate();
 
             assertFalse(Files.exists(directory.resolve(MigrationSnapshot.FILE)), "the copy is gone once migrated");
-            assertFalse(SchemaVersions.pending(pool), "every module's migrations applied");
+            assertFalse(SchemaVersions.requireKnown(pool, "db"), "every module's migrations applied");
             assertTrue(tableExists(pool, "SIP_BINDING"));
             try (Connection connection = pool.getConnection();
                     ResultSet kept = connection.createStatement().executeQuery("SELECT name FROM tenant WHERE id = 'kept'")) {
@@ -79,7 +79,7 @@ class MigrationSnapshotTest {
 
         try (HubDatabase database = HubDatabase.open(null, directory)) {
             assertFalse(Files.exists(directory.resolve(MigrationSnapshot.FILE + ".part")));
-            assertFalse(SchemaVersions.pending(database.dataSource()));
+            assertFalse(SchemaVersions.requireKnown(database.dataSource(), "db"));
             database.migrate();
         }
         assertFalse(Files.exists(directory.resolve(MigrationSnapshot.FILE)));
@@ -89,10 +89,9 @@ class MigrationSnapshotTest {
     void aDatabaseWithNothingToMigrateIsNotCopied() throws Exception {
         Path directory = dir.resolve("db");
         try (HubDatabase database = HubDatabase.open(null, directory)) {
-            assertTrue(SchemaVersions.pending(database.dataSource()), "a new database has every migration to run");
-            assertTrue(SchemaVersions.requireKnown(database.dataSource(), "db"), "the start's reading says so too");
+            assertTrue(SchemaVersions.requireKnown(database.dataSource(), "db"), "a new database has every migration to run");
             database.migrate();
-            assertFalse(SchemaVersions.pending(database.dataSource()));
+            assertFalse(SchemaVersions.requireKnown(database.dataSource(), "db"));
         }
         long[] taken = {0};
         try (HubDatabase database = HubDatabase.open(null, directory)) {
