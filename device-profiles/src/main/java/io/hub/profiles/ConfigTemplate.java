@@ -116,13 +116,14 @@ final class ConfigTemplate {
      * render need not parse its document again.
      */
     private void requireWellFormedForAnyValue() {
+        DocumentBuilder parser = secureParser();
         for (String probe : new String[] {ANY_VALUE, ""}) {
             Map<String, String> values = new HashMap<>();
             for (String key : keys) {
                 values.put(key, probe);
             }
             try {
-                secureParser().parse(new ByteArrayInputStream(render(values).getBytes(StandardCharsets.UTF_8)));
+                parser.parse(new ByteArrayInputStream(render(values).getBytes(StandardCharsets.UTF_8)));
             } catch (SAXException | IOException e) {
                 throw new CatalogueException("template " + name + " is not well-formed with every placeholder set to "
                         + (probe.isEmpty() ? "nothing" : "an escaped value") + ": " + e.getMessage()
